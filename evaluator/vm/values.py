@@ -1,0 +1,236 @@
+"""Nix values as Python objects, and the requests frames yield to the loop.
+
+Representation (chosen so the common path is a ``type(v) is ...`` check):
+
+=============  ==========================================================
+Nix            Python
+=============  ==========================================================
+int            ``int`` (wrapped to 64 bits by the arithmetic helpers)
+float          ``float``
+bool           ``bool`` (check ``type(v) is bool`` *before* ``int``)
+null           ``None``
+string         ``str``; a string with context is a :class:`CtxStr`
+path           :class:`NixPath`
+list           :class:`NixList` (a ``list`` never mutated once built)
+attrset        :class:`Attrs` (a ``dict`` name -> value-or-thunk)
+function       :class:`Closure`, :class:`PrimOp`, :class:`PrimOpApp`
+(unevaluated)  :class:`Thunk`
+=============  ==========================================================
+
+The evaluation protocol: every frame (thunk body, function body, builtin)
+is a Python generator. To force a value it does ``v = yield thunk`` (only
+when ``type(thunk) is Thunk`` and the thunk is not yet evaluated; an
+evaluated thunk is read as ``thunk.value``). To call a function it does
+``r = yield Call(fn, arg)``. It returns its result with ``return``. Errors
+are raised as :class:`evaluator.vm.errors.NixError` subclasses; the loop
+throws them into the waiting parent frame, so ``tryEval`` is a
+``try/except`` in a generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+# A frame: yields requests (Thunk or Call), receives values, returns a value.
+Frame = Generator[Any, Any, Any]
+
+
+class Thunk:
+    """A suspended computation, evaluated at most once.
+
+    ``code`` is a zero-argument callable returning a new generator frame
+    (a closure over its environment). While running, ``code`` is set to
+    :data:`BLACKHOLE` so re-entry is detected as infinite recursion. Once
+    done, ``code`` is ``None`` and ``value`` holds the result.
+    """
+
+    __slots__ = ("value", "code", "span")
+
+    def __init__(
+        self, code: Callable[[], Frame] | None, span: tuple[Any, int, int] | None = None
+    ) -> None:
+        self.value: Any = None
+        self.code = code
+        # (source, start, end) for error messages; None if unknown.
+        self.span = span
+
+    @staticmethod
+    def ready(value: Any) -> Thunk:
+        """A thunk that is already evaluated."""
+        t = Thunk(None)
+        t.value = value
+        return t
+
+    @property
+    def done(self) -> bool:
+        """Whether the value is available without evaluation."""
+        return self.code is None
+
+
+def _blackhole() -> Frame:  # pragma: no cover - never run, only compared
+    raise AssertionError("blackhole run")
+    yield
+
+
+BLACKHOLE: Callable[[], Frame] = _blackhole
+
+
+class Call:
+    """Request: apply ``fn`` to ``arg`` and send back the (forced) result."""
+
+    __slots__ = ("fn", "arg", "span")
+
+    def __init__(self, fn: Any, arg: Any, span: tuple[Any, int, int] | None = None) -> None:
+        self.fn = fn
+        self.arg = arg
+        self.span = span
+
+
+class CtxStr(str):
+    """A string with a non-empty string context (see build-references.md).
+
+    ``context`` is a frozenset of context elements (plain store paths,
+    ``"!out!/nix/store/...drv"`` outputs, ``"=/nix/store/...drv"`` all).
+    """
+
+    __slots__ = ("context",)
+    context: frozenset[str]
+
+    def __new__(cls, value: str, context: frozenset[str]) -> CtxStr:
+        obj = super().__new__(cls, value)
+        obj.context = context
+        return obj
+
+
+def make_str(value: str, context: frozenset[str] | None) -> str:
+    """A string value with ``context``, plain ``str`` when it is empty."""
+    if context:
+        return CtxStr(value, context)
+    return value
+
+
+def context_of(value: str) -> frozenset[str]:
+    """The string context of a string value (empty for plain ``str``)."""
+    if type(value) is CtxStr:
+        return value.context
+    return frozenset()
+
+
+class NixPath:
+    """A path value: an absolute, normalised path string."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is NixPath and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(("path", self.path))
+
+    def __repr__(self) -> str:
+        return f"NixPath({self.path!r})"
+
+
+class NixList(list):  # type: ignore[type-arg]
+    """A Nix list: elements are values or thunks. Never mutated once built."""
+
+    __slots__ = ()
+
+
+class Attrs(dict):  # type: ignore[type-arg]
+    """A Nix attribute set: name -> value or thunk.
+
+    ``positions`` optionally maps names to ``(file, line, column)`` for
+    ``unsafeGetAttrPos``; shared, never mutated once built.
+    """
+
+    __slots__ = ("positions",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.positions: dict[str, tuple[str, int, int]] | None = None
+
+
+class Closure:
+    """A Nix lambda with its environment.
+
+    ``code(arg)`` returns the body's generator frame. ``formals`` is
+    ``None`` for a plain `x:` lambda, else a dict name -> has_default, with
+    ``ellipsis`` telling whether extra attributes are allowed (used by
+    ``functionArgs`` and the call-site checks, which ``code`` performs).
+    """
+
+    __slots__ = ("code", "formals", "ellipsis", "name", "span")
+
+    def __init__(
+        self,
+        code: Callable[[Any], Frame],
+        formals: dict[str, bool] | None = None,
+        ellipsis: bool = False,
+        name: str | None = None,
+        span: tuple[Any, int, int] | None = None,
+    ) -> None:
+        self.code = code
+        self.formals = formals
+        self.ellipsis = ellipsis
+        self.name = name
+        self.span = span
+
+
+class PrimOp:
+    """A builtin function of ``arity`` arguments.
+
+    ``fn(*args)`` returns a generator frame; args arrive unforced (values
+    or thunks) and the builtin forces what it needs.
+    """
+
+    __slots__ = ("name", "arity", "fn", "doc")
+
+    def __init__(self, name: str, arity: int, fn: Callable[..., Frame], doc: str = "") -> None:
+        self.name = name
+        self.arity = arity
+        self.fn = fn
+        self.doc = doc
+
+    def __repr__(self) -> str:
+        return f"PrimOp({self.name})"
+
+
+class PrimOpApp:
+    """A builtin applied to fewer arguments than its arity."""
+
+    __slots__ = ("op", "args")
+
+    def __init__(self, op: PrimOp, args: tuple[Any, ...]) -> None:
+        self.op = op
+        self.args = args
+
+
+def type_name(value: Any) -> str:
+    """The Nix type name, as `builtins.typeOf` reports it."""
+    t = type(value)
+    if t is bool:
+        return "bool"
+    if t is int:
+        return "int"
+    if t is float:
+        return "float"
+    if t is str or t is CtxStr:
+        return "string"
+    if value is None:
+        return "null"
+    if t is NixList:
+        return "list"
+    if t is Attrs:
+        return "set"
+    if t is NixPath:
+        return "path"
+    if t is Closure or t is PrimOp or t is PrimOpApp:
+        return "lambda"
+    if t is Thunk:
+        return "thunk"
+    raise TypeError(f"not a Nix value: {value!r}")
