@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Union
 
 
 @dataclass(eq=False, slots=True)
@@ -60,7 +59,7 @@ class DynamicKey(Node):
     expr: Expr
 
 
-AttrKey = Union[StaticKey, DynamicKey]
+AttrKey = StaticKey | DynamicKey
 
 
 # ---------------------------------------------------------------- literals
@@ -221,7 +220,7 @@ class Inherit(Node):
     names: list[StaticKey]
 
 
-BindingNode = Union[AttrDef, Inherit]
+BindingNode = AttrDef | Inherit
 
 
 @dataclass(eq=False, slots=True)
@@ -283,31 +282,31 @@ class Error(Node):
     message: str = ""
 
 
-Expr = Union[
-    Int,
-    Float,
-    Str,
-    Path,
-    SearchPath,
-    Uri,
-    CurPos,
-    Var,
-    Paren,
-    Select,
-    HasAttr,
-    Apply,
-    Unary,
-    Binary,
-    If,
-    Assert,
-    With,
-    List,
-    AttrSet,
-    Let,
-    LegacyLet,
-    Lambda,
-    Error,
-]
+Expr = (
+    Int
+    | Float
+    | Str
+    | Path
+    | SearchPath
+    | Uri
+    | CurPos
+    | Var
+    | Paren
+    | Select
+    | HasAttr
+    | Apply
+    | Unary
+    | Binary
+    | If
+    | Assert
+    | With
+    | List
+    | AttrSet
+    | Let
+    | LegacyLet
+    | Lambda
+    | Error
+)
 
 
 def walk(root: Node) -> Iterator[Node]:
