@@ -1,0 +1,66 @@
+"""The table of builtins, filled by the theme modules of this package.
+
+A builtin is a generator function (see :mod:`evaluator.vm.values` for the
+protocol) registered with :func:`builtin`; constants with :func:`constant`.
+:func:`all_builtins` imports every theme module once and returns the table.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+from evaluator.vm.values import Frame, PrimOp
+
+# name (without `__`) -> PrimOp or constant value, as in `builtins.<name>`.
+BUILTINS: dict[str, Any] = {}
+# Names visible without `builtins.` (C++ Nix 2.8's global builtins), mapped
+# to the key in BUILTINS they alias (e.g. "__typeOf" -> "typeOf").
+GLOBALS: dict[str, str] = {}
+
+_loaded = False
+
+
+def builtin(
+    name: str, arity: int, *, global_: bool = False, doc: str = ""
+) -> Callable[[Callable[..., Frame]], Callable[..., Frame]]:
+    """Register a generator function as `builtins.<name>`.
+
+    ``global_`` also makes it visible as a plain name (`map`, `toString`...).
+    Every builtin is also visible globally as ``__<name>`` like in Nix,
+    except the global ones.
+    """
+
+    def register(fn: Callable[..., Frame]) -> Callable[..., Frame]:
+        BUILTINS[name] = PrimOp(name, arity, fn, doc or (fn.__doc__ or "").strip())
+        _register_global(name, global_)
+        return fn
+
+    return register
+
+
+def constant(name: str, value: Any, *, global_: bool = False) -> None:
+    """Register a non-function builtin such as `true` or `nixVersion`."""
+    BUILTINS[name] = value
+    _register_global(name, global_)
+
+
+def _register_global(name: str, global_: bool) -> None:
+    if global_:
+        GLOBALS[name] = name
+    else:
+        GLOBALS["__" + name] = name
+
+
+def all_builtins() -> dict[str, Any]:
+    """Every builtin, after importing all theme modules of this package."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        package = importlib.import_module("evaluator.builtins")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name != "registry":
+                importlib.import_module(f"evaluator.builtins.{info.name}")
+    return BUILTINS
