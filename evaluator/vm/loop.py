@@ -1,0 +1,419 @@
+"""The one flat evaluation loop.
+
+Every frame (thunk body, function body, builtin) is a Python generator that
+yields requests (see :mod:`evaluator.vm.values`). :func:`run` keeps the
+suspended frames in a list, so Nix recursion depth costs memory, never
+Python stack. Requests understood:
+
+* a :class:`Thunk`: force it. Evaluated: its value is sent back at once;
+  being evaluated (``code is BLACKHOLE``): ``infinite recursion
+  encountered``; otherwise its body is pushed and, on return, the value is
+  stored in the thunk (``code = None``) and sent to the waiting frame.
+* a :class:`Call`: apply ``fn`` to ``arg`` (lambda, builtin, partially
+  applied builtin, attrset with ``__functor``); the forced result is sent.
+* a generator: run it as a sub-frame and send back its (forced) result
+  (lets helpers written as generators run without ``yield from``).
+
+A frame's result is always forced before it is delivered. A frame may
+*return* an unevaluated thunk or a :class:`Call`: the loop then evaluates it
+in place of the finished frame (a tail call), so tail recursion does not
+grow the frame stack.
+
+Errors raised in a frame are thrown into the frame waiting for it, so a
+``try/except`` in a builtin (``tryEval``) works. When an error leaves a
+frame, thunks it was evaluating are restored (forcing them again retries),
+and a ``while evaluating ...`` trace entry is added from
+:mod:`evaluator.vm.frames`.
+
+The loop also enforces a :class:`Budget` (steps, wall-clock time,
+approximate allocation) and a cancellation flag, checked every
+:data:`CHECK_EVERY` steps.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from dataclasses import dataclass, field
+from types import GeneratorType
+from typing import Any, Protocol
+
+from evaluator.vm.errors import (
+    BudgetExceeded,
+    Cancelled,
+    EvalTypeError,
+    InfiniteRecursion,
+    NixError,
+)
+from evaluator.vm.frames import CODE_INFO, Span, span_in_traceback, span_of_running
+from evaluator.vm.values import (
+    BLACKHOLE,
+    Attrs,
+    Call,
+    Closure,
+    Frame,
+    PrimOp,
+    PrimOpApp,
+    Thunk,
+)
+
+# Steps between two checks of the clock, the memory estimate and the
+# cancellation flag: about a millisecond of evaluation.
+CHECK_EVERY = 1024
+
+# Approximate sizes (bytes) for :func:`charge`.
+LIST_ITEM_SIZE = 8
+ATTR_SIZE = 48
+
+
+class CancelFlag(Protocol):
+    """Anything with ``is_set()``, e.g. :class:`threading.Event`."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass
+class Budget:
+    """Limits of one evaluation; ``None`` means unlimited.
+
+    ``timeout`` is in seconds from the start of :func:`run`. ``max_memory``
+    bounds :attr:`allocated`, an estimate in bytes fed by :func:`charge`
+    (list lengths, string lengths, attribute counts).
+    """
+
+    max_steps: int | None = None
+    timeout: float | None = None
+    max_memory: int | None = None
+    cancel: CancelFlag | None = None
+    steps: int = 0
+    allocated: int = 0
+    deadline: float | None = field(default=None, repr=False)
+
+    def check(self) -> NixError | None:
+        """The error to raise if a limit is exceeded or cancellation asked."""
+        if self.cancel is not None and self.cancel.is_set():
+            return Cancelled()
+        if self.max_steps is not None and self.steps > self.max_steps:
+            return BudgetExceeded("evaluation budget exceeded (steps)")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            return BudgetExceeded("evaluation budget exceeded (time)")
+        if self.max_memory is not None and self.allocated > self.max_memory:
+            return BudgetExceeded("evaluation budget exceeded (memory)")
+        return None
+
+
+_ACTIVE: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
+    "nixls_active_budget", default=None
+)
+
+
+def charge(size: int) -> None:
+    """Count ``size`` approximate bytes against the running evaluation's budget.
+
+    Called by builtins and generated code *before* building large values,
+    so a runaway allocation stops with a clean error instead of exhausting
+    memory.
+    """
+    budget = _ACTIVE.get()
+    if budget is not None:
+        budget.allocated += size
+        if budget.max_memory is not None and budget.allocated > budget.max_memory:
+            raise BudgetExceeded("evaluation budget exceeded (memory)")
+
+
+def _call_functor(fn: Attrs, arg: Any) -> Frame:
+    """`s arg` for a set with `__functor`: `s.__functor s arg`."""
+    functor = fn["__functor"]
+    if type(functor) is Thunk:
+        functor = functor.value if functor.code is None else (yield functor)
+    applied = yield Call(functor, fn)
+    return Call(applied, arg)
+
+
+def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
+    """Call a function value that is still a thunk."""
+    value = yield fn
+    return Call(value, arg, span)
+
+
+def _not_callable(fn: Any) -> NixError:
+    from evaluator.vm.ops import show_type  # ops imports nothing from here
+
+    return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
+
+
+def _dispatch(call: Call) -> Any:
+    """Start a call: a new generator frame, or an immediate value.
+
+    Returns a generator to push, or a value (a partially applied builtin).
+    """
+    fn = call.fn
+    t = type(fn)
+    if t is Closure:
+        return fn.code(call.arg)
+    if t is PrimOp:
+        if fn.arity == 1:
+            return fn.fn(call.arg)
+        return PrimOpApp(fn, (call.arg,))
+    if t is PrimOpApp:
+        args = (*fn.args, call.arg)
+        op = fn.op
+        if len(args) == op.arity:
+            return op.fn(*args)
+        return PrimOpApp(op, args)
+    if t is Thunk:
+        if fn.code is None:
+            return _dispatch(Call(fn.value, call.arg, call.span))
+        return _force_then_call(fn, call.arg, call.span)
+    if t is Attrs and "__functor" in fn:
+        return _call_functor(fn, call.arg)
+    raise _not_callable(fn)
+
+
+def _restore(owner: Any) -> None:
+    """Undo the BLACKHOLE of thunks whose evaluation failed (retry later)."""
+    if owner is None:
+        return
+    for t in owner if type(owner) is list else (owner,):
+        if t.code is BLACKHOLE:
+            t.code = t.value
+            t.value = None
+
+
+def _complete(owner: Any, value: Any) -> None:
+    for t in owner if type(owner) is list else (owner,):
+        t.value = value
+        t.code = None
+
+
+def _add_owner(owner: Any, thunk: Thunk) -> Any:
+    if owner is None:
+        return thunk
+    if type(owner) is list:
+        owner.append(thunk)
+        return owner
+    return [owner, thunk]
+
+
+def _as_nix_error(exc: Exception) -> NixError:
+    """A Python exception escaping a frame: an internal error, never a traceback."""
+    if isinstance(exc, RecursionError):
+        err = NixError("stack overflow (possible infinite recursion)")
+    elif isinstance(exc, MemoryError):
+        err = BudgetExceeded("evaluation budget exceeded (memory)")
+    else:
+        err = NixError(f"internal error: {type(exc).__name__}: {exc}")
+    err.__cause__ = exc
+    return err
+
+
+def _leave(err: NixError, gen: Any, owner: Any) -> None:
+    """Bookkeeping when ``err`` leaves frame ``gen`` (owned by ``owner``)."""
+    if err.span is None:
+        err.span = span_in_traceback(err.__traceback__)
+        if err.span is None and owner is not None:
+            first = owner[0] if type(owner) is list else owner
+            err.span = first.span
+    info = CODE_INFO.get(gen.gi_code) if type(gen) is GeneratorType else None
+    if info is not None and info.description is not None:
+        err.add_trace(info.description, info.span)
+    _restore(owner)
+    # Frames already handled: keep the traceback short (and free the frames).
+    err.__traceback__ = None
+
+
+def _chunk(budget: Budget | None) -> int:
+    """Steps until the next budget check (-1: never, no budget)."""
+    if budget is None:
+        return -1
+    if budget.max_steps is None:
+        return CHECK_EVERY
+    return max(1, min(CHECK_EVERY, budget.max_steps - budget.steps + 1))
+
+
+def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
+    """Drive ``frame`` (and everything it requests) to its forced value.
+
+    Raises :class:`NixError` (located, with a Nix trace) on failure,
+    :class:`BudgetExceeded` when ``budget`` is exhausted and
+    :class:`Cancelled` when ``cancel`` (or ``budget.cancel``) is set.
+    """
+    if cancel is not None:
+        if budget is None:
+            budget = Budget(cancel=cancel)
+        else:
+            budget.cancel = cancel
+    token = None
+    if budget is not None:
+        if budget.timeout is not None and budget.deadline is None:
+            budget.deadline = time.monotonic() + budget.timeout
+        token = _ACTIVE.set(budget)
+    try:
+        return _run(frame, budget)
+    finally:
+        if token is not None:
+            _ACTIVE.reset(token)
+
+
+def _run(gen: Any, budget: Budget | None) -> Any:
+    stack: list[tuple[Any, Any]] = []
+    push = stack.append
+    pop = stack.pop
+    owner: Any = None  # thunk(s) the current frame computes, None for calls
+    val: Any = None
+    err: NixError | None = None
+    chunk = _chunk(budget)
+    countdown = chunk
+    while True:
+        if countdown == 0:
+            assert budget is not None
+            budget.steps += chunk
+            problem = budget.check()
+            if problem is not None:
+                if problem.span is None:
+                    problem.span = span_of_running(gen)
+                err = problem
+            chunk = _chunk(budget)
+            countdown = chunk
+        countdown -= 1
+        try:
+            if err is None:
+                req = gen.send(val)
+            else:
+                e = err
+                err = None
+                req = gen.throw(e)
+        except StopIteration as stop:
+            result = stop.value
+            # Tail position: evaluate a returned thunk or call in place.
+            while True:
+                t = type(result)
+                if t is Thunk:
+                    code = result.code
+                    if code is None:
+                        result = result.value
+                        continue
+                    if code is BLACKHOLE:
+                        err = InfiniteRecursion(result.span)
+                        break
+                    result.value = code
+                    result.code = BLACKHOLE
+                    owner = _add_owner(owner, result)
+                    gen = code()
+                    val = None
+                    result = gen
+                    break
+                if t is Call:
+                    try:
+                        result = _dispatch(result)
+                    except NixError as e:
+                        err = e.locate(result.span)
+                        break
+                    if type(result) is GeneratorType:
+                        gen = result
+                        val = None
+                        break
+                    continue
+                if t is GeneratorType:
+                    gen = result
+                    val = None
+                    break
+                # A value: complete the frame.
+                if owner is not None:
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    else:
+                        _complete(owner, result)
+                if not stack:
+                    return result
+                gen, owner = pop()
+                val = result
+                break
+            if err is not None:
+                # The finished frame's tail failed: unwind from it.
+                _leave(err, gen, owner)
+                if not stack:
+                    raise err from None
+                gen, owner = pop()
+            continue
+        except NixError as e:
+            _leave(e, gen, owner)
+            if not stack:
+                raise e from None
+            gen, owner = pop()
+            err = e
+            continue
+        except Exception as exc:  # a bug or resource error: still a Nix error
+            nix_err = _as_nix_error(exc)
+            nix_err.span = span_in_traceback(exc.__traceback__)
+            _leave(nix_err, gen, owner)
+            if not stack:
+                raise nix_err from exc
+            gen, owner = pop()
+            err = nix_err
+            continue
+
+        t = type(req)
+        if t is Thunk:
+            code = req.code
+            if code is None:
+                val = req.value
+            elif code is BLACKHOLE:
+                err = InfiniteRecursion(req.span)
+            else:
+                req.value = code
+                req.code = BLACKHOLE
+                push((gen, owner))
+                gen = code()
+                owner = req
+                val = None
+        elif t is Call:
+            fn = req.fn
+            if type(fn) is Closure:
+                push((gen, owner))
+                gen = fn.code(req.arg)
+                owner = None
+                val = None
+            else:
+                try:
+                    started = _dispatch(req)
+                except NixError as e:
+                    err = e.locate(req.span)
+                    continue
+                if type(started) is GeneratorType:
+                    push((gen, owner))
+                    gen = started
+                    owner = None
+                    val = None
+                else:
+                    val = started
+        elif t is GeneratorType:
+            push((gen, owner))
+            gen = req
+            owner = None
+            val = None
+        else:
+            err = NixError(f"internal error: frame yielded {type(req).__name__}")
+
+
+def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
+    """The forced value of ``value`` (a value or a thunk), run to completion."""
+    if type(value) is not Thunk:
+        return value
+    if value.code is None:
+        return value.value
+    return run(_force_frame(value), budget, cancel)
+
+
+def _force_frame(value: Thunk) -> Frame:
+    return (yield value)
+
+
+def call(fn: Any, arg: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
+    """Apply a Nix function to an argument outside any frame."""
+    return run(_call_frame(fn, arg), budget, cancel)
+
+
+def _call_frame(fn: Any, arg: Any) -> Frame:
+    return (yield Call(fn, arg))
