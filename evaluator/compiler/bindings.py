@@ -1,0 +1,324 @@
+"""Binding lists merged the way C++ Nix 2.8's parser merges them.
+
+A binding list (of an `AttrSet`, a `Let` or a `LegacyLet`) is turned into a
+:class:`MergedAttrs`: the shape code generation compiles and scope analysis
+walks, so that both agree on what each attribute is.
+
+The structure
+-------------
+``MergedAttrs.static`` maps each statically known name, in first-definition
+order, to one entry:
+
+- :class:`ValueEntry`: ``name = value;`` (the last key of a path).
+- :class:`InheritEntry`: ``inherit name;`` (``var`` is a synthetic `Var`
+  reading ``name`` from the scope *around* the set, spanning the inherited
+  name) or ``inherit (e) name;`` (``source`` is an :class:`InheritSource`,
+  shared by every name of that one ``inherit``: evaluate ``source.expr``
+  once, then select each name from it).
+- :class:`NestedEntry`: an attribute set implied by a path, ``a.b = 1;``
+  gives ``a`` a nested, non-recursive :class:`MergedAttrs` holding ``b``.
+
+``MergedAttrs.dynamic`` lists the ``${e} = v;`` / ``"x${e}".y = v;``
+entries (:class:`DynamicEntry`) in source order; a dynamic path component
+followed by more keys gives a fresh nested set each time, as in Nix.
+
+How definitions of one name combine (Nix 2.8's ``addAttr``)
+-----------------------------------------------------------
+- ``a.b = 1; a.c = 2;``: both go into the one nested set of ``a``.
+- ``a = { b = 1; }; a.c = 2;``: a path walks *into* an attribute-set
+  literal: ``c`` is added to the literal's own :class:`MergedAttrs` (the
+  one recorded for that `AttrSet` node), so if the literal is ``rec`` the
+  added value sees its attributes, exactly as Nix binds it.
+- ``a.c = 2; a = { b = 1; };`` and ``a = { b = 1; }; a = { c = 2; };``:
+  the later literal's static attributes are moved into the earlier set
+  (one level only; the later literal is *absorbed*: it is never evaluated
+  as an expression, its ``rec`` is ignored and its dynamic attributes are
+  dropped, recorded in ``dropped``, as Nix 2.8 does).
+- Anything else defining a name twice is a :class:`DuplicateAttr` problem;
+  the first definition is kept and analysis carries on.
+
+Parentheses around a literal are transparent (Nix 2.8 has no paren node).
+Entry ``pos`` is the byte offset Nix reports for a definition: the start of
+the attribute path, or of the name list of an ``inherit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evaluator.syntax import nodes
+
+
+@dataclass(eq=False, slots=True)
+class InheritSource:
+    """The ``(e)`` of one ``inherit (e) a b;``: evaluated once for all names."""
+
+    expr: nodes.Expr
+    node: nodes.Inherit
+
+
+@dataclass(eq=False, slots=True)
+class ValueEntry:
+    """``name = value;`` (``key`` is the last key of the path)."""
+
+    name: str
+    key: nodes.StaticKey
+    node: nodes.AttrDef
+    value: nodes.Expr
+    pos: int
+
+
+@dataclass(eq=False, slots=True)
+class InheritEntry:
+    """``inherit name;`` (``var`` set) or ``inherit (e) name;`` (``source`` set)."""
+
+    name: str
+    key: nodes.StaticKey
+    node: nodes.Inherit
+    var: nodes.Var | None
+    source: InheritSource | None
+    pos: int
+
+
+@dataclass(eq=False, slots=True)
+class NestedEntry:
+    """A set implied by attribute paths (``a.b = 1;``): ``node`` first made it."""
+
+    name: str
+    key: nodes.StaticKey
+    node: nodes.AttrDef
+    attrs: MergedAttrs
+    pos: int
+
+
+@dataclass(eq=False, slots=True)
+class DynamicEntry:
+    """``${e} = value;``; ``value`` is a nested set when the path goes on."""
+
+    key: nodes.DynamicKey
+    node: nodes.AttrDef
+    value: nodes.Expr | MergedAttrs
+    pos: int
+
+
+StaticEntry = ValueEntry | InheritEntry | NestedEntry
+
+
+@dataclass(eq=False, slots=True)
+class MergedAttrs:
+    """The merged bindings of one set, ``let`` or implied nested set.
+
+    ``node`` is the `AttrSet` / `Let` / `LegacyLet`, or for a set implied by
+    a path the `AttrDef` that first created it. ``rec`` tells whether the
+    static names are in scope for the values (``rec { }``, ``let``).
+    ``inherit_sources`` lists every :class:`InheritSource` of the entries
+    (each once). ``absorbed`` lists literals merged into this one.
+    """
+
+    node: nodes.Node
+    rec: bool
+    static: dict[str, StaticEntry] = field(default_factory=dict)
+    dynamic: list[DynamicEntry] = field(default_factory=list)
+    inherit_sources: list[InheritSource] = field(default_factory=list)
+    absorbed: list[nodes.AttrSet] = field(default_factory=list)
+    dropped: list[DynamicEntry] = field(default_factory=list)
+
+
+@dataclass(eq=False, slots=True)
+class DuplicateAttr:
+    """An attribute defined twice, located as Nix 2.8 locates it.
+
+    ``path`` is the attribute path Nix names in its message (keys of the
+    offending definition, or just the clashing name when two literals are
+    merged); ``span`` is where the error is reported, ``prev_pos`` /
+    ``prev_span`` the definition it clashes with ("already defined at").
+    """
+
+    path: list[nodes.AttrKey]
+    span: tuple[int, int]
+    prev_pos: int
+    prev_span: tuple[int, int]
+    pos: int
+
+
+SetNode = nodes.AttrSet | nodes.Let | nodes.LegacyLet
+
+
+def unparen(expr: nodes.Node) -> nodes.Node:
+    """``expr`` without enclosing parentheses."""
+    while isinstance(expr, nodes.Paren):
+        expr = expr.expr
+    return expr
+
+
+def _literal(expr: nodes.Node) -> nodes.AttrSet | None:
+    inner = unparen(expr)
+    return inner if isinstance(inner, nodes.AttrSet) else None
+
+
+def entry_span(entry: StaticEntry | DynamicEntry) -> tuple[int, int]:
+    """The span of the name an entry defines."""
+    return (entry.key.start, entry.key.end)
+
+
+class Merger:
+    """Merges binding lists, caching one :class:`MergedAttrs` per node.
+
+    Use one merger per tree: merging a later definition into an attribute
+    set literal changes that literal's (cached) result.
+    """
+
+    def __init__(self) -> None:
+        self.cache: dict[nodes.Node, MergedAttrs] = {}
+        self.problems: list[DuplicateAttr] = []
+        self.absorbed_into: dict[nodes.AttrSet, MergedAttrs] = {}
+        self.empty_inherits: list[nodes.Inherit] = []
+
+    def attrs_of(self, node: SetNode) -> MergedAttrs:
+        """The merged bindings of ``node`` (computed once)."""
+        found = self.cache.get(node)
+        if found is not None:
+            return found
+        # Literals bound directly as values may receive merged definitions,
+        # so they are merged first; an explicit stack keeps deep nesting off
+        # the Python stack.
+        stack: list[tuple[SetNode, bool]] = [(node, False)]
+        while stack:
+            current, ready = stack.pop()
+            if current in self.cache:
+                continue
+            if ready:
+                self.cache[current] = self._merge(current)
+                continue
+            stack.append((current, True))
+            for binding in current.bindings:
+                if isinstance(binding, nodes.AttrDef):
+                    lit = _literal(binding.value)
+                    if lit is not None and lit not in self.cache:
+                        stack.append((lit, False))
+        return self.cache[node]
+
+    # ------------------------------------------------------------ merging
+
+    def _merge(self, node: SetNode) -> MergedAttrs:
+        rec = not isinstance(node, nodes.AttrSet) or node.rec
+        merged = MergedAttrs(node=node, rec=rec)
+        for binding in node.bindings:
+            if isinstance(binding, nodes.Inherit):
+                self._add_inherit(merged, binding)
+            elif isinstance(binding, nodes.AttrDef) and binding.path:
+                self._add_attr(merged, binding)
+        return merged
+
+    def _add_inherit(self, merged: MergedAttrs, node: nodes.Inherit) -> None:
+        if not node.names:
+            self.empty_inherits.append(node)
+            return
+        source = InheritSource(node.from_, node) if node.from_ is not None else None
+        if source is not None:
+            merged.inherit_sources.append(source)
+        pos = node.names[0].start
+        for key in node.names:
+            existing = merged.static.get(key.name)
+            if existing is not None:
+                self._duplicate([key], (key.start, key.end), pos, existing)
+                continue
+            var = None if source is not None else nodes.Var(key.start, key.end, key.name)
+            merged.static[key.name] = InheritEntry(key.name, key, node, var, source, pos)
+
+    def _mergeable(self, entry: StaticEntry) -> MergedAttrs | None:
+        """The set a path may walk into, if ``entry`` is one."""
+        if isinstance(entry, NestedEntry):
+            return entry.attrs
+        if isinstance(entry, ValueEntry):
+            lit = _literal(entry.value)
+            if lit is not None:
+                return self.attrs_of(lit)
+        return None
+
+    def _add_attr(self, merged: MergedAttrs, node: nodes.AttrDef) -> None:
+        path = node.path
+        pos = path[0].start
+        path_span = (path[0].start, path[-1].end)
+        target = merged
+        for key in path[:-1]:
+            if isinstance(key, nodes.StaticKey):
+                existing = target.static.get(key.name)
+                if existing is None:
+                    nested = MergedAttrs(node=node, rec=False)
+                    target.static[key.name] = NestedEntry(key.name, key, node, nested, pos)
+                    target = nested
+                    continue
+                inner = self._mergeable(existing)
+                if inner is None:
+                    self._duplicate(path, path_span, pos, existing)
+                    return
+                target = inner
+            else:
+                nested = MergedAttrs(node=node, rec=False)
+                target.dynamic.append(DynamicEntry(key, node, nested, pos))
+                target = nested
+        last = path[-1]
+        if isinstance(last, nodes.DynamicKey):
+            target.dynamic.append(DynamicEntry(last, node, node.value, pos))
+            return
+        existing = target.static.get(last.name)
+        if existing is None:
+            target.static[last.name] = ValueEntry(last.name, last, node, node.value, pos)
+            return
+        into = self._mergeable(existing)
+        lit = _literal(node.value)
+        if into is None or lit is None:
+            self._duplicate(path, path_span, pos, existing)
+            return
+        self._absorb(into, lit)
+
+    def _absorb(self, into: MergedAttrs, lit: nodes.AttrSet) -> None:
+        """Move the static attributes of ``lit`` into ``into`` (one level)."""
+        new = self.attrs_of(lit)
+        for name, entry in new.static.items():
+            clash = into.static.get(name)
+            if clash is not None:
+                # Nix 2.8 reports this clash at the earlier definition and
+                # names the later one as "already defined" (arguments swapped).
+                self.problems.append(
+                    DuplicateAttr(
+                        path=[entry.key],
+                        span=entry_span(clash),
+                        prev_pos=entry.pos,
+                        prev_span=entry_span(entry),
+                        pos=clash.pos,
+                    )
+                )
+                continue
+            into.static[name] = entry
+        into.inherit_sources.extend(new.inherit_sources)
+        into.absorbed.append(lit)
+        into.absorbed.extend(new.absorbed)
+        into.dropped.extend(new.dynamic)
+        into.dropped.extend(new.dropped)
+        self.absorbed_into[lit] = into
+
+    def _duplicate(
+        self,
+        path: list[nodes.AttrKey],
+        span: tuple[int, int],
+        pos: int,
+        existing: StaticEntry,
+    ) -> None:
+        self.problems.append(
+            DuplicateAttr(
+                path=list(path),
+                span=span,
+                prev_pos=existing.pos,
+                prev_span=entry_span(existing),
+                pos=pos,
+            )
+        )
+
+
+def merge_bindings(node: SetNode) -> tuple[MergedAttrs, list[DuplicateAttr]]:
+    """Merge one node's bindings on their own (analysis uses one shared :class:`Merger`)."""
+    merger = Merger()
+    merged = merger.attrs_of(node)
+    return merged, merger.problems
