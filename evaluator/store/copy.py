@@ -1,0 +1,125 @@
+"""Paths "added" to the store during an evaluation, without a store.
+
+The bridge between the evaluator and the store library: it reads the
+store directory and the read policy from the current
+:class:`evaluator.vm.context.EvalContext`, keeps the per-evaluation caches
+in its ``extra`` slot, and turns :class:`StoreError` into Nix errors.
+"""
+
+from __future__ import annotations
+
+import os
+
+from evaluator.store import paths
+from evaluator.store.derivation import KnownPaths
+from evaluator.store.errors import StoreError
+from evaluator.store.hashes import Hash
+from evaluator.store.nar import PathFilter, hash_file, hash_path
+from evaluator.vm.context import current
+from evaluator.vm.errors import NixError
+
+_SRC_CACHE = "store.src_to_store"
+_KNOWN = "store.known"
+
+
+def store_dir() -> str:
+    """The store directory of the running evaluation."""
+    return current().store_dir
+
+
+def known_paths() -> KnownPaths:
+    """The derivations and text paths computed so far in this evaluation."""
+    extra = current().extra
+    known = extra.get(_KNOWN)
+    if known is None:
+        known = extra[_KNOWN] = KnownPaths()
+    return known
+
+
+def nix_error(e: StoreError) -> NixError:
+    """The Nix error for a store-library failure."""
+    return NixError(str(e))
+
+
+def base_name_of(path: str) -> str:
+    """Nix's ``baseNameOf`` on a path string (a trailing slash is ignored)."""
+    if path.endswith("/") and len(path) > 1:
+        path = path[:-1]
+    return path.rpartition("/")[2]
+
+
+def check_source_path(path: str) -> str:
+    """Raise unless the evaluation's policy allows reading ``path``."""
+    if not current().may_read(path):
+        raise NixError(f"access to absolute path '{path}' is forbidden in restricted mode")
+    return path
+
+
+def path_to_store(path: str) -> str:
+    """The store path ``"${path}"`` gives for an absolute file or directory path.
+
+    Computed from the NAR hash of the path as a ``source`` path named after
+    its last component, exactly as C++ Nix adds it; cached per evaluation.
+    The caller adds the result itself as the string's context.
+    """
+    ctx = current()
+    cache: dict[str, str] = ctx.extra.setdefault(_SRC_CACHE, {})
+    hit = cache.get(path)
+    if hit is not None:
+        return hit
+    if paths.is_derivation(path):
+        raise NixError(f"file names are not allowed to end in '{paths.DRV_EXTENSION}'")
+    check_source_path(path)
+    try:
+        h = hash_path(path)
+        result = paths.make_fixed_output_path(True, h, base_name_of(path), ctx.store_dir)
+    except StoreError as e:
+        raise nix_error(e) from None
+    cache[path] = result
+    return result
+
+
+def add_path(
+    name: str,
+    path: str,
+    recursive: bool,
+    path_filter: PathFilter | None = None,
+    expected: Hash | None = None,
+) -> str:
+    """The store path of ``builtins.path``/``filterSource`` (``addPath`` in Nix).
+
+    ``path_filter`` must already encode the Nix filter's answers (the
+    caller evaluates the Nix function); ``expected`` is the ``sha256``
+    attribute, which must match the computed path.
+    """
+    sdir = store_dir()
+    check_source_path(path)
+    try:
+        h = hash_path(path, "sha256", path_filter) if recursive else hash_file(path, "sha256")
+        result = paths.make_fixed_output_path(recursive, h, name, sdir)
+        if expected is not None:
+            wanted = paths.make_fixed_output_path(recursive, expected, name, sdir)
+            if wanted != result:
+                raise StoreError(
+                    f"store path mismatch in (possibly filtered) path added from '{path}'"
+                )
+    except StoreError as e:
+        raise nix_error(e) from None
+    return result
+
+
+def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
+    """The store path of ``builtins.toFile name contents`` with these references."""
+    sdir = store_dir()
+    try:
+        refs = [paths.parse_store_path(r, sdir) for r in references]
+        result = paths.make_text_path(name, contents.encode("utf-8", "surrogateescape"), refs, sdir)
+    except StoreError as e:
+        raise nix_error(e) from None
+    known_paths().references[result] = frozenset(refs)
+    return result
+
+
+def exists_on_disk(path: str) -> bool:
+    """Whether a (store) path really exists, for the builtins that read it."""
+    return os.path.lexists(path)
