@@ -12,13 +12,19 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from evaluator.vm.values import Frame, PrimOp
+from evaluator.vm.context import EvalContext
+from evaluator.vm.values import Attrs, Frame, PrimOp
 
 # name (without `__`) -> PrimOp or constant value, as in `builtins.<name>`.
 BUILTINS: dict[str, Any] = {}
 # Names visible without `builtins.` (C++ Nix 2.8's global builtins), mapped
 # to the key in BUILTINS they alias (e.g. "__typeOf" -> "typeOf").
 GLOBALS: dict[str, str] = {}
+
+# Constants whose value depends on the evaluation (`nixPath`, `currentTime`,
+# `currentSystem`, `storeDir`): name -> function of the EvalContext. BUILTINS
+# holds their value for a default context; :func:`builtins_for` the real one.
+DYNAMIC: dict[str, Callable[[EvalContext], Any]] = {}
 
 _loaded = False
 
@@ -47,6 +53,35 @@ def constant(name: str, value: Any, *, global_: bool = False) -> None:
     _register_global(name, global_)
 
 
+def context_constant(
+    name: str, factory: Callable[[EvalContext], Any], *, global_: bool = False
+) -> None:
+    """Register a constant computed per evaluation from its EvalContext."""
+    DYNAMIC[name] = factory
+    BUILTINS[name] = factory(EvalContext())
+    _register_global(name, global_)
+
+
+def builtins_for(ctx: EvalContext) -> dict[str, Any]:
+    """The builtins of one evaluation: name -> value, including `builtins`.
+
+    Context-dependent constants are computed from ``ctx``; the `builtins`
+    attribute set (which contains itself) is built once per context and
+    cached in ``ctx.extra``.
+    """
+    cached = ctx.extra.get("builtins_table")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    table = dict(all_builtins())
+    for name, factory in DYNAMIC.items():
+        table[name] = factory(ctx)
+    attrs = Attrs(sorted(table.items()))
+    attrs["builtins"] = attrs
+    table["builtins"] = attrs
+    ctx.extra["builtins_table"] = table
+    return table
+
+
 def _register_global(name: str, global_: bool) -> None:
     if global_:
         GLOBALS[name] = name
@@ -63,4 +98,9 @@ def all_builtins() -> dict[str, Any]:
         for info in pkgutil.iter_modules(package.__path__):
             if info.name != "registry":
                 importlib.import_module(f"evaluator.builtins.{info.name}")
+        # The static `builtins` set (default context); see builtins_for.
+        attrs = Attrs(sorted((k, v) for k, v in BUILTINS.items() if k != "builtins"))
+        attrs["builtins"] = attrs
+        BUILTINS["builtins"] = attrs
+        GLOBALS["builtins"] = "builtins"
     return BUILTINS

@@ -188,12 +188,13 @@ def force_attrs(v: Any) -> Frame:
 
 
 def force_function(v: Any) -> Frame:
-    """Force ``v`` and check it is a function (``__functor`` sets are not)."""
+    """Force ``v`` and check it is a function or a set with ``__functor``."""
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     t = type(v)
     if t is not Closure and t is not PrimOp and t is not PrimOpApp:
-        raise type_error(v, "a function")
+        if t is not Attrs or "__functor" not in v:
+            raise type_error(v, "a function")
     return v
 
 

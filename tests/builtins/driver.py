@@ -27,6 +27,12 @@ from evaluator.vm.values import (
 )
 
 
+try:
+    from evaluator.vm.loop import run as _loop_run
+except ImportError:  # the real loop is not there yet
+    _loop_run = None
+
+
 def _value(v: Any) -> Frame:
     return v
     yield
@@ -58,7 +64,17 @@ def _article(v: Any) -> str:
 
 
 def run(frame: Frame | Any) -> Any:
-    """Run a generator frame (or return a plain value) to its result."""
+    """Run a generator frame (or return a plain value) to its result.
+
+    Uses the real loop when it exists, else :func:`run_minimal`.
+    """
+    if _loop_run is not None and isinstance(frame, Generator):
+        return _loop_run(frame)
+    return run_minimal(frame)
+
+
+def run_minimal(frame: Frame | Any) -> Any:
+    """This module's own small loop."""
     if not isinstance(frame, Generator):
         if type(frame) is Thunk:
             frame = _force(frame)
@@ -76,8 +92,23 @@ def run(frame: Frame | Any) -> Any:
             else:
                 req = gen.send(send)
         except StopIteration as stop:
-            _, thunk, _ = stack.pop()
             result = stop.value
+            # Tail position: a returned thunk, call or frame runs in place.
+            if type(result) is Thunk and result.code is not None:
+                stack[-1] = (_force(result), stack[-1][1], stack[-1][2])
+                send = None
+                continue
+            if type(result) is Call:
+                stack[-1] = (_apply(result.fn, result.arg), stack[-1][1], stack[-1][2])
+                send = None
+                continue
+            if isinstance(result, Generator):
+                stack[-1] = (result, stack[-1][1], stack[-1][2])
+                send = None
+                continue
+            if type(result) is Thunk:
+                result = result.value
+            _, thunk, _ = stack.pop()
             if thunk is not None:
                 thunk.value = result
                 thunk.code = None
@@ -107,6 +138,8 @@ def run(frame: Frame | Any) -> Any:
             stack.append((code(), req, code))
         elif type(req) is Call:
             stack.append((_apply(req.fn, req.arg), None, None))
+        elif isinstance(req, Generator):
+            stack.append((req, None, None))
         else:
             exc = TypeError(f"bad request {req!r}")
 

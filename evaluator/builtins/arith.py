@@ -1,0 +1,89 @@
+"""Arithmetic, comparison and bitwise builtins."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.vm import ops
+from evaluator.vm.errors import NixError
+from evaluator.vm.values import Frame, Thunk
+
+
+def _two(a: Any, b: Any) -> Frame:
+    if type(a) is Thunk:
+        a = a.value if a.code is None else (yield a)
+    if type(b) is Thunk:
+        b = b.value if b.code is None else (yield b)
+    return a, b
+
+
+@builtin("add", 2)
+def add(a: Any, b: Any) -> Frame:
+    """`add a b`: the sum of two numbers (unlike `+`, not for strings or paths)."""
+    a, b = yield from _two(a, b)
+    return ops.add_values(a, b)
+
+
+@builtin("sub", 2)
+def sub(a: Any, b: Any) -> Frame:
+    """`sub a b`: the difference `a - b` of two numbers."""
+    a, b = yield from _two(a, b)
+    return ops.sub_values(a, b)
+
+
+@builtin("mul", 2)
+def mul(a: Any, b: Any) -> Frame:
+    """`mul a b`: the product `a * b` of two numbers."""
+    a, b = yield from _two(a, b)
+    return ops.mul_values(a, b)
+
+
+@builtin("div", 2)
+def div(a: Any, b: Any) -> Frame:
+    """`div a b`: the quotient `a / b`; integer division truncates toward zero."""
+    a, b = yield from _two(a, b)
+    return ops.div_values(a, b)
+
+
+@builtin("lessThan", 2)
+def less_than(a: Any, b: Any) -> Frame:
+    """`lessThan a b`: `a < b` for numbers, strings, paths and lists."""
+    return (yield from ops.less_than(a, b))
+
+
+@builtin("bitAnd", 2)
+def bit_and(a: Any, b: Any) -> Frame:
+    """`bitAnd a b`: the bitwise AND of two integers."""
+    return (yield from ops.force_int(a)) & (yield from ops.force_int(b))
+
+
+@builtin("bitOr", 2)
+def bit_or(a: Any, b: Any) -> Frame:
+    """`bitOr a b`: the bitwise OR of two integers."""
+    return (yield from ops.force_int(a)) | (yield from ops.force_int(b))
+
+
+@builtin("bitXor", 2)
+def bit_xor(a: Any, b: Any) -> Frame:
+    """`bitXor a b`: the bitwise exclusive OR of two integers."""
+    return (yield from ops.force_int(a)) ^ (yield from ops.force_int(b))
+
+
+def _to_int(f: float) -> int:
+    if math.isnan(f) or math.isinf(f):
+        raise NixError(f"cannot convert {f} to an integer")
+    return ops.wrap_int(int(f))
+
+
+@builtin("ceil", 1)
+def ceil(x: Any) -> Frame:
+    """`ceil x`: the smallest integer not less than the number `x`."""
+    return _to_int(math.ceil((yield from ops.force_float(x))))
+
+
+@builtin("floor", 1)
+def floor(x: Any) -> Frame:
+    """`floor x`: the largest integer not greater than the number `x`."""
+    return _to_int(math.floor((yield from ops.force_float(x))))

@@ -1,0 +1,241 @@
+"""Attribute-set builtins: names, values, lookup, construction, mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import app2_thunk, charge
+from evaluator.vm import ops
+from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.values import (
+    Attrs,
+    Call,
+    Closure,
+    CtxStr,
+    Frame,
+    NixList,
+    NixPath,
+    PrimOp,
+    PrimOpApp,
+    Thunk,
+)
+
+
+def _attrs(v: Any) -> Frame:
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    if type(v) is not Attrs:
+        raise ops.type_error(v, "a set")
+    return v
+
+
+def _name(v: Any) -> Frame:
+    """An attribute name argument: a string (its context is dropped)."""
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    if type(v) is str:
+        return v
+    if type(v) is CtxStr:
+        return str.__str__(v)
+    raise ops.type_error(v, "a string")
+
+
+@builtin("attrNames", 1)
+def attr_names(s: Any) -> Frame:
+    """`attrNames set`: the names of the attributes, sorted."""
+    s = yield from _attrs(s)
+    return NixList(sorted(s))
+
+
+@builtin("attrValues", 1)
+def attr_values(s: Any) -> Frame:
+    """`attrValues set`: the values of the attributes, sorted by name."""
+    s = yield from _attrs(s)
+    return NixList([s[k] for k in sorted(s)])
+
+
+@builtin("getAttr", 2)
+def get_attr(name: Any, s: Any) -> Frame:
+    """`getAttr name set`: the attribute `name` of `set` (like `set.${name}`)."""
+    name = yield from _name(name)
+    s = yield from _attrs(s)
+    try:
+        return s[name]
+    except KeyError:
+        raise NixError(f"attribute '{name}' missing for call to 'getAttr'") from None
+
+
+@builtin("hasAttr", 2)
+def has_attr(name: Any, s: Any) -> Frame:
+    """`hasAttr name set`: whether `set` has an attribute `name` (like `set ? ${name}`)."""
+    name = yield from _name(name)
+    s = yield from _attrs(s)
+    return name in s
+
+
+@builtin("removeAttrs", 2, global_=True)
+def remove_attrs(s: Any, names: Any) -> Frame:
+    """`removeAttrs set names`: `set` without the attributes listed in `names`."""
+    s = yield from _attrs(s)
+    names = yield from ops.force_list(names)
+    drop = set()
+    for n in names:
+        drop.add((yield from _name(n)))
+    if not drop.intersection(s):
+        return s
+    out = Attrs((k, v) for k, v in s.items() if k not in drop)
+    out.positions = s.positions
+    return out
+
+
+@builtin("intersectAttrs", 2)
+def intersect_attrs(a: Any, b: Any) -> Frame:
+    """`intersectAttrs e1 e2`: the attributes of `e2` whose names are in `e1`."""
+    a = yield from _attrs(a)
+    b = yield from _attrs(b)
+    out = Attrs((k, v) for k, v in b.items() if k in a)
+    out.positions = b.positions
+    return out
+
+
+@builtin("listToAttrs", 1)
+def list_to_attrs(xs: Any) -> Frame:
+    """`listToAttrs [ { name; value; } ... ]`: a set; the first of equal names wins."""
+    xs = yield from ops.force_list(xs)
+    out = Attrs()
+    for x in xs:
+        x = yield from _attrs(x)
+        if "name" not in x:
+            raise NixError("attribute 'name' missing for call to 'listToAttrs'")
+        name = yield from _name(x["name"])
+        if name in out:
+            continue
+        if "value" not in x:
+            raise NixError("attribute 'value' missing for call to 'listToAttrs'")
+        out[name] = x["value"]
+    charge(48 * len(out))
+    return out
+
+
+@builtin("mapAttrs", 2)
+def map_attrs(f: Any, s: Any) -> Frame:
+    """`mapAttrs f set`: a set with each value replaced by `f name value` (lazily)."""
+    s = yield from _attrs(s)
+    out = Attrs((k, app2_thunk(f, k, v)) for k, v in s.items())
+    out.positions = s.positions
+    return out
+
+
+@builtin("catAttrs", 2)
+def cat_attrs(name: Any, xs: Any) -> Frame:
+    """`catAttrs name sets`: the values of attribute `name` in each set that has it."""
+    name = yield from _name(name)
+    xs = yield from ops.force_list(xs)
+    out = NixList()
+    for x in xs:
+        x = yield from _attrs(x)
+        if name in x:
+            out.append(x[name])
+    return out
+
+
+@builtin("zipAttrsWith", 2)
+def zip_attrs_with(f: Any, xs: Any) -> Frame:
+    """`zipAttrsWith f sets`: for each name, `f name [values of that name...]` (lazily)."""
+    f = yield from ops.force_function(f)
+    xs = yield from ops.force_list(xs)
+    groups: dict[str, NixList] = {}
+    for x in xs:
+        x = yield from _attrs(x)
+        for k, v in x.items():
+            groups.setdefault(k, NixList()).append(v)
+    return Attrs((k, app2_thunk(f, k, vs)) for k, vs in groups.items())
+
+
+@builtin("functionArgs", 1)
+def function_args(f: Any) -> Frame:
+    """`functionArgs f`: the formal arguments of `f`, each mapped to whether it has a default."""
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    t = type(f)
+    if t is PrimOp or t is PrimOpApp:
+        return Attrs()
+    if t is not Closure:
+        raise EvalTypeError("'functionArgs' requires a function")
+    if f.formals is None:
+        return Attrs()
+    return Attrs(f.formals)
+
+
+@builtin("unsafeGetAttrPos", 2)
+def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
+    """`unsafeGetAttrPos name set`: `{ file; line; column; }` where `name` is defined, or null."""
+    name = yield from _name(name)
+    s = yield from _attrs(s)
+    if name not in s or s.positions is None or name not in s.positions:
+        return None
+    file, line, column = s.positions[name]
+    return Attrs(file=file, line=line, column=column)
+
+
+def _key_kind(v: Any) -> int:
+    t = type(v)
+    if t is int or t is float:
+        return 0
+    if t is str or t is CtxStr:
+        return 1
+    if t is NixPath:
+        return 3
+    return 2
+
+
+@builtin("genericClosure", 1)
+def generic_closure(args: Any) -> Frame:
+    """`genericClosure { startSet; operator; }`: all sets reachable from `startSet` through
+    `operator`, each distinct `key` once (in breadth-first order)."""
+    args = yield from _attrs(args)
+    if "startSet" not in args:
+        raise NixError("attribute 'startSet' required")
+    start = yield from ops.force_list(args["startSet"])
+    if "operator" not in args:
+        raise NixError("attribute 'operator' required")
+    op = args["operator"]
+    work = list(start)
+    done_simple: set[Any] = set()
+    done_other: list[Any] = []
+    first_key: Any = None
+    out = NixList()
+    pos = 0
+    while pos < len(work):
+        e = work[pos]
+        pos += 1
+        e = yield from _attrs(e)
+        if "key" not in e:
+            raise NixError("attribute 'key' required")
+        key = yield from ops.force(e["key"])
+        # Keys are ordered by lessThan in Nix: all keys must be comparable.
+        if first_key is None:
+            first_key = key
+        elif _key_kind(key) != _key_kind(first_key) or _key_kind(key) == 2:
+            yield from ops.less_than(key, first_key)
+        if _key_kind(key) != 2:
+            hashable = str(key) if type(key) is CtxStr else key
+            if hashable in done_simple:
+                continue
+            done_simple.add(hashable)
+        else:
+            seen = False
+            for k in done_other:
+                if not (yield from ops.less_than(key, k)) and not (
+                    yield from ops.less_than(k, key)
+                ):
+                    seen = True
+                    break
+            if seen:
+                continue
+            done_other.append(key)
+        out.append(e)
+        more = yield from ops.force_list((yield Call(op, e)))
+        work.extend(more)
+    return out

@@ -1,0 +1,112 @@
+"""Control builtins: errors (`throw`, `abort`), `tryEval`, strictness, `trace`."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.vm import ops
+from evaluator.vm.context import current
+from evaluator.vm.errors import AbortError, CatchableError, ThrownError
+from evaluator.vm.values import Attrs, CtxStr, Frame, Thunk
+
+
+@builtin("throw", 1, global_=True)
+def throw(msg: Any) -> Frame:
+    """`throw message`: fail with `message`; `tryEval` can catch this error."""
+    s = yield from ops.coerce_to_string(msg)
+    raise ThrownError(str.__str__(s))
+
+
+@builtin("abort", 1, global_=True)
+def abort(msg: Any) -> Frame:
+    """`abort message`: stop evaluation with `message`; this cannot be caught."""
+    s = yield from ops.coerce_to_string(msg)
+    raise AbortError(f"evaluation aborted with the following error message: '{str.__str__(s)}'")
+
+
+@builtin("tryEval", 1)
+def try_eval(e: Any) -> Frame:
+    """`tryEval e`: `{ success = true; value = e; }`, or `{ success = false; value = false; }`
+    if evaluating `e` (shallowly) throws or fails an assertion."""
+    try:
+        if type(e) is Thunk:
+            e = e.value if e.code is None else (yield e)
+    except CatchableError:
+        return Attrs(success=False, value=False)
+    return Attrs(success=True, value=e)
+
+
+@builtin("seq", 2)
+def seq(a: Any, b: Any) -> Frame:
+    """`seq a b`: evaluate `a` (shallowly), then return `b`."""
+    if type(a) is Thunk and a.code is not None:
+        yield a
+    return b
+
+
+@builtin("deepSeq", 2)
+def deep_seq(a: Any, b: Any) -> Frame:
+    """`deepSeq a b`: evaluate `a` completely (lists and sets too), then return `b`."""
+    yield from ops.deep_force(a)
+    return b
+
+
+@builtin("trace", 2)
+def trace(msg: Any, v: Any) -> Frame:
+    """`trace message v`: print `trace: message` to standard error, then return `v`."""
+    if type(msg) is Thunk:
+        msg = msg.value if msg.code is None else (yield msg)
+    if type(msg) is str or type(msg) is CtxStr:
+        text = str.__str__(msg)
+    else:
+        text = show_value(msg)
+    err = current().stderr
+    err.write(f"trace: {text}\n")
+    err.flush()
+    return v
+
+
+def show_value(v: Any) -> str:
+    """A value as Nix prints it without forcing anything (for `trace`)."""
+    try:
+        printer: Any = importlib.import_module("evaluator.vm.printer")
+    except ImportError:
+        printer = None
+    show = getattr(printer, "show_lazy", None)
+    if show is not None:
+        return str(show(v))
+    return _show_fallback(v)
+
+
+def _show_fallback(v: Any) -> str:
+    # Minimal non-forcing printer, used until the VM's printer is available.
+    from evaluator.vm.values import Closure, NixList, NixPath, PrimOp, PrimOpApp
+
+    t = type(v)
+    if t is Thunk:
+        return _show_fallback(v.value) if v.code is None else "<CODE>"
+    if t is bool:
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if t is int:
+        return str(v)
+    if t is float:
+        return f"{v:g}"
+    if t is str or t is CtxStr:
+        return '"' + str.__str__(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if t is NixPath:
+        return v.path
+    if t is NixList:
+        return "[ " + "".join(_show_fallback(x) + " " for x in v) + "]"
+    if t is Attrs:
+        return "{ " + "".join(f"{k} = {_show_fallback(v[k])}; " for k in sorted(v)) + "}"
+    if t is Closure:
+        return "<LAMBDA>"
+    if t is PrimOp:
+        return "<PRIMOP>"
+    if t is PrimOpApp:
+        return "<PRIMOP-APP>"
+    return "<unknown>"

@@ -1,0 +1,32 @@
+"""Builtins describing the evaluation's environment: versions, system, time, `getEnv`."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from evaluator.builtins.registry import builtin, constant, context_constant
+from evaluator.vm import ops
+from evaluator.vm.context import EvalContext, current
+from evaluator.vm.values import Attrs, Frame, NixList
+
+# We report the version whose behaviour we reproduce.
+constant("nixVersion", "2.8.0")
+constant("langVersion", 6)
+context_constant("currentSystem", lambda ctx: ctx.current_system)
+context_constant("storeDir", lambda ctx: ctx.store_dir)
+context_constant("currentTime", lambda ctx: int(time.time()))
+
+
+def _nix_path(ctx: EvalContext) -> NixList:
+    return NixList(Attrs(path=path, prefix=prefix) for prefix, path in ctx.search_path)
+
+
+context_constant("nixPath", _nix_path)
+
+
+@builtin("getEnv", 1)
+def get_env(name: Any) -> Frame:
+    """`getEnv name`: the value of environment variable `name`, or "" (the editor hides it)."""
+    name = yield from ops.force_string(name)
+    return current().getenv(str.__str__(name))

@@ -1,0 +1,134 @@
+"""File-system builtins: `readFile`, `readDir`, `pathExists`, `findFile`.
+
+Reads go through the evaluation's policy (:meth:`EvalContext.may_read`): the
+editor only lets an evaluation read inside the workspace.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.builtins.strings import from_bytes
+from evaluator.builtins.support import charge
+from evaluator.vm import ops
+from evaluator.vm.context import EvalContext, current
+from evaluator.vm.errors import NixError, ThrownError
+from evaluator.vm.values import Attrs, Frame, NixPath
+
+# Where `<nix/...>` resolves when no search path entry has it (as Nix 2.8).
+CORE_PKGS = "/__corepkgs__/"
+
+
+def _os_message(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+def check_read(path: str, ctx: EvalContext | None = None) -> None:
+    """Raise unless the policy allows reading ``path``."""
+    ctx = ctx or current()
+    if not ctx.may_read(path):
+        raise NixError(f"access to absolute path '{path}' is forbidden in restricted mode")
+
+
+def _real_path(v: Any) -> Frame:
+    s = yield from ops.coerce_to_path(v)
+    path = ops.canon_path(str.__str__(s))
+    check_read(path)
+    return path
+
+
+@builtin("readFile", 1)
+def read_file(v: Any) -> Frame:
+    """`readFile path`: the contents of the file `path` as a string."""
+    path = yield from _real_path(v)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise NixError("reading from file: Is a directory") from None
+    except OSError as e:
+        raise NixError(f"opening file '{path}': {_os_message(e)}") from None
+    if b"\0" in data:
+        raise NixError(f"the contents of the file '{path}' cannot be represented as a Nix string")
+    charge(len(data))
+    return from_bytes(data)
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "regular"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    return "unknown"
+
+
+@builtin("readDir", 1)
+def read_dir(v: Any) -> Frame:
+    """`readDir path`: a set mapping each entry of the directory to its type ("regular",
+    "directory", "symlink" or "unknown")."""
+    path = yield from _real_path(v)
+    out = Attrs()
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                out[entry.name] = _file_type(entry.stat(follow_symlinks=False).st_mode)
+    except OSError as e:
+        raise NixError(f"opening directory '{path}': {_os_message(e)}") from None
+    return out
+
+
+@builtin("pathExists", 1)
+def path_exists(v: Any) -> Frame:
+    """`pathExists path`: whether `path` exists (false where the policy forbids reading)."""
+    s = yield from ops.coerce_to_path(v)
+    path = ops.canon_path(str.__str__(s))
+    if not current().may_read(path):
+        return False
+    return os.path.lexists(path)
+
+
+def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:
+    """Resolve ``<name>`` against ``(prefix, path)`` entries, as Nix's ``findFile``."""
+    for prefix, root in entries:
+        if not prefix:
+            suffix = "/" + name
+        else:
+            n = len(prefix)
+            if not name.startswith(prefix) or (len(name) > n and name[n] != "/"):
+                continue
+            suffix = "" if len(name) == n else "/" + name[n + 1 :]
+        root = os.path.abspath(root)
+        if not os.path.exists(root):
+            continue
+        candidate = root + suffix
+        if os.path.exists(candidate):
+            return ops.canon_path(candidate)
+    if name.startswith("nix/"):
+        return CORE_PKGS + name[4:]
+    raise ThrownError(
+        f"file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+    )
+
+
+@builtin("findFile", 2)
+def find_file(search_path: Any, name: Any) -> Frame:
+    """`findFile searchPath name`: the path `<name>` denotes in `searchPath` (a list of
+    `{ prefix; path; }`); this is what `<name>` means, with `builtins.nixPath`."""
+    items = yield from ops.force_list(search_path)
+    entries: list[tuple[str, str]] = []
+    for item in items:
+        item = yield from ops.force_attrs(item)
+        prefix = ""
+        if "prefix" in item:
+            prefix = str.__str__((yield from ops.force_string(item["prefix"])))
+        if "path" not in item:
+            raise NixError("attribute 'path' missing for call to 'findFile'")
+        root = yield from ops.coerce_to_string(item["path"], coerce_more=False, copy_to_store=False)
+        entries.append((prefix, str.__str__(root)))
+    name = yield from ops.force_string(name)
+    return NixPath(find_in_search_path(entries, str.__str__(name)))

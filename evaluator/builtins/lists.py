@@ -1,0 +1,241 @@
+"""List builtins: map, filter, folds, sort, generation and access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import app_thunk, charge
+from evaluator.vm import ops
+from evaluator.vm.errors import NixError
+from evaluator.vm.values import Attrs, Call, CtxStr, Frame, NixList, PrimOp, Thunk
+
+
+def _list(v: Any) -> Frame:
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    if type(v) is not NixList:
+        raise ops.type_error(v, "a list")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if type(v) is not bool:
+        raise ops.type_error(v, "a Boolean")
+    return v
+
+
+@builtin("map", 2, global_=True)
+def map_(f: Any, xs: Any) -> Frame:
+    """`map f list`: the list of `f x` for each element (applied lazily)."""
+    xs = yield from _list(xs)
+    return NixList([app_thunk(f, x) for x in xs])
+
+
+@builtin("filter", 2)
+def filter_(f: Any, xs: Any) -> Frame:
+    """`filter pred list`: the elements for which `pred` returns true."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    out = NixList()
+    for x in xs:
+        if _bool((yield Call(f, x))):
+            out.append(x)
+    return out if len(out) != len(xs) else xs
+
+
+@builtin("head", 1)
+def head(xs: Any) -> Frame:
+    """`head list`: the first element; an error for an empty list."""
+    xs = yield from _list(xs)
+    if not xs:
+        raise NixError("list index 0 is out of bounds")
+    return xs[0]
+
+
+@builtin("tail", 1)
+def tail(xs: Any) -> Frame:
+    """`tail list`: the list without its first element."""
+    xs = yield from _list(xs)
+    if not xs:
+        raise NixError("'tail' called on an empty list")
+    return NixList(xs[1:])
+
+
+@builtin("length", 1)
+def length(xs: Any) -> Frame:
+    """`length list`: the number of elements."""
+    xs = yield from _list(xs)
+    return len(xs)
+
+
+@builtin("elemAt", 2)
+def elem_at(xs: Any, n: Any) -> Frame:
+    """`elemAt list n`: the element at 0-based index `n`."""
+    xs = yield from _list(xs)
+    n = yield from ops.force_int(n)
+    if n < 0 or n >= len(xs):
+        raise NixError(f"list index {n} is out of bounds")
+    return xs[n]
+
+
+@builtin("elem", 2)
+def elem(x: Any, xs: Any) -> Frame:
+    """`elem x list`: whether `x` is equal (`==`) to an element of `list`."""
+    xs = yield from _list(xs)
+    for y in xs:
+        if (yield from ops.equal(x, y)):
+            return True
+    return False
+
+
+@builtin("concatLists", 1)
+def concat_lists(xss: Any) -> Frame:
+    """`concatLists lists`: the concatenation of a list of lists."""
+    xss = yield from _list(xss)
+    out = NixList()
+    for xs in xss:
+        out.extend((yield from _list(xs)))
+    charge(8 * len(out))
+    return out
+
+
+@builtin("concatMap", 2)
+def concat_map(f: Any, xs: Any) -> Frame:
+    """`concatMap f list`: `concatLists (map f list)`."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    out = NixList()
+    for x in xs:
+        r = yield Call(f, x)
+        if type(r) is not NixList:
+            raise ops.type_error(r, "a list")
+        out.extend(r)
+    charge(8 * len(out))
+    return out
+
+
+@builtin("all", 2)
+def all_(f: Any, xs: Any) -> Frame:
+    """`all pred list`: whether `pred` is true for every element."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    for x in xs:
+        if not _bool((yield Call(f, x))):
+            return False
+    return True
+
+
+@builtin("any", 2)
+def any_(f: Any, xs: Any) -> Frame:
+    """`any pred list`: whether `pred` is true for at least one element."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    for x in xs:
+        if _bool((yield Call(f, x))):
+            return True
+    return False
+
+
+@builtin("genList", 2)
+def gen_list(f: Any, n: Any) -> Frame:
+    """`genList f n`: the list `[ (f 0) ... (f (n - 1)) ]`, elements lazy."""
+    n = yield from ops.force_int(n)
+    if n < 0:
+        raise NixError(f"cannot create list of size {n}")
+    charge(8 * n)
+    return NixList([app_thunk(f, i) for i in range(n)])
+
+
+@builtin("foldl'", 3)
+def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
+    """`foldl' op nul list`: left fold, forcing the accumulator at each step."""
+    op = yield from ops.force_function(op)
+    xs = yield from _list(xs)
+    acc = nul
+    for x in xs:
+        g = yield Call(op, acc)
+        acc = yield Call(g, x)
+    return acc
+
+
+@builtin("partition", 2)
+def partition(f: Any, xs: Any) -> Frame:
+    """`partition pred list`: `{ right = matching; wrong = the others; }`."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    right = NixList()
+    wrong = NixList()
+    for x in xs:
+        (right if _bool((yield Call(f, x))) else wrong).append(x)
+    return Attrs(right=right, wrong=wrong)
+
+
+@builtin("groupBy", 2)
+def group_by(f: Any, xs: Any) -> Frame:
+    """`groupBy f list`: elements grouped in a set by the string `f x`."""
+    f = yield from ops.force_function(f)
+    xs = yield from _list(xs)
+    groups: dict[str, NixList] = {}
+    for x in xs:
+        key = yield Call(f, x)
+        if type(key) is not str and type(key) is not CtxStr:
+            raise ops.type_error(key, "a string")
+        groups.setdefault(str(key), NixList()).append(x)
+    return Attrs(groups)
+
+
+def _is_less_than(fn: Any) -> bool:
+    return type(fn) is PrimOp and fn.name == "lessThan"
+
+
+@builtin("sort", 2)
+def sort(cmp: Any, xs: Any) -> Frame:
+    """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
+    cmp = yield from ops.force_function(cmp)
+    xs = yield from _list(xs)
+    items = []
+    for x in xs:
+        if type(x) is Thunk:
+            x = x.value if x.code is None else (yield x)
+        items.append(x)
+    n = len(items)
+    if n < 2:
+        return NixList(items)
+    if _is_less_than(cmp):
+        kinds = {type(x) for x in items}
+        if kinds <= {int, float} or kinds <= {str, CtxStr}:
+            # Total orders Python sorts exactly as Nix's lessThan does.
+            return NixList(sorted(items))
+        fast = True
+    else:
+        fast = False
+    # Bottom-up merge sort: stable, and each comparison may call Nix code.
+    src = items
+    width = 1
+    while width < n:
+        dst: list[Any] = []
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j = lo, mid
+            while i < mid and j < hi:
+                # Take from the right run only if it is strictly less (stability).
+                if fast:
+                    less = yield from ops.less_than(src[j], src[i])
+                else:
+                    g = yield Call(cmp, src[j])
+                    less = yield Call(g, src[i])
+                    if type(less) is not bool:
+                        raise ops.type_error(less, "a Boolean")
+                if less:
+                    dst.append(src[j])
+                    j += 1
+                else:
+                    dst.append(src[i])
+                    i += 1
+            dst.extend(src[i:mid])
+            dst.extend(src[j:hi])
+        src = dst
+        width *= 2
+    return NixList(src)
