@@ -44,7 +44,9 @@ class Binding:
     ``inherit x;`` inside a let/rec, ``value`` is the `Var` that reads the
     outer ``x`` (the parser does not create it; the compiler does, with the
     span of the inherited name). ``references`` lists every `Var` resolved
-    to this binding.
+    to this binding. ``entry`` is, for let and rec bindings, the merged
+    entry (:mod:`evaluator.compiler.bindings`) the name comes from: what code
+    generation compiles (it also covers nested and ``inherit (e)`` names).
     """
 
     name: str
@@ -54,6 +56,7 @@ class Binding:
     name_span: tuple[int, int]
     value: nodes.Node | None = None
     references: list[nodes.Var] = field(default_factory=list)
+    entry: object | None = None
 
 
 @dataclass(eq=False)

@@ -1,0 +1,304 @@
+"""Static diagnostics: stable codes, severities, spans, tags.
+
+Codes are part of the interface (settings and tools refer to them), so they
+are spelled here once. Spans are byte offsets into the source, like the
+syntax tree's; the server converts them to LSP positions. Tags and
+severities are plain enums: the server maps them to LSP values.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from evaluator.compiler.bindings import InheritEntry, unparen
+from evaluator.compiler.globals import NIX_GLOBALS
+from evaluator.compiler.model import Binding, BindingKind, GlobalRef, ScopeKind
+from evaluator.compiler.scope import Resolved, live_bindings
+from evaluator.syntax import nodes
+
+
+class Severity(Enum):
+    """How serious a diagnostic is (the LSP's four levels)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+class Tag(Enum):
+    """Extra rendering hints (LSP DiagnosticTag)."""
+
+    UNNECESSARY = "unnecessary"
+    DEPRECATED = "deprecated"
+
+
+SYNTAX_ERROR = "syntax-error"
+UNDEFINED_VARIABLE = "undefined-variable"
+UNUSED_BINDING = "unused-binding"
+UNUSED_ARGUMENT = "unused-argument"
+UNUSED_WITH = "unused-with"
+UNUSED_REC = "unused-rec"
+DUPLICATE_ATTRIBUTE = "duplicate-attribute"
+DYNAMIC_ATTRIBUTE_IN_LET = "dynamic-attribute-in-let"
+SHADOWED_BUILTIN = "shadowed-builtin"
+EMPTY_LET = "empty-let"
+EMPTY_INHERIT = "empty-inherit"
+DEPRECATED_URL_LITERAL = "deprecated-url-literal"
+DEPRECATED_LET_BLOCK = "deprecated-let-block"
+
+# code -> (default severity, tags)
+CODES: dict[str, tuple[Severity, tuple[Tag, ...]]] = {
+    SYNTAX_ERROR: (Severity.ERROR, ()),
+    UNDEFINED_VARIABLE: (Severity.ERROR, ()),
+    UNUSED_BINDING: (Severity.WARNING, (Tag.UNNECESSARY,)),
+    UNUSED_ARGUMENT: (Severity.WARNING, (Tag.UNNECESSARY,)),
+    UNUSED_WITH: (Severity.WARNING, (Tag.UNNECESSARY,)),
+    UNUSED_REC: (Severity.WARNING, (Tag.UNNECESSARY,)),
+    DUPLICATE_ATTRIBUTE: (Severity.ERROR, ()),
+    DYNAMIC_ATTRIBUTE_IN_LET: (Severity.ERROR, ()),
+    SHADOWED_BUILTIN: (Severity.WARNING, ()),
+    EMPTY_LET: (Severity.HINT, (Tag.UNNECESSARY,)),
+    EMPTY_INHERIT: (Severity.HINT, (Tag.UNNECESSARY,)),
+    DEPRECATED_URL_LITERAL: (Severity.WARNING, (Tag.DEPRECATED,)),
+    DEPRECATED_LET_BLOCK: (Severity.WARNING, (Tag.DEPRECATED,)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second location that explains a diagnostic ("first defined here")."""
+
+    start: int
+    end: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: ``[start, end)`` are byte offsets into the source."""
+
+    code: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    tags: tuple[Tag, ...] = ()
+    related: tuple[Related, ...] = field(default=())
+
+
+def make(
+    code: str,
+    start: int,
+    end: int,
+    message: str,
+    *,
+    severity: Severity | None = None,
+    related: tuple[Related, ...] = (),
+) -> Diagnostic:
+    """A diagnostic with the code's default severity (unless given) and tags."""
+    default, tags = CODES[code]
+    return Diagnostic(code, severity or default, start, end, message, tags, related)
+
+
+class LineIndex:
+    """Byte offset -> (1-based line, 1-based byte column), as Nix counts them."""
+
+    def __init__(self, source: bytes) -> None:
+        starts = [0]
+        find = source.find
+        pos = find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self._starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset``."""
+        line = bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+
+# ---------------------------------------------------------------- producing them
+
+
+def _where(index: LineIndex, file: str | None, offset: int) -> str:
+    line, col = index.line_col(offset)
+    return f"{file or '(string)'}:{line}:{col}"
+
+
+def _path_text(source: bytes, path: list[nodes.AttrKey]) -> str:
+    # Nix prints a dynamic component as "${expr}".
+    parts = []
+    for key in path:
+        if isinstance(key, nodes.StaticKey):
+            parts.append(key.name)
+        else:
+            text = source[key.expr.start : key.expr.end].decode("utf-8", "replace")
+            parts.append('"${' + text + '}"')
+    return ".".join(parts)
+
+
+def _inherits_same_global(binding: Binding) -> bool:
+    """``inherit map;`` / ``inherit (builtins) map;``: the builtin itself, renamed to itself."""
+    entry = binding.entry
+    if not isinstance(entry, InheritEntry):
+        return False
+    if entry.var is not None:
+        ref = entry.var.resolution
+        return isinstance(ref, GlobalRef) and ref.name == binding.name
+    if entry.source is not None:
+        src = unparen(entry.source.expr)
+        return (
+            isinstance(src, nodes.Var)
+            and isinstance(src.resolution, GlobalRef)
+            and src.resolution.name == "builtins"
+        )
+    return False
+
+
+def diagnose(
+    resolved: Resolved,
+    source: bytes,
+    file: str | None = None,
+    syntax_errors: list[tuple[int, int, str]] | None = None,
+) -> list[Diagnostic]:
+    """All static diagnostics of one resolved tree, sorted by position.
+
+    ``file`` names the file in Nix-style "already defined at FILE:L:C"
+    messages (``(string)`` when ``None``, as Nix says for stdin).
+    """
+    index = LineIndex(source)
+    out: list[Diagnostic] = []
+    add = out.append
+    for start, end, message in syntax_errors or ():
+        add(make(SYNTAX_ERROR, start, end, message))
+    for var in resolved.undefined:
+        add(make(UNDEFINED_VARIABLE, var.start, var.end, f"undefined variable '{var.name}'"))
+    for dup in resolved.duplicate_attrs:
+        where = _where(index, file, dup.prev_pos)
+        add(
+            make(
+                DUPLICATE_ATTRIBUTE,
+                dup.span[0],
+                dup.span[1],
+                f"attribute '{_path_text(source, dup.path)}' already defined at {where}",
+                related=(Related(dup.prev_span[0], dup.prev_span[1], "first defined here"),),
+            )
+        )
+    for formal in resolved.duplicate_formals:
+        add(
+            make(
+                DUPLICATE_ATTRIBUTE,
+                formal.ident.start,
+                formal.ident.end,
+                f"duplicate formal function argument '{formal.ident.name}'",
+                related=(Related(formal.first.start, formal.first.end, "first defined here"),),
+            )
+        )
+    for dyn in resolved.dynamic_in_let:
+        add(
+            make(
+                DYNAMIC_ATTRIBUTE_IN_LET,
+                dyn.key.start,
+                dyn.key.end,
+                "dynamic attributes not allowed in let",
+            )
+        )
+    _unused(resolved, add)
+    for binding in resolved.all_bindings:
+        if binding.name in NIX_GLOBALS and not _inherits_same_global(binding):
+            add(
+                make(
+                    SHADOWED_BUILTIN,
+                    binding.name_span[0],
+                    binding.name_span[1],
+                    f"'{binding.name}' shadows the builtin of the same name",
+                )
+            )
+    for let in resolved.empty_lets:
+        add(make(EMPTY_LET, let.start, let.start + 3, "'let' binds nothing"))
+    for inherit in resolved.empty_inherits:
+        add(make(EMPTY_INHERIT, inherit.start, inherit.end, "'inherit' inherits nothing"))
+    for uri in resolved.uris:
+        add(
+            make(
+                DEPRECATED_URL_LITERAL,
+                uri.start,
+                uri.end,
+                "URL literals are deprecated; write the URL as a string",
+            )
+        )
+    for legacy in resolved.legacy_lets:
+        add(
+            make(
+                DEPRECATED_LET_BLOCK,
+                legacy.start,
+                legacy.start + 3,
+                "'let { ... }' is deprecated; use 'let ... in ...'",
+            )
+        )
+    out.sort(key=lambda d: (d.start, d.end, d.code))
+    return out
+
+
+_ARG_KINDS = (BindingKind.ARGUMENT, BindingKind.FORMAL, BindingKind.AT)
+
+
+def _unused(resolved: Resolved, add: Callable[[Diagnostic], None]) -> None:
+    live = live_bindings(resolved)
+    for binding in resolved.all_bindings:
+        if id(binding) in live:
+            continue
+        start, end = binding.name_span
+        kind = binding.kind
+        if kind is BindingKind.LET:
+            scope_node = binding.scope.node
+            if isinstance(scope_node, nodes.LegacyLet) and binding.name == "body":
+                continue
+            add(make(UNUSED_BINDING, start, end, f"'{binding.name}' is bound but never used"))
+        elif kind in _ARG_KINDS:
+            if binding.name.startswith("_"):
+                continue
+            lam = binding.scope.node
+            if (
+                kind is BindingKind.FORMAL
+                and isinstance(lam, nodes.Lambda)
+                and lam.param is not None
+            ):
+                # `args` may pass it on (`f args`), so only a hint.
+                add(
+                    make(
+                        UNUSED_ARGUMENT,
+                        start,
+                        end,
+                        f"formal argument '{binding.name}' is not used by name",
+                        severity=Severity.HINT,
+                    )
+                )
+            else:
+                add(make(UNUSED_ARGUMENT, start, end, f"argument '{binding.name}' is never used"))
+    for scope in resolved.scopes:
+        node = scope.node
+        if scope.kind is ScopeKind.WITH and not scope.with_uses and node is not None:
+            add(
+                make(
+                    UNUSED_WITH,
+                    node.start,
+                    node.start + 4,
+                    "no name is looked up through this 'with'",
+                )
+            )
+        elif scope.kind is ScopeKind.REC and node is not None:
+            if not any(b.references for b in scope.bindings.values()):
+                add(
+                    make(
+                        UNUSED_REC,
+                        node.start,
+                        node.start + 3,
+                        "'rec' is unnecessary: no attribute refers to another",
+                    )
+                )

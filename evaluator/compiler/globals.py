@@ -1,0 +1,11 @@
+"""The names a Nix file can use without defining them (C++ Nix 2.8).
+
+One source of truth: the builtins' own table (recorded from
+``nix-instantiate``), re-exported for the compiler.
+"""
+
+from __future__ import annotations
+
+from evaluator.builtins.globals import NIX_GLOBALS
+
+__all__ = ["NIX_GLOBALS"]

@@ -1,0 +1,418 @@
+"""Static name resolution: every `Var` resolved once, before evaluation.
+
+:func:`resolve` walks the tree with an explicit stack (no Python recursion
+proportional to nesting), opens a :class:`~evaluator.compiler.model.Scope`
+for each ``let``, ``rec`` set, function and ``with``, and fills
+``Var.resolution`` with a `LocalRef`, `WithRef` or `GlobalRef` (``None``
+for an undefined name). Scoping follows C++ Nix 2.8:
+
+- ``let`` bindings are mutually recursive; a plain ``inherit x;`` in a
+  ``let`` or ``rec`` set reads ``x`` from the scope *around* it, while
+  ``inherit (e) x;`` evaluates ``e`` inside it.
+- ``rec { }`` puts its static names in scope for its values and for its
+  dynamic keys; dynamic keys themselves never bind a name.
+- legacy ``let { }`` is a ``rec`` set whose ``body`` attribute is the value.
+- a function's formals' defaults see every formal and the ``@`` name.
+- ``with e;`` is consulted only for names with no lexical binding at all,
+  globals included.
+
+It also records what the diagnostics and the language server need: every
+scope with the region where it applies, the merged bindings of every set
+node, who "owns" each reference (to tell live uses from uses inside unused
+bindings), and the parse-time errors Nix reports besides syntax errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evaluator.compiler.bindings import (
+    DuplicateAttr,
+    DynamicEntry,
+    InheritEntry,
+    InheritSource,
+    MergedAttrs,
+    Merger,
+    NestedEntry,
+    ValueEntry,
+)
+from evaluator.compiler.globals import NIX_GLOBALS
+from evaluator.compiler.model import (
+    Binding,
+    BindingKind,
+    GlobalRef,
+    LocalRef,
+    Scope,
+    ScopeKind,
+    WithRef,
+)
+from evaluator.syntax import nodes
+
+# Who a reference belongs to, for liveness: ``None`` is live code; a
+# `Binding` (of a let) or an `InheritSource` means "live only if that is".
+Owner = Binding | InheritSource | None
+
+
+@dataclass(eq=False)
+class DuplicateFormal:
+    """A function argument name given twice (``ident`` is the later one)."""
+
+    ident: nodes.Ident
+    first: nodes.Ident
+
+
+@dataclass(eq=False)
+class Resolved:
+    """Everything name resolution found in one tree."""
+
+    root: Scope
+    # Every scope in creation (pre-)order, with the byte region where it applies.
+    scopes: list[Scope] = field(default_factory=list)
+    regions: list[tuple[int, int]] = field(default_factory=list)
+    scope_of: dict[nodes.Node, Scope] = field(default_factory=dict)
+    # Merged bindings of each AttrSet / Let / LegacyLet (absorbed literals
+    # map to the set they were merged into).
+    bindings: dict[nodes.Node, MergedAttrs] = field(default_factory=dict)
+    all_bindings: list[Binding] = field(default_factory=list)
+    vars: list[nodes.Var] = field(default_factory=list)
+    var_owner: list[Owner] = field(default_factory=list)
+    undefined: list[nodes.Var] = field(default_factory=list)
+    duplicate_attrs: list[DuplicateAttr] = field(default_factory=list)
+    duplicate_formals: list[DuplicateFormal] = field(default_factory=list)
+    dynamic_in_let: list[DynamicEntry] = field(default_factory=list)
+    empty_lets: list[nodes.Let] = field(default_factory=list)
+    empty_inherits: list[nodes.Inherit] = field(default_factory=list)
+    uris: list[nodes.Uri] = field(default_factory=list)
+    legacy_lets: list[nodes.LegacyLet] = field(default_factory=list)
+    # Liveness edges: an owner makes these bindings / sources live.
+    owned_by: dict[int, list[Binding | InheritSource]] = field(default_factory=dict)
+    # Bindings that are live regardless of references (legacy `body`).
+    roots: list[tuple[Owner, Binding]] = field(default_factory=list)
+
+
+# Work items on the explicit stack: (what, scope, owner). ``what`` is an
+# expression node, or a nested MergedAttrs whose entries live in ``scope``.
+_Item = tuple[object, Scope, Owner]
+
+
+class _Resolver:
+    def __init__(self) -> None:
+        self.root = Scope(ScopeKind.FILE, None, None)
+        self.out = Resolved(root=self.root)
+        self.merger = Merger()
+        self.stack: list[_Item] = []
+        self.local_refs: dict[int, LocalRef] = {}
+        self.with_refs: dict[int, WithRef] = {}
+        self.global_refs: dict[str, GlobalRef] = {}
+
+    # ------------------------------------------------------------ scopes
+
+    def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope, region: nodes.Node) -> Scope:
+        scope = Scope(kind, node, parent)
+        self.out.scopes.append(scope)
+        self.out.regions.append((region.start, region.end))
+        self.out.scope_of[node] = scope
+        return scope
+
+    def _bind(
+        self,
+        scope: Scope,
+        name: str,
+        kind: BindingKind,
+        node: nodes.Node,
+        span: nodes.Node,
+        value: nodes.Node | None = None,
+        entry: object | None = None,
+    ) -> Binding:
+        binding = Binding(name, kind, scope, node, (span.start, span.end), value, entry=entry)
+        scope.bindings[name] = binding
+        self.out.all_bindings.append(binding)
+        return binding
+
+    # ------------------------------------------------------------ resolution
+
+    def _resolve(self, var: nodes.Var, scope: Scope, owner: Owner) -> None:
+        name = var.name
+        innermost_with: Scope | None = None
+        s: Scope | None = scope
+        while s is not None:
+            if s.kind is ScopeKind.WITH:
+                if innermost_with is None:
+                    innermost_with = s
+            else:
+                binding = s.bindings.get(name)
+                if binding is not None:
+                    ref = self.local_refs.get(id(binding))
+                    if ref is None:
+                        ref = self.local_refs[id(binding)] = LocalRef(binding)
+                    var.resolution = ref
+                    binding.references.append(var)
+                    self._record(var, owner)
+                    return
+            s = s.parent
+        if name in NIX_GLOBALS:
+            gref = self.global_refs.get(name)
+            if gref is None:
+                gref = self.global_refs[name] = GlobalRef(name)
+            var.resolution = gref
+        elif innermost_with is not None:
+            wref = self.with_refs.get(id(innermost_with))
+            if wref is None:
+                withs = []
+                w: Scope | None = innermost_with
+                while w is not None:
+                    if w.kind is ScopeKind.WITH:
+                        withs.append(w)
+                    w = w.parent
+                wref = self.with_refs[id(innermost_with)] = WithRef(tuple(withs))
+            var.resolution = wref
+            for w in wref.withs:
+                w.with_uses.append(var)
+        else:
+            var.resolution = None
+            self.out.undefined.append(var)
+        self._record(var, owner)
+
+    def _record(self, var: nodes.Var, owner: Owner) -> None:
+        self.out.vars.append(var)
+        self.out.var_owner.append(owner)
+
+    def _own(self, owner: Owner, target: Binding | InheritSource) -> None:
+        self.out.owned_by.setdefault(id(owner), []).append(target)
+
+    # ------------------------------------------------------------ walking
+
+    def run(self, root: nodes.Node) -> Resolved:
+        stack = self.stack
+        stack.append((root, self.root, None))
+        push = stack.append
+        visit_set = self._visit_set
+        while stack:
+            what, scope, owner = stack.pop()
+            t = type(what)
+            if t is nodes.Var:
+                self._resolve(what, scope, owner)  # type: ignore[arg-type]
+            elif t is nodes.Select:
+                sel: nodes.Select = what  # type: ignore[assignment]
+                if sel.default is not None:
+                    push((sel.default, scope, owner))
+                self._push_keys(sel.path, scope, owner)
+                push((sel.expr, scope, owner))
+            elif t is nodes.Apply:
+                app: nodes.Apply = what  # type: ignore[assignment]
+                push((app.arg, scope, owner))
+                push((app.fn, scope, owner))
+            elif t is nodes.Binary:
+                bin_: nodes.Binary = what  # type: ignore[assignment]
+                push((bin_.right, scope, owner))
+                push((bin_.left, scope, owner))
+            elif t is nodes.Str or t is nodes.Path:
+                parts = what.parts  # type: ignore[attr-defined]
+                for part in reversed(parts):
+                    if not isinstance(part, str):
+                        push((part, scope, owner))
+            elif t is nodes.AttrSet or t is nodes.Let or t is nodes.LegacyLet:
+                visit_set(what, scope, owner)  # type: ignore[arg-type]
+            elif t is nodes.Lambda:
+                self._visit_lambda(what, scope, owner)  # type: ignore[arg-type]
+            elif t is nodes.With:
+                w: nodes.With = what  # type: ignore[assignment]
+                inner = self._scope(ScopeKind.WITH, w, scope, w.body)
+                push((w.body, inner, owner))
+                push((w.env, scope, owner))
+            elif t is MergedAttrs:
+                self._visit_entries(what, scope, scope, owner, None)  # type: ignore[arg-type]
+            elif t is nodes.Uri:
+                self.out.uris.append(what)  # type: ignore[arg-type]
+            elif isinstance(what, nodes.Node):
+                for child in reversed(list(self._children(what))):
+                    push((child, scope, owner))
+        self.out.duplicate_attrs = self.merger.problems
+        self.out.empty_inherits = self.merger.empty_inherits
+        return self.out
+
+    @staticmethod
+    def _children(node: nodes.Node) -> list[nodes.Node]:
+        t = type(node)
+        if t is nodes.Paren or t is nodes.Unary:
+            return [node.expr]  # type: ignore[attr-defined]
+        if t is nodes.If:
+            return [node.cond, node.then, node.else_]  # type: ignore[attr-defined]
+        if t is nodes.Assert:
+            return [node.cond, node.body]  # type: ignore[attr-defined]
+        if t is nodes.List:
+            return node.items  # type: ignore[attr-defined, no-any-return]
+        if t is nodes.HasAttr:
+            keys = [k.expr for k in node.path if isinstance(k, nodes.DynamicKey)]  # type: ignore[attr-defined]
+            return [node.expr, *keys]  # type: ignore[attr-defined]
+        if t in _LEAVES:
+            return []
+        return list(node.children())
+
+    def _push_keys(self, path: list[nodes.AttrKey], scope: Scope, owner: Owner) -> None:
+        for key in reversed(path):
+            if isinstance(key, nodes.DynamicKey):
+                self.stack.append((key.expr, scope, owner))
+
+    # ------------------------------------------------------------ sets
+
+    def _visit_set(
+        self, node: nodes.AttrSet | nodes.Let | nodes.LegacyLet, scope: Scope, owner: Owner
+    ) -> None:
+        merged = self.merger.attrs_of(node)
+        self.out.bindings[node] = merged
+        for lit in merged.absorbed:
+            self.out.bindings[lit] = merged
+        if isinstance(node, nodes.Let):
+            if not node.bindings:
+                self.out.empty_lets.append(node)
+            self.out.dynamic_in_let.extend(merged.dynamic)
+            inner = self._scope(ScopeKind.LET, node, scope, node)
+            self._define(merged, inner, BindingKind.LET)
+            self.stack.append((node.body, inner, owner))
+            self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
+        elif isinstance(node, nodes.LegacyLet):
+            self.out.legacy_lets.append(node)
+            inner = self._scope(ScopeKind.LET, node, scope, node)
+            self._define(merged, inner, BindingKind.LET)
+            body = inner.bindings.get("body")
+            if body is not None:
+                self.out.roots.append((owner, body))
+            self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
+        elif merged.rec:
+            inner = self._scope(ScopeKind.REC, node, scope, node)
+            self._define(merged, inner, BindingKind.REC_ATTR)
+            self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR)
+        else:
+            self._visit_entries(merged, scope, scope, owner, None)
+
+    def _define(self, merged: MergedAttrs, scope: Scope, kind: BindingKind) -> None:
+        for name, entry in merged.static.items():
+            value: nodes.Node | None = None
+            if isinstance(entry, ValueEntry):
+                value = entry.value
+            elif isinstance(entry, InheritEntry):
+                value = entry.var
+            self._bind(scope, name, kind, entry.node, entry.key, value, entry)
+
+    def _visit_entries(
+        self,
+        merged: MergedAttrs,
+        scope: Scope,
+        outer: Scope,
+        owner: Owner,
+        kind: BindingKind | None,
+    ) -> None:
+        """Queue the values of ``merged``: evaluated in ``scope``; plain
+        inherits read ``outer``. In a let, each value belongs to its binding."""
+        push = self.stack.append
+        items: list[_Item] = []
+        owns = kind is BindingKind.LET
+        for source in merged.inherit_sources:
+            items.append((source.expr, scope, source))
+        for name, entry in merged.static.items():
+            entry_owner: Owner = owner
+            if owns:
+                entry_owner = scope.bindings[name]
+            if isinstance(entry, ValueEntry):
+                items.append((entry.value, scope, entry_owner))
+            elif isinstance(entry, InheritEntry):
+                if entry.var is not None:
+                    items.append((entry.var, outer, entry_owner))
+                elif entry.source is not None:
+                    self._own(entry_owner, entry.source)
+            elif isinstance(entry, NestedEntry):
+                items.append((entry.attrs, scope, entry_owner))
+        for dyn in (*merged.dynamic, *merged.dropped):
+            items.append((dyn.key.expr, scope, owner))
+            items.append((dyn.value, scope, owner))
+        # Sources outside a let are live whenever the set is.
+        if not owns:
+            for source in merged.inherit_sources:
+                self._own(owner, source)
+        for item in reversed(items):
+            push(item)
+
+    # ------------------------------------------------------------ functions
+
+    def _visit_lambda(self, node: nodes.Lambda, scope: Scope, owner: Owner) -> None:
+        inner = self._scope(ScopeKind.LAMBDA, node, scope, node)
+        formals = node.formals
+        param = node.param
+        seen: dict[str, nodes.Ident] = {}
+        if formals is not None:
+            for formal in formals.entries:
+                ident = formal.name
+                first = seen.get(ident.name)
+                if first is not None:
+                    self.out.duplicate_formals.append(DuplicateFormal(ident, first))
+                    continue
+                seen[ident.name] = ident
+                self._bind(inner, ident.name, BindingKind.FORMAL, formal, ident, formal.default)
+        if param is not None:
+            clash = seen.get(param.name)
+            if clash is not None:
+                self.out.duplicate_formals.append(DuplicateFormal(param, clash))
+            else:
+                kind = BindingKind.ARGUMENT if formals is None else BindingKind.AT
+                self._bind(inner, param.name, kind, param, param)
+        self.stack.append((node.body, inner, owner))
+        if formals is not None:
+            for formal in reversed(formals.entries):
+                if formal.default is not None:
+                    self.stack.append((formal.default, inner, owner))
+
+
+_LEAVES = (
+    nodes.Int,
+    nodes.Float,
+    nodes.SearchPath,
+    nodes.CurPos,
+    nodes.Error,
+    nodes.Ident,
+    nodes.StaticKey,
+)
+
+
+def resolve(root: nodes.Node) -> Resolved:
+    """Resolve every name in the tree under ``root`` (see the module docs)."""
+    return _Resolver().run(root)
+
+
+def live_bindings(resolved: Resolved) -> set[int]:
+    """Ids of the bindings (and inherit sources) reached from live code.
+
+    A reference inside the value of a ``let`` binding only counts if that
+    binding is itself live, so a binding used only by unused bindings is
+    unused too (and cycles of unused bindings are all unused).
+    """
+    live: set[int] = set()
+    work: list[Binding | InheritSource] = []
+
+    def reach(target: Binding | InheritSource) -> None:
+        if id(target) not in live:
+            live.add(id(target))
+            work.append(target)
+
+    edges: dict[int, list[Binding | InheritSource]] = {}
+    for key, targets in resolved.owned_by.items():
+        edges.setdefault(key, []).extend(targets)
+    for var, owner in zip(resolved.vars, resolved.var_owner, strict=True):
+        ref = var.resolution
+        if isinstance(ref, LocalRef):
+            if owner is None:
+                reach(ref.binding)
+            else:
+                edges.setdefault(id(owner), []).append(ref.binding)
+    for owner, binding in resolved.roots:
+        if owner is None:
+            reach(binding)
+        else:
+            edges.setdefault(id(owner), []).append(binding)
+    for target in edges.get(id(None), []):
+        reach(target)
+    while work:
+        current = work.pop()
+        for target in edges.get(id(current), ()):
+            reach(target)
+    return live
