@@ -1,0 +1,441 @@
+"""The LR driver: runs the lark-built tables over our tokens, with recovery.
+
+Why our own loop rather than lark's parser object: it has to recover from
+errors by manipulating the LR stack (pop to a state that takes an error
+token, insert missing closers, skip bracketed groups), start from any of
+several start symbols (incremental re-parsing), cap the stack depth, and
+be cheap per token. The loop is iterative: nesting depth never touches the
+Python stack.
+
+Recovery, in short. At an unexpected token:
+
+1. If it is a closing bracket (or the end of input) that closes a bracket
+   still open on the stack, try to finish what is in between by inserting
+   virtual tokens (`;`, `in`, `then`, `else`, `=`, an error expression,
+   inner closers), so `{ a = 1 }` still yields the binding `a`.
+2. Otherwise pop states, never past the innermost open bracket, until one
+   accepts ``ERRTOK``; shift an :class:`~evaluator.syntax.nodes.Error` node
+   there, then skip input (whole bracketed groups at a time) until a token
+   fits, or a closer / end of input takes us back to step 1.
+
+Errors are reported once per recovery; follow-on errors before the parser
+gets back on its feet are not reported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from evaluator.syntax import nodes as n
+from evaluator.syntax.builder import Builder
+from evaluator.syntax.lexer import Token
+from evaluator.syntax.tables import Tables
+
+# Bison's default stack limit, which is where C++ Nix gives up ("memory
+# exhausted"); it keeps trees shallow enough for everything downstream.
+MAX_DEPTH = 10000
+
+OPENERS = {"LBRACE": "RBRACE", "LBRACE_F": "RBRACE", "DOLLAR_CURLY": "RBRACE"}
+OPENERS |= {"LPAREN": "RPAREN", "LBRACK": "RBRACK"}
+CLOSERS = frozenset(("RBRACE", "RPAREN", "RBRACK"))
+_INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
+_BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
+
+DESCRIBE = {
+    "$END": "end of file",
+    "ID": "identifier",
+    "INT": "integer",
+    "FLOAT": "float",
+    "URI": "URI",
+    "SPATH": "search path",
+    "PATH": "path",
+    "PATH_BEGIN": "path",
+    "STRING": "string",
+    "STR_OPEN": "'\"'",
+    "STR_CLOSE": "'\"'",
+    "IND_STRING": "indented string",
+    "IND_OPEN": "\"''\"",
+    "IND_CLOSE": "\"''\"",
+    "DOLLAR_CURLY": "'${'",
+    "LBRACE": "'{'",
+    "LBRACE_F": "'{'",
+    "RBRACE": "'}'",
+    "LPAREN": "'('",
+    "RPAREN": "')'",
+    "LBRACK": "'['",
+    "RBRACK": "']'",
+    "SEMI": "';'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "AT": "'@'",
+    "QUESTION": "'?'",
+    "DOT": "'.'",
+    "EQUALS": "'='",
+    "ELLIPSIS": "'...'",
+    "IF": "'if'",
+    "THEN": "'then'",
+    "ELSE": "'else'",
+    "ASSERT": "'assert'",
+    "WITH": "'with'",
+    "LET": "'let'",
+    "IN": "'in'",
+    "REC": "'rec'",
+    "INHERIT": "'inherit'",
+    "OR_KW": "'or'",
+    "IMPL": "'->'",
+    "OR": "'||'",
+    "AND": "'&&'",
+    "EQ": "'=='",
+    "NEQ": "'!='",
+    "LT": "'<'",
+    "GT": "'>'",
+    "LEQ": "'<='",
+    "GEQ": "'>='",
+    "UPDATE": "'//'",
+    "NOT": "'!'",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "STAR": "'*'",
+    "SLASH": "'/'",
+    "CONCAT": "'++'",
+}
+
+
+def _span_start(value: object) -> int | None:
+    if isinstance(value, Token | n.Node):
+        return value.start
+    if isinstance(value, list | tuple):
+        for item in value:
+            s = _span_start(item)
+            if s is not None:
+                return s
+    return None
+
+
+class Driver:
+    """Parses a token list with the LALR tables, building nodes as it reduces."""
+
+    def __init__(
+        self,
+        tables: Tables,
+        tokens: list[Token],
+        source: bytes,
+        report: Callable[[int, int, str], None],
+    ) -> None:
+        self.tables = tables
+        self.actions = tables.actions
+        self.sizes = [r.size for r in tables.rules]
+        self.origins = [r.origin for r in tables.rules]
+        self.builder = Builder(report)
+        self.callbacks = self.builder.callbacks([r.alias for r in tables.rules])
+        self.tokens = tokens
+        self.source = source
+        self.report = report
+        self.quiet_until = -1
+        self.end_state = -1
+        # Bracket structure, computed on the first error only.
+        self._partner: dict[int, int] | None = None
+
+    # -- the main loop --------------------------------------------------------
+
+    def run(self, start: str = "start", first: int = 0) -> Any:
+        """Parse from token ``first`` to the ``$END`` token; return the value."""
+        actions = self.actions
+        sizes = self.sizes
+        origins = self.origins
+        callbacks = self.callbacks
+        tokens = self.tokens
+        end_state = self.end_state = self.tables.end_states[start]
+        states: list[int] = [self.tables.start_states[start]]
+        values: list[Any] = [None]
+        i = first
+        tok = tokens[i]
+        ttype = tok.type
+        while True:
+            act = actions[states[-1]].get(ttype)
+            if act is None:
+                i = self.recover(states, values, i)
+                tok = tokens[i]
+                ttype = tok.type
+                continue
+            if act >= 0:
+                states.append(act)
+                values.append(tok)
+                i += 1
+                tok = tokens[i]
+                ttype = tok.type
+                if len(states) > MAX_DEPTH:
+                    i = self.too_deep(states, values, i)
+                    tok = tokens[i]
+                    ttype = tok.type
+                continue
+            rule = ~act
+            size = sizes[rule]
+            cb = callbacks[rule]
+            if cb is None:  # unit rule: the value stays, only the state changes
+                states[-1] = actions[states[-2]][origins[rule]]
+                continue
+            if size:
+                value = cb(values[-size:])
+                del values[-size:]
+                del states[-size:]
+            else:
+                value = cb([])
+            goto = actions[states[-1]][origins[rule]]
+            if goto == end_state:
+                return value
+            states.append(goto)
+            values.append(value)
+
+    def feed(self, states: list[int], values: list[Any], tok: Token) -> None:
+        """Shift one (virtual) token, doing the reductions it triggers first."""
+        actions = self.actions
+        while True:
+            act = actions[states[-1]][tok.type]
+            if act >= 0:
+                states.append(act)
+                values.append(tok)
+                return
+            rule = ~act
+            size = self.sizes[rule]
+            cb = self.callbacks[rule]
+            if cb is None:
+                states[-1] = actions[states[-2]][self.origins[rule]]
+                continue
+            value = cb(values[-size:] if size else [])
+            if size:
+                del values[-size:]
+                del states[-size:]
+            states.append(actions[states[-1]][self.origins[rule]])
+            values.append(value)
+
+    def can_shift(self, states: list[int], ttype: str) -> bool:
+        """Would ``ttype`` be shifted (or accepted) after the reductions it causes?"""
+        actions = self.actions
+        sizes = self.sizes
+        origins = self.origins
+        base = len(states)
+        extra: list[int] = []
+        top = states[-1]
+        while True:
+            act = actions[top].get(ttype)
+            if act is None:
+                return False
+            if act >= 0:
+                return True
+            rule = ~act
+            size = sizes[rule]
+            if size <= len(extra):
+                del extra[len(extra) - size :]
+            else:
+                base -= size - len(extra)
+                extra.clear()
+            prev = extra[-1] if extra else states[base - 1]
+            top = actions[prev][origins[rule]]
+            if top == self.end_state:
+                return ttype == "$END"
+            extra.append(top)
+
+    # -- error recovery ---------------------------------------------------------
+
+    def expected(self, state: int) -> list[str]:
+        names = sorted(
+            DESCRIBE.get(t, t)
+            for t in self.actions[state]
+            if t in self.tables.terminals and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
+        )
+        return list(dict.fromkeys(names))
+
+    def describe(self, tok: Token) -> str:
+        if tok.type == "INVALID":
+            text = self.source[tok.start : tok.end].decode("utf-8", "replace")
+            return f"invalid token '{text}'" if text.isprintable() else "invalid token"
+        return DESCRIBE.get(tok.type, tok.type)
+
+    def error_at(self, states: list[int], i: int) -> None:
+        if i <= self.quiet_until:
+            return
+        tok = self.tokens[i]
+        msg = f"syntax error, unexpected {self.describe(tok)}"
+        exp = self.expected(states[-1])
+        if 0 < len(exp) <= 4:
+            msg += ", expecting " + " or ".join(exp)
+        end = tok.end if tok.end > tok.start else tok.start
+        self.report(tok.start, end, msg)
+
+    def partners(self) -> dict[int, int]:
+        """Token index -> index of the matching bracket (both directions)."""
+        if self._partner is None:
+            partner: dict[int, int] = {}
+            stack: list[int] = []
+            tokens = self.tokens
+            for i, t in enumerate(tokens):
+                ty = t.type
+                if ty in OPENERS:
+                    stack.append(i)
+                elif ty in CLOSERS:
+                    lo = max(0, len(stack) - _BRACKET_SCAN)
+                    for j in range(len(stack) - 1, lo - 1, -1):
+                        if OPENERS[tokens[stack[j]].type] == ty:
+                            partner[stack[j]] = i
+                            partner[i] = stack[j]
+                            del stack[j:]
+                            break
+            self._partner = partner
+        return self._partner
+
+    def open_bracket_on_stack(self, values: list[Any], closer: int) -> int:
+        """Stack index of the opener matched by token ``closer``, or -1."""
+        if self.tokens[closer].type == "$END":
+            return 0
+        opener = self.partners().get(closer)
+        if opener is None:
+            return -1
+        want = self.tokens[opener]
+        for k in range(len(values) - 1, 0, -1):
+            if values[k] is want:
+                return k
+        return -1
+
+    def floor(self, values: list[Any], i: int) -> int:
+        """Stack index of the innermost bracket that is still open at token ``i``."""
+        partner = self.partners()
+        for k in range(len(values) - 1, 0, -1):
+            v = values[k]
+            if isinstance(v, Token) and v.type in OPENERS:
+                j = self.token_index(v)
+                if j is not None and partner.get(j, len(self.tokens)) >= i:
+                    return k
+        return 0
+
+    def token_index(self, tok: Token) -> int | None:
+        """Index of a real token in the stream (binary search on offsets)."""
+        tokens = self.tokens
+        lo, hi = 0, len(tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tokens[mid].start < tok.start:
+                lo = mid + 1
+            else:
+                hi = mid
+        while lo < len(tokens) and tokens[lo].start == tok.start:
+            if tokens[lo] is tok:
+                return lo
+            lo += 1
+        return None
+
+    def error_token(self, start: int, end: int) -> Token:
+        return Token("ERRTOK", start, end, n.Error(start, end, "syntax error"))
+
+    def close_with_insertions(
+        self, states: list[int], values: list[Any], ttype: str, at: int, limit: int
+    ) -> bool:
+        """Insert virtual tokens until ``ttype`` can be shifted; report success."""
+        last = ""
+        for _ in range(limit):
+            if self.can_shift(states, ttype):
+                return True
+            for cand in self._candidates(values):
+                if cand == last == "ERRTOK":
+                    continue
+                if self.can_shift(states, cand):
+                    tok = (
+                        self.error_token(at, at) if cand == "ERRTOK" else Token(cand, at, at, None)
+                    )
+                    self.feed(states, values, tok)
+                    last = cand
+                    break
+            else:
+                return False
+        return self.can_shift(states, ttype)
+
+    def _candidates(self, values: list[Any]) -> list[str]:
+        cands = list(_INSERTABLE)
+        for k in range(len(values) - 1, max(0, len(values) - 200), -1):
+            v = values[k]
+            if isinstance(v, Token) and v.type in OPENERS:
+                cands.append(OPENERS[v.type])
+                break
+        return cands
+
+    def pop_to(self, states: list[int], values: list[Any], depth: int, start: int) -> int:
+        """Pop the stacks down to ``depth`` entries; return the span start."""
+        while len(states) > depth:
+            s = _span_start(values.pop())
+            states.pop()
+            if s is not None and s < start:
+                start = s
+        return start
+
+    def recover(self, states: list[int], values: list[Any], i: int) -> int:
+        """Handle an unexpected token ``i``; return where to resume."""
+        tokens = self.tokens
+        tok = tokens[i]
+        self.error_at(states, i)
+        if tok.type == "$END" or tok.type in CLOSERS:
+            k = self.open_bracket_on_stack(values, i)
+            if k >= 0:
+                limit = 2 * (len(states) - k) + 8
+                if self.close_with_insertions(states, values, tok.type, tok.start, limit):
+                    self.quiet_until = i
+                    return i
+                start = self.pop_to(states, values, k + 1, tok.start)
+                if self.can_shift(states, "ERRTOK"):
+                    self.feed(states, values, self.error_token(start, tok.start))
+                if self.close_with_insertions(states, values, tok.type, tok.start, 8):
+                    self.quiet_until = i
+                    return i
+                if tok.type == "$END":  # cannot happen with this grammar; be safe
+                    del states[1:]
+                    del values[1:]
+                    self.feed(states, values, self.error_token(0, tok.start))
+                    return i
+            # a stray closer: drop it
+            self.quiet_until = i + 1
+            return i + 1
+
+        floor = self.floor(values, i)
+        start = tok.start
+        while len(states) > floor + 1 and not self.can_shift(states, "ERRTOK"):
+            start = self.pop_to(states, values, len(states) - 1, start)
+        if not self.can_shift(states, "ERRTOK"):
+            self.quiet_until = i + 1
+            return i + 1
+        err = self.error_token(start, tok.start)
+        self.feed(states, values, err)
+        node: n.Error = err.value  # type: ignore[assignment]
+        partner = self.partners()
+        j = i
+        while True:
+            t = tokens[j]
+            ty = t.type
+            if ty == "$END":
+                break
+            if ty in CLOSERS:
+                if self.open_bracket_on_stack(values, j) >= 0:
+                    break
+                j += 1
+                continue
+            if self.can_shift(states, ty):
+                break
+            if ty in OPENERS and j in partner:
+                j = partner[j] + 1
+            else:
+                j += 1
+        if j > i:
+            node.end = tokens[j - 1].end
+        self.quiet_until = j
+        return j
+
+    def too_deep(self, states: list[int], values: list[Any], i: int) -> int:
+        """Stack overflow: report it and drop the rest of the input."""
+        tok = self.tokens[i - 1]
+        self.report(tok.start, tok.end, "expression nested too deeply")
+        last = len(self.tokens) - 1
+        self.quiet_until = last
+        # Unwind what was opened so the end of input can be accepted.
+        start = self.pop_to(states, values, MAX_DEPTH // 2, tok.start)
+        if self.can_shift(states, "ERRTOK"):
+            self.feed(states, values, self.error_token(start, self.tokens[last].start))
+        return last

@@ -1,0 +1,432 @@
+"""The Nix lexer: a hand-written, mode-aware scanner over UTF-8 bytes.
+
+It follows the flex scanner of C++ Nix 2.8 (`src/libexpr/lexer.l`): the same
+token classes, the same longest-match outcomes and the same mode stack
+(default code, `"…"` strings, `''…''` strings, paths with `${}`), so that
+what Nix accepts we accept and tokens end where Nix ends them.
+
+Differences that make life easier for the grammar (all invisible to users):
+
+* a string or indented string without `${}` becomes one token (``STRING`` /
+  ``IND_STRING``), and so does a path without `${}` (``PATH``); only
+  interpolated ones are streamed as open / parts / close tokens;
+* `{` is emitted as ``LBRACE_F`` when it opens lambda formals (its matching
+  `}` is followed by `:` or `@`) and ``LBRACE`` otherwise, which removes the
+  one ambiguity that makes Nix's own grammar non-LALR;
+* problems the lexer can see (unterminated string or comment, a path with a
+  trailing slash, a byte that starts no token) are reported as errors with a
+  span and lexing goes on, so the parser always gets a complete stream.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """One token: ``type`` is the grammar's terminal name; offsets are bytes.
+
+    ``value`` is the decoded text for names, the number for numbers, the
+    unescaped text for string pieces (``IND_TEXT``: a ``(text, indentable)``
+    pair; ``IND_STRING``: a list of such pairs), else ``None``.
+    """
+
+    type: str
+    start: int
+    end: int
+    value: object
+
+
+class LexError(NamedTuple):
+    """A problem found by the lexer, with its byte span."""
+
+    start: int
+    end: int
+    message: str
+
+
+KEYWORDS = {
+    "if": "IF",
+    "then": "THEN",
+    "else": "ELSE",
+    "assert": "ASSERT",
+    "with": "WITH",
+    "let": "LET",
+    "in": "IN",
+    "rec": "REC",
+    "inherit": "INHERIT",
+    "or": "OR_KW",
+}
+
+OPERATORS = {
+    "...": "ELLIPSIS",
+    "==": "EQ",
+    "!=": "NEQ",
+    "<=": "LEQ",
+    ">=": "GEQ",
+    "&&": "AND",
+    "||": "OR",
+    "->": "IMPL",
+    "//": "UPDATE",
+    "++": "CONCAT",
+}
+
+PUNCT = {
+    "(": "LPAREN",
+    ")": "RPAREN",
+    "[": "LBRACK",
+    "]": "RBRACK",
+    ";": "SEMI",
+    ":": "COLON",
+    ",": "COMMA",
+    "@": "AT",
+    "?": "QUESTION",
+    ".": "DOT",
+    "=": "EQUALS",
+    "<": "LT",
+    ">": "GT",
+    "!": "NOT",
+    "+": "PLUS",
+    "-": "MINUS",
+    "*": "STAR",
+    "/": "SLASH",
+}
+
+# Terminal names (beyond keywords/operators/punctuation) the grammar declares.
+OTHER_TERMINALS = [
+    "ID",
+    "INT",
+    "FLOAT",
+    "URI",
+    "SPATH",
+    "PATH",
+    "PATH_BEGIN",
+    "PATH_STR",
+    "PATH_END",
+    "STRING",
+    "STR_OPEN",
+    "STR_TEXT",
+    "STR_CLOSE",
+    "IND_STRING",
+    "IND_OPEN",
+    "IND_TEXT",
+    "IND_CLOSE",
+    "DOLLAR_CURLY",
+    "LBRACE",
+    "LBRACE_F",
+    "RBRACE",
+    "INVALID",
+    "ERRTOK",
+]
+
+# Path characters and the default-mode token regex. Alternatives are ordered
+# so that the first alternative that matches is also flex's longest match
+# (each earlier one is strictly longer whenever it matches at all).
+_PC = rb"[a-zA-Z0-9._+\-]"
+_DEFAULT = re.compile(
+    rb"(?:[ \t\r\n]+|\#[^\r\n]*)*"  # trivia before the token
+    rb"(?:"
+    rb"(?P<pathi>" + _PC + rb"*/\$\{|~/\$\{)"
+    rb"|(?P<path>" + _PC + rb"*(?:/" + _PC + rb"+)+/?|~(?:/" + _PC + rb"+)+/?)"
+    rb"|(?P<uri>[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+)"
+    rb"|(?P<float>(?:[1-9][0-9]*\.[0-9]*|0?\.[0-9]+)(?:[Ee][+-]?[0-9]+)?)"
+    rb"|(?P<int>[0-9]+)"
+    rb"|(?P<id>[a-zA-Z_][a-zA-Z0-9_'\-]*)"
+    rb"|(?P<spath><" + _PC + rb"+(?:/" + _PC + rb"+)*>)"
+    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+)"
+    rb"|(?P<dollar>\$\{)"
+    rb"|(?P<ind>''(?:\ *\n)?)"
+    rb"|(?P<comment>/\*)"
+    rb"|(?P<char>[\s\S])"
+    rb")?"
+)
+_STR_TEXT = re.compile(rb'(?:[^$"\\]|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*')
+_IND_TEXT = re.compile(rb"(?:[^$']|\$[^{']|'[^'$])+")
+_PATH_PIECE = re.compile(_PC + rb"*(?:/" + _PC + rb"+)+/?|" + _PC + rb"*/|" + _PC + rb"+")
+_ESCAPES = {ord("n"): "\n", ord("r"): "\r", ord("t"): "\t"}
+_UNESCAPE = re.compile(rb"\\([\s\S])|\r\n?")
+
+
+def _decode(b: bytes) -> str:
+    return b.decode("utf-8", "surrogateescape")
+
+
+def _unescape_sub(m: re.Match[bytes]) -> bytes:
+    esc = m.group(1)
+    if esc is None:  # a bare CR or CRLF inside a string reads as LF
+        return b"\n"
+    return {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(esc, esc)
+
+
+def unescape(raw: bytes) -> str:
+    """Nix's ``unescapeStr``: backslash escapes, and CR / CRLF become LF."""
+    if b"\\" not in raw and b"\r" not in raw:
+        return _decode(raw)
+    return _decode(_UNESCAPE.sub(_unescape_sub, raw))
+
+
+# Mode stack entries.
+_INITIAL = 0  # bottom of the stack: `}` does not pop it
+_CODE = 1  # code inside `{` or `${`
+_STRING = 2
+_IND = 3
+_INPATH = 4  # inside a path after a `${…}` or a segment
+
+
+class _Lexer:
+    def __init__(self, src: bytes) -> None:
+        self.src = src
+        self.tokens: list[Token] = []
+        self.errors: list[LexError] = []
+        # Each mode entry: (mode, index of the opening token or -1).
+        self.modes: list[tuple[int, int]] = [(_INITIAL, -1)]
+        # Index of a `{` whose `}` was just emitted: decided by the next token.
+        self.pending_brace = -1
+        # Per string/path being streamed: index of its opening token.
+        self.max_depth = 0
+
+    def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
+        tokens = self.tokens
+        if self.pending_brace >= 0:
+            if type_ == "COLON" or type_ == "AT":
+                t = tokens[self.pending_brace]
+                tokens[self.pending_brace] = Token("LBRACE_F", t.start, t.end, t.value)
+            self.pending_brace = -1
+        tokens.append(Token(type_, start, end, value))
+
+    def run(self) -> None:
+        src = self.src
+        n = len(src)
+        pos = 0
+        while True:
+            mode = self.modes[-1][0]
+            if mode == _STRING:
+                pos = self.lex_string(pos)
+            elif mode == _IND:
+                pos = self.lex_ind(pos)
+            elif mode == _INPATH:
+                pos = self.lex_path_rest(pos)
+            else:
+                pos = self.lex_code(pos)
+            if pos >= n and self.modes[-1][0] in (_INITIAL, _CODE):
+                break
+        self.emit("$END", n, n)
+
+    # -- default mode ------------------------------------------------------
+
+    def lex_code(self, pos: int) -> int:
+        """Lex code tokens until the mode changes or input ends."""
+        src = self.src
+        n = len(src)
+        match = _DEFAULT.match
+        emit = self.emit
+        modes = self.modes
+        while True:
+            m = match(src, pos)
+            assert m is not None  # the pattern can match empty
+            kind = m.lastgroup
+            if kind is None:
+                return n  # only trivia up to the end
+            start = m.start(kind)
+            end = m.end()
+            text = m.group(kind)
+            if kind == "id":
+                word = text.decode("ascii")
+                emit(KEYWORDS.get(word, "ID"), start, end, word)
+            elif kind == "char":
+                c = text[0]
+                if c == 0x7B:  # {
+                    modes.append((_CODE, len(self.tokens)))
+                    emit("LBRACE", start, end)
+                elif c == 0x7D:  # }
+                    opener = modes[-1][1]
+                    top = modes[-1][0]
+                    if top != _INITIAL:
+                        modes.pop()
+                    emit("RBRACE", start, end)
+                    if top == _CODE and opener >= 0 and self.tokens[opener].type == "LBRACE":
+                        self.pending_brace = opener
+                    if modes[-1][0] != _CODE and modes[-1][0] != _INITIAL:
+                        return end
+                elif c == 0x22:  # "
+                    modes.append((_STRING, len(self.tokens)))
+                    emit("STR_OPEN", start, end)
+                    return end
+                else:
+                    ch = chr(c)
+                    tt = PUNCT.get(ch)
+                    if tt is None:
+                        emit("INVALID", start, self.char_end(start), None)
+                        end = self.char_end(start)
+                    else:
+                        emit(tt, start, end)
+            elif kind == "op":
+                emit(OPERATORS[text.decode("ascii")], start, end)
+            elif kind == "int":
+                emit("INT", start, end, int(text))
+            elif kind == "path":
+                value = _decode(text)
+                if src.startswith(b"${", end):
+                    modes.append((_INPATH, len(self.tokens)))
+                    emit("PATH_BEGIN", start, end, value)
+                    return end
+                if text.endswith(b"/"):
+                    self.errors.append(LexError(start, end, "path has a trailing slash"))
+                emit("PATH", start, end, value)
+            elif kind == "pathi":
+                seg_end = end - 2
+                modes.append((_INPATH, len(self.tokens)))
+                emit("PATH_BEGIN", start, seg_end, _decode(src[start:seg_end]))
+                return seg_end
+            elif kind == "dollar":
+                modes.append((_CODE, -1))
+                emit("DOLLAR_CURLY", start, end)
+            elif kind == "float":
+                emit("FLOAT", start, end, float(text))
+            elif kind == "uri":
+                emit("URI", start, end, _decode(text))
+            elif kind == "spath":
+                emit("SPATH", start, end, _decode(text[1:-1]))
+            elif kind == "ind":
+                modes.append((_IND, len(self.tokens)))
+                emit("IND_OPEN", start, end)
+                return end
+            else:  # comment
+                close = src.find(b"*/", end)
+                if close < 0:
+                    self.errors.append(LexError(start, n, "unterminated comment"))
+                    return n
+                end = close + 2
+            pos = end
+
+    def char_end(self, pos: int) -> int:
+        """End of the UTF-8 character starting at ``pos`` (for error spans)."""
+        src = self.src
+        b = src[pos]
+        if b < 0xC0:
+            return pos + 1
+        width = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+        end = pos + 1
+        while end < pos + width and end < len(src) and 0x80 <= src[end] < 0xC0:
+            end += 1
+        return end
+
+    # -- strings -------------------------------------------------------------
+
+    def lex_string(self, pos: int) -> int:
+        src = self.src
+        n = len(src)
+        m = _STR_TEXT.match(src, pos)
+        assert m is not None
+        end = m.end()
+        if src.startswith(b'$"', end):  # a `$` right before the closing quote
+            end += 1
+        elif end < n and src[end] != 0x22 and not src.startswith(b"${", end):
+            end = n  # only `$`, `\\` or `$\\` right before EOF stop the run there
+        if end > pos:
+            self.emit("STR_TEXT", pos, end, unescape(src[pos:end]))
+        if end >= n:
+            self.errors.append(
+                LexError(self.tokens[self.modes[-1][1]].start, n, "unterminated string")
+            )
+            self.close_string("STR_CLOSE", n, n)
+            return n
+        if src[end] == 0x22:
+            self.close_string("STR_CLOSE", end, end + 1)
+            return end + 1
+        # `${`
+        self.modes.append((_CODE, -1))
+        self.emit("DOLLAR_CURLY", end, end + 2)
+        return end + 2
+
+    def close_string(self, close_type: str, start: int, end: int) -> None:
+        """Pop the string mode; fold an interpolation-free string to one token."""
+        _, opener = self.modes.pop()
+        tokens = self.tokens
+        parts = tokens[opener + 1 :]
+        if close_type == "STR_CLOSE":
+            if not parts:
+                first = tokens[opener]
+                del tokens[opener:]
+                self.emit("STRING", first.start, end, "")
+                return
+            if len(parts) == 1 and parts[0].type == "STR_TEXT":
+                first = tokens[opener]
+                del tokens[opener:]
+                self.emit("STRING", first.start, end, parts[0].value)
+                return
+        else:
+            if all(t.type == "IND_TEXT" for t in parts):
+                first = tokens[opener]
+                del tokens[opener:]
+                self.emit("IND_STRING", first.start, end, [t.value for t in parts])
+                return
+        self.emit(close_type, start, end)
+
+    def lex_ind(self, pos: int) -> int:
+        src = self.src
+        n = len(src)
+        emit = self.emit
+        while pos < n:
+            c = src[pos]
+            if c == 0x27:  # '
+                if src.startswith(b"''", pos):
+                    if src.startswith(b"'''", pos):
+                        emit("IND_TEXT", pos, pos + 3, ("''", False))
+                        pos += 3
+                    elif src.startswith(b"''$", pos):
+                        emit("IND_TEXT", pos, pos + 3, ("$", False))
+                        pos += 3
+                    elif src.startswith(b"''\\", pos) and pos + 3 < n:
+                        end = self.char_end(pos + 3) if src[pos + 3] >= 0x80 else pos + 4
+                        emit("IND_TEXT", pos, end, (unescape(src[pos + 2 : end]), False))
+                        pos = end
+                    else:
+                        self.close_string("IND_CLOSE", pos, pos + 2)
+                        return pos + 2
+                    continue
+            elif c == 0x24 and src.startswith(b"${", pos):  # $
+                self.modes.append((_CODE, -1))
+                emit("DOLLAR_CURLY", pos, pos + 2)
+                return pos + 2
+            m = _IND_TEXT.match(src, pos)
+            if m is not None:
+                emit("IND_TEXT", pos, m.end(), (_decode(m.group()), True))
+                pos = m.end()
+            else:  # a lone `'` or `$` that the run above cannot take
+                emit("IND_TEXT", pos, pos + 1, (chr(c), False))
+                pos += 1
+        opener = self.modes[-1][1]
+        self.errors.append(LexError(self.tokens[opener].start, n, "unterminated indented string"))
+        self.close_string("IND_CLOSE", n, n)
+        return n
+
+    # -- paths with interpolation --------------------------------------------
+
+    def lex_path_rest(self, pos: int) -> int:
+        """After a path segment or `${…}`: more segments, `${`, or the end."""
+        src = self.src
+        while True:
+            if src.startswith(b"${", pos):
+                self.modes.append((_CODE, -1))
+                self.emit("DOLLAR_CURLY", pos, pos + 2)
+                return pos + 2
+            m = _PATH_PIECE.match(src, pos)
+            if m is None:
+                break
+            self.emit("PATH_STR", pos, m.end(), _decode(m.group()))
+            pos = m.end()
+        last = self.tokens[-1]
+        if last.type == "PATH_STR" and src[last.end - 1] == 0x2F and last.end > last.start:
+            self.errors.append(LexError(last.start, last.end, "path has a trailing slash"))
+        self.modes.pop()
+        self.emit("PATH_END", pos, pos)
+        return pos
+
+
+def lex(source: bytes) -> tuple[list[Token], list[LexError]]:
+    """Tokenize ``source``; always returns a token list ending in ``$END``."""
+    lexer = _Lexer(source)
+    lexer.run()
+    return lexer.tokens, lexer.errors

@@ -1,0 +1,49 @@
+"""`parse()`: source text to a syntax tree plus located syntax errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evaluator.syntax import nodes as n
+from evaluator.syntax.driver import Driver
+from evaluator.syntax.lexer import lex
+from evaluator.syntax.tables import load_tables
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxErrorInfo:
+    """A syntax error: byte span ``[start, end)`` and a message."""
+
+    start: int
+    end: int
+    message: str
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """The tree (never ``None``), the errors in source order, and the source bytes."""
+
+    root: n.Expr
+    errors: list[SyntaxErrorInfo] = field(default_factory=list)
+    source: bytes = b""
+
+
+def parse(source: str | bytes) -> ParseResult:
+    """Parse Nix source; never raises on bad input.
+
+    Errors are collected with their byte spans and the tree contains
+    :class:`~evaluator.syntax.nodes.Error` nodes where input was skipped.
+    """
+    src = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
+    errors: list[SyntaxErrorInfo] = []
+
+    def report(start: int, end: int, message: str) -> None:
+        errors.append(SyntaxErrorInfo(start, end, message))
+
+    tokens, lex_errors = lex(src)
+    for e in lex_errors:
+        report(e.start, e.end, e.message)
+    driver = Driver(load_tables(), tokens, src, report)
+    root = driver.run("start")
+    errors.sort(key=lambda e: (e.start, e.end))
+    return ParseResult(root, errors, src)
