@@ -26,7 +26,6 @@ from evaluator.vm.values import (
     Thunk,
 )
 
-
 try:
     from evaluator.vm.loop import run as _loop_run
 except ImportError:  # the real loop is not there yet

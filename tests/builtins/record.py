@@ -1,0 +1,46 @@
+"""Record expected outputs from C++ Nix for the builtins fixtures (not a test).
+
+Usage: ``python tests/builtins/record.py NAME`` reads
+``fixtures/NAME.in.json`` (a list of Nix expressions), runs
+``nix-instantiate --eval --strict`` on each and writes
+``fixtures/NAME.json``: a list of ``{"expr", "out"}`` where ``out`` is the
+printed value, or ``"error: <first line>"``. Tests only read the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "fixtures"
+
+
+def run(expr: str, cwd: Path) -> str:
+    """What nix-instantiate prints for ``expr`` (first error line on failure)."""
+    env = {"PATH": os.environ["PATH"], "NIX_REMOTE": "dummy://", "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run(
+        ["nix-instantiate", "--eval", "--strict", "-E", expr],
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "surrogateescape").splitlines()
+        first = next((ln for ln in lines if ln.startswith("error:")), lines[0] if lines else "")
+        return first
+    return proc.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def main(name: str) -> None:
+    exprs = json.loads((HERE / f"{name}.in.json").read_text())
+    cases = [{"expr": e, "out": run(e, HERE)} for e in exprs]
+    # ASCII JSON: output bytes that are not UTF-8 survive as \udcXX escapes.
+    text = json.dumps(cases, indent=1, ensure_ascii=True)
+    (HERE / f"{name}.json").write_text(text + "\n", encoding="ascii")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
