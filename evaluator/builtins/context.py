@@ -18,6 +18,25 @@ from evaluator.vm.context import current
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
 from evaluator.vm.values import Attrs, Frame, NixList, context_of, make_str
 
+_IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_IDENT_CHARS = _IDENT_START | frozenset("0123456789'-")
+
+
+def print_identifier(name: str) -> str:
+    """An attribute name as Nix 2.8 prints a symbol: bare if it is an identifier,
+    else as a quoted string literal."""
+    if name and name != "if" and name[0] in _IDENT_START and all(c in _IDENT_CHARS for c in name):
+        return name
+    escaped = (
+        name.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        .replace("${", "\\${")
+    )
+    return f'"{escaped}"'
+
 
 @builtin("getContext", 1)
 def get_context(s: Any) -> Frame:
@@ -74,23 +93,23 @@ def append_context(s: Any, ctx: Any) -> Frame:
     store_dir = current().store_dir
     for key in attrs:
         if not paths.is_store_path(key, store_dir):
-            raise NixError(f"Context key '{key}' is not a store path")
+            raise NixError(f"Context key '{print_identifier(key)}' is not a store path")
         info = yield from ops.force_attrs(attrs[key])
         if "path" in info and (yield from ops.force_bool(info["path"])):
             context.add(key)
         if "allOutputs" in info and (yield from ops.force_bool(info["allOutputs"])):
             if not paths.is_derivation(key):
                 raise NixError(
-                    f"Tried to add all-outputs context of {key}, which is not a derivation, "
-                    "to a string"
+                    f"Tried to add all-outputs context of {print_identifier(key)}, "
+                    "which is not a derivation, to a string"
                 )
             context.add("=" + key)
         if "outputs" in info:
             outputs = yield from ops.force_list(info["outputs"])
             if outputs and not paths.is_derivation(key):
                 raise NixError(
-                    f"Tried to add derivation output context of {key}, which is not a "
-                    "derivation, to a string"
+                    f"Tried to add derivation output context of {print_identifier(key)}, "
+                    "which is not a derivation, to a string"
                 )
             for item in outputs:
                 name = yield from ops.force_string_no_context(item)

@@ -8,6 +8,7 @@ string contexts recorded on the results are what Nix records.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from evaluator.builtins.registry import builtin, constant
@@ -132,6 +133,10 @@ def _hash_mode(mode: str) -> bool:
     raise NixError(f"invalid value '{mode}' for 'outputHashMode' attribute")
 
 
+# The separators of Nix's tokenizeString (not Python's wider notion of space).
+_SPACES = re.compile("[ \t\n\r]+")
+
+
 def _outputs(names: list[str]) -> set[str]:
     outputs: set[str] = set()
     for name in names:
@@ -201,7 +206,7 @@ def _attribute(
     elif key == "outputHashMode":
         spec.recursive = _hash_mode(text)
     elif key == "outputs":
-        spec.outputs = _outputs(text.split())
+        spec.outputs = _outputs([t for t in _SPACES.split(text) if t])
 
 
 def _json_object(json: dict[str, str]) -> str:
@@ -214,7 +219,7 @@ def derivation_strict(arg: Any) -> Frame:
     attribute per output, each a store path string with context."""
     attrs = yield from ops.force_attrs(arg)
     if "name" not in attrs:
-        raise NixError("required attribute 'name' missing")
+        raise NixError("attribute 'name' missing for call to 'derivationStrict'")
     try:
         name = yield from ops.force_string_no_context(attrs["name"])
     except NixError as e:

@@ -1,0 +1,1 @@
+builtins.addErrorContext "while doing something" (derivation { name = "aec"; builder = "b"; system = "x"; }).drvPath

@@ -1,0 +1,3 @@
+let
+  d = derivation { name = "ctx"; builder = "b"; system = "x"; outputs = [ "out" "dev" ]; };
+in builtins.getContext "${d} ${d.dev} ${d.drvPath} ${../tree} ${builtins.toFile "f" "x"}"

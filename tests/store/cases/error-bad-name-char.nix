@@ -1,0 +1,1 @@
+(derivation { name = "a b"; builder = "b"; system = "x"; }).drvPath

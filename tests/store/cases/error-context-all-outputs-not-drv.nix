@@ -1,0 +1,1 @@
+builtins.appendContext "x" { "${builtins.unsafeDiscardStringContext (builtins.toFile "f" "")}" = { allOutputs = true; }; }

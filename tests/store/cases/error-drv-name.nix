@@ -1,0 +1,1 @@
+(derivation { name = "a.drv"; builder = "b"; system = "x"; }).drvPath

@@ -1,0 +1,1 @@
+(derivation { name = "a"; builder = "b"; system = "x"; outputs = [ "out" "out" ]; }).drvPath

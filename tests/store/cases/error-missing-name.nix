@@ -1,0 +1,1 @@
+derivationStrict { builder = "b"; system = "x"; }

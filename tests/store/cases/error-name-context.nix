@@ -1,0 +1,1 @@
+derivationStrict { name = "${../tree}"; builder = "b"; system = "x"; }

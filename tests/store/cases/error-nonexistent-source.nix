@@ -1,0 +1,1 @@
+"${../tree/does-not-exist}"

@@ -1,0 +1,1 @@
+builtins.path { path = ../tree; hash = "x"; }

@@ -1,0 +1,1 @@
+let p = builtins.path { path = ../tree; }; in { inherit p; ctx = builtins.getContext p; }

@@ -1,0 +1,2 @@
+builtins.path { path = ../tree; name = "filtered";
+  filter = path: type: type != "symlink" && baseNameOf path != "skip.bak"; }

@@ -1,0 +1,1 @@
+builtins.derivationStrict { name = "strict"; builder = "b"; system = "x"; outputs = [ "out" "doc" ]; }

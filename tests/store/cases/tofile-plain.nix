@@ -1,0 +1,1 @@
+[ (builtins.toFile "plain" "hello\n") (builtins.toFile "empty" "") (builtins.toFile "uni.txt" "ünïcödé") ]
