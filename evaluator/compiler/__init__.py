@@ -210,6 +210,6 @@ def analyse(result: _ParseResult, file: str | None = None) -> Analysis:
     """
     source = result.source
     raw = source.encode("utf-8") if isinstance(source, str) else source
-    resolved = resolve(result.root)
+    resolved = resolve(result.root, raw)
     diags = diagnose(resolved, raw, file, _syntax_errors(list(result.errors)))
     return Analysis(result.root, raw, resolved, diags)

@@ -39,7 +39,8 @@ How definitions of one name combine (Nix 2.8's ``addAttr``)
 
 Parentheses around a literal are transparent (Nix 2.8 has no paren node).
 Entry ``pos`` is the byte offset Nix reports for a definition: the start of
-the attribute path, or of the name list of an ``inherit``.
+the attribute path, or for ``inherit`` the end of the keyword (of the
+``)`` with a source), where Nix's grammar starts the name list.
 """
 
 from __future__ import annotations
@@ -156,9 +157,12 @@ def _literal(expr: nodes.Node) -> nodes.AttrSet | None:
     return inner if isinstance(inner, nodes.AttrSet) else None
 
 
-def entry_span(entry: StaticEntry | DynamicEntry) -> tuple[int, int]:
-    """The span of the name an entry defines."""
-    return (entry.key.start, entry.key.end)
+def entry_span(entry: StaticEntry) -> tuple[int, int]:
+    """Where a definition is reported: its attribute path up to the name, or
+    for ``inherit`` the inherited name."""
+    if isinstance(entry, InheritEntry):
+        return (entry.key.start, entry.key.end)
+    return (entry.pos, entry.key.end)
 
 
 class Merger:
@@ -168,7 +172,8 @@ class Merger:
     set literal changes that literal's (cached) result.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes | None = None) -> None:
+        self.source = source
         self.cache: dict[nodes.Node, MergedAttrs] = {}
         self.problems: list[DuplicateAttr] = []
         self.absorbed_into: dict[nodes.AttrSet, MergedAttrs] = {}
@@ -217,7 +222,7 @@ class Merger:
         source = InheritSource(node.from_, node) if node.from_ is not None else None
         if source is not None:
             merged.inherit_sources.append(source)
-        pos = node.names[0].start
+        pos = self._inherit_pos(node)
         for key in node.names:
             existing = merged.static.get(key.name)
             if existing is not None:
@@ -225,6 +230,17 @@ class Merger:
                 continue
             var = None if source is not None else nodes.Var(key.start, key.end, key.name)
             merged.static[key.name] = InheritEntry(key.name, key, node, var, source, pos)
+
+    def _inherit_pos(self, node: nodes.Inherit) -> int:
+        """Where Nix 2.8 places an inherit's names: just after ``inherit``,
+        or after the ``)`` of ``inherit (e)`` (its empty-list start)."""
+        if node.from_ is None:
+            return node.start + len("inherit")
+        end = node.from_.end
+        if self.source is not None:
+            close = self.source.find(b")", end, node.names[0].start)
+            return close + 1 if close != -1 else end
+        return end + 1
 
     def _mergeable(self, entry: StaticEntry) -> MergedAttrs | None:
         """The set a path may walk into, if ``entry`` is one."""
@@ -317,8 +333,10 @@ class Merger:
         )
 
 
-def merge_bindings(node: SetNode) -> tuple[MergedAttrs, list[DuplicateAttr]]:
+def merge_bindings(
+    node: SetNode, source: bytes | None = None
+) -> tuple[MergedAttrs, list[DuplicateAttr]]:
     """Merge one node's bindings on their own (analysis uses one shared :class:`Merger`)."""
-    merger = Merger()
+    merger = Merger(source)
     merged = merger.attrs_of(node)
     return merged, merger.problems

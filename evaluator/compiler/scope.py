@@ -96,10 +96,10 @@ _Item = tuple[object, Scope, Owner]
 
 
 class _Resolver:
-    def __init__(self) -> None:
+    def __init__(self, source: bytes | None) -> None:
         self.root = Scope(ScopeKind.FILE, None, None)
         self.out = Resolved(root=self.root)
-        self.merger = Merger()
+        self.merger = Merger(source)
         self.stack: list[_Item] = []
         self.local_refs: dict[int, LocalRef] = {}
         self.with_refs: dict[int, WithRef] = {}
@@ -374,9 +374,12 @@ _LEAVES = (
 )
 
 
-def resolve(root: nodes.Node) -> Resolved:
-    """Resolve every name in the tree under ``root`` (see the module docs)."""
-    return _Resolver().run(root)
+def resolve(root: nodes.Node, source: bytes | None = None) -> Resolved:
+    """Resolve every name in the tree under ``root`` (see the module docs).
+
+    ``source`` (the parsed bytes) lets positions in messages match Nix's.
+    """
+    return _Resolver(source).run(root)
 
 
 def live_bindings(resolved: Resolved) -> set[int]:

@@ -1,0 +1,98 @@
+"""C++ Nix's parse-time verdicts on its own language tests, reproduced.
+
+- every ``parse-fail`` file is rejected with a located error giving the
+  reason ``REFERENCE.tsv`` records, on the line Nix reports
+  (``fixtures/parse_fail_nix.tsv``, recorded by ``record_nix.py``);
+- no ``eval-okay`` / ``parse-okay`` file and no file of nixpkgs ``lib/`` gets
+  an error-severity diagnostic (in particular no undefined variable).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluator.compiler import analyse
+from evaluator.compiler.diagnostics import LineIndex, Severity
+from evaluator.syntax import parse
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+LANG = SHARED / "conformance" / "nix-lang"
+LIB = SHARED / "corpus" / "nixpkgs-lib"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _reference() -> dict[str, tuple[str, str]]:
+    rows = {}
+    for line in (LANG / "REFERENCE.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, kind, _result, note = line.split("\t")
+        rows[name] = (kind, note.removeprefix("error: "))
+    return rows
+
+
+def _nix_positions() -> dict[str, str]:
+    lines = (FIXTURES / "parse_fail_nix.tsv").read_text(encoding="utf-8").splitlines()
+    return {row.split("\t")[0]: row.split("\t")[2] for row in lines[1:]}
+
+
+REFERENCE = _reference()
+POSITIONS = _nix_positions()
+PARSE_FAIL = sorted(name for name, (kind, _) in REFERENCE.items() if kind == "parse-fail")
+OKAY = sorted(name for name, (kind, _) in REFERENCE.items() if kind in ("eval-okay", "parse-okay"))
+
+# Where we deliberately point elsewhere than Nix: Nix locates the names of
+# an `inherit` at the gap before them (after `inherit` or after `)`) and an
+# inherited undefined name at the start of the binding list; we point at
+# the name itself. Value: the line:col of that name.
+AT_THE_NAME = {
+    "parse-fail-dup-attrs-2": "10:18",
+    "parse-fail-dup-attrs-3": "10:18",
+    "parse-fail-dup-attrs-7": "7:13",
+    "parse-fail-regression-20060610": "9:13",
+}
+
+
+def test_the_reference_lists_13_parse_fail_and_111_okay_files() -> None:
+    assert len(PARSE_FAIL) == 13
+    assert len(OKAY) == 111
+    assert sorted(POSITIONS) == PARSE_FAIL
+
+
+@pytest.mark.parametrize("name", PARSE_FAIL)
+def test_parse_fail_is_rejected_with_nix_reason(name: str) -> None:
+    source = (LANG / f"{name}.nix").read_bytes()
+    analysis = analyse(parse(source))
+    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
+    assert errors, "accepted a file Nix rejects"
+    reason = REFERENCE[name][1]
+    index = LineIndex(source)
+    if reason.startswith("syntax error"):
+        first = errors[0]
+        assert first.code == "syntax-error"
+        assert first.message.startswith("syntax error")
+        # The first syntax error is on Nix's line.
+        assert index.line_col(first.start)[0] == int(POSITIONS[name].split(":")[0])
+        return
+    matching = [d for d in errors if d.message == reason]
+    assert matching, [d.message for d in errors]
+    line, col = index.line_col(matching[0].start)
+    assert f"{line}:{col}" == AT_THE_NAME.get(name, POSITIONS[name])
+
+
+@pytest.mark.parametrize("name", OKAY)
+def test_okay_file_has_no_error(name: str) -> None:
+    analysis = analyse(parse((LANG / f"{name}.nix").read_bytes()))
+    assert [d for d in analysis.diagnostics if d.severity is Severity.ERROR] == []
+
+
+def test_nixpkgs_lib_has_no_error() -> None:
+    files = sorted(LIB.rglob("*.nix"))
+    assert len(files) > 200
+    bad = []
+    for path in files:
+        analysis = analyse(parse(path.read_bytes()), file=str(path))
+        for d in analysis.diagnostics:
+            if d.severity is Severity.ERROR:
+                bad.append(f"{path.relative_to(LIB)}: {d.code}: {d.message}")
+    assert bad == []
