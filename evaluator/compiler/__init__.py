@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
 from evaluator.compiler.diagnostics import Diagnostic, Severity, diagnose
 from evaluator.compiler.globals import NIX_GLOBALS
 from evaluator.compiler.model import Binding, LocalRef, Scope, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved, resolve
-from evaluator.syntax import nodes
+from evaluator.syntax import ParseResult, nodes
 
 __all__ = ["Analysis", "Visible", "analyse"]
-
-
-class _ParseResult(Protocol):
-    root: nodes.Node
-    errors: list  # type: ignore[type-arg]
-    source: str | bytes
 
 
 @dataclass
@@ -193,23 +186,13 @@ class Analysis:
         return entry.var if isinstance(entry, InheritEntry) else None
 
 
-def _syntax_errors(errors: list[object]) -> list[tuple[int, int, str]]:
-    out = []
-    for err in errors:
-        start = int(getattr(err, "start", 0))
-        end = int(getattr(err, "end", start))
-        out.append((start, end, str(getattr(err, "message", err))))
-    return out
-
-
-def analyse(result: _ParseResult, file: str | None = None) -> Analysis:
+def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     """Resolve and diagnose a parse result (``evaluator.syntax.parse``'s).
 
     ``file`` is used in Nix-style messages that name a location
     ("already defined at FILE:LINE:COL"); ``(string)`` when ``None``.
     """
-    source = result.source
-    raw = source.encode("utf-8") if isinstance(source, str) else source
+    raw = result.source
     resolved = resolve(result.root, raw)
-    diags = diagnose(resolved, raw, file, _syntax_errors(list(result.errors)))
+    diags = diagnose(resolved, raw, file, [(e.start, e.end, e.message) for e in result.errors])
     return Analysis(result.root, raw, resolved, diags)
