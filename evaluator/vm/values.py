@@ -162,9 +162,11 @@ class Closure:
     ``None`` for a plain `x:` lambda, else a dict name -> has_default, with
     ``ellipsis`` telling whether extra attributes are allowed (used by
     ``functionArgs`` and the call-site checks, which ``code`` performs).
+    ``param`` is the argument's name (`x` in `x: ...`, `args` in
+    `args@{ ... }: ...`), used by ``toXML``; ``None`` if there is none.
     """
 
-    __slots__ = ("code", "formals", "ellipsis", "name", "span")
+    __slots__ = ("code", "formals", "ellipsis", "name", "span", "param")
 
     def __init__(
         self,
@@ -173,12 +175,14 @@ class Closure:
         ellipsis: bool = False,
         name: str | None = None,
         span: tuple[Any, int, int] | None = None,
+        param: str | None = None,
     ) -> None:
         self.code = code
         self.formals = formals
         self.ellipsis = ellipsis
         self.name = name
         self.span = span
+        self.param = param
 
 
 class PrimOp:
