@@ -8,6 +8,7 @@ severities are plain enums: the server maps them to LSP values.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,22 +105,28 @@ def make(
     return Diagnostic(code, severity or default, start, end, message, tags, related)
 
 
+_NEWLINE = re.compile(b"\n")
+
+
 class LineIndex:
-    """Byte offset -> (1-based line, 1-based byte column), as Nix counts them."""
+    """Byte offset -> (1-based line, 1-based byte column), as Nix counts them.
+
+    The line table is built on first use.
+    """
 
     def __init__(self, source: bytes) -> None:
-        starts = [0]
-        find = source.find
-        pos = find(b"\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
-        self._starts = starts
+        self._source = source
+        self._starts: list[int] | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
-        line = bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        starts = self._starts
+        if starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self._source))
+            self._starts = starts
+        line = bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
 
 # ---------------------------------------------------------------- producing them

@@ -109,6 +109,13 @@ class _Resolver:
 
     def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope, region: nodes.Node) -> Scope:
         scope = Scope(kind, node, parent)
+        # The `with`s a dynamic lookup from this scope goes through.
+        outer = self.with_refs.get(id(parent))
+        if kind is ScopeKind.WITH:
+            withs = (scope, *outer.withs) if outer is not None else (scope,)
+            self.with_refs[id(scope)] = WithRef(withs)
+        elif outer is not None:
+            self.with_refs[id(scope)] = outer
         self.out.scopes.append(scope)
         self.out.regions.append((region.start, region.end))
         self.out.scope_of[node] = scope
@@ -133,47 +140,34 @@ class _Resolver:
 
     def _resolve(self, var: nodes.Var, scope: Scope, owner: Owner) -> None:
         name = var.name
-        innermost_with: Scope | None = None
         s: Scope | None = scope
         while s is not None:
-            if s.kind is ScopeKind.WITH:
-                if innermost_with is None:
-                    innermost_with = s
-            else:
-                binding = s.bindings.get(name)
-                if binding is not None:
-                    ref = self.local_refs.get(id(binding))
-                    if ref is None:
-                        ref = self.local_refs[id(binding)] = LocalRef(binding)
-                    var.resolution = ref
-                    binding.references.append(var)
-                    self._record(var, owner)
-                    return
+            # `with` scopes have no bindings, so the walk need not test kinds.
+            binding = s.bindings.get(name)
+            if binding is not None:
+                ref = self.local_refs.get(id(binding))
+                if ref is None:
+                    ref = self.local_refs[id(binding)] = LocalRef(binding)
+                var.resolution = ref
+                binding.references.append(var)
+                self.out.vars.append(var)
+                self.out.var_owner.append(owner)
+                return
             s = s.parent
         if name in NIX_GLOBALS:
             gref = self.global_refs.get(name)
             if gref is None:
                 gref = self.global_refs[name] = GlobalRef(name)
             var.resolution = gref
-        elif innermost_with is not None:
-            wref = self.with_refs.get(id(innermost_with))
-            if wref is None:
-                withs = []
-                w: Scope | None = innermost_with
-                while w is not None:
-                    if w.kind is ScopeKind.WITH:
-                        withs.append(w)
-                    w = w.parent
-                wref = self.with_refs[id(innermost_with)] = WithRef(tuple(withs))
-            var.resolution = wref
-            for w in wref.withs:
-                w.with_uses.append(var)
         else:
-            var.resolution = None
-            self.out.undefined.append(var)
-        self._record(var, owner)
-
-    def _record(self, var: nodes.Var, owner: Owner) -> None:
+            wref = self.with_refs.get(id(scope))
+            if wref is not None:
+                var.resolution = wref
+                for w in wref.withs:
+                    w.with_uses.append(var)
+            else:
+                var.resolution = None
+                self.out.undefined.append(var)
         self.out.vars.append(var)
         self.out.var_owner.append(owner)
 
