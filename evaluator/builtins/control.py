@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from evaluator.builtins.registry import builtin
@@ -69,44 +68,7 @@ def trace(msg: Any, v: Any) -> Frame:
 
 
 def show_value(v: Any) -> str:
-    """A value as Nix prints it without forcing anything (for `trace`)."""
-    try:
-        printer: Any = importlib.import_module("evaluator.vm.printer")
-    except ImportError:
-        printer = None
-    show = getattr(printer, "show_lazy", None)
-    if show is not None:
-        return str(show(v))
-    return _show_fallback(v)
+    """A value as Nix prints it, without forcing anything (for `trace`)."""
+    from evaluator.vm.printer import render
 
-
-def _show_fallback(v: Any) -> str:
-    # Minimal non-forcing printer, used until the VM's printer is available.
-    from evaluator.vm.values import Closure, NixList, NixPath, PrimOp, PrimOpApp
-
-    t = type(v)
-    if t is Thunk:
-        return _show_fallback(v.value) if v.code is None else "<CODE>"
-    if t is bool:
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    if t is int:
-        return str(v)
-    if t is float:
-        return f"{v:g}"
-    if t is str or t is CtxStr:
-        return '"' + str.__str__(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if t is NixPath:
-        return v.path
-    if t is NixList:
-        return "[ " + "".join(_show_fallback(x) + " " for x in v) + "]"
-    if t is Attrs:
-        return "{ " + "".join(f"{k} = {_show_fallback(v[k])}; " for k in sorted(v)) + "}"
-    if t is Closure:
-        return "<LAMBDA>"
-    if t is PrimOp:
-        return "<PRIMOP>"
-    if t is PrimOpApp:
-        return "<PRIMOP-APP>"
-    return "<unknown>"
+    return render(v)

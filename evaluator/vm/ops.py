@@ -599,7 +599,7 @@ def canon_path(path: str) -> str:
     return "/" + "/".join(parts)
 
 
-def _copy_to_store(path: str) -> str:
+def copy_path_to_store(path: str) -> str:
     """The store path of ``path`` as a string with context, if the store module exists."""
     try:
         mod = importlib.import_module("evaluator.store.copy")
@@ -633,7 +633,7 @@ def coerce_to_string(
     if t is NixPath:
         p = canon_path(v.path) if canonicalize_path else v.path
         if copy_to_store:
-            return _copy_to_store(p)
+            return copy_path_to_store(p)
         return p
     if t is Attrs:
         fn = v.get("__toString")

@@ -1,0 +1,175 @@
+"""`toJSON` and `fromJSON`, with C++ Nix 2.8's output format and number rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import charge
+from evaluator.vm import ops
+from evaluator.vm.errors import NixError
+from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
+
+_UINT64_MAX = (1 << 64) - 1
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+for _c in range(32):
+    _ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
+_TABLE = str.maketrans(_ESCAPES)
+
+
+def json_string(s: str) -> str:
+    """A JSON string literal as Nix writes it (other characters unescaped)."""
+    return '"' + s.translate(_TABLE) + '"'
+
+
+def to_json(v: Any) -> Frame:
+    """The JSON text of a value (deeply forced), with the context of its strings."""
+    out: list[str] = []
+    ctx: set[str] = set()
+    # Work items: (False, value) to print a value, (True, text) to emit text.
+    stack: list[tuple[bool, Any]] = [(False, v)]
+    while stack:
+        is_text, item = stack.pop()
+        if is_text:
+            out.append(item)
+            continue
+        if type(item) is Thunk:
+            item = item.value if item.code is None else (yield item)
+        t = type(item)
+        if t is str:
+            out.append(json_string(item))
+        elif t is CtxStr:
+            ctx |= item.context
+            out.append(json_string(str.__str__(item)))
+        elif t is bool:
+            out.append("true" if item else "false")
+        elif t is int:
+            out.append(str(item))
+        elif t is float:
+            out.append(f"{item:g}")
+        elif item is None:
+            out.append("null")
+        elif t is NixPath:
+            s = ops.copy_path_to_store(item.path)
+            if type(s) is CtxStr:
+                ctx |= s.context
+            out.append(json_string(str.__str__(s)))
+        elif t is NixList:
+            todo: list[tuple[bool, Any]] = [(True, "]")]
+            for i in range(len(item) - 1, -1, -1):
+                todo.append((False, item[i]))
+                if i:
+                    todo.append((True, ","))
+            todo.append((True, "["))
+            stack.extend(todo)
+        elif t is Attrs:
+            if "__toString" in item:
+                s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
+                if type(s) is CtxStr:
+                    ctx |= s.context
+                out.append(json_string(str.__str__(s)))
+            elif "outPath" in item:
+                stack.append((False, item["outPath"]))
+            else:
+                names = sorted(item)
+                todo = [(True, "}")]
+                for i in range(len(names) - 1, -1, -1):
+                    todo.append((False, item[names[i]]))
+                    todo.append((True, json_string(names[i]) + ":"))
+                    if i:
+                        todo.append((True, ","))
+                todo.append((True, "{"))
+                stack.extend(todo)
+        else:
+            raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
+    text = "".join(out)
+    charge(len(text))
+    return make_str(text, frozenset(ctx))
+
+
+@builtin("toJSON", 1)
+def to_json_builtin(v: Any) -> Frame:
+    """`toJSON x`: `x` as a JSON string (sets with `outPath` or `__toString` as strings,
+    paths copied to the store); functions cannot be converted."""
+    return (yield from to_json(v))
+
+
+def _parse_int(text: str) -> int | float:
+    n = int(text)
+    if ops.INT_MIN <= n <= ops.INT_MAX:
+        return n
+    # As Nix (nlohmann::json): unsigned 64-bit numbers wrap, larger ones are floats.
+    if 0 <= n <= _UINT64_MAX:
+        return ops.wrap_int(n)
+    return float(n)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid literal '{name}'")
+
+
+def _fix_string(s: str) -> str:
+    # Nix strings end at a NUL character.
+    return s.split("\0", 1)[0] if "\0" in s else s
+
+
+def _attrs_hook(pairs: list[tuple[str, Any]]) -> Attrs:
+    return Attrs((_fix_string(k), v) for k, v in pairs)
+
+
+def from_json_text(text: str) -> Any:
+    """The Nix value of a JSON document."""
+    try:
+        value = json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_attrs_hook,
+        )
+    except json.JSONDecodeError as e:
+        raise NixError(
+            f"[json.exception.parse_error.101] parse error at line {e.lineno}, "
+            f"column {e.colno}: syntax error while parsing value - {e.msg}"
+        ) from None
+    except ValueError as e:
+        raise NixError(
+            f"[json.exception.parse_error.101] parse error: syntax error while parsing value - {e}"
+        ) from None
+    except RecursionError:
+        raise NixError("JSON value nested too deeply") from None
+    return _to_nix(value)
+
+
+def _to_nix(value: Any) -> Any:
+    """Python lists to NixList and strings fixed, iteratively (sets are already Attrs)."""
+
+    def convert(x: Any) -> Any:
+        if type(x) is list:
+            lst = NixList(x)
+            todo.append(lst)
+            return lst
+        if type(x) is Attrs:
+            todo.append(x)
+        elif type(x) is str:
+            return _fix_string(x)
+        return x
+
+    todo: list[Any] = []
+    root = convert(value)
+    while todo:
+        c = todo.pop()
+        if type(c) is NixList:
+            for i, x in enumerate(c):
+                c[i] = convert(x)
+        else:
+            for k, x in c.items():
+                c[k] = convert(x)
+    return root
+
+
+@builtin("fromJSON", 1)
+def from_json(s: Any) -> Frame:
+    """`fromJSON text`: the Nix value of the JSON document `text`."""
+    s = yield from ops.force_string(s)
+    return from_json_text(str.__str__(s))
