@@ -196,10 +196,10 @@ def generic_closure(args: Any) -> Frame:
     `operator`, each distinct `key` once (in breadth-first order)."""
     args = yield from _attrs(args)
     if "startSet" not in args:
-        raise NixError("attribute 'startSet' required")
+        raise NixError("attribute 'startSet' missing for call to 'genericClosure'")
     start = yield from ops.force_list(args["startSet"])
     if "operator" not in args:
-        raise NixError("attribute 'operator' required")
+        raise NixError("attribute 'operator' missing for call to 'genericClosure'")
     op = args["operator"]
     work = list(start)
     done_simple: set[Any] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from evaluator.builtins.registry import builtin
@@ -24,8 +25,6 @@ _ESCAPES = {
     ">": "&gt;",
     "&": "&amp;",
     "\n": "&#xA;",
-    "\r": "&#xD;",
-    "\t": "&#x9;",
 }
 _TABLE = str.maketrans(_ESCAPES)
 
@@ -47,6 +46,44 @@ def _closure_position(fn: Closure) -> dict[str, str]:
     except (AttributeError, TypeError, ValueError):
         return {}
     return {"path": str(path), "line": str(line), "column": str(col)}
+
+
+_IDENT = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*([:@])")
+_AT_AFTER = re.compile(r"\s*@\s*([A-Za-z_][A-Za-z0-9_'-]*)")
+
+
+def closure_param(fn: Closure) -> str | None:
+    """The argument name of a lambda: ``fn.param``, else read from its source text."""
+    if fn.param is not None:
+        return fn.param
+    span = fn.span
+    text = getattr(span[0], "text", None) if span is not None else None
+    if span is None or not isinstance(text, bytes):
+        return None
+    src = text[span[1] : span[2]].decode("utf-8", "replace")
+    m = _IDENT.match(src)
+    if m is not None:
+        return m.group(1)
+    if fn.formals is None or not src.lstrip().startswith("{"):
+        return None
+    # `{ ... } @ name`: find the brace closing the formals (strings skipped).
+    depth = 0
+    i = 0
+    while i < len(src):
+        c = src[i]
+        if c == '"':
+            i += 1
+            while i < len(src) and src[i] != '"':
+                i += 2 if src[i] == "\\" else 1
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                m = _AT_AFTER.match(src, i + 1)
+                return m.group(1) if m is not None else None
+        i += 1
+    return None
 
 
 def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Frame:
@@ -130,14 +167,15 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
                 pattrs: dict[str, str] = {}
                 if item.ellipsis:
                     pattrs["ellipsis"] = "1"
-                if item.param:
-                    pattrs["name"] = item.param
+                param = closure_param(item)
+                if param:
+                    pattrs["name"] = param
                 lines.append(inner + _tag("attrspat", pattrs, False))
                 for name in sorted(item.formals):
                     lines.append(inner + "  " + _tag("attr", {"name": name}, True))
                 lines.append(inner + "</attrspat>")
             else:
-                lines.append(inner + _tag("varpat", {"name": item.param or ""}, True))
+                lines.append(inner + _tag("varpat", {"name": closure_param(item) or ""}, True))
             lines.append(pad + "</function>")
         else:
             # Builtins (and anything unknown) are not serialised, as in Nix.
