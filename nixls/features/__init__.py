@@ -1,0 +1,1 @@
+"""LSP feature groups, one module each; each exposes ``register(server)``."""

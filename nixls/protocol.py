@@ -1,0 +1,113 @@
+"""pygls protocol adjustments: position encoding choice and document sync.
+
+pygls keeps its own copy of every open document; nixls keeps the text in
+its incremental :class:`evaluator.syntax.document.Document` instead (one
+source of truth, and no second O(file) update per keystroke), so the
+builtin didOpen/didChange/didClose handlers here only forward to the
+server's handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+# Encodings the server speaks, in order of preference after the default:
+# LSP mandates UTF-16; UTF-8 is cheaper for us (spans are byte offsets).
+_UTF8 = types.PositionEncodingKind.Utf8
+_UTF16 = types.PositionEncodingKind.Utf16
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "malformed"
+
+
+def choose_encoding(offered: Sequence[str] | None) -> str:
+    """UTF-8 if the client offers it, else UTF-16 (the LSP default)."""
+    if offered and _UTF8 in offered:
+        return _UTF8
+    return _UTF16
+
+
+class _Malformed:
+    """A request whose params could not be read: answered with an error."""
+
+    jsonrpc = "2.0"
+
+    def __init__(self, msg_id: Any, method: str, reason: str) -> None:
+        self.id = msg_id
+        self.method = method
+        self.reason = reason
+
+
+class NixProtocol(LanguageServerProtocol):
+    """The LSP protocol with nixls's encoding choice and document sync."""
+
+    def structure_message(self, data: Any) -> Any:
+        """Like pygls, but a request with unreadable params becomes an error reply.
+
+        pygls drops such a request without answering, which leaves the
+        client waiting forever.
+        """
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and isinstance(data.get("method"), str):
+                cause = exc.__cause__
+                reason = _first_line(str(cause)) if cause is not None else exc.message
+                return _Malformed(data["id"], data["method"], reason)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        """Answer malformed requests with InvalidParams; everything else as usual."""
+        if isinstance(message, _Malformed):
+            self._send_response(
+                message.id,
+                error=types.ResponseError(
+                    code=JsonRpcInvalidParams.CODE,
+                    message=f"invalid params for {message.method}: {message.reason}",
+                ),
+            )
+            return
+        super().handle_message(message)
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        """Narrow the client's encoding offer to ours, then initialize as usual."""
+        general = params.capabilities.general
+        chosen = choose_encoding(general.position_encodings if general else None)
+        if general is None:
+            general = params.capabilities.general = types.GeneralClientCapabilities()
+        general.position_encodings = [chosen]
+        result: types.InitializeResult = yield from super().lsp_initialize(params)
+        return result
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """Forward to the server's handler without pygls's document copy."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """Forward to the server's handler without pygls's document copy."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """Forward to the server's handler without pygls's document copy."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None

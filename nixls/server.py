@@ -1,0 +1,180 @@
+"""The nixls language server: construction, lifecycle, settings and document sync.
+
+Feature groups live in :mod:`nixls.features`; each module exposes
+``register(server)`` which adds its handlers with ``server.feature``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from nixls import __version__
+from nixls.protocol import NixProtocol
+from nixls.publisher import DiagnosticsPublisher
+from nixls.settings import SECTION, Settings, structure_settings
+from nixls.workspace import OpenDocument, Workspace, uri_to_path
+
+log = logging.getLogger(__name__)
+
+FEATURE_MODULES = (
+    "nixls.features.diagnostics",
+    "nixls.features.hover",
+    "nixls.features.navigation",
+    "nixls.features.symbols",
+)
+
+DocumentListener = Callable[[OpenDocument], None]
+
+
+class NixServer(LanguageServer):
+    """The server object handed to every feature handler."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "nixls",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=NixProtocol,
+        )
+        self.settings = Settings()
+        self.files = Workspace()
+        self.publisher = DiagnosticsPublisher(self)
+        # The live evaluator (nixls.live.LiveEvaluator), set up by the evaluation feature.
+        self.live: Any = None
+        # Feature modules subscribe to document events here rather than each
+        # registering didOpen/didChange (pygls allows one handler per method).
+        self.on_open: list[DocumentListener] = []
+        self.on_change: list[DocumentListener] = []
+        self.on_save: list[DocumentListener] = []
+        self.on_close: list[Callable[[str], None]] = []
+        self.on_settings: list[Callable[[], None]] = []
+        self.on_files_changed: list[Callable[[list[str]], None]] = []
+
+    # ------------------------------------------------------------ helpers
+
+    def document(self, uri: str) -> OpenDocument | None:
+        """The open document at ``uri`` (None if the client never opened it)."""
+        return self.files.get(uri)
+
+    def log_message(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        """Send a message to the client's log (and ours)."""
+        log.info("%s", message)
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def apply_settings(self, raw: Any) -> None:
+        """Replace the settings from client JSON; bad entries are logged and ignored."""
+
+        def warn(msg: str) -> None:
+            self.log_message(f"nixls: {msg}", types.MessageType.Warning)
+
+        self.settings = structure_settings(raw, warn)
+        for listener in self.on_settings:
+            listener()
+
+    def notify(self, listeners: list[DocumentListener], doc: OpenDocument) -> None:
+        """Call each listener, logging (not propagating) failures."""
+        for listener in listeners:
+            try:
+                listener(doc)
+            except Exception:
+                log.exception("document listener failed for %s", doc.uri)
+
+
+def _register_core(server: NixServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: NixServer, params: types.InitializeParams) -> None:
+        ls.files.encoding = ls.workspace.position_encoding or "utf-16"
+        roots = [f.uri for f in params.workspace_folders or []]
+        if not roots and params.root_uri:
+            roots = [params.root_uri]
+        ls.files.roots = [p for p in (uri_to_path(u) for u in roots) if p]
+        if params.initialization_options is not None:
+            ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: NixServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        raw = params.settings
+        if not raw:
+            # Pull model: the client only told us something changed.
+            try:
+                items = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+                )
+            except Exception as exc:
+                ls.log_message(f"nixls: could not fetch settings: {exc}")
+                return
+            raw = items[0] if items else None
+        ls.apply_settings(raw)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: NixServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        roots = [r for r in ls.files.roots if r not in removed]
+        roots += [p for p in (uri_to_path(f.uri) for f in params.event.added) if p]
+        ls.files.roots = roots
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: NixServer, params: types.DidOpenTextDocumentParams) -> None:
+        td = params.text_document
+        doc = ls.files.open(td.uri, td.text, td.version)
+        ls.notify(ls.on_open, doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.files.get(params.text_document.uri)
+        if doc is None:
+            ls.log_message(f"nixls: didChange for unopened {params.text_document.uri}")
+            return
+        doc.apply(list(params.content_changes), params.text_document.version)
+        ls.notify(ls.on_change, doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: NixServer, params: types.DidSaveTextDocumentParams) -> None:
+        doc = ls.files.get(params.text_document.uri)
+        if doc is not None:
+            ls.notify(ls.on_save, doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.files.close(uri)
+        for listener in ls.on_close:
+            listener(uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: NixServer, params: types.DidChangeWatchedFilesParams) -> None:
+        paths = [p for p in (uri_to_path(c.uri) for c in params.changes) if p]
+        for path in paths:
+            ls.files.invalidate(path)
+        for listener in ls.on_files_changed:
+            listener(paths)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: NixServer, params: None) -> None:
+        for listener in ls.on_close:
+            for uri in list(ls.files.documents):
+                listener(uri)
+
+
+def build_server() -> NixServer:
+    """A server with every feature registered."""
+    server = NixServer()
+    _register_core(server)
+    for name in FEATURE_MODULES:
+        module = importlib.import_module(name)
+        module.register(server)
+    return server
+
+
+def running_loop() -> asyncio.AbstractEventLoop:
+    """The server's event loop (handlers run on it)."""
+    return asyncio.get_running_loop()

@@ -1,0 +1,121 @@
+"""Static diagnostics over JSON-RPC: codes, tags, related info, sync, debounce."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from lsprotocol import types
+
+from tests.server.harness import Session, pos
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+INIT_OPTIONS = {"nixls": {"diagnostics": {"debounceMs": 50}, "eval": {"diagnostics": "off"}}}
+
+
+async def test_syntax_error_is_located(session: Session) -> None:
+    text = "{\n  a = 1\n}\n"
+    uri = session.open("syntax.nix", text)
+    diags = await session.diagnostics(uri)
+    assert len(diags) == 1
+    (d,) = diags
+    assert d.code == "syntax-error"
+    assert d.source == "nixls"
+    assert d.severity == types.DiagnosticSeverity.Error
+    assert d.range.start == types.Position(line=2, character=0)
+
+
+async def test_codes_tags_and_related_information(session: Session) -> None:
+    text = "let\n  unused = 1;\n  s = { a = 1; a = 2; };\nin\n  s.a + missing\n"
+    uri = session.open("codes.nix", text)
+    diags = await session.diagnostics(uri)
+    by_code = {d.code: d for d in diags}
+    assert set(by_code) == {"unused-binding", "duplicate-attribute", "undefined-variable"}
+    unused = by_code["unused-binding"]
+    assert list(unused.tags or []) == [types.DiagnosticTag.Unnecessary]
+    assert unused.severity == types.DiagnosticSeverity.Warning
+    assert unused.range == types.Range(start=pos(text, "unused"), end=pos(text, "unused", 6))
+    dup = by_code["duplicate-attribute"]
+    assert dup.range.start == pos(text, "a = 2")
+    assert dup.related_information is not None
+    (related,) = dup.related_information
+    assert related.message == "first defined here"
+    assert related.location.uri == uri
+    assert related.location.range.start == pos(text, "a = 1")
+    missing = by_code["undefined-variable"]
+    assert missing.range.start == pos(text, "missing")
+    assert "missing" in missing.message
+
+
+async def test_incremental_edits_update_diagnostics(session: Session) -> None:
+    text = "let x = 1; in y\n"
+    uri = session.open("incremental.nix", text)
+    diags = await session.diagnostics(uri)
+    assert sorted(str(d.code) for d in diags) == ["undefined-variable", "unused-binding"]
+    # Replace `y` with `x`: one incremental change.
+    session.edit(uri, pos(text, "y"), pos(text, "y", 1), "x")
+    assert await session.diagnostics(uri) == []
+    # Insert a second line that breaks the syntax, then fix it again.
+    session.edit(uri, types.Position(line=1, character=0), types.Position(line=1, character=0), "(")
+    diags = await session.diagnostics(uri)
+    assert [d.code for d in diags] == ["syntax-error"]
+    session.edit(uri, types.Position(line=1, character=0), types.Position(line=1, character=1), "")
+    assert await session.diagnostics(uri) == []
+
+
+async def test_positions_count_utf16_code_units(session: Session) -> None:
+    # "😀" is 4 bytes in UTF-8 and 2 code units in UTF-16; "é" is 2 bytes, 1 unit.
+    text = 'let s = "é😀"; in s + nope\n'
+    uri = session.open("utf16.nix", text)
+    diags = await session.diagnostics(uri)
+    (d,) = [d for d in diags if d.code == "undefined-variable"]
+    assert d.range.start == types.Position(line=0, character=len('let s = "é😀"; in s + ') + 1)
+    # An edit after the emoji, in UTF-16 units, lands where the client meant.
+    start = types.Position(line=0, character=d.range.start.character)
+    end = types.Position(line=0, character=d.range.end.character)
+    session.edit(uri, start, end, "s")
+    assert await session.diagnostics(uri) == []
+
+
+async def test_edit_storm_ends_with_correct_diagnostics(session: Session) -> None:
+    uri = session.open("storm.nix", "\n")
+    # 500 one-character insertions building `[ a a a ... ]` then an undefined name.
+    started = time.monotonic()
+    line = ""
+    for i in range(500):
+        ch = "[" if i == 0 else ("a" if i % 2 else " ")
+        at = types.Position(line=0, character=len(line))
+        session.edit(uri, at, at, ch)
+        line += ch
+    at = types.Position(line=0, character=len(line))
+    session.edit(uri, at, at, "]")
+    line += "]"
+    diags = await session.diagnostics(uri, timeout=30)
+    assert len(diags) == 250
+    assert {d.code for d in diags} == {"undefined-variable"}
+    assert diags[-1].range.start == types.Position(line=0, character=line.rindex("a"))
+    assert time.monotonic() - started < 20
+
+
+async def test_debounce_publishes_once_after_a_burst(session: Session) -> None:
+    uri = session.open("burst.nix", "1\n")
+    await session.diagnostics(uri)
+    log: list[tuple[str, int | None]] = session.client.publish_log  # type: ignore[attr-defined]
+    mark = len(log)
+    for i in range(10):
+        session.replace(uri, f"{i} + undefinedName\n")
+    diags = await session.diagnostics(uri)
+    assert [d.code for d in diags] == ["undefined-variable"]
+    # Debounced: far fewer publications than edits, the last for the last version.
+    versions = [v for u, v in log[mark:] if u == uri]
+    assert 1 <= len(versions) <= 3
+    assert versions[-1] == session.versions[uri]
+
+
+async def test_close_clears_diagnostics(session: Session) -> None:
+    uri = session.open("closing.nix", "nope\n")
+    assert await session.diagnostics(uri)
+    session.close(uri)
+    session.versions[uri] = None  # type: ignore[assignment]  # the clear has no version
+    assert await session.diagnostics(uri, until=lambda ds: ds == []) == []
