@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from evaluator.builtins.json import json_string, to_json
 from evaluator.builtins.registry import builtin, constant
 from evaluator.builtins.support import lazy_frame
 from evaluator.store import copy, hashes, nar, paths
@@ -26,93 +27,10 @@ from evaluator.vm.values import (
     CtxStr,
     Frame,
     NixList,
-    NixPath,
     Thunk,
     context_of,
     make_str,
 )
-
-# ---------------------------------------------------------------------------
-# JSON for `__structuredAttrs` (printValueAsJSON of Nix 2.8)
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-for _c in range(32):
-    _JSON_ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
-_JSON_TABLE = str.maketrans(_JSON_ESCAPES)
-
-
-def json_string(s: str) -> str:
-    """A string as Nix's JSON writer quotes it (bytes >= 0x80 are left as they are)."""
-    return '"' + s.translate(_JSON_TABLE) + '"'
-
-
-def json_float(f: float) -> str:
-    """A float as Nix's JSON writer prints it (C++ ``ostream <<``, 6 significant digits)."""
-    return format(f, "g")
-
-
-def value_to_json(value: Any, context: set[str], copy_to_store: bool = True) -> Frame:
-    """The JSON text of a value, forcing it deeply; string contexts go to ``context``.
-
-    Paths are copied to the store (their store path is written) when
-    ``copy_to_store``; sets with ``__toString`` or ``outPath`` are written
-    as that string. Iterative: nesting does not grow the Python stack.
-    """
-    out: list[str] = []
-    # Work items: ("v", value) to print, or ("t", text) to emit as is.
-    todo: list[tuple[str, Any]] = [("v", value)]
-    while todo:
-        kind, item = todo.pop()
-        if kind == "t":
-            out.append(item)
-            continue
-        v = yield from ops.force(item)
-        t = type(v)
-        if t is str or t is CtxStr:
-            context.update(context_of(v))
-            out.append(json_string(str.__str__(v)))
-        elif t is bool:
-            out.append("true" if v else "false")
-        elif t is int:
-            out.append(str(v))
-        elif t is float:
-            out.append(json_float(v))
-        elif v is None:
-            out.append("null")
-        elif t is NixPath:
-            if copy_to_store:
-                p = copy.path_to_store(ops.canon_path(v.path))
-                context.add(p)
-            else:
-                p = v.path
-            out.append(json_string(p))
-        elif t is NixList:
-            todo.append(("t", "]"))
-            for i in range(len(v) - 1, -1, -1):
-                todo.append(("v", v[i]))
-                if i:
-                    todo.append(("t", ","))
-            out.append("[")
-        elif t is Attrs:
-            if "__toString" in v:
-                fn = yield from ops.force(v["__toString"])
-                r = yield Call(fn, v)
-                s = yield from ops.coerce_to_string(r, coerce_more=False, copy_to_store=False)
-                context.update(context_of(s))
-                out.append(json_string(str.__str__(s)))
-            elif "outPath" in v:
-                todo.append(("v", v["outPath"]))
-            else:
-                keys = sorted(v)
-                todo.append(("t", "}"))
-                for i in range(len(keys) - 1, -1, -1):
-                    todo.append(("v", v[keys[i]]))
-                    todo.append(("t", ("," if i else "") + json_string(keys[i]) + ":"))
-                out.append("{")
-        else:
-            raise NixError(f"cannot convert {ops.show_type(v)} to JSON")
-    return "".join(out)
-
 
 # ---------------------------------------------------------------------------
 # derivationStrict
@@ -172,7 +90,9 @@ def _attribute(
     if json is not None:
         if key == "__structuredAttrs":
             return
-        json[key] = yield from value_to_json(value, context)
+        text = yield from to_json(value)
+        context.update(context_of(text))
+        json[key] = str.__str__(text)
         if key == "builder":
             s = yield from ops.force_string(value)
             context.update(context_of(s))
