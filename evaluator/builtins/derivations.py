@@ -228,6 +228,8 @@ def _derivation(arg: Any) -> Frame:
     common["drvAttrs"] = drv_attrs
     for name, value in zip(names, values, strict=True):
         value.update(common)
+        # `unsafeGetAttrPos` still finds the attributes the user wrote.
+        value.positions = drv_attrs.positions
         value["outPath"] = lazy_frame(_strict_attr, strict, name)
         value["drvPath"] = drv_path
         value["type"] = "derivation"
@@ -318,16 +320,17 @@ def _add_path(
 ) -> Frame:
     try:
         _check_no_build(context)
-        path = ops.canon_path(path)
+        path = copy.path_for_reading(ops.canon_path(path))
         copy.check_source_path(path)
         path_filter = None
+        kept = None
         if fn is not None:
             try:
-                kept = yield from _filtered(path, fn)
+                kept = frozenset((yield from _filtered(path, fn)))
             except StoreError as e:
                 raise copy.nix_error(e) from None
             path_filter = kept.__contains__
-        result = copy.add_path(name, path, recursive, path_filter, expected)
+        result = copy.add_path(name, path, recursive, path_filter, expected, kept)
     except NixError as e:
         e.add_trace(f"while adding path '{path}'", None)
         raise
@@ -397,7 +400,7 @@ def store_path(arg: Any) -> Frame:
     """`storePath path`: `path` (in the store) as a string depending on it."""
     p = yield from ops.coerce_to_path(arg)
     path = ops.canon_path(str.__str__(p))
-    copy.check_source_path(path)
+    copy.check_source_path(copy.path_for_reading(path))
     sdir = current().store_dir
     if not paths.is_in_store(path, sdir):
         raise NixError(f"path '{path}' is not in the Nix store")
@@ -405,11 +408,9 @@ def store_path(arg: Any) -> Frame:
         root, _ = paths.to_store_path(path, sdir)
     except StoreError as e:
         raise copy.nix_error(e) from None
-    if not copy.exists_on_disk(root):
-        raise NixError(
-            f"path '{root}' is not valid: it does not exist on disk, and nixls computes "
-            "store paths without a store"
-        )
+    # C++ Nix checks that the path is valid in its store; here it must exist
+    # on disk or be a source this evaluation computed (else a clear error).
+    copy.path_for_reading(root)
     return make_str(path, context_of(p) | {root})
 
 
@@ -423,7 +424,7 @@ def hash_file(algo: Any, path: Any) -> Frame:
         raise copy.nix_error(e) from None
     p = yield from ops.coerce_to_path(path)
     _check_no_build(context_of(p))
-    file = ops.canon_path(str.__str__(p))
+    file = copy.path_for_reading(ops.canon_path(str.__str__(p)))
     copy.check_source_path(file)
     try:
         return nar.hash_file(file, kind).base16()

@@ -76,6 +76,7 @@ def path_to_store(path: str) -> str:
     except StoreError as e:
         raise nix_error(e) from None
     cache[path] = result
+    known_paths().sources.setdefault(result, (path, None))
     return result
 
 
@@ -85,12 +86,14 @@ def add_path(
     recursive: bool,
     path_filter: PathFilter | None = None,
     expected: Hash | None = None,
+    kept: frozenset[str] | None = None,
 ) -> str:
     """The store path of ``builtins.path``/``filterSource`` (``addPath`` in Nix).
 
     ``path_filter`` must already encode the Nix filter's answers (the
-    caller evaluates the Nix function); ``expected`` is the ``sha256``
-    attribute, which must match the computed path.
+    caller evaluates the Nix function), and ``kept`` list the entries it
+    keeps; ``expected`` is the ``sha256`` attribute, which must match the
+    computed path.
     """
     sdir = store_dir()
     check_source_path(path)
@@ -105,6 +108,7 @@ def add_path(
                 )
     except StoreError as e:
         raise nix_error(e) from None
+    known_paths().sources.setdefault(result, (path, kept))
     return result
 
 
@@ -123,3 +127,49 @@ def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
 def exists_on_disk(path: str) -> bool:
     """Whether a (store) path really exists, for the builtins that read it."""
     return os.path.lexists(path)
+
+
+def path_for_reading(path: str) -> str:
+    """Where to read ``path`` (absolute, canonical) from, given that nothing is in the store.
+
+    A path inside a source store path this evaluation computed (``"${./dir}"``,
+    ``builtins.path``, ``filterSource``) is read from the directory it was
+    computed from, as C++ Nix would read the copy it made; other paths are
+    returned unchanged. A store path that does not exist on disk gives a
+    clear error rather than "No such file".
+    """
+    sdir = store_dir()
+    if not paths.is_in_store(path, sdir) or os.path.lexists(path):
+        return path
+    try:
+        root, sub = paths.to_store_path(path, sdir)
+    except StoreError:
+        return path
+    known = known_paths()
+    source = known.sources.get(root)
+    if source is not None:
+        origin, kept = source
+        target = origin + sub
+        if kept is None or _kept_by_filter(origin, target, kept):
+            return target
+    else:
+        for drv in known.derivations.values():
+            if any(o.path == root for o in drv.outputs.values()):
+                raise NixError(
+                    f"cannot read '{path}': it is an output of a derivation, and nixls "
+                    "evaluates without building anything"
+                )
+    raise NixError(
+        f"cannot read '{path}': the store path does not exist on disk (nixls computes "
+        "store paths without writing them)"
+    )
+
+
+def _kept_by_filter(origin: str, target: str, kept: frozenset[str]) -> bool:
+    # Every component below the origin must have been kept by the filter.
+    p = target
+    while p != origin and len(p) > len(origin):
+        if p not in kept:
+            return False
+        p = p.rpartition("/")[0]
+    return True
