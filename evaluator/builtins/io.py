@@ -13,6 +13,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.strings import from_bytes
 from evaluator.builtins.support import charge
+from evaluator.store.copy import path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, current
 from evaluator.vm.errors import NixError, ThrownError
@@ -36,6 +37,9 @@ def check_read(path: str, ctx: EvalContext | None = None) -> None:
 def _real_path(v: Any) -> Frame:
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
+    # Nothing is copied to a store: read a computed source path from where
+    # it came from (or fail clearly for other store paths).
+    path = path_for_reading(path)
     check_read(path)
     return path
 
