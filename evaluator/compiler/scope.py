@@ -103,19 +103,20 @@ class _Resolver:
         self.stack: list[_Item] = []
         self.local_refs: dict[int, LocalRef] = {}
         self.with_refs: dict[int, WithRef] = {}
+        self.innermost_with: dict[int, Scope] = {}
         self.global_refs: dict[str, GlobalRef] = {}
 
     # ------------------------------------------------------------ scopes
 
     def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope, region: nodes.Node) -> Scope:
         scope = Scope(kind, node, parent)
-        # The `with`s a dynamic lookup from this scope goes through.
-        outer = self.with_refs.get(id(parent))
+        # The innermost `with` a dynamic lookup from this scope starts at.
         if kind is ScopeKind.WITH:
-            withs = (scope, *outer.withs) if outer is not None else (scope,)
-            self.with_refs[id(scope)] = WithRef(withs)
-        elif outer is not None:
-            self.with_refs[id(scope)] = outer
+            self.innermost_with[id(scope)] = scope
+        else:
+            outer = self.innermost_with.get(id(parent))
+            if outer is not None:
+                self.innermost_with[id(scope)] = outer
         self.out.scopes.append(scope)
         self.out.regions.append((region.start, region.end))
         self.out.scope_of[node] = scope
@@ -160,8 +161,11 @@ class _Resolver:
                 gref = self.global_refs[name] = GlobalRef(name)
             var.resolution = gref
         else:
-            wref = self.with_refs.get(id(scope))
-            if wref is not None:
+            innermost = self.innermost_with.get(id(scope))
+            if innermost is not None:
+                wref = self.with_refs.get(id(innermost))
+                if wref is None:
+                    wref = self.with_refs[id(innermost)] = WithRef(_withs_from(innermost))
                 var.resolution = wref
                 for w in wref.withs:
                     w.with_uses.append(var)
@@ -211,7 +215,9 @@ class _Resolver:
                 self._visit_lambda(what, scope, owner)  # type: ignore[arg-type]
             elif t is nodes.With:
                 w: nodes.With = what  # type: ignore[assignment]
-                inner = self._scope(ScopeKind.WITH, w, scope, w.body)
+                # Applies from the end of the environment expression on.
+                region = nodes.Node(w.env.end, w.end)
+                inner = self._scope(ScopeKind.WITH, w, scope, region)
                 push((w.body, inner, owner))
                 push((w.env, scope, owner))
             elif t is MergedAttrs:
@@ -355,6 +361,16 @@ class _Resolver:
             for formal in reversed(formals.entries):
                 if formal.default is not None:
                     self.stack.append((formal.default, inner, owner))
+
+
+def _withs_from(innermost: Scope) -> tuple[Scope, ...]:
+    withs = []
+    scope: Scope | None = innermost
+    while scope is not None:
+        if scope.kind is ScopeKind.WITH:
+            withs.append(scope)
+        scope = scope.parent
+    return tuple(withs)
 
 
 _LEAVES = (
