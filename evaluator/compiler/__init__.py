@@ -54,6 +54,8 @@ class Analysis:
         self.bindings: dict[nodes.Node, MergedAttrs] = resolved.bindings
         # The scope each Let / rec AttrSet / LegacyLet / Lambda / With opens.
         self.scope_of: dict[nodes.Node, Scope] = resolved.scope_of
+        # `<p>` -> the resolved `__findFile` and `__nixPath` it calls.
+        self.search_paths = resolved.search_paths
         self._sites: list[tuple[int, int, object]] | None = None
         self._site_starts: list[int] = []
 

@@ -15,6 +15,9 @@ for an undefined name). Scoping follows C++ Nix 2.8:
 - a function's formals' defaults see every formal and the ``@`` name.
 - ``with e;`` is consulted only for names with no lexical binding at all,
   globals included.
+- ``<p>`` reads the names ``__findFile`` and ``__nixPath`` (Nix 2.8 parses
+  it as ``__findFile __nixPath "p"``): synthetic `Var`s for them are in
+  ``Resolved.search_paths``.
 
 It also records what the diagnostics and the language server need: every
 scope with the region where it applies, the merged bindings of every set
@@ -84,6 +87,8 @@ class Resolved:
     empty_inherits: list[nodes.Inherit] = field(default_factory=list)
     uris: list[nodes.Uri] = field(default_factory=list)
     legacy_lets: list[nodes.LegacyLet] = field(default_factory=list)
+    # `<p>`: the (synthetic) `__findFile` and `__nixPath` variables it reads.
+    search_paths: dict[nodes.SearchPath, tuple[nodes.Var, nodes.Var]] = field(default_factory=dict)
     # Liveness edges: an owner makes these bindings / sources live.
     owned_by: dict[int, list[Binding | InheritSource]] = field(default_factory=dict)
     # Bindings that are live regardless of references (legacy `body`).
@@ -222,6 +227,15 @@ class _Resolver:
                 push((w.env, scope, owner))
             elif t is MergedAttrs:
                 self._visit_entries(what, scope, scope, owner, None)  # type: ignore[arg-type]
+            elif t is nodes.SearchPath:
+                # Nix 2.8 reads `<p>` as `__findFile __nixPath "p"`, both
+                # names resolved lexically (a let may override them).
+                sp: nodes.SearchPath = what  # type: ignore[assignment]
+                find = nodes.Var(sp.start, sp.end, "__findFile")
+                path = nodes.Var(sp.start, sp.end, "__nixPath")
+                self.out.search_paths[sp] = (find, path)
+                self._resolve(find, scope, owner)
+                self._resolve(path, scope, owner)
             elif t is nodes.Uri:
                 self.out.uris.append(what)  # type: ignore[arg-type]
             elif isinstance(what, nodes.Node):
@@ -376,7 +390,6 @@ def _withs_from(innermost: Scope) -> tuple[Scope, ...]:
 _LEAVES = (
     nodes.Int,
     nodes.Float,
-    nodes.SearchPath,
     nodes.CurPos,
     nodes.Error,
     nodes.Ident,

@@ -100,3 +100,16 @@ def test_with_ref_lists_every_enclosing_with_innermost_first() -> None:
     outer, inner = (s for s in analysis.resolved.scopes if s.kind is ScopeKind.WITH)
     assert z.resolution.withs == (inner, outer)
     assert inner.with_uses == [z] and outer.with_uses == [z]
+
+
+def test_search_path_reads_find_file_and_nix_path_lexically() -> None:
+    # nix-instantiate --eval: `let __findFile = a: b: b; in <foo>` is "foo"
+    source = "[ <nixpkgs> (let __findFile = a: b: b; in <foo>) ]"
+    analysis = analyse(parse(source))
+    (find1, path1), (find2, path2) = analysis.search_paths.values()
+    assert isinstance(find1.resolution, GlobalRef) and isinstance(path1.resolution, GlobalRef)
+    assert isinstance(find2.resolution, LocalRef)
+    assert find2.resolution.binding.name == "__findFile"
+    assert isinstance(path2.resolution, GlobalRef)
+    # so that binding counts as used (only the shadowing is reported)
+    assert [d.code for d in analysis.diagnostics] == ["shadowed-builtin", "unused-argument"]
