@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app_thunk, charge
+from evaluator.builtins.support import app_thunks, call_request, charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Attrs, Call, CtxStr, Frame, NixList, PrimOp, Thunk
+from evaluator.vm.values import Attrs, Call, Closure, CtxStr, Frame, NixList, PrimOp, Thunk
 
 
 def _list(v: Any) -> Frame:
@@ -29,7 +29,7 @@ def _bool(v: Any) -> bool:
 def map_(f: Any, xs: Any) -> Frame:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
     xs = yield from _list(xs)
-    return NixList([app_thunk(f, x) for x in xs])
+    return NixList(app_thunks(f, xs))
 
 
 @builtin("filter", 2)
@@ -39,7 +39,7 @@ def filter_(f: Any, xs: Any) -> Frame:
     xs = yield from _list(xs)
     out = NixList()
     for x in xs:
-        if _bool((yield Call(f, x))):
+        if _bool((yield call_request(f, x))):
             out.append(x)
     return out if len(out) != len(xs) else xs
 
@@ -107,7 +107,7 @@ def concat_map(f: Any, xs: Any) -> Frame:
     xs = yield from _list(xs)
     out = NixList()
     for x in xs:
-        r = yield Call(f, x)
+        r = yield call_request(f, x)
         if type(r) is not NixList:
             raise ops.type_error(r, "a list")
         out.extend(r)
@@ -121,7 +121,7 @@ def all_(f: Any, xs: Any) -> Frame:
     f = yield from ops.force_function(f)
     xs = yield from _list(xs)
     for x in xs:
-        if not _bool((yield Call(f, x))):
+        if not _bool((yield call_request(f, x))):
             return False
     return True
 
@@ -132,7 +132,7 @@ def any_(f: Any, xs: Any) -> Frame:
     f = yield from ops.force_function(f)
     xs = yield from _list(xs)
     for x in xs:
-        if _bool((yield Call(f, x))):
+        if _bool((yield call_request(f, x))):
             return True
     return False
 
@@ -144,7 +144,7 @@ def gen_list(f: Any, n: Any) -> Frame:
     if n < 0:
         raise NixError(f"cannot create list of size {n}")
     charge(8 * n)
-    return NixList([app_thunk(f, i) for i in range(n)])
+    return NixList(app_thunks(f, range(n)))
 
 
 @builtin("foldl'", 3)
@@ -153,9 +153,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     op = yield from ops.force_function(op)
     xs = yield from _list(xs)
     acc = nul
+    code = op.code if type(op) is Closure else None
     for x in xs:
-        g = yield Call(op, acc)
-        acc = yield Call(g, x)
+        g = yield (code(acc) if code is not None else Call(op, acc))
+        acc = yield (g.code(x) if type(g) is Closure else Call(g, x))
     return acc
 
 
@@ -167,7 +168,7 @@ def partition(f: Any, xs: Any) -> Frame:
     right = NixList()
     wrong = NixList()
     for x in xs:
-        (right if _bool((yield Call(f, x))) else wrong).append(x)
+        (right if _bool((yield call_request(f, x))) else wrong).append(x)
     return Attrs(right=right, wrong=wrong)
 
 
@@ -178,7 +179,7 @@ def group_by(f: Any, xs: Any) -> Frame:
     xs = yield from _list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
-        key = yield Call(f, x)
+        key = yield call_request(f, x)
         if type(key) is not str and type(key) is not CtxStr:
             raise ops.type_error(key, "a string")
         groups.setdefault(str(key), NixList()).append(x)
@@ -224,8 +225,8 @@ def sort(cmp: Any, xs: Any) -> Frame:
                 if fast:
                     less = yield from ops.less_than(src[j], src[i])
                 else:
-                    g = yield Call(cmp, src[j])
-                    less = yield Call(g, src[i])
+                    g = yield call_request(cmp, src[j])
+                    less = yield call_request(g, src[i])
                     if type(less) is not bool:
                         raise ops.type_error(less, "a Boolean")
                 if less:

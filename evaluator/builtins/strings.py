@@ -9,13 +9,14 @@ lengths and offsets can be computed in UTF-8 bytes exactly as Nix does.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import CtxStr, Frame, context_of, make_str
+from evaluator.vm.values import CtxStr, Frame, NixList, context_of, make_str
 
 
 def to_bytes(s: str) -> bytes:
@@ -94,42 +95,66 @@ def concat_strings_sep(sep: Any, xs: Any) -> Frame:
     return make_str(out, frozenset(ctx))
 
 
+@lru_cache(maxsize=256)
+def _replacer(pats: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+    """One regex trying the patterns in order at each position, and pattern -> index."""
+    index = {p: i for i, p in reversed(list(enumerate(pats)))}
+    return re.compile("|".join(re.escape(p) for p in pats)), index
+
+
 @builtin("replaceStrings", 3)
 def replace_strings(from_: Any, to: Any, s: Any) -> Frame:
     """`replaceStrings from to s`: `s` with each occurrence of a string of `from` replaced by
     the string at the same index of `to` (scanning left to right, first match wins)."""
-    from_ = yield from ops.force_list(from_)
-    to = yield from ops.force_list(to)
+    if type(from_) is not NixList:
+        from_ = yield from ops.force_list(from_)
+    if type(to) is not NixList:
+        to = yield from ops.force_list(to)
     if len(from_) != len(to):
         raise NixError("'from' and 'to' arguments to 'replaceStrings' have different lengths")
     pats: list[str] = []
     for p in from_:
-        pats.append(str.__str__((yield from ops.force_string(p))))
+        if type(p) is not str:
+            p = str.__str__((yield from ops.force_string(p)))
+        pats.append(p)
     reps: list[str] = []
     for r in to:
-        reps.append((yield from ops.force_string(r)))
-    s = yield from ops.force_string(s)
-    ctx = set(context_of(s))
-    text = str.__str__(s)
-    used: set[int] = set()
+        if type(r) is not str:
+            r = yield from ops.force_string(r)
+        reps.append(r)
+    if type(s) is not str:
+        s = yield from ops.force_string(s)
     if not pats:
         return s
+    text = str.__str__(s)
+    used: set[int] = set()
     if "" not in pats:
-        index = {p: i for i, p in reversed(list(enumerate(pats)))}
-        regex = re.compile("|".join(re.escape(p) for p in pats))
+        if len(pats) == 1:
+            # One pattern: str.replace scans left to right the same way.
+            p = pats[0]
+            if p not in text:
+                return s
+            out = text.replace(p, str.__str__(reps[0]))
+            used.add(0)
+        else:
+            regex, index = _replacer(tuple(pats))
 
-        def replacement(m: re.Match[str]) -> str:
-            i = index[m.group(0)]
-            used.add(i)
-            return str.__str__(reps[i])
+            def replacement(m: re.Match[str]) -> str:
+                i = index[m.group(0)]
+                used.add(i)
+                return str.__str__(reps[i])
 
-        out = regex.sub(replacement, text)
+            out = regex.sub(replacement, text)
     else:
         out = _replace_with_empty(text, pats, reps, used)
+    ctx = context_of(s)
     for i in used:
-        ctx |= context_of(reps[i])
-    charge(len(out))
-    return make_str(out, frozenset(ctx))
+        r = reps[i]
+        if isinstance(r, CtxStr):
+            ctx = ctx | r.context
+    if len(out) > 4096:
+        charge(len(out))
+    return make_str(out, ctx)
 
 
 def _replace_with_empty(text: str, pats: list[str], reps: list[Any], used: set[int]) -> str:

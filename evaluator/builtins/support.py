@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from evaluator.vm.values import Call, Frame, Thunk
+from evaluator.vm.values import Call, Closure, Frame, Thunk
 
 
 def _apply1(fn: Any, arg: Any) -> Frame:
@@ -21,7 +22,35 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
 
 def app_thunk(fn: Any, arg: Any) -> Thunk:
     """A thunk for the lazy application ``fn arg``."""
+    if type(fn) is Closure:
+        # The closure's body is the thunk's code: no extra frame, no Call.
+        return Thunk(partial(fn.code, arg))
     return Thunk(partial(_apply1, fn, arg))
+
+
+def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
+    """The thunks of ``fn x`` for each ``x`` of ``args`` (see :func:`app_thunk`).
+
+    ``fn`` is not forced (Nix's `map f` does not force `f`), but an
+    already evaluated lambda is applied without the indirection of a call.
+    """
+    if type(fn) is Thunk and fn.code is None:
+        fn = fn.value
+    if type(fn) is Closure:
+        code = fn.code
+        return [Thunk(partial(code, x)) for x in args]
+    return [Thunk(partial(_apply1, fn, x)) for x in args]
+
+
+def call_request(fn: Any, arg: Any) -> Any:
+    """What to yield to apply a forced function ``fn`` to ``arg``.
+
+    A lambda's frame itself (the loop runs a yielded generator as a
+    sub-frame), otherwise a :class:`Call`.
+    """
+    if type(fn) is Closure:
+        return fn.code(arg)
+    return Call(fn, arg)
 
 
 def app2_thunk(fn: Any, a: Any, b: Any) -> Thunk:
@@ -31,8 +60,8 @@ def app2_thunk(fn: Any, a: Any, b: Any) -> Thunk:
 
 def call2(fn: Any, a: Any, b: Any) -> Frame:
     """``fn a b``, forced (use with ``yield from``)."""
-    g = yield Call(fn, a)
-    return (yield Call(g, b))
+    g = yield call_request(fn, a)
+    return (yield call_request(g, b))
 
 
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
@@ -40,10 +69,16 @@ def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
     return Thunk(partial(frame_fn, *args))
 
 
+_charge: Callable[[int], None] | None = None
+
+
 def charge(size: int) -> None:
     """Count ``size`` approximate bytes against the evaluation budget, if any."""
-    try:
-        from evaluator.vm.loop import charge as loop_charge
-    except ImportError:  # the loop is optional for unit tests
-        return
-    loop_charge(size)
+    global _charge
+    if _charge is None:
+        try:
+            from evaluator.vm.loop import charge as loop_charge
+        except ImportError:  # the loop is optional for unit tests
+            return
+        _charge = loop_charge
+    _charge(size)
