@@ -10,6 +10,7 @@ error nodes: whatever parsed is resolved.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -195,6 +196,15 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     ("already defined at FILE:LINE:COL"); ``(string)`` when ``None``.
     """
     raw = result.source
-    resolved = resolve(result.root, raw)
-    diags = diagnose(resolved, raw, file, [(e.start, e.end, e.message) for e in result.errors])
+    # Analysis allocates many long-lived objects and frees almost none, so
+    # the cyclic GC would only rescan the tree over and over: pause it.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        resolved = resolve(result.root, raw)
+        syntax = [(e.start, e.end, e.message) for e in result.errors]
+        diags = diagnose(resolved, raw, file, syntax)
+    finally:
+        if paused:
+            gc.enable()
     return Analysis(result.root, raw, resolved, diags)
