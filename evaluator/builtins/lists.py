@@ -190,6 +190,39 @@ def _is_less_than(fn: Any) -> bool:
     return type(fn) is PrimOp and fn.name == "lessThan"
 
 
+def _comparator(cmp: Any) -> Any:
+    """A generator function ``less(a, b)`` calling the Nix comparator ``cmp``."""
+    if _is_less_than(cmp):
+        return ops.less_than
+    code = cmp.code if type(cmp) is Closure else None
+
+    def less(a: Any, b: Any) -> Frame:
+        g = yield (code(a) if code is not None else Call(cmp, a))
+        r = yield (g.code(b) if type(g) is Closure else Call(g, b))
+        if type(r) is not bool:
+            raise ops.type_error(r, "a Boolean")
+        return r
+
+    return less
+
+
+def _merge(less: Any, left: list[Any], right: list[Any]) -> Frame:
+    """Merge two sorted runs; on ties the left run's element comes first (stability)."""
+    out: list[Any] = []
+    i = j = 0
+    nl, nr = len(left), len(right)
+    while i < nl and j < nr:
+        if (yield from less(right[j], left[i])):
+            out.append(right[j])
+            j += 1
+        else:
+            out.append(left[i])
+            i += 1
+    out.extend(left[i:])
+    out.extend(right[j:])
+    return out
+
+
 @builtin("sort", 2)
 def sort(cmp: Any, xs: Any) -> Frame:
     """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
@@ -208,35 +241,35 @@ def sort(cmp: Any, xs: Any) -> Frame:
         if kinds <= {int, float} or kinds <= {str, CtxStr}:
             # Total orders Python sorts exactly as Nix's lessThan does.
             return NixList(sorted(items))
-        fast = True
-    else:
-        fast = False
-    # Bottom-up merge sort: stable, and each comparison may call Nix code.
-    src = items
-    width = 1
-    while width < n:
-        dst: list[Any] = []
-        for lo in range(0, n, 2 * width):
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
-            i, j = lo, mid
-            while i < mid and j < hi:
-                # Take from the right run only if it is strictly less (stability).
-                if fast:
-                    less = yield from ops.less_than(src[j], src[i])
-                else:
-                    g = yield call_request(cmp, src[j])
-                    less = yield call_request(g, src[i])
-                    if type(less) is not bool:
-                        raise ops.type_error(less, "a Boolean")
-                if less:
-                    dst.append(src[j])
-                    j += 1
-                else:
-                    dst.append(src[i])
-                    i += 1
-            dst.extend(src[i:mid])
-            dst.extend(src[j:hi])
-        src = dst
-        width *= 2
-    return NixList(src)
+    less = _comparator(cmp)
+    # Natural merge sort: each comparison may run Nix code, so use few of
+    # them: find the ascending (or strictly descending, reversed) runs,
+    # then merge neighbouring runs until one is left.
+    runs: list[list[Any]] = []
+    i = 0
+    while i < n:
+        j = i + 1
+        if j == n:
+            runs.append(items[i:j])
+            break
+        if (yield from less(items[j], items[i])):
+            j += 1
+            while j < n and (yield from less(items[j], items[j - 1])):
+                j += 1
+            run = items[i:j]
+            run.reverse()
+        else:
+            j += 1
+            while j < n and not (yield from less(items[j], items[j - 1])):
+                j += 1
+            run = items[i:j]
+        runs.append(run)
+        i = j
+    while len(runs) > 1:
+        merged: list[list[Any]] = []
+        for k in range(0, len(runs) - 1, 2):
+            merged.append((yield from _merge(less, runs[k], runs[k + 1])))
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    return NixList(runs[0])
