@@ -8,6 +8,7 @@ protocol) registered with :func:`builtin`; constants with :func:`constant`.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable
 from typing import Any
@@ -40,7 +41,7 @@ def builtin(
     """
 
     def register(fn: Callable[..., Frame]) -> Callable[..., Frame]:
-        BUILTINS[name] = PrimOp(name, arity, fn, doc or (fn.__doc__ or "").strip())
+        BUILTINS[name] = PrimOp(name, arity, fn, doc or inspect.cleandoc(fn.__doc__ or ""))
         _register_global(name, global_)
         return fn
 
