@@ -255,6 +255,13 @@ def diagnose(
 _ARG_KINDS = (BindingKind.ARGUMENT, BindingKind.FORMAL, BindingKind.AT)
 
 
+def _at_name(node: nodes.Node | None) -> str:
+    """The `@` name of a function with formals ("" if none)."""
+    if isinstance(node, nodes.Lambda) and node.formals is not None and node.param is not None:
+        return node.param.name
+    return ""
+
+
 def _unused(resolved: Resolved, add: Callable[[Diagnostic], None]) -> None:
     live = live_bindings(resolved)
     for binding in resolved.all_bindings:
@@ -270,13 +277,9 @@ def _unused(resolved: Resolved, add: Callable[[Diagnostic], None]) -> None:
         elif kind in _ARG_KINDS:
             if binding.name.startswith("_"):
                 continue
-            lam = binding.scope.node
-            if (
-                kind is BindingKind.FORMAL
-                and isinstance(lam, nodes.Lambda)
-                and lam.param is not None
-            ):
-                # `args` may pass it on (`f args`), so only a hint.
+            at = binding.scope.bindings.get(_at_name(binding.scope.node))
+            if kind is BindingKind.FORMAL and at is not None and id(at) in live:
+                # A used `args` may pass it on (`f args`), so only a hint.
                 add(
                     make(
                         UNUSED_ARGUMENT,
