@@ -219,7 +219,7 @@ def force_string_no_context(v: Any) -> Frame:
         ctx = sorted(s.context)
         raise EvalTypeError(
             f"the string '{str(s)}' is not allowed to refer to a store path "
-            f"(such as '{ctx[0].lstrip('=!')}')"
+            f"(such as '{ctx[0]}')"
         )
     return s
 
