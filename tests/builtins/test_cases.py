@@ -27,6 +27,7 @@ THEMES = [
     "io",
     "regex_more",
     "xml",
+    "misc",
 ]
 # Not comparable: the full list of builtins includes ones other modules own.
 SKIP = {"builtins.attrNames builtins"}
