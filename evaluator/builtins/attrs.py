@@ -165,7 +165,9 @@ def function_args(f: Any) -> Frame:
         raise EvalTypeError("'functionArgs' requires a function")
     if f.formals is None:
         return Attrs()
-    return Attrs(f.formals)
+    out = Attrs(f.formals)
+    out.positions = getattr(f.formals, "positions", None)  # formal positions (codegen)
+    return out
 
 
 @builtin("unsafeGetAttrPos", 2)

@@ -29,6 +29,8 @@ class EvalContext:
     allowed_roots: list[str] | None = None
     # Whether `getEnv` sees the real environment (the editor says no).
     allow_env: bool = True
+    # The environment `getEnv` reads; None means the process environment.
+    environ: dict[str, str] | None = None
     store_dir: str = "/nix/store"
     current_system: str = "x86_64-linux"
     # Where `trace` and warnings go.
@@ -55,7 +57,8 @@ class EvalContext:
         """`builtins.getEnv` under the policy."""
         if not self.allow_env:
             return ""
-        return os.environ.get(name, "")
+        env = self.environ if self.environ is not None else os.environ
+        return env.get(name, "")
 
 
 _CURRENT: contextvars.ContextVar[EvalContext] = contextvars.ContextVar("nixls_eval_context")

@@ -64,3 +64,75 @@ def span_of_running(gen: Any) -> Span | None:
     if info is None:
         return None
     return info.line_spans.get(frame.f_lineno) or info.span
+
+
+class SourceText:
+    """The text of one evaluated file or expression, for spans and positions.
+
+    ``path`` is the absolute file path, or ``None`` for an expression given
+    on the command line (``-E``) or on stdin. Offsets are byte offsets into
+    ``text`` (UTF-8); lines and columns are 1-based, columns count bytes as
+    C++ Nix does.
+    """
+
+    __slots__ = ("path", "text", "_starts")
+
+    def __init__(self, path: str | None, text: bytes) -> None:
+        self.path = path
+        self.text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def pos_file(self) -> str:
+        """The `file` of positions (`__curPos`, `unsafeGetAttrPos`).
+
+        Nix 2.8 uses the expression text itself for `-E` expressions.
+        """
+        if self.path is not None:
+            return self.path
+        return self.text.decode("utf-8", "replace")
+
+    @property
+    def message_name(self) -> str:
+        """How messages name this source (``(string)`` for expressions)."""
+        return self.path if self.path is not None else "(string)"
+
+    @property
+    def location_name(self) -> str:
+        """How error locations name this source (``«string»`` for expressions)."""
+        return self.path if self.path is not None else "«string»"
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a byte offset."""
+        starts = self._starts
+        if starts is None:
+            starts = [0]
+            text = self.text
+            i = text.find(b"\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = text.find(b"\n", i + 1)
+            self._starts = starts
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - starts[lo] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line (without its newline)."""
+        self.line_col(0)
+        assert self._starts is not None
+        if line < 1 or line > len(self._starts):
+            return ""
+        start = self._starts[line - 1]
+        end = self.text.find(b"\n", start)
+        if end < 0:
+            end = len(self.text)
+        return self.text[start:end].decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        return f"SourceText({self.location_name[:40]!r})"

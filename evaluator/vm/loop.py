@@ -207,14 +207,27 @@ def _as_nix_error(exc: Exception) -> NixError:
     return err
 
 
-def _leave(err: NixError, gen: Any, owner: Any) -> None:
-    """Bookkeeping when ``err`` leaves frame ``gen`` (owned by ``owner``)."""
+def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
+    """Bookkeeping when ``err`` leaves frame ``gen`` (owned by ``owner``).
+
+    An error without a span yet is located in this frame if it can be, else
+    at the waiting frame's current line (a call site); ``last``: no frame is
+    waiting, so the frame's own span is the best there is.
+    """
+    info = CODE_INFO.get(gen.gi_code) if type(gen) is GeneratorType else None
     if err.span is None:
         err.span = span_in_traceback(err.__traceback__)
         if err.span is None and owner is not None:
             first = owner[0] if type(owner) is list else owner
             err.span = first.span
-    info = CODE_INFO.get(gen.gi_code) if type(gen) is GeneratorType else None
+        if err.span is None and info is not None:
+            if last:
+                err.span = info.span
+            elif not hasattr(err, "fallback_span"):
+                # Used if no waiting frame can locate it either.
+                err.fallback_span = info.span  # type: ignore[attr-defined]
+    if err.span is None and last:
+        err.span = getattr(err, "fallback_span", None)
     if info is not None and info.description is not None:
         err.add_trace(info.description, info.span)
     _restore(owner)
@@ -332,13 +345,13 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 break
             if err is not None:
                 # The finished frame's tail failed: unwind from it.
-                _leave(err, gen, owner)
+                _leave(err, gen, owner, not stack)
                 if not stack:
                     raise err from None
                 gen, owner = pop()
             continue
         except NixError as e:
-            _leave(e, gen, owner)
+            _leave(e, gen, owner, not stack)
             if not stack:
                 raise e from None
             gen, owner = pop()
@@ -347,7 +360,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
         except Exception as exc:  # a bug or resource error: still a Nix error
             nix_err = _as_nix_error(exc)
             nix_err.span = span_in_traceback(exc.__traceback__)
-            _leave(nix_err, gen, owner)
+            _leave(nix_err, gen, owner, not stack)
             if not stack:
                 raise nix_err from exc
             gen, owner = pop()

@@ -1,0 +1,454 @@
+"""Evaluating Nix: the entry point for the CLI and the language server.
+
+>>> ev = Evaluator(EvalContext())
+>>> ev.eval_source("1 + 2")
+3
+
+An :class:`Evaluator` evaluates files and expressions within one
+:class:`~evaluator.vm.context.EvalContext` (search path, read policy,
+caches: every file is parsed and compiled once per context, and imported
+once). Errors are :class:`~evaluator.vm.errors.NixError` with a span and a
+Nix trace; :func:`format_error` renders them as ``nix-instantiate`` does.
+Every evaluation runs under the evaluator's budget and cancellation flag.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from evaluator.builtins import registry
+from evaluator.compiler import analyse
+from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
+from evaluator.compiler.diagnostics import Severity
+from evaluator.syntax import parse
+from evaluator.vm import ops
+from evaluator.vm.context import EvalContext, use_context
+from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.frames import SourceText
+from evaluator.vm.loop import Budget, CancelFlag, run
+from evaluator.vm.printer import print_frame
+from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
+
+__all__ = [
+    "Evaluator",
+    "NixSyntaxError",
+    "format_error",
+    "compile_source",
+]
+
+CORE_PKGS = "/__corepkgs__/"
+
+# `<nix/fetchurl.nix>`: C++ Nix serves this file from memory. Ours builds
+# the same kind of fixed-output derivation with the builtin fetcher.
+_FETCHURL_NIX = b"""{ system ? "", url, hash ? "", sha256 ? "", sha1 ? "", md5 ? ""
+, outputHash ? (if hash != "" then hash else if sha256 != "" then sha256
+               else if sha1 != "" then sha1 else md5)
+, outputHashAlgo ? (if hash != "" then "" else if sha256 != "" then "sha256"
+                   else if sha1 != "" then "sha1" else "md5")
+, executable ? false, unpack ? false, name ? baseNameOf (toString url)
+}:
+derivation {
+  builder = "builtin:fetchurl";
+  outputHashMode = if unpack || executable then "recursive" else "flat";
+  inherit name url executable unpack outputHash outputHashAlgo;
+  system = "builtin";
+  preferLocalBuild = true;
+  impureEnvVars = [ "http_proxy" "https_proxy" "ftp_proxy" "all_proxy" "no_proxy" ];
+  urls = [ url ];
+}
+"""
+
+_CORE_FILES = {"fetchurl.nix": _FETCHURL_NIX}
+
+
+class NixSyntaxError(NixError):
+    """The file does not parse, or Nix would reject it before evaluating
+    (undefined variable, duplicate attribute...)."""
+
+
+# Compiled code is reused across evaluations (the language server
+# re-evaluates often): (path, text) -> compiled file, least recently used
+# dropped first.
+_COMPILED: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
+_COMPILED_MAX = 512
+
+
+def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile:
+    """Parse, check and compile Nix source (cached by path and text).
+
+    Raises :class:`NixSyntaxError` located at the first syntax error, or the
+    first error Nix reports at parse time.
+    """
+    key = (path, text, base_dir)
+    found = _COMPILED.get(key)
+    if found is not None:
+        _COMPILED.move_to_end(key)
+        return found
+    source = SourceText(path, text)
+    result = parse(text)
+    if result.errors:
+        first = result.errors[0]
+        raise NixSyntaxError(first.message, (source, first.start, first.end))
+    analysis = analyse(result)
+    for diag in analysis.diagnostics:
+        if diag.severity is Severity.ERROR:
+            raise NixSyntaxError(diag.message, (source, diag.start, diag.end))
+    compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
+    _COMPILED[key] = compiled
+    if len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return compiled
+
+
+def _globals(ctx: EvalContext) -> dict[str, Any]:
+    """The names visible without `builtins.` in this context's evaluations."""
+    cached = ctx.extra.get("global_names")
+    if cached is None:
+        table = registry.builtins_for(ctx)
+        cached = {name: table[key] for name, key in registry.GLOBALS.items() if key in table}
+        ctx.extra["global_names"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _read_file(ctx: EvalContext, path: str) -> bytes:
+    if path.startswith(CORE_PKGS):
+        text = _CORE_FILES.get(path[len(CORE_PKGS) :])
+        if text is None:
+            raise NixError(f"file '{path}' was not found")
+        return text
+    if not ctx.may_read(path):
+        raise NixError(f"access to path '{path}' is forbidden by the evaluation policy")
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise NixError(f"getting status of '{path}': No such file or directory") from None
+    except IsADirectoryError:
+        raise NixError(f"reading '{path}': Is a directory") from None
+    except OSError as e:
+        raise NixError(f"reading '{path}': {e.strerror}") from None
+
+
+def resolve_import_path(path: str) -> str:
+    """A path given to `import`: a directory means its `default.nix`."""
+    if not path.startswith(CORE_PKGS) and os.path.isdir(path):
+        return os.path.join(path, "default.nix")
+    return path
+
+
+def file_thunk(ctx: EvalContext, path: str) -> Thunk:
+    """The (lazy) value of the file at ``path``; one per file per context."""
+    path = resolve_import_path(path)
+    found = ctx.import_values.get(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    compiled = ctx.import_cache.get(path)
+    if compiled is None:
+        text = _read_file(ctx, path)
+        compiled = compile_source(text, path, os.path.dirname(path))
+        ctx.import_cache[path] = compiled
+    main = instantiate(compiled, _globals(ctx))
+    thunk = Thunk(main)
+    ctx.import_values[path] = thunk
+    return thunk
+
+
+def scoped_file_frame(ctx: EvalContext, path: str, scope: Attrs) -> Frame:
+    """`scopedImport scope path`: the file evaluated with ``scope``'s names in scope.
+
+    Names of ``scope`` take precedence over builtins and supply names the
+    file does not define; not cached (the scope differs per call).
+    """
+    path = resolve_import_path(path)
+    text = _read_file(ctx, path)
+    compiled = _compile_scoped(text, path)
+    g = dict(_globals(ctx))
+    g.update(scope)
+    main = instantiate(compiled, g, scope)
+    return main()
+
+
+def _compile_scoped(text: bytes, path: str) -> CompiledFile:
+    key = (path, text, "\0scoped")
+    found = _COMPILED.get(key)
+    if found is not None:
+        return found
+    source = SourceText(path, text)
+    result = parse(text)
+    if result.errors:
+        first = result.errors[0]
+        raise NixSyntaxError(first.message, (source, first.start, first.end))
+    analysis = analyse(result)
+    for diag in analysis.diagnostics:
+        # Undefined names may come from the scope: checked when looked up.
+        if diag.severity is Severity.ERROR and not diag.message.startswith("undefined variable"):
+            raise NixSyntaxError(diag.message, (source, diag.start, diag.end))
+    compiled = compile_tree(
+        result.root, analysis.resolved, source, os.path.dirname(path), scoped=True
+    )
+    _COMPILED[key] = compiled
+    return compiled
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class Evaluator:
+    """Evaluates Nix files and expressions in one context, under a budget.
+
+    ``budget`` limits every evaluation this evaluator runs (its counters
+    accumulate); ``cancel`` (e.g. a :class:`threading.Event`) stops a running
+    evaluation from another thread.
+    """
+
+    def __init__(
+        self,
+        context: EvalContext | None = None,
+        *,
+        budget: Budget | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> None:
+        self.context = context if context is not None else EvalContext()
+        self.budget = budget
+        self.cancel = cancel
+
+    # ------------------------------------------------------------ running
+
+    def run(self, frame: Frame) -> Any:
+        """Run a generator frame to its value in this evaluator's context."""
+        with use_context(self.context):
+            return run(frame, self.budget, self.cancel)
+
+    def force(self, value: Any) -> Any:
+        """The value of ``value``, forced to weak head normal form."""
+        if type(value) is not Thunk:
+            return value
+        if value.code is None:
+            return value.value
+        return self.run(_force(value))
+
+    # ------------------------------------------------------------ sources
+
+    def source_thunk(
+        self, text: str | bytes, *, path: str | None = None, base_dir: str | None = None
+    ) -> Thunk:
+        """The lazy value of Nix source ``text`` (``path`` names it in errors)."""
+        data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+        if base_dir is None:
+            base_dir = os.path.dirname(path) if path is not None else os.getcwd()
+        compiled = compile_source(data, path, base_dir)
+        return Thunk(instantiate(compiled, _globals(self.context)))
+
+    def file_thunk(self, path: str) -> Thunk:
+        """The lazy value of the file at ``path`` (shared with `import`)."""
+        return file_thunk(self.context, os.path.abspath(path))
+
+    def eval_source(
+        self,
+        text: str | bytes,
+        *,
+        path: str | None = None,
+        base_dir: str | None = None,
+        strict: bool = False,
+        attr_path: str | None = None,
+        auto_args: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Evaluate an expression (see :meth:`eval_value` for the options)."""
+        thunk = self.source_thunk(text, path=path, base_dir=base_dir)
+        return self.eval_value(thunk, strict=strict, attr_path=attr_path, auto_args=auto_args)
+
+    def eval_file(
+        self,
+        path: str,
+        *,
+        strict: bool = False,
+        attr_path: str | None = None,
+        auto_args: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Evaluate a file (a directory means its `default.nix`)."""
+        thunk = self.file_thunk(path)
+        return self.eval_value(thunk, strict=strict, attr_path=attr_path, auto_args=auto_args)
+
+    def eval_value(
+        self,
+        value: Any,
+        *,
+        strict: bool = False,
+        attr_path: str | None = None,
+        auto_args: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Select ``attr_path``, auto-call with ``auto_args``, force.
+
+        As ``nix-instantiate --eval``: functions along the attribute path are
+        called with the automatic arguments; the result too when
+        ``auto_args`` is not empty. ``strict`` forces the value deeply.
+        """
+        return self.run(_evaluate(value, strict, attr_path, dict(auto_args or {})))
+
+    def render(self, value: Any, *, strict: bool = False) -> str:
+        """``value`` printed as ``nix-instantiate --eval [--strict]`` prints it."""
+        return str(self.run(print_frame(value, strict)))
+
+    def to_json(self, value: Any, *, strict: bool = True) -> str:
+        """``value`` as ``nix-instantiate --eval --json`` prints it."""
+        return str(self.run(_builtin_frame(self.context, "toJSON", value)))
+
+    def to_xml(self, value: Any, *, location: bool = True) -> str:
+        """``value`` as ``nix-instantiate --eval --xml`` prints it."""
+        return str(self.run(_builtin_frame(self.context, "toXML", value)))
+
+    def expr_arg(self, text: str) -> Thunk:
+        """An `--arg NAME EXPR` value: ``text`` evaluated lazily from the cwd."""
+        return self.source_thunk(text, base_dir=os.getcwd())
+
+
+def _force(value: Thunk) -> Frame:
+    return (yield value)
+
+
+def _builtin_frame(ctx: EvalContext, name: str, value: Any) -> Frame:
+    table = registry.builtins_for(ctx)
+    fn = table.get(name)
+    if fn is None:
+        raise NixError(f"builtins.{name} is not available")
+    return (yield Call(fn, value))
+
+
+def _evaluate(value: Any, strict: bool, attr_path: str | None, auto_args: dict[str, Any]) -> Frame:
+    if attr_path:
+        value = yield from select_attr_path(value, attr_path, auto_args)
+    if auto_args:
+        value = yield from auto_call(value, auto_args)
+    if type(value) is Thunk:
+        value = value.value if value.code is None else (yield value)
+    if strict:
+        value = yield from ops.deep_force(value)
+    return value
+
+
+def auto_call(fn: Any, args: dict[str, Any]) -> Frame:
+    """Nix's ``autoCallFunction``: call a function with formals from ``args``."""
+    while True:
+        if type(fn) is Thunk:
+            fn = fn.value if fn.code is None else (yield fn)
+        if type(fn) is Attrs and "__functor" in fn:
+            functor = fn["__functor"]
+            fn = yield Call(functor, fn)
+            continue
+        break
+    if type(fn) is not Closure or fn.formals is None:
+        return fn
+    given = Attrs()
+    if fn.ellipsis:
+        given.update(args)
+    else:
+        for name, has_default in fn.formals.items():
+            if name in args:
+                given[name] = args[name]
+            elif not has_default:
+                raise EvalTypeError(
+                    f"cannot evaluate a function that has an argument without a value ('{name}')"
+                ).locate(fn.span)
+    return (yield Call(fn, given))
+
+
+def split_attr_path(path: str) -> list[str]:
+    """An `-A` attribute path split on dots (quoted components allowed)."""
+    out: list[str] = []
+    cur: list[str] = []
+    quoted = False
+    for ch in path:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "." and not quoted:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if quoted:
+        raise NixError(f"missing closing quote in selection path '{path}'")
+    out.append("".join(cur))
+    return out
+
+
+def select_attr_path(value: Any, path: str, auto_args: dict[str, Any]) -> Frame:
+    """Nix's ``findAlongAttrPath`` (`-A`): attribute names and list indices."""
+    for name in split_attr_path(path):
+        if name == "":
+            continue
+        value = yield from auto_call(value, auto_args)
+        if type(value) is Thunk:
+            value = value.value if value.code is None else (yield value)
+        if re.fullmatch(r"[0-9]+", name):
+            if type(value) is not NixList:
+                raise EvalTypeError(
+                    f"the expression selected by the selection path '{path}' should be a list"
+                    f" but is {ops.show_type(value)}"
+                )
+            index = int(name)
+            if index >= len(value):
+                raise NixError(f"list index {index} in selection path '{path}' is out of range")
+            value = value[index]
+        else:
+            if type(value) is not Attrs:
+                raise EvalTypeError(
+                    f"the expression selected by the selection path '{path}' should be a set"
+                    f" but is {ops.show_type(value)}"
+                )
+            if name not in value:
+                raise NixError(f"attribute '{name}' in selection path '{path}' not found")
+            value = value[name]
+    return value
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _code_lines(source: SourceText, offset: int, prefix: str = "       ") -> list[str]:
+    line, col = source.line_col(offset)
+    out: list[str] = []
+    total = source.text.count(b"\n") + 1
+    if line > 1:
+        out.append(f"{prefix} {line - 1:5d}| {source.line_text(line - 1)}")
+    out.append(f"{prefix} {line:5d}| {source.line_text(line)}")
+    out.append(f"{prefix}      |{' ' * col}^")
+    if line < total and (line < total - 1 or source.line_text(line + 1) != ""):
+        out.append(f"{prefix} {line + 1:5d}| {source.line_text(line + 1)}")
+    return out
+
+
+def _location(span: tuple[Any, int, int] | None) -> list[str]:
+    if span is None or not isinstance(span[0], SourceText):
+        return []
+    source, start, _ = span
+    line, col = source.line_col(start)
+    return ["", f"       at {source.location_name}:{line}:{col}:", "", *_code_lines(source, start)]
+
+
+def format_error(err: NixError, *, show_trace: bool = False) -> str:
+    """``err`` as C++ Nix prints it: ``error: message``, location, code.
+
+    With ``show_trace``, each trace entry follows as ``… while ...`` with
+    its own location (innermost first).
+    """
+    lines = [f"error: {err.message}", *_location(err.span)]
+    if show_trace:
+        for message, span in _dedupe(err.trace):
+            lines += ["", f"       … {message}", *_location(span)]
+    return "\n".join(lines)
+
+
+def _dedupe(
+    trace: Sequence[tuple[str, tuple[Any, int, int] | None]],
+) -> list[tuple[str, tuple[Any, int, int] | None]]:
+    """Trace entries with consecutive repeats collapsed (deep recursion)."""
+    out: list[tuple[str, tuple[Any, int, int] | None]] = []
+    for entry in trace:
+        if out and out[-1] == entry:
+            continue
+        out.append(entry)
+    return out

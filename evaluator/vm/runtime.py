@@ -1,0 +1,270 @@
+"""Helpers called by generated code (see :mod:`evaluator.compiler.codegen`).
+
+Generated functions inline the common fast paths (integers, plain strings,
+evaluated thunks) and call these for everything else: slow paths, error
+construction and the few constructs with loops (formals checks, dynamic
+attributes, `with` lookups). Plain functions where no forcing is needed,
+generators (used with ``yield from``) where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from evaluator.vm import ops
+from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError
+from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
+from evaluator.vm.values import (
+    Attrs,
+    Call,
+    Closure,
+    CtxStr,
+    Frame,
+    NixList,
+    NixPath,
+    Thunk,
+)
+
+INT_MIN = ops.INT_MIN
+INT_MAX = ops.INT_MAX
+
+
+class _Missing:
+    """Marker for an absent attribute (distinct from every Nix value)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def _pending() -> Frame:  # pragma: no cover - replaced before anything runs
+    raise NixError("internal error: thunk used before its code was set")
+    yield
+
+
+# Code of a thunk allocated before its code is known (recursive bindings).
+PENDING = _pending
+
+
+def bool_error(v: Any) -> NixError:
+    """A value used as a condition or Boolean operand is not a Boolean."""
+    return ops.type_error(v, "a Boolean")
+
+
+def select_error(s: Any, name: str) -> NixError:
+    """``s.name`` failed: ``s`` is not a set, or has no attribute ``name``."""
+    if type(s) is not Attrs:
+        return ops.type_error(s, "a set")
+    return NixError(f"attribute '{name}' missing")
+
+
+def name_error(v: Any) -> NixError:
+    """A dynamic attribute name that is not a string."""
+    return ops.type_error(v, "a string")
+
+
+def undefined(name: str) -> NixError:
+    """A variable no scope (lexical or `with`) defines."""
+    return NixError(f"undefined variable '{name}'")
+
+
+def assert_failed(text: str) -> NixError:
+    """`assert c; e` with a false ``c`` (``text`` shows ``c`` as Nix does)."""
+    return AssertionFailed(f"assertion '{text}' failed")
+
+
+def syntax_error(message: str) -> NixError:
+    """Evaluation reached a part of the tree the parser could not read."""
+    return NixError(f"syntax error: {message}" if message else "syntax error")
+
+
+def wrap(n: int) -> int:
+    """Two's complement wrap to 64 bits (the int fast paths overflowed)."""
+    return ops.wrap_int(n)
+
+
+def negate(a: Any) -> Any:
+    """Unary minus on a forced value: Nix parses ``-e`` as ``0 - e``."""
+    return ops.sub_values(0, a)
+
+
+def update(a: Any, b: Any) -> Attrs:
+    """``a // b`` on forced values."""
+    if type(a) is not Attrs:
+        raise ops.type_error(a, "a set")
+    if type(b) is not Attrs:
+        raise ops.type_error(b, "a set")
+    if not b:
+        return a
+    if not a:
+        return b
+    charge((len(a) + len(b)) * ATTR_SIZE)
+    r = Attrs(a)
+    r.update(b)
+    if a.positions is not None or b.positions is not None:
+        pos = dict(a.positions or ())
+        pos.update(b.positions or ())
+        r.positions = pos
+    return r
+
+
+def concat_lists(a: Any, b: Any) -> NixList:
+    """``a ++ b`` on forced values."""
+    if type(a) is not NixList:
+        raise ops.type_error(a, "a list")
+    if type(b) is not NixList:
+        raise ops.type_error(b, "a list")
+    if not b:
+        return a
+    if not a:
+        return b
+    charge((len(a) + len(b)) * LIST_ITEM_SIZE)
+    return NixList(list.__add__(a, b))
+
+
+def make_list(items: list[Any]) -> NixList:
+    """A list literal (charged against the memory budget when large)."""
+    if len(items) > 64:
+        charge(len(items) * LIST_ITEM_SIZE)
+    return NixList(items)
+
+
+def check_formals(arg: Any, allowed: frozenset[str], who: str) -> None:
+    """Reject attributes a function without ``...`` does not accept."""
+    for name in sorted(arg):
+        if name not in allowed:
+            raise EvalTypeError(f"{who} called with unexpected argument '{name}'")
+
+
+def missing_argument(name: str, who: str) -> NixError:
+    """A required formal argument is absent."""
+    return EvalTypeError(f"{who} called without required argument '{name}'")
+
+
+def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
+    """Add ``${name} = value`` to a set under construction (null: skipped)."""
+    if name is None:
+        return
+    t = type(name)
+    if t is not str and t is not CtxStr:
+        raise name_error(name)
+    key = str(name)
+    if key in attrs:
+        pos = attrs.positions.get(key) if attrs.positions else None
+        at = f" at {pos[0]}:{pos[1]}:{pos[2]}" if pos else ""
+        raise NixError(f"dynamic attribute '{key}' already defined{at}")
+    attrs[key] = value
+    if where:
+        if attrs.positions is None:
+            attrs.positions = {}
+        else:
+            attrs.positions = dict(attrs.positions)
+        attrs.positions[key] = _parse_where(where)
+
+
+def _parse_where(where: str) -> tuple[str, int, int]:
+    file, line, col = where.rsplit(":", 2)
+    return (file, int(line), int(col))
+
+
+class _Slow:
+    __slots__ = ()
+
+
+SLOW: Any = _Slow()
+
+
+def with_get(name: str, envs: tuple[Any, ...]) -> Any:
+    """Fast `with` lookup when every scope on the way is an evaluated set.
+
+    Returns :data:`SLOW` when a scope still needs forcing or checking.
+    """
+    for env in envs:
+        if type(env) is Thunk:
+            if env.code is not None:
+                return SLOW
+            env = env.value
+        if type(env) is not Attrs:
+            return SLOW
+        if name in env:
+            return env[name]
+    raise undefined(name)
+
+
+def with_lookup(name: str, envs: tuple[Any, ...]) -> Frame:
+    """`with` lookup, innermost scope first, forcing each scope as needed."""
+    for env in envs:
+        if type(env) is Thunk:
+            env = env.value if env.code is None else (yield env)
+        if type(env) is not Attrs:
+            raise ops.type_error(env, "a set")
+        if name in env:
+            return env[name]
+    raise undefined(name)
+
+
+def call_chain(fn: Any, args: Iterable[Any]) -> Frame:
+    """Apply ``fn`` to several arguments in turn."""
+    for a in args:
+        fn = yield Call(fn, a)
+    return fn
+
+
+__all__ = [
+    "Attrs",
+    "Call",
+    "Closure",
+    "NixList",
+    "NixPath",
+    "Thunk",
+    "partial",
+    "MISSING",
+    "PENDING",
+    "SLOW",
+]
+
+
+def attr_name(v: Any) -> str:
+    """A forced dynamic attribute name that is not a plain ``str``."""
+    if type(v) is CtxStr:
+        return str(v)
+    raise name_error(v)
+
+
+def scope_get(scope: Any, name: str) -> Any:
+    """A name supplied by a `scopedImport` scope (else undefined)."""
+    if name in scope:
+        return scope[name]
+    raise undefined(name)
+
+
+def const_frame(value: Any) -> Frame:
+    """A frame returning ``value`` (the code of a redirectable thunk)."""
+    return value
+    yield
+
+
+def apply_overrides(result: Attrs, env: dict[str, Thunk]) -> Frame:
+    """`rec { __overrides = ...; }`: its attributes replace the set's own,
+    also for the recursive references of the other attributes."""
+    ov = result["__overrides"]
+    if type(ov) is Thunk:
+        ov = ov.value if ov.code is None else (yield ov)
+    if type(ov) is not Attrs:
+        raise ops.type_error(ov, "a set")
+    for name, value in ov.items():
+        result[name] = value
+        thunk = env.get(name)
+        if thunk is not None:
+            thunk.code = partial(const_frame, value)
+            thunk.value = None
+    if ov.positions:
+        merged = dict(result.positions or ())
+        merged.update(ov.positions)
+        result.positions = merged
