@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from evaluator.builtins.registry import builtin
@@ -137,7 +138,8 @@ def from_json_text(text: str) -> Any:
             f"[json.exception.parse_error.101] parse error: syntax error while parsing value - {e}"
         ) from None
     except RecursionError:
-        raise NixError("JSON value nested too deeply") from None
+        # Python's parser recurses; deep documents take the iterative one.
+        return _parse_deep(text)
     return _to_nix(value)
 
 
@@ -166,6 +168,104 @@ def _to_nix(value: Any) -> Any:
             for k, x in c.items():
                 c[k] = convert(x)
     return root
+
+
+_TOKEN = re.compile(
+    r"""[ \t\n\r]*(?:([][{}:,])|("(?:[^"\\\x00-\x1f]|\\.)*")"""
+    r"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(true|false|null))"
+)
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def _parse_deep(text: str) -> Any:
+    """A JSON parser with an explicit stack (for documents nested too deeply for ``json``).
+
+    A container is attached to its parent when it opens; the stack holds
+    ``[container, state, key]`` with states ``first`` (just opened), ``key``
+    / ``value`` (after a comma), ``colon`` (after a key) and ``sep`` (after
+    a value).
+    """
+
+    def fail(at: int) -> NixError:
+        return NixError(
+            f"[json.exception.parse_error.101] parse error at column {at + 1}: "
+            "syntax error while parsing value"
+        )
+
+    stack: list[list[Any]] = []
+    root: Any = None
+    started = False
+    pos = 0
+    n = len(text)
+    while True:
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            if started and not stack and text[pos:].strip(" \t\n\r") == "":
+                return root
+            raise fail(pos)
+        at = m.start()
+        pos = m.end()
+        punct, string, number, literal = m.groups()
+        if started and not stack:
+            raise fail(at)
+        value: Any = None
+        is_value = False
+        if punct is None:
+            is_value = True
+            if string is not None:
+                value = _fix_string(json.loads(string))
+            elif number is not None:
+                is_float = "." in number or "e" in number or "E" in number
+                value = float(number) if is_float else _parse_int(number)
+            else:
+                value = _LITERALS[literal]
+        elif punct == "[" or punct == "{":
+            is_value = True
+            value = NixList() if punct == "[" else Attrs()
+        if not stack:
+            if not is_value:
+                raise fail(at)
+            root = value
+            started = True
+            if type(value) is NixList or type(value) is Attrs:
+                stack.append([value, "first", None])
+            continue
+        top = stack[-1]
+        container, state, key = top
+        if type(container) is NixList:
+            if is_value and state in ("first", "value"):
+                container.append(value)
+                top[1] = "sep"
+            elif punct == "]" and state in ("first", "sep"):
+                stack.pop()
+                continue
+            elif punct == "," and state == "sep":
+                top[1] = "value"
+                continue
+            else:
+                raise fail(at)
+        else:
+            if string is not None and state in ("first", "key"):
+                top[2] = value
+                top[1] = "colon"
+                continue
+            if punct == "}" and state in ("first", "sep"):
+                stack.pop()
+                continue
+            if punct == ":" and state == "colon":
+                top[1] = "value"
+                continue
+            if punct == "," and state == "sep":
+                top[1] = "key"
+                continue
+            if not (is_value and state == "value"):
+                raise fail(at)
+            container[key] = value
+            top[1] = "sep"
+        if type(value) is NixList or type(value) is Attrs:
+            stack.append([value, "first", None])
+        if pos > n:  # pragma: no cover - the regex never matches past the end
+            raise fail(pos)
 
 
 @builtin("fromJSON", 1)

@@ -661,21 +661,43 @@ def coerce_to_string(
         if v is None:
             return ""
         if t is NixList:
-            out: list[str] = []
-            ctx: set[str] = set()
-            last = len(v) - 1
-            for i, item in enumerate(v):
-                if type(item) is Thunk:
-                    item = item.value if item.code is None else (yield item)
-                s = yield from coerce_to_string(item, coerce_more=True, copy_to_store=copy_to_store)
-                if type(s) is CtxStr:
-                    ctx |= s.context
-                out.append(s)
-                # Nix adds no separator after an empty list element.
-                if i < last and not (type(item) is NixList and len(item) == 0):
-                    out.append(" ")
-            return make_str("".join(out), frozenset(ctx))
+            return (yield from _coerce_list(v, copy_to_store))
     raise EvalTypeError(f"cannot coerce {show_type(v)} to a string")
+
+
+_SEP = object()  # marks a separator in _coerce_list's work list
+
+
+def _coerce_list(v: NixList, copy_to_store: bool) -> Frame:
+    """`toString` of a list: elements joined by spaces (iterative over nesting).
+
+    As Nix, no separator follows an element that is an empty list.
+    """
+    out: list[str] = []
+    ctx: set[str] = set()
+    stack: list[Any] = [(v, 0)]
+    while stack:
+        top = stack.pop()
+        if top is _SEP:
+            out.append(" ")
+            continue
+        lst, i = top
+        if i >= len(lst):
+            continue
+        stack.append((lst, i + 1))
+        item = lst[i]
+        if type(item) is Thunk:
+            item = item.value if item.code is None else (yield item)
+        if i < len(lst) - 1 and not (type(item) is NixList and len(item) == 0):
+            stack.append(_SEP)
+        if type(item) is NixList:
+            stack.append((item, 0))
+            continue
+        s = yield from coerce_to_string(item, coerce_more=True, copy_to_store=copy_to_store)
+        if type(s) is CtxStr:
+            ctx |= s.context
+        out.append(s)
+    return make_str("".join(out), frozenset(ctx))
 
 
 def to_string(v: Any) -> Frame:
