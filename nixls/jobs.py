@@ -41,6 +41,7 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nixls-eval")
         self._running: dict[str, set[Job]] = {}
         self._lock = threading.Lock()
+        self._active = 0  # jobs executing on a thread right now
 
     async def run(self, key: str, fn: Callable[[threading.Event], T]) -> T:
         """Run ``fn(cancel_flag)`` on a worker thread and await its result.
@@ -52,8 +53,18 @@ class JobRunner:
         with self._lock:
             self._running.setdefault(key, set()).add(job)
         loop = asyncio.get_running_loop()
+
+        def work() -> T:
+            with self._lock:
+                self._active += 1
+            try:
+                return fn(job.cancel)
+            finally:
+                with self._lock:
+                    self._active -= 1
+
         try:
-            return await loop.run_in_executor(self._pool, fn, job.cancel)
+            return await loop.run_in_executor(self._pool, work)
         except asyncio.CancelledError:
             job.cancel.set()
             raise
@@ -64,6 +75,12 @@ class JobRunner:
                     group.discard(job)
                     if not group:
                         del self._running[key]
+
+    @property
+    def active(self) -> int:
+        """How many jobs are executing on worker threads (cancelled ones until they stop)."""
+        with self._lock:
+            return self._active
 
     def cancel(self, key: str) -> int:
         """Signal every running job of ``key`` to stop; returns how many."""

@@ -9,6 +9,7 @@ server's handlers.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -86,6 +87,25 @@ class NixProtocol(LanguageServerProtocol):
             general = params.capabilities.general = types.GeneralClientCapabilities()
         general.position_encodings = [chosen]
         result: types.InitializeResult = yield from super().lsp_initialize(params)
+        return result
+
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    async def lsp_workspace__execute_command(  # type: ignore[override]
+        self, params: types.ExecuteCommandParams
+    ) -> Any:
+        """Run a command as a coroutine registered under the request's id.
+
+        pygls runs commands as a sub-task of a generator, so `$/cancelRequest`
+        would cancel only the reply, not the command; nixls's commands take
+        their JSON arguments as they come, so none of pygls's argument
+        structuring is needed either.
+        """
+        handler = self.fm.commands.get(params.command)
+        if handler is None:
+            raise JsonRpcInvalidParams(f"unknown command {params.command!r}")
+        result = handler(*(params.arguments or ()))
+        if inspect.isawaitable(result):
+            result = await result
         return result
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)

@@ -32,6 +32,8 @@ class DiagnosticsPublisher:
         self.static: dict[str, list[types.Diagnostic]] = {}
         self.evaluated: dict[str, list[types.Diagnostic]] = {}
         self.static_provider: StaticProvider = lambda _doc: []
+        # Called after each static refresh (e.g. to evaluate while typing).
+        self.after_refresh: list[Callable[[OpenDocument], None]] = []
 
     def schedule(self, doc: OpenDocument) -> None:
         """Recompute static diagnostics after the debounce delay (restarted by each edit)."""
@@ -58,6 +60,11 @@ class DiagnosticsPublisher:
             log.exception("static diagnostics failed for %s", uri)
             self.static[uri] = []
         self.publish(uri)
+        for listener in self.after_refresh:
+            try:
+                listener(doc)
+            except Exception:
+                log.exception("after-refresh listener failed for %s", uri)
 
     def set_evaluated(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         """Replace the evaluation diagnostics of ``uri`` and publish."""

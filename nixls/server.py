@@ -28,6 +28,9 @@ FEATURE_MODULES = (
     "nixls.features.hover",
     "nixls.features.navigation",
     "nixls.features.symbols",
+    "nixls.features.completion",
+    "nixls.features.semantic_tokens",
+    "nixls.features.code_actions",
 )
 
 DocumentListener = Callable[[OpenDocument], None]
@@ -160,9 +163,8 @@ def _register_core(server: NixServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: NixServer, params: None) -> None:
-        for listener in ls.on_close:
-            for uri in list(ls.files.documents):
-                listener(uri)
+        if ls.live is not None:
+            ls.live.shutdown()
 
 
 def build_server() -> NixServer:

@@ -10,12 +10,12 @@ attribute shows as ``«error: …»`` there instead of failing the hover.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from evaluator.vm.errors import Cancelled, NixError
+from evaluator.vm.printer import attr_name, escape_string, format_float
 from evaluator.vm.values import (
     Attrs,
     Closure,
@@ -39,43 +39,6 @@ class Limits:
     items: int = 8  # list items / attributes shown per level
     string: int = 120  # characters of a string
     total: int = 400  # characters overall (a last resort against width)
-
-
-def escape_string(value: str) -> str:
-    """A Nix string literal for ``value`` (as `nix-instantiate` escapes it)."""
-    out = ['"']
-    for ch in value:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "$":
-            out.append("\\$")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def format_float(value: float) -> str:
-    """A float the way Nix 2.8 prints it (C++ ``%g``-like, 6 significant digits)."""
-    if math.isnan(value):
-        return "-nan" if math.copysign(1.0, value) < 0 else "nan"
-    if math.isinf(value):
-        return "-inf" if value < 0 else "inf"
-    return f"{value:g}"
-
-
-def _attr_name(name: str) -> str:
-    from nixls.tree import is_identifier
-
-    return name if is_identifier(name) else escape_string(name)
 
 
 def _summary(value: Any) -> str:
@@ -163,7 +126,7 @@ def _print(value: Any, force: Force, lim: Limits, depth: int) -> str:
         for name in names[: lim.items]:
             forced, err = _forced(value[name], force)
             shown = err if err is not None else _print(forced, force, lim, depth - 1)
-            entries.append(f"{_attr_name(name)} = {shown};")
+            entries.append(f"{attr_name(name)} = {shown};")
         if len(names) > lim.items:
             entries.append("…")
         return "{ " + " ".join(entries) + " }"

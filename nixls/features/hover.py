@@ -174,10 +174,13 @@ def register(server: NixServer) -> None:
 async def _value_part(server: NixServer, doc: OpenDocument, span: tuple[int, int]) -> str | None:
     """The value paragraph of a hover, or None when not ready in time."""
     wait = max(0, server.settings.hover.wait_ms) / 1000
-    task = asyncio.ensure_future(server.live.evaluate_span(doc, span, purpose="hover"))
+    task = asyncio.ensure_future(server.live.evaluate_span(doc, span))
     try:
         outcome = await asyncio.wait_for(asyncio.shield(task), wait)
     except TimeoutError:
         task.cancel()
         return "*value: still evaluating (gave up waiting)*"
+    except asyncio.CancelledError:  # the hover request itself was cancelled
+        task.cancel()
+        raise
     return outcome.hover_markdown()

@@ -1,0 +1,164 @@
+"""Semantic tokens and quick fixes over JSON-RPC."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from tests.server.harness import Session, pos
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+INIT_OPTIONS = {"nixls": {"eval": {"diagnostics": "off"}, "diagnostics": {"debounceMs": 0}}}
+
+
+def ident(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+def decode(session: Session, text: str, data: list[int]) -> list[tuple[str, str, set[str]]]:
+    """(text, type, modifiers) per token, using the legend the server announced."""
+    caps = session.init_result.capabilities  # type: ignore[attr-defined]
+    legend = caps.semantic_tokens_provider.legend
+    lines = text.split("\n")
+    out = []
+    line = char = 0
+    for i in range(0, len(data), 5):
+        dl, dc, length, ttype, mods = data[i : i + 5]
+        line += dl
+        char = char + dc if dl == 0 else dc
+        units = lines[line].encode("utf-16-le")
+        piece = units[char * 2 : (char + length) * 2].decode("utf-16-le")
+        names = {m for j, m in enumerate(legend.token_modifiers) if mods & (1 << j)}
+        out.append((piece, legend.token_types[ttype], names))
+    return out
+
+
+TEXT = """# a comment
+{ pkgs, ... }:
+let
+  n = 1.5;
+  s = "x${toString n}";
+in
+with pkgs; rec {
+  a = map (x: x) [ n ];
+  p = ./file.nix;
+  b = hello // { c = a; };
+}
+"""
+
+
+async def test_semantic_tokens_full(session: Session) -> None:
+    uri = session.open("tokens.nix", TEXT)
+    result = await session.client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=ident(uri))
+    )
+    assert result is not None
+    tokens = decode(session, TEXT, list(result.data))
+    table: dict[tuple[str, str], set[str]] = {}
+    for piece, kind, mods in tokens:
+        table.setdefault((piece, kind), mods)  # the first occurrence
+    assert ("# a comment", "comment") in table
+    assert table[("pkgs", "parameter")] == {"declaration"}
+    assert ("let", "keyword") in table and ("rec", "keyword") in table
+    assert ("1.5", "number") in table
+    assert ('"', "string") in table and ("x", "string") in table
+    assert table[("toString", "function")] == {"defaultLibrary"}
+    assert table[("map", "function")] == {"defaultLibrary"}
+    assert table[("hello", "variable")] == {"withResolved"}
+    assert ("./file.nix", "path") in table
+    assert ("//", "operator") in table
+    assert ("c", "property") in table
+    assert table[("x", "parameter")] == {"declaration"}
+    # Uses of `n` are plain variables; its definition is a declaration.
+    n_tokens = [mods for piece, kind, mods in tokens if piece == "n" and kind == "variable"]
+    assert n_tokens[0] == {"declaration"} and set() in n_tokens[1:]
+
+
+async def test_semantic_tokens_range_and_multiline(session: Session) -> None:
+    text = "let\n  a = ''\n    two\n    lines\n  '';\nin a\n"
+    uri = session.open("tokens-range.nix", text)
+    result = await session.client.text_document_semantic_tokens_range_async(
+        types.SemanticTokensRangeParams(
+            text_document=ident(uri),
+            range=types.Range(start=pos(text, "a ="), end=pos(text, "in")),
+        )
+    )
+    assert result is not None
+    tokens = decode(session, text, list(result.data))
+    assert ("let", "keyword", set()) not in tokens
+    strings = [piece for piece, kind, _ in tokens if kind == "string"]
+    # One token per line of the multi-line string.
+    assert len(strings) >= 3 and all("\n" not in s for s in strings)
+
+
+async def fixes(session: Session, uri: str, at: types.Position) -> list[types.CodeAction]:
+    result = await session.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=ident(uri),
+            range=types.Range(start=at, end=at),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert result is not None
+    return [a for a in result if isinstance(a, types.CodeAction)]
+
+
+def apply(text: str, action: types.CodeAction, uri: str) -> str:
+    assert action.edit is not None and action.edit.changes is not None
+    edits = sorted(
+        action.edit.changes[uri],
+        key=lambda e: (e.range.start.line, e.range.start.character),
+        reverse=True,
+    )
+    lines = text.split("\n")
+    for e in edits:
+        start, end = e.range.start, e.range.end
+        before = "\n".join(lines[: start.line]) + ("\n" if start.line else "")
+        before += lines[start.line][: start.character]
+        after = lines[end.line][end.character :] + (
+            "\n" + "\n".join(lines[end.line + 1 :]) if end.line + 1 < len(lines) else ""
+        )
+        text = before + e.new_text + after
+        lines = text.split("\n")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "title", "fixed"),
+    [
+        (
+            "let\n  used = 1;\n  unused = 2;\nin used\n",
+            "unused",
+            "Remove unused binding `unused`",
+            "let\n  used = 1;\nin used\n",
+        ),
+        (
+            "let a = 1; inherit (builtins) map head; in a head\n",
+            "map",
+            "Remove unused binding `map`",
+            "let a = 1; inherit (builtins) head; in a head\n",
+        ),
+        ("x: 1\n", "x", "Rename unused argument to `_x`", "_x: 1\n"),
+        ("with { a = 1; }; 2\n", "with", "Remove unused `with`", "2\n"),
+        ("rec { a = 1; }\n", "rec", "Remove unnecessary `rec`", "{ a = 1; }\n"),
+    ],
+)
+async def test_quick_fixes(session: Session, text: str, at: str, title: str, fixed: str) -> None:
+    uri = session.open(f"fix-{abs(hash(text))}.nix", text)
+    actions = await fixes(session, uri, pos(text, at))
+    (action,) = [a for a in actions if a.title == title]
+    assert action.kind == types.CodeActionKind.QuickFix
+    assert action.diagnostics
+    new_text = apply(text, action, uri)
+    assert new_text == fixed
+    # The fixed text has no diagnostic of that kind left.
+    session.replace(uri, new_text)
+    diags = await session.diagnostics(uri)
+    assert action.diagnostics[0].code not in {d.code for d in diags}
+
+
+async def test_no_fix_for_unused_formals(session: Session) -> None:
+    text = "{ a, b }: a\n"
+    uri = session.open("formal-fix.nix", text)
+    assert await fixes(session, uri, pos(text, "b")) == []
