@@ -114,6 +114,9 @@ class MergedAttrs:
     static names are in scope for the values (``rec { }``, ``let``).
     ``inherit_sources`` lists every :class:`InheritSource` of the entries
     (each once). ``absorbed`` lists literals merged into this one.
+    ``rejected`` holds what duplicate definitions (an error) would have
+    defined: not part of the set, but analysis still resolves the names in
+    them for the editor.
     """
 
     node: nodes.Node
@@ -123,6 +126,7 @@ class MergedAttrs:
     inherit_sources: list[InheritSource] = field(default_factory=list)
     absorbed: list[nodes.AttrSet] = field(default_factory=list)
     dropped: list[DynamicEntry] = field(default_factory=list)
+    rejected: list[nodes.Expr | StaticEntry] = field(default_factory=list)
 
 
 @dataclass(eq=False, slots=True)
@@ -225,11 +229,13 @@ class Merger:
         pos = self._inherit_pos(node)
         for key in node.names:
             existing = merged.static.get(key.name)
+            var = None if source is not None else nodes.Var(key.start, key.end, key.name)
+            entry = InheritEntry(key.name, key, node, var, source, pos)
             if existing is not None:
                 self._duplicate([key], (key.start, key.end), pos, existing)
+                merged.rejected.append(entry)
                 continue
-            var = None if source is not None else nodes.Var(key.start, key.end, key.name)
-            merged.static[key.name] = InheritEntry(key.name, key, node, var, source, pos)
+            merged.static[key.name] = entry
 
     def _inherit_pos(self, node: nodes.Inherit) -> int:
         """Where Nix 2.8 places an inherit's names: just after ``inherit``,
@@ -268,6 +274,7 @@ class Merger:
                 inner = self._mergeable(existing)
                 if inner is None:
                     self._duplicate(path, path_span, pos, existing)
+                    self._reject(merged, node)
                     return
                 target = inner
             else:
@@ -286,6 +293,7 @@ class Merger:
         lit = _literal(node.value)
         if into is None or lit is None:
             self._duplicate(path, path_span, pos, existing)
+            self._reject(merged, node)
             return
         self._absorb(into, lit)
 
@@ -306,6 +314,7 @@ class Merger:
                         pos=clash.pos,
                     )
                 )
+                into.rejected.append(entry)
                 continue
             into.static[name] = entry
         into.inherit_sources.extend(new.inherit_sources)
@@ -313,7 +322,15 @@ class Merger:
         into.absorbed.extend(new.absorbed)
         into.dropped.extend(new.dynamic)
         into.dropped.extend(new.dropped)
+        into.rejected.extend(new.rejected)
         self.absorbed_into[lit] = into
+
+    @staticmethod
+    def _reject(merged: MergedAttrs, node: nodes.AttrDef) -> None:
+        for key in node.path:
+            if isinstance(key, nodes.DynamicKey):
+                merged.rejected.append(key.expr)
+        merged.rejected.append(node.value)
 
     def _duplicate(
         self,

@@ -340,6 +340,16 @@ class _Resolver:
         for dyn in (*merged.dynamic, *merged.dropped):
             items.append((dyn.key.expr, scope, owner))
             items.append((dyn.value, scope, owner))
+        for rejected in merged.rejected:
+            if isinstance(rejected, ValueEntry):
+                items.append((rejected.value, scope, owner))
+            elif isinstance(rejected, InheritEntry):
+                if rejected.var is not None:
+                    items.append((rejected.var, outer, owner))
+            elif isinstance(rejected, NestedEntry):
+                items.append((rejected.attrs, scope, owner))
+            else:
+                items.append((rejected, scope, owner))
         # Sources outside a let are live whenever the set is.
         if not owns:
             for source in merged.inherit_sources:

@@ -5,7 +5,8 @@
 Writes ``fixtures/nix_verdicts.tsv`` (each case of ``cases.nix-cases``:
 whether ``nix-instantiate --parse`` accepts it, and its error) and
 ``fixtures/parse_fail_nix.tsv`` (each conformance parse-fail file: Nix's
-message and the LINE:COL it reports). Tests read these files; they never
+message and the LINE:COL it reports) and ``fixtures/random_programs.tsv``
+(random scoping programs with Nix's verdict). Tests read these files; they never
 run Nix themselves.
 """
 
@@ -20,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cases import load_cases  # noqa: E402
+from random_programs import programs  # noqa: E402
 
 CONFORMANCE = HERE.parents[2] / "shared" / "conformance" / "nix-lang"
 AT = re.compile(r"^\s*at «stdin»:(\d+):(\d+):", re.MULTILINE)
@@ -46,6 +48,12 @@ def main() -> None:
         ok, message, _ = nix_parse(case.source)
         lines.append(f"{case.name}\t{'ok' if ok else 'fail'}\t{message}")
     (HERE / "fixtures" / "nix_verdicts.tsv").write_text("\n".join(lines) + "\n")
+
+    lines = ["program\tnix\tmessage"]
+    for program in programs(250):
+        ok, message, _ = nix_parse(program.encode())
+        lines.append(f"{program}\t{'ok' if ok else 'fail'}\t{message}")
+    (HERE / "fixtures" / "random_programs.tsv").write_text("\n".join(lines) + "\n")
 
     lines = ["name\tmessage\tat"]
     for path in sorted(CONFORMANCE.glob("parse-fail-*.nix")):
