@@ -9,7 +9,7 @@ severities are plain enums: the server maps them to LSP values.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -226,10 +226,19 @@ def diagnose(
                     f"'{binding.name}' shadows the builtin of the same name",
                 )
             )
+    # A binding list the parser had to drop parts of is not "empty".
+    broken = sorted(start for start, _, _ in syntax_errors or ())
+
+    def intact(start: int, end: int) -> bool:
+        i = bisect_left(broken, start)
+        return i == len(broken) or broken[i] >= end
+
     for let in resolved.empty_lets:
-        add(make(EMPTY_LET, let.start, let.start + 3, "'let' binds nothing"))
+        if intact(let.start, let.body.start):
+            add(make(EMPTY_LET, let.start, let.start + 3, "'let' binds nothing"))
     for inherit in resolved.empty_inherits:
-        add(make(EMPTY_INHERIT, inherit.start, inherit.end, "'inherit' inherits nothing"))
+        if intact(inherit.start, inherit.end):
+            add(make(EMPTY_INHERIT, inherit.start, inherit.end, "'inherit' inherits nothing"))
     for uri in resolved.uris:
         add(
             make(
