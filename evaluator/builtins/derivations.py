@@ -8,6 +8,7 @@ string contexts recorded on the results are what Nix records.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -395,22 +396,39 @@ def filter_source(fn: Any, path: Any) -> Frame:
 # storePath, hashFile
 
 
+def _resolve_symlinks(path: str) -> str:
+    """``path`` with every symlink resolved; missing components fail as Nix's
+    ``canonPath(path, true)`` does (on the first one)."""
+    prefix = ""
+    for part in ops.canon_path(path).split("/")[1:]:
+        if not part:
+            continue
+        prefix += "/" + part
+        nar.lstat(prefix)
+    return os.path.realpath(path)
+
+
 @builtin("storePath", 1)
 def store_path(arg: Any) -> Frame:
     """`storePath path`: `path` (in the store) as a string depending on it."""
     p = yield from ops.coerce_to_path(arg)
-    path = ops.canon_path(str.__str__(p))
-    copy.check_source_path(copy.path_for_reading(path))
+    path = str.__str__(p)
     sdir = current().store_dir
+    # As `nix-instantiate --readonly-mode`: a store path itself need not
+    # exist (only reading it does, and that fails clearly); anything else is
+    # resolved on disk first, so a path through a symlink into the store works.
+    if not paths.is_store_path(ops.canon_path(path), sdir):
+        copy.check_source_path(path)
+        try:
+            path = _resolve_symlinks(path)
+        except StoreError as e:
+            raise copy.nix_error(e) from None
     if not paths.is_in_store(path, sdir):
         raise NixError(f"path '{path}' is not in the Nix store")
     try:
-        root, _ = paths.to_store_path(path, sdir)
+        root, _ = paths.to_store_path(ops.canon_path(path), sdir)
     except StoreError as e:
         raise copy.nix_error(e) from None
-    # C++ Nix checks that the path is valid in its store; here it must exist
-    # on disk or be a source this evaluation computed (else a clear error).
-    copy.path_for_reading(root)
     return make_str(path, context_of(p) | {root})
 
 

@@ -78,7 +78,9 @@ def test_unwritten_store_paths_give_clear_errors() -> None:
     drv = 'derivation { name = "a"; builder = "b"; system = "x"; }'
     err = _error(f"builtins.readFile ({drv})")
     assert "it is an output of a derivation, and nixls evaluates without building" in err.message
-    err = _error('builtins.storePath "/nix/store/00000000000000000000000000000000-x"')
+    missing = '"/nix/store/00000000000000000000000000000000-x"'
+    assert _eval(f"builtins.storePath {missing}") == missing.strip('"')
+    err = _error(f"builtins.readFile (builtins.storePath {missing})")
     assert "does not exist on disk" in err.message
     err = _error('builtins.readFile (builtins.toFile "a" "b")')
     assert "does not exist on disk" in err.message
