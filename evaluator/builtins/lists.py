@@ -83,8 +83,21 @@ def elem_at(xs: Any, n: Any) -> Frame:
 def elem(x: Any, xs: Any) -> Frame:
     """`elem x list`: whether `x` is equal (`==`) to an element of `list`."""
     xs = yield from _list(xs)
+    if not xs:
+        return False
+    if type(x) is Thunk:
+        x = x.value if x.code is None else (yield x)
+    tx = type(x)
+    simple = tx is int or tx is str or tx is bool
     for y in xs:
-        if (yield from ops.equal(x, y)):
+        if simple:
+            if type(y) is Thunk:
+                y = y.value if y.code is None else (yield y)
+            if type(y) is tx:
+                if x == y:
+                    return True
+                continue
+        if (yield from ops.equal(x, y, True)):
             return True
     return False
 

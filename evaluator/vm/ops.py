@@ -216,12 +216,16 @@ def force_string_no_context(v: Any) -> Frame:
     """
     s = yield from force_string(v)
     if type(s) is CtxStr:
-        ctx = sorted(s.context)
-        raise EvalTypeError(
-            f"the string '{str(s)}' is not allowed to refer to a store path "
-            f"(such as '{ctx[0]}')"
-        )
+        raise context_not_allowed(s)
     return s
+
+
+def context_not_allowed(s: CtxStr) -> EvalTypeError:
+    """The error for a string with context where Nix requires a plain one."""
+    return EvalTypeError(
+        f"the string '{str.__str__(s)}' is not allowed to refer to a store path "
+        f"(such as '{sorted(s.context)[0]}')"
+    )
 
 
 def call(fn: Any, arg: Any) -> Frame:
@@ -285,6 +289,10 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
     ``nested`` treats ``a`` and ``b`` as elements of containers (so the
     same object on both sides is equal).
     """
+    ta = type(a)
+    if ta is type(b) and (ta is int or ta is str or ta is bool or ta is float):
+        # Common case first: two scalars of the same type.
+        return a == b
     todo: list[tuple[Any, Any, bool]] = [(a, b, nested)]
     while todo:
         x, y, nested = todo.pop()
@@ -293,7 +301,7 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
             x = x.value if x.code is None else (yield x)
         if type(y) is Thunk:
             y = y.value if y.code is None else (yield y)
-        if nested and ox is oy:
+        if nested and (ox is oy or x is y):
             continue
         tx = type(x)
         ty = type(y)
