@@ -31,35 +31,39 @@ def _attrs(v: Any) -> Frame:
 
 
 def _name(v: Any) -> Frame:
-    """An attribute name argument: a string (its context is dropped)."""
+    """An attribute name argument: a string without context (as Nix's forceStringNoCtx)."""
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     if type(v) is str:
         return v
     if type(v) is CtxStr:
-        return str.__str__(v)
+        raise ops.context_not_allowed(v)
     raise ops.type_error(v, "a string")
 
 
 @builtin("attrNames", 1)
 def attr_names(s: Any) -> Frame:
     """`attrNames set`: the names of the attributes, sorted."""
-    s = yield from _attrs(s)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     return NixList(sorted(s))
 
 
 @builtin("attrValues", 1)
 def attr_values(s: Any) -> Frame:
     """`attrValues set`: the values of the attributes, sorted by name."""
-    s = yield from _attrs(s)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     return NixList([s[k] for k in sorted(s)])
 
 
 @builtin("getAttr", 2)
 def get_attr(name: Any, s: Any) -> Frame:
     """`getAttr name set`: the attribute `name` of `set` (like `set.${name}`)."""
-    name = yield from _name(name)
-    s = yield from _attrs(s)
+    if type(name) is not str:
+        name = yield from _name(name)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     try:
         return s[name]
     except KeyError:
@@ -69,16 +73,20 @@ def get_attr(name: Any, s: Any) -> Frame:
 @builtin("hasAttr", 2)
 def has_attr(name: Any, s: Any) -> Frame:
     """`hasAttr name set`: whether `set` has an attribute `name` (like `set ? ${name}`)."""
-    name = yield from _name(name)
-    s = yield from _attrs(s)
+    if type(name) is not str:
+        name = yield from _name(name)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     return name in s
 
 
 @builtin("removeAttrs", 2, global_=True)
 def remove_attrs(s: Any, names: Any) -> Frame:
     """`removeAttrs set names`: `set` without the attributes listed in `names`."""
-    s = yield from _attrs(s)
-    names = yield from ops.force_list(names)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
+    if type(names) is not NixList:
+        names = yield from ops.force_list(names)
     drop = set()
     for n in names:
         drop.add((yield from _name(n)))
@@ -92,8 +100,10 @@ def remove_attrs(s: Any, names: Any) -> Frame:
 @builtin("intersectAttrs", 2)
 def intersect_attrs(a: Any, b: Any) -> Frame:
     """`intersectAttrs e1 e2`: the attributes of `e2` whose names are in `e1`."""
-    a = yield from _attrs(a)
-    b = yield from _attrs(b)
+    if type(a) is not Attrs:
+        a = yield from _attrs(a)
+    if type(b) is not Attrs:
+        b = yield from _attrs(b)
     out = Attrs((k, v) for k, v in b.items() if k in a)
     out.positions = b.positions
     return out
@@ -102,10 +112,12 @@ def intersect_attrs(a: Any, b: Any) -> Frame:
 @builtin("listToAttrs", 1)
 def list_to_attrs(xs: Any) -> Frame:
     """`listToAttrs [ { name; value; } ... ]`: a set; the first of equal names wins."""
-    xs = yield from ops.force_list(xs)
+    if type(xs) is not NixList:
+        xs = yield from ops.force_list(xs)
     out = Attrs()
     for x in xs:
-        x = yield from _attrs(x)
+        if type(x) is not Attrs:
+            x = yield from _attrs(x)
         if "name" not in x:
             raise NixError("attribute 'name' missing for call to 'listToAttrs'")
         name = yield from _name(x["name"])
@@ -121,7 +133,8 @@ def list_to_attrs(xs: Any) -> Frame:
 @builtin("mapAttrs", 2)
 def map_attrs(f: Any, s: Any) -> Frame:
     """`mapAttrs f set`: a set with each value replaced by `f name value` (lazily)."""
-    s = yield from _attrs(s)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     out = Attrs((k, app2_thunk(f, k, v)) for k, v in s.items())
     out.positions = s.positions
     return out
@@ -130,11 +143,14 @@ def map_attrs(f: Any, s: Any) -> Frame:
 @builtin("catAttrs", 2)
 def cat_attrs(name: Any, xs: Any) -> Frame:
     """`catAttrs name sets`: the values of attribute `name` in each set that has it."""
-    name = yield from _name(name)
-    xs = yield from ops.force_list(xs)
+    if type(name) is not str:
+        name = yield from _name(name)
+    if type(xs) is not NixList:
+        xs = yield from ops.force_list(xs)
     out = NixList()
     for x in xs:
-        x = yield from _attrs(x)
+        if type(x) is not Attrs:
+            x = yield from _attrs(x)
         if name in x:
             out.append(x[name])
     return out
@@ -144,10 +160,12 @@ def cat_attrs(name: Any, xs: Any) -> Frame:
 def zip_attrs_with(f: Any, xs: Any) -> Frame:
     """`zipAttrsWith f sets`: for each name, `f name [values of that name...]` (lazily)."""
     f = yield from ops.force_function(f)
-    xs = yield from ops.force_list(xs)
+    if type(xs) is not NixList:
+        xs = yield from ops.force_list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
-        x = yield from _attrs(x)
+        if type(x) is not Attrs:
+            x = yield from _attrs(x)
         for k, v in x.items():
             groups.setdefault(k, NixList()).append(v)
     return Attrs((k, app2_thunk(f, k, vs)) for k, vs in groups.items())
@@ -173,8 +191,10 @@ def function_args(f: Any) -> Frame:
 @builtin("unsafeGetAttrPos", 2)
 def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
     """`unsafeGetAttrPos name set`: `{ file; line; column; }` where `name` is defined, or null."""
-    name = yield from _name(name)
-    s = yield from _attrs(s)
+    if type(name) is not str:
+        name = yield from _name(name)
+    if type(s) is not Attrs:
+        s = yield from _attrs(s)
     if name not in s or s.positions is None or name not in s.positions:
         return None
     file, line, column = s.positions[name]
@@ -196,7 +216,8 @@ def _key_kind(v: Any) -> int:
 def generic_closure(args: Any) -> Frame:
     """`genericClosure { startSet; operator; }`: all sets reachable from `startSet` through
     `operator`, each distinct `key` once (in breadth-first order)."""
-    args = yield from _attrs(args)
+    if type(args) is not Attrs:
+        args = yield from _attrs(args)
     if "startSet" not in args:
         raise NixError("attribute 'startSet' missing for call to 'genericClosure'")
     start = yield from ops.force_list(args["startSet"])
@@ -212,7 +233,8 @@ def generic_closure(args: Any) -> Frame:
     while pos < len(work):
         e = work[pos]
         pos += 1
-        e = yield from _attrs(e)
+        if type(e) is not Attrs:
+            e = yield from _attrs(e)
         if "key" not in e:
             raise NixError("attribute 'key' required")
         key = yield from ops.force(e["key"])

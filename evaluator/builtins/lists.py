@@ -8,7 +8,17 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import app_thunks, call_request, charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Attrs, Call, Closure, CtxStr, Frame, NixList, PrimOp, Thunk
+from evaluator.vm.values import (
+    Attrs,
+    Call,
+    Closure,
+    CtxStr,
+    Frame,
+    NixList,
+    PrimOp,
+    PrimOpApp,
+    Thunk,
+)
 
 
 def _list(v: Any) -> Frame:
@@ -17,6 +27,14 @@ def _list(v: Any) -> Frame:
     if type(v) is not NixList:
         raise ops.type_error(v, "a list")
     return v
+
+
+def _check_function(f: Any) -> None:
+    """Raise unless a forced value can be called (a function or a functor set)."""
+    t = type(f)
+    if t is not Closure and t is not PrimOp and t is not PrimOpApp:
+        if t is not Attrs or "__functor" not in f:
+            raise ops.type_error(f, "a function")
 
 
 def _bool(v: Any) -> bool:
@@ -28,15 +46,19 @@ def _bool(v: Any) -> bool:
 @builtin("map", 2, global_=True)
 def map_(f: Any, xs: Any) -> Frame:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     return NixList(app_thunks(f, xs))
 
 
 @builtin("filter", 2)
 def filter_(f: Any, xs: Any) -> Frame:
     """`filter pred list`: the elements for which `pred` returns true."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     out = NixList()
     for x in xs:
         if _bool((yield call_request(f, x))):
@@ -47,7 +69,8 @@ def filter_(f: Any, xs: Any) -> Frame:
 @builtin("head", 1)
 def head(xs: Any) -> Frame:
     """`head list`: the first element; an error for an empty list."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     if not xs:
         raise NixError("list index 0 is out of bounds")
     return xs[0]
@@ -56,7 +79,8 @@ def head(xs: Any) -> Frame:
 @builtin("tail", 1)
 def tail(xs: Any) -> Frame:
     """`tail list`: the list without its first element."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     if not xs:
         raise NixError("'tail' called on an empty list")
     return NixList(xs[1:])
@@ -65,14 +89,16 @@ def tail(xs: Any) -> Frame:
 @builtin("length", 1)
 def length(xs: Any) -> Frame:
     """`length list`: the number of elements."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     return len(xs)
 
 
 @builtin("elemAt", 2)
 def elem_at(xs: Any, n: Any) -> Frame:
     """`elemAt list n`: the element at 0-based index `n`."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     n = yield from ops.force_int(n)
     if n < 0 or n >= len(xs):
         raise NixError(f"list index {n} is out of bounds")
@@ -82,7 +108,8 @@ def elem_at(xs: Any, n: Any) -> Frame:
 @builtin("elem", 2)
 def elem(x: Any, xs: Any) -> Frame:
     """`elem x list`: whether `x` is equal (`==`) to an element of `list`."""
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     if not xs:
         return False
     if type(x) is Thunk:
@@ -116,8 +143,11 @@ def concat_lists(xss: Any) -> Frame:
 @builtin("concatMap", 2)
 def concat_map(f: Any, xs: Any) -> Frame:
     """`concatMap f list`: `concatLists (map f list)`."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     out = NixList()
     for x in xs:
         r = yield call_request(f, x)
@@ -131,8 +161,11 @@ def concat_map(f: Any, xs: Any) -> Frame:
 @builtin("all", 2)
 def all_(f: Any, xs: Any) -> Frame:
     """`all pred list`: whether `pred` is true for every element."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     for x in xs:
         if not _bool((yield call_request(f, x))):
             return False
@@ -142,8 +175,11 @@ def all_(f: Any, xs: Any) -> Frame:
 @builtin("any", 2)
 def any_(f: Any, xs: Any) -> Frame:
     """`any pred list`: whether `pred` is true for at least one element."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     for x in xs:
         if _bool((yield call_request(f, x))):
             return True
@@ -163,8 +199,11 @@ def gen_list(f: Any, n: Any) -> Frame:
 @builtin("foldl'", 3)
 def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     """`foldl' op nul list`: left fold, forcing the accumulator at each step."""
-    op = yield from ops.force_function(op)
-    xs = yield from _list(xs)
+    if type(op) is Thunk:
+        op = op.value if op.code is None else (yield op)
+    _check_function(op)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     acc = nul
     code = op.code if type(op) is Closure else None
     for x in xs:
@@ -176,8 +215,11 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
 @builtin("partition", 2)
 def partition(f: Any, xs: Any) -> Frame:
     """`partition pred list`: `{ right = matching; wrong = the others; }`."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     right = NixList()
     wrong = NixList()
     for x in xs:
@@ -188,8 +230,11 @@ def partition(f: Any, xs: Any) -> Frame:
 @builtin("groupBy", 2)
 def group_by(f: Any, xs: Any) -> Frame:
     """`groupBy f list`: elements grouped in a set by the string `f x`."""
-    f = yield from ops.force_function(f)
-    xs = yield from _list(xs)
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
         key = yield call_request(f, x)
@@ -240,7 +285,8 @@ def _merge(less: Any, left: list[Any], right: list[Any]) -> Frame:
 def sort(cmp: Any, xs: Any) -> Frame:
     """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
     cmp = yield from ops.force_function(cmp)
-    xs = yield from _list(xs)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     items = []
     for x in xs:
         if type(x) is Thunk:
