@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
+from evaluator.vm.printer import format_float
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
 
 _UINT64_MAX = (1 << 64) - 1
@@ -48,7 +50,7 @@ def to_json(v: Any) -> Frame:
         elif t is int:
             out.append(str(item))
         elif t is float:
-            out.append(f"{item:g}")
+            out.append(format_float(item))
         elif item is None:
             out.append("null")
         elif t is NixPath:
@@ -106,6 +108,17 @@ def _parse_int(text: str) -> int | float:
     return float(n)
 
 
+def _parse_float(text: str) -> float:
+    f = float(text)
+    if f in (math.inf, -math.inf):
+        raise _NumberOverflow(text)
+    return f
+
+
+class _NumberOverflow(ValueError):
+    """A JSON number too large for a double."""
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid literal '{name}'")
 
@@ -125,6 +138,7 @@ def from_json_text(text: str) -> Any:
         value = json.loads(
             text,
             parse_int=_parse_int,
+            parse_float=_parse_float,
             parse_constant=_reject_constant,
             object_pairs_hook=_attrs_hook,
         )
@@ -133,6 +147,8 @@ def from_json_text(text: str) -> Any:
             f"[json.exception.parse_error.101] parse error at line {e.lineno}, "
             f"column {e.colno}: syntax error while parsing value - {e.msg}"
         ) from None
+    except _NumberOverflow as e:
+        raise NixError(f"[json.exception.out_of_range.406] number overflow parsing '{e}'") from None
     except ValueError as e:
         raise NixError(
             f"[json.exception.parse_error.101] parse error: syntax error while parsing value - {e}"
@@ -216,7 +232,7 @@ def _parse_deep(text: str) -> Any:
                 value = _fix_string(json.loads(string))
             elif number is not None:
                 is_float = "." in number or "e" in number or "E" in number
-                value = float(number) if is_float else _parse_int(number)
+                value = _parse_float(number) if is_float else _parse_int(number)
             else:
                 value = _LITERALS[literal]
         elif punct == "[" or punct == "{":

@@ -8,6 +8,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops
+from evaluator.vm.printer import format_float
 from evaluator.vm.values import (
     Attrs,
     Closure,
@@ -126,7 +127,7 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
         elif item is None:
             lines.append(pad + "<null />")
         elif t is float:
-            lines.append(pad + _tag("float", {"value": f"{item:g}"}, True))
+            lines.append(pad + _tag("float", {"value": format_float(item)}, True))
         elif t is NixList:
             lines.append(pad + "<list>")
             stack.append((depth, "</list>", True))

@@ -13,6 +13,7 @@ Semantics and error wording follow C++ Nix 2.8 (``src/libexpr/eval.cc`` and
 from __future__ import annotations
 
 import importlib
+import math
 from typing import Any
 
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -590,6 +591,8 @@ def negate(a: Any) -> Frame:
 
 def format_float_tostring(f: float) -> str:
     """A float as ``toString`` shows it (C++ ``std::to_string``: ``%f``)."""
+    if f != f:  # NaN: glibc prints its sign
+        return "-nan" if math.copysign(1.0, f) < 0 else "nan"
     return f"{f:f}"
 
 
