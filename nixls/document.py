@@ -31,6 +31,8 @@ class TextDocument:
     def __init__(self, text: str) -> None:
         self.source = text.encode("utf-8", "surrogateescape")
         self.line_starts = _line_starts(self.source)
+        # All-ASCII text (the usual case): every encoding counts bytes.
+        self.ascii = self.source.isascii()
         self._parse: ParseResult | None = None
 
     @property
@@ -78,7 +80,7 @@ def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> in
         raw = raw[:-1]
     if character <= 0:
         return start
-    if encoding == UTF8:
+    if encoding == UTF8 or doc.ascii:
         # Do not split a UTF-8 sequence: back up to a character boundary.
         pos = min(character, len(raw))
         while 0 < pos < len(raw) and (raw[pos] & 0xC0) == 0x80:
@@ -101,7 +103,7 @@ def position_of(doc: TextDocument, offset: int, encoding: str) -> tuple[int, int
     offset = max(0, min(offset, len(doc.source)))
     line = bisect_right(doc.line_starts, offset) - 1
     start = doc.line_starts[line]
-    if encoding == UTF8:
+    if encoding == UTF8 or doc.ascii:
         return line, offset - start
     prefix = doc.source[start:offset].decode("utf-8", "surrogateescape")
     return line, len(prefix.encode("utf-16-le", "surrogatepass")) // 2

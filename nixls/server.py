@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FEATURE_MODULES = (
     "nixls.features.diagnostics",
     "nixls.features.hover",
+    "nixls.features.evaluation",
     "nixls.features.navigation",
     "nixls.features.symbols",
     "nixls.features.completion",

@@ -23,10 +23,13 @@ an error located in the rebuilt source is reported at the right place.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
+from evaluator.compiler.model import LocalRef
 from evaluator.syntax import SyntaxErrorInfo, nodes
 from nixls.tree import ancestors_at, unparen
 
@@ -84,11 +87,13 @@ class _Builder:
         self.out.unknowns.append(what)
         return f'(builtins.abort "«nixls:unknown:{index}»")'
 
-    def bindings(self, bindings: list[nodes.BindingNode]) -> None:
+    def bindings(self, bindings: list[nodes.BindingNode], needed: set[str]) -> None:
         for b in bindings:
             if isinstance(b, nodes.AttrDef):
                 if not b.path or not isinstance(b.path[0], nodes.StaticKey):
                     continue  # dynamic names cannot be bound by `let`
+                if b.path[0].name not in needed:
+                    continue
                 if self.is_broken(b.start, b.end):
                     name = b.path[0]
                     self.emit(f" {_quote(name.name)} = {_throw(name.name)};")
@@ -98,6 +103,8 @@ class _Builder:
                     if not self.source[b.start : b.end].rstrip().endswith(b";"):
                         self.emit(";")
             else:
+                if not any(key.name in needed for key in b.names):
+                    continue
                 if self.is_broken(b.start, b.end):
                     for key in b.names:
                         self.emit(f" {_quote(key.name)} = {_throw(key.name)};")
@@ -135,50 +142,144 @@ def synthesize(
     root: nodes.Node,
     span: tuple[int, int],
     broken: list[tuple[int, int]],
+    analysis: Analysis,
     auto_args: dict[str, str] | None = None,
 ) -> Synth:
     """Source evaluating the text at ``span`` with the bindings it sees in the file.
 
     ``broken`` lists spans with errors (see :func:`broken_spans`);
     ``auto_args`` (name -> Nix expression) supplies the arguments of the
-    file's top-level function.
+    file's top-level function. Only the bindings the expression needs
+    (directly or through other bindings) are copied, so evaluating a
+    small expression in a large file compiles little.
     """
     start, end = span
-    chain = ancestors_at(root, start)
+    plan = _plan(root, start, end)
+    needed = _needed(plan, root, start, end, analysis)
     top_lambda = unparen(root)
     b = _Builder(source, broken)
-    for node in chain:
+    for kind, node in plan:
+        if kind == "bindings":
+            assert isinstance(node, nodes.Let | nodes.AttrSet | nodes.LegacyLet)
+            b.emit("let")
+            b.bindings(node.bindings, needed.get(id(node), set()))
+            b.emit(" in ")
+        elif kind == "with":
+            assert isinstance(node, nodes.With)
+            b.emit("with (")
+            b.copy(node.env.start, node.env.end)
+            b.emit("\n); ")
+        else:
+            assert isinstance(node, nodes.Lambda)
+            args = auto_args if node is top_lambda else None
+            _bind_arguments(b, node, source, args or {})
+    b.emit("(")
+    b.copy(start, end)
+    b.emit("\n)")
+    b.out.text = b.text()
+    return b.out
+
+
+Step = tuple[str, nodes.Node]  # ("bindings" | "with" | "lambda", node)
+
+
+def _plan(root: nodes.Node, start: int, end: int) -> list[Step]:
+    """The scopes around ``[start, end)`` to rebuild, outermost first."""
+    plan: list[Step] = []
+    for node in ancestors_at(root, start):
         if node.start == start and node.end == end:
             break  # the target itself (and anything inside it) binds nothing outside
         if not (node.start <= start and end <= node.end):
             break
         if isinstance(node, nodes.Let):
             if _inside_any(start, end, node.bindings) or _inside(start, end, node.body):
-                b.emit("let")
-                b.bindings(node.bindings)
-                b.emit(" in ")
+                plan.append(("bindings", node))
         elif isinstance(node, nodes.AttrSet) and node.rec or isinstance(node, nodes.LegacyLet):
-            bindings = node.bindings
-            if _inside_any(start, end, bindings):
-                b.emit("let")
-                b.bindings(bindings)
-                b.emit(" in ")
+            if _inside_any(start, end, node.bindings):
+                plan.append(("bindings", node))
         elif isinstance(node, nodes.With):
             if _inside(start, end, node.body):
-                b.emit("with (")
-                b.copy(node.env.start, node.env.end)
-                b.emit("\n); ")
+                plan.append(("with", node))
         elif isinstance(node, nodes.Lambda):
             if _inside(start, end, node.body) or (
                 node.formals is not None and _inside(start, end, node.formals)
             ):
-                args = auto_args if node is top_lambda else None
-                _bind_arguments(b, node, source, args or {})
-    b.emit("(")
-    b.copy(start, end)
-    b.emit("\n)")
-    b.out.text = b.text()
-    return b.out
+                plan.append(("lambda", node))
+    return plan
+
+
+def _needed(
+    plan: list[Step], root: nodes.Node, start: int, end: int, analysis: Analysis
+) -> dict[int, set[str]]:
+    """Per rebuilt `let`/`rec` node (by id): the names the target needs, transitively."""
+    scopes = {id(node): node for kind, node in plan if kind == "bindings"}
+    needed: dict[int, set[str]] = {key: set() for key in scopes}
+    groups: dict[int, dict[str, list[nodes.BindingNode]]] = {}
+    for key, node in scopes.items():
+        by_name: dict[str, list[nodes.BindingNode]] = {}
+        assert isinstance(node, nodes.Let | nodes.AttrSet | nodes.LegacyLet)
+        for binding in node.bindings:
+            if isinstance(binding, nodes.AttrDef):
+                if binding.path and isinstance(binding.path[0], nodes.StaticKey):
+                    by_name.setdefault(binding.path[0].name, []).append(binding)
+            else:
+                for k in binding.names:
+                    by_name.setdefault(k.name, []).append(binding)
+        groups[key] = by_name
+
+    pending: list[nodes.Var] = []
+    starts, local_vars = _local_vars(analysis)
+
+    def scan(lo: int, hi: int) -> None:
+        # Every local reference in [lo, hi), including the compiler's own
+        # `Var`s for `inherit x;` (they span the inherited name).
+        i = bisect_left(starts, lo)
+        while i < len(starts) and starts[i] < hi:
+            if local_vars[i].end <= hi:
+                pending.append(local_vars[i])
+            i += 1
+
+    scan(start, end)
+    for kind, node in plan:
+        if kind == "with":
+            assert isinstance(node, nodes.With)
+            scan(node.env.start, node.env.end)
+        elif kind == "lambda":
+            assert isinstance(node, nodes.Lambda)
+            if node.formals is not None:
+                scan(node.formals.start, node.formals.end)
+    while pending:
+        var = pending.pop()
+        res = var.resolution
+        if not isinstance(res, LocalRef):
+            continue
+        owner_node = res.binding.scope.node
+        if owner_node is None or id(owner_node) not in scopes:
+            continue
+        names = needed[id(owner_node)]
+        name = res.binding.name
+        if name in names:
+            continue
+        names.add(name)
+        for binding in groups[id(owner_node)].get(name, []):
+            scan(binding.start, binding.end)
+    return needed
+
+
+_VAR_INDEX: WeakKeyDictionary[Analysis, tuple[list[int], list[nodes.Var]]] = WeakKeyDictionary()
+
+
+def _local_vars(analysis: Analysis) -> tuple[list[int], list[nodes.Var]]:
+    """The references to local bindings, sorted by position (cached per analysis)."""
+    found = _VAR_INDEX.get(analysis)
+    if found is None:
+        local = sorted(
+            (v for v in analysis.resolved.vars if isinstance(v.resolution, LocalRef)),
+            key=lambda v: v.start,
+        )
+        found = ([v.start for v in local], local)
+        _VAR_INDEX[analysis] = found
+    return found
 
 
 def _bind_arguments(b: _Builder, fn: nodes.Lambda, source: bytes, auto: dict[str, str]) -> None:

@@ -18,7 +18,9 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.syntax import ParseResult
+from evaluator.syntax.lexer import Token, lex
 from nixls.document import TextDocument, offset_of, position_of
+from nixls.tree import comment_spans
 
 UTF16 = "utf-16"
 
@@ -31,6 +33,8 @@ class Unit:
         self.path = path
         self.encoding = encoding
         self._analysis: Analysis | None = None
+        # Results derived from the current text (tokens, outline...): cleared on edit.
+        self.cache: dict[str, Any] = {}
 
     # Subclasses provide the text and the tree.
     @property
@@ -53,6 +57,22 @@ class Unit:
         return self.text_document.parse_result
 
     @property
+    def tokens(self) -> list[Token]:
+        """The lexer's tokens of the current text (cached)."""
+        found = self.cache.get("tokens")
+        if found is None:
+            found, _errors = lex(self.source)
+            self.cache["tokens"] = found
+        return found  # type: ignore[no-any-return]
+
+    def comments(self) -> list[tuple[int, int]]:
+        """Comment spans of the current text (cached)."""
+        found = self.cache.get("comments")
+        if found is None:
+            found = self.cache["comments"] = comment_spans(self.source, self.tokens)
+        return found  # type: ignore[no-any-return]
+
+    @property
     def analysis(self) -> Analysis:
         """The compiler's analysis of the current text (cached until the text changes)."""
         if self._analysis is None:
@@ -64,6 +84,10 @@ class Unit:
     def offset_at(self, position: types.Position) -> int:
         """Byte offset of an LSP position (clamped into the text)."""
         return offset_of(self.text_document, position.line, position.character, self.encoding)
+
+    def line_char(self, offset: int) -> tuple[int, int]:
+        """(line, character) of a byte offset, without building a Position."""
+        return position_of(self.text_document, offset, self.encoding)
 
     def position_at(self, offset: int) -> types.Position:
         """LSP position of a byte offset."""
@@ -105,6 +129,7 @@ class OpenDocument(Unit):
         self.version = version
         self.generation += 1
         self._analysis = None
+        self.cache = {}
 
 
 class DiskUnit(Unit):

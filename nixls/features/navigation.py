@@ -19,7 +19,7 @@ from evaluator.compiler.bindings import InheritEntry
 from evaluator.compiler.model import Binding, BindingKind, LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
 from nixls import static_sets
-from nixls.tree import ancestors_at, is_identifier
+from nixls.tree import ancestors_at, is_identifier, walk
 from nixls.workspace import OpenDocument, path_to_uri
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ def check_capture(doc: OpenDocument, binding: Binding, new_name: str) -> None:
     # 2. An existing `new_name` inside the binding's scope would now find it.
     scope_node = own.node
     region = (scope_node.start, scope_node.end) if scope_node is not None else (0, 1 << 62)
-    for node in nodes.walk(doc.parse_result.root):
+    for node in walk(doc.parse_result.root):
         if not (isinstance(node, nodes.Var) and node.name == new_name):
             continue
         if not (region[0] <= node.start < region[1]):

@@ -16,9 +16,9 @@ from lsprotocol import types
 
 from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
-from evaluator.syntax.lexer import KEYWORDS, OPERATORS, lex
+from evaluator.syntax.lexer import KEYWORDS, OPERATORS
 from nixls import builtin_docs
-from nixls.tree import comment_spans
+from nixls.tree import walk
 
 if TYPE_CHECKING:
     from nixls.server import NixServer
@@ -72,9 +72,9 @@ _NUMBER_TYPES = {"INT", "FLOAT"}
 _PARAMETER_KINDS = (BindingKind.ARGUMENT, BindingKind.FORMAL, BindingKind.AT)
 
 
-def _lexical(source: bytes) -> list[tuple[int, int, int, int]]:
+def _lexical(doc: OpenDocument) -> list[tuple[int, int, int, int]]:
     """(start, end, type, modifiers) of keywords, operators, literals and comments."""
-    tokens, _errors = lex(source)
+    tokens = doc.tokens
     out: list[tuple[int, int, int, int]] = []
     for tok in tokens:
         if tok.end <= tok.start:
@@ -90,7 +90,7 @@ def _lexical(source: bytes) -> list[tuple[int, int, int, int]]:
             out.append((tok.start, tok.end, _T["path"], 0))
         elif t in _NUMBER_TYPES:
             out.append((tok.start, tok.end, _T["number"], 0))
-    for start, end in comment_spans(source):
+    for start, end in doc.comments():
         out.append((start, end, _T["comment"], 0))
     return out
 
@@ -104,7 +104,7 @@ def _names(doc: OpenDocument) -> list[tuple[int, int, int, int]]:
         kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
         declared[binding.name_span] = (_T[kind], _M["declaration"])
     functions = builtin_docs.global_names()
-    for node in nodes.walk(doc.parse_result.root):
+    for node in walk(doc.parse_result.root):
         span = (node.start, node.end)
         if isinstance(node, nodes.Var):
             if span in declared:
@@ -152,19 +152,22 @@ def encode(
             nl = source.find(b"\n", pos, end)
             piece_end = end if nl == -1 else nl
             if piece_end > pos:
-                a = doc.position_at(pos)
-                b = doc.position_at(piece_end)
-                delta_line = a.line - prev_line
-                delta_char = a.character - prev_char if delta_line == 0 else a.character
-                data += [delta_line, delta_char, b.character - a.character, ttype, mods]
-                prev_line, prev_char = a.line, a.character
+                line, char = doc.line_char(pos)
+                _, end_char = doc.line_char(piece_end)
+                delta_line = line - prev_line
+                delta_char = char - prev_char if delta_line == 0 else char
+                data += [delta_line, delta_char, end_char - char, ttype, mods]
+                prev_line, prev_char = line, char
             pos = piece_end + 1 if nl != -1 else end
     return data
 
 
 def semantic_tokens(doc: OpenDocument, lo: int = 0, hi: int | None = None) -> list[int]:
     """Encoded semantic tokens of ``doc`` (optionally of a byte range)."""
-    return encode(doc, _lexical(doc.source) + _names(doc), lo, hi)
+    found = doc.cache.get("semantic")
+    if found is None:
+        found = doc.cache["semantic"] = _lexical(doc) + _names(doc)
+    return encode(doc, list(found), lo, hi)
 
 
 def register(server: NixServer) -> None:

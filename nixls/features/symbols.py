@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from evaluator.syntax import nodes
-from nixls.tree import ancestors_at, attr_path_text, comment_spans, unparen
+from nixls.tree import ancestors_at, attr_path_text, children, unparen, walk
 
 if TYPE_CHECKING:
     from nixls.server import NixServer
@@ -70,7 +70,7 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
             is_let = isinstance(node, nodes.Let)
         if bindings is None:
             # Look through to children, in source order (stack is LIFO).
-            for child in reversed(list(node.children())):
+            for child in reversed(children(node)):
                 stack.append((child, out))
             continue
         later: list[tuple[nodes.Node, list[types.DocumentSymbol]]] = []
@@ -87,10 +87,10 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
                     selection_range=doc.range_of(binding.path[0].start, binding.path[-1].end),
                     children=[],
                 )
-                children: list[types.DocumentSymbol] = []
-                sym.children = children
+                kids: list[types.DocumentSymbol] = []
+                sym.children = kids
                 out.append(sym)
-                later.append((binding.value, children))
+                later.append((binding.value, kids))
             else:
                 for key in binding.names:
                     out.append(
@@ -138,7 +138,7 @@ def folding_ranges(doc: OpenDocument) -> list[types.FoldingRange]:
     """Multi-line attrsets, lists, lets, strings, formals, bindings and comments."""
     out: list[types.FoldingRange] = []
     seen: set[tuple[int, int]] = set()
-    for node in nodes.walk(doc.parse_result.root):
+    for node in walk(doc.parse_result.root):
         if not isinstance(node, _FOLDABLE):
             continue
         end_offset = node.end
@@ -169,7 +169,7 @@ def _comment_spans(doc: OpenDocument) -> list[tuple[int, int]]:
     """Comment blocks: each `/* */` comment, and runs of `#` lines merged."""
     source = doc.source
     spans: list[tuple[int, int]] = []
-    for start, end in comment_spans(source):
+    for start, end in doc.comments():
         if spans and source.startswith(b"#", start) and source.startswith(b"#", spans[-1][0]):
             between = source[spans[-1][1] : start]
             if between.strip() == b"" and between.count(b"\n") == 1:
@@ -209,14 +209,24 @@ def register(server: NixServer) -> None:
         ls: NixServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | None:
         doc = ls.document(params.text_document.uri)
-        return document_symbols(doc) if doc else None
+        if doc is None:
+            return None
+        if "symbols" not in doc.cache:
+            doc.cache["symbols"] = document_symbols(doc)
+        result: list[types.DocumentSymbol] = doc.cache["symbols"]
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     def on_folding_range(
         ls: NixServer, params: types.FoldingRangeParams
     ) -> list[types.FoldingRange] | None:
         doc = ls.document(params.text_document.uri)
-        return folding_ranges(doc) if doc else None
+        if doc is None:
+            return None
+        if "folding" not in doc.cache:
+            doc.cache["folding"] = folding_ranges(doc)
+        result: list[types.FoldingRange] = doc.cache["folding"]
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
     def on_selection_range(

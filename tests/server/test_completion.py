@@ -74,6 +74,14 @@ async def test_attributes_of_imported_files_and_with(session: Session) -> None:
     assert items["alpha"].detail == "from with"
 
 
+async def test_attributes_by_evaluation_when_not_static(session: Session) -> None:
+    text = 'let s = builtins.listToAttrs [ { name = "made"; value = 1; } ]; in s.\n'
+    uri = session.open("eval-attrs.nix", text)
+    items = await complete(session, uri, pos(text, "s.\n", 2))
+    assert set(items) == {"made"}
+    assert items["made"].detail == "attribute (evaluated)"
+
+
 async def test_formals_of_a_called_function(session: Session) -> None:
     text = 'let\n  mk = { name, version ? "1", src }: name;\nin\n  mk { name = "x"; }\n'
     uri = session.open("formals.nix", text)

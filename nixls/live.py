@@ -1,0 +1,324 @@
+"""Live evaluation for the editor: budgets, confinement, results mapped to the file.
+
+Every evaluation runs on a worker thread (:mod:`nixls.jobs`) with a fresh
+:class:`EvalContext` built from the settings: reads confined to the
+workspace folders (plus ``allowedPaths`` and the search path), `getEnv`
+seeing nothing, and a :class:`Budget` of steps, time and memory. Jobs are
+keyed by document, so an edit cancels what was computing on the old text.
+
+What is evaluated is rebuilt source (:mod:`nixls.synth`); errors located
+in it are mapped back to the document.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from evaluator.api import Evaluator, NixSyntaxError
+from evaluator.builtins import registry
+from evaluator.syntax import nodes
+from evaluator.vm.context import EvalContext
+from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
+from evaluator.vm.frames import SourceText
+from evaluator.vm.loop import Budget
+from evaluator.vm.values import Attrs
+from nixls import valueprint
+from nixls.jobs import JobRunner
+from nixls.synth import Synth, broken_spans, synthesize
+from nixls.tree import unparen
+
+if TYPE_CHECKING:
+    from nixls.server import NixServer
+    from nixls.workspace import OpenDocument, Unit
+
+_builtins_lock = threading.Lock()
+
+
+@dataclass
+class Located:
+    """A message at a span of the evaluated document."""
+
+    start: int
+    end: int
+    message: str
+
+
+@dataclass
+class Outcome:
+    """The result of one evaluation, ready to show."""
+
+    value: str | None = None  # shallow Nix print
+    type: str | None = None
+    error: str | None = None
+    # Where in the document the error is (None: not in this document).
+    error_at: tuple[int, int] | None = None
+    # "while evaluating ..." steps located in this document, innermost first.
+    trace: list[Located] = field(default_factory=list)
+    unknown: str | None = None  # the unknown argument the value depends on
+    names: list[str] | None = None  # attribute names, for a names-only request
+    budget: bool = False  # the error is the budget running out
+    cancelled: bool = False
+    elapsed: float = 0.0
+
+    def hover_markdown(self) -> str:
+        """The value paragraph of a hover."""
+        took = _duration(self.elapsed)
+        if self.unknown is not None:
+            return f"*value: depends on {self.unknown}, which is unknown here*"
+        if self.cancelled:
+            return "*value: evaluation cancelled*"
+        if self.error is not None:
+            return f"*value: error* ({took})\n```\n{self.error}\n```"
+        return f"```nix\n{self.value}\n```\n*{self.type}* · {took}"
+
+    def as_result(self) -> dict[str, Any]:
+        """The JSON answer of the `nixls.evaluate` command."""
+        error = self.error
+        if self.unknown is not None:
+            error = f"depends on {self.unknown}, which is unknown here"
+        return {
+            "value": self.value,
+            "type": self.type,
+            "error": error,
+            "elapsedMs": round(self.elapsed * 1000, 3),
+        }
+
+    @property
+    def inline(self) -> str:
+        """A one-line form for inlay hints."""
+        if self.unknown is not None:
+            return "= ‹depends on an unknown argument›"
+        if self.error is not None:
+            return "= ‹error: " + self.error.splitlines()[0][:80] + "›"
+        return "= " + (self.value or "")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+@dataclass
+class Request:
+    """Everything a worker needs, captured on the event loop (documents change there)."""
+
+    synth: Synth
+    path: str | None
+    base_dir: str
+    context: EvalContext
+    budget: Budget
+    strict: bool
+    limits: valueprint.Limits
+    names_only: bool = False  # just the attribute names of a set (completion)
+
+
+class LiveEvaluator:
+    """Runs evaluations for the server's features."""
+
+    def __init__(self, server: NixServer) -> None:
+        self.server = server
+        self.jobs = JobRunner()
+
+    # ------------------------------------------------------------ policy
+
+    def make_context(self, doc: Unit) -> EvalContext:
+        """A fresh evaluation context under the current settings."""
+        cfg = self.server.settings.eval
+        search: list[tuple[str, str]] = []
+        for entry in cfg.nix_path:
+            prefix, sep, path = entry.partition("=")
+            search.append((prefix, path) if sep else ("", entry))
+        roots: list[str] | None = None
+        if cfg.restrict_reads:
+            roots = list(self.server.files.roots)
+            if not roots and doc.path is not None:
+                # A lone file (no workspace folder): its own directory.
+                roots.append(os.path.dirname(doc.path))
+            roots += [os.path.expanduser(p) for p in cfg.allowed_paths]
+            roots += [os.path.expanduser(path) for _prefix, path in search]
+        return EvalContext(
+            search_path=search,
+            allowed_roots=roots,
+            allow_env=cfg.allow_env,
+            environ=None if cfg.allow_env else {},
+        )
+
+    def make_budget(self) -> Budget:
+        """The per-evaluation budget from the settings."""
+        b = self.server.settings.eval.budget
+        return Budget(
+            max_steps=max(1, b.steps),
+            timeout=max(1, b.timeout_ms) / 1000,
+            max_memory=max(1, b.memory_mb) * 1024 * 1024,
+        )
+
+    # ------------------------------------------------------------ requests
+
+    def request_for_span(
+        self, doc: Unit, span: tuple[int, int], *, strict: bool = False
+    ) -> Request:
+        """Prepare evaluating the text at ``span`` of ``doc`` in its scope."""
+        parse = doc.parse_result
+        broken = broken_spans(doc.analysis, list(parse.errors))
+        synth = synthesize(
+            doc.source,
+            parse.root,
+            span,
+            broken,
+            doc.analysis,
+            auto_args=dict(self.server.settings.eval.auto_args),
+        )
+        return self._request(doc, synth, strict)
+
+    def request_for_file(self, doc: OpenDocument) -> Request:
+        """Prepare evaluating a whole document, deeply.
+
+        A file whose value is a function is evaluated inside it: its
+        arguments come from ``autoArgs``, defaults, or are unknown.
+        """
+        parse = doc.parse_result
+        root = unparen(parse.root)
+        if isinstance(root, nodes.Lambda):
+            broken = broken_spans(doc.analysis, list(parse.errors))
+            synth = synthesize(
+                doc.source,
+                parse.root,
+                (root.body.start, root.body.end),
+                broken,
+                doc.analysis,
+                auto_args=dict(self.server.settings.eval.auto_args),
+            )
+        else:
+            source = doc.source
+            synth = Synth(source, [(0, len(source), 0)])
+        return self._request(doc, synth, True)
+
+    def _request(self, doc: Unit, synth: Synth, strict: bool) -> Request:
+        base = os.path.dirname(doc.path) if doc.path else os.getcwd()
+        return Request(
+            synth=synth,
+            path=doc.path,
+            base_dir=base,
+            context=self.make_context(doc),
+            budget=self.make_budget(),
+            strict=strict,
+            limits=valueprint.Limits(),
+        )
+
+    async def run(self, key: str, request: Request) -> Outcome:
+        """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
+        return await self.jobs.run(key, lambda cancel: evaluate(request, cancel))
+
+    async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
+        """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
+        return await self.run(doc.uri, self.request_for_span(doc, span))
+
+    async def attr_names(self, doc: Unit, span: tuple[int, int]) -> list[str] | None:
+        """The attribute names of the set at ``span`` (None if it is not a set).
+
+        ``doc`` may be a variant of an open document (completion's patched
+        text); the job is tied to the open document's URI either way.
+        """
+        request = self.request_for_span(doc, span)
+        request.names_only = True
+        outcome = await self.run(doc.uri, request)
+        return outcome.names
+
+    async def evaluate_file(self, doc: OpenDocument) -> Outcome:
+        """Evaluate a whole document deeply (for diagnostics); replaces a running one."""
+        key = file_key(doc.uri)
+        self.jobs.cancel(key)
+        return await self.run(key, self.request_for_file(doc))
+
+    def cancel(self, uri: str) -> int:
+        """Cancel every evaluation of ``uri`` (its text changed or it closed)."""
+        return self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+
+    def shutdown(self) -> None:
+        """Stop every evaluation and the worker threads."""
+        self.jobs.shutdown()
+
+
+def file_key(uri: str) -> str:
+    """The job key of whole-file evaluations of ``uri``."""
+    return uri + "#file"
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def _ensure_builtins() -> None:
+    # Importing the builtin modules from several threads at once is safe
+    # (the import lock) but slow; do it once.
+    with _builtins_lock:
+        registry.all_builtins()
+
+
+def evaluate(request: Request, cancel: threading.Event) -> Outcome:
+    """Run one prepared evaluation (on a worker thread)."""
+    _ensure_builtins()
+    started = time.monotonic()
+    ev = Evaluator(request.context, budget=request.budget, cancel=cancel)
+    synth = request.synth
+    outcome = Outcome()
+    try:
+        value = ev.eval_source(
+            synth.text, path=request.path, base_dir=request.base_dir, strict=request.strict
+        )
+        if request.names_only:
+            outcome.names = sorted(value) if type(value) is Attrs else []
+        else:
+            outcome.value = valueprint.shallow(value, ev.force, request.limits)
+        outcome.type = valueprint.describe_type(value)
+    except Cancelled:
+        outcome.cancelled = True
+        outcome.error = "evaluation cancelled"
+    except NixError as err:
+        _describe_error(outcome, err, synth, request.path)
+    except RecursionError:  # pragma: no cover - the VM never recurses; defensive
+        outcome.error = "evaluation too deep"
+    outcome.elapsed = time.monotonic() - started
+    return outcome
+
+
+def _describe_error(outcome: Outcome, err: NixError, synth: Synth, path: str | None) -> None:
+    unknown = synth.unknown_in(err.message)
+    if unknown is None:
+        for message, _span in err.trace:
+            unknown = synth.unknown_in(message)
+            if unknown:
+                break
+    outcome.unknown = unknown
+    outcome.budget = isinstance(err, BudgetExceeded)
+    outcome.error = err.message
+    if isinstance(err, NixSyntaxError):
+        outcome.error = f"cannot evaluate: {err.message}"
+    outcome.error_at = _in_document(err.span, synth, path)
+    for message, span in err.trace:
+        where = _in_document(span, synth, path)
+        if where is not None:
+            if outcome.error_at is None:
+                # The error happened elsewhere (another file): blame the
+                # innermost place in this document that led there.
+                outcome.error_at = where
+            outcome.trace.append(Located(where[0], where[1], message))
+
+
+def _in_document(
+    span: tuple[Any, int, int] | None, synth: Synth, path: str | None
+) -> tuple[int, int] | None:
+    if span is None:
+        return None
+    source, start, end = span
+    if not isinstance(source, SourceText) or source.text != synth.text or source.path != path:
+        return None
+    a = synth.to_file(start)
+    b = synth.to_file(end)
+    if a is None:
+        return None
+    return (a, b if b is not None and b >= a else a)
