@@ -35,7 +35,8 @@ def from_toml_text(text: str) -> Attrs:
         if isinstance(x, _DATES):
             raise NixError("while parsing a TOML string: Dates and times are not supported")
         if type(x) is int:
-            return ops.wrap_int(x)
+            # Out-of-range integers saturate, as the stream parsing in toml11 does.
+            return min(max(x, ops.INT_MIN), ops.INT_MAX)
         return x
 
     todo: list[Any] = []
