@@ -297,9 +297,16 @@ class Evaluator:
         """``value`` as ``nix-instantiate --eval --json`` prints it."""
         return str(self.run(_builtin_frame(self.context, "toJSON", value)))
 
-    def to_xml(self, value: Any, *, location: bool = True) -> str:
-        """``value`` as ``nix-instantiate --eval --xml`` prints it."""
-        return str(self.run(_builtin_frame(self.context, "toXML", value)))
+    def to_xml(self, value: Any, *, location: bool = True, strict: bool = True) -> str:
+        """``value`` as ``nix-instantiate --eval --xml`` prints it.
+
+        ``location`` adds the `path`/`line`/`column` of attributes and
+        functions (Nix does unless `--no-location`); without ``strict``,
+        values not yet evaluated print as ``<unevaluated />``.
+        """
+        from evaluator.builtins.xml import xml_document
+
+        return str(self.run(xml_document(value, strict=strict, location=location)))
 
     def expr_arg(self, text: str) -> Thunk:
         """An `--arg NAME EXPR` value: ``text`` evaluated lazily from the cwd."""
