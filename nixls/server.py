@@ -102,6 +102,31 @@ def _register_core(server: NixServer) -> None:
         if params.initialization_options is not None:
             ls.apply_settings(params.initialization_options)
 
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: NixServer, params: types.InitializedParams) -> None:
+        # Ask the client to watch Nix files (imports are cached until they change).
+        caps = ls.client_capabilities.workspace
+        watch = caps.did_change_watched_files if caps else None
+        if watch is None or not watch.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern="**/*.nix")]
+        )
+        try:
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="nixls-watch-nix-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+        except Exception as exc:
+            ls.log_message(f"nixls: could not register file watching: {exc}")
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
         ls: NixServer, params: types.DidChangeConfigurationParams

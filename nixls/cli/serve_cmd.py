@@ -32,16 +32,18 @@ def _host_port(value: str) -> tuple[str, int]:
 def run(args: argparse.Namespace) -> int:
     """Start the server; returns when the client disconnects or exits."""
     logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level))
-    from nixls.server import build_server
-
-    server = build_server()
+    address = None
     if args.tcp:
         try:
-            host, port = _host_port(args.tcp)
+            address = _host_port(args.tcp)
         except ValueError as exc:
             print(f"nixls: {exc}", file=sys.stderr)
             return 2
-        server.start_tcp(host, port)
+    from nixls.server import build_server  # the LSP stack is slow to import
+
+    server = build_server()
+    if address is not None:
+        server.start_tcp(*address)
     else:
         server.start_io()
     return 0

@@ -424,6 +424,14 @@ def register(server: NixServer) -> None:
         files.stop(uri)
         hints.forget(uri)
 
+    def files_changed(paths: list[str]) -> None:
+        # An imported file changed: evaluation results may differ now.
+        if files.mode() is EvalDiagnostics.OFF:
+            return
+        for doc in list(server.files.documents.values()):
+            if doc.path not in paths:
+                files.start(doc)
+
     def settings_changed() -> None:
         for doc in list(server.files.documents.values()):
             server.live.cancel(doc.uri)
@@ -443,6 +451,7 @@ def register(server: NixServer) -> None:
     server.on_save.append(saved)
     server.on_close.append(closed)
     server.on_settings.append(settings_changed)
+    server.on_files_changed.append(files_changed)
     server.publisher.after_refresh.append(refreshed)
 
     @server.command(EVALUATE)

@@ -2,7 +2,8 @@
 
 Tests open their own documents under a per-module temporary workspace so
 they do not see each other's state. A module may set ``INIT_OPTIONS``
-(initializationOptions) and ``CLIENT_ENCODINGS`` (general.positionEncodings).
+(initializationOptions), ``CLIENT_ENCODINGS`` (general.positionEncodings) and
+``DYNAMIC_WATCH`` (whether the client lets the server register file watchers).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ async def session(
     assert isinstance(client, LanguageClient)
     init_options: Any = getattr(request.module, "INIT_OPTIONS", None)
     encodings: list[str] | None = getattr(request.module, "CLIENT_ENCODINGS", None)
+    dynamic_watch: bool = getattr(request.module, "DYNAMIC_WATCH", False)
     result = await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(encodings),
+            capabilities=client_capabilities(encodings, dynamic_watch),
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
             initialization_options=init_options,

@@ -184,6 +184,13 @@ def _client_factory() -> LanguageClient:
     def on_lens_refresh(client: LanguageClient, params: None) -> None:
         client.refreshes["codeLens"] += 1  # type: ignore[attr-defined]
 
+    registrations: list[types.Registration] = []
+    client.registrations = registrations  # type: ignore[attr-defined]
+
+    def on_register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    features[types.CLIENT_REGISTER_CAPABILITY] = on_register
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
     features[types.WORKSPACE_INLAY_HINT_REFRESH] = on_inlay_refresh
     features[types.WORKSPACE_CODE_LENS_REFRESH] = on_lens_refresh
@@ -202,7 +209,9 @@ def server_config() -> ClientServerConfig:
     )
 
 
-def client_capabilities(encodings: list[str] | None) -> types.ClientCapabilities:
+def client_capabilities(
+    encodings: list[str] | None, dynamic_watch: bool = False
+) -> types.ClientCapabilities:
     """Capabilities of a typical modern client (optionally offering encodings)."""
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=encodings)
@@ -214,7 +223,7 @@ def client_capabilities(encodings: list[str] | None) -> types.ClientCapabilities
             inlay_hint=types.InlayHintWorkspaceClientCapabilities(refresh_support=True),
             code_lens=types.CodeLensWorkspaceClientCapabilities(refresh_support=True),
             did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
-                dynamic_registration=False
+                dynamic_registration=dynamic_watch
             ),
         ),
         text_document=types.TextDocumentClientCapabilities(

@@ -185,6 +185,20 @@ async def test_modes_off_and_on_save(session: Session) -> None:
         await configure(session, {})
 
 
+async def test_imported_file_changes_reevaluate_open_documents(session: Session) -> None:
+    dep = session.write("dep.nix", "{ value = 1 + true; }\n")
+    uri = session.open("uses-dep.nix", "(import ./dep.nix).value\n")
+    diags = await session.diagnostics(uri, until=lambda ds: bool(eval_diags(ds)))
+    assert eval_diags(diags)[0].message == "cannot add a Boolean to an integer"
+    session.write("dep.nix", "{ value = 1; }\n")
+    session.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=dep.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    assert eval_diags(await session.diagnostics(uri, until=lambda ds: not eval_diags(ds))) == []
+
+
 # ---------------------------------------------------------------- hover values
 
 
