@@ -108,10 +108,11 @@ export function discoverServer(settingPath: string | undefined, host: Host): Dis
     const found = program === undefined ? undefined : whichProgram(program, host);
     if (found === undefined) {
       // A wrong setting is reported, not papered over with a fallback the user did not ask for.
+      const what = program === setting ? "" : `, but its program "${program ?? ""}"`;
       return {
         ok: false,
         tried,
-        message: `nixls.server.path is set to "${setting}" but "${program ?? ""}" was not found or is not executable. Correct or clear the setting.`,
+        message: `nixls.server.path is set to "${setting}"${what === "" ? ", which" : what} was not found or is not executable. Correct or clear the setting.`,
       };
     }
     return { ok: true, tried, server: { command: found, args, source: "setting" } };

@@ -12,7 +12,7 @@ import {
   ServerOptions,
 } from "vscode-languageclient/node";
 import { discoverServer, Host } from "./discovery";
-import { formatResult, location } from "./format";
+import { formatResult, location, needsDecoration } from "./format";
 import { InlineResults } from "./inline";
 import { serverSections, serverSettings } from "./settings";
 
@@ -185,5 +185,10 @@ async function evaluateCommand(wholeFile: boolean): Promise<void> {
   if (wholeFile) {
     evalOutput.show(true);
   }
-  inline.show(editor, range.isEmpty ? doc.lineAt(range.start.line).range.end : range.end, shown);
+  const serverHints = client.initializeResult?.capabilities.inlayHintProvider !== undefined;
+  const hintsSetting = vscode.workspace.getConfiguration("editor.inlayHints", doc).get<string>("enabled");
+  if (needsDecoration(serverHints, hintsSetting)) {
+    // after the end of the (last) line of the expression, clear of the code
+    inline.show(editor, doc.lineAt(range.end.line).range.end, shown);
+  }
 }

@@ -9,8 +9,8 @@ export interface EvalResult {
   value?: string | null;
   type?: string | null;
   error?: string | { message?: string } | null;
-  /** Milliseconds, when the server reports them. */
-  timeMs?: number | null;
+  /** How long the evaluation took, in milliseconds, when the server reports it. */
+  elapsedMs?: number | null;
 }
 
 /** What the extension shows for one evaluation. */
@@ -44,7 +44,7 @@ export function formatResult(raw: unknown, where: string): Shown {
   }
   const r = raw as EvalResult;
   const err = errorText(r.error);
-  const time = typeof r.timeMs === "number" ? ` (${r.timeMs.toFixed(0)} ms)` : "";
+  const time = typeof r.elapsedMs === "number" ? ` (${formatMs(r.elapsedMs)})` : "";
   if (err !== undefined) {
     return {
       ok: false,
@@ -65,4 +65,22 @@ export function formatResult(raw: unknown, where: string): Shown {
 /** "file.nix:3:5" (1-based) for an editor position. */
 export function location(fileName: string, line0: number, character0: number): string {
   return `${fileName}:${line0 + 1}:${character0 + 1}`;
+}
+
+/** "0.4 ms", "12 ms", "1.25 s". */
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${ms.toFixed(0)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * Whether the extension draws the result after the expression itself. The
+ * server also shows `nixls.evaluate` results as inlay hints; when VS Code
+ * displays those, a decoration would say the same thing twice.
+ */
+export function needsDecoration(serverHasInlayHints: boolean, inlayHintsSetting: string | undefined): boolean {
+  // editor.inlayHints.enabled: "on" (default) | "onUnlessPressed" | "offUnlessPressed" | "off"
+  const visible = inlayHintsSetting === undefined || inlayHintsSetting === "on" || inlayHintsSetting === "onUnlessPressed";
+  return !(serverHasInlayHints && visible);
 }

@@ -44,7 +44,12 @@ test("a setting naming a missing program is an error, not a silent fallback", ()
   const host = fakeHost(["/usr/bin/nixls"]);
   const found = discoverServer("/nowhere/nixls", host);
   assert.equal(found.ok, false);
-  assert.match(found.ok ? "" : found.message, /nixls\.server\.path is set to "\/nowhere\/nixls" but "\/nowhere\/nixls" was not found/);
+  assert.equal(
+    found.ok ? "" : found.message,
+    'nixls.server.path is set to "/nowhere/nixls", which was not found or is not executable. Correct or clear the setting.',
+  );
+  const withArgs = discoverServer("/nowhere/python -m nixls", host);
+  assert.match(withArgs.ok ? "" : withArgs.message, /set to "\/nowhere\/python -m nixls", but its program "\/nowhere\/python" was not found/);
 });
 
 test("an unparsable setting is reported", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatResult, location, oneLine } from "../format";
+import { formatMs, formatResult, location, needsDecoration, oneLine } from "../format";
 
 test("a value with its type", () => {
   const shown = formatResult({ value: "{ a = 1; b = «list of 3»; }", type: "set", error: null }, "a.nix:2:3");
@@ -17,7 +17,7 @@ test("multi-line values are one line inline and indented in the channel", () => 
 
 test("long values are cut inline but complete in the channel", () => {
   const long = "x".repeat(500);
-  const shown = formatResult({ value: long, type: "string", timeMs: 12.4 }, "w");
+  const shown = formatResult({ value: long, type: "string", elapsedMs: 12.4 }, "w");
   assert.ok(shown.inline.length <= 82, `inline too long: ${shown.inline.length}`);
   assert.ok(shown.inline.includes("…") && shown.inline.endsWith(":: string"));
   assert.equal(shown.full, `w\n  ${long} :: string (12 ms)`);
@@ -45,4 +45,20 @@ test("helpers", () => {
   assert.equal(oneLine("  a \n\t b  "), "a b");
   assert.equal(oneLine("abcdef", 4), "abc…");
   assert.equal(location("dir/f.nix", 0, 4), "dir/f.nix:1:5");
+});
+
+test("durations", () => {
+  assert.equal(formatMs(0.42), "0.4 ms");
+  assert.equal(formatMs(12.4), "12 ms");
+  assert.equal(formatMs(1250), "1.25 s");
+});
+
+test("the decoration is drawn only when the server's inlay hints are not shown", () => {
+  assert.equal(needsDecoration(false, undefined), true);
+  assert.equal(needsDecoration(false, "on"), true);
+  assert.equal(needsDecoration(true, undefined), false);
+  assert.equal(needsDecoration(true, "on"), false);
+  assert.equal(needsDecoration(true, "onUnlessPressed"), false);
+  assert.equal(needsDecoration(true, "offUnlessPressed"), true);
+  assert.equal(needsDecoration(true, "off"), true);
 });
