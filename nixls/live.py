@@ -60,6 +60,10 @@ class Outcome:
     trace: list[Located] = field(default_factory=list)
     unknown: str | None = None  # the unknown argument the value depends on
     names: list[str] | None = None  # attribute names, for a names-only request
+    # For a position request: (file, line, column), 1-based, if the set has it;
+    # ``has_attr`` tells whether the value was a set with that attribute.
+    position: tuple[str, int, int] | None = None
+    has_attr: bool = False
     budget: bool = False  # the error is the budget running out
     cancelled: bool = False
     elapsed: float = 0.0
@@ -115,6 +119,7 @@ class Request:
     strict: bool
     limits: valueprint.Limits
     names_only: bool = False  # just the attribute names of a set (completion)
+    position_of: str | None = None  # where this attribute of the set is defined
 
 
 class LiveEvaluator:
@@ -229,6 +234,32 @@ class LiveEvaluator:
         outcome = await self.run(doc.uri, request)
         return outcome.names
 
+    async def attr_position(
+        self, doc: OpenDocument, span: tuple[int, int], name: str
+    ) -> tuple[bool, tuple[str, int] | None]:
+        """Whether the set at ``span`` has attribute ``name``, and where it is defined.
+
+        The place is (file, byte offset); in this document when the
+        definition is one of its own bindings.
+        """
+        request = self.request_for_span(doc, span)
+        request.position_of = name
+        outcome = await self.run(doc.uri, request)
+        if outcome.position is None:
+            return outcome.has_attr, None
+        file, line, column = outcome.position
+        if file == doc.path:
+            offset = _offset_of_line_col(request.synth.text, line, column)
+            mapped = request.synth.to_file(offset)
+            return True, (file, mapped) if mapped is not None else None
+        text = self.server.files.source(file)
+        if text is None:
+            return True, None
+        return True, (
+            file,
+            _offset_of_line_col(text.encode("utf-8", "surrogateescape"), line, column),
+        )
+
     async def evaluate_file(self, doc: OpenDocument) -> Outcome:
         """Evaluate a whole document deeply (for diagnostics); replaces a running one."""
         key = file_key(doc.uri)
@@ -242,6 +273,17 @@ class LiveEvaluator:
     def shutdown(self) -> None:
         """Stop every evaluation and the worker threads."""
         self.jobs.shutdown()
+
+
+def _offset_of_line_col(text: bytes, line: int, column: int) -> int:
+    """Byte offset of a 1-based line and (byte) column, as Nix positions count."""
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find(b"\n", start)
+        if nl == -1:
+            break
+        start = nl + 1
+    return min(len(text), start + max(0, column - 1))
 
 
 def file_key(uri: str) -> str:
@@ -270,7 +312,12 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
         value = ev.eval_source(
             synth.text, path=request.path, base_dir=request.base_dir, strict=request.strict
         )
-        if request.names_only:
+        if request.position_of is not None:
+            if type(value) is Attrs and request.position_of in value:
+                outcome.has_attr = True
+                positions = value.positions or {}
+                outcome.position = positions.get(request.position_of)
+        elif request.names_only:
             outcome.names = sorted(value) if type(value) is Attrs else []
         else:
             outcome.value = valueprint.shallow(value, ev.force, request.limits)

@@ -63,24 +63,50 @@ def _path_target(node: nodes.Path, doc: OpenDocument) -> str | None:
     return target if os.path.exists(target) else None
 
 
-def _with_member(
+async def _with_definition(
     server: NixServer, doc: OpenDocument, withs: tuple[Scope, ...], name: str
-) -> static_sets.Member | None:
-    """The attribute a `with`-resolved name comes from, when the `with` targets are static."""
-    for scope in withs:  # innermost first, as Nix looks them up
+) -> types.Location | None:
+    """Where a `with`-provided name is defined.
+
+    The `with` targets are looked at innermost first, as Nix looks them
+    up: statically when the target is a known set, else by evaluating it
+    (when evaluation is on) and asking the set where the attribute is.
+    """
+    for scope in withs:
         node = scope.node
         if not isinstance(node, nodes.With):
             continue
         sset = static_sets.resolve_set(node.env, doc, server.files.unit)
-        if sset is None:
-            return None  # unknown set: it might define the name, stop here
-        member = sset.member(name)
-        if member is not None:
-            return member
+        if sset is not None:
+            member = sset.member(name)
+            if member is not None:
+                return location_in(server, member.unit, *member.key_span)
+            continue
+        if server.live is None or not server.settings.eval.enable:
+            return None
+        has, where = await server.live.attr_position(doc, (node.env.start, node.env.end), name)
+        if where is not None:
+            file, offset = where
+            unit = doc if file == doc.path else server.files.unit(file)
+            if unit is None:
+                return None
+            end = _name_end(unit.source, offset)
+            return location_in(server, unit, offset, end)
+        if has:
+            return None  # defined there, but the set does not say where
     return None
 
 
-def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list[types.Location]:
+def _name_end(source: bytes, offset: int) -> int:
+    end = offset
+    while end < len(source) and (
+        source[end : end + 1].isalnum() or source[end : end + 1] in b"_'-"
+    ):
+        end += 1
+    return end
+
+
+async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list[types.Location]:
     """Where the thing at ``offset`` is defined."""
     analysis = doc.analysis
     root = doc.parse_result.root
@@ -99,10 +125,8 @@ def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list[types
             b = res.binding
             return [types.Location(uri=doc.uri, range=doc.range_of(*b.name_span))]
         if isinstance(res, WithRef):
-            member = _with_member(server, doc, res.withs, var.name)
-            if member is None:
-                return []
-            return [location_in(server, member.unit, *member.key_span)]
+            found = await _with_definition(server, doc, res.withs, var.name)
+            return [found] if found is not None else []
         # A global: `import` of a path literal goes to the file.
         if var.name == "import" and isinstance(parent, nodes.Apply):
             target = static_sets.import_target(parent, doc)
@@ -297,11 +321,13 @@ def register(server: NixServer) -> None:
     """Add the navigation features to ``server``."""
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def on_definition(ls: NixServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    async def on_definition(
+        ls: NixServer, params: types.DefinitionParams
+    ) -> list[types.Location] | None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
-        return definitions(ls, doc, doc.offset_at(params.position)) or None
+        return await definitions(ls, doc, doc.offset_at(params.position)) or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def on_references(ls: NixServer, params: types.ReferenceParams) -> list[types.Location] | None:

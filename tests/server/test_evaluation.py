@@ -237,6 +237,32 @@ async def test_auto_args_supply_the_top_level_function(session: Session) -> None
         await configure(session, {})
 
 
+async def test_definition_through_an_evaluated_with(session: Session) -> None:
+    defs = "{\n  alpha = 1;\n  beta = 2;\n}\n"
+    session.write("evaluated-defs.nix", defs)
+    text = (
+        "let local = { gamma = 3; }; in\n"
+        "with (if true then import ./evaluated-defs.nix else { });\n"
+        "with (if true then local else { });\n"
+        "[ beta gamma ]\n"
+    )
+    uri = session.open("evaluated-with.nix", text)
+    result = await session.client.text_document_definition_async(
+        types.DefinitionParams(text_document=ident(uri), position=pos(text, "beta"))
+    )
+    assert isinstance(result, list) and len(result) == 1
+    loc = result[0]
+    assert isinstance(loc, types.Location)
+    assert loc.uri == session.uri("evaluated-defs.nix")
+    assert loc.range == rng(defs, "beta")
+    result = await session.client.text_document_definition_async(
+        types.DefinitionParams(text_document=ident(uri), position=pos(text, "gamma ]"))
+    )
+    assert isinstance(result, list) and len(result) == 1
+    assert isinstance(result[0], types.Location)
+    assert result[0].uri == uri and result[0].range == rng(text, "gamma")
+
+
 # ---------------------------------------------------------------- command, lens, hints
 
 
