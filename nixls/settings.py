@@ -83,7 +83,6 @@ class EvalSettings:
         True, "Only read files inside the workspace folders and allowedPaths."
     )
     allow_env: bool = _field(False, 'Let builtins.getEnv see the environment (else it gives "").')
-    allow_network: bool = _field(False, "Allow fetchers (fetchurl, fetchTarball...) to download.")
 
 
 @attrs.define
