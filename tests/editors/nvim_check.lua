@@ -7,17 +7,25 @@ local env = vim.env
 local report = { nvim = tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) }
 local timeout = tonumber(env.NIXLS_TIMEOUT_MS or '20000')
 
+-- Neovim 0.10 renamed the client queries; use whichever this one has.
+local function clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients(bufnr and { bufnr = bufnr } or nil)
+  end
+  return bufnr and vim.tbl_values(vim.lsp.buf_get_clients(bufnr)) or vim.lsp.get_active_clients()
+end
+
 local function finish(ok, why)
   report.ok = ok
   report.why = why
   local f = assert(io.open(env.NIXLS_REPORT, 'w'))
   f:write(vim.fn.json_encode(report))
   f:close()
-  for _, client in ipairs(vim.lsp.get_active_clients()) do
-    client.stop()
+  for _, client in ipairs(clients()) do
+    vim.lsp.stop_client(client.id)
   end
   vim.wait(2000, function()
-    return #vim.lsp.get_active_clients() == 0
+    return #clients() == 0
   end, 50)
   vim.cmd(ok and 'qall!' or 'cquit! 1')
 end
@@ -31,12 +39,12 @@ local ok, err = xpcall(function()
   report.filetype = vim.bo[buf].filetype
 
   local attached = vim.wait(timeout, function()
-    return #vim.lsp.buf_get_clients(buf) > 0
+    return #clients(buf) > 0
   end, 50)
   if not attached then
     return finish(false, 'no LSP client attached to the buffer')
   end
-  for _, client in pairs(vim.lsp.buf_get_clients(buf)) do
+  for _, client in ipairs(clients(buf)) do
     report.client = client.name
   end
 

