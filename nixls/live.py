@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.api import Evaluator, NixSyntaxError
 from evaluator.builtins import registry
 from evaluator.syntax import nodes
+from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
 from evaluator.vm.frames import SourceText
@@ -60,6 +61,9 @@ class Outcome:
     trace: list[Located] = field(default_factory=list)
     unknown: str | None = None  # the unknown argument the value depends on
     names: list[str] | None = None  # attribute names, for a names-only request
+    # A whole-file evaluation reports every failing attribute: the errors
+    # after the first (each an Outcome with only error fields set).
+    more_errors: list[Outcome] = field(default_factory=list)
     # For a position request: (file, line, column), 1-based, if the set has it;
     # ``has_attr`` tells whether the value was a set with that attribute.
     position: tuple[str, int, int] | None = None
@@ -119,6 +123,8 @@ class Request:
     strict: bool
     limits: valueprint.Limits
     names_only: bool = False  # just the attribute names of a set (completion)
+    # Force a set attribute by attribute, so one error does not hide the others.
+    per_attribute: bool = False
     position_of: str | None = None  # where this attribute of the set is defined
 
 
@@ -201,7 +207,9 @@ class LiveEvaluator:
         else:
             source = doc.source
             synth = Synth(source, [(0, len(source), 0)])
-        return self._request(doc, synth, True)
+        request = self._request(doc, synth, True)
+        request.per_attribute = True
+        return request
 
     def _request(self, doc: Unit, synth: Synth, strict: bool) -> Request:
         base = os.path.dirname(doc.path) if doc.path else os.getcwd()
@@ -309,6 +317,10 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     synth = request.synth
     outcome = Outcome()
     try:
+        if request.per_attribute:
+            _evaluate_attributes(ev, request, outcome)
+            outcome.elapsed = time.monotonic() - started
+            return outcome
         value = ev.eval_source(
             synth.text, path=request.path, base_dir=request.base_dir, strict=request.strict
         )
@@ -331,6 +343,41 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
         outcome.error = "evaluation too deep"
     outcome.elapsed = time.monotonic() - started
     return outcome
+
+
+def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> None:
+    """Deeply force a value; a set attribute by attribute, collecting every error.
+
+    Errors that depend on an unknown argument are left out (they say nothing
+    about the file); the budget is shared, so running out stops the rest.
+    Raises what the first step (evaluating the value itself) raises.
+    """
+    synth = request.synth
+    value = ev.eval_source(synth.text, path=request.path, base_dir=request.base_dir)
+    parts = [value[name] for name in sorted(value)] if type(value) is Attrs else [value]
+    found: list[Outcome] = []
+    seen: set[tuple[tuple[int, int] | None, str]] = set()
+    for part in parts:
+        try:
+            ev.run(ops.deep_force(part))
+        except Cancelled:
+            raise
+        except NixError as err:
+            one = Outcome()
+            _describe_error(one, err, synth, request.path)
+            key = (one.error_at, one.error or "")
+            if one.unknown is None and key not in seen:
+                seen.add(key)
+                found.append(one)
+            if one.budget:
+                break
+    if found:
+        first = found[0]
+        outcome.error, outcome.error_at, outcome.trace = first.error, first.error_at, first.trace
+        outcome.budget = first.budget
+        outcome.more_errors = found[1:]
+    else:
+        outcome.type = valueprint.describe_type(value)
 
 
 def _describe_error(outcome: Outcome, err: NixError, synth: Synth, path: str | None) -> None:

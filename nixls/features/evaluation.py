@@ -87,8 +87,14 @@ async def with_progress(server: NixServer, title: str, work: Awaitable[T]) -> T:
 
 def eval_diagnostics(doc: OpenDocument, outcome: Outcome) -> list[types.Diagnostic]:
     """Diagnostics for a whole-file evaluation (none when it succeeded)."""
-    if outcome.error is None or outcome.cancelled or outcome.unknown is not None:
+    if outcome.cancelled:
         return []
+    return [d for one in [outcome, *outcome.more_errors] if (d := _one_diagnostic(doc, one))]
+
+
+def _one_diagnostic(doc: OpenDocument, outcome: Outcome) -> types.Diagnostic | None:
+    if outcome.error is None or outcome.unknown is not None:
+        return None
     if outcome.error_at is not None:
         start, end = outcome.error_at
     else:
@@ -102,18 +108,16 @@ def eval_diagnostics(doc: OpenDocument, outcome: Outcome) -> list[types.Diagnost
         for step in outcome.trace
         if (step.start, step.end) != (start, end)
     ]
-    return [
-        types.Diagnostic(
-            range=doc.range_of(start, end),
-            message=outcome.error,
-            severity=types.DiagnosticSeverity.Warning
-            if outcome.budget
-            else types.DiagnosticSeverity.Error,
-            source=SOURCE,
-            code="eval-budget" if outcome.budget else "eval-error",
-            related_information=related or None,
-        )
-    ]
+    return types.Diagnostic(
+        range=doc.range_of(start, end),
+        message=outcome.error,
+        severity=types.DiagnosticSeverity.Warning
+        if outcome.budget
+        else types.DiagnosticSeverity.Error,
+        source=SOURCE,
+        code="eval-budget" if outcome.budget else "eval-error",
+        related_information=related or None,
+    )
 
 
 class FileEvaluations:

@@ -102,6 +102,14 @@ async def test_errors_in_a_function_file_use_defaults_and_skip_unknowns(session:
     assert d.range.start == pos(text, "n + true")
 
 
+async def test_every_failing_attribute_is_reported(session: Session) -> None:
+    text = '{\n  a = 1 + true;\n  b = throw "nope";\n  c = 2;\n  d = [ (assert false; 1) ];\n}\n'
+    uri = session.open("many-errors.nix", text)
+    diags = await session.diagnostics(uri, until=lambda ds: len(eval_diags(ds)) >= 3)
+    messages = sorted(d.message for d in eval_diags(diags))
+    assert messages == ["assertion 'false' failed", "cannot add a Boolean to an integer", "nope"]
+
+
 async def test_successful_evaluation_publishes_no_eval_diagnostics(session: Session) -> None:
     uri = session.open("fine.nix", "let xs = [ 1 2 3 ]; in builtins.length xs\n")
     # Wait for the evaluation to finish: the status reports no running evaluation.
