@@ -241,6 +241,8 @@ class _Resolver:
             elif isinstance(what, nodes.Node):
                 for child in reversed(list(self._children(what))):
                     push((child, scope, owner))
+        for lit, into in self.merger.absorbed_into.items():
+            self.out.bindings[lit] = into
         self.out.duplicate_attrs = self.merger.problems
         self.out.empty_inherits = self.merger.empty_inherits
         return self.out
@@ -275,8 +277,6 @@ class _Resolver:
     ) -> None:
         merged = self.merger.attrs_of(node)
         self.out.bindings[node] = merged
-        for lit in merged.absorbed:
-            self.out.bindings[lit] = merged
         if isinstance(node, nodes.Let):
             if not node.bindings:
                 self.out.empty_lets.append(node)
