@@ -173,6 +173,48 @@ async def test_reads_inside_the_workspace_are_allowed(session: Session) -> None:
     assert result == {**result, "value": '"hello"', "type": "string", "error": None}
 
 
+async def test_nix_path_and_allowed_paths(
+    session: Session, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "default.nix").write_text('{ greeting = "hi"; }\n')
+    (outside / "data.txt").write_text("outside data")
+    text = "(import <mylib>).greeting\n"
+    uri = session.open("nixpath.nix", text)
+    at = {"uri": uri, "position": {"line": 0, "character": 0}}
+    # No search path entry: the lookup fails.
+    result = await evaluate(session, at)
+    assert "mylib" in (result["error"] or "")
+    data = f"builtins.readFile {outside}/data.txt\n"
+    data_uri = session.open("outside-read.nix", data)
+    data_at = {"uri": data_uri, "position": {"line": 0, "character": 0}}
+    assert "forbidden" in ((await evaluate(session, data_at))["error"] or "")
+    try:
+        await configure(session, {"eval": {"nixPath": [f"mylib={outside}"], "diagnostics": "off"}})
+        assert (await evaluate(session, at))["value"] == '"hi"'
+        await configure(session, {"eval": {"allowedPaths": [str(outside)], "diagnostics": "off"}})
+        assert (await evaluate(session, data_at))["value"] == '"outside data"'
+    finally:
+        await configure(session, {})
+
+
+async def test_eval_enable_and_code_lens_settings(session: Session) -> None:
+    text = "let a = 1 + 1; in a\n"
+    try:
+        await configure(session, {"eval": {"enable": False}, "codeLens": {"evaluate": False}})
+        uri = session.open("disabled.nix", text)
+        hover = await hover_text(session, uri, pos(text, "a ="))
+        assert "let binding" in hover and "```nix\n2" not in hover
+        lenses = await session.client.text_document_code_lens_async(
+            types.CodeLensParams(text_document=ident(uri))
+        )
+        assert not lenses
+        result = await evaluate(session, {"uri": uri, "position": {"line": 0, "character": 0}})
+        assert "disabled" in result["error"]
+    finally:
+        await configure(session, {})
+
+
 async def test_modes_off_and_on_save(session: Session) -> None:
     text = "1 + true\n"
     try:
