@@ -45,6 +45,10 @@ def _detail(value: nodes.Node) -> str | None:
     return None
 
 
+# Deeper outlines are cut: clients (and the JSON encoder) handle nesting recursively.
+MAX_DEPTH = 64
+
+
 def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
     """The outline of a document.
 
@@ -58,9 +62,12 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
     source = doc.source
     root_symbols: list[types.DocumentSymbol] = []
     # (node, list that symbols found under it go into)
-    stack: list[tuple[nodes.Node, list[types.DocumentSymbol]]] = [(parse.root, root_symbols)]
+    # (node, the list its symbols go into, nesting depth of that list)
+    stack: list[tuple[nodes.Node, list[types.DocumentSymbol], int]] = [
+        (parse.root, root_symbols, 0)
+    ]
     while stack:
-        node, out = stack.pop()
+        node, out, depth = stack.pop()
         bindings: list[nodes.BindingNode] | None = None
         is_let = False
         if isinstance(node, nodes.AttrSet):
@@ -71,9 +78,9 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
         if bindings is None:
             # Look through to children, in source order (stack is LIFO).
             for child in reversed(children(node)):
-                stack.append((child, out))
+                stack.append((child, out, depth))
             continue
-        later: list[tuple[nodes.Node, list[types.DocumentSymbol]]] = []
+        later: list[tuple[nodes.Node, list[types.DocumentSymbol], int]] = []
         for binding in bindings:
             if isinstance(binding, nodes.AttrDef):
                 if not binding.path:
@@ -90,7 +97,8 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
                 kids: list[types.DocumentSymbol] = []
                 sym.children = kids
                 out.append(sym)
-                later.append((binding.value, kids))
+                if depth + 1 < MAX_DEPTH:
+                    later.append((binding.value, kids, depth + 1))
             else:
                 for key in binding.names:
                     out.append(
@@ -103,9 +111,9 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
                         )
                     )
                 if binding.from_ is not None:
-                    later.append((binding.from_, out))
+                    later.append((binding.from_, out, depth))
         if isinstance(node, nodes.Let):
-            later.append((node.body, out))
+            later.append((node.body, out, depth))
         for item in reversed(later):
             stack.append(item)
     _drop_empty_children(root_symbols)
@@ -186,7 +194,8 @@ def selection_ranges(
     out: list[types.SelectionRange] = []
     root = doc.parse_result.root
     for position in positions:
-        chain = ancestors_at(root, doc.offset_at(position))
+        # The innermost levels only: a deeper chain would be encoded recursively.
+        chain = ancestors_at(root, doc.offset_at(position))[-MAX_DEPTH:]
         current: types.SelectionRange | None = None
         last: tuple[int, int] | None = None
         for node in chain:  # outermost first: each wraps the previous

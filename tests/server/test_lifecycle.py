@@ -91,3 +91,44 @@ async def test_requests_on_unopened_documents_answer_nothing(session: Session) -
         )
     )
     assert hover is None
+
+
+async def test_deeply_nested_file_is_served_without_errors(session: Session) -> None:
+    depth = 2000
+    text = "{ a = " * depth + "x" + " ; }" * depth + "\n"
+    uri = session.open("deep.nix", text)
+    diags = await session.diagnostics(uri)
+    assert [d.code for d in diags] == ["undefined-variable"]
+    ident = types.TextDocumentIdentifier(uri=uri)
+    inner = types.Position(line=0, character=text.index("x"))
+    symbols = await session.client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=ident)
+    )
+    assert symbols and symbols[0].name == "a"
+    selection = await session.client.text_document_selection_range_async(
+        types.SelectionRangeParams(text_document=ident, positions=[inner])
+    )
+    assert selection and selection[0].range.start == inner
+    folds = await session.client.text_document_folding_range_async(
+        types.FoldingRangeParams(text_document=ident)
+    )
+    assert not folds  # all on one line
+    tokens = await session.client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=ident)
+    )
+    assert tokens is not None and len(tokens.data) > depth
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=ident, position=inner)
+    )
+    assert hover is not None
+    completion = await session.client.text_document_completion_async(
+        types.CompletionParams(text_document=ident, position=inner)
+    )
+    assert completion is not None
+    result = await session.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="nixls.evaluate",
+            arguments=[{"uri": uri, "position": {"line": 0, "character": 0}}],
+        )
+    )
+    assert isinstance(result, dict) and "x" in (result["error"] or "")
