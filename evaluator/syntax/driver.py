@@ -340,15 +340,53 @@ class Driver:
                 if cand == last == "ERRTOK":
                     continue
                 if self.can_shift(states, cand):
-                    tok = (
-                        self.error_token(at, at) if cand == "ERRTOK" else Token(cand, at, at, None)
-                    )
-                    self.feed(states, values, tok)
+                    self.feed(states, values, self.virtual(cand, at))
                     last = cand
                     break
             else:
                 return False
         return self.can_shift(states, ttype)
+
+    def sim_shift(self, states: list[int], ttype: str) -> None:
+        """:meth:`feed` on a states-only stack (no values, no callbacks)."""
+        actions = self.actions
+        while True:
+            act = actions[states[-1]][ttype]
+            if act >= 0:
+                states.append(act)
+                return
+            rule = ~act
+            size = self.sizes[rule]
+            if size:
+                del states[-size:]
+            states.append(actions[states[-1]][self.origins[rule]])
+
+    def plan_insertions(self, states: list[int], ttype: str, limit: int) -> list[str] | None:
+        """Up to ``limit`` virtual tokens after which ``ttype`` fits, or ``None``.
+
+        Planned on a copy of the state stack, so a failed plan leaves no
+        trace (reduce callbacks may extend lists in place, so trying for
+        real and rolling back would not be clean).
+        """
+        sim = states[:]
+        plan: list[str] = []
+        for _ in range(limit):
+            if self.can_shift(sim, ttype):
+                return plan
+            for cand in _INSERTABLE:
+                if cand == "ERRTOK" and plan and plan[-1] == "ERRTOK":
+                    continue
+                if self.can_shift(sim, cand):
+                    self.sim_shift(sim, cand)
+                    plan.append(cand)
+                    break
+            else:
+                return None
+        return plan if self.can_shift(sim, ttype) else None
+
+    def virtual(self, ttype: str, at: int) -> Token:
+        """A zero-width token inserted by recovery."""
+        return self.error_token(at, at) if ttype == "ERRTOK" else Token(ttype, at, at, None)
 
     def _candidates(self, values: list[Any]) -> list[str]:
         cands = list(_INSERTABLE)
@@ -394,6 +432,14 @@ class Driver:
             # a stray closer: drop it
             self.quiet_until = i + 1
             return i + 1
+
+        # A token or two missing (`;`, `else`, an operand...)?
+        plan = self.plan_insertions(states, tok.type, 3)
+        if plan is not None:
+            for ttype in plan:
+                self.feed(states, values, self.virtual(ttype, tok.start))
+            self.quiet_until = i
+            return i
 
         floor = self.floor(values, i)
         start = tok.start

@@ -38,6 +38,16 @@ class Token(NamedTuple):
     value: object
 
 
+# Beyond this many tokens (some 400,000 lines of typical Nix) the rest of
+# the input is not analysed: it bounds the memory and time a hostile or
+# generated file can take.
+MAX_TOKENS = 2_000_000
+
+
+class _TooManyTokens(Exception):
+    pass
+
+
 class LexError(NamedTuple):
     """A problem found by the lexer, with its byte span."""
 
@@ -124,12 +134,15 @@ OTHER_TERMINALS = [
 # so that the first alternative that matches is also flex's longest match
 # (each earlier one is strictly longer whenever it matches at all).
 _PC = rb"[a-zA-Z0-9._+\-]"
-_DEFAULT = re.compile(
-    rb"(?:[ \t\r\n]+|\#[^\r\n]*)*"  # trivia before the token
-    rb"(?:"
-    rb"(?P<pathi>" + _PC + rb"*/\$\{|~/\$\{)"
-    rb"|(?P<path>" + _PC + rb"*(?:/" + _PC + rb"+)+/?|~(?:/" + _PC + rb"+)+/?)"
-    rb"|(?P<uri>[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+)"
+_TRIVIA = rb"(?:[ \t\r\n]+|\#[^\r\n]*)*"
+_PATHS = (
+    rb"(?P<pathi>" + _PC + rb"*/\$\{)"
+    rb"|(?P<path>" + _PC + rb"*(?:/" + _PC + rb"+)+/?)"
+    rb"|(?P<uri>[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+)|"
+)
+_REST = (
+    rb"(?P<hpathi>~/\$\{)"
+    rb"|(?P<hpath>~(?:/" + _PC + rb"+)+/?)"
     rb"|(?P<float>(?:[1-9][0-9]*\.[0-9]*|0?\.[0-9]+)(?:[Ee][+-]?[0-9]+)?)"
     rb"|(?P<int>[0-9]+)"
     rb"|(?P<id>[a-zA-Z_][a-zA-Z0-9_'\-]*)"
@@ -139,10 +152,16 @@ _DEFAULT = re.compile(
     rb"|(?P<ind>''(?:\ *\n)?)"
     rb"|(?P<comment>/\*)"
     rb"|(?P<char>[\s\S])"
-    rb")?"
 )
-_STR_TEXT = re.compile(rb'(?:[^$"\\]|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*')
-_IND_TEXT = re.compile(rb"(?:[^$']|\$[^{']|'[^'$])+")
+_DEFAULT = re.compile(_TRIVIA + rb"(?:" + _PATHS + _REST + rb")?")
+# Inside a run of path characters where no path can start (see lex_code).
+_NO_PATH = re.compile(rb"(?:" + _REST + rb")")
+_RUN = re.compile(_PC + rb"*")
+_URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
+_PC_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_STR_TEXT = re.compile(rb'(?:[^$"\\]+|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*')
+_IND_TEXT = re.compile(rb"(?:[^$']+|\$[^{']|'[^'$])+")
 _PATH_PIECE = re.compile(_PC + rb"*(?:/" + _PC + rb"+)+/?|" + _PC + rb"*/|" + _PC + rb"+")
 _ESCAPES = {ord("n"): "\n", ord("r"): "\r", ord("t"): "\t"}
 _UNESCAPE = re.compile(rb"\\([\s\S])|\r\n?")
@@ -179,8 +198,8 @@ class _Lexer:
         self.src = src
         self.tokens: list[Token] = []
         self.errors: list[LexError] = []
-        # Each mode entry: (mode, index of the opening token or -1).
-        self.modes: list[tuple[int, int]] = [(_INITIAL, -1)]
+        # Each mode entry: (mode, index of the opening token or -1, saw `${`).
+        self.modes: list[tuple[int, int, bool]] = [(_INITIAL, -1, False)]
         # Index of a `{` whose `}` was just emitted: decided by the next token.
         self.pending_brace = -1
         # Per string/path being streamed: index of its opening token.
@@ -194,11 +213,25 @@ class _Lexer:
                 tokens[self.pending_brace] = Token("LBRACE_F", t.start, t.end, t.value)
             self.pending_brace = -1
         tokens.append(Token(type_, start, end, value))
+        if len(tokens) > MAX_TOKENS:
+            raise _TooManyTokens
 
     def run(self) -> None:
         src = self.src
         n = len(src)
         pos = 0
+        try:
+            self.lex_all(pos)
+        except _TooManyTokens:
+            stop = self.tokens[-1].start
+            del self.tokens[-1]
+            self.errors.append(
+                LexError(stop, n, f"file too large: analysis stops after {MAX_TOKENS} tokens")
+            )
+        self.emit("$END", n, n)
+
+    def lex_all(self, pos: int) -> None:
+        n = len(self.src)
         while True:
             mode = self.modes[-1][0]
             if mode == _STRING:
@@ -211,7 +244,6 @@ class _Lexer:
                 pos = self.lex_code(pos)
             if pos >= n and self.modes[-1][0] in (_INITIAL, _CODE):
                 break
-        self.emit("$END", n, n)
 
     # -- default mode ------------------------------------------------------
 
@@ -222,14 +254,39 @@ class _Lexer:
         match = _DEFAULT.match
         emit = self.emit
         modes = self.modes
+        # Paths and URIs may only start where a run of path characters ends
+        # in `/` or `:`; re-scanning a long run for them at every token in it
+        # would be quadratic. Once the first token of a run is not a path,
+        # no later one is (same run, same end), so the rest of the run up to
+        # `safe_until` is lexed without the path alternatives, and a URI is
+        # recognised directly (it needs `:` after the run, no `_` before).
+        safe_until = -1
+        uri_from = uri_end = -1
         while True:
-            m = match(src, pos)
+            if pos < safe_until:
+                if uri_end > 0 and pos >= uri_from and src[pos] in _LETTERS:
+                    emit("URI", pos, uri_end, _decode(src[pos:uri_end]))
+                    pos = uri_end
+                    continue
+                m = _NO_PATH.match(src, pos)
+            else:
+                m = match(src, pos)
             assert m is not None  # the pattern can match empty
             kind = m.lastgroup
             if kind is None:
                 return n  # only trivia up to the end
             start = m.start(kind)
             end = m.end()
+            if end < n and src[end] in _PC_BYTES and end > safe_until:
+                # the token is followed by more path characters: a run
+                run_end = _RUN.match(src, start).end()
+                safe_until = run_end
+                uri_from = uri_end = -1
+                if src.startswith(b":", run_end):
+                    body = _URI_BODY.match(src, run_end + 1)
+                    if body is not None:
+                        uri_from = src.rfind(b"_", start, run_end) + 1 or start
+                        uri_end = body.end()
             text = m.group(kind)
             if kind == "id":
                 word = text.decode("ascii")
@@ -237,7 +294,7 @@ class _Lexer:
             elif kind == "char":
                 c = text[0]
                 if c == 0x7B:  # {
-                    modes.append((_CODE, len(self.tokens)))
+                    modes.append((_CODE, len(self.tokens), False))
                     emit("LBRACE", start, end)
                 elif c == 0x7D:  # }
                     opener = modes[-1][1]
@@ -250,7 +307,7 @@ class _Lexer:
                     if modes[-1][0] != _CODE and modes[-1][0] != _INITIAL:
                         return end
                 elif c == 0x22:  # "
-                    modes.append((_STRING, len(self.tokens)))
+                    modes.append((_STRING, len(self.tokens), False))
                     emit("STR_OPEN", start, end)
                     return end
                 else:
@@ -265,22 +322,22 @@ class _Lexer:
                 emit(OPERATORS[text.decode("ascii")], start, end)
             elif kind == "int":
                 emit("INT", start, end, int(text))
-            elif kind == "path":
+            elif kind == "path" or kind == "hpath":
                 value = _decode(text)
                 if src.startswith(b"${", end):
-                    modes.append((_INPATH, len(self.tokens)))
+                    modes.append((_INPATH, len(self.tokens), False))
                     emit("PATH_BEGIN", start, end, value)
                     return end
                 if text.endswith(b"/"):
                     self.errors.append(LexError(start, end, "path has a trailing slash"))
                 emit("PATH", start, end, value)
-            elif kind == "pathi":
+            elif kind == "pathi" or kind == "hpathi":
                 seg_end = end - 2
-                modes.append((_INPATH, len(self.tokens)))
+                modes.append((_INPATH, len(self.tokens), False))
                 emit("PATH_BEGIN", start, seg_end, _decode(src[start:seg_end]))
                 return seg_end
             elif kind == "dollar":
-                modes.append((_CODE, -1))
+                modes.append((_CODE, -1, False))
                 emit("DOLLAR_CURLY", start, end)
             elif kind == "float":
                 emit("FLOAT", start, end, float(text))
@@ -289,7 +346,7 @@ class _Lexer:
             elif kind == "spath":
                 emit("SPATH", start, end, _decode(text[1:-1]))
             elif kind == "ind":
-                modes.append((_IND, len(self.tokens)))
+                modes.append((_IND, len(self.tokens), False))
                 emit("IND_OPEN", start, end)
                 return end
             else:  # comment
@@ -336,33 +393,31 @@ class _Lexer:
             self.close_string("STR_CLOSE", end, end + 1)
             return end + 1
         # `${`
-        self.modes.append((_CODE, -1))
+        self.interpolate()
         self.emit("DOLLAR_CURLY", end, end + 2)
         return end + 2
 
     def close_string(self, close_type: str, start: int, end: int) -> None:
         """Pop the string mode; fold an interpolation-free string to one token."""
-        _, opener = self.modes.pop()
+        _, opener, interpolated = self.modes.pop()
         tokens = self.tokens
-        parts = tokens[opener + 1 :]
-        if close_type == "STR_CLOSE":
-            if not parts:
-                first = tokens[opener]
-                del tokens[opener:]
-                self.emit("STRING", first.start, end, "")
-                return
-            if len(parts) == 1 and parts[0].type == "STR_TEXT":
-                first = tokens[opener]
-                del tokens[opener:]
-                self.emit("STRING", first.start, end, parts[0].value)
-                return
-        else:
-            if all(t.type == "IND_TEXT" for t in parts):
-                first = tokens[opener]
-                del tokens[opener:]
+        if not interpolated:
+            parts = tokens[opener + 1 :]
+            first = tokens[opener]
+            del tokens[opener:]
+            if close_type == "STR_CLOSE":
+                # unescaped text of one run, or none
+                self.emit("STRING", first.start, end, parts[0].value if parts else "")
+            else:
                 self.emit("IND_STRING", first.start, end, [t.value for t in parts])
-                return
+            return
         self.emit(close_type, start, end)
+
+    def interpolate(self) -> None:
+        """`${` inside a string or path: mark the string, enter code mode."""
+        mode, opener, _ = self.modes[-1]
+        self.modes[-1] = (mode, opener, True)
+        self.modes.append((_CODE, -1, False))
 
     def lex_ind(self, pos: int) -> int:
         src = self.src
@@ -387,7 +442,7 @@ class _Lexer:
                         return pos + 2
                     continue
             elif c == 0x24 and src.startswith(b"${", pos):  # $
-                self.modes.append((_CODE, -1))
+                self.interpolate()
                 emit("DOLLAR_CURLY", pos, pos + 2)
                 return pos + 2
             m = _IND_TEXT.match(src, pos)
@@ -409,7 +464,7 @@ class _Lexer:
         src = self.src
         while True:
             if src.startswith(b"${", pos):
-                self.modes.append((_CODE, -1))
+                self.interpolate()
                 self.emit("DOLLAR_CURLY", pos, pos + 2)
                 return pos + 2
             m = _PATH_PIECE.match(src, pos)

@@ -37,6 +37,8 @@ def strip_indentation(pieces: Sequence[IndPiece]) -> list[str | Expr]:
     """
     if not pieces:
         return []
+    # Work line by line (C++ Nix goes char by char; this is the same
+    # state machine, with runs of spaces handled at once).
     at_start = True
     min_indent = 1000000
     cur = 0
@@ -44,22 +46,18 @@ def strip_indentation(pieces: Sequence[IndPiece]) -> list[str | Expr]:
         if not isinstance(piece, tuple) or not piece[1]:
             if at_start:
                 at_start = False
-                if cur < min_indent:
-                    min_indent = cur
+                min_indent = min(min_indent, cur)
             continue
-        for ch in piece[0]:
-            if at_start:
-                if ch == " ":
-                    cur += 1
-                elif ch == "\n":
-                    cur = 0
-                else:
-                    at_start = False
-                    if cur < min_indent:
-                        min_indent = cur
-            elif ch == "\n":
+        for k, seg in enumerate(piece[0].split("\n")):
+            if k:
                 at_start = True
                 cur = 0
+            if at_start:
+                rest = seg.lstrip(" ")
+                cur += len(seg) - len(rest)
+                if rest:
+                    at_start = False
+                    min_indent = min(min_indent, cur)
 
     out: list[str | Expr] = []
     at_start = True
@@ -71,29 +69,31 @@ def strip_indentation(pieces: Sequence[IndPiece]) -> list[str | Expr]:
             dropped = 0
             out.append(piece)
             continue
-        text = piece[0]
         buf: list[str] = []
-        for ch in text:
-            if at_start:
-                if ch == " ":
-                    if dropped >= min_indent:
-                        buf.append(ch)
-                    dropped += 1
-                elif ch == "\n":
-                    dropped = 0
-                    buf.append(ch)
-                else:
-                    at_start = False
-                    dropped = 0
-                    buf.append(ch)
-            else:
-                buf.append(ch)
-                if ch == "\n":
-                    at_start = True
-        s = "".join(buf)
+        for k, seg in enumerate(piece[0].split("\n")):
+            if k:
+                buf.append("\n")
+                at_start = True
+                dropped = 0
+            if not at_start:
+                buf.append(seg)
+                continue
+            rest = seg.lstrip(" ")
+            spaces = len(seg) - len(rest)
+            # of the spaces numbered dropped .. dropped+spaces-1, keep those
+            # at or beyond the common indentation
+            keep = dropped + spaces - max(min_indent, dropped)
+            if keep > 0:
+                buf.append(" " * keep)
+            dropped += spaces
+            if rest:
+                at_start = False
+                dropped = 0
+                buf.append(rest)
+        text = "".join(buf)
         if index == last:
-            nl = s.rfind("\n")
-            if nl >= 0 and s[nl + 1 :].strip(" ") == "":
-                s = s[: nl + 1]
-        out.append(s)
+            nl = text.rfind("\n")
+            if nl >= 0 and not text[nl + 1 :].strip(" "):
+                text = text[: nl + 1]
+        out.append(text)
     return out

@@ -20,7 +20,7 @@ from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("nix.lark")
 START_SYMBOLS = ("start", "start_binding", "start_binds")
-_CACHE_VERSION = b"2"
+_CACHE_VERSION = b"3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +66,22 @@ def _build(grammar: str) -> Tables:
         for action, arg in state_actions.values():
             if action is not Shift and arg not in rule_index:
                 rule_index[arg] = len(rules)
-                rules.append(Rule(len(arg.expansion), arg.origin.name, arg.alias or "pass"))
+                rules.append(
+                    Rule(len(arg.expansion), str(arg.origin.name), str(arg.alias or "pass"))
+                )
     nstates = max(table.states) + 1
     actions: list[dict[str, int]] = [{} for _ in range(nstates)]
     for state, state_actions in table.states.items():
         for sym, (action, arg) in state_actions.items():
-            actions[state][sym] = arg if action is Shift else ~rule_index[arg]
-    terminals = frozenset(t.name for t in lark.terminals) | {"$END"}
+            # plain str keys: lark's own Token keys compare slowly
+            actions[state][str(sym)] = arg if action is Shift else ~rule_index[arg]
+    terminals = frozenset(str(t.name) for t in lark.terminals) | {"$END"}
     return Tables(
-        actions, rules, dict(table.start_states), dict(table.end_states), frozenset(terminals)
+        actions,
+        rules,
+        {str(k): v for k, v in table.start_states.items()},
+        {str(k): v for k, v in table.end_states.items()},
+        frozenset(terminals),
     )
 
 
