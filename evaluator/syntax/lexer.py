@@ -279,7 +279,9 @@ class _Lexer:
             end = m.end()
             if end < n and src[end] in _PC_BYTES and end > safe_until:
                 # the token is followed by more path characters: a run
-                run_end = _RUN.match(src, start).end()
+                run = _RUN.match(src, start)
+                assert run is not None  # `[PC]*` always matches
+                run_end = run.end()
                 safe_until = run_end
                 uri_from = uri_end = -1
                 if src.startswith(b":", run_end):
