@@ -7,12 +7,15 @@ Feature groups live in :mod:`nixls.features`; each module exposes
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
+import inspect
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 
 from nixls import __version__
@@ -35,6 +38,44 @@ FEATURE_MODULES = (
 )
 
 DocumentListener = Callable[[OpenDocument], None]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(f: F, name: str) -> F:
+    """``f`` with unexpected exceptions logged and answered as a short internal error.
+
+    pygls would send the Python traceback to the client; a user should see
+    one line, and the traceback belongs in the server's log. Protocol
+    errors (``JsonRpcException``) and cancellation pass through unchanged.
+    """
+
+    def fail(exc: Exception) -> JsonRpcInternalError:
+        log.exception("%s failed", name)
+        return JsonRpcInternalError(f"nixls: {name} failed: {type(exc).__name__}: {exc}")
+
+    if inspect.iscoroutinefunction(f):
+
+        @functools.wraps(f)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await f(*args, **kwargs)
+            except (JsonRpcException, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                raise fail(exc) from None
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(f)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except JsonRpcException:
+            raise
+        except Exception as exc:
+            raise fail(exc) from None
+
+    return run  # type: ignore[return-value]
 
 
 class NixServer(LanguageServer):
@@ -60,6 +101,24 @@ class NixServer(LanguageServer):
         self.on_close: list[Callable[[str], None]] = []
         self.on_settings: list[Callable[[], None]] = []
         self.on_files_changed: list[Callable[[list[str]], None]] = []
+
+    # ------------------------------------------------------------ registration
+
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[F], F]:
+        """Like pygls's, with failures turned into clean errors (see :func:`guarded`)."""
+        register = super().feature(feature_name, options)
+        return lambda f: register(guarded(f, feature_name))  # type: ignore[return-value]
+
+    def command(self, command_name: str) -> Callable[[F], F]:
+        """Like pygls's, with failures turned into clean errors (see :func:`guarded`)."""
+        register = super().command(command_name)
+        return lambda f: register(guarded(f, command_name))  # type: ignore[return-value]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Problems outside any request go to the client's log, not to pop-ups."""
+        if source is FeatureRequestError:
+            return
+        self.log_message(f"nixls: {error}", types.MessageType.Error)
 
     # ------------------------------------------------------------ helpers
 

@@ -7,7 +7,7 @@ from lsprotocol import types
 
 from tests.server.harness import Session, pos
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 INIT_OPTIONS = {"nixls": {"eval": {"diagnostics": "off"}}}
 

@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcException
 
 from tests.server.harness import Session, pos, rng
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 INIT_OPTIONS = {
     "nixls": {

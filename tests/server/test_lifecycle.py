@@ -8,8 +8,9 @@ from pygls.exceptions import JsonRpcException
 
 from tests.server.harness import Session
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
+OWN_SERVER = True  # it checks initialization itself
 INIT_OPTIONS = {
     "nixls": {
         "diagnostics": {"debounceMs": 0, "ignored": ["unused-binding"]},

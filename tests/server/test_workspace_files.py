@@ -12,8 +12,9 @@ from lsprotocol import types
 
 from tests.server.harness import REPO, Session
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
+OWN_SERVER = True  # it checks initialization itself
 # This module's client offers UTF-8 positions.
 CLIENT_ENCODINGS = ["utf-8", "utf-16"]
 INIT_OPTIONS = {"nixls": {"diagnostics": {"debounceMs": 0}, "eval": {"diagnostics": "off"}}}
