@@ -1,10 +1,10 @@
 """`nixls check`: static diagnostics for files and directories.
 
 Text output is one ``FILE:LINE:COL: SEVERITY[CODE]: MESSAGE`` line per
-diagnostic (LINE and COL 1-based; COL counts bytes, as Nix's own messages
-do); ``--format json`` prints one JSON array of objects instead. The exit
-status is 1 when any error is found (or any warning with
-``--deny-warnings``), else 0.
+diagnostic (LINE and COL 1-based, as every `nixls` command prints them:
+:meth:`evaluator.syntax.positions.LineIndex.line_col`); ``--format json``
+prints one JSON array of objects instead. The exit status is 1 when any
+error is found (or any warning with ``--deny-warnings``), else 0.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evaluator.compiler import analyse
-from evaluator.compiler.diagnostics import Diagnostic, LineIndex, Severity
+from evaluator.compiler.diagnostics import Diagnostic, Severity
 from evaluator.syntax import parse
+from evaluator.syntax.positions import LineIndex
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
