@@ -11,6 +11,7 @@ test error, never a silent skip.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -175,15 +176,32 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def vscode_node_modules() -> str:
-    """``npm ci`` in editors/vscode unless node_modules already matches the lock file."""
+    """editors/vscode/node_modules as ``npm ci`` makes it; returns the node executable.
+
+    A finished install is kept in the cache, keyed by the lock file, and copied
+    into fresh checkouts (CI clones anew each run; copying beats re-installing).
+    """
     node = ensure_node()
     lock = VSCODE_DIR / "package-lock.json"
-    installed = VSCODE_DIR / "node_modules" / ".package-lock.json"
-    fresh = installed.exists() and installed.stat().st_mtime >= max(
+    modules = VSCODE_DIR / "node_modules"
+    installed = modules / ".package-lock.json"
+    if installed.exists() and installed.stat().st_mtime >= max(
         lock.stat().st_mtime, (VSCODE_DIR / "package.json").stat().st_mtime
-    )
-    if not fresh:
-        run_logged(["npm", "ci", "--no-audit", "--no-fund"], cwd=VSCODE_DIR, timeout=600)
+    ):
+        return node
+    key = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+    cached = CACHE / "vscode-node_modules" / key / "node_modules"
+    if cached.is_dir() and not modules.exists():
+        run_logged(["cp", "-a", str(cached), str(modules)])
+        installed.touch()  # newer than this checkout's lock file: current
+        return node
+    run_logged(["npm", "ci", "--no-audit", "--no-fund"], cwd=VSCODE_DIR, timeout=600)
+    if not cached.is_dir():
+        partial = cached.parent / "partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        run_logged(["cp", "-a", str(modules), str(partial)])
+        partial.rename(cached)
     return node
 
 
