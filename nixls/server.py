@@ -18,10 +18,12 @@ from lsprotocol import types
 from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 
+from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
 from nixls.protocol import NixProtocol
 from nixls.publisher import DiagnosticsPublisher
 from nixls.settings import SECTION, Settings, structure_settings
+from nixls.tree import comment_spans
 from nixls.workspace import OpenDocument, Workspace, uri_to_path
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,13 @@ FEATURE_MODULES = (
 
 DocumentListener = Callable[[OpenDocument], None]
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
+
+
+def content_modified() -> JsonRpcException:
+    """The error for a request overtaken by an edit of its document."""
+    return JsonRpcException("the document changed", code=CONTENT_MODIFIED)
 
 
 def guarded(f: F, name: str) -> F:
@@ -119,6 +128,41 @@ class NixServer(LanguageServer):
         if source is FeatureRequestError:
             return
         self.log_message(f"nixls: {error}", types.MessageType.Error)
+
+    # ------------------------------------------------------------ off the loop
+
+    async def off_loop(self, doc: OpenDocument, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (reading ``doc``) on a thread, so the loop keeps answering.
+
+        An edit during the run makes the result stale (the tree is updated
+        in place): the request then fails with ContentModified, as the LSP
+        asks, and the client asks again.
+        """
+        generation = doc.generation
+        doc.analysis  # noqa: B018 - computed here, on the loop, not in the thread
+        try:
+            result = await asyncio.to_thread(fn)
+        except Exception:
+            if doc.generation != generation:
+                raise content_modified() from None
+            raise
+        if doc.generation != generation or self.document(doc.uri) is not doc:
+            raise content_modified()
+        return result
+
+    async def lexed(self, doc: OpenDocument) -> tuple[list[Token], list[tuple[int, int]]]:
+        """The lexer's tokens and the comment spans of ``doc`` (cached per text)."""
+        cache = doc.cache
+        found = cache.get("lexed")
+        if found is None:
+            source = doc.source
+
+            def work() -> tuple[list[Token], list[tuple[int, int]]]:
+                tokens, _errors = lex(source)
+                return tokens, comment_spans(source, tokens)
+
+            found = cache["lexed"] = await self.off_loop(doc, work)
+        return found  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ helpers
 

@@ -18,9 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.syntax import ParseResult
-from evaluator.syntax.lexer import Token, lex
 from nixls.document import TextDocument, offset_of, position_of
-from nixls.tree import comment_spans
 
 UTF16 = "utf-16"
 
@@ -55,22 +53,6 @@ class Unit:
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text."""
         return self.text_document.parse_result
-
-    @property
-    def tokens(self) -> list[Token]:
-        """The lexer's tokens of the current text (cached)."""
-        found = self.cache.get("tokens")
-        if found is None:
-            found, _errors = lex(self.source)
-            self.cache["tokens"] = found
-        return found  # type: ignore[no-any-return]
-
-    def comments(self) -> list[tuple[int, int]]:
-        """Comment spans of the current text (cached)."""
-        found = self.cache.get("comments")
-        if found is None:
-            found = self.cache["comments"] = comment_spans(self.source, self.tokens)
-        return found  # type: ignore[no-any-return]
 
     @property
     def analysis(self) -> Analysis:

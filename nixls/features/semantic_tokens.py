@@ -16,7 +16,7 @@ from lsprotocol import types
 
 from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
-from evaluator.syntax.lexer import KEYWORDS, OPERATORS
+from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token
 from nixls import builtin_docs
 from nixls.tree import walk
 
@@ -72,9 +72,10 @@ _NUMBER_TYPES = {"INT", "FLOAT"}
 _PARAMETER_KINDS = (BindingKind.ARGUMENT, BindingKind.FORMAL, BindingKind.AT)
 
 
-def _lexical(doc: OpenDocument) -> list[tuple[int, int, int, int]]:
+def _lexical(
+    tokens: list[Token], comments: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
     """(start, end, type, modifiers) of keywords, operators, literals and comments."""
-    tokens = doc.tokens
     out: list[tuple[int, int, int, int]] = []
     for tok in tokens:
         if tok.end <= tok.start:
@@ -90,7 +91,7 @@ def _lexical(doc: OpenDocument) -> list[tuple[int, int, int, int]]:
             out.append((tok.start, tok.end, _T["path"], 0))
         elif t in _NUMBER_TYPES:
             out.append((tok.start, tok.end, _T["number"], 0))
-    for start, end in doc.comments():
+    for start, end in comments:
         out.append((start, end, _T["comment"], 0))
     return out
 
@@ -162,12 +163,26 @@ def encode(
     return data
 
 
-def semantic_tokens(doc: OpenDocument, lo: int = 0, hi: int | None = None) -> list[int]:
-    """Encoded semantic tokens of ``doc`` (optionally of a byte range)."""
-    found = doc.cache.get("semantic")
-    if found is None:
-        found = doc.cache["semantic"] = _lexical(doc) + _names(doc)
-    return encode(doc, list(found), lo, hi)
+def classify(
+    doc: OpenDocument, tokens: list[Token], comments: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Every token of ``doc``, unencoded: lexical classes and names."""
+    return _lexical(tokens, comments) + _names(doc)
+
+
+async def semantic_tokens(
+    server: NixServer, doc: OpenDocument, lo: int = 0, hi: int | None = None
+) -> list[int]:
+    """Encoded semantic tokens of ``doc`` (optionally of a byte range), off the loop."""
+    cache = doc.cache
+    raw = cache.get("semantic")
+    if raw is None:
+        tokens, comments = await server.lexed(doc)
+        raw = cache["semantic"] = await server.off_loop(
+            doc, lambda: classify(doc, tokens, comments)
+        )
+    found: list[tuple[int, int, int, int]] = raw
+    return await server.off_loop(doc, lambda: encode(doc, list(found), lo, hi))
 
 
 def register(server: NixServer) -> None:
@@ -177,16 +192,20 @@ def register(server: NixServer) -> None:
         types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
         types.SemanticTokensRegistrationOptions(legend=LEGEND, full=True, range=True),
     )
-    def full(ls: NixServer, params: types.SemanticTokensParams) -> types.SemanticTokens | None:
+    async def full(
+        ls: NixServer, params: types.SemanticTokensParams
+    ) -> types.SemanticTokens | None:
         doc = ls.document(params.text_document.uri)
-        return types.SemanticTokens(data=semantic_tokens(doc)) if doc else None
+        if doc is None:
+            return None
+        return types.SemanticTokens(data=await semantic_tokens(ls, doc))
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE)
-    def ranged(
+    async def ranged(
         ls: NixServer, params: types.SemanticTokensRangeParams
     ) -> types.SemanticTokens | None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
         lo, hi = doc.offset_at(params.range.start), doc.offset_at(params.range.end)
-        return types.SemanticTokens(data=semantic_tokens(doc, lo, hi))
+        return types.SemanticTokens(data=await semantic_tokens(ls, doc, lo, hi))

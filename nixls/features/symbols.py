@@ -142,7 +142,7 @@ _FOLDABLE = (
 )
 
 
-def folding_ranges(doc: OpenDocument) -> list[types.FoldingRange]:
+def folding_ranges(doc: OpenDocument, comments: list[tuple[int, int]]) -> list[types.FoldingRange]:
     """Multi-line attrsets, lists, lets, strings, formals, bindings and comments."""
     out: list[types.FoldingRange] = []
     seen: set[tuple[int, int]] = set()
@@ -159,7 +159,7 @@ def folding_ranges(doc: OpenDocument) -> list[types.FoldingRange]:
             continue
         seen.add((start.line, end.line))
         out.append(types.FoldingRange(start_line=start.line, end_line=end.line))
-    for start_off, end_off in _comment_spans(doc):
+    for start_off, end_off in _comment_blocks(doc.source, comments):
         start = doc.position_at(start_off)
         end = doc.position_at(end_off)
         if end.line > start.line:
@@ -173,11 +173,10 @@ def folding_ranges(doc: OpenDocument) -> list[types.FoldingRange]:
     return out
 
 
-def _comment_spans(doc: OpenDocument) -> list[tuple[int, int]]:
+def _comment_blocks(source: bytes, comments: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Comment blocks: each `/* */` comment, and runs of `#` lines merged."""
-    source = doc.source
     spans: list[tuple[int, int]] = []
-    for start, end in doc.comments():
+    for start, end in comments:
         if spans and source.startswith(b"#", start) and source.startswith(b"#", spans[-1][0]):
             between = source[spans[-1][1] : start]
             if between.strip() == b"" and between.count(b"\n") == 1:
@@ -214,27 +213,30 @@ def register(server: NixServer) -> None:
     """Add the symbol features to ``server``."""
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def on_document_symbol(
+    async def on_document_symbol(
         ls: NixServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
-        if "symbols" not in doc.cache:
-            doc.cache["symbols"] = document_symbols(doc)
-        result: list[types.DocumentSymbol] = doc.cache["symbols"]
+        cache = doc.cache
+        if "symbols" not in cache:
+            cache["symbols"] = await ls.off_loop(doc, lambda: document_symbols(doc))
+        result: list[types.DocumentSymbol] = cache["symbols"]
         return result
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-    def on_folding_range(
+    async def on_folding_range(
         ls: NixServer, params: types.FoldingRangeParams
     ) -> list[types.FoldingRange] | None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
-        if "folding" not in doc.cache:
-            doc.cache["folding"] = folding_ranges(doc)
-        result: list[types.FoldingRange] = doc.cache["folding"]
+        cache = doc.cache
+        if "folding" not in cache:
+            _tokens, comments = await ls.lexed(doc)
+            cache["folding"] = await ls.off_loop(doc, lambda: folding_ranges(doc, comments))
+        result: list[types.FoldingRange] = cache["folding"]
         return result
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
