@@ -17,6 +17,7 @@ from lsprotocol import types
 from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from nixls import builtin_docs, static_sets
+from nixls.server import content_modified
 from nixls.tree import ancestors_at, span_text, unparen
 
 if TYPE_CHECKING:
@@ -159,15 +160,23 @@ def register(server: NixServer) -> None:
         if target is None:
             return None
         parts = list(target.markdown)
+        where = doc.range_of(*target.span)
         settings = ls.settings
-        live_ok = getattr(ls, "live", None) is not None
-        if live_ok and target.expr is not None and settings.eval.enable and settings.hover.values:
+        if (
+            ls.live is not None
+            and target.expr is not None
+            and settings.eval.enable
+            and settings.hover.values
+        ):
+            generation = doc.generation
             live = await _value_part(ls, doc, target.expr)
+            if doc.generation != generation:
+                raise content_modified()
             if live:
                 parts.append(live)
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)),
-            range=doc.range_of(*target.span),
+            range=where,
         )
 
 

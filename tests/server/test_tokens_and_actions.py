@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 
 from tests.server.harness import Session, pos
 
@@ -162,3 +165,26 @@ async def test_no_fix_for_unused_formals(session: Session) -> None:
     text = "{ a, b }: a\n"
     uri = session.open("formal-fix.nix", text)
     assert await fixes(session, uri, pos(text, "b")) == []
+
+
+async def test_an_edit_overtaking_a_request_gives_content_modified(session: Session) -> None:
+    lines = [f'  a{i} = {{ b = [ {i} "s" ./p ]; }}; # c' for i in range(3000)]
+    text = "{\n" + "\n".join(lines) + "\n}\n"
+    uri = session.open("big-tokens.nix", text)
+    future = session.client.protocol.send_request(
+        types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+        types.SemanticTokensParams(text_document=ident(uri)),
+    )
+    session.replace(uri, "{ only = 1; }\n")
+    try:
+        first = await asyncio.wait_for(asyncio.wrap_future(future), 30)
+    except JsonRpcException as exc:
+        assert exc.code == -32801  # ContentModified, not an internal error
+    else:
+        assert first is not None  # finished before the edit arrived: fine too
+    result = await session.client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=ident(uri))
+    )
+    assert result is not None
+    pieces = [piece for piece, _, _ in decode(session, "{ only = 1; }\n", list(result.data))]
+    assert pieces == ["only", "=", "1"]
