@@ -23,9 +23,12 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 class LineIndex:
     """Line starts of one source, for repeated conversions in O(log lines)."""
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, line_starts: list[int] | None = None) -> None:
+        """Index ``source``; ``line_starts`` may be given when already known."""
         self.source = source
-        self.line_starts = [0] + [m.end() for m in _LINE_END.finditer(source)]
+        if line_starts is None:
+            line_starts = [0] + [m.end() for m in _LINE_END.finditer(source)]
+        self.line_starts = line_starts
 
     def line_of(self, offset: int) -> int:
         """0-based line containing byte ``offset`` (clamped to the source)."""

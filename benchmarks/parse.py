@@ -1,0 +1,130 @@
+"""Parser benchmark: full parse, incremental re-parse, and C++ Nix for scale.
+
+    python benchmarks/parse.py [FILE] [--lines N] [--repeat R]
+
+Without FILE, a package set of N lines (default 10,000) is generated with
+`gen_packages.py`. Printed: full parse time (best of R), the time to apply a
+one-character edit in the middle of the file through `Document` (median of
+2R edits: type a character into a word on the middle line, delete it
+again), and `nix-instantiate --parse` on the same file when it is on PATH.
+Times are wall-clock; CPU time is shown beside them because a loaded machine
+inflates wall time. Targets: full parse < 1 s, re-parse < 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.gen_packages import generate  # noqa: E402
+from evaluator.syntax import parse  # noqa: E402
+from evaluator.syntax.document import Document  # noqa: E402
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, cpu) seconds of one call."""
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def bench_full(source: bytes, repeat: int) -> tuple[float, float]:
+    parse(b"1")  # tables loaded once, like in a running server
+    runs = [timed(lambda: parse(source)) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def bench_edit(source: bytes, repeat: int) -> tuple[float, float, str]:
+    doc = Document(source)
+    lines = source.split(b"\n")
+    middle = len(lines) // 2
+    while middle < len(lines) and not re.search(rb"[A-Za-z0-9]", lines[middle]):
+        middle += 1
+    m = re.search(rb"[A-Za-z0-9]", lines[middle])
+    assert m is not None
+    col = m.start() + 1  # ASCII line: bytes == UTF-16 units
+    walls: list[float] = []
+    cpus: list[float] = []
+    modes: set[str] = set()
+    for _ in range(repeat):
+        for start, end, text in (
+            ((middle, col), (middle, col), "x"),
+            ((middle, col), (middle, col + 1), ""),
+        ):
+            w, c = timed(lambda: doc.apply_change(start, end, text))  # noqa: B023
+            walls.append(w)
+            cpus.append(c)
+            modes.add(doc.last_reparse[0])
+    assert doc.source == source
+    return statistics.median(walls), statistics.median(cpus), "/".join(sorted(modes))
+
+
+def bench_nix(path: str, repeat: int) -> float | None:
+    nix = shutil.which("nix-instantiate")
+    if nix is None:
+        return None
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run([nix, "--parse", path], capture_output=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            return None
+        best = min(best, elapsed)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    ap = argparse.ArgumentParser(description="nixls parser benchmark")
+    ap.add_argument("file", nargs="?", help="Nix file (default: a generated package set)")
+    ap.add_argument("--lines", type=int, default=10000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args(argv)
+    tmp: str | None = None
+    if args.file:
+        path = args.file
+    else:
+        fd, tmp = tempfile.mkstemp(suffix=".nix")
+        with os.fdopen(fd, "w") as f:
+            f.write(generate(args.lines))
+        path = tmp
+    try:
+        source = Path(path).read_bytes()
+        errors = parse(source).errors
+        full_wall, full_cpu = bench_full(source, args.repeat)
+        edit_wall, edit_cpu, mode = bench_edit(source, args.repeat)
+        nix = bench_nix(path, args.repeat)
+    finally:
+        if tmp:
+            os.unlink(tmp)
+    name = args.file or f"generated package set ({args.lines} lines)"
+    nlines = source.count(b"\n") + 1
+    print(f"file: {name}: {nlines} lines, {len(source)} bytes, {len(errors)} syntax errors")
+    rows = [
+        (f"full parse (best of {args.repeat})", full_wall, full_cpu, "< 1000 ms"),
+        (f"re-parse after 1-char edit (median, {mode})", edit_wall, edit_cpu, "< 20 ms"),
+    ]
+    print(f"{'measure':<48} {'wall':>10} {'cpu':>10}  target")
+    for label, wall, cpu, target in rows:
+        print(f"{label:<48} {wall * 1000:>8.1f}ms {cpu * 1000:>8.1f}ms  {target}")
+    if nix is None:
+        print(f"{'nix-instantiate --parse':<48} {'not on PATH':>10}")
+    else:
+        print(f"{'nix-instantiate --parse (best, whole process)':<48} {nix * 1000:>8.1f}ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
