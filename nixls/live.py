@@ -354,10 +354,11 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
     """
     synth = request.synth
     value = ev.eval_source(synth.text, path=request.path, base_dir=request.base_dir)
-    parts = [value[name] for name in sorted(value)] if type(value) is Attrs else [value]
+    names: list[str | None] = sorted(value) if type(value) is Attrs else [None]
     found: list[Outcome] = []
     seen: set[tuple[tuple[int, int] | None, str]] = set()
-    for part in parts:
+    for name in names:
+        part = value[name] if name is not None else value
         try:
             ev.run(ops.deep_force(part))
         except Cancelled:
@@ -365,6 +366,9 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
         except NixError as err:
             one = Outcome()
             _describe_error(one, err, synth, request.path)
+            if one.error_at is None and name is not None:
+                # No location (e.g. `throw` inside a builtin): blame the attribute.
+                one.error_at = _attribute_span(value, name, synth, request.path)
             key = (one.error_at, one.error or "")
             if one.unknown is None and key not in seen:
                 seen.add(key)
@@ -378,6 +382,19 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
         outcome.more_errors = found[1:]
     else:
         outcome.type = valueprint.describe_type(value)
+
+
+def _attribute_span(
+    attrs: Attrs, name: str, synth: Synth, path: str | None
+) -> tuple[int, int] | None:
+    """The span of an attribute's name in the document, from the set's positions."""
+    where = (attrs.positions or {}).get(name)
+    if where is None or where[0] != path:
+        return None
+    start = synth.to_file(_offset_of_line_col(synth.text, where[1], where[2]))
+    if start is None:
+        return None
+    return (start, start + len(name.encode("utf-8")))
 
 
 def _describe_error(outcome: Outcome, err: NixError, synth: Synth, path: str | None) -> None:

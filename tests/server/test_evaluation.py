@@ -76,7 +76,7 @@ async def configure(session: Session, settings: dict[str, Any]) -> None:
         ('let x = 1; in x + "a"\n', "cannot add a string to an integer", 'x + "a"'),
         ("{ a = 1; }.b\n", "attribute 'b' missing", "{ a = 1; }.b"),
         ("assert 1 == 2; 3\n", "assertion '(1 == 2)' failed", "assert"),
-        ('{ a.b = throw "boom"; }\n', "boom", None),
+        ('{ a.b = throw "boom"; }\n', "boom", "a.b"),
         ("let x = x; in x\n", "infinite recursion encountered", None),
     ],
 )
