@@ -666,44 +666,50 @@ class Compiler:
             # Argument errors are reported at the call site (the caller's line).
             self.emit(child, f"if type({arg}) is not Attrs: raise r_type_error({arg}, 'a set')")
             seen: dict[str, bool] = {}
+            unique: list[nodes.Formal] = []
             for formal in formals.entries:
-                seen.setdefault(formal.name.name, formal.default is not None)
-            if not ellipsis:
-                allowed = self.const(frozenset(seen))
-                self.emit(
-                    child,
-                    f"if len({arg}) > {len(seen)} or not {allowed}.issuperset({arg}):"
-                    f" r_check_formals({arg}, {allowed}, {who!r})",
-                )
-            defaults: list[tuple[str, str, nodes.Formal]] = []
-            done: set[str] = set()
-            for formal in formals.entries:
-                fname = formal.name.name
-                if fname in done:
-                    continue
-                done.add(fname)
-                fp = self.var_name(scope, fname)
+                if formal.name.name not in seen:
+                    seen[formal.name.name] = formal.default is not None
+                    unique.append(formal)
+            names = {f.name.name: self.var_name(scope, f.name.name) for f in unique}
+            for fp in names.values():
                 self.define(child, fp)
+            # Defaults see every formal (and each other): compiled first, then
+            # bound as thunks once all formals exist.
+            defaults: list[tuple[str, str, nodes.Formal, _Lazy]] = []
+            for formal in unique:
+                fname = formal.name.name
+                fp = names[fname]
                 self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
                 if formal.default is None:
                     self.emit(
                         child,
                         f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})",
                     )
-                else:
-                    flag = self.fresh("m")
-                    self.emit(child, f"{flag} = {fp} is MISSING", formal)
-                    self.emit(child, f"if {flag}: {fp} = Thunk(PENDING)", formal)
-                    defaults.append((fp, flag, formal))
-            for fp, flag, formal in defaults:
-                assert formal.default is not None
+                    continue
                 op = yield self.lazy(child, formal.default)
-                if op.child is not None:
-                    self.emit(
-                        child, f"if {flag}: {fp}.code = {self.fnref(child, op.child)}", formal
-                    )
-                else:
+                flag = self.fresh("m")
+                self.emit(child, f"{flag} = {fp} is MISSING", formal)
+                if op.child is None and not op.deps:
                     self.emit(child, f"if {flag}: {fp} = {op.expr}", formal)
+                else:
+                    self.emit(child, f"if {flag}: {fp} = Thunk(PENDING)", formal)
+                    defaults.append((fp, flag, formal, op))
+            for fp, flag, formal, op in defaults:
+                code = (
+                    self.fnref(child, op.child)
+                    if op.child is not None
+                    else f"partial(r_const, {op.expr})"
+                )
+                self.emit(child, f"if {flag}: {fp}.code = {code}", formal)
+            if not ellipsis:
+                # After the missing-argument checks, as Nix reports them first.
+                allowed = self.const(frozenset(seen))
+                self.emit(
+                    child,
+                    f"if len({arg}) > {len(seen)} or not {allowed}.issuperset({arg}):"
+                    f" r_check_formals({arg}, {allowed}, {who!r})",
+                )
             # An Attrs (a dict) so `functionArgs` can report formal positions.
             formals_attrs = Attrs(seen)
             formals_attrs.positions = {
@@ -952,6 +958,10 @@ class Compiler:
         if isinstance(key, nodes.StaticKey):
             return repr(key.name)
         name = yield self.value(fn, key.expr)
+        if not name.isidentifier() or name in ("None", "True", "False"):
+            out = self.temp(fn)
+            self.emit(fn, f"{out} = {name}", key)
+            name = out
         self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name})", key)
         return name
 

@@ -282,7 +282,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             assert budget is not None
             budget.steps += chunk
             problem = budget.check()
-            if problem is not None:
+            # An error already on its way up is not replaced (it may be this one).
+            if problem is not None and err is None:
                 if problem.span is None:
                     problem.span = span_of_running(gen)
                 err = problem
