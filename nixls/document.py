@@ -1,109 +1,83 @@
-"""Document text for the server: edits in LSP positions, parse on demand.
+"""Document text for the server: LSP edits, incremental re-parse, positions.
 
-Spans in the syntax tree are byte offsets into the UTF-8 source; the LSP
-speaks (line, character) where a character is a UTF-16 code unit (or a
-byte, when the client chose UTF-8). Conversions happen here, at the
-server's edge, one line at a time.
+The text and its parse are the syntax layer's incremental
+:class:`evaluator.syntax.document.Document` (an edit re-parses only the
+smallest enclosing binding or bracketed expression). Spans in the tree are
+byte offsets into the UTF-8 source; the LSP speaks (line, character) where
+a character is a UTF-16 code unit (or a byte, when the client chose
+UTF-8). Conversions happen here, at the server's edge, with a shortcut for
+the common all-ASCII text where every encoding counts bytes.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from typing import cast
 
-from evaluator.syntax import ParseResult, parse
+from evaluator.syntax import ParseResult
+from evaluator.syntax.document import Document
+from evaluator.syntax.positions import Encoding
 
 UTF8 = "utf-8"
 
 
-def _line_starts(source: bytes) -> list[int]:
-    starts = [0]
-    find = source.find
-    pos = find(b"\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find(b"\n", pos + 1)
-    return starts
-
-
 class TextDocument:
-    """A document's bytes, its line index and (lazily) its parse."""
+    """A document's text and parse, updated through LSP content changes."""
 
     def __init__(self, text: str) -> None:
-        self.source = text.encode("utf-8", "surrogateescape")
-        self.line_starts = _line_starts(self.source)
-        # All-ASCII text (the usual case): every encoding counts bytes.
-        self.ascii = self.source.isascii()
-        self._parse: ParseResult | None = None
+        self._doc = Document(text)
+        self._ascii: bool | None = None
+
+    @property
+    def source(self) -> bytes:
+        """The text as UTF-8 bytes (what tree spans index)."""
+        return self._doc.source
 
     @property
     def text(self) -> str:
         """The text as a string."""
-        return self.source.decode("utf-8", "surrogateescape")
+        return self._doc.text
 
     @property
     def parse_result(self) -> ParseResult:
-        """The syntax tree of the current text (parsed on first use after an edit)."""
-        if self._parse is None:
-            self._parse = parse(self.source)
-        return self._parse
+        """The syntax tree and syntax errors of the current text."""
+        return self._doc.result
+
+    @property
+    def ascii(self) -> bool:
+        """Whether the text is all ASCII (then positions are byte offsets)."""
+        if self._ascii is None:
+            self._ascii = self._doc.source.isascii()
+        return self._ascii
 
     def apply_change(
         self, start: tuple[int, int], end: tuple[int, int], new_text: str, encoding: str
     ) -> None:
-        """Replace the text between two LSP positions."""
-        a = offset_of(self, start[0], start[1], encoding)
-        b = offset_of(self, end[0], end[1], encoding)
-        if b < a:
-            a, b = b, a
-        self.source = (
-            self.source[:a] + new_text.encode("utf-8", "surrogateescape") + self.source[b:]
-        )
-        self.line_starts = _line_starts(self.source)
-        self._parse = None
-
-
-def _line_bytes(doc: TextDocument, line: int) -> tuple[int, bytes]:
-    starts = doc.line_starts
-    start = starts[line]
-    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(doc.source)
-    return start, doc.source[start:end]
+        """Replace the text between two LSP positions (re-parsing incrementally)."""
+        was_ascii = self._ascii
+        self._doc.apply_change(start, end, new_text, cast(Encoding, encoding))
+        # Deleting cannot make ASCII text non-ASCII; inserting ASCII cannot either.
+        self._ascii = True if was_ascii and new_text.isascii() else None
 
 
 def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> int:
     """Byte offset of (line, character); past-the-end values clamp to the line/text end."""
-    if line < 0:
-        return 0
-    if line >= len(doc.line_starts):
-        return len(doc.source)
-    start, raw = _line_bytes(doc, line)
-    if raw.endswith(b"\r"):
-        raw = raw[:-1]
-    if character <= 0:
-        return start
-    if encoding == UTF8 or doc.ascii:
-        # Do not split a UTF-8 sequence: back up to a character boundary.
-        pos = min(character, len(raw))
-        while 0 < pos < len(raw) and (raw[pos] & 0xC0) == 0x80:
-            pos -= 1
-        return start + pos
-    units = 0
-    text = raw.decode("utf-8", "surrogateescape")
-    consumed = 0
-    for ch in text:
-        width = 2 if ord(ch) > 0xFFFF else 1
-        if units + width > character:
-            break
-        units += width
-        consumed += len(ch.encode("utf-8", "surrogateescape"))
-    return start + consumed
+    lines = doc._doc.lines
+    if doc.ascii and 0 <= line < len(lines.line_starts) and character >= 0:
+        start = lines.line_starts[line]
+        end = lines.line_starts[line + 1] if line + 1 < len(lines.line_starts) else len(doc.source)
+        text_end = end
+        source = doc.source
+        while text_end > start and source[text_end - 1] in (10, 13):
+            text_end -= 1
+        return min(start + character, text_end)
+    return lines.offset(line, character, cast(Encoding, encoding))
 
 
 def position_of(doc: TextDocument, offset: int, encoding: str) -> tuple[int, int]:
     """(line, character) of a byte offset."""
-    offset = max(0, min(offset, len(doc.source)))
-    line = bisect_right(doc.line_starts, offset) - 1
-    start = doc.line_starts[line]
-    if encoding == UTF8 or doc.ascii:
-        return line, offset - start
-    prefix = doc.source[start:offset].decode("utf-8", "surrogateescape")
-    return line, len(prefix.encode("utf-16-le", "surrogatepass")) // 2
+    lines = doc._doc.lines
+    if doc.ascii:
+        offset = max(0, min(offset, len(doc.source)))
+        line = lines.line_of(offset)
+        return line, offset - lines.line_starts[line]
+    return lines.position(offset, cast(Encoding, encoding))

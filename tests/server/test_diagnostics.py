@@ -119,3 +119,14 @@ async def test_close_clears_diagnostics(session: Session) -> None:
     session.close(uri)
     session.versions[uri] = None  # type: ignore[assignment]  # the clear has no version
     assert await session.diagnostics(uri, until=lambda ds: ds == []) == []
+
+
+async def test_crlf_line_endings(session: Session) -> None:
+    text = "let\r\n  a = 1;\r\nin\r\n  b\r\n"
+    uri = session.open("crlf.nix", text)
+    diags = await session.diagnostics(uri)
+    by_code = {d.code: d for d in diags}
+    assert by_code["undefined-variable"].range.start == types.Position(line=3, character=2)
+    assert by_code["unused-binding"].range.start == types.Position(line=1, character=2)
+    session.edit(uri, types.Position(line=3, character=2), types.Position(line=3, character=3), "a")
+    assert await session.diagnostics(uri) == []
