@@ -55,7 +55,7 @@ def test_extension_starts_nixls_and_shows_its_answers(
         cwd=VSCODE_DIR,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=360,
         stdin=subprocess.DEVNULL,
     )
     report = json.loads(proc.stdout) if proc.stdout.strip() else {}

@@ -17,9 +17,11 @@ const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const tmp = config.tmp;
 const report = { steps: [] };
 let page;
+const started = Date.now();
 const step = (name) => {
-  report.steps.push(name);
-  process.stderr.write(`[drive] ${name}\n`);
+  const at = ((Date.now() - started) / 1000).toFixed(1);
+  report.steps.push(`${at}s ${name}`);
+  process.stderr.write(`[drive] ${at}s ${name}\n`);
 };
 
 function freePort() {
@@ -93,8 +95,11 @@ async function waitFor(what, fn, timeoutMs = 30000, everyMs = 250) {
 
 /** Run a command from the command palette by its title. */
 async function runCommand(title) {
-  await page.keyboard.press("F1");
-  await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 10000 });
+  await waitFor("the command palette", async () => {
+    await page.keyboard.press("F1");
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 5000 });
+    return true;
+  }, 30000, 500);
   await page.keyboard.type(title);
   await waitFor(`${title} in the palette`, async () => (await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).count()) > 0, 10000);
   await page.keyboard.press("Enter");
@@ -162,8 +167,12 @@ async function main() {
     // From the Explorer, as a user would (quick open waits on file search, slow on a busy machine).
     const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: config.file }).first();
     await row.waitFor({ state: "visible", timeout: 60000 });
-    await row.dblclick();
-    await page.waitForSelector(`.monaco-editor .view-lines:has-text("${config.hoverWord}")`, { timeout: 30000 });
+    // Retried: on a loaded machine the workbench may swallow the first clicks.
+    await waitFor("the file open in an editor", async () => {
+      await row.dblclick({ timeout: 10000 });
+      await page.waitForSelector(`.monaco-editor .view-lines:has-text("${config.hoverWord}")`, { timeout: 10000 });
+      return true;
+    }, 90000, 500);
 
     step("wait for the diagnostic squiggle");
     await page.waitForSelector(".monaco-editor .squiggly-error, .monaco-editor .squiggly-warning", { timeout: 60000 });
@@ -227,7 +236,7 @@ async function main() {
       await page.keyboard.press("Escape");
       // Through the Settings editor, as a user would.
       await runCommand("Preferences: Open User Settings");
-      await page.waitForSelector(".settings-editor", { timeout: 20000 });
+      await page.waitForSelector(".settings-editor", { timeout: 30000 });
       // A machine-overridable setting: in code-server it lives with the remote machine.
       await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).click();
       await page.locator(".settings-editor .suggest-input-container").click();
