@@ -70,16 +70,23 @@ def _peak_rss_mb(pid: int) -> float | None:
 
 
 def _server_cpu(pid: int) -> float:
-    """CPU seconds the server's main thread has run (0 where unavailable).
+    """CPU seconds the server's threads have run (0 where unavailable).
 
     Reported beside wall-clock times: on a busy machine, wall time includes
     waiting for a core, CPU time does not.
     """
+    total = 0.0
     try:
-        with open(f"/proc/{pid}/schedstat") as fh:
-            return int(fh.read().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
         return 0.0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as fh:
+                total += int(fh.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended meanwhile
+    return total
 
 
 Sample = tuple[float, float]  # (wall seconds, server CPU seconds)
