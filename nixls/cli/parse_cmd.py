@@ -4,7 +4,9 @@ Exit status 0 with an indented tree (one node per line: kind, byte span,
 scalar fields; children indented under their field name) when the input
 parses; exit status 1 with one ``FILE:LINE:COL: error: MESSAGE`` line per
 syntax error otherwise (LINE and COL 1-based, COL in characters); exit
-status 2 when the file cannot be read.
+status 2 when the file cannot be read. Like `nix-instantiate --parse`, it
+also rejects undefined variables, duplicate attributes or formals and
+dynamic attributes in ``let`` (the compiler's error diagnostics).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import fields
 
+from evaluator.compiler import analyse
+from evaluator.compiler.diagnostics import Severity
+from evaluator.syntax import ParseResult, parse
 from evaluator.syntax import nodes as n
-from evaluator.syntax import parse
 from evaluator.syntax.positions import LineIndex
 
 _SCALARS = ("name", "value", "op", "path", "message")
@@ -63,6 +67,20 @@ def tree_lines(root: n.Node) -> Iterator[str]:
         stack.extend(children)
 
 
+def parse_time_errors(result: ParseResult, file: str | None) -> list[tuple[int, str]]:
+    """(offset, message) of every error Nix rejects at parse time, in order.
+
+    ``file`` names the file in "already defined at FILE:L:C" (Nix says
+    ``(string)`` for standard input: pass ``None``).
+    """
+    errors = [(e.start, e.message) for e in result.errors]
+    for diag in analyse(result, file=file).diagnostics:
+        if diag.severity is Severity.ERROR and diag.code != "syntax-error":
+            errors.append((diag.start, diag.message))
+    errors.sort(key=lambda e: e[0])
+    return errors
+
+
 def run(args: argparse.Namespace) -> int:
     """Parse the file and print the tree (status 0) or its errors (status 1)."""
     name: str = args.file
@@ -78,11 +96,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     result = parse(source)
     out = sys.stdout
-    if result.errors:
+    errors = parse_time_errors(result, None if args.file == "-" else name)
+    if errors:
         index = LineIndex(source)
-        for err in result.errors:
-            line, col = index.line_col(err.start)
-            out.write(f"{name}:{line}:{col}: error: {err.message}\n")
+        for start, message in errors:
+            line, col = index.line_col(start)
+            out.write(f"{name}:{line}:{col}: error: {message}\n")
         return 1
     for text in tree_lines(result.root):
         out.write(text + "\n")

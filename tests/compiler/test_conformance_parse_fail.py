@@ -3,6 +3,7 @@
 - every ``parse-fail`` file is rejected with a located error giving the
   reason ``REFERENCE.tsv`` records, on the line Nix reports
   (``fixtures/parse_fail_nix.tsv``, recorded by ``record_nix.py``);
+- ``nixls parse`` rejects them too (and accepts the ``parse-okay`` files);
 - no ``eval-okay`` / ``parse-okay`` file and no file of nixpkgs ``lib/`` gets
   an error-severity diagnostic (in particular no undefined variable).
 """
@@ -16,6 +17,7 @@ import pytest
 from evaluator.compiler import analyse
 from evaluator.compiler.diagnostics import LineIndex, Severity
 from evaluator.syntax import parse
+from nixls.cli import main
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 LANG = SHARED / "conformance" / "nix-lang"
@@ -96,3 +98,22 @@ def test_nixpkgs_lib_has_no_error() -> None:
             if d.severity is Severity.ERROR:
                 bad.append(f"{path.relative_to(LIB)}: {d.code}: {d.message}")
     assert bad == []
+
+
+@pytest.mark.parametrize("name", PARSE_FAIL)
+def test_nixls_parse_rejects_parse_fail(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = LANG / f"{name}.nix"
+    assert main(["parse", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    reason = REFERENCE[name][1].replace("(string)", str(path))
+    if reason.startswith("syntax error"):
+        reason = "syntax error"
+    located = [line for line in lines if line.startswith(f"{path}:")]
+    assert located == lines
+    assert any(line.split(": error: ", 1)[1].startswith(reason) for line in lines), lines
+
+
+@pytest.mark.parametrize("name", [n for n in OKAY if n.startswith("parse-okay")])
+def test_nixls_parse_accepts_parse_okay(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(LANG / f"{name}.nix")]) == 0
+    assert ": error: " not in capsys.readouterr().out
