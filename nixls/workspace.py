@@ -37,6 +37,7 @@ class Unit:
     # Subclasses provide the text and the tree.
     @property
     def text_document(self) -> TextDocument:
+        """The text and its parse (provided by subclasses)."""
         raise NotImplementedError
 
     @property
@@ -93,6 +94,7 @@ class OpenDocument(Unit):
 
     @property
     def text_document(self) -> TextDocument:
+        """The editor's current text and its parse."""
         return self.document
 
     def apply(self, changes: list[Any], version: int) -> None:
@@ -123,6 +125,7 @@ class DiskUnit(Unit):
 
     @property
     def text_document(self) -> TextDocument:
+        """The file's text (as read) and its parse."""
         return self._doc
 
 

@@ -128,6 +128,7 @@ class FileEvaluations:
         self.tasks: dict[str, asyncio.Task[None]] = {}
 
     def mode(self) -> EvalDiagnostics:
+        """When files are evaluated, under the current settings."""
         cfg = self.server.settings.eval
         return cfg.diagnostics if cfg.enable else EvalDiagnostics.OFF
 
@@ -156,6 +157,7 @@ class FileEvaluations:
         self.server.publisher.set_evaluated(doc.uri, eval_diagnostics(doc, outcome))
 
     def stop(self, uri: str) -> None:
+        """Cancel the evaluation of ``uri`` if one is running."""
         task = self.tasks.pop(uri, None)
         if task is not None:
             task.cancel()
@@ -305,6 +307,7 @@ class Hints:
         self.pending: set[tuple[str, int, tuple[int, int]]] = set()
 
     def add(self, doc: OpenDocument, offset: int, outcome: Outcome) -> None:
+        """Show ``outcome`` at ``offset`` until ``doc`` changes."""
         entries = [s for s in self.shown.get(doc.uri, []) if s.generation == doc.generation]
         entries = [s for s in entries if s.offset != offset]
         entries.append(Shown(doc.generation, offset, outcome.inline))
@@ -312,6 +315,7 @@ class Hints:
         self.refresh()
 
     def forget(self, uri: str) -> None:
+        """Drop every hint of ``uri`` (its text changed or it closed)."""
         had = bool(self.shown.pop(uri, None))
         for key in [k for k in self.values if k[0] == uri]:
             del self.values[key]
@@ -319,6 +323,7 @@ class Hints:
             self.refresh()
 
     def refresh(self) -> None:
+        """Ask the client to request inlay hints again (if it can)."""
         caps = self.server.client_capabilities.workspace
         if caps is None or caps.inlay_hint is None or not caps.inlay_hint.refresh_support:
             return
@@ -326,6 +331,7 @@ class Hints:
         future.add_done_callback(lambda f: f.exception() if not f.cancelled() else None)
 
     async def hints(self, doc: OpenDocument, r: types.Range) -> list[types.InlayHint]:
+        """The hints to show in ``r``."""
         lo, hi = doc.offset_at(r.start), doc.offset_at(r.end)
         out = [
             _hint(doc, s.offset, s.label)
@@ -379,6 +385,7 @@ class Hints:
                 self.refresh_soon()
 
     def refresh_soon(self) -> None:
+        """Refresh shortly, once for a burst of late values."""
         # Values that arrive after the hint request answered: ask again.
         loop = asyncio.get_running_loop()
         handle = getattr(self, "_refresh_handle", None)
