@@ -93,6 +93,21 @@ async function waitFor(what, fn, timeoutMs = 30000, everyMs = 250) {
   throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
 }
 
+/** SIGTERM the process group, then SIGKILL what is left after a few seconds. */
+async function stopGroup(pid, exited) {
+  const signal = (sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  await new Promise((r) => setTimeout(r, 500)); // children a moment after the leader
+  signal("SIGKILL");
+}
+
 /** Run a command from the command palette by its title. */
 async function runCommand(title) {
   await waitFor("the command palette", async () => {
@@ -144,7 +159,9 @@ async function main() {
 
   const port = await freePort();
   step(`start code-server on 127.0.0.1:${port}`);
-  const server = spawn(process.execPath, [...codeServerArgs(port), config.workspace], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group, so that the extension host and nixls end with it.
+  const server = spawn(process.execPath, [...codeServerArgs(port), config.workspace], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const exited = new Promise((resolve) => server.on("exit", resolve));
   let serverOutput = "";
   server.stdout.on("data", (d) => (serverOutput += d));
   server.stderr.on("data", (d) => (serverOutput += d));
@@ -159,7 +176,7 @@ async function main() {
         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(config.workspace)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(config.workspace)}`, { timeout: 120000 });
     await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
     await page.waitForSelector(".explorer-folders-view, .explorer-viewlet", { timeout: 60000 });
 
@@ -262,7 +279,7 @@ async function main() {
   } finally {
     report.serverLog = outputChannelText("Nix Language Server");
     if (browser) await browser.close();
-    server.kill("SIGTERM");
+    await stopGroup(server.pid, exited);
     report.codeServerOutput = serverOutput.split("\n").slice(-20);
   }
 }
