@@ -152,9 +152,11 @@ def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
     if name is None:
         return
     t = type(name)
-    if t is not str and t is not CtxStr:
+    if t is CtxStr:
+        raise ops.context_not_allowed(name)
+    if t is not str:
         raise name_error(name)
-    key = str(name)
+    key = name
     if key in attrs:
         pos = attrs.positions.get(key) if attrs.positions else None
         at = f" at {pos[0]}:{pos[1]}:{pos[2]}" if pos else ""
@@ -233,7 +235,8 @@ __all__ = [
 def attr_name(v: Any) -> str:
     """A forced dynamic attribute name that is not a plain ``str``."""
     if type(v) is CtxStr:
-        return str(v)
+        # Nix forces attribute names with forceStringNoCtx.
+        raise ops.context_not_allowed(v)
     raise name_error(v)
 
 
