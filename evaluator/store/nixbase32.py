@@ -20,16 +20,12 @@ def encoded_len(size: int) -> int:
 
 def encode(data: bytes) -> str:
     """The Nix base-32 form of ``data``."""
-    size = len(data)
-    out = []
-    for n in range(encoded_len(size) - 1, -1, -1):
-        b = n * 5
-        i, j = divmod(b, 8)
-        c = data[i] >> j
-        if i + 1 < size:
-            c |= data[i + 1] << (8 - j)
-        out.append(ALPHABET[c & 0x1F])
-    return "".join(out)
+    # Digit n is bits 5n..5n+4 of the bytes read as a little-endian number;
+    # the string lists the digits from the highest n down.
+    num = int.from_bytes(data, "little")
+    return "".join(
+        [ALPHABET[(num >> (5 * n)) & 0x1F] for n in range(encoded_len(len(data)) - 1, -1, -1)]
+    )
 
 
 def decode(text: str, size: int) -> bytes:

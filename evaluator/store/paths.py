@@ -10,6 +10,7 @@ base-32 form of the SHA-256 of a *fingerprint*
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from evaluator.store import nixbase32
@@ -20,15 +21,18 @@ HASH_LEN = 32  # characters of the base-32 hash part
 MAX_NAME_LEN = 211
 DRV_EXTENSION = ".drv"
 
+# What Nix accepts in the hash part (it checks characters, not the encoding).
+_HASH_PART = re.compile("[0-9a-df-np-sv-z]*")
+_VALID_NAME = re.compile("[0-9a-zA-Z+\\-._?=]*")
 _NAME_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=")
 
 
 def compress_hash(digest: bytes, size: int) -> bytes:
     """Fold ``digest`` to ``size`` bytes by XOR, as Nix's ``compressHash``."""
-    out = bytearray(size)
-    for i, b in enumerate(digest):
-        out[i % size] ^= b
-    return bytes(out)
+    acc = 0
+    for start in range(0, len(digest), size):
+        acc ^= int.from_bytes(digest[start : start + size].ljust(size, b"\0"), "little")
+    return acc.to_bytes(size, "little")
 
 
 def check_name(base_name: str, name: str) -> None:
@@ -42,6 +46,8 @@ def check_name(base_name: str, name: str) -> None:
         raise StoreError(
             f"store path '{base_name}' has a name longer than {MAX_NAME_LEN} characters"
         )
+    if _VALID_NAME.fullmatch(name):
+        return
     for c in name:
         if c not in _NAME_CHARS:
             shown = c.encode("utf-8", "surrogateescape")[:1].decode("latin-1")
@@ -119,9 +125,10 @@ def parse_store_path(path: str, store_dir: str) -> str:
     base = path.rpartition("/")[2]
     if len(base) < HASH_LEN + 1:
         raise StoreError(f"'{base}' is too short to be a valid store path")
-    for c in base[:HASH_LEN]:
-        if c in "eout" or not (c.isascii() and (c.isdigit() or c.islower())):
-            raise StoreError(f"store path '{base}' contains illegal base-32 character '{c}'")
+    if not _HASH_PART.fullmatch(base, 0, HASH_LEN):
+        for c in base[:HASH_LEN]:
+            if c in "eout" or not (c.isascii() and (c.isdigit() or c.islower())):
+                raise StoreError(f"store path '{base}' contains illegal base-32 character '{c}'")
     check_name(base, base[HASH_LEN + 1 :])
     return path
 
