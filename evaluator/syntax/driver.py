@@ -41,6 +41,8 @@ OPENERS |= {"LPAREN": "RPAREN", "LBRACK": "RBRACK"}
 CLOSERS = frozenset(("RBRACE", "RPAREN", "RBRACK"))
 _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
+# Memoised unit-rule chains, per tables object (they depend only on the tables).
+_UNIT_CHAINS: dict[int, dict[tuple[int, int, str], int]] = {}
 
 DESCRIBE = {
     "$END": "end of file",
@@ -147,6 +149,7 @@ class Driver:
         callbacks = self.callbacks
         tokens = self.tokens
         end_state = self.end_state = self.tables.end_states[start]
+        unit_chains = _UNIT_CHAINS.setdefault(id(self.tables), {})
         states: list[int] = [self.tables.start_states[start]]
         values: list[Any] = [None]
         i = first
@@ -171,11 +174,19 @@ class Driver:
                     ttype = tok.type
                 continue
             rule = ~act
-            size = sizes[rule]
             cb = callbacks[rule]
-            if cb is None:  # unit rule: the value stays, only the state changes
-                states[-1] = actions[states[-2]][origins[rule]]
+            if cb is None:
+                # A chain of unit rules (`select -> app -> e12 -> ...`): the
+                # value stays and only the top state changes, as a function of
+                # (state below, top state, lookahead); memoised.
+                key = (states[-2], states[-1], ttype)
+                top = unit_chains.get(key)
+                if top is None:
+                    top = self.unit_chain(states[-2], states[-1], ttype)
+                    unit_chains[key] = top
+                states[-1] = top
                 continue
+            size = sizes[rule]
             if size:
                 value = cb(values[-size:])
                 del values[-size:]
@@ -187,6 +198,15 @@ class Driver:
                 return value
             states.append(goto)
             values.append(value)
+
+    def unit_chain(self, below: int, top: int, ttype: str) -> int:
+        """Top state after all unit reductions ``ttype`` triggers over ``below``."""
+        actions = self.actions
+        while True:
+            act = actions[top].get(ttype)
+            if act is None or act >= 0 or self.callbacks[~act] is not None:
+                return top
+            top = actions[below][self.origins[~act]]
 
     def feed(self, states: list[int], values: list[Any], tok: Token) -> None:
         """Shift one (virtual) token, doing the reductions it triggers first."""

@@ -48,6 +48,9 @@ class _TooManyTokens(Exception):
     pass
 
 
+_new_token = tuple.__new__  # Token(...) without the generated __new__'s extra call
+
+
 class LexError(NamedTuple):
     """A problem found by the lexer, with its byte span."""
 
@@ -212,7 +215,7 @@ class _Lexer:
                 t = tokens[self.pending_brace]
                 tokens[self.pending_brace] = Token("LBRACE_F", t.start, t.end, t.value)
             self.pending_brace = -1
-        tokens.append(Token(type_, start, end, value))
+        tokens.append(_new_token(Token, (type_, start, end, value)))
         if len(tokens) > MAX_TOKENS:
             raise _TooManyTokens
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("nix.lark")
-START_SYMBOLS = ("start", "start_binding", "start_binds")
+START_SYMBOLS = ("start", "start_binding")
 _CACHE_VERSION = b"3"
 
 
