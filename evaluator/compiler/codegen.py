@@ -178,6 +178,14 @@ class _Lazy:
     deps: tuple[str, ...] = field(default=())
 
 
+_SIMPLE_OPERAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
+
+
+def _simple_operand(expr: str) -> bool:
+    """Whether ``expr`` is a name or literal (cheap and safe to repeat)."""
+    return _SIMPLE_OPERAND.fullmatch(expr) is not None
+
+
 def _drive(step: Step) -> Any:
     """Run a compile step and its sub-steps with an explicit stack."""
     stack: list[Step] = []
@@ -332,11 +340,18 @@ class Compiler:
             params = [*fn.captures, *fn.params]
             out.append(f"def {fn.name}({', '.join(params)}):")
             line_spans[len(out)] = span_of((fn.node.start, fn.node.end))
+            plain = True
             for indent, text, se in fn.lines:
                 out.append("    " * indent + text)
                 if se is not None:
                     line_spans[len(out)] = span_of(se)
-            out.append("    yield")
+                if plain and "yield" in text:
+                    plain = False
+            if not plain:
+                # A generator function even when every path returns early.
+                out.append("    yield")
+            # else: a plain function (its body never waits for the loop): the
+            # loop takes its result at once, without a generator frame.
             out.append("")
         return "\n".join(out) + "\n", line_spans, by_name
 
@@ -738,13 +753,30 @@ class Compiler:
         fop = yield self.value(fn, f)
         cur = fop
         for i, app in enumerate(spine):
-            arg = yield self.lazy(fn, app.arg, arg=True)
+            op = yield self.lazy(fn, app.arg, arg=True)
+            arg = op.expr
+            if not _simple_operand(arg):
+                tmp = self.temp(fn)
+                self.emit(fn, f"{tmp} = {arg}", app.arg)
+                arg = tmp
+            # A lambda's body frame is started here (no Call object); anything
+            # else (builtins, functors, errors) goes through the loop's Call.
             if tail and i == len(spine) - 1:
                 span = self.const(self.span(app.start, app.end))
-                self.emit(fn, f"return Call({cur}, {arg.expr}, {span})", app)
+                self.emit(
+                    fn,
+                    f"return {cur}.code({arg}) if type({cur}) is Closure"
+                    f" else Call({cur}, {arg}, {span})",
+                    app,
+                )
                 return None
             out = self.temp(fn)
-            self.emit(fn, f"{out} = yield Call({cur}, {arg.expr})", app)
+            self.emit(
+                fn,
+                f"{out} = yield ({cur}.code({arg})"
+                f" if type({cur}) is Closure else Call({cur}, {arg}))",
+                app,
+            )
             cur = out
         return cur
 

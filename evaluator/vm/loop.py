@@ -275,6 +275,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
     err: NixError | None = None
+    result: Any = None
     chunk = _chunk(budget)
     countdown = chunk
     while True:
@@ -299,58 +300,6 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.throw(e)
         except StopIteration as stop:
             result = stop.value
-            # Tail position: evaluate a returned thunk or call in place.
-            while True:
-                t = type(result)
-                if t is Thunk:
-                    code = result.code
-                    if code is None:
-                        result = result.value
-                        continue
-                    if code is BLACKHOLE:
-                        err = InfiniteRecursion(result.span)
-                        break
-                    result.value = code
-                    result.code = BLACKHOLE
-                    owner = _add_owner(owner, result)
-                    gen = code()
-                    val = None
-                    result = gen
-                    break
-                if t is Call:
-                    try:
-                        result = _dispatch(result)
-                    except NixError as e:
-                        err = e.locate(result.span)
-                        break
-                    if type(result) is GeneratorType:
-                        gen = result
-                        val = None
-                        break
-                    continue
-                if t is GeneratorType:
-                    gen = result
-                    val = None
-                    break
-                # A value: complete the frame.
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
-                if not stack:
-                    return result
-                gen, owner = pop()
-                val = result
-                break
-            if err is not None:
-                # The finished frame's tail failed: unwind from it.
-                _leave(err, gen, owner, not stack)
-                if not stack:
-                    raise err from None
-                gen, owner = pop()
-            continue
         except NixError as e:
             _leave(e, gen, owner, not stack)
             if not stack:
@@ -367,48 +316,115 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             gen, owner = pop()
             err = nix_err
             continue
-
-        t = type(req)
-        if t is Thunk:
-            code = req.code
-            if code is None:
-                val = req.value
-            elif code is BLACKHOLE:
-                err = InfiniteRecursion(req.span)
-            else:
+        else:
+            t = type(req)
+            if t is Thunk:
+                code = req.code
+                if code is None:
+                    val = req.value
+                    continue
+                if code is BLACKHOLE:
+                    err = InfiniteRecursion(req.span)
+                    continue
                 req.value = code
                 req.code = BLACKHOLE
                 push((gen, owner))
-                gen = code()
                 owner = req
-                val = None
-        elif t is Call:
-            fn = req.fn
-            if type(fn) is Closure:
+                try:
+                    result = code()
+                except Exception as exc:
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    gen = None
+                else:
+                    if type(result) is GeneratorType:
+                        gen = result
+                        val = None
+                        continue
+                    # A plain function body: its value is already there.
+                    gen = None
+            elif t is GeneratorType:
+                # A sub-frame (e.g. a lambda body started by generated code).
                 push((gen, owner))
-                gen = fn.code(req.arg)
+                gen = req
                 owner = None
                 val = None
-            else:
+                continue
+            elif t is Call:
+                fn = req.fn
                 try:
-                    started = _dispatch(req)
-                except NixError as e:
-                    err = e.locate(req.span)
+                    result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+                except Exception as exc:
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    err.locate(req.span)
                     continue
-                if type(started) is GeneratorType:
+                rt = type(result)
+                if rt is GeneratorType:
                     push((gen, owner))
-                    gen = started
+                    gen = result
                     owner = None
                     val = None
-                else:
-                    val = started
-        elif t is GeneratorType:
-            push((gen, owner))
-            gen = req
-            owner = None
-            val = None
-        else:
-            err = NixError(f"internal error: frame yielded {type(req).__name__}")
+                    continue
+                if rt is not Thunk and rt is not Call:
+                    val = result
+                    continue
+                push((gen, owner))
+                gen = None
+                owner = None
+            else:
+                # A value: a plain lambda body started by generated code
+                # (`yield f.code(x)`) that completed at once.
+                val = req
+                continue
+        # The current frame finished with `result` (or failed, `err`).
+        # Tail position: a returned thunk, call or frame runs in its place.
+        while err is None:
+            t = type(result)
+            if t is not Thunk and t is not GeneratorType and t is not Call:
+                # A value: complete the frame.
+                if owner is not None:
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    else:
+                        _complete(owner, result)
+                if not stack:
+                    return result
+                gen, owner = pop()
+                val = result
+                break
+            if t is Thunk:
+                code = result.code
+                if code is None:
+                    result = result.value
+                    continue
+                if code is BLACKHOLE:
+                    err = InfiniteRecursion(result.span)
+                    break
+                result.value = code
+                result.code = BLACKHOLE
+                owner = _add_owner(owner, result)
+                try:
+                    result = code()
+                except Exception as exc:
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    gen = None
+                continue
+            if t is GeneratorType:
+                gen = result
+                val = None
+                break
+            try:
+                result = _dispatch(result)
+            except Exception as exc:
+                err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                err.locate(result.span)
+                gen = None
+        if err is not None:
+            # The finished frame (or its tail) failed: unwind from it.
+            _leave(err, gen, owner, not stack)
+            if not stack:
+                raise err from None
+            gen, owner = pop()
 
 
 def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
