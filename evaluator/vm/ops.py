@@ -435,6 +435,8 @@ def add(a: Any, b: Any) -> Frame:
             return s
         return wrap_int(s)
     if ta is str and tb is str:
+        if len(a) + len(b) > _BIG_STRING:
+            _charge(len(a) + len(b))
         return a + b
     if ta is int or ta is float:
         if tb is int or tb is float:
@@ -451,8 +453,20 @@ def add(a: Any, b: Any) -> Frame:
     return concat_two(left, right)
 
 
+# Strings longer than this are counted against the evaluation's memory budget.
+_BIG_STRING = 1 << 16
+
+
+def _charge(size: int) -> None:
+    from evaluator.builtins.support import charge
+
+    charge(size)
+
+
 def concat_two(left: str, right: str) -> str:
     """Concatenate two string values, merging their contexts."""
+    if len(left) + len(right) > _BIG_STRING:
+        _charge(len(left) + len(right))
     if type(left) is CtxStr or type(right) is CtxStr:
         ctx: frozenset[str] = frozenset()
         if type(left) is CtxStr:
@@ -479,7 +493,10 @@ def concat_strings(parts: list[Any]) -> Frame:
             if type(p) is CtxStr:
                 ctx |= p.context
         out.append(p)
-    return make_str("".join(out), frozenset(ctx))
+    text = "".join(out)
+    if len(text) > _BIG_STRING:
+        _charge(len(text))
+    return make_str(text, frozenset(ctx))
 
 
 def interpolate_path(parts: list[Any]) -> Frame:
