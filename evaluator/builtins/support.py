@@ -58,12 +58,6 @@ def app2_thunk(fn: Any, a: Any, b: Any) -> Thunk:
     return Thunk(partial(_apply2, fn, a, b))
 
 
-def call2(fn: Any, a: Any, b: Any) -> Frame:
-    """``fn a b``, forced (use with ``yield from``)."""
-    g = yield call_request(fn, a)
-    return (yield call_request(g, b))
-
-
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
     """A thunk running the generator function ``frame_fn(*args)`` when forced."""
     return Thunk(partial(frame_fn, *args))
