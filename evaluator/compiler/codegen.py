@@ -102,6 +102,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_scope_get": runtime.scope_get,
     "r_overrides": runtime.apply_overrides,
     "r_const": runtime.const_frame,
+    "r_peek": runtime.peek,
     "o_add": ops.add,
     "o_sub": ops.sub_values,
     "o_mul": ops.mul_values,
@@ -211,6 +212,8 @@ class Compiler:
         self.resolved = resolved
         self.scoped = scoped
         self.search_refs: dict[int, tuple[object, object]] | None = None
+        # Temporaries that always hold a Boolean (no check needed).
+        self.bools: set[str] = set()
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
         self.base_dir = base_dir
@@ -442,10 +445,22 @@ class Compiler:
         result = yield method(self, fn, node)
         return result
 
-    def lazy(self, fn: _Fn, node: nodes.Node, arg: bool = False, name: str | None = None) -> Step:
+    def lazy(
+        self,
+        fn: _Fn,
+        node: nodes.Node,
+        arg: bool = False,
+        name: str | None = None,
+        avoid: Mapping[str, str] | None = None,
+    ) -> Step:
         """An operand for ``node`` without forcing it: a value, a variable or
-        a new thunk. ``arg``: a function argument (closures and safe integer
-        arithmetic are computed at once). Returns a :class:`_Lazy`."""
+        a new thunk. Returns a :class:`_Lazy`.
+
+        ``arg``: a function argument: closures are made at once, and integer
+        arithmetic and selections from evaluated sets are done at once when
+        that cannot fail or run code. ``avoid``: a `let` binding: those
+        speculations too, except on the names being bound (``avoid``).
+        """
         while type(node) is nodes.Paren:
             node = node.expr  # type: ignore[attr-defined]
         t = type(node)
@@ -459,14 +474,17 @@ class Compiler:
                 return _Lazy(self.ref(fn, pyname), deps=(pyname,))
             if isinstance(res, GlobalRef):
                 return _Lazy(self.global_ref(res.name))
-        if arg:
-            if t is nodes.Lambda:
-                expr = yield self.lambda_(fn, node, name)  # type: ignore[arg-type]
-                return _Lazy(expr)
+        if arg and t is nodes.Lambda:
+            expr = yield self.lambda_(fn, node, name)  # type: ignore[arg-type]
+            return _Lazy(expr)
+        if arg or avoid is not None:
+            spec = None
             if t is nodes.Binary:
-                spec = yield self.speculate(fn, node)  # type: ignore[arg-type]
-                if spec is not None:
-                    return _Lazy(spec)
+                spec = yield self.speculate(fn, node, avoid)  # type: ignore[arg-type]
+            elif t is nodes.Select:
+                spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
+            if spec is not None:
+                return _Lazy(spec)
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
         if t is nodes.Lambda and name is not None:
@@ -535,7 +553,7 @@ class Compiler:
         return self.global_name(name)
 
     def check_bool(self, fn: _Fn, operand: str, node: nodes.Node) -> None:
-        if operand in ("True", "False"):
+        if operand in ("True", "False") or operand in self.bools:
             return
         self.emit(fn, f"if type({operand}) is not bool: raise r_bool_error({operand})", node)
 
@@ -780,7 +798,40 @@ class Compiler:
             cur = out
         return cur
 
-    def speculate(self, fn: _Fn, node: nodes.Binary) -> Step:
+    def speculate_select(
+        self, fn: _Fn, node: nodes.Select, avoid: Mapping[str, str] | None
+    ) -> Step:
+        """``x.a.b`` taken at once when ``x`` (and ``x.a``) are evaluated sets
+        that have the attributes (no evaluation, no error possible); else a
+        thunk. The attribute's value itself stays unforced."""
+        if node.default is not None:
+            return None
+        keys: list[str] = []
+        for key in node.path:
+            if not isinstance(key, nodes.StaticKey):
+                return None
+            keys.append(key.name)
+        base = unparen(node.expr)
+        if type(base) is not nodes.Var or not isinstance(base.resolution, LocalRef):
+            return None
+        py = self.binding_name(base.resolution)
+        if avoid is not None and py in avoid:
+            return None
+        x = self.ref(fn, py)
+        child = self.new_fn("th", fn, None, node)
+        yield self.tail(child, node)
+        out = self.temp(fn)
+        if len(keys) == 1 and x in fn.known:
+            k = repr(keys[0])
+            self.emit(
+                fn, f"{out} = {x}[{k}] if type({x}) is Attrs and {k} in {x} else MISSING", node
+            )
+        else:
+            self.emit(fn, f"{out} = r_peek({x}, {tuple(keys)!r})", node)
+        self.emit(fn, f"if {out} is MISSING: {out} = Thunk({self.fnref(fn, child)})", node)
+        return out
+
+    def speculate(self, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, str] | None) -> Step:
         """Integer arithmetic or comparison computed at once when it is safe."""
         if node.op not in ("+", "-", "*", "<", "<=", ">", ">=", "==", "!="):
             return None
@@ -792,7 +843,10 @@ class Compiler:
                 operands.append(repr(side.value))
                 continue
             if type(side) is nodes.Var and isinstance(side.resolution, LocalRef):
-                name = self.ref(fn, self.binding_name(side.resolution))
+                py = self.binding_name(side.resolution)
+                if avoid is not None and py in avoid:
+                    return None
+                name = self.ref(fn, py)
                 operands.append(name)
                 checks.append(f"type({name}) is int")
                 continue
@@ -818,6 +872,7 @@ class Compiler:
         if node.op == "!":
             self.check_bool(fn, a, node)
             self.emit(fn, f"{out} = not {a}", node)
+            self.bools.add(out)
         else:
             self.emit(fn, f"if type({a}) is int and {a} != IMIN: {out} = -{a}", node)
             self.emit(fn, f"else: {out} = r_negate({a})", node)
@@ -857,6 +912,8 @@ class Compiler:
         if op == "/":
             emit(fn, f"{out} = o_div({a}, {b})", node)
             return out
+        if op in ("<", ">", "<=", ">=", "==", "!="):
+            self.bools.add(out)
         if op in ("<", ">", "<=", ">="):
             x, y = (a, b) if op in ("<", ">=") else (b, a)
             neg = "not " if op in ("<=", ">=") else ""
@@ -875,6 +932,9 @@ class Compiler:
                 emit(fn, f"{out} = {a} {'is' if op == '==' else 'is not'} {b}", node)
             elif type(right) is nodes.Str and b.startswith(("'", '"')):
                 emit(fn, f"if type({a}) is str: {out} = {a} {eq} {b}", node)
+                emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
+            elif type(right) is nodes.Int:
+                emit(fn, f"if type({a}) is int: {out} = {a} {eq} {b}", node)
                 emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
             else:
                 emit(
@@ -913,6 +973,7 @@ class Compiler:
         self.emit(fn, f"{out} = {b}", node)
         fn.indent -= 1
         fn.known = saved
+        self.bools.add(out)
         return out
 
     def c_if(self, fn: _Fn, node: nodes.If) -> Step:
@@ -1090,6 +1151,7 @@ class Compiler:
                 self.emit(fn, f"{out} = True", node)
         fn.indent -= depth
         fn.known = saved
+        self.bools.add(out)
         return out
 
     # ------------------------------------------------------------ sets
@@ -1159,10 +1221,11 @@ class Compiler:
         entry: ValueEntry | InheritEntry | NestedEntry,
         sources: dict[int, str],
         scope_node: nodes.Node,
+        avoid: Mapping[str, str] | None = None,
     ) -> Step:
-        """The lazy operand of one static attribute."""
+        """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
         if isinstance(entry, ValueEntry):
-            return (yield self.lazy(fn, entry.value, name=name))
+            return (yield self.lazy(fn, entry.value, name=name, avoid=avoid))
         if isinstance(entry, NestedEntry):
             return (yield self.nested(fn, entry.attrs, name))
         if entry.var is not None:
@@ -1236,7 +1299,12 @@ class Compiler:
                 yield self.tail(child, entry.value)
                 op = _Lazy("", child)
             else:
-                op = yield self.entry_value(fn, name, entry, sources, node)
+                # Speculation is for `let` only: set attributes stay thunks
+                # (so printing without --strict shows <CODE> as Nix does).
+                let = isinstance(node, nodes.Let)
+                op = yield self.entry_value(
+                    fn, name, entry, sources, node, group_names if let else None
+                )
             entries.append((py, op, entry.node))
         assigned: set[str] = set()
         patches: list[tuple[str, _Fn, nodes.Node]] = []

@@ -271,3 +271,19 @@ def apply_overrides(result: Attrs, env: dict[str, Thunk]) -> Frame:
         merged = dict(result.positions or ())
         merged.update(ov.positions)
         result.positions = merged
+
+
+def peek(value: Any, path: tuple[str, ...]) -> Any:
+    """``value.a.b`` if every set on the way is already evaluated and has the
+    attribute (the result itself may be a thunk); else :data:`MISSING`."""
+    for name in path:
+        if type(value) is Thunk:
+            if value.code is not None:
+                return MISSING
+            value = value.value
+        if type(value) is not Attrs:
+            return MISSING
+        value = value.get(name, MISSING)
+        if value is MISSING:
+            return MISSING
+    return value
