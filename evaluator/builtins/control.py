@@ -62,9 +62,50 @@ def trace(msg: Any, v: Any) -> Frame:
     else:
         text = show_value(msg)
     err = current().stderr
-    err.write(f"trace: {text}\n")
+    line = f"trace: {text}"
+    isatty = getattr(err, "isatty", None)
+    if not (isatty is not None and isatty()):
+        line = filter_ansi_escapes(line)
+    err.write(line + "\n")
     err.flush()
     return v
+
+
+def filter_ansi_escapes(s: str) -> str:
+    """``s`` as Nix logs it to a non-terminal: escape sequences removed, tabs
+    expanded to multiples of 8 columns, carriage returns and bells dropped."""
+    out: list[str] = []
+    width = 0
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == "\x1b":
+            i += 1
+            if i < n and s[i] == "[":
+                i += 1
+                while i < n and "\x30" <= s[i] <= "\x3f":
+                    i += 1
+                while i < n and "\x20" <= s[i] <= "\x2f":
+                    i += 1
+                if i < n and "\x40" <= s[i] <= "\x7e":
+                    i += 1
+            elif i < n and "\x40" <= s[i] <= "\x5f":
+                i += 1
+        elif c == "\t":
+            out.append(" ")
+            width += 1
+            while width % 8:
+                out.append(" ")
+                width += 1
+            i += 1
+        elif c == "\r" or c == "\a":
+            i += 1
+        else:
+            out.append(c)
+            width += 1
+            i += 1
+    return "".join(out)
 
 
 def show_value(v: Any) -> str:

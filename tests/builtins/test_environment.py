@@ -81,3 +81,11 @@ def test_constants_follow_the_context() -> None:
 def test_fetchers_are_disabled(expr: str) -> None:
     with pytest.raises(NixError, match="network access is disabled"):
         _eval(expr, EvalContext())
+
+
+def test_trace_filters_escapes_like_nix() -> None:
+    # nix-instantiate 2.8.0 writes (to a pipe): "trace: a        bcX     tab".
+    err = io.StringIO()
+    expr = 'builtins.trace "a\\tb\\rc\x1b[1mX\x1b[0m\\ttab" 1'
+    assert _eval(expr, EvalContext(stderr=err)) == 1
+    assert err.getvalue() == "trace: a        bcX     tab\n"
