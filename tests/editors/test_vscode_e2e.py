@@ -40,6 +40,8 @@ def test_extension_starts_nixls_and_shows_its_answers(
         "expectHover": list(EXPECTED.hover),
         "expectDiagnostics": [text for text, _ in EXPECTED.diagnostics],
         "evaluate": {"word": "greeting", "expect": '"hello world"'},
+        # the server's inlay hints hidden, so the extension's own decoration shows results
+        "inlayHints": "offUnlessPressed",
         "badServerPath": BAD_SERVER,
         "tmp": str(tmp_path / "vscode"),
         "chromium": shutil.which("chromium") or "/usr/bin/chromium",
@@ -82,9 +84,9 @@ def test_extension_starts_nixls_and_shows_its_answers(
     for want in EXPECTED.hover:
         assert want in report["hover"], report["hover"]
 
-    # "Nix: Evaluate Selection" on `greeting` shows its value on that line...
+    # "Nix: Evaluate Selection" on `greeting` shows its value after that line...
     inline = report["inline"]
-    assert any('"hello world"' in t for t in inline["lines"] + inline["decorations"]), inline
+    assert '⇒ "hello world" :: string' in inline["decorations"], inline
     assert "Sending request 'workspace/executeCommand" in log
     # ...and both results go to the Nix Evaluation channel: the binding's value,
     # and "Nix: Evaluate File"'s (shallow) value with the failing attribute.

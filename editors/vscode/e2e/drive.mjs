@@ -75,6 +75,8 @@ function writeUserSettings(serverPath) {
     "editor.minimap.enabled": false,
     "window.restoreWindows": "none",
     "workbench.colorTheme": "Default Light Modern",
+    // "offUnlessPressed" hides the server's inlay hints: the extension then draws results itself
+    "editor.inlayHints.enabled": config.inlayHints ?? "on",
   }, null, 2));
 }
 
@@ -127,7 +129,10 @@ async function afterDecorations(page) {
     for (const el of document.querySelectorAll(".monaco-editor .view-lines span")) {
       for (const pseudo of ["::before", "::after"]) {
         const content = getComputedStyle(el, pseudo).content;
-        if (content && content !== "none" && content !== "normal") out.push(content);
+        if (content && content !== "none" && content !== "normal") {
+          // a CSS string: quoted, with \" and \\ escaped
+          out.push(content.replace(/^"|"$/g, "").replace(/\\(.)/g, "$1"));
+        }
       }
     }
     return out;

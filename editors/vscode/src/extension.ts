@@ -188,7 +188,9 @@ async function evaluateCommand(wholeFile: boolean): Promise<void> {
   const serverHints = client.initializeResult?.capabilities.inlayHintProvider !== undefined;
   const hintsSetting = vscode.workspace.getConfiguration("editor.inlayHints", doc).get<string>("enabled");
   if (needsDecoration(serverHints, hintsSetting)) {
-    // after the end of the (last) line of the expression, clear of the code
-    inline.show(editor, doc.lineAt(range.end.line).range.end, shown);
+    // after the expression's last line with text, clear of the code
+    let line = range.end.line;
+    while (line > range.start.line && doc.lineAt(line).isEmptyOrWhitespace) line--;
+    inline.show(editor, doc.lineAt(line).range.end, shown);
   }
 }
