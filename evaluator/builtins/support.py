@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -36,10 +38,26 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
     """
     if type(fn) is Thunk and fn.code is None:
         fn = fn.value
-    if type(fn) is Closure:
-        code = fn.code
-        return [Thunk(partial(code, x)) for x in args]
-    return [Thunk(partial(_apply1, fn, x)) for x in args]
+    # Building many small acyclic objects: the cyclic garbage collector
+    # would rescan everything reachable several times over for nothing.
+    with gc_paused():
+        if type(fn) is Closure:
+            code = fn.code
+            return [Thunk(partial(code, x)) for x in args]
+        return [Thunk(partial(_apply1, fn, x)) for x in args]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that creates no cycles."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def call_request(fn: Any, arg: Any) -> Any:
