@@ -99,7 +99,8 @@ def elem_at(xs: Any, n: Any) -> Frame:
     """`elemAt list n`: the element at 0-based index `n`."""
     if type(xs) is not NixList:
         xs = yield from _list(xs)
-    n = yield from ops.force_int(n)
+    if type(n) is not int:
+        n = yield from ops.force_int(n)
     if n < 0 or n >= len(xs):
         raise NixError(f"list index {n} is out of bounds")
     return xs[n]
