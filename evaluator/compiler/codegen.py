@@ -114,16 +114,54 @@ BASE_GLOBALS: dict[str, Any] = {
 }
 
 
+# A thunk whose body and nested functions take more lines than this is
+# compiled to Python only when first forced (most of a big file's
+# definitions are never used by one evaluation).
+LAZY_UNIT_LINES = 60
+
+
+@dataclass
+class Unit:
+    """Generated functions compiled together: a root and its descendants
+    (minus nested units). Compiled on first use, then shared by every
+    evaluation that uses the file."""
+
+    root: str
+    python: str
+    line_spans: dict[int, tuple[Any, int, int]]
+    infos: dict[str, tuple[str | None, tuple[Any, int, int]]]
+    code: CodeType | None = None
+
+    def compiled(self, filename: str) -> CodeType:
+        """The unit's module code (compiled once; its functions registered)."""
+        code = self.code
+        if code is None:
+            code = compile(self.python, filename, "exec")
+            for const in code.co_consts:
+                if isinstance(const, CodeType):
+                    info = self.infos.get(const.co_name)
+                    if info is not None:
+                        frames.register(const, CodeInfo(info[0], info[1], self.line_spans))
+            self.code = code
+        return code
+
+
 @dataclass
 class CompiledFile:
-    """A file compiled to a Python code object (reusable across evaluations)."""
+    """A file compiled to Python: ``units[0]`` holds `main` (compiled at
+    once); the other units are compiled when first run."""
 
-    code: CodeType
+    units: list[Unit]
     source: SourceText
     consts: dict[str, Any]
     globals_used: dict[str, str]  # Python global name -> builtin name
-    python: str
+    filename: str
     main: str = "main"
+
+    @property
+    def python(self) -> str:
+        """All generated source (for debugging)."""
+        return "\n".join(u.python for u in self.units)
 
 
 def instantiate(
@@ -144,9 +182,24 @@ def instantiate(
             g[pyname] = builtins[name]
         else:
             g[pyname] = Thunk(partial(_undefined_global, name))
-    exec(compiled.code, g)
+    for unit in compiled.units[1:]:
+        g[unit.root] = _lazy_unit(g, unit, compiled.filename)
+    exec(compiled.units[0].compiled(compiled.filename), g)
     main: Callable[[], Any] = g[compiled.main]
     return main
+
+
+def _lazy_unit(g: dict[str, Any], unit: Unit, filename: str) -> Callable[..., Any]:
+    """A stand-in for a unit's root: compiles the unit on first call."""
+
+    def stub(*args: Any) -> Any:
+        fn = g[unit.root]
+        if fn is stub:
+            exec(unit.compiled(filename), g)
+            fn = g[unit.root]
+        return fn(*args)
+
+    return stub
 
 
 def _undefined_global(name: str) -> Any:
@@ -326,11 +379,43 @@ class Compiler:
             raise AssertionError(f"root captures {list(main.captures)}")
         return main
 
-    def render(self) -> tuple[str, dict[int, tuple[Any, int, int]], dict[str, _Fn]]:
+    def units(self) -> list[Unit]:
+        """The generated functions grouped into compile units (main first)."""
+        children: dict[str, list[_Fn]] = {}
+        for fn in self.fns:
+            if fn.parent is not None:
+                children.setdefault(fn.parent.name, []).append(fn)
+        # Subtree sizes, children before parents (creation order is pre-order).
+        size: dict[str, int] = {}
+        for fn in reversed(self.fns):
+            size[fn.name] = len(fn.lines) + 2 + sum(size[c.name] for c in children.get(fn.name, ()))
+        roots = [
+            fn
+            for fn in self.fns
+            if fn.parent is None or (fn.name.startswith("th") and size[fn.name] > LAZY_UNIT_LINES)
+        ]
+        root_names = {fn.name for fn in roots}
+        spans: dict[tuple[int, int], tuple[Any, int, int]] = {}
+        units = []
+        for root in roots:
+            members: list[_Fn] = []
+            todo = [root]
+            while todo:
+                fn = todo.pop()
+                members.append(fn)
+                for child in reversed(children.get(fn.name, ())):
+                    if child.name not in root_names:
+                        todo.append(child)
+            units.append(self.render(root.name, members, spans))
+        return units
+
+    def render(
+        self, root: str, fns: list[_Fn], spans: dict[tuple[int, int], tuple[Any, int, int]]
+    ) -> Unit:
+        """Python source of some generated functions, with their line spans."""
         out: list[str] = []
         line_spans: dict[int, tuple[Any, int, int]] = {}
-        by_name: dict[str, _Fn] = {}
-        spans: dict[tuple[int, int], tuple[Any, int, int]] = {}
+        infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
             s = spans.get(se)
@@ -338,11 +423,12 @@ class Compiler:
                 s = spans[se] = self.span(*se)
             return s
 
-        for fn in self.fns:
-            by_name[fn.name] = fn
+        for fn in fns:
             params = [*fn.captures, *fn.params]
             out.append(f"def {fn.name}({', '.join(params)}):")
-            line_spans[len(out)] = span_of((fn.node.start, fn.node.end))
+            fn_span = span_of((fn.node.start, fn.node.end))
+            line_spans[len(out)] = fn_span
+            infos[fn.name] = (fn.descr, fn_span)
             plain = True
             for indent, text, se in fn.lines:
                 out.append("    " * indent + text)
@@ -356,7 +442,7 @@ class Compiler:
             # else: a plain function (its body never waits for the loop): the
             # loop takes its result at once, without a generator frame.
             out.append("")
-        return "\n".join(out) + "\n", line_spans, by_name
+        return Unit(root, "\n".join(out) + "\n", line_spans, infos)
 
     # ------------------------------------------------------------ modes
 
@@ -808,9 +894,21 @@ class Compiler:
             return None
         keys: list[str] = []
         for key in node.path:
-            if not isinstance(key, nodes.StaticKey):
+            if isinstance(key, nodes.StaticKey):
+                keys.append(repr(key.name))
+                continue
+            # `x.${k}` with `k` a variable already forced here (or a literal).
+            k = unparen(key.expr)
+            lit = self.literal(k)
+            if lit is not None and lit.startswith(("'", '"')):
+                keys.append(lit)
+                continue
+            if type(k) is not nodes.Var or not isinstance(k.resolution, LocalRef):
                 return None
-            keys.append(key.name)
+            kpy = self.binding_name(k.resolution)
+            if kpy not in fn.known or self.owner.get(kpy) is not fn:
+                return None
+            keys.append(kpy)
         base = unparen(node.expr)
         if type(base) is not nodes.Var or not isinstance(base.resolution, LocalRef):
             return None
@@ -822,12 +920,12 @@ class Compiler:
         yield self.tail(child, node)
         out = self.temp(fn)
         if len(keys) == 1 and x in fn.known:
-            k = repr(keys[0])
+            key0 = keys[0]
             self.emit(
-                fn, f"{out} = {x}[{k}] if type({x}) is Attrs and {k} in {x} else MISSING", node
+                fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node
             )
         else:
-            self.emit(fn, f"{out} = r_peek({x}, {tuple(keys)!r})", node)
+            self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
         self.emit(fn, f"if {out} is MISSING: {out} = Thunk({self.fnref(fn, child)})", node)
         return out
 
@@ -1090,10 +1188,11 @@ class Compiler:
         ok = self.fresh("ok")
         out = self.temp(fn)
         self.emit(fn, f"{ok} = False", node)
+        first = yield self.attr_name(fn, node.path[0])
         saved = set(fn.known)
         depth = 0
         for i, key in enumerate(node.path):
-            name = yield self.attr_name(fn, key)
+            name = first if i == 0 else (yield self.attr_name(fn, key))
             self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
             fn.indent += 1
             depth += 1
@@ -1130,10 +1229,13 @@ class Compiler:
         cur = yield self.value(fn, node.expr)
         out = self.temp(fn)
         self.emit(fn, f"{out} = False", node)
+        # The first name is always evaluated (as in Nix), the others only
+        # while the path exists.
+        first = yield self.attr_name(fn, node.path[0])
         saved = set(fn.known)
         depth = 0
         for i, key in enumerate(node.path):
-            name = yield self.attr_name(fn, key)
+            name = first if i == 0 else (yield self.attr_name(fn, key))
             self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
             fn.indent += 1
             depth += 1
@@ -1419,15 +1521,6 @@ def compile_tree(
     """
     compiler = Compiler(resolved, source, base_dir, scoped)
     compiler.compile_root(root)
-    python, line_spans, by_name = compiler.render()
+    units = compiler.units()
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
-    code = compile(python, filename, "exec")
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            fn = by_name.get(const.co_name)
-            if fn is not None:
-                frames.register(
-                    const,
-                    CodeInfo(fn.descr, (source, fn.node.start, fn.node.end), line_spans),
-                )
-    return CompiledFile(code, source, compiler.consts, compiler.globals_used, python)
+    return CompiledFile(units, source, compiler.consts, compiler.globals_used, filename)
