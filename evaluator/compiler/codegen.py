@@ -919,7 +919,7 @@ class Compiler:
         child = self.new_fn("th", fn, None, node)
         yield self.tail(child, node)
         out = self.temp(fn)
-        if len(keys) == 1 and x in fn.known:
+        if len(keys) == 1 and x in fn.known and keys[0].startswith(("'", '"')):
             key0 = keys[0]
             self.emit(
                 fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node

@@ -281,7 +281,7 @@ def peek(value: Any, path: tuple[str, ...]) -> Any:
             if value.code is not None:
                 return MISSING
             value = value.value
-        if type(value) is not Attrs:
+        if type(value) is not Attrs or type(name) is not str:
             return MISSING
         value = value.get(name, MISSING)
         if value is MISSING:
