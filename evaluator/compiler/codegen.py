@@ -53,7 +53,7 @@ from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
 from evaluator.vm.frames import CodeInfo, SourceText
-from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, Thunk
+from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
 
 # Deepest `if` nesting inside one generated function before a subexpression
 # is moved to a helper function (Python allows 100 indentation levels).
@@ -71,6 +71,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "Thunk": Thunk,
     "Call": Call,
     "Closure": Closure,
+    "PrimOp": PrimOp,
     "Attrs": Attrs,
     "NixList": NixList,
     "NixPath": NixPath,
@@ -854,18 +855,33 @@ class Compiler:
             spine.append(f)  # type: ignore[arg-type]
             f = f.fn  # type: ignore[attr-defined]
         spine.reverse()
-        fop = yield self.value(fn, f)
-        cur = fop
-        for i, app in enumerate(spine):
+        cur = yield self.value(fn, f)
+        args: list[str] = []
+        for app in spine:
             op = yield self.lazy(fn, app.arg, arg=True)
             arg = op.expr
             if not _simple_operand(arg):
                 tmp = self.temp(fn)
                 self.emit(fn, f"{tmp} = {arg}", app.arg)
                 arg = tmp
+            args.append(arg)
+        last = len(spine) - 1
+        out = self.temp(fn)
+        if last > 0:
+            # A builtin given all its arguments at once: run it directly
+            # (no partial applications, no Call objects).
+            self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
+            fn.indent += 1
+            call = f"{cur}.fn({', '.join(args)})"
+            self.emit(fn, f"return {call}" if tail else f"{out} = yield {call}", node)
+            fn.indent -= 1
+            self.emit(fn, "else:", node)
+            fn.indent += 1
+        for i, app in enumerate(spine):
+            arg = args[i]
             # A lambda's body frame is started here (no Call object); anything
             # else (builtins, functors, errors) goes through the loop's Call.
-            if tail and i == len(spine) - 1:
+            if tail and i == last:
                 span = self.const(self.span(app.start, app.end))
                 self.emit(
                     fn,
@@ -873,16 +889,18 @@ class Compiler:
                     f" else Call({cur}, {arg}, {span})",
                     app,
                 )
-                return None
-            out = self.temp(fn)
+                break
+            res = out if i == last else self.temp(fn)
             self.emit(
                 fn,
-                f"{out} = yield ({cur}.code({arg})"
+                f"{res} = yield ({cur}.code({arg})"
                 f" if type({cur}) is Closure else Call({cur}, {arg}))",
                 app,
             )
-            cur = out
-        return cur
+            cur = res
+        if last > 0:
+            fn.indent -= 1
+        return None if tail else out
 
     def speculate_select(
         self, fn: _Fn, node: nodes.Select, avoid: Mapping[str, str] | None
