@@ -265,27 +265,126 @@ def _comparator(cmp: Any) -> Any:
     return less
 
 
-def _merge(less: Any, left: list[Any], right: list[Any]) -> Frame:
-    """Merge two sorted runs; on ties the left run's element comes first (stability)."""
-    out: list[Any] = []
-    i = j = 0
-    nl, nr = len(left), len(right)
-    while i < nl and j < nr:
-        if (yield from less(right[j], left[i])):
-            out.append(right[j])
-            j += 1
+# `sort` reproduces libstdc++'s std::stable_sort step by step (the one C++
+# Nix calls), so that a comparator sees the same pairs in the same order:
+# which error is raised first, and what `trace` prints, match Nix.
+_CHUNK = 7
+
+
+def _insertion_sort(v: list[Any], first: int, last: int, less: Any) -> Frame:
+    for i in range(first + 1, last):
+        val = v[i]
+        if (yield from less(val, v[first])):
+            v[first + 1 : i + 1] = v[first:i]
+            v[first] = val
         else:
-            out.append(left[i])
-            i += 1
-    out.extend(left[i:])
-    out.extend(right[j:])
-    return out
+            j = i - 1
+            while (yield from less(val, v[j])):
+                v[j + 1] = v[j]
+                j -= 1
+            v[j + 1] = val
+
+
+def _move_merge(
+    src: list[Any], f1: int, l1: int, f2: int, l2: int, dst: list[Any], out: int, less: Any
+) -> Frame:
+    while f1 != l1 and f2 != l2:
+        if (yield from less(src[f2], src[f1])):
+            dst[out] = src[f2]
+            f2 += 1
+        else:
+            dst[out] = src[f1]
+            f1 += 1
+        out += 1
+    n1 = l1 - f1
+    dst[out : out + n1] = src[f1:l1]
+    out += n1
+    n2 = l2 - f2
+    dst[out : out + n2] = src[f2:l2]
+    return out + n2
+
+
+def _merge_sort_loop(
+    src: list[Any], first: int, last: int, dst: list[Any], out: int, step: int, less: Any
+) -> Frame:
+    two = 2 * step
+    while last - first >= two:
+        out = yield from _move_merge(
+            src, first, first + step, first + step, first + two, dst, out, less
+        )
+        first += two
+    step = min(last - first, step)
+    yield from _move_merge(src, first, first + step, first + step, last, dst, out, less)
+
+
+def _merge_sort_with_buffer(v: list[Any], first: int, last: int, less: Any) -> Frame:
+    length = last - first
+    f = first
+    while last - f >= _CHUNK:
+        yield from _insertion_sort(v, f, f + _CHUNK, less)
+        f += _CHUNK
+    yield from _insertion_sort(v, f, last, less)
+    buf = v[first:last]
+    step = _CHUNK
+    while step < length:
+        yield from _merge_sort_loop(v, first, last, buf, 0, step, less)
+        step *= 2
+        yield from _merge_sort_loop(buf, 0, length, v, first, step, less)
+        step *= 2
+
+
+def _merge_adaptive(v: list[Any], first: int, middle: int, last: int, less: Any) -> Frame:
+    len1 = middle - first
+    len2 = last - middle
+    if len1 <= len2:
+        buf = v[first:middle]
+        b, f2, out = 0, middle, first
+        while b < len1 and f2 < last:
+            if (yield from less(v[f2], buf[b])):
+                v[out] = v[f2]
+                f2 += 1
+            else:
+                v[out] = buf[b]
+                b += 1
+            out += 1
+        v[out : out + len1 - b] = buf[b:]
+        return
+    buf = v[middle:last]
+    if len2 == 0:
+        return
+    l1, l2, res = middle - 1, len2 - 1, last
+    while True:
+        res -= 1
+        if (yield from less(buf[l2], v[l1])):
+            v[res] = v[l1]
+            if l1 == first:
+                v[res - l2 - 1 : res] = buf[: l2 + 1]
+                return
+            l1 -= 1
+        else:
+            v[res] = buf[l2]
+            if l2 == 0:
+                return
+            l2 -= 1
+
+
+def stable_sort(v: list[Any], less: Any) -> Frame:
+    """Sort ``v`` in place with the generator comparator ``less``, as std::stable_sort."""
+    n = len(v)
+    if n == 0:
+        return
+    middle = (n + 1) // 2
+    yield from _merge_sort_with_buffer(v, 0, middle, less)
+    yield from _merge_sort_with_buffer(v, middle, n, less)
+    yield from _merge_adaptive(v, 0, middle, n, less)
 
 
 @builtin("sort", 2)
 def sort(cmp: Any, xs: Any) -> Frame:
     """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
-    cmp = yield from ops.force_function(cmp)
+    if type(cmp) is Thunk:
+        cmp = cmp.value if cmp.code is None else (yield cmp)
+    _check_function(cmp)
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     items = []
@@ -293,43 +392,12 @@ def sort(cmp: Any, xs: Any) -> Frame:
         if type(x) is Thunk:
             x = x.value if x.code is None else (yield x)
         items.append(x)
-    n = len(items)
-    if n < 2:
+    if len(items) < 2:
         return NixList(items)
     if _is_less_than(cmp):
         kinds = {type(x) for x in items}
         if kinds <= {int, float} or kinds <= {str, CtxStr}:
-            # Total orders Python sorts exactly as Nix's lessThan does.
+            # Total orders, no errors possible: Python's stable sort gives the same list.
             return NixList(sorted(items))
-    less = _comparator(cmp)
-    # Natural merge sort: each comparison may run Nix code, so use few of
-    # them: find the ascending (or strictly descending, reversed) runs,
-    # then merge neighbouring runs until one is left.
-    runs: list[list[Any]] = []
-    i = 0
-    while i < n:
-        j = i + 1
-        if j == n:
-            runs.append(items[i:j])
-            break
-        if (yield from less(items[j], items[i])):
-            j += 1
-            while j < n and (yield from less(items[j], items[j - 1])):
-                j += 1
-            run = items[i:j]
-            run.reverse()
-        else:
-            j += 1
-            while j < n and not (yield from less(items[j], items[j - 1])):
-                j += 1
-            run = items[i:j]
-        runs.append(run)
-        i = j
-    while len(runs) > 1:
-        merged: list[list[Any]] = []
-        for k in range(0, len(runs) - 1, 2):
-            merged.append((yield from _merge(less, runs[k], runs[k + 1])))
-        if len(runs) % 2:
-            merged.append(runs[-1])
-        runs = merged
-    return NixList(runs[0])
+    yield from stable_sort(items, _comparator(cmp))
+    return NixList(items)

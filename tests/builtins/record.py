@@ -4,7 +4,8 @@ Usage: ``python tests/builtins/record.py NAME`` reads
 ``fixtures/NAME.in.json`` (a list of Nix expressions), runs
 ``nix-instantiate --eval --strict`` on each and writes
 ``fixtures/NAME.json``: a list of ``{"expr", "out"}`` where ``out`` is the
-printed value, or ``"error: <first line>"``. Tests only read the result.
+printed value, or ``"error: <first line>"``, plus ``"trace"`` (the
+``trace:`` lines on stderr) when there are any. Tests only read the result.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ HERE = Path(__file__).resolve().parent / "fixtures"
 
 def run(expr: str, cwd: Path) -> str:
     """What nix-instantiate prints for ``expr`` (first error line on failure)."""
+    return run_with_trace(expr, cwd)[0]
+
+
+def run_with_trace(expr: str, cwd: Path) -> tuple[str, list[str]]:
+    """The output (as :func:`run`) and the ``trace:`` lines written to stderr."""
     env = {"PATH": os.environ["PATH"], "NIX_REMOTE": "dummy://", "LC_ALL": "C.UTF-8"}
     proc = subprocess.run(
         ["nix-instantiate", "--eval", "--strict", "-E", expr],
@@ -27,17 +33,24 @@ def run(expr: str, cwd: Path) -> str:
         env=env,
         cwd=cwd,
     )
+    lines = proc.stderr.decode("utf-8", "surrogateescape").splitlines()
+    traces = [ln for ln in lines if ln.startswith("trace: ")]
     if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "surrogateescape").splitlines()
         first = next((ln for ln in lines if ln.startswith("error:")), lines[0] if lines else "")
-        return first
-    return proc.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+        return first, traces
+    return proc.stdout.decode("utf-8", "surrogateescape").rstrip("\n"), traces
 
 
 def main(name: str) -> None:
     exprs = json.loads((HERE / f"{name}.in.json").read_text())
     # The fixtures' own directory differs between checkouts: recorded as @FIXTURES@.
-    cases = [{"expr": e, "out": run(e, HERE).replace(str(HERE), "@FIXTURES@")} for e in exprs]
+    cases = []
+    for e in exprs:
+        out, traces = run_with_trace(e, HERE)
+        case: dict[str, object] = {"expr": e, "out": out.replace(str(HERE), "@FIXTURES@")}
+        if traces:
+            case["trace"] = traces
+        cases.append(case)
     # ASCII JSON: output bytes that are not UTF-8 survive as \udcXX escapes.
     text = json.dumps(cases, indent=1, ensure_ascii=True)
     (HERE / f"{name}.json").write_text(text + "\n", encoding="ascii")

@@ -7,8 +7,10 @@ lists Nix expressions with what ``nix-instantiate --eval --strict -E`` printed
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +30,9 @@ THEMES = [
     "regex_more",
     "xml",
     "misc",
+    "random",
+    # `sort` compares the same pairs in the same order as Nix (traced).
+    "sort_trace",
 ]
 # Not comparable: the full list of builtins includes ones other modules own.
 SKIP = {"builtins.attrNames builtins"}
@@ -42,24 +47,34 @@ CASES = [
 api = pytest.importorskip("evaluator.api")
 
 
-def evaluate(expr: str) -> str:
-    """What our evaluator prints for ``expr`` (or ``error: <message>``)."""
+def evaluate_with_trace(expr: str) -> tuple[str, list[str]]:
+    """What our evaluator prints for ``expr`` (or ``error: <message>``), and its traces."""
     from evaluator.vm.context import EvalContext
     from evaluator.vm.errors import NixError
 
-    ctx = EvalContext()
+    err = io.StringIO()
+    ctx = EvalContext(stderr=err)
     ev = api.Evaluator(ctx)
     try:
         value = ev.eval_source(expr, base_dir=str(HERE), strict=True)
-        return str(ev.render(value, strict=True))
+        out = str(ev.render(value, strict=True))
     except NixError as e:
-        return f"error: {e.message}"
+        out = f"error: {e.message}"
+    return out, err.getvalue().splitlines()
+
+
+def evaluate(expr: str) -> str:
+    """What our evaluator prints for ``expr`` (or ``error: <message>``)."""
+    return evaluate_with_trace(expr)[0]
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_case(case: dict[str, str]) -> None:
+def test_case(case: dict[str, Any]) -> None:
     expected = case["out"].replace("@FIXTURES@", str(HERE))
-    assert evaluate(case["expr"]) == expected
+    out, traces = evaluate_with_trace(case["expr"])
+    assert out == expected
+    if "trace" in case:
+        assert traces == case["trace"]
 
 
 def test_builtin_names_match_nix() -> None:
