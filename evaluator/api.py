@@ -294,8 +294,16 @@ class Evaluator:
         return str(self.run(print_frame(value, strict)))
 
     def to_json(self, value: Any, *, strict: bool = True) -> str:
-        """``value`` as ``nix-instantiate --eval --json`` prints it."""
-        return str(self.run(_builtin_frame(self.context, "toJSON", value)))
+        """``value`` as ``nix-instantiate --eval --json`` prints it.
+
+        Without ``strict``, as in Nix, a value not yet evaluated anywhere in
+        it is an error (``cannot convert a thunk to JSON``).
+        """
+        from evaluator.builtins.json import to_json
+
+        if not strict:
+            _check_evaluated(value)
+        return str.__str__(self.run(to_json(value)))
 
     def to_xml(self, value: Any, *, location: bool = True, strict: bool = True) -> str:
         """``value`` as ``nix-instantiate --eval --xml`` prints it.
@@ -317,12 +325,21 @@ def _force(value: Thunk) -> Frame:
     return (yield value)
 
 
-def _builtin_frame(ctx: EvalContext, name: str, value: Any) -> Frame:
-    table = registry.builtins_for(ctx)
-    fn = table.get(name)
-    if fn is None:
-        raise NixError(f"builtins.{name} is not available")
-    return (yield Call(fn, value))
+def _check_evaluated(value: Any) -> None:
+    """Raise if any part of ``value`` is an unevaluated thunk (JSON without --strict)."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if type(v) is Thunk:
+            if v.code is not None:
+                raise NixError("cannot convert a thunk to JSON")
+            v = v.value
+        if type(v) is NixList or type(v) is Attrs:
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            todo.extend(v.values() if type(v) is Attrs else v)
 
 
 def _evaluate(value: Any, strict: bool, attr_path: str | None, auto_args: dict[str, Any]) -> Frame:

@@ -839,7 +839,11 @@ class Compiler:
         yield self.tail(child, node.body)
         name_src = repr(name) if name else "None"
         span = self.const(self.span(node.start, node.end))
-        return f"Closure({self.fnref(fn, child)}, {formals_const}, {ellipsis}, {name_src}, {span})"
+        param = f", {node.param.name!r}" if node.param is not None else ""
+        return (
+            f"Closure({self.fnref(fn, child)}, {formals_const}, {ellipsis}, {name_src}, {span}"
+            f"{param})"
+        )
 
     def c_apply(self, fn: _Fn, node: nodes.Apply) -> Step:
         return (yield self.apply(fn, node, tail=False))

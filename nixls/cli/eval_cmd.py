@@ -127,12 +127,11 @@ def evaluate(
             root = ev.source_thunk(sys.stdin.buffer.read(), base_dir=os.getcwd())
         else:
             root = ev.file_thunk(args.file)
-        strict = args.strict or args.json or args.xml
-        value = ev.eval_value(root, strict=strict, attr_path=args.attr, auto_args=auto_args)
+        value = ev.eval_value(root, strict=args.strict, attr_path=args.attr, auto_args=auto_args)
         if args.xml:
-            text = ev.to_xml(value, location=not args.no_location)
+            text = ev.to_xml(value, strict=args.strict, location=not args.no_location)
         elif args.json:
-            text = ev.to_json(value) + "\n"
+            text = ev.to_json(value, strict=args.strict)  # Nix adds no newline
         else:
             text = ev.render(value, strict=args.strict) + "\n"
     except NixError as err:

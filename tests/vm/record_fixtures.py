@@ -181,6 +181,25 @@ lazy(
 )
 
 
+# Output formats.
+for fmt in (
+    ["--json"],
+    ["--json", "--strict"],
+    ["--xml"],
+    ["--xml", "--no-location"],
+    ["--xml", "--strict"],
+):
+    CASES.extend(
+        (fmt, e)
+        for e in (
+            '{ a = 1; b = [ "x" 2.5 null true ]; d = { y = null; }; e = "\\u00e9\\n"; }',
+            "[ 1 2 ]",
+            "{ f = { a, b ? 1 }: a; g = a@{ ... }: a; h = y: y; }",
+            "let x = { a = 1; }; in [ x x ]",
+        )
+    )
+
+
 def main() -> int:
     out = []
     for flags, expr in CASES:
