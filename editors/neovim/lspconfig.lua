@@ -1,5 +1,7 @@
--- nixls with nvim-lspconfig: nixls is not (yet) among lspconfig's bundled
--- servers, so register it once, then set it up like any other server.
+-- nixls with nvim-lspconfig's legacy `require('lspconfig')` framework (Neovim
+-- 0.8 to 0.10; on 0.11+ use nixls-0.11.lua, which nvim-lspconfig now
+-- recommends). nixls is not among lspconfig's bundled servers, so register
+-- it once, then set it up like any other server.
 local configs = require('lspconfig.configs')
 local util = require('lspconfig.util')
 

@@ -54,9 +54,13 @@ def nvim(request: pytest.FixtureRequest) -> tuple[str, tuple[int, int]]:
     return exe, _version(exe)
 
 
-def _snippet(version: tuple[int, int]) -> Path:
-    """The snippet a user of this Neovim version would use."""
-    return NEOVIM_DIR / ("nixls.lua" if version >= (0, 8) else "nixls-0.7.lua")
+def _snippets(version: tuple[int, int]) -> list[Path]:
+    """The snippets a user of this Neovim version may use."""
+    if version < (0, 8):
+        return [NEOVIM_DIR / "nixls-0.7.lua"]
+    if version < (0, 11):
+        return [NEOVIM_DIR / "nixls.lua"]
+    return [NEOVIM_DIR / "nixls.lua", NEOVIM_DIR / "nixls-0.11.lua"]
 
 
 def _run_check(
@@ -116,12 +120,14 @@ def test_snippet_for_this_neovim(
 ) -> None:
     """The snippet meant for this Neovim attaches nixls, gets diagnostics and a hover.
 
-    Debian's 0.7 runs the `vim.lsp.start_client` fallback, the current one `vim.lsp.start`.
+    Debian's 0.7 runs the `vim.lsp.start_client` fallback; the current one runs
+    `vim.lsp.start` and the `vim.lsp.config`/`vim.lsp.enable` form with lsp/nixls.lua.
     """
     exe, version = nvim
-    result = _run_check(exe, _snippet(version), workspace, report_path, server_command, server_env)
-    _assert_answers(result)
-    assert result["nvim"] == f"{version[0]}.{version[1]}"
+    for snippet in _snippets(version):
+        result = _run_check(exe, snippet, workspace, report_path, server_command, server_env)
+        _assert_answers(result)
+        assert result["nvim"] == f"{version[0]}.{version[1]}"
 
 
 def test_check_fails_when_the_answer_is_wrong(
@@ -133,7 +139,7 @@ def test_check_fails_when_the_answer_is_wrong(
 ) -> None:
     """The Lua check really compares: a hover expectation the server does not meet fails."""
     exe, version = nvim
-    snippet = _snippet(version)
+    snippet = _snippets(version)[0]
     wrong = {"NIXLS_EXPECT_HOVER": json.dumps(["let binding", "no such text in any hover"])}
     with pytest.raises(AssertionError, match="nvim exited 1"):
         _run_check(exe, snippet, workspace, report_path, server_command, server_env, wrong)
@@ -142,9 +148,9 @@ def test_check_fails_when_the_answer_is_wrong(
 
 
 def test_every_snippet_is_valid_lua(nvim: tuple[str, tuple[int, int]]) -> None:
-    """All three forms parse (loadfile) in the installed Neovim's LuaJIT."""
+    """Every form (lspconfig's legacy one included) parses (loadfile) in this Neovim's LuaJIT."""
     exe, _ = nvim
-    for snippet in sorted(NEOVIM_DIR.glob("*.lua")):
+    for snippet in sorted(NEOVIM_DIR.rglob("*.lua")):
         lua = (
             f"local f, err = loadfile({json.dumps(str(snippet))}); "
             "if not f then print(err); vim.cmd('cquit 1') end"
