@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, REPO, ensure_debian_packages, read_json_report
+from editor_env import EXPECTED, REPO, ensure_debian_packages, read_json_report
 
 CONFIG = REPO / "editors" / "emacs" / "nixls.el"
 CHECK = Path(__file__).resolve().parent / "emacs_check.el"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CACHE, EXPECTED, REPO, ensure_debian_packages, read_json_report, run_logged
+from editor_env import CACHE, EXPECTED, REPO, ensure_debian_packages, read_json_report, run_logged
 
 NEOVIM_DIR = REPO / "editors" / "neovim"
 CHECK = Path(__file__).resolve().parent / "nvim_check.lua"

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import EXPECTED, REPO, VSCODE_DIR
+from editor_env import EXPECTED, REPO, VSCODE_DIR
 
 DRIVER = VSCODE_DIR / "e2e" / "drive.mjs"
 SCREENSHOT = REPO / "docs" / "vscode.png"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
-from conftest import REPO, VSCODE_DIR
+from editor_env import REPO, VSCODE_DIR
 
 from nixls.settings import settings_schema, structure_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import VSCODE_DIR, run_logged
+from editor_env import VSCODE_DIR, run_logged
 
 
 def test_node_unit_tests_pass(vscode_node_modules: str, vsix: Path) -> None:
