@@ -32,6 +32,8 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
+from bisect import bisect_left
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -115,22 +117,26 @@ BASE_GLOBALS: dict[str, Any] = {
 }
 
 
-# A thunk whose body and nested functions take more lines than this is
-# compiled to Python only when first forced (most of a big file's
-# definitions are never used by one evaluation).
-LAZY_UNIT_LINES = 60
+# A thunk whose Nix source is longer than this (bytes) is compiled, to
+# Python source and then to bytecode, only when first forced: one
+# evaluation uses a small part of a big file (nixpkgs' lib, for one).
+DEFER_BYTES = 400
 
 
 @dataclass
 class Unit:
-    """Generated functions compiled together: a root and its descendants
-    (minus nested units). Compiled on first use, then shared by every
-    evaluation that uses the file."""
+    """Generated functions compiled together: a root and its descendants,
+    except nested deferred thunks (``deferred``: their roots). Shared by
+    every evaluation of the file; ``consts`` and ``globals`` are the module
+    names its code needs besides :data:`BASE_GLOBALS`."""
 
     root: str
     python: str
     line_spans: dict[int, tuple[Any, int, int]]
     infos: dict[str, tuple[str | None, tuple[Any, int, int]]]
+    deferred: list[str]
+    consts: dict[str, Any]
+    globals: dict[str, str]
     code: CodeType | None = None
 
     def compiled(self, filename: str) -> CodeType:
@@ -147,22 +153,33 @@ class Unit:
         return code
 
 
-@dataclass
 class CompiledFile:
-    """A file compiled to Python: ``units[0]`` holds `main` (compiled at
-    once); the other units are compiled when first run."""
+    """A file compiled to Python: the unit of `main` at once, deferred
+    thunks (see :data:`DEFER_BYTES`) when an evaluation first needs them."""
 
-    units: list[Unit]
-    source: SourceText
-    consts: dict[str, Any]
-    globals_used: dict[str, str]  # Python global name -> builtin name
-    filename: str
-    main: str = "main"
+    def __init__(self, compiler: Compiler, main: Unit, filename: str) -> None:
+        self.source = compiler.source
+        self.filename = filename
+        self.main = main
+        self._compiler = compiler
+        self._units: dict[str, Unit] = {main.root: main}
+        self._lock = threading.Lock()
+
+    def unit(self, root: str) -> Unit:
+        """The unit rooted at deferred thunk ``root`` (generated on first use)."""
+        found = self._units.get(root)
+        if found is None:
+            with self._lock:
+                found = self._units.get(root)
+                if found is None:
+                    found = self._compiler.compile_deferred(root)
+                    self._units[root] = found
+        return found
 
     @property
     def python(self) -> str:
-        """All generated source (for debugging)."""
-        return "\n".join(u.python for u in self.units)
+        """The generated source so far (for debugging)."""
+        return "\n".join(u.python for u in self._units.values())
 
 
 def instantiate(
@@ -176,31 +193,47 @@ def instantiate(
     (`scopedImport`).
     """
     g: dict[str, Any] = dict(BASE_GLOBALS)
-    g.update(compiled.consts)
     g["SCOPE"] = scope if scope is not None else {}
-    for pyname, name in compiled.globals_used.items():
-        if name in builtins:
-            g[pyname] = builtins[name]
-        else:
-            g[pyname] = Thunk(partial(_undefined_global, name))
-    for unit in compiled.units[1:]:
-        g[unit.root] = _lazy_unit(g, unit, compiled.filename)
-    exec(compiled.units[0].compiled(compiled.filename), g)
-    main: Callable[[], Any] = g[compiled.main]
+    loader = _Loader(compiled, g, builtins)
+    loader.load(compiled.main)
+    main: Callable[[], Any] = g["main"]
     return main
 
 
-def _lazy_unit(g: dict[str, Any], unit: Unit, filename: str) -> Callable[..., Any]:
-    """A stand-in for a unit's root: compiles the unit on first call."""
+class _Loader:
+    """Runs units of one file into one evaluation's module namespace."""
 
-    def stub(*args: Any) -> Any:
-        fn = g[unit.root]
-        if fn is stub:
-            exec(unit.compiled(filename), g)
-            fn = g[unit.root]
-        return fn(*args)
+    def __init__(
+        self, compiled: CompiledFile, g: dict[str, Any], builtins: Mapping[str, Any]
+    ) -> None:
+        self.compiled = compiled
+        self.g = g
+        self.builtins = builtins
 
-    return stub
+    def load(self, unit: Unit) -> None:
+        g = self.g
+        g.update(unit.consts)
+        for pyname, name in unit.globals.items():
+            if name in self.builtins:
+                g[pyname] = self.builtins[name]
+            else:
+                g[pyname] = Thunk(partial(_undefined_global, name))
+        for root in unit.deferred:
+            g[root] = self.stub(root)
+        exec(unit.compiled(self.compiled.filename), g)
+
+    def stub(self, root: str) -> Callable[..., Any]:
+        """A stand-in for a deferred thunk's code: loads its unit on first call."""
+        g = self.g
+
+        def stub(*args: Any) -> Any:
+            fn = g[root]
+            if fn is stub:
+                self.load(self.compiled.unit(root))
+                fn = g[root]
+            return fn(*args)
+
+        return stub
 
 
 def _undefined_global(name: str) -> Any:
@@ -221,6 +254,8 @@ class _Fn:
         self.lines: list[tuple[int, str, tuple[int, int] | None]] = []
         self.indent = 1
         self.known: set[str] = set()
+        # For a thunk compiled later: its body and the name given to a lambda body.
+        self.deferred: tuple[nodes.Node, str | None] | None = None
 
 
 @dataclass
@@ -268,6 +303,12 @@ class Compiler:
         self.search_refs: dict[int, tuple[object, object]] | None = None
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
+        # Deferred thunk functions by name; Vars by position (for captures).
+        self.deferred: dict[str, _Fn] = {}
+        self._var_index: tuple[list[int], list[nodes.Var]] | None = None
+        self.span_cache: dict[tuple[int, int], tuple[Any, int, int]] = {}
+        self.has_search_paths = False
+        self.search_positions: list[tuple[int, tuple[object, object]]] = []
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
         self.base_dir = base_dir
@@ -371,52 +412,96 @@ class Compiler:
 
     # ------------------------------------------------------------ entry
 
-    def compile_root(self, root: nodes.Node) -> _Fn:
+    def compile_root(self, root: nodes.Node) -> Unit:
+        """Compile the file's root expression; returns the `main` unit."""
         self.root_node = root
+        marks = self._marks()
         main = self.new_fn("main", None, None, root)
         main.name = "main"
         _drive(self.tail(main, root))
         if main.captures:
             raise AssertionError(f"root captures {list(main.captures)}")
-        return main
+        return self._unit(main, marks)
 
-    def units(self) -> list[Unit]:
-        """The generated functions grouped into compile units (main first)."""
-        children: dict[str, list[_Fn]] = {}
-        for fn in self.fns:
-            if fn.parent is not None:
-                children.setdefault(fn.parent.name, []).append(fn)
-        # Subtree sizes, children before parents (creation order is pre-order).
-        size: dict[str, int] = {}
-        for fn in reversed(self.fns):
-            size[fn.name] = len(fn.lines) + 2 + sum(size[c.name] for c in children.get(fn.name, ()))
-        roots = [
-            fn
-            for fn in self.fns
-            if fn.parent is None or (fn.name.startswith("th") and size[fn.name] > LAZY_UNIT_LINES)
-        ]
-        root_names = {fn.name for fn in roots}
-        spans: dict[tuple[int, int], tuple[Any, int, int]] = {}
-        units = []
-        for root in roots:
-            members: list[_Fn] = []
-            todo = [root]
-            while todo:
-                fn = todo.pop()
-                members.append(fn)
-                for child in reversed(children.get(fn.name, ())):
-                    if child.name not in root_names:
-                        todo.append(child)
-            units.append(self.render(root.name, members, spans))
-        return units
+    def compile_deferred(self, name: str) -> Unit:
+        """Compile a thunk whose compilation was deferred; returns its unit."""
+        fn = self.deferred[name]
+        assert fn.deferred is not None
+        node, lambda_name = fn.deferred
+        expected = set(fn.captures)
+        marks = self._marks()
+        if type(node) is nodes.Lambda and lambda_name is not None:
+            expr = _drive(self.lambda_(fn, node, lambda_name))
+            self.emit(fn, f"return {expr}", node)
+        else:
+            _drive(self.tail(fn, node))
+        if set(fn.captures) != expected:
+            raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
+        return self._unit(fn, marks)
+
+    def _marks(self) -> tuple[int, int, int]:
+        return len(self.fns), len(self.consts), len(self.globals_used)
+
+    def _unit(self, root: _Fn, marks: tuple[int, int, int]) -> Unit:
+        """The unit of ``root`` and the functions created since ``marks``."""
+        n_fns, n_consts, n_globals = marks
+        new = self.fns[n_fns:]
+        members = [root] if root not in new else []
+        members += [f for f in new if f.deferred is None]
+        deferred = [f.name for f in new if f.deferred is not None]
+        consts = dict(list(self.consts.items())[n_consts:])
+        globals_ = dict(list(self.globals_used.items())[n_globals:])
+        return self.render(root.name, members, deferred, consts, globals_)
+
+    def free_vars(self, node: nodes.Node) -> list[str]:
+        """Variables a subtree reads from outside itself (its captures), in order."""
+        index = self._var_index
+        if index is None:
+            pairs = sorted(((v.start, i) for i, v in enumerate(self.resolved.vars)))
+            index = self._var_index = (
+                [p[0] for p in pairs],
+                [self.resolved.vars[p[1]] for p in pairs],
+            )
+        starts, vars_ = index
+        lo = bisect_left(starts, node.start)
+        hi = bisect_left(starts, node.end)
+        out: dict[str, None] = {}
+
+        def outside(scope_node: nodes.Node | None) -> bool:
+            return scope_node is None or not (
+                node.start <= scope_node.start and scope_node.end <= node.end
+            )
+
+        for var in vars_[lo:hi]:
+            res = var.resolution
+            if isinstance(res, LocalRef):
+                if outside(res.binding.scope.node):
+                    out[self.binding_name(res)] = None
+            elif isinstance(res, WithRef):
+                for w in res.withs:
+                    if outside(w.node):
+                        out[self.var_name(w.node, "<with>")] = None
+        if self.has_search_paths:
+            for start, refs in self.search_positions:
+                if node.start <= start < node.end:
+                    for ref in refs:
+                        if isinstance(ref, LocalRef) and outside(ref.binding.scope.node):
+                            out[self.binding_name(ref)] = None
+        return list(out)
 
     def render(
-        self, root: str, fns: list[_Fn], spans: dict[tuple[int, int], tuple[Any, int, int]]
+        self,
+        root: str,
+        fns: list[_Fn],
+        deferred: list[str],
+        consts: dict[str, Any],
+        globals_: dict[str, str],
     ) -> Unit:
         """Python source of some generated functions, with their line spans."""
         out: list[str] = []
         line_spans: dict[int, tuple[Any, int, int]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
+        spans = self.span_cache
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
             s = spans.get(se)
@@ -443,7 +528,7 @@ class Compiler:
             # else: a plain function (its body never waits for the loop): the
             # loop takes its result at once, without a generator frame.
             out.append("")
-        return Unit(root, "\n".join(out) + "\n", line_spans, infos)
+        return Unit(root, "\n".join(out) + "\n", line_spans, infos, deferred, consts, globals_)
 
     # ------------------------------------------------------------ modes
 
@@ -574,6 +659,13 @@ class Compiler:
                 return _Lazy(spec)
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
+        if node.end - node.start > DEFER_BYTES:
+            # Compiled when first forced; its captures are known from the tree.
+            child.deferred = (node, name)
+            for p in self.free_vars(node):
+                child.captures[p] = None
+            self.deferred[child.name] = child
+            return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
         if t is nodes.Lambda and name is not None:
             # Nix names a function after the attribute it is bound to.
             expr = yield self.lambda_(child, node, name)  # type: ignore[arg-type]
@@ -735,7 +827,9 @@ class Compiler:
 
     def c_search_path(self, fn: _Fn, node: nodes.SearchPath) -> Step:
         if self.search_refs is None:
-            self.search_refs = _search_path_refs(self.resolved, self.root_node)
+            self.search_refs, self.search_positions = _search_path_refs(
+                self.resolved, self.root_node
+            )
         find_res, path_res = self.search_refs.get(
             id(node), (GlobalRef("__findFile"), GlobalRef("__nixPath"))
         )
@@ -1500,10 +1594,13 @@ Compiler._value_methods = {
 }
 
 
-def _search_path_refs(resolved: Resolved, root: nodes.Node) -> dict[int, tuple[object, object]]:
+def _search_path_refs(
+    resolved: Resolved, root: nodes.Node
+) -> tuple[dict[int, tuple[object, object]], list[tuple[int, tuple[object, object]]]]:
     """What `__findFile` and `__nixPath` mean at each `<path>` (they may be
     bound lexically, as C++ Nix desugars `<p>` to `__findFile __nixPath "p"`)."""
     out: dict[int, tuple[object, object]] = {}
+    positions: list[tuple[int, tuple[object, object]]] = []
     stack: list[tuple[nodes.Node, tuple[Any, ...]]] = [(root, ())]
     while stack:
         node, chain = stack.pop()
@@ -1518,13 +1615,14 @@ def _search_path_refs(resolved: Resolved, root: nodes.Node) -> dict[int, tuple[o
                         break
                 refs.append(ref)
             out[id(node)] = (refs[0], refs[1])
+            positions.append((node.start, (refs[0], refs[1])))
             continue
         scope = resolved.scope_of.get(node)
         if scope is not None and type(node) is not nodes.With:
             chain = (*chain, scope)
         for child in node.children():
             stack.append((child, chain))
-    return out
+    return out, positions
 
 
 def compile_tree(
@@ -1542,7 +1640,14 @@ def compile_tree(
     given to :func:`instantiate` (for `scopedImport`).
     """
     compiler = Compiler(resolved, source, base_dir, scoped)
-    compiler.compile_root(root)
-    units = compiler.units()
+    if _SEARCH_PATH.search(source.text):
+        compiler.search_refs, compiler.search_positions = _search_path_refs(resolved, root)
+        compiler.has_search_paths = bool(compiler.search_positions)
+    else:
+        compiler.search_refs = {}
+    main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
-    return CompiledFile(units, source, compiler.consts, compiler.globals_used, filename)
+    return CompiledFile(compiler, main, filename)
+
+
+_SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
