@@ -181,6 +181,18 @@ lazy(
 )
 
 
+# Thunks longer than codegen.DEFER_BYTES are compiled when first forced:
+# their captures (let names, arguments, `with` scopes, `inherit`) must be right.
+_PAD = " ".join(f"p{i} = {i};" for i in range(60))
+strict(
+    "let a = 1; w = { b = 2; }; f = { x, y ? a + x }: with w; let big = { "
+    + _PAD
+    + " r = [ a b x y ]; inherit a; inherit (w) b; }; in big.r ++ [ big.a big.b big.p59 ];"
+    " in f { x = 10; }",
+    'let s = { k = "v"; }; g = n: rec { ' + _PAD + " self = n; out = [ self s.k p1 ]; };"
+    " in [ (g 1).out (g 2).out ]",
+)
+
 # Output formats.
 for fmt in (
     ["--json"],
