@@ -50,7 +50,7 @@ from evaluator.compiler.bindings import (
     unparen,
 )
 from evaluator.compiler.codegen_show import show
-from evaluator.compiler.model import GlobalRef, LocalRef, WithRef
+from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
@@ -300,15 +300,12 @@ class Compiler:
     def __init__(self, resolved: Resolved, source: SourceText, base_dir: str, scoped: bool = False):
         self.resolved = resolved
         self.scoped = scoped
-        self.search_refs: dict[int, tuple[object, object]] | None = None
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
         self.deferred: dict[str, _Fn] = {}
         self._var_index: tuple[list[int], list[nodes.Var]] | None = None
         self.span_cache: dict[tuple[int, int], tuple[Any, int, int]] = {}
-        self.has_search_paths = False
-        self.search_positions: list[tuple[int, tuple[object, object]]] = []
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
         self.base_dir = base_dir
@@ -481,12 +478,13 @@ class Compiler:
                 for w in res.withs:
                     if outside(w.node):
                         out[self.var_name(w.node, "<with>")] = None
-        if self.has_search_paths:
-            for start, refs in self.search_positions:
-                if node.start <= start < node.end:
-                    for ref in refs:
-                        if isinstance(ref, LocalRef) and outside(ref.binding.scope.node):
-                            out[self.binding_name(ref)] = None
+        if _SEARCH_PATH.search(self.source.text, node.start, node.end):
+            # `<p>` reads `__findFile` and `__nixPath`, possibly bound lexically.
+            for sp in _nodes_of_type(node, nodes.SearchPath):
+                for name in ("__findFile", "__nixPath"):
+                    ref = self.lexical_ref(name, sp.start)
+                    if isinstance(ref, LocalRef) and outside(ref.binding.scope.node):
+                        out[self.binding_name(ref)] = None
         return list(out)
 
     def render(
@@ -819,6 +817,19 @@ class Compiler:
         self.emit(fn, f"{out} = yield from o_interpolate_path([{', '.join(parts)}])", node)
         return out
 
+    def lexical_ref(self, name: str, offset: int) -> LocalRef | GlobalRef:
+        """What ``name`` means at ``offset`` lexically (`with` aside): the
+        innermost let/rec/function binding it, else the global."""
+        resolved = self.resolved
+        found: LocalRef | GlobalRef = GlobalRef(name)
+        # Scopes are in pre-order, so a later enclosing scope is an inner one.
+        for scope, (start, end) in zip(resolved.scopes, resolved.regions, strict=True):
+            if start <= offset < end and scope.kind is not ScopeKind.WITH:
+                binding = scope.bindings.get(name)
+                if binding is not None:
+                    found = LocalRef(binding)
+        return found
+
     def search_ref(self, fn: _Fn, res: object, node: nodes.Node) -> str:
         if isinstance(res, LocalRef):
             return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
@@ -826,13 +837,8 @@ class Compiler:
         return self.global_ref(res.name)
 
     def c_search_path(self, fn: _Fn, node: nodes.SearchPath) -> Step:
-        if self.search_refs is None:
-            self.search_refs, self.search_positions = _search_path_refs(
-                self.resolved, self.root_node
-            )
-        find_res, path_res = self.search_refs.get(
-            id(node), (GlobalRef("__findFile"), GlobalRef("__nixPath"))
-        )
+        find_res = self.lexical_ref("__findFile", node.start)
+        path_res = self.lexical_ref("__nixPath", node.start)
         find = self.search_ref(fn, find_res, node)
         nix_path = self.search_ref(fn, path_res, node)
         out = self.temp(fn)
@@ -1594,35 +1600,9 @@ Compiler._value_methods = {
 }
 
 
-def _search_path_refs(
-    resolved: Resolved, root: nodes.Node
-) -> tuple[dict[int, tuple[object, object]], list[tuple[int, tuple[object, object]]]]:
-    """What `__findFile` and `__nixPath` mean at each `<path>` (they may be
-    bound lexically, as C++ Nix desugars `<p>` to `__findFile __nixPath "p"`)."""
-    out: dict[int, tuple[object, object]] = {}
-    positions: list[tuple[int, tuple[object, object]]] = []
-    stack: list[tuple[nodes.Node, tuple[Any, ...]]] = [(root, ())]
-    while stack:
-        node, chain = stack.pop()
-        if type(node) is nodes.SearchPath:
-            refs: list[object] = []
-            for name in ("__findFile", "__nixPath"):
-                ref: object = GlobalRef(name)
-                for scope in reversed(chain):
-                    binding = scope.bindings.get(name)
-                    if binding is not None:
-                        ref = LocalRef(binding)
-                        break
-                refs.append(ref)
-            out[id(node)] = (refs[0], refs[1])
-            positions.append((node.start, (refs[0], refs[1])))
-            continue
-        scope = resolved.scope_of.get(node)
-        if scope is not None and type(node) is not nodes.With:
-            chain = (*chain, scope)
-        for child in node.children():
-            stack.append((child, chain))
-    return out, positions
+def _nodes_of_type(root: nodes.Node, kind: type) -> list[nodes.Node]:
+    """The nodes of one type under ``root`` (iterative walk)."""
+    return [n for n in nodes.walk(root) if type(n) is kind]
 
 
 def compile_tree(
@@ -1640,11 +1620,6 @@ def compile_tree(
     given to :func:`instantiate` (for `scopedImport`).
     """
     compiler = Compiler(resolved, source, base_dir, scoped)
-    if _SEARCH_PATH.search(source.text):
-        compiler.search_refs, compiler.search_positions = _search_path_refs(resolved, root)
-        compiler.has_search_paths = bool(compiler.search_positions)
-    else:
-        compiler.search_refs = {}
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(compiler, main, filename)
