@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from evaluator.compiler.incremental import Splice, apply_edit
 from evaluator.syntax import ParseResult
 from evaluator.syntax.document import Document
 from evaluator.syntax.positions import Encoding
@@ -51,12 +52,22 @@ class TextDocument:
 
     def apply_change(
         self, start: tuple[int, int], end: tuple[int, int], new_text: str, encoding: str
-    ) -> None:
-        """Replace the text between two LSP positions (re-parsing incrementally)."""
+    ) -> Splice | None:
+        """Replace the text between two LSP positions (re-parsing incrementally).
+
+        Returns the subtree the re-parse replaced (``None`` after a full
+        parse), from which the analysis can be updated incrementally.
+        """
         was_ascii = self._ascii
-        self._doc.apply_change(start, end, new_text, cast(Encoding, encoding))
+        lines = self._doc.lines
+        a = lines.offset(start[0], start[1], cast(Encoding, encoding))
+        b = lines.offset(end[0], end[1], cast(Encoding, encoding))
+        if b < a:
+            a, b = b, a
+        splice = apply_edit(self._doc, a, b, new_text.encode("utf-8", "surrogateescape"))
         # Deleting cannot make ASCII text non-ASCII; inserting ASCII cannot either.
         self._ascii = True if was_ascii and new_text.isascii() else None
+        return splice
 
 
 def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> int:

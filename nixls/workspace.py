@@ -17,6 +17,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from evaluator.compiler import Analysis, analyse
+from evaluator.compiler.incremental import reanalyse
 from evaluator.syntax import ParseResult
 from nixls.document import TextDocument, offset_of, position_of
 
@@ -102,17 +103,23 @@ class OpenDocument(Unit):
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 r = change.range
-                self.document.apply_change(
+                splice = self.document.apply_change(
                     (r.start.line, r.start.character),
                     (r.end.line, r.end.character),
                     change.text,
                     self.encoding,
                 )
+                # Keep an analysis up to date edit by edit while that is
+                # cheap; otherwise the next use analyses the whole text.
+                if self._analysis is not None and splice is not None:
+                    self._analysis = reanalyse(self._analysis, self.parse_result, splice)
+                else:
+                    self._analysis = None
             else:
                 self.document = TextDocument(change.text)
+                self._analysis = None
         self.version = version
         self.generation += 1
-        self._analysis = None
         self.cache = {}
 
 

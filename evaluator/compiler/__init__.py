@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
@@ -41,15 +43,28 @@ class Visible:
 
 
 class Analysis:
-    """The result of :func:`analyse`: resolved tree, diagnostics, queries."""
+    """The result of :func:`analyse`: resolved tree, diagnostics, queries.
+
+    Diagnostics are computed on first use from the resolved tree, the
+    ``syntax`` errors and ``file`` (unless given).
+    """
 
     def __init__(
-        self, tree: nodes.Node, source: bytes, resolved: Resolved, diags: list[Diagnostic]
+        self,
+        tree: nodes.Node,
+        source: bytes,
+        resolved: Resolved,
+        diags: list[Diagnostic] | None = None,
+        *,
+        syntax: list[tuple[int, int, str]] | None = None,
+        file: str | None = None,
     ):
         self.tree = tree
         self.source = source
         self.resolved = resolved
-        self.diagnostics = diags
+        self.file = file
+        self._syntax = syntax or []
+        self._diagnostics = diags
         self.root_scope: Scope = resolved.root
         # Merged bindings per AttrSet / Let / LegacyLet node.
         self.bindings: dict[nodes.Node, MergedAttrs] = resolved.bindings
@@ -59,6 +74,14 @@ class Analysis:
         self.search_paths = resolved.search_paths
         self._sites: list[tuple[int, int, object]] | None = None
         self._site_starts: list[int] = []
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Syntax errors and the compiler's findings, sorted by position."""
+        if self._diagnostics is None:
+            with _gc_paused():
+                self._diagnostics = diagnose(self.resolved, self.source, self.file, self._syntax)
+        return self._diagnostics
 
     @property
     def has_errors(self) -> bool:
@@ -157,10 +180,11 @@ class Analysis:
     def scope_at(self, offset: int) -> Scope:
         """The innermost scope in effect at ``offset`` (the file scope at worst)."""
         best = self.root_scope
-        best_key = (-1, -1)
+        best_key = (-1, 0, -1)
         for i, (start, end) in enumerate(self.resolved.regions):
             if start <= offset <= end:
-                key = (start, i)
+                # The latest start, then the smallest region, is the innermost.
+                key = (start, -end, i)
                 if key > best_key:
                     best_key = key
                     best = self.resolved.scopes[i]
@@ -196,15 +220,21 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     ("already defined at FILE:LINE:COL"); ``(string)`` when ``None``.
     """
     raw = result.source
+    syntax = [(e.start, e.end, e.message) for e in result.errors]
+    with _gc_paused():
+        resolved = resolve(result.root, raw)
+        diags = diagnose(resolved, raw, file, syntax)
+    return Analysis(result.root, raw, resolved, diags, syntax=syntax, file=file)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
     # Analysis allocates many long-lived objects and frees almost none, so
     # the cyclic GC would only rescan the tree over and over: pause it.
     paused = gc.isenabled()
     gc.disable()
     try:
-        resolved = resolve(result.root, raw)
-        syntax = [(e.start, e.end, e.message) for e in result.errors]
-        diags = diagnose(resolved, raw, file, syntax)
+        yield
     finally:
         if paused:
             gc.enable()
-    return Analysis(result.root, raw, resolved, diags)

@@ -40,7 +40,9 @@ How definitions of one name combine (Nix 2.8's ``addAttr``)
 Parentheses around a literal are transparent (Nix 2.8 has no paren node).
 Entry ``pos`` is the byte offset Nix reports for a definition: the start of
 the attribute path, or for ``inherit`` the end of the keyword (of the
-``)`` with a source), where Nix's grammar starts the name list.
+``)`` with a source), where Nix's grammar starts the name list. It is
+computed from the entry's node, so it stays right when an edit of the
+document shifts the tree (see :mod:`evaluator.compiler.incremental`).
 """
 
 from __future__ import annotations
@@ -66,7 +68,11 @@ class ValueEntry:
     key: nodes.StaticKey
     node: nodes.AttrDef
     value: nodes.Expr
-    pos: int
+
+    @property
+    def pos(self) -> int:
+        """Where Nix locates the definition: the start of its attribute path."""
+        return self.node.path[0].start
 
 
 @dataclass(eq=False, slots=True)
@@ -78,7 +84,13 @@ class InheritEntry:
     node: nodes.Inherit
     var: nodes.Var | None
     source: InheritSource | None
-    pos: int
+    # `pos` relative to `_pos_base`, so that it follows edits of the tree.
+    pos_offset: int
+
+    @property
+    def pos(self) -> int:
+        """Where Nix locates the names: just after ``inherit`` or ``inherit (e)``."""
+        return _pos_base(self.node) + self.pos_offset
 
 
 @dataclass(eq=False, slots=True)
@@ -89,7 +101,11 @@ class NestedEntry:
     key: nodes.StaticKey
     node: nodes.AttrDef
     attrs: MergedAttrs
-    pos: int
+
+    @property
+    def pos(self) -> int:
+        """The start of the attribute path of the definition that made the set."""
+        return self.node.path[0].start
 
 
 @dataclass(eq=False, slots=True)
@@ -99,10 +115,20 @@ class DynamicEntry:
     key: nodes.DynamicKey
     node: nodes.AttrDef
     value: nodes.Expr | MergedAttrs
-    pos: int
+
+    @property
+    def pos(self) -> int:
+        """The start of the attribute path of the definition."""
+        return self.node.path[0].start
 
 
 StaticEntry = ValueEntry | InheritEntry | NestedEntry
+
+
+def _pos_base(node: nodes.Inherit) -> int:
+    # The names' position lies just after the keyword or the source's `)`:
+    # nothing between this base and it can change without replacing `node`.
+    return node.from_.end if node.from_ is not None else node.start
 
 
 @dataclass(eq=False, slots=True)
@@ -230,7 +256,7 @@ class Merger:
         for key in node.names:
             existing = merged.static.get(key.name)
             var = None if source is not None else nodes.Var(key.start, key.end, key.name)
-            entry = InheritEntry(key.name, key, node, var, source, pos)
+            entry = InheritEntry(key.name, key, node, var, source, pos - _pos_base(node))
             if existing is not None:
                 self._duplicate([key], (key.start, key.end), pos, existing)
                 merged.rejected.append(entry)
@@ -268,7 +294,7 @@ class Merger:
                 existing = target.static.get(key.name)
                 if existing is None:
                     nested = MergedAttrs(node=node, rec=False)
-                    target.static[key.name] = NestedEntry(key.name, key, node, nested, pos)
+                    target.static[key.name] = NestedEntry(key.name, key, node, nested)
                     target = nested
                     continue
                 inner = self._mergeable(existing)
@@ -279,15 +305,15 @@ class Merger:
                 target = inner
             else:
                 nested = MergedAttrs(node=node, rec=False)
-                target.dynamic.append(DynamicEntry(key, node, nested, pos))
+                target.dynamic.append(DynamicEntry(key, node, nested))
                 target = nested
         last = path[-1]
         if isinstance(last, nodes.DynamicKey):
-            target.dynamic.append(DynamicEntry(last, node, node.value, pos))
+            target.dynamic.append(DynamicEntry(last, node, node.value))
             return
         existing = target.static.get(last.name)
         if existing is None:
-            target.static[last.name] = ValueEntry(last.name, last, node, node.value, pos)
+            target.static[last.name] = ValueEntry(last.name, last, node, node.value)
             return
         into = self._mergeable(existing)
         lit = _literal(node.value)

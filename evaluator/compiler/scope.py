@@ -89,10 +89,16 @@ class Resolved:
     legacy_lets: list[nodes.LegacyLet] = field(default_factory=list)
     # `<p>`: the (synthetic) `__findFile` and `__nixPath` variables it reads.
     search_paths: dict[nodes.SearchPath, tuple[nodes.Var, nodes.Var]] = field(default_factory=dict)
-    # Liveness edges: an owner makes these bindings / sources live.
-    owned_by: dict[int, list[Binding | InheritSource]] = field(default_factory=dict)
+    # Every `Var` that is not in the tree (those of `inherit x;` and `<p>`)
+    # -> the tree node it stands for (the inherited name, the `<p>`).
+    synthetic: dict[nodes.Var, nodes.Node] = field(default_factory=dict)
+    # Liveness edges (owner, target): the owner makes the target live.
+    owns: list[tuple[Owner, Binding | InheritSource]] = field(default_factory=list)
     # Bindings that are live regardless of references (legacy `body`).
     roots: list[tuple[Owner, Binding]] = field(default_factory=list)
+    # The scope and owner each list, paren, set, let and function was
+    # resolved in: where re-analysing it after an edit starts.
+    env_of: dict[nodes.Node, tuple[Scope, Owner]] = field(default_factory=dict)
 
 
 # Work items on the explicit stack: (what, scope, owner). ``what`` is an
@@ -100,28 +106,47 @@ class Resolved:
 _Item = tuple[object, Scope, Owner]
 
 
+# Nodes whose environment is recorded (`Resolved.env_of`).
+ENV_KINDS: frozenset[type] = frozenset(
+    (nodes.List, nodes.Paren, nodes.AttrSet, nodes.Let, nodes.LegacyLet, nodes.Lambda)
+)
+
+
 class _Resolver:
-    def __init__(self, source: bytes | None) -> None:
-        self.root = Scope(ScopeKind.FILE, None, None)
+    def __init__(self, source: bytes | None, root: Scope | None = None) -> None:
+        # A resolver may also work on part of an analysed tree (`root` is
+        # then that tree's file scope; see evaluator.compiler.incremental).
+        self.root = root if root is not None else Scope(ScopeKind.FILE, None, None)
         self.out = Resolved(root=self.root)
         self.merger = Merger(source)
         self.stack: list[_Item] = []
         self.local_refs: dict[int, LocalRef] = {}
         self.with_refs: dict[int, WithRef] = {}
-        self.innermost_with: dict[int, Scope] = {}
+        # id(scope) -> the innermost `with` a dynamic lookup from it starts at
+        # (None: no enclosing `with`); filled as scopes are met.
+        self.innermost_with: dict[int, Scope | None] = {}
         self.global_refs: dict[str, GlobalRef] = {}
 
     # ------------------------------------------------------------ scopes
 
+    def _innermost_with(self, scope: Scope) -> Scope | None:
+        found = self.innermost_with.get(id(scope), scope)
+        if found is not scope or scope.kind is ScopeKind.WITH:
+            return found
+        # A scope made before this resolver ran (the part being re-analysed
+        # sits inside it): walk up once and remember.
+        s: Scope | None = scope
+        while s is not None and s.kind is not ScopeKind.WITH:
+            s = s.parent
+        self.innermost_with[id(scope)] = s
+        return s
+
     def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope, region: nodes.Node) -> Scope:
         scope = Scope(kind, node, parent)
-        # The innermost `with` a dynamic lookup from this scope starts at.
         if kind is ScopeKind.WITH:
             self.innermost_with[id(scope)] = scope
         else:
-            outer = self.innermost_with.get(id(parent))
-            if outer is not None:
-                self.innermost_with[id(scope)] = outer
+            self.innermost_with[id(scope)] = self._innermost_with(parent)
         self.out.scopes.append(scope)
         self.out.regions.append((region.start, region.end))
         self.out.scope_of[node] = scope
@@ -166,7 +191,7 @@ class _Resolver:
                 gref = self.global_refs[name] = GlobalRef(name)
             var.resolution = gref
         else:
-            innermost = self.innermost_with.get(id(scope))
+            innermost = self._innermost_with(scope)
             if innermost is not None:
                 wref = self.with_refs.get(id(innermost))
                 if wref is None:
@@ -181,18 +206,26 @@ class _Resolver:
         self.out.var_owner.append(owner)
 
     def _own(self, owner: Owner, target: Binding | InheritSource) -> None:
-        self.out.owned_by.setdefault(id(owner), []).append(target)
+        self.out.owns.append((owner, target))
 
     # ------------------------------------------------------------ walking
 
     def run(self, root: nodes.Node) -> Resolved:
+        self.stack.append((root, self.root, None))
+        return self.drain()
+
+    def drain(self) -> Resolved:
+        """Resolve everything queued on the stack (and all it leads to)."""
         stack = self.stack
-        stack.append((root, self.root, None))
         push = stack.append
         visit_set = self._visit_set
+        env_of = self.out.env_of
+        env_kinds = ENV_KINDS
         while stack:
             what, scope, owner = stack.pop()
             t = type(what)
+            if t in env_kinds:
+                env_of[what] = (scope, owner)  # type: ignore[index]
             if t is nodes.Var:
                 self._resolve(what, scope, owner)  # type: ignore[arg-type]
             elif t is nodes.Select:
@@ -234,6 +267,8 @@ class _Resolver:
                 find = nodes.Var(sp.start, sp.end, "__findFile")
                 path = nodes.Var(sp.start, sp.end, "__nixPath")
                 self.out.search_paths[sp] = (find, path)
+                self.out.synthetic[find] = sp
+                self.out.synthetic[path] = sp
                 self._resolve(find, scope, owner)
                 self._resolve(path, scope, owner)
             elif t is nodes.Uri:
@@ -332,6 +367,7 @@ class _Resolver:
                 items.append((entry.value, scope, entry_owner))
             elif isinstance(entry, InheritEntry):
                 if entry.var is not None:
+                    self.out.synthetic[entry.var] = entry.key
                     items.append((entry.var, outer, entry_owner))
                 elif entry.source is not None:
                     self._own(entry_owner, entry.source)
@@ -345,6 +381,7 @@ class _Resolver:
                 items.append((rejected.value, scope, owner))
             elif isinstance(rejected, InheritEntry):
                 if rejected.var is not None:
+                    self.out.synthetic[rejected.var] = rejected.key
                     items.append((rejected.var, outer, owner))
             elif isinstance(rejected, NestedEntry):
                 items.append((rejected.attrs, scope, owner))
@@ -431,8 +468,8 @@ def live_bindings(resolved: Resolved) -> set[int]:
             work.append(target)
 
     edges: dict[int, list[Binding | InheritSource]] = {}
-    for key, targets in resolved.owned_by.items():
-        edges.setdefault(key, []).extend(targets)
+    for owner, target in resolved.owns:
+        edges.setdefault(id(owner), []).append(target)
     for var, owner in zip(resolved.vars, resolved.var_owner, strict=True):
         ref = var.resolution
         if isinstance(ref, LocalRef):

@@ -1,0 +1,470 @@
+"""Re-analysis after an edit: only the part of the tree the edit touched.
+
+The syntax layer's :class:`~evaluator.syntax.document.Document` re-parses an
+edit by replacing one subtree (a binding or a bracketed expression) and
+shifting the nodes after it in place; every other node keeps its identity.
+:func:`apply_edit` performs such an edit and reports the replacement as a
+:class:`Splice`; :func:`reanalyse` then brings the previous :class:`Analysis`
+up to date by resolving again only a *unit* around the new subtree, and
+returns an analysis equal to what :func:`~evaluator.compiler.analyse` would
+give (up to the order of lists whose order carries no meaning), or ``None``
+when the caller should analyse the whole tree instead.
+
+Why resolving the unit alone is enough: names are lexically scoped, so
+what happens outside the unit can depend on it only through
+
+- the names the unit binds in an enclosing scope: an expression unit binds
+  none, and a binding unit (one ``a… = …;`` or ``inherit …;`` of a set)
+  binds the same names before and after (checked), none of which another
+  binding of that set also defines (checked: so the set's merging cannot
+  combine the unit with a sibling);
+- the references from inside the unit to outer bindings and ``with``s:
+  removed with the old unit and added again by resolving the new one, so
+  liveness, ``unused-*`` and ``with`` uses follow;
+- positions: nodes after the edit were shifted by the parser, and every
+  position the analysis stores is re-read from its node.
+
+The unit is resolved in the scope and under the owner recorded for it
+(``Resolved.env_of``), with the same resolver as a full analysis.
+Diagnostics are then recomputed from the updated resolution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from typing import TypeVar
+
+from evaluator.compiler import Analysis
+from evaluator.compiler.bindings import (
+    DuplicateAttr,
+    InheritEntry,
+    InheritSource,
+    MergedAttrs,
+    ValueEntry,
+    unparen,
+)
+from evaluator.compiler.model import Binding, BindingKind, LocalRef, Scope, WithRef
+from evaluator.compiler.scope import ENV_KINDS, Owner, Resolved, _Resolver
+from evaluator.syntax import ParseResult, nodes
+from evaluator.syntax.document import Document, preorder
+
+__all__ = ["Splice", "apply_edit", "reanalyse"]
+
+# A unit larger than this share of the file is not worth patching in.
+MAX_UNIT_SHARE = 0.5
+
+_SETS = (nodes.AttrSet, nodes.Let, nodes.LegacyLet)
+# Parents whose child an analysis refers to directly (entries, sources,
+# formal defaults): such a child is re-analysed with its parent.
+_HOLDERS = (nodes.AttrDef, nodes.Inherit, nodes.Formal, nodes.DynamicKey)
+
+
+@dataclass(eq=False)
+class Splice:
+    """One subtree replaced by an incremental re-parse.
+
+    ``path`` runs from the root to the parent of ``new`` (nodes that were
+    kept); ``old`` is the detached subtree, still with its old offsets;
+    everything after ``old.end`` moved by ``delta`` bytes.
+    """
+
+    path: list[nodes.Node]
+    old: nodes.Node
+    new: nodes.Node
+    delta: int
+
+
+# ---------------------------------------------------------------- finding the splice
+
+_Step = tuple[nodes.Node, str, int, nodes.Node]  # parent, field, index (-1: not a list), child
+_field_names: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    names = _field_names.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end", "resolution"))
+        _field_names[cls] = names
+    return names
+
+
+def _descend(root: nodes.Node, a: int, b: int) -> list[_Step]:
+    """The chain of nodes containing ``[a, b)``, as the document's re-parse finds it."""
+    steps: list[_Step] = []
+    node = root
+    while True:
+        found: _Step | None = None
+        for name in _fields_of(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, list):
+                for i, child in enumerate(value):
+                    if isinstance(child, nodes.Node) and child.start <= a and b <= child.end:
+                        found = (node, name, i, child)
+                        break
+            elif isinstance(value, nodes.Node) and value.start <= a and b <= value.end:
+                found = (node, name, -1, value)
+            if found is not None:
+                break
+        if found is None:
+            return steps
+        steps.append(found)
+        node = found[3]
+
+
+def apply_edit(document: Document, start: int, end: int, text: bytes) -> Splice | None:
+    """Replace bytes ``[start, end)`` of ``document`` by ``text``.
+
+    Returns the subtree replacement the re-parse made, or ``None`` when the
+    document was parsed again as a whole (or the change is not one splice).
+    """
+    root = document.result.root
+    steps = _descend(root, start, end)
+    document.replace_bytes(start, end, text)
+    kind, new_start, new_end = document.last_reparse
+    if kind != "incremental" or document.result.root is not root:
+        return None
+    delta = len(text) - (end - start)
+    for depth, (parent, name, index, child) in enumerate(steps):
+        value = getattr(parent, name)
+        if index >= 0:
+            value = value[index] if index < len(value) else None
+        if value is child:
+            continue
+        if not isinstance(value, nodes.Node) or type(value) is not type(child):
+            return None
+        if (value.start, value.end) != (new_start, new_end):
+            return None
+        if child.start != new_start or child.end + delta != new_end:
+            return None
+        path = [root] + [step[3] for step in steps[:depth]]
+        return Splice(path, child, value, delta)
+    return None
+
+
+# ---------------------------------------------------------------- choosing the unit
+
+
+@dataclass(eq=False)
+class _Unit:
+    """What is resolved again: an expression, or one binding of a set."""
+
+    node: nodes.Node
+    old_node: nodes.Node  # ``node`` before the edit (itself unless it is the new subtree)
+    env: tuple[Scope, Owner]
+    set_node: nodes.AttrSet | nodes.Let | nodes.LegacyLet | None = None
+    merged: MergedAttrs | None = None
+
+
+def _bound_names(binding: nodes.Node) -> list[str] | None:
+    """Names a binding defines in its set (``None``: none statically)."""
+    if isinstance(binding, nodes.Inherit):
+        return [key.name for key in binding.names]
+    if isinstance(binding, nodes.AttrDef) and binding.path:
+        first = binding.path[0]
+        if isinstance(first, nodes.StaticKey):
+            return [first.name]
+    return None
+
+
+def _binding_unit(
+    resolved: Resolved,
+    set_node: nodes.AttrSet | nodes.Let | nodes.LegacyLet,
+    old: nodes.Node,
+    new: nodes.Node,
+) -> _Unit | None:
+    """``new`` alone, if it binds what ``old`` bound and nothing a sibling binds."""
+    merged = resolved.bindings.get(set_node)
+    env = resolved.env_of.get(set_node)
+    if merged is None or merged.node is not set_node or env is None:
+        return None
+    names = _bound_names(new)
+    if names is None or names != _bound_names(old) or len(set(names)) != len(names):
+        return None
+    if isinstance(new, nodes.Inherit):
+        if not isinstance(old, nodes.Inherit) or (new.from_ is None) != (old.from_ is None):
+            return None
+    elif not isinstance(old, nodes.AttrDef):
+        return None
+    wanted = set(names)
+    for sibling in set_node.bindings:
+        if sibling is new:
+            continue
+        for name in _bound_names(sibling) or ():
+            if name in wanted:
+                return None
+    for name in names:
+        entry = merged.static.get(name)
+        if entry is None or entry.node is not old:
+            return None
+    return _Unit(new, old, env, set_node, merged)
+
+
+def _merge_literal(chain: list[nodes.Node], i: int) -> bool:
+    """Whether ``chain[i]`` is, through parentheses, an attribute-set value of an ``a = …;``.
+
+    Such a literal may be merged with sibling definitions (``a.b = 1;``).
+    """
+    if not isinstance(unparen(chain[i]), nodes.AttrSet):
+        return False
+    j = i - 1
+    while j >= 0 and isinstance(chain[j], nodes.Paren):
+        j -= 1
+    return j >= 0 and isinstance(chain[j], nodes.AttrDef)
+
+
+def _choose(resolved: Resolved, splice: Splice) -> _Unit | None:
+    """The smallest unit around the new subtree that can be resolved alone."""
+    chain = [*splice.path, splice.new]
+    for i in range(len(chain) - 1, 0, -1):
+        node = chain[i]
+        parent = chain[i - 1]
+        before = splice.old if node is splice.new else node
+        if isinstance(node, nodes.AttrDef | nodes.Inherit):
+            if isinstance(parent, _SETS):
+                unit = _binding_unit(resolved, parent, before, node)
+                if unit is not None:
+                    return unit
+        elif type(node) in ENV_KINDS and not isinstance(parent, _HOLDERS):
+            env = resolved.env_of.get(before)
+            if env is not None and not _merge_literal(chain, i):
+                return _Unit(node, before, env)
+    return None
+
+
+# ---------------------------------------------------------------- re-analysing
+
+T = TypeVar("T")
+
+
+def _splice_list(
+    items: list[T], removed: Callable[[T], bool], added: list[T], start_of: Callable[[T], int]
+) -> list[T]:
+    """``items`` without the removed ones, ``added`` where the first removed one was.
+
+    A full analysis lists a unit's findings together, in walk order, so this
+    keeps the order it would give; with nothing removed, ``added`` goes
+    before the first item that starts after it.
+    """
+    kept: list[T] = []
+    at = -1
+    for item in items:
+        if removed(item):
+            if at < 0:
+                at = len(kept)
+        else:
+            kept.append(item)
+    if not added:
+        return kept
+    if at < 0:
+        first = start_of(added[0])
+        at = next((k for k, item in enumerate(kept) if start_of(item) > first), len(kept))
+    kept[at:at] = added
+    return kept
+
+
+def _name_node(binding: Binding) -> nodes.Node:
+    """The node whose span is the binding's ``name_span``."""
+    entry = binding.entry
+    if entry is not None:
+        return entry.key  # type: ignore[attr-defined, no-any-return]
+    node = binding.node
+    return node.name if isinstance(node, nodes.Formal) else node
+
+
+def _region(scope: Scope) -> tuple[int, int]:
+    node = scope.node
+    assert node is not None
+    if isinstance(node, nodes.With):
+        return (node.env.end, node.end)  # the `with` applies after its environment
+    return (node.start, node.end)
+
+
+def _shift(pos: int, old_end: int, delta: int) -> int:
+    return pos + delta if pos >= old_end else pos
+
+
+def _shifted(dup: DuplicateAttr, old_end: int, delta: int) -> DuplicateAttr:
+    return DuplicateAttr(
+        path=dup.path,
+        span=(_shift(dup.span[0], old_end, delta), _shift(dup.span[1], old_end, delta)),
+        prev_pos=_shift(dup.prev_pos, old_end, delta),
+        prev_span=(
+            _shift(dup.prev_span[0], old_end, delta),
+            _shift(dup.prev_span[1], old_end, delta),
+        ),
+        pos=_shift(dup.pos, old_end, delta),
+    )
+
+
+def _drop_keys(table: dict[nodes.Node, T], keys: Iterable[nodes.Node]) -> dict[nodes.Node, T]:
+    out = dict(table)
+    for key in keys:
+        out.pop(key, None)
+    return out
+
+
+def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analysis | None:
+    """``previous`` brought up to date with the edit ``splice`` made (see the module docs).
+
+    ``result`` is the document's parse after the edit. Returns ``None`` when
+    the edit is not local enough: analyse the whole tree then.
+    """
+    source = result.source
+    if result.root is not previous.tree:
+        return None
+    old = previous.resolved
+    unit = _choose(old, splice)
+    if unit is None or (unit.node.end - unit.node.start) > MAX_UNIT_SHARE * len(source):
+        return None
+
+    # Everything the unit and the replaced subtree held before the edit.
+    gone_nodes = preorder(unit.node)
+    if unit.node is not splice.old:
+        gone_nodes += preorder(splice.old)
+    gone = {id(n) for n in gone_nodes}
+    gone_scopes = {id(s) for s in old.scopes if id(s.node) in gone}
+    synthetic = old.synthetic
+
+    def owner_gone(owner: object) -> bool:
+        if isinstance(owner, Binding):
+            return id(owner.scope) in gone_scopes
+        if isinstance(owner, InheritSource):
+            return id(owner.node) in gone
+        return False
+
+    # 1. Unhook the old references from the bindings and `with`s that stay.
+    gone_vars: list[nodes.Var] = []
+    touched: dict[int, Binding | Scope] = {}
+    for var in old.vars:
+        if id(synthetic.get(var, var)) in gone:
+            gone_vars.append(var)
+            ref = var.resolution
+            if isinstance(ref, LocalRef):
+                if id(ref.binding.scope) not in gone_scopes:
+                    touched[id(ref.binding)] = ref.binding
+            elif isinstance(ref, WithRef):
+                for w in ref.withs:
+                    if id(w) not in gone_scopes:
+                        touched[id(w)] = w
+    gone_var_ids = {id(v) for v in gone_vars}
+    for obj in touched.values():
+        if isinstance(obj, Binding):
+            obj.references = [v for v in obj.references if id(v) not in gone_var_ids]
+        else:
+            obj.with_uses = [v for v in obj.with_uses if id(v) not in gone_var_ids]
+
+    # 2. Resolve the unit again where it was resolved before.
+    resolver = _Resolver(source, old.root)
+    scope, owner = unit.env
+    if unit.set_node is None:
+        resolver.stack.append((unit.node, scope, owner))
+    else:
+        _requeue_binding(resolver, old, unit)
+    frag = resolver.drain()
+
+    # 3. The previous findings without the unit's, plus the new ones.
+    scopes = _splice_list(old.scopes, lambda s: id(s) in gone_scopes, frag.scopes, _start_region)
+    all_bindings = _splice_list(
+        old.all_bindings,
+        lambda b: id(b.scope) in gone_scopes,
+        frag.all_bindings,
+        lambda b: b.name_span[0],
+    )
+    pairs = _splice_list(
+        list(zip(old.vars, old.var_owner, strict=True)),
+        lambda p: id(p[0]) in gone_var_ids,
+        list(zip(frag.vars, frag.var_owner, strict=True)),
+        lambda p: p[0].start,
+    )
+    delta = splice.delta
+    old_end = splice.old.end
+    duplicates = [d for d in old.duplicate_attrs if id(d.path[0]) not in gone]
+    if delta:
+        duplicates = [_shifted(d, old_end, delta) for d in duplicates]
+        for binding in all_bindings:
+            name = _name_node(binding)
+            binding.name_span = (name.start, name.end)
+    new_synthetic = dict(synthetic)
+    for var in gone_vars:
+        new_synthetic.pop(var, None)
+    new_synthetic.update(frag.synthetic)
+    if delta:
+        for var, site in new_synthetic.items():
+            var.start, var.end = site.start, site.end
+    resolved = Resolved(
+        root=old.root,
+        scopes=scopes,
+        regions=[_region(s) for s in scopes],
+        scope_of=_drop_keys(old.scope_of, gone_nodes) | frag.scope_of,
+        bindings=_drop_keys(old.bindings, gone_nodes) | frag.bindings,
+        all_bindings=all_bindings,
+        vars=[p[0] for p in pairs],
+        var_owner=[p[1] for p in pairs],
+        undefined=[v for v in old.undefined if id(v) not in gone_var_ids] + frag.undefined,
+        duplicate_attrs=duplicates + frag.duplicate_attrs,
+        duplicate_formals=[d for d in old.duplicate_formals if id(d.ident) not in gone]
+        + frag.duplicate_formals,
+        dynamic_in_let=[d for d in old.dynamic_in_let if id(d.key) not in gone]
+        + frag.dynamic_in_let,
+        empty_lets=[n for n in old.empty_lets if id(n) not in gone] + frag.empty_lets,
+        empty_inherits=[n for n in old.empty_inherits if id(n) not in gone] + frag.empty_inherits,
+        uris=[n for n in old.uris if id(n) not in gone] + frag.uris,
+        legacy_lets=[n for n in old.legacy_lets if id(n) not in gone] + frag.legacy_lets,
+        search_paths={k: v for k, v in old.search_paths.items() if id(k) not in gone}
+        | frag.search_paths,
+        synthetic=new_synthetic,
+        owns=[p for p in old.owns if not owner_gone(p[0]) and not owner_gone(p[1])] + frag.owns,
+        roots=[p for p in old.roots if not owner_gone(p[0]) and not owner_gone(p[1])] + frag.roots,
+        env_of=_drop_keys(old.env_of, gone_nodes) | frag.env_of,
+    )
+    syntax = [(e.start, e.end, e.message) for e in result.errors]
+    return Analysis(result.root, source, resolved, syntax=syntax, file=previous.file)
+
+
+def _start_region(scope: Scope) -> int:
+    return _region(scope)[0]
+
+
+def _requeue_binding(resolver: _Resolver, old: Resolved, unit: _Unit) -> None:
+    """Merge the unit's binding again into its set and queue its values.
+
+    The set keeps its :class:`MergedAttrs` and, in a ``let`` or ``rec``,
+    its :class:`Binding` objects (references elsewhere point at them):
+    their entries are replaced in place, names and order unchanged.
+    """
+    set_node, merged = unit.set_node, unit.merged
+    assert set_node is not None and merged is not None
+    fresh = MergedAttrs(node=set_node, rec=merged.rec)
+    if isinstance(unit.node, nodes.Inherit):
+        resolver.merger._add_inherit(fresh, unit.node)
+    else:
+        assert isinstance(unit.node, nodes.AttrDef)
+        resolver.merger._add_attr(fresh, unit.node)
+    for name, entry in fresh.static.items():
+        merged.static[name] = entry
+    for i, source in enumerate(merged.inherit_sources):
+        if source.node is unit.old_node:
+            merged.inherit_sources[i] = fresh.inherit_sources[0]
+    outer, owner = unit.env
+    inner = old.scope_of.get(set_node)
+    kind: BindingKind | None = None
+    if isinstance(set_node, nodes.Let | nodes.LegacyLet):
+        kind = BindingKind.LET
+    elif merged.rec:
+        kind = BindingKind.REC_ATTR
+    if inner is None or kind is None:
+        inner = outer
+    else:
+        for name, entry in fresh.static.items():
+            binding = inner.bindings[name]
+            binding.node = entry.node
+            binding.name_span = (entry.key.start, entry.key.end)
+            binding.entry = entry
+            if isinstance(entry, ValueEntry):
+                binding.value = entry.value
+            elif isinstance(entry, InheritEntry):
+                binding.value = entry.var
+            else:
+                binding.value = None
+    resolver._visit_entries(fresh, inner, outer, owner, kind)
