@@ -26,6 +26,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from evaluator.builtins import pikevm
 from evaluator.builtins.registry import builtin
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
@@ -230,13 +231,86 @@ def translate(pattern: str) -> tuple[str, bool]:
     return "".join(out), has_alt
 
 
+# Subjects up to this length always go to Python's `re` (fast even when
+# its backtracking is exponential in the length).
+_SMALL_SUBJECT = 24
+
+
+class Regex:
+    """A compiled Nix regex: Python's `re` pattern, plus a linear-time matcher
+    for patterns on which backtracking may blow up (see :mod:`.pikevm`).
+
+    The matching methods are generator frames (they may yield to the loop).
+    """
+
+    def __init__(self, source: str, has_alt: bool) -> None:
+        self.rx = re.compile(source, re.DOTALL)
+        self.has_alt = has_alt
+        tree = pikevm.parse(source)
+        self.max_width = int(tree.getwidth()[1])
+        self.pike = pikevm.PikeRegex(source) if pikevm.is_dangerous(tree) else None
+
+    def _slow(self, text: str) -> pikevm.PikeRegex | None:
+        return self.pike if len(text) > _SMALL_SUBJECT else None
+
+    def fullmatch(self, text: str) -> Frame:
+        """The match of the whole subject, or None."""
+        pike = self._slow(text)
+        if pike is None:
+            return self.rx.fullmatch(text)
+        return (yield from pike.run(text, 0, len(text), anchored=True, full=True))
+
+    def search(self, text: str, pos: int) -> Frame:
+        """The leftmost match at or after ``pos`` (longest among alternatives, as libstdc++)."""
+        pike = self._slow(text)
+        if pike is None:
+            m: Any = self.rx.search(text, pos)
+        else:
+            m = yield from pike.run(text, pos, len(text), anchored=False, full=False)
+        if m is None or not self.has_alt:
+            return m
+        return (yield from self._longest_at(text, m.start(), m.end() - m.start())) or m
+
+    def non_empty_at(self, text: str, pos: int) -> Frame:
+        """A non-empty match starting exactly at ``pos`` (after an empty match there)."""
+        pike = self._slow(text)
+        if pike is None:
+            m: Any = self.rx.match(text, pos)
+        else:
+            m = yield from pike.run(text, pos, len(text), anchored=True, full=False)
+        if m is not None and m.end() > pos:
+            if not self.has_alt:
+                return m
+            return (yield from self._longest_at(text, pos, m.end() - pos)) or m
+        if self.has_alt:
+            return (yield from self._longest_at(text, pos, 0))
+        return None
+
+    def _longest_at(self, text: str, start: int, shortest: int) -> Frame:
+        """The longest match at ``start`` longer than ``shortest``, if any."""
+        pike = self._slow(text)
+        if pike is not None:
+            end = yield from pike.run(
+                text, start, len(text), anchored=True, full=False, longest=True
+            )
+            if end <= start + shortest:
+                return None
+            return (yield from pike.run(text, start, end, anchored=True, full=True))
+        top = min(len(text), start + self.max_width)
+        for end in range(top, start + shortest, -1):
+            m = self.rx.fullmatch(text, start, end)
+            if m is not None:
+                return m
+        return None
+
+
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> tuple[re.Pattern[str], bool]:
-    """The compiled translation of a Nix regex (given as Nix string text)."""
+def compile_regex(pattern: str) -> Regex:
+    """The compiled form of a Nix regex (given as Nix string text)."""
     latin = _latin(pattern)
     try:
         source, has_alt = translate(latin)
-        return re.compile(source, re.DOTALL), has_alt
+        return Regex(source, has_alt)
     except (RegexSyntaxError, re.error, OverflowError, RecursionError):
         raise NixError(f"invalid regular expression '{pattern}'") from None
 
@@ -254,44 +328,8 @@ def _unlatin(s: str) -> str:
     return s.encode("latin-1").decode("utf-8", "surrogateescape")
 
 
-def _groups(m: re.Match[str]) -> NixList:
+def _groups(m: Any) -> NixList:
     return NixList(None if g is None else _unlatin(g) for g in m.groups())
-
-
-def _max_width(rx: re.Pattern[str]) -> int:
-    """An upper bound of the length of a match (large for unbounded patterns)."""
-    try:
-        return int(re._parser.parse(rx.pattern, rx.flags).getwidth()[1])  # type: ignore[attr-defined]
-    except Exception:  # pragma: no cover - private API changed: assume unbounded
-        return 1 << 62
-
-
-def _longest_at(rx: re.Pattern[str], text: str, start: int, shortest: int) -> re.Match[str] | None:
-    """The longest match starting at ``start`` ending after ``start + shortest``, if any."""
-    top = min(len(text), start + _max_width(rx))
-    for end in range(top, start + shortest, -1):
-        m = rx.fullmatch(text, start, end)
-        if m is not None:
-            return m
-    return None
-
-
-def _search(rx: re.Pattern[str], has_alt: bool, text: str, pos: int) -> re.Match[str] | None:
-    """The leftmost match at or after ``pos`` (longest among alternatives, as libstdc++)."""
-    m = rx.search(text, pos)
-    if m is None or not has_alt:
-        return m
-    return _longest_at(rx, text, m.start(), m.end() - m.start()) or m
-
-
-def _non_empty_at(rx: re.Pattern[str], has_alt: bool, text: str, pos: int) -> re.Match[str] | None:
-    """A non-empty match starting exactly at ``pos`` (after an empty match there)."""
-    m = rx.match(text, pos)
-    if m is not None and m.end() > pos:
-        return _longest_at(rx, text, pos, m.end() - pos) or m if has_alt else m
-    if has_alt:
-        return _longest_at(rx, text, pos, 0)
-    return None
 
 
 @builtin("match", 2)
@@ -300,8 +338,8 @@ def match(regex: Any, s: Any) -> Frame:
     list of its capture groups (null for a group that did not take part)."""
     regex = yield from ops.force_string(regex)
     s = yield from ops.force_string(s)
-    rx, _ = compile_regex(str.__str__(regex))
-    m = rx.fullmatch(_latin(str.__str__(s)))
+    rx = compile_regex(str.__str__(regex))
+    m = yield from rx.fullmatch(_latin(str.__str__(s)))
     if m is None:
         return None
     return _groups(m)
@@ -313,23 +351,24 @@ def split(regex: Any, s: Any) -> Frame:
     alternating with the list of each match's capture groups."""
     regex = yield from ops.force_string(regex)
     s = yield from ops.force_string(s)
-    rx, has_alt = compile_regex(str.__str__(regex))
+    rx = compile_regex(str.__str__(regex))
     text = _latin(str.__str__(s))
     n = len(text)
     out = NixList()
     last = 0
     # The iteration of std::regex_iterator: after an empty match, first a
     # non-empty match at the same place, else search again one byte later.
-    m = _search(rx, has_alt, text, 0)
+    m = yield from rx.search(text, 0)
     while m is not None:
         out.append(_unlatin(text[last : m.start()]))
         out.append(_groups(m))
         last = m.end()
         if m.end() > m.start():
-            m = _search(rx, has_alt, text, m.end())
+            m = yield from rx.search(text, m.end())
         elif m.end() >= n:
             break
         else:
-            m = _non_empty_at(rx, has_alt, text, m.end()) or _search(rx, has_alt, text, m.end() + 1)
+            at = m.end()
+            m = (yield from rx.non_empty_at(text, at)) or (yield from rx.search(text, at + 1))
     out.append(_unlatin(text[last:]))
     return out
