@@ -249,6 +249,12 @@ class Regex:
         tree = pikevm.parse(source)
         self.max_width = int(tree.getwidth()[1])
         self.pike = pikevm.PikeRegex(source) if pikevm.is_dangerous(tree) else None
+        # Finding the longest alternative by trying every end with `re` costs
+        # the rest of the subject per match; the Pike VM stops when its
+        # threads die, so it serves unbounded patterns with alternatives.
+        self.pike_longest = self.pike
+        if self.pike_longest is None and has_alt and self.max_width > _SMALL_SUBJECT:
+            self.pike_longest = pikevm.PikeRegex(source)
 
     def _slow(self, text: str) -> pikevm.PikeRegex | None:
         return self.pike if len(text) > _SMALL_SUBJECT else None
@@ -289,6 +295,9 @@ class Regex:
     def _longest_at(self, text: str, start: int, shortest: int) -> Frame:
         """The longest match at ``start`` longer than ``shortest``, if any."""
         pike = self._slow(text)
+        if pike is None and self.pike_longest is not None:
+            if min(len(text), start + self.max_width) - start > _SMALL_SUBJECT:
+                pike = self.pike_longest
         if pike is not None:
             end = yield from pike.run(
                 text, start, len(text), anchored=True, full=False, longest=True
