@@ -18,6 +18,12 @@ byte as in Nix. Differences handled by the translation:
   Python's backtracking keeps the first: for patterns with ``|`` we look for
   the longest match explicitly. Capture groups come from the first
   backtracking path to that end, as in libstdc++.
+
+Patterns on which backtracking may take exponential time (nested
+repetition, alternatives inside a repetition) run on longer subjects in a
+linear-time Pike VM (:mod:`evaluator.builtins.pikevm`) that finds the same
+matches and yields to the evaluation loop, so budgets and cancellation
+still apply.
 """
 
 from __future__ import annotations
