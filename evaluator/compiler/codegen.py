@@ -995,12 +995,22 @@ class Compiler:
                 )
                 break
             res = out if i == last else self.temp(fn)
-            self.emit(
-                fn,
-                f"{res} = yield ({cur}.code({arg})"
-                f" if type({cur}) is Closure else Call({cur}, {arg}))",
-                app,
-            )
+            if last == 0:
+                # One argument: a builtin of arity one runs directly too.
+                self.emit(
+                    fn,
+                    f"{res} = yield ({cur}.code({arg}) if type({cur}) is Closure"
+                    f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
+                    f" else Call({cur}, {arg}))",
+                    app,
+                )
+            else:
+                self.emit(
+                    fn,
+                    f"{res} = yield ({cur}.code({arg})"
+                    f" if type({cur}) is Closure else Call({cur}, {arg}))",
+                    app,
+                )
             cur = res
         if last > 0:
             fn.indent -= 1
@@ -1214,6 +1224,8 @@ class Compiler:
         self.emit(fn, f"{out} = {b}", node.else_)
         fn.indent -= 1
         fn.known = known_then & fn.known
+        if all(x in self.bools or x in ("True", "False") for x in (a, b)):
+            self.bools.add(out)
         return out
 
     def assertion(self, fn: _Fn, node: nodes.Assert) -> Step:
