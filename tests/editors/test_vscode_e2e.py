@@ -96,6 +96,10 @@ def test_extension_starts_nixls_and_shows_its_answers(
     assert "answer = 42;" in file_result, evaluation
     assert "cannot add a string to an integer" in file_result, evaluation
 
+    # "Nix: Show Server Log" opens the server's channel (the JSON-RPC trace) in the Output panel.
+    shown = "\n".join(report["serverLogView"])
+    assert "[Trace - " in shown and "Sending request 'workspace/executeCommand" in shown, shown
+
     # A server command that does not exist: a notification says what to fix.
     notification = " ".join(report["notification"])
     assert BAD_SERVER in notification and "nixls.server.path" in notification, notification

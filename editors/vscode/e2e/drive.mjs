@@ -235,6 +235,14 @@ async function main() {
       }, 30000);
     }
 
+    step("Nix: Show Server Log");
+    await runCommand("Nix: Show Server Log");
+    // The channel is scrolled to its end: the latest traffic, the evaluate request.
+    report.serverLogView = await waitFor("the server log in the Output panel", async () => {
+      const text = (await page.locator(".part.panel .monaco-editor .view-lines").allInnerTexts()).join("\n").replace(/\u00a0/g, " ");
+      return text.includes("[Trace - ") && text.includes("workspace/executeCommand") ? text.split("\n") : false;
+    }, 20000);
+
     await page.keyboard.press("Control+Shift+M"); // back to Problems for the screenshot
     step(`hover on ${config.hoverWord}`);
     const token = page.locator(".monaco-editor .view-lines span", { hasText: new RegExp(`^${config.hoverWord}$`) }).first();
