@@ -37,7 +37,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from types import CodeType
+from types import CodeType, GeneratorType
 from typing import Any
 
 from evaluator.compiler.bindings import (
@@ -82,6 +82,8 @@ BASE_GLOBALS: dict[str, Any] = {
     "PENDING": runtime.PENDING,
     "SLOW": runtime.SLOW,
     "SIMPLE": _SIMPLE_TYPES,
+    # What a call may give back that still needs the loop.
+    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
     "r_wrap": runtime.wrap,
@@ -977,7 +979,11 @@ class Compiler:
             self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
             fn.indent += 1
             call = f"{cur}.fn({', '.join(args)})"
-            self.emit(fn, f"return {call}" if tail else f"{out} = yield {call}", node)
+            if tail:
+                self.emit(fn, f"return {call}", node)
+            else:
+                self.emit(fn, f"{out} = {call}", node)
+                self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
             fn.indent -= 1
             self.emit(fn, "else:", node)
             fn.indent += 1
@@ -999,18 +1005,20 @@ class Compiler:
                 # One argument: a builtin of arity one runs directly too.
                 self.emit(
                     fn,
-                    f"{res} = yield ({cur}.code({arg}) if type({cur}) is Closure"
+                    f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
                     f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
-                    f" else Call({cur}, {arg}))",
+                    f" else Call({cur}, {arg})",
                     app,
                 )
             else:
                 self.emit(
                     fn,
-                    f"{res} = yield ({cur}.code({arg})"
-                    f" if type({cur}) is Closure else Call({cur}, {arg}))",
+                    f"{res} = {cur}.code({arg}) if type({cur}) is Closure else Call({cur}, {arg})",
                     app,
                 )
+            # Function bodies and builtins that never wait return their value
+            # at once: only frames, thunks and calls go through the loop.
+            self.emit(fn, f"if type({res}) in PENDING_TYPES: {res} = yield {res}", app)
             cur = res
         if last > 0:
             fn.indent -= 1
