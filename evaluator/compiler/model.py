@@ -39,7 +39,9 @@ class Binding:
     """One name bound in one scope.
 
     ``node`` is the binding site (the `AttrDef` / `Inherit` / `Formal` /
-    `Ident`), ``name_span`` the span of the name itself. ``value`` is the
+    `Ident`), ``name_node`` the name itself (a key or `Ident`) and
+    ``name_span`` its span (read from the node, so it follows edits of the
+    tree). ``value`` is the
     expression whose value the name has (``None`` for arguments). For
     ``inherit x;`` inside a let/rec, ``value`` is the `Var` that reads the
     outer ``x`` (the parser does not create it; the compiler does, with the
@@ -53,10 +55,15 @@ class Binding:
     kind: BindingKind
     scope: Scope
     node: nodes.Node
-    name_span: tuple[int, int]
+    name_node: nodes.Node
     value: nodes.Node | None = None
     references: list[nodes.Var] = field(default_factory=list)
     entry: object | None = None
+
+    @property
+    def name_span(self) -> tuple[int, int]:
+        """Byte span of the bound name."""
+        return (self.name_node.start, self.name_node.end)
 
 
 @dataclass(eq=False)

@@ -69,16 +69,16 @@ class Resolved:
     """Everything name resolution found in one tree."""
 
     root: Scope
-    # Every scope in creation (pre-)order, with the byte region where it applies.
+    # Every scope in creation (pre-)order; `regions` tells where each applies.
     scopes: list[Scope] = field(default_factory=list)
-    regions: list[tuple[int, int]] = field(default_factory=list)
     scope_of: dict[nodes.Node, Scope] = field(default_factory=dict)
     # Merged bindings of each AttrSet / Let / LegacyLet (absorbed literals
     # map to the set they were merged into).
     bindings: dict[nodes.Node, MergedAttrs] = field(default_factory=dict)
     all_bindings: list[Binding] = field(default_factory=list)
     vars: list[nodes.Var] = field(default_factory=list)
-    var_owner: list[Owner] = field(default_factory=list)
+    # The owner of each `Var` in `vars`.
+    owner_of: dict[nodes.Var, Owner] = field(default_factory=dict)
     undefined: list[nodes.Var] = field(default_factory=list)
     duplicate_attrs: list[DuplicateAttr] = field(default_factory=list)
     duplicate_formals: list[DuplicateFormal] = field(default_factory=list)
@@ -99,6 +99,24 @@ class Resolved:
     # The scope and owner each list, paren, set, let and function was
     # resolved in: where re-analysing it after an edit starts.
     env_of: dict[nodes.Node, tuple[Scope, Owner]] = field(default_factory=dict)
+    _regions: list[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def regions(self) -> list[tuple[int, int]]:
+        """The byte region where each scope of `scopes` applies (computed once)."""
+        if self._regions is None or len(self._regions) != len(self.scopes):
+            self._regions = [region_of(s) for s in self.scopes]
+        return self._regions
+
+
+def region_of(scope: Scope) -> tuple[int, int]:
+    """Where ``scope`` applies: its node, or for ``with e;`` after ``e``."""
+    node = scope.node
+    if node is None:
+        return (0, 0)
+    if isinstance(node, nodes.With):
+        return (node.env.end, node.end)
+    return (node.start, node.end)
 
 
 # Work items on the explicit stack: (what, scope, owner). ``what`` is an
@@ -141,14 +159,13 @@ class _Resolver:
         self.innermost_with[id(scope)] = s
         return s
 
-    def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope, region: nodes.Node) -> Scope:
+    def _scope(self, kind: ScopeKind, node: nodes.Node, parent: Scope) -> Scope:
         scope = Scope(kind, node, parent)
         if kind is ScopeKind.WITH:
             self.innermost_with[id(scope)] = scope
         else:
             self.innermost_with[id(scope)] = self._innermost_with(parent)
         self.out.scopes.append(scope)
-        self.out.regions.append((region.start, region.end))
         self.out.scope_of[node] = scope
         return scope
 
@@ -162,7 +179,7 @@ class _Resolver:
         value: nodes.Node | None = None,
         entry: object | None = None,
     ) -> Binding:
-        binding = Binding(name, kind, scope, node, (span.start, span.end), value, entry=entry)
+        binding = Binding(name, kind, scope, node, span, value, entry=entry)
         scope.bindings[name] = binding
         self.out.all_bindings.append(binding)
         return binding
@@ -182,7 +199,7 @@ class _Resolver:
                 var.resolution = ref
                 binding.references.append(var)
                 self.out.vars.append(var)
-                self.out.var_owner.append(owner)
+                self.out.owner_of[var] = owner
                 return
             s = s.parent
         if name in NIX_GLOBALS:
@@ -203,7 +220,7 @@ class _Resolver:
                 var.resolution = None
                 self.out.undefined.append(var)
         self.out.vars.append(var)
-        self.out.var_owner.append(owner)
+        self.out.owner_of[var] = owner
 
     def _own(self, owner: Owner, target: Binding | InheritSource) -> None:
         self.out.owns.append((owner, target))
@@ -253,9 +270,8 @@ class _Resolver:
                 self._visit_lambda(what, scope, owner)  # type: ignore[arg-type]
             elif t is nodes.With:
                 w: nodes.With = what  # type: ignore[assignment]
-                # Applies from the end of the environment expression on.
-                region = nodes.Node(w.env.end, w.end)
-                inner = self._scope(ScopeKind.WITH, w, scope, region)
+                # Applies from the end of the environment expression on (`region_of`).
+                inner = self._scope(ScopeKind.WITH, w, scope)
                 push((w.body, inner, owner))
                 push((w.env, scope, owner))
             elif t is MergedAttrs:
@@ -316,20 +332,20 @@ class _Resolver:
             if not node.bindings:
                 self.out.empty_lets.append(node)
             self.out.dynamic_in_let.extend(merged.dynamic)
-            inner = self._scope(ScopeKind.LET, node, scope, node)
+            inner = self._scope(ScopeKind.LET, node, scope)
             self._define(merged, inner, BindingKind.LET)
             self.stack.append((node.body, inner, owner))
             self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
         elif isinstance(node, nodes.LegacyLet):
             self.out.legacy_lets.append(node)
-            inner = self._scope(ScopeKind.LET, node, scope, node)
+            inner = self._scope(ScopeKind.LET, node, scope)
             self._define(merged, inner, BindingKind.LET)
             body = inner.bindings.get("body")
             if body is not None:
                 self.out.roots.append((owner, body))
             self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
         elif merged.rec:
-            inner = self._scope(ScopeKind.REC, node, scope, node)
+            inner = self._scope(ScopeKind.REC, node, scope)
             self._define(merged, inner, BindingKind.REC_ATTR)
             self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR)
         else:
@@ -397,7 +413,7 @@ class _Resolver:
     # ------------------------------------------------------------ functions
 
     def _visit_lambda(self, node: nodes.Lambda, scope: Scope, owner: Owner) -> None:
-        inner = self._scope(ScopeKind.LAMBDA, node, scope, node)
+        inner = self._scope(ScopeKind.LAMBDA, node, scope)
         formals = node.formals
         param = node.param
         seen: dict[str, nodes.Ident] = {}
@@ -470,7 +486,7 @@ def live_bindings(resolved: Resolved) -> set[int]:
     edges: dict[int, list[Binding | InheritSource]] = {}
     for owner, target in resolved.owns:
         edges.setdefault(id(owner), []).append(target)
-    for var, owner in zip(resolved.vars, resolved.var_owner, strict=True):
+    for var, owner in resolved.owner_of.items():
         ref = var.resolution
         if isinstance(ref, LocalRef):
             if owner is None:

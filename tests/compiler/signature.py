@@ -109,9 +109,8 @@ def _merged(merged: MergedAttrs) -> Any:
 def signature(analysis: Analysis) -> dict[str, Any]:
     """Everything the analysis says, keyed by what it is about."""
     r = analysis.resolved
-    vars_ = sorted(
-        (_var(v), _ref(v.resolution), _owner(o)) for v, o in zip(r.vars, r.var_owner, strict=True)
-    )
+    assert len(set(map(id, r.vars))) == len(r.vars) == len(r.owner_of)
+    vars_ = sorted((_var(v), _ref(v.resolution), _owner(r.owner_of[v])) for v in r.vars)
     bindings = sorted(
         (
             _binding(b),
