@@ -165,11 +165,46 @@ def show(e: n.Node, cwd: str = "/") -> str:
 def normalize(text: str) -> str:
     """Fold the literal-token boundaries Nix keeps in string concatenations.
 
-    Nix prints every lexer token of an indented string separately (and an
-    empty string for stripped indentation); the tree merges them, so both
-    sides are compared after merging adjacent literals.
+    Nix prints every lexer token of an indented string as its own literal
+    (and an empty one for stripped indentation); the tree merges them. Both
+    sides are compared after merging adjacent literals (`"a" + "b"`),
+    dropping empty ones and unwrapping a literal left alone in parentheses.
     """
-    text = re.sub(r'(?<!\\)" \+ "', "", text)
-    text = re.sub(r'\(""(?: \+ )', "(", text)
-    text = re.sub(r' \+ ""\)', ")", text)
-    return re.sub(r'\(("(?:[^"\\]|\\.)*")\)', r"\1", text)
+    items: list[tuple[bool, str]] = []  # (is_literal, text)
+    i = 0
+    while i < len(text):
+        if text[i] == '"':
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            items.append((True, text[i + 1 : j]))
+            i = j + 1
+        else:
+            j = text.find('"', i)
+            j = len(text) if j < 0 else j
+            items.append((False, text[i:j]))
+            i = j
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(items)):
+            lit, body = items[k]
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            after = items[k + 2] if k + 2 < len(items) else None
+            if lit and nxt == (False, " + ") and after is not None and after[0]:
+                items[k : k + 3] = [(True, body + after[1])]
+            elif lit and body == "" and nxt is not None and nxt[1].startswith(" + "):
+                items[k : k + 2] = [(False, nxt[1][3:])]
+            elif lit and body == "" and k > 0 and items[k - 1][1].endswith(" + "):
+                items[k - 1 : k + 1] = [(False, items[k - 1][1][:-3])]
+            elif lit and k > 0 and items[k - 1][1].endswith("(") and nxt and nxt[1][:1] == ")":
+                items[k - 1 : k + 2] = [
+                    (False, items[k - 1][1][:-1]),
+                    items[k],
+                    (False, nxt[1][1:]),
+                ]
+            else:
+                continue
+            changed = True
+            break
+    return "".join(f'"{body}"' if lit else body for lit, body in items)

@@ -30,3 +30,23 @@ def test_matches_nix(record: dict[str, object]) -> None:
 
 def test_case_count() -> None:
     assert len(CASES) >= 100
+
+
+CORPUS_STRINGS = json.loads(
+    (Path(__file__).parent / "fixtures" / "corpus_strings.json").read_text()
+)
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def test_corpus_strings_match_nix() -> None:
+    """Escapes, `$`, interpolation and indentation stripping on real strings."""
+    assert len(CORPUS_STRINGS) > 500
+    indented = 0
+    for record in CORPUS_STRINGS:
+        source = (SHARED / record["file"]).read_bytes()
+        literal = source[record["start"] : record["end"]]
+        indented += literal.startswith(b"''")
+        result = parse(b"with {}; (" + literal + b"\n)")
+        assert result.errors == [], record
+        assert normalize(show(result.root, "/")) == normalize(record["nix"]), record
+    assert indented > 150
