@@ -166,7 +166,6 @@ _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _STR_TEXT = re.compile(rb'(?:[^$"\\]+|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*')
 _IND_TEXT = re.compile(rb"(?:[^$']+|\$[^{']|'[^'$])+")
 _PATH_PIECE = re.compile(_PC + rb"*(?:/" + _PC + rb"+)+/?|" + _PC + rb"*/|" + _PC + rb"+")
-_ESCAPES = {ord("n"): "\n", ord("r"): "\r", ord("t"): "\t"}
 _UNESCAPE = re.compile(rb"\\([\s\S])|\r\n?")
 
 
@@ -205,8 +204,6 @@ class _Lexer:
         self.modes: list[tuple[int, int, bool]] = [(_INITIAL, -1, False)]
         # Index of a `{` whose `}` was just emitted: decided by the next token.
         self.pending_brace = -1
-        # Per string/path being streamed: index of its opening token.
-        self.max_depth = 0
 
     def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
         tokens = self.tokens
@@ -385,7 +382,7 @@ class _Lexer:
         if src.startswith(b'$"', end):  # a `$` right before the closing quote
             end += 1
         elif end < n and src[end] != 0x22 and not src.startswith(b"${", end):
-            end = n  # only `$`, `\\` or `$\\` right before EOF stop the run there
+            end = n  # a lone `$` or backslash can only stop the run at EOF
         if end > pos:
             self.emit("STR_TEXT", pos, end, unescape(src[pos:end]))
         if end >= n:
