@@ -40,6 +40,7 @@ OPENERS = {"LBRACE": "RBRACE", "LBRACE_F": "RBRACE", "DOLLAR_CURLY": "RBRACE"}
 OPENERS |= {"LPAREN": "RPAREN", "LBRACK": "RBRACK"}
 CLOSERS = frozenset(("RBRACE", "RPAREN", "RBRACK"))
 _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
+_QUIET_TOKENS = 2
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
 # Memoised unit-rule chains, per tables object (they depend only on the tables).
 _UNIT_CHAINS: dict[int, dict[tuple[int, int, str], int]] = {}
@@ -134,7 +135,7 @@ class Driver:
         self.tokens = tokens
         self.source = source
         self.report = report
-        self.quiet_until = -1
+        self.quiet_until = -(_QUIET_TOKENS + 1)
         self.end_state = -1
         # Bracket structure, computed on the first error only.
         self._partner: dict[int, int] | None = None
@@ -259,11 +260,18 @@ class Driver:
 
     # -- error recovery ---------------------------------------------------------
 
-    def expected(self, state: int) -> list[str]:
+    def expected(self, states: list[int]) -> list[str]:
+        """Descriptions of the terminals that would really be shifted next.
+
+        Checked by simulating the reductions each one triggers: the raw LALR
+        row also lists lookaheads merged in from other contexts.
+        """
         names = sorted(
             DESCRIBE.get(t, t)
-            for t in self.actions[state]
-            if t in self.tables.terminals and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
+            for t in self.actions[states[-1]]
+            if t in self.tables.terminals
+            and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
+            and self.can_shift(states, t)
         )
         return list(dict.fromkeys(names))
 
@@ -274,11 +282,13 @@ class Driver:
         return DESCRIBE.get(tok.type, tok.type)
 
     def error_at(self, states: list[int], i: int) -> None:
-        if i <= self.quiet_until:
+        # Like bison, stay silent until a few tokens after the last recovery:
+        # errors that close are usually one mistake.
+        if i <= self.quiet_until + _QUIET_TOKENS:
             return
         tok = self.tokens[i]
         msg = f"syntax error, unexpected {self.describe(tok)}"
-        exp = self.expected(states[-1])
+        exp = self.expected(states)
         if 0 < len(exp) <= 4:
             msg += ", expecting " + " or ".join(exp)
         end = tok.end if tok.end > tok.start else tok.start
@@ -381,7 +391,9 @@ class Driver:
                 del states[-size:]
             states.append(actions[states[-1]][self.origins[rule]])
 
-    def plan_insertions(self, states: list[int], ttype: str, limit: int) -> list[str] | None:
+    def plan_insertions(
+        self, states: list[int], ttype: str, limit: int, extra: tuple[str, ...] = ()
+    ) -> list[str] | None:
         """Up to ``limit`` virtual tokens after which ``ttype`` fits, or ``None``.
 
         Planned on a copy of the state stack, so a failed plan leaves no
@@ -393,7 +405,7 @@ class Driver:
         for _ in range(limit):
             if self.can_shift(sim, ttype):
                 return plan
-            for cand in _INSERTABLE:
+            for cand in (*_INSERTABLE, *extra):
                 if cand == "ERRTOK" and plan and plan[-1] == "ERRTOK":
                     continue
                 if self.can_shift(sim, cand):
@@ -403,6 +415,18 @@ class Driver:
             else:
                 return None
         return plan if self.can_shift(sim, ttype) else None
+
+    def unclosed_closer(self, values: list[Any]) -> tuple[str, ...]:
+        """The closer of the innermost open bracket, if the input never closes it."""
+        partner = self.partners()
+        for k in range(len(values) - 1, max(0, len(values) - 200), -1):
+            v = values[k]
+            if isinstance(v, Token) and v.type in OPENERS:
+                j = self.token_index(v)
+                if j is not None and j not in partner:
+                    return (OPENERS[v.type],)
+                return ()
+        return ()
 
     def virtual(self, ttype: str, at: int) -> Token:
         """A zero-width token inserted by recovery."""
@@ -454,7 +478,7 @@ class Driver:
             return i + 1
 
         # A token or two missing (`;`, `else`, an operand...)?
-        plan = self.plan_insertions(states, tok.type, 3)
+        plan = self.plan_insertions(states, tok.type, 3, self.unclosed_closer(values))
         if plan is not None:
             for ttype in plan:
                 self.feed(states, values, self.virtual(ttype, tok.start))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("nix.lark")
 START_SYMBOLS = ("start", "start_binding")
-_CACHE_VERSION = b"3"
+_CACHE_VERSION = b"4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,9 @@ def _build(grammar: str) -> Tables:
         for sym, (action, arg) in state_actions.items():
             # plain str keys: lark's own Token keys compare slowly
             actions[state][str(sym)] = arg if action is Shift else ~rule_index[arg]
-    terminals = frozenset(str(t.name) for t in lark.terminals) | {"$END"}
+    # lark names terminals in upper case (ours are all %declare'd, so they
+    # are not in lark.terminals); rules are lower case
+    terminals = frozenset(sym for row in actions for sym in row if not sym[:1].islower())
     return Tables(
         actions,
         rules,

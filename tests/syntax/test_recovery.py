@@ -52,7 +52,7 @@ def test_five_errors_fixture() -> None:
 
 def test_missing_semicolon_keeps_binding() -> None:
     result = parse("{ a = 1 }")
-    assert [e.message for e in result.errors] == ["syntax error, unexpected '}'"]
+    assert [e.message for e in result.errors] == ["syntax error, unexpected '}', expecting ';'"]
     assert isinstance(result.root, n.AttrSet)
     assert [b.path[0].name for b in result.root.bindings if isinstance(b, n.AttrDef)] == ["a"]
 
