@@ -55,6 +55,7 @@ from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
 from evaluator.vm.frames import CodeInfo, SourceText
+from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
 
 # Deepest `if` nesting inside one generated function before a subexpression
@@ -108,6 +109,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_overrides": runtime.apply_overrides,
     "r_const": runtime.const_frame,
     "r_peek": runtime.peek,
+    "r_charge": charge,
     "o_add": ops.add,
     "o_sub": ops.sub_values,
     "o_mul": ops.mul_values,
@@ -804,6 +806,7 @@ class Compiler:
                 fn, f"if {' and '.join(checks)}: {out} = ''.join(({', '.join(parts)},))", node
             )
             self.emit(fn, f"else: {out} = yield from o_concat_strings([{', '.join(parts)}])", node)
+            self.emit(fn, f"if len({out}) > 4096: r_charge(len({out}))", node)
         else:
             self.emit(fn, f"{out} = ''.join(({', '.join(parts)},))", node)
         return out
@@ -851,8 +854,11 @@ class Compiler:
 
     def c_cur_pos(self, fn: _Fn, node: nodes.CurPos) -> Step:
         file, line, col = self.position(node.start)
-        attrs = Attrs(file=file, line=line, column=col)
-        return self.const(attrs)
+        attrs = self.const(Attrs(file=file, line=line, column=col))
+        out = self.temp(fn)
+        # A new set each time, as in Nix (the printer marks shared sets).
+        self.emit(fn, f"{out} = Attrs({attrs})", node)
+        return out
         yield
 
     def c_error(self, fn: _Fn, node: nodes.Error) -> Step:
@@ -1142,6 +1148,12 @@ class Compiler:
                 fn.indent -= 1
                 if op == "+":
                     emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
+                    # Long strings count against the memory budget.
+                    emit(
+                        fn,
+                        f"if type({out}) is str and len({out}) > 4096: r_charge(len({out}))",
+                        node,
+                    )
                 emit(fn, f"else: {slow}", node)
             else:
                 emit(fn, fast, node)

@@ -94,6 +94,16 @@ def test_memory_budget_stops_with_a_located_error() -> None:
     _located(info.value)
 
 
+@pytest.mark.parametrize("grow", ["s + s", '"${s}${s}"'])
+def test_memory_budget_counts_long_strings(grow: str) -> None:
+    ev = Evaluator(budget=Budget(max_memory=8 * 1024 * 1024))
+    with pytest.raises(BudgetExceeded) as info:
+        ev.eval_source(
+            f'let f = s: if builtins.stringLength s < 0 then s else f ({grow}); in f "x"'
+        )
+    assert info.value.message == "evaluation budget exceeded (memory)"
+
+
 def test_budget_is_not_catchable_by_tryEval() -> None:
     ev = Evaluator(budget=Budget(max_steps=5_000))
     with pytest.raises(BudgetExceeded):
