@@ -1148,13 +1148,14 @@ class Compiler:
                 fn.indent -= 1
                 if op == "+":
                     emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
+                emit(fn, f"else: {slow}", node)
+                if op == "+":
                     # Long strings count against the memory budget.
                     emit(
                         fn,
                         f"if type({out}) is str and len({out}) > 4096: r_charge(len({out}))",
                         node,
                     )
-                emit(fn, f"else: {slow}", node)
             else:
                 emit(fn, fast, node)
                 emit(fn, f"if not IMIN <= {out} <= IMAX: {out} = r_wrap({out})", node)
