@@ -130,3 +130,40 @@ async def test_crlf_line_endings(session: Session) -> None:
     assert by_code["unused-binding"].range.start == types.Position(line=1, character=2)
     session.edit(uri, types.Position(line=3, character=2), types.Position(line=3, character=3), "a")
     assert await session.diagnostics(uri) == []
+
+
+async def test_edits_in_a_large_file_match_a_fresh_open(session: Session) -> None:
+    # Edits that change what is used: the diagnostics of the edited text equal
+    # those of the same text opened afresh (the server re-analyses edits in place).
+    text = (
+        "{ stdenv }:\nlet\n  helper = x: x;\n  spare = y: y;\nin\nrec {\n"
+        + "".join(
+            f'  p{i} = stdenv.mkDerivation rec {{\n    pname = "p{i}";\n'
+            f'    version = "{i}";\n    meta = {{ inherit version; }};\n  }};\n'
+            for i in range(60)
+        )
+        + "  top = helper p1;\n}\n"
+    )
+    uri = session.open("large.nix", text)
+    first = await session.diagnostics(uri)
+    assert [(d.code, d.range.start.line) for d in first] == [
+        ("unused-binding", 3),
+        ("unused-argument", 3),
+    ]
+    edits = [('"7"', "spare 7"), ('pname = "p9"', "pname = missing"), ("helper p1", "p2")]
+    for old, new in edits:
+        start = text.index(old)
+        session.edit(uri, pos(text, old), pos(text, old, len(old)), new)
+        text = text[:start] + new + text[start + len(old) :]
+    edited = await session.diagnostics(uri)
+    fresh_uri = session.open("large-fresh.nix", text)
+    fresh = await session.diagnostics(fresh_uri)
+    assert [(d.code, d.range, d.message) for d in edited] == [
+        (d.code, d.range, d.message) for d in fresh
+    ]
+    # `helper` is no longer used, nor its argument; `spare` and its argument are.
+    assert sorted(str(d.code) for d in edited) == [
+        "undefined-variable",
+        "unused-argument",
+        "unused-binding",
+    ]
