@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
-from evaluator.compiler.diagnostics import Diagnostic, Severity, diagnose
+from evaluator.compiler.diagnostics import Diagnostic, Findings, Severity, find, report
 from evaluator.compiler.globals import NIX_GLOBALS
 from evaluator.compiler.model import Binding, LocalRef, Scope, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved, resolve
@@ -58,6 +58,7 @@ class Analysis:
         *,
         syntax: list[tuple[int, int, str]] | None = None,
         file: str | None = None,
+        findings: Findings | None = None,
     ):
         self.tree = tree
         self.source = source
@@ -65,6 +66,8 @@ class Analysis:
         self.file = file
         self._syntax = syntax or []
         self._diagnostics = diags
+        # The whole-file part of the diagnostics (kept for incremental updates).
+        self.findings = findings
         self.root_scope: Scope = resolved.root
         # Merged bindings per AttrSet / Let / LegacyLet node.
         self.bindings: dict[nodes.Node, MergedAttrs] = resolved.bindings
@@ -80,7 +83,11 @@ class Analysis:
         """Syntax errors and the compiler's findings, sorted by position."""
         if self._diagnostics is None:
             with _gc_paused():
-                self._diagnostics = diagnose(self.resolved, self.source, self.file, self._syntax)
+                if self.findings is None:
+                    self.findings = find(self.resolved)
+                self._diagnostics = report(
+                    self.resolved, self.findings, self.source, self.file, self._syntax
+                )
         return self._diagnostics
 
     @property
@@ -223,8 +230,9 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     syntax = [(e.start, e.end, e.message) for e in result.errors]
     with _gc_paused():
         resolved = resolve(result.root, raw)
-        diags = diagnose(resolved, raw, file, syntax)
-    return Analysis(result.root, raw, resolved, diags, syntax=syntax, file=file)
+        findings = find(resolved)
+        diags = report(resolved, findings, raw, file, syntax)
+    return Analysis(result.root, raw, resolved, diags, syntax=syntax, file=file, findings=findings)
 
 
 @contextmanager

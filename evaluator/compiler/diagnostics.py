@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from evaluator.compiler.bindings import InheritEntry, unparen
 from evaluator.compiler.globals import NIX_GLOBALS
-from evaluator.compiler.model import Binding, BindingKind, GlobalRef, ScopeKind
-from evaluator.compiler.scope import Resolved, live_bindings
+from evaluator.compiler.model import Binding, BindingKind, GlobalRef, Scope, ScopeKind
+from evaluator.compiler.scope import Resolved, live_bindings, pairs_by_owner
 from evaluator.syntax import nodes
 
 
@@ -167,6 +166,43 @@ def _inherits_same_global(binding: Binding) -> bool:
     return False
 
 
+@dataclass(eq=False)
+class Findings:
+    """The diagnostics that depend on the whole file, by subject.
+
+    Whether a binding is unused depends on every reference to it, and on
+    whether the bindings those references sit in are themselves used.
+    These are kept between analyses so an edit can update them (see
+    :func:`refind`): ``live`` holds the live bindings and inherit sources,
+    ``unused`` the bindings reported as unused, ``shadowing`` those named
+    like a builtin, ``idle`` the ``with``/``rec`` scopes reported as unused.
+    """
+
+    live: set[object]
+    unused: set[Binding]
+    shadowing: set[Binding]
+    idle: set[Scope]
+
+
+@dataclass(eq=False)
+class Change:
+    """What an incremental re-analysis changed (see :func:`refind`).
+
+    ``gone`` lists the bindings, scopes and inherit sources that no longer
+    exist; ``new_bindings`` / ``new_scopes`` those made by resolving the
+    edited part again; ``affected`` the bindings and sources whose
+    incoming liveness edges changed; ``rescan_bindings`` / ``rescan_scopes``
+    existing ones whose own findings may have changed.
+    """
+
+    gone: list[object]
+    new_bindings: list[Binding]
+    new_scopes: list[Scope]
+    affected: list[object]
+    rescan_bindings: list[Binding]
+    rescan_scopes: list[Scope]
+
+
 def diagnose(
     resolved: Resolved,
     source: bytes,
@@ -178,6 +214,118 @@ def diagnose(
     ``file`` names the file in Nix-style "already defined at FILE:L:C"
     messages (``(string)`` when ``None``, as Nix says for stdin).
     """
+    return report(resolved, find(resolved), source, file, syntax_errors)
+
+
+def find(resolved: Resolved) -> Findings:
+    """The whole-file findings of a resolved tree, from scratch."""
+    live = live_bindings(resolved)
+    unused = {b for b in resolved.all_bindings if b not in live and _reportable(b)}
+    shadowing = {b for b in resolved.all_bindings if _shadows(b)}
+    idle = {s for s in resolved.scopes if _idle(s)}
+    return Findings(live, unused, shadowing, idle)
+
+
+def refind(previous: Findings, resolved: Resolved, change: Change) -> Findings:
+    """``previous`` updated for an edit (``resolved`` is the tree after it).
+
+    Only the bindings downstream of a changed liveness edge can change
+    liveness: a path from live code that used a removed edge continues,
+    after the last such edge, from a binding in ``change.affected``, and a
+    new path starts at an added edge, whose target is affected too. Their
+    liveness is recomputed from the edges into that region; everything
+    else keeps its previous liveness.
+    """
+    live = set(previous.live)
+    unused = set(previous.unused)
+    shadowing = set(previous.shadowing)
+    idle = set(previous.idle)
+    for obj in change.gone:
+        live.discard(obj)
+        unused.discard(obj)  # type: ignore[arg-type]
+        shadowing.discard(obj)  # type: ignore[arg-type]
+        idle.discard(obj)  # type: ignore[arg-type]
+    pairs = pairs_by_owner(resolved)
+    owned = resolved.owned_vars
+    # The region whose liveness may change: everything reachable from `affected`.
+    region: set[object] = set()
+    work = list(change.affected)
+    while work:
+        current = work.pop()
+        if current in region:
+            continue
+        region.add(current)
+        for var in owned.get(current, ()):
+            work.append(var.resolution.binding)  # type: ignore[attr-defined]
+        work.extend(pairs.get(current, ()))
+    # Its live part: reached from outside it (whose liveness stands) or from live code.
+    into: dict[object, list[object]] = {}
+    for owner, targets in pairs.items():
+        for target in targets:
+            if target in region:
+                into.setdefault(target, []).append(owner)
+    owner_of = resolved.owner_of
+
+    def reached_from_outside(obj: object) -> bool:
+        for owner in into.get(obj, ()):
+            if owner is None or (owner not in region and owner in live):
+                return True
+        if isinstance(obj, Binding):
+            for var in obj.references:
+                owner = owner_of[var]
+                if owner is None or (owner not in region and owner in live):
+                    return True
+        return False
+
+    reached = {obj for obj in region if reached_from_outside(obj)}
+    work = list(reached)
+    while work:
+        current = work.pop()
+        for var in owned.get(current, ()):
+            target = var.resolution.binding  # type: ignore[attr-defined]
+            if target in region and target not in reached:
+                reached.add(target)
+                work.append(target)
+        for target in pairs.get(current, ()):
+            if target in region and target not in reached:
+                reached.add(target)
+                work.append(target)
+    recheck: set[Binding] = set(change.new_bindings)
+    for obj in region:
+        was = obj in live
+        if (obj in reached) != was:
+            if was:
+                live.discard(obj)
+            else:
+                live.add(obj)
+            if isinstance(obj, Binding):
+                recheck.add(obj)
+    for binding in recheck:
+        if binding not in live and _reportable(binding):
+            unused.add(binding)
+        else:
+            unused.discard(binding)
+    for binding in (*change.new_bindings, *change.rescan_bindings):
+        if _shadows(binding):
+            shadowing.add(binding)
+        else:
+            shadowing.discard(binding)
+    for scope in (*change.new_scopes, *change.rescan_scopes):
+        if _idle(scope):
+            idle.add(scope)
+        else:
+            idle.discard(scope)
+    return Findings(live, unused, shadowing, idle)
+
+
+def report(
+    resolved: Resolved,
+    findings: Findings,
+    source: bytes,
+    file: str | None = None,
+    syntax_errors: list[tuple[int, int, str]] | None = None,
+) -> list[Diagnostic]:
+    """The diagnostics of a resolved tree and its findings, sorted by position."""
     index = LineIndex(source)
     out: list[Diagnostic] = []
     add = out.append
@@ -215,17 +363,20 @@ def diagnose(
                 "dynamic attributes not allowed in let",
             )
         )
-    _unused(resolved, add)
-    for binding in resolved.all_bindings:
-        if binding.name in NIX_GLOBALS and not _inherits_same_global(binding):
-            add(
-                make(
-                    SHADOWED_BUILTIN,
-                    binding.name_span[0],
-                    binding.name_span[1],
-                    f"'{binding.name}' shadows the builtin of the same name",
-                )
+    for binding in findings.unused:
+        add(_unused_diagnostic(binding, findings.live))
+    for binding in findings.shadowing:
+        start, end = binding.name_span
+        add(
+            make(
+                SHADOWED_BUILTIN,
+                start,
+                end,
+                f"'{binding.name}' shadows the builtin of the same name",
             )
+        )
+    for scope in findings.idle:
+        add(_idle_diagnostic(scope))
     # A binding list the parser had to drop parts of is not "empty".
     broken = sorted(start for start, _, _ in syntax_errors or ())
 
@@ -257,7 +408,8 @@ def diagnose(
                 "'let { ... }' is deprecated; use 'let ... in ...'",
             )
         )
-    out.sort(key=lambda d: (d.start, d.end, d.code))
+    # The message breaks ties: the order does not depend on how findings were kept.
+    out.sort(key=lambda d: (d.start, d.end, d.code, d.message))
     return out
 
 
@@ -271,53 +423,58 @@ def _at_name(node: nodes.Node | None) -> str:
     return ""
 
 
-def _unused(resolved: Resolved, add: Callable[[Diagnostic], None]) -> None:
-    live = live_bindings(resolved)
-    for binding in resolved.all_bindings:
-        if id(binding) in live:
-            continue
-        start, end = binding.name_span
-        kind = binding.kind
-        if kind is BindingKind.LET:
-            scope_node = binding.scope.node
-            if isinstance(scope_node, nodes.LegacyLet) and binding.name == "body":
-                continue
-            add(make(UNUSED_BINDING, start, end, f"'{binding.name}' is bound but never used"))
-        elif kind in _ARG_KINDS:
-            if binding.name.startswith("_"):
-                continue
-            at = binding.scope.bindings.get(_at_name(binding.scope.node))
-            if kind is BindingKind.FORMAL and at is not None and id(at) in live:
-                # A used `args` may pass it on (`f args`), so only a hint.
-                add(
-                    make(
-                        UNUSED_ARGUMENT,
-                        start,
-                        end,
-                        f"formal argument '{binding.name}' is not used by name",
-                        severity=Severity.HINT,
-                    )
-                )
-            else:
-                add(make(UNUSED_ARGUMENT, start, end, f"argument '{binding.name}' is never used"))
-    for scope in resolved.scopes:
-        node = scope.node
-        if scope.kind is ScopeKind.WITH and not scope.with_uses and node is not None:
-            add(
-                make(
-                    UNUSED_WITH,
-                    node.start,
-                    node.start + 4,
-                    "no name is looked up through this 'with'",
-                )
-            )
-        elif scope.kind is ScopeKind.REC and node is not None:
-            if not any(b.references for b in scope.bindings.values()):
-                add(
-                    make(
-                        UNUSED_REC,
-                        node.start,
-                        node.start + 3,
-                        "'rec' is unnecessary: no attribute refers to another",
-                    )
-                )
+def _reportable(binding: Binding) -> bool:
+    """Whether ``binding`` is reported when unused."""
+    kind = binding.kind
+    if kind is BindingKind.LET:
+        return not (isinstance(binding.scope.node, nodes.LegacyLet) and binding.name == "body")
+    if kind in _ARG_KINDS:
+        return not binding.name.startswith("_")
+    return False
+
+
+def _shadows(binding: Binding) -> bool:
+    return binding.name in NIX_GLOBALS and not _inherits_same_global(binding)
+
+
+def _idle(scope: Scope) -> bool:
+    """A ``with`` nothing is looked up through, or a ``rec`` no attribute refers to."""
+    if scope.node is None:
+        return False
+    if scope.kind is ScopeKind.WITH:
+        return not scope.with_uses
+    if scope.kind is ScopeKind.REC:
+        return not any(b.references for b in scope.bindings.values())
+    return False
+
+
+def _unused_diagnostic(binding: Binding, live: set[object]) -> Diagnostic:
+    start, end = binding.name_span
+    if binding.kind is BindingKind.LET:
+        return make(UNUSED_BINDING, start, end, f"'{binding.name}' is bound but never used")
+    at = binding.scope.bindings.get(_at_name(binding.scope.node))
+    if binding.kind is BindingKind.FORMAL and at is not None and at in live:
+        # A used `args` may pass it on (`f args`), so only a hint.
+        return make(
+            UNUSED_ARGUMENT,
+            start,
+            end,
+            f"formal argument '{binding.name}' is not used by name",
+            severity=Severity.HINT,
+        )
+    return make(UNUSED_ARGUMENT, start, end, f"argument '{binding.name}' is never used")
+
+
+def _idle_diagnostic(scope: Scope) -> Diagnostic:
+    node = scope.node
+    assert node is not None
+    if scope.kind is ScopeKind.WITH:
+        return make(
+            UNUSED_WITH, node.start, node.start + 4, "no name is looked up through this 'with'"
+        )
+    return make(
+        UNUSED_REC,
+        node.start,
+        node.start + 3,
+        "'rec' is unnecessary: no attribute refers to another",
+    )

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TypeVar
 
 from evaluator.compiler import Analysis
@@ -45,6 +45,7 @@ from evaluator.compiler.bindings import (
     ValueEntry,
     unparen,
 )
+from evaluator.compiler.diagnostics import Change, refind
 from evaluator.compiler.model import Binding, BindingKind, LocalRef, Scope, WithRef
 from evaluator.compiler.scope import ENV_KINDS, Owner, Resolved, _Resolver, region_of
 from evaluator.syntax import ParseResult, nodes
@@ -155,6 +156,8 @@ class _Unit:
     env: tuple[Scope, Owner]
     set_node: nodes.AttrSet | nodes.Let | nodes.LegacyLet | None = None
     merged: MergedAttrs | None = None
+    # The set's bindings whose entries a binding unit replaced.
+    rebound: list[Binding] = field(default_factory=list)
 
 
 def _bound_names(binding: nodes.Node) -> list[str] | None:
@@ -354,13 +357,21 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
             return id(owner.node) in gone
         return False
 
-    # 1. Unhook the old references from the bindings and `with`s that stay.
+    # 1. Unhook the old references from the bindings, `with`s and owners that stay.
     dropped: dict[int, tuple[Binding | Scope, list[nodes.Var]]] = {}
+    unowned: dict[object, list[nodes.Var]] = {}
+    gone_objects: list[object] = [*gone_bindings, *gone_scopes]
     for var in gone_vars:
         ref = var.resolution
+        owner = owner_of[var]
         if isinstance(ref, LocalRef):
             if id(ref.binding.scope) not in gone_scope_ids:
                 dropped.setdefault(id(ref.binding), (ref.binding, []))[1].append(var)
+            if owner is not None:
+                if owner_gone(owner):
+                    gone_objects.append(owner)
+                else:
+                    unowned.setdefault(owner, []).append(var)
         elif isinstance(ref, WithRef):
             for w in ref.withs:
                 if id(w) not in gone_scope_ids:
@@ -370,6 +381,11 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
             holder.references = _without(holder.references, held, [], _var_start)
         else:
             holder.with_uses = _without(holder.with_uses, held, [], _var_start)
+    owned_vars = dict(old.owned_vars)
+    for holder_obj, held in unowned.items():
+        owned_vars[holder_obj] = _without(owned_vars[holder_obj], held, [], _var_start)
+    for obj in gone_objects:
+        owned_vars.pop(obj, None)
 
     # 2. Resolve the unit again where it was resolved before.
     resolver = _Resolver(source, old.root)
@@ -381,6 +397,10 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
     frag = resolver.drain()
 
     # 3. The previous findings without the unit's, plus the new ones.
+    for holder_obj, held in frag.owned_vars.items():
+        owned_vars[holder_obj] = [*owned_vars.get(holder_obj, ()), *held]
+    kept_pairs = [p for p in old.owns if not owner_gone(p[0]) and not owner_gone(p[1])]
+    kept_roots = [p for p in old.roots if not owner_gone(p[0]) and not owner_gone(p[1])]
     delta = splice.delta
     old_end = splice.old.end
     duplicates = [d for d in old.duplicate_attrs if id(d.path[0]) not in gone]
@@ -410,12 +430,47 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
         legacy_lets=[n for n in old.legacy_lets if id(n) not in gone] + frag.legacy_lets,
         search_paths=_replace_keys(old.search_paths, gone_nodes, frag.search_paths),  # type: ignore[arg-type]
         synthetic=synthetic,
-        owns=[p for p in old.owns if not owner_gone(p[0]) and not owner_gone(p[1])] + frag.owns,
-        roots=[p for p in old.roots if not owner_gone(p[0]) and not owner_gone(p[1])] + frag.roots,
+        owned_vars=owned_vars,
+        owns=kept_pairs + frag.owns,
+        roots=kept_roots + frag.roots,
         env_of=_replace_keys(old.env_of, gone_nodes, frag.env_of),
     )
+    findings = None
+    if previous.findings is not None:
+        # 4. The whole-file diagnostics, updated from what changed.
+        dropped_pairs = [
+            p
+            for pairs in (old.owns, old.roots)
+            for p in pairs
+            if owner_gone(p[0]) or owner_gone(p[1])
+        ]
+        gone_objects += [obj for p in dropped_pairs for obj in p if owner_gone(obj)]
+        rebound = [b for b in unit.rebound if isinstance(b, Binding)]
+        gained = [v.resolution for v in frag.vars]
+        held_bindings = [h for h, _ in dropped.values() if isinstance(h, Binding)]
+        held_withs = [h for h, _ in dropped.values() if isinstance(h, Scope)]
+        affected: list[object] = [*held_bindings, *frag.all_bindings, *rebound]
+        affected += [r.binding for r in gained if isinstance(r, LocalRef)]
+        affected += [p[1] for p in (*dropped_pairs, *frag.owns, *frag.roots)]
+        affected += frag.owned_vars
+        change = Change(
+            gone=gone_objects,
+            new_bindings=frag.all_bindings,
+            new_scopes=frag.scopes,
+            affected=affected,
+            rescan_bindings=rebound,
+            rescan_scopes=[
+                *held_withs,
+                *(w for r in gained if isinstance(r, WithRef) for w in r.withs),
+                *(b.scope for b in (*held_bindings, *rebound)),
+                *(r.binding.scope for r in gained if isinstance(r, LocalRef)),
+            ],
+        )
+        findings = refind(previous.findings, resolved, change)
     syntax = [(e.start, e.end, e.message) for e in result.errors]
-    return Analysis(result.root, source, resolved, syntax=syntax, file=previous.file)
+    return Analysis(
+        result.root, source, resolved, syntax=syntax, file=previous.file, findings=findings
+    )
 
 
 def _requeue_binding(resolver: _Resolver, old: Resolved, unit: _Unit) -> None:
@@ -450,6 +505,7 @@ def _requeue_binding(resolver: _Resolver, old: Resolved, unit: _Unit) -> None:
     else:
         for name, entry in fresh.static.items():
             binding = inner.bindings[name]
+            unit.rebound.append(binding)
             binding.node = entry.node
             binding.name_node = entry.key
             binding.entry = entry

@@ -79,6 +79,9 @@ class Resolved:
     vars: list[nodes.Var] = field(default_factory=list)
     # The owner of each `Var` in `vars`.
     owner_of: dict[nodes.Var, Owner] = field(default_factory=dict)
+    # Owner (not None) -> the `Var`s it owns that resolve to a local binding:
+    # the liveness edges that references make.
+    owned_vars: dict[object, list[nodes.Var]] = field(default_factory=dict)
     undefined: list[nodes.Var] = field(default_factory=list)
     duplicate_attrs: list[DuplicateAttr] = field(default_factory=list)
     duplicate_formals: list[DuplicateFormal] = field(default_factory=list)
@@ -200,6 +203,12 @@ class _Resolver:
                 binding.references.append(var)
                 self.out.vars.append(var)
                 self.out.owner_of[var] = owner
+                if owner is not None:
+                    owned = self.out.owned_vars.get(owner)
+                    if owned is None:
+                        self.out.owned_vars[owner] = [var]
+                    else:
+                        owned.append(var)
                 return
             s = s.parent
         if name in NIX_GLOBALS:
@@ -468,40 +477,47 @@ def resolve(root: nodes.Node, source: bytes | None = None) -> Resolved:
     return _Resolver(source).run(root)
 
 
-def live_bindings(resolved: Resolved) -> set[int]:
-    """Ids of the bindings (and inherit sources) reached from live code.
+def live_bindings(resolved: Resolved) -> set[object]:
+    """The bindings (and inherit sources) reached from live code.
 
     A reference inside the value of a ``let`` binding only counts if that
     binding is itself live, so a binding used only by unused bindings is
     unused too (and cycles of unused bindings are all unused).
     """
-    live: set[int] = set()
-    work: list[Binding | InheritSource] = []
-
-    def reach(target: Binding | InheritSource) -> None:
-        if id(target) not in live:
-            live.add(id(target))
-            work.append(target)
-
-    edges: dict[int, list[Binding | InheritSource]] = {}
-    for owner, target in resolved.owns:
-        edges.setdefault(id(owner), []).append(target)
+    live: set[object] = set()
+    work: list[object] = []
+    target: object
     for var, owner in resolved.owner_of.items():
-        ref = var.resolution
-        if isinstance(ref, LocalRef):
-            if owner is None:
-                reach(ref.binding)
-            else:
-                edges.setdefault(id(owner), []).append(ref.binding)
-    for owner, binding in resolved.roots:
         if owner is None:
-            reach(binding)
-        else:
-            edges.setdefault(id(owner), []).append(binding)
-    for target in edges.get(id(None), []):
-        reach(target)
+            ref = var.resolution
+            if type(ref) is LocalRef:
+                target = ref.binding
+                if target not in live:
+                    live.add(target)
+                    work.append(target)
+    pairs = pairs_by_owner(resolved)
+    for target in pairs.get(None, ()):
+        if target not in live:
+            live.add(target)
+            work.append(target)
+    owned = resolved.owned_vars
     while work:
         current = work.pop()
-        for target in edges.get(id(current), ()):
-            reach(target)
+        for var in owned.get(current, ()):
+            target = var.resolution.binding  # type: ignore[attr-defined]
+            if target not in live:
+                live.add(target)
+                work.append(target)
+        for target in pairs.get(current, ()):
+            if target not in live:
+                live.add(target)
+                work.append(target)
     return live
+
+
+def pairs_by_owner(resolved: Resolved) -> dict[object, list[object]]:
+    """Liveness edges that are not references (``inherit (e)`` sources, legacy ``body``)."""
+    out: dict[object, list[object]] = {}
+    for owner, target in (*resolved.owns, *resolved.roots):
+        out.setdefault(owner, []).append(target)
+    return out

@@ -149,5 +149,12 @@ def signature(analysis: Analysis) -> dict[str, Any]:
             sorted(_span(n) for n in items)
             for items in (r.empty_lets, r.empty_inherits, r.uris, r.legacy_lets)
         ],
+        "owned_vars": sorted(
+            repr((_owner(o), sorted(_var(v) for v in vs))) for o, vs in r.owned_vars.items() if vs
+        ),
         "diagnostics": analysis.diagnostics,
+        # After `diagnostics`, which computes them if need be.
+        "live": sorted(repr(_owner(x)) for x in analysis.findings.live)
+        if analysis.findings is not None
+        else None,
     }
