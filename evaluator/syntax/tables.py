@@ -100,7 +100,9 @@ def load_tables() -> Tables:
     start-up of the CLI and of tests cheap. Any cache problem just rebuilds.
     """
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    digest = hashlib.sha256(_CACHE_VERSION + grammar.encode()).hexdigest()[:16]
+    # keyed by the grammar and by this module (which shapes the pickled data)
+    key = _CACHE_VERSION + grammar.encode() + Path(__file__).read_bytes()
+    digest = hashlib.sha256(key).hexdigest()[:16]
     path = _cache_path(digest)
     try:
         with open(path, "rb") as f:
@@ -116,6 +118,9 @@ def load_tables() -> Tables:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(tables, f)
         os.replace(tmp, path)
+        for old in path.parent.glob("tables-*.pickle"):  # earlier grammar versions
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass
     return tables
