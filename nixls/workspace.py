@@ -10,6 +10,7 @@ until ``workspace/didChangeWatchedFiles`` says they changed.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -17,11 +18,13 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from evaluator.compiler import Analysis, analyse
-from evaluator.compiler.incremental import reanalyse
+from evaluator.compiler.incremental import Splice, reanalyse
 from evaluator.syntax import ParseResult
 from nixls.document import TextDocument, offset_of, position_of
 
 UTF16 = "utf-16"
+
+log = logging.getLogger(__name__)
 
 
 class Unit:
@@ -112,7 +115,7 @@ class OpenDocument(Unit):
                 # Keep an analysis up to date edit by edit while that is
                 # cheap; otherwise the next use analyses the whole text.
                 if self._analysis is not None and splice is not None:
-                    self._analysis = reanalyse(self._analysis, self.parse_result, splice)
+                    self._analysis = self._reanalyse(self._analysis, splice)
                 else:
                     self._analysis = None
             else:
@@ -121,6 +124,14 @@ class OpenDocument(Unit):
         self.version = version
         self.generation += 1
         self.cache = {}
+
+    def _reanalyse(self, previous: Analysis, splice: Splice) -> Analysis | None:
+        try:
+            return reanalyse(previous, self.parse_result, splice)
+        except Exception:
+            # Never leave a stale analysis behind: the next use analyses afresh.
+            log.exception("incremental analysis failed for %s", self.uri)
+            return None
 
 
 class DiskUnit(Unit):

@@ -13,10 +13,12 @@ import random
 import sys
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 
 from evaluator.compiler import analyse
 from evaluator.syntax import parse
+from nixls import workspace
 from nixls.workspace import OpenDocument
 from tests.compiler.edits import random_edit
 from tests.compiler.signature import signature
@@ -92,4 +94,21 @@ def test_whole_text_replacement_then_edits() -> None:
     at = text.index("y")
     doc.apply([change(text, at, at + 1, "x")], 3)
     assert doc.analysis.diagnostics == []
+    assert_current(doc)
+
+
+def test_a_failing_incremental_update_falls_back_to_a_whole_analysis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "let a = 1; b = 2; in [ a ]\n"
+    doc = OpenDocument("file:///ws/f.nix", text, 1, "utf-16")
+    assert [d.code for d in doc.analysis.diagnostics] == ["unused-binding"]
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(workspace, "reanalyse", broken)
+    at = text.index("[ a ]") + 2
+    doc.apply([change(text, at, at + 1, "b")], 2)
+    assert [d.code for d in doc.analysis.diagnostics] == ["unused-binding"]
     assert_current(doc)
