@@ -33,6 +33,7 @@ import math
 import os
 import re
 import threading
+import warnings
 from bisect import bisect_left
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -147,7 +148,10 @@ class Unit:
         """The unit's module code (compiled once; its functions registered)."""
         code = self.code
         if code is None:
-            code = compile(self.python, filename, "exec")
+            with warnings.catch_warnings():
+                # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
+                warnings.simplefilter("ignore", SyntaxWarning)
+                code = compile(self.python, filename, "exec")
             for const in code.co_consts:
                 if isinstance(const, CodeType):
                     info = self.infos.get(const.co_name)
