@@ -3,7 +3,10 @@
 A :class:`Unit` is one parsed file: its bytes, syntax tree, the compiler's
 analysis (computed on demand) and position conversions in the client's
 encoding. An :class:`OpenDocument` is a unit the editor has open; its text
-changes with every ``didChange``. Files that are not open but that open
+changes with every ``didChange``, and once analysed, its analysis is kept
+up to date edit by edit (:mod:`evaluator.compiler.incremental`: only the
+edited binding or expression is resolved again) unless an edit re-parsed
+the whole text. Files that are not open but that open
 ones refer to (imports, path literals) are read from disk once and cached
 until ``workspace/didChangeWatchedFiles`` says they changed.
 """
@@ -61,7 +64,7 @@ class Unit:
 
     @property
     def analysis(self) -> Analysis:
-        """The compiler's analysis of the current text (cached until the text changes)."""
+        """The compiler's analysis of the current text (computed on first use)."""
         if self._analysis is None:
             self._analysis = analyse(self.parse_result, self.path or self.uri)
         return self._analysis
