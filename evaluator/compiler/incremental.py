@@ -25,8 +25,10 @@ what happens outside the unit can depend on it only through
   position the analysis stores is re-read from its node.
 
 The unit is resolved in the scope and under the owner recorded for it
-(``Resolved.env_of``), with the same resolver as a full analysis.
-Diagnostics are then recomputed from the updated resolution.
+(``Resolved.env_of``), with the same resolver as a full analysis. The
+whole-file part of the diagnostics (which bindings are used at all) is then
+updated from what changed (:func:`evaluator.compiler.diagnostics.refind`);
+the rest is read off the updated resolution.
 """
 
 from __future__ import annotations
