@@ -38,6 +38,7 @@ __all__ = [
     "NixSyntaxError",
     "format_error",
     "compile_source",
+    "clear_compile_cache",
 ]
 
 CORE_PKGS = "/__corepkgs__/"
@@ -74,7 +75,8 @@ class NixSyntaxError(NixError):
 # re-evaluates often): (path, text) -> compiled file, least recently used
 # dropped first.
 _COMPILED: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
-_COMPILED_MAX = 512
+_COMPILED_MAX = 256
+_LATEST: dict[tuple[str, str], tuple[str | None, bytes, str]] = {}
 
 
 def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile:
@@ -98,10 +100,30 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
         if diag.severity is Severity.ERROR:
             raise NixSyntaxError(diag.message, (source, diag.start, diag.end))
     compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
-    _COMPILED[key] = compiled
-    if len(_COMPILED) > _COMPILED_MAX:
-        _COMPILED.popitem(last=False)
+    _remember(key, compiled)
     return compiled
+
+
+def clear_compile_cache() -> None:
+    """Forget every compiled file (benchmarks measure cold compilation)."""
+    _COMPILED.clear()
+    _LATEST.clear()
+
+
+def _remember(key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
+    """Cache ``compiled``; one version per file (an edited document's older
+    versions are dropped), a bounded number of files."""
+    path = key[0]
+    if path is not None:
+        old = _LATEST.get((path, key[2]))
+        if old is not None and old != key:
+            _COMPILED.pop(old, None)
+        _LATEST[(path, key[2])] = key
+    _COMPILED[key] = compiled
+    while len(_COMPILED) > _COMPILED_MAX:
+        dropped, _ = _COMPILED.popitem(last=False)
+        if dropped[0] is not None and _LATEST.get((dropped[0], dropped[2])) == dropped:
+            del _LATEST[(dropped[0], dropped[2])]
 
 
 def _globals(ctx: EvalContext) -> dict[str, Any]:
@@ -190,7 +212,7 @@ def _compile_scoped(text: bytes, path: str) -> CompiledFile:
     compiled = compile_tree(
         result.root, analysis.resolved, source, os.path.dirname(path), scoped=True
     )
-    _COMPILED[key] = compiled
+    _remember(key, compiled)
     return compiled
 
 
