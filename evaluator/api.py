@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -76,6 +77,7 @@ class NixSyntaxError(NixError):
 # dropped first.
 _COMPILED: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
 _COMPILED_MAX = 256
+_CACHE_LOCK = threading.Lock()
 _LATEST: dict[tuple[str, str], tuple[str | None, bytes, str]] = {}
 
 
@@ -86,10 +88,11 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
     first error Nix reports at parse time.
     """
     key = (path, text, base_dir)
-    found = _COMPILED.get(key)
-    if found is not None:
-        _COMPILED.move_to_end(key)
-        return found
+    with _CACHE_LOCK:
+        found = _COMPILED.get(key)
+        if found is not None:
+            _COMPILED.move_to_end(key)
+            return found
     source = SourceText(path, text)
     result = parse(text)
     if result.errors:
@@ -106,13 +109,19 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
 
 def clear_compile_cache() -> None:
     """Forget every compiled file (benchmarks measure cold compilation)."""
-    _COMPILED.clear()
-    _LATEST.clear()
+    with _CACHE_LOCK:
+        _COMPILED.clear()
+        _LATEST.clear()
 
 
 def _remember(key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
     """Cache ``compiled``; one version per file (an edited document's older
     versions are dropped), a bounded number of files."""
+    with _CACHE_LOCK:
+        _remember_locked(key, compiled)
+
+
+def _remember_locked(key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
     path = key[0]
     if path is not None:
         old = _LATEST.get((path, key[2]))
@@ -196,7 +205,8 @@ def scoped_file_frame(ctx: EvalContext, path: str, scope: Attrs) -> Frame:
 
 def _compile_scoped(text: bytes, path: str) -> CompiledFile:
     key = (path, text, "\0scoped")
-    found = _COMPILED.get(key)
+    with _CACHE_LOCK:
+        found = _COMPILED.get(key)
     if found is not None:
         return found
     source = SourceText(path, text)
