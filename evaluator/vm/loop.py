@@ -362,19 +362,29 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 req.value = code
                 req.code = BLACKHOLE
-                push((gen, owner))
-                owner = req
                 try:
                     result = code()
                 except Exception as exc:
+                    push((gen, owner))
+                    owner = req
                     err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
                     gen = None
                 else:
-                    if type(result) is GeneratorType:
+                    rt = type(result)
+                    if rt is GeneratorType:
+                        push((gen, owner))
+                        owner = req
                         gen = result
                         val = None
                         continue
-                    # A plain function body: its value is already there.
+                    if rt is not Thunk and rt is not Call:
+                        # A plain function body gave its value at once.
+                        req.value = result
+                        req.code = None
+                        val = result
+                        continue
+                    push((gen, owner))
+                    owner = req
                     gen = None
             elif t is GeneratorType:
                 # A sub-frame (e.g. a lambda body started by generated code).
