@@ -5,7 +5,11 @@
 Starts ``python -m nixls``, opens the generated package set
 (``gen_packages.py``) and prints p50/p95 of:
 
-- one-character edit -> diagnostics published (debounce set to 0);
+- one-character edit -> diagnostics published (debounce set to 0): a space
+  typed at the end of a line in the middle of the file, then deleted;
+- the same for a character typed at the end of a name in the middle of the
+  file (``${version}`` -> ``${versionx}``, which then resolves differently),
+  then deleted;
 - hover on names spread over the file (value evaluation included);
 - completion at names spread over the file;
 - document symbols (after an edit, so not from the cache);
@@ -38,6 +42,7 @@ from pygls.lsp.client import LanguageClient  # noqa: E402
 
 TARGETS = {
     "edit -> diagnostics": 0.100,
+    "edit name -> diags": 0.100,
     "hover": 0.050,
     "completion": 0.100,
     "document symbols": None,
@@ -152,36 +157,49 @@ async def run(lines: int, repeat: int) -> int:
         open_time = published[1] - opened
         doc = types.TextDocumentIdentifier(uri=uri)
 
-        # Edits: type a space at the end of a line in the middle, then remove it.
+        version = 1
+
+        def typing(at: types.Position, char: str) -> Callable[[int], Awaitable[None]]:
+            """Edit ``i`` types ``char`` at ``at`` (even ``i``) or deletes it again."""
+
+            async def edit(i: int) -> None:
+                nonlocal version
+                version += 1
+                end = types.Position(line=at.line, character=at.character + (i % 2))
+                client.text_document_did_change(
+                    types.DidChangeTextDocumentParams(
+                        text_document=types.VersionedTextDocumentIdentifier(
+                            uri=uri, version=version
+                        ),
+                        content_changes=[
+                            types.TextDocumentContentChangePartial(
+                                range=types.Range(start=at, end=end),
+                                text=char if i % 2 == 0 else "",
+                            )
+                        ],
+                    )
+                )
+                while version not in published:
+                    await asyncio.sleep(0.001)
+
+            return edit
+
+        # A space at the end of a line in the middle; a letter at the end of a name.
         middle = text.count("\n") // 2
         line_text = text.split("\n")[middle]
         col = len(line_text.encode("utf-16-le")) // 2
-        version = 1
-
-        async def edit(i: int) -> None:
-            nonlocal version
-            version += 1
-            at = types.Position(line=middle, character=col)
-            end = types.Position(line=middle, character=col + (i % 2))
-            client.text_document_did_change(
-                types.DidChangeTextDocumentParams(
-                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                    content_changes=[
-                        types.TextDocumentContentChangePartial(
-                            range=types.Range(start=at, end=end),
-                            text=" " if i % 2 == 0 else "",
-                        )
-                    ],
-                )
-            )
-            while version not in published:
-                await asyncio.sleep(0.001)
+        edit = typing(types.Position(line=middle, character=col), " ")
+        name_at = text.index("${version}", len(text) // 2) + len("${version")
+        edit_name = typing(_position(text, name_at), "x")
 
         pid = server.pid
         results: dict[str, list[Sample]] = {}
         results["edit -> diagnostics"] = await _timed(pid, repeat, edit)
         if repeat % 2:
             await edit(repeat)  # back to the original text
+        results["edit name -> diags"] = await _timed(pid, repeat, edit_name)
+        if repeat % 2:
+            await edit_name(repeat)
         names = _name_offsets(text, repeat)
 
         async def hover(i: int) -> None:
