@@ -22,10 +22,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evaluator.builtins import registry
-from evaluator.compiler import analyse
+from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
-from evaluator.compiler.diagnostics import Severity
-from evaluator.syntax import parse
+from evaluator.compiler.diagnostics import (
+    DYNAMIC_ATTRIBUTE_IN_LET,
+    UNDEFINED_VARIABLE,
+    Diagnostic,
+    Severity,
+)
+from evaluator.syntax import nodes, parse
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -99,9 +104,9 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
     analysis = analyse(result)
-    for diag in analysis.diagnostics:
-        if diag.severity is Severity.ERROR:
-            raise NixSyntaxError(diag.message, (source, diag.start, diag.end))
+    error = _first_error(analysis)
+    if error is not None:
+        raise NixSyntaxError(error.message, (source, error.start, error.end))
     compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
     _remember(key, compiled)
     return compiled
@@ -133,6 +138,33 @@ def _remember_locked(key: tuple[str | None, bytes, str], compiled: CompiledFile)
         dropped, _ = _COMPILED.popitem(last=False)
         if dropped[0] is not None and _LATEST.get((dropped[0], dropped[2])) == dropped:
             del _LATEST[(dropped[0], dropped[2])]
+
+
+def _detected_at(diag: Diagnostic, lets: Sequence[nodes.Node]) -> int:
+    if diag.code == DYNAMIC_ATTRIBUTE_IN_LET:
+        ends = [n.end for n in lets if n.start <= diag.start and diag.end <= n.end]
+        if ends:
+            return min(ends)
+    return diag.end
+
+
+def _first_error(analysis: Analysis, scoped: bool = False) -> Diagnostic | None:
+    """The error C++ Nix reports for a file it refuses to evaluate.
+
+    Its parser reports duplicate attributes and the like while parsing;
+    undefined variables are found afterwards (when binding names). With
+    ``scoped`` (`scopedImport`), undefined names may come from the scope.
+    """
+    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
+    parse_time = [d for d in errors if d.code != UNDEFINED_VARIABLE]
+    if parse_time:
+        lets = [n for n in analysis.scope_of if type(n) is nodes.Let]
+        # In the order Nix's (bottom-up) parser finds them: a `let` with a
+        # dynamic attribute is rejected once the whole `let` is read.
+        return min(parse_time, key=lambda d: _detected_at(d, lets))
+    if errors and not scoped:
+        return errors[0]
+    return None
 
 
 def _globals(ctx: EvalContext) -> dict[str, Any]:
@@ -215,10 +247,9 @@ def _compile_scoped(text: bytes, path: str) -> CompiledFile:
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
     analysis = analyse(result)
-    for diag in analysis.diagnostics:
-        # Undefined names may come from the scope: checked when looked up.
-        if diag.severity is Severity.ERROR and not diag.message.startswith("undefined variable"):
-            raise NixSyntaxError(diag.message, (source, diag.start, diag.end))
+    error = _first_error(analysis, scoped=True)
+    if error is not None:
+        raise NixSyntaxError(error.message, (source, error.start, error.end))
     compiled = compile_tree(
         result.root, analysis.resolved, source, os.path.dirname(path), scoped=True
     )
