@@ -225,3 +225,36 @@ def test_cancellation_from_another_thread_within_50ms() -> None:
     thread.join(5)
     assert outcome["message"] == "evaluation cancelled"
     assert outcome["stopped"] - asked < 0.05
+
+
+def test_plain_function_bodies_need_no_frame() -> None:
+    # A thunk or lambda body that never waits may be a plain function.
+    t = Thunk(lambda: 5)
+    assert force(t) == 5 and t.done
+    inner = Thunk(_const(6))
+    tail = Thunk(lambda: inner)  # returns a thunk: evaluated in its place
+    assert force(tail) == 6 and tail.done and inner.done
+    double = Closure(lambda x: Call(Closure(lambda y: y * 2), x))  # returns a tail call
+    assert call(double, 21) == 42
+
+    def caller() -> Frame:
+        # Generated code yields whatever a lambda's code returned.
+        return (yield double.code(4))
+
+    assert run(caller()) == 8
+
+
+def test_plain_body_errors_restore_the_thunk() -> None:
+    calls = []
+
+    def body() -> Any:
+        calls.append(1)
+        raise ThrownError("plain failure")
+
+    t = Thunk(body)
+    with pytest.raises(ThrownError):
+        force(t)
+    assert t.code is body
+    with pytest.raises(ThrownError):
+        force(t)
+    assert len(calls) == 2
