@@ -66,7 +66,6 @@ MAX_INDENT = 40
 # A compile step: a generator that yields sub-steps and returns a result.
 Step = Generator["Step", Any, Any]
 
-_IDENT = re.compile(r"[^0-9A-Za-z_]")
 
 _SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
 
@@ -337,7 +336,8 @@ class Compiler:
         key = (id(scope_node), name)
         found = self.names.get(key)
         if found is None:
-            found = self.fresh("v") + "_" + _IDENT.sub("_", name)[:20]
+            # Short names: generated source size is what Python's compile() pays for.
+            found = self.fresh("v")
             self.names[key] = found
         return found
 
@@ -354,7 +354,7 @@ class Compiler:
     def global_name(self, name: str) -> str:
         found = self.global_names.get(name)
         if found is None:
-            found = self.fresh("G") + "_" + _IDENT.sub("_", name)[:20]
+            found = self.fresh("G")
             self.global_names[name] = found
             self.globals_used[found] = name
         return found
