@@ -15,9 +15,14 @@ Python stack. Requests understood:
   (lets helpers written as generators run without ``yield from``).
 
 A frame's result is always forced before it is delivered. A frame may
-*return* an unevaluated thunk or a :class:`Call`: the loop then evaluates it
-in place of the finished frame (a tail call), so tail recursion does not
-grow the frame stack.
+*return* an unevaluated thunk, a :class:`Call` or a generator: the loop then
+evaluates it in place of the finished frame (a tail call), so tail recursion
+does not grow the frame stack.
+
+The code of a thunk or lambda may also be a plain function (generated code
+does this for bodies that never wait): its return value is taken at once,
+with no frame, and handled like a frame's result. A frame may likewise
+yield a plain value (what such a body returned): it is sent straight back.
 
 Errors raised in a frame are thrown into the frame waiting for it, so a
 ``try/except`` in a builtin (``tryEval``) works. When an error leaves a
@@ -145,9 +150,11 @@ def _not_callable(fn: Any) -> NixError:
 
 
 def _dispatch(call: Call) -> Any:
-    """Start a call: a new generator frame, or an immediate value.
+    """Start a call: a new generator frame, or an immediate result.
 
-    Returns a generator to push, or a value (a partially applied builtin).
+    Returns a generator to run, or what a plain function body or builtin
+    returned (a value, or a thunk or call still to evaluate in its place),
+    or a partially applied builtin.
     """
     fn = call.fn
     t = type(fn)
