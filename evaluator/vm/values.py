@@ -25,6 +25,13 @@ evaluated thunk is read as ``thunk.value``). To call a function it does
 are raised as :class:`evaluator.vm.errors.NixError` subclasses; the loop
 throws them into the waiting parent frame, so ``tryEval`` is a
 ``try/except`` in a generator.
+
+Extensions understood by :mod:`evaluator.vm.loop`: a frame may also yield a
+generator (run as a sub-frame, its forced result sent back) or a plain value
+(sent straight back); a frame may return a thunk, a ``Call`` or a generator
+(evaluated in its place: a tail call); and ``Thunk.code``, ``Closure.code``
+and ``PrimOp.fn`` may be plain functions returning such a result directly
+(no generator frame when nothing needs forcing).
 """
 
 from __future__ import annotations
