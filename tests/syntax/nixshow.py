@@ -10,28 +10,10 @@ from __future__ import annotations
 import os
 import re
 
+from evaluator.compiler.codegen_show import show_string
 from evaluator.syntax import nodes as n
 
 _SUGAR = {"-": "__sub", "*": "__mul", "/": "__div"}
-
-
-def show_string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "$":
-            out.append("\\$")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def _key(k: n.StaticKey | n.DynamicKey) -> str:
