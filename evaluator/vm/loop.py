@@ -149,6 +149,10 @@ def _not_callable(fn: Any) -> NixError:
     return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
+# What a frame may return that is evaluated in its place (a tail).
+_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
+
+
 def _dispatch(call: Call) -> Any:
     """Start a call: a new generator frame, or an immediate result.
 
@@ -341,6 +345,19 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.throw(e)
         except StopIteration as stop:
             result = stop.value
+            if type(result) not in _TAIL_TYPES:
+                # The common case: a value. Complete the frame, resume its caller.
+                if owner is not None:
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    else:
+                        _complete(owner, result)
+                if not stack:
+                    return result
+                gen, owner = pop()
+                val = result
+                continue
         except NixError as e:
             _leave(e, gen, owner, not stack)
             if not stack:
