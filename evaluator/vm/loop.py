@@ -65,8 +65,9 @@ from evaluator.vm.values import (
 )
 
 # Steps between two checks of the clock, the memory estimate and the
-# cancellation flag: about a millisecond of evaluation.
-CHECK_EVERY = 1024
+# cancellation flag (well under a millisecond of evaluation). At most 256 so
+# the countdown stays within CPython's cached small integers.
+CHECK_EVERY = 256
 
 # Approximate sizes (bytes) for :func:`charge`.
 LIST_ITEM_SIZE = 8
@@ -249,10 +250,8 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
 
 
 def _chunk(budget: Budget | None) -> int:
-    """Steps until the next budget check (-1: never, no budget)."""
-    if budget is None:
-        return -1
-    if budget.max_steps is None:
+    """Steps until the next budget check (small: counters stay cached ints)."""
+    if budget is None or budget.max_steps is None:
         return CHECK_EVERY
     return max(1, min(CHECK_EVERY, budget.max_steps - budget.steps + 1))
 
@@ -325,14 +324,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     countdown = chunk
     while True:
         if countdown == 0:
-            assert budget is not None
-            budget.steps += chunk
-            problem = budget.check()
-            # An error already on its way up is not replaced (it may be this one).
-            if problem is not None and err is None:
-                if problem.span is None:
-                    problem.span = span_of_running(gen)
-                err = problem
+            if budget is not None:
+                budget.steps += chunk
+                problem = budget.check()
+                # An error already on its way up is not replaced (it may be this one).
+                if problem is not None and err is None:
+                    if problem.span is None:
+                        problem.span = span_of_running(gen)
+                    err = problem
             chunk = _chunk(budget)
             countdown = chunk
         countdown -= 1
