@@ -69,6 +69,10 @@ Step = Generator["Step", Any, Any]
 
 _SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
 
+# 64-bit bounds as literals in generated code (constants load faster than globals).
+_IMIN = ops.INT_MIN
+_IMAX = ops.INT_MAX
+
 # Names generated code reads from its module globals.
 BASE_GLOBALS: dict[str, Any] = {
     "Thunk": Thunk,
@@ -1109,7 +1113,7 @@ class Compiler:
         fn.indent += 1
         self.emit(fn, f"{out} = {a} {node.op} {b}", node)
         if node.op in ("+", "-", "*"):
-            self.emit(fn, f"if not IMIN <= {out} <= IMAX: {out} = r_wrap({out})", node)
+            self.emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
         fn.indent -= 1
         self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
         return out
@@ -1148,7 +1152,7 @@ class Compiler:
                 emit(fn, f"if {ints}:", node)
                 fn.indent += 1
                 emit(fn, fast, node)
-                emit(fn, f"if not IMIN <= {out} <= IMAX: {out} = r_wrap({out})", node)
+                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
                 fn.indent -= 1
                 if op == "+":
                     emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
@@ -1162,7 +1166,7 @@ class Compiler:
                     )
             else:
                 emit(fn, fast, node)
-                emit(fn, f"if not IMIN <= {out} <= IMAX: {out} = r_wrap({out})", node)
+                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
             return out
         if op == "/":
             emit(fn, f"{out} = o_div({a}, {b})", node)
