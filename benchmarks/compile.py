@@ -3,7 +3,7 @@
     python benchmarks/compile.py [--repeat N]
 
 Rows: the generated 10,000-line package set (``gen_packages.py``) and the
-whole nixpkgs ``lib/`` tree of ``../shared/corpus``. Each time is the best
+whole nixpkgs ``lib/`` tree of ``tests/data/corpus``. Each time is the best
 of N runs (wall clock; the last column is CPU time, which a busy machine
 does not inflate). Target: under 1 s for 10,000 lines.
 
@@ -33,7 +33,7 @@ from evaluator.compiler.incremental import apply_edit, reanalyse  # noqa: E402
 from evaluator.syntax import ParseResult, parse  # noqa: E402
 from evaluator.syntax.document import Document  # noqa: E402
 
-LIB = HERE.parents[1] / "shared" / "corpus" / "nixpkgs-lib"
+LIB = HERE.parents[1] / "tests" / "data" / "corpus" / "nixpkgs-lib"
 
 
 def _best(repeat: int, fn: Callable[[], object]) -> tuple[float, float]:

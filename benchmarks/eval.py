@@ -31,7 +31,7 @@ from evaluator import api  # noqa: E402
 from evaluator.api import Evaluator  # noqa: E402
 from evaluator.vm.context import EvalContext  # noqa: E402
 
-NIXPKGS_LIB = ROOT.parent / "shared" / "corpus" / "nixpkgs-lib" / "lib"
+NIXPKGS_LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib" / "lib"
 
 WORKLOADS: dict[str, str] = {
     "fib": """

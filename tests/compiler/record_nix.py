@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 from cases import load_cases  # noqa: E402
 from random_programs import programs  # noqa: E402
 
-CONFORMANCE = HERE.parents[2] / "shared" / "conformance" / "nix-lang"
+CONFORMANCE = HERE.parents[1] / "data" / "conformance" / "nix-lang"
 AT = re.compile(r"^\s*at «stdin»:(\d+):(\d+):", re.MULTILINE)
 
 

@@ -19,7 +19,7 @@ from evaluator.compiler.diagnostics import LineIndex, Severity
 from evaluator.syntax import parse
 from nixls.cli import main
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "data"
 LANG = SHARED / "conformance" / "nix-lang"
 LIB = SHARED / "corpus" / "nixpkgs-lib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -27,7 +27,7 @@ from tests.compiler.edits import SNIPPETS, random_edit
 from tests.compiler.signature import signature
 
 ROOT = Path(__file__).resolve().parents[2]
-LIB = ROOT.parent / "shared" / "corpus" / "nixpkgs-lib" / "lib"
+LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib" / "lib"
 LIB_FILES = sorted(LIB.rglob("*.nix"))
 CASES = (Path(__file__).parent / "fixtures" / "cases.nix-cases").read_text()
 sys.path.insert(0, str(ROOT / "benchmarks"))

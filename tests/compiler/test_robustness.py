@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from evaluator.compiler import analyse
 from evaluator.syntax import parse
 
-LIB = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "nixpkgs-lib" / "lib"
+LIB = Path(__file__).resolve().parents[1] / "data" / "corpus" / "nixpkgs-lib" / "lib"
 
 # Deep enough to break any recursive walk (default recursion limit 1000),
 # within what the parser accepts.

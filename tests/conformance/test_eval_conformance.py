@@ -1,6 +1,6 @@
 """The eval tests of C++ Nix 2.8's language suite, run as upstream runs them.
 
-As ``../shared/conformance/README.md`` describes: a scratch ``$TEST_ROOT``
+As ``tests/data/conformance/README.md`` describes: a scratch ``$TEST_ROOT``
 holds a real copy of the suite named ``lang/``; commands run with that
 directory as working directory and the reference environment, e.g.
 ``NIX_PATH=lang/dir3:lang/dir4 nixls eval $(cat lang/X.flags) --eval
@@ -21,7 +21,7 @@ import pytest
 
 from nixls.cli import eval_cmd
 
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "nix-lang"
+SUITE = Path(__file__).resolve().parents[1] / "data" / "conformance" / "nix-lang"
 
 # eval-okay tests that need store paths or derivations (the derivation issue
 # removes entries as it lands). Nothing else is expected to fail.

@@ -13,7 +13,7 @@ import pytest
 
 from evaluator.syntax import parse
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "data"
 LANG = SHARED / "conformance" / "nix-lang"
 LIB = SHARED / "corpus" / "nixpkgs-lib" / "lib"
 

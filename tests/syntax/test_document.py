@@ -12,7 +12,7 @@ from evaluator.syntax import parse
 from evaluator.syntax.document import Document, preorder
 from evaluator.syntax.positions import LineIndex
 
-LIB = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "nixpkgs-lib" / "lib"
+LIB = Path(__file__).resolve().parents[1] / "data" / "corpus" / "nixpkgs-lib" / "lib"
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = [
     (LIB / "lists.nix").read_text(),

@@ -35,7 +35,7 @@ def test_case_count() -> None:
 CORPUS_STRINGS = json.loads(
     (Path(__file__).parent / "fixtures" / "corpus_strings.json").read_text()
 )
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_corpus_strings_match_nix() -> None:

@@ -20,7 +20,7 @@ from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from nixls.cli import eval_cmd
 
-NIXPKGS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "nixpkgs-lib"
+NIXPKGS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "nixpkgs-lib"
 
 
 @pytest.fixture
