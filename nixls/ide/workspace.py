@@ -15,17 +15,45 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
-
-from lsprotocol import types
-from pygls.uris import from_fs_path, to_fs_path
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.incremental import Splice, reanalyse
 from evaluator.syntax import ParseResult
-from nixls.document import TextDocument, offset_of, position_of
+from nixls.ide.document import TextDocument, offset_of, position_of
+from nixls.ide.uris import path_to_uri, uri_to_path
 
 UTF16 = "utf-16"
+
+
+class LineChar(Protocol):
+    """A position as editors count: 0-based line, character in the host's encoding."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def character(self) -> int: ...
+
+
+class LineRange(Protocol):
+    """A range between two :class:`LineChar` positions."""
+
+    @property
+    def start(self) -> LineChar: ...
+
+    @property
+    def end(self) -> LineChar: ...
+
+
+class Change(Protocol):
+    """A text edit: ``text`` replaces ``range`` (an optional ``range`` attribute;
+    without one, the whole text)."""
+
+    @property
+    def text(self) -> str: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -71,22 +99,13 @@ class Unit:
 
     # ------------------------------------------------------------ positions
 
-    def offset_at(self, position: types.Position) -> int:
-        """Byte offset of an LSP position (clamped into the text)."""
+    def offset_at(self, position: LineChar) -> int:
+        """Byte offset of a (line, character) position (clamped into the text)."""
         return offset_of(self.text_document, position.line, position.character, self.encoding)
 
     def line_char(self, offset: int) -> tuple[int, int]:
-        """(line, character) of a byte offset, without building a Position."""
+        """(line, character) of a byte offset, characters counted in this encoding."""
         return position_of(self.text_document, offset, self.encoding)
-
-    def position_at(self, offset: int) -> types.Position:
-        """LSP position of a byte offset."""
-        line, character = position_of(self.text_document, offset, self.encoding)
-        return types.Position(line=line, character=character)
-
-    def range_of(self, start: int, end: int) -> types.Range:
-        """LSP range of a byte span."""
-        return types.Range(start=self.position_at(start), end=self.position_at(end))
 
 
 class OpenDocument(Unit):
@@ -104,11 +123,11 @@ class OpenDocument(Unit):
         """The editor's current text and its parse."""
         return self.document
 
-    def apply(self, changes: list[Any], version: int) -> None:
-        """Apply a didChange's edits in order."""
+    def apply(self, changes: Sequence[Change], version: int) -> None:
+        """Apply edits in order (a change without a range replaces the whole text)."""
         for change in changes:
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                r = change.range
+            r = getattr(change, "range", None)
+            if r is not None:
                 splice = self.document.apply_change(
                     (r.start.line, r.start.character),
                     (r.end.line, r.end.character),
@@ -208,7 +227,7 @@ class Workspace:
 
     def line_of(self, unit: Unit, offset: int) -> int:
         """1-based line number of an offset in a unit (for messages)."""
-        return unit.position_at(offset).line + 1
+        return unit.line_char(offset)[0] + 1
 
     def in_roots(self, path: str) -> bool:
         """Whether ``path`` lies inside one of the workspace folders."""
@@ -228,16 +247,3 @@ def _read(path: str) -> str | None:
             return fh.read()
     except OSError:
         return None
-
-
-def uri_to_path(uri: str) -> str | None:
-    """Filesystem path of a ``file:`` URI, else None."""
-    if not uri.startswith("file:"):
-        return None
-    return to_fs_path(uri)
-
-
-def path_to_uri(path: str) -> str:
-    """``file:`` URI of an absolute path."""
-    uri = from_fs_path(path)
-    return uri if uri is not None else "file://" + path

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
+from nixls.lsp.convert import range_of
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 SOURCE = "nixls"
 
@@ -35,13 +36,13 @@ def to_lsp(doc: OpenDocument, diag: Diagnostic) -> types.Diagnostic:
     """An LSP diagnostic for a compiler diagnostic of ``doc``."""
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=doc.uri, range=doc.range_of(r.start, r.end)),
+            location=types.Location(uri=doc.uri, range=range_of(doc, r.start, r.end)),
             message=r.message,
         )
         for r in diag.related
     ]
     return types.Diagnostic(
-        range=doc.range_of(diag.start, diag.end),
+        range=range_of(doc, diag.start, diag.end),
         message=diag.message,
         severity=_SEVERITY[diag.severity],
         code=diag.code,

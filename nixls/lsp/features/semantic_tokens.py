@@ -17,12 +17,12 @@ from lsprotocol import types
 from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token
-from nixls import builtin_docs
-from nixls.tree import walk
+from nixls.ide import builtin_docs
+from nixls.ide.tree import walk
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 TOKEN_TYPES = [
     "variable",

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from evaluator.syntax import nodes
-from nixls.tree import ancestors_at, attr_path_text, children, unparen, walk
+from nixls.ide.tree import ancestors_at, attr_path_text, children, unparen, walk
+from nixls.lsp.convert import position_at, range_of
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 
 def _kind_of(value: nodes.Node) -> types.SymbolKind:
@@ -90,8 +91,8 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
                     name=name,
                     kind=types.SymbolKind.Variable if is_let else _kind_of(binding.value),
                     detail=_detail(binding.value),
-                    range=doc.range_of(binding.start, binding.end),
-                    selection_range=doc.range_of(binding.path[0].start, binding.path[-1].end),
+                    range=range_of(doc, binding.start, binding.end),
+                    selection_range=range_of(doc, binding.path[0].start, binding.path[-1].end),
                     children=[],
                 )
                 kids: list[types.DocumentSymbol] = []
@@ -106,8 +107,8 @@ def document_symbols(doc: OpenDocument) -> list[types.DocumentSymbol]:
                             name=key.name,
                             kind=types.SymbolKind.Variable if is_let else types.SymbolKind.Field,
                             detail="inherit",
-                            range=doc.range_of(key.start, key.end),
-                            selection_range=doc.range_of(key.start, key.end),
+                            range=range_of(doc, key.start, key.end),
+                            selection_range=range_of(doc, key.start, key.end),
                         )
                     )
                 if binding.from_ is not None:
@@ -153,15 +154,15 @@ def folding_ranges(doc: OpenDocument, comments: list[tuple[int, int]]) -> list[t
         if isinstance(node, nodes.Let) and node.bindings:
             # Fold `let` up to its last binding: the body folds on its own.
             end_offset = node.bindings[-1].end
-        start = doc.position_at(node.start)
-        end = doc.position_at(end_offset)
+        start = position_at(doc, node.start)
+        end = position_at(doc, end_offset)
         if end.line <= start.line or (start.line, end.line) in seen:
             continue
         seen.add((start.line, end.line))
         out.append(types.FoldingRange(start_line=start.line, end_line=end.line))
     for start_off, end_off in _comment_blocks(doc.source, comments):
-        start = doc.position_at(start_off)
-        end = doc.position_at(end_off)
+        start = position_at(doc, start_off)
+        end = position_at(doc, end_off)
         if end.line > start.line:
             out.append(
                 types.FoldingRange(
@@ -202,7 +203,7 @@ def selection_ranges(
             if span == last:
                 continue
             last = span
-            current = types.SelectionRange(range=doc.range_of(*span), parent=current)
+            current = types.SelectionRange(range=range_of(doc, *span), parent=current)
         if current is None:
             current = types.SelectionRange(range=types.Range(start=position, end=position))
         out.append(current)

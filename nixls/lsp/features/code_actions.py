@@ -22,12 +22,13 @@ from evaluator.compiler.diagnostics import (
 )
 from evaluator.compiler.model import BindingKind
 from evaluator.syntax import nodes
-from nixls.features.diagnostics import to_lsp
-from nixls.tree import ancestors_at
+from nixls.ide.tree import ancestors_at
+from nixls.lsp.convert import range_of
+from nixls.lsp.features.diagnostics import to_lsp
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 Edit = tuple[int, int, str]  # replace [start, end) with text
 
@@ -115,7 +116,7 @@ def code_actions(doc: OpenDocument, lo: int, hi: int) -> list[types.CodeAction]:
             continue
         title, edits = found
         text_edits = [
-            types.TextEdit(range=doc.range_of(start, end), new_text=text)
+            types.TextEdit(range=range_of(doc, start, end), new_text=text)
             for start, end, text in edits
         ]
         out.append(

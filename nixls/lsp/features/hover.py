@@ -16,13 +16,14 @@ from lsprotocol import types
 
 from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
-from nixls import builtin_docs, static_sets
-from nixls.server import content_modified
-from nixls.tree import ancestors_at, span_text, unparen
+from nixls.ide import builtin_docs, static_sets
+from nixls.ide.tree import ancestors_at, span_text, unparen
+from nixls.lsp.convert import position_at, range_of
+from nixls.lsp.server import content_modified
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 _KIND_TEXT = {
     BindingKind.LET: "let binding",
@@ -50,7 +51,7 @@ def _first_line(text: str, limit: int = 100) -> str:
 def describe_binding(doc: OpenDocument, binding: Binding) -> list[str]:
     """Markdown paragraphs describing a local binding."""
     source = doc.source
-    line = doc.position_at(binding.name_span[0]).line + 1
+    line = position_at(doc, binding.name_span[0]).line + 1
     parts = [f"`{binding.name}`: {_KIND_TEXT[binding.kind]}, defined on line {line}"]
     node = binding.node
     if binding.kind is BindingKind.FORMAL and isinstance(node, nodes.Formal):
@@ -100,7 +101,7 @@ def static_target(server: NixServer, doc: OpenDocument, offset: int) -> Target |
                 w = scope.node
                 if isinstance(w, nodes.With):
                     env = span_text(doc.source, w.env.start, w.env.end)
-                    line = doc.position_at(w.start).line + 1
+                    line = position_at(doc, w.start).line + 1
                     text.append(f"from `with {_first_line(env, 60)};` on line {line}")
             return Target(span, text, span)
         if isinstance(res, GlobalRef):
@@ -160,7 +161,7 @@ def register(server: NixServer) -> None:
         if target is None:
             return None
         parts = list(target.markdown)
-        where = doc.range_of(*target.span)
+        where = range_of(doc, *target.span)
         settings = ls.settings
         if (
             ls.live is not None

@@ -18,12 +18,14 @@ from pygls.exceptions import JsonRpcException
 from evaluator.compiler.bindings import InheritEntry
 from evaluator.compiler.model import Binding, BindingKind, LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
-from nixls import static_sets
-from nixls.tree import ancestors_at, is_identifier, walk
-from nixls.workspace import OpenDocument, path_to_uri
+from nixls.ide import static_sets
+from nixls.ide.tree import ancestors_at, is_identifier, walk
+from nixls.ide.uris import path_to_uri
+from nixls.ide.workspace import OpenDocument
+from nixls.lsp.convert import position_at, range_of
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
+    from nixls.lsp.server import NixServer
 
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
 
@@ -41,11 +43,11 @@ class RenameRefused(JsonRpcException):
 def location_in(server: NixServer, unit: static_sets.Unit, start: int, end: int) -> types.Location:
     """An LSP location for a span of any unit (open document or disk file)."""
     if isinstance(unit, OpenDocument):
-        return types.Location(uri=unit.uri, range=unit.range_of(start, end))
+        return types.Location(uri=unit.uri, range=range_of(unit, start, end))
     assert unit.path is not None
     doc = server.files.unit(unit.path)
     assert doc is not None
-    return types.Location(uri=path_to_uri(unit.path), range=doc.range_of(start, end))
+    return types.Location(uri=path_to_uri(unit.path), range=range_of(doc, start, end))
 
 
 def file_location(path: str) -> types.Location:
@@ -123,7 +125,7 @@ async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list
         res = var.resolution
         if isinstance(res, LocalRef):
             b = res.binding
-            return [types.Location(uri=doc.uri, range=doc.range_of(*b.name_span))]
+            return [types.Location(uri=doc.uri, range=range_of(doc, *b.name_span))]
         if isinstance(res, WithRef):
             found = await _with_definition(server, doc, res.withs, var.name)
             return [found] if found is not None else []
@@ -135,7 +137,7 @@ async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list
 
     binding = analysis.definition_at(offset)
     if binding is not None:
-        return [types.Location(uri=doc.uri, range=doc.range_of(*binding.name_span))]
+        return [types.Location(uri=doc.uri, range=range_of(doc, *binding.name_span))]
 
     if isinstance(leaf, nodes.StaticKey) and parent is not None:
         path: list[nodes.AttrKey] | None = None
@@ -176,7 +178,7 @@ def references(doc: OpenDocument, offset: int, include_declaration: bool) -> lis
         return []
     definition, refs = _binding_spans(binding)
     spans = ([definition] if include_declaration else []) + refs
-    return [types.Location(uri=doc.uri, range=doc.range_of(*s)) for s in spans]
+    return [types.Location(uri=doc.uri, range=range_of(doc, *s)) for s in spans]
 
 
 def highlights(doc: OpenDocument, offset: int) -> list[types.DocumentHighlight]:
@@ -187,11 +189,11 @@ def highlights(doc: OpenDocument, offset: int) -> list[types.DocumentHighlight]:
     definition, refs = _binding_spans(binding)
     out = [
         types.DocumentHighlight(
-            range=doc.range_of(*definition), kind=types.DocumentHighlightKind.Write
+            range=range_of(doc, *definition), kind=types.DocumentHighlightKind.Write
         )
     ]
     out += [
-        types.DocumentHighlight(range=doc.range_of(*s), kind=types.DocumentHighlightKind.Read)
+        types.DocumentHighlight(range=range_of(doc, *s), kind=types.DocumentHighlightKind.Read)
         for s in refs
     ]
     return out
@@ -201,7 +203,7 @@ def highlights(doc: OpenDocument, offset: int) -> list[types.DocumentHighlight]:
 
 
 def _line_of(doc: OpenDocument, offset: int) -> int:
-    return doc.position_at(offset).line + 1
+    return position_at(doc, offset).line + 1
 
 
 def renameable(doc: OpenDocument, offset: int) -> Binding:
@@ -313,7 +315,9 @@ def rename_edits(doc: OpenDocument, offset: int, new_name: str) -> types.Workspa
     binding = renameable(doc, offset)
     check_capture(doc, binding, new_name)
     definition, refs = _binding_spans(binding)
-    edits = [types.TextEdit(range=doc.range_of(*s), new_text=new_name) for s in [definition, *refs]]
+    edits = [
+        types.TextEdit(range=range_of(doc, *s), new_text=new_name) for s in [definition, *refs]
+    ]
     return types.WorkspaceEdit(changes={doc.uri: edits})
 
 
@@ -359,7 +363,7 @@ def register(server: NixServer) -> None:
         for var in binding.references:
             if var.start <= offset <= var.end:
                 span = (var.start, var.end)
-        return types.PrepareRenamePlaceholder(range=doc.range_of(*span), placeholder=binding.name)
+        return types.PrepareRenamePlaceholder(range=range_of(doc, *span), placeholder=binding.name)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
     def on_rename(ls: NixServer, params: types.RenameParams) -> types.WorkspaceEdit | None:

@@ -1,6 +1,6 @@
 """The nixls language server: construction, lifecycle, settings and document sync.
 
-Feature groups live in :mod:`nixls.features`; each module exposes
+Feature groups live in :mod:`nixls.lsp.features`; each module exposes
 ``register(server)`` which adds its handlers with ``server.feature``.
 """
 
@@ -20,23 +20,24 @@ from pygls.lsp.server import LanguageServer
 
 from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
-from nixls.protocol import NixProtocol
-from nixls.publisher import DiagnosticsPublisher
+from nixls.ide.tree import comment_spans
+from nixls.ide.uris import uri_to_path
+from nixls.ide.workspace import OpenDocument, Workspace
+from nixls.lsp.protocol import NixProtocol
+from nixls.lsp.publisher import DiagnosticsPublisher
 from nixls.settings import SECTION, Settings, structure_settings
-from nixls.tree import comment_spans
-from nixls.workspace import OpenDocument, Workspace, uri_to_path
 
 log = logging.getLogger(__name__)
 
 FEATURE_MODULES = (
-    "nixls.features.diagnostics",
-    "nixls.features.hover",
-    "nixls.features.evaluation",
-    "nixls.features.navigation",
-    "nixls.features.symbols",
-    "nixls.features.completion",
-    "nixls.features.semantic_tokens",
-    "nixls.features.code_actions",
+    "nixls.lsp.features.diagnostics",
+    "nixls.lsp.features.hover",
+    "nixls.lsp.features.evaluation",
+    "nixls.lsp.features.navigation",
+    "nixls.lsp.features.symbols",
+    "nixls.lsp.features.completion",
+    "nixls.lsp.features.semantic_tokens",
+    "nixls.lsp.features.code_actions",
 )
 
 DocumentListener = Callable[[OpenDocument], None]
@@ -100,7 +101,7 @@ class NixServer(LanguageServer):
         self.settings = Settings()
         self.files = Workspace()
         self.publisher = DiagnosticsPublisher(self)
-        # The live evaluator (nixls.live.LiveEvaluator), set up by the evaluation feature.
+        # The live evaluator (nixls.ide.live.LiveEvaluator), set up by the evaluation feature.
         self.live: Any = None
         # Feature modules subscribe to document events here rather than each
         # registering didOpen/didChange (pygls allows one handler per method).

@@ -19,13 +19,14 @@ from lsprotocol import types
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import Binding, GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
-from nixls import builtin_docs, static_sets
-from nixls.tree import ancestors_at, is_identifier, unparen
-from nixls.workspace import Unit
+from nixls.ide import builtin_docs, static_sets
+from nixls.ide.tree import ancestors_at, is_identifier, unparen
+from nixls.ide.workspace import Unit
+from nixls.lsp.convert import position_at
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
+    from nixls.lsp.server import NixServer
 
 PLACEHOLDER = b"nixlsCompletionPlaceholder"
 _IDENT_CHARS = re.compile(rb"[A-Za-z0-9_'\-]*\Z")
@@ -343,8 +344,8 @@ def path_items(doc: OpenDocument, offset: int) -> list[types.CompletionItem] | N
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except OSError:
         return []
-    start = doc.position_at(offset - len(partial.encode("utf-8")))
-    end = doc.position_at(offset)
+    start = position_at(doc, offset - len(partial.encode("utf-8")))
+    end = position_at(doc, offset)
     items = []
     for entry in entries:
         if entry.name.startswith(".") and not partial.startswith("."):

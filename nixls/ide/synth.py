@@ -31,7 +31,7 @@ from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
 from evaluator.compiler.model import LocalRef
 from evaluator.syntax import SyntaxErrorInfo, nodes
-from nixls.tree import ancestors_at, unparen
+from nixls.ide.tree import ancestors_at, unparen
 
 MARKER = re.compile(r"«nixls:unknown:(\d+)»")
 
@@ -117,7 +117,7 @@ class _Builder:
 
 
 def _quote(name: str) -> str:
-    from nixls.tree import is_identifier
+    from nixls.ide.tree import is_identifier
 
     if is_identifier(name):
         return name

@@ -28,8 +28,8 @@ from evaluator.compiler.bindings import (
 )
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
-from nixls.tree import unparen
-from nixls.workspace import Unit
+from nixls.ide.tree import unparen
+from nixls.ide.workspace import Unit
 
 # Steps (expression hops) allowed for one resolution; nesting of selections
 # through other selections is bounded separately.

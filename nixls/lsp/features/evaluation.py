@@ -29,13 +29,14 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from evaluator.syntax import nodes
-from nixls.live import LiveEvaluator, Outcome
-from nixls.server import NixServer  # at run time: pygls reads command annotations
+from nixls.ide.live import LiveEvaluator, Outcome
+from nixls.ide.tree import ancestors_at, unparen
+from nixls.lsp.convert import position_at, range_of
+from nixls.lsp.server import NixServer  # at run time: pygls reads command annotations
 from nixls.settings import EvalDiagnostics
-from nixls.tree import ancestors_at, unparen
 
 if TYPE_CHECKING:
-    from nixls.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +103,14 @@ def _one_diagnostic(doc: OpenDocument, outcome: Outcome) -> types.Diagnostic | N
         start, end = root.start, root.start
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=doc.uri, range=doc.range_of(step.start, step.end)),
+            location=types.Location(uri=doc.uri, range=range_of(doc, step.start, step.end)),
             message=step.message,
         )
         for step in outcome.trace
         if (step.start, step.end) != (start, end)
     ]
     return types.Diagnostic(
-        range=doc.range_of(start, end),
+        range=range_of(doc, start, end),
         message=outcome.error,
         severity=types.DiagnosticSeverity.Warning
         if outcome.budget
@@ -397,7 +398,7 @@ def _hint(doc: OpenDocument, offset: int, label: str) -> types.InlayHint:
     if len(label) > 120:
         label = label[:119] + "…"
     return types.InlayHint(
-        position=doc.position_at(offset),
+        position=position_at(doc, offset),
         label=label,
         padding_left=True,
     )
@@ -406,11 +407,8 @@ def _hint(doc: OpenDocument, offset: int, label: str) -> types.InlayHint:
 # ---------------------------------------------------------------- registration
 
 
-def register(server: NixServer) -> None:
-    """Add the evaluation features to ``server``."""
-    server.live = LiveEvaluator(server)
-    files = FileEvaluations(server)
-    hints = Hints(server)
+def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
+    """Start, cancel and forget evaluations as documents and settings change."""
 
     def opened(doc: OpenDocument) -> None:
         if files.mode() is not EvalDiagnostics.OFF:
@@ -465,6 +463,14 @@ def register(server: NixServer) -> None:
     server.on_files_changed.append(files_changed)
     server.publisher.after_refresh.append(refreshed)
 
+
+def register(server: NixServer) -> None:
+    """Add the evaluation features to ``server``."""
+    server.live = LiveEvaluator(server)
+    files = FileEvaluations(server)
+    hints = Hints(server)
+    _subscribe(server, files, hints)
+
     @server.command(EVALUATE)
     async def evaluate_command(ls: NixServer, *args: Any) -> dict[str, Any]:
         doc, span = _parse_spec(ls, args)
@@ -495,10 +501,10 @@ def register(server: NixServer) -> None:
             return None
         lenses = []
         for _kind, shown, target in top_level_targets(doc):
-            r = doc.range_of(*target)
+            r = range_of(doc, *target)
             lenses.append(
                 types.CodeLens(
-                    range=doc.range_of(shown[0], shown[0]),
+                    range=range_of(doc, shown[0], shown[0]),
                     command=types.Command(
                         title="Evaluate",
                         command=EVALUATE,

@@ -1,12 +1,12 @@
 """Live evaluation for the editor: budgets, confinement, results mapped to the file.
 
-Every evaluation runs on a worker thread (:mod:`nixls.jobs`) with a fresh
+Every evaluation runs on a worker thread (:mod:`nixls.ide.jobs`) with a fresh
 :class:`EvalContext` built from the settings: reads confined to the
 workspace folders (plus ``allowedPaths`` and the search path), `getEnv`
 seeing nothing, and a :class:`Budget` of steps, time and memory. Jobs are
 keyed by document, so an edit cancels what was computing on the old text.
 
-What is evaluated is rebuilt source (:mod:`nixls.synth`); errors located
+What is evaluated is rebuilt source (:mod:`nixls.ide.synth`); errors located
 in it are mapped back to the document.
 """
 
@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from evaluator.api import Evaluator, NixSyntaxError
 from evaluator.builtins import registry
@@ -27,14 +27,25 @@ from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
-from nixls import valueprint
-from nixls.jobs import JobRunner
-from nixls.synth import Synth, broken_spans, synthesize
-from nixls.tree import unparen
+from nixls.ide import valueprint
+from nixls.ide.jobs import JobRunner
+from nixls.ide.synth import Synth, broken_spans, synthesize
+from nixls.ide.tree import unparen
 
 if TYPE_CHECKING:
-    from nixls.server import NixServer
-    from nixls.workspace import OpenDocument, Unit
+    from nixls.ide.workspace import OpenDocument, Unit, Workspace
+    from nixls.settings import Settings
+
+
+class Host(Protocol):
+    """What evaluation reads from its owner: the current settings and files."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def files(self) -> Workspace: ...
+
 
 _builtins_lock = threading.Lock()
 
@@ -131,7 +142,7 @@ class Request:
 class LiveEvaluator:
     """Runs evaluations for the server's features."""
 
-    def __init__(self, server: NixServer) -> None:
+    def __init__(self, server: Host) -> None:
         self.server = server
         self.jobs = JobRunner()
 
