@@ -236,7 +236,11 @@ class LiveEvaluator:
 
     async def run(self, key: str, request: Request) -> Outcome:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
-        return await self.jobs.run(key, lambda cancel: evaluate(request, cancel))
+        return await self.jobs.run(
+            key,
+            lambda cancel: evaluate(request, cancel),
+            lambda: Outcome(error="evaluation cancelled", cancelled=True),
+        )
 
     async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
         """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""

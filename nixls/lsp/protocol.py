@@ -1,10 +1,8 @@
-"""pygls protocol adjustments: position encoding choice and document sync.
+"""pygls protocol adjustments: position encoding choice, malformed params, commands.
 
-pygls keeps its own copy of every open document; nixls keeps the text in
-its incremental :class:`evaluator.syntax.document.Document` instead (one
-source of truth, and no second O(file) update per keystroke), so the
-builtin didOpen/didChange/didClose handlers here only forward to the
-server's handlers.
+Document sync does not go through pygls at all (see
+:meth:`nixls.lsp.server.NixServer.dispatch`): nixls keeps the text in its
+incremental document, so pygls keeps no copy of it.
 """
 
 from __future__ import annotations
@@ -107,27 +105,3 @@ class NixProtocol(LanguageServerProtocol):
         if inspect.isawaitable(result):
             result = await result
         return result
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(
-        self, params: types.DidOpenTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Forward to the server's handler without pygls's document copy."""
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Forward to the server's handler without pygls's document copy."""
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(
-        self, params: types.DidCloseTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        """Forward to the server's handler without pygls's document copy."""
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None

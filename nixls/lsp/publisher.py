@@ -85,6 +85,12 @@ class DiagnosticsPublisher:
             )
         )
 
+    def stop(self) -> None:
+        """Cancel every pending refresh (the server is stopping)."""
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+
     def clear(self, uri: str) -> None:
         """Forget ``uri`` entirely and clear its diagnostics in the client."""
         timer = self._timers.pop(uri, None)

@@ -11,8 +11,9 @@ import functools
 import importlib
 import inspect
 import logging
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
@@ -23,6 +24,7 @@ from nixls import __version__
 from nixls.ide.tree import comment_spans
 from nixls.ide.uris import uri_to_path
 from nixls.ide.workspace import OpenDocument, Workspace
+from nixls.lsp import transport
 from nixls.lsp.protocol import NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
 from nixls.settings import SECTION, Settings, structure_settings
@@ -44,6 +46,15 @@ DocumentListener = Callable[[OpenDocument], None]
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
+# Notifications handled on arrival, in order, without pygls's own copy of
+# the text (nixls keeps the text in its incremental document).
+DOCUMENT_SYNC = frozenset(
+    {
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.TEXT_DOCUMENT_DID_CLOSE,
+    }
+)
 
 
 def content_modified() -> JsonRpcException:
@@ -111,6 +122,58 @@ class NixServer(LanguageServer):
         self.on_close: list[Callable[[str], None]] = []
         self.on_settings: list[Callable[[], None]] = []
         self.on_files_changed: list[Callable[[list[str]], None]] = []
+        self.shut_down = False  # `shutdown` was received
+        self.exit_code: int | None = None  # set by `exit`
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start_io(self, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
+        """Serve LSP on stdin/stdout until ``exit`` or the end of input.
+
+        Exits the process with 0 after ``shutdown`` + ``exit``, else 1 (as
+        the LSP asks). Background work never delays the exit: evaluations
+        run on daemon threads and are cancelled first.
+        """
+        writer = transport.Writer(stdout or sys.stdout.buffer)
+        self.protocol.set_writer(writer)
+        try:
+            asyncio.run(
+                transport.serve(
+                    stdin or transport.own_stdin(),
+                    writer,
+                    self.dispatch,
+                    lambda: self.exit_code is not None,
+                )
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop_background()
+            writer.close()
+        code = self.exit_code if self.exit_code is not None else (0 if self.shut_down else 1)
+        if code:
+            sys.exit(code)
+
+    def dispatch(self, data: Any) -> None:
+        """Handle one decoded JSON-RPC message."""
+        method = data.get("method")
+        if "id" not in data and method == types.EXIT:
+            self.exit_code = 0 if self.shut_down else 1
+            self.stop_background()
+            return
+        message = self.protocol.structure_message(data)
+        if "id" not in data and method in DOCUMENT_SYNC:
+            handler = self.protocol.fm.features.get(method)
+            if handler is not None and not self.shut_down:
+                handler(message.params)
+            return
+        self.protocol.handle_message(message)
+
+    def stop_background(self) -> None:
+        """Cancel every background evaluation and pending refresh (shutdown, exit)."""
+        if self.live is not None:
+            self.live.shutdown()
+        self.publisher.stop()
 
     # ------------------------------------------------------------ registration
 
@@ -293,8 +356,8 @@ def _register_core(server: NixServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: NixServer, params: None) -> None:
-        if ls.live is not None:
-            ls.live.shutdown()
+        ls.shut_down = True
+        ls.stop_background()
 
 
 def build_server() -> NixServer:
