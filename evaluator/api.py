@@ -306,6 +306,15 @@ class Evaluator:
         compiled = compile_source(data, path, base_dir)
         return Thunk(instantiate(compiled, _globals(self.context)))
 
+    def node_frame(self, compiled: CompiledFile, captured: Sequence[Any]) -> Frame:
+        """A frame computing a node compiled by :func:`compile_node`.
+
+        ``captured`` holds a value (or thunk) for each name the node reads
+        from outside itself, in the order ``compile_node`` listed them.
+        """
+        main: Any = instantiate(compiled, _globals(self.context))
+        return main(*captured)  # type: ignore[no-any-return]
+
     def file_thunk(self, path: str) -> Thunk:
         """The lazy value of the file at ``path`` (shared with `import`)."""
         return file_thunk(self.context, os.path.abspath(path))

@@ -432,6 +432,21 @@ class Compiler:
             raise AssertionError(f"root captures {list(main.captures)}")
         return self._unit(main, marks)
 
+    def compile_node(self, node: nodes.Node) -> tuple[Unit, list[tuple[int, str]]]:
+        """Compile one node of the tree as `main`, in its scope.
+
+        What ``node`` reads from enclosing scopes becomes parameters of
+        `main`; returns the unit and, per parameter in order, the ``(id of
+        the binding scope node, name)`` it stands for (``"<with>"`` for the
+        environment of a `with`).
+        """
+        marks = self._marks()
+        main = self.new_fn("main", None, None, node)
+        main.name = "main"
+        _drive(self.tail(main, node))
+        meaning = {py: key for key, py in self.names.items()}
+        return self._unit(main, marks), [meaning[p] for p in main.captures]
+
     def compile_deferred(self, name: str) -> Unit:
         """Compile a thunk whose compilation was deferred; returns its unit."""
         fn = self.deferred[name]
@@ -1664,6 +1679,16 @@ def compile_tree(
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(compiler, main, filename)
+
+
+def compile_node(
+    node: nodes.Node, resolved: Resolved, source: SourceText, base_dir: str
+) -> tuple[CompiledFile, list[tuple[int, str]]]:
+    """Compile ``node`` of a resolved tree alone; see :meth:`Compiler.compile_node`."""
+    compiler = Compiler(resolved, source, base_dir)
+    main, captures = compiler.compile_node(node)
+    filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
+    return CompiledFile(compiler, main, filename), captures
 
 
 _SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")

@@ -39,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from evaluator.vm.errors import DependsOnUnknown
+
 # A frame: yields requests (Thunk or Call), receives values, returns a value.
 Frame = Generator[Any, Any, Any]
 
@@ -219,6 +221,33 @@ class PrimOpApp:
     def __init__(self, op: PrimOp, args: tuple[Any, ...]) -> None:
         self.op = op
         self.args = args
+
+
+class Unknown:
+    """A value nobody knows here: a function's argument when the function is
+    looked at rather than called (an editor evaluating a file that is a
+    function, or an expression inside a function's body).
+
+    It stands in a thunk (:meth:`thunk`); anything that needs the value
+    forces it and gets :class:`evaluator.vm.errors.DependsOnUnknown`, which
+    carries this object, so what a result depends on is known precisely
+    (and a value holding it lazily, such as a set, stays printable).
+    ``argument`` is the argument's name; ``description`` says which one.
+    """
+
+    __slots__ = ("argument", "description")
+
+    def __init__(self, argument: str, description: str) -> None:
+        self.argument = argument
+        self.description = description
+
+    def thunk(self) -> Thunk:
+        """A thunk whose forcing raises ``DependsOnUnknown(self)``."""
+        return Thunk(self._frame)
+
+    def _frame(self) -> Frame:
+        raise DependsOnUnknown(self)
+        yield  # a generator frame
 
 
 def type_name(value: Any) -> str:

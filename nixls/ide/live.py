@@ -6,8 +6,10 @@ workspace folders (plus ``allowedPaths`` and the search path), `getEnv`
 seeing nothing, and a :class:`Budget` of steps, time and memory. Jobs are
 keyed by document, so an edit cancels what was computing on the old text.
 
-What is evaluated is rebuilt source (:mod:`nixls.ide.synth`); errors located
-in it are mapped back to the document.
+What is evaluated is a node of the document's analysed tree, in its scope
+(:mod:`nixls.ide.scope_eval`), so errors are located in the document as
+they are; what depends on an unknown argument is known from the error's
+kind (:class:`evaluator.vm.errors.DependsOnUnknown`).
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from evaluator.api import Evaluator, NixSyntaxError
 from evaluator.builtins import registry
+from evaluator.compiler import Analysis
+from evaluator.compiler.diagnostics import Severity
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
-from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
+from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import valueprint
 from nixls.ide.jobs import JobRunner
-from nixls.ide.synth import Synth, broken_spans, synthesize
+from nixls.ide.scope_eval import NodeCache, ScopeEnv, node_for_span
 from nixls.ide.tree import unparen
 
 if TYPE_CHECKING:
@@ -126,7 +130,8 @@ def _duration(seconds: float) -> str:
 class Request:
     """Everything a worker needs, captured on the event loop (documents change there)."""
 
-    synth: Synth
+    env: ScopeEnv
+    node: nodes.Node | None  # what to evaluate; None: the whole file, as a file
     path: str | None
     base_dir: str
     context: EvalContext
@@ -184,18 +189,9 @@ class LiveEvaluator:
     def request_for_span(
         self, doc: Unit, span: tuple[int, int], *, strict: bool = False
     ) -> Request:
-        """Prepare evaluating the text at ``span`` of ``doc`` in its scope."""
-        parse = doc.parse_result
-        broken = broken_spans(doc.analysis, list(parse.errors))
-        synth = synthesize(
-            doc.source,
-            parse.root,
-            span,
-            broken,
-            doc.analysis,
-            auto_args=dict(self.server.settings.eval.auto_args),
-        )
-        return self._request(doc, synth, strict)
+        """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
+        node = node_for_span(doc.parse_result.root, *span)
+        return self._request(doc, node if node is not None else doc.parse_result.root, strict)
 
     def request_for_file(self, doc: OpenDocument) -> Request:
         """Prepare evaluating a whole document, deeply.
@@ -203,29 +199,27 @@ class LiveEvaluator:
         A file whose value is a function is evaluated inside it: its
         arguments come from ``autoArgs``, defaults, or are unknown.
         """
-        parse = doc.parse_result
-        root = unparen(parse.root)
-        if isinstance(root, nodes.Lambda):
-            broken = broken_spans(doc.analysis, list(parse.errors))
-            synth = synthesize(
-                doc.source,
-                parse.root,
-                (root.body.start, root.body.end),
-                broken,
-                doc.analysis,
-                auto_args=dict(self.server.settings.eval.auto_args),
-            )
-        else:
-            source = doc.source
-            synth = Synth(source, [(0, len(source), 0)])
-        request = self._request(doc, synth, True)
+        root = unparen(doc.parse_result.root)
+        body = root.body if isinstance(root, nodes.Lambda) else None
+        request = self._request(doc, body, True)
         request.per_attribute = True
         return request
 
-    def _request(self, doc: Unit, synth: Synth, strict: bool) -> Request:
+    def _request(self, doc: Unit, node: nodes.Node | None, strict: bool) -> Request:
         base = os.path.dirname(doc.path) if doc.path else os.getcwd()
+        cache = doc.cache.get("compiled-nodes")
+        if cache is None:
+            cache = doc.cache["compiled-nodes"] = NodeCache()
+        env = ScopeEnv(
+            doc.analysis,
+            SourceText(doc.path, doc.source),
+            base,
+            dict(self.server.settings.eval.auto_args),
+            cache,
+        )
         return Request(
-            synth=synth,
+            env=env,
+            node=node,
             path=doc.path,
             base_dir=base,
             context=self.make_context(doc),
@@ -272,9 +266,7 @@ class LiveEvaluator:
             return outcome.has_attr, None
         file, line, column = outcome.position
         if file == doc.path:
-            offset = _offset_of_line_col(request.synth.text, line, column)
-            mapped = request.synth.to_file(offset)
-            return True, (file, mapped) if mapped is not None else None
+            return True, (file, _offset_of_line_col(doc.source, line, column))
         text = self.server.files.source(file)
         if text is None:
             return True, None
@@ -329,16 +321,14 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     _ensure_builtins()
     started = time.monotonic()
     ev = Evaluator(request.context, budget=request.budget, cancel=cancel)
-    synth = request.synth
+    request.env.evaluator = ev
     outcome = Outcome()
     try:
         if request.per_attribute:
             _evaluate_attributes(ev, request, outcome)
             outcome.elapsed = time.monotonic() - started
             return outcome
-        value = ev.eval_source(
-            synth.text, path=request.path, base_dir=request.base_dir, strict=request.strict
-        )
+        value = ev.eval_value(_target(ev, request), strict=request.strict)
         if request.position_of is not None:
             if type(value) is Attrs and request.position_of in value:
                 outcome.has_attr = True
@@ -353,11 +343,37 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
         outcome.cancelled = True
         outcome.error = "evaluation cancelled"
     except NixError as err:
-        _describe_error(outcome, err, synth, request.path)
+        _describe_error(outcome, err, request)
     except RecursionError:  # pragma: no cover - the VM never recurses; defensive
         outcome.error = "evaluation too deep"
     outcome.elapsed = time.monotonic() - started
     return outcome
+
+
+def _target(ev: Evaluator, request: Request) -> Any:
+    """The lazy value a request evaluates."""
+    if request.node is None:
+        # A file that is not a function: evaluated as a file (refused if
+        # the compiler rejects any of it, as Nix would).
+        return ev.source_thunk(
+            request.env.source.text, path=request.path, base_dir=request.base_dir
+        )
+    node = request.node
+    broken = _first_error_in(request.env.analysis, node.start, node.end)
+    if broken is not None:
+        # As Nix refuses a file with errors: the expression itself is not
+        # evaluated (a binding it uses fails where it is used).
+        message, start, end = broken
+        raise NixSyntaxError(message, (request.env.source, start, end))
+    return request.env.thunk(node)
+
+
+def _first_error_in(analysis: Analysis, start: int, end: int) -> tuple[str, int, int] | None:
+    """The first error (syntax or compiler) inside ``[start, end]``."""
+    for d in analysis.diagnostics:
+        if d.severity is Severity.ERROR and start <= d.start and d.end <= end:
+            return d.message, d.start, d.end
+    return None
 
 
 def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> None:
@@ -367,8 +383,7 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
     about the file); the budget is shared, so running out stops the rest.
     Raises what the first step (evaluating the value itself) raises.
     """
-    synth = request.synth
-    value = ev.eval_source(synth.text, path=request.path, base_dir=request.base_dir)
+    value = ev.eval_value(_target(ev, request))
     names: list[str | None] = sorted(value) if type(value) is Attrs else [None]
     found: list[Outcome] = []
     seen: set[tuple[tuple[int, int] | None, str]] = set()
@@ -380,10 +395,10 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
             raise
         except NixError as err:
             one = Outcome()
-            _describe_error(one, err, synth, request.path)
+            _describe_error(one, err, request)
             if one.error_at is None and name is not None:
                 # No location (e.g. `throw` inside a builtin): blame the attribute.
-                one.error_at = _attribute_span(value, name, synth, request.path)
+                one.error_at = _attribute_span(value, name, request)
             key = (one.error_at, one.error or "")
             if one.unknown is None and key not in seen:
                 seen.add(key)
@@ -399,34 +414,25 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
         outcome.type = valueprint.describe_type(value)
 
 
-def _attribute_span(
-    attrs: Attrs, name: str, synth: Synth, path: str | None
-) -> tuple[int, int] | None:
+def _attribute_span(attrs: Attrs, name: str, request: Request) -> tuple[int, int] | None:
     """The span of an attribute's name in the document, from the set's positions."""
     where = (attrs.positions or {}).get(name)
-    if where is None or where[0] != path:
+    if where is None or where[0] != request.path:
         return None
-    start = synth.to_file(_offset_of_line_col(synth.text, where[1], where[2]))
-    if start is None:
-        return None
+    start = _offset_of_line_col(request.env.source.text, where[1], where[2])
     return (start, start + len(name.encode("utf-8")))
 
 
-def _describe_error(outcome: Outcome, err: NixError, synth: Synth, path: str | None) -> None:
-    unknown = synth.unknown_in(err.message)
-    if unknown is None:
-        for message, _span in err.trace:
-            unknown = synth.unknown_in(message)
-            if unknown:
-                break
-    outcome.unknown = unknown
+def _describe_error(outcome: Outcome, err: NixError, request: Request) -> None:
+    if isinstance(err, DependsOnUnknown):
+        outcome.unknown = err.unknown.description
     outcome.budget = isinstance(err, BudgetExceeded)
     outcome.error = err.message
     if isinstance(err, NixSyntaxError):
         outcome.error = f"cannot evaluate: {err.message}"
-    outcome.error_at = _in_document(err.span, synth, path)
+    outcome.error_at = _in_document(err.span, request)
     for message, span in err.trace:
-        where = _in_document(span, synth, path)
+        where = _in_document(span, request)
         if where is not None:
             if outcome.error_at is None:
                 # The error happened elsewhere (another file): blame the
@@ -435,16 +441,13 @@ def _describe_error(outcome: Outcome, err: NixError, synth: Synth, path: str | N
             outcome.trace.append(Located(where[0], where[1], message))
 
 
-def _in_document(
-    span: tuple[Any, int, int] | None, synth: Synth, path: str | None
-) -> tuple[int, int] | None:
+def _in_document(span: tuple[Any, int, int] | None, request: Request) -> tuple[int, int] | None:
     if span is None:
         return None
     source, start, end = span
-    if not isinstance(source, SourceText) or source.text != synth.text or source.path != path:
+    ours = request.env.source
+    if source is not ours and (
+        not isinstance(source, SourceText) or source.path != ours.path or source.text != ours.text
+    ):
         return None
-    a = synth.to_file(start)
-    b = synth.to_file(end)
-    if a is None:
-        return None
-    return (a, b if b is not None and b >= a else a)
+    return (start, end if end >= start else start)

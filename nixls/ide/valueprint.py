@@ -5,7 +5,8 @@ structures are summarised (``«list of 3»``, ``«set of 12 attributes»``),
 long lists and sets end with ``…``, long strings are cut. Printing forces
 what it shows through a caller-supplied function (the evaluator's force
 with the request's budget), so an error or a budget overrun inside one
-attribute shows as ``«error: …»`` there instead of failing the hover.
+attribute shows as ``«error: …»`` there instead of failing the hover, and
+a part that needs an unknown argument as ``«depends on argument x»``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator.vm.errors import Cancelled, NixError
+from evaluator.vm.errors import Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.printer import attr_name, escape_string, format_float
 from evaluator.vm.values import (
     Attrs,
@@ -93,6 +94,8 @@ def _forced(thunk: Any, force: Force) -> tuple[Any, str | None]:
         return force(thunk), None
     except Cancelled:
         raise
+    except DependsOnUnknown as err:
+        return None, f"«depends on argument {err.unknown.argument}»"
     except NixError as err:
         return None, f"«error: {err.message}»"
 
