@@ -33,12 +33,13 @@ from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import valueprint
 from nixls.ide.jobs import JobRunner
-from nixls.ide.scope_eval import NodeCache, ScopeEnv, node_for_span
+from nixls.ide.scope_eval import NodeCache, ScopeEnv
+from nixls.ide.targets import node_for_span
 from nixls.ide.tree import unparen
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument, Unit, Workspace
-    from nixls.settings import Settings
+    from nixls.settings import EvalSettings, Settings
 
 
 class Host(Protocol):
@@ -144,30 +145,32 @@ class Request:
     position_of: str | None = None  # where this attribute of the set is defined
 
 
-class LiveEvaluator:
-    """Runs evaluations for the server's features."""
+@dataclass(frozen=True)
+class EvalPolicy:
+    """What an evaluation may do: the eval settings and the workspace folders."""
 
-    def __init__(self, server: Host) -> None:
-        self.server = server
-        self.jobs = JobRunner()
+    settings: EvalSettings
+    roots: list[str]
 
-    # ------------------------------------------------------------ policy
+    def context(self, path: str | None) -> EvalContext:
+        """A fresh evaluation context for the file at ``path``.
 
-    def make_context(self, doc: Unit) -> EvalContext:
-        """A fresh evaluation context under the current settings."""
-        cfg = self.server.settings.eval
+        Reads are confined to the workspace folders (a lone file: its own
+        directory), ``allowedPaths`` and the search path; `getEnv` sees
+        nothing unless allowed.
+        """
+        cfg = self.settings
         search: list[tuple[str, str]] = []
         for entry in cfg.nix_path:
-            prefix, sep, path = entry.partition("=")
-            search.append((prefix, path) if sep else ("", entry))
+            prefix, sep, where = entry.partition("=")
+            search.append((prefix, where) if sep else ("", entry))
         roots: list[str] | None = None
         if cfg.restrict_reads:
-            roots = list(self.server.files.roots)
-            if not roots and doc.path is not None:
-                # A lone file (no workspace folder): its own directory.
-                roots.append(os.path.dirname(doc.path))
+            roots = list(self.roots)
+            if not roots and path is not None:
+                roots.append(os.path.dirname(path))
             roots += [os.path.expanduser(p) for p in cfg.allowed_paths]
-            roots += [os.path.expanduser(path) for _prefix, path in search]
+            roots += [os.path.expanduser(where) for _prefix, where in search]
         return EvalContext(
             search_path=search,
             allowed_roots=roots,
@@ -175,58 +178,81 @@ class LiveEvaluator:
             environ=None if cfg.allow_env else {},
         )
 
-    def make_budget(self) -> Budget:
-        """The per-evaluation budget from the settings."""
-        b = self.server.settings.eval.budget
+    def budget(self) -> Budget:
+        """The per-evaluation budget."""
+        b = self.settings.budget
         return Budget(
             max_steps=max(1, b.steps),
             timeout=max(1, b.timeout_ms) / 1000,
             max_memory=max(1, b.memory_mb) * 1024 * 1024,
         )
 
-    # ------------------------------------------------------------ requests
+
+def request_for_span(
+    doc: Unit, span: tuple[int, int], policy: EvalPolicy, *, strict: bool = False
+) -> Request:
+    """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
+    node = node_for_span(doc.parse_result.root, *span)
+    return _request(doc, node if node is not None else doc.parse_result.root, policy, strict)
+
+
+def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
+    """Prepare evaluating a whole document, deeply, attribute by attribute.
+
+    A file whose value is a function is evaluated inside it: its
+    arguments come from ``autoArgs``, defaults, or are unknown.
+    """
+    root = unparen(doc.parse_result.root)
+    body = root.body if isinstance(root, nodes.Lambda) else None
+    request = _request(doc, body, policy, True)
+    request.per_attribute = True
+    return request
+
+
+def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: bool) -> Request:
+    base = os.path.dirname(doc.path) if doc.path else os.getcwd()
+    cache = doc.cache.get("compiled-nodes")
+    if cache is None:
+        cache = doc.cache["compiled-nodes"] = NodeCache()
+    env = ScopeEnv(
+        doc.analysis,
+        SourceText(doc.path, doc.source),
+        base,
+        dict(policy.settings.auto_args),
+        cache,
+    )
+    return Request(
+        env=env,
+        node=node,
+        path=doc.path,
+        base_dir=base,
+        context=policy.context(doc.path),
+        budget=policy.budget(),
+        strict=strict,
+        limits=valueprint.Limits(),
+    )
+
+
+class LiveEvaluator:
+    """Runs evaluations for the server's features."""
+
+    def __init__(self, server: Host) -> None:
+        self.server = server
+        self.jobs = JobRunner()
+
+    def policy(self) -> EvalPolicy:
+        """The evaluation policy under the current settings and workspace folders."""
+        return EvalPolicy(self.server.settings.eval, list(self.server.files.roots))
 
     def request_for_span(
         self, doc: Unit, span: tuple[int, int], *, strict: bool = False
     ) -> Request:
         """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
-        node = node_for_span(doc.parse_result.root, *span)
-        return self._request(doc, node if node is not None else doc.parse_result.root, strict)
+        return request_for_span(doc, span, self.policy(), strict=strict)
 
     def request_for_file(self, doc: OpenDocument) -> Request:
-        """Prepare evaluating a whole document, deeply.
-
-        A file whose value is a function is evaluated inside it: its
-        arguments come from ``autoArgs``, defaults, or are unknown.
-        """
-        root = unparen(doc.parse_result.root)
-        body = root.body if isinstance(root, nodes.Lambda) else None
-        request = self._request(doc, body, True)
-        request.per_attribute = True
-        return request
-
-    def _request(self, doc: Unit, node: nodes.Node | None, strict: bool) -> Request:
-        base = os.path.dirname(doc.path) if doc.path else os.getcwd()
-        cache = doc.cache.get("compiled-nodes")
-        if cache is None:
-            cache = doc.cache["compiled-nodes"] = NodeCache()
-        env = ScopeEnv(
-            doc.analysis,
-            SourceText(doc.path, doc.source),
-            base,
-            dict(self.server.settings.eval.auto_args),
-            cache,
-        )
-        return Request(
-            env=env,
-            node=node,
-            path=doc.path,
-            base_dir=base,
-            context=self.make_context(doc),
-            budget=self.make_budget(),
-            strict=strict,
-            limits=valueprint.Limits(),
-        )
+        """Prepare evaluating a whole document, deeply (see :func:`request_for_file`)."""
+        return request_for_file(doc, self.policy())
 
     async def run(self, key: str, request: Request) -> Outcome:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""

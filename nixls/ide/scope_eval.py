@@ -33,7 +33,7 @@ from evaluator.syntax import nodes
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, Frame, Thunk, Unknown
-from nixls.ide.tree import ancestors_at, unparen
+from nixls.ide.tree import unparen
 
 WITH_ENV = "<with>"
 Key = tuple[int, str]  # (id of the node binding a name, the name)
@@ -163,29 +163,3 @@ def _failing(message: str) -> Thunk:
         yield
 
     return Thunk(frame)
-
-
-_NOT_EXPRESSIONS = (
-    nodes.Ident,
-    nodes.StaticKey,
-    nodes.DynamicKey,
-    nodes.Formal,
-    nodes.Formals,
-    nodes.AttrDef,
-    nodes.Inherit,
-)
-
-
-def node_for_span(root: nodes.Node, start: int, end: int) -> nodes.Node | None:
-    """The expression node spanning ``[start, end)``: the outermost with exactly
-    that span, else the innermost expression containing it."""
-    best: nodes.Node | None = None
-    for node in ancestors_at(root, start):
-        if not (node.start <= start and end <= node.end):
-            break
-        if isinstance(node, _NOT_EXPRESSIONS):
-            continue
-        if node.start == start and node.end == end:
-            return node
-        best = node
-    return best

@@ -21,9 +21,10 @@ from pygls.lsp.server import LanguageServer
 
 from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
+from nixls.ide.host import AnalysisHost
 from nixls.ide.tree import comment_spans
 from nixls.ide.uris import uri_to_path
-from nixls.ide.workspace import OpenDocument, Workspace
+from nixls.ide.workspace import OpenDocument
 from nixls.lsp import transport
 from nixls.lsp.protocol import NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
@@ -110,7 +111,8 @@ class NixServer(LanguageServer):
             protocol_cls=NixProtocol,
         )
         self.settings = Settings()
-        self.files = Workspace()
+        self.host = AnalysisHost()
+        self.files = self.host.files
         self.publisher = DiagnosticsPublisher(self)
         # The live evaluator (nixls.ide.live.LiveEvaluator), set up by the evaluation feature.
         self.live: Any = None
@@ -321,17 +323,17 @@ def _register_core(server: NixServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: NixServer, params: types.DidOpenTextDocumentParams) -> None:
         td = params.text_document
-        doc = ls.files.open(td.uri, td.text, td.version)
-        ls.notify(ls.on_open, doc)
+        snapshot = ls.host.open(td.uri, td.text, td.version)
+        ls.notify(ls.on_open, snapshot.document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
-        doc = ls.files.get(params.text_document.uri)
-        if doc is None:
-            ls.log_message(f"nixls: didChange for unopened {params.text_document.uri}")
+        td = params.text_document
+        snapshot = ls.host.apply(td.uri, params.content_changes, td.version)
+        if snapshot is None:
+            ls.log_message(f"nixls: didChange for unopened {td.uri}")
             return
-        doc.apply(list(params.content_changes), params.text_document.version)
-        ls.notify(ls.on_change, doc)
+        ls.notify(ls.on_change, snapshot.document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: NixServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -342,7 +344,7 @@ def _register_core(server: NixServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.files.close(uri)
+        ls.host.close(uri)
         for listener in ls.on_close:
             listener(uri)
 

@@ -132,6 +132,15 @@ class RawServer:
             self.proc.kill()
             self.proc.wait()
 
+    def log_lines(self, needle: str, at_least: int = 1, timeout: float = 5) -> list[str]:
+        """The stderr lines holding ``needle``, once there are ``at_least`` (or the timeout)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [line for line in self.log.splitlines() if needle in line]
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
     @property
     def log(self) -> str:
         """What the server wrote to stderr so far."""

@@ -57,8 +57,8 @@ def test_a_malformed_frame_is_skipped_and_reading_resumes(server: RawServer, cas
     still_answers(server, 1)
     with pytest.raises(TimeoutError):
         server.response(90, timeout=0.5)  # the body of a skipped frame is not a message
+    assert server.log_lines("nixls: skipped")
     assert "Traceback" not in server.log
-    assert "nixls: skipped" in server.log
 
 
 def test_a_too_small_length_is_a_parse_error_and_the_rest_is_skipped(server: RawServer) -> None:
@@ -95,8 +95,8 @@ def test_a_bad_body_is_answered_with_the_spec_error(server: RawServer, case: str
     reply = server.response(msg_id)
     assert reply["error"]["code"] == code, reply
     still_answers(server, 1)
+    assert len(server.log_lines("bad message")) == 1
     assert "Traceback" not in server.log
-    assert sum("bad message" in line for line in server.log.splitlines()) == 1
 
 
 def test_a_batch_is_refused_element_by_element(server: RawServer) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
+from nixls.ide.host import Snapshot
 from nixls.lsp.convert import range_of
 
 if TYPE_CHECKING:
@@ -54,8 +55,8 @@ def to_lsp(doc: OpenDocument, diag: Diagnostic) -> types.Diagnostic:
 
 def static_diagnostics(server: NixServer, doc: OpenDocument) -> list[types.Diagnostic]:
     """The document's syntax and compiler diagnostics, minus ignored codes."""
-    ignored = set(server.settings.diagnostics.ignored)
-    return [to_lsp(doc, d) for d in doc.analysis.diagnostics if d.code not in ignored]
+    snapshot = Snapshot(doc, doc.generation)
+    return [to_lsp(doc, d) for d in snapshot.diagnostics(server.settings.diagnostics.ignored)]
 
 
 def register(server: NixServer) -> None:

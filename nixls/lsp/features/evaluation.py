@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from evaluator.syntax import nodes
+from nixls.ide.host import Snapshot
 from nixls.ide.live import LiveEvaluator, Outcome
-from nixls.ide.tree import ancestors_at, unparen
+from nixls.ide.targets import expression_at, trimmed
 from nixls.lsp.convert import position_at, range_of
 from nixls.lsp.server import NixServer  # at run time: pygls reads command annotations
 from nixls.settings import EvalDiagnostics
@@ -167,57 +167,9 @@ class FileEvaluations:
 # ---------------------------------------------------------------- targets
 
 
-_NOT_EXPRESSIONS = (
-    nodes.Ident,
-    nodes.StaticKey,
-    nodes.DynamicKey,
-    nodes.Formal,
-    nodes.Formals,
-    nodes.AttrDef,
-    nodes.Inherit,
-)
-
-
-def expression_at(doc: OpenDocument, offset: int) -> tuple[int, int] | None:
-    """The span of the expression to evaluate for a cursor at ``offset``.
-
-    On a binding's name, its value; otherwise the innermost expression.
-    """
-    chain = ancestors_at(doc.parse_result.root, offset)
-    leaf = chain[-1]
-    if isinstance(leaf, nodes.StaticKey) and len(chain) > 1:
-        parent = chain[-2]
-        if isinstance(parent, nodes.AttrDef):
-            return (parent.value.start, parent.value.end)
-    binding = doc.analysis.binding_at(offset)
-    if binding is not None and binding.value is not None and not isinstance(leaf, nodes.Var):
-        return (binding.value.start, binding.value.end)
-    for i in range(len(chain) - 1, -1, -1):
-        node = chain[i]
-        if isinstance(node, _NOT_EXPRESSIONS):
-            continue
-        # The head of `f a b` or `a.b.c`: the whole application or selection.
-        while i > 0:
-            parent = chain[i - 1]
-            head = (isinstance(parent, nodes.Apply) and parent.fn is node) or (
-                isinstance(parent, nodes.Select) and parent.expr is node
-            )
-            if not head:
-                break
-            node, i = parent, i - 1
-        return (node.start, node.end)
-    return None
-
-
 def span_of_range(doc: OpenDocument, r: types.Range) -> tuple[int, int]:
     """Byte span of a selection, without surrounding whitespace."""
-    start, end = doc.offset_at(r.start), doc.offset_at(r.end)
-    source = doc.source
-    while start < end and source[start : start + 1].isspace():
-        start += 1
-    while end > start and source[end - 1 : end].isspace():
-        end -= 1
-    return start, end
+    return trimmed(doc.source, doc.offset_at(r.start), doc.offset_at(r.end))
 
 
 def _parse_spec(server: NixServer, args: tuple[Any, ...]) -> tuple[OpenDocument, tuple[int, int]]:
@@ -255,34 +207,6 @@ def _position_target(doc: OpenDocument, p: types.Position) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- lenses
-
-
-def top_level_targets(doc: OpenDocument) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
-    """(title, span to show the lens on, span to evaluate): root and top bindings."""
-    root = doc.parse_result.root
-    if isinstance(root, nodes.Error):
-        return []
-    out = [("root", (root.start, root.end), (root.start, root.end))]
-    node = unparen(root)
-    steps = 0
-    while steps < 64:  # through the file's function, `let ... in` and `with`
-        steps += 1
-        if isinstance(node, nodes.Lambda):
-            node = unparen(node.body)
-        elif isinstance(node, nodes.Let):
-            for b in node.bindings:
-                if isinstance(b, nodes.AttrDef):
-                    out.append(("let", (b.start, b.end), (b.value.start, b.value.end)))
-            node = unparen(node.body)
-        elif isinstance(node, nodes.With | nodes.Assert):
-            node = unparen(node.body)
-        else:
-            break
-    if isinstance(node, nodes.AttrSet):
-        for b in node.bindings:
-            if isinstance(b, nodes.AttrDef):
-                out.append(("attr", (b.start, b.end), (b.value.start, b.value.end)))
-    return out
 
 
 # ---------------------------------------------------------------- inlay hints
@@ -500,11 +424,11 @@ def register(server: NixServer) -> None:
         if doc is None or not ls.settings.code_lens.evaluate or not ls.settings.eval.enable:
             return None
         lenses = []
-        for _kind, shown, target in top_level_targets(doc):
-            r = range_of(doc, *target)
+        for target in Snapshot(doc, doc.generation).targets():
+            r = range_of(doc, *target.span)
             lenses.append(
                 types.CodeLens(
-                    range=range_of(doc, shown[0], shown[0]),
+                    range=range_of(doc, target.shown[0], target.shown[0]),
                     command=types.Command(
                         title="Evaluate",
                         command=EVALUATE,
