@@ -88,44 +88,6 @@ class Outcome:
     cancelled: bool = False
     elapsed: float = 0.0
 
-    def hover_markdown(self) -> str:
-        """The value paragraph of a hover."""
-        took = _duration(self.elapsed)
-        if self.unknown is not None:
-            return f"*value: depends on {self.unknown}, which is unknown here*"
-        if self.cancelled:
-            return "*value: evaluation cancelled*"
-        if self.error is not None:
-            return f"*value: error* ({took})\n```\n{self.error}\n```"
-        return f"```nix\n{self.value}\n```\n*{self.type}* · {took}"
-
-    def as_result(self) -> dict[str, Any]:
-        """The JSON answer of the `nixls.evaluate` command."""
-        error = self.error
-        if self.unknown is not None:
-            error = f"depends on {self.unknown}, which is unknown here"
-        return {
-            "value": self.value,
-            "type": self.type,
-            "error": error,
-            "elapsedMs": round(self.elapsed * 1000, 3),
-        }
-
-    @property
-    def inline(self) -> str:
-        """A one-line form for inlay hints."""
-        if self.unknown is not None:
-            return "= ‹depends on an unknown argument›"
-        if self.error is not None:
-            return "= ‹error: " + self.error.splitlines()[0][:80] + "›"
-        return "= " + (self.value or "")
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.1f} ms"
-    return f"{seconds:.2f} s"
-
 
 @dataclass
 class Request:

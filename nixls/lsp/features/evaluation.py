@@ -31,7 +31,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from nixls.ide.host import Snapshot
 from nixls.ide.live import LiveEvaluator, Outcome
 from nixls.ide.targets import expression_at, trimmed
-from nixls.lsp.convert import position_at, range_of
+from nixls.lsp.convert import outcome_inline, outcome_json, position_at, range_of
 from nixls.lsp.server import NixServer  # at run time: pygls reads command annotations
 from nixls.settings import EvalDiagnostics
 
@@ -235,7 +235,7 @@ class Hints:
         """Show ``outcome`` at ``offset`` until ``doc`` changes."""
         entries = [s for s in self.shown.get(doc.uri, []) if s.generation == doc.generation]
         entries = [s for s in entries if s.offset != offset]
-        entries.append(Shown(doc.generation, offset, outcome.inline))
+        entries.append(Shown(doc.generation, offset, outcome_inline(outcome)))
         self.shown[doc.uri] = entries
         self.refresh()
 
@@ -290,7 +290,7 @@ class Hints:
         for end, span in wanted:
             outcome = self.values.get((doc.uri, doc.generation, span))
             if outcome is not None:
-                out.append(_hint(doc, end, outcome.inline))
+                out.append(_hint(doc, end, outcome_inline(outcome)))
         return out
 
     async def _compute(self, doc: OpenDocument, span: tuple[int, int]) -> None:
@@ -399,7 +399,7 @@ def register(server: NixServer) -> None:
     async def evaluate_command(ls: NixServer, *args: Any) -> dict[str, Any]:
         doc, span = _parse_spec(ls, args)
         if not ls.settings.eval.enable:
-            return Outcome(error="evaluation is disabled (nixls.eval.enable)").as_result()
+            return outcome_json(Outcome(error="evaluation is disabled (nixls.eval.enable)"))
         generation = doc.generation
         try:
             outcome = await with_progress(ls, "Evaluating", ls.live.evaluate_span(doc, span))
@@ -409,7 +409,7 @@ def register(server: NixServer) -> None:
             raise JsonRpcException("the document changed during evaluation", code=CONTENT_MODIFIED)
         if doc.generation == generation and ls.document(doc.uri) is doc:
             hints.add(doc, span[1], outcome)
-        return outcome.as_result()
+        return outcome_json(outcome)
 
     @server.command(STATUS)
     def status_command(ls: NixServer, *args: Any) -> dict[str, Any]:

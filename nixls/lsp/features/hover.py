@@ -18,7 +18,7 @@ from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, 
 from evaluator.syntax import nodes
 from nixls.ide import builtin_docs, static_sets
 from nixls.ide.tree import ancestors_at, span_text, unparen
-from nixls.lsp.convert import position_at, range_of
+from nixls.lsp.convert import outcome_markdown, position_at, range_of
 from nixls.lsp.server import content_modified
 
 if TYPE_CHECKING:
@@ -193,4 +193,4 @@ async def _value_part(server: NixServer, doc: OpenDocument, span: tuple[int, int
     except asyncio.CancelledError:  # the hover request itself was cancelled
         task.cancel()
         raise
-    return outcome.hover_markdown()
+    return outcome_markdown(outcome)
