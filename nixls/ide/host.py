@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from evaluator.compiler.diagnostics import Diagnostic
 from evaluator.syntax.lexer import lex
-from nixls.ide import live, tokens
+from nixls.ide import live, rename, tokens
 from nixls.ide.targets import expression_at, top_level_targets
 from nixls.ide.tree import comment_spans
 from nixls.ide.workspace import Change, OpenDocument, Workspace
@@ -68,6 +68,18 @@ class Snapshot:
     def targets(self) -> list[Target]:
         """The root expression and the top-level bindings, as evaluation targets."""
         return [Target(*t) for t in top_level_targets(self.document)]
+
+    def references(self, offset: int, include_declaration: bool = True) -> list[rename.Span]:
+        """The uses (and the definition) of the local name at ``offset``."""
+        return rename.references(self.document, offset, include_declaration)
+
+    def highlights(self, offset: int) -> list[tuple[rename.Span, rename.Access]]:
+        """The occurrences of the local name at ``offset``, definition as a write."""
+        return rename.highlights(self.document, offset)
+
+    def rename(self, offset: int, new_name: str) -> list[rename.Span]:
+        """The spans to replace; raises :class:`~nixls.ide.rename.RenameRefused` with why not."""
+        return rename.rename_spans(self.document, offset, new_name)
 
     def evaluate(
         self, span: tuple[int, int], policy: live.EvalPolicy, cancel: threading.Event

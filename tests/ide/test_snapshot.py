@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import pytest
+
 from nixls.ide.host import AnalysisHost
 from nixls.ide.live import EvalPolicy
+from nixls.ide.rename import RenameRefused
 from nixls.ide.tokens import TOKEN_TYPES
 from nixls.settings import EvalSettings
 
@@ -83,3 +86,17 @@ def test_evaluation_targets_and_tokens_are_spans() -> None:
     assert kinds == [("root", text.strip()), ("let", "1"), ("attr", "a")]
     found = {(text[s:e], TOKEN_TYPES[t]) for s, e, t, _m in snapshot.tokens()}
     assert {("let", "keyword"), ("a", "variable"), ("b", "property"), ("1", "number")} <= found
+
+
+def test_references_highlights_and_rename_are_spans() -> None:
+    text = "let a = 1; b = a + a; in b\n"
+    snapshot = AnalysisHost().open(URI, text, 1)
+    at = text.index("a =")
+    uses = [text[s:e] + f"@{s}" for s, e in snapshot.references(at)]
+    assert uses == ["a@4", "a@15", "a@19"]
+    assert [access.value for _s, access in snapshot.highlights(at)] == ["write", "read", "read"]
+    assert [s for s, _e in snapshot.rename(at, "z")] == [4, 15, 19]
+    with pytest.raises(RenameRefused, match="already defined in the same scope"):
+        snapshot.rename(at, "b")
+    with pytest.raises(RenameRefused, match="builtin"):
+        AnalysisHost().open(URI, "map\n", 1).rename(0, "q")
