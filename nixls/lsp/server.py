@@ -11,6 +11,7 @@ import functools
 import importlib
 import inspect
 import logging
+import socket
 import sys
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
@@ -155,6 +156,18 @@ class NixServer(LanguageServer):
         code = self.exit_code if self.exit_code is not None else (0 if self.shut_down else 1)
         if code:
             sys.exit(code)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client on a TCP socket, exactly as over stdio."""
+        try:
+            listener = socket.create_server((host, port))
+        except OSError as exc:
+            log.error("nixls: cannot listen on %s:%s: %s", host, port, exc)
+            sys.exit(1)
+        with listener:
+            conn, _address = listener.accept()
+        with conn:
+            self.start_io(conn.makefile("rb"), conn.makefile("wb"))
 
     def dispatch(self, data: Any) -> None:
         """Handle one decoded JSON-RPC message."""
