@@ -11,9 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 
 from nixls.ide.live import Outcome
 from nixls.ide.workspace import Unit
+
+# Structures and unstructures LSP types (command arguments are plain JSON).
+CONVERTER = default_converter()
 
 
 def position_at(unit: Unit, offset: int) -> types.Position:

@@ -88,8 +88,7 @@ def context_at(doc: OpenDocument, offset: int) -> Context:
     word_start = _word_start(source, offset)
     patched_src = source[:word_start] + PLACEHOLDER + source[offset:]
     unit = _Patched(doc, patched_src)
-    assert unit._analysis is not None
-    return Context(unit, unit.parse_result, unit._analysis, word_start, True)
+    return Context(unit, unit.parse_result, unit.analysis, word_start, True)
 
 
 def _word_start(source: bytes, offset: int) -> int:

@@ -31,7 +31,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from nixls.ide.host import Snapshot
 from nixls.ide.live import LiveEvaluator, Outcome
 from nixls.ide.targets import expression_at, trimmed
-from nixls.lsp.convert import outcome_inline, outcome_json, position_at, range_of
+from nixls.lsp.convert import CONVERTER, outcome_inline, outcome_json, position_at, range_of
 from nixls.lsp.server import NixServer  # at run time: pygls reads command annotations
 from nixls.settings import EvalDiagnostics
 
@@ -181,7 +181,7 @@ def _parse_spec(server: NixServer, args: tuple[Any, ...]) -> tuple[OpenDocument,
     doc = server.document(spec["uri"])
     if doc is None:
         raise JsonRpcInvalidParams(f"{spec['uri']} is not open")
-    converter = server.protocol._converter
+    converter = CONVERTER
     try:
         if spec.get("range") is not None:
             r = converter.structure(spec["range"], types.Range)
@@ -432,9 +432,7 @@ def register(server: NixServer) -> None:
                     command=types.Command(
                         title="Evaluate",
                         command=EVALUATE,
-                        arguments=[
-                            {"uri": doc.uri, "range": ls.protocol._converter.unstructure(r)}
-                        ],
+                        arguments=[{"uri": doc.uri, "range": CONVERTER.unstructure(r)}],
                     ),
                 )
             )
