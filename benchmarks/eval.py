@@ -179,8 +179,45 @@ def profile(w: Workload, sort: str, limit: int) -> None:
         prof.disable()
         print(f"{w.name}: {text[:100]} in {time.process_time() - start:.2f} s CPU (profiled)")
         stream = io.StringIO()
-        pstats.Stats(prof, stream=stream).sort_stats(sort).print_stats(limit)
+        stats = pstats.Stats(prof, stream=stream)
+        stats.sort_stats(sort).print_stats(limit)
         print(stream.getvalue())
+        print_nix_functions(stats, limit)
+
+
+def _nix_names() -> dict[tuple[str, int, str], str]:
+    """(file, first line, name) of generated code -> the Nix source it came from."""
+    from evaluator.vm.frames import CODE_INFO
+
+    names = {}
+    for code, info in list(CODE_INFO.items()):
+        where = "?"
+        if info.span is not None:
+            source, start, _ = info.span
+            line, col = source.line_col(start)
+            where = f"{Path(source.location_name).name}:{line}:{col}"
+        label = f"{where} {info.description or ''}".strip()
+        names[(code.co_filename, code.co_firstlineno, code.co_name)] = label
+    return names
+
+
+def print_nix_functions(stats: pstats.Stats, limit: int) -> None:
+    """Generated code by self CPU time, named by the Nix function or thunk it runs."""
+    names = _nix_names()
+    rows = []
+    total = 0.0
+    for key, (_, calls, self_time, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        total += self_time
+        if key[0].startswith("<nix "):
+            rows.append((self_time, cumulative, calls, names.get(key, f"{key[0]} {key[2]}")))
+    rows.sort(reverse=True)
+    print(
+        f"generated code (Nix functions and thunks): {sum(r[0] for r in rows):.2f} s self"
+        f" of {total:.2f} s"
+    )
+    print(f"{'self s':>8} {'cum s':>8} {'calls':>9}  Nix source")
+    for self_time, cumulative, calls, label in rows[:limit]:
+        print(f"{self_time:8.3f} {cumulative:8.3f} {calls:9d}  {label[:100]}")
 
 
 def main() -> int:
