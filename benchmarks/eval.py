@@ -9,8 +9,11 @@ elapsed time; the ratios are nixls / Nix, with the median and worst at the
 bottom. On a shared machine, trust CPU over wall.
 
 ``--warm`` adds the warm columns: a second nixls run with the cache
-directory the cold run left behind (the same as cold until nixls has an
-on-disk cache of compiled files). The workloads are in ``eval_workloads.py``.
+directory the cold run left behind. Today that cache holds only the parser
+tables (``evaluator/syntax/tables.py`` rebuilds them with lark when missing,
+0.15-0.25 s), so warm is what a user sees on every run after the first; once
+nixls caches compiled files there, warm measures that cache. The workloads
+are in ``eval_workloads.py``; ``docs/performance.md`` has a measured table.
 
     python benchmarks/eval.py [--only NAME]... [--family F]... [--repeat N] [--warm]
     python benchmarks/eval.py --profile NAME [--sort tottime|cumulative] [--limit N]

@@ -238,8 +238,12 @@ def measure_variant(main: Path, repeat: int) -> tuple[Run, Run | None]:
         ours.append(measure.run(cmd, cwd=main.parent, env=measure.nixls_env(cache)))
         if exe is not None:
             theirs.append(measure.run([exe, "--eval", "--strict", str(main)], cwd=main.parent))
-    pick = lambda runs: min(runs, key=lambda r: (not r.ok, r.cpu))  # noqa: E731
-    return pick(ours), (pick(theirs) if theirs else None)
+    return _least_cpu(ours), (_least_cpu(theirs) if theirs else None)
+
+
+def _least_cpu(runs: list[Run]) -> Run:
+    """The successful run with the least CPU (the least disturbed one)."""
+    return min(runs, key=lambda r: (not r.ok, r.cpu))
 
 
 def report(label: str, ours: Run, nix: Run | None) -> list[str]:
@@ -272,7 +276,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="write the Nix files here and keep them")
     args = parser.parse_args()
     if not args.hm or not (Path(args.hm) / "modules" / "modules.nix").is_file():
-        print(__doc__.split("home-manager's code")[1].split("Rows:")[0].strip(), file=sys.stderr)
+        how = "home-manager's code" + __doc__.split("home-manager's code")[1].split("Rows:")[0]
+        print(how.strip(), file=sys.stderr)
         return 2
     hm = Path(args.hm)
     excluded = args.exclude or ["programs/fish.nix"]
