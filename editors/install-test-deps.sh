@@ -72,7 +72,7 @@ vscode_node_modules() {
 }
 
 code_server() {
-  say "code-server: into $CACHE/code-server"
+  say "code-server: $CACHE/code-server (install-code-server.sh; kept if current)"
   bash "$REPO/editors/vscode/e2e/install-code-server.sh" "$CACHE/code-server" </dev/null
 }
 
