@@ -125,13 +125,15 @@ def charge(size: int) -> None:
 
     Called by builtins and generated code *before* building large values,
     so a runaway allocation stops with a clean error instead of exhausting
-    memory.
+    memory; a long builtin that charges as it goes sees cancellation here.
     """
     budget = _ACTIVE.get()
     if budget is not None:
         budget.allocated += size
         if budget.max_memory is not None and budget.allocated > budget.max_memory:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
+        if budget.cancel is not None and budget.cancel.is_set():
+            raise Cancelled()
 
 
 def _call_functor(fn: Attrs, arg: Any) -> Frame:
