@@ -27,7 +27,7 @@ import fnmatch
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -264,3 +264,21 @@ def overlay(base: Mapping[str, Any], top: Any, defaults: Mapping[str, Any]) -> A
         elif here is None or value != default:
             merged[key] = value
     return merged
+
+
+def with_project_config(raw: Any, roots: Iterable[str], warn: Callable[[str], None]) -> Any:
+    """Editor settings ``raw`` over the ``nixls.toml`` of the first workspace
+    folder that has one (a bad file is reported through ``warn``, and skipped)."""
+    from nixls.settings import SECTION, Settings, unstructure_settings
+
+    for root in roots:
+        try:
+            config = config_for(root)
+        except ConfigError as exc:
+            warn(f"{exc}; ignored")
+            continue
+        if config.path is not None:
+            if isinstance(raw, dict) and isinstance(raw.get(SECTION), dict):
+                raw = raw[SECTION]
+            return overlay(settings_json(config), raw, unstructure_settings(Settings()))
+    return raw
