@@ -126,10 +126,12 @@ def load_config(path: Path) -> ProjectConfig:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-        if at is None:
-            raise ConfigError(path, 1, 1, message) from None
-        line, column = int(at.group(1)), int(at.group(2))
-        raise ConfigError(path, line, column, message[: at.start()]) from None
+        if at is not None:
+            line, column = int(at.group(1)), int(at.group(2))
+            raise ConfigError(path, line, column, message[: at.start()]) from None
+        end = re.search(r"\s*\(at end of document\)$", message)
+        line = text.count("\n") + 1 if end is not None else 1
+        raise ConfigError(path, line, 1, message[: end.start()] if end else message) from None
     values: dict[str, Any] = {}
     for key, value in _flatten(data, ""):
         line = _line_of(text, key)
@@ -139,7 +141,10 @@ def load_config(path: Path) -> ProjectConfig:
             raise ConfigError(path, line, 1, f"unknown key '{key}' (known keys: {known})")
         problem = _problem(kind, value)
         if problem is not None:
-            raise ConfigError(path, line, 1, f"'{key}': {problem}")
+            message, item = problem
+            if item is not None:
+                line = _line_of(text, f"{key}.{item}")
+            raise ConfigError(path, line, 1, f"'{key}': {message}")
         values[key] = _resolve(key, value, path.parent)
     return ProjectConfig(path, values)
 
@@ -153,34 +158,35 @@ def _flatten(data: Mapping[str, Any], prefix: str) -> Iterable[tuple[str, Any]]:
             yield dotted, value
 
 
-def _problem(kind: str, value: Any) -> str | None:
-    """What is wrong with ``value`` for a key of ``kind`` (None: fine)."""
+def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
+    """What is wrong with ``value`` for a key of ``kind`` (None: fine), and
+    the name of the offending entry of a table (None: the whole value)."""
     if kind == "count":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        return None if ok else f"expected a non-negative integer, got {value!r}"
+        return None if ok else (f"expected a non-negative integer, got {value!r}", None)
     if kind in ("strings", "codes"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"expected an array of strings, got {value!r}"
+            return f"expected an array of strings, got {value!r}", None
         unknown = [v for v in value if v not in CODES] if kind == "codes" else []
-        return f"unknown diagnostic code {unknown[0]!r}" if unknown else None
+        return (f"unknown diagnostic code {unknown[0]!r}", None) if unknown else None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        return f"expected a table of strings, got {value!r}"
+        return f"expected a table of strings, got {value!r}", None
     if kind == "severity":
         for code, level in value.items():
             if code not in CODES:
-                return f"unknown diagnostic code {code!r}"
+                return f"unknown diagnostic code {code!r}", code
             if level != OFF and level not in SEVERITIES:
                 allowed = ", ".join([*SEVERITIES, OFF])
-                return f"severity of {code!r} must be one of {allowed}, got {level!r}"
+                return f"severity of {code!r} must be one of {allowed}, got {level!r}", code
     return None
 
 
 def _resolve(key: str, value: Any, base: Path) -> Any:
     """Paths in the file are relative to the file's folder."""
     if key == "diagnostics.exclude":
-        return [os.path.join(base, p) for p in value]
+        return [os.path.normpath(os.path.join(base, p)) for p in value]
     if key == "eval.allowedPaths":
-        return [os.path.join(base, os.path.expanduser(p)) for p in value]
+        return [os.path.normpath(os.path.join(base, os.path.expanduser(p))) for p in value]
     if key == "eval.nixPath":
         out = []
         for entry in value:
@@ -188,7 +194,7 @@ def _resolve(key: str, value: Any, base: Path) -> Any:
             if not sep:
                 prefix, target = "", entry
             if not re.match(r"^[a-z]+://", target):
-                target = os.path.join(base, os.path.expanduser(target))
+                target = os.path.normpath(os.path.join(base, os.path.expanduser(target)))
             out.append(f"{prefix}={target}" if sep else target)
         return out
     return value

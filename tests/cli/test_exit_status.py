@@ -49,12 +49,12 @@ def test_missing_files_and_usage_errors_exit_2(tmp_path: Path, args: tuple[str, 
 
 
 def test_errors_in_nix_code_exit_1(tmp_path: Path) -> None:
-    (tmp_path / "bad.nix").write_text("{\n  a = 1;\n  b = 1 + \"x\";\n  c = ;\n}\n")
-    (tmp_path / "wrong.nix").write_text("let x = 1;\nin x + \"a\"\n")
+    (tmp_path / "bad.nix").write_text('{\n  a = 1;\n  b = 1 + "x";\n  c = ;\n}\n')
+    (tmp_path / "wrong.nix").write_text('let x = 1;\nin x + "a"\n')
     assert nixls("eval", "wrong.nix", cwd=tmp_path).returncode == 1
     assert nixls("check", "bad.nix", cwd=tmp_path).returncode == 1
     assert nixls("parse", "bad.nix", cwd=tmp_path).returncode == 1
-    assert nixls("eval", "-E", "throw \"no\"", cwd=tmp_path).returncode == 1
+    assert nixls("eval", "-E", 'throw "no"', cwd=tmp_path).returncode == 1
 
 
 def test_success_exits_0(tmp_path: Path) -> None:
@@ -94,6 +94,6 @@ def test_errors_name_the_real_file_with_line_and_column(tmp_path: Path) -> None:
     assert f"at {path}:3:3:" in proc.stderr
     assert "(string)" not in proc.stderr
     wrong = tmp_path / "wrong.nix"
-    wrong.write_text("let x = 1;\nin x + \"a\"\n")
+    wrong.write_text('let x = 1;\nin x + "a"\n')
     proc = nixls("eval", "wrong.nix", cwd=tmp_path)
     assert f"at {wrong}:2:" in proc.stderr

@@ -12,9 +12,7 @@ COUNT_DOWN = {
     "tail": "let f = n: if n == 0 then 0 else f (n - 1); in f {n}",
     "non-tail": "let f = n: if n == 0 then 0 else 0 + f (n - 1); in f {n}",
     "formals": "let f = {{ n }}: if n == 0 then 0 else f {{ n = n - 1; }}; in f {{ n = {n}; }}",
-    "functor": (
-        "let s = {{ __functor = self: n: if n == 0 then 0 else self (n - 1); }}; in s {n}"
-    ),
+    "functor": ("let s = {{ __functor = self: n: if n == 0 then 0 else self (n - 1); }}; in s {n}"),
     "builtin callback": (
         "let f = n: if n == 0 then 0 else builtins.head (builtins.map f [ (n - 1) ]); in f {n}"
     ),
