@@ -11,6 +11,7 @@ from evaluator.compiler.diagnostics import Severity
 from nixls.cli import main
 from nixls.cli.check_cmd import check_source
 from nixls.project_config import (
+    KEYS,
     ConfigError,
     adjust,
     config_for,
@@ -172,3 +173,12 @@ def test_editor_settings_override_the_file_unless_left_at_their_default() -> Non
         "eval": {"nixPath": ["a"], "enable": False},
     }
     assert overlay(base, None, defaults) == base
+
+
+def test_readme_documents_every_key_with_an_example_that_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Project configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "nixls.toml").write_text(example)
+    config = load_config(tmp_path / "nixls.toml")
+    assert sorted(config.values) == sorted(KEYS)
