@@ -32,7 +32,7 @@ and a ``while evaluating ...`` trace entry is added from
 
 The loop also enforces a :class:`Budget` (steps, wall-clock time,
 approximate allocation) and a cancellation flag, checked every
-:data:`CHECK_EVERY` steps.
+:data:`CHECK_EVERY` steps, and the budget's call depth, checked at each call.
 """
 
 from __future__ import annotations
