@@ -99,3 +99,21 @@ def test_max_call_depth_0_means_no_limit() -> None:
     unlimited = nixls("eval", "--max-call-depth", "0", "--max-steps", "20000", "-E", endless)
     assert unlimited.returncode == 1
     assert unlimited.stderr.startswith("error: evaluation budget exceeded (steps)")
+
+
+@pytest.mark.parametrize("args", [("parse", "-"), ("eval", "-")])
+def test_sigint_while_reading_stdin_exits_130(args: tuple[str, ...]) -> None:
+    # Not an evaluation: the command waits for input when Ctrl-C comes.
+    proc = subprocess.Popen(
+        command(*args),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=environment(),
+    )
+    time.sleep(2)  # started and blocked on stdin
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "error: interrupted by the user\n")
