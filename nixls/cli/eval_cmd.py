@@ -168,14 +168,17 @@ def evaluate(
     ctx.environ = dict(environ)
     budget = _budget(args, config)
     assert isinstance(budget.cancel, threading.Event)
+    # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).
+    stdin = sys.stdin.buffer.read() if file is None and args.expr is None else b""
     with cancel_on_sigint(budget.cancel):
-        return _evaluate(Evaluator(ctx, budget=budget), args, file, config, out, err_out)
+        return _evaluate(Evaluator(ctx, budget=budget), args, file, stdin, config, out, err_out)
 
 
 def _evaluate(
     ev: Evaluator,
     args: argparse.Namespace,
     file: str | None,
+    stdin: bytes,
     config: ProjectConfig,
     out: BinaryIO,
     err_out: TextIO,
@@ -191,7 +194,7 @@ def _evaluate(
         if args.expr is not None:
             root = ev.source_thunk(args.expr, base_dir=os.getcwd())
         elif file is None:
-            root = ev.source_thunk(sys.stdin.buffer.read(), base_dir=os.getcwd())
+            root = ev.source_thunk(stdin, base_dir=os.getcwd())
         else:
             root = ev.file_thunk(file)
         value = ev.eval_value(root, strict=args.strict, attr_path=args.attr, auto_args=auto_args)

@@ -115,5 +115,6 @@ def test_sigint_while_reading_stdin_exits_130(args: tuple[str, ...]) -> None:
     )
     time.sleep(2)  # started and blocked on stdin
     proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)  # before closing its stdin
     out, err = proc.communicate(timeout=30)
     assert (proc.returncode, out, err) == (130, "", "error: interrupted by the user\n")
