@@ -19,7 +19,7 @@ from types import FrameType
 
 MESSAGE = "error: interrupted by the user"
 EXIT_INTERRUPTED = 130
-GRACE = 0.2  # seconds the cancel flag gets before the process leaves
+GRACE = 0.1  # seconds the cancel flag gets before the process leaves
 
 
 def _leave_now() -> None:
