@@ -103,7 +103,7 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
     if result.errors:
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
+    analysis = analyse(result, file=path)
     error = _first_error(analysis)
     if error is not None:
         raise NixSyntaxError(error.message, (source, error.start, error.end))
@@ -246,7 +246,7 @@ def _compile_scoped(text: bytes, path: str) -> CompiledFile:
     if result.errors:
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
+    analysis = analyse(result, file=path)
     error = _first_error(analysis, scoped=True)
     if error is not None:
         raise NixSyntaxError(error.message, (source, error.start, error.end))

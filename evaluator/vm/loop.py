@@ -32,13 +32,14 @@ and a ``while evaluating ...`` trace entry is added from
 
 The loop also enforces a :class:`Budget` (steps, wall-clock time,
 approximate allocation) and a cancellation flag, checked every
-:data:`CHECK_EVERY` steps.
+:data:`CHECK_EVERY` steps, and the budget's call depth, checked at each call.
 """
 
 from __future__ import annotations
 
 import contextvars
 import gc
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -86,12 +87,16 @@ class Budget:
 
     ``timeout`` is in seconds from the start of :func:`run`. ``max_memory``
     bounds :attr:`allocated`, an estimate in bytes fed by :func:`charge`
-    (list lengths, string lengths, attribute counts).
+    (list lengths, string lengths, attribute counts). ``max_call_depth``
+    bounds nested function calls, tail calls included (each counts one
+    deeper than the frame it replaces), as Nix's ``max-call-depth`` does:
+    an endless tail recursion stops; ``None`` or 0 means unlimited.
     """
 
     max_steps: int | None = None
     timeout: float | None = None
     max_memory: int | None = None
+    max_call_depth: int | None = None
     cancel: CancelFlag | None = None
     steps: int = 0
     allocated: int = 0
@@ -120,13 +125,15 @@ def charge(size: int) -> None:
 
     Called by builtins and generated code *before* building large values,
     so a runaway allocation stops with a clean error instead of exhausting
-    memory.
+    memory; a long builtin that charges as it goes sees cancellation here.
     """
     budget = _ACTIVE.get()
     if budget is not None:
         budget.allocated += size
         if budget.max_memory is not None and budget.allocated > budget.max_memory:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
+        if budget.cancel is not None and budget.cancel.is_set():
+            raise Cancelled()
 
 
 def _call_functor(fn: Attrs, arg: Any) -> Frame:
@@ -249,6 +256,15 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
     err.__traceback__ = None
 
 
+def _depth_limit(budget: Budget | None) -> int:
+    limit = budget.max_call_depth if budget is not None else None
+    return limit if limit else sys.maxsize
+
+
+def _too_deep() -> NixError:
+    return BudgetExceeded("stack overflow; max-call-depth exceeded")
+
+
 def _chunk(budget: Budget | None) -> int:
     """Steps until the next budget check (small: counters stay cached ints)."""
     if budget is None or budget.max_steps is None:
@@ -313,7 +329,7 @@ def _gc_leave() -> None:
 
 
 def _run(gen: Any, budget: Budget | None) -> Any:
-    stack: list[tuple[Any, Any]] = []
+    stack: list[tuple[Any, Any, int]] = []
     push = stack.append
     pop = stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
@@ -322,6 +338,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     result: Any = None
     chunk = _chunk(budget)
     countdown = chunk
+    depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
+    max_depth = _depth_limit(budget)
     while True:
         if countdown == 0:
             if budget is not None:
@@ -354,14 +372,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                         _complete(owner, result)
                 if not stack:
                     return result
-                gen, owner = pop()
+                gen, owner, depth = pop()
                 val = result
                 continue
         except NixError as e:
             _leave(e, gen, owner, not stack)
             if not stack:
                 raise e from None
-            gen, owner = pop()
+            gen, owner, depth = pop()
             err = e
             continue
         except Exception as exc:  # a bug or resource error: still a Nix error
@@ -370,7 +388,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             _leave(nix_err, gen, owner, not stack)
             if not stack:
                 raise nix_err from exc
-            gen, owner = pop()
+            gen, owner, depth = pop()
             err = nix_err
             continue
         else:
@@ -388,14 +406,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 try:
                     result = code()
                 except Exception as exc:
-                    push((gen, owner))
+                    push((gen, owner, depth))
                     owner = req
                     err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
                     gen = None
                 else:
                     rt = type(result)
                     if rt is GeneratorType:
-                        push((gen, owner))
+                        push((gen, owner, depth))
                         owner = req
                         gen = result
                         val = None
@@ -406,15 +424,20 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                         req.code = None
                         val = result
                         continue
-                    push((gen, owner))
+                    push((gen, owner, depth))
                     owner = req
                     gen = None
             elif t is GeneratorType:
                 # A sub-frame (e.g. a lambda body started by generated code).
-                push((gen, owner))
+                if depth >= max_depth:
+                    # Thrown into the waiting frame, located at its call.
+                    err = _too_deep().locate(span_of_running(gen))
+                    continue
+                push((gen, owner, depth))
                 gen = req
                 owner = None
                 val = None
+                depth += 1
                 continue
             elif t is Call:
                 fn = req.fn
@@ -425,18 +448,20 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     err.locate(req.span)
                     continue
                 rt = type(result)
-                if rt is GeneratorType:
-                    push((gen, owner))
-                    gen = result
-                    owner = None
-                    val = None
-                    continue
-                if rt is not Thunk and rt is not Call:
+                if rt is not GeneratorType and rt is not Thunk and rt is not Call:
                     val = result
                     continue
-                push((gen, owner))
-                gen = None
+                push((gen, owner, depth))
                 owner = None
+                depth += 1
+                if depth > max_depth:
+                    err = _too_deep()
+                    err.locate(req.span)
+                if rt is GeneratorType:
+                    gen = result
+                    val = None
+                    continue
+                gen = None
             else:
                 # A value: a plain lambda body started by generated code
                 # (`yield f.code(x)`) that completed at once.
@@ -456,7 +481,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                         _complete(owner, result)
                 if not stack:
                     return result
-                gen, owner = pop()
+                gen, owner, depth = pop()
                 val = result
                 break
             if t is Thunk:
@@ -476,6 +501,11 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
                     gen = None
                 continue
+            depth += 1  # a call or frame in tail position: one deeper
+            if depth > max_depth:
+                err = _too_deep()
+                err.locate(getattr(result, "span", None))
+                break
             if t is GeneratorType:
                 gen = result
                 val = None
@@ -491,7 +521,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             _leave(err, gen, owner, not stack)
             if not stack:
                 raise err from None
-            gen, owner = pop()
+            gen, owner, depth = pop()
 
 
 def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:

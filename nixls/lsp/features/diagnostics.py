@@ -1,7 +1,8 @@
 """Static diagnostics: syntax errors and the compiler's findings, published after edits.
 
 The compiler reports syntax errors too (code ``syntax-error``), so one list
-covers both. Codes listed in ``nixls.diagnostics.ignored`` are dropped.
+covers both. Codes listed in ``nixls.diagnostics.ignored`` are dropped,
+``diagnostics.severity`` and ``diagnostics.exclude`` apply (also from nixls.toml).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from lsprotocol import types
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
 from nixls.ide.host import Snapshot
 from nixls.lsp.convert import range_of
+from nixls.project_config import adjust, is_excluded
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument
@@ -54,9 +56,13 @@ def to_lsp(doc: OpenDocument, diag: Diagnostic) -> types.Diagnostic:
 
 
 def static_diagnostics(server: NixServer, doc: OpenDocument) -> list[types.Diagnostic]:
-    """The document's syntax and compiler diagnostics, minus ignored codes."""
-    snapshot = Snapshot(doc, doc.generation)
-    return [to_lsp(doc, d) for d in snapshot.diagnostics(server.settings.diagnostics.ignored)]
+    """The document's syntax and compiler diagnostics, minus ignored codes
+    and excluded files, with the configured severities."""
+    cfg = server.settings.diagnostics
+    if doc.path is not None and is_excluded(doc.path, cfg.exclude):
+        return []
+    found = Snapshot(doc, doc.generation).diagnostics()
+    return [to_lsp(doc, d) for d in adjust(found, cfg.ignored, cfg.severity)]
 
 
 def register(server: NixServer) -> None:
