@@ -38,8 +38,6 @@ approximate allocation) and a cancellation flag, checked every
 from __future__ import annotations
 
 import contextvars
-import gc
-import threading
 import time
 from dataclasses import dataclass, field
 from types import GeneratorType
@@ -53,6 +51,7 @@ from evaluator.vm.errors import (
     NixError,
 )
 from evaluator.vm.frames import CODE_INFO, Span, span_in_traceback, span_of_running
+from evaluator.vm.gc_tuning import EVALUATION_GC
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -272,43 +271,12 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         if budget.timeout is not None and budget.deadline is None:
             budget.deadline = time.monotonic() + budget.timeout
         token = _ACTIVE.set(budget)
-    _gc_enter()
     try:
-        return _run(frame, budget)
+        with EVALUATION_GC:
+            return _run(frame, budget)
     finally:
-        _gc_leave()
         if token is not None:
             _ACTIVE.reset(token)
-
-
-# Evaluation allocates many small container objects (thunks, closures,
-# frames); with CPython's default threshold the cyclic collector runs every
-# 700 allocations and takes up to 40% of the time. While evaluations run,
-# young-generation collections happen every GC_THRESHOLD allocations instead.
-GC_THRESHOLD = 200_000
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_saved: tuple[int, int, int] | None = None
-
-
-def _gc_enter() -> None:
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        if _gc_depth == 0:
-            current = gc.get_threshold()
-            if current[0] < GC_THRESHOLD:
-                _gc_saved = current
-                gc.set_threshold(GC_THRESHOLD, current[1], current[2])
-        _gc_depth += 1
-
-
-def _gc_leave() -> None:
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        _gc_depth -= 1
-        if _gc_depth == 0 and _gc_saved is not None:
-            gc.set_threshold(*_gc_saved)
-            _gc_saved = None
 
 
 def _run(gen: Any, budget: Budget | None) -> Any:
