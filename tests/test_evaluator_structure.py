@@ -2,7 +2,9 @@
 
 The graph is read statically (``ast``) from every import statement, at module
 level or inside functions alike: an import inside a function is still an
-edge, so a cycle cannot be hidden by importing late.
+edge, so a cycle cannot be hidden by importing late. Imports under
+``if TYPE_CHECKING:`` are not edges: they never run (the code generator's
+family modules name the class they are methods of that way).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def _imported(module: str, path: Path, known: dict[str, Path]) -> list[tuple[str
     """
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             out += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -45,6 +47,23 @@ def _imported(module: str, path: Path, known: dict[str, Path]) -> list[tuple[str
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 out.append((sub if sub in known else base, node.lineno))
+    return out
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree`` except those under ``if TYPE_CHECKING:``."""
+    out: list[ast.AST] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and ast.unparse(node.test) in (
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        ):
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
     return out
 
 
