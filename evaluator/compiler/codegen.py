@@ -34,7 +34,6 @@ import os
 import re
 import threading
 import warnings
-from bisect import bisect_left
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -50,6 +49,7 @@ from evaluator.compiler.bindings import (
     ValueEntry,
     unparen,
 )
+from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_show import show
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved
@@ -315,7 +315,7 @@ class Compiler:
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
         self.deferred: dict[str, _Fn] = {}
-        self._var_index: tuple[list[int], list[nodes.Var]] | None = None
+        self._captures: Captures | None = None
         self.span_cache: dict[tuple[int, int], tuple[Any, int, int]] = {}
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
@@ -463,41 +463,16 @@ class Compiler:
         return self.render(root.name, members, deferred, consts, globals_)
 
     def free_vars(self, node: nodes.Node) -> list[str]:
-        """Variables a subtree reads from outside itself (its captures), in order."""
-        index = self._var_index
-        if index is None:
-            pairs = sorted(((v.start, i) for i, v in enumerate(self.resolved.vars)))
-            index = self._var_index = (
-                [p[0] for p in pairs],
-                [self.resolved.vars[p[1]] for p in pairs],
+        """Variables the code of a subtree reads from outside it (its captures)."""
+        if self._captures is None:
+            self._captures = Captures(
+                self.resolved,
+                self.source.text,
+                self.binding_name,
+                lambda w: self.var_name(w, "<with>"),
+                self.lexical_ref,
             )
-        starts, vars_ = index
-        lo = bisect_left(starts, node.start)
-        hi = bisect_left(starts, node.end)
-        out: dict[str, None] = {}
-
-        def outside(scope_node: nodes.Node | None) -> bool:
-            return scope_node is None or not (
-                node.start <= scope_node.start and scope_node.end <= node.end
-            )
-
-        for var in vars_[lo:hi]:
-            res = var.resolution
-            if isinstance(res, LocalRef):
-                if outside(res.binding.scope.node):
-                    out[self.binding_name(res)] = None
-            elif isinstance(res, WithRef):
-                for w in res.withs:
-                    if outside(w.node):
-                        out[self.var_name(w.node, "<with>")] = None
-        if _SEARCH_PATH.search(self.source.text, node.start, node.end):
-            # `<p>` reads `__findFile` and `__nixPath`, possibly bound lexically.
-            for sp in _nodes_of_type(node, nodes.SearchPath):
-                for name in ("__findFile", "__nixPath"):
-                    ref = self.lexical_ref(name, sp.start)
-                    if isinstance(ref, LocalRef) and outside(ref.binding.scope.node):
-                        out[self.binding_name(ref)] = None
-        return list(out)
+        return self._captures.free_vars(node)
 
     def render(
         self,
@@ -1641,11 +1616,6 @@ Compiler._value_methods = {
 }
 
 
-def _nodes_of_type(root: nodes.Node, kind: type) -> list[nodes.Node]:
-    """The nodes of one type under ``root`` (iterative walk)."""
-    return [n for n in nodes.walk(root) if type(n) is kind]
-
-
 def compile_tree(
     root: nodes.Node,
     resolved: Resolved,
@@ -1666,4 +1636,3 @@ def compile_tree(
     return CompiledFile(compiler, main, filename)
 
 
-_SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
