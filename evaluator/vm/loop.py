@@ -279,6 +279,38 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
             _ACTIVE.reset(token)
 
 
+def _nix_error(exc: Exception) -> NixError:
+    return exc if isinstance(exc, NixError) else _as_nix_error(exc)
+
+
+def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | None) -> Any:
+    """Every few steps: count them, and the error to raise if a limit is reached."""
+    if budget is not None:
+        budget.steps += chunk
+        problem = budget.check()
+        # An error already on its way up is not replaced (it may be this one).
+        if problem is not None and err is None:
+            if problem.span is None:
+                problem.span = span_of_running(gen)
+            return problem
+    return err
+
+
+def _unwind(exc: Exception, gen: Any, owner: Any, stack: list[tuple[Any, Any]]) -> NixError:
+    """``exc`` leaves frame ``gen``: the Nix error for the waiting frame, or raised
+    to the caller if no frame is waiting."""
+    if isinstance(exc, NixError):
+        err = exc
+    else:  # a bug or resource error: still a Nix error
+        err = _as_nix_error(exc)
+        if err.span is None:
+            err.span = span_in_traceback(exc.__traceback__)
+    _leave(err, gen, owner, not stack)
+    if not stack:
+        raise err from (None if err is exc else exc)
+    return err
+
+
 def _run(gen: Any, budget: Budget | None) -> Any:
     stack: list[tuple[Any, Any]] = []
     push = stack.append
@@ -286,146 +318,53 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
     err: NixError | None = None
-    result: Any = None
-    chunk = _chunk(budget)
-    countdown = chunk
+    chunk = countdown = _chunk(budget)
     while True:
         if countdown == 0:
-            if budget is not None:
-                budget.steps += chunk
-                problem = budget.check()
-                # An error already on its way up is not replaced (it may be this one).
-                if problem is not None and err is None:
-                    if problem.span is None:
-                        problem.span = span_of_running(gen)
-                    err = problem
-            chunk = _chunk(budget)
-            countdown = chunk
+            err = _checkpoint(budget, chunk, gen, err)
+            chunk = countdown = _chunk(budget)
         countdown -= 1
         try:
             if err is None:
                 req = gen.send(val)
             else:
-                e = err
-                err = None
+                e, err = err, None
                 req = gen.throw(e)
         except StopIteration as stop:
-            result = stop.value
-            if type(result) not in _TAIL_TYPES:
-                # The common case: a value. Complete the frame, resume its caller.
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
-                if not stack:
-                    return result
-                gen, owner = pop()
-                val = result
-                continue
-        except NixError as e:
-            _leave(e, gen, owner, not stack)
-            if not stack:
-                raise e from None
+            result = stop.value  # the frame finished: completed below
+        except Exception as exc:
+            err = _unwind(exc, gen, owner, stack)
             gen, owner = pop()
-            err = e
-            continue
-        except Exception as exc:  # a bug or resource error: still a Nix error
-            nix_err = _as_nix_error(exc)
-            nix_err.span = span_in_traceback(exc.__traceback__)
-            _leave(nix_err, gen, owner, not stack)
-            if not stack:
-                raise nix_err from exc
-            gen, owner = pop()
-            err = nix_err
             continue
         else:
             t = type(req)
+            if t is Call:
+                fn = req.fn
+                try:
+                    req = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+                except Exception as exc:
+                    err = _nix_error(exc).locate(req.span)
+                    continue
+                t = type(req)  # what the call started or gave: handled as if yielded
             if t is Thunk:
-                code = req.code
-                if code is None:
+                if req.code is None:
                     val = req.value
                     continue
-                if code is BLACKHOLE:
-                    err = InfiniteRecursion(req.span)
-                    continue
-                req.value = code
-                req.code = BLACKHOLE
-                try:
-                    result = code()
-                except Exception as exc:
-                    push((gen, owner))
-                    owner = req
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                    gen = None
-                else:
-                    rt = type(result)
-                    if rt is GeneratorType:
-                        push((gen, owner))
-                        owner = req
-                        gen = result
-                        val = None
-                        continue
-                    if rt is not Thunk and rt is not Call:
-                        # A plain function body gave its value at once.
-                        req.value = result
-                        req.code = None
-                        val = result
-                        continue
-                    push((gen, owner))
-                    owner = req
-                    gen = None
             elif t is GeneratorType:
                 # A sub-frame (e.g. a lambda body started by generated code).
                 push((gen, owner))
-                gen = req
-                owner = None
-                val = None
+                gen, owner, val = req, None, None
                 continue
-            elif t is Call:
-                fn = req.fn
-                try:
-                    result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
-                except Exception as exc:
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                    err.locate(req.span)
-                    continue
-                rt = type(result)
-                if rt is GeneratorType:
-                    push((gen, owner))
-                    gen = result
-                    owner = None
-                    val = None
-                    continue
-                if rt is not Thunk and rt is not Call:
-                    val = result
-                    continue
-                push((gen, owner))
-                gen = None
-                owner = None
-            else:
-                # A value: a plain lambda body started by generated code
-                # (`yield f.code(x)`) that completed at once.
+            elif t is not Call:
+                # A value (e.g. a plain lambda body, `yield f.code(x)`, done at once).
                 val = req
                 continue
-        # The current frame finished with `result` (or failed, `err`).
-        # Tail position: a returned thunk, call or frame runs in its place.
-        while err is None:
-            t = type(result)
-            if t is not Thunk and t is not GeneratorType and t is not Call:
-                # A value: complete the frame.
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
-                if not stack:
-                    return result
-                gen, owner = pop()
-                val = result
-                break
+            # A thunk to force or a call to make: run as a tail, in a frame of its own.
+            push((gen, owner))
+            gen = owner = None
+            result = req
+        # The frame finished with `result`; a thunk, call or frame runs in its place.
+        while (t := type(result)) in _TAIL_TYPES:
             if t is Thunk:
                 code = result.code
                 if code is None:
@@ -436,28 +375,39 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     break
                 result.value = code
                 result.code = BLACKHOLE
-                owner = _add_owner(owner, result)
+                owner = result if owner is None else _add_owner(owner, result)
                 try:
                     result = code()
                 except Exception as exc:
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    err = _nix_error(exc)
                     gen = None
-                continue
-            if t is GeneratorType:
-                gen = result
-                val = None
+                    break
+            elif t is GeneratorType:
+                gen, val = result, None
                 break
-            try:
-                result = _dispatch(result)
-            except Exception as exc:
-                err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                err.locate(result.span)
-                gen = None
-        if err is not None:
-            # The finished frame (or its tail) failed: unwind from it.
-            _leave(err, gen, owner, not stack)
+            else:
+                try:
+                    result = _dispatch(result)
+                except Exception as exc:
+                    err = _nix_error(exc).locate(result.span)
+                    gen = None
+                    break
+        else:
+            # A value (the common case): complete the frame, resume its caller.
+            if owner is not None:
+                if type(owner) is Thunk:
+                    owner.value = result
+                    owner.code = None
+                else:
+                    _complete(owner, result)
             if not stack:
-                raise err from None
+                return result
+            gen, owner = pop()
+            val = result
+            continue
+        if err is not None:
+            # The frame (or its tail) failed: unwind from it.
+            _unwind(err, gen, owner, stack)
             gen, owner = pop()
 
 
