@@ -30,6 +30,7 @@ from evaluator.compiler.diagnostics import (
     Diagnostic,
     Severity,
 )
+from evaluator.io import EvalIO
 from evaluator.syntax import nodes, parse
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
@@ -91,7 +92,7 @@ def compile_source(
     if result.errors:
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
+    analysis = analyse(result, file=path)
     error = _first_error(analysis, scoped=scoped)
     if error is not None:
         raise NixSyntaxError(error.message, (source, error.start, error.end))
@@ -212,9 +213,14 @@ def _read_file(ctx: EvalContext, path: str) -> bytes:
         raise NixError(f"reading '{path}': {e.strerror}") from None
 
 
-def resolve_import_path(ctx: EvalContext, path: str) -> str:
-    """A path given to `import`: a directory means its `default.nix`."""
-    if not path.startswith(CORE_PKGS) and ctx.io.is_dir(path):
+def resolve_import_path(path: str, io: EvalIO | None = None) -> str:
+    """A path given to `import`: a directory means its `default.nix`.
+
+    ``io`` is the evaluation's I/O object (by default one that may read anything).
+    """
+    if io is None:
+        io = EvalIO()
+    if not path.startswith(CORE_PKGS) and io.is_dir(path):
         return os.path.join(path, "default.nix")
     return path
 
@@ -227,7 +233,7 @@ class FileLoader:
 
     def file_thunk(self, ctx: EvalContext, path: str) -> Thunk:
         """The (lazy) value of the file at ``path``; one per file per context."""
-        path = resolve_import_path(ctx, path)
+        path = resolve_import_path(path, ctx.io)
         found = ctx.import_values.get(path)
         if found is not None:
             return found  # type: ignore[no-any-return]
@@ -247,7 +253,7 @@ class FileLoader:
         Names of ``scope`` take precedence over builtins and supply names the
         file does not define; not cached (the scope differs per call).
         """
-        path = resolve_import_path(ctx, path)
+        path = resolve_import_path(path, ctx.io)
         compiled = self.cache.compile_scoped(_read_file(ctx, path), path)
         g = dict(_globals(ctx))
         g.update(scope)

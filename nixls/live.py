@@ -168,6 +168,7 @@ class LiveEvaluator:
             max_steps=max(1, b.steps),
             timeout=max(1, b.timeout_ms) / 1000,
             max_memory=max(1, b.memory_mb) * 1024 * 1024,
+            max_call_depth=max(0, b.max_call_depth) or None,
         )
 
     # ------------------------------------------------------------ requests

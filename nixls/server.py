@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 
 from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
+from nixls.project_config import with_project_config
 from nixls.protocol import NixProtocol
 from nixls.publisher import DiagnosticsPublisher
 from nixls.settings import SECTION, Settings, structure_settings
@@ -181,7 +182,7 @@ class NixServer(LanguageServer):
         def warn(msg: str) -> None:
             self.log_message(f"nixls: {msg}", types.MessageType.Warning)
 
-        self.settings = structure_settings(raw, warn)
+        self.settings = structure_settings(with_project_config(raw, self.files.roots, warn), warn)
         for listener in self.on_settings:
             listener()
 
@@ -202,8 +203,7 @@ def _register_core(server: NixServer) -> None:
         if not roots and params.root_uri:
             roots = [params.root_uri]
         ls.files.roots = [p for p in (uri_to_path(u) for u in roots) if p]
-        if params.initialization_options is not None:
-            ls.apply_settings(params.initialization_options)
+        ls.apply_settings(params.initialization_options)  # None: defaults and nixls.toml
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: NixServer, params: types.InitializedParams) -> None:

@@ -32,12 +32,13 @@ and a ``while evaluating ...`` trace entry is added from
 
 The loop also enforces a :class:`Budget` (steps, wall-clock time,
 approximate allocation) and a cancellation flag, checked every
-:data:`CHECK_EVERY` steps.
+:data:`CHECK_EVERY` steps, and the budget's call depth, checked at each call.
 """
 
 from __future__ import annotations
 
 import contextvars
+import sys
 import time
 from dataclasses import dataclass, field
 from types import GeneratorType
@@ -86,12 +87,16 @@ class Budget:
 
     ``timeout`` is in seconds from the start of :func:`run`. ``max_memory``
     bounds :attr:`allocated`, an estimate in bytes fed by :func:`charge`
-    (list lengths, string lengths, attribute counts).
+    (list lengths, string lengths, attribute counts). ``max_call_depth``
+    bounds nested function calls, tail calls included (each counts one
+    deeper than the frame it replaces), as Nix's ``max-call-depth`` does:
+    an endless tail recursion stops; ``None`` or 0 means unlimited.
     """
 
     max_steps: int | None = None
     timeout: float | None = None
     max_memory: int | None = None
+    max_call_depth: int | None = None
     cancel: CancelFlag | None = None
     steps: int = 0
     allocated: int = 0
@@ -120,13 +125,15 @@ def charge(size: int) -> None:
 
     Called by builtins and generated code *before* building large values,
     so a runaway allocation stops with a clean error instead of exhausting
-    memory.
+    memory; a long builtin that charges as it goes sees cancellation here.
     """
     budget = _ACTIVE.get()
     if budget is not None:
         budget.allocated += size
         if budget.max_memory is not None and budget.allocated > budget.max_memory:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
+        if budget.cancel is not None and budget.cancel.is_set():
+            raise Cancelled()
 
 
 def _call_functor(fn: Attrs, arg: Any) -> Frame:
@@ -247,6 +254,15 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
     err.__traceback__ = None
 
 
+def _depth_limit(budget: Budget | None) -> int:
+    limit = budget.max_call_depth if budget is not None else None
+    return limit if limit else sys.maxsize
+
+
+def _too_deep() -> NixError:
+    return BudgetExceeded("stack overflow; max-call-depth exceeded")
+
+
 def _chunk(budget: Budget | None) -> int:
     """Steps until the next budget check (small: counters stay cached ints)."""
     if budget is None or budget.max_steps is None:
@@ -279,92 +295,162 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
             _ACTIVE.reset(token)
 
 
-def _nix_error(exc: Exception) -> NixError:
-    return exc if isinstance(exc, NixError) else _as_nix_error(exc)
-
-
-def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | None) -> Any:
-    """Every few steps: count them, and the error to raise if a limit is reached."""
-    if budget is not None:
-        budget.steps += chunk
-        problem = budget.check()
-        # An error already on its way up is not replaced (it may be this one).
-        if problem is not None and err is None:
-            if problem.span is None:
-                problem.span = span_of_running(gen)
-            return problem
-    return err
-
-
-def _unwind(exc: Exception, gen: Any, owner: Any, stack: list[tuple[Any, Any]]) -> NixError:
-    """``exc`` leaves frame ``gen``: the Nix error for the waiting frame, or raised
-    to the caller if no frame is waiting."""
-    if isinstance(exc, NixError):
-        err = exc
-    else:  # a bug or resource error: still a Nix error
-        err = _as_nix_error(exc)
-        if err.span is None:
-            err.span = span_in_traceback(exc.__traceback__)
-    _leave(err, gen, owner, not stack)
-    if not stack:
-        raise err from (None if err is exc else exc)
-    return err
-
-
 def _run(gen: Any, budget: Budget | None) -> Any:
-    stack: list[tuple[Any, Any]] = []
+    stack: list[tuple[Any, Any, int]] = []
     push = stack.append
     pop = stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
     err: NixError | None = None
-    chunk = countdown = _chunk(budget)
+    result: Any = None
+    chunk = _chunk(budget)
+    countdown = chunk
+    depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
+    max_depth = _depth_limit(budget)
     while True:
         if countdown == 0:
-            err = _checkpoint(budget, chunk, gen, err)
-            chunk = countdown = _chunk(budget)
+            if budget is not None:
+                budget.steps += chunk
+                problem = budget.check()
+                # An error already on its way up is not replaced (it may be this one).
+                if problem is not None and err is None:
+                    if problem.span is None:
+                        problem.span = span_of_running(gen)
+                    err = problem
+            chunk = _chunk(budget)
+            countdown = chunk
         countdown -= 1
         try:
             if err is None:
                 req = gen.send(val)
             else:
-                e, err = err, None
+                e = err
+                err = None
                 req = gen.throw(e)
         except StopIteration as stop:
-            result = stop.value  # the frame finished: completed below
-        except Exception as exc:
-            err = _unwind(exc, gen, owner, stack)
-            gen, owner = pop()
+            result = stop.value
+            if type(result) not in _TAIL_TYPES:
+                # The common case: a value. Complete the frame, resume its caller.
+                if owner is not None:
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    else:
+                        _complete(owner, result)
+                if not stack:
+                    return result
+                gen, owner, depth = pop()
+                val = result
+                continue
+        except NixError as e:
+            _leave(e, gen, owner, not stack)
+            if not stack:
+                raise e from None
+            gen, owner, depth = pop()
+            err = e
+            continue
+        except Exception as exc:  # a bug or resource error: still a Nix error
+            nix_err = _as_nix_error(exc)
+            nix_err.span = span_in_traceback(exc.__traceback__)
+            _leave(nix_err, gen, owner, not stack)
+            if not stack:
+                raise nix_err from exc
+            gen, owner, depth = pop()
+            err = nix_err
             continue
         else:
             t = type(req)
-            if t is Call:
-                fn = req.fn
-                try:
-                    req = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
-                except Exception as exc:
-                    err = _nix_error(exc).locate(req.span)
-                    continue
-                t = type(req)  # what the call started or gave: handled as if yielded
             if t is Thunk:
-                if req.code is None:
+                code = req.code
+                if code is None:
                     val = req.value
                     continue
+                if code is BLACKHOLE:
+                    err = InfiniteRecursion(req.span)
+                    continue
+                req.value = code
+                req.code = BLACKHOLE
+                try:
+                    result = code()
+                except Exception as exc:
+                    push((gen, owner, depth))
+                    owner = req
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    gen = None
+                else:
+                    rt = type(result)
+                    if rt is GeneratorType:
+                        push((gen, owner, depth))
+                        owner = req
+                        gen = result
+                        val = None
+                        continue
+                    if rt is not Thunk and rt is not Call:
+                        # A plain function body gave its value at once.
+                        req.value = result
+                        req.code = None
+                        val = result
+                        continue
+                    push((gen, owner, depth))
+                    owner = req
+                    gen = None
             elif t is GeneratorType:
                 # A sub-frame (e.g. a lambda body started by generated code).
-                push((gen, owner))
-                gen, owner, val = req, None, None
+                if depth >= max_depth:
+                    # Thrown into the waiting frame, located at its call.
+                    err = _too_deep().locate(span_of_running(gen))
+                    continue
+                push((gen, owner, depth))
+                gen = req
+                owner = None
+                val = None
+                depth += 1
                 continue
-            elif t is not Call:
-                # A value (e.g. a plain lambda body, `yield f.code(x)`, done at once).
+            elif t is Call:
+                fn = req.fn
+                try:
+                    result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+                except Exception as exc:
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                    err.locate(req.span)
+                    continue
+                rt = type(result)
+                if rt is not GeneratorType and rt is not Thunk and rt is not Call:
+                    val = result
+                    continue
+                push((gen, owner, depth))
+                owner = None
+                depth += 1
+                if depth > max_depth:
+                    err = _too_deep()
+                    err.locate(req.span)
+                if rt is GeneratorType:
+                    gen = result
+                    val = None
+                    continue
+                gen = None
+            else:
+                # A value: a plain lambda body started by generated code
+                # (`yield f.code(x)`) that completed at once.
                 val = req
                 continue
-            # A thunk to force or a call to make: run as a tail, in a frame of its own.
-            push((gen, owner))
-            gen = owner = None
-            result = req
-        # The frame finished with `result`; a thunk, call or frame runs in its place.
-        while (t := type(result)) in _TAIL_TYPES:
+        # The current frame finished with `result` (or failed, `err`).
+        # Tail position: a returned thunk, call or frame runs in its place.
+        while err is None:
+            t = type(result)
+            if t is not Thunk and t is not GeneratorType and t is not Call:
+                # A value: complete the frame.
+                if owner is not None:
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    else:
+                        _complete(owner, result)
+                if not stack:
+                    return result
+                gen, owner, depth = pop()
+                val = result
+                break
             if t is Thunk:
                 code = result.code
                 if code is None:
@@ -375,40 +461,34 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     break
                 result.value = code
                 result.code = BLACKHOLE
-                owner = result if owner is None else _add_owner(owner, result)
+                owner = _add_owner(owner, result)
                 try:
                     result = code()
                 except Exception as exc:
-                    err = _nix_error(exc)
+                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
                     gen = None
-                    break
-            elif t is GeneratorType:
-                gen, val = result, None
+                continue
+            depth += 1  # a call or frame in tail position: one deeper
+            if depth > max_depth:
+                err = _too_deep()
+                err.locate(getattr(result, "span", None))
                 break
-            else:
-                try:
-                    result = _dispatch(result)
-                except Exception as exc:
-                    err = _nix_error(exc).locate(result.span)
-                    gen = None
-                    break
-        else:
-            # A value (the common case): complete the frame, resume its caller.
-            if owner is not None:
-                if type(owner) is Thunk:
-                    owner.value = result
-                    owner.code = None
-                else:
-                    _complete(owner, result)
-            if not stack:
-                return result
-            gen, owner = pop()
-            val = result
-            continue
+            if t is GeneratorType:
+                gen = result
+                val = None
+                break
+            try:
+                result = _dispatch(result)
+            except Exception as exc:
+                err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
+                err.locate(result.span)
+                gen = None
         if err is not None:
-            # The frame (or its tail) failed: unwind from it.
-            _unwind(err, gen, owner, stack)
-            gen, owner = pop()
+            # The finished frame (or its tail) failed: unwind from it.
+            _leave(err, gen, owner, not stack)
+            if not stack:
+                raise err from None
+            gen, owner, depth = pop()
 
 
 def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:

@@ -1,7 +1,8 @@
 """Static diagnostics: syntax errors and the compiler's findings, published after edits.
 
 The compiler reports syntax errors too (code ``syntax-error``), so one list
-covers both. Codes listed in ``nixls.diagnostics.ignored`` are dropped.
+covers both. Codes listed in ``nixls.diagnostics.ignored`` are dropped,
+``diagnostics.severity`` and ``diagnostics.exclude`` apply (also from nixls.toml).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
+from nixls.project_config import adjust, is_excluded
 
 if TYPE_CHECKING:
     from nixls.server import NixServer
@@ -52,9 +54,12 @@ def to_lsp(doc: OpenDocument, diag: Diagnostic) -> types.Diagnostic:
 
 
 def static_diagnostics(server: NixServer, doc: OpenDocument) -> list[types.Diagnostic]:
-    """The document's syntax and compiler diagnostics, minus ignored codes."""
-    ignored = set(server.settings.diagnostics.ignored)
-    return [to_lsp(doc, d) for d in doc.analysis.diagnostics if d.code not in ignored]
+    """The document's syntax and compiler diagnostics, minus ignored codes
+    and excluded files, with the configured severities."""
+    cfg = server.settings.diagnostics
+    if doc.path is not None and is_excluded(doc.path, cfg.exclude):
+        return []
+    return [to_lsp(doc, d) for d in adjust(doc.analysis.diagnostics, cfg.ignored, cfg.severity)]
 
 
 def register(server: NixServer) -> None:
