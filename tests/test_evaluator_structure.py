@@ -160,3 +160,25 @@ def test_evaluator_hides_no_import_edge() -> None:
             if isinstance(node, ast.Name) and node.id == "__import__":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: __import__")
     assert offenders == []
+
+
+MAX_MODULE_LINES = 800
+MAX_FUNCTION_LINES = 100
+
+
+def test_evaluator_modules_and_functions_are_small() -> None:
+    # Every module of `evaluator/` (the parse tables are JSON data, not code).
+    too_big = []
+    for path in _modules().values():
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT)
+        lines = text.count("\n")
+        if lines > MAX_MODULE_LINES:
+            too_big.append(f"{rel}: {lines} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno is not None
+                size = node.end_lineno - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    too_big.append(f"{rel}:{node.lineno} {node.name}: {size} lines")
+    assert too_big == []
