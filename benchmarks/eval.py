@@ -9,10 +9,9 @@ elapsed time; the ratios are nixls / Nix, with the median and worst at the
 bottom. On a shared machine, trust CPU over wall.
 
 ``--warm`` adds the warm columns: a second nixls run with the cache
-directory the cold run left behind. Today that cache holds only the parser
-tables (``evaluator/syntax/tables.py`` rebuilds them with lark when missing,
-0.15-0.25 s), so warm is what a user sees on every run after the first; once
-nixls caches compiled files there, warm measures that cache. The workloads
+directory the cold run left behind. Today nixls writes nothing there (the
+parser tables ship with the package), so warm and cold differ only by
+noise; once nixls caches compiled files there, warm measures that cache. The workloads
 are in ``eval_workloads.py``; ``docs/performance.md`` has a measured table.
 
     python benchmarks/eval.py [--only NAME]... [--family F]... [--repeat N] [--warm]
@@ -163,7 +162,6 @@ def print_table(rows: list[Row], warm: bool) -> None:
 
 def profile(w: Workload, sort: str, limit: int) -> None:
     """cProfile nixls evaluating ``w`` in this process (cold compile caches)."""
-    from evaluator import api
     from evaluator.api import Evaluator
     from evaluator.vm.context import EvalContext
 
@@ -172,7 +170,6 @@ def profile(w: Workload, sort: str, limit: int) -> None:
         if any(a.startswith("--") for a in prep.args):
             sys.exit(f"--profile does not pass arguments; {w.name} needs {prep.args}")
         os.chdir(prep.cwd)
-        api.clear_compile_cache()
         # CPU time, not wall: on a shared machine waiting for a core is not a hot spot.
         prof = cProfile.Profile(time.process_time)
         start = time.process_time()

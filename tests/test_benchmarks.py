@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from evaluator import api
 from evaluator.api import Evaluator
 from evaluator.vm.context import EvalContext
 
@@ -40,7 +39,6 @@ OVERLAYS_100_10 = (
 
 
 def _evaluate(path: Path) -> str:
-    api.clear_compile_cache()
     ev = Evaluator(EvalContext())
     return ev.render(ev.eval_file(str(path), strict=True), strict=True)
 

@@ -274,3 +274,35 @@ def type_name(value: Any) -> str:
     if t is Thunk:
         return "thunk"
     raise TypeError(f"not a Nix value: {value!r}")
+
+
+def show_type(v: Any) -> str:
+    """The type description C++ Nix uses in error messages (``showType``)."""
+    t = type(v)
+    if t is str:
+        return "a string"
+    if t is CtxStr:
+        return "a string with context"
+    if t is bool:
+        return "a Boolean"
+    if t is int:
+        return "an integer"
+    if t is float:
+        return "a float"
+    if v is None:
+        return "null"
+    if t is Attrs:
+        return "a set"
+    if t is NixList:
+        return "a list"
+    if t is NixPath:
+        return "a path"
+    if t is Closure:
+        return "a function"
+    if t is PrimOp:
+        return f"the built-in function '{v.name}'"
+    if t is PrimOpApp:
+        return f"the partially applied built-in function '{v.op.name}'"
+    if t is Thunk:
+        return "a thunk"
+    return "an external value"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evaluator.builtins import registry
+from evaluator.builtins import table as registry
 from evaluator.vm.values import PrimOp
 
 CONSTANTS = {

@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evaluator.api import Evaluator, NixSyntaxError
-from evaluator.builtins import registry
+from evaluator.api import CompileCache, Evaluator, NixSyntaxError
+from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
 from evaluator.syntax import nodes
@@ -105,6 +105,7 @@ class Request:
     # Force a set attribute by attribute, so one error does not hide the others.
     per_attribute: bool = False
     position_of: str | None = None  # where this attribute of the set is defined
+    compile_cache: CompileCache | None = None  # the server's, kept across evaluations
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class EvalPolicy:
 
     settings: EvalSettings
     roots: list[str]
+    # The server's compiled imported files, kept across evaluations.
+    compile_cache: CompileCache | None = field(default=None, compare=False)
 
     def context(self, path: str | None) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
@@ -193,6 +196,7 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         budget=policy.budget(),
         strict=strict,
         limits=valueprint.Limits(),
+        compile_cache=policy.compile_cache,
     )
 
 
@@ -202,10 +206,13 @@ class LiveEvaluator:
     def __init__(self, server: Host) -> None:
         self.server = server
         self.jobs = JobRunner()
+        self.compile_cache = CompileCache()
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
-        return EvalPolicy(self.server.settings.eval, list(self.server.files.roots))
+        return EvalPolicy(
+            self.server.settings.eval, list(self.server.files.roots), self.compile_cache
+        )
 
     def request_for_span(
         self, doc: Unit, span: tuple[int, int], *, strict: bool = False
@@ -309,7 +316,12 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     """Run one prepared evaluation (on a worker thread)."""
     _ensure_builtins()
     started = time.monotonic()
-    ev = Evaluator(request.context, budget=request.budget, cancel=cancel)
+    ev = Evaluator(
+        request.context,
+        budget=request.budget,
+        cancel=cancel,
+        compile_cache=request.compile_cache,
+    )
     request.env.evaluator = ev
     outcome = Outcome()
     try:
