@@ -1,4 +1,5 @@
-"""Control builtins: errors (`throw`, `abort`), `tryEval`, strictness, `trace`."""
+"""Control builtins: errors (`throw`, `abort`), `tryEval`, strictness, `trace`, `warn`,
+`traceVerbose` and `break`."""
 
 from __future__ import annotations
 
@@ -61,14 +62,44 @@ def trace(msg: Any, v: Any) -> Frame:
         text = str.__str__(msg)
     else:
         text = show_value(msg)
+    _log(f"trace: {text}")
+    return v
+
+
+def _log(line: str) -> None:
     err = current().stderr
-    line = f"trace: {text}"
     isatty = getattr(err, "isatty", None)
     if not (isatty is not None and isatty()):
         line = filter_ansi_escapes(line)
     err.write(line + "\n")
     err.flush()
+
+
+@builtin("warn", 2)
+def warn(msg: Any, v: Any) -> Frame:
+    """`warn message v`: print `evaluation warning: message` to standard error, then
+    return `v`; `message` must be a string."""
+    text = yield from ops.force_string(msg)
+    _log(f"evaluation warning: {str.__str__(text)}")
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
     return v
+
+
+@builtin("traceVerbose", 2)
+def trace_verbose(msg: Any, v: Any) -> Frame:
+    """`traceVerbose message v`: like `trace` when Nix runs with `--trace-verbose`;
+    otherwise (as here) just `v`, without evaluating `message`."""
+    return v
+    yield  # pragma: no cover - makes this a generator
+
+
+@builtin("break", 1, global_=True)
+def break_(v: Any) -> Frame:
+    """`break v`: stop in the debugger when Nix runs with `--debugger`; otherwise (as
+    here) just `v`."""
+    return v
+    yield  # pragma: no cover - makes this a generator
 
 
 def filter_ansi_escapes(s: str) -> str:

@@ -11,7 +11,7 @@ from evaluator.vm.context import EvalContext, current
 from evaluator.vm.values import Attrs, Frame, NixList
 
 # We report the version whose behaviour we reproduce.
-constant("nixVersion", "2.8.0")
+constant("nixVersion", "2.26.3")
 constant("langVersion", 6)
 context_constant("currentSystem", lambda ctx: ctx.current_system)
 context_constant("storeDir", lambda ctx: ctx.store_dir)

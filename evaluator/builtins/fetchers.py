@@ -1,4 +1,7 @@
-"""The network fetchers: always an error, as evaluation here never uses the network."""
+"""The network fetchers: always an error, as evaluation here never uses the network.
+
+(`fetchTree`, which can also fetch local sources, is in :mod:`evaluator.builtins.flakes`.)
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,5 @@ for _name, _global in [
     ("fetchTarball", True),
     ("fetchGit", True),
     ("fetchMercurial", True),
-    ("fetchTree", True),
 ]:
     builtin(_name, 1, global_=_global)(_disabled(_name))

@@ -1,4 +1,4 @@
-"""File-system builtins: `readFile`, `readDir`, `pathExists`, `findFile`.
+"""File-system builtins: `readFile`, `readDir`, `readFileType`, `pathExists`, `findFile`.
 
 Reads go through the evaluation's policy (:meth:`EvalContext.may_read`): the
 editor only lets an evaluation read inside the workspace.
@@ -84,6 +84,20 @@ def read_dir(v: Any) -> Frame:
     except OSError as e:
         raise NixError(f"opening directory '{path}': {_os_message(e)}") from None
     return out
+
+
+@builtin("readFileType", 1)
+def read_file_type(v: Any) -> Frame:
+    """`readFileType path`: the type of the file `path` ("regular", "directory", "symlink"
+    or "unknown"); a symlink itself is not followed."""
+    path = yield from _real_path(v)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        raise NixError(f"path '{path}' does not exist") from None
+    except OSError as e:
+        raise NixError(f"getting status of '{path}': {_os_message(e)}") from None
+    return _file_type(mode)
 
 
 @builtin("pathExists", 1)

@@ -13,6 +13,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
+from evaluator.builtins.globals import enabled
 from evaluator.vm.context import EvalContext
 from evaluator.vm.values import Attrs, Frame, PrimOp
 
@@ -66,14 +67,16 @@ def context_constant(
 def builtins_for(ctx: EvalContext) -> dict[str, Any]:
     """The builtins of one evaluation: name -> value, including `builtins`.
 
-    Context-dependent constants are computed from ``ctx``; the `builtins`
+    Builtins of experimental features ``ctx`` does not enable are left out;
+    context-dependent constants are computed from ``ctx``; the `builtins`
     attribute set (which contains itself) is built once per context and
     cached in ``ctx.extra``.
     """
     cached = ctx.extra.get("builtins_table")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    table = dict(all_builtins())
+    features = ctx.experimental_features
+    table = {k: v for k, v in all_builtins().items() if enabled(k, features)}
     for name, factory in DYNAMIC.items():
         table[name] = factory(ctx)
     attrs = Attrs(sorted(table.items()))
@@ -91,7 +94,7 @@ def _register_global(name: str, global_: bool) -> None:
 
 
 def all_builtins() -> dict[str, Any]:
-    """Every builtin, after importing all theme modules of this package."""
+    """Every builtin (feature-gated ones too), after importing all theme modules."""
     global _loaded
     if not _loaded:
         _loaded = True
@@ -100,7 +103,10 @@ def all_builtins() -> dict[str, Any]:
             if info.name != "registry":
                 importlib.import_module(f"evaluator.builtins.{info.name}")
         # The static `builtins` set (default context); see builtins_for.
-        attrs = Attrs(sorted((k, v) for k, v in BUILTINS.items() if k != "builtins"))
+        default = frozenset[str]()
+        attrs = Attrs(
+            sorted((k, v) for k, v in BUILTINS.items() if k != "builtins" and enabled(k, default))
+        )
         attrs["builtins"] = attrs
         BUILTINS["builtins"] = attrs
         GLOBALS["builtins"] = "builtins"
