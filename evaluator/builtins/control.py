@@ -81,9 +81,28 @@ def warn(msg: Any, v: Any) -> Frame:
     return `v`; `message` must be a string."""
     text = yield from ops.force_string(msg)
     _log(f"evaluation warning: {str.__str__(text)}")
+    if _abort_on_warn():
+        # Like `abort`, not catchable by `tryEval`.
+        raise AbortError("aborting to reveal stack trace of warning, as abort-on-warn is set")
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     return v
+
+
+_TRUE = ("true", "yes", "1")
+
+
+def _abort_on_warn() -> bool:
+    """Nix's `abort-on-warn` setting, as the environment gives it (`NIX_ABORT_ON_WARN`,
+    or a line of `NIX_CONFIG`); the editor's evaluations see no environment."""
+    ctx = current()
+    if ctx.getenv("NIX_ABORT_ON_WARN") in _TRUE:
+        return True
+    for line in ctx.getenv("NIX_CONFIG").splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == "abort-on-warn":
+            return value.strip() in _TRUE
+    return False
 
 
 @builtin("traceVerbose", 2)
