@@ -13,7 +13,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.strings import from_bytes
 from evaluator.builtins.support import charge
-from evaluator.store.copy import path_for_reading
+from evaluator.store.copy import known_text, path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, current
 from evaluator.vm.errors import NixError, ThrownError
@@ -37,6 +37,8 @@ def check_read(path: str, ctx: EvalContext | None = None) -> None:
 def _real_path(v: Any) -> Frame:
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
+    if known_text(path) is not None:
+        return path
     # Nothing is copied to a store: read a computed source path from where
     # it came from (or fail clearly for other store paths).
     path = path_for_reading(path)
@@ -49,8 +51,10 @@ def read_file(v: Any) -> Frame:
     """`readFile path`: the contents of the file `path` as a string."""
     path = yield from _real_path(v)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = known_text(path)
+        if data is None:
+            with open(path, "rb") as f:
+                data = f.read()
     except IsADirectoryError:
         raise NixError("reading from file: Is a directory") from None
     except OSError as e:
@@ -91,6 +95,8 @@ def read_file_type(v: Any) -> Frame:
     """`readFileType path`: the type of the file `path` ("regular", "directory", "symlink"
     or "unknown"); a symlink itself is not followed."""
     path = yield from _real_path(v)
+    if known_text(path) is not None:
+        return "regular"
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
