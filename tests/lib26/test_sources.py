@@ -39,7 +39,8 @@ def test_like_nix(case: dict[str, Any], tree: Path, lib26: Path) -> None:
 
     ev = api.Evaluator(EvalContext(stderr=io.StringIO()))
     try:
-        out = str(ev.render(ev.eval_source(fill(case["expr"]), base_dir="/", strict=True), strict=True))
+        value = ev.eval_source(fill(case["expr"]), base_dir="/", strict=True)
+        out = str(ev.render(value, strict=True))
     except NixError as e:
         out = f"error: {e.message}"
     assert out == fill(case["out"])
