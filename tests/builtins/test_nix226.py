@@ -21,6 +21,7 @@ from evaluator import api
 from evaluator.builtins import registry
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
+from evaluator.vm.values import PrimOp
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "nix226"
 # `flakes.json` needs a tree of flakes: see test_flakes.py.
@@ -89,3 +90,24 @@ def test_gated_builtin_is_undefined_without_its_feature() -> None:
     assert out == "error: undefined variable 'fetchTree'"
     out, _ = evaluate("builtins ? getFlake", frozenset())
     assert out == "false"
+
+
+def test_compiler_knows_every_global() -> None:
+    """Scope analysis resolves every 2.26 global (flake ones too) and nothing more."""
+    from evaluator.compiler import analyse
+    from evaluator.syntax import parse
+
+    names = set((HERE / "global_names_flakes.txt").read_text().split())
+    text = "[ " + " ".join(sorted(names)) + " __noSuchBuiltin ]"
+    found = analyse(parse(text.encode())).diagnostics
+    undefined = [d.message for d in found if d.code == "undefined-variable"]
+    assert undefined == ["undefined variable '__noSuchBuiltin'"]
+
+
+def test_every_builtin_documents_its_call_shape() -> None:
+    """Hover and completion show each builtin function's signature and description."""
+    table = registry.all_builtins()
+    for name in _recorded_names("builtin_names_flakes.nix"):
+        value = table[name]
+        if isinstance(value, PrimOp):
+            assert re.match(rf"`{re.escape(name)}\b[^`]*`:", value.doc), name
