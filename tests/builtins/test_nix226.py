@@ -110,4 +110,4 @@ def test_every_builtin_documents_its_call_shape() -> None:
     for name in _recorded_names("builtin_names_flakes.nix"):
         value = table[name]
         if isinstance(value, PrimOp):
-            assert re.match(rf"`{re.escape(name)}\b[^`]*`:", value.doc), name
+            assert re.match(rf"`{re.escape(name)}[ `][^`]*`:", value.doc), name
