@@ -179,8 +179,10 @@ def _spec_ref(spec: Attrs, name: str) -> Frame:
             except FlakeRefError as e:
                 raise NixError(str(e)) from None
         elif type(value) in (int, bool, str, CtxStr, NixPath):
-            ref[attr] = value.path if type(value) is NixPath else (
-                str.__str__(value) if type(value) is CtxStr else value
+            ref[attr] = (
+                value.path
+                if type(value) is NixPath
+                else (str.__str__(value) if type(value) is CtxStr else value)
             )
     if "type" not in ref:
         raise NixError(f"flake input '{name}' has neither a 'url' nor a 'type'")

@@ -28,15 +28,35 @@ _SCHEME_ATTRS = {
     "path": frozenset({"path", "rev", "revCount", "lastModified", "narHash", "dir"}),
     "indirect": frozenset({"id", "ref", "rev", "narHash", "dir"}),
     "git": frozenset(
-        {"url", "ref", "rev", "shallow", "submodules", "lfs", "exportIgnore", "lastModified",
-         "revCount", "narHash", "allRefs", "name", "dirtyRev", "dirtyShortRev", "verifyCommit",
-         "keytype", "publicKey", "publicKeys", "dir"}
+        {
+            "url",
+            "ref",
+            "rev",
+            "shallow",
+            "submodules",
+            "lfs",
+            "exportIgnore",
+            "lastModified",
+            "revCount",
+            "narHash",
+            "allRefs",
+            "name",
+            "dirtyRev",
+            "dirtyShortRev",
+            "verifyCommit",
+            "keytype",
+            "publicKey",
+            "publicKeys",
+            "dir",
+        }
     ),
     "hg": frozenset({"url", "ref", "rev", "revCount", "narHash", "name", "dir"}),
-    "tarball": frozenset({"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified",
-                          "dir"}),
-    "file": frozenset({"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified",
-                       "dir"}),
+    "tarball": frozenset(
+        {"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified", "dir"}
+    ),
+    "file": frozenset(
+        {"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified", "dir"}
+    ),
 }
 _FORGES = {"github": "github.com", "gitlab": "gitlab.com", "sourcehut": "git.sr.ht"}
 for _forge_name in _FORGES:

@@ -89,8 +89,7 @@ def _last_modified(root: str) -> int:
 
 
 def _source_info(out_path: str, nar_hash: str, extra: FlakeAttrs) -> Attrs:
-    info: dict[str, Any] = {"outPath": CtxStr(out_path, frozenset({out_path})),
-                            "narHash": nar_hash}
+    info: dict[str, Any] = {"outPath": CtxStr(out_path, frozenset({out_path})), "narHash": nar_hash}
     if "lastModified" in extra:
         stamp = int(extra["lastModified"])
         info["lastModified"] = stamp

@@ -93,11 +93,11 @@ EXPRESSIONS = [
     'builtins.fetchTree "path:@TREE@/data"',
     'builtins.fetchTree { type = "path"; path = "@TREE@/data"; }',
     'builtins.fetchTree { type = "path"; path = "@TREE@/data"; narHash = "'
-    + SIMPLE_NAR_HASH + '"; }',
+    + SIMPLE_NAR_HASH
+    + '"; }',
     'builtins.fetchTree "@TREE@/data"',
     'builtins.fetchTree { path = "@TREE@/data"; }',
     'builtins.getFlake "@TREE@/data"',
 ]
 # Evaluated by the tests only: Nix would download (ours is a clear error instead).
 NEEDS_NETWORK = '(builtins.getFlake "@TREE@/broken").y'
-

@@ -35,9 +35,18 @@ def main() -> None:
         for template in EXPRESSIONS:
             expr = template.replace("@TREE@", str(root))
             proc = subprocess.run(
-                ["nix226-instantiate", "--extra-experimental-features", "flakes",
-                 "--eval", "--strict", "-E", expr],
-                capture_output=True, text=True, env=env,
+                [
+                    "nix226-instantiate",
+                    "--extra-experimental-features",
+                    "flakes",
+                    "--eval",
+                    "--strict",
+                    "-E",
+                    expr,
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
             )
             if proc.returncode == 0:
                 out = proc.stdout.strip()

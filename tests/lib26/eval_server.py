@@ -29,8 +29,11 @@ def _run(request: dict[str, object]) -> dict[str, object]:
         status = eval_cmd.main(list(request["argv"]), out, err)  # type: ignore[call-overload]
     except SystemExit as e:  # argparse errors
         status = int(e.code or 0)
-    return {"status": status, "stdout": out.getvalue().decode("utf-8", "surrogateescape"),
-            "stderr": err.getvalue()}
+    return {
+        "status": status,
+        "stdout": out.getvalue().decode("utf-8", "surrogateescape"),
+        "stderr": err.getvalue(),
+    }
 
 
 def _serve_one(conn: socket.socket) -> None:
@@ -43,8 +46,13 @@ def _serve_one(conn: socket.socket) -> None:
 
 def main(path: str, warmup_dir: str) -> None:
     """Warm up, then serve forever (one forked child per connection)."""
-    _run({"cwd": warmup_dir, "env": {}, "argv": [
-        "--json", "-E", "import ./default.nix { modules = [ ]; }", "-A", "config"]})
+    _run(
+        {
+            "cwd": warmup_dir,
+            "env": {},
+            "argv": ["--json", "-E", "import ./default.nix { modules = [ ]; }", "-A", "config"],
+        }
+    )
     sys.stderr = sys.__stderr__
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
         server.bind(path)

@@ -42,7 +42,9 @@ def main() -> None:
             expr = template.replace("@LIB@", str(lib)).replace("@TREE@", str(root))
             proc = subprocess.run(
                 ["nix226-instantiate", "--eval", "--strict", "-E", expr],
-                capture_output=True, text=True, env=env,
+                capture_output=True,
+                text=True,
+                env=env,
             )
             if proc.returncode == 0:
                 out = proc.stdout.strip()

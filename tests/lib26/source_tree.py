@@ -32,7 +32,7 @@ EXPRESSIONS = [
     '(fs.fileFilter (f: f.hasExt "nix") @TREE@) ]; }}"',
     _LET + '"${fs.toSource { root = @TREE@/src; fileset = fs.difference @TREE@/src '
     '(fs.fileFilter (f: f.hasExt "o") @TREE@/src); }}"',
-    _LET + 'map toString (fs.toList (fs.intersection @TREE@/src '
+    _LET + "map toString (fs.toList (fs.intersection @TREE@/src "
     '(fs.fileFilter (f: lib.hasPrefix "main" f.name) @TREE@)))',
     _LET + '"${lib.sources.cleanSource @TREE@}"',
     _LET + '"${lib.sources.cleanSourceWith { src = @TREE@; name = "named"; '
@@ -42,6 +42,6 @@ EXPRESSIONS = [
     _LET + "map toString (lib.filesystem.listFilesRecursive @TREE@)",
     _LET + 'map (p: "${p}") (lib.filesystem.listFilesRecursive @TREE@/docs)',
     _LET + "lib.mapAttrs (n: v: v) (builtins.readDir @TREE@)",
-    _LET + 'lib.filesystem.pathType @TREE@/result',
+    _LET + "lib.filesystem.pathType @TREE@/result",
     _LET + '"${@TREE@}"',
 ]

@@ -23,9 +23,7 @@ MISC_WARNINGS = [
 ]
 
 
-def run(
-    lib26: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
-) -> tuple[int, str, str]:
+def run(lib26: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
     """`nixls eval --strict ARGV` in ``lib26``: status, stdout, stderr (errors, warnings)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(lib26)
