@@ -5,7 +5,8 @@ the compile cache by evaluating nixpkgs lib's module tests' entry point in
 ``WARMUP_DIR`` once, then for each connection forks a child that runs
 ``nixls eval`` with the request's arguments, directory and environment and
 sends back its status, stdout and stderr. Children start from the warm
-parent, so nothing one evaluation does is seen by another. Ends on SIGTERM.
+parent, so nothing one evaluation does is seen by another. Ends on SIGTERM, or
+when the process that started it is gone.
 """
 
 from __future__ import annotations
@@ -58,8 +59,16 @@ def main(path: str, warmup_dir: str) -> None:
         server.bind(path)
         server.listen(16)
         print("ready", flush=True)
+        parent = os.getppid()
+        server.settimeout(5)
         while True:
-            conn, _ = server.accept()
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                if os.getppid() != parent:  # the test runner is gone: so are we
+                    return
+                continue
+            conn.settimeout(None)
             pid = os.fork()
             if pid == 0:
                 try:
