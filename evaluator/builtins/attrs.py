@@ -115,7 +115,6 @@ def list_to_attrs(xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from ops.force_list(xs)
     out = Attrs()
-    positions: dict[str, tuple[str, int, int]] = {}
     for x in xs:
         if type(x) is not Attrs:
             x = yield from _attrs(x)
@@ -127,11 +126,6 @@ def list_to_attrs(xs: Any) -> Frame:
         if "value" not in x:
             raise NixError("attribute 'value' missing for call to 'listToAttrs'")
         out[name] = x["value"]
-        # As Nix 2.26: an attribute is where its element's `value` was written.
-        if x.positions is not None and "value" in x.positions:
-            positions[name] = x.positions["value"]
-    if positions:
-        out.positions = positions
     charge(48 * len(out))
     return out
 
