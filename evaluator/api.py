@@ -31,6 +31,7 @@ from evaluator.compiler.diagnostics import (
     Severity,
 )
 from evaluator.io import EvalIO
+from evaluator.store.copy import known_text
 from evaluator.syntax import nodes, parse
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
@@ -198,6 +199,9 @@ def _globals(ctx: EvalContext) -> dict[str, Any]:
 
 
 def _read_file(ctx: EvalContext, path: str) -> bytes:
+    text = known_text(path, ctx)  # a `toFile` result: not on disk, but known
+    if text is not None:
+        return text
     if path.startswith(CORE_PKGS):
         text = _CORE_FILES.get(path[len(CORE_PKGS) :])
         if text is None:

@@ -66,6 +66,8 @@ class EvalContext:
     environ: dict[str, str] | None = None
     store_dir: str = "/nix/store"
     current_system: str = "x86_64-linux"
+    # Experimental features enabled (`--extra-experimental-features`), e.g. "flakes".
+    experimental_features: frozenset[str] = frozenset()
     # Where `trace` and warnings go.
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     # Cache of compiled files for `import`: absolute path -> compiled code.
