@@ -16,8 +16,8 @@ import json
 import os
 from typing import Any
 
+from evaluator.builtins.flake_fetch import fetch_local
 from evaluator.builtins.flakeref import FlakeAttrs, FlakeRefError, parse, unparse
-from evaluator.builtins.flakes import fetch_local
 from evaluator.builtins.support import lazy_frame
 from evaluator.vm import ops
 from evaluator.vm.context import current

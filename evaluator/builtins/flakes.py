@@ -10,18 +10,14 @@ download, which is a clear error naming the input.
 
 from __future__ import annotations
 
-import os
-import time
 from typing import Any
 
 from evaluator.builtins import flakeref
+from evaluator.builtins.flake_fetch import fetch_local
+from evaluator.builtins.flake_loader import load_flake
 from evaluator.builtins.flakeref import FlakeAttrs, FlakeRefError
 from evaluator.builtins.registry import builtin
-from evaluator.store import hashes, nar, paths
-from evaluator.store.copy import add_path
-from evaluator.store.errors import StoreError
 from evaluator.vm import ops
-from evaluator.vm.context import current
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixPath, Thunk
 
@@ -31,13 +27,6 @@ def _parse(text: str) -> FlakeAttrs:
         return flakeref.parse(text)
     except FlakeRefError as e:
         raise NixError(str(e)) from None
-
-
-def _show(attrs: FlakeAttrs) -> str:
-    try:
-        return flakeref.unparse(attrs)
-    except FlakeRefError:
-        return str(attrs)
 
 
 @builtin("parseFlakeRef", 1)
@@ -71,88 +60,6 @@ def flake_ref_to_string(attrs: Any) -> Frame:
         return flakeref.unparse(plain)
     except FlakeRefError as e:
         raise NixError(str(e)) from None
-
-
-# ----------------------------------------------------------------- fetching
-
-
-def _last_modified(root: str) -> int:
-    """The newest modification time in the tree at ``root`` (as Nix's path fetcher)."""
-    io = current().io
-    newest = int(io.lstat(root).st_mtime)
-    for top, dirs, files in os.walk(io.check(root)):
-        for name in dirs + files:
-            try:
-                newest = max(newest, int(io.lstat(os.path.join(top, name)).st_mtime))
-            except OSError:
-                pass
-    return newest
-
-
-def _source_info(out_path: str, nar_hash: str, extra: FlakeAttrs) -> Attrs:
-    info: dict[str, Any] = {"outPath": CtxStr(out_path, frozenset({out_path})), "narHash": nar_hash}
-    if "lastModified" in extra:
-        stamp = int(extra["lastModified"])
-        info["lastModified"] = stamp
-        info["lastModifiedDate"] = time.strftime("%Y%m%d%H%M%S", time.gmtime(stamp))
-    if "rev" in extra:
-        info["rev"] = extra["rev"]
-        info["shortRev"] = str(extra["rev"])[:7]
-    if "revCount" in extra:
-        info["revCount"] = extra["revCount"]
-    return Attrs(sorted(info.items()))
-
-
-def fetch_local(attrs: FlakeAttrs) -> tuple[Attrs, str]:
-    """The `fetchTree` result for ``attrs`` and the directory holding its files.
-
-    Raises a clear error when the source would need a download.
-    """
-    kind = attrs.get("type")
-    if kind == "path":
-        path = str(attrs.get("path", ""))
-        if not path.startswith("/"):
-            raise NixError(f"path '{path}' is not absolute")
-        current().io.check(path)
-        if not current().io.path_exists(path):
-            raise NixError(f"path '{path}' does not exist")
-        out = add_path("source", path, True)
-        try:
-            got = current().io.nar_hash(path).sri()
-        except StoreError as e:
-            raise NixError(str(e)) from None
-        wanted = attrs.get("narHash")
-        if wanted is not None and wanted != got:
-            raise NixError(
-                f"NAR hash mismatch in input '{_show(attrs)}', expected '{wanted}' but got '{got}'"
-            )
-        extra = dict(attrs)
-        extra.setdefault("lastModified", _last_modified(path))
-        return _source_info(out, got, extra), path
-    return _from_store(attrs)
-
-
-def _from_store(attrs: FlakeAttrs) -> tuple[Attrs, str]:
-    """A locked non-path input whose source is already in the store directory."""
-    store = current().store_dir
-    wanted = attrs.get("narHash")
-    shown = _show(attrs)
-    if not isinstance(wanted, str):
-        raise NixError(
-            f"cannot fetch input '{shown}': network access is disabled "
-            "(and it is not locked to a narHash that could be found in the store)"
-        )
-    try:
-        h = hashes.parse_any(wanted, None, nix226=True)
-        out = paths.make_fixed_output_path(True, h, "source", store)
-    except StoreError as e:
-        raise NixError(str(e)) from None
-    if not current().io.is_dir(out):
-        raise NixError(
-            f"cannot fetch input '{shown}': network access is disabled, and its source "
-            f"'{out}' is not in the store on this machine"
-        )
-    return _source_info(out, wanted, attrs), out
 
 
 def _fetch_tree_attrs(arg: Any) -> Frame:
@@ -199,7 +106,5 @@ def get_flake(ref: Any) -> Frame:
     """`getFlake ref`: the flake at the flake reference `ref` (e.g. "path:/dir" or
     "/dir"): its outputs, with `inputs`, `outputs`, `sourceInfo`, `outPath`, `narHash`
     and `lastModified`; inputs come from its `flake.lock` and must be on this machine."""
-    from evaluator.builtins.flake_loader import load_flake
-
     text = yield from ops.force_string(ref)
     return (yield from load_flake(_parse(str.__str__(text))))

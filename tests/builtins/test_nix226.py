@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from evaluator import api
-from evaluator.builtins import registry
+from evaluator.builtins import table as registry
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import PrimOp
