@@ -106,6 +106,7 @@ def evaluate(
     """Run parsed `nixls eval` arguments, writing to ``out`` / ``err_out``."""
     ctx = EvalContext(search_path=search_path(args.include, environ.get("NIX_PATH")))
     ctx.environ = dict(environ)
+    ctx.stderr = err_out
     budget = Budget(
         max_steps=args.max_steps,
         timeout=args.timeout,

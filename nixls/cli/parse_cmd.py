@@ -12,9 +12,11 @@ dynamic attributes in ``let`` (the compiler's error diagnostics).
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import fields
+from typing import BinaryIO, TextIO
 
 from evaluator.compiler import analyse
 from evaluator.compiler.diagnostics import Severity
@@ -83,19 +85,41 @@ def parse_time_errors(result: ParseResult, file: str | None) -> list[tuple[int, 
 
 def run(args: argparse.Namespace) -> int:
     """Parse the file and print the tree (status 0) or its errors (status 1)."""
+    return parse_file(args, sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
+
+
+def main(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """`nixls parse ARGV...` with explicit streams (for tests and embedding)."""
+    parser = argparse.ArgumentParser(prog="nixls parse")
+    add_arguments(parser)
+    return parse_file(parser.parse_args(argv), stdin, stdout, stderr)
+
+
+def parse_file(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """Parse ``args.file`` and print the result (see the module docstring)."""
     name: str = args.file
     try:
         if name == "-":
-            source = sys.stdin.buffer.read()
+            source = stdin.read()
             name = "<stdin>"
         else:
             with open(name, "rb") as f:
                 source = f.read()
     except OSError as exc:
-        print(f"{name}: error: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{name}: error: {exc.strerror or exc}", file=stderr)
         return 2
     result = parse(source)
-    out = sys.stdout
+    out = io.TextIOWrapper(stdout, encoding="utf-8", errors="surrogateescape", newline="\n")
+    try:
+        return _print(result, source, name, args, out)
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _print(
+    result: ParseResult, source: bytes, name: str, args: argparse.Namespace, out: TextIO
+) -> int:
     errors = parse_time_errors(result, None if args.file == "-" else name)
     if errors:
         index = LineIndex(source)
