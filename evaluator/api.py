@@ -31,6 +31,7 @@ from evaluator.compiler.diagnostics import (
     Severity,
 )
 from evaluator.syntax import nodes, parse
+from evaluator.syntax.positions import operator_offset
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -108,8 +109,30 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
     if error is not None:
         raise NixSyntaxError(error.message, (source, error.start, error.end))
     compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
+    compiled.pipe_at = _first_pipe(result.root, text)
     _remember(key, compiled)
     return compiled
+
+
+def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
+    """The offset of the first `|>` / `<|` operator (its first character)."""
+    found: int | None = None
+    for node in nodes.walk(root):
+        if type(node) is nodes.Binary and node.op in ("|>", "<|"):
+            at = operator_offset(text, node.left.end)
+            found = at if found is None else min(found, at)
+    return found
+
+
+def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
+    """Refuse syntax behind an experimental feature the context does not enable."""
+    if compiled.pipe_at is not None and "pipe-operators" not in ctx.features:
+        at = compiled.pipe_at
+        raise NixSyntaxError(
+            "experimental Nix feature 'pipe-operators' is disabled; add "
+            "'--extra-experimental-features pipe-operators' to enable it",
+            (compiled.source, at, at + 2),
+        )
 
 
 def clear_compile_cache() -> None:
@@ -214,6 +237,7 @@ def file_thunk(ctx: EvalContext, path: str) -> Thunk:
         text = _read_file(ctx, path)
         compiled = compile_source(text, path, os.path.dirname(path))
         ctx.import_cache[path] = compiled
+    check_features(compiled, ctx)
     main = instantiate(compiled, _globals(ctx))
     thunk = Thunk(main)
     ctx.import_values[path] = thunk
@@ -229,6 +253,7 @@ def scoped_file_frame(ctx: EvalContext, path: str, scope: Attrs) -> Frame:
     path = resolve_import_path(path)
     text = _read_file(ctx, path)
     compiled = _compile_scoped(text, path)
+    check_features(compiled, ctx)
     g = dict(_globals(ctx))
     g.update(scope)
     main = instantiate(compiled, g, scope)
@@ -253,6 +278,7 @@ def _compile_scoped(text: bytes, path: str) -> CompiledFile:
     compiled = compile_tree(
         result.root, analysis.resolved, source, os.path.dirname(path), scoped=True
     )
+    compiled.pipe_at = _first_pipe(result.root, text)
     _remember(key, compiled)
     return compiled
 
@@ -304,6 +330,7 @@ class Evaluator:
         if base_dir is None:
             base_dir = os.path.dirname(path) if path is not None else os.getcwd()
         compiled = compile_source(data, path, base_dir)
+        check_features(compiled, self.context)
         return Thunk(instantiate(compiled, _globals(self.context)))
 
     def file_thunk(self, path: str) -> Thunk:

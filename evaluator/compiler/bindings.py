@@ -32,8 +32,8 @@ How definitions of one name combine (Nix 2.8's ``addAttr``)
 - ``a.c = 2; a = { b = 1; };`` and ``a = { b = 1; }; a = { c = 2; };``:
   the later literal's static attributes are moved into the earlier set
   (one level only; the later literal is *absorbed*: it is never evaluated
-  as an expression, its ``rec`` is ignored and its dynamic attributes are
-  dropped, recorded in ``dropped``, as Nix 2.8 does).
+  as an expression and its ``rec`` is ignored; its dynamic attributes join
+  the earlier set's, as in Nix 2.26 (Nix 2.8 dropped them)).
 - Anything else defining a name twice is a :class:`DuplicateAttr` problem;
   the first definition is kept and analysis carries on.
 
@@ -346,7 +346,8 @@ class Merger:
         into.inherit_sources.extend(new.inherit_sources)
         into.absorbed.append(lit)
         into.absorbed.extend(new.absorbed)
-        into.dropped.extend(new.dynamic)
+        # Nix 2.8 dropped the absorbed literal's dynamic attributes; 2.26 keeps them.
+        into.dynamic.extend(new.dynamic)
         into.dropped.extend(new.dropped)
         into.rejected.extend(new.rejected)
         self.absorbed_into[lit] = into

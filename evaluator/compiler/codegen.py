@@ -54,6 +54,7 @@ from evaluator.compiler.codegen_show import show
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
+from evaluator.syntax.positions import operator_offset
 from evaluator.vm import frames, ops, runtime
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.loop import charge
@@ -91,7 +92,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
-    "r_wrap": runtime.wrap,
+    "r_overflow": runtime.overflow,
     "r_bool_error": runtime.bool_error,
     "r_select_error": runtime.select_error,
     "r_name_error": runtime.name_error,
@@ -174,6 +175,8 @@ class CompiledFile:
         self.main = main
         self._compiler = compiler
         self._units: dict[str, Unit] = {main.root: main}
+        # Offset of the first pipe operator (a feature-gated syntax), if any.
+        self.pipe_at: int | None = None
         self._lock = threading.Lock()
 
     def unit(self, root: str) -> Unit:
@@ -1113,7 +1116,8 @@ class Compiler:
         fn.indent += 1
         self.emit(fn, f"{out} = {a} {node.op} {b}", node)
         if node.op in ("+", "-", "*"):
-            self.emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+            check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b})"
+            self.emit(fn, check, node)
         fn.indent -= 1
         self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
         return out
@@ -1134,6 +1138,8 @@ class Compiler:
         op = node.op
         if op in ("&&", "||", "->"):
             return (yield self.logic(fn, node))
+        if op in ("|>", "<|"):
+            return (yield self.pipe(fn, node))
         a = yield self.value(fn, node.left)
         b = yield self.value(fn, node.right)
         out = self.temp(fn)
@@ -1152,7 +1158,7 @@ class Compiler:
                 emit(fn, f"if {ints}:", node)
                 fn.indent += 1
                 emit(fn, fast, node)
-                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
                 fn.indent -= 1
                 if op == "+":
                     emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
@@ -1166,7 +1172,7 @@ class Compiler:
                     )
             else:
                 emit(fn, fast, node)
-                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
             return out
         if op == "/":
             emit(fn, f"{out} = o_div({a}, {b})", node)
@@ -1210,6 +1216,17 @@ class Compiler:
             emit(fn, f"{out} = r_concat_lists({a}, {b})", node)
             return out
         raise AssertionError(f"unknown operator {op}")
+
+    def pipe(self, fn: _Fn, node: nodes.Binary) -> Step:
+        """`x |> f` and `f <| x`: the call `f x`, located at the operator."""
+        f_node, x_node = (node.right, node.left) if node.op == "|>" else (node.left, node.right)
+        f = yield self.value(fn, f_node)
+        x = (yield self.lazy(fn, x_node, arg=True)).expr
+        out = self.temp(fn)
+        at = operator_offset(self.source.text, node.left.end)
+        span = self.const(self.span(at, at + 2))
+        self.emit(fn, f"{out} = yield Call({f}, {x}, {span})", node)
+        return out
 
     def logic(self, fn: _Fn, node: nodes.Binary) -> Step:
         a = yield self.value(fn, node.left)

@@ -83,6 +83,10 @@ OPERATORS = {
     "->": "IMPL",
     "//": "UPDATE",
     "++": "CONCAT",
+    # Pipe operators (Nix 2.24+, experimental `pipe-operators`): always lexed
+    # as operators; the evaluator refuses them unless the feature is on.
+    "|>": "PIPE_INTO",
+    "<|": "PIPE_FROM",
 }
 
 PUNCT = {
@@ -150,7 +154,7 @@ _REST = (
     rb"|(?P<int>[0-9]+)"
     rb"|(?P<id>[a-zA-Z_][a-zA-Z0-9_'\-]*)"
     rb"|(?P<spath><" + _PC + rb"+(?:/" + _PC + rb"+)*>)"
-    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+)"
+    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"
     rb"|(?P<dollar>\$\{)"
     rb"|(?P<ind>''(?:\ *\n)?)"
     rb"|(?P<comment>/\*)"

@@ -36,6 +36,21 @@ INT_MAX = (1 << 63) - 1
 _MASK = (1 << 64) - 1
 
 
+_VERB = {"+": "adding", "-": "subtracting", "*": "multiplying", "/": "dividing"}
+
+
+def overflow(op: str, a: int, b: int) -> NixError:
+    """Nix 2.26: integer arithmetic that leaves 64 bits is an error (no wraparound)."""
+    return NixError(f"integer overflow in {_VERB[op]} {a} {op} {b}")
+
+
+def checked(op: str, a: int, b: int, n: int) -> int:
+    """``n`` (the result of ``a op b``) if it fits in 64 bits, else the overflow error."""
+    if INT_MIN <= n <= INT_MAX:
+        return n
+    raise overflow(op, a, b)
+
+
 def wrap_int(n: int) -> int:
     """``n`` reduced to a signed 64-bit integer (two's complement wraparound)."""
     if INT_MIN <= n <= INT_MAX:
@@ -411,7 +426,7 @@ compare = less_than
 def add_numbers(a: Any, b: Any) -> Any:
     """``+`` on two forced numbers (int wraps to 64 bits, int+float is float)."""
     if type(a) is int and type(b) is int:
-        return wrap_int(a + b)
+        return checked("+", a, b, a + b)
     return float(a) + float(b)
 
 
@@ -433,7 +448,7 @@ def add(a: Any, b: Any) -> Frame:
         s = a + b
         if INT_MIN <= s <= INT_MAX:
             return s
-        return wrap_int(s)
+        raise overflow("+", a, b)
     if ta is str and tb is str:
         if len(a) + len(b) > _BIG_STRING:
             _charge(len(a) + len(b))
@@ -540,14 +555,14 @@ def _check_numbers(a: Any, b: Any) -> bool:
 def sub_values(a: Any, b: Any) -> Any:
     """``a - b`` on forced values (``builtins.sub``)."""
     if _check_numbers(a, b):
-        return wrap_int(a - b)
+        return checked("-", a, b, a - b)
     return float(a) - float(b)
 
 
 def mul_values(a: Any, b: Any) -> Any:
     """``a * b`` on forced values (``builtins.mul``)."""
     if _check_numbers(a, b):
-        return wrap_int(a * b)
+        return checked("*", a, b, a * b)
     return float(a) * float(b)
 
 
@@ -565,7 +580,7 @@ def div_values(a: Any, b: Any) -> Any:
     if type(a) is not int:
         raise type_error(a, "an integer")
     if a == INT_MIN and b == -1:
-        raise NixError("overflow in integer division")
+        raise overflow("/", a, b)
     q = abs(a) // abs(b)
     return q if (a < 0) == (b < 0) else -q
 
@@ -573,7 +588,7 @@ def div_values(a: Any, b: Any) -> Any:
 def add_values(a: Any, b: Any) -> Any:
     """``builtins.add`` on forced values (numbers only, unlike ``+``)."""
     if _check_numbers(a, b):
-        return wrap_int(a + b)
+        return checked("+", a, b, a + b)
     return float(a) + float(b)
 
 

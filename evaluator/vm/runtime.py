@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 from evaluator.vm import ops
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError
@@ -84,9 +84,9 @@ def syntax_error(message: str) -> NixError:
     return NixError(f"syntax error: {message}" if message else "syntax error")
 
 
-def wrap(n: int) -> int:
-    """Two's complement wrap to 64 bits (the int fast paths overflowed)."""
-    return ops.wrap_int(n)
+def overflow(op: str, a: int, b: int) -> NoReturn:
+    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap)."""
+    raise ops.overflow(op, a, b)
 
 
 def negate(a: Any) -> Any:

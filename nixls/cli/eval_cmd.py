@@ -32,7 +32,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-location", action="store_true", help="omit source locations from XML output"
     )
-    p.add_argument("--show-trace", action="store_true", help="print the Nix trace of errors")
+    p.add_argument(
+        "--show-trace",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="print the Nix trace of errors",
+    )
+    p.add_argument(
+        "--extra-experimental-features",
+        dest="features",
+        action="append",
+        default=[],
+        metavar="FEATURES",
+        help="enable these experimental features (e.g. pipe-operators)",
+    )
     p.add_argument(
         "-I",
         dest="include",
@@ -83,6 +96,19 @@ def search_path(includes: list[str], nix_path: str | None) -> list[tuple[str, st
     return out
 
 
+def experimental_features(flags: list[str], nix_config: str | None) -> frozenset[str]:
+    """Features from `--extra-experimental-features` and ``NIX_CONFIG``'s
+    ``experimental-features`` / ``extra-experimental-features`` lines."""
+    names: set[str] = set()
+    for line in (nix_config or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in ("experimental-features", "extra-experimental-features"):
+            names.update(value.split())
+    for flag in flags:
+        names.update(flag.split())
+    return frozenset(names)
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print; 0 on success, 1 on an evaluation error."""
     return evaluate(args, sys.stdout.buffer, sys.stderr, os.environ)
@@ -104,7 +130,10 @@ def evaluate(
     args: argparse.Namespace, out: BinaryIO, err_out: TextIO, environ: Mapping[str, str]
 ) -> int:
     """Run parsed `nixls eval` arguments, writing to ``out`` / ``err_out``."""
-    ctx = EvalContext(search_path=search_path(args.include, environ.get("NIX_PATH")))
+    ctx = EvalContext(
+        search_path=search_path(args.include, environ.get("NIX_PATH")),
+        features=experimental_features(args.features, environ.get("NIX_CONFIG")),
+    )
     ctx.environ = dict(environ)
     ctx.stderr = err_out
     budget = Budget(
