@@ -30,9 +30,9 @@ from evaluator.compiler.diagnostics import (
     Diagnostic,
     Severity,
 )
-from evaluator.syntax import nodes, parse
+from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
-from evaluator.vm import ops
+from evaluator.vm import error_report, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
@@ -104,7 +104,7 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
     if result.errors:
         first = result.errors[0]
         raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
+    analysis = analyse(result, file=source.location_name)
     error = _first_error(analysis)
     if error is not None:
         raise NixSyntaxError(error.message, (source, error.start, error.end))
@@ -133,6 +133,27 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
             "'--extra-experimental-features pipe-operators' to enable it",
             (compiled.source, at, at + 2),
         )
+
+
+class StdinText(SourceText):
+    """Source read from standard input (``«stdin»`` in locations)."""
+
+    @property
+    def location_name(self) -> str:
+        """How error locations name standard input."""
+        return "«stdin»"
+
+
+def first_problem(result: ParseResult, source: SourceText) -> NixSyntaxError | None:
+    """The error Nix reports first for parsed source (syntax, then the
+    checks its parser makes), or None when it would evaluate it."""
+    if result.errors:
+        first = result.errors[0]
+        return NixSyntaxError(first.message, (source, first.start, first.end))
+    error = _first_error(analyse(result, file=source.location_name))
+    if error is not None:
+        return NixSyntaxError(error.message, (source, error.start, error.end))
+    return None
 
 
 def clear_compile_cache() -> None:
@@ -522,47 +543,7 @@ def select_attr_path(value: Any, path: str, auto_args: dict[str, Any]) -> Frame:
 # ---------------------------------------------------------------- errors
 
 
-def _code_lines(source: SourceText, offset: int, prefix: str = "       ") -> list[str]:
-    line, col = source.line_col(offset)
-    out: list[str] = []
-    total = source.text.count(b"\n") + 1
-    if line > 1:
-        out.append(f"{prefix} {line - 1:5d}| {source.line_text(line - 1)}")
-    out.append(f"{prefix} {line:5d}| {source.line_text(line)}")
-    out.append(f"{prefix}      |{' ' * col}^")
-    if line < total and (line < total - 1 or source.line_text(line + 1) != ""):
-        out.append(f"{prefix} {line + 1:5d}| {source.line_text(line + 1)}")
-    return out
-
-
-def _location(span: tuple[Any, int, int] | None) -> list[str]:
-    if span is None or not isinstance(span[0], SourceText):
-        return []
-    source, start, _ = span
-    line, col = source.line_col(start)
-    return ["", f"       at {source.location_name}:{line}:{col}:", "", *_code_lines(source, start)]
-
-
 def format_error(err: NixError, *, show_trace: bool = False) -> str:
-    """``err`` as C++ Nix prints it: ``error: message``, location, code.
-
-    With ``show_trace``, each trace entry follows as ``… while ...`` with
-    its own location (innermost first).
-    """
-    lines = [f"error: {err.message}", *_location(err.span)]
-    if show_trace:
-        for message, span in _dedupe(err.trace):
-            lines += ["", f"       … {message}", *_location(span)]
-    return "\n".join(lines)
-
-
-def _dedupe(
-    trace: Sequence[tuple[str, tuple[Any, int, int] | None]],
-) -> list[tuple[str, tuple[Any, int, int] | None]]:
-    """Trace entries with consecutive repeats collapsed (deep recursion)."""
-    out: list[tuple[str, tuple[Any, int, int] | None]] = []
-    for entry in trace:
-        if out and out[-1] == entry:
-            continue
-        out.append(entry)
-    return out
+    """``err`` as C++ Nix 2.26 prints it: the trace (outermost first, function
+    calls only with ``show_trace``), then ``error: message`` and its location."""
+    return error_report.format_error(err, show_trace=show_trace)

@@ -93,6 +93,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
     "r_overflow": runtime.overflow,
+    "r_assert_equal": runtime.assert_equal,
     "r_bool_error": runtime.bool_error,
     "r_select_error": runtime.select_error,
     "r_name_error": runtime.name_error,
@@ -885,9 +886,9 @@ class Compiler:
 
     def lambda_(self, fn: _Fn, node: nodes.Lambda, name: str | None) -> Step:
         """Compile a lambda; returns the expression creating its closure."""
-        where = self.where(node.start)
-        who = f"'{name}' at {where}" if name else f"anonymous function at {where}"
-        descr = f"while evaluating '{name}'" if name else "while evaluating anonymous function"
+        # Nix 2.26 names the function, not its position, in argument errors.
+        who = f"function '{name}'" if name else "function 'anonymous lambda'"
+        descr = f"while calling '{name}'" if name else "while calling anonymous lambda"
         child = self.new_fn("lam", fn, descr, node)
         scope = node
         if node.param is not None:
@@ -923,7 +924,8 @@ class Compiler:
                 if formal.default is None:
                     self.emit(
                         child,
-                        f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})",
+                        f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})"
+                        f".locate({self.const(self.span(node.start, node.end))})",
                     )
                     continue
                 op = yield self.lazy(child, formal.default)
@@ -1278,7 +1280,19 @@ class Compiler:
         cond = yield self.value(fn, node.cond)
         self.check_bool(fn, cond, node.cond)
         text = self.const(show(node.cond))
-        self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)
+        eq = unparen(node.cond)
+        if type(eq) is not nodes.Binary or eq.op != "==":
+            self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)
+            return
+        # Nix 2.26 explains a failed `assert a == b;` (the operands again).
+        self.emit(fn, f"if not {cond}:", node)
+        saved = set(fn.known)
+        fn.indent += 1
+        a = yield self.value(fn, eq.left)
+        b = yield self.value(fn, eq.right)
+        self.emit(fn, f"yield from r_assert_equal({a}, {b}, {text})", node)
+        fn.indent -= 1
+        fn.known = saved
 
     def c_assert(self, fn: _Fn, node: nodes.Assert) -> Step:
         yield self.assertion(fn, node)

@@ -49,7 +49,7 @@ class AssertionFailed(CatchableError):
 
 
 class EvalTypeError(NixError):
-    """A value of the wrong type (`value is a string while a set was expected`)."""
+    """A value of the wrong type (`expected a set but found a string: "x"`)."""
 
 
 class AbortError(NixError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 from typing import Any
 
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -95,11 +96,13 @@ def show_type(v: Any) -> str:
 
 
 def type_error(v: Any, expected: str) -> EvalTypeError:
-    """``value is <type of v> while <expected> was expected``.
+    """``expected <expected> but found <type of v>: <v>`` (Nix 2.26's wording).
 
     ``expected`` includes the article: ``"a set"``, ``"an integer"``.
     """
-    return EvalTypeError(f"value is {show_type(v)} while {expected} was expected")
+    from evaluator.vm.printer import render
+
+    return EvalTypeError(f"expected {expected} but found {show_type(v)}: {render(v, shown=True)}")
 
 
 def is_function(v: Any) -> bool:
@@ -648,6 +651,9 @@ def copy_path_to_store(path: str) -> str:
         mod = importlib.import_module("evaluator.store.copy")
     except ImportError:
         return path
+    if not os.path.lexists(path) and not path.endswith(".drv"):
+        # (Nix checks the name first: a `.drv` name is refused whether it exists or not.)
+        raise NixError(f"path '{path}' does not exist")
     result = mod.path_to_store(path)
     if type(result) is CtxStr:
         return result
@@ -693,7 +699,9 @@ def coerce_to_string(
                     v["outPath"], coerce_more=coerce_more, copy_to_store=copy_to_store
                 )
             )
-        raise EvalTypeError("cannot coerce a set to a string")
+        from evaluator.vm.printer import render
+
+        raise EvalTypeError(f"cannot coerce a set to a string: {render(v, shown=True)}")
     if coerce_more:
         if t is bool:
             return "1" if v else ""
@@ -705,7 +713,9 @@ def coerce_to_string(
             return ""
         if t is NixList:
             return (yield from _coerce_list(v, copy_to_store))
-    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string")
+    from evaluator.vm.printer import render
+
+    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string: {render(v, shown=True)}")
 
 
 _SEP = object()  # marks a separator in _coerce_list's work list

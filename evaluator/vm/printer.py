@@ -85,10 +85,30 @@ def _scalar(v: Any) -> str | None:
     return None
 
 
-def render(value: Any) -> str:
+def function_text(v: Any) -> str | None:
+    """How Nix 2.26 shows a function in messages and traces (``«lambda f @ FILE:L:C»``,
+    ``«primop map»``, ``«partially applied primop map»``); None for other values."""
+    t = type(v)
+    if t is Closure:
+        name = f" {v.name}" if v.name else ""
+        where = ""
+        if v.span is not None and hasattr(v.span[0], "line_col"):
+            line, col = v.span[0].line_col(v.span[1])
+            where = f" @ {v.span[0].location_name}:{line}:{col}"
+        return f"«lambda{name}{where}»"
+    if t is PrimOp:
+        return f"«primop {v.name}»"
+    if t is PrimOpApp:
+        return f"«partially applied primop {v.op.name}»"
+    return None
+
+
+def render(value: Any, *, shown: bool = False) -> str:
     """The printed form of an (already forced, as far as wanted) value.
 
-    Unevaluated thunks print as ``<CODE>``; nothing is forced here.
+    Unevaluated thunks print as ``<CODE>``; nothing is forced here. With
+    ``shown`` (messages and `trace`, as Nix 2.26 prints them there) thunks
+    are ``«thunk»`` and functions say what and where they are.
     """
     out: list[str] = []
     seen: set[int] = set()
@@ -102,10 +122,12 @@ def render(value: Any) -> str:
         v = item
         if type(v) is Thunk:
             if v.code is not None:
-                out.append("<CODE>")
+                out.append("«thunk»" if shown else "<CODE>")
                 continue
             v = v.value
-        text = _scalar(v)
+        text = function_text(v) if shown else None
+        if text is None:
+            text = _scalar(v)
         if text is not None:
             out.append(text)
             continue

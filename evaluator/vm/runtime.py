@@ -24,6 +24,8 @@ from evaluator.vm.values import (
     Frame,
     NixList,
     NixPath,
+    PrimOp,
+    PrimOpApp,
     Thunk,
 )
 
@@ -287,3 +289,47 @@ def peek(value: Any, path: tuple[str, ...]) -> Any:
         if value is MISSING:
             return MISSING
     return value
+
+
+def assert_equal(a: Any, b: Any, text: str) -> Frame:
+    """`assert x == y` failed: Nix 2.26 says how the two values differ."""
+    from evaluator.vm.printer import escape_string, format_float, render
+
+    if type(a) is Thunk:
+        a = a.value if a.code is None else (yield a)
+    if type(b) is Thunk:
+        b = b.value if b.code is None else (yield b)
+    ta, tb = type(a), type(b)
+    numbers = (int, float)
+    if ta in numbers and tb in numbers and ta is not bool and tb is not bool:
+        def num(v: Any) -> str:
+            kind = "an integer" if type(v) is int else "a float"
+            return f"{kind} with value '{v if type(v) is int else format_float(v)}'"
+
+        raise AssertionFailed(f"{num(a)} is not equal to {num(b)}")
+    if ta is not tb and not (ta in (str, CtxStr) and tb in (str, CtxStr)):
+        raise AssertionFailed(
+            f"{ops.show_type(a)} of value '{render(a, shown=True)}' is not equal to "
+            f"{ops.show_type(b)} of value '{render(b, shown=True)}'"
+        )
+    if ta is bool:
+        raise AssertionFailed(
+            f"boolean '{str(a).lower()}' is not equal to boolean '{str(b).lower()}'"
+        )
+    if ta in (str, CtxStr):
+        raise AssertionFailed(
+            f"string '{escape_string(a)}' is not equal to string '{escape_string(b)}'"
+        )
+    if ta is NixPath:
+        raise AssertionFailed(f"path '{a.path}' is not equal to path '{b.path}'")
+    if ta is NixList and len(a) != len(b):
+        raise AssertionFailed(
+            f"list of size '{len(a)}' is not equal to list of size '{len(b)}', left hand side"
+            f" is '{render(a, shown=True)}', right hand side is '{render(b, shown=True)}'"
+        )
+    if ta in (Closure, PrimOp, PrimOpApp):
+        raise AssertionFailed(
+            "distinct functions and immediate comparisons of identical functions compare as"
+            " unequal"
+        )
+    raise assert_failed(text)

@@ -1,6 +1,9 @@
-"""`nixls parse FILE|-`: print the syntax tree, or the syntax errors.
+"""`nixls parse FILE|-`: print the expression as ``nix-instantiate --parse`` does.
 
-Exit status 0 with an indented tree (one node per line: kind, byte span,
+Like Nix 2.26: exit status 0 with the expression on stdout (desugared, see
+:mod:`evaluator.compiler.parse_show`), or 1 with Nix's first error on stderr.
+
+With ``--tree``: exit status 0 with an indented tree (one node per line: kind, byte span,
 scalar fields; children indented under their field name) when the input
 parses; exit status 1 with one ``FILE:LINE:COL: error: MESSAGE`` line per
 syntax error otherwise (LINE and COL 1-based, COL in characters); exit
@@ -13,16 +16,20 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import fields
 from typing import BinaryIO, TextIO
 
+from evaluator.api import StdinText, first_problem, format_error
 from evaluator.compiler import analyse
 from evaluator.compiler.diagnostics import Severity
+from evaluator.compiler.parse_show import ParseShow
 from evaluator.syntax import ParseResult, parse
 from evaluator.syntax import nodes as n
 from evaluator.syntax.positions import LineIndex
+from evaluator.vm.frames import SourceText
 
 _SCALARS = ("name", "value", "op", "path", "message")
 _FLAGS = ("rec", "indented", "ellipsis")
@@ -31,6 +38,12 @@ _FLAGS = ("rec", "indented", "ellipsis")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of `nixls parse`."""
     parser.add_argument("file", metavar="FILE", help="a Nix file, or - for standard input")
+    parser.add_argument(
+        "--tree",
+        action="store_true",
+        help="print nixls's syntax tree (and every error) instead of what "
+        "nix-instantiate --parse prints",
+    )
 
 
 def _label(node: n.Node) -> str:
@@ -111,10 +124,29 @@ def parse_file(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stde
     result = parse(source)
     out = io.TextIOWrapper(stdout, encoding="utf-8", errors="surrogateescape", newline="\n")
     try:
-        return _print(result, source, name, args, out)
+        if args.tree:
+            return _print(result, source, name, args, out)
+        return _print_nix(result, source, name, out, stderr)
     finally:
         out.flush()
         out.detach()
+
+
+def _print_nix(result: ParseResult, source: bytes, name: str, out: TextIO, err: TextIO) -> int:
+    """As ``nix-instantiate --parse``: the expression, or Nix's first error."""
+    path = None if name == "<stdin>" else os.path.abspath(name)
+    problem = first_problem(result, SourceText(path, source) if path else StdinText(None, source))
+    if problem is not None:
+        err.write(format_error(problem) + "\n")
+        return 1
+    base = os.path.dirname(path) if path else os.getcwd()
+    try:
+        text = ParseShow(analyse(result), base, os.environ.get("HOME", "")).show(result.root)
+    except RecursionError:
+        err.write("error: expression too deeply nested\n")
+        return 1
+    out.write(text + "\n")
+    return 0
 
 
 def _print(
