@@ -157,6 +157,7 @@ class LiveEvaluator:
             allowed_roots=roots,
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
+            features=frozenset(cfg.experimental_features),
         )
 
     def make_budget(self) -> Budget:
