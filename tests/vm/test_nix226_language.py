@@ -103,7 +103,10 @@ def _lexical_operator() -> int:
             "(-9223372036854775807 - 1) / (-1)",
             "integer overflow in dividing -9223372036854775808 / -1",
         ),
-        ("builtins.add 9223372036854775807 1", "integer overflow in adding 9223372036854775807 + 1"),
+        (
+            "builtins.add 9223372036854775807 1",
+            "integer overflow in adding 9223372036854775807 + 1",
+        ),
         (
             'builtins.fromJSON "9223372036854775808"',
             "unsigned json number 9223372036854775808 outside of Nix integer range",
