@@ -48,6 +48,7 @@ from evaluator.compiler.bindings import (
     MergedAttrs,
     NestedEntry,
     ValueEntry,
+    entry_span,
     unparen,
 )
 from evaluator.compiler.codegen_show import show
@@ -271,6 +272,8 @@ class _Fn:
         self.known: set[str] = set()
         # For a thunk compiled later: its body and the name given to a lambda body.
         self.deferred: tuple[nodes.Node, str | None] | None = None
+        # Where the trace entry ``descr`` points (an attribute's name), if not at ``node``.
+        self.descr_at: tuple[int, int] | None = None
 
 
 @dataclass
@@ -528,7 +531,8 @@ class Compiler:
             out.append(f"def {fn.name}({', '.join(params)}):")
             fn_span = span_of((fn.node.start, fn.node.end))
             line_spans[len(out)] = fn_span
-            infos[fn.name] = (fn.descr, fn_span)
+            at = fn.descr_at
+            infos[fn.name] = (fn.descr, fn_span if at is None else span_of(at))
             plain = True
             for indent, text, se in fn.lines:
                 out.append("    " * indent + text)
@@ -638,9 +642,11 @@ class Compiler:
         arg: bool = False,
         name: str | None = None,
         avoid: Mapping[str, str] | None = None,
+        at: tuple[int, int] | None = None,
     ) -> Step:
         """An operand for ``node`` without forcing it: a value, a variable or
-        a new thunk. Returns a :class:`_Lazy`.
+        a new thunk. Returns a :class:`_Lazy`. ``at``: the span of the
+        attribute path defining ``name`` (its trace entry points there).
 
         ``arg``: a function argument: closures are made at once, and integer
         arithmetic and selections from evaluated sets are done at once when
@@ -673,6 +679,7 @@ class Compiler:
                 return _Lazy(spec)
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
+        child.descr_at = at
         if node.end - node.start > DEFER_BYTES:
             # Compiled when first forced; its captures are known from the tree.
             child.deferred = (node, name)
@@ -1290,7 +1297,8 @@ class Compiler:
         fn.indent += 1
         a = yield self.value(fn, eq.left)
         b = yield self.value(fn, eq.right)
-        self.emit(fn, f"yield from r_assert_equal({a}, {b}, {text})", node)
+        span = self.const(self.span(node.start, node.end))
+        self.emit(fn, f"yield from r_assert_equal({a}, {b}, {text}, {span})", node)
         fn.indent -= 1
         fn.known = saved
 
@@ -1521,11 +1529,12 @@ class Compiler:
     ) -> Step:
         """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
         if isinstance(entry, ValueEntry):
-            return (yield self.lazy(fn, entry.value, name=name, avoid=avoid))
+            at = entry_span(entry)
+            return (yield self.lazy(fn, entry.value, name=name, avoid=avoid, at=at))
         if isinstance(entry, NestedEntry):
             return (yield self.nested(fn, entry.attrs, name))
         if entry.var is not None:
-            return (yield self.lazy(fn, entry.var, name=name))
+            return (yield self.lazy(fn, entry.var, name=name, at=entry_span(entry)))
         assert entry.source is not None
         src = sources[id(entry.source)]
         return self.inherit_from(fn, src, name, entry)

@@ -38,7 +38,7 @@ MAX_REPEATS_SHOWN = 5
 def code_lines(source: SourceText, offset: int) -> list[str]:
     """The lines around ``offset`` with a caret under its column (Nix's excerpt)."""
     line, col = source.line_col(offset)
-    total = source.text.count(b"\n") + 1
+    total = source.line_count
     out: list[str] = []
     if line > 1:
         out.append(f" {line - 1:5d}| {source.line_text(line - 1)}")
@@ -125,7 +125,8 @@ def format_error(err: NixError, *, show_trace: bool = False) -> str:
         head = "error:"
     else:
         head = f"error: {err.message}"
-    body.extend(position_lines(err.span, ""))
+    if err.__dict__.get("position_shown", True):
+        body.extend(position_lines(err.span, ""))
     text_lines = [head.rstrip()]
     extra = body
     if not entries:

@@ -291,8 +291,19 @@ def peek(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-def assert_equal(a: Any, b: Any, text: str) -> Frame:
-    """`assert x == y` failed: Nix 2.26 says how the two values differ."""
+def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
+    """`assert x == y` failed: Nix 2.26 says how the two values differ, in an
+    error that has no position of its own, under a trace entry for the assertion."""
+    try:
+        yield from _explain_unequal(a, b, text)
+    except NixError as err:
+        err.span = span
+        err.__dict__["position_shown"] = False  # as Nix: only the trace locates it
+        err.add_trace(f"while evaluating the condition of the assertion '{text}'", span)
+        raise
+
+
+def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
     from evaluator.vm.printer import escape_string, format_float, render
 
     if type(a) is Thunk:
