@@ -51,8 +51,8 @@ from evaluator.compiler.bindings import (
     entry_span,
     unparen,
 )
-from evaluator.compiler.codegen_show import show
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
+from evaluator.compiler.parse_show import ParseShow
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.syntax.positions import operator_offset
@@ -1286,7 +1286,7 @@ class Compiler:
     def assertion(self, fn: _Fn, node: nodes.Assert) -> Step:
         cond = yield self.value(fn, node.cond)
         self.check_bool(fn, cond, node.cond)
-        text = self.const(show(node.cond))
+        text = self.const(ParseShow(self.resolved, self.base_dir).show(node.cond))
         eq = unparen(node.cond)
         if type(eq) is not nodes.Binary or eq.op != "==":
             self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)

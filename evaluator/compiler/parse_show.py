@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from typing import Protocol
 
-from evaluator.compiler import Analysis
 from evaluator.compiler.bindings import (
     DynamicEntry,
     InheritEntry,
@@ -59,10 +60,20 @@ def _name(name: str) -> str:
     return name if _IDENT.fullmatch(name) and name not in ("or",) else literal(name)
 
 
-class ParseShow:
-    """Prints one analysed tree; ``base_dir`` makes relative paths absolute."""
+class Merged(Protocol):
+    """What printing needs of an analysis: the merged bindings of each set."""
 
-    def __init__(self, analysis: Analysis, base_dir: str, home: str = "") -> None:
+    @property
+    def bindings(self) -> Mapping[n.Node, MergedAttrs]: ...
+
+
+class ParseShow:
+    """Prints one analysed tree; ``base_dir`` makes relative paths absolute.
+
+    Nix shows expressions this way in ``--parse`` output and in messages
+    (``while evaluating the condition of the assertion '…'``)."""
+
+    def __init__(self, analysis: Merged, base_dir: str, home: str = "") -> None:
         self.analysis = analysis
         self.base_dir = base_dir
         self.home = home

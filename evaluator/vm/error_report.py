@@ -109,6 +109,12 @@ def _trace_block(entries: Sequence[tuple[str, Span | None]], show_trace: bool) -
     return lines
 
 
+def _one_of(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return "one of " + ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def _span_key(span: Span | None) -> Any:
     if span is None or not isinstance(span[0], SourceText):
         return None
@@ -127,6 +133,9 @@ def format_error(err: NixError, *, show_trace: bool = False) -> str:
         head = f"error: {err.message}"
     if err.__dict__.get("position_shown", True):
         body.extend(position_lines(err.span, ""))
+    suggestions = err.__dict__.get("suggestions")
+    if suggestions:
+        body.append(f"Did you mean {_one_of(suggestions)}?")
     text_lines = [head.rstrip()]
     extra = body
     if not entries:

@@ -17,7 +17,7 @@ import math
 import os
 from typing import Any
 
-from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.errors import EvalTypeError, NixError, suggest
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -265,7 +265,7 @@ def select(v: Any, name: str) -> Frame:
     try:
         item = v[name]
     except KeyError:
-        raise NixError(f"attribute '{name}' missing") from None
+        raise suggest(NixError(f"attribute '{name}' missing"), v, name) from None
     if type(item) is Thunk:
         item = item.value if item.code is None else (yield item)
     return item

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, NoReturn
 
 from evaluator.vm import ops
-from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError
+from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
 from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.values import (
     Attrs,
@@ -63,7 +63,7 @@ def select_error(s: Any, name: str) -> NixError:
     """``s.name`` failed: ``s`` is not a set, or has no attribute ``name``."""
     if type(s) is not Attrs:
         return ops.type_error(s, "a set")
-    return NixError(f"attribute '{name}' missing")
+    return suggest(NixError(f"attribute '{name}' missing"), s, name)
 
 
 def name_error(v: Any) -> NixError:
@@ -141,7 +141,8 @@ def check_formals(arg: Any, allowed: frozenset[str], who: str) -> None:
     """Reject attributes a function without ``...`` does not accept."""
     for name in sorted(arg):
         if name not in allowed:
-            raise EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            err = EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            raise suggest(err, allowed, name)
 
 
 def missing_argument(name: str, who: str) -> NixError:

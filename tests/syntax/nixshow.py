@@ -10,9 +10,28 @@ from __future__ import annotations
 import os
 import re
 
-from evaluator.compiler.codegen_show import show_string
 from evaluator.compiler.parse_show import binary
 from evaluator.syntax import nodes as n
+
+
+def show_string(s: str) -> str:
+    """A Nix string literal for ``s`` (as Nix's ``showString``)."""
+    out = ['"']
+    for ch in s:
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "$":
+            out.append("\\$")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
 
 
 def _key(k: n.StaticKey | n.DynamicKey) -> str:
