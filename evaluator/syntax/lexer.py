@@ -335,7 +335,8 @@ class _Lexer:
                     emit("PATH_BEGIN", start, end, value)
                     return end
                 if text.endswith(b"/"):
-                    self.errors.append(LexError(start, end, "path has a trailing slash"))
+                    # Located just after the path, as Nix 2.26 does.
+                    self.errors.append(LexError(end, end, "path has a trailing slash"))
                 emit("PATH", start, end, value)
             elif kind == "pathi" or kind == "hpathi":
                 seg_end = end - 2
@@ -480,7 +481,7 @@ class _Lexer:
             pos = m.end()
         last = self.tokens[-1]
         if last.type == "PATH_STR" and src[last.end - 1] == 0x2F and last.end > last.start:
-            self.errors.append(LexError(last.start, last.end, "path has a trailing slash"))
+            self.errors.append(LexError(last.end, last.end, "path has a trailing slash"))
         self.modes.pop()
         self.emit("PATH_END", pos, pos)
         return pos

@@ -314,6 +314,7 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
     ta, tb = type(a), type(b)
     numbers = (int, float)
     if ta in numbers and tb in numbers and ta is not bool and tb is not bool:
+
         def num(v: Any) -> str:
             kind = "an integer" if type(v) is int else "a float"
             return f"{kind} with value '{v if type(v) is int else format_float(v)}'"
@@ -341,7 +342,6 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
         )
     if ta in (Closure, PrimOp, PrimOpApp):
         raise AssertionFailed(
-            "distinct functions and immediate comparisons of identical functions compare as"
-            " unequal"
+            "distinct functions and immediate comparisons of identical functions compare as unequal"
         )
     raise assert_failed(text)

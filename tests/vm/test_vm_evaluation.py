@@ -153,10 +153,10 @@ def test_error_trace_names_the_attribute(tmp_path: Path) -> None:
     assert text.startswith(
         "error:\n"
         "       … while evaluating the attribute 'c'\n"
-        f"         at {f}:3:12:\n"
+        f"         at {f}:3:8:\n"
         "            2|   a = 1;\n"
         "            3|   b = {c = a.x;};\n"
-        "             |            ^\n"
+        "             |        ^\n"
         "            4| in\n"
         "\n"
         "       error: expected a set but found an integer: 1\n"
