@@ -23,6 +23,7 @@ from typing import Any
 
 from evaluator.builtins import registry
 from evaluator.compiler import Analysis, analyse
+from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
 from evaluator.compiler.diagnostics import (
     DYNAMIC_ATTRIBUTE_IN_LET,
@@ -110,8 +111,29 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
         raise NixSyntaxError(error.message, (source, error.start, error.end))
     compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
     compiled.pipe_at = _first_pipe(result.root, text)
+    compiled.warnings = _cursed_or(result.root, source)
     _remember(key, compiled)
     return compiled
+
+
+def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
+    """Nix 2.26's warnings for `e or` read as a call of `e` on a variable `or`
+    (except where `e` is a name, as in `map or [ ]`)."""
+    out = []
+    for node in nodes.walk(root):
+        if type(node) is nodes.Apply and type(node.arg) is nodes.Var and node.arg.name == "or":
+            if type(unparen(node.fn)) is nodes.Var:
+                continue
+            line, col = source.line_col(node.start)
+            text = source.text[node.start : node.end].decode("utf-8", "replace")
+            out.append(
+                f"warning: at {source.location_name}:{line}:{col}: This expression uses `or` as"
+                " an identifier in a way that will change in a future Nix release.\n"
+                "Wrap this entire expression in parentheses to preserve its current meaning:\n"
+                f"    ({text})\n"
+                "Give feedback at https://github.com/NixOS/nix/pull/11121\n"
+            )
+    return out
 
 
 def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
@@ -125,7 +147,10 @@ def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
 
 
 def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
-    """Refuse syntax behind an experimental feature the context does not enable."""
+    """Refuse syntax behind an experimental feature the context does not enable
+    (and print the warnings Nix prints when it reads the file)."""
+    for warning in compiled.warnings:
+        ctx.stderr.write(warning)
     if compiled.pipe_at is not None and "pipe-operators" not in ctx.features:
         at = compiled.pipe_at
         raise NixSyntaxError(

@@ -179,6 +179,8 @@ class CompiledFile:
         self._units: dict[str, Unit] = {main.root: main}
         # Offset of the first pipe operator (a feature-gated syntax), if any.
         self.pipe_at: int | None = None
+        # Warnings Nix prints when it parses the file.
+        self.warnings: list[str] = []
         self._lock = threading.Lock()
 
     def unit(self, root: str) -> Unit:
