@@ -152,12 +152,15 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
     for warning in compiled.warnings:
         ctx.stderr.write(warning)
     if compiled.pipe_at is not None and "pipe-operators" not in ctx.features:
-        at = compiled.pipe_at
-        raise NixSyntaxError(
-            "experimental Nix feature 'pipe-operators' is disabled; add "
-            "'--extra-experimental-features pipe-operators' to enable it",
-            (compiled.source, at, at + 2),
-        )
+        raise _pipe_error(compiled.source, compiled.pipe_at)
+
+
+def _pipe_error(source: SourceText, at: int) -> NixSyntaxError:
+    return NixSyntaxError(
+        "experimental Nix feature 'pipe-operators' is disabled; add "
+        "'--extra-experimental-features pipe-operators' to enable it",
+        (source, at, at + 2),
+    )
 
 
 class StdinText(SourceText):
@@ -169,12 +172,18 @@ class StdinText(SourceText):
         return "«stdin»"
 
 
-def first_problem(result: ParseResult, source: SourceText) -> NixSyntaxError | None:
-    """The error Nix reports first for parsed source (syntax, then the
-    checks its parser makes), or None when it would evaluate it."""
+def first_problem(
+    result: ParseResult, source: SourceText, features: frozenset[str] = frozenset()
+) -> NixSyntaxError | None:
+    """The error Nix reports first for parsed source (syntax, syntax behind a
+    feature not in ``features``, then the checks its parser makes), or None
+    when it would evaluate it."""
     if result.errors:
         first = result.errors[0]
         return NixSyntaxError(first.message, (source, first.start, first.end))
+    pipe = _first_pipe(result.root, source.text)
+    if pipe is not None and "pipe-operators" not in features:
+        return _pipe_error(source, pipe)
     error = _first_error(analyse(result, file=source.location_name))
     if error is not None:
         return NixSyntaxError(error.message, (source, error.start, error.end))

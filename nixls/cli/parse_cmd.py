@@ -30,6 +30,7 @@ from evaluator.syntax import ParseResult, parse
 from evaluator.syntax import nodes as n
 from evaluator.syntax.positions import LineIndex
 from evaluator.vm.frames import SourceText
+from nixls.cli.eval_cmd import experimental_features
 
 _SCALARS = ("name", "value", "op", "path", "message")
 _FLAGS = ("rec", "indented", "ellipsis")
@@ -38,6 +39,14 @@ _FLAGS = ("rec", "indented", "ellipsis")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of `nixls parse`."""
     parser.add_argument("file", metavar="FILE", help="a Nix file, or - for standard input")
+    parser.add_argument(
+        "--extra-experimental-features",
+        dest="features",
+        action="append",
+        default=[],
+        metavar="FEATURES",
+        help="accept syntax of these experimental features (e.g. pipe-operators)",
+    )
     parser.add_argument(
         "--tree",
         action="store_true",
@@ -126,16 +135,25 @@ def parse_file(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stde
     try:
         if args.tree:
             return _print(result, source, name, args, out)
-        return _print_nix(result, source, name, out, stderr)
+        features = experimental_features(args.features, os.environ.get("NIX_CONFIG"))
+        return _print_nix(result, source, name, features, out, stderr)
     finally:
         out.flush()
         out.detach()
 
 
-def _print_nix(result: ParseResult, source: bytes, name: str, out: TextIO, err: TextIO) -> int:
+def _print_nix(
+    result: ParseResult,
+    source: bytes,
+    name: str,
+    features: frozenset[str],
+    out: TextIO,
+    err: TextIO,
+) -> int:
     """As ``nix-instantiate --parse``: the expression, or Nix's first error."""
     path = None if name == "<stdin>" else os.path.abspath(name)
-    problem = first_problem(result, SourceText(path, source) if path else StdinText(None, source))
+    text_of = SourceText(path, source) if path else StdinText(None, source)
+    problem = first_problem(result, text_of, features)
     if problem is not None:
         err.write(format_error(problem) + "\n")
         return 1

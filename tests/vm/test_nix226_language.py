@@ -149,3 +149,23 @@ def test_error_layout_puts_the_trace_first() -> None:
         "\n"
         "       error: evaluation aborted with the following error message: 'x'\n"
     )
+
+
+def test_nixls_parse_prints_pipes_as_calls_only_with_the_feature() -> None:
+    from nixls.cli import parse_cmd
+
+    def parse_(*argv: str) -> tuple[int, str, str]:
+        out, err = io.BytesIO(), io.StringIO()
+        status = parse_cmd.main([*argv, "-"], io.BytesIO(b"f: x: x |> f\n"), out, err)
+        return status, out.getvalue().decode(), err.getvalue()
+
+    # nix-instantiate 2.26.3 --parse prints `(f: (x: (f x)))` with the feature
+    assert parse_("--extra-experimental-features", "pipe-operators") == (
+        0,
+        "(f: (x: (f x)))\n",
+        "",
+    )
+    status, _, err = parse_()
+    assert status == 1
+    assert err.startswith("error: experimental Nix feature 'pipe-operators' is disabled")
+    assert "at «stdin»:1:9:" in err
