@@ -7,8 +7,9 @@ two verdicts: the exit status is right, and the outputs are byte-exact.
 ``lang226_passing.tsv`` lists the tests nixls is known to pass (and at which
 level): a listed test that stops passing fails here, so regressions show
 per test; unlisted tests only report their verdict. The totals must reach
-the thresholds below. The summary (per kind, and every test not exact) is
-printed at the end of the module.
+the thresholds below (what nixls reaches now; the goal is 220 and 210).
+The summary (per kind, and every test not exact) is printed at the end of
+the module. ``record_lang226.py`` re-measures and rewrites the baseline.
 """
 
 from __future__ import annotations
