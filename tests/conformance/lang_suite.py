@@ -165,3 +165,22 @@ def reference() -> dict[str, tuple[bool, bool]]:
         cols = line.split("\t")
         rows[cols[0]] = (cols[2] == "1", cols[3] == "1")
     return rows
+
+
+def summary(results: list[Verdict]) -> list[str]:
+    """Per-kind totals, the total, then every test that is not byte-exact."""
+    lines = []
+    for kind in KINDS:
+        rs = [r for r in results if r.kind == kind]
+        lines.append(
+            f"{kind}: {len(rs)} tests, {sum(r.status for r in rs)} status-ok, "
+            f"{sum(r.exact for r in rs)} exact"
+        )
+    lines.append(
+        f"total: {len(results)} tests, {sum(r.status for r in results)} status-ok, "
+        f"{sum(r.exact for r in results)} exact"
+    )
+    for r in results:
+        if not r.exact:
+            lines.append(f"  {'status-ok' if r.status else 'FAILED   '} {r.name}")
+    return lines

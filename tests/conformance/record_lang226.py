@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.conformance.lang_suite import KINDS, case_names, make_root, run_case  # noqa: E402
+from tests.conformance.lang_suite import case_names, make_root, run_case, summary  # noqa: E402
 
 HEADER = (
     "# Tests of the Nix 2.26 language suite nixls passes: name, then 'exact'\n"
@@ -34,19 +34,7 @@ def main(argv: list[str]) -> int:
         make_root(root)
         names = [n for n in case_names() if not only or any(o in n for o in only)]
         results = [run_case(root, n) for n in names]
-    for kind in KINDS:
-        rs = [r for r in results if r.kind == kind]
-        print(
-            f"{kind}: {len(rs)} tests, {sum(r.status for r in rs)} status-ok, "
-            f"{sum(r.exact for r in rs)} exact"
-        )
-    print(
-        f"total: {len(results)} tests, {sum(r.status for r in results)} status-ok, "
-        f"{sum(r.exact for r in results)} exact"
-    )
-    for r in results:
-        if not r.exact:
-            print(f"  {'status-ok' if r.status else 'FAILED   '} {r.name}")
+    print("\n".join(summary(results)))
     if write and not only:
         rows = [f"{r.name}\t{'exact' if r.exact else 'status'}\n" for r in results if r.status]
         Path(__file__).with_name("lang226_passing.tsv").write_text(HEADER + "".join(rows))

@@ -19,7 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.lang_suite import KINDS, Verdict, case_names, make_root, reference, run_case
+from tests.conformance.lang_suite import (
+    Verdict,
+    case_names,
+    make_root,
+    reference,
+    run_case,
+    summary,
+)
 
 PASSING = Path(__file__).with_name("lang226_passing.tsv")
 # C++ Nix 2.26.3 itself: 220 status, 217 exact (REFERENCE-2.26.3.tsv).
@@ -52,21 +59,9 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _print_summary() -> None:
-    results = list(RESULTS.values())
     print("\nNix 2.26 language suite, nixls:")
-    for kind in KINDS:
-        rs = [r for r in results if r.kind == kind]
-        print(
-            f"  {kind}: {len(rs)} tests, {sum(r.status for r in rs)} status-ok, "
-            f"{sum(r.exact for r in rs)} exact"
-        )
-    print(
-        f"  total: {len(results)} tests, {sum(r.status for r in results)} status-ok, "
-        f"{sum(r.exact for r in results)} exact"
-    )
-    for r in results:
-        if not r.exact:
-            print(f"  {'status-ok' if r.status else 'FAILED   '} {r.name}")
+    for line in summary(list(RESULTS.values())):
+        print("  " + line)
 
 
 def test_suite_is_complete() -> None:
