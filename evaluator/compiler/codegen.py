@@ -1224,7 +1224,9 @@ class Compiler:
             emit(fn, f"{out} = r_update({a}, {b})", node)
             return out
         if op == "++":
-            emit(fn, f"{out} = r_concat_lists({a}, {b})", node)
+            at = operator_offset(self.source.text, node.left.end)
+            span = self.const(self.span(at, at + 2))
+            emit(fn, f"{out} = r_concat_lists({a}, {b}, {span})", node)
             return out
         raise AssertionError(f"unknown operator {op}")
 
@@ -1357,7 +1359,8 @@ class Compiler:
             out = self.temp(fn)
             self.emit(fn, f"{out} = {name}", key)
             name = out
-        self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name})", key)
+        span = self.const(self.span(key.expr.start, key.expr.end))
+        self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name}, {span})", key)
         return name
 
     def c_select(self, fn: _Fn, node: nodes.Select) -> Step:

@@ -116,12 +116,16 @@ def update(a: Any, b: Any) -> Attrs:
     return r
 
 
-def concat_lists(a: Any, b: Any) -> NixList:
-    """``a ++ b`` on forced values."""
-    if type(a) is not NixList:
-        raise ops.type_error(a, "a list")
-    if type(b) is not NixList:
-        raise ops.type_error(b, "a list")
+def concat_lists(a: Any, b: Any, span: Any = None) -> NixList:
+    """``a ++ b`` on forced values (``span``: the operator, where Nix 2.26's
+    trace locates an operand that is not a list)."""
+    if type(a) is not NixList or type(b) is not NixList:
+        err = ops.type_error(a if type(a) is not NixList else b, "a list")
+        if span is not None:
+            err.span = span
+            err.__dict__["position_shown"] = False
+            err.add_trace("while evaluating one of the elements to concatenate", span)
+        raise err
     if not b:
         return a
     if not a:
@@ -235,12 +239,17 @@ __all__ = [
 ]
 
 
-def attr_name(v: Any) -> str:
-    """A forced dynamic attribute name that is not a plain ``str``."""
+def attr_name(v: Any, span: Any = None) -> str:
+    """A forced dynamic attribute name that is not a plain ``str`` (``span``:
+    the name's expression, where Nix 2.26 locates the error and its trace)."""
     if type(v) is CtxStr:
         # Nix forces attribute names with forceStringNoCtx.
         raise ops.context_not_allowed(v)
-    raise name_error(v)
+    err = name_error(v)
+    if span is not None:
+        err.span = span
+        err.add_trace("while evaluating an attribute name", span)
+    raise err
 
 
 def scope_get(scope: Any, name: str) -> Any:
