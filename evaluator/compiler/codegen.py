@@ -826,11 +826,20 @@ class Compiler:
             self.emit(
                 fn, f"if {' and '.join(checks)}: {out} = ''.join(({', '.join(parts)},))", node
             )
-            self.emit(fn, f"else: {out} = yield from o_concat_strings([{', '.join(parts)}])", node)
+            spans = self.const(tuple(self.interpolation_span(p) for p in node.parts))
+            joined = ", ".join(parts)
+            self.emit(fn, f"else: {out} = yield from o_concat_strings([{joined}], {spans})", node)
             self.emit(fn, f"if len({out}) > 4096: r_charge(len({out}))", node)
         else:
             self.emit(fn, f"{out} = ''.join(({', '.join(parts)},))", node)
         return out
+
+    def interpolation_span(self, part: str | nodes.Node) -> tuple[Any, int, int] | None:
+        """Where Nix locates an interpolated part: its ``${`` (None for text)."""
+        if isinstance(part, str):
+            return None
+        at = self.source.text.rfind(b"${", 0, part.start)
+        return self.span(at if at >= 0 else part.start, part.end)
 
     def c_path(self, fn: _Fn, node: nodes.Path) -> Step:
         parts: list[str] = []

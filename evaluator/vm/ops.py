@@ -495,19 +495,27 @@ def concat_two(left: str, right: str) -> str:
     return left + right
 
 
-def concat_strings(parts: list[Any]) -> Frame:
+def concat_strings(parts: list[Any], spans: tuple[Any, ...] | None = None) -> Frame:
     """A string with interpolations (``"a${b}c"``): each part coerced and joined.
 
     Parts are coerced as ``${}`` does: no numbers, paths copied to the
-    store, contexts merged.
+    store, contexts merged. ``spans`` (one per part) locate a part that
+    cannot be coerced, as Nix 2.26's "while evaluating a path segment".
     """
     out: list[str] = []
     ctx: set[str] = set()
-    for p in parts:
+    for i, p in enumerate(parts):
         if type(p) is Thunk:
             p = p.value if p.code is None else (yield p)
         if type(p) is not str:
-            p = yield from coerce_to_string(p, coerce_more=False, copy_to_store=True)
+            try:
+                p = yield from coerce_to_string(p, coerce_more=False, copy_to_store=True)
+            except EvalTypeError as err:
+                if spans is not None and spans[i] is not None:
+                    err.span = spans[i]
+                    err.__dict__["position_shown"] = False
+                    err.add_trace("while evaluating a path segment", spans[i])
+                raise
             if type(p) is CtxStr:
                 ctx |= p.context
         out.append(p)
@@ -652,8 +660,11 @@ def copy_path_to_store(path: str) -> str:
     except ImportError:
         return path
     if not os.path.lexists(path) and not path.endswith(".drv"):
-        # (Nix checks the name first: a `.drv` name is refused whether it exists or not.)
-        raise NixError(f"path '{path}' does not exist")
+        # (Nix checks the name first: a `.drv` name is refused whether it exists or
+        # not.) Nix gives this error no position.
+        err = NixError(f"path '{path}' does not exist")
+        err.__dict__["position_shown"] = False
+        raise err
     result = mod.path_to_store(path)
     if type(result) is CtxStr:
         return result
