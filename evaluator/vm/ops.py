@@ -100,9 +100,9 @@ def type_error(v: Any, expected: str) -> EvalTypeError:
 
     ``expected`` includes the article: ``"a set"``, ``"an integer"``.
     """
-    from evaluator.vm.printer import render
+    from evaluator.vm.printer import message_text
 
-    return EvalTypeError(f"expected {expected} but found {show_type(v)}: {render(v, shown=True)}")
+    return EvalTypeError(f"expected {expected} but found {show_type(v)}: {message_text(v)}")
 
 
 def is_function(v: Any) -> bool:
@@ -710,9 +710,9 @@ def coerce_to_string(
                     v["outPath"], coerce_more=coerce_more, copy_to_store=copy_to_store
                 )
             )
-        from evaluator.vm.printer import render
+        from evaluator.vm.printer import message_text
 
-        raise EvalTypeError(f"cannot coerce a set to a string: {render(v, shown=True)}")
+        raise EvalTypeError(f"cannot coerce a set to a string: {message_text(v)}")
     if coerce_more:
         if t is bool:
             return "1" if v else ""
@@ -724,9 +724,9 @@ def coerce_to_string(
             return ""
         if t is NixList:
             return (yield from _coerce_list(v, copy_to_store))
-    from evaluator.vm.printer import render
+    from evaluator.vm.printer import message_text
 
-    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string: {render(v, shown=True)}")
+    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string: {message_text(v)}")
 
 
 _SEP = object()  # marks a separator in _coerce_list's work list

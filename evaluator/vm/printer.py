@@ -170,3 +170,63 @@ def print_frame(value: Any, strict: bool) -> Frame:
     if strict:
         value = yield from ops.deep_force(value)
     return render(value)
+
+
+# Nix 2.26 prints at most this many attributes and list items in a message
+# (counted over the whole value, each once it is printed).
+MESSAGE_ITEMS = 10
+
+
+def message_text(value: Any) -> str:
+    """A value as Nix 2.26 shows it in an error message: like ``render(shown=True)``,
+    but past :data:`MESSAGE_ITEMS` attributes (or list items) the rest of each set
+    (or list) is ``«N attributes elided»``."""
+    out: list[str] = []
+    printed = {"attrs": 0, "list": 0}
+    seen: set[int] = set()
+    # Open containers: [kind, entries, next index, a child is being printed].
+    stack: list[list[Any]] = []
+
+    def start(v: Any) -> None:
+        if type(v) is Thunk and v.code is None:
+            v = v.value
+        t = type(v)
+        if (t is Attrs or t is NixList) and v:
+            if id(v) in seen:
+                out.append("«repeated»")
+                return
+            seen.add(id(v))
+            if t is Attrs:
+                out.append("{ ")
+                stack.append(["attrs", [(n, v[n]) for n in sorted(v)], 0, False])
+            else:
+                out.append("[ ")
+                stack.append(["list", list(v), 0, False])
+            return
+        out.append(render(v, shown=True))
+
+    start(value)
+    while stack:
+        frame = stack[-1]
+        kind, entries, i, busy = frame
+        if busy:
+            out.append("; " if kind == "attrs" else " ")
+            printed[kind] += 1
+            frame[3] = False
+        if i == len(entries) or printed[kind] >= MESSAGE_ITEMS:
+            left = len(entries) - i
+            if left:
+                noun = ("attribute" if kind == "attrs" else "item") + ("s" if left != 1 else "")
+                out.append(f"«{left} {noun} elided» ")
+            out.append("}" if kind == "attrs" else "]")
+            stack.pop()
+            continue
+        frame[2] = i + 1
+        frame[3] = True
+        if kind == "attrs":
+            name, v = entries[i]
+            out.append(attr_name(name) + " = ")
+        else:
+            v = entries[i]
+        start(v)
+    return "".join(out)

@@ -314,7 +314,7 @@ def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
 
 
 def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
-    from evaluator.vm.printer import escape_string, format_float, render
+    from evaluator.vm.printer import escape_string, format_float, message_text
 
     if type(a) is Thunk:
         a = a.value if a.code is None else (yield a)
@@ -331,8 +331,8 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
         raise AssertionFailed(f"{num(a)} is not equal to {num(b)}")
     if ta is not tb and not (ta in (str, CtxStr) and tb in (str, CtxStr)):
         raise AssertionFailed(
-            f"{ops.show_type(a)} of value '{render(a, shown=True)}' is not equal to "
-            f"{ops.show_type(b)} of value '{render(b, shown=True)}'"
+            f"{ops.show_type(a)} of value '{message_text(a)}' is not equal to "
+            f"{ops.show_type(b)} of value '{message_text(b)}'"
         )
     if ta is bool:
         raise AssertionFailed(
@@ -344,10 +344,15 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
         )
     if ta is NixPath:
         raise AssertionFailed(f"path '{a.path}' is not equal to path '{b.path}'")
+    if ta is Attrs and set(a) != set(b):
+        raise AssertionFailed(
+            f"attribute names of attribute set '{message_text(a)}' differs from attribute set"
+            f" '{message_text(b)}'"
+        )
     if ta is NixList and len(a) != len(b):
         raise AssertionFailed(
             f"list of size '{len(a)}' is not equal to list of size '{len(b)}', left hand side"
-            f" is '{render(a, shown=True)}', right hand side is '{render(b, shown=True)}'"
+            f" is '{message_text(a)}', right hand side is '{message_text(b)}'"
         )
     if ta in (Closure, PrimOp, PrimOpApp):
         raise AssertionFailed(
