@@ -17,7 +17,7 @@ from evaluator.store.copy import path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, current
 from evaluator.vm.errors import NixError, ThrownError
-from evaluator.vm.values import Attrs, Frame, NixPath
+from evaluator.vm.values import Attrs, CtxStr, Frame, NixPath, Thunk
 
 # Where `<nix/...>` resolves when no search path entry has it (as Nix 2.8).
 CORE_PKGS = "/__corepkgs__/"
@@ -88,12 +88,18 @@ def read_dir(v: Any) -> Frame:
 
 @builtin("pathExists", 1)
 def path_exists(v: Any) -> Frame:
-    """`pathExists path`: whether `path` exists (false where the policy forbids reading)."""
+    """`pathExists path`: whether `path` exists (false where the policy forbids reading).
+
+    As in Nix 2.26, a string ending in `/` or `/.` names a directory: it must be one.
+    """
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    must_be_dir = type(v) in (str, CtxStr) and v.endswith(("/", "/."))
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
     if not current().may_read(path):
         return False
-    return os.path.lexists(path)
+    return os.path.isdir(path) if must_be_dir else os.path.lexists(path)
 
 
 def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:

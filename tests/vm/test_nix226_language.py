@@ -169,3 +169,33 @@ def test_nixls_parse_prints_pipes_as_calls_only_with_the_feature() -> None:
     assert status == 1
     assert err.startswith("error: experimental Nix feature 'pipe-operators' is disabled")
     assert "at «stdin»:1:9:" in err
+
+
+@pytest.mark.parametrize(
+    "expr,message",
+    [
+        # nix-instantiate 2.26.3's messages: past ten attributes or items, the rest is elided
+        (
+            "builtins.genList (x: x) 12 + 1",
+            "cannot coerce a list to a string: [ «thunk» «thunk» «thunk» «thunk» «thunk» «thunk»"
+            " «thunk» «thunk» «thunk» «thunk» «2 items elided» ]",
+        ),
+        (
+            "builtins.listToAttrs"
+            ' (builtins.genList (x: { name = "a${toString x}"; value = x; }) 12) + 1',
+            "cannot coerce a set to a string: { a0 = 0; a1 = 1; a10 = 10; a11 = 11; a2 = 2; a3 = 3;"
+            " a4 = 4; a5 = 5; a6 = 6; a7 = 7; «2 attributes elided» }",
+        ),
+    ],
+)
+def test_values_in_messages_are_elided(expr: str, message: str) -> None:
+    with pytest.raises(NixError) as info:
+        _eval(expr)
+    assert info.value.message == message
+
+
+def test_path_exists_of_a_string_ending_in_a_slash_needs_a_directory(tmp_path: object) -> None:
+    # As nix-instantiate 2.26.3: `pathExists "${file}/"` is false, `"${dir}/."` true.
+    assert _eval(f'builtins.pathExists "{__file__}/"') == "false"
+    assert _eval(f'builtins.pathExists "{__file__}"') == "true"
+    assert _eval(f'builtins.pathExists "{tmp_path}/."') == "true"
