@@ -19,11 +19,8 @@ def _disabled(name: str) -> Callable[[Any], Frame]:
     return fetch
 
 
-for _name, _global in [
-    ("fetchurl", False),
-    ("fetchTarball", True),
-    ("fetchGit", True),
-    ("fetchMercurial", True),
-    ("fetchTree", True),
-]:
-    builtin(_name, 1, global_=_global)(_disabled(_name))
+fetchurl = builtin("fetchurl", 1)(_disabled("fetchurl"))
+fetch_tarball = builtin("fetchTarball", 1, global_=True)(_disabled("fetchTarball"))
+fetch_git = builtin("fetchGit", 1, global_=True)(_disabled("fetchGit"))
+fetch_mercurial = builtin("fetchMercurial", 1, global_=True)(_disabled("fetchMercurial"))
+fetch_tree = builtin("fetchTree", 1, global_=True)(_disabled("fetchTree"))

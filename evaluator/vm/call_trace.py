@@ -24,20 +24,16 @@ from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CODE_INFO
 
 LAMBDA_PREFIX = "while calling "
+# The code of each builtin's function, and its name (filled in as builtins are
+# defined: the VM does not import the builtins, which import it).
 _BUILTIN_CODES: dict[CodeType, str] = {}
 
 
-def _builtin_codes() -> dict[CodeType, str]:
-    if not _BUILTIN_CODES:
-        from evaluator.builtins.registry import BUILTINS
-        from evaluator.vm.values import PrimOp
-
-        for value in BUILTINS.values():
-            if type(value) is PrimOp:
-                code = getattr(value.fn, "__code__", None)
-                if code is not None:
-                    _BUILTIN_CODES.setdefault(code, value.name)
-    return _BUILTIN_CODES
+def register_builtin(fn: Any, name: str) -> None:
+    """Record that frames of ``fn``'s code are calls of builtin ``name``."""
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        _BUILTIN_CODES.setdefault(code, name)
 
 
 def _add(err: NixError, message: str, span: Any, full_only: bool) -> None:
@@ -67,7 +63,7 @@ def record_calls(err: NixError, tb: TracebackType | None, tail_site: Any = None)
     while tb is not None:
         frames.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
-    builtins = _builtin_codes()
+    builtins = _BUILTIN_CODES
     pending: tuple[str, Any, Any] | None = err.__dict__.get("pending_call")
     for code, line in reversed(frames):
         info = CODE_INFO.get(code)

@@ -91,3 +91,15 @@ def _distance(a: str, b: str) -> int:
         for j, cb in enumerate(b, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
     return row[-1]
+
+
+class DependsOnUnknown(NixError):
+    """The value needed is unknown here (see :class:`evaluator.vm.values.Unknown`).
+
+    Not an error in the code: whoever asked learns *what* it depends on from
+    ``unknown``, not from the message.
+    """
+
+    def __init__(self, unknown: Any, span: tuple[Any, int, int] | None = None) -> None:
+        super().__init__(f"depends on {unknown.description}", span)
+        self.unknown = unknown

@@ -11,9 +11,9 @@
 - unevaluated values are ``<CODE>``, functions ``<LAMBDA>``, builtins
   ``<PRIMOP>`` / ``<PRIMOP-APP>``.
 
-Printing is iterative (an explicit stack), so deep values are fine;
-:func:`print_frame` forces first (deeply with ``strict``) and is a
-generator frame for :func:`evaluator.vm.loop.run`.
+Printing is iterative (an explicit stack), so deep values are fine; it
+forces nothing (the caller forces first: :mod:`evaluator.vm.ops` reports
+values through this module, so this one does not use it).
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ import math
 import re
 from typing import Any
 
-from evaluator.vm import ops
 from evaluator.vm.values import (
     Attrs,
     Closure,
     CtxStr,
-    Frame,
     NixList,
     NixPath,
     PrimOp,
@@ -161,15 +159,6 @@ def render(value: Any, *, shown: bool = False) -> str:
             continue
         out.append("<UNKNOWN>")
     return "".join(out)
-
-
-def print_frame(value: Any, strict: bool) -> Frame:
-    """Force ``value`` (deeply when ``strict``) and return its printed form."""
-    if type(value) is Thunk:
-        value = value.value if value.code is None else (yield value)
-    if strict:
-        value = yield from ops.deep_force(value)
-    return render(value)
 
 
 # Nix 2.26 prints at most this many attributes and list items in a message

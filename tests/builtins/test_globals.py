@@ -8,7 +8,7 @@ from evaluator.builtins.globals import (
     PLAIN_GLOBALS,
     builtin_name_of_global,
 )
-from evaluator.builtins.registry import GLOBALS, all_builtins
+from evaluator.builtins.table import GLOBALS, all_builtins
 
 
 def test_every_builtin_is_registered() -> None:

@@ -1,0 +1,152 @@
+"""What a subtree compiled on its own reads from outside: its captures.
+
+Code generation defers large thunks (compiled when first forced) and must
+know their captures beforehand, from the tree. A subtree's code is not just
+its own text: an attribute-set literal inside it also holds what attribute
+paths written elsewhere merged into it (``p.f = { … }; p.f.x = b;`` puts
+``x = b`` into the literal, see :mod:`evaluator.compiler.bindings`). So the
+region compiled for a node is its span plus those *grafts*, found again
+inside each graft, and its captures are the variables read in that region
+that resolve to scopes outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+
+from evaluator.compiler.bindings import (
+    MergedAttrs,
+    NestedEntry,
+)
+from evaluator.compiler.model import LocalRef, WithRef
+from evaluator.compiler.scope import Resolved
+from evaluator.syntax import nodes
+
+Span = tuple[int, int]
+
+_SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
+
+
+def _entry_nodes(merged: MergedAttrs) -> Iterator[nodes.Node]:
+    """The definition nodes compiled as part of ``merged`` (nested sets too)."""
+    stack = [merged]
+    while stack:
+        current = stack.pop()
+        for entry in current.static.values():
+            yield entry.node
+            if isinstance(entry, NestedEntry):
+                stack.append(entry.attrs)
+        for dyn in current.dynamic:
+            yield dyn.node
+            if isinstance(dyn.value, MergedAttrs):
+                stack.append(dyn.value)
+        for source in current.inherit_sources:
+            yield source.node
+
+
+def _grafts(resolved: Resolved) -> tuple[list[int], list[tuple[Span, list[Span]]]]:
+    """Each set literal that received definitions written outside it: its
+    span and theirs, sorted by start."""
+    found: list[tuple[Span, list[Span]]] = []
+    for node, merged in resolved.bindings.items():
+        if merged.node is not node or type(node) is not nodes.AttrSet:
+            continue  # a `let`, or a literal absorbed into another set
+        lo, hi = node.start, node.end
+        spans = {
+            (n.start, n.end) for n in _entry_nodes(merged) if not (lo <= n.start and n.end <= hi)
+        }
+        if spans:
+            found.append(((lo, hi), sorted(spans)))
+    found.sort(key=lambda item: item[0])
+    return [item[0][0] for item in found], found
+
+
+class Captures:
+    """Computes captures of subtrees of one analysed tree (indexes built once)."""
+
+    def __init__(
+        self,
+        resolved: Resolved,
+        text: bytes,
+        binding_name: Callable[[LocalRef], str],
+        with_name: Callable[[nodes.Node], str],
+        lexical_ref: Callable[[str, int], object],
+    ) -> None:
+        self.resolved = resolved
+        self.text = text
+        self.binding_name = binding_name
+        self.with_name = with_name
+        self.lexical_ref = lexical_ref
+        pairs = sorted((v.start, i) for i, v in enumerate(resolved.vars))
+        self.var_starts = [p[0] for p in pairs]
+        self.vars = [resolved.vars[p[1]] for p in pairs]
+        self.graft_starts, self.grafts = _grafts(resolved)
+
+    def region(self, node: nodes.Node) -> list[Span]:
+        """The spans whose code compiling ``node`` generates (disjoint)."""
+        region: list[Span] = [(node.start, node.end)]
+        todo = list(region)
+        while todo:
+            lo, hi = todo.pop()
+            i = bisect_left(self.graft_starts, lo)
+            while i < len(self.grafts) and self.grafts[i][0][0] < hi:
+                (s, e), spans = self.grafts[i]
+                i += 1
+                if e > hi:
+                    continue
+                for span in spans:
+                    if not _covered(span, region):
+                        # Spans nest or are disjoint: drop those this one holds.
+                        region = [r for r in region if not _within(r, span)]
+                        region.append(span)
+                        todo.append(span)
+        return region
+
+    def free_vars(self, node: nodes.Node) -> list[str]:
+        """Variables the code of ``node`` reads from outside it, in order."""
+        region = sorted(self.region(node))
+        out: dict[str, None] = {}
+
+        def outside(scope_node: nodes.Node | None) -> bool:
+            return scope_node is None or not _covered((scope_node.start, scope_node.end), region)
+
+        for lo, hi in region:
+            a = bisect_left(self.var_starts, lo)
+            b = bisect_left(self.var_starts, hi)
+            for var in self.vars[a:b]:
+                res = var.resolution
+                if isinstance(res, LocalRef):
+                    if outside(res.binding.scope.node):
+                        out[self.binding_name(res)] = None
+                elif isinstance(res, WithRef):
+                    for w in res.withs:
+                        if outside(w.node):
+                            out[self.with_name(w.node)] = None  # type: ignore[arg-type]
+            if _SEARCH_PATH.search(self.text, lo, hi):
+                self._search_paths(lo, hi, outside, out)
+        return list(out)
+
+    def _search_paths(
+        self,
+        lo: int,
+        hi: int,
+        outside: Callable[[nodes.Node | None], bool],
+        out: dict[str, None],
+    ) -> None:
+        """`<p>` reads `__findFile` and `__nixPath`, possibly bound lexically."""
+        for sp in self.resolved.search_paths:
+            if lo <= sp.start < hi:
+                for name in ("__findFile", "__nixPath"):
+                    ref = self.lexical_ref(name, sp.start)
+                    if isinstance(ref, LocalRef) and outside(ref.binding.scope.node):
+                        out[self.binding_name(ref)] = None
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _covered(span: Span, region: list[Span]) -> bool:
+    return any(_within(span, r) for r in region)
