@@ -15,7 +15,7 @@ from evaluator.syntax import lexer, parse
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from nixls.cli import eval_cmd
-from nixls.features.semantic_tokens import _lexical
+from nixls.ide.tokens import _lexical
 
 PIPES = frozenset({"pipe-operators"})
 
