@@ -144,6 +144,16 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
         raise _pipe_error(compiled.source, compiled.pipe_at)
 
 
+def feature_error(
+    node: nodes.Node, source: SourceText, features: frozenset[str]
+) -> NixSyntaxError | None:
+    """The error for syntax in ``node`` behind a feature not in ``features``, if any."""
+    pipe = _first_pipe(node, source.text)
+    if pipe is not None and "pipe-operators" not in features:
+        return _pipe_error(source, pipe)
+    return None
+
+
 def _pipe_error(source: SourceText, at: int) -> NixSyntaxError:
     return NixSyntaxError(
         "experimental Nix feature 'pipe-operators' is disabled; add "
@@ -170,9 +180,9 @@ def first_problem(
     if result.errors:
         first = result.errors[0]
         return NixSyntaxError(first.message, (source, first.start, first.end))
-    pipe = _first_pipe(result.root, source.text)
-    if pipe is not None and "pipe-operators" not in features:
-        return _pipe_error(source, pipe)
+    gated = feature_error(result.root, source, features)
+    if gated is not None:
+        return gated
     error = _first_error(analyse(result, file=source.location_name))
     if error is not None:
         return NixSyntaxError(error.message, (source, error.start, error.end))
