@@ -162,4 +162,4 @@ def show_value(v: Any) -> str:
     """A value as Nix prints it, without forcing anything (for `trace`)."""
     from evaluator.vm.printer import render
 
-    return render(v)
+    return render(v, shown=True)

@@ -18,7 +18,7 @@ from evaluator.store.copy import known_text, path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import NixError, ThrownError
-from evaluator.vm.values import Attrs, Frame, NixPath
+from evaluator.vm.values import Attrs, CtxStr, Frame, NixPath, Thunk
 
 # Where `<nix/...>` resolves when no search path entry has it (as Nix 2.8).
 CORE_PKGS = "/__corepkgs__/"
@@ -85,9 +85,17 @@ def read_file_type(v: Any) -> Frame:
 
 @builtin("pathExists", 1)
 def path_exists(v: Any) -> Frame:
-    """`pathExists path`: whether `path` exists (false where the policy forbids reading)."""
+    """`pathExists path`: whether `path` exists (false where the policy forbids reading).
+
+    As in Nix 2.26, a string ending in `/` or `/.` names a directory: it must be one.
+    """
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    must_be_dir = type(v) in (str, CtxStr) and v.endswith(("/", "/."))
     s = yield from ops.coerce_to_path(v)
-    return current().io.path_exists(ops.canon_path(str.__str__(s)))
+    io = current().io
+    path = ops.canon_path(str.__str__(s))
+    return io.is_dir(path) if must_be_dir else io.path_exists(path)
 
 
 def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:

@@ -25,8 +25,8 @@ def test_trace_writes_to_the_context_stderr() -> None:
     ctx = EvalContext(stderr=err)
     expr = 'builtins.trace "hello" (builtins.trace { a = [ 1 ]; b = 1; c = "x"; d = 1 + 1; } 2)'
     assert _eval(expr, ctx) == 2
-    # As nix-instantiate 2.8.0 prints it: unevaluated attributes are <CODE>.
-    assert err.getvalue() == 'trace: hello\ntrace: { a = <CODE>; b = 1; c = "x"; d = <CODE>; }\n'
+    # As nix-instantiate 2.26.3 prints it: unevaluated attributes are «thunk».
+    assert err.getvalue() == 'trace: hello\ntrace: { a = «thunk»; b = 1; c = "x"; d = «thunk»; }\n'
 
 
 def test_get_env_follows_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:

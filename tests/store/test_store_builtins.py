@@ -111,5 +111,5 @@ def test_add_error_context_adds_a_trace_entry() -> None:
 
 def test_filter_errors_name_the_path() -> None:
     err = _error("builtins.filterSource (p: t: 1) ./tree")
-    assert err.message == "value is an integer while a Boolean was expected"
+    assert err.message == "expected a Boolean but found an integer: 1"
     assert f"while adding path '{TREE}'" in format_error(err, show_trace=True)
