@@ -324,9 +324,7 @@ def resolve_function(reader: Reader, expr: nodes.Node, unit: Unit) -> nodes.Lamb
     return None
 
 
-def path_items(
-    doc: OpenDocument, offset: int, reader: Reader
-) -> list[types.CompletionItem] | None:
+def path_items(doc: OpenDocument, offset: int, reader: Reader) -> list[types.CompletionItem] | None:
     """In a path literal: the entries of the directory typed so far (if it may be read)."""
     source = doc.source
     m = _PATH_CHARS.search(source[max(0, offset - 500) : offset])
