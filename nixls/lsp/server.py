@@ -129,6 +129,9 @@ class NixServer(LanguageServer):
         self.on_settings: list[Callable[[], None]] = []
         self.on_files_changed: list[Callable[[list[str]], None]] = []
         self.shut_down = False  # `shutdown` was received
+        # Messages received but not handled yet (stdio): a storm of edits
+        # waits there while the server analyses.
+        self.inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.exit_code: int | None = None  # set by `exit`
 
     # ------------------------------------------------------------ lifecycle
@@ -149,6 +152,7 @@ class NixServer(LanguageServer):
                     writer,
                     self.dispatch,
                     lambda: self.exit_code is not None,
+                    self.inbox,
                 )
             )
         except KeyboardInterrupt:
@@ -251,6 +255,10 @@ class NixServer(LanguageServer):
     def document(self, uri: str) -> OpenDocument | None:
         """The open document at ``uri`` (None if the client never opened it)."""
         return self.files.get(uri)
+
+    def backlog(self) -> int:
+        """How many received messages wait to be handled."""
+        return self.inbox.qsize()
 
     def log_message(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         """Send a message to the client's log (and ours)."""
