@@ -37,6 +37,8 @@ from lsp import _server_cpu  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
+from tests.server.lsp_fuzz import static_shape  # noqa: E402
+
 Edit = tuple[int, int, int, str]  # line, start character, end character, new text
 
 
@@ -63,19 +65,6 @@ def apply(text: str, edits: list[Edit]) -> str:
     for line, a, b, new in edits:
         lines[line] = lines[line][:a] + new + lines[line][b:]
     return "\n".join(lines)
-
-
-def shape(diags: list[types.Diagnostic]) -> list[tuple[str, int, int, int, int]]:
-    return sorted(
-        (
-            d.message,
-            d.range.start.line,
-            d.range.start.character,
-            d.range.end.line,
-            d.range.end.character,
-        )
-        for d in diags
-    )
 
 
 async def storm(name: str, text: str, edits: list[Edit], debounce: int) -> dict[str, object]:
@@ -161,7 +150,7 @@ async def storm(name: str, text: str, edits: list[Edit], debounce: int) -> dict[
         "last edit -> final diags s": round(final_at - sent, 3),
         "server CPU s": round(cpu_used, 2),
         "publications": len(published[uri]) - 1,
-        "equal to fresh open": shape(final) == shape(fresh) and bool(final),
+        "equal to fresh open": static_shape(final) == static_shape(fresh) and bool(final),
     }
 
 

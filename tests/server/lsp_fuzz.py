@@ -124,8 +124,8 @@ def _request(
 KINDS = ["hover", "completion", "definition", "references", "symbols", "folding", "tokens"]
 
 
-def _shape(diags: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
-    # Static diagnostics only: evaluation ones arrive later, when they do.
+def static_shape(diags: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
+    """The static diagnostics, comparable (evaluation ones arrive later, if at all)."""
     return sorted(
         (
             d.source,
@@ -171,8 +171,8 @@ async def run_case(session: Session, rng: random.Random, name: str, steps: int =
     final = await session.diagnostics(uri, timeout=30)
     fresh_uri = session.open(f"{name}-fresh.nix", text, write=False)
     fresh = await session.diagnostics(fresh_uri, timeout=30)
-    assert _shape(final) == _shape(fresh), (
-        f"{name}: diagnostics differ\ntext: {text!r}\n{_shape(final)}\n{_shape(fresh)}"
+    assert static_shape(final) == static_shape(fresh), (
+        f"{name}: diagnostics differ\ntext: {text!r}\n{static_shape(final)}\n{static_shape(fresh)}"
     )
     session.close(uri)
     session.close(fresh_uri)
