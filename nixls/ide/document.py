@@ -11,68 +11,132 @@ the common all-ASCII text where every encoding counts bytes.
 
 from __future__ import annotations
 
+import bisect
 from typing import cast
 
 from evaluator.compiler.incremental import Splice, apply_edit
 from evaluator.syntax import ParseResult
 from evaluator.syntax.document import Document
-from evaluator.syntax.positions import Encoding
+from evaluator.syntax.positions import Encoding, LineIndex
 
 UTF8 = "utf-8"
 
 
 class TextDocument:
-    """A document's text and parse, updated through LSP content changes."""
+    """A document's text and parse, updated through LSP content changes.
+
+    Edits are applied to the text (and its line index) at once, but parsed
+    only when the tree is next asked for: edits arriving faster than they
+    can be analysed (an edit storm) are merged into one replaced region and
+    re-parsed once, incrementally when that region is small.
+    """
 
     def __init__(self, text: str) -> None:
         self._doc = Document(text)
         self._ascii: bool | None = None
+        self._source = self._doc.source
+        self._text: str | None = None
+        self._lines = self._doc.lines
+        # Edits not parsed yet, merged: bytes [lo, old_end) of the parsed
+        # source are bytes [lo, new_end) of the current one.
+        self._pending: tuple[int, int, int] | None = None
+        # What each re-parse replaced (None: parsed as a whole), until the
+        # owner takes them to update its analysis.
+        self.splices: list[Splice | None] = []
 
     @property
     def source(self) -> bytes:
         """The text as UTF-8 bytes (what tree spans index)."""
-        return self._doc.source
+        return self._source
 
     @property
     def text(self) -> str:
         """The text as a string."""
-        return self._doc.text
+        if self._text is None:
+            self._text = self._source.decode("utf-8", "surrogateescape")
+        return self._text
+
+    @property
+    def lines(self) -> LineIndex:
+        """Line starts of the current text."""
+        return self._lines
 
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text."""
+        self.flush()
         return self._doc.result
+
+    @property
+    def pending(self) -> bool:
+        """Whether edits wait to be parsed."""
+        return self._pending is not None
 
     @property
     def ascii(self) -> bool:
         """Whether the text is all ASCII (then positions are byte offsets)."""
         if self._ascii is None:
-            self._ascii = self._doc.source.isascii()
+            self._ascii = self._source.isascii()
         return self._ascii
 
     def apply_change(
         self, start: tuple[int, int], end: tuple[int, int], new_text: str, encoding: str
-    ) -> Splice | None:
-        """Replace the text between two LSP positions (re-parsing incrementally).
-
-        Returns the subtree the re-parse replaced (``None`` after a full
-        parse), from which the analysis can be updated incrementally.
-        """
+    ) -> None:
+        """Replace the text between two LSP positions (parsed on next use)."""
         was_ascii = self._ascii
-        lines = self._doc.lines
-        a = lines.offset(start[0], start[1], cast(Encoding, encoding))
-        b = lines.offset(end[0], end[1], cast(Encoding, encoding))
+        a = self._lines.offset(start[0], start[1], cast(Encoding, encoding))
+        b = self._lines.offset(end[0], end[1], cast(Encoding, encoding))
         if b < a:
             a, b = b, a
-        splice = apply_edit(self._doc, a, b, new_text.encode("utf-8", "surrogateescape"))
+        new = new_text.encode("utf-8", "surrogateescape")
+        old = self._source
+        self._source = old[:a] + new + old[b:]
+        self._text = None
+        self._lines = _relined(self._lines, a, b, new, self._source)
+        delta = len(new) - (b - a)
+        if self._pending is None:
+            self._pending = (a, b, b + delta)
+        else:
+            lo, old_end, new_end = self._pending
+            if b > new_end:  # the edit reaches past the merged region: widen it
+                old_end += b - new_end
+                new_end = b
+            self._pending = (min(lo, a), old_end, new_end + delta)
         # Deleting cannot make ASCII text non-ASCII; inserting ASCII cannot either.
         self._ascii = True if was_ascii and new_text.isascii() else None
-        return splice
+
+    def flush(self) -> None:
+        """Parse the edits made since the last parse, as one replacement."""
+        if self._pending is None:
+            return
+        lo, old_end, new_end = self._pending
+        self._pending = None
+        self.splices.append(apply_edit(self._doc, lo, old_end, self._source[lo:new_end]))
+
+
+def _relined(lines: LineIndex, a: int, b: int, new: bytes, source: bytes) -> LineIndex:
+    """The line index after bytes ``[a, b)`` became ``new`` (``source`` is the result).
+
+    Only the lines around the edit are scanned again (with a line of margin
+    each side, so a CR LF pair split or joined by the edit is seen whole).
+    """
+    starts = lines.line_starts
+    first = max(0, bisect.bisect_right(starts, a) - 2)
+    after = bisect.bisect_right(starts, b) + 1
+    delta = len(new) - (b - a)
+    window_start = starts[first]
+    window_end = starts[after] + delta if after < len(starts) else len(source)
+    window = LineIndex(source[window_start:window_end]).line_starts
+    if after < len(starts):
+        # The window ends where the next kept line starts: that start is the tail's.
+        window = [s for s in window if s < window_end - window_start]
+    tail = [s + delta for s in starts[after:]]
+    return LineIndex(source, starts[:first] + [window_start + s for s in window] + tail)
 
 
 def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> int:
     """Byte offset of (line, character); past-the-end values clamp to the line/text end."""
-    lines = doc._doc.lines
+    lines = doc.lines
     if doc.ascii and 0 <= line < len(lines.line_starts) and character >= 0:
         start = lines.line_starts[line]
         end = lines.line_starts[line + 1] if line + 1 < len(lines.line_starts) else len(doc.source)
@@ -86,7 +150,7 @@ def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> in
 
 def position_of(doc: TextDocument, offset: int, encoding: str) -> tuple[int, int]:
     """(line, character) of a byte offset."""
-    lines = doc._doc.lines
+    lines = doc.lines
     if doc.ascii:
         offset = max(0, min(offset, len(doc.source)))
         line = lines.line_of(offset)

@@ -2,7 +2,8 @@
 
 Every evaluation runs on a worker thread (:mod:`nixls.ide.jobs`) with a fresh
 :class:`EvalContext` built from the settings: reads confined to the
-workspace folders (plus ``allowedPaths`` and the search path), `getEnv`
+workspace folders (plus ``allowedPaths``, the search path and the file
+itself: :mod:`nixls.ide.reads`), `getEnv`
 seeing nothing, and a :class:`Budget` of steps, time and memory. Jobs are
 keyed by document, so an edit cancels what was computing on the old text.
 
@@ -24,6 +25,7 @@ from evaluator.api import CompileCache, Evaluator, NixSyntaxError, feature_error
 from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
+from evaluator.io import EvalIO
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
@@ -31,7 +33,7 @@ from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, Nix
 from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
-from nixls.ide import valueprint
+from nixls.ide import reads, valueprint
 from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
@@ -120,25 +122,14 @@ class EvalPolicy:
     def context(self, path: str | None) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
 
-        Reads are confined to the workspace folders (a lone file: its own
-        directory), ``allowedPaths`` and the search path; `getEnv` sees
-        nothing unless allowed.
+        Reads follow :func:`nixls.ide.reads.read_policy` (the workspace
+        folders, ``allowedPaths``, the search path and the file itself);
+        `getEnv` sees nothing unless allowed.
         """
         cfg = self.settings
-        search: list[tuple[str, str]] = []
-        for entry in cfg.nix_path:
-            prefix, sep, where = entry.partition("=")
-            search.append((prefix, where) if sep else ("", entry))
-        roots: list[str] | None = None
-        if cfg.restrict_reads:
-            roots = list(self.roots)
-            if not roots and path is not None:
-                roots.append(os.path.dirname(path))
-            roots += [os.path.expanduser(p) for p in cfg.allowed_paths]
-            roots += [os.path.expanduser(where) for _prefix, where in search]
         return EvalContext(
-            search_path=search,
-            allowed_roots=roots,
+            search_path=reads.search_path(cfg),
+            io=EvalIO(reads.read_policy(cfg, self.roots, path)),
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
             experimental_features=frozenset(cfg.experimental_features),

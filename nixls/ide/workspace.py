@@ -124,22 +124,20 @@ class OpenDocument(Unit):
         return self.document
 
     def apply(self, changes: Sequence[Change], version: int) -> None:
-        """Apply edits in order (a change without a range replaces the whole text)."""
+        """Apply edits in order (a change without a range replaces the whole text).
+
+        The text changes at once; parsing and analysis wait until the tree
+        is next used, so a storm of edits is analysed once.
+        """
         for change in changes:
             r = getattr(change, "range", None)
             if r is not None:
-                splice = self.document.apply_change(
+                self.document.apply_change(
                     (r.start.line, r.start.character),
                     (r.end.line, r.end.character),
                     change.text,
                     self.encoding,
                 )
-                # Keep an analysis up to date edit by edit while that is
-                # cheap; otherwise the next use analyses the whole text.
-                if self._analysis is not None and splice is not None:
-                    self._analysis = self._reanalyse(self._analysis, splice)
-                else:
-                    self._analysis = None
             else:
                 self.document = TextDocument(change.text)
                 self._analysis = None
@@ -147,9 +145,33 @@ class OpenDocument(Unit):
         self.generation += 1
         self.cache = {}
 
+    @property
+    def parse_result(self) -> ParseResult:
+        """The syntax tree and syntax errors of the current text (edits parsed now)."""
+        self._catch_up()
+        return self.document.parse_result
+
+    @property
+    def analysis(self) -> Analysis:
+        """The compiler's analysis of the current text, brought up to date."""
+        self._catch_up()
+        return super().analysis
+
+    def _catch_up(self) -> None:
+        """Parse pending edits; keep the analysis up to date where that is cheap."""
+        self.document.flush()
+        splices, self.document.splices = self.document.splices, []
+        for splice in splices:
+            # Incrementally after a local re-parse; otherwise the next use
+            # analyses the whole text.
+            if self._analysis is not None and splice is not None:
+                self._analysis = self._reanalyse(self._analysis, splice)
+            else:
+                self._analysis = None
+
     def _reanalyse(self, previous: Analysis, splice: Splice) -> Analysis | None:
         try:
-            return reanalyse(previous, self.parse_result, splice)
+            return reanalyse(previous, self.document.parse_result, splice)
         except Exception:
             # Never leave a stale analysis behind: the next use analyses afresh.
             log.exception("incremental analysis failed for %s", self.uri)

@@ -28,7 +28,7 @@ class DiagnosticsPublisher:
 
     def __init__(self, server: NixServer) -> None:
         self._server = server
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._timers: dict[str, asyncio.Handle] = {}
         self.static: dict[str, list[types.Diagnostic]] = {}
         self.evaluated: dict[str, list[types.Diagnostic]] = {}
         self.static_provider: StaticProvider = lambda _doc: []
@@ -42,11 +42,22 @@ class DiagnosticsPublisher:
         if timer is not None:
             timer.cancel()
         delay = max(0, self._server.settings.diagnostics.debounce_ms) / 1000
-        if delay == 0:
-            self.refresh(uri)
-            return
         loop = asyncio.get_running_loop()
-        self._timers[uri] = loop.call_later(delay, self.refresh, uri)
+        # Even without a delay, not while messages wait: edits already
+        # received are applied first, so a storm is analysed once (issue 17).
+        self._timers[uri] = (
+            loop.call_soon(self._when_idle, uri)
+            if delay == 0
+            else loop.call_later(delay, self.refresh, uri)
+        )
+
+    def _when_idle(self, uri: str) -> None:
+        """Refresh once no received message waits (it may be another edit)."""
+        if self._server.backlog() > 0:
+            loop = asyncio.get_running_loop()
+            self._timers[uri] = loop.call_soon(self._when_idle, uri)
+            return
+        self.refresh(uri)
 
     def refresh(self, uri: str) -> None:
         """Recompute static diagnostics of ``uri`` now and publish."""

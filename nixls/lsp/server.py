@@ -7,13 +7,14 @@ Feature groups live in :mod:`nixls.lsp.features`; each module exposes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib
 import inspect
 import logging
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any, TypeVar
 
 from lsprotocol import types
@@ -23,9 +24,10 @@ from pygls.lsp.server import LanguageServer
 from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
 from nixls.ide.host import AnalysisHost
+from nixls.ide.reads import Reader, read_policy
 from nixls.ide.tree import comment_spans
 from nixls.ide.uris import uri_to_path
-from nixls.ide.workspace import OpenDocument
+from nixls.ide.workspace import OpenDocument, Unit
 from nixls.lsp import transport
 from nixls.lsp.protocol import NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
@@ -127,6 +129,9 @@ class NixServer(LanguageServer):
         self.on_settings: list[Callable[[], None]] = []
         self.on_files_changed: list[Callable[[list[str]], None]] = []
         self.shut_down = False  # `shutdown` was received
+        # Messages received but not handled yet (stdio): a storm of edits
+        # waits there while the server analyses.
+        self.inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.exit_code: int | None = None  # set by `exit`
 
     # ------------------------------------------------------------ lifecycle
@@ -147,6 +152,7 @@ class NixServer(LanguageServer):
                     writer,
                     self.dispatch,
                     lambda: self.exit_code is not None,
+                    self.inbox,
                 )
             )
         except KeyboardInterrupt:
@@ -250,10 +256,29 @@ class NixServer(LanguageServer):
         """The open document at ``uri`` (None if the client never opened it)."""
         return self.files.get(uri)
 
+    def backlog(self) -> int:
+        """How many received messages wait to be handled."""
+        return self.inbox.qsize()
+
     def log_message(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         """Send a message to the client's log (and ours)."""
         log.info("%s", message)
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    @contextlib.contextmanager
+    def reading(self, doc: Unit) -> Iterator[Reader]:
+        """Files as ``doc``'s features may read them (evaluation's read policy).
+
+        Each path refused meanwhile is told to the client's log afterwards,
+        with evaluation's message.
+        """
+        policy = read_policy(self.settings.eval, self.files.roots, doc.path)
+        reader = Reader(self.files, policy)
+        try:
+            yield reader
+        finally:
+            for message in reader.denied:
+                self.log_message(f"nixls: {message}", types.MessageType.Warning)
 
     def apply_settings(self, raw: Any) -> None:
         """Replace the settings from client JSON; bad entries are logged and ignored."""

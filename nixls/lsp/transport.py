@@ -200,10 +200,16 @@ async def serve(
     writer: Writer,
     handle: Callable[[Any], None],
     stopped: Callable[[], bool],
+    queue: asyncio.Queue[bytes | None] | None = None,
 ) -> None:
-    """Read frames from ``stream`` until it ends or ``stopped()``; ``handle`` each message."""
+    """Read frames from ``stream`` until it ends or ``stopped()``; ``handle`` each message.
+
+    Frames read but not yet handled wait in ``queue`` (the caller's, if it
+    wants to know how many are waiting).
+    """
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+    if queue is None:
+        queue = asyncio.Queue()
 
     def warn(message: str) -> None:
         log.warning("nixls: %s", message)

@@ -20,6 +20,7 @@ from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import Binding, GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
 from nixls.ide import builtin_docs, static_sets
+from nixls.ide.reads import Reader
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
 from nixls.lsp.convert import position_at
@@ -147,7 +148,7 @@ def _attr_items(names: list[str], detail: str) -> list[types.CompletionItem]:
 # ---------------------------------------------------------------- contexts
 
 
-def scope_items(server: NixServer, ctx: Context) -> list[types.CompletionItem]:
+def scope_items(ctx: Context, reader: Reader) -> list[types.CompletionItem]:
     """Names visible at the cursor: locals, `with` attributes, builtins, keywords."""
     visible = ctx.analysis.visible_names(ctx.offset)
     items: list[types.CompletionItem] = []
@@ -164,7 +165,7 @@ def scope_items(server: NixServer, ctx: Context) -> list[types.CompletionItem]:
         node = scope.node
         if not isinstance(node, nodes.With):
             continue
-        sset = static_sets.resolve_set(node.env, ctx.unit, server.files.unit)
+        sset = static_sets.resolve_set(node.env, ctx.unit, reader.unit)
         if sset is None:
             continue
         for item in _attr_items([n for n in sset.names() if n not in seen], "from with"):
@@ -200,7 +201,7 @@ def _base_is_builtins(expr: nodes.Node) -> bool:
 
 
 async def attribute_items(
-    server: NixServer, doc: OpenDocument, ctx: Context
+    server: NixServer, reader: Reader, ctx: Context
 ) -> list[types.CompletionItem] | None:
     """After `e.`: the attributes of `e` (None if the cursor is not after a dot)."""
     found = _select_at(ctx)
@@ -209,7 +210,7 @@ async def attribute_items(
     sel, index = found
     if index == 0 and _base_is_builtins(sel.expr):
         return [_builtin_item(name) for name in builtin_docs.builtin_names()]
-    loader = server.files.unit
+    loader = reader.unit
     prefix = sel.path[:index]
     if prefix:
         member = static_sets.resolve_member(sel.expr, prefix, ctx.unit, loader)
@@ -241,7 +242,7 @@ async def _evaluated_names(server: NixServer, unit: Unit, span: tuple[int, int])
     return list(names or [])
 
 
-def formal_items(server: NixServer, ctx: Context) -> list[types.CompletionItem] | None:
+def formal_items(reader: Reader, ctx: Context) -> list[types.CompletionItem] | None:
     """Inside `f { ... }` at a name position: the formals of `f` not yet given."""
     source = ctx.unit.source
     before = source[: ctx.offset].rstrip()
@@ -253,7 +254,7 @@ def formal_items(server: NixServer, ctx: Context) -> list[types.CompletionItem] 
         if isinstance(node, nodes.AttrSet):
             parent = chain[i - 1]
             if isinstance(parent, nodes.Apply) and unparen(parent.arg) is node:
-                found = resolve_function(server, parent.fn, ctx.unit)
+                found = resolve_function(reader, parent.fn, ctx.unit)
                 if found is None or found.formals is None:
                     return None
                 given = {
@@ -288,7 +289,7 @@ def formal_items(server: NixServer, ctx: Context) -> list[types.CompletionItem] 
     return None
 
 
-def resolve_function(server: NixServer, expr: nodes.Node, unit: Unit) -> nodes.Lambda | None:
+def resolve_function(reader: Reader, expr: nodes.Node, unit: Unit) -> nodes.Lambda | None:
     """The function literal an expression statically denotes (following names and imports)."""
     node: nodes.Node = unparen(expr)
     steps = 0
@@ -304,14 +305,14 @@ def resolve_function(server: NixServer, expr: nodes.Node, unit: Unit) -> nodes.L
                 continue
             return None
         if isinstance(node, nodes.Select):
-            member = static_sets.resolve_member(node.expr, node.path, unit, server.files.unit)
+            member = static_sets.resolve_member(node.expr, node.path, unit, reader.unit)
             if member is None or member.value is None:
                 return None
             node, unit = member.value, member.unit
             continue
         if isinstance(node, nodes.Apply):
             target = static_sets.import_target(node, unit)
-            loaded = server.files.unit(target) if target else None
+            loaded = reader.unit(target) if target else None
             if loaded is None:
                 return None
             node, unit = loaded.parse_result.root, loaded
@@ -323,8 +324,8 @@ def resolve_function(server: NixServer, expr: nodes.Node, unit: Unit) -> nodes.L
     return None
 
 
-def path_items(doc: OpenDocument, offset: int) -> list[types.CompletionItem] | None:
-    """In a path literal: the entries of the directory typed so far."""
+def path_items(doc: OpenDocument, offset: int, reader: Reader) -> list[types.CompletionItem] | None:
+    """In a path literal: the entries of the directory typed so far (if it may be read)."""
     source = doc.source
     m = _PATH_CHARS.search(source[max(0, offset - 500) : offset])
     typed = m.group().decode("utf-8", "replace") if m else ""
@@ -339,10 +340,7 @@ def path_items(doc: OpenDocument, offset: int) -> list[types.CompletionItem] | N
         if doc.path is None:
             return None
         base = os.path.join(os.path.dirname(doc.path), directory)
-    try:
-        entries = sorted(os.scandir(base), key=lambda e: e.name)
-    except OSError:
-        return []
+    entries = reader.entries(os.path.normpath(base))
     start = position_at(doc, offset - len(partial.encode("utf-8")))
     end = position_at(doc, offset)
     items = []
@@ -367,18 +365,19 @@ def path_items(doc: OpenDocument, offset: int) -> list[types.CompletionItem] | N
 
 
 async def complete(server: NixServer, doc: OpenDocument, offset: int) -> list[types.CompletionItem]:
-    """Completion items at ``offset``."""
-    paths = path_items(doc, offset)
-    if paths is not None:
-        return paths
-    ctx = context_at(doc, offset)
-    attrs = await attribute_items(server, doc, ctx)
-    if attrs is not None:
-        return attrs
-    formals = formal_items(server, ctx)
-    if formals:
-        return formals + scope_items(server, ctx)
-    return scope_items(server, ctx)
+    """Completion items at ``offset`` (reading only what the read policy allows)."""
+    with server.reading(doc) as reader:
+        paths = path_items(doc, offset, reader)
+        if paths is not None:
+            return paths
+        ctx = context_at(doc, offset)
+        attrs = await attribute_items(server, reader, ctx)
+        if attrs is not None:
+            return attrs
+        formals = formal_items(reader, ctx)
+        if formals:
+            return formals + scope_items(ctx, reader)
+        return scope_items(ctx, reader)
 
 
 def register(server: NixServer) -> None:

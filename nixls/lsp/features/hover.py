@@ -125,9 +125,10 @@ def static_target(server: NixServer, doc: OpenDocument, offset: int) -> Target |
         if entry is not None:
             return Target(span, [builtin_docs.markdown(entry)], (parent.start, end))
         text = [f"attribute `{leaf.name}`"]
-        member = static_sets.resolve_member(
-            parent.expr, parent.path[: idx + 1], doc, server.files.unit
-        )
+        with server.reading(doc) as reader:
+            member = static_sets.resolve_member(
+                parent.expr, parent.path[: idx + 1], doc, reader.unit
+            )
         if member is not None:
             where = member.unit.path if member.unit is not doc else None
             line = server.files.line_of(member.unit, member.key_span[0])

@@ -18,6 +18,7 @@ from pygls.exceptions import JsonRpcException
 from evaluator.compiler.model import LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
 from nixls.ide import static_sets
+from nixls.ide.reads import Reader
 from nixls.ide.rename import (
     Access,
     RenameRefused,
@@ -65,17 +66,17 @@ def file_location(path: str) -> types.Location:
     return types.Location(uri=path_to_uri(path), range=types.Range(start=zero, end=zero))
 
 
-def _path_target(node: nodes.Path, doc: OpenDocument) -> str | None:
+def _path_target(node: nodes.Path, doc: OpenDocument, reader: Reader) -> str | None:
     target = static_sets.path_literal_target(node, doc.path)
     if target is None:
         return None
-    if os.path.isdir(target) and os.path.isfile(os.path.join(target, "default.nix")):
+    if reader.is_dir(target) and reader.is_file(os.path.join(target, "default.nix")):
         return os.path.join(target, "default.nix")
-    return target if os.path.exists(target) else None
+    return target if reader.exists(target) else None
 
 
 async def _with_definition(
-    server: NixServer, doc: OpenDocument, withs: tuple[Scope, ...], name: str
+    server: NixServer, reader: Reader, doc: OpenDocument, withs: tuple[Scope, ...], name: str
 ) -> types.Location | None:
     """Where a `with`-provided name is defined.
 
@@ -87,7 +88,7 @@ async def _with_definition(
         node = scope.node
         if not isinstance(node, nodes.With):
             continue
-        sset = static_sets.resolve_set(node.env, doc, server.files.unit)
+        sset = static_sets.resolve_set(node.env, doc, reader.unit)
         if sset is not None:
             member = sset.member(name)
             if member is not None:
@@ -98,7 +99,7 @@ async def _with_definition(
         has, where = await server.live.attr_position(doc, (node.env.start, node.env.end), name)
         if where is not None:
             file, offset = where
-            unit = doc if file == doc.path else server.files.unit(file)
+            unit = doc if file == doc.path else reader.unit(file)
             if unit is None:
                 return None
             end = _name_end(unit.source, offset)
@@ -118,7 +119,14 @@ def _name_end(source: bytes, offset: int) -> int:
 
 
 async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list[types.Location]:
-    """Where the thing at ``offset`` is defined."""
+    """Where the thing at ``offset`` is defined (only in files the read policy allows)."""
+    with server.reading(doc) as reader:
+        return await _definitions(server, reader, doc, offset)
+
+
+async def _definitions(
+    server: NixServer, reader: Reader, doc: OpenDocument, offset: int
+) -> list[types.Location]:
     analysis = doc.analysis
     root = doc.parse_result.root
     chain = ancestors_at(root, offset)
@@ -126,7 +134,7 @@ async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list
     parent = chain[-2] if len(chain) > 1 else None
 
     if isinstance(leaf, nodes.Path):
-        target = _path_target(leaf, doc)
+        target = _path_target(leaf, doc, reader)
         return [file_location(target)] if target else []
 
     var = analysis.var_at(offset)
@@ -136,12 +144,12 @@ async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list
             b = res.binding
             return [types.Location(uri=doc.uri, range=range_of(doc, *b.name_span))]
         if isinstance(res, WithRef):
-            found = await _with_definition(server, doc, res.withs, var.name)
+            found = await _with_definition(server, reader, doc, res.withs, var.name)
             return [found] if found is not None else []
         # A global: `import` of a path literal goes to the file.
         if var.name == "import" and isinstance(parent, nodes.Apply):
             target = static_sets.import_target(parent, doc)
-            return [file_location(target)] if target and os.path.exists(target) else []
+            return [file_location(target)] if target and reader.exists(target) else []
         return []
 
     binding = analysis.definition_at(offset)
@@ -157,7 +165,7 @@ async def definitions(server: NixServer, doc: OpenDocument, offset: int) -> list
             path, base = [leaf], parent.from_
         if path is not None and base is not None:
             upto: list[nodes.AttrKey] = path[: path.index(leaf) + 1] if leaf in path else [leaf]
-            member = static_sets.resolve_member(base, upto, doc, server.files.unit)
+            member = static_sets.resolve_member(base, upto, doc, reader.unit)
             if member is not None:
                 return [location_in(server, member.unit, *member.key_span)]
     return []
