@@ -55,6 +55,8 @@ def flake_ref_to_string(attrs: Any) -> Frame:
                 "flake reference attribute sets may only contain integers, Booleans, and "
                 f"strings, but attribute '{name}' is {shown}"
             )
+        if type(value) is int and value < 0:
+            raise NixError(f"negative value given for flake ref attr {name}: {value}")
         plain[name] = value
     try:
         return flakeref.unparse(plain)
