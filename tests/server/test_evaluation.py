@@ -22,7 +22,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 INIT_OPTIONS = {
     "nixls": {
         "diagnostics": {"debounceMs": 0},
-        "eval": {"diagnostics": "onType", "budget": {"timeoutMs": 1500, "steps": 10**9}},
+        "eval": {
+            "diagnostics": "onType",
+            "budget": {"timeoutMs": 1500, "steps": 10**9, "maxCallDepth": 0},
+        },
         "hover": {"waitMs": 3000},
     }
 }
@@ -414,12 +417,29 @@ async def test_let_binding_values_as_inlay_hints(session: Session) -> None:
 # ---------------------------------------------------------------- cancellation, progress
 
 
+# Endless tail calls: with no call-depth limit (maxCallDepth 0 in these
+# tests), only the time budget or cancellation stops them.
 RUNAWAY = "let f = x: f x; in f 1\n"
+
+
+async def test_call_depth_limit_ends_endless_recursion(session: Session) -> None:
+    try:
+        budget = {"timeoutMs": 60000, "maxCallDepth": 10000}
+        await configure(session, {"eval": {"diagnostics": "onType", "budget": budget}})
+        uri = session.open("depth.nix", RUNAWAY)
+        diags = await session.diagnostics(uri, until=lambda ds: bool(eval_diags(ds)), timeout=15)
+        (d,) = eval_diags(diags)
+        assert "max-call-depth exceeded" in d.message, d.message
+    finally:
+        await configure(session, {})
 
 
 async def test_cancel_request_stops_the_evaluation(session: Session) -> None:
     try:
-        await configure(session, {"eval": {"diagnostics": "off", "budget": {"timeoutMs": 60000}}})
+        await configure(
+            session,
+            {"eval": {"diagnostics": "off", "budget": {"timeoutMs": 60000, "maxCallDepth": 0}}},
+        )
         uri = session.open("cancel.nix", RUNAWAY)
         await wait_idle(session)
         future = session.client.protocol.send_request(
@@ -442,7 +462,10 @@ async def test_cancel_request_stops_the_evaluation(session: Session) -> None:
 
 async def test_document_change_cancels_the_evaluation(session: Session) -> None:
     try:
-        await configure(session, {"eval": {"diagnostics": "off", "budget": {"timeoutMs": 60000}}})
+        await configure(
+            session,
+            {"eval": {"diagnostics": "off", "budget": {"timeoutMs": 60000, "maxCallDepth": 0}}},
+        )
         uri = session.open("change-cancels.nix", RUNAWAY)
         task = asyncio.ensure_future(
             evaluate(session, {"uri": uri, "position": {"line": 0, "character": 19}})
