@@ -36,6 +36,7 @@ from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import Budget, CancelFlag, run
 from evaluator.vm.printer import print_frame
 from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
@@ -88,15 +89,16 @@ def compile_source(
     where names the file does not define may come from the scope.
     """
     source = SourceText(path, text)
-    result = parse(text)
-    if result.errors:
-        first = result.errors[0]
-        raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result, file=path)
-    error = _first_error(analysis, scoped=scoped)
-    if error is not None:
-        raise NixSyntaxError(error.message, (source, error.start, error.end))
-    return compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+    with FRONT_END_GC:
+        result = parse(text)
+        if result.errors:
+            first = result.errors[0]
+            raise NixSyntaxError(first.message, (source, first.start, first.end))
+        analysis = analyse(result, file=path)
+        error = _first_error(analysis, scoped=scoped)
+        if error is not None:
+            raise NixSyntaxError(error.message, (source, error.start, error.end))
+        return compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
 
 
 _SCOPED = "\0scoped"

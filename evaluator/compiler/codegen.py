@@ -62,6 +62,7 @@ from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
 from evaluator.vm.frames import CodeInfo, SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
 
@@ -175,7 +176,8 @@ class CompiledFile:
             with self._lock:
                 found = self._units.get(root)
                 if found is None:
-                    found = self._compiler.compile_deferred(root)
+                    with FRONT_END_GC:
+                        found = self._compiler.compile_deferred(root)
                     self._units[root] = found
         return found
 
@@ -223,7 +225,9 @@ class _Loader:
                 g[pyname] = Thunk(partial(_undefined_global, name))
         for root in unit.deferred:
             g[root] = self.stub(root)
-        exec(unit.compiled(self.compiled.filename), g)
+        with FRONT_END_GC:
+            code = unit.compiled(self.compiled.filename)
+        exec(code, g)
 
     def stub(self, root: str) -> Callable[..., Any]:
         """A stand-in for a deferred thunk's code: loads its unit on first call."""
