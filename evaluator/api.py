@@ -23,6 +23,7 @@ from typing import Any
 
 from evaluator.builtins import table as builtin_table
 from evaluator.compiler import Analysis, analyse
+from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
 from evaluator.compiler.diagnostics import (
     DYNAMIC_ATTRIBUTE_IN_LET,
@@ -31,14 +32,16 @@ from evaluator.compiler.diagnostics import (
     Severity,
 )
 from evaluator.io import EvalIO
-from evaluator.syntax import nodes, parse
-from evaluator.vm import ops
+from evaluator.store.copy import known_text
+from evaluator.syntax import ParseResult, nodes, parse
+from evaluator.syntax.positions import operator_offset
+from evaluator.vm import error_report, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import Budget, CancelFlag, run
-from evaluator.vm.printer import print_frame
+from evaluator.vm.printer import render
 from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
 
 __all__ = [
@@ -94,11 +97,99 @@ def compile_source(
         if result.errors:
             first = result.errors[0]
             raise NixSyntaxError(first.message, (source, first.start, first.end))
-        analysis = analyse(result, file=path)
+        analysis = analyse(result, file=source.location_name)
         error = _first_error(analysis, scoped=scoped)
         if error is not None:
             raise NixSyntaxError(error.message, (source, error.start, error.end))
-        return compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+        compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+        compiled.pipe_at = _first_pipe(result.root, text)
+        if not scoped:
+            compiled.warnings = _cursed_or(result.root, source)
+    return compiled
+
+
+def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
+    """Nix 2.26's warnings for `e or` read as a call of `e` on a variable `or`
+    (except where `e` is a name, as in `map or [ ]`)."""
+    out = []
+    for node in nodes.walk(root):
+        if type(node) is nodes.Apply and type(node.arg) is nodes.Var and node.arg.name == "or":
+            if type(unparen(node.fn)) is nodes.Var:
+                continue
+            line, col = source.line_col(node.start)
+            text = source.text[node.start : node.end].decode("utf-8", "replace")
+            out.append(
+                f"warning: at {source.location_name}:{line}:{col}: This expression uses `or` as"
+                " an identifier in a way that will change in a future Nix release.\n"
+                "Wrap this entire expression in parentheses to preserve its current meaning:\n"
+                f"    ({text})\n"
+                "Give feedback at https://github.com/NixOS/nix/pull/11121\n"
+            )
+    return out
+
+
+def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
+    """The offset of the first `|>` / `<|` operator (its first character)."""
+    found: int | None = None
+    for node in nodes.walk(root):
+        if type(node) is nodes.Binary and node.op in ("|>", "<|"):
+            at = operator_offset(text, node.left.end)
+            found = at if found is None else min(found, at)
+    return found
+
+
+def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
+    """Refuse syntax behind an experimental feature the context does not enable
+    (and print the warnings Nix prints when it reads the file)."""
+    for warning in compiled.warnings:
+        ctx.stderr.write(warning)
+    if compiled.pipe_at is not None and "pipe-operators" not in ctx.experimental_features:
+        raise _pipe_error(compiled.source, compiled.pipe_at)
+
+
+def feature_error(
+    node: nodes.Node, source: SourceText, features: frozenset[str]
+) -> NixSyntaxError | None:
+    """The error for syntax in ``node`` behind a feature not in ``features``, if any."""
+    pipe = _first_pipe(node, source.text)
+    if pipe is not None and "pipe-operators" not in features:
+        return _pipe_error(source, pipe)
+    return None
+
+
+def _pipe_error(source: SourceText, at: int) -> NixSyntaxError:
+    return NixSyntaxError(
+        "experimental Nix feature 'pipe-operators' is disabled; add "
+        "'--extra-experimental-features pipe-operators' to enable it",
+        (source, at, at + 2),
+    )
+
+
+class StdinText(SourceText):
+    """Source read from standard input (``«stdin»`` in locations)."""
+
+    @property
+    def location_name(self) -> str:
+        """How error locations name standard input."""
+        return "«stdin»"
+
+
+def first_problem(
+    result: ParseResult, source: SourceText, features: frozenset[str] = frozenset()
+) -> NixSyntaxError | None:
+    """The error Nix reports first for parsed source (syntax, syntax behind a
+    feature not in ``features``, then the checks its parser makes), or None
+    when it would evaluate it."""
+    if result.errors:
+        first = result.errors[0]
+        return NixSyntaxError(first.message, (source, first.start, first.end))
+    gated = feature_error(result.root, source, features)
+    if gated is not None:
+        return gated
+    error = _first_error(analyse(result, file=source.location_name))
+    if error is not None:
+        return NixSyntaxError(error.message, (source, error.start, error.end))
+    return None
 
 
 _SCOPED = "\0scoped"
@@ -200,6 +291,9 @@ def _globals(ctx: EvalContext) -> dict[str, Any]:
 
 
 def _read_file(ctx: EvalContext, path: str) -> bytes:
+    text = known_text(path, ctx)  # a `toFile` result: not on disk, but known
+    if text is not None:
+        return text
     if path.startswith(CORE_PKGS):
         text = _CORE_FILES.get(path[len(CORE_PKGS) :])
         if text is None:
@@ -244,6 +338,7 @@ class FileLoader:
             text = _read_file(ctx, path)
             compiled = self.cache.compile(text, path, os.path.dirname(path))
             ctx.import_cache[path] = compiled
+        check_features(compiled, ctx)
         main = instantiate(compiled, _globals(ctx))
         thunk = Thunk(main)
         ctx.import_values[path] = thunk
@@ -257,6 +352,7 @@ class FileLoader:
         """
         path = resolve_import_path(path, ctx.io)
         compiled = self.cache.compile_scoped(_read_file(ctx, path), path)
+        check_features(compiled, ctx)
         g = dict(_globals(ctx))
         g.update(scope)
         main = instantiate(compiled, g, scope)
@@ -315,6 +411,7 @@ class Evaluator:
         if base_dir is None:
             base_dir = os.path.dirname(path) if path is not None else os.getcwd()
         compiled = self.compile_cache.compile(data, path, base_dir)
+        check_features(compiled, self.context)
         return Thunk(instantiate(compiled, _globals(self.context)))
 
     def node_frame(self, compiled: CompiledFile, captured: Sequence[Any]) -> Frame:
@@ -406,6 +503,15 @@ class Evaluator:
 
 def _force(value: Thunk) -> Frame:
     return (yield value)
+
+
+def print_frame(value: Any, strict: bool) -> Frame:
+    """Force ``value`` (deeply when ``strict``) and return its printed form."""
+    if type(value) is Thunk:
+        value = value.value if value.code is None else (yield value)
+    if strict:
+        value = yield from ops.deep_force(value)
+    return render(value)
 
 
 def _check_evaluated(value: Any) -> None:
@@ -515,47 +621,7 @@ def select_attr_path(value: Any, path: str, auto_args: dict[str, Any]) -> Frame:
 # ---------------------------------------------------------------- errors
 
 
-def _code_lines(source: SourceText, offset: int, prefix: str = "       ") -> list[str]:
-    line, col = source.line_col(offset)
-    out: list[str] = []
-    total = source.text.count(b"\n") + 1
-    if line > 1:
-        out.append(f"{prefix} {line - 1:5d}| {source.line_text(line - 1)}")
-    out.append(f"{prefix} {line:5d}| {source.line_text(line)}")
-    out.append(f"{prefix}      |{' ' * col}^")
-    if line < total and (line < total - 1 or source.line_text(line + 1) != ""):
-        out.append(f"{prefix} {line + 1:5d}| {source.line_text(line + 1)}")
-    return out
-
-
-def _location(span: tuple[Any, int, int] | None) -> list[str]:
-    if span is None or not isinstance(span[0], SourceText):
-        return []
-    source, start, _ = span
-    line, col = source.line_col(start)
-    return ["", f"       at {source.location_name}:{line}:{col}:", "", *_code_lines(source, start)]
-
-
 def format_error(err: NixError, *, show_trace: bool = False) -> str:
-    """``err`` as C++ Nix prints it: ``error: message``, location, code.
-
-    With ``show_trace``, each trace entry follows as ``… while ...`` with
-    its own location (innermost first).
-    """
-    lines = [f"error: {err.message}", *_location(err.span)]
-    if show_trace:
-        for message, span in _dedupe(err.trace):
-            lines += ["", f"       … {message}", *_location(span)]
-    return "\n".join(lines)
-
-
-def _dedupe(
-    trace: Sequence[tuple[str, tuple[Any, int, int] | None]],
-) -> list[tuple[str, tuple[Any, int, int] | None]]:
-    """Trace entries with consecutive repeats collapsed (deep recursion)."""
-    out: list[tuple[str, tuple[Any, int, int] | None]] = []
-    for entry in trace:
-        if out and out[-1] == entry:
-            continue
-        out.append(entry)
-    return out
+    """``err`` as C++ Nix 2.26 prints it: the trace (outermost first, function
+    calls only with ``show_trace``), then ``error: message`` and its location."""
+    return error_report.format_error(err, show_trace=show_trace)

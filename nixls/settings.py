@@ -86,6 +86,11 @@ class EvalSettings:
         True, "Only read files inside the workspace folders and allowedPaths."
     )
     allow_env: bool = _field(False, 'Let builtins.getEnv see the environment (else it gives "").')
+    experimental_features: list[str] = _field(
+        [],
+        "Nix experimental features evaluation enables, like Nix's "
+        '--extra-experimental-features (e.g. ["pipe-operators"]).',
+    )
 
 
 @attrs.define

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from evaluator.builtins.hashing import hash_algorithm
 from evaluator.builtins.json import json_string, to_json
 from evaluator.builtins.registry import builtin, constant
 from evaluator.builtins.support import lazy_frame
@@ -437,10 +438,7 @@ def store_path(arg: Any) -> Frame:
 def hash_file(algo: Any, path: Any) -> Frame:
     """`hashFile type path`: the base-16 hash (md5, sha1, sha256 or sha512) of a file."""
     name = str.__str__((yield from ops.force_string_no_context(algo)))
-    try:
-        kind = hashes.require_algo(name)
-    except StoreError as e:
-        raise copy.nix_error(e) from None
+    kind = hash_algorithm(name)
     p = yield from ops.coerce_to_path(path)
     _check_no_build(context_of(p))
     file = copy.path_for_reading(ops.canon_path(str.__str__(p)))

@@ -11,7 +11,7 @@ from evaluator.vm.context import EvalContext, current
 from evaluator.vm.values import Attrs, Frame, NixList
 
 # We report the version whose behaviour we reproduce.
-NIX_VERSION = constant("nixVersion", "2.8.0")
+NIX_VERSION = constant("nixVersion", "2.26.3")
 LANG_VERSION = constant("langVersion", 6)
 CURRENT_SYSTEM = context_constant("currentSystem", lambda ctx: ctx.current_system)
 STORE_DIR = context_constant("storeDir", lambda ctx: ctx.store_dir)

@@ -1,4 +1,7 @@
-"""The network fetchers: always an error, as evaluation here never uses the network."""
+"""The network fetchers: always an error, as evaluation here never uses the network.
+
+(`fetchTree`, which can also fetch local sources, is in :mod:`evaluator.builtins.flakes`.)
+"""
 
 from __future__ import annotations
 
@@ -23,4 +26,3 @@ fetchurl = builtin("fetchurl", 1)(_disabled("fetchurl"))
 fetch_tarball = builtin("fetchTarball", 1, global_=True)(_disabled("fetchTarball"))
 fetch_git = builtin("fetchGit", 1, global_=True)(_disabled("fetchGit"))
 fetch_mercurial = builtin("fetchMercurial", 1, global_=True)(_disabled("fetchMercurial"))
-fetch_tree = builtin("fetchTree", 1, global_=True)(_disabled("fetchTree"))

@@ -1,4 +1,4 @@
-"""File-system builtins: `readFile`, `readDir`, `pathExists`, `findFile`.
+"""File-system builtins: `readFile`, `readDir`, `readFileType`, `pathExists`, `findFile`.
 
 Every access goes through the evaluation's I/O object
 (:class:`evaluator.io.EvalIO`), which checks its read policy: the editor only
@@ -14,11 +14,11 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.strings import from_bytes
 from evaluator.builtins.support import charge
-from evaluator.store.copy import path_for_reading
+from evaluator.store.copy import known_text, path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import NixError, ThrownError
-from evaluator.vm.values import Attrs, Frame, NixPath
+from evaluator.vm.values import Attrs, CtxStr, Frame, NixPath, Thunk
 
 # Where `<nix/...>` resolves when no search path entry has it (as Nix 2.8).
 CORE_PKGS = "/__corepkgs__/"
@@ -31,6 +31,8 @@ def _os_message(e: OSError) -> str:
 def _real_path(v: Any) -> Frame:
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
+    if known_text(path) is not None:
+        return path
     # Nothing is copied to a store: read a computed source path from where
     # it came from (or fail clearly for other store paths).
     return path_for_reading(path)
@@ -41,7 +43,9 @@ def read_file(v: Any) -> Frame:
     """`readFile path`: the contents of the file `path` as a string."""
     path = yield from _real_path(v)
     try:
-        data = current().io.read_file(path)
+        data = known_text(path)
+        if data is None:
+            data = current().io.read_file(path)
     except IsADirectoryError:
         raise NixError("reading from file: Is a directory") from None
     except OSError as e:
@@ -64,11 +68,34 @@ def read_dir(v: Any) -> Frame:
     return Attrs(entries)
 
 
+@builtin("readFileType", 1)
+def read_file_type(v: Any) -> Frame:
+    """`readFileType path`: the type of the file `path` ("regular", "directory", "symlink"
+    or "unknown"); a symlink itself is not followed."""
+    path = yield from _real_path(v)
+    if known_text(path) is not None:
+        return "regular"
+    try:
+        return current().io.file_type(path)
+    except FileNotFoundError:
+        raise NixError(f"path '{path}' does not exist") from None
+    except OSError as e:
+        raise NixError(f"getting status of '{path}': {_os_message(e)}") from None
+
+
 @builtin("pathExists", 1)
 def path_exists(v: Any) -> Frame:
-    """`pathExists path`: whether `path` exists (false where the policy forbids reading)."""
+    """`pathExists path`: whether `path` exists (false where the policy forbids reading).
+
+    As in Nix 2.26, a string ending in `/` or `/.` names a directory: it must be one.
+    """
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
+    must_be_dir = type(v) in (str, CtxStr) and v.endswith(("/", "/."))
     s = yield from ops.coerce_to_path(v)
-    return current().io.path_exists(ops.canon_path(str.__str__(s)))
+    io = current().io
+    path = ops.canon_path(str.__str__(s))
+    return io.is_dir(path) if must_be_dir else io.path_exists(path)
 
 
 def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:

@@ -22,8 +22,24 @@ _TABLE = str.maketrans(_ESCAPES)
 
 
 def json_string(s: str) -> str:
-    """A JSON string literal as Nix writes it (other characters unescaped)."""
+    """A JSON string literal as Nix writes it (other characters unescaped).
+
+    A string that is not valid UTF-8 (bytes kept as surrogates) is an error.
+    """
+    if not s.isascii():
+        _check_utf8(s)
     return '"' + s.translate(_TABLE) + '"'
+
+
+def _check_utf8(s: str) -> None:
+    data = s.encode("utf-8", "surrogateescape")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise NixError(
+            "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte"
+            f" at index {e.start}: 0x{data[e.start]:02X}"
+        ) from None
 
 
 def to_json(v: Any) -> Frame:
@@ -102,9 +118,10 @@ def _parse_int(text: str) -> int | float:
     n = int(text)
     if ops.INT_MIN <= n <= ops.INT_MAX:
         return n
-    # As Nix (nlohmann::json): unsigned 64-bit numbers wrap, larger ones are floats.
+    # nlohmann::json reads these as unsigned; Nix 2.26 refuses them. Larger
+    # ones are floats.
     if 0 <= n <= _UINT64_MAX:
-        return ops.wrap_int(n)
+        raise NixError(f"unsigned json number {n} outside of Nix integer range")
     return float(n)
 
 
@@ -124,8 +141,17 @@ def _reject_constant(name: str) -> Any:
 
 
 def _fix_string(s: str) -> str:
-    # Nix strings end at a NUL character.
-    return s.split("\0", 1)[0] if "\0" in s else s
+    if "\0" in s:
+        raise nul_error(s)
+    return s
+
+
+def nul_error(s: str) -> NixError:
+    """Nix 2.26 rejects strings holding NUL (they cannot be C strings)."""
+    shown = s.replace("\0", "\u2400")
+    return NixError(
+        f"input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+    )
 
 
 def _attrs_hook(pairs: list[tuple[str, Any]]) -> Attrs:

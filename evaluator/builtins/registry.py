@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.context import EvalContext
 from evaluator.vm.values import Frame, PrimOp
 
@@ -35,6 +36,7 @@ def builtin(
     def mark(fn: Callable[..., Frame]) -> Callable[..., Frame]:
         setattr(fn, PRIMOP_ATTR, PrimOp(name, arity, fn, doc or inspect.cleandoc(fn.__doc__ or "")))
         setattr(fn, GLOBAL_ATTR, global_)
+        register_builtin(fn, name)
         return fn
 
     return mark

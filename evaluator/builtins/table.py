@@ -23,6 +23,7 @@ from evaluator.builtins import (
     derivations,
     environment,
     fetchers,
+    flakes,
     hashing,
     imports,
     io,
@@ -36,6 +37,7 @@ from evaluator.builtins import (
     versions,
     xml,
 )
+from evaluator.builtins.globals import enabled
 from evaluator.builtins.registry import GLOBAL_ATTR, PRIMOP_ATTR, Constant
 from evaluator.vm.context import EvalContext
 from evaluator.vm.values import Attrs
@@ -43,8 +45,8 @@ from evaluator.vm.values import Attrs
 # Every module of this package that declares builtins.
 # fmt: off
 THEMES: tuple[ModuleType, ...] = (
-    arith, attrs, context, control, derivations, environment, fetchers, hashing, imports, io,
-    json, lists, paths, regex, strings, toml, types, versions, xml,
+    arith, attrs, context, control, derivations, environment, fetchers, flakes, hashing, imports,
+    io, json, lists, paths, regex, strings, toml, types, versions, xml,
 )
 # fmt: on
 
@@ -68,22 +70,25 @@ class BuiltinTable:
     def for_context(self, ctx: EvalContext) -> dict[str, Any]:
         """The builtins of one evaluation: name -> value, including `builtins`.
 
-        Context-dependent constants are computed from ``ctx``; the result
+        Builtins of experimental features ``ctx`` does not enable are left
+        out; context-dependent constants are computed from ``ctx``; the result
         (whose `builtins` set contains itself) is cached in ``ctx.extra``.
         """
         cached = ctx.extra.get("builtins_table")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        table = {k: v for k, v in self.values.items() if k != "builtins"}
+        features = ctx.experimental_features
+        table = {k: v for k, v in self.values.items() if k != "builtins" and enabled(k, features)}
         for name, factory in self.dynamic.items():
             table[name] = factory(ctx)
-        _add_builtins_set(table)
+        _add_builtins_set(table, features)
         ctx.extra["builtins_table"] = table
         return table
 
 
-def _add_builtins_set(table: dict[str, Any]) -> None:
-    builtins_set = Attrs(sorted(table.items()))
+def _add_builtins_set(table: dict[str, Any], features: frozenset[str] = frozenset()) -> None:
+    # Builtins of features not enabled stay out of the set.
+    builtins_set = Attrs(sorted((k, v) for k, v in table.items() if enabled(k, features)))
     builtins_set["builtins"] = builtins_set
     table["builtins"] = builtins_set
 

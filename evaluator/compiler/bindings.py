@@ -32,8 +32,8 @@ How definitions of one name combine (Nix 2.8's ``addAttr``)
 - ``a.c = 2; a = { b = 1; };`` and ``a = { b = 1; }; a = { c = 2; };``:
   the later literal's static attributes are moved into the earlier set
   (one level only; the later literal is *absorbed*: it is never evaluated
-  as an expression, its ``rec`` is ignored and its dynamic attributes are
-  dropped, recorded in ``dropped``, as Nix 2.8 does).
+  as an expression and its ``rec`` is ignored; its dynamic attributes join
+  the earlier set's, as in Nix 2.26 (Nix 2.8 dropped them)).
 - Anything else defining a name twice is a :class:`DuplicateAttr` problem;
   the first definition is kept and analysis carries on.
 
@@ -89,8 +89,9 @@ class InheritEntry:
 
     @property
     def pos(self) -> int:
-        """Where Nix locates the names: just after ``inherit`` or ``inherit (e)``."""
-        return _pos_base(self.node) + self.pos_offset
+        """Where Nix 2.26 locates an inherited name: the name itself (2.8 used
+        the gap after ``inherit`` or ``inherit (e)``, kept in ``pos_offset``)."""
+        return self.key.start
 
 
 @dataclass(eq=False, slots=True)
@@ -289,7 +290,7 @@ class Merger:
         pos = path[0].start
         path_span = (path[0].start, path[-1].end)
         target = merged
-        for key in path[:-1]:
+        for depth, key in enumerate(path[:-1]):
             if isinstance(key, nodes.StaticKey):
                 existing = target.static.get(key.name)
                 if existing is None:
@@ -299,7 +300,8 @@ class Merger:
                     continue
                 inner = self._mergeable(existing)
                 if inner is None:
-                    self._duplicate(path, path_span, pos, existing)
+                    # Nix 2.26 names the path up to the clash (2.8: the whole path).
+                    self._duplicate(path[: depth + 1], path_span, pos, existing)
                     self._reject(merged, node)
                     return
                 target = inner
@@ -321,23 +323,23 @@ class Merger:
             self._duplicate(path, path_span, pos, existing)
             self._reject(merged, node)
             return
-        self._absorb(into, lit)
+        self._absorb(into, lit, path)
 
-    def _absorb(self, into: MergedAttrs, lit: nodes.AttrSet) -> None:
+    def _absorb(self, into: MergedAttrs, lit: nodes.AttrSet, prefix: list[nodes.AttrKey]) -> None:
         """Move the static attributes of ``lit`` into ``into`` (one level)."""
         new = self.attrs_of(lit)
         for name, entry in new.static.items():
             clash = into.static.get(name)
             if clash is not None:
-                # Nix 2.8 reports this clash at the earlier definition and
-                # names the later one as "already defined" (arguments swapped).
+                # Nix 2.26 reports the later definition, with its full path
+                # (2.8 swapped the two and named only the last key).
                 self.problems.append(
                     DuplicateAttr(
-                        path=[entry.key],
-                        span=entry_span(clash),
-                        prev_pos=entry.pos,
-                        prev_span=entry_span(entry),
-                        pos=clash.pos,
+                        path=[*prefix, entry.key],
+                        span=entry_span(entry),
+                        prev_pos=clash.pos,
+                        prev_span=entry_span(clash),
+                        pos=entry.pos,
                     )
                 )
                 into.rejected.append(entry)
@@ -346,7 +348,8 @@ class Merger:
         into.inherit_sources.extend(new.inherit_sources)
         into.absorbed.append(lit)
         into.absorbed.extend(new.absorbed)
-        into.dropped.extend(new.dynamic)
+        # Nix 2.8 dropped the absorbed literal's dynamic attributes; 2.26 keeps them.
+        into.dynamic.extend(new.dynamic)
         into.dropped.extend(new.dropped)
         into.rejected.extend(new.rejected)
         self.absorbed_into[lit] = into

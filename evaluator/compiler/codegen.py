@@ -84,7 +84,8 @@ BASE_GLOBALS: dict[str, Any] = {
     "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
-    "r_wrap": runtime.wrap,
+    "r_overflow": runtime.overflow,
+    "r_assert_equal": runtime.assert_equal,
     "r_bool_error": runtime.bool_error,
     "r_select_error": runtime.select_error,
     "r_name_error": runtime.name_error,
@@ -167,6 +168,10 @@ class CompiledFile:
         self.main = main
         self._compiler = compiler
         self._units: dict[str, Unit] = {main.root: main}
+        # Offset of the first pipe operator (a feature-gated syntax), if any.
+        self.pipe_at: int | None = None
+        # Warnings Nix prints when it parses the file.
+        self.warnings: list[str] = []
         self._lock = threading.Lock()
 
     def unit(self, root: str) -> Unit:
@@ -458,7 +463,8 @@ class Compiler:
             out.append(f"def {fn.name}({', '.join(params)}):")
             fn_span = span_of((fn.node.start, fn.node.end))
             line_spans[len(out)] = fn_span
-            infos[fn.name] = (fn.descr, fn_span)
+            at = fn.descr_at
+            infos[fn.name] = (fn.descr, fn_span if at is None else span_of(at))
             plain = True
             for indent, text, se in fn.lines:
                 out.append("    " * indent + text)
@@ -568,9 +574,11 @@ class Compiler:
         arg: bool = False,
         name: str | None = None,
         avoid: Mapping[str, str] | None = None,
+        at: tuple[int, int] | None = None,
     ) -> Step:
         """An operand for ``node`` without forcing it: a value, a variable or
-        a new thunk. Returns a :class:`_Lazy`.
+        a new thunk. Returns a :class:`_Lazy`. ``at``: the span of the
+        attribute path defining ``name`` (its trace entry points there).
 
         ``arg``: a function argument: closures are made at once, and integer
         arithmetic and selections from evaluated sets are done at once when
@@ -603,6 +611,7 @@ class Compiler:
                 return _Lazy(spec)
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
+        child.descr_at = at
         if node.end - node.start > DEFER_BYTES:
             # Compiled when first forced; its captures are known from the tree.
             child.deferred = (node, name)
@@ -684,6 +693,7 @@ class Compiler:
     c_var = codegen_names.c_var
     with_var = codegen_names.with_var
     c_str = codegen_names.c_str
+    interpolation_span = codegen_names.interpolation_span
     c_path = codegen_names.c_path
     lexical_ref = codegen_names.lexical_ref
     search_ref = codegen_names.search_ref
@@ -699,6 +709,7 @@ class Compiler:
     c_unary = codegen_operators.c_unary
     c_binary = codegen_operators.c_binary
     logic = codegen_operators.logic
+    pipe = codegen_operators.pipe
     c_if = codegen_operators.c_if
     assertion = codegen_operators.assertion
     c_assert = codegen_operators.c_assert

@@ -46,6 +46,8 @@ class _Fn:
         self.known: set[str] = set()
         # For a thunk compiled later: its body and the name given to a lambda body.
         self.deferred: tuple[nodes.Node, str | None] | None = None
+        # Where the trace entry ``descr`` points (an attribute's name), if not at ``node``.
+        self.descr_at: tuple[int, int] | None = None
 
 
 @dataclass

@@ -28,9 +28,9 @@ def c_lambda(self: Compiler, fn: _Fn, node: nodes.Lambda) -> Step:
 
 def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> Step:
     """Compile a lambda; returns the expression creating its closure."""
-    where = self.where(node.start)
-    who = f"'{name}' at {where}" if name else f"anonymous function at {where}"
-    descr = f"while evaluating '{name}'" if name else "while evaluating anonymous function"
+    # Nix 2.26 names the function, not its position, in argument errors.
+    who = f"function '{name}'" if name else "function 'anonymous lambda'"
+    descr = f"while calling '{name}'" if name else "while calling anonymous lambda"
     child = self.new_fn("lam", fn, descr, node)
     scope = node
     if node.param is not None:
@@ -66,7 +66,8 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
             if formal.default is None:
                 self.emit(
                     child,
-                    f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})",
+                    f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})"
+                    f".locate({self.const(self.span(node.start, node.end))})",
                 )
                 continue
             op = yield self.lazy(child, formal.default)
@@ -260,7 +261,8 @@ def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, s
     fn.indent += 1
     self.emit(fn, f"{out} = {a} {node.op} {b}", node)
     if node.op in ("+", "-", "*"):
-        self.emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b})"
+        self.emit(fn, check, node)
     fn.indent -= 1
     self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
     return out

@@ -6,7 +6,7 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.codegen_base import Step, _Fn
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
@@ -80,11 +80,21 @@ def c_str(self: Compiler, fn: _Fn, node: nodes.Str) -> Step:
     out = self.temp(fn)
     if checks:
         self.emit(fn, f"if {' and '.join(checks)}: {out} = ''.join(({', '.join(parts)},))", node)
-        self.emit(fn, f"else: {out} = yield from o_concat_strings([{', '.join(parts)}])", node)
+        spans = self.const(tuple(self.interpolation_span(p) for p in node.parts))
+        joined = ", ".join(parts)
+        self.emit(fn, f"else: {out} = yield from o_concat_strings([{joined}], {spans})", node)
         self.emit(fn, f"if len({out}) > 4096: r_charge(len({out}))", node)
     else:
         self.emit(fn, f"{out} = ''.join(({', '.join(parts)},))", node)
     return out
+
+
+def interpolation_span(self: Compiler, part: str | nodes.Node) -> tuple[Any, int, int] | None:
+    """Where Nix locates an interpolated part: its ``${`` (None for text)."""
+    if isinstance(part, str):
+        return None
+    at = self.source.text.rfind(b"${", 0, part.start)
+    return self.span(at if at >= 0 else part.start, part.end)
 
 
 def c_path(self: Compiler, fn: _Fn, node: nodes.Path) -> Step:

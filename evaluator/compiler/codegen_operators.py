@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen_base import _IMAX, _IMIN, Step, _Fn
-from evaluator.compiler.codegen_show import show
+from evaluator.compiler.parse_show import ParseShow
 from evaluator.syntax import nodes
+from evaluator.syntax.positions import operator_offset
 
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
@@ -34,6 +35,8 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     op = node.op
     if op in ("&&", "||", "->"):
         return (yield self.logic(fn, node))
+    if op in ("|>", "<|"):
+        return (yield self.pipe(fn, node))
     a = yield self.value(fn, node.left)
     b = yield self.value(fn, node.right)
     out = self.temp(fn)
@@ -52,7 +55,7 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
             emit(fn, f"if {ints}:", node)
             fn.indent += 1
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
             fn.indent -= 1
             if op == "+":
                 emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
@@ -66,7 +69,7 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
                 )
         else:
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
         return out
     if op == "/":
         emit(fn, f"{out} = o_div({a}, {b})", node)
@@ -107,9 +110,23 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
         emit(fn, f"{out} = r_update({a}, {b})", node)
         return out
     if op == "++":
-        emit(fn, f"{out} = r_concat_lists({a}, {b})", node)
+        at = operator_offset(self.source.text, node.left.end)
+        span = self.const(self.span(at, at + 2))
+        emit(fn, f"{out} = r_concat_lists({a}, {b}, {span})", node)
         return out
     raise AssertionError(f"unknown operator {op}")
+
+
+def pipe(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
+    """`x |> f` and `f <| x`: the call `f x`, located at the operator."""
+    f_node, x_node = (node.right, node.left) if node.op == "|>" else (node.left, node.right)
+    f = yield self.value(fn, f_node)
+    x = (yield self.lazy(fn, x_node, arg=True)).expr
+    out = self.temp(fn)
+    at = operator_offset(self.source.text, node.left.end)
+    span = self.const(self.span(at, at + 2))
+    self.emit(fn, f"{out} = yield Call({f}, {x}, {span})", node)
+    return out
 
 
 def logic(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
@@ -163,8 +180,21 @@ def c_if(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
 def assertion(self: Compiler, fn: _Fn, node: nodes.Assert) -> Step:
     cond = yield self.value(fn, node.cond)
     self.check_bool(fn, cond, node.cond)
-    text = self.const(show(node.cond))
-    self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)
+    text = self.const(ParseShow(self.resolved, self.base_dir).show(node.cond))
+    eq = unparen(node.cond)
+    if type(eq) is not nodes.Binary or eq.op != "==":
+        self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)
+        return
+    # Nix 2.26 explains a failed `assert a == b;` (the operands again).
+    self.emit(fn, f"if not {cond}:", node)
+    saved = set(fn.known)
+    fn.indent += 1
+    a = yield self.value(fn, eq.left)
+    b = yield self.value(fn, eq.right)
+    span = self.const(self.span(node.start, node.end))
+    self.emit(fn, f"yield from r_assert_equal({a}, {b}, {text}, {span})", node)
+    fn.indent -= 1
+    fn.known = saved
 
 
 def c_assert(self: Compiler, fn: _Fn, node: nodes.Assert) -> Step:

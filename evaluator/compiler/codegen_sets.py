@@ -16,6 +16,7 @@ from evaluator.compiler.bindings import (
     MergedAttrs,
     NestedEntry,
     ValueEntry,
+    entry_span,
     unparen,
 )
 from evaluator.compiler.codegen_base import Step, _Fn, _Lazy
@@ -67,7 +68,8 @@ def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
         out = self.temp(fn)
         self.emit(fn, f"{out} = {name}", key)
         name = out
-    self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name})", key)
+    span = self.const(self.span(key.expr.start, key.expr.end))
+    self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name}, {span})", key)
     return name
 
 
@@ -244,11 +246,12 @@ def entry_value(
 ) -> Step:
     """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
     if isinstance(entry, ValueEntry):
-        return (yield self.lazy(fn, entry.value, name=name, avoid=avoid))
+        at = entry_span(entry)
+        return (yield self.lazy(fn, entry.value, name=name, avoid=avoid, at=at))
     if isinstance(entry, NestedEntry):
         return (yield self.nested(fn, entry.attrs, name))
     if entry.var is not None:
-        return (yield self.lazy(fn, entry.var, name=name))
+        return (yield self.lazy(fn, entry.var, name=name, at=entry_span(entry)))
     assert entry.source is not None
     src = sources[id(entry.source)]
     return self.inherit_from(fn, src, name, entry)

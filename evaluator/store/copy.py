@@ -14,7 +14,7 @@ from evaluator.store.derivation import KnownPaths
 from evaluator.store.errors import StoreError
 from evaluator.store.hashes import Hash
 from evaluator.store.nar import PathFilter
-from evaluator.vm.context import current
+from evaluator.vm.context import EvalContext, current
 from evaluator.vm.errors import NixError
 
 _SRC_CACHE = "store.src_to_store"
@@ -111,8 +111,18 @@ def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
         result = paths.make_text_path(name, contents.encode("utf-8", "surrogateescape"), refs, sdir)
     except StoreError as e:
         raise nix_error(e) from None
-    known_paths().references[result] = frozenset(refs)
+    known = known_paths()
+    known.references[result] = frozenset(refs)
+    known.texts[result] = contents.encode("utf-8", "surrogateescape")
     return result
+
+
+def known_text(path: str, ctx: EvalContext | None = None) -> bytes | None:
+    """The contents of ``path`` if it is a text store path (``toFile``) of this evaluation."""
+    known = (ctx or current()).extra.get(_KNOWN)
+    if known is None:
+        return None
+    return known.texts.get(path)  # type: ignore[no-any-return]
 
 
 def path_for_reading(path: str) -> str:

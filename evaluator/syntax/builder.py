@@ -30,6 +30,8 @@ OPS = {
     "STAR": "*",
     "SLASH": "/",
     "CONCAT": "++",
+    "PIPE_INTO": "|>",
+    "PIPE_FROM": "<|",
 }
 
 INT_MAX = 2**63 - 1
@@ -139,8 +141,22 @@ class Builder:
         t = c[0]
         return n.Float(t.start, t.end, t.value)
 
+    def check_nul(self, start: int, text: Any) -> None:
+        """Nix 2.26 refuses string literals holding NUL (they cannot be C strings)."""
+        if type(text) is tuple:  # an indented string's text: (raw text, flag)
+            text = text[0]
+        if type(text) is str and "\0" in text:
+            shown = text.replace("\0", "\u2400")
+            self.report(
+                start,
+                start + 1,
+                f"input string '{shown}' cannot be represented as Nix string"
+                " because it contains null bytes",
+            )
+
     def string_simple(self, c: list[Any]) -> n.Str:
         t = c[0]
+        self.check_nul(t.start + 1, t.value)
         return n.Str(t.start, t.end, [t.value] if t.value else [])
 
     def string(self, c: list[Any]) -> n.Str:
@@ -148,6 +164,10 @@ class Builder:
 
     def ind_simple(self, c: list[Any]) -> n.Str:
         t = c[0]
+        raw = "".join(p[0] if type(p) is tuple else p for p in t.value if type(p) in (str, tuple))
+        if "\0" in raw:
+            size = len(raw.encode("utf-8", "surrogateescape"))
+            self.check_nul(t.end - 2 - size, raw)
         node = n.Str(t.start, t.end, merge_parts(strip_indentation(t.value)), True)
         if len(t.value) <= 1:
             self.const_strs.add(id(node))
@@ -212,6 +232,7 @@ class Builder:
 
     def part_text(self, c: list[Any]) -> list[Any]:
         items: list[Any] = c[0]
+        self.check_nul(c[1].start, c[1].value)
         items.append(c[1].value)
         return items
 

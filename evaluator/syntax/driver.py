@@ -102,6 +102,8 @@ DESCRIBE = {
     "STAR": "'*'",
     "SLASH": "'/'",
     "CONCAT": "'++'",
+    "PIPE_INTO": "PIPE_INTO",
+    "PIPE_FROM": "PIPE_FROM",
 }
 
 

@@ -83,6 +83,10 @@ OPERATORS = {
     "->": "IMPL",
     "//": "UPDATE",
     "++": "CONCAT",
+    # Pipe operators (Nix 2.24+, experimental `pipe-operators`): always lexed
+    # as operators; the evaluator refuses them unless the feature is on.
+    "|>": "PIPE_INTO",
+    "<|": "PIPE_FROM",
 }
 
 PUNCT = {
@@ -150,7 +154,7 @@ _REST = (
     rb"|(?P<int>[0-9]+)"
     rb"|(?P<id>[a-zA-Z_][a-zA-Z0-9_'\-]*)"
     rb"|(?P<spath><" + _PC + rb"+(?:/" + _PC + rb"+)*>)"
-    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+)"
+    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"
     rb"|(?P<dollar>\$\{)"
     rb"|(?P<ind>''(?:\ *\n)?)"
     rb"|(?P<comment>/\*)"
@@ -308,7 +312,8 @@ class _Lexer:
                     emit("PATH_BEGIN", start, end, value)
                     return end
                 if text.endswith(b"/"):
-                    self.errors.append(LexError(start, end, "path has a trailing slash"))
+                    # Located just after the path, as Nix 2.26 does.
+                    self.errors.append(LexError(end, end, "path has a trailing slash"))
                 emit("PATH", start, end, value)
             elif kind == "pathi" or kind == "hpathi":
                 seg_end = end - 2
@@ -484,7 +489,7 @@ class _Lexer:
             pos = m.end()
         last = self.tokens[-1]
         if last.type == "PATH_STR" and src[last.end - 1] == 0x2F and last.end > last.start:
-            self.errors.append(LexError(last.start, last.end, "path has a trailing slash"))
+            self.errors.append(LexError(last.end, last.end, "path has a trailing slash"))
         self.modes.pop()
         self.emit("PATH_END", pos, pos)
         return pos

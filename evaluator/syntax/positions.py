@@ -127,3 +127,14 @@ def position_to_offset(
 def line_col(source: bytes, offset: int) -> tuple[int, int]:
     """One-off :meth:`LineIndex.line_col` (1-based, column in characters)."""
     return LineIndex(source).line_col(offset)
+
+
+# Whitespace and comments between two tokens.
+_TRIVIA = re.compile(rb"(?:[ \t\r\n]+|#[^\r\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*")
+
+
+def operator_offset(source: bytes, left_end: int) -> int:
+    """Where the operator of a binary expression starts, given where its left
+    operand ends (C++ Nix locates binary operations at their operator)."""
+    m = _TRIVIA.match(source, left_end)
+    return m.end() if m is not None else left_end

@@ -66,6 +66,10 @@ class EvalContext:
     environ: dict[str, str] | None = None
     store_dir: str = "/nix/store"
     current_system: str = "x86_64-linux"
+    # Nix experimental features enabled (`--extra-experimental-features`): those
+    # that change the language (`pipe-operators`, `parse-toml-timestamps`) and
+    # those that add builtins (`flakes`); none by default, as in Nix.
+    experimental_features: frozenset[str] = frozenset()
     # Where `trace` and warnings go.
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     # Cache of compiled files for `import`: absolute path -> compiled code.

@@ -7,6 +7,7 @@ trace as the error travels up the frame stack. Only :class:`CatchableError`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -49,7 +50,7 @@ class AssertionFailed(CatchableError):
 
 
 class EvalTypeError(NixError):
-    """A value of the wrong type (`value is a string while a set was expected`)."""
+    """A value of the wrong type (`expected a set but found a string: "x"`)."""
 
 
 class AbortError(NixError):
@@ -72,6 +73,24 @@ class Cancelled(NixError):
 
     def __init__(self) -> None:
         super().__init__("evaluation cancelled")
+
+
+def suggest(err: NixError, names: Iterable[str], query: str) -> NixError:
+    """Attach Nix's "Did you mean" suggestions: up to five of ``names`` at most two
+    edits away from ``query``, nearest first. Returns ``err`` for `raise`."""
+    ranked = sorted((_distance(query, name), name) for name in names)
+    err.__dict__["suggestions"] = [name for d, name in ranked[:5] if d <= 2]
+    return err
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (short attribute names: quadratic is fine)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 class DependsOnUnknown(NixError):

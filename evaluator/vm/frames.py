@@ -9,6 +9,7 @@ adds its ``while evaluating ...`` entry from its :class:`CodeInfo`.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from types import CodeType, TracebackType
 from typing import Any
 
 Span = tuple[Any, int, int]
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +108,8 @@ class SourceText:
         """1-based line and column of a byte offset."""
         starts = self._starts
         if starts is None:
-            starts = [0]
-            text = self.text
-            i = text.find(b"\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = text.find(b"\n", i + 1)
+            # Lines end at LF, CRLF or a lone CR, as Nix counts them.
+            starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
             self._starts = starts
         lo, hi = 0, len(starts) - 1
         while lo < hi:
@@ -129,10 +127,16 @@ class SourceText:
         if line < 1 or line > len(self._starts):
             return ""
         start = self._starts[line - 1]
-        end = self.text.find(b"\n", start)
-        if end < 0:
-            end = len(self.text)
+        m = _LINE_END.search(self.text, start)
+        end = m.start() if m is not None else len(self.text)
         return self.text[start:end].decode("utf-8", "replace")
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the text has (a final newline starts an empty one)."""
+        self.line_col(0)
+        assert self._starts is not None
+        return len(self._starts)
 
     def __repr__(self) -> str:
         return f"SourceText({self.location_name[:40]!r})"

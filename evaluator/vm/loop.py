@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any, Protocol
 
+from evaluator.vm.call_trace import finish as finish_calls
+from evaluator.vm.call_trace import record_calls
 from evaluator.vm.errors import (
     BudgetExceeded,
     Cancelled,
@@ -194,15 +196,16 @@ def _restore(owner: Any) -> None:
     if owner is None:
         return
     for t in owner if type(owner) is list else (owner,):
-        if t.code is BLACKHOLE:
+        if type(t) is Thunk and t.code is BLACKHOLE:
             t.code = t.value
             t.value = None
 
 
 def _complete(owner: Any, value: Any) -> None:
     for t in owner if type(owner) is list else (owner,):
-        t.value = value
-        t.code = None
+        if type(t) is Thunk:  # owners also hold the Call of a tail call
+            t.value = value
+            t.code = None
 
 
 def _add_owner(owner: Any, thunk: Thunk) -> Any:
@@ -247,11 +250,23 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
                 err.fallback_span = info.span  # type: ignore[attr-defined]
     if err.span is None and last:
         err.span = getattr(err, "fallback_span", None)
-    if info is not None and info.description is not None:
-        err.add_trace(info.description, info.span)
+    record_calls(err, err.__traceback__, _tail_site(owner))
+    if last:
+        finish_calls(err)
     _restore(owner)
     # Frames already handled: keep the traceback short (and free the frames).
     err.__traceback__ = None
+
+
+def _tail_site(owner: Any) -> Span | None:
+    """The span of the last call the frame made in tail position, if any."""
+    if type(owner) is Call:
+        return owner.span
+    if type(owner) is list:
+        for t in reversed(owner):
+            if type(t) is Call:
+                return t.span
+    return None
 
 
 def _depth_limit(budget: Budget | None) -> int:
@@ -371,6 +386,10 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owner, depth, None, None
+        if result.span is not None:
+            # The call site of a call in tail position: kept with the
+            # frame (among its owners) for the trace if the callee fails.
+            owner = _add_owner(owner, result)
         try:
             result = _dispatch(result)
         except Exception as exc:

@@ -16,7 +16,8 @@ import math
 from typing import Any
 
 from evaluator.store.copy import path_to_store
-from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.context import current
+from evaluator.vm.errors import EvalTypeError, NixError, suggest
 from evaluator.vm.loop import charge
 from evaluator.vm.values import (
     Attrs,
@@ -38,6 +39,21 @@ INT_MAX = (1 << 63) - 1
 _MASK = (1 << 64) - 1
 
 
+_VERB = {"+": "adding", "-": "subtracting", "*": "multiplying", "/": "dividing"}
+
+
+def overflow(op: str, a: int, b: int) -> NixError:
+    """Nix 2.26: integer arithmetic that leaves 64 bits is an error (no wraparound)."""
+    return NixError(f"integer overflow in {_VERB[op]} {a} {op} {b}")
+
+
+def checked(op: str, a: int, b: int, n: int) -> int:
+    """``n`` (the result of ``a op b``) if it fits in 64 bits, else the overflow error."""
+    if INT_MIN <= n <= INT_MAX:
+        return n
+    raise overflow(op, a, b)
+
+
 def wrap_int(n: int) -> int:
     """``n`` reduced to a signed 64-bit integer (two's complement wraparound)."""
     if INT_MIN <= n <= INT_MAX:
@@ -50,11 +66,13 @@ def wrap_int(n: int) -> int:
 
 
 def type_error(v: Any, expected: str) -> EvalTypeError:
-    """``value is <type of v> while <expected> was expected``.
+    """``expected <expected> but found <type of v>: <v>`` (Nix 2.26's wording).
 
     ``expected`` includes the article: ``"a set"``, ``"an integer"``.
     """
-    return EvalTypeError(f"value is {show_type(v)} while {expected} was expected")
+    from evaluator.vm.printer import message_text
+
+    return EvalTypeError(f"expected {expected} but found {show_type(v)}: {message_text(v)}")
 
 
 def is_function(v: Any) -> bool:
@@ -217,7 +235,7 @@ def select(v: Any, name: str) -> Frame:
     try:
         item = v[name]
     except KeyError:
-        raise NixError(f"attribute '{name}' missing") from None
+        raise suggest(NixError(f"attribute '{name}' missing"), v, name) from None
     if type(item) is Thunk:
         item = item.value if item.code is None else (yield item)
     return item
@@ -381,7 +399,7 @@ compare = less_than
 def add_numbers(a: Any, b: Any) -> Any:
     """``+`` on two forced numbers (int wraps to 64 bits, int+float is float)."""
     if type(a) is int and type(b) is int:
-        return wrap_int(a + b)
+        return checked("+", a, b, a + b)
     return float(a) + float(b)
 
 
@@ -403,7 +421,7 @@ def add(a: Any, b: Any) -> Frame:
         s = a + b
         if INT_MIN <= s <= INT_MAX:
             return s
-        return wrap_int(s)
+        raise overflow("+", a, b)
     if ta is str and tb is str:
         if len(a) + len(b) > _BIG_STRING:
             charge(len(a) + len(b))
@@ -441,19 +459,27 @@ def concat_two(left: str, right: str) -> str:
     return left + right
 
 
-def concat_strings(parts: list[Any]) -> Frame:
+def concat_strings(parts: list[Any], spans: tuple[Any, ...] | None = None) -> Frame:
     """A string with interpolations (``"a${b}c"``): each part coerced and joined.
 
     Parts are coerced as ``${}`` does: no numbers, paths copied to the
-    store, contexts merged.
+    store, contexts merged. ``spans`` (one per part) locate a part that
+    cannot be coerced, as Nix 2.26's "while evaluating a path segment".
     """
     out: list[str] = []
     ctx: set[str] = set()
-    for p in parts:
+    for i, p in enumerate(parts):
         if type(p) is Thunk:
             p = p.value if p.code is None else (yield p)
         if type(p) is not str:
-            p = yield from coerce_to_string(p, coerce_more=False, copy_to_store=True)
+            try:
+                p = yield from coerce_to_string(p, coerce_more=False, copy_to_store=True)
+            except EvalTypeError as err:
+                if spans is not None and spans[i] is not None:
+                    err.span = spans[i]
+                    err.__dict__["position_shown"] = False
+                    err.add_trace("while evaluating a path segment", spans[i])
+                raise
             if type(p) is CtxStr:
                 ctx |= p.context
         out.append(p)
@@ -504,14 +530,14 @@ def _check_numbers(a: Any, b: Any) -> bool:
 def sub_values(a: Any, b: Any) -> Any:
     """``a - b`` on forced values (``builtins.sub``)."""
     if _check_numbers(a, b):
-        return wrap_int(a - b)
+        return checked("-", a, b, a - b)
     return float(a) - float(b)
 
 
 def mul_values(a: Any, b: Any) -> Any:
     """``a * b`` on forced values (``builtins.mul``)."""
     if _check_numbers(a, b):
-        return wrap_int(a * b)
+        return checked("*", a, b, a * b)
     return float(a) * float(b)
 
 
@@ -529,7 +555,7 @@ def div_values(a: Any, b: Any) -> Any:
     if type(a) is not int:
         raise type_error(a, "an integer")
     if a == INT_MIN and b == -1:
-        raise NixError("overflow in integer division")
+        raise overflow("/", a, b)
     q = abs(a) // abs(b)
     return q if (a < 0) == (b < 0) else -q
 
@@ -537,7 +563,7 @@ def div_values(a: Any, b: Any) -> Any:
 def add_values(a: Any, b: Any) -> Any:
     """``builtins.add`` on forced values (numbers only, unlike ``+``)."""
     if _check_numbers(a, b):
-        return wrap_int(a + b)
+        return checked("+", a, b, a + b)
     return float(a) + float(b)
 
 
@@ -593,6 +619,13 @@ def canon_path(path: str) -> str:
 
 def copy_path_to_store(path: str) -> str:
     """The store path of ``path`` as a string with context."""
+    io = current().io
+    if io.allows(path) and not io.path_exists(path) and not path.endswith(".drv"):
+        # (Nix checks the name first: a `.drv` name is refused whether it exists or
+        # not.) Nix gives this error no position.
+        err = NixError(f"path '{path}' does not exist")
+        err.__dict__["position_shown"] = False
+        raise err
     result = path_to_store(path)
     if type(result) is CtxStr:
         return result
@@ -638,7 +671,9 @@ def coerce_to_string(
                     v["outPath"], coerce_more=coerce_more, copy_to_store=copy_to_store
                 )
             )
-        raise EvalTypeError("cannot coerce a set to a string")
+        from evaluator.vm.printer import message_text
+
+        raise EvalTypeError(f"cannot coerce a set to a string: {message_text(v)}")
     if coerce_more:
         if t is bool:
             return "1" if v else ""
@@ -650,7 +685,9 @@ def coerce_to_string(
             return ""
         if t is NixList:
             return (yield from _coerce_list(v, copy_to_store))
-    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string")
+    from evaluator.vm.printer import message_text
+
+    raise EvalTypeError(f"cannot coerce {show_type(v)} to a string: {message_text(v)}")
 
 
 _SEP = object()  # marks a separator in _coerce_list's work list

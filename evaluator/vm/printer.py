@@ -11,9 +11,9 @@
 - unevaluated values are ``<CODE>``, functions ``<LAMBDA>``, builtins
   ``<PRIMOP>`` / ``<PRIMOP-APP>``.
 
-Printing is iterative (an explicit stack), so deep values are fine;
-:func:`print_frame` forces first (deeply with ``strict``) and is a
-generator frame for :func:`evaluator.vm.loop.run`.
+Printing is iterative (an explicit stack), so deep values are fine; it
+forces nothing (the caller forces first: :mod:`evaluator.vm.ops` reports
+values through this module, so this one does not use it).
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ import math
 import re
 from typing import Any
 
-from evaluator.vm import ops
 from evaluator.vm.values import (
     Attrs,
     Closure,
     CtxStr,
-    Frame,
     NixList,
     NixPath,
     PrimOp,
@@ -85,10 +83,30 @@ def _scalar(v: Any) -> str | None:
     return None
 
 
-def render(value: Any) -> str:
+def function_text(v: Any) -> str | None:
+    """How Nix 2.26 shows a function in messages and traces (``«lambda f @ FILE:L:C»``,
+    ``«primop map»``, ``«partially applied primop map»``); None for other values."""
+    t = type(v)
+    if t is Closure:
+        name = f" {v.name}" if v.name else ""
+        where = ""
+        if v.span is not None and hasattr(v.span[0], "line_col"):
+            line, col = v.span[0].line_col(v.span[1])
+            where = f" @ {v.span[0].location_name}:{line}:{col}"
+        return f"«lambda{name}{where}»"
+    if t is PrimOp:
+        return f"«primop {v.name}»"
+    if t is PrimOpApp:
+        return f"«partially applied primop {v.op.name}»"
+    return None
+
+
+def render(value: Any, *, shown: bool = False) -> str:
     """The printed form of an (already forced, as far as wanted) value.
 
-    Unevaluated thunks print as ``<CODE>``; nothing is forced here.
+    Unevaluated thunks print as ``<CODE>``; nothing is forced here. With
+    ``shown`` (messages and `trace`, as Nix 2.26 prints them there) thunks
+    are ``«thunk»`` and functions say what and where they are.
     """
     out: list[str] = []
     seen: set[int] = set()
@@ -102,10 +120,12 @@ def render(value: Any) -> str:
         v = item
         if type(v) is Thunk:
             if v.code is not None:
-                out.append("<CODE>")
+                out.append("«thunk»" if shown else "<CODE>")
                 continue
             v = v.value
-        text = _scalar(v)
+        text = function_text(v) if shown else None
+        if text is None:
+            text = _scalar(v)
         if text is not None:
             out.append(text)
             continue
@@ -141,10 +161,61 @@ def render(value: Any) -> str:
     return "".join(out)
 
 
-def print_frame(value: Any, strict: bool) -> Frame:
-    """Force ``value`` (deeply when ``strict``) and return its printed form."""
-    if type(value) is Thunk:
-        value = value.value if value.code is None else (yield value)
-    if strict:
-        value = yield from ops.deep_force(value)
-    return render(value)
+# Nix 2.26 prints at most this many attributes and list items in a message
+# (counted over the whole value, each once it is printed).
+MESSAGE_ITEMS = 10
+
+
+def message_text(value: Any) -> str:
+    """A value as Nix 2.26 shows it in an error message: like ``render(shown=True)``,
+    but past :data:`MESSAGE_ITEMS` attributes (or list items) the rest of each set
+    (or list) is ``«N attributes elided»``."""
+    out: list[str] = []
+    printed = {"attrs": 0, "list": 0}
+    seen: set[int] = set()
+    # Open containers: [kind, entries, next index, a child is being printed].
+    stack: list[list[Any]] = []
+
+    def start(v: Any) -> None:
+        if type(v) is Thunk and v.code is None:
+            v = v.value
+        t = type(v)
+        if (t is Attrs or t is NixList) and v:
+            if id(v) in seen:
+                out.append("«repeated»")
+                return
+            seen.add(id(v))
+            if t is Attrs:
+                out.append("{ ")
+                stack.append(["attrs", [(n, v[n]) for n in sorted(v)], 0, False])
+            else:
+                out.append("[ ")
+                stack.append(["list", list(v), 0, False])
+            return
+        out.append(render(v, shown=True))
+
+    start(value)
+    while stack:
+        frame = stack[-1]
+        kind, entries, i, busy = frame
+        if busy:
+            out.append("; " if kind == "attrs" else " ")
+            printed[kind] += 1
+            frame[3] = False
+        if i == len(entries) or printed[kind] >= MESSAGE_ITEMS:
+            left = len(entries) - i
+            if left:
+                noun = ("attribute" if kind == "attrs" else "item") + ("s" if left != 1 else "")
+                out.append(f"«{left} {noun} elided» ")
+            out.append("}" if kind == "attrs" else "]")
+            stack.pop()
+            continue
+        frame[2] = i + 1
+        frame[3] = True
+        if kind == "attrs":
+            name, v = entries[i]
+            out.append(attr_name(name) + " = ")
+        else:
+            v = entries[i]
+        start(v)
+    return "".join(out)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 from evaluator.vm import ops
-from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError
+from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
 from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.values import (
     Attrs,
@@ -24,6 +24,8 @@ from evaluator.vm.values import (
     Frame,
     NixList,
     NixPath,
+    PrimOp,
+    PrimOpApp,
     Thunk,
 )
 
@@ -61,7 +63,7 @@ def select_error(s: Any, name: str) -> NixError:
     """``s.name`` failed: ``s`` is not a set, or has no attribute ``name``."""
     if type(s) is not Attrs:
         return ops.type_error(s, "a set")
-    return NixError(f"attribute '{name}' missing")
+    return suggest(NixError(f"attribute '{name}' missing"), s, name)
 
 
 def name_error(v: Any) -> NixError:
@@ -84,9 +86,9 @@ def syntax_error(message: str) -> NixError:
     return NixError(f"syntax error: {message}" if message else "syntax error")
 
 
-def wrap(n: int) -> int:
-    """Two's complement wrap to 64 bits (the int fast paths overflowed)."""
-    return ops.wrap_int(n)
+def overflow(op: str, a: int, b: int) -> NoReturn:
+    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap)."""
+    raise ops.overflow(op, a, b)
 
 
 def negate(a: Any) -> Any:
@@ -114,12 +116,16 @@ def update(a: Any, b: Any) -> Attrs:
     return r
 
 
-def concat_lists(a: Any, b: Any) -> NixList:
-    """``a ++ b`` on forced values."""
-    if type(a) is not NixList:
-        raise ops.type_error(a, "a list")
-    if type(b) is not NixList:
-        raise ops.type_error(b, "a list")
+def concat_lists(a: Any, b: Any, span: Any = None) -> NixList:
+    """``a ++ b`` on forced values (``span``: the operator, where Nix 2.26's
+    trace locates an operand that is not a list)."""
+    if type(a) is not NixList or type(b) is not NixList:
+        err = ops.type_error(a if type(a) is not NixList else b, "a list")
+        if span is not None:
+            err.span = span
+            err.__dict__["position_shown"] = False
+            err.add_trace("while evaluating one of the elements to concatenate", span)
+        raise err
     if not b:
         return a
     if not a:
@@ -139,7 +145,8 @@ def check_formals(arg: Any, allowed: frozenset[str], who: str) -> None:
     """Reject attributes a function without ``...`` does not accept."""
     for name in sorted(arg):
         if name not in allowed:
-            raise EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            err = EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            raise suggest(err, allowed, name)
 
 
 def missing_argument(name: str, who: str) -> NixError:
@@ -232,12 +239,17 @@ __all__ = [
 ]
 
 
-def attr_name(v: Any) -> str:
-    """A forced dynamic attribute name that is not a plain ``str``."""
+def attr_name(v: Any, span: Any = None) -> str:
+    """A forced dynamic attribute name that is not a plain ``str`` (``span``:
+    the name's expression, where Nix 2.26 locates the error and its trace)."""
     if type(v) is CtxStr:
         # Nix forces attribute names with forceStringNoCtx.
         raise ops.context_not_allowed(v)
-    raise name_error(v)
+    err = name_error(v)
+    if span is not None:
+        err.span = span
+        err.add_trace("while evaluating an attribute name", span)
+    raise err
 
 
 def scope_get(scope: Any, name: str) -> Any:
@@ -287,3 +299,63 @@ def peek(value: Any, path: tuple[str, ...]) -> Any:
         if value is MISSING:
             return MISSING
     return value
+
+
+def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
+    """`assert x == y` failed: Nix 2.26 says how the two values differ, in an
+    error that has no position of its own, under a trace entry for the assertion."""
+    try:
+        yield from _explain_unequal(a, b, text)
+    except NixError as err:
+        err.span = span
+        err.__dict__["position_shown"] = False  # as Nix: only the trace locates it
+        err.add_trace(f"while evaluating the condition of the assertion '{text}'", span)
+        raise
+
+
+def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
+    from evaluator.vm.printer import escape_string, format_float, message_text
+
+    if type(a) is Thunk:
+        a = a.value if a.code is None else (yield a)
+    if type(b) is Thunk:
+        b = b.value if b.code is None else (yield b)
+    ta, tb = type(a), type(b)
+    numbers = (int, float)
+    if ta in numbers and tb in numbers and ta is not bool and tb is not bool:
+
+        def num(v: Any) -> str:
+            kind = "an integer" if type(v) is int else "a float"
+            return f"{kind} with value '{v if type(v) is int else format_float(v)}'"
+
+        raise AssertionFailed(f"{num(a)} is not equal to {num(b)}")
+    if ta is not tb and not (ta in (str, CtxStr) and tb in (str, CtxStr)):
+        raise AssertionFailed(
+            f"{ops.show_type(a)} of value '{message_text(a)}' is not equal to "
+            f"{ops.show_type(b)} of value '{message_text(b)}'"
+        )
+    if ta is bool:
+        raise AssertionFailed(
+            f"boolean '{str(a).lower()}' is not equal to boolean '{str(b).lower()}'"
+        )
+    if ta in (str, CtxStr):
+        raise AssertionFailed(
+            f"string '{escape_string(a)}' is not equal to string '{escape_string(b)}'"
+        )
+    if ta is NixPath:
+        raise AssertionFailed(f"path '{a.path}' is not equal to path '{b.path}'")
+    if ta is Attrs and set(a) != set(b):
+        raise AssertionFailed(
+            f"attribute names of attribute set '{message_text(a)}' differs from attribute set"
+            f" '{message_text(b)}'"
+        )
+    if ta is NixList and len(a) != len(b):
+        raise AssertionFailed(
+            f"list of size '{len(a)}' is not equal to list of size '{len(b)}', left hand side"
+            f" is '{message_text(a)}', right hand side is '{message_text(b)}'"
+        )
+    if ta in (Closure, PrimOp, PrimOpApp):
+        raise AssertionFailed(
+            "distinct functions and immediate comparisons of identical functions compare as unequal"
+        )
+    raise assert_failed(text)

@@ -44,7 +44,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-location", action="store_true", help="omit source locations from XML output"
     )
-    p.add_argument("--show-trace", action="store_true", help="print the Nix trace of errors")
+    p.add_argument(
+        "--show-trace",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="print the Nix trace of errors",
+    )
+    p.add_argument(
+        "--extra-experimental-features",
+        dest="features",
+        action="append",
+        default=[],
+        metavar="FEATURES",
+        help="enable these experimental features (e.g. pipe-operators, flakes)",
+    )
     p.add_argument(
         "-I",
         dest="include",
@@ -101,6 +114,19 @@ def search_path(includes: list[str], nix_path: str | None) -> list[tuple[str, st
             prefix, path = "", entry
         out.append((prefix, path))
     return out
+
+
+def experimental_features(flags: list[str], nix_config: str | None) -> frozenset[str]:
+    """Features from `--extra-experimental-features` and ``NIX_CONFIG``'s
+    ``experimental-features`` / ``extra-experimental-features`` lines."""
+    names: set[str] = set()
+    for line in (nix_config or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in ("experimental-features", "extra-experimental-features"):
+            names.update(value.split())
+    for flag in flags:
+        names.update(flag.split())
+    return frozenset(names)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,8 +190,12 @@ def evaluate(
         print(f"error: path '{file}' does not exist", file=err_out)
         return EXIT_USAGE
     includes = [*args.include, *config.get("eval.nixPath", [])]
-    ctx = EvalContext(search_path=search_path(includes, environ.get("NIX_PATH")))
+    ctx = EvalContext(
+        search_path=search_path(includes, environ.get("NIX_PATH")),
+        experimental_features=experimental_features(args.features, environ.get("NIX_CONFIG")),
+    )
     ctx.environ = dict(environ)
+    ctx.stderr = err_out
     budget = _budget(args, config)
     assert isinstance(budget.cancel, threading.Event)
     # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).

@@ -1,6 +1,9 @@
-"""`nixls parse FILE|-`: print the syntax tree, or the syntax errors.
+"""`nixls parse FILE|-`: print the expression as ``nix-instantiate --parse`` does.
 
-Exit status 0 with an indented tree (one node per line: kind, byte span,
+Like Nix 2.26: exit status 0 with the expression on stdout (desugared, see
+:mod:`evaluator.compiler.parse_show`), or 1 with Nix's first error on stderr.
+
+With ``--tree``: exit status 0 with an indented tree (one node per line: kind, byte span,
 scalar fields; children indented under their field name) when the input
 parses; exit status 1 with one ``FILE:LINE:COL: error: MESSAGE`` line per
 syntax error otherwise (LINE and COL 1-based, COL in characters); exit
@@ -12,15 +15,22 @@ dynamic attributes in ``let`` (the compiler's error diagnostics).
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import fields
+from typing import BinaryIO, TextIO
 
+from evaluator.api import StdinText, first_problem, format_error
 from evaluator.compiler import analyse
 from evaluator.compiler.diagnostics import Severity
+from evaluator.compiler.parse_show import ParseShow
 from evaluator.syntax import ParseResult, parse
 from evaluator.syntax import nodes as n
 from evaluator.syntax.positions import LineIndex
+from evaluator.vm.frames import SourceText
+from nixls.cli.eval_cmd import experimental_features
 
 _SCALARS = ("name", "value", "op", "path", "message")
 _FLAGS = ("rec", "indented", "ellipsis")
@@ -29,6 +39,20 @@ _FLAGS = ("rec", "indented", "ellipsis")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the arguments of `nixls parse`."""
     parser.add_argument("file", metavar="FILE", help="a Nix file, or - for standard input")
+    parser.add_argument(
+        "--extra-experimental-features",
+        dest="features",
+        action="append",
+        default=[],
+        metavar="FEATURES",
+        help="accept syntax of these experimental features (e.g. pipe-operators)",
+    )
+    parser.add_argument(
+        "--tree",
+        action="store_true",
+        help="print nixls's syntax tree (and every error) instead of what "
+        "nix-instantiate --parse prints",
+    )
 
 
 def _label(node: n.Node) -> str:
@@ -83,19 +107,69 @@ def parse_time_errors(result: ParseResult, file: str | None) -> list[tuple[int, 
 
 def run(args: argparse.Namespace) -> int:
     """Parse the file and print the tree (status 0) or its errors (status 1)."""
+    return parse_file(args, sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
+
+
+def main(argv: list[str], stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """`nixls parse ARGV...` with explicit streams (for tests and embedding)."""
+    parser = argparse.ArgumentParser(prog="nixls parse")
+    add_arguments(parser)
+    return parse_file(parser.parse_args(argv), stdin, stdout, stderr)
+
+
+def parse_file(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO, stderr: TextIO) -> int:
+    """Parse ``args.file`` and print the result (see the module docstring)."""
     name: str = args.file
     try:
         if name == "-":
-            source = sys.stdin.buffer.read()
+            source = stdin.read()
             name = "<stdin>"
         else:
             with open(name, "rb") as f:
                 source = f.read()
     except OSError as exc:
-        print(f"{name}: error: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{name}: error: {exc.strerror or exc}", file=stderr)
         return 2
     result = parse(source)
-    out = sys.stdout
+    out = io.TextIOWrapper(stdout, encoding="utf-8", errors="surrogateescape", newline="\n")
+    try:
+        if args.tree:
+            return _print(result, source, name, args, out)
+        features = experimental_features(args.features, os.environ.get("NIX_CONFIG"))
+        return _print_nix(result, source, name, features, out, stderr)
+    finally:
+        out.flush()
+        out.detach()
+
+
+def _print_nix(
+    result: ParseResult,
+    source: bytes,
+    name: str,
+    features: frozenset[str],
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """As ``nix-instantiate --parse``: the expression, or Nix's first error."""
+    path = None if name == "<stdin>" else os.path.abspath(name)
+    text_of = SourceText(path, source) if path else StdinText(None, source)
+    problem = first_problem(result, text_of, features)
+    if problem is not None:
+        err.write(format_error(problem) + "\n")
+        return 1
+    base = os.path.dirname(path) if path else os.getcwd()
+    try:
+        text = ParseShow(analyse(result), base, os.environ.get("HOME", "")).show(result.root)
+    except RecursionError:
+        err.write("error: expression too deeply nested\n")
+        return 1
+    out.write(text + "\n")
+    return 0
+
+
+def _print(
+    result: ParseResult, source: bytes, name: str, args: argparse.Namespace, out: TextIO
+) -> int:
     errors = parse_time_errors(result, None if args.file == "-" else name)
     if errors:
         index = LineIndex(source)

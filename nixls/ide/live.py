@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evaluator.api import CompileCache, Evaluator, NixSyntaxError
+from evaluator.api import CompileCache, Evaluator, NixSyntaxError, feature_error
 from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
@@ -141,6 +141,7 @@ class EvalPolicy:
             allowed_roots=roots,
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
+            experimental_features=frozenset(cfg.experimental_features),
         )
 
     def budget(self) -> Budget:
@@ -366,6 +367,9 @@ def _target(ev: Evaluator, request: Request) -> Any:
         # evaluated (a binding it uses fails where it is used).
         message, start, end = broken
         raise NixSyntaxError(message, (request.env.source, start, end))
+    gated = feature_error(node, request.env.source, ev.context.experimental_features)
+    if gated is not None:  # e.g. `|>` without the pipe-operators feature, as Nix refuses
+        raise gated
     return request.env.thunk(node)
 
 

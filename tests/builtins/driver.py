@@ -59,7 +59,7 @@ def _apply(fn: Any, arg: Any) -> Frame:
 
 
 def _article(v: Any) -> str:
-    return str(type_error(v, "x")).split(" while ")[0][len("value is ") :]
+    return str(type_error(v, "x")).split(" but found ")[1].split(":")[0]
 
 
 def run(frame: Frame | Any) -> Any:

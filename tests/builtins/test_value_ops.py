@@ -26,7 +26,6 @@ def test_wrap_int() -> None:
     "a,b,expected",
     [
         (1, 2, 3),
-        (I64 - 1, 1, -I64),
         (1, 2.5, 3.5),
         ("a", "b", "ab"),
         (NixPath("/tmp"), "/../x", NixPath("/x")),
@@ -44,11 +43,12 @@ def test_add(a: object, b: object, expected: object) -> None:
     "a,b,message",
     [
         (1, "a", "cannot add a string to an integer"),
+        (I64 - 1, 1, "integer overflow in adding 9223372036854775807 + 1"),
         (1.5, None, "cannot add null to a float"),
-        ("a", 1, "cannot coerce an integer to a string"),
-        (True, 1, "cannot coerce a Boolean to a string"),
-        (None, "a", "cannot coerce null to a string"),
-        (NixPath("/a"), 1, "cannot coerce an integer to a string"),
+        ("a", 1, "cannot coerce an integer to a string: 1"),
+        (True, 1, "cannot coerce a Boolean to a string: true"),
+        (None, "a", "cannot coerce null to a string: null"),
+        (NixPath("/a"), 1, "cannot coerce an integer to a string: 1"),
     ],
 )
 def test_add_errors(a: object, b: object, message: str) -> None:
@@ -68,7 +68,8 @@ def test_arith() -> None:
     assert run(ops.sub(1, 3)) == -2
     assert run(ops.sub(1.0, 1)) == 0.0 and type(run(ops.sub(1.0, 1))) is float
     assert run(ops.mul(-5, 3)) == -15
-    assert run(ops.mul(I64 - 1, 2)) == -2
+    with pytest.raises(NixError, match=r"^integer overflow in multiplying \d+ \* 2$"):
+        run(ops.mul(I64 - 1, 2))
     assert run(ops.div(7, -2)) == -3
     assert run(ops.div(-7, 2)) == -3
     assert run(ops.div(7, 2.0)) == 3.5
@@ -76,13 +77,13 @@ def test_arith() -> None:
     for a, b in [(1, 0), (1.0, 0), (7.0, 0.0)]:
         with pytest.raises(NixError, match="^division by zero$"):
             run(ops.div(a, b))
-    with pytest.raises(NixError, match="overflow in integer division"):
+    with pytest.raises(NixError, match="integer overflow in dividing"):
         run(ops.div(-I64, -1))
-    with pytest.raises(EvalTypeError, match="value is a string while an integer was expected"):
+    with pytest.raises(EvalTypeError, match='^expected an integer but found a string: "a"$'):
         run(ops.sub(1, "a"))
-    with pytest.raises(EvalTypeError, match="value is a string while an integer was expected"):
+    with pytest.raises(EvalTypeError, match='^expected an integer but found a string: "a"$'):
         run(ops.mul("a", 1))
-    with pytest.raises(EvalTypeError, match="value is a string while a float was expected"):
+    with pytest.raises(EvalTypeError, match='^expected a float but found a string: "a"$'):
         run(ops.mul(1.5, "a"))
 
 
@@ -182,11 +183,11 @@ def test_to_string_functor_and_errors() -> None:
     s = Attrs()
     s["__toString"] = pyfun(lambda self: nix([1, 2]))
     assert run(ops.to_string(s)) == "1 2"
-    with pytest.raises(EvalTypeError, match="^cannot coerce a set to a string$"):
+    with pytest.raises(EvalTypeError, match="^cannot coerce a set to a string: { }$"):
         run(ops.to_string(Attrs()))
-    with pytest.raises(EvalTypeError, match="^cannot coerce a function to a string$"):
+    with pytest.raises(EvalTypeError, match="^cannot coerce a function to a string: «lambda»$"):
         run(ops.to_string(pyfun(lambda x: x)))
-    with pytest.raises(EvalTypeError, match="^cannot coerce an integer to a string$"):
+    with pytest.raises(EvalTypeError, match="^cannot coerce an integer to a string: 1$"):
         run(ops.concat_strings(["a", 1]))
 
 
@@ -194,11 +195,11 @@ def test_select_and_type_errors() -> None:
     assert run(ops.select(nix({"a": 1}), "a")) == 1
     with pytest.raises(NixError, match="^attribute 'x' missing$"):
         run(ops.select(nix({"a": 1}), "x"))
-    with pytest.raises(EvalTypeError, match="^value is a string while a set was expected$"):
+    with pytest.raises(EvalTypeError, match='^expected a set but found a string: "s"$'):
         run(ops.select("s", "x"))
     ctx = CtxStr("s", frozenset({"/c"}))
     assert str(ops.type_error(ctx, "a set")) == (
-        "value is a string with context while a set was expected"
+        'expected a set but found a string with context: "s"'
     )
 
 

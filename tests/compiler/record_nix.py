@@ -8,10 +8,16 @@ whether ``nix-instantiate --parse`` accepts it, and its error) and
 message and the LINE:COL it reports) and ``fixtures/random_programs.tsv``
 (random scoping programs with Nix's verdict). Tests read these files; they never
 run Nix themselves.
+
+The reference is C++ Nix 2.26.3: ``NIX_INSTANTIATE=nix226-instantiate python
+tests/compiler/record_nix.py`` (its ``«stdin»`` is written ``(string)``, the
+name analysis uses for unnamed sources). The files were first recorded with
+2.8.0, which located inherited names and merged-literal clashes differently.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,21 +29,23 @@ sys.path.insert(0, str(HERE))
 from cases import load_cases  # noqa: E402
 from random_programs import programs  # noqa: E402
 
-CONFORMANCE = HERE.parents[1] / "data" / "conformance" / "nix-lang"
+CONFORMANCE = HERE.parent / "data" / "conformance" / "nix-lang"
 AT = re.compile(r"^\s*at «stdin»:(\d+):(\d+):", re.MULTILINE)
 
 
 def nix_parse(source: bytes) -> tuple[bool, str, str]:
     """(accepted, first error line, "LINE:COL" of the error or "")."""
     proc = subprocess.run(
-        ["nix-instantiate", "--parse", "-"],
+        [os.environ.get("NIX_INSTANTIATE", "nix-instantiate"), "--parse", "-"],
         input=source,
         capture_output=True,
     )
     if proc.returncode == 0:
         return True, "", ""
     err = proc.stderr.decode("utf-8", "replace")
-    first = err.strip().splitlines()[0].removeprefix("error: ")
+    lines = err.strip().splitlines()
+    first = next((ln for ln in lines if ln.startswith("error:")), lines[0])
+    first = first.removeprefix("error: ").replace("«stdin»", "(string)")
     at = AT.search(err)
     return False, first, f"{at.group(1)}:{at.group(2)}" if at else ""
 

@@ -100,3 +100,14 @@ def test_references_highlights_and_rename_are_spans() -> None:
         snapshot.rename(at, "b")
     with pytest.raises(RenameRefused, match="builtin"):
         AnalysisHost().open(URI, "map\n", 1).rename(0, "q")
+
+
+def test_a_pipe_in_a_span_evaluates_only_with_the_pipe_operators_feature() -> None:
+    text = "let f = x: x + 1; in { a = 1 |> f; }\n"
+    snapshot = AnalysisHost().open(URI, text, 1)
+    span = snapshot.expression_at(text.index("|>"))
+    assert span is not None
+    off = snapshot.evaluate(span, POLICY, threading.Event())
+    assert off.value is None and off.error is not None and "pipe-operators" in off.error
+    on = EvalPolicy(EvalSettings(experimental_features=["pipe-operators"]), ["/ws"])
+    assert snapshot.evaluate(span, on, threading.Event()).value == "2"

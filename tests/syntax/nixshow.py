@@ -10,10 +10,28 @@ from __future__ import annotations
 import os
 import re
 
-from evaluator.compiler.codegen_show import show_string
+from evaluator.compiler.parse_show import binary
 from evaluator.syntax import nodes as n
 
-_SUGAR = {"-": "__sub", "*": "__mul", "/": "__div"}
+
+def show_string(s: str) -> str:
+    """A Nix string literal for ``s`` (as Nix's ``showString``)."""
+    out = ['"']
+    for ch in s:
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "$":
+            out.append("\\$")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
 
 
 def _key(k: n.StaticKey | n.DynamicKey) -> str:
@@ -94,18 +112,7 @@ def show(e: n.Node, cwd: str = "/") -> str:
         case n.Unary(op="-", expr=x):
             return f"(__sub 0 {show(x, cwd)})"
         case n.Binary(op=op, left=a, right=b):
-            la, rb = show(a, cwd), show(b, cwd)
-            if op in _SUGAR:
-                return f"({_SUGAR[op]} {la} {rb})"
-            if op == "<":
-                return f"(__lessThan {la} {rb})"
-            if op == ">":
-                return f"(__lessThan {rb} {la})"
-            if op == "<=":
-                return f"(! (__lessThan {rb} {la}))"
-            if op == ">=":
-                return f"(! (__lessThan {la} {rb}))"
-            return f"({la} {op} {rb})"
+            return binary(op, show(a, cwd), show(b, cwd))
         case n.If(cond=c, then=t, else_=f):
             return f"(if {show(c, cwd)} then {show(t, cwd)} else {show(f, cwd)})"
         case n.Assert(cond=c, body=b):

@@ -1,4 +1,7 @@
-"""`nixls parse` as a user runs it: `python -m nixls parse FILE|-`."""
+"""`nixls parse --tree` as a user runs it: `python -m nixls parse --tree FILE|-`.
+
+(Without `--tree` it prints what `nix-instantiate --parse` prints: the 2.26
+language suite's parse tests check that, tests/conformance/test_lang_226.py.)"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def run_parse(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
-        [sys.executable, "-m", "nixls", "parse", *args],
+        [sys.executable, "-m", "nixls", "parse", "--tree", *args],
         input=stdin.decode() if stdin is not None else None,
         capture_output=True,
         text=True,

@@ -34,7 +34,7 @@ def test_random_programs_match_nix(monkeypatch: pytest.MonkeyPatch) -> None:
         if case["status"] == 0:
             ok = status == 0 and out.getvalue().decode() == case["stdout"]
         else:
-            ok = status != 0 and message.startswith("error: ") and "internal error" not in message
+            ok = status != 0 and message.startswith("error:") and "internal error" not in message
         if not ok:
             mismatches.append((case["program"], status, out.getvalue(), message[:200]))
     assert mismatches == []
