@@ -39,6 +39,7 @@ from evaluator.vm import error_report, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import Budget, CancelFlag, run
 from evaluator.vm.printer import render
 from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
@@ -91,18 +92,19 @@ def compile_source(
     where names the file does not define may come from the scope.
     """
     source = SourceText(path, text)
-    result = parse(text)
-    if result.errors:
-        first = result.errors[0]
-        raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result, file=source.location_name)
-    error = _first_error(analysis, scoped=scoped)
-    if error is not None:
-        raise NixSyntaxError(error.message, (source, error.start, error.end))
-    compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
-    compiled.pipe_at = _first_pipe(result.root, text)
-    if not scoped:
-        compiled.warnings = _cursed_or(result.root, source)
+    with FRONT_END_GC:
+        result = parse(text)
+        if result.errors:
+            first = result.errors[0]
+            raise NixSyntaxError(first.message, (source, first.start, first.end))
+        analysis = analyse(result, file=source.location_name)
+        error = _first_error(analysis, scoped=scoped)
+        if error is not None:
+            raise NixSyntaxError(error.message, (source, error.start, error.end))
+        compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+        compiled.pipe_at = _first_pipe(result.root, text)
+        if not scoped:
+            compiled.warnings = _cursed_or(result.root, source)
     return compiled
 
 

@@ -10,10 +10,7 @@ error nodes: whatever parsed is resolved.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
@@ -22,6 +19,7 @@ from evaluator.compiler.globals import NIX_GLOBALS
 from evaluator.compiler.model import Binding, LocalRef, Scope, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved, resolve
 from evaluator.syntax import ParseResult, nodes
+from evaluator.vm.gc_tuning import FRONT_END_GC
 
 __all__ = ["Analysis", "Visible", "analyse"]
 
@@ -82,7 +80,7 @@ class Analysis:
     def diagnostics(self) -> list[Diagnostic]:
         """Syntax errors and the compiler's findings, sorted by position."""
         if self._diagnostics is None:
-            with _gc_paused():
+            with FRONT_END_GC:
                 if self.findings is None:
                     self.findings = find(self.resolved)
                 self._diagnostics = report(
@@ -228,21 +226,8 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     """
     raw = result.source
     syntax = [(e.start, e.end, e.message) for e in result.errors]
-    with _gc_paused():
+    with FRONT_END_GC:
         resolved = resolve(result.root, raw)
         findings = find(resolved)
         diags = report(resolved, findings, raw, file, syntax)
     return Analysis(result.root, raw, resolved, diags, syntax=syntax, file=file, findings=findings)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Analysis allocates many long-lived objects and frees almost none, so
-    # the cyclic GC would only rescan the tree over and over: pause it.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()

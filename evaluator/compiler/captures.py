@@ -108,9 +108,17 @@ class Captures:
         """Variables the code of ``node`` reads from outside it, in order."""
         region = sorted(self.region(node))
         out: dict[str, None] = {}
+        # Many variables share few scopes: decide each scope once per call.
+        seen: dict[int, bool] = {}
 
         def outside(scope_node: nodes.Node | None) -> bool:
-            return scope_node is None or not _covered((scope_node.start, scope_node.end), region)
+            if scope_node is None:
+                return True
+            found = seen.get(id(scope_node))
+            if found is None:
+                found = not _covered((scope_node.start, scope_node.end), region)
+                seen[id(scope_node)] = found
+            return found
 
         for lo, hi in region:
             a = bisect_left(self.var_starts, lo)

@@ -62,6 +62,7 @@ from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
 from evaluator.vm.frames import CodeInfo, SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
 
@@ -180,7 +181,8 @@ class CompiledFile:
             with self._lock:
                 found = self._units.get(root)
                 if found is None:
-                    found = self._compiler.compile_deferred(root)
+                    with FRONT_END_GC:
+                        found = self._compiler.compile_deferred(root)
                     self._units[root] = found
         return found
 
@@ -228,7 +230,9 @@ class _Loader:
                 g[pyname] = Thunk(partial(_undefined_global, name))
         for root in unit.deferred:
             g[root] = self.stub(root)
-        exec(unit.compiled(self.compiled.filename), g)
+        with FRONT_END_GC:
+            code = unit.compiled(self.compiled.filename)
+        exec(code, g)
 
     def stub(self, root: str) -> Callable[..., Any]:
         """A stand-in for a deferred thunk's code: loads its unit on first call."""
@@ -267,9 +271,10 @@ class Compiler:
         self.fns: list[_Fn] = []
         self.names: dict[tuple[int, str], str] = {}
         self.owner: dict[str, _Fn] = {}
-        self.consts: dict[str, Any] = {}
+        # Append-only, in creation order: a unit takes those made since its marks.
+        self.consts: list[tuple[str, Any]] = []
         self.const_ids: dict[Any, str] = {}
-        self.globals_used: dict[str, str] = {}
+        self.globals_used: list[tuple[str, str]] = []
         self.global_names: dict[str, str] = {}
         self.counter = 0
         self._line_starts: list[int] | None = None
@@ -294,7 +299,7 @@ class Compiler:
         if key is not None and key in self.const_ids:
             return self.const_ids[key]
         name = self.fresh("K")
-        self.consts[name] = value
+        self.consts.append((name, value))
         if key is not None:
             self.const_ids[key] = name
         return name
@@ -304,7 +309,7 @@ class Compiler:
         if found is None:
             found = self.fresh("G")
             self.global_names[name] = found
-            self.globals_used[found] = name
+            self.globals_used.append((found, name))
         return found
 
     def span(self, start: int, end: int) -> tuple[Any, int, int]:
@@ -417,8 +422,8 @@ class Compiler:
         members = [root] if root not in new else []
         members += [f for f in new if f.deferred is None]
         deferred = [f.name for f in new if f.deferred is not None]
-        consts = dict(list(self.consts.items())[n_consts:])
-        globals_ = dict(list(self.globals_used.items())[n_globals:])
+        consts = dict(self.consts[n_consts:])
+        globals_ = dict(self.globals_used[n_globals:])
         return self.render(root.name, members, deferred, consts, globals_)
 
     def free_vars(self, node: nodes.Node) -> list[str]:

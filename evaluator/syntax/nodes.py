@@ -23,16 +23,29 @@ class Node:
 
     def children(self) -> Iterator[Node]:
         """Direct child nodes, in source order."""
-        for f in fields(self):
-            if f.name in ("start", "end"):
-                continue
-            value = getattr(self, f.name)
+        names = _CHILD_FIELDS.get(type(self))
+        if names is None:
+            names = _child_fields(type(self))
+        for name in names:
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, Node):
                         yield item
+
+
+# The fields that may hold child nodes, per node class: `dataclasses.fields`
+# is too slow to call on every visit of a tree walk. Derived from the class
+# definitions only, so filled on first use and never invalidated.
+_CHILD_FIELDS: dict[type[Node], tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type[Node]) -> tuple[str, ...]:
+    names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
+    _CHILD_FIELDS[cls] = names
+    return names
 
 
 # ---------------------------------------------------------------- names

@@ -1,5 +1,12 @@
 """Python's cyclic garbage collector, tuned while evaluations run and restored after.
 
+Two context managers, one per kind of work: :data:`EVALUATION_GC` raises
+the collection threshold while the loop runs; :data:`FRONT_END_GC` pauses
+the collector while a file is compiled (parse, analysis, code generation,
+CPython's ``compile()``), which allocates a large tree of long-lived
+objects and frees almost none: every collection would rescan it for
+nothing (37% of the front-end on a 4.7 MB file).
+
 Evaluation allocates many small container objects (thunks, closures,
 frames); with CPython's default threshold the cyclic collector runs every
 700 allocations and takes up to 40% of the time. While at least one
@@ -50,6 +57,43 @@ class GcTuning:
                 gc.set_threshold(*self._saved)
                 self._saved = None
 
+
+class GcPause:
+    """A context manager: the cyclic collector off inside, as it was outside.
+
+    Counted and locked, so that overlapping blocks on several threads
+    re-enable the collector only when the last one ends, and only if it was
+    enabled when the first one began.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._resume = False
+
+    def __enter__(self) -> GcPause:
+        with self._lock:
+            if self._depth == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._resume:
+                self._resume = False
+                gc.enable()
+
+
+# The pause every compilation of a file (or of a deferred unit) enters.
+FRONT_END_GC = GcPause()
 
 # The tuning every run of the loop enters (see :func:`evaluator.vm.loop.run`).
 EVALUATION_GC = GcTuning()
