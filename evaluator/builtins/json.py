@@ -9,7 +9,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.printer import format_float
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
@@ -32,10 +32,16 @@ def to_json(v: Any) -> Frame:
     ctx: set[str] = set()
     # Work items: (False, value) to print a value, (True, text) to emit text.
     stack: list[tuple[bool, Any]] = [(False, v)]
+    n = depth = 0  # depth: containers open (their "]" or "}" still on the stack)
     while stack:
         is_text, item = stack.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
         if is_text:
             out.append(item)
+            if item == "]" or item == "}":
+                depth -= 1
             continue
         if type(item) is Thunk:
             item = item.value if item.code is None else (yield item)
@@ -66,6 +72,9 @@ def to_json(v: Any) -> Frame:
                     todo.append((True, ","))
             todo.append((True, "["))
             stack.extend(todo)
+            depth += 1
+            if depth > walk.MAX_DEPTH:
+                raise walk.too_deep()
         elif t is Attrs:
             if "__toString" in item:
                 s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
@@ -84,6 +93,9 @@ def to_json(v: Any) -> Frame:
                         todo.append((True, ","))
                 todo.append((True, "{"))
                 stack.extend(todo)
+                depth += 1
+                if depth > walk.MAX_DEPTH:
+                    raise walk.too_deep()
         else:
             raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
     text = "".join(out)

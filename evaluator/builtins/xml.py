@@ -7,7 +7,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.printer import format_float
 from evaluator.vm.values import (
     Attrs,
@@ -99,8 +99,14 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
     drvs_seen: set[str] = set()
     # Work items: (depth, value, False) prints a value; (depth, text, True) a line.
     stack: list[tuple[int, Any, bool]] = [(1, v, False)]
+    n = 0
     while stack:
         depth, item, is_line = stack.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, sum(map(len, lines[-walk.EVERY :])))
+        if depth > walk.MAX_DEPTH:
+            raise walk.too_deep()
         pad = "  " * depth
         if is_line:
             lines.append(pad + item)

@@ -129,6 +129,8 @@ BASE_GLOBALS: dict[str, Any] = {
 # Python source and then to bytecode, only when first forced: one
 # evaluation uses a small part of a big file (nixpkgs' lib, for one).
 DEFER_BYTES = 400
+# Lines of a generated function after which arithmetic is one call per operator.
+COMPACT_AFTER = 2000
 
 
 @dataclass
@@ -1123,7 +1125,11 @@ class Compiler:
                 "-": f"{out} = o_sub({a}, {b})",
                 "*": f"{out} = o_mul({a}, {b})",
             }[op]
-            if ints:
+            if ints and len(fn.lines) > COMPACT_AFTER:
+                # Generated code is what Python's compile() pays for: a huge
+                # function (`1 + 1 + …` 40,000 times) gets one line per operator.
+                emit(fn, slow, node)
+            elif ints:
                 emit(fn, f"if {ints}:", node)
                 fn.indent += 1
                 emit(fn, fast, node)
@@ -1323,17 +1329,17 @@ class Compiler:
                 cur = out
             return cur
         # With a default: any missing step (or non-set) gives the default.
+        # One `while` left by `break` keeps the code flat however long the path.
         ok = self.fresh("ok")
         out = self.temp(fn)
         self.emit(fn, f"{ok} = False", node)
         first = yield self.attr_name(fn, node.path[0])
         saved = set(fn.known)
-        depth = 0
+        self.emit(fn, "while True:", node)
+        fn.indent += 1
         for i, key in enumerate(node.path):
             name = first if i == 0 else (yield self.attr_name(fn, key))
-            self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
-            fn.indent += 1
-            depth += 1
+            self.emit(fn, f"if type({cur}) is not Attrs or {name} not in {cur}: break", node)
             nxt = self.temp(fn)
             self.emit(fn, f"{nxt} = {cur}[{name}]", node)
             if i < len(node.path) - 1:
@@ -1347,7 +1353,8 @@ class Compiler:
                 self.emit(fn, f"{out} = {nxt}", node)
                 self.emit(fn, f"{ok} = True", node)
             cur = nxt
-        fn.indent -= depth
+        self.emit(fn, "break", node)
+        fn.indent -= 1
         fn.known = saved
         self.emit(fn, f"if not {ok}:", node)
         fn.indent += 1
