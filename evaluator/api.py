@@ -35,7 +35,7 @@ from evaluator.vm import ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
-from evaluator.vm.loop import Budget, CancelFlag, run
+from evaluator.vm.loop import Budget, CancelFlag, python_error_message, run
 from evaluator.vm.printer import print_frame
 from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
 
@@ -99,15 +99,20 @@ def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile
             _COMPILED.move_to_end(key)
             return found
     source = SourceText(path, text)
-    result = parse(text)
-    if result.errors:
-        first = result.errors[0]
-        raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
-    error = _first_error(analysis)
-    if error is not None:
-        raise NixSyntaxError(error.message, (source, error.start, error.end))
-    compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
+    try:
+        result = parse(text)
+        if result.errors:
+            first = result.errors[0]
+            raise NixSyntaxError(first.message, (source, first.start, first.end))
+        analysis = analyse(result)
+        error = _first_error(analysis)
+        if error is not None:
+            raise NixSyntaxError(error.message, (source, error.start, error.end))
+        compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
+    except NixError:
+        raise
+    except Exception as exc:  # a Python limit or a bug: still a located Nix error
+        raise NixError(python_error_message(exc), (source, 0, 0)) from exc
     _remember(key, compiled)
     return compiled
 

@@ -55,6 +55,7 @@ from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
+from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
@@ -156,7 +157,14 @@ class Unit:
             with warnings.catch_warnings():
                 # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
                 warnings.simplefilter("ignore", SyntaxWarning)
-                code = compile(self.python, filename, "exec")
+                try:
+                    code = compile(self.python, filename, "exec")
+                except (SyntaxError, RecursionError, MemoryError) as exc:
+                    # Python's own limits (nesting, size) on the generated code.
+                    root = self.infos.get(self.root)
+                    raise NixError(
+                        "expression nested too deeply", root[1] if root else None
+                    ) from exc
             for const in code.co_consts:
                 if isinstance(const, CodeType):
                     info = self.infos.get(const.co_name)
@@ -953,6 +961,11 @@ class Compiler:
             f = f.fn  # type: ignore[attr-defined]
         spine.reverse()
         cur = yield self.value(fn, f)
+        if not cur.isidentifier():
+            # A literal (`1 x`): named, since `1.code` is no Python.
+            tmp = self.temp(fn)
+            self.emit(fn, f"{tmp} = {cur}", f)
+            cur = tmp
         args: list[str] = []
         for app in spine:
             op = yield self.lazy(fn, app.arg, arg=True)
