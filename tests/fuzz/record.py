@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -38,7 +39,7 @@ def main() -> None:
                 [NIX, "--eval", "--strict", "-E", program],
                 capture_output=True,
                 cwd="/",
-                env={"PATH": "/usr/bin:/bin", "HOME": "/homeless", "NIX_PATH": ""},
+                env={"PATH": os.environ["PATH"], "HOME": "/homeless", "NIX_PATH": ""},
                 timeout=10,
             )
         except subprocess.TimeoutExpired:
