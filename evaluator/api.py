@@ -31,9 +31,9 @@ from evaluator.compiler.diagnostics import (
     Severity,
 )
 from evaluator.syntax import nodes, parse
-from evaluator.vm import ops
+from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext, use_context
-from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget, CancelFlag, python_error_message, run
 from evaluator.vm.printer import print_frame
@@ -289,7 +289,15 @@ class Evaluator:
     def run(self, frame: Frame) -> Any:
         """Run a generator frame to its value in this evaluator's context."""
         with use_context(self.context):
-            return run(frame, self.budget, self.cancel)
+            try:
+                return run(frame, self.budget, self.cancel)
+            except (BudgetExceeded, Cancelled):
+                # Imported values may hold what the stopped evaluation built
+                # (half-forced data): dropped, so its memory is given back.
+                if self.context.import_values:
+                    self.context.import_values.clear()
+                    memory.release()
+                raise
 
     def force(self, value: Any) -> Any:
         """The value of ``value``, forced to weak head normal form."""

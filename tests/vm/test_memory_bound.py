@@ -83,3 +83,15 @@ def test_cli_max_memory_holds_within_a_small_margin() -> None:
     peak, out = _peak_mb(["eval", "--max-memory", "100", "-E", expr])
     assert "evaluation budget exceeded (memory)" in out
     assert peak - base < 100 + 40, (base, peak)
+
+
+def test_imported_values_of_a_stopped_evaluation_are_dropped(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.nix"
+    lib.write_text("{ big = builtins.genList (x: toString x) 200000; }")
+    ev = Evaluator()
+    ev.eval_source(f"builtins.length (import {lib}).big", path=str(tmp_path / "a.nix"))
+    assert ev.context.import_values  # cached between evaluations...
+    ev.budget = Budget(timeout=1)
+    with pytest.raises(BudgetExceeded):
+        ev.eval_source(f"let f = x: f x; in builtins.seq (import {lib}).big (f 1)")
+    assert not ev.context.import_values  # ...but not after one was stopped
