@@ -1654,5 +1654,3 @@ def compile_tree(
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(compiler, main, filename)
-
-
