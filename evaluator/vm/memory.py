@@ -15,7 +15,6 @@ return freed pages, so a long-running server's memory comes back down.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import os
 import time
@@ -55,10 +54,11 @@ def over_limit(budget: Any) -> bool:
 
 
 def _trim() -> Any:
-    name = ctypes.util.find_library("c")
+    # The C library's symbols as the process already has them (glibc); no
+    # `find_library`, which runs a subprocess.
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
         return None
 
 
