@@ -30,19 +30,21 @@ def to_json(v: Any) -> Frame:
     """The JSON text of a value (deeply forced), with the context of its strings."""
     out: list[str] = []
     ctx: set[str] = set()
-    # Work items: (False, value) to print a value, (True, text) to emit text.
-    stack: list[tuple[bool, Any]] = [(False, v)]
+    # Work items: (0, value) to print a value, (1, text) to emit text, (2,
+    # text) to emit the text closing a list or set.
+    stack: list[tuple[int, Any]] = [(0, v)]
     n = depth = 0  # depth: containers open (their "]" or "}" still on the stack)
+    mask = walk.EVERY - 1
     while stack:
         is_text, item = stack.pop()
-        n += 1
-        if not n & (walk.EVERY - 1):
-            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
         if is_text:
             out.append(item)
-            if item == "]" or item == "}":
+            if is_text == 2:
                 depth -= 1
             continue
+        n += 1
+        if not n & mask:
+            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
         if type(item) is Thunk:
             item = item.value if item.code is None else (yield item)
         t = type(item)
@@ -65,7 +67,7 @@ def to_json(v: Any) -> Frame:
                 ctx |= s.context
             out.append(json_string(str.__str__(s)))
         elif t is NixList:
-            todo: list[tuple[bool, Any]] = [(True, "]")]
+            todo: list[tuple[int, Any]] = [(2, "]")]
             for i in range(len(item) - 1, -1, -1):
                 todo.append((False, item[i]))
                 if i:
@@ -85,7 +87,7 @@ def to_json(v: Any) -> Frame:
                 stack.append((False, item["outPath"]))
             else:
                 names = sorted(item)
-                todo = [(True, "}")]
+                todo = [(2, "}")]
                 for i in range(len(names) - 1, -1, -1):
                     todo.append((False, item[names[i]]))
                     todo.append((True, json_string(names[i]) + ":"))
