@@ -42,11 +42,12 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
     code = fn.code if type(fn) is Closure else partial(_apply1, fn)
     items = args if isinstance(args, list | range) else list(args)
     out: list[Thunk] = []
-    # In slices, each charged for what Python really spends on a thunk, so a
-    # huge `genList` or `map` stops on the budget before it has allocated.
+    # Charged first for what Python really spends on a thunk, so a huge
+    # `genList` or `map` stops before it allocates; built in slices, between
+    # which time and cancellation are checked.
+    charge(THUNK_BYTES * len(items))
     for lo in range(0, len(items), _SLICE):
-        n = min(_SLICE, len(items) - lo)
-        walk.checkpoint(n, THUNK_BYTES * n)
+        walk.checkpoint(min(_SLICE, len(items) - lo))
         # Building many small acyclic objects: the cyclic garbage collector
         # would rescan everything reachable several times over for nothing.
         with gc_paused():
