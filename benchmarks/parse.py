@@ -6,7 +6,9 @@ Without FILE, a package set of N lines (default 10,000) is generated with
 `gen_packages.py`. Printed: full parse time (best of R), the time to apply a
 one-character edit in the middle of the file through `Document` (median of
 2R edits: type a character into a word on the middle line, delete it
-again), and `nix-instantiate --parse` on the same file when it is on PATH.
+again), and `nix-instantiate --parse` (C++ Nix 2.26.3 as ``nix226-instantiate``, or
+``$NIX_INSTANTIATE``) on the same file when it is installed. ``--lib-concat``
+parses nixpkgs lib 26.11 concatenated to 4.7 MB (``eval_workloads.py``).
 Times are wall-clock; CPU time is shown beside them because a loaded machine
 inflates wall time. Targets: full parse < 1 s, re-parse < 20 ms.
 """
@@ -16,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from eval_workloads import lib_concat  # noqa: E402
+from measure import nix_exe  # noqa: E402
 
 from benchmarks.gen_packages import generate  # noqa: E402
 from evaluator.syntax import parse  # noqa: E402
@@ -71,7 +75,7 @@ def bench_edit(source: bytes, repeat: int) -> tuple[float, float, str]:
 
 
 def bench_nix(path: str, repeat: int) -> float | None:
-    nix = shutil.which("nix-instantiate")
+    nix = nix_exe()
     if nix is None:
         return None
     best = float("inf")
@@ -91,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", nargs="?", help="Nix file (default: a generated package set)")
     ap.add_argument("--lines", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--lib-concat", action="store_true", help="nixpkgs lib 26.11 concatenated (4.7 MB)"
+    )
     args = ap.parse_args(argv)
     tmp: str | None = None
     if args.file:
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         fd, tmp = tempfile.mkstemp(suffix=".nix")
         with os.fdopen(fd, "w") as f:
-            f.write(generate(args.lines))
+            f.write(lib_concat() if args.lib_concat else generate(args.lines))
         path = tmp
     try:
         source = Path(path).read_bytes()
@@ -109,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmp:
             os.unlink(tmp)
-    name = args.file or f"generated package set ({args.lines} lines)"
+    name = args.file or (
+        "nixpkgs lib 26.11 concatenated"
+        if args.lib_concat
+        else f"generated package set ({args.lines} lines)"
+    )
     nlines = source.count(b"\n") + 1
     print(f"file: {name}: {nlines} lines, {len(source)} bytes, {len(errors)} syntax errors")
     rows = [
@@ -119,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<48} {'wall':>10} {'cpu':>10}  target")
     for label, wall, cpu, target in rows:
         print(f"{label:<48} {wall * 1000:>8.1f}ms {cpu * 1000:>8.1f}ms  {target}")
+    mb = len(source) / 1e6
+    print(f"full parse: {mb / full_cpu:.2f} MB/s CPU, {mb / full_wall:.2f} MB/s wall (target >= 2)")
     if nix is None:
         print(f"{'nix-instantiate --parse':<48} {'not on PATH':>10}")
     else:

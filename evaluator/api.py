@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evaluator.builtins import registry
+from evaluator.builtins import table as builtin_table
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
 from evaluator.compiler.diagnostics import (
@@ -30,6 +30,8 @@ from evaluator.compiler.diagnostics import (
     Diagnostic,
     Severity,
 )
+from evaluator.io import EvalIO
+from evaluator.store.copy import known_text
 from evaluator.syntax import nodes, parse
 from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext, use_context
@@ -44,7 +46,7 @@ __all__ = [
     "NixSyntaxError",
     "format_error",
     "compile_source",
-    "clear_compile_cache",
+    "CompileCache",
 ]
 
 CORE_PKGS = "/__corepkgs__/"
@@ -77,72 +79,91 @@ class NixSyntaxError(NixError):
     (undefined variable, duplicate attribute...)."""
 
 
-# Compiled code is reused across evaluations (the language server
-# re-evaluates often): (path, text) -> compiled file, least recently used
-# dropped first.
-_COMPILED: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
-_COMPILED_MAX = 256
-_CACHE_LOCK = threading.Lock()
-_LATEST: dict[tuple[str, str], tuple[str | None, bytes, str]] = {}
-
-
-def compile_source(text: bytes, path: str | None, base_dir: str) -> CompiledFile:
-    """Parse, check and compile Nix source (cached by path and text).
+def compile_source(
+    text: bytes, path: str | None, base_dir: str, *, scoped: bool = False
+) -> CompiledFile:
+    """Parse, check and compile Nix source (no cache: see :class:`CompileCache`).
 
     Raises :class:`NixSyntaxError` located at the first syntax error, or the
-    first error Nix reports at parse time.
+    first error Nix reports at parse time. ``scoped``: for `scopedImport`,
+    where names the file does not define may come from the scope.
     """
-    key = (path, text, base_dir)
-    with _CACHE_LOCK:
-        found = _COMPILED.get(key)
-        if found is not None:
-            _COMPILED.move_to_end(key)
-            return found
     source = SourceText(path, text)
     try:
         result = parse(text)
         if result.errors:
             first = result.errors[0]
             raise NixSyntaxError(first.message, (source, first.start, first.end))
-        analysis = analyse(result)
-        error = _first_error(analysis)
+        analysis = analyse(result, file=path)
+        error = _first_error(analysis, scoped=scoped)
         if error is not None:
             raise NixSyntaxError(error.message, (source, error.start, error.end))
-        compiled = compile_tree(result.root, analysis.resolved, source, base_dir)
+        return compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
     except NixError:
         raise
     except Exception as exc:  # a Python limit or a bug: still a located Nix error
         raise NixError(python_error_message(exc), (source, 0, 0)) from exc
-    _remember(key, compiled)
-    return compiled
 
 
-def clear_compile_cache() -> None:
-    """Forget every compiled file (benchmarks measure cold compilation)."""
-    with _CACHE_LOCK:
-        _COMPILED.clear()
-        _LATEST.clear()
+_SCOPED = "\0scoped"
 
 
-def _remember(key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
-    """Cache ``compiled``; one version per file (an edited document's older
-    versions are dropped), a bounded number of files."""
-    with _CACHE_LOCK:
-        _remember_locked(key, compiled)
+class CompileCache:
+    """Compiled files kept across evaluations, least recently used dropped first.
 
+    The language server re-evaluates often: it holds one of these for its
+    lifetime and hands it to each :class:`Evaluator`. Keyed by path, text
+    and base directory; one version per file (an edited document's older
+    versions are dropped). Thread-safe.
+    """
 
-def _remember_locked(key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
-    path = key[0]
-    if path is not None:
-        old = _LATEST.get((path, key[2]))
-        if old is not None and old != key:
-            _COMPILED.pop(old, None)
-        _LATEST[(path, key[2])] = key
-    _COMPILED[key] = compiled
-    while len(_COMPILED) > _COMPILED_MAX:
-        dropped, _ = _COMPILED.popitem(last=False)
-        if dropped[0] is not None and _LATEST.get((dropped[0], dropped[2])) == dropped:
-            del _LATEST[(dropped[0], dropped[2])]
+    def __init__(self, max_files: int = 256) -> None:
+        self.max_files = max_files
+        self._compiled: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
+        self._latest: dict[tuple[str, str], tuple[str | None, bytes, str]] = {}
+        self._lock = threading.Lock()
+
+    def compile(self, text: bytes, path: str | None, base_dir: str) -> CompiledFile:
+        """:func:`compile_source`, cached."""
+        return self._get((path, text, base_dir), False)
+
+    def compile_scoped(self, text: bytes, path: str) -> CompiledFile:
+        """The file for `scopedImport` (compiled apart: names may come from the scope)."""
+        return self._get((path, text, _SCOPED), True)
+
+    def clear(self) -> None:
+        """Forget every compiled file."""
+        with self._lock:
+            self._compiled.clear()
+            self._latest.clear()
+
+    def _get(self, key: tuple[str | None, bytes, str], scoped: bool) -> CompiledFile:
+        with self._lock:
+            found = self._compiled.get(key)
+            if found is not None:
+                self._compiled.move_to_end(key)
+                return found
+        path, text, base_dir = key
+        if scoped:
+            assert path is not None
+            base_dir = os.path.dirname(path)
+        compiled = compile_source(text, path, base_dir, scoped=scoped)
+        with self._lock:
+            self._remember(key, compiled)
+        return compiled
+
+    def _remember(self, key: tuple[str | None, bytes, str], compiled: CompiledFile) -> None:
+        path = key[0]
+        if path is not None:
+            old = self._latest.get((path, key[2]))
+            if old is not None and old != key:
+                self._compiled.pop(old, None)
+            self._latest[(path, key[2])] = key
+        self._compiled[key] = compiled
+        while len(self._compiled) > self.max_files:
+            dropped, _ = self._compiled.popitem(last=False)
+            if dropped[0] is not None and self._latest.get((dropped[0], dropped[2])) == dropped:
+                del self._latest[(dropped[0], dropped[2])]
 
 
 def _detected_at(diag: Diagnostic, lets: Sequence[nodes.Node]) -> int:
@@ -176,23 +197,23 @@ def _globals(ctx: EvalContext) -> dict[str, Any]:
     """The names visible without `builtins.` in this context's evaluations."""
     cached = ctx.extra.get("global_names")
     if cached is None:
-        table = registry.builtins_for(ctx)
-        cached = {name: table[key] for name, key in registry.GLOBALS.items() if key in table}
+        table = builtin_table.builtins_for(ctx)
+        cached = {name: table[key] for name, key in builtin_table.GLOBALS.items() if key in table}
         ctx.extra["global_names"] = cached
     return cached  # type: ignore[no-any-return]
 
 
 def _read_file(ctx: EvalContext, path: str) -> bytes:
+    text = known_text(path, ctx)  # a `toFile` result: not on disk, but known
+    if text is not None:
+        return text
     if path.startswith(CORE_PKGS):
         text = _CORE_FILES.get(path[len(CORE_PKGS) :])
         if text is None:
             raise NixError(f"file '{path}' was not found")
         return text
-    if not ctx.may_read(path):
-        raise NixError(f"access to path '{path}' is forbidden by the evaluation policy")
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return ctx.io.read_file(path)
     except FileNotFoundError:
         raise NixError(f"getting status of '{path}': No such file or directory") from None
     except IsADirectoryError:
@@ -201,65 +222,52 @@ def _read_file(ctx: EvalContext, path: str) -> bytes:
         raise NixError(f"reading '{path}': {e.strerror}") from None
 
 
-def resolve_import_path(path: str) -> str:
-    """A path given to `import`: a directory means its `default.nix`."""
-    if not path.startswith(CORE_PKGS) and os.path.isdir(path):
+def resolve_import_path(path: str, io: EvalIO | None = None) -> str:
+    """A path given to `import`: a directory means its `default.nix`.
+
+    ``io`` is the evaluation's I/O object (by default one that may read anything).
+    """
+    if io is None:
+        io = EvalIO()
+    if not path.startswith(CORE_PKGS) and io.is_dir(path):
         return os.path.join(path, "default.nix")
     return path
 
 
-def file_thunk(ctx: EvalContext, path: str) -> Thunk:
-    """The (lazy) value of the file at ``path``; one per file per context."""
-    path = resolve_import_path(path)
-    found = ctx.import_values.get(path)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    compiled = ctx.import_cache.get(path)
-    if compiled is None:
-        text = _read_file(ctx, path)
-        compiled = compile_source(text, path, os.path.dirname(path))
-        ctx.import_cache[path] = compiled
-    main = instantiate(compiled, _globals(ctx))
-    thunk = Thunk(main)
-    ctx.import_values[path] = thunk
-    return thunk
+class FileLoader:
+    """Files turned into values for `import`/`scopedImport` (see :class:`Loader`)."""
 
+    def __init__(self, cache: CompileCache) -> None:
+        self.cache = cache
 
-def scoped_file_frame(ctx: EvalContext, path: str, scope: Attrs) -> Frame:
-    """`scopedImport scope path`: the file evaluated with ``scope``'s names in scope.
+    def file_thunk(self, ctx: EvalContext, path: str) -> Thunk:
+        """The (lazy) value of the file at ``path``; one per file per context."""
+        path = resolve_import_path(path, ctx.io)
+        found = ctx.import_values.get(path)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        compiled = ctx.import_cache.get(path)
+        if compiled is None:
+            text = _read_file(ctx, path)
+            compiled = self.cache.compile(text, path, os.path.dirname(path))
+            ctx.import_cache[path] = compiled
+        main = instantiate(compiled, _globals(ctx))
+        thunk = Thunk(main)
+        ctx.import_values[path] = thunk
+        return thunk
 
-    Names of ``scope`` take precedence over builtins and supply names the
-    file does not define; not cached (the scope differs per call).
-    """
-    path = resolve_import_path(path)
-    text = _read_file(ctx, path)
-    compiled = _compile_scoped(text, path)
-    g = dict(_globals(ctx))
-    g.update(scope)
-    main = instantiate(compiled, g, scope)
-    return main()
+    def scoped_file_frame(self, ctx: EvalContext, path: str, scope: Attrs) -> Frame:
+        """`scopedImport scope path`: the file evaluated with ``scope``'s names in scope.
 
-
-def _compile_scoped(text: bytes, path: str) -> CompiledFile:
-    key = (path, text, "\0scoped")
-    with _CACHE_LOCK:
-        found = _COMPILED.get(key)
-    if found is not None:
-        return found
-    source = SourceText(path, text)
-    result = parse(text)
-    if result.errors:
-        first = result.errors[0]
-        raise NixSyntaxError(first.message, (source, first.start, first.end))
-    analysis = analyse(result)
-    error = _first_error(analysis, scoped=True)
-    if error is not None:
-        raise NixSyntaxError(error.message, (source, error.start, error.end))
-    compiled = compile_tree(
-        result.root, analysis.resolved, source, os.path.dirname(path), scoped=True
-    )
-    _remember(key, compiled)
-    return compiled
+        Names of ``scope`` take precedence over builtins and supply names the
+        file does not define; not cached (the scope differs per call).
+        """
+        path = resolve_import_path(path, ctx.io)
+        compiled = self.cache.compile_scoped(_read_file(ctx, path), path)
+        g = dict(_globals(ctx))
+        g.update(scope)
+        main = instantiate(compiled, g, scope)
+        return main()
 
 
 # ---------------------------------------------------------------- evaluation
@@ -270,7 +278,9 @@ class Evaluator:
 
     ``budget`` limits every evaluation this evaluator runs (its counters
     accumulate); ``cancel`` (e.g. a :class:`threading.Event`) stops a running
-    evaluation from another thread.
+    evaluation from another thread. ``compile_cache`` keeps compiled files
+    across evaluators (a long-lived caller holds one); by default this
+    evaluator has its own.
     """
 
     def __init__(
@@ -279,10 +289,13 @@ class Evaluator:
         *,
         budget: Budget | None = None,
         cancel: CancelFlag | None = None,
+        compile_cache: CompileCache | None = None,
     ) -> None:
         self.context = context if context is not None else EvalContext()
         self.budget = budget
         self.cancel = cancel
+        self.compile_cache = compile_cache if compile_cache is not None else CompileCache()
+        self.context.loader = FileLoader(self.compile_cache)
 
     # ------------------------------------------------------------ running
 
@@ -316,12 +329,21 @@ class Evaluator:
         data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
         if base_dir is None:
             base_dir = os.path.dirname(path) if path is not None else os.getcwd()
-        compiled = compile_source(data, path, base_dir)
+        compiled = self.compile_cache.compile(data, path, base_dir)
         return Thunk(instantiate(compiled, _globals(self.context)))
+
+    def node_frame(self, compiled: CompiledFile, captured: Sequence[Any]) -> Frame:
+        """A frame computing a node compiled by :func:`compile_node`.
+
+        ``captured`` holds a value (or thunk) for each name the node reads
+        from outside itself, in the order ``compile_node`` listed them.
+        """
+        main: Any = instantiate(compiled, _globals(self.context))
+        return main(*captured)  # type: ignore[no-any-return]
 
     def file_thunk(self, path: str) -> Thunk:
         """The lazy value of the file at ``path`` (shared with `import`)."""
-        return file_thunk(self.context, os.path.abspath(path))
+        return self.context.loader.file_thunk(self.context, os.path.abspath(path))
 
     def eval_source(
         self,

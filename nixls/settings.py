@@ -56,6 +56,9 @@ class BudgetSettings:
     memory_mb: int = _field(
         256, "Maximum memory allocated per evaluation, in MB.", json_name="memoryMB"
     )
+    max_call_depth: int = _field(
+        1_000_000, "Maximum depth of nested function calls, tail calls included (0: no limit)."
+    )
 
 
 @attrs.define
@@ -90,6 +93,10 @@ class DiagnosticsSettings:
     """Static diagnostics."""
 
     ignored: list[str] = _field([], 'Diagnostic codes not to report (e.g. "unused-binding").')
+    severity: dict[str, str] = _field(
+        {}, 'Severity per diagnostic code: "error", "warning", "information", "hint" or "off".'
+    )
+    exclude: list[str] = _field([], "Glob patterns of files whose diagnostics are not reported.")
     debounce_ms: int = _field(150, "Delay after the last edit before diagnostics are computed.")
 
 

@@ -1,6 +1,6 @@
 """String-context builtins: `getContext`, `hasContext`, `appendContext`,
-`unsafeDiscardStringContext`, `unsafeDiscardOutputDependency`, and
-`addErrorContext`.
+`unsafeDiscardStringContext`, `unsafeDiscardOutputDependency`,
+`addDrvOutputDependencies` and `addErrorContext`.
 
 A context element is a plain store path, ``!<output>!<drv>`` (an output of
 a derivation) or ``=<drv>`` (the derivation with all its outputs); see
@@ -144,3 +144,29 @@ def add_error_context(message: Any, value: Any) -> Frame:
         text = yield from ops.coerce_to_string(message, coerce_more=False, copy_to_store=True)
         e.add_trace(str.__str__(text), None)
         raise
+
+
+@builtin("addDrvOutputDependencies", 1)
+def add_drv_output_dependencies(s: Any) -> Frame:
+    """`addDrvOutputDependencies s`: `s`, whose context must be one `.drv` file, with that
+    dependency turned into one on all outputs of the derivation (the reverse of
+    `unsafeDiscardOutputDependency`)."""
+    text = yield from ops.coerce_to_string(s, coerce_more=False, copy_to_store=True)
+    context = context_of(text)
+    if len(context) != 1:
+        raise NixError(
+            f"context of string '{str.__str__(text)}' must have exactly one element, "
+            f"but has {len(context)}"
+        )
+    (element,) = context
+    if element.startswith("!"):
+        output = element[1 : element.find("!", 1)]
+        raise NixError(
+            "`addDrvOutputDependencies` can only act on derivations, "
+            f"not on a derivation output such as '{output}'"
+        )
+    if not element.startswith("="):
+        if not element.endswith(".drv"):
+            raise NixError(f"path '{element}' is not a derivation")
+        element = "=" + element
+    return make_str(str.__str__(text), frozenset({element}))

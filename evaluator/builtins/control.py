@@ -1,4 +1,5 @@
-"""Control builtins: errors (`throw`, `abort`), `tryEval`, strictness, `trace`."""
+"""Control builtins: errors (`throw`, `abort`), `tryEval`, strictness, `trace`, `warn`,
+`traceVerbose` and `break`."""
 
 from __future__ import annotations
 
@@ -61,14 +62,63 @@ def trace(msg: Any, v: Any) -> Frame:
         text = str.__str__(msg)
     else:
         text = show_value(msg)
+    _log(f"trace: {text}")
+    return v
+
+
+def _log(line: str) -> None:
     err = current().stderr
-    line = f"trace: {text}"
     isatty = getattr(err, "isatty", None)
     if not (isatty is not None and isatty()):
         line = filter_ansi_escapes(line)
     err.write(line + "\n")
     err.flush()
+
+
+@builtin("warn", 2)
+def warn(msg: Any, v: Any) -> Frame:
+    """`warn message v`: print `evaluation warning: message` to standard error, then
+    return `v`; `message` must be a string."""
+    text = yield from ops.force_string(msg)
+    _log(f"evaluation warning: {str.__str__(text)}")
+    if _abort_on_warn():
+        # Like `abort`, not catchable by `tryEval`.
+        raise AbortError("aborting to reveal stack trace of warning, as abort-on-warn is set")
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)
     return v
+
+
+_TRUE = ("true", "yes", "1")
+
+
+def _abort_on_warn() -> bool:
+    """Nix's `abort-on-warn` setting, as the environment gives it (`NIX_ABORT_ON_WARN`,
+    or a line of `NIX_CONFIG`); the editor's evaluations see no environment."""
+    ctx = current()
+    if ctx.getenv("NIX_ABORT_ON_WARN") in _TRUE:
+        return True
+    for line in ctx.getenv("NIX_CONFIG").splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == "abort-on-warn":
+            return value.strip() in _TRUE
+    return False
+
+
+@builtin("traceVerbose", 2)
+def trace_verbose(msg: Any, v: Any) -> Frame:
+    """`traceVerbose message v`: like `trace` when Nix runs with `--trace-verbose`;
+    otherwise (as here) just `v`, without evaluating `message`."""
+    return v
+    yield  # pragma: no cover - makes this a generator
+
+
+@builtin("break", 1, global_=True)
+def break_(v: Any) -> Frame:
+    """`break v`: stop in the debugger when Nix runs with `--debugger`; otherwise (as
+    here) just `v`."""
+    return v
+    yield  # pragma: no cover - makes this a generator
 
 
 def filter_ansi_escapes(s: str) -> str:

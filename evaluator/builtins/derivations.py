@@ -8,13 +8,14 @@ string contexts recorded on the results are what Nix records.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
+from evaluator.builtins.hashing import hash_algorithm
 from evaluator.builtins.json import json_string, to_json
 from evaluator.builtins.registry import builtin, constant
 from evaluator.builtins.support import lazy_frame
+from evaluator.io import EvalIO
 from evaluator.store import copy, hashes, nar, paths
 from evaluator.store.derivation import DerivationSpec, instantiate
 from evaluator.store.errors import StoreError
@@ -238,7 +239,7 @@ def _derivation(arg: Any) -> Frame:
     return values[0]
 
 
-constant(
+DERIVATION = constant(
     "derivation",
     Closure(_derivation, formals={"outputs": True}, ellipsis=True, name="derivation"),
     global_=True,
@@ -290,10 +291,10 @@ def _check_no_build(context: frozenset[str]) -> None:
 def _filtered(root: str, fn: Any) -> Frame:
     """The entries below ``root`` the Nix filter ``fn`` keeps, asking it in Nix's order."""
     kept: set[str] = set()
-    st = nar.lstat(root)
-    if nar.file_type(st) != "directory":
+    io = current().io
+    if _kind(io, root) != "directory":
         return kept
-    stack = [(root, iter(nar.sorted_entries(root)))]
+    stack = [(root, iter(_entries(io, root)))]
     while stack:
         directory, entries = stack[-1]
         name = next(entries, None)
@@ -301,14 +302,28 @@ def _filtered(root: str, fn: Any) -> Frame:
             stack.pop()
             continue
         child = directory + "/" + name
-        kind = nar.file_type(nar.lstat(child))
+        kind = _kind(io, child)
         f1 = yield Call(fn, child)
         keep = yield from ops.force_bool((yield Call(f1, kind)))
         if keep:
             kept.add(child)
             if kind == "directory":
-                stack.append((child, iter(nar.sorted_entries(child))))
+                stack.append((child, iter(_entries(io, child))))
     return kept
+
+
+def _kind(io: EvalIO, path: str) -> str:
+    try:
+        return io.file_type(path)
+    except OSError as e:
+        raise copy.nix_error(nar.os_error("getting status of", path, e)) from None
+
+
+def _entries(io: EvalIO, path: str) -> list[str]:
+    try:
+        return io.list_dir(path)
+    except OSError as e:
+        raise copy.nix_error(nar.os_error("opening directory", path, e)) from None
 
 
 def _add_path(
@@ -322,7 +337,7 @@ def _add_path(
     try:
         _check_no_build(context)
         path = copy.path_for_reading(ops.canon_path(path))
-        copy.check_source_path(path)
+        current().io.check(path)
         path_filter = None
         kept = None
         if fn is not None:
@@ -396,18 +411,6 @@ def filter_source(fn: Any, path: Any) -> Frame:
 # storePath, hashFile
 
 
-def _resolve_symlinks(path: str) -> str:
-    """``path`` with every symlink resolved; missing components fail as Nix's
-    ``canonPath(path, true)`` does (on the first one)."""
-    prefix = ""
-    for part in ops.canon_path(path).split("/")[1:]:
-        if not part:
-            continue
-        prefix += "/" + part
-        nar.lstat(prefix)
-    return os.path.realpath(path)
-
-
 @builtin("storePath", 1)
 def store_path(arg: Any) -> Frame:
     """`storePath path`: `path` (in the store) as a string depending on it."""
@@ -418,11 +421,10 @@ def store_path(arg: Any) -> Frame:
     # exist (only reading it does, and that fails clearly); anything else is
     # resolved on disk first, so a path through a symlink into the store works.
     if not paths.is_store_path(ops.canon_path(path), sdir):
-        copy.check_source_path(path)
         try:
-            path = _resolve_symlinks(path)
-        except StoreError as e:
-            raise copy.nix_error(e) from None
+            path = current().io.resolve(ops.canon_path(path))
+        except OSError as e:
+            raise copy.nix_error(nar.os_error("getting status of", e.filename, e)) from None
     if not paths.is_in_store(path, sdir):
         raise NixError(f"path '{path}' is not in the Nix store")
     try:
@@ -436,15 +438,11 @@ def store_path(arg: Any) -> Frame:
 def hash_file(algo: Any, path: Any) -> Frame:
     """`hashFile type path`: the base-16 hash (md5, sha1, sha256 or sha512) of a file."""
     name = str.__str__((yield from ops.force_string_no_context(algo)))
-    try:
-        kind = hashes.require_algo(name)
-    except StoreError as e:
-        raise copy.nix_error(e) from None
+    kind = hash_algorithm(name)
     p = yield from ops.coerce_to_path(path)
     _check_no_build(context_of(p))
     file = copy.path_for_reading(ops.canon_path(str.__str__(p)))
-    copy.check_source_path(file)
     try:
-        return nar.hash_file(file, kind).base16()
+        return current().io.flat_hash(file, kind).base16()
     except StoreError as e:
         raise copy.nix_error(e) from None

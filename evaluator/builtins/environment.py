@@ -11,18 +11,18 @@ from evaluator.vm.context import EvalContext, current
 from evaluator.vm.values import Attrs, Frame, NixList
 
 # We report the version whose behaviour we reproduce.
-constant("nixVersion", "2.8.0")
-constant("langVersion", 6)
-context_constant("currentSystem", lambda ctx: ctx.current_system)
-context_constant("storeDir", lambda ctx: ctx.store_dir)
-context_constant("currentTime", lambda ctx: int(time.time()))
+NIX_VERSION = constant("nixVersion", "2.26.3")
+LANG_VERSION = constant("langVersion", 6)
+CURRENT_SYSTEM = context_constant("currentSystem", lambda ctx: ctx.current_system)
+STORE_DIR = context_constant("storeDir", lambda ctx: ctx.store_dir)
+CURRENT_TIME = context_constant("currentTime", lambda ctx: int(time.time()))
 
 
 def _nix_path(ctx: EvalContext) -> NixList:
     return NixList(Attrs(path=path, prefix=prefix) for prefix, path in ctx.search_path)
 
 
-context_constant("nixPath", _nix_path)
+NIX_PATH = context_constant("nixPath", _nix_path)
 
 
 @builtin("getEnv", 1)

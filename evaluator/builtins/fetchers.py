@@ -1,4 +1,7 @@
-"""The network fetchers: always an error, as evaluation here never uses the network."""
+"""The network fetchers: always an error, as evaluation here never uses the network.
+
+(`fetchTree`, which can also fetch local sources, is in :mod:`evaluator.builtins.flakes`.)
+"""
 
 from __future__ import annotations
 
@@ -19,11 +22,7 @@ def _disabled(name: str) -> Callable[[Any], Frame]:
     return fetch
 
 
-for _name, _global in [
-    ("fetchurl", False),
-    ("fetchTarball", True),
-    ("fetchGit", True),
-    ("fetchMercurial", True),
-    ("fetchTree", True),
-]:
-    builtin(_name, 1, global_=_global)(_disabled(_name))
+fetchurl = builtin("fetchurl", 1)(_disabled("fetchurl"))
+fetch_tarball = builtin("fetchTarball", 1, global_=True)(_disabled("fetchTarball"))
+fetch_git = builtin("fetchGit", 1, global_=True)(_disabled("fetchGit"))
+fetch_mercurial = builtin("fetchMercurial", 1, global_=True)(_disabled("fetchMercurial"))

@@ -2,8 +2,9 @@
 
 Each file is parsed and compiled once per evaluation (cached in the
 :class:`~evaluator.vm.context.EvalContext`), and `import` of the same file
-returns the same value. The machinery lives in :mod:`evaluator.api`,
-imported lazily (it imports this package's registry).
+returns the same value. Files are turned into values by the context's
+:class:`~evaluator.vm.context.Loader`, which the evaluator running it installs
+(:mod:`evaluator.api`, which itself depends on this package).
 """
 
 from __future__ import annotations
@@ -35,18 +36,16 @@ def _import_path(path: Any) -> Frame:
 @builtin("import", 1, global_=True)
 def import_(path: Any) -> Frame:
     """`import path`: the value of the Nix file at `path` (`default.nix` for a directory)."""
-    from evaluator.api import file_thunk
-
     name = yield from _import_path(path)
-    return file_thunk(current(), name)
+    ctx = current()
+    return ctx.loader.file_thunk(ctx, name)
 
 
 @builtin("scopedImport", 2, global_=True)
 def scoped_import(scope: Any, path: Any) -> Frame:
     """`scopedImport attrs path`: like `import`, with the names of `attrs` in scope
     (taking precedence over builtins)."""
-    from evaluator.api import scoped_file_frame
-
     attrs = yield from ops.force_attrs(scope)
     name = yield from _import_path(path)
-    return scoped_file_frame(current(), name, attrs)
+    ctx = current()
+    return ctx.loader.scoped_file_frame(ctx, name, attrs)

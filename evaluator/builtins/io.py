@@ -1,21 +1,22 @@
-"""File-system builtins: `readFile`, `readDir`, `pathExists`, `findFile`.
+"""File-system builtins: `readFile`, `readDir`, `readFileType`, `pathExists`, `findFile`.
 
-Reads go through the evaluation's policy (:meth:`EvalContext.may_read`): the
-editor only lets an evaluation read inside the workspace.
+Every access goes through the evaluation's I/O object
+(:class:`evaluator.io.EvalIO`), which checks its read policy: the editor only
+lets an evaluation read inside the workspace, and checks outside it answer
+as if nothing were there.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.strings import from_bytes
 from evaluator.builtins.support import charge
-from evaluator.store.copy import path_for_reading
+from evaluator.store.copy import known_text, path_for_reading
 from evaluator.vm import ops
-from evaluator.vm.context import EvalContext, current
+from evaluator.vm.context import current
 from evaluator.vm.errors import NixError, ThrownError
 from evaluator.vm.values import Attrs, Frame, NixPath
 
@@ -27,21 +28,14 @@ def _os_message(e: OSError) -> str:
     return e.strerror or str(e)
 
 
-def check_read(path: str, ctx: EvalContext | None = None) -> None:
-    """Raise unless the policy allows reading ``path``."""
-    ctx = ctx or current()
-    if not ctx.may_read(path):
-        raise NixError(f"access to absolute path '{path}' is forbidden in restricted mode")
-
-
 def _real_path(v: Any) -> Frame:
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
+    if known_text(path) is not None:
+        return path
     # Nothing is copied to a store: read a computed source path from where
     # it came from (or fail clearly for other store paths).
-    path = path_for_reading(path)
-    check_read(path)
-    return path
+    return path_for_reading(path)
 
 
 @builtin("readFile", 1)
@@ -49,8 +43,9 @@ def read_file(v: Any) -> Frame:
     """`readFile path`: the contents of the file `path` as a string."""
     path = yield from _real_path(v)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = known_text(path)
+        if data is None:
+            data = current().io.read_file(path)
     except IsADirectoryError:
         raise NixError("reading from file: Is a directory") from None
     except OSError as e:
@@ -61,43 +56,47 @@ def read_file(v: Any) -> Frame:
     return from_bytes(data)
 
 
-def _file_type(mode: int) -> str:
-    if stat.S_ISREG(mode):
-        return "regular"
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISLNK(mode):
-        return "symlink"
-    return "unknown"
-
-
 @builtin("readDir", 1)
 def read_dir(v: Any) -> Frame:
     """`readDir path`: a set mapping each entry of the directory to its type ("regular",
     "directory", "symlink" or "unknown")."""
     path = yield from _real_path(v)
-    out = Attrs()
     try:
-        with os.scandir(path) as entries:
-            for entry in entries:
-                out[entry.name] = _file_type(entry.stat(follow_symlinks=False).st_mode)
+        entries = current().io.read_dir(path)
     except OSError as e:
         raise NixError(f"opening directory '{path}': {_os_message(e)}") from None
-    return out
+    return Attrs(entries)
+
+
+@builtin("readFileType", 1)
+def read_file_type(v: Any) -> Frame:
+    """`readFileType path`: the type of the file `path` ("regular", "directory", "symlink"
+    or "unknown"); a symlink itself is not followed."""
+    path = yield from _real_path(v)
+    if known_text(path) is not None:
+        return "regular"
+    try:
+        return current().io.file_type(path)
+    except FileNotFoundError:
+        raise NixError(f"path '{path}' does not exist") from None
+    except OSError as e:
+        raise NixError(f"getting status of '{path}': {_os_message(e)}") from None
 
 
 @builtin("pathExists", 1)
 def path_exists(v: Any) -> Frame:
     """`pathExists path`: whether `path` exists (false where the policy forbids reading)."""
     s = yield from ops.coerce_to_path(v)
-    path = ops.canon_path(str.__str__(s))
-    if not current().may_read(path):
-        return False
-    return os.path.lexists(path)
+    return current().io.path_exists(ops.canon_path(str.__str__(s)))
 
 
 def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:
-    """Resolve ``<name>`` against ``(prefix, path)`` entries, as Nix's ``findFile``."""
+    """Resolve ``<name>`` against ``(prefix, path)`` entries, as Nix's ``findFile``.
+
+    Entries and candidates the read policy hides count as missing, so the
+    answer says nothing about files outside it.
+    """
+    io = current().io
     for prefix, root in entries:
         if not prefix:
             suffix = "/" + name
@@ -107,10 +106,10 @@ def find_in_search_path(entries: list[tuple[str, str]], name: str) -> str:
                 continue
             suffix = "" if len(name) == n else "/" + name[n + 1 :]
         root = os.path.abspath(root)
-        if not os.path.exists(root):
+        if not io.path_exists(root):
             continue
         candidate = root + suffix
-        if os.path.exists(candidate):
+        if io.path_exists(candidate):
             return ops.canon_path(candidate)
     if name.startswith("nix/"):
         return CORE_PKGS + name[4:]

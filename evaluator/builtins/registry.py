@@ -1,107 +1,62 @@
-"""The table of builtins, filled by the theme modules of this package.
+"""How a theme module declares its builtins (the table is built in :mod:`.table`).
 
 A builtin is a generator function (see :mod:`evaluator.vm.values` for the
-protocol) registered with :func:`builtin`; constants with :func:`constant`.
-:func:`all_builtins` imports every theme module once and returns the table.
+protocol) marked with :func:`builtin`; a constant is a module-level
+:class:`Constant` made by :func:`constant` or :func:`context_constant`.
+Declaring changes no shared state: :func:`evaluator.builtins.table.build`
+collects the declarations of the theme modules it lists.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from evaluator.vm.context import EvalContext
-from evaluator.vm.values import Attrs, Frame, PrimOp
+from evaluator.vm.values import Frame, PrimOp
 
-# name (without `__`) -> PrimOp or constant value, as in `builtins.<name>`.
-BUILTINS: dict[str, Any] = {}
-# Names visible without `builtins.` (C++ Nix 2.8's global builtins), mapped
-# to the key in BUILTINS they alias (e.g. "__typeOf" -> "typeOf").
-GLOBALS: dict[str, str] = {}
-
-# Constants whose value depends on the evaluation (`nixPath`, `currentTime`,
-# `currentSystem`, `storeDir`): name -> function of the EvalContext. BUILTINS
-# holds their value for a default context; :func:`builtins_for` the real one.
-DYNAMIC: dict[str, Callable[[EvalContext], Any]] = {}
-
-_loaded = False
+# The attributes :func:`builtin` sets on the function it marks.
+PRIMOP_ATTR = "__nix_primop__"
+GLOBAL_ATTR = "__nix_global__"
 
 
 def builtin(
     name: str, arity: int, *, global_: bool = False, doc: str = ""
 ) -> Callable[[Callable[..., Frame]], Callable[..., Frame]]:
-    """Register a generator function as `builtins.<name>`.
+    """Mark a generator function as `builtins.<name>`.
 
     ``global_`` also makes it visible as a plain name (`map`, `toString`...).
     Every builtin is also visible globally as ``__<name>`` like in Nix,
     except the global ones.
     """
 
-    def register(fn: Callable[..., Frame]) -> Callable[..., Frame]:
-        BUILTINS[name] = PrimOp(name, arity, fn, doc or inspect.cleandoc(fn.__doc__ or ""))
-        _register_global(name, global_)
+    def mark(fn: Callable[..., Frame]) -> Callable[..., Frame]:
+        setattr(fn, PRIMOP_ATTR, PrimOp(name, arity, fn, doc or inspect.cleandoc(fn.__doc__ or "")))
+        setattr(fn, GLOBAL_ATTR, global_)
         return fn
 
-    return register
+    return mark
 
 
-def constant(name: str, value: Any, *, global_: bool = False) -> None:
-    """Register a non-function builtin such as `true` or `nixVersion`."""
-    BUILTINS[name] = value
-    _register_global(name, global_)
+@dataclass(frozen=True)
+class Constant:
+    """A non-function builtin; ``factory`` computes it per evaluation if given."""
+
+    name: str
+    value: Any
+    global_: bool = False
+    factory: Callable[[EvalContext], Any] | None = None
+
+
+def constant(name: str, value: Any, *, global_: bool = False) -> Constant:
+    """A builtin constant such as `true` or `nixVersion` (bind it at module level)."""
+    return Constant(name, value, global_)
 
 
 def context_constant(
     name: str, factory: Callable[[EvalContext], Any], *, global_: bool = False
-) -> None:
-    """Register a constant computed per evaluation from its EvalContext."""
-    DYNAMIC[name] = factory
-    BUILTINS[name] = factory(EvalContext())
-    _register_global(name, global_)
-
-
-def builtins_for(ctx: EvalContext) -> dict[str, Any]:
-    """The builtins of one evaluation: name -> value, including `builtins`.
-
-    Context-dependent constants are computed from ``ctx``; the `builtins`
-    attribute set (which contains itself) is built once per context and
-    cached in ``ctx.extra``.
-    """
-    cached = ctx.extra.get("builtins_table")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    table = dict(all_builtins())
-    for name, factory in DYNAMIC.items():
-        table[name] = factory(ctx)
-    attrs = Attrs(sorted(table.items()))
-    attrs["builtins"] = attrs
-    table["builtins"] = attrs
-    ctx.extra["builtins_table"] = table
-    return table
-
-
-def _register_global(name: str, global_: bool) -> None:
-    if global_:
-        GLOBALS[name] = name
-    else:
-        GLOBALS["__" + name] = name
-
-
-def all_builtins() -> dict[str, Any]:
-    """Every builtin, after importing all theme modules of this package."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        package = importlib.import_module("evaluator.builtins")
-        for info in pkgutil.iter_modules(package.__path__):
-            if info.name != "registry":
-                importlib.import_module(f"evaluator.builtins.{info.name}")
-        # The static `builtins` set (default context); see builtins_for.
-        attrs = Attrs(sorted((k, v) for k, v in BUILTINS.items() if k != "builtins"))
-        attrs["builtins"] = attrs
-        BUILTINS["builtins"] = attrs
-        GLOBALS["builtins"] = "builtins"
-    return BUILTINS
+) -> Constant:
+    """A constant computed per evaluation from its EvalContext (bind it at module level)."""
+    return Constant(name, None, global_, factory)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from evaluator.vm import walk
+from evaluator.vm.loop import charge
 from evaluator.vm.values import Call, Closure, Frame, Thunk
+
+__all__ = ["charge"]  # re-exported for the theme modules
 
 
 def _apply1(fn: Any, arg: Any) -> Frame:
@@ -92,18 +95,3 @@ def app2_thunk(fn: Any, a: Any, b: Any) -> Thunk:
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
     """A thunk running the generator function ``frame_fn(*args)`` when forced."""
     return Thunk(partial(frame_fn, *args))
-
-
-_charge: Callable[[int], None] | None = None
-
-
-def charge(size: int) -> None:
-    """Count ``size`` approximate bytes against the evaluation budget, if any."""
-    global _charge
-    if _charge is None:
-        try:
-            from evaluator.vm.loop import charge as loop_charge
-        except ImportError:  # the loop is optional for unit tests
-            return
-        _charge = loop_charge
-    _charge(size)

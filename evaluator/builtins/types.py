@@ -18,9 +18,9 @@ from evaluator.vm.values import (
     type_name,
 )
 
-constant("true", True, global_=True)
-constant("false", False, global_=True)
-constant("null", None, global_=True)
+TRUE = constant("true", True, global_=True)
+FALSE = constant("false", False, global_=True)
+NULL = constant("null", None, global_=True)
 
 
 @builtin("typeOf", 1)

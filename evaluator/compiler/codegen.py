@@ -25,33 +25,39 @@ Each generated line records the Nix span it evaluates; the loop reads these
 through :mod:`evaluator.vm.frames` to locate errors with no run-time cost.
 The compiler itself walks the tree with generator methods driven by an
 explicit stack, so deep trees do not grow the Python stack either.
+
+This module holds the :class:`Compiler`'s core (naming, generated functions,
+laziness, deferred units) and the compiled file; the methods for each
+expression family are module functions of the compiler, bound as its
+attributes: :mod:`.codegen_names` (variables, strings, paths),
+:mod:`.codegen_functions` (lambdas and calls), :mod:`.codegen_operators`
+(operators, `if`, `assert`, `with`), :mod:`.codegen_sets` (sets, `let`,
+lists, selection); :mod:`.codegen_base` holds what they share.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
 import threading
 import warnings
-from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from types import CodeType, GeneratorType
 from typing import Any
 
-from evaluator.compiler.bindings import (
-    DynamicEntry,
-    InheritEntry,
-    InheritSource,
-    MergedAttrs,
-    NestedEntry,
-    ValueEntry,
-    unparen,
-)
+from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
-from evaluator.compiler.codegen_show import show
-from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
+from evaluator.compiler.codegen_base import (
+    _SIMPLE_TYPES,
+    MAX_INDENT,
+    Step,
+    _drive,
+    _Fn,
+    _Lazy,
+)
+from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
@@ -59,20 +65,6 @@ from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
-
-# Deepest `if` nesting inside one generated function before a subexpression
-# is moved to a helper function (Python allows 100 indentation levels).
-MAX_INDENT = 40
-
-# A compile step: a generator that yields sub-steps and returns a result.
-Step = Generator["Step", Any, Any]
-
-
-_SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
-
-# 64-bit bounds as literals in generated code (constants load faster than globals).
-_IMIN = ops.INT_MIN
-_IMAX = ops.INT_MAX
 
 # Names generated code reads from its module globals.
 BASE_GLOBALS: dict[str, Any] = {
@@ -130,8 +122,6 @@ BASE_GLOBALS: dict[str, Any] = {
 # Python source and then to bytecode, only when first forced: one
 # evaluation uses a small part of a big file (nixpkgs' lib, for one).
 DEFER_BYTES = 400
-# Lines of a generated function after which arithmetic is one call per operator.
-COMPACT_AFTER = 2000
 
 
 @dataclass
@@ -262,59 +252,6 @@ def _undefined_global(name: str) -> Any:
     yield
 
 
-class _Fn:
-    """One generated Python function being written."""
-
-    def __init__(self, name: str, parent: _Fn | None, descr: str | None, node: nodes.Node):
-        self.name = name
-        self.parent = parent
-        self.descr = descr
-        self.node = node
-        self.params: list[str] = []
-        self.captures: dict[str, None] = {}
-        self.lines: list[tuple[int, str, tuple[int, int] | None]] = []
-        self.indent = 1
-        self.known: set[str] = set()
-        # For a thunk compiled later: its body and the name given to a lambda body.
-        self.deferred: tuple[nodes.Node, str | None] | None = None
-
-
-@dataclass
-class _Lazy:
-    """A lazily evaluated operand: ``expr`` is a Python expression; for a
-    thunk, ``child`` is its body function (so it can be created late)."""
-
-    expr: str
-    child: _Fn | None = None
-    deps: tuple[str, ...] = field(default=())
-
-
-_SIMPLE_OPERAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
-
-
-def _simple_operand(expr: str) -> bool:
-    """Whether ``expr`` is a name or literal (cheap and safe to repeat)."""
-    return _SIMPLE_OPERAND.fullmatch(expr) is not None
-
-
-def _drive(step: Step) -> Any:
-    """Run a compile step and its sub-steps with an explicit stack."""
-    stack: list[Step] = []
-    value: Any = None
-    while True:
-        try:
-            sub = step.send(value)
-        except StopIteration as stop:
-            if not stack:
-                return stop.value
-            step = stack.pop()
-            value = stop.value
-            continue
-        stack.append(step)
-        step = sub
-        value = None
-
-
 class Compiler:
     """Compiles one file; see :func:`compile_tree`."""
 
@@ -441,6 +378,21 @@ class Compiler:
         if main.captures:
             raise AssertionError(f"root captures {list(main.captures)}")
         return self._unit(main, marks)
+
+    def compile_node(self, node: nodes.Node) -> tuple[Unit, list[tuple[int, str]]]:
+        """Compile one node of the tree as `main`, in its scope.
+
+        What ``node`` reads from enclosing scopes becomes parameters of
+        `main`; returns the unit and, per parameter in order, the ``(id of
+        the binding scope node, name)`` it stands for (``"<with>"`` for the
+        environment of a `with`).
+        """
+        marks = self._marks()
+        main = self.new_fn("main", None, None, node)
+        main.name = "main"
+        _drive(self.tail(main, node))
+        meaning = {py: key for key, py in self.names.items()}
+        return self._unit(main, marks), [meaning[p] for p in main.captures]
 
     def compile_deferred(self, name: str) -> Unit:
         """Compile a thunk whose compilation was deferred; returns its unit."""
@@ -731,884 +683,45 @@ class Compiler:
             return
         self.emit(fn, f"if type({operand}) is not bool: raise r_bool_error({operand})", node)
 
-    # ------------------------------------------------------------ expressions
-
-    def c_var(self, fn: _Fn, node: nodes.Var) -> Step:
-        res = node.resolution
-        if isinstance(res, LocalRef):
-            return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
-        if isinstance(res, GlobalRef):
-            g = self.global_ref(res.name)
-            out = self.temp(fn)
-            self.emit(fn, f"{out} = {g}", node)
-            self.emit(
-                fn,
-                f"if type({out}) is Thunk: {out} = {out}.value"
-                f" if {out}.code is None else (yield {out})",
-                node,
-            )
-            return out
-        if isinstance(res, WithRef):
-            out = yield self.with_var(fn, node, res)
-            self.emit(
-                fn,
-                f"if type({out}) is Thunk: {out} = {out}.value"
-                f" if {out}.code is None else (yield {out})",
-                node,
-            )
-            return out
-        out = self.temp(fn)
-        if self.scoped:
-            self.emit(fn, f"{out} = r_scope_get(SCOPE, {node.name!r})", node)
-            self.emit(
-                fn,
-                f"if type({out}) is Thunk: {out} = {out}.value"
-                f" if {out}.code is None else (yield {out})",
-                node,
-            )
-            return out
-        self.emit(fn, f"raise r_undefined({node.name!r})", node)
-        return "None"
-        yield
-
-    def with_var(self, fn: _Fn, node: nodes.Var, res: WithRef) -> Step:
-        """Look a name up through the `with` scopes (result unforced)."""
-        envs = [self.ref(fn, self.var_name(w.node, "<with>")) for w in res.withs]
-        tup = f"({', '.join(envs)},)"
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = r_with_get({node.name!r}, {tup})", node)
-        self.emit(
-            fn, f"if {out} is SLOW: {out} = yield from r_with_lookup({node.name!r}, {tup})", node
-        )
-        return out
-        yield
-
-    def c_str(self, fn: _Fn, node: nodes.Str) -> Step:
-        parts: list[str] = []
-        checks: list[str] = []
-        for p in node.parts:
-            if isinstance(p, str):
-                parts.append(repr(p))
-            else:
-                op = yield self.value(fn, p)
-                parts.append(op)
-                checks.append(f"type({op}) is str")
-        out = self.temp(fn)
-        if checks:
-            self.emit(
-                fn, f"if {' and '.join(checks)}: {out} = ''.join(({', '.join(parts)},))", node
-            )
-            self.emit(fn, f"else: {out} = yield from o_concat_strings([{', '.join(parts)}])", node)
-            self.emit(fn, f"if len({out}) > 4096: r_charge(len({out}))", node)
-        else:
-            self.emit(fn, f"{out} = ''.join(({', '.join(parts)},))", node)
-        return out
-
-    def c_path(self, fn: _Fn, node: nodes.Path) -> Step:
-        parts: list[str] = []
-        for i, p in enumerate(node.parts):
-            if isinstance(p, str):
-                parts.append(repr(self.path_prefix(p) if i == 0 else p))
-            else:
-                parts.append((yield self.value(fn, p)))
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = yield from o_interpolate_path([{', '.join(parts)}])", node)
-        return out
-
-    def lexical_ref(self, name: str, offset: int) -> LocalRef | GlobalRef:
-        """What ``name`` means at ``offset`` lexically (`with` aside): the
-        innermost let/rec/function binding it, else the global."""
-        resolved = self.resolved
-        found: LocalRef | GlobalRef = GlobalRef(name)
-        # Scopes are in pre-order, so a later enclosing scope is an inner one.
-        for scope, (start, end) in zip(resolved.scopes, resolved.regions, strict=True):
-            if start <= offset < end and scope.kind is not ScopeKind.WITH:
-                binding = scope.bindings.get(name)
-                if binding is not None:
-                    found = LocalRef(binding)
-        return found
-
-    def search_ref(self, fn: _Fn, res: object, node: nodes.Node) -> str:
-        if isinstance(res, LocalRef):
-            return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
-        assert isinstance(res, GlobalRef)
-        return self.global_ref(res.name)
-
-    def c_search_path(self, fn: _Fn, node: nodes.SearchPath) -> Step:
-        find_res = self.lexical_ref("__findFile", node.start)
-        path_res = self.lexical_ref("__nixPath", node.start)
-        find = self.search_ref(fn, find_res, node)
-        nix_path = self.search_ref(fn, path_res, node)
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = yield Call({find}, {nix_path})", node)
-        self.emit(fn, f"{out} = yield Call({out}, {node.path!r})", node)
-        return out
-        yield
-
-    def c_cur_pos(self, fn: _Fn, node: nodes.CurPos) -> Step:
-        file, line, col = self.position(node.start)
-        attrs = self.const(Attrs(file=file, line=line, column=col))
-        out = self.temp(fn)
-        # A new set each time, as in Nix (the printer marks shared sets).
-        self.emit(fn, f"{out} = Attrs({attrs})", node)
-        return out
-        yield
-
-    def c_error(self, fn: _Fn, node: nodes.Error) -> Step:
-        self.emit(fn, f"raise r_syntax_error({node.message!r})", node)
-        return "None"
-        yield
-
-    def c_lambda(self, fn: _Fn, node: nodes.Lambda) -> Step:
-        expr = yield self.lambda_(fn, node, None)
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = {expr}", node)
-        return out
-
-    def lambda_(self, fn: _Fn, node: nodes.Lambda, name: str | None) -> Step:
-        """Compile a lambda; returns the expression creating its closure."""
-        where = self.where(node.start)
-        who = f"'{name}' at {where}" if name else f"anonymous function at {where}"
-        descr = f"while evaluating '{name}'" if name else "while evaluating anonymous function"
-        child = self.new_fn("lam", fn, descr, node)
-        scope = node
-        if node.param is not None:
-            arg = self.var_name(scope, node.param.name)
-        else:
-            arg = self.fresh("arg")
-        child.params.append(arg)
-        self.define(child, arg)
-        formals_const = "None"
-        ellipsis = False
-        if node.formals is not None:
-            formals = node.formals
-            ellipsis = formals.ellipsis
-            self.force_var(child, arg, node)
-            # Argument errors are reported at the call site (the caller's line).
-            self.emit(child, f"if type({arg}) is not Attrs: raise r_type_error({arg}, 'a set')")
-            seen: dict[str, bool] = {}
-            unique: list[nodes.Formal] = []
-            for formal in formals.entries:
-                if formal.name.name not in seen:
-                    seen[formal.name.name] = formal.default is not None
-                    unique.append(formal)
-            names = {f.name.name: self.var_name(scope, f.name.name) for f in unique}
-            for fp in names.values():
-                self.define(child, fp)
-            # Defaults see every formal (and each other): compiled first, then
-            # bound as thunks once all formals exist.
-            defaults: list[tuple[str, str, nodes.Formal, _Lazy]] = []
-            for formal in unique:
-                fname = formal.name.name
-                fp = names[fname]
-                self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
-                if formal.default is None:
-                    self.emit(
-                        child,
-                        f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})",
-                    )
-                    continue
-                op = yield self.lazy(child, formal.default)
-                flag = self.fresh("m")
-                self.emit(child, f"{flag} = {fp} is MISSING", formal)
-                if op.child is None and not op.deps:
-                    self.emit(child, f"if {flag}: {fp} = {op.expr}", formal)
-                else:
-                    self.emit(child, f"if {flag}: {fp} = Thunk(PENDING)", formal)
-                    defaults.append((fp, flag, formal, op))
-            for fp, flag, formal, op in defaults:
-                code = (
-                    self.fnref(child, op.child)
-                    if op.child is not None
-                    else f"partial(r_const, {op.expr})"
-                )
-                self.emit(child, f"if {flag}: {fp}.code = {code}", formal)
-            if not ellipsis:
-                # After the missing-argument checks, as Nix reports them first.
-                allowed = self.const(frozenset(seen))
-                self.emit(
-                    child,
-                    f"if len({arg}) > {len(seen)} or not {allowed}.issuperset({arg}):"
-                    f" r_check_formals({arg}, {allowed}, {who!r})",
-                )
-            # An Attrs (a dict) so `functionArgs` can report formal positions.
-            formals_attrs = Attrs(seen)
-            formals_attrs.positions = {
-                f.name.name: self.position(f.name.start) for f in reversed(formals.entries)
-            }
-            formals_const = self.const(formals_attrs)
-        yield self.tail(child, node.body)
-        name_src = repr(name) if name else "None"
-        span = self.const(self.span(node.start, node.end))
-        param = f", {node.param.name!r}" if node.param is not None else ""
-        return (
-            f"Closure({self.fnref(fn, child)}, {formals_const}, {ellipsis}, {name_src}, {span}"
-            f"{param})"
-        )
-
-    def c_apply(self, fn: _Fn, node: nodes.Apply) -> Step:
-        return (yield self.apply(fn, node, tail=False))
-
-    def apply(self, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
-        spine: list[nodes.Apply] = []
-        f: nodes.Node = node
-        while True:
-            while type(f) is nodes.Paren:
-                f = f.expr  # type: ignore[attr-defined]
-            if type(f) is not nodes.Apply:
-                break
-            spine.append(f)  # type: ignore[arg-type]
-            f = f.fn  # type: ignore[attr-defined]
-        spine.reverse()
-        cur = yield self.value(fn, f)
-        if not cur.isidentifier():
-            # A literal (`1 x`): named, since `1.code` is no Python.
-            tmp = self.temp(fn)
-            self.emit(fn, f"{tmp} = {cur}", f)
-            cur = tmp
-        args: list[str] = []
-        for app in spine:
-            op = yield self.lazy(fn, app.arg, arg=True)
-            arg = op.expr
-            if not _simple_operand(arg):
-                tmp = self.temp(fn)
-                self.emit(fn, f"{tmp} = {arg}", app.arg)
-                arg = tmp
-            args.append(arg)
-        last = len(spine) - 1
-        out = self.temp(fn)
-        if last > 0:
-            # A builtin given all its arguments at once: run it directly
-            # (no partial applications, no Call objects).
-            self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
-            fn.indent += 1
-            call = f"{cur}.fn({', '.join(args)})"
-            if tail:
-                self.emit(fn, f"return {call}", node)
-            else:
-                self.emit(fn, f"{out} = {call}", node)
-                self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
-            fn.indent -= 1
-            self.emit(fn, "else:", node)
-            fn.indent += 1
-        for i, app in enumerate(spine):
-            arg = args[i]
-            # A lambda's body frame is started here (no Call object); anything
-            # else (builtins, functors, errors) goes through the loop's Call.
-            if tail and i == last:
-                span = self.const(self.span(app.start, app.end))
-                self.emit(
-                    fn,
-                    f"return {cur}.code({arg}) if type({cur}) is Closure"
-                    f" else Call({cur}, {arg}, {span})",
-                    app,
-                )
-                break
-            res = out if i == last else self.temp(fn)
-            if last == 0:
-                # One argument: a builtin of arity one runs directly too.
-                self.emit(
-                    fn,
-                    f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
-                    f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
-                    f" else Call({cur}, {arg})",
-                    app,
-                )
-            else:
-                self.emit(
-                    fn,
-                    f"{res} = {cur}.code({arg}) if type({cur}) is Closure else Call({cur}, {arg})",
-                    app,
-                )
-            # Function bodies and builtins that never wait return their value
-            # at once: only frames, thunks and calls go through the loop.
-            self.emit(fn, f"if type({res}) in PENDING_TYPES: {res} = yield {res}", app)
-            cur = res
-        if last > 0:
-            fn.indent -= 1
-        return None if tail else out
-
-    def speculate_select(
-        self, fn: _Fn, node: nodes.Select, avoid: Mapping[str, str] | None
-    ) -> Step:
-        """``x.a.b`` taken at once when ``x`` (and ``x.a``) are evaluated sets
-        that have the attributes (no evaluation, no error possible); else a
-        thunk. The attribute's value itself stays unforced."""
-        if node.default is not None:
-            return None
-        keys: list[str] = []
-        for key in node.path:
-            if isinstance(key, nodes.StaticKey):
-                keys.append(repr(key.name))
-                continue
-            # `x.${k}` with `k` a variable already forced here (or a literal).
-            k = unparen(key.expr)
-            lit = self.literal(k)
-            if lit is not None and lit.startswith(("'", '"')):
-                keys.append(lit)
-                continue
-            if type(k) is not nodes.Var or not isinstance(k.resolution, LocalRef):
-                return None
-            kpy = self.binding_name(k.resolution)
-            if kpy not in fn.known or self.owner.get(kpy) is not fn:
-                return None
-            keys.append(kpy)
-        base = unparen(node.expr)
-        if type(base) is not nodes.Var or not isinstance(base.resolution, LocalRef):
-            return None
-        py = self.binding_name(base.resolution)
-        if avoid is not None and py in avoid:
-            return None
-        x = self.ref(fn, py)
-        child = self.new_fn("th", fn, None, node)
-        yield self.tail(child, node)
-        out = self.temp(fn)
-        if len(keys) == 1 and x in fn.known and keys[0].startswith(("'", '"')):
-            key0 = keys[0]
-            self.emit(
-                fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node
-            )
-        else:
-            self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
-        self.emit(fn, f"if {out} is MISSING: {out} = Thunk({self.fnref(fn, child)})", node)
-        return out
-
-    def speculate(self, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, str] | None) -> Step:
-        """Integer arithmetic or comparison computed at once when it is safe."""
-        if node.op not in ("+", "-", "*", "<", "<=", ">", ">=", "==", "!="):
-            return None
-        operands: list[str] = []
-        checks: list[str] = []
-        for operand in (node.left, node.right):
-            side = unparen(operand)
-            if type(side) is nodes.Int:
-                operands.append(repr(side.value))
-                continue
-            if type(side) is nodes.Var and isinstance(side.resolution, LocalRef):
-                py = self.binding_name(side.resolution)
-                if avoid is not None and py in avoid:
-                    return None
-                name = self.ref(fn, py)
-                operands.append(name)
-                checks.append(f"type({name}) is int")
-                continue
-            return None
-        if not checks:
-            return None
-        child = self.new_fn("th", fn, None, node)
-        yield self.tail(child, node)
-        out = self.temp(fn)
-        a, b = operands
-        self.emit(fn, f"if {' and '.join(checks)}:", node)
-        fn.indent += 1
-        self.emit(fn, f"{out} = {a} {node.op} {b}", node)
-        if node.op in ("+", "-", "*"):
-            self.emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
-        fn.indent -= 1
-        self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
-        return out
-
-    def c_unary(self, fn: _Fn, node: nodes.Unary) -> Step:
-        a = yield self.value(fn, node.expr)
-        out = self.temp(fn)
-        if node.op == "!":
-            self.check_bool(fn, a, node)
-            self.emit(fn, f"{out} = not {a}", node)
-            self.bools.add(out)
-        else:
-            self.emit(fn, f"if type({a}) is int and {a} != IMIN: {out} = -{a}", node)
-            self.emit(fn, f"else: {out} = r_negate({a})", node)
-        return out
-
-    def c_binary(self, fn: _Fn, node: nodes.Binary) -> Step:
-        op = node.op
-        if op in ("&&", "||", "->"):
-            return (yield self.logic(fn, node))
-        a = yield self.value(fn, node.left)
-        b = yield self.value(fn, node.right)
-        out = self.temp(fn)
-        emit = self.emit
-        a_lit = type(unparen(node.left)) is nodes.Int
-        b_lit = type(unparen(node.right)) is nodes.Int
-        ints = " and ".join([f"type({x}) is int" for x, lit in ((a, a_lit), (b, b_lit)) if not lit])
-        if op in ("+", "-", "*"):
-            fast = f"{out} = {a} {op} {b}"
-            slow = {
-                "+": f"{out} = yield from o_add({a}, {b})",
-                "-": f"{out} = o_sub({a}, {b})",
-                "*": f"{out} = o_mul({a}, {b})",
-            }[op]
-            if ints and len(fn.lines) > COMPACT_AFTER:
-                # Generated code is what Python's compile() pays for: a huge
-                # function (`1 + 1 + …` 40,000 times) gets one line per operator.
-                emit(fn, slow, node)
-            elif ints:
-                emit(fn, f"if {ints}:", node)
-                fn.indent += 1
-                emit(fn, fast, node)
-                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
-                fn.indent -= 1
-                if op == "+":
-                    emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
-                emit(fn, f"else: {slow}", node)
-                if op == "+":
-                    # Long strings count against the memory budget.
-                    emit(
-                        fn,
-                        f"if type({out}) is str and len({out}) > 4096: r_charge(len({out}))",
-                        node,
-                    )
-            else:
-                emit(fn, fast, node)
-                emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
-            return out
-        if op == "/":
-            emit(fn, f"{out} = o_div({a}, {b})", node)
-            return out
-        if op in ("<", ">", "<=", ">=", "==", "!="):
-            self.bools.add(out)
-        if op in ("<", ">", "<=", ">="):
-            x, y = (a, b) if op in ("<", ">=") else (b, a)
-            neg = "not " if op in ("<=", ">=") else ""
-            fast_op = {"<": "<", ">": ">", "<=": "<=", ">=": ">="}[op]
-            if ints:
-                emit(fn, f"if {ints}: {out} = {a} {fast_op} {b}", node)
-                emit(fn, f"else: {out} = {neg}(yield from o_lt({x}, {y}))", node)
-            else:
-                emit(fn, f"{out} = {a} {fast_op} {b}", node)
-            return out
-        if op in ("==", "!="):
-            eq = "==" if op == "==" else "!="
-            neg = "" if op == "==" else "not "
-            right = unparen(node.right)
-            if b == "None" or b in ("True", "False"):
-                emit(fn, f"{out} = {a} {'is' if op == '==' else 'is not'} {b}", node)
-            elif type(right) is nodes.Str and b.startswith(("'", '"')):
-                emit(fn, f"if type({a}) is str: {out} = {a} {eq} {b}", node)
-                emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
-            elif type(right) is nodes.Int:
-                emit(fn, f"if type({a}) is int: {out} = {a} {eq} {b}", node)
-                emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
-            else:
-                emit(
-                    fn,
-                    f"if type({a}) is type({b}) and type({a}) in SIMPLE: {out} = {a} {eq} {b}",
-                    node,
-                )
-                emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
-            return out
-        if op == "//":
-            emit(fn, f"{out} = r_update({a}, {b})", node)
-            return out
-        if op == "++":
-            emit(fn, f"{out} = r_concat_lists({a}, {b})", node)
-            return out
-        raise AssertionError(f"unknown operator {op}")
-
-    def logic(self, fn: _Fn, node: nodes.Binary) -> Step:
-        a = yield self.value(fn, node.left)
-        self.check_bool(fn, a, node.left)
-        out = self.temp(fn)
-        op = node.op
-        if op == "&&":
-            self.emit(fn, f"{out} = {a}", node)
-            self.emit(fn, f"if {out}:", node)
-        elif op == "||":
-            self.emit(fn, f"{out} = {a}", node)
-            self.emit(fn, f"if not {out}:", node)
-        else:
-            self.emit(fn, f"{out} = not {a}", node)
-            self.emit(fn, f"if not {out}:", node)
-        saved = set(fn.known)
-        fn.indent += 1
-        b = yield self.value(fn, node.right)
-        self.check_bool(fn, b, node.right)
-        self.emit(fn, f"{out} = {b}", node)
-        fn.indent -= 1
-        fn.known = saved
-        self.bools.add(out)
-        return out
-
-    def c_if(self, fn: _Fn, node: nodes.If) -> Step:
-        cond = yield self.value(fn, node.cond)
-        self.check_bool(fn, cond, node.cond)
-        out = self.temp(fn)
-        self.emit(fn, f"if {cond}:", node)
-        saved = set(fn.known)
-        fn.indent += 1
-        a = yield self.value(fn, node.then)
-        self.emit(fn, f"{out} = {a}", node.then)
-        fn.indent -= 1
-        known_then = fn.known
-        fn.known = set(saved)
-        self.emit(fn, "else:", node)
-        fn.indent += 1
-        b = yield self.value(fn, node.else_)
-        self.emit(fn, f"{out} = {b}", node.else_)
-        fn.indent -= 1
-        fn.known = known_then & fn.known
-        if all(x in self.bools or x in ("True", "False") for x in (a, b)):
-            self.bools.add(out)
-        return out
-
-    def assertion(self, fn: _Fn, node: nodes.Assert) -> Step:
-        cond = yield self.value(fn, node.cond)
-        self.check_bool(fn, cond, node.cond)
-        text = self.const(show(node.cond))
-        self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)
-
-    def c_assert(self, fn: _Fn, node: nodes.Assert) -> Step:
-        yield self.assertion(fn, node)
-        return (yield self.value(fn, node.body))
-
-    def with_scope(self, fn: _Fn, node: nodes.With) -> Step:
-        env = yield self.lazy(fn, node.env)
-        name = self.var_name(node, "<with>")
-        self.define(fn, name)
-        self.emit(fn, f"{name} = {env.expr}", node)
-
-    def c_with(self, fn: _Fn, node: nodes.With) -> Step:
-        yield self.with_scope(fn, node)
-        return (yield self.value(fn, node.body))
-
-    def c_let(self, fn: _Fn, node: nodes.Let) -> Step:
-        yield self.group(fn, self.resolved.bindings[node], node)
-        return (yield self.value(fn, node.body))
-
-    def legacy_let(self, fn: _Fn, node: nodes.LegacyLet) -> Step:
-        merged = self.resolved.bindings[node]
-        yield self.group(fn, merged, node)
-        if "body" not in merged.static:
-            self.emit(fn, "raise r_select_error(Attrs(), 'body')", node)
-            return "None"
-        return self.ref(fn, self.var_name(node, "body"))
-
-    def c_legacy_let(self, fn: _Fn, node: nodes.LegacyLet) -> Step:
-        body = yield self.legacy_let(fn, node)
-        return self.force_var(fn, body, node)
-
-    def c_list(self, fn: _Fn, node: nodes.List) -> Step:
-        items: list[str] = []
-        for item in node.items:
-            op = yield self.lazy(fn, item)
-            items.append(op.expr)
-        out = self.temp(fn)
-        if len(items) > 64:
-            self.emit(fn, f"{out} = r_make_list([{', '.join(items)}])", node)
-        else:
-            self.emit(fn, f"{out} = NixList([{', '.join(items)}])", node)
-        return out
-
-    # ------------------------------------------------------------ selection
-
-    def attr_name(self, fn: _Fn, key: nodes.AttrKey) -> Step:
-        """Operand for an attribute name (a dynamic one is forced and checked)."""
-        if isinstance(key, nodes.StaticKey):
-            return repr(key.name)
-        name = yield self.value(fn, key.expr)
-        if not name.isidentifier() or name in ("None", "True", "False"):
-            out = self.temp(fn)
-            self.emit(fn, f"{out} = {name}", key)
-            name = out
-        self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name})", key)
-        return name
-
-    def c_select(self, fn: _Fn, node: nodes.Select) -> Step:
-        return (yield self.select(fn, node, tail=False))
-
-    def select(self, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
-        cur = yield self.value(fn, node.expr)
-        if node.default is None:
-            last = len(node.path) - 1
-            for i, key in enumerate(node.path):
-                name = yield self.attr_name(fn, key)
-                out = self.temp(fn)
-                self.emit(
-                    fn,
-                    f"if type({cur}) is not Attrs or {name} not in {cur}:"
-                    f" raise r_select_error({cur}, {name})",
-                    node,
-                )
-                if tail and i == last:
-                    self.emit(fn, f"return {cur}[{name}]", node)
-                    return None
-                self.emit(fn, f"{out} = {cur}[{name}]", node)
-                self.emit(
-                    fn,
-                    f"if type({out}) is Thunk: {out} = {out}.value"
-                    f" if {out}.code is None else (yield {out})",
-                    node,
-                )
-                cur = out
-            return cur
-        # With a default: any missing step (or non-set) gives the default.
-        # One `while` left by `break` keeps the code flat however long the path.
-        ok = self.fresh("ok")
-        out = self.temp(fn)
-        self.emit(fn, f"{ok} = False", node)
-        first = yield self.attr_name(fn, node.path[0])
-        saved = set(fn.known)
-        self.emit(fn, "while True:", node)
-        fn.indent += 1
-        for i, key in enumerate(node.path):
-            name = first if i == 0 else (yield self.attr_name(fn, key))
-            self.emit(fn, f"if type({cur}) is not Attrs or {name} not in {cur}: break", node)
-            nxt = self.temp(fn)
-            self.emit(fn, f"{nxt} = {cur}[{name}]", node)
-            if i < len(node.path) - 1:
-                self.emit(
-                    fn,
-                    f"if type({nxt}) is Thunk: {nxt} = {nxt}.value"
-                    f" if {nxt}.code is None else (yield {nxt})",
-                    node,
-                )
-            else:
-                self.emit(fn, f"{out} = {nxt}", node)
-                self.emit(fn, f"{ok} = True", node)
-            cur = nxt
-        self.emit(fn, "break", node)
-        fn.indent -= 1
-        fn.known = saved
-        self.emit(fn, f"if not {ok}:", node)
-        fn.indent += 1
-        dflt = yield self.lazy(fn, node.default)
-        self.emit(fn, f"{out} = {dflt.expr}", node.default)
-        fn.indent -= 1
-        fn.known = saved
-        self.emit(
-            fn,
-            f"if type({out}) is Thunk: {out} = {out}.value"
-            f" if {out}.code is None else (yield {out})",
-            node,
-        )
-        return out
-
-    def c_has_attr(self, fn: _Fn, node: nodes.HasAttr) -> Step:
-        cur = yield self.value(fn, node.expr)
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = False", node)
-        # The first name is always evaluated (as in Nix), the others only
-        # while the path exists.
-        first = yield self.attr_name(fn, node.path[0])
-        saved = set(fn.known)
-        depth = 0
-        for i, key in enumerate(node.path):
-            name = first if i == 0 else (yield self.attr_name(fn, key))
-            self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
-            fn.indent += 1
-            depth += 1
-            if i < len(node.path) - 1:
-                nxt = self.temp(fn)
-                self.emit(fn, f"{nxt} = {cur}[{name}]", node)
-                self.emit(
-                    fn,
-                    f"if type({nxt}) is Thunk: {nxt} = {nxt}.value"
-                    f" if {nxt}.code is None else (yield {nxt})",
-                    node,
-                )
-                cur = nxt
-            else:
-                self.emit(fn, f"{out} = True", node)
-        fn.indent -= depth
-        fn.known = saved
-        self.bools.add(out)
-        return out
-
-    # ------------------------------------------------------------ sets
-
-    def c_attrs(self, fn: _Fn, node: nodes.AttrSet) -> Step:
-        merged = self.resolved.bindings[node]
-        return (yield self.build_attrs(fn, merged, node))
-
-    def build_attrs(self, fn: _Fn, merged: MergedAttrs, node: nodes.Node) -> Step:
-        """Emit the construction of a set from merged bindings; returns its operand."""
-        overrides = merged.rec and "__overrides" in merged.static
-        if merged.rec:
-            yield self.group(fn, merged, node, redirectable=overrides)
-            items = [
-                f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static
-            ]
-        else:
-            sources: dict[int, str] = {}
-            for source in merged.inherit_sources:
-                op = yield self.lazy(fn, source.expr)
-                src = self.temp(fn)
-                self.define(fn, src)
-                self.emit(fn, f"{src} = {op.expr}", source.expr)
-                sources[id(source)] = src
-            items = []
-            for name, entry in merged.static.items():
-                op = yield self.entry_value(fn, name, entry, sources, node)
-                items.append(f"{name!r}: {op.expr}")
-        out = self.temp(fn)
-        self.emit(fn, f"{out} = Attrs({{{', '.join(items)}}})", node)
-        if merged.static:
-            positions = {name: self.position(e.pos) for name, e in merged.static.items()}
-            self.emit(fn, f"{out}.positions = {self.const(positions)}", node)
-        # Dynamic attributes come after `__overrides`, as in Nix.
-        if overrides:
-            env = ", ".join(
-                f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static
-            )
-            self.emit(fn, f"yield from r_overrides({out}, {{{env}}})", node)
-        for dyn in merged.dynamic:
-            yield self.dynamic_attr(fn, out, dyn)
-        return out
-
-    def dynamic_attr(self, fn: _Fn, target: str, dyn: DynamicEntry) -> Step:
-        name = yield self.value(fn, dyn.key.expr)
-        if isinstance(dyn.value, MergedAttrs):
-            op = yield self.nested(fn, dyn.value, None)
-            val = op.expr
-        else:
-            op = yield self.lazy(fn, dyn.value)
-            val = op.expr
-        where = self.where(dyn.pos)
-        self.emit(fn, f"r_set_dynamic({target}, {name}, {val}, {where!r})", dyn.node)
-
-    def nested(self, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
-        """A thunk building a set implied by attribute paths (`a.b = 1;`)."""
-        descr = f"while evaluating the attribute '{name}'" if name is not None else None
-        child = self.new_fn("th", fn, descr, merged.node)
-        result = yield self.build_attrs(child, merged, merged.node)
-        self.emit(child, f"return {result}", merged.node)
-        return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
-
-    def entry_value(
-        self,
-        fn: _Fn,
-        name: str,
-        entry: ValueEntry | InheritEntry | NestedEntry,
-        sources: dict[int, str],
-        scope_node: nodes.Node,
-        avoid: Mapping[str, str] | None = None,
-    ) -> Step:
-        """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
-        if isinstance(entry, ValueEntry):
-            return (yield self.lazy(fn, entry.value, name=name, avoid=avoid))
-        if isinstance(entry, NestedEntry):
-            return (yield self.nested(fn, entry.attrs, name))
-        if entry.var is not None:
-            return (yield self.lazy(fn, entry.var, name=name))
-        assert entry.source is not None
-        src = sources[id(entry.source)]
-        return self.inherit_from(fn, src, name, entry)
-
-    def inherit_from(self, fn: _Fn, src: str, name: str, entry: InheritEntry) -> _Lazy:
-        """A thunk selecting ``name`` from an `inherit (e)` source variable."""
-        child = self.new_fn("th", fn, f"while evaluating the attribute '{name}'", entry.key)
-        s = self.ref(child, src)
-        self.force_var(child, s, entry.key)
-        self.emit(
-            child,
-            f"if type({s}) is not Attrs or {name!r} not in {s}:"
-            f" raise r_select_error({s}, {name!r})",
-            entry.key,
-        )
-        self.emit(child, f"return {s}[{name!r}]", entry.key)
-        return _Lazy(f"Thunk({self.fnref(fn, child)})", child, deps=(src,))
-
-    def group(
-        self, fn: _Fn, merged: MergedAttrs, node: nodes.Node, redirectable: bool = False
-    ) -> Step:
-        """Bind the static names of a `let` / `rec` set (mutually recursive).
-
-        ``redirectable``: every name is bound to a thunk of its own, so that
-        `__overrides` can redirect it.
-        """
-        group_names: dict[str, str] = {}
-        for name in merged.static:
-            py = self.var_name(node, name)
-            self.define(fn, py)
-            group_names[py] = name
-        sources: dict[int, str] = {}
-        src_ops: list[tuple[str, _Lazy, InheritSource]] = []
-        for source in merged.inherit_sources:
-            src = self.fresh("src")
-            self.define(fn, src)
-            sources[id(source)] = src
-            group_names[src] = "<inherit>"
-        for source in merged.inherit_sources:
-            op = yield self.lazy(fn, source.expr)
-            src_ops.append((sources[id(source)], op, source))
-        # Aliases to names of this group (`a = b;`) must follow their target;
-        # cyclic ones become thunks (forcing them is infinite recursion).
-        alias_of: dict[str, str] = {}
-        for name, entry in merged.static.items():
-            if isinstance(entry, ValueEntry):
-                v = unparen(entry.value)
-                if type(v) is nodes.Var and isinstance(v.resolution, LocalRef):
-                    target = self.binding_name(v.resolution)
-                    if target in group_names:
-                        alias_of[self.var_name(node, name)] = target
-        cyclic: set[str] = set()
-        for start in alias_of:
-            seen = [start]
-            cur = alias_of.get(start)
-            while cur is not None and cur not in seen:
-                seen.append(cur)
-                cur = alias_of.get(cur)
-            if cur is not None:
-                cyclic.add(start)
-        entries: list[tuple[str, _Lazy, nodes.Node]] = [(s, o, src.expr) for s, o, src in src_ops]
-        for name, entry in merged.static.items():
-            py = self.var_name(node, name)
-            if py in cyclic:
-                assert isinstance(entry, ValueEntry)
-                child = self.new_fn("th", fn, None, entry.value)
-                yield self.tail(child, entry.value)
-                op = _Lazy("", child)
-            else:
-                # Speculation is for `let` only: set attributes stay thunks
-                # (so printing without --strict shows <CODE> as Nix does).
-                let = isinstance(node, nodes.Let)
-                op = yield self.entry_value(
-                    fn, name, entry, sources, node, group_names if let else None
-                )
-            entries.append((py, op, entry.node))
-        assigned: set[str] = set()
-        patches: list[tuple[str, _Fn, nodes.Node]] = []
-        late: list[tuple[str, str, nodes.Node]] = []
-        aliases: list[tuple[str, str, nodes.Node]] = []
-        for py, op, at in entries:
-            if redirectable and op.child is None:
-                op = _Lazy(f"Thunk(partial(r_const, {op.expr}))", None, op.deps)
-                patch = any(d in group_names for d in op.deps)
-                self.emit(fn, f"{py} = Thunk(PENDING)" if patch else f"{py} = {op.expr}", at)
-                if patch:
-                    late.append((py, f"partial(r_const, {op.expr})", at))
-                assigned.add(py)
-            elif op.child is not None:
-                deps = [c for c in op.child.captures if c in group_names]
-                if all(d in assigned for d in deps):
-                    self.emit(fn, f"{py} = Thunk({self.fnref(fn, op.child)})", at)
-                else:
-                    self.emit(fn, f"{py} = Thunk(PENDING)", at)
-                    patches.append((py, op.child, at))
-                assigned.add(py)
-            elif py in alias_of:
-                aliases.append((py, alias_of[py], at))
-            elif any(d in group_names and d not in assigned for d in op.deps):
-                aliases.append((py, op.deps[0], at))
-            else:
-                self.emit(fn, f"{py} = {op.expr}", at)
-                assigned.add(py)
-        pending = aliases
-        while pending:
-            later = []
-            for py, target, at in pending:
-                if target in assigned:
-                    self.emit(fn, f"{py} = {target}", at)
-                    assigned.add(py)
-                else:
-                    later.append((py, target, at))
-            if len(later) == len(pending):
-                raise AssertionError("unordered aliases")
-            pending = later
-        for py, child, at in patches:
-            self.emit(fn, f"{py}.code = {self.fnref(fn, child)}", at)
-        for py, code, at in late:
-            self.emit(fn, f"{py}.code = {code}", at)
+    # The expression families, one module each.
+    c_var = codegen_names.c_var
+    with_var = codegen_names.with_var
+    c_str = codegen_names.c_str
+    c_path = codegen_names.c_path
+    lexical_ref = codegen_names.lexical_ref
+    search_ref = codegen_names.search_ref
+    c_search_path = codegen_names.c_search_path
+    c_cur_pos = codegen_names.c_cur_pos
+    c_error = codegen_names.c_error
+    c_lambda = codegen_functions.c_lambda
+    lambda_ = codegen_functions.lambda_
+    c_apply = codegen_functions.c_apply
+    apply = codegen_functions.apply
+    speculate_select = codegen_functions.speculate_select
+    speculate = codegen_functions.speculate
+    c_unary = codegen_operators.c_unary
+    c_binary = codegen_operators.c_binary
+    logic = codegen_operators.logic
+    c_if = codegen_operators.c_if
+    assertion = codegen_operators.assertion
+    c_assert = codegen_operators.c_assert
+    with_scope = codegen_operators.with_scope
+    c_with = codegen_operators.c_with
+    c_let = codegen_sets.c_let
+    legacy_let = codegen_sets.legacy_let
+    c_legacy_let = codegen_sets.c_legacy_let
+    c_list = codegen_sets.c_list
+    attr_name = codegen_sets.attr_name
+    c_select = codegen_sets.c_select
+    select = codegen_sets.select
+    c_has_attr = codegen_sets.c_has_attr
+    c_attrs = codegen_sets.c_attrs
+    build_attrs = codegen_sets.build_attrs
+    dynamic_attr = codegen_sets.dynamic_attr
+    nested = codegen_sets.nested
+    entry_value = codegen_sets.entry_value
+    inherit_from = codegen_sets.inherit_from
+    group = codegen_sets.group
 
     _value_methods: dict[type, Callable[..., Step]] = {}
 
@@ -1654,3 +767,13 @@ def compile_tree(
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(compiler, main, filename)
+
+
+def compile_node(
+    node: nodes.Node, resolved: Resolved, source: SourceText, base_dir: str
+) -> tuple[CompiledFile, list[tuple[int, str]]]:
+    """Compile ``node`` of a resolved tree alone; see :meth:`Compiler.compile_node`."""
+    compiler = Compiler(resolved, source, base_dir)
+    main, captures = compiler.compile_node(node)
+    filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
+    return CompiledFile(compiler, main, filename), captures

@@ -59,16 +59,7 @@ def _pieces(node: nodes.Node) -> list[object]:
     if t is nodes.Float:
         return [format(node.value, "g")]  # type: ignore[attr-defined]
     if t is nodes.Str:
-        parts = node.parts  # type: ignore[attr-defined]
-        if all(isinstance(p, str) for p in parts):
-            return [show_string("".join(parts))]
-        out: list[object] = ["("]
-        for i, p in enumerate(parts):
-            if i:
-                out.append(" + ")
-            out.append(show_string(p) if isinstance(p, str) else p)
-        out.append(")")
-        return out
+        return _str_pieces(node)  # type: ignore[arg-type]
     if t is nodes.Path:
         parts = node.parts  # type: ignore[attr-defined]
         return ["".join(p if isinstance(p, str) else "${...}" for p in parts)]
@@ -84,7 +75,7 @@ def _pieces(node: nodes.Node) -> list[object]:
         return [node.expr]  # type: ignore[attr-defined]
     if t is nodes.Select:
         sel: nodes.Select = node  # type: ignore[assignment]
-        out = ["(", sel.expr, ")."] + _path(sel.path)
+        out: list[object] = ["(", sel.expr, ")."] + _path(sel.path)
         if sel.default is not None:
             out += [" or (", sel.default, ")"]
         return out
@@ -92,37 +83,14 @@ def _pieces(node: nodes.Node) -> list[object]:
         has: nodes.HasAttr = node  # type: ignore[assignment]
         return ["((", has.expr, ") ? ", *_path(has.path), ")"]
     if t is nodes.Apply:
-        fn: nodes.Node = node
-        args: list[nodes.Node] = []
-        while isinstance(fn, nodes.Apply):
-            args.append(fn.arg)
-            fn = fn.fn
-        out = ["(", fn]
-        for a in reversed(args):
-            out += [" ", a]
-        out.append(")")
-        return out
+        return _apply_pieces(node)  # type: ignore[arg-type]
     if t is nodes.Unary:
         un: nodes.Unary = node  # type: ignore[assignment]
         if un.op == "!":
             return ["(! ", un.expr, ")"]
         return ["(__sub 0 ", un.expr, ")"]
     if t is nodes.Binary:
-        b: nodes.Binary = node  # type: ignore[assignment]
-        op = b.op
-        if op in _BINARY:
-            return ["(", b.left, f" {op} ", b.right, ")"]
-        if op == "+":
-            return ["(", b.left, " + ", b.right, ")"]
-        if op in _CALLS:
-            return [f"({_CALLS[op]} ", b.left, " ", b.right, ")"]
-        if op == "<":
-            return ["(__lessThan ", b.left, " ", b.right, ")"]
-        if op == ">":
-            return ["(__lessThan ", b.right, " ", b.left, ")"]
-        if op == "<=":
-            return ["(! (__lessThan ", b.right, " ", b.left, "))"]
-        return ["(! (__lessThan ", b.left, " ", b.right, "))"]
+        return _binary_pieces(node)  # type: ignore[arg-type]
     if t is nodes.If:
         cond: nodes.If = node  # type: ignore[assignment]
         return ["(if ", cond.cond, " then ", cond.then, " else ", cond.else_, ")"]
@@ -139,45 +107,97 @@ def _pieces(node: nodes.Node) -> list[object]:
         out.append("]")
         return out
     if t is nodes.AttrSet or t is nodes.Let or t is nodes.LegacyLet:
-        out = []
-        if t is nodes.Let:
-            out.append("(let ")
-        else:
-            if t is nodes.LegacyLet or node.rec:  # type: ignore[attr-defined]
-                out.append("rec ")
-            out.append("{ ")
-        for binding in node.bindings:  # type: ignore[attr-defined]
-            if isinstance(binding, nodes.Inherit):
-                for key in binding.names:
-                    out.append(f"inherit {key.name}; ")
-            else:
-                out += [*_path(binding.path), " = ", binding.value, "; "]
-        if t is nodes.Let:
-            out += ["in ", node.body, ")"]  # type: ignore[attr-defined]
-        else:
-            out.append("}")
-        return out
+        return _bindings_pieces(node)
     if t is nodes.Lambda:
-        lam: nodes.Lambda = node  # type: ignore[assignment]
-        out = ["("]
-        if lam.formals is not None:
-            out.append("{ ")
-            for j, formal in enumerate(lam.formals.entries):
-                if j:
-                    out.append(", ")
-                out.append(formal.name.name)
-                if formal.default is not None:
-                    out += [" ? ", formal.default]
-            if lam.formals.ellipsis:
-                out.append(", ..." if lam.formals.entries else "...")
-            out.append(" }")
-            if lam.param is not None:
-                out.append(" @ ")
-        if lam.param is not None:
-            out.append(lam.param.name)
-        out += [": ", lam.body, ")"]
-        return out
+        return _lambda_pieces(node)  # type: ignore[arg-type]
     return ["<error>"]
+
+
+def _str_pieces(node: nodes.Str) -> list[object]:
+    parts = node.parts
+    if all(isinstance(p, str) for p in parts):
+        return [show_string("".join(parts))]  # type: ignore[arg-type]
+    out: list[object] = ["("]
+    for i, p in enumerate(parts):
+        if i:
+            out.append(" + ")
+        out.append(show_string(p) if isinstance(p, str) else p)
+    out.append(")")
+    return out
+
+
+def _apply_pieces(node: nodes.Apply) -> list[object]:
+    fn: nodes.Node = node
+    args: list[nodes.Node] = []
+    while isinstance(fn, nodes.Apply):
+        args.append(fn.arg)
+        fn = fn.fn
+    out: list[object] = ["(", fn]
+    for a in reversed(args):
+        out += [" ", a]
+    out.append(")")
+    return out
+
+
+def _binary_pieces(b: nodes.Binary) -> list[object]:
+    op = b.op
+    if op in _BINARY:
+        return ["(", b.left, f" {op} ", b.right, ")"]
+    if op == "+":
+        return ["(", b.left, " + ", b.right, ")"]
+    if op in _CALLS:
+        return [f"({_CALLS[op]} ", b.left, " ", b.right, ")"]
+    if op == "<":
+        return ["(__lessThan ", b.left, " ", b.right, ")"]
+    if op == ">":
+        return ["(__lessThan ", b.right, " ", b.left, ")"]
+    if op == "<=":
+        return ["(! (__lessThan ", b.right, " ", b.left, "))"]
+    return ["(! (__lessThan ", b.left, " ", b.right, "))"]
+
+
+def _bindings_pieces(node: nodes.Node) -> list[object]:
+    """An attribute set, `let` or legacy `let { }`."""
+    t = type(node)
+    out: list[object] = []
+    if t is nodes.Let:
+        out.append("(let ")
+    else:
+        if t is nodes.LegacyLet or node.rec:  # type: ignore[attr-defined]
+            out.append("rec ")
+        out.append("{ ")
+    for binding in node.bindings:  # type: ignore[attr-defined]
+        if isinstance(binding, nodes.Inherit):
+            for key in binding.names:
+                out.append(f"inherit {key.name}; ")
+        else:
+            out += [*_path(binding.path), " = ", binding.value, "; "]
+    if t is nodes.Let:
+        out += ["in ", node.body, ")"]  # type: ignore[attr-defined]
+    else:
+        out.append("}")
+    return out
+
+
+def _lambda_pieces(lam: nodes.Lambda) -> list[object]:
+    out: list[object] = ["("]
+    if lam.formals is not None:
+        out.append("{ ")
+        for j, formal in enumerate(lam.formals.entries):
+            if j:
+                out.append(", ")
+            out.append(formal.name.name)
+            if formal.default is not None:
+                out += [" ? ", formal.default]
+        if lam.formals.ellipsis:
+            out.append(", ..." if lam.formals.entries else "...")
+        out.append(" }")
+        if lam.param is not None:
+            out.append(" @ ")
+    if lam.param is not None:
+        out.append(lam.param.name)
+    out += [": ", lam.body, ")"]
+    return out
 
 
 def show(node: nodes.Node, limit: int = 100_000) -> str:

@@ -55,7 +55,9 @@ CODES: dict[str, tuple[Severity, tuple[Tag, ...]]] = {
     SYNTAX_ERROR: (Severity.ERROR, ()),
     UNDEFINED_VARIABLE: (Severity.ERROR, ()),
     UNUSED_BINDING: (Severity.WARNING, (Tag.UNNECESSARY,)),
-    UNUSED_ARGUMENT: (Severity.WARNING, (Tag.UNNECESSARY,)),
+    # Unused function arguments are idiomatic (`{ lib, pkgs, ... }:` modules,
+    # `final: prev:` overlays, callbacks): a faded hint, as nixd does.
+    UNUSED_ARGUMENT: (Severity.HINT, (Tag.UNNECESSARY,)),
     UNUSED_WITH: (Severity.WARNING, (Tag.UNNECESSARY,)),
     UNUSED_REC: (Severity.WARNING, (Tag.UNNECESSARY,)),
     DUPLICATE_ATTRIBUTE: (Severity.ERROR, ()),
@@ -424,13 +426,13 @@ def _at_name(node: nodes.Node | None) -> str:
 
 
 def _reportable(binding: Binding) -> bool:
-    """Whether ``binding`` is reported when unused."""
+    """Whether ``binding`` is reported when unused (never a ``_``-prefixed name)."""
     kind = binding.kind
+    if binding.name.startswith("_"):
+        return False
     if kind is BindingKind.LET:
         return not (isinstance(binding.scope.node, nodes.LegacyLet) and binding.name == "body")
-    if kind in _ARG_KINDS:
-        return not binding.name.startswith("_")
-    return False
+    return kind in _ARG_KINDS
 
 
 def _shadows(binding: Binding) -> bool:
@@ -454,13 +456,9 @@ def _unused_diagnostic(binding: Binding, live: set[object]) -> Diagnostic:
         return make(UNUSED_BINDING, start, end, f"'{binding.name}' is bound but never used")
     at = binding.scope.bindings.get(_at_name(binding.scope.node))
     if binding.kind is BindingKind.FORMAL and at is not None and at in live:
-        # A used `args` may pass it on (`f args`), so only a hint.
+        # A used `args` may pass it on (`f args`).
         return make(
-            UNUSED_ARGUMENT,
-            start,
-            end,
-            f"formal argument '{binding.name}' is not used by name",
-            severity=Severity.HINT,
+            UNUSED_ARGUMENT, start, end, f"formal argument '{binding.name}' is not used by name"
         )
     return make(UNUSED_ARGUMENT, start, end, f"argument '{binding.name}' is never used")
 

@@ -1,4 +1,4 @@
-"""The names a Nix file can use without defining them (C++ Nix 2.8).
+"""The names a Nix file can use without defining them (C++ Nix 2.26).
 
 One source of truth: the builtins' own table (recorded from
 ``nix-instantiate``), re-exported for the compiler.

@@ -337,57 +337,9 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
     unit = _choose(old, splice)
     if unit is None or (unit.node.end - unit.node.start) > MAX_UNIT_SHARE * len(source):
         return None
-
-    # What the unit and the replaced subtree held before the edit.
-    gone_nodes = preorder(unit.node)
-    if unit.node is not splice.old:
-        gone_nodes += preorder(splice.old)
-    gone = {id(n) for n in gone_nodes}
-    scope_of = old.scope_of
-    owner_of = old.owner_of
-    gone_scopes = [scope_of[n] for n in gone_nodes if n in scope_of]
-    gone_scope_ids = {id(s) for s in gone_scopes}
-    gone_bindings = [b for s in gone_scopes for b in s.bindings.values()]
-    gone_vars = [n for n in gone_nodes if type(n) is nodes.Var and n in owner_of]
-    gone_vars += [v for v, site in old.synthetic.items() if id(site) in gone]
-    gone_var_ids = {id(v) for v in gone_vars}
-
-    def owner_gone(owner: object) -> bool:
-        if isinstance(owner, Binding):
-            return id(owner.scope) in gone_scope_ids
-        if isinstance(owner, InheritSource):
-            return id(owner.node) in gone
-        return False
-
+    gone = _Gone.of(old, unit, splice)
     # 1. Unhook the old references from the bindings, `with`s and owners that stay.
-    dropped: dict[int, tuple[Binding | Scope, list[nodes.Var]]] = {}
-    unowned: dict[object, list[nodes.Var]] = {}
-    gone_objects: list[object] = [*gone_bindings, *gone_scopes]
-    for var in gone_vars:
-        ref = var.resolution
-        owner = owner_of[var]
-        if isinstance(ref, LocalRef):
-            if id(ref.binding.scope) not in gone_scope_ids:
-                dropped.setdefault(id(ref.binding), (ref.binding, []))[1].append(var)
-            if owner is not None:
-                if owner_gone(owner):
-                    gone_objects.append(owner)
-                else:
-                    unowned.setdefault(owner, []).append(var)
-        elif isinstance(ref, WithRef):
-            for w in ref.withs:
-                if id(w) not in gone_scope_ids:
-                    dropped.setdefault(id(w), (w, []))[1].append(var)
-    for holder, held in dropped.values():
-        if isinstance(holder, Binding):
-            holder.references = _without(holder.references, held, [], _var_start)
-        else:
-            holder.with_uses = _without(holder.with_uses, held, [], _var_start)
-    owned_vars = dict(old.owned_vars)
-    for holder_obj, held in unowned.items():
-        owned_vars[holder_obj] = _without(owned_vars[holder_obj], held, [], _var_start)
-    for obj in gone_objects:
-        owned_vars.pop(obj, None)
+    unhooked = _unhook(old, gone)
 
     # 2. Resolve the unit again where it was resolved before.
     resolver = _Resolver(source, old.root)
@@ -399,37 +351,144 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
     frag = resolver.drain()
 
     # 3. The previous findings without the unit's, plus the new ones.
+    resolved = _merged(old, gone, frag, splice, unhooked.owned_vars)
+    findings = None
+    if previous.findings is not None:
+        # 4. The whole-file diagnostics, updated from what changed.
+        change = _change(old, gone, unit, frag, unhooked)
+        findings = refind(previous.findings, resolved, change)
+    syntax = [(e.start, e.end, e.message) for e in result.errors]
+    return Analysis(
+        result.root, source, resolved, syntax=syntax, file=previous.file, findings=findings
+    )
+
+
+@dataclass
+class _Gone:
+    """What the unit and the replaced subtree held before the edit."""
+
+    all_nodes: list[nodes.Node]
+    ids: set[int]
+    scopes: list[Scope]
+    scope_ids: set[int]
+    bindings: list[Binding]
+    vars: list[nodes.Var]
+    var_ids: set[int]
+
+    @classmethod
+    def of(cls, old: Resolved, unit: _Unit, splice: Splice) -> _Gone:
+        gone_nodes = preorder(unit.node)
+        if unit.node is not splice.old:
+            gone_nodes += preorder(splice.old)
+        gone = {id(n) for n in gone_nodes}
+        scope_of = old.scope_of
+        gone_scopes = [scope_of[n] for n in gone_nodes if n in scope_of]
+        gone_bindings = [b for s in gone_scopes for b in s.bindings.values()]
+        gone_vars = [n for n in gone_nodes if type(n) is nodes.Var and n in old.owner_of]
+        gone_vars += [v for v, site in old.synthetic.items() if id(site) in gone]
+        return cls(
+            gone_nodes,
+            gone,
+            gone_scopes,
+            {id(s) for s in gone_scopes},
+            gone_bindings,
+            gone_vars,
+            {id(v) for v in gone_vars},
+        )
+
+    def owner_gone(self, owner: object) -> bool:
+        """Whether ``owner`` (a binding or inherit source) went with the unit."""
+        if isinstance(owner, Binding):
+            return id(owner.scope) in self.scope_ids
+        if isinstance(owner, InheritSource):
+            return id(owner.node) in self.ids
+        return False
+
+
+@dataclass
+class _Unhooked:
+    """Step 1's outcome: who held the gone references, what is gone with them."""
+
+    dropped: dict[int, tuple[Binding | Scope, list[nodes.Var]]]
+    owned_vars: dict[object, list[nodes.Var]]
+    gone_objects: list[object]
+
+
+def _unhook(old: Resolved, gone: _Gone) -> _Unhooked:
+    """Remove the gone references from the bindings, `with`s and owners that stay."""
+    owner_of = old.owner_of
+    dropped: dict[int, tuple[Binding | Scope, list[nodes.Var]]] = {}
+    unowned: dict[object, list[nodes.Var]] = {}
+    gone_objects: list[object] = [*gone.bindings, *gone.scopes]
+    for var in gone.vars:
+        ref = var.resolution
+        owner = owner_of[var]
+        if isinstance(ref, LocalRef):
+            if id(ref.binding.scope) not in gone.scope_ids:
+                dropped.setdefault(id(ref.binding), (ref.binding, []))[1].append(var)
+            if owner is not None:
+                if gone.owner_gone(owner):
+                    gone_objects.append(owner)
+                else:
+                    unowned.setdefault(owner, []).append(var)
+        elif isinstance(ref, WithRef):
+            for w in ref.withs:
+                if id(w) not in gone.scope_ids:
+                    dropped.setdefault(id(w), (w, []))[1].append(var)
+    for holder, held in dropped.values():
+        if isinstance(holder, Binding):
+            holder.references = _without(holder.references, held, [], _var_start)
+        else:
+            holder.with_uses = _without(holder.with_uses, held, [], _var_start)
+    owned_vars = dict(old.owned_vars)
+    for holder_obj, held in unowned.items():
+        owned_vars[holder_obj] = _without(owned_vars[holder_obj], held, [], _var_start)
+    for obj in gone_objects:
+        owned_vars.pop(obj, None)
+    return _Unhooked(dropped, owned_vars, gone_objects)
+
+
+def _merged(
+    old: Resolved,
+    gone: _Gone,
+    frag: Resolved,
+    splice: Splice,
+    owned_vars: dict[object, list[nodes.Var]],
+) -> Resolved:
+    """The previous resolution without the unit's findings, plus ``frag``'s."""
+    gone_nodes = gone.all_nodes
     for holder_obj, held in frag.owned_vars.items():
         owned_vars[holder_obj] = [*owned_vars.get(holder_obj, ()), *held]
-    kept_pairs = [p for p in old.owns if not owner_gone(p[0]) and not owner_gone(p[1])]
-    kept_roots = [p for p in old.roots if not owner_gone(p[0]) and not owner_gone(p[1])]
+    kept_pairs = [p for p in old.owns if not gone.owner_gone(p[0]) and not gone.owner_gone(p[1])]
+    kept_roots = [p for p in old.roots if not gone.owner_gone(p[0]) and not gone.owner_gone(p[1])]
     delta = splice.delta
     old_end = splice.old.end
-    duplicates = [d for d in old.duplicate_attrs if id(d.path[0]) not in gone]
-    synthetic = _replace_keys(old.synthetic, gone_vars, frag.synthetic)
+    duplicates = [d for d in old.duplicate_attrs if id(d.path[0]) not in gone.ids]
+    synthetic = _replace_keys(old.synthetic, gone.vars, frag.synthetic)
     if delta:
         # Positions the analysis keeps as numbers (the rest is read from nodes).
         duplicates = [_shifted(d, old_end, delta) for d in duplicates]
         for var, site in synthetic.items():
             var.start, var.end = site.start, site.end
-    resolved = Resolved(
+    kept = gone.ids
+    return Resolved(
         root=old.root,
-        scopes=_without(old.scopes, gone_scopes, frag.scopes, _scope_start),
-        scope_of=_replace_keys(scope_of, gone_nodes, frag.scope_of),
+        scopes=_without(old.scopes, gone.scopes, frag.scopes, _scope_start),
+        scope_of=_replace_keys(old.scope_of, gone_nodes, frag.scope_of),
         bindings=_replace_keys(old.bindings, gone_nodes, frag.bindings),
-        all_bindings=_without(old.all_bindings, gone_bindings, frag.all_bindings, _binding_start),
-        vars=_without(old.vars, gone_vars, frag.vars, _var_start),
-        owner_of=_replace_keys(owner_of, gone_vars, frag.owner_of),
-        undefined=[v for v in old.undefined if id(v) not in gone_var_ids] + frag.undefined,
+        all_bindings=_without(old.all_bindings, gone.bindings, frag.all_bindings, _binding_start),
+        vars=_without(old.vars, gone.vars, frag.vars, _var_start),
+        owner_of=_replace_keys(old.owner_of, gone.vars, frag.owner_of),
+        undefined=[v for v in old.undefined if id(v) not in gone.var_ids] + frag.undefined,
         duplicate_attrs=duplicates + frag.duplicate_attrs,
-        duplicate_formals=[d for d in old.duplicate_formals if id(d.ident) not in gone]
+        duplicate_formals=[d for d in old.duplicate_formals if id(d.ident) not in kept]
         + frag.duplicate_formals,
-        dynamic_in_let=[d for d in old.dynamic_in_let if id(d.key) not in gone]
+        dynamic_in_let=[d for d in old.dynamic_in_let if id(d.key) not in kept]
         + frag.dynamic_in_let,
-        empty_lets=[n for n in old.empty_lets if id(n) not in gone] + frag.empty_lets,
-        empty_inherits=[n for n in old.empty_inherits if id(n) not in gone] + frag.empty_inherits,
-        uris=[n for n in old.uris if id(n) not in gone] + frag.uris,
-        legacy_lets=[n for n in old.legacy_lets if id(n) not in gone] + frag.legacy_lets,
+        empty_lets=[n for n in old.empty_lets if id(n) not in kept] + frag.empty_lets,
+        empty_inherits=[n for n in old.empty_inherits if id(n) not in kept] + frag.empty_inherits,
+        uris=[n for n in old.uris if id(n) not in kept] + frag.uris,
+        legacy_lets=[n for n in old.legacy_lets if id(n) not in kept] + frag.legacy_lets,
         search_paths=_replace_keys(old.search_paths, gone_nodes, frag.search_paths),  # type: ignore[arg-type]
         synthetic=synthetic,
         owned_vars=owned_vars,
@@ -437,41 +496,37 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
         roots=kept_roots + frag.roots,
         env_of=_replace_keys(old.env_of, gone_nodes, frag.env_of),
     )
-    findings = None
-    if previous.findings is not None:
-        # 4. The whole-file diagnostics, updated from what changed.
-        dropped_pairs = [
-            p
-            for pairs in (old.owns, old.roots)
-            for p in pairs
-            if owner_gone(p[0]) or owner_gone(p[1])
-        ]
-        gone_objects += [obj for p in dropped_pairs for obj in p if owner_gone(obj)]
-        rebound = [b for b in unit.rebound if isinstance(b, Binding)]
-        gained = [v.resolution for v in frag.vars]
-        held_bindings = [h for h, _ in dropped.values() if isinstance(h, Binding)]
-        held_withs = [h for h, _ in dropped.values() if isinstance(h, Scope)]
-        affected: list[object] = [*held_bindings, *frag.all_bindings, *rebound]
-        affected += [r.binding for r in gained if isinstance(r, LocalRef)]
-        affected += [p[1] for p in (*dropped_pairs, *frag.owns, *frag.roots)]
-        affected += frag.owned_vars
-        change = Change(
-            gone=gone_objects,
-            new_bindings=frag.all_bindings,
-            new_scopes=frag.scopes,
-            affected=affected,
-            rescan_bindings=rebound,
-            rescan_scopes=[
-                *held_withs,
-                *(w for r in gained if isinstance(r, WithRef) for w in r.withs),
-                *(b.scope for b in (*held_bindings, *rebound)),
-                *(r.binding.scope for r in gained if isinstance(r, LocalRef)),
-            ],
-        )
-        findings = refind(previous.findings, resolved, change)
-    syntax = [(e.start, e.end, e.message) for e in result.errors]
-    return Analysis(
-        result.root, source, resolved, syntax=syntax, file=previous.file, findings=findings
+
+
+def _change(old: Resolved, gone: _Gone, unit: _Unit, frag: Resolved, unhooked: _Unhooked) -> Change:
+    """What the whole-file diagnostics must look at again after the edit."""
+    owner_gone = gone.owner_gone
+    dropped_pairs = [
+        p for pairs in (old.owns, old.roots) for p in pairs if owner_gone(p[0]) or owner_gone(p[1])
+    ]
+    gone_objects = unhooked.gone_objects
+    gone_objects += [obj for p in dropped_pairs for obj in p if owner_gone(obj)]
+    rebound = [b for b in unit.rebound if isinstance(b, Binding)]
+    gained = [v.resolution for v in frag.vars]
+    dropped = unhooked.dropped
+    held_bindings = [h for h, _ in dropped.values() if isinstance(h, Binding)]
+    held_withs = [h for h, _ in dropped.values() if isinstance(h, Scope)]
+    affected: list[object] = [*held_bindings, *frag.all_bindings, *rebound]
+    affected += [r.binding for r in gained if isinstance(r, LocalRef)]
+    affected += [p[1] for p in (*dropped_pairs, *frag.owns, *frag.roots)]
+    affected += frag.owned_vars
+    return Change(
+        gone=gone_objects,
+        new_bindings=frag.all_bindings,
+        new_scopes=frag.scopes,
+        affected=affected,
+        rescan_bindings=rebound,
+        rescan_scopes=[
+            *held_withs,
+            *(w for r in gained if isinstance(r, WithRef) for w in r.withs),
+            *(b.scope for b in (*held_bindings, *rebound)),
+            *(r.binding.scope for r in gained if isinstance(r, LocalRef)),
+        ],
     )
 
 

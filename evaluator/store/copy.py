@@ -1,21 +1,20 @@
 """Paths "added" to the store during an evaluation, without a store.
 
 The bridge between the evaluator and the store library: it reads the
-store directory and the read policy from the current
-:class:`evaluator.vm.context.EvalContext`, keeps the per-evaluation caches
-in its ``extra`` slot, and turns :class:`StoreError` into Nix errors.
+store directory from the current :class:`evaluator.vm.context.EvalContext`,
+hashes paths through its I/O object (which checks the read policy), keeps
+the per-evaluation caches in its ``extra`` slot, and turns
+:class:`StoreError` into Nix errors.
 """
 
 from __future__ import annotations
-
-import os
 
 from evaluator.store import paths
 from evaluator.store.derivation import KnownPaths
 from evaluator.store.errors import StoreError
 from evaluator.store.hashes import Hash
-from evaluator.store.nar import PathFilter, hash_file, hash_path
-from evaluator.vm.context import current
+from evaluator.store.nar import PathFilter
+from evaluator.vm.context import EvalContext, current
 from evaluator.vm.errors import NixError
 
 _SRC_CACHE = "store.src_to_store"
@@ -48,13 +47,6 @@ def base_name_of(path: str) -> str:
     return path.rpartition("/")[2]
 
 
-def check_source_path(path: str) -> str:
-    """Raise unless the evaluation's policy allows reading ``path``."""
-    if not current().may_read(path):
-        raise NixError(f"access to absolute path '{path}' is forbidden in restricted mode")
-    return path
-
-
 def path_to_store(path: str) -> str:
     """The store path ``"${path}"`` gives for an absolute file or directory path.
 
@@ -69,9 +61,8 @@ def path_to_store(path: str) -> str:
         return hit
     if paths.is_derivation(path):
         raise NixError(f"file names are not allowed to end in '{paths.DRV_EXTENSION}'")
-    check_source_path(path)
     try:
-        h = hash_path(path)
+        h = ctx.io.nar_hash(path)
         result = paths.make_fixed_output_path(True, h, base_name_of(path), ctx.store_dir)
     except StoreError as e:
         raise nix_error(e) from None
@@ -95,10 +86,10 @@ def add_path(
     keeps; ``expected`` is the ``sha256`` attribute, which must match the
     computed path.
     """
-    sdir = store_dir()
-    check_source_path(path)
+    ctx = current()
+    sdir = ctx.store_dir
     try:
-        h = hash_path(path, "sha256", path_filter) if recursive else hash_file(path, "sha256")
+        h = ctx.io.nar_hash(path, "sha256", path_filter) if recursive else ctx.io.flat_hash(path)
         result = paths.make_fixed_output_path(recursive, h, name, sdir)
         if expected is not None:
             wanted = paths.make_fixed_output_path(recursive, expected, name, sdir)
@@ -120,13 +111,18 @@ def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
         result = paths.make_text_path(name, contents.encode("utf-8", "surrogateescape"), refs, sdir)
     except StoreError as e:
         raise nix_error(e) from None
-    known_paths().references[result] = frozenset(refs)
+    known = known_paths()
+    known.references[result] = frozenset(refs)
+    known.texts[result] = contents.encode("utf-8", "surrogateescape")
     return result
 
 
-def exists_on_disk(path: str) -> bool:
-    """Whether a (store) path really exists, for the builtins that read it."""
-    return os.path.lexists(path)
+def known_text(path: str, ctx: EvalContext | None = None) -> bytes | None:
+    """The contents of ``path`` if it is a text store path (``toFile``) of this evaluation."""
+    known = (ctx or current()).extra.get(_KNOWN)
+    if known is None:
+        return None
+    return known.texts.get(path)  # type: ignore[no-any-return]
 
 
 def path_for_reading(path: str) -> str:
@@ -138,8 +134,10 @@ def path_for_reading(path: str) -> str:
     returned unchanged. A store path that does not exist on disk gives a
     clear error rather than "No such file".
     """
-    sdir = store_dir()
-    if not paths.is_in_store(path, sdir) or os.path.lexists(path):
+    ctx = current()
+    sdir = ctx.store_dir
+    # A path the policy hides goes on to be refused by the read itself.
+    if not paths.is_in_store(path, sdir) or not ctx.io.allows(path) or ctx.io.path_exists(path):
         return path
     try:
         root, sub = paths.to_store_path(path, sdir)

@@ -105,7 +105,7 @@ def _decode_base64(text: str) -> bytes:
     return bytes(out)
 
 
-def _parse_body(rest: str, algo: str, is_sri: bool) -> Hash:
+def _parse_body(rest: str, algo: str, is_sri: bool, noun: str = "type") -> Hash:
     size = HASH_SIZES[algo]
     if not is_sri and len(rest) == base16_len(algo):
         try:
@@ -118,20 +118,35 @@ def _parse_body(rest: str, algo: str, is_sri: bool) -> Hash:
     if not is_sri and len(rest) == base32_len(algo):
         return Hash(algo, nixbase32.decode(rest, size))
     if is_sri or len(rest) == base64_len(algo):
-        digest = _decode_base64(rest)
+        kind = "SRI" if is_sri else "base-64"
+        try:
+            digest = _decode_base64(rest)
+        except StoreError:
+            if noun == "type":
+                raise
+            # Nix 2.26 names the hash rather than the character.
+            raise StoreError(f"invalid {kind} hash '{rest}'") from None
         if len(digest) != size:
-            kind = "SRI" if is_sri else "base-64"
             raise StoreError(f"invalid {kind} hash '{rest}'")
         return Hash(algo, digest)
-    raise StoreError(f"hash '{rest}' has wrong length for hash type '{algo}'")
+    raise StoreError(f"hash '{rest}' has wrong length for hash {noun} '{algo}'")
 
 
-def parse_any(text: str, algo: str | None) -> Hash:
+def require_algo_226(name: str) -> str:
+    """The algorithm called ``name``; raises with Nix 2.26's message for an unknown one."""
+    if name not in HASH_SIZES:
+        raise StoreError(
+            f"unknown hash algorithm '{name}', expect 'md5', 'sha1', 'sha256', or 'sha512'"
+        )
+    return name
+
+
+def parse_any(text: str, algo: str | None, *, nix226: bool = False) -> Hash:
     """Parse a hash in any form, as ``Hash::parseAny`` of Nix 2.8.
 
     ``algo`` is the algorithm known from elsewhere (e.g. ``outputHashAlgo``);
     if the string carries its own prefix (``sha256:`` or SRI ``sha256-``)
-    both must agree.
+    both must agree. ``nix226`` words the errors as Nix 2.26 does.
     """
     rest = text
     is_sri = False
@@ -143,7 +158,7 @@ def parse_any(text: str, algo: str | None) -> Hash:
         prefix, rest = rest.split("-", 1)
         is_sri = True
     if prefix is not None:
-        parsed = require_algo(prefix)
+        parsed = require_algo_226(prefix) if nix226 else require_algo(prefix)
     if parsed is None and algo is None:
         raise StoreError(
             f"hash '{rest}' does not include a type, nor is the type otherwise known from context"
@@ -152,7 +167,7 @@ def parse_any(text: str, algo: str | None) -> Hash:
         raise StoreError(f"hash '{text}' should have type '{algo}'")
     chosen = parsed if parsed is not None else algo
     assert chosen is not None
-    return _parse_body(rest, chosen, is_sri)
+    return _parse_body(rest, chosen, is_sri, "algorithm" if nix226 else "type")
 
 
 def parse_allow_empty(text: str, algo: str | None) -> tuple[Hash, str | None]:

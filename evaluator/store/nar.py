@@ -14,6 +14,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from evaluator.store.errors import StoreError
 from evaluator.store.hashes import Hash
@@ -36,7 +37,8 @@ _CLOSE = _str(b")")
 _MAGIC = _str(b"nix-archive-1")
 
 
-def _os_error(action: str, path: str, err: OSError) -> StoreError:
+def os_error(action: str, path: str, err: OSError) -> StoreError:
+    """An OS error worded as Nix words it: ``action 'path': reason``."""
     reason = os.strerror(err.errno) if err.errno else str(err)
     return StoreError(f"{action} '{path}': {reason}")
 
@@ -46,7 +48,7 @@ def lstat(path: str) -> os.stat_result:
     try:
         return os.lstat(path)
     except OSError as e:
-        raise _os_error("getting status of", path, e) from None
+        raise os_error("getting status of", path, e) from None
 
 
 def file_type(st: os.stat_result) -> str:
@@ -66,7 +68,7 @@ def sorted_entries(path: str) -> list[str]:
     try:
         names = os.listdir(path)
     except OSError as e:
-        raise _os_error("opening directory", path, e) from None
+        raise os_error("opening directory", path, e) from None
     return sorted(names, key=os.fsencode)
 
 
@@ -89,7 +91,7 @@ def _dump_file(path: str, st: os.stat_result, sink: Sink) -> None:
                 sink(chunk)
                 left -= len(chunk)
     except OSError as e:
-        raise _os_error("opening file", path, e) from None
+        raise os_error("opening file", path, e) from None
     sink(_PAD[: (-size) % 8])
 
 
@@ -107,7 +109,7 @@ def _open_node(path: str, sink: Sink) -> Iterator[str] | None:
         try:
             target = os.readlink(path)
         except OSError as e:
-            raise _os_error("reading symbolic link", path, e) from None
+            raise os_error("reading symbolic link", path, e) from None
         sink(_str(b"type") + _str(b"symlink") + _str(b"target") + _str(os.fsencode(target)))
     elif stat.S_ISDIR(mode):
         sink(_str(b"type") + _str(b"directory"))
@@ -163,15 +165,25 @@ def hash_path(path: str, algo: str = "sha256", path_filter: PathFilter | None = 
     return Hash(algo, h.digest())
 
 
-def hash_file(path: str, algo: str = "sha256") -> Hash:
-    """The hash of the contents of the file at ``path`` ("flat" ingestion)."""
+def _open_binary(path: str) -> BinaryIO:
+    return open(path, "rb")
+
+
+def hash_file(
+    path: str, algo: str = "sha256", opener: Callable[[str], BinaryIO] = _open_binary
+) -> Hash:
+    """The hash of the contents of the file at ``path`` ("flat" ingestion).
+
+    ``opener`` opens it (the evaluation's I/O object passes one that refuses
+    FIFOs and devices).
+    """
     h = hashlib.new(algo)
     try:
-        with open(path, "rb") as f:
+        with opener(path) as f:
             while chunk := f.read(_CHUNK):
                 h.update(chunk)
     except IsADirectoryError:
         raise StoreError("reading from file: Is a directory") from None
     except OSError as e:
-        raise _os_error("opening file", path, e) from None
+        raise os_error("opening file", path, e) from None
     return Hash(algo, h.digest())

@@ -296,32 +296,9 @@ class _Lexer:
                 word = text.decode("ascii")
                 emit(KEYWORDS.get(word, "ID"), start, end, word)
             elif kind == "char":
-                c = text[0]
-                if c == 0x7B:  # {
-                    modes.append((_CODE, len(self.tokens), False))
-                    emit("LBRACE", start, end)
-                elif c == 0x7D:  # }
-                    opener = modes[-1][1]
-                    top = modes[-1][0]
-                    if top != _INITIAL:
-                        modes.pop()
-                    emit("RBRACE", start, end)
-                    if top == _CODE and opener >= 0 and self.tokens[opener].type == "LBRACE":
-                        self.pending_brace = opener
-                    if modes[-1][0] != _CODE and modes[-1][0] != _INITIAL:
-                        return end
-                elif c == 0x22:  # "
-                    modes.append((_STRING, len(self.tokens), False))
-                    emit("STR_OPEN", start, end)
+                end, leave = self.lex_char(text[0], start, end)
+                if leave:
                     return end
-                else:
-                    ch = chr(c)
-                    tt = PUNCT.get(ch)
-                    if tt is None:
-                        emit("INVALID", start, self.char_end(start), None)
-                        end = self.char_end(start)
-                    else:
-                        emit(tt, start, end)
             elif kind == "op":
                 emit(OPERATORS[text.decode("ascii")], start, end)
             elif kind == "int":
@@ -362,6 +339,37 @@ class _Lexer:
                     return n
                 end = close + 2
             pos = end
+
+    def lex_char(self, c: int, start: int, end: int) -> tuple[int, bool]:
+        """A one-character token at ``start``: where lexing goes on, and
+        whether the mode changed (so :meth:`lex_code` returns there)."""
+        emit = self.emit
+        modes = self.modes
+        if c == 0x7B:  # {
+            modes.append((_CODE, len(self.tokens), False))
+            emit("LBRACE", start, end)
+        elif c == 0x7D:  # }
+            opener = modes[-1][1]
+            top = modes[-1][0]
+            if top != _INITIAL:
+                modes.pop()
+            emit("RBRACE", start, end)
+            if top == _CODE and opener >= 0 and self.tokens[opener].type == "LBRACE":
+                self.pending_brace = opener
+            if modes[-1][0] != _CODE and modes[-1][0] != _INITIAL:
+                return end, True
+        elif c == 0x22:  # "
+            modes.append((_STRING, len(self.tokens), False))
+            emit("STR_OPEN", start, end)
+            return end, True
+        else:
+            tt = PUNCT.get(chr(c))
+            if tt is None:
+                end = self.char_end(start)
+                emit("INVALID", start, end, None)
+            else:
+                emit(tt, start, end)
+        return end, False
 
     def char_end(self, pos: int) -> int:
         """End of the UTF-8 character starting at ``pos`` (for error spans)."""

@@ -4,23 +4,26 @@ lark computes the tables; :mod:`evaluator.syntax.driver` runs them with its
 own loop (iterative, with error recovery and several start symbols), so the
 tables are turned into plain dicts of ints here: a shift is the target state
 (``>= 0``), a reduce is ``~rule_index`` (``< 0``); nonterminal gotos live in
-the same per-state dict.
+the same per-state dict. They ship as package data (``nix_tables.json``,
+regenerated with ``python -m evaluator.syntax.make_tables``): nothing is built or
+written at run time.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
-import tempfile
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("nix.lark")
+# Generated from the grammar by `python -m evaluator.syntax.make_tables`; package data.
+TABLES_PATH = Path(__file__).with_name("nix_tables.json")
 START_SYMBOLS = ("start", "start_binding")
-_CACHE_VERSION = b"4"
+# Changes when the shape of the shipped data changes.
+_FORMAT = "nixls-lalr-tables-1\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,8 @@ class Tables:
     terminals: frozenset[str]
 
 
-def _build(grammar: str) -> Tables:
+def build_tables(grammar: str) -> Tables:
+    """The tables lark builds for ``grammar`` (a few hundred milliseconds)."""
     from lark import Lark
     from lark import Token as LarkToken
     from lark.lexer import Lexer
@@ -78,49 +82,109 @@ def _build(grammar: str) -> Tables:
     # lark names terminals in upper case (ours are all %declare'd, so they
     # are not in lark.terminals); rules are lower case
     terminals = frozenset(sym for row in actions for sym in row if not sym[:1].islower())
-    return Tables(
-        actions,
-        rules,
-        {str(k): v for k, v in table.start_states.items()},
-        {str(k): v for k, v in table.end_states.items()},
-        frozenset(terminals),
+    return _canonical(
+        Tables(
+            actions,
+            rules,
+            {str(k): v for k, v in table.start_states.items()},
+            {str(k): v for k, v in table.end_states.items()},
+            frozenset(terminals),
+        )
     )
 
 
-def _cache_path(digest: str) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nixls" / f"tables-{digest}.pickle"
+def _canonical(tables: Tables) -> Tables:
+    """The same tables with states and rules numbered in a fixed order.
+
+    lark numbers them in an order that varies with string hashing; here
+    states are numbered breadth-first from the start states (symbols in
+    sorted order) and rules by first use, so the shipped file is the same
+    whenever it is regenerated from the same grammar.
+    """
+    order: dict[int, int] = {}
+    queue = [tables.start_states[name] for name in sorted(tables.start_states)]
+    for state in queue:
+        order.setdefault(state, len(order))
+    queue = list(order)
+    for state in queue:
+        for _sym, target in sorted(tables.actions[state].items()):
+            if target >= 0 and target not in order:
+                order[target] = len(order)
+                queue.append(target)
+    rule_order: dict[int, int] = {}
+    rules: list[Rule] = []
+    actions: list[dict[str, int]] = []
+    for state in queue:
+        row: dict[str, int] = {}
+        for sym, target in sorted(tables.actions[state].items()):
+            if target >= 0:
+                row[sym] = order[target]
+                continue
+            if ~target not in rule_order:
+                rule_order[~target] = len(rules)
+                rules.append(tables.rules[~target])
+            row[sym] = ~rule_order[~target]
+        actions.append(row)
+    return Tables(
+        actions,
+        rules,
+        {name: order[s] for name, s in tables.start_states.items()},
+        {name: order[s] for name, s in tables.end_states.items()},
+        tables.terminals,
+    )
+
+
+def grammar_digest(grammar: str) -> str:
+    """What the shipped tables record of the grammar they were built from."""
+    return hashlib.sha256(_FORMAT.encode() + grammar.encode()).hexdigest()
+
+
+def dumps(tables: Tables, grammar: str) -> str:
+    """The tables as the JSON text shipped beside the grammar (one state a line)."""
+
+    def compact(value: object) -> str:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    rules = ",\n  ".join(compact([r.size, r.origin, r.alias]) for r in tables.rules)
+    actions = ",\n  ".join(compact(row) for row in tables.actions)
+    return (
+        "{\n"
+        f' "grammar_sha256": {compact(grammar_digest(grammar))},\n'
+        f' "start_states": {compact(tables.start_states)},\n'
+        f' "end_states": {compact(tables.end_states)},\n'
+        f' "terminals": {compact(sorted(tables.terminals))},\n'
+        f' "rules": [\n  {rules}\n ],\n'
+        f' "actions": [\n  {actions}\n ]\n'
+        "}\n"
+    )
+
+
+def _loads(text: str) -> tuple[str, Tables]:
+    data = json.loads(text)
+    tables = Tables(
+        data["actions"],
+        [Rule(size, origin, alias) for size, origin, alias in data["rules"]],
+        data["start_states"],
+        data["end_states"],
+        frozenset(data["terminals"]),
+    )
+    return data["grammar_sha256"], tables
 
 
 @functools.cache
 def load_tables() -> Tables:
-    """The tables, from a cache keyed by the grammar's hash when possible.
+    """The tables shipped with the package (:data:`TABLES_PATH`).
 
-    Building them with lark takes a few hundred milliseconds; the cache makes
-    start-up of the CLI and of tests cheap. Any cache problem just rebuilds.
+    They are built from the grammar ahead of time (``python -m
+    evaluator.syntax.make_tables``; a test checks they match it). Should the
+    grammar have changed since, they are rebuilt in memory (slower start,
+    nothing written anywhere).
     """
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    # keyed by the grammar and by this module (which shapes the pickled data)
-    key = _CACHE_VERSION + grammar.encode() + Path(__file__).read_bytes()
-    digest = hashlib.sha256(key).hexdigest()[:16]
-    path = _cache_path(digest)
     try:
-        with open(path, "rb") as f:
-            cached = pickle.load(f)
-        if isinstance(cached, Tables):
-            return cached
-    except Exception:  # noqa: BLE001 - a broken cache only costs a rebuild
-        pass
-    tables = _build(grammar)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(tables, f)
-        os.replace(tmp, path)
-        for old in path.parent.glob("tables-*.pickle"):  # earlier grammar versions
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+        digest, tables = _loads(TABLES_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        digest = ""
+    if digest != grammar_digest(grammar):
+        tables = build_tables(grammar)
     return tables

@@ -72,3 +72,15 @@ class Cancelled(NixError):
 
     def __init__(self) -> None:
         super().__init__("evaluation cancelled")
+
+
+class DependsOnUnknown(NixError):
+    """The value needed is unknown here (see :class:`evaluator.vm.values.Unknown`).
+
+    Not an error in the code: whoever asked learns *what* it depends on from
+    ``unknown``, not from the message.
+    """
+
+    def __init__(self, unknown: Any, span: tuple[Any, int, int] | None = None) -> None:
+        super().__init__(f"depends on {unknown.description}", span)
+        self.unknown = unknown

@@ -32,14 +32,13 @@ and a ``while evaluating ...`` trace entry is added from
 
 The loop also enforces a :class:`Budget` (steps, wall-clock time,
 approximate allocation) and a cancellation flag, checked every
-:data:`CHECK_EVERY` steps.
+:data:`CHECK_EVERY` steps, and the budget's call depth, checked at each call.
 """
 
 from __future__ import annotations
 
 import contextvars
-import gc
-import threading
+import sys
 import time
 from dataclasses import dataclass, field
 from types import GeneratorType
@@ -54,6 +53,7 @@ from evaluator.vm.errors import (
     NixError,
 )
 from evaluator.vm.frames import CODE_INFO, Span, span_in_traceback, span_of_running
+from evaluator.vm.gc_tuning import EVALUATION_GC
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -63,6 +63,7 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Thunk,
+    show_type,
 )
 
 # Steps between two checks of the clock, the memory estimate and the
@@ -89,11 +90,16 @@ class Budget:
     bounds :attr:`allocated`, an estimate in bytes fed by :func:`charge`
     (list lengths, string lengths, attribute counts), and the growth of the
     process's resident memory since the first :func:`run` (``rss_base``).
+    ``max_call_depth``
+    bounds nested function calls, tail calls included (each counts one
+    deeper than the frame it replaces), as Nix's ``max-call-depth`` does:
+    an endless tail recursion stops; ``None`` or 0 means unlimited.
     """
 
     max_steps: int | None = None
     timeout: float | None = None
     max_memory: int | None = None
+    max_call_depth: int | None = None
     cancel: CancelFlag | None = None
     steps: int = 0
     allocated: int = 0
@@ -126,13 +132,15 @@ def charge(size: int) -> None:
 
     Called by builtins and generated code *before* building large values,
     so a runaway allocation stops with a clean error instead of exhausting
-    memory.
+    memory; a long builtin that charges as it goes sees cancellation here.
     """
     budget = _ACTIVE.get()
     if budget is not None:
         budget.allocated += size
         if budget.max_memory is not None and budget.allocated > budget.max_memory:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
+        if budget.cancel is not None and budget.cancel.is_set():
+            raise Cancelled()
 
 
 def checkpoint(steps: int = 1024, size: int = 0) -> None:
@@ -165,8 +173,6 @@ def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
 
 
 def _not_callable(fn: Any) -> NixError:
-    from evaluator.vm.ops import show_type  # ops imports nothing from here
-
     return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
@@ -279,6 +285,15 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
     err.__traceback__ = None
 
 
+def _depth_limit(budget: Budget | None) -> int:
+    limit = budget.max_call_depth if budget is not None else None
+    return limit if limit else sys.maxsize
+
+
+def _too_deep() -> NixError:
+    return BudgetExceeded("stack overflow; max-call-depth exceeded")
+
+
 def _chunk(budget: Budget | None) -> int:
     """Steps until the next budget check (small: counters stay cached ints)."""
     if budget is None or budget.max_steps is None:
@@ -306,15 +321,14 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         if budget.rss_base is None and budget.max_memory is not None:
             budget.rss_base = start
         token = _ACTIVE.set(budget)
-    _gc_enter()
     stopped = False
     try:
-        return _run(frame, budget)
+        with EVALUATION_GC:
+            return _run(frame, budget)
     except (BudgetExceeded, Cancelled):
         stopped = True
         raise
     finally:
-        _gc_leave()
         if token is not None:
             _ACTIVE.reset(token)
         end = memory.rss()
@@ -330,70 +344,116 @@ RELEASE_ABOVE = 128 << 20
 RELEASE_STOPPED = 32 << 20
 
 
-# Evaluation allocates many small container objects (thunks, closures,
-# frames); with CPython's default threshold the cyclic collector runs every
-# 700 allocations and takes up to 40% of the time. While evaluations run,
-# young-generation collections happen every GC_THRESHOLD allocations instead.
-GC_THRESHOLD = 200_000
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_saved: tuple[int, int, int] | None = None
+def _nix_error(exc: Exception) -> NixError:
+    return exc if isinstance(exc, NixError) else _as_nix_error(exc)
 
 
-def _gc_enter() -> None:
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        if _gc_depth == 0:
-            current = gc.get_threshold()
-            if current[0] < GC_THRESHOLD:
-                _gc_saved = current
-                gc.set_threshold(GC_THRESHOLD, current[1], current[2])
-        _gc_depth += 1
+def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | None) -> Any:
+    """Every few steps: count them, and the error to raise if a limit is reached."""
+    if budget is not None:
+        budget.steps += chunk
+        problem = budget.check()
+        # An error already on its way up is not replaced (it may be this one).
+        if problem is not None and err is None:
+            if problem.span is None:
+                problem.span = span_of_running(gen)
+            return problem
+    return err
 
 
-def _gc_leave() -> None:
-    global _gc_depth, _gc_saved
-    with _gc_lock:
-        _gc_depth -= 1
-        if _gc_depth == 0 and _gc_saved is not None:
-            gc.set_threshold(*_gc_saved)
-            _gc_saved = None
+_Stack = list[tuple[Any, Any, int]]
+
+
+def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
+    """``exc`` leaves frame ``gen``: the Nix error for the waiting frame, or raised
+    to the caller if no frame is waiting."""
+    if isinstance(exc, NixError):
+        err = exc
+    else:  # a bug or resource error: still a Nix error
+        err = _as_nix_error(exc)
+        err.span = span_in_traceback(exc.__traceback__)
+    _leave(err, gen, owner, not stack)
+    if not stack:
+        raise err from (None if err is exc else exc)
+    return err
+
+
+def _tail(
+    result: Any, gen: Any, owner: Any, depth: int, max_depth: int, err: Any, stack: _Stack
+) -> tuple[Any, Any, int, Any, NixError | None]:
+    """A frame finished with ``result`` to evaluate in its place (a thunk, call or
+    frame in tail position), or failed with ``err``.
+
+    Returns the frame to run next (``None`` when the evaluation is over), its
+    owner and depth, the value to send it and the error to throw into it.
+    """
+    while err is None:
+        t = type(result)
+        if t is not Thunk and t is not GeneratorType and t is not Call:
+            # A value: complete the frame, resume its caller.
+            if owner is not None:
+                _complete(owner, result)
+            if not stack:
+                return None, None, depth, result, None
+            gen, owner, depth = stack.pop()
+            return gen, owner, depth, result, None
+        if t is Thunk:
+            code = result.code
+            if code is None:
+                result = result.value
+                continue
+            if code is BLACKHOLE:
+                err = InfiniteRecursion(result.span)
+                break
+            result.value = code
+            result.code = BLACKHOLE
+            owner = _add_owner(owner, result)
+            try:
+                result = code()
+            except Exception as exc:
+                err = _nix_error(exc)
+                gen = None
+            continue
+        depth += 1  # a call or frame in tail position: one deeper
+        if depth > max_depth:
+            err = _too_deep().locate(getattr(result, "span", None))
+            break
+        if t is GeneratorType:
+            return result, owner, depth, None, None
+        try:
+            result = _dispatch(result)
+        except Exception as exc:
+            err = _nix_error(exc).locate(result.span)
+            gen = None
+    # The finished frame (or its tail) failed: unwind from it.
+    _unwind(err, gen, owner, stack)
+    gen, owner, depth = stack.pop()
+    return gen, owner, depth, None, err
 
 
 def _run(gen: Any, budget: Budget | None) -> Any:
-    stack: list[tuple[Any, Any]] = []
-    push = stack.append
-    pop = stack.pop
+    stack: _Stack = []
+    push, pop = stack.append, stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
     err: NixError | None = None
-    result: Any = None
-    chunk = _chunk(budget)
-    countdown = chunk
+    chunk = countdown = _chunk(budget)
+    depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
+    max_depth = _depth_limit(budget)
     while True:
         if countdown == 0:
-            if budget is not None:
-                budget.steps += chunk
-                problem = budget.check()
-                # An error already on its way up is not replaced (it may be this one).
-                if problem is not None and err is None:
-                    if problem.span is None:
-                        problem.span = span_of_running(gen)
-                    err = problem
-            chunk = _chunk(budget)
-            countdown = chunk
+            err = _checkpoint(budget, chunk, gen, err)
+            chunk = countdown = _chunk(budget)
         countdown -= 1
         try:
             if err is None:
                 req = gen.send(val)
             else:
-                e = err
-                err = None
+                e, err = err, None
                 req = gen.throw(e)
         except StopIteration as stop:
             result = stop.value
-            if type(result) not in _TAIL_TYPES:
-                # The common case: a value. Complete the frame, resume its caller.
+            if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
                 if owner is not None:
                     if type(owner) is Thunk:
                         owner.value = result
@@ -402,24 +462,12 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                         _complete(owner, result)
                 if not stack:
                     return result
-                gen, owner = pop()
+                gen, owner, depth = pop()
                 val = result
                 continue
-        except NixError as e:
-            _leave(e, gen, owner, not stack)
-            if not stack:
-                raise e from None
-            gen, owner = pop()
-            err = e
-            continue
-        except Exception as exc:  # a bug or resource error: still a Nix error
-            nix_err = _as_nix_error(exc)
-            nix_err.span = span_in_traceback(exc.__traceback__)
-            _leave(nix_err, gen, owner, not stack)
-            if not stack:
-                raise nix_err from exc
-            gen, owner = pop()
-            err = nix_err
+        except Exception as exc:
+            err = _unwind(exc, gen, owner, stack)
+            gen, owner, depth = pop()
             continue
         else:
             t = type(req)
@@ -436,110 +484,52 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 try:
                     result = code()
                 except Exception as exc:
-                    push((gen, owner))
-                    owner = req
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                    gen = None
-                else:
-                    rt = type(result)
-                    if rt is GeneratorType:
-                        push((gen, owner))
-                        owner = req
-                        gen = result
-                        val = None
-                        continue
-                    if rt is not Thunk and rt is not Call:
-                        # A plain function body gave its value at once.
-                        req.value = result
-                        req.code = None
-                        val = result
-                        continue
-                    push((gen, owner))
-                    owner = req
-                    gen = None
-            elif t is GeneratorType:
-                # A sub-frame (e.g. a lambda body started by generated code).
-                push((gen, owner))
-                gen = req
-                owner = None
-                val = None
+                    result, err = None, _nix_error(exc)
+                rt = type(result)
+                if err is None and rt is not GeneratorType and rt is not Thunk and rt is not Call:
+                    req.value = result  # a plain function body gave its value at once
+                    req.code = None
+                    val = result
+                    continue
+                push((gen, owner, depth))
+                gen, owner, val = (result if rt is GeneratorType else None), req, None
+                if rt is GeneratorType:
+                    continue
+            elif t is GeneratorType:  # a sub-frame (a lambda body started by generated code)
+                if depth >= max_depth:  # thrown into the waiting frame, located at its call
+                    err = _too_deep().locate(span_of_running(gen))
+                    continue
+                push((gen, owner, depth))
+                gen, owner, val = req, None, None
+                depth += 1
                 continue
             elif t is Call:
                 fn = req.fn
                 try:
                     result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
                 except Exception as exc:
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                    err.locate(req.span)
+                    err = _nix_error(exc).locate(req.span)
                     continue
                 rt = type(result)
-                if rt is GeneratorType:
-                    push((gen, owner))
-                    gen = result
-                    owner = None
-                    val = None
-                    continue
-                if rt is not Thunk and rt is not Call:
+                if rt is not GeneratorType and rt is not Thunk and rt is not Call:
                     val = result
                     continue
-                push((gen, owner))
-                gen = None
+                push((gen, owner, depth))
                 owner = None
-            else:
-                # A value: a plain lambda body started by generated code
-                # (`yield f.code(x)`) that completed at once.
+                depth += 1
+                if depth > max_depth:
+                    err = _too_deep().locate(req.span)
+                if rt is GeneratorType:
+                    gen, val = result, None
+                    continue
+                gen = None
+            else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue
-        # The current frame finished with `result` (or failed, `err`).
-        # Tail position: a returned thunk, call or frame runs in its place.
-        while err is None:
-            t = type(result)
-            if t is not Thunk and t is not GeneratorType and t is not Call:
-                # A value: complete the frame.
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
-                if not stack:
-                    return result
-                gen, owner = pop()
-                val = result
-                break
-            if t is Thunk:
-                code = result.code
-                if code is None:
-                    result = result.value
-                    continue
-                if code is BLACKHOLE:
-                    err = InfiniteRecursion(result.span)
-                    break
-                result.value = code
-                result.code = BLACKHOLE
-                owner = _add_owner(owner, result)
-                try:
-                    result = code()
-                except Exception as exc:
-                    err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                    gen = None
-                continue
-            if t is GeneratorType:
-                gen = result
-                val = None
-                break
-            try:
-                result = _dispatch(result)
-            except Exception as exc:
-                err = exc if isinstance(exc, NixError) else _as_nix_error(exc)
-                err.locate(result.span)
-                gen = None
-        if err is not None:
-            # The finished frame (or its tail) failed: unwind from it.
-            _leave(err, gen, owner, not stack)
-            if not stack:
-                raise err from None
-            gen, owner = pop()
+        # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
+        gen, owner, depth, val, err = _tail(result, gen, owner, depth, max_depth, err, stack)
+        if gen is None:
+            return val
 
 
 def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:

@@ -12,12 +12,13 @@ Semantics and error wording follow C++ Nix 2.8 (``src/libexpr/eval.cc`` and
 
 from __future__ import annotations
 
-import importlib
 import math
 from typing import Any
 
+from evaluator.store.copy import path_to_store
 from evaluator.vm import walk
 from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.loop import charge
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -30,6 +31,7 @@ from evaluator.vm.values import (
     PrimOpApp,
     Thunk,
     make_str,
+    show_type,
 )
 
 INT_MIN = -(1 << 63)
@@ -46,38 +48,6 @@ def wrap_int(n: int) -> int:
 
 # ---------------------------------------------------------------------------
 # Type names and type errors
-
-
-def show_type(v: Any) -> str:
-    """The type description C++ Nix uses in error messages (``showType``)."""
-    t = type(v)
-    if t is str:
-        return "a string"
-    if t is CtxStr:
-        return "a string with context"
-    if t is bool:
-        return "a Boolean"
-    if t is int:
-        return "an integer"
-    if t is float:
-        return "a float"
-    if v is None:
-        return "null"
-    if t is Attrs:
-        return "a set"
-    if t is NixList:
-        return "a list"
-    if t is NixPath:
-        return "a path"
-    if t is Closure:
-        return "a function"
-    if t is PrimOp:
-        return f"the built-in function '{v.name}'"
-    if t is PrimOpApp:
-        return f"the partially applied built-in function '{v.op.name}'"
-    if t is Thunk:
-        return "a thunk"
-    return "an external value"
 
 
 def type_error(v: Any, expected: str) -> EvalTypeError:
@@ -454,7 +424,7 @@ def add(a: Any, b: Any) -> Frame:
         return wrap_int(s)
     if ta is str and tb is str:
         if len(a) + len(b) > _BIG_STRING:
-            _charge(len(a) + len(b))
+            charge(len(a) + len(b))
         return a + b
     if ta is int or ta is float:
         if tb is int or tb is float:
@@ -475,16 +445,10 @@ def add(a: Any, b: Any) -> Frame:
 _BIG_STRING = 1 << 16
 
 
-def _charge(size: int) -> None:
-    from evaluator.builtins.support import charge
-
-    charge(size)
-
-
 def concat_two(left: str, right: str) -> str:
     """Concatenate two string values, merging their contexts."""
     if len(left) + len(right) > _BIG_STRING:
-        _charge(len(left) + len(right))
+        charge(len(left) + len(right))
     if type(left) is CtxStr or type(right) is CtxStr:
         ctx: frozenset[str] = frozenset()
         if type(left) is CtxStr:
@@ -513,7 +477,7 @@ def concat_strings(parts: list[Any]) -> Frame:
         out.append(p)
     text = "".join(out)
     if len(text) > _BIG_STRING:
-        _charge(len(text))
+        charge(len(text))
     return make_str(text, frozenset(ctx))
 
 
@@ -646,12 +610,8 @@ def canon_path(path: str) -> str:
 
 
 def copy_path_to_store(path: str) -> str:
-    """The store path of ``path`` as a string with context, if the store module exists."""
-    try:
-        mod = importlib.import_module("evaluator.store.copy")
-    except ImportError:
-        return path
-    result = mod.path_to_store(path)
+    """The store path of ``path`` as a string with context."""
+    result = path_to_store(path)
     if type(result) is CtxStr:
         return result
     return CtxStr(str(result), frozenset((str(result),)))

@@ -39,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
+from evaluator.vm.errors import DependsOnUnknown
+
 # A frame: yields requests (Thunk or Call), receives values, returns a value.
 Frame = Generator[Any, Any, Any]
 
@@ -221,6 +223,33 @@ class PrimOpApp:
         self.args = args
 
 
+class Unknown:
+    """A value nobody knows here: a function's argument when the function is
+    looked at rather than called (an editor evaluating a file that is a
+    function, or an expression inside a function's body).
+
+    It stands in a thunk (:meth:`thunk`); anything that needs the value
+    forces it and gets :class:`evaluator.vm.errors.DependsOnUnknown`, which
+    carries this object, so what a result depends on is known precisely
+    (and a value holding it lazily, such as a set, stays printable).
+    ``argument`` is the argument's name; ``description`` says which one.
+    """
+
+    __slots__ = ("argument", "description")
+
+    def __init__(self, argument: str, description: str) -> None:
+        self.argument = argument
+        self.description = description
+
+    def thunk(self) -> Thunk:
+        """A thunk whose forcing raises ``DependsOnUnknown(self)``."""
+        return Thunk(self._frame)
+
+    def _frame(self) -> Frame:
+        raise DependsOnUnknown(self)
+        yield  # a generator frame
+
+
 def type_name(value: Any) -> str:
     """The Nix type name, as `builtins.typeOf` reports it."""
     t = type(value)
@@ -245,3 +274,35 @@ def type_name(value: Any) -> str:
     if t is Thunk:
         return "thunk"
     raise TypeError(f"not a Nix value: {value!r}")
+
+
+def show_type(v: Any) -> str:
+    """The type description C++ Nix uses in error messages (``showType``)."""
+    t = type(v)
+    if t is str:
+        return "a string"
+    if t is CtxStr:
+        return "a string with context"
+    if t is bool:
+        return "a Boolean"
+    if t is int:
+        return "an integer"
+    if t is float:
+        return "a float"
+    if v is None:
+        return "null"
+    if t is Attrs:
+        return "a set"
+    if t is NixList:
+        return "a list"
+    if t is NixPath:
+        return "a path"
+    if t is Closure:
+        return "a function"
+    if t is PrimOp:
+        return f"the built-in function '{v.name}'"
+    if t is PrimOpApp:
+        return f"the partially applied built-in function '{v.op.name}'"
+    if t is Thunk:
+        return "a thunk"
+    return "an external value"

@@ -9,7 +9,25 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+from nixls import __version__
+
+# Exit statuses, the same for every subcommand.
+EXIT_OK = 0
+EXIT_NIX_ERROR = 1  # an error in the Nix code (or findings with --deny-warnings)
+EXIT_USAGE = 2  # a usage error, a missing file, a bad nixls.toml
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT; also in interrupt.py)
+
+EPILOG = """\
+exit status (every command):
+  0    success
+  1    an error in the Nix code (for check: errors, or warnings with --deny-warnings)
+  2    a usage error, a missing file, or a bad nixls.toml
+  130  interrupted (Ctrl-C)
+
+Run `nixls COMMAND --help` for the options of a command."""
 
 # subcommand -> (module, help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -22,7 +40,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
-    parser = argparse.ArgumentParser(prog="nixls", description="Nix language server and tools")
+    parser = argparse.ArgumentParser(
+        prog="nixls",
+        description="Nix language server and tools",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nixls {__version__}")
     sub = parser.add_subparsers(dest="command")
     for name, (module_name, help_text) in COMMANDS.items():
         try:
@@ -36,18 +60,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `nixls` console script."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Entry point of the `nixls` console script (``argv`` None: ``sys.argv``)."""
+    status = _main(sys.argv[1:] if argv is None else argv)
+    if status == EXIT_INTERRUPTED and argv is None:
+        # The console script: leave at once, without freeing a huge heap.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
+
+
+def _main(argv: list[str]) -> int:
     if not argv or argv[0].startswith("--") and argv[0] in ("--stdio", "--tcp"):
         argv = ["serve", *argv]
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    module = importlib.import_module(COMMANDS[args.command][0])
-    result: int = module.run(args)
-    return result
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        module = importlib.import_module(COMMANDS[args.command][0])
+        result: int = module.run(args)
+        return result
+    except KeyboardInterrupt:
+        from nixls.cli.interrupt import MESSAGE
+
+        print(MESSAGE, file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

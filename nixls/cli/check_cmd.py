@@ -3,8 +3,13 @@
 Text output is one ``FILE:LINE:COL: SEVERITY[CODE]: MESSAGE`` line per
 diagnostic (LINE and COL 1-based, as every `nixls` command prints them:
 :meth:`evaluator.syntax.positions.LineIndex.line_col`); ``--format json``
-prints one JSON array of objects instead. The exit status is 1 when any
-error is found (or any warning with ``--deny-warnings``), else 0.
+prints one JSON array of objects instead. Hints (unused function arguments,
+which are idiomatic) are shown only with ``--hints`` and never change the
+exit status. The nearest ``nixls.toml`` above each file adds ignored codes,
+severities and excluded paths.
+
+Exit status: 1 when any error is found (or any warning with
+``--deny-warnings``), 2 for a missing path or a bad ``nixls.toml``, else 0.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evaluator.compiler import analyse
-from evaluator.compiler.diagnostics import Diagnostic, Severity
+from evaluator.compiler.diagnostics import CODES, Diagnostic, Severity
 from evaluator.syntax import parse
 from evaluator.syntax.positions import LineIndex
+from nixls.cli import EXIT_NIX_ERROR, EXIT_OK, EXIT_USAGE
+from nixls.project_config import ConfigError, ProjectConfig, adjust, config_for, is_excluded
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,23 +35,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--deny-warnings", action="store_true", help="exit with status 1 on warnings too"
     )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE",
+        choices=sorted(CODES),
+        help="do not report this diagnostic code (repeatable)",
+    )
+    parser.add_argument(
+        "--hints", action="store_true", help="also show hints (e.g. unused function arguments)"
+    )
 
 
-def nix_files(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
+def nix_files(paths: list[str]) -> Iterator[tuple[str, Path | None, bool]]:
     """Each path given, directories expanded to their ``*.nix`` files (sorted).
 
-    A path that does not exist is yielded with ``None``.
+    Yields (name, path, found in a directory); a path that does not exist is
+    yielded with ``None``.
     """
     for name in paths:
         path = Path(name)
         if path.is_dir():
             for found in sorted(path.rglob("*.nix")):
                 if found.is_file():
-                    yield str(found), found
+                    yield str(found), found, True
         elif path.exists():
-            yield name, path
+            yield name, path, False
         else:
-            yield name, None
+            yield name, None, False
 
 
 def check_source(source: bytes, file: str) -> list[Diagnostic]:
@@ -67,27 +86,52 @@ def _record(file: str, index: LineIndex, diag: Diagnostic) -> dict[str, object]:
     }
 
 
+class _Configs:
+    """The project configuration of each folder (read once per file found)."""
+
+    def __init__(self) -> None:
+        self.by_folder: dict[Path, ProjectConfig] = {}
+
+    def at(self, path: Path) -> ProjectConfig:
+        folder = path.resolve().parent
+        found = self.by_folder.get(folder)
+        if found is None:
+            found = self.by_folder[folder] = config_for(folder)
+        return found
+
+
 def run(args: argparse.Namespace) -> int:
-    """Check every file; print the diagnostics; 1 if any error (or denied warning)."""
+    """Check every file; print the diagnostics; the exit status (module doc)."""
     records: list[dict[str, object]] = []
-    failed = False
-    for file, path in nix_files(args.paths):
+    status = EXIT_OK
+    configs = _Configs()
+    for file, path, in_folder in nix_files(args.paths):
         if path is None:
             print(f"nixls check: {file}: no such file or directory", file=sys.stderr)
-            failed = True
+            status = EXIT_USAGE
             continue
         try:
+            config = configs.at(path)
             source = path.read_bytes()
+        except ConfigError as exc:
+            print(f"nixls check: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         except OSError as exc:
             print(f"nixls check: {file}: {exc.strerror}", file=sys.stderr)
-            failed = True
+            status = EXIT_USAGE
+            continue
+        if in_folder and is_excluded(path, config.exclude):
             continue
         index = LineIndex(source)
-        for diag in check_source(source, file):
-            if diag.severity is Severity.ERROR:
-                failed = True
-            elif diag.severity is Severity.WARNING and args.deny_warnings:
-                failed = True
+        ignored = config.ignored | set(args.ignore)
+        for diag in adjust(check_source(source, file), ignored, config.severity):
+            if diag.severity is Severity.HINT and not args.hints:
+                continue
+            failing = diag.severity is Severity.ERROR or (
+                diag.severity is Severity.WARNING and args.deny_warnings
+            )
+            if failing and status == EXIT_OK:
+                status = EXIT_NIX_ERROR
             record = _record(file, index, diag)
             if args.format == "json":
                 records.append(record)
@@ -99,4 +143,4 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
-    return 1 if failed else 0
+    return status

@@ -1,10 +1,12 @@
 """`nixls eval`: evaluate like ``nix-instantiate --eval``.
 
-Prints the value on stdout exactly as C++ Nix 2.8 does (with ``--strict``,
+Prints the value on stdout exactly as C++ Nix does (with ``--strict``,
 ``--json`` or ``--xml``); on failure prints ``error: ...`` (with location,
 and the trace with ``--show-trace``) on stderr and exits with status 1.
-The search path comes from ``-I`` options, then ``NIX_PATH``. Budget flags
-bound the evaluation; their defaults never stop a normal program.
+Without a file or ``-E`` it evaluates ``./default.nix``. The search path
+comes from ``-I`` options, then the project's ``nixls.toml``, then
+``NIX_PATH``. Budget flags (else ``nixls.toml``'s ``eval.budget``) bound the
+evaluation; by default only the call depth is bounded, as Nix's is.
 """
 
 from __future__ import annotations
@@ -12,18 +14,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Mapping
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from evaluator.api import Evaluator, format_error
+from evaluator.api import Evaluator, format_error, resolve_import_path
 from evaluator.vm.context import EvalContext
-from evaluator.vm.errors import NixError
+from evaluator.vm.errors import Cancelled, NixError
 from evaluator.vm.loop import Budget
+from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
+from nixls.cli.interrupt import MESSAGE as INTERRUPTED
+from nixls.cli.interrupt import cancel_on_sigint
+from nixls.project_config import ConfigError, ProjectConfig, config_for
+
+# Calls nested deeper than this stop the evaluation (Nix: max-call-depth).
+DEFAULT_MAX_CALL_DEPTH = 1_000_000
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of `nixls eval` (the nix-instantiate --eval subset)."""
-    p.add_argument("file", nargs="?", help="file to evaluate ('-' for stdin)")
+    p.add_argument(
+        "file", nargs="?", help="file to evaluate ('-' for stdin; default ./default.nix)"
+    )
     p.add_argument("-E", "--expr", dest="expr", help="evaluate this expression")
     p.add_argument("--eval", action="store_true", help="accepted for nix-instantiate compatibility")
     p.add_argument("--strict", action="store_true", help="evaluate the result deeply")
@@ -67,6 +79,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="stop when the allocation estimate exceeds this many megabytes",
     )
+    p.add_argument(
+        "--max-call-depth",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"stop when calls nest deeper than N, tail calls included "
+        f"(default {DEFAULT_MAX_CALL_DEPTH:,}; 0: no limit)",
+    )
 
 
 def search_path(includes: list[str], nix_path: str | None) -> list[tuple[str, str]]:
@@ -84,7 +104,7 @@ def search_path(includes: list[str], nix_path: str | None) -> list[tuple[str, st
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate and print; 0 on success, 1 on an evaluation error."""
+    """Evaluate and print; the exit status of :func:`evaluate`."""
     return evaluate(args, sys.stdout.buffer, sys.stderr, os.environ)
 
 
@@ -100,33 +120,83 @@ def main(
     return evaluate(parser.parse_args(argv), stdout, stderr, environ or os.environ)
 
 
+def _file(args: argparse.Namespace) -> str | None:
+    """The absolute file to evaluate (``./default.nix`` if none given), or None."""
+    if args.expr is not None or args.file == "-":
+        return None
+    return resolve_import_path(os.path.abspath(args.file or "default.nix"))
+
+
+def _budget(args: argparse.Namespace, config: ProjectConfig) -> Budget:
+    """Budget flags, else the project's ``eval.budget``, else the defaults."""
+
+    def pick(flag: float | None, key: str, scale: float, default: float | None = None) -> Any:
+        if flag is not None:
+            return flag
+        value = config.get(f"eval.budget.{key}", default)
+        return None if value is None else value * scale
+
+    memory_mb = pick(args.max_memory, "memoryMB", 1)
+    return Budget(
+        max_steps=pick(args.max_steps, "steps", 1),
+        timeout=pick(args.timeout, "timeoutMs", 1 / 1000),
+        max_memory=int(memory_mb * 1024 * 1024) if memory_mb is not None else None,
+        max_call_depth=pick(args.max_call_depth, "maxCallDepth", 1, DEFAULT_MAX_CALL_DEPTH) or None,
+        cancel=threading.Event(),
+    )
+
+
 def evaluate(
     args: argparse.Namespace, out: BinaryIO, err_out: TextIO, environ: Mapping[str, str]
 ) -> int:
-    """Run parsed `nixls eval` arguments, writing to ``out`` / ``err_out``."""
-    ctx = EvalContext(search_path=search_path(args.include, environ.get("NIX_PATH")))
-    ctx.environ = dict(environ)
-    budget = Budget(
-        max_steps=args.max_steps,
-        timeout=args.timeout,
-        max_memory=int(args.max_memory * 1024 * 1024) if args.max_memory is not None else None,
-    )
-    ev = Evaluator(ctx, budget=budget)
+    """Run parsed `nixls eval` arguments, writing to ``out`` / ``err_out``.
+
+    Exit status: 0 success, 1 an error in the Nix code, 2 a missing file or
+    bad ``nixls.toml``, 130 interrupted (SIGINT stops the evaluation).
+    """
+    file = _file(args)
     try:
-        auto_args = {}
+        config = config_for(os.path.dirname(file) if file else os.getcwd())
+    except ConfigError as exc:
+        print(f"error: {exc}", file=err_out)
+        return EXIT_USAGE
+    if file is not None and not os.path.isfile(file):
+        print(f"error: path '{file}' does not exist", file=err_out)
+        return EXIT_USAGE
+    includes = [*args.include, *config.get("eval.nixPath", [])]
+    ctx = EvalContext(search_path=search_path(includes, environ.get("NIX_PATH")))
+    ctx.environ = dict(environ)
+    budget = _budget(args, config)
+    assert isinstance(budget.cancel, threading.Event)
+    # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).
+    stdin = sys.stdin.buffer.read() if file is None and args.expr is None else b""
+    with cancel_on_sigint(budget.cancel):
+        return _evaluate(Evaluator(ctx, budget=budget), args, file, stdin, config, out, err_out)
+
+
+def _evaluate(
+    ev: Evaluator,
+    args: argparse.Namespace,
+    file: str | None,
+    stdin: bytes,
+    config: ProjectConfig,
+    out: BinaryIO,
+    err_out: TextIO,
+) -> int:
+    try:
+        auto_args: dict[str, Any] = {}
+        for name, expr in config.get("eval.autoArgs", {}).items():
+            auto_args[name] = ev.expr_arg(expr)
         for name, expr in args.arg:
             auto_args[name] = ev.expr_arg(expr)
         for name, text in args.argstr:
             auto_args[name] = text
         if args.expr is not None:
             root = ev.source_thunk(args.expr, base_dir=os.getcwd())
-        elif args.file in (None, "-"):
-            if args.file is None:
-                print("error: no file or expression given (use -E EXPR or -)", file=err_out)
-                return 1
-            root = ev.source_thunk(sys.stdin.buffer.read(), base_dir=os.getcwd())
+        elif file is None:
+            root = ev.source_thunk(stdin, base_dir=os.getcwd())
         else:
-            root = ev.file_thunk(args.file)
+            root = ev.file_thunk(file)
         value = ev.eval_value(root, strict=args.strict, attr_path=args.attr, auto_args=auto_args)
         if args.xml:
             text = ev.to_xml(value, strict=args.strict, location=not args.no_location)
@@ -134,18 +204,21 @@ def evaluate(
             text = ev.to_json(value, strict=args.strict)  # Nix adds no newline
         else:
             text = ev.render(value, strict=args.strict) + "\n"
+    except Cancelled:
+        print(INTERRUPTED, file=err_out)
+        return EXIT_INTERRUPTED
     except NixError as err:
         out.flush()
         print(format_error(err, show_trace=args.show_trace), file=err_out)
-        return 1
+        return EXIT_NIX_ERROR
     except RecursionError:
         print("error: expression too deeply nested", file=err_out)
-        return 1
+        return EXIT_NIX_ERROR
     except Exception as exc:  # a bug: still no traceback for the user
-        if environ.get("NIXLS_DEBUG"):
+        if os.environ.get("NIXLS_DEBUG"):
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc}", file=err_out)
-        return 1
+        return EXIT_NIX_ERROR
     out.write(text.encode("utf-8", "surrogateescape"))
     out.flush()
     return 0

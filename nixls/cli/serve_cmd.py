@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"nixls: {exc}", file=sys.stderr)
             return 2
-    from nixls.server import build_server  # the LSP stack is slow to import
+    from nixls.lsp.server import build_server  # the LSP stack is slow to import
 
     server = build_server()
     if address is not None:

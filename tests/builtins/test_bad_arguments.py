@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from evaluator.builtins.registry import all_builtins
+from evaluator.builtins.table import all_builtins
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import Attrs, Call, Frame, NixList, NixPath, PrimOp

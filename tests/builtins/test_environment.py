@@ -76,11 +76,14 @@ def test_constants_follow_the_context() -> None:
         'fetchGit { url = "https://example.org/x"; }',
         'fetchMercurial "https://example.org/x"',
         'fetchTree { type = "git"; url = "https://example.org/x"; }',
+        'fetchTree "github:NixOS/nixpkgs"',
     ],
 )
 def test_fetchers_are_disabled(expr: str) -> None:
+    # `fetchTree` exists with the experimental feature `flakes` (as in Nix 2.26).
+    ctx = EvalContext(experimental_features=frozenset({"flakes"}))
     with pytest.raises(NixError, match="network access is disabled"):
-        _eval(expr, EvalContext())
+        _eval(expr, ctx)
 
 
 def test_trace_filters_escapes_like_nix() -> None:

@@ -69,7 +69,7 @@ def test_json_format(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_missing_path_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(tmp_path / "nope.nix")]) == 1
+    assert main(["check", str(tmp_path / "nope.nix")]) == 2  # like every missing file
     assert "nope.nix" in capsys.readouterr().err
 
 

@@ -1,30 +1,37 @@
-"""Helpers of the editor tests: what nixls must answer, and installing the editors.
+"""Helpers of the editor tests: what nixls must answer, and finding the editors.
 
 Each editor test drives the real program (Neovim, Emacs, VS Code in
-code-server under Chromium) against the real ``python -m nixls``. What
-they need comes from Debian's packages and the npm registry, installed here
-the first time (idempotent, quick once installed). A test is skipped only
-when installing is impossible on this machine (no apt-get or not root, no
-node/npm), with the reason; an install that is possible but fails is a
-test error, never a silent skip.
+code-server under Chromium) against the real ``python -m nixls``. These
+tests are opt-in (marker ``editors``) and never install anything: what they
+need is installed beforehand by ``editors/install-test-deps.sh``, and a
+missing piece fails the test with a message naming that script.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VSCODE_DIR = REPO / "editors" / "vscode"
-# Heavy downloads (code-server) are kept between runs on the same machine.
+INSTALL_SCRIPT = REPO / "editors" / "install-test-deps.sh"
+# The tests that drive an editor run when asked: `-m editors`, or this variable set to 1.
+OPT_IN_VARIABLE = "NIXLS_EDITOR_TESTS"
+SKIP_REASON = (
+    "drives a real editor: opt in with `python -m pytest -m editors` "
+    f"(or {OPT_IN_VARIABLE}=1) after {INSTALL_SCRIPT.relative_to(REPO)}"
+)
+# Where the install script puts code-server and the current Neovim (the same rule there).
 CACHE = Path(os.environ.get("NIXLS_EDITOR_CACHE", Path.home() / ".cache" / "nixls-editor-tests"))
 
 
@@ -95,44 +102,39 @@ def run_logged(
     return proc
 
 
-def _dpkg_installed(package: str) -> bool:
-    if shutil.which("dpkg-query") is None:
-        return False
-    proc = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
-    )
-    return proc.returncode == 0 and proc.stdout.strip() == "install ok installed"
+def missing(what: str) -> NoReturn:
+    """Fail the test: ``what`` is not installed (the tests never install it themselves)."""
+    script = INSTALL_SCRIPT.relative_to(REPO)
+    pytest.fail(f"{what}: run {script} (as root) first, see README.md", pytrace=False)
 
 
-def ensure_debian_packages(*packages: str) -> None:
-    """Install the missing ones with apt-get; skip only if that is impossible here."""
-    missing = [p for p in packages if not _dpkg_installed(p)]
-    if not missing:
-        return
-    if shutil.which("apt-get") is None:
-        pytest.skip(f"needs the Debian packages {missing}, and this machine has no apt-get")
-    if os.geteuid() != 0:
-        pytest.skip(f"needs the Debian packages {missing}; installing them needs root")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
-    proc = subprocess.run(
-        install, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
-    if proc.returncode != 0:
-        # Package lists may be missing or stale on a fresh machine.
-        run_logged(["apt-get", "update", "-q"], env=env)
-        run_logged(install, env=env)
+def pinned(script: Path, name: str) -> str:
+    """The version ``script`` installs: ``$name`` if set, else its ``${name:-default}``."""
+    override = os.environ.get(name)
+    if override:
+        return override
+    text = script.read_text(encoding="utf-8")
+    found = re.search(rf'^{name}="\$\{{{name}:-([^}}]+)\}}"$', text, re.M)
+    assert found, f"{script.name} pins no {name}"
+    return found.group(1)
 
 
-def ensure_node() -> str:
-    """The path of node (>= 20, which code-server 4.100 and vsce 3 need) and npm."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("needs Node.js >= 20 with npm (not installed; Debian's nodejs is too old)")
+def require_executable(name: str) -> str:
+    """The path of ``name`` on PATH."""
+    exe = shutil.which(name)
+    if exe is None:
+        missing(f"{name} is not on PATH")
+    return exe
+
+
+def require_node() -> str:
+    """The path of node (>= 20, which code-server 4.100 and vsce 3 need)."""
+    node = require_executable("node")
+    require_executable("npm")
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     major = int(version.lstrip("v").split(".")[0] or 0)
     if major < 20:
-        pytest.skip(f"needs Node.js >= 20, this machine has {version}")
+        missing(f"Node.js >= 20 is needed, this machine has {version}")
     return node
 
 

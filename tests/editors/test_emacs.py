@@ -1,14 +1,15 @@
-"""Emacs (Debian's emacs-nox and elpa-eglot, --batch) with editors/emacs/nixls.el."""
+"""Emacs (Debian's emacs-nox and elpa-eglot, --batch) with editors/emacs/nixls.el (opt-in)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from editor_env import EXPECTED, REPO, ensure_debian_packages, read_json_report
+from editor_env import EXPECTED, REPO, missing, read_json_report, require_executable
+
+pytestmark = pytest.mark.editors
 
 CONFIG = REPO / "editors" / "emacs" / "nixls.el"
 CHECK = Path(__file__).resolve().parent / "emacs_check.el"
@@ -16,10 +17,17 @@ CHECK = Path(__file__).resolve().parent / "emacs_check.el"
 
 @pytest.fixture(scope="module")
 def emacs() -> str:
-    """The emacs executable, with eglot available."""
-    ensure_debian_packages("emacs-nox", "elpa-eglot")
-    exe = shutil.which("emacs")
-    assert exe is not None, "emacs-nox is installed but emacs is not on PATH"
+    """The emacs executable, with eglot available (Debian's elpa-eglot, or Emacs >= 29)."""
+    exe = require_executable("emacs")
+    probe = subprocess.run(
+        [exe, "--batch", "--eval", "(require 'eglot)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    if probe.returncode != 0:
+        missing(f"eglot is not available in {exe}")
     return exe
 
 

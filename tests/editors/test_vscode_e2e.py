@@ -15,7 +15,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from editor_env import EXPECTED, REPO, VSCODE_DIR
+
+pytestmark = pytest.mark.editors
 
 DRIVER = VSCODE_DIR / "e2e" / "drive.mjs"
 SCREENSHOT = REPO / "docs" / "vscode.png"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from editor_env import VSCODE_DIR, run_logged
+
+pytestmark = pytest.mark.editors
 
 
 def test_node_unit_tests_pass(vscode_node_modules: str, vsix: Path) -> None:

@@ -21,7 +21,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.server.harness import Session, client_capabilities, server_config
+from tests.server.harness import Session, client_capabilities, internal_markers, server_config
 
 
 async def _start(
@@ -72,6 +72,7 @@ async def session(
         yield s
         await client.shutdown_session()
         await client.stop()
+        _assert_no_internal_markers(client, 0)
         return
     if not _SHARED:
         shared_root = tmp_path_factory.mktemp("shared-ws")
@@ -82,6 +83,7 @@ async def session(
     root.mkdir()
     s = Session(client, root)
     s.init_result = result  # type: ignore[attr-defined]
+    seen = len(client.received)
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings=init_options or {"nixls": {}})
     )
@@ -93,3 +95,10 @@ async def session(
     for uri in list(s.versions):
         if s.versions[uri] is not None:
             s.close(uri)
+    _assert_no_internal_markers(client, seen)
+
+
+def _assert_no_internal_markers(client: LanguageClient, since: int) -> None:
+    """Everything the server showed during a test module is free of internal markers."""
+    leaked = internal_markers(client.received[since:])  # type: ignore[attr-defined]
+    assert leaked == [], "internal markers reached the user:\n" + "\n".join(leaked)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -164,8 +165,42 @@ def rng(text: str, needle: str, nth: int = 0) -> types.Range:
     return types.Range(start=start, end=end)
 
 
+# What must never reach a user: the markers of nixls's own machinery (the
+# unknown-argument stand-in of old) and Python tracebacks.
+INTERNAL_MARKERS = re.compile(r"«nixls:|nixls:unknown|Traceback \(most recent call last\)")
+# Server-to-client methods whose text is not shown to users (the server's log).
+_NOT_SHOWN = {"window/logMessage", "$/logTrace", "$/progress"}
+
+
+def internal_markers(messages: list[dict[str, Any]]) -> list[str]:
+    """The user-visible messages (results, errors, diagnostics, pop-ups) with a marker."""
+    found = []
+    for message in messages:
+        if message.get("method") in _NOT_SHOWN:
+            continue
+        text = json.dumps(message, ensure_ascii=False)
+        if INTERNAL_MARKERS.search(text):
+            found.append(text[:300])
+    return found
+
+
+def _record_received(client: LanguageClient) -> None:
+    """Keep every message the server sends (``client.received``)."""
+    received: list[dict[str, Any]] = []
+    client.received = received  # type: ignore[attr-defined]
+    structure = client.protocol.structure_message
+
+    def recording(data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data:  # a whole message (the hook also sees nested objects)
+            received.append(data)
+        return structure(data)
+
+    client.protocol.structure_message = recording  # type: ignore[method-assign]
+
+
 def _client_factory() -> LanguageClient:
     client = LanguageClient(converter_factory=default_converter)
+    _record_received(client)
     features = dict(DEFAULT_CLIENT_FEATURES)
     published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
     client.published = published  # type: ignore[attr-defined]

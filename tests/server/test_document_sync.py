@@ -18,8 +18,8 @@ from lsprotocol import types
 
 from evaluator.compiler import analyse
 from evaluator.syntax import parse
-from nixls import workspace
-from nixls.workspace import OpenDocument
+from nixls.ide import workspace
+from nixls.ide.workspace import OpenDocument
 from tests.compiler.edits import random_edit
 from tests.compiler.signature import signature
 

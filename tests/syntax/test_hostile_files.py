@@ -52,7 +52,6 @@ def test_long_select_or_compiles_flat(keys: int) -> None:
 def test_long_sums_generate_compact_code() -> None:
     n = 20_000
     text = "+".join(["1"] * n).encode()
-    api.clear_compile_cache()
     compiled = api.compile_source(text, None, "/")
     assert len(compiled.python) < 60 * n
     assert Evaluator().eval_source(text) == n

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from evaluator import api
 from evaluator.api import Evaluator
 from evaluator.compiler import analyse, codegen
 from evaluator.compiler.codegen import Compiler
@@ -33,11 +32,10 @@ def defer(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Sets the deferral threshold for the next compilations."""
 
     def set_threshold(n: int) -> None:
+        # Each Evaluator compiles afresh (its own compile cache).
         monkeypatch.setattr(codegen, "DEFER_BYTES", n)
-        api.clear_compile_cache()
 
     yield set_threshold
-    api.clear_compile_cache()
 
 
 def _outcome(text: str) -> str:

@@ -171,7 +171,6 @@ def test_each_file_is_compiled_once_and_imported_once(tmp_path: Path) -> None:
         calls.append(args[2])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    api.clear_compile_cache()
     ctx = EvalContext()
     ev = Evaluator(ctx)
     orig = api.compile_tree

@@ -1,0 +1,84 @@
+"""What code generation shares across the expression families: the function being
+written, lazy operands, the step driver, bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from evaluator.syntax import nodes
+from evaluator.vm import ops
+
+# Deepest `if` nesting inside one generated function before a subexpression
+# is moved to a helper function (Python allows 100 indentation levels).
+MAX_INDENT = 40
+
+
+# A compile step: a generator that yields sub-steps and returns a result.
+Step = Generator["Step", Any, Any]
+
+
+_SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
+
+
+# 64-bit bounds as literals in generated code (constants load faster than globals).
+_IMIN = ops.INT_MIN
+
+
+_IMAX = ops.INT_MAX
+
+
+class _Fn:
+    """One generated Python function being written."""
+
+    def __init__(self, name: str, parent: _Fn | None, descr: str | None, node: nodes.Node):
+        self.name = name
+        self.parent = parent
+        self.descr = descr
+        self.node = node
+        self.params: list[str] = []
+        self.captures: dict[str, None] = {}
+        self.lines: list[tuple[int, str, tuple[int, int] | None]] = []
+        self.indent = 1
+        self.known: set[str] = set()
+        # For a thunk compiled later: its body and the name given to a lambda body.
+        self.deferred: tuple[nodes.Node, str | None] | None = None
+
+
+@dataclass
+class _Lazy:
+    """A lazily evaluated operand: ``expr`` is a Python expression; for a
+    thunk, ``child`` is its body function (so it can be created late)."""
+
+    expr: str
+    child: _Fn | None = None
+    deps: tuple[str, ...] = field(default=())
+
+
+_SIMPLE_OPERAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
+
+
+def _simple_operand(expr: str) -> bool:
+    """Whether ``expr`` is a name or literal (cheap and safe to repeat)."""
+    return _SIMPLE_OPERAND.fullmatch(expr) is not None
+
+
+def _drive(step: Step) -> Any:
+    """Run a compile step and its sub-steps with an explicit stack."""
+    stack: list[Step] = []
+    value: Any = None
+    while True:
+        try:
+            sub = step.send(value)
+        except StopIteration as stop:
+            if not stack:
+                return stop.value
+            step = stack.pop()
+            value = stop.value
+            continue
+        stack.append(step)
+        step = sub
+        value = None

@@ -1,0 +1,271 @@
+"""Functions and calls: lambdas, applications, and selections speculated at call sites.
+
+Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions of it
+(the class takes them as attributes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from evaluator.compiler.bindings import unparen
+from evaluator.compiler.codegen_base import _IMAX, _IMIN, Step, _Fn, _Lazy, _simple_operand
+from evaluator.compiler.model import LocalRef
+from evaluator.syntax import nodes
+from evaluator.vm.values import Attrs
+
+if TYPE_CHECKING:
+    from evaluator.compiler.codegen import Compiler
+
+
+def c_lambda(self: Compiler, fn: _Fn, node: nodes.Lambda) -> Step:
+    expr = yield self.lambda_(fn, node, None)
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = {expr}", node)
+    return out
+
+
+def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> Step:
+    """Compile a lambda; returns the expression creating its closure."""
+    where = self.where(node.start)
+    who = f"'{name}' at {where}" if name else f"anonymous function at {where}"
+    descr = f"while evaluating '{name}'" if name else "while evaluating anonymous function"
+    child = self.new_fn("lam", fn, descr, node)
+    scope = node
+    if node.param is not None:
+        arg = self.var_name(scope, node.param.name)
+    else:
+        arg = self.fresh("arg")
+    child.params.append(arg)
+    self.define(child, arg)
+    formals_const = "None"
+    ellipsis = False
+    if node.formals is not None:
+        formals = node.formals
+        ellipsis = formals.ellipsis
+        self.force_var(child, arg, node)
+        # Argument errors are reported at the call site (the caller's line).
+        self.emit(child, f"if type({arg}) is not Attrs: raise r_type_error({arg}, 'a set')")
+        seen: dict[str, bool] = {}
+        unique: list[nodes.Formal] = []
+        for formal in formals.entries:
+            if formal.name.name not in seen:
+                seen[formal.name.name] = formal.default is not None
+                unique.append(formal)
+        names = {f.name.name: self.var_name(scope, f.name.name) for f in unique}
+        for fp in names.values():
+            self.define(child, fp)
+        # Defaults see every formal (and each other): compiled first, then
+        # bound as thunks once all formals exist.
+        defaults: list[tuple[str, str, nodes.Formal, _Lazy]] = []
+        for formal in unique:
+            fname = formal.name.name
+            fp = names[fname]
+            self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
+            if formal.default is None:
+                self.emit(
+                    child,
+                    f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})",
+                )
+                continue
+            op = yield self.lazy(child, formal.default)
+            flag = self.fresh("m")
+            self.emit(child, f"{flag} = {fp} is MISSING", formal)
+            if op.child is None and not op.deps:
+                self.emit(child, f"if {flag}: {fp} = {op.expr}", formal)
+            else:
+                self.emit(child, f"if {flag}: {fp} = Thunk(PENDING)", formal)
+                defaults.append((fp, flag, formal, op))
+        for fp, flag, formal, op in defaults:
+            code = (
+                self.fnref(child, op.child)
+                if op.child is not None
+                else f"partial(r_const, {op.expr})"
+            )
+            self.emit(child, f"if {flag}: {fp}.code = {code}", formal)
+        if not ellipsis:
+            # After the missing-argument checks, as Nix reports them first.
+            allowed = self.const(frozenset(seen))
+            self.emit(
+                child,
+                f"if len({arg}) > {len(seen)} or not {allowed}.issuperset({arg}):"
+                f" r_check_formals({arg}, {allowed}, {who!r})",
+            )
+        # An Attrs (a dict) so `functionArgs` can report formal positions.
+        formals_attrs = Attrs(seen)
+        formals_attrs.positions = {
+            f.name.name: self.position(f.name.start) for f in reversed(formals.entries)
+        }
+        formals_const = self.const(formals_attrs)
+    yield self.tail(child, node.body)
+    name_src = repr(name) if name else "None"
+    span = self.const(self.span(node.start, node.end))
+    param = f", {node.param.name!r}" if node.param is not None else ""
+    return (
+        f"Closure({self.fnref(fn, child)}, {formals_const}, {ellipsis}, {name_src}, {span}{param})"
+    )
+
+
+def c_apply(self: Compiler, fn: _Fn, node: nodes.Apply) -> Step:
+    return (yield self.apply(fn, node, tail=False))
+
+
+def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
+    spine: list[nodes.Apply] = []
+    f: nodes.Node = node
+    while True:
+        while type(f) is nodes.Paren:
+            f = f.expr  # type: ignore[attr-defined]
+        if type(f) is not nodes.Apply:
+            break
+        spine.append(f)  # type: ignore[arg-type]
+        f = f.fn  # type: ignore[attr-defined]
+    spine.reverse()
+    cur = yield self.value(fn, f)
+    if not cur.isidentifier():
+        # A literal (`1 x`): named, since `1.code` is no Python.
+        tmp = self.temp(fn)
+        self.emit(fn, f"{tmp} = {cur}", f)
+        cur = tmp
+    args: list[str] = []
+    for app in spine:
+        op = yield self.lazy(fn, app.arg, arg=True)
+        arg = op.expr
+        if not _simple_operand(arg):
+            tmp = self.temp(fn)
+            self.emit(fn, f"{tmp} = {arg}", app.arg)
+            arg = tmp
+        args.append(arg)
+    last = len(spine) - 1
+    out = self.temp(fn)
+    if last > 0:
+        # A builtin given all its arguments at once: run it directly
+        # (no partial applications, no Call objects).
+        self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
+        fn.indent += 1
+        call = f"{cur}.fn({', '.join(args)})"
+        if tail:
+            self.emit(fn, f"return {call}", node)
+        else:
+            self.emit(fn, f"{out} = {call}", node)
+            self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
+        fn.indent -= 1
+        self.emit(fn, "else:", node)
+        fn.indent += 1
+    for i, app in enumerate(spine):
+        arg = args[i]
+        # A lambda's body frame is started here (no Call object); anything
+        # else (builtins, functors, errors) goes through the loop's Call.
+        if tail and i == last:
+            span = self.const(self.span(app.start, app.end))
+            self.emit(
+                fn,
+                f"return {cur}.code({arg}) if type({cur}) is Closure"
+                f" else Call({cur}, {arg}, {span})",
+                app,
+            )
+            break
+        res = out if i == last else self.temp(fn)
+        if last == 0:
+            # One argument: a builtin of arity one runs directly too.
+            self.emit(
+                fn,
+                f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
+                f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
+                f" else Call({cur}, {arg})",
+                app,
+            )
+        else:
+            self.emit(
+                fn,
+                f"{res} = {cur}.code({arg}) if type({cur}) is Closure else Call({cur}, {arg})",
+                app,
+            )
+        # Function bodies and builtins that never wait return their value
+        # at once: only frames, thunks and calls go through the loop.
+        self.emit(fn, f"if type({res}) in PENDING_TYPES: {res} = yield {res}", app)
+        cur = res
+    if last > 0:
+        fn.indent -= 1
+    return None if tail else out
+
+
+def speculate_select(
+    self: Compiler, fn: _Fn, node: nodes.Select, avoid: Mapping[str, str] | None
+) -> Step:
+    """``x.a.b`` taken at once when ``x`` (and ``x.a``) are evaluated sets
+    that have the attributes (no evaluation, no error possible); else a
+    thunk. The attribute's value itself stays unforced."""
+    if node.default is not None:
+        return None
+    keys: list[str] = []
+    for key in node.path:
+        if isinstance(key, nodes.StaticKey):
+            keys.append(repr(key.name))
+            continue
+        # `x.${k}` with `k` a variable already forced here (or a literal).
+        k = unparen(key.expr)
+        lit = self.literal(k)
+        if lit is not None and lit.startswith(("'", '"')):
+            keys.append(lit)
+            continue
+        if type(k) is not nodes.Var or not isinstance(k.resolution, LocalRef):
+            return None
+        kpy = self.binding_name(k.resolution)
+        if kpy not in fn.known or self.owner.get(kpy) is not fn:
+            return None
+        keys.append(kpy)
+    base = unparen(node.expr)
+    if type(base) is not nodes.Var or not isinstance(base.resolution, LocalRef):
+        return None
+    py = self.binding_name(base.resolution)
+    if avoid is not None and py in avoid:
+        return None
+    x = self.ref(fn, py)
+    child = self.new_fn("th", fn, None, node)
+    yield self.tail(child, node)
+    out = self.temp(fn)
+    if len(keys) == 1 and x in fn.known and keys[0].startswith(("'", '"')):
+        key0 = keys[0]
+        self.emit(fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node)
+    else:
+        self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
+    self.emit(fn, f"if {out} is MISSING: {out} = Thunk({self.fnref(fn, child)})", node)
+    return out
+
+
+def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, str] | None) -> Step:
+    """Integer arithmetic or comparison computed at once when it is safe."""
+    if node.op not in ("+", "-", "*", "<", "<=", ">", ">=", "==", "!="):
+        return None
+    operands: list[str] = []
+    checks: list[str] = []
+    for operand in (node.left, node.right):
+        side = unparen(operand)
+        if type(side) is nodes.Int:
+            operands.append(repr(side.value))
+            continue
+        if type(side) is nodes.Var and isinstance(side.resolution, LocalRef):
+            py = self.binding_name(side.resolution)
+            if avoid is not None and py in avoid:
+                return None
+            name = self.ref(fn, py)
+            operands.append(name)
+            checks.append(f"type({name}) is int")
+            continue
+        return None
+    if not checks:
+        return None
+    child = self.new_fn("th", fn, None, node)
+    yield self.tail(child, node)
+    out = self.temp(fn)
+    a, b = operands
+    self.emit(fn, f"if {' and '.join(checks)}:", node)
+    fn.indent += 1
+    self.emit(fn, f"{out} = {a} {node.op} {b}", node)
+    if node.op in ("+", "-", "*"):
+        self.emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: {out} = r_wrap({out})", node)
+    fn.indent -= 1
+    self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
+    return out

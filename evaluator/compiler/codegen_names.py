@@ -1,0 +1,148 @@
+"""Variables, strings, paths, search paths: the leaves of the tree.
+
+Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions of it
+(the class takes them as attributes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evaluator.compiler.codegen_base import Step, _Fn
+from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
+from evaluator.syntax import nodes
+from evaluator.vm.values import Attrs
+
+if TYPE_CHECKING:
+    from evaluator.compiler.codegen import Compiler
+
+
+def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step:
+    res = node.resolution
+    if isinstance(res, LocalRef):
+        return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
+    if isinstance(res, GlobalRef):
+        g = self.global_ref(res.name)
+        out = self.temp(fn)
+        self.emit(fn, f"{out} = {g}", node)
+        self.emit(
+            fn,
+            f"if type({out}) is Thunk: {out} = {out}.value"
+            f" if {out}.code is None else (yield {out})",
+            node,
+        )
+        return out
+    if isinstance(res, WithRef):
+        out = yield self.with_var(fn, node, res)
+        self.emit(
+            fn,
+            f"if type({out}) is Thunk: {out} = {out}.value"
+            f" if {out}.code is None else (yield {out})",
+            node,
+        )
+        return out
+    out = self.temp(fn)
+    if self.scoped:
+        self.emit(fn, f"{out} = r_scope_get(SCOPE, {node.name!r})", node)
+        self.emit(
+            fn,
+            f"if type({out}) is Thunk: {out} = {out}.value"
+            f" if {out}.code is None else (yield {out})",
+            node,
+        )
+        return out
+    self.emit(fn, f"raise r_undefined({node.name!r})", node)
+    return "None"
+    yield
+
+
+def with_var(self: Compiler, fn: _Fn, node: nodes.Var, res: WithRef) -> Step:
+    """Look a name up through the `with` scopes (result unforced)."""
+    envs = [self.ref(fn, self.var_name(w.node, "<with>")) for w in res.withs]
+    tup = f"({', '.join(envs)},)"
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = r_with_get({node.name!r}, {tup})", node)
+    self.emit(fn, f"if {out} is SLOW: {out} = yield from r_with_lookup({node.name!r}, {tup})", node)
+    return out
+    yield
+
+
+def c_str(self: Compiler, fn: _Fn, node: nodes.Str) -> Step:
+    parts: list[str] = []
+    checks: list[str] = []
+    for p in node.parts:
+        if isinstance(p, str):
+            parts.append(repr(p))
+        else:
+            op = yield self.value(fn, p)
+            parts.append(op)
+            checks.append(f"type({op}) is str")
+    out = self.temp(fn)
+    if checks:
+        self.emit(fn, f"if {' and '.join(checks)}: {out} = ''.join(({', '.join(parts)},))", node)
+        self.emit(fn, f"else: {out} = yield from o_concat_strings([{', '.join(parts)}])", node)
+        self.emit(fn, f"if len({out}) > 4096: r_charge(len({out}))", node)
+    else:
+        self.emit(fn, f"{out} = ''.join(({', '.join(parts)},))", node)
+    return out
+
+
+def c_path(self: Compiler, fn: _Fn, node: nodes.Path) -> Step:
+    parts: list[str] = []
+    for i, p in enumerate(node.parts):
+        if isinstance(p, str):
+            parts.append(repr(self.path_prefix(p) if i == 0 else p))
+        else:
+            parts.append((yield self.value(fn, p)))
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = yield from o_interpolate_path([{', '.join(parts)}])", node)
+    return out
+
+
+def lexical_ref(self: Compiler, name: str, offset: int) -> LocalRef | GlobalRef:
+    """What ``name`` means at ``offset`` lexically (`with` aside): the
+    innermost let/rec/function binding it, else the global."""
+    resolved = self.resolved
+    found: LocalRef | GlobalRef = GlobalRef(name)
+    # Scopes are in pre-order, so a later enclosing scope is an inner one.
+    for scope, (start, end) in zip(resolved.scopes, resolved.regions, strict=True):
+        if start <= offset < end and scope.kind is not ScopeKind.WITH:
+            binding = scope.bindings.get(name)
+            if binding is not None:
+                found = LocalRef(binding)
+    return found
+
+
+def search_ref(self: Compiler, fn: _Fn, res: object, node: nodes.Node) -> str:
+    if isinstance(res, LocalRef):
+        return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
+    assert isinstance(res, GlobalRef)
+    return self.global_ref(res.name)
+
+
+def c_search_path(self: Compiler, fn: _Fn, node: nodes.SearchPath) -> Step:
+    find_res = self.lexical_ref("__findFile", node.start)
+    path_res = self.lexical_ref("__nixPath", node.start)
+    find = self.search_ref(fn, find_res, node)
+    nix_path = self.search_ref(fn, path_res, node)
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = yield Call({find}, {nix_path})", node)
+    self.emit(fn, f"{out} = yield Call({out}, {node.path!r})", node)
+    return out
+    yield
+
+
+def c_cur_pos(self: Compiler, fn: _Fn, node: nodes.CurPos) -> Step:
+    file, line, col = self.position(node.start)
+    attrs = self.const(Attrs(file=file, line=line, column=col))
+    out = self.temp(fn)
+    # A new set each time, as in Nix (the printer marks shared sets).
+    self.emit(fn, f"{out} = Attrs({attrs})", node)
+    return out
+    yield
+
+
+def c_error(self: Compiler, fn: _Fn, node: nodes.Error) -> Step:
+    self.emit(fn, f"raise r_syntax_error({node.message!r})", node)
+    return "None"
+    yield

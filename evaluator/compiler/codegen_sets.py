@@ -1,0 +1,382 @@
+"""Attribute sets, `let`, lists, selection and `?`: bindings and their values.
+
+Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions of it
+(the class takes them as attributes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from evaluator.compiler.bindings import (
+    DynamicEntry,
+    InheritEntry,
+    InheritSource,
+    MergedAttrs,
+    NestedEntry,
+    ValueEntry,
+    unparen,
+)
+from evaluator.compiler.codegen_base import Step, _Fn, _Lazy
+from evaluator.compiler.model import LocalRef
+from evaluator.syntax import nodes
+
+if TYPE_CHECKING:
+    from evaluator.compiler.codegen import Compiler
+
+
+def c_let(self: Compiler, fn: _Fn, node: nodes.Let) -> Step:
+    yield self.group(fn, self.resolved.bindings[node], node)
+    return (yield self.value(fn, node.body))
+
+
+def legacy_let(self: Compiler, fn: _Fn, node: nodes.LegacyLet) -> Step:
+    merged = self.resolved.bindings[node]
+    yield self.group(fn, merged, node)
+    if "body" not in merged.static:
+        self.emit(fn, "raise r_select_error(Attrs(), 'body')", node)
+        return "None"
+    return self.ref(fn, self.var_name(node, "body"))
+
+
+def c_legacy_let(self: Compiler, fn: _Fn, node: nodes.LegacyLet) -> Step:
+    body = yield self.legacy_let(fn, node)
+    return self.force_var(fn, body, node)
+
+
+def c_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
+    items: list[str] = []
+    for item in node.items:
+        op = yield self.lazy(fn, item)
+        items.append(op.expr)
+    out = self.temp(fn)
+    if len(items) > 64:
+        self.emit(fn, f"{out} = r_make_list([{', '.join(items)}])", node)
+    else:
+        self.emit(fn, f"{out} = NixList([{', '.join(items)}])", node)
+    return out
+
+
+def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
+    """Operand for an attribute name (a dynamic one is forced and checked)."""
+    if isinstance(key, nodes.StaticKey):
+        return repr(key.name)
+    name = yield self.value(fn, key.expr)
+    if not name.isidentifier() or name in ("None", "True", "False"):
+        out = self.temp(fn)
+        self.emit(fn, f"{out} = {name}", key)
+        name = out
+    self.emit(fn, f"if type({name}) is not str: {name} = r_attr_name({name})", key)
+    return name
+
+
+def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step:
+    return (yield self.select(fn, node, tail=False))
+
+
+def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
+    cur = yield self.value(fn, node.expr)
+    if node.default is None:
+        last = len(node.path) - 1
+        for i, key in enumerate(node.path):
+            name = yield self.attr_name(fn, key)
+            out = self.temp(fn)
+            self.emit(
+                fn,
+                f"if type({cur}) is not Attrs or {name} not in {cur}:"
+                f" raise r_select_error({cur}, {name})",
+                node,
+            )
+            if tail and i == last:
+                self.emit(fn, f"return {cur}[{name}]", node)
+                return None
+            self.emit(fn, f"{out} = {cur}[{name}]", node)
+            self.emit(
+                fn,
+                f"if type({out}) is Thunk: {out} = {out}.value"
+                f" if {out}.code is None else (yield {out})",
+                node,
+            )
+            cur = out
+        return cur
+    # With a default: any missing step (or non-set) gives the default.
+    # One `while` left by `break` keeps the code flat however long the path.
+    ok = self.fresh("ok")
+    out = self.temp(fn)
+    self.emit(fn, f"{ok} = False", node)
+    first = yield self.attr_name(fn, node.path[0])
+    saved = set(fn.known)
+    self.emit(fn, "while True:", node)
+    fn.indent += 1
+    for i, key in enumerate(node.path):
+        name = first if i == 0 else (yield self.attr_name(fn, key))
+        self.emit(fn, f"if type({cur}) is not Attrs or {name} not in {cur}: break", node)
+        nxt = self.temp(fn)
+        self.emit(fn, f"{nxt} = {cur}[{name}]", node)
+        if i < len(node.path) - 1:
+            self.emit(
+                fn,
+                f"if type({nxt}) is Thunk: {nxt} = {nxt}.value"
+                f" if {nxt}.code is None else (yield {nxt})",
+                node,
+            )
+        else:
+            self.emit(fn, f"{out} = {nxt}", node)
+            self.emit(fn, f"{ok} = True", node)
+        cur = nxt
+    self.emit(fn, "break", node)
+    fn.indent -= 1
+    fn.known = saved
+    self.emit(fn, f"if not {ok}:", node)
+    fn.indent += 1
+    dflt = yield self.lazy(fn, node.default)
+    self.emit(fn, f"{out} = {dflt.expr}", node.default)
+    fn.indent -= 1
+    fn.known = saved
+    self.emit(
+        fn,
+        f"if type({out}) is Thunk: {out} = {out}.value if {out}.code is None else (yield {out})",
+        node,
+    )
+    return out
+
+
+def c_has_attr(self: Compiler, fn: _Fn, node: nodes.HasAttr) -> Step:
+    cur = yield self.value(fn, node.expr)
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = False", node)
+    # The first name is always evaluated (as in Nix), the others only
+    # while the path exists.
+    first = yield self.attr_name(fn, node.path[0])
+    saved = set(fn.known)
+    depth = 0
+    for i, key in enumerate(node.path):
+        name = first if i == 0 else (yield self.attr_name(fn, key))
+        self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
+        fn.indent += 1
+        depth += 1
+        if i < len(node.path) - 1:
+            nxt = self.temp(fn)
+            self.emit(fn, f"{nxt} = {cur}[{name}]", node)
+            self.emit(
+                fn,
+                f"if type({nxt}) is Thunk: {nxt} = {nxt}.value"
+                f" if {nxt}.code is None else (yield {nxt})",
+                node,
+            )
+            cur = nxt
+        else:
+            self.emit(fn, f"{out} = True", node)
+    fn.indent -= depth
+    fn.known = saved
+    self.bools.add(out)
+    return out
+
+
+def c_attrs(self: Compiler, fn: _Fn, node: nodes.AttrSet) -> Step:
+    merged = self.resolved.bindings[node]
+    return (yield self.build_attrs(fn, merged, node))
+
+
+def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) -> Step:
+    """Emit the construction of a set from merged bindings; returns its operand."""
+    overrides = merged.rec and "__overrides" in merged.static
+    if merged.rec:
+        yield self.group(fn, merged, node, redirectable=overrides)
+        items = [f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static]
+    else:
+        sources: dict[int, str] = {}
+        for source in merged.inherit_sources:
+            op = yield self.lazy(fn, source.expr)
+            src = self.temp(fn)
+            self.define(fn, src)
+            self.emit(fn, f"{src} = {op.expr}", source.expr)
+            sources[id(source)] = src
+        items = []
+        for name, entry in merged.static.items():
+            op = yield self.entry_value(fn, name, entry, sources, node)
+            items.append(f"{name!r}: {op.expr}")
+    out = self.temp(fn)
+    self.emit(fn, f"{out} = Attrs({{{', '.join(items)}}})", node)
+    if merged.static:
+        positions = {name: self.position(e.pos) for name, e in merged.static.items()}
+        self.emit(fn, f"{out}.positions = {self.const(positions)}", node)
+    # Dynamic attributes come after `__overrides`, as in Nix.
+    if overrides:
+        env = ", ".join(
+            f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static
+        )
+        self.emit(fn, f"yield from r_overrides({out}, {{{env}}})", node)
+    for dyn in merged.dynamic:
+        yield self.dynamic_attr(fn, out, dyn)
+    return out
+
+
+def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Step:
+    name = yield self.value(fn, dyn.key.expr)
+    if isinstance(dyn.value, MergedAttrs):
+        op = yield self.nested(fn, dyn.value, None)
+        val = op.expr
+    else:
+        op = yield self.lazy(fn, dyn.value)
+        val = op.expr
+    where = self.where(dyn.pos)
+    self.emit(fn, f"r_set_dynamic({target}, {name}, {val}, {where!r})", dyn.node)
+
+
+def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
+    """A thunk building a set implied by attribute paths (`a.b = 1;`)."""
+    descr = f"while evaluating the attribute '{name}'" if name is not None else None
+    child = self.new_fn("th", fn, descr, merged.node)
+    result = yield self.build_attrs(child, merged, merged.node)
+    self.emit(child, f"return {result}", merged.node)
+    return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
+
+
+def entry_value(
+    self: Compiler,
+    fn: _Fn,
+    name: str,
+    entry: ValueEntry | InheritEntry | NestedEntry,
+    sources: dict[int, str],
+    scope_node: nodes.Node,
+    avoid: Mapping[str, str] | None = None,
+) -> Step:
+    """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
+    if isinstance(entry, ValueEntry):
+        return (yield self.lazy(fn, entry.value, name=name, avoid=avoid))
+    if isinstance(entry, NestedEntry):
+        return (yield self.nested(fn, entry.attrs, name))
+    if entry.var is not None:
+        return (yield self.lazy(fn, entry.var, name=name))
+    assert entry.source is not None
+    src = sources[id(entry.source)]
+    return self.inherit_from(fn, src, name, entry)
+
+
+def inherit_from(self: Compiler, fn: _Fn, src: str, name: str, entry: InheritEntry) -> _Lazy:
+    """A thunk selecting ``name`` from an `inherit (e)` source variable."""
+    child = self.new_fn("th", fn, f"while evaluating the attribute '{name}'", entry.key)
+    s = self.ref(child, src)
+    self.force_var(child, s, entry.key)
+    self.emit(
+        child,
+        f"if type({s}) is not Attrs or {name!r} not in {s}: raise r_select_error({s}, {name!r})",
+        entry.key,
+    )
+    self.emit(child, f"return {s}[{name!r}]", entry.key)
+    return _Lazy(f"Thunk({self.fnref(fn, child)})", child, deps=(src,))
+
+
+def _aliases(
+    self: Compiler, merged: MergedAttrs, node: nodes.Node, group_names: dict[str, str]
+) -> tuple[dict[str, str], set[str]]:
+    """The names of a group bound to another name of it (`a = b;`), and the cyclic ones.
+
+    Aliases must follow their target; cyclic ones become thunks (forcing them
+    is infinite recursion).
+    """
+    alias_of: dict[str, str] = {}
+    for name, entry in merged.static.items():
+        if isinstance(entry, ValueEntry):
+            v = unparen(entry.value)
+            if type(v) is nodes.Var and isinstance(v.resolution, LocalRef):
+                target = self.binding_name(v.resolution)
+                if target in group_names:
+                    alias_of[self.var_name(node, name)] = target
+    cyclic: set[str] = set()
+    for start in alias_of:
+        seen = [start]
+        cur = alias_of.get(start)
+        while cur is not None and cur not in seen:
+            seen.append(cur)
+            cur = alias_of.get(cur)
+        if cur is not None:
+            cyclic.add(start)
+    return alias_of, cyclic
+
+
+def group(
+    self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node, redirectable: bool = False
+) -> Step:
+    """Bind the static names of a `let` / `rec` set (mutually recursive).
+
+    ``redirectable``: every name is bound to a thunk of its own, so that
+    `__overrides` can redirect it.
+    """
+    group_names: dict[str, str] = {}
+    for name in merged.static:
+        py = self.var_name(node, name)
+        self.define(fn, py)
+        group_names[py] = name
+    sources: dict[int, str] = {}
+    src_ops: list[tuple[str, _Lazy, InheritSource]] = []
+    for source in merged.inherit_sources:
+        src = self.fresh("src")
+        self.define(fn, src)
+        sources[id(source)] = src
+        group_names[src] = "<inherit>"
+    for source in merged.inherit_sources:
+        op = yield self.lazy(fn, source.expr)
+        src_ops.append((sources[id(source)], op, source))
+    alias_of, cyclic = _aliases(self, merged, node, group_names)
+    entries: list[tuple[str, _Lazy, nodes.Node]] = [(s, o, src.expr) for s, o, src in src_ops]
+    for name, entry in merged.static.items():
+        py = self.var_name(node, name)
+        if py in cyclic:
+            assert isinstance(entry, ValueEntry)
+            child = self.new_fn("th", fn, None, entry.value)
+            yield self.tail(child, entry.value)
+            op = _Lazy("", child)
+        else:
+            # Speculation is for `let` only: set attributes stay thunks
+            # (so printing without --strict shows <CODE> as Nix does).
+            let = isinstance(node, nodes.Let)
+            op = yield self.entry_value(
+                fn, name, entry, sources, node, group_names if let else None
+            )
+        entries.append((py, op, entry.node))
+    assigned: set[str] = set()
+    patches: list[tuple[str, _Fn, nodes.Node]] = []
+    late: list[tuple[str, str, nodes.Node]] = []
+    aliases: list[tuple[str, str, nodes.Node]] = []
+    for py, op, at in entries:
+        if redirectable and op.child is None:
+            op = _Lazy(f"Thunk(partial(r_const, {op.expr}))", None, op.deps)
+            patch = any(d in group_names for d in op.deps)
+            self.emit(fn, f"{py} = Thunk(PENDING)" if patch else f"{py} = {op.expr}", at)
+            if patch:
+                late.append((py, f"partial(r_const, {op.expr})", at))
+            assigned.add(py)
+        elif op.child is not None:
+            deps = [c for c in op.child.captures if c in group_names]
+            if all(d in assigned for d in deps):
+                self.emit(fn, f"{py} = Thunk({self.fnref(fn, op.child)})", at)
+            else:
+                self.emit(fn, f"{py} = Thunk(PENDING)", at)
+                patches.append((py, op.child, at))
+            assigned.add(py)
+        elif py in alias_of:
+            aliases.append((py, alias_of[py], at))
+        elif any(d in group_names and d not in assigned for d in op.deps):
+            aliases.append((py, op.deps[0], at))
+        else:
+            self.emit(fn, f"{py} = {op.expr}", at)
+            assigned.add(py)
+    pending = aliases
+    while pending:
+        later = []
+        for py, target, at in pending:
+            if target in assigned:
+                self.emit(fn, f"{py} = {target}", at)
+                assigned.add(py)
+            else:
+                later.append((py, target, at))
+        if len(later) == len(pending):
+            raise AssertionError("unordered aliases")
+        pending = later
+    for py, child, at in patches:
+        self.emit(fn, f"{py}.code = {self.fnref(fn, child)}", at)
+    for py, code, at in late:
+        self.emit(fn, f"{py}.code = {code}", at)

@@ -1,0 +1,1 @@
+"""The analysis host: documents, syntax queries and evaluation, in plain data (no LSP)."""

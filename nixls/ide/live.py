@@ -1,0 +1,454 @@
+"""Live evaluation for the editor: budgets, confinement, results mapped to the file.
+
+Every evaluation runs on a worker thread (:mod:`nixls.ide.jobs`) with a fresh
+:class:`EvalContext` built from the settings: reads confined to the
+workspace folders (plus ``allowedPaths`` and the search path), `getEnv`
+seeing nothing, and a :class:`Budget` of steps, time and memory. Jobs are
+keyed by document, so an edit cancels what was computing on the old text.
+
+What is evaluated is a node of the document's analysed tree, in its scope
+(:mod:`nixls.ide.scope_eval`), so errors are located in the document as
+they are; what depends on an unknown argument is known from the error's
+kind (:class:`evaluator.vm.errors.DependsOnUnknown`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from evaluator.api import CompileCache, Evaluator, NixSyntaxError
+from evaluator.builtins import table as registry
+from evaluator.compiler import Analysis
+from evaluator.compiler.diagnostics import Severity
+from evaluator.syntax import nodes
+from evaluator.vm import ops
+from evaluator.vm.context import EvalContext
+from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
+from evaluator.vm.frames import SourceText
+from evaluator.vm.loop import Budget
+from evaluator.vm.values import Attrs
+from nixls.ide import valueprint
+from nixls.ide.jobs import JobRunner
+from nixls.ide.scope_eval import NodeCache, ScopeEnv
+from nixls.ide.targets import node_for_span
+from nixls.ide.tree import unparen
+
+if TYPE_CHECKING:
+    from nixls.ide.workspace import OpenDocument, Unit, Workspace
+    from nixls.settings import EvalSettings, Settings
+
+
+class Host(Protocol):
+    """What evaluation reads from its owner: the current settings and files."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def files(self) -> Workspace: ...
+
+
+_builtins_lock = threading.Lock()
+
+
+@dataclass
+class Located:
+    """A message at a span of the evaluated document."""
+
+    start: int
+    end: int
+    message: str
+
+
+@dataclass
+class Outcome:
+    """The result of one evaluation, ready to show."""
+
+    value: str | None = None  # shallow Nix print
+    type: str | None = None
+    error: str | None = None
+    # Where in the document the error is (None: not in this document).
+    error_at: tuple[int, int] | None = None
+    # "while evaluating ..." steps located in this document, innermost first.
+    trace: list[Located] = field(default_factory=list)
+    unknown: str | None = None  # the unknown argument the value depends on
+    names: list[str] | None = None  # attribute names, for a names-only request
+    # A whole-file evaluation reports every failing attribute: the errors
+    # after the first (each an Outcome with only error fields set).
+    more_errors: list[Outcome] = field(default_factory=list)
+    # For a position request: (file, line, column), 1-based, if the set has it;
+    # ``has_attr`` tells whether the value was a set with that attribute.
+    position: tuple[str, int, int] | None = None
+    has_attr: bool = False
+    budget: bool = False  # the error is the budget running out
+    cancelled: bool = False
+    elapsed: float = 0.0
+
+
+@dataclass
+class Request:
+    """Everything a worker needs, captured on the event loop (documents change there)."""
+
+    env: ScopeEnv
+    node: nodes.Node | None  # what to evaluate; None: the whole file, as a file
+    path: str | None
+    base_dir: str
+    context: EvalContext
+    budget: Budget
+    strict: bool
+    limits: valueprint.Limits
+    names_only: bool = False  # just the attribute names of a set (completion)
+    # Force a set attribute by attribute, so one error does not hide the others.
+    per_attribute: bool = False
+    position_of: str | None = None  # where this attribute of the set is defined
+    compile_cache: CompileCache | None = None  # the server's, kept across evaluations
+
+
+@dataclass(frozen=True)
+class EvalPolicy:
+    """What an evaluation may do: the eval settings and the workspace folders."""
+
+    settings: EvalSettings
+    roots: list[str]
+    # The server's compiled imported files, kept across evaluations.
+    compile_cache: CompileCache | None = field(default=None, compare=False)
+
+    def context(self, path: str | None) -> EvalContext:
+        """A fresh evaluation context for the file at ``path``.
+
+        Reads are confined to the workspace folders (a lone file: its own
+        directory), ``allowedPaths`` and the search path; `getEnv` sees
+        nothing unless allowed.
+        """
+        cfg = self.settings
+        search: list[tuple[str, str]] = []
+        for entry in cfg.nix_path:
+            prefix, sep, where = entry.partition("=")
+            search.append((prefix, where) if sep else ("", entry))
+        roots: list[str] | None = None
+        if cfg.restrict_reads:
+            roots = list(self.roots)
+            if not roots and path is not None:
+                roots.append(os.path.dirname(path))
+            roots += [os.path.expanduser(p) for p in cfg.allowed_paths]
+            roots += [os.path.expanduser(where) for _prefix, where in search]
+        return EvalContext(
+            search_path=search,
+            allowed_roots=roots,
+            allow_env=cfg.allow_env,
+            environ=None if cfg.allow_env else {},
+        )
+
+    def budget(self) -> Budget:
+        """The per-evaluation budget."""
+        b = self.settings.budget
+        return Budget(
+            max_steps=max(1, b.steps),
+            timeout=max(1, b.timeout_ms) / 1000,
+            max_memory=max(1, b.memory_mb) * 1024 * 1024,
+            max_call_depth=max(0, b.max_call_depth) or None,
+        )
+
+
+def request_for_span(
+    doc: Unit, span: tuple[int, int], policy: EvalPolicy, *, strict: bool = False
+) -> Request:
+    """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
+    node = node_for_span(doc.parse_result.root, *span)
+    return _request(doc, node if node is not None else doc.parse_result.root, policy, strict)
+
+
+def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
+    """Prepare evaluating a whole document, deeply, attribute by attribute.
+
+    A file whose value is a function is evaluated inside it: its
+    arguments come from ``autoArgs``, defaults, or are unknown.
+    """
+    root = unparen(doc.parse_result.root)
+    body = root.body if isinstance(root, nodes.Lambda) else None
+    request = _request(doc, body, policy, True)
+    request.per_attribute = True
+    return request
+
+
+def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: bool) -> Request:
+    base = os.path.dirname(doc.path) if doc.path else os.getcwd()
+    cache = doc.cache.get("compiled-nodes")
+    if cache is None:
+        cache = doc.cache["compiled-nodes"] = NodeCache()
+    env = ScopeEnv(
+        doc.analysis,
+        SourceText(doc.path, doc.source),
+        base,
+        dict(policy.settings.auto_args),
+        cache,
+    )
+    return Request(
+        env=env,
+        node=node,
+        path=doc.path,
+        base_dir=base,
+        context=policy.context(doc.path),
+        budget=policy.budget(),
+        strict=strict,
+        limits=valueprint.Limits(),
+        compile_cache=policy.compile_cache,
+    )
+
+
+class LiveEvaluator:
+    """Runs evaluations for the server's features."""
+
+    def __init__(self, server: Host) -> None:
+        self.server = server
+        self.jobs = JobRunner()
+        self.compile_cache = CompileCache()
+
+    def policy(self) -> EvalPolicy:
+        """The evaluation policy under the current settings and workspace folders."""
+        return EvalPolicy(
+            self.server.settings.eval, list(self.server.files.roots), self.compile_cache
+        )
+
+    def request_for_span(
+        self, doc: Unit, span: tuple[int, int], *, strict: bool = False
+    ) -> Request:
+        """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
+        return request_for_span(doc, span, self.policy(), strict=strict)
+
+    def request_for_file(self, doc: OpenDocument) -> Request:
+        """Prepare evaluating a whole document, deeply (see :func:`request_for_file`)."""
+        return request_for_file(doc, self.policy())
+
+    async def run(self, key: str, request: Request) -> Outcome:
+        """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
+        return await self.jobs.run(
+            key,
+            lambda cancel: evaluate(request, cancel),
+            lambda: Outcome(error="evaluation cancelled", cancelled=True),
+        )
+
+    async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
+        """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
+        return await self.run(doc.uri, self.request_for_span(doc, span))
+
+    async def attr_names(self, doc: Unit, span: tuple[int, int]) -> list[str] | None:
+        """The attribute names of the set at ``span`` (None if it is not a set).
+
+        ``doc`` may be a variant of an open document (completion's patched
+        text); the job is tied to the open document's URI either way.
+        """
+        request = self.request_for_span(doc, span)
+        request.names_only = True
+        outcome = await self.run(doc.uri, request)
+        return outcome.names
+
+    async def attr_position(
+        self, doc: OpenDocument, span: tuple[int, int], name: str
+    ) -> tuple[bool, tuple[str, int] | None]:
+        """Whether the set at ``span`` has attribute ``name``, and where it is defined.
+
+        The place is (file, byte offset); in this document when the
+        definition is one of its own bindings.
+        """
+        request = self.request_for_span(doc, span)
+        request.position_of = name
+        outcome = await self.run(doc.uri, request)
+        if outcome.position is None:
+            return outcome.has_attr, None
+        file, line, column = outcome.position
+        if file == doc.path:
+            return True, (file, _offset_of_line_col(doc.source, line, column))
+        text = self.server.files.source(file)
+        if text is None:
+            return True, None
+        return True, (
+            file,
+            _offset_of_line_col(text.encode("utf-8", "surrogateescape"), line, column),
+        )
+
+    async def evaluate_file(self, doc: OpenDocument) -> Outcome:
+        """Evaluate a whole document deeply (for diagnostics); replaces a running one."""
+        key = file_key(doc.uri)
+        self.jobs.cancel(key)
+        return await self.run(key, self.request_for_file(doc))
+
+    def cancel(self, uri: str) -> int:
+        """Cancel every evaluation of ``uri`` (its text changed or it closed)."""
+        return self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+
+    def shutdown(self) -> None:
+        """Stop every evaluation and the worker threads."""
+        self.jobs.shutdown()
+
+
+def _offset_of_line_col(text: bytes, line: int, column: int) -> int:
+    """Byte offset of a 1-based line and (byte) column, as Nix positions count."""
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find(b"\n", start)
+        if nl == -1:
+            break
+        start = nl + 1
+    return min(len(text), start + max(0, column - 1))
+
+
+def file_key(uri: str) -> str:
+    """The job key of whole-file evaluations of ``uri``."""
+    return uri + "#file"
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def _ensure_builtins() -> None:
+    # Importing the builtin modules from several threads at once is safe
+    # (the import lock) but slow; do it once.
+    with _builtins_lock:
+        registry.all_builtins()
+
+
+def evaluate(request: Request, cancel: threading.Event) -> Outcome:
+    """Run one prepared evaluation (on a worker thread)."""
+    _ensure_builtins()
+    started = time.monotonic()
+    ev = Evaluator(
+        request.context,
+        budget=request.budget,
+        cancel=cancel,
+        compile_cache=request.compile_cache,
+    )
+    request.env.evaluator = ev
+    outcome = Outcome()
+    try:
+        if request.per_attribute:
+            _evaluate_attributes(ev, request, outcome)
+            outcome.elapsed = time.monotonic() - started
+            return outcome
+        value = ev.eval_value(_target(ev, request), strict=request.strict)
+        if request.position_of is not None:
+            if type(value) is Attrs and request.position_of in value:
+                outcome.has_attr = True
+                positions = value.positions or {}
+                outcome.position = positions.get(request.position_of)
+        elif request.names_only:
+            outcome.names = sorted(value) if type(value) is Attrs else []
+        else:
+            outcome.value = valueprint.shallow(value, ev.force, request.limits)
+        outcome.type = valueprint.describe_type(value)
+    except Cancelled:
+        outcome.cancelled = True
+        outcome.error = "evaluation cancelled"
+    except NixError as err:
+        _describe_error(outcome, err, request)
+    except RecursionError:  # pragma: no cover - the VM never recurses; defensive
+        outcome.error = "evaluation too deep"
+    outcome.elapsed = time.monotonic() - started
+    return outcome
+
+
+def _target(ev: Evaluator, request: Request) -> Any:
+    """The lazy value a request evaluates."""
+    if request.node is None:
+        # A file that is not a function: evaluated as a file (refused if
+        # the compiler rejects any of it, as Nix would).
+        return ev.source_thunk(
+            request.env.source.text, path=request.path, base_dir=request.base_dir
+        )
+    node = request.node
+    broken = _first_error_in(request.env.analysis, node.start, node.end)
+    if broken is not None:
+        # As Nix refuses a file with errors: the expression itself is not
+        # evaluated (a binding it uses fails where it is used).
+        message, start, end = broken
+        raise NixSyntaxError(message, (request.env.source, start, end))
+    return request.env.thunk(node)
+
+
+def _first_error_in(analysis: Analysis, start: int, end: int) -> tuple[str, int, int] | None:
+    """The first error (syntax or compiler) inside ``[start, end]``."""
+    for d in analysis.diagnostics:
+        if d.severity is Severity.ERROR and start <= d.start and d.end <= end:
+            return d.message, d.start, d.end
+    return None
+
+
+def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> None:
+    """Deeply force a value; a set attribute by attribute, collecting every error.
+
+    Errors that depend on an unknown argument are left out (they say nothing
+    about the file); the budget is shared, so running out stops the rest.
+    Raises what the first step (evaluating the value itself) raises.
+    """
+    value = ev.eval_value(_target(ev, request))
+    names: list[str | None] = sorted(value) if type(value) is Attrs else [None]
+    found: list[Outcome] = []
+    seen: set[tuple[tuple[int, int] | None, str]] = set()
+    for name in names:
+        part = value[name] if name is not None else value
+        try:
+            ev.run(ops.deep_force(part))
+        except Cancelled:
+            raise
+        except NixError as err:
+            one = Outcome()
+            _describe_error(one, err, request)
+            if one.error_at is None and name is not None:
+                # No location (e.g. `throw` inside a builtin): blame the attribute.
+                one.error_at = _attribute_span(value, name, request)
+            key = (one.error_at, one.error or "")
+            if one.unknown is None and key not in seen:
+                seen.add(key)
+                found.append(one)
+            if one.budget:
+                break
+    if found:
+        first = found[0]
+        outcome.error, outcome.error_at, outcome.trace = first.error, first.error_at, first.trace
+        outcome.budget = first.budget
+        outcome.more_errors = found[1:]
+    else:
+        outcome.type = valueprint.describe_type(value)
+
+
+def _attribute_span(attrs: Attrs, name: str, request: Request) -> tuple[int, int] | None:
+    """The span of an attribute's name in the document, from the set's positions."""
+    where = (attrs.positions or {}).get(name)
+    if where is None or where[0] != request.path:
+        return None
+    start = _offset_of_line_col(request.env.source.text, where[1], where[2])
+    return (start, start + len(name.encode("utf-8")))
+
+
+def _describe_error(outcome: Outcome, err: NixError, request: Request) -> None:
+    if isinstance(err, DependsOnUnknown):
+        outcome.unknown = err.unknown.description
+    outcome.budget = isinstance(err, BudgetExceeded)
+    outcome.error = err.message
+    if isinstance(err, NixSyntaxError):
+        outcome.error = f"cannot evaluate: {err.message}"
+    outcome.error_at = _in_document(err.span, request)
+    for message, span in err.trace:
+        where = _in_document(span, request)
+        if where is not None:
+            if outcome.error_at is None:
+                # The error happened elsewhere (another file): blame the
+                # innermost place in this document that led there.
+                outcome.error_at = where
+            outcome.trace.append(Located(where[0], where[1], message))
+
+
+def _in_document(span: tuple[Any, int, int] | None, request: Request) -> tuple[int, int] | None:
+    if span is None:
+        return None
+    source, start, end = span
+    ours = request.env.source
+    if source is not ours and (
+        not isinstance(source, SourceText) or source.path != ours.path or source.text != ours.text
+    ):
+        return None
+    return (start, end if end >= start else start)

@@ -1,0 +1,138 @@
+"""Semantic token classes of a document's text, as byte spans.
+
+Lexical classes (keywords, operators, numbers, strings, paths, comments)
+come from the lexer; names are classified from the compiler's analysis:
+let bindings and `rec` attributes are variables, function arguments are
+parameters, builtins carry the ``defaultLibrary`` modifier, names looked
+up through `with` the ``withResolved`` modifier, attribute names are
+properties. Definition sites carry ``declaration``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
+from evaluator.syntax import nodes
+from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token
+from nixls.ide import builtin_docs
+from nixls.ide.tree import walk
+
+if TYPE_CHECKING:
+    from nixls.ide.workspace import Unit
+
+TOKEN_TYPES = [
+    "variable",
+    "parameter",
+    "function",
+    "property",
+    "string",
+    "path",
+    "keyword",
+    "operator",
+    "comment",
+    "number",
+]
+TOKEN_MODIFIERS = ["declaration", "defaultLibrary", "withResolved", "readonly"]
+
+_T = {name: i for i, name in enumerate(TOKEN_TYPES)}
+_M = {name: 1 << i for i, name in enumerate(TOKEN_MODIFIERS)}
+
+_KEYWORD_TYPES = set(KEYWORDS.values())
+_OPERATOR_TYPES = set(OPERATORS.values()) | {
+    "EQUALS",
+    "LT",
+    "GT",
+    "NOT",
+    "PLUS",
+    "MINUS",
+    "STAR",
+    "SLASH",
+    "QUESTION",
+    "AT",
+}
+_STRING_TYPES = {
+    "STRING",
+    "STR_OPEN",
+    "STR_TEXT",
+    "STR_CLOSE",
+    "IND_STRING",
+    "IND_OPEN",
+    "IND_TEXT",
+    "IND_CLOSE",
+    "URI",
+}
+_PATH_TYPES = {"PATH", "PATH_BEGIN", "PATH_STR", "SPATH"}
+_NUMBER_TYPES = {"INT", "FLOAT"}
+
+_PARAMETER_KINDS = (BindingKind.ARGUMENT, BindingKind.FORMAL, BindingKind.AT)
+
+
+def _lexical(
+    tokens: list[Token], comments: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """(start, end, type, modifiers) of keywords, operators, literals and comments."""
+    out: list[tuple[int, int, int, int]] = []
+    for tok in tokens:
+        if tok.end <= tok.start:
+            continue
+        t = tok.type
+        if t in _KEYWORD_TYPES:
+            out.append((tok.start, tok.end, _T["keyword"], 0))
+        elif t in _OPERATOR_TYPES:
+            out.append((tok.start, tok.end, _T["operator"], 0))
+        elif t in _STRING_TYPES:
+            out.append((tok.start, tok.end, _T["string"], 0))
+        elif t in _PATH_TYPES:
+            out.append((tok.start, tok.end, _T["path"], 0))
+        elif t in _NUMBER_TYPES:
+            out.append((tok.start, tok.end, _T["number"], 0))
+    for start, end in comments:
+        out.append((start, end, _T["comment"], 0))
+    return out
+
+
+def _names(doc: Unit) -> list[tuple[int, int, int, int]]:
+    """Names classified by what they refer to."""
+    analysis = doc.analysis
+    out: list[tuple[int, int, int, int]] = []
+    declared = {}
+    for binding in analysis.resolved.all_bindings:
+        kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
+        declared[binding.name_span] = (_T[kind], _M["declaration"])
+    functions = builtin_docs.global_names()
+    for node in walk(doc.parse_result.root):
+        span = (node.start, node.end)
+        if isinstance(node, nodes.Var):
+            if span in declared:
+                continue  # `inherit x;`: shown as the declaration it also is
+            res = node.resolution
+            if isinstance(res, LocalRef):
+                kind = "parameter" if res.binding.kind in _PARAMETER_KINDS else "variable"
+                out.append((*span, _T[kind], 0))
+            elif isinstance(res, WithRef):
+                out.append((*span, _T["variable"], _M["withResolved"]))
+            elif isinstance(res, GlobalRef):
+                entry = builtin_docs.info(functions.get(res.name, res.name))
+                is_fn = entry is not None and entry.is_function
+                mods = _M["defaultLibrary"] | (0 if is_fn else _M["readonly"])
+                out.append((*span, _T["function" if is_fn else "variable"], mods))
+            else:
+                out.append((*span, _T["variable"], 0))
+        elif isinstance(node, nodes.Ident | nodes.StaticKey):
+            if span in declared:
+                out.append((*span, *declared[span]))
+            elif isinstance(node, nodes.StaticKey) and node.end > node.start:
+                # Quoted keys are strings lexically; only bare names are properties.
+                first = doc.source[node.start : node.start + 1]
+                if first not in (b'"', b"$"):
+                    out.append((*span, _T["property"], 0))
+    return out
+
+
+def classify(
+    doc: Unit, tokens: list[Token], comments: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Every token of ``doc`` as (start, end, type index, modifier bits): lexical
+    classes and names (indices into :data:`TOKEN_TYPES` / :data:`TOKEN_MODIFIERS`)."""
+    return _lexical(tokens, comments) + _names(doc)

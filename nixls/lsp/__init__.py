@@ -1,0 +1,1 @@
+"""The language server: pygls, LSP conversion and one handler per feature."""

@@ -1,0 +1,390 @@
+"""The nixls language server: construction, lifecycle, settings and document sync.
+
+Feature groups live in :mod:`nixls.lsp.features`; each module exposes
+``register(server)`` which adds its handlers with ``server.feature``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import inspect
+import logging
+import socket
+import sys
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
+from pygls.lsp.server import LanguageServer
+
+from evaluator.syntax.lexer import Token, lex
+from nixls import __version__
+from nixls.ide.host import AnalysisHost
+from nixls.ide.tree import comment_spans
+from nixls.ide.uris import uri_to_path
+from nixls.ide.workspace import OpenDocument
+from nixls.lsp import transport
+from nixls.lsp.protocol import NixProtocol
+from nixls.lsp.publisher import DiagnosticsPublisher
+from nixls.project_config import with_project_config
+from nixls.settings import SECTION, Settings, structure_settings
+
+log = logging.getLogger(__name__)
+
+FEATURE_MODULES = (
+    "nixls.lsp.features.diagnostics",
+    "nixls.lsp.features.hover",
+    "nixls.lsp.features.evaluation",
+    "nixls.lsp.features.navigation",
+    "nixls.lsp.features.symbols",
+    "nixls.lsp.features.completion",
+    "nixls.lsp.features.semantic_tokens",
+    "nixls.lsp.features.code_actions",
+)
+
+DocumentListener = Callable[[OpenDocument], None]
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
+# Notifications handled on arrival, in order, without pygls's own copy of
+# the text (nixls keeps the text in its incremental document).
+DOCUMENT_SYNC = frozenset(
+    {
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.TEXT_DOCUMENT_DID_CLOSE,
+    }
+)
+
+
+def content_modified() -> JsonRpcException:
+    """The error for a request overtaken by an edit of its document."""
+    return JsonRpcException("the document changed", code=CONTENT_MODIFIED)
+
+
+def guarded(f: F, name: str) -> F:
+    """``f`` with unexpected exceptions logged and answered as a short internal error.
+
+    pygls would send the Python traceback to the client; a user should see
+    one line, and the traceback belongs in the server's log. Protocol
+    errors (``JsonRpcException``) and cancellation pass through unchanged.
+    """
+
+    def fail(exc: Exception) -> JsonRpcInternalError:
+        log.exception("%s failed", name)
+        return JsonRpcInternalError(f"nixls: {name} failed: {type(exc).__name__}: {exc}")
+
+    if inspect.iscoroutinefunction(f):
+
+        @functools.wraps(f)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await f(*args, **kwargs)
+            except (JsonRpcException, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                raise fail(exc) from None
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(f)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except JsonRpcException:
+            raise
+        except Exception as exc:
+            raise fail(exc) from None
+
+    return run  # type: ignore[return-value]
+
+
+class NixServer(LanguageServer):
+    """The server object handed to every feature handler."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "nixls",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=NixProtocol,
+        )
+        self.settings = Settings()
+        self.host = AnalysisHost()
+        self.files = self.host.files
+        self.publisher = DiagnosticsPublisher(self)
+        # The live evaluator (nixls.ide.live.LiveEvaluator), set up by the evaluation feature.
+        self.live: Any = None
+        # Feature modules subscribe to document events here rather than each
+        # registering didOpen/didChange (pygls allows one handler per method).
+        self.on_open: list[DocumentListener] = []
+        self.on_change: list[DocumentListener] = []
+        self.on_save: list[DocumentListener] = []
+        self.on_close: list[Callable[[str], None]] = []
+        self.on_settings: list[Callable[[], None]] = []
+        self.on_files_changed: list[Callable[[list[str]], None]] = []
+        self.shut_down = False  # `shutdown` was received
+        self.exit_code: int | None = None  # set by `exit`
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start_io(self, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
+        """Serve LSP on stdin/stdout until ``exit`` or the end of input.
+
+        Exits the process with 0 after ``shutdown`` + ``exit``, else 1 (as
+        the LSP asks). Background work never delays the exit: evaluations
+        run on daemon threads and are cancelled first.
+        """
+        writer = transport.Writer(stdout or sys.stdout.buffer)
+        self.protocol.set_writer(writer)
+        try:
+            asyncio.run(
+                transport.serve(
+                    stdin or transport.own_stdin(),
+                    writer,
+                    self.dispatch,
+                    lambda: self.exit_code is not None,
+                )
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop_background()
+            writer.close()
+        code = self.exit_code if self.exit_code is not None else (0 if self.shut_down else 1)
+        if code:
+            sys.exit(code)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client on a TCP socket, exactly as over stdio."""
+        try:
+            listener = socket.create_server((host, port))
+        except OSError as exc:
+            log.error("nixls: cannot listen on %s:%s: %s", host, port, exc)
+            sys.exit(1)
+        with listener:
+            conn, _address = listener.accept()
+        with conn:
+            self.start_io(conn.makefile("rb"), conn.makefile("wb"))
+
+    def dispatch(self, data: Any) -> None:
+        """Handle one decoded JSON-RPC message."""
+        method = data.get("method")
+        if "id" not in data and method == types.EXIT:
+            self.exit_code = 0 if self.shut_down else 1
+            self.stop_background()
+            return
+        message = self.protocol.structure_message(data)
+        if "id" not in data and method in DOCUMENT_SYNC:
+            handler = self.protocol.fm.features.get(method)
+            if handler is not None and not self.shut_down:
+                handler(message.params)
+            return
+        self.protocol.handle_message(message)
+
+    def stop_background(self) -> None:
+        """Cancel every background evaluation and pending refresh (shutdown, exit)."""
+        if self.live is not None:
+            self.live.shutdown()
+        self.publisher.stop()
+
+    # ------------------------------------------------------------ registration
+
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[F], F]:
+        """Like pygls's, with failures turned into clean errors (see :func:`guarded`)."""
+        register = super().feature(feature_name, options)
+        return lambda f: register(guarded(f, feature_name))  # type: ignore[return-value]
+
+    def command(self, command_name: str) -> Callable[[F], F]:
+        """Like pygls's, with failures turned into clean errors (see :func:`guarded`)."""
+        register = super().command(command_name)
+        return lambda f: register(guarded(f, command_name))  # type: ignore[return-value]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Problems outside any request go to the client's log, not to pop-ups."""
+        if source is FeatureRequestError:
+            return
+        self.log_message(f"nixls: {error}", types.MessageType.Error)
+
+    # ------------------------------------------------------------ off the loop
+
+    async def off_loop(self, doc: OpenDocument, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (reading ``doc``) on a thread, so the loop keeps answering.
+
+        An edit during the run makes the result stale (the tree is updated
+        in place): the request then fails with ContentModified, as the LSP
+        asks, and the client asks again.
+        """
+        generation = doc.generation
+        doc.analysis  # noqa: B018 - computed here, on the loop, not in the thread
+        try:
+            result = await asyncio.to_thread(fn)
+        except Exception:
+            if doc.generation != generation:
+                raise content_modified() from None
+            raise
+        if doc.generation != generation or self.document(doc.uri) is not doc:
+            raise content_modified()
+        return result
+
+    async def lexed(self, doc: OpenDocument) -> tuple[list[Token], list[tuple[int, int]]]:
+        """The lexer's tokens and the comment spans of ``doc`` (cached per text)."""
+        cache = doc.cache
+        found = cache.get("lexed")
+        if found is None:
+            source = doc.source
+
+            def work() -> tuple[list[Token], list[tuple[int, int]]]:
+                tokens, _errors = lex(source)
+                return tokens, comment_spans(source, tokens)
+
+            found = cache["lexed"] = await self.off_loop(doc, work)
+        return found  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ helpers
+
+    def document(self, uri: str) -> OpenDocument | None:
+        """The open document at ``uri`` (None if the client never opened it)."""
+        return self.files.get(uri)
+
+    def log_message(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        """Send a message to the client's log (and ours)."""
+        log.info("%s", message)
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def apply_settings(self, raw: Any) -> None:
+        """Replace the settings from client JSON; bad entries are logged and ignored."""
+
+        def warn(msg: str) -> None:
+            self.log_message(f"nixls: {msg}", types.MessageType.Warning)
+
+        self.settings = structure_settings(with_project_config(raw, self.files.roots, warn), warn)
+        for listener in self.on_settings:
+            listener()
+
+    def notify(self, listeners: list[DocumentListener], doc: OpenDocument) -> None:
+        """Call each listener, logging (not propagating) failures."""
+        for listener in listeners:
+            try:
+                listener(doc)
+            except Exception:
+                log.exception("document listener failed for %s", doc.uri)
+
+
+def _register_core(server: NixServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: NixServer, params: types.InitializeParams) -> None:
+        ls.files.encoding = ls.workspace.position_encoding or "utf-16"
+        roots = [f.uri for f in params.workspace_folders or []]
+        if not roots and params.root_uri:
+            roots = [params.root_uri]
+        ls.files.roots = [p for p in (uri_to_path(u) for u in roots) if p]
+        ls.apply_settings(params.initialization_options)  # None: defaults and nixls.toml
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: NixServer, params: types.InitializedParams) -> None:
+        # Ask the client to watch Nix files (imports are cached until they change).
+        caps = ls.client_capabilities.workspace
+        watch = caps.did_change_watched_files if caps else None
+        if watch is None or not watch.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern="**/*.nix")]
+        )
+        try:
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="nixls-watch-nix-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+        except Exception as exc:
+            ls.log_message(f"nixls: could not register file watching: {exc}")
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: NixServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        raw = params.settings
+        if not raw:
+            # Pull model: the client only told us something changed.
+            try:
+                items = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+                )
+            except Exception as exc:
+                ls.log_message(f"nixls: could not fetch settings: {exc}")
+                return
+            raw = items[0] if items else None
+        ls.apply_settings(raw)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: NixServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        roots = [r for r in ls.files.roots if r not in removed]
+        roots += [p for p in (uri_to_path(f.uri) for f in params.event.added) if p]
+        ls.files.roots = roots
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: NixServer, params: types.DidOpenTextDocumentParams) -> None:
+        td = params.text_document
+        snapshot = ls.host.open(td.uri, td.text, td.version)
+        ls.notify(ls.on_open, snapshot.document)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
+        td = params.text_document
+        snapshot = ls.host.apply(td.uri, params.content_changes, td.version)
+        if snapshot is None:
+            ls.log_message(f"nixls: didChange for unopened {td.uri}")
+            return
+        ls.notify(ls.on_change, snapshot.document)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: NixServer, params: types.DidSaveTextDocumentParams) -> None:
+        doc = ls.files.get(params.text_document.uri)
+        if doc is not None:
+            ls.notify(ls.on_save, doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.host.close(uri)
+        for listener in ls.on_close:
+            listener(uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: NixServer, params: types.DidChangeWatchedFilesParams) -> None:
+        paths = [p for p in (uri_to_path(c.uri) for c in params.changes) if p]
+        for path in paths:
+            ls.files.invalidate(path)
+        for listener in ls.on_files_changed:
+            listener(paths)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: NixServer, params: None) -> None:
+        ls.shut_down = True
+        ls.stop_background()
+
+
+def build_server() -> NixServer:
+    """A server with every feature registered."""
+    server = NixServer()
+    _register_core(server)
+    for name in FEATURE_MODULES:
+        module = importlib.import_module(name)
+        module.register(server)
+    return server
+
+
+def running_loop() -> asyncio.AbstractEventLoop:
+    """The server's event loop (handlers run on it)."""
+    return asyncio.get_running_loop()

@@ -1,0 +1,120 @@
+"""Evaluations cannot run away: Ctrl-C stops them at once, endless recursion stops by itself.
+
+These run `nixls eval` as a subprocess, as a user's shell does.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.cli.nixls_run import ROOT, command, environment, nixls
+
+# Endless and very long evaluations; each prints "trace: started" to stderr
+# once the evaluation runs, so the test knows when to press Ctrl-C.
+STARTED = 'builtins.trace "started"'
+LONG = {
+    "tail recursion": f"{STARTED} (let f = x: f x; in f 1)",
+    "deep recursion": f"{STARTED} (let f = n: 1 + f (n + 1); in f 0)",
+    "long builtin": f"{STARTED} (builtins.length (builtins.genList (x: x * x) 100000000))",
+    "sort": f"{STARTED} (builtins.sort (a: b: a > b) (builtins.genList (x: x) 10000000))",
+}
+
+
+def _interrupt_after_start(expr: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    proc = subprocess.Popen(
+        command("eval", "--max-call-depth", "0", "-E", expr),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=environment(),
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()
+    assert first == "trace: started\n", first
+    time.sleep(0.3)  # well into the evaluation
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    elapsed = time.monotonic() - sent
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), elapsed
+
+
+@pytest.mark.parametrize("name", sorted(LONG))
+def test_sigint_stops_an_evaluation_with_130_within_half_a_second(name: str) -> None:
+    done, elapsed = _interrupt_after_start(LONG[name])
+    assert done.returncode == 130
+    assert done.stderr == "error: interrupted by the user\n"  # one line, no traceback
+    assert done.stdout == ""
+    assert elapsed < 0.5, f"{name}: exited {elapsed:.3f} s after SIGINT"
+
+
+def test_endless_tail_recursion_stops_at_the_default_call_depth() -> None:
+    started = time.monotonic()
+    proc = nixls("eval", "-E", "let f = x: f x; in f 1", timeout=60)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 1
+    # The first line is what C++ Nix 2.26.3 prints for this expression.
+    assert proc.stderr.startswith("error: stack overflow; max-call-depth exceeded\n")
+    assert "«string»:1:" in proc.stderr
+    assert elapsed < 30, f"took {elapsed:.1f} s"
+
+
+def test_endless_non_tail_recursion_stops_too() -> None:
+    proc = nixls("eval", "--max-call-depth", "10000", "-E", "let f = x: 1 + f x; in f 1")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: stack overflow; max-call-depth exceeded\n")
+    # Located at the recursive call, as Nix does (`f x`, column 16).
+    assert "at «string»:1:16:" in proc.stderr
+
+
+def test_deep_recursion_of_100000_works_by_default() -> None:
+    proc = nixls("eval", "-E", "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000")
+    assert (proc.returncode, proc.stdout) == (0, "100000\n"), proc.stderr
+
+
+@pytest.mark.parametrize("tail", [True, False])
+def test_max_call_depth_counts_every_call_tail_calls_included(tail: bool) -> None:
+    body = "f (n - 1)" if tail else "1 + f (n - 1)"
+    expr = f"let f = n: if n == 0 then 0 else {body}; in f 150"
+    assert nixls("eval", "--max-call-depth", "200", "-E", expr).returncode == 0
+    deep = nixls("eval", "--max-call-depth", "100", "-E", expr)
+    assert deep.returncode == 1
+    assert "max-call-depth exceeded" in deep.stderr
+
+
+def test_max_call_depth_0_means_no_limit() -> None:
+    endless = "let f = x: f x; in f 1"
+    limited = nixls("eval", "--max-call-depth", "1000", "--max-steps", "20000", "-E", endless)
+    assert limited.stderr.startswith("error: stack overflow; max-call-depth exceeded")
+    unlimited = nixls("eval", "--max-call-depth", "0", "--max-steps", "20000", "-E", endless)
+    assert unlimited.returncode == 1
+    assert unlimited.stderr.startswith("error: evaluation budget exceeded (steps)")
+
+
+@pytest.mark.parametrize("args", [("parse", "-"), ("eval", "-")])
+def test_sigint_while_reading_stdin_exits_130(args: tuple[str, ...]) -> None:
+    # Not an evaluation: the command waits for input when Ctrl-C comes.
+    proc = subprocess.Popen(
+        command(*args),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=environment(),
+    )
+    time.sleep(2)  # started and blocked on stdin
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)  # before closing its stdin
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "error: interrupted by the user\n")

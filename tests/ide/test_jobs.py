@@ -1,0 +1,67 @@
+"""Background jobs: runaway evaluations cannot exhaust the workers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+from nixls.ide.jobs import GRACE, JobRunner
+
+
+def test_runaway_jobs_that_ignore_cancellation_do_not_starve_new_ones() -> None:
+    release = threading.Event()  # ends the runaway threads when the test is done
+
+    def runaway(cancel: threading.Event) -> str:
+        release.wait(30)  # never looks at ``cancel``
+        return "finished"
+
+    async def scenario() -> None:
+        runner = JobRunner(workers=2, max_abandoned=4)
+        stuck = [
+            asyncio.ensure_future(runner.run(f"doc{i}", runaway, lambda: "abandoned"))
+            for i in range(2)
+        ]
+        await asyncio.sleep(0.05)
+        assert runner.active == 2
+        # Both slots are taken: a third job waits...
+        third = asyncio.ensure_future(runner.run("doc3", lambda c: "third", lambda: "abandoned"))
+        await asyncio.sleep(0.1)
+        assert not third.done()
+        # ...until the runaway jobs are cancelled and abandoned.
+        started = time.monotonic()
+        assert runner.cancel("doc0") + runner.cancel("doc1") == 2
+        assert await asyncio.wait_for(third, 5) == "third"
+        assert time.monotonic() - started < GRACE + 1
+        assert [await t for t in stuck] == ["abandoned", "abandoned"]
+        assert runner.active == 2  # the threads still run, but no longer hold slots
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()
+
+
+def test_a_cooperative_job_answers_its_own_result_when_cancelled() -> None:
+    def polite(cancel: threading.Event) -> str:
+        cancel.wait(10)
+        return "stopped"
+
+    async def scenario() -> None:
+        runner = JobRunner()
+        job = asyncio.ensure_future(runner.run("d", polite, lambda: "abandoned"))
+        await asyncio.sleep(0.05)
+        runner.cancel("d")
+        assert await asyncio.wait_for(job, 5) == "stopped"
+        assert runner.active == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_shut_down_runner_refuses_new_jobs() -> None:
+    async def scenario() -> None:
+        runner = JobRunner()
+        runner.shutdown()
+        assert await runner.run("d", lambda c: "ran", lambda: "refused") == "refused"
+
+    asyncio.run(scenario())
