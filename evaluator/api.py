@@ -35,12 +35,12 @@ from evaluator.io import EvalIO
 from evaluator.store.copy import known_text
 from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
-from evaluator.vm import error_report, ops
+from evaluator.vm import error_report, memory, ops
 from evaluator.vm.context import EvalContext, use_context
-from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
-from evaluator.vm.loop import Budget, CancelFlag, run
+from evaluator.vm.loop import Budget, CancelFlag, python_error_message, run
 from evaluator.vm.printer import render
 from evaluator.vm.values import Attrs, Call, Closure, Frame, NixList, Thunk
 
@@ -93,18 +93,23 @@ def compile_source(
     """
     source = SourceText(path, text)
     with FRONT_END_GC:
-        result = parse(text)
-        if result.errors:
-            first = result.errors[0]
-            raise NixSyntaxError(first.message, (source, first.start, first.end))
-        analysis = analyse(result, file=source.location_name)
-        error = _first_error(analysis, scoped=scoped)
-        if error is not None:
-            raise NixSyntaxError(error.message, (source, error.start, error.end))
-        compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
-        compiled.pipe_at = _first_pipe(result.root, text)
-        if not scoped:
-            compiled.warnings = _cursed_or(result.root, source)
+        try:
+            result = parse(text)
+            if result.errors:
+                first = result.errors[0]
+                raise NixSyntaxError(first.message, (source, first.start, first.end))
+            analysis = analyse(result, file=source.location_name)
+            error = _first_error(analysis, scoped=scoped)
+            if error is not None:
+                raise NixSyntaxError(error.message, (source, error.start, error.end))
+            compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+            compiled.pipe_at = _first_pipe(result.root, text)
+            if not scoped:
+                compiled.warnings = _cursed_or(result.root, source)
+        except NixError:
+            raise
+        except Exception as exc:  # a Python limit or a bug: still a located Nix error
+            raise NixError(python_error_message(exc), (source, 0, 0)) from exc
     return compiled
 
 
@@ -391,7 +396,15 @@ class Evaluator:
     def run(self, frame: Frame) -> Any:
         """Run a generator frame to its value in this evaluator's context."""
         with use_context(self.context):
-            return run(frame, self.budget, self.cancel)
+            try:
+                return run(frame, self.budget, self.cancel)
+            except (BudgetExceeded, Cancelled):
+                # Imported values may hold what the stopped evaluation built
+                # (half-forced data): dropped, so its memory is given back.
+                if self.context.import_values:
+                    self.context.import_values.clear()
+                    memory.release()
+                raise
 
     def force(self, value: Any) -> Any:
         """The value of ``value``, forced to weak head normal form."""

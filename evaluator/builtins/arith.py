@@ -7,7 +7,6 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.vm import ops
-from evaluator.vm.errors import NixError
 from evaluator.vm.values import Frame, Thunk
 
 
@@ -71,19 +70,21 @@ def bit_xor(a: Any, b: Any) -> Frame:
     return (yield from ops.force_int(a)) ^ (yield from ops.force_int(b))
 
 
-def _to_int(f: float) -> int:
-    if math.isnan(f) or math.isinf(f):
-        raise NixError(f"cannot convert {f} to an integer")
-    return ops.wrap_int(int(f))
+def _to_int(f: float, rounding: Any) -> int:
+    # As C++ Nix on x86-64: a float out of the 64-bit range (or infinite,
+    # or NaN) converts to the smallest integer.
+    if not math.isfinite(f) or not -(2.0**63) <= f < 2.0**63:
+        return ops.INT_MIN
+    return int(rounding(f))
 
 
 @builtin("ceil", 1)
 def ceil(x: Any) -> Frame:
     """`ceil x`: the smallest integer not less than the number `x`."""
-    return _to_int(math.ceil((yield from ops.force_float(x))))
+    return _to_int((yield from ops.force_float(x)), math.ceil)
 
 
 @builtin("floor", 1)
 def floor(x: Any) -> Frame:
     """`floor x`: the largest integer not greater than the number `x`."""
-    return _to_int(math.floor((yield from ops.force_float(x))))
+    return _to_int((yield from ops.force_float(x)), math.floor)

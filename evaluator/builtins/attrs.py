@@ -6,7 +6,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import app2_thunk, charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
     Attrs,
@@ -249,7 +249,9 @@ def generic_closure(args: Any) -> Frame:
             done_simple.add(hashable)
         else:
             seen = False
-            for k in done_other:
+            for i, k in enumerate(done_other, 1):
+                if not i & (walk.EVERY - 1):
+                    walk.checkpoint(walk.EVERY)  # keys compared without the loop
                 if not (yield from ops.less_than(key, k)) and not (
                     yield from ops.less_than(k, key)
                 ):

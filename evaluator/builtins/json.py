@@ -9,7 +9,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.printer import format_float
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
@@ -46,13 +46,21 @@ def to_json(v: Any) -> Frame:
     """The JSON text of a value (deeply forced), with the context of its strings."""
     out: list[str] = []
     ctx: set[str] = set()
-    # Work items: (False, value) to print a value, (True, text) to emit text.
-    stack: list[tuple[bool, Any]] = [(False, v)]
+    # Work items: (0, value) to print a value, (1, text) to emit text, (2,
+    # text) to emit the text closing a list or set.
+    stack: list[tuple[int, Any]] = [(0, v)]
+    n = depth = 0  # depth: containers open (their "]" or "}" still on the stack)
+    mask = walk.EVERY - 1
     while stack:
         is_text, item = stack.pop()
         if is_text:
             out.append(item)
+            if is_text == 2:
+                depth -= 1
             continue
+        n += 1
+        if not n & mask:
+            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
         if type(item) is Thunk:
             item = item.value if item.code is None else (yield item)
         t = type(item)
@@ -75,13 +83,16 @@ def to_json(v: Any) -> Frame:
                 ctx |= s.context
             out.append(json_string(str.__str__(s)))
         elif t is NixList:
-            todo: list[tuple[bool, Any]] = [(True, "]")]
+            todo: list[tuple[int, Any]] = [(2, "]")]
             for i in range(len(item) - 1, -1, -1):
                 todo.append((False, item[i]))
                 if i:
                     todo.append((True, ","))
             todo.append((True, "["))
             stack.extend(todo)
+            depth += 1
+            if depth > walk.MAX_DEPTH:
+                raise walk.too_deep()
         elif t is Attrs:
             if "__toString" in item:
                 s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
@@ -92,7 +103,7 @@ def to_json(v: Any) -> Frame:
                 stack.append((False, item["outPath"]))
             else:
                 names = sorted(item)
-                todo = [(True, "}")]
+                todo = [(2, "}")]
                 for i in range(len(names) - 1, -1, -1):
                     todo.append((False, item[names[i]]))
                     todo.append((True, json_string(names[i]) + ":"))
@@ -100,6 +111,9 @@ def to_json(v: Any) -> Frame:
                         todo.append((True, ","))
                 todo.append((True, "{"))
                 stack.extend(todo)
+                depth += 1
+                if depth > walk.MAX_DEPTH:
+                    raise walk.too_deep()
         else:
             raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
     text = "".join(out)

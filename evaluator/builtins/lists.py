@@ -6,7 +6,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import app_thunks, call_request, charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import (
     Attrs,
@@ -265,6 +265,21 @@ def _comparator(cmp: Any) -> Any:
     return less
 
 
+def _counted(less: Any) -> Any:
+    """``less`` checking the budget every so many comparisons (``lessThan``
+    on evaluated values compares without the loop's help)."""
+    count = 0
+
+    def counted(a: Any, b: Any) -> Frame:
+        nonlocal count
+        count += 1
+        if not count & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY)
+        return (yield from less(a, b))
+
+    return counted
+
+
 # `sort` reproduces libstdc++'s std::stable_sort step by step (the one C++
 # Nix calls), so that a comparator sees the same pairs in the same order:
 # which error is raised first, and what `trace` prints, match Nix.
@@ -387,6 +402,7 @@ def sort(cmp: Any, xs: Any) -> Frame:
     _check_function(cmp)
     if type(xs) is not NixList:
         xs = yield from _list(xs)
+    charge(16 * len(xs))
     items = []
     for x in xs:
         if type(x) is Thunk:
@@ -398,6 +414,8 @@ def sort(cmp: Any, xs: Any) -> Frame:
         kinds = {type(x) for x in items}
         if kinds <= {int, float} or kinds <= {str, CtxStr}:
             # Total orders, no errors possible: Python's stable sort gives the same list.
+            walk.checkpoint(len(items))
             return NixList(sorted(items))
-    yield from stable_sort(items, _comparator(cmp))
+    less = _comparator(cmp)
+    yield from stable_sort(items, _counted(less) if _is_less_than(cmp) else less)
     return NixList(items)

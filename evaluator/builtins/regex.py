@@ -34,7 +34,7 @@ from typing import Any
 
 from evaluator.builtins import pikevm
 from evaluator.builtins.registry import builtin
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import Frame, NixList
 
@@ -375,6 +375,8 @@ def split(regex: Any, s: Any) -> Frame:
     # non-empty match at the same place, else search again one byte later.
     m = yield from rx.search(text, 0)
     while m is not None:
+        if not len(out) & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, len(out) * 8)
         out.append(_unlatin(text[last : m.start()]))
         out.append(_groups(m))
         last = m.end()

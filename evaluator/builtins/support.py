@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
+from evaluator.vm import walk
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Call, Closure, Frame, Thunk
 
@@ -41,13 +42,25 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
     """
     if type(fn) is Thunk and fn.code is None:
         fn = fn.value
-    # Building many small acyclic objects: the cyclic garbage collector
-    # would rescan everything reachable several times over for nothing.
-    with gc_paused():
-        if type(fn) is Closure:
-            code = fn.code
-            return [Thunk(partial(code, x)) for x in args]
-        return [Thunk(partial(_apply1, fn, x)) for x in args]
+    code = fn.code if type(fn) is Closure else partial(_apply1, fn)
+    items = args if isinstance(args, list | range) else list(args)
+    out: list[Thunk] = []
+    # Charged first for what Python really spends on a thunk, so a huge
+    # `genList` or `map` stops before it allocates; built in slices, between
+    # which time and cancellation are checked.
+    charge(THUNK_BYTES * len(items))
+    for lo in range(0, len(items), _SLICE):
+        walk.checkpoint(min(_SLICE, len(items) - lo))
+        # Building many small acyclic objects: the cyclic garbage collector
+        # would rescan everything reachable several times over for nothing.
+        with gc_paused():
+            out += [Thunk(partial(code, x)) for x in items[lo : lo + _SLICE]]
+    return out
+
+
+# Bytes a lazily applied element costs (thunk, partial, list slot), measured.
+THUNK_BYTES = 250
+_SLICE = 1 << 16
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
-from evaluator.vm import ops
+from evaluator.vm import ops, walk
 from evaluator.vm.printer import format_float
 from evaluator.vm.values import (
     Attrs,
@@ -99,8 +99,14 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
     drvs_seen: set[str] = set()
     # Work items: (depth, value, False) prints a value; (depth, text, True) a line.
     stack: list[tuple[int, Any, bool]] = [(1, v, False)]
+    n = 0
     while stack:
         depth, item, is_line = stack.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, sum(map(len, lines[-walk.EVERY :])))
+        if depth > walk.MAX_DEPTH:
+            raise walk.too_deep()
         pad = "  " * depth
         if is_line:
             lines.append(pad + item)
@@ -161,23 +167,7 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
                 stack.append((depth, "</attrs>", True))
                 _push_attrs(stack, item, depth + 1, location)
         elif t is Closure:
-            fattrs = _closure_position(item) if location else {}
-            lines.append(pad + _tag("function", fattrs, False))
-            inner = pad + "  "
-            if item.formals is not None:
-                pattrs: dict[str, str] = {}
-                if item.ellipsis:
-                    pattrs["ellipsis"] = "1"
-                param = closure_param(item)
-                if param:
-                    pattrs["name"] = param
-                lines.append(inner + _tag("attrspat", pattrs, False))
-                for name in sorted(item.formals):
-                    lines.append(inner + "  " + _tag("attr", {"name": name}, True))
-                lines.append(inner + "</attrspat>")
-            else:
-                lines.append(inner + _tag("varpat", {"name": closure_param(item) or ""}, True))
-            lines.append(pad + "</function>")
+            lines += _function_lines(item, pad, location)
         else:
             # Builtins (and anything unknown) are not serialised, as in Nix.
             lines.append(pad + "<unevaluated />")
@@ -185,6 +175,27 @@ def xml_document(v: Any, *, strict: bool = True, location: bool = False) -> Fram
     text = "\n".join(lines) + "\n"
     charge(len(text))
     return make_str(text, frozenset(ctx))
+
+
+def _function_lines(fn: Closure, pad: str, location: bool) -> list[str]:
+    """The `<function>` element of a closure: its pattern, not its body."""
+    lines = [pad + _tag("function", _closure_position(fn) if location else {}, False)]
+    inner = pad + "  "
+    if fn.formals is not None:
+        pattrs: dict[str, str] = {}
+        if fn.ellipsis:
+            pattrs["ellipsis"] = "1"
+        param = closure_param(fn)
+        if param:
+            pattrs["name"] = param
+        lines.append(inner + _tag("attrspat", pattrs, False))
+        for name in sorted(fn.formals):
+            lines.append(inner + "  " + _tag("attr", {"name": name}, True))
+        lines.append(inner + "</attrspat>")
+    else:
+        lines.append(inner + _tag("varpat", {"name": closure_param(fn) or ""}, True))
+    lines.append(pad + "</function>")
+    return lines
 
 
 def _push_attrs(

@@ -61,6 +61,7 @@ from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
 from evaluator.vm import frames, ops, runtime
+from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import charge
@@ -148,7 +149,14 @@ class Unit:
             with warnings.catch_warnings():
                 # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
                 warnings.simplefilter("ignore", SyntaxWarning)
-                code = compile(self.python, filename, "exec")
+                try:
+                    code = compile(self.python, filename, "exec")
+                except (SyntaxError, RecursionError, MemoryError) as exc:
+                    # Python's own limits (nesting, size) on the generated code.
+                    root = self.infos.get(self.root)
+                    raise NixError(
+                        "expression nested too deeply", root[1] if root else None
+                    ) from exc
             for const in code.co_consts:
                 if isinstance(const, CodeType):
                     info = self.infos.get(const.co_name)

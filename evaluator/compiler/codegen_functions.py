@@ -124,6 +124,11 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         f = f.fn  # type: ignore[attr-defined]
     spine.reverse()
     cur = yield self.value(fn, f)
+    if not cur.isidentifier():
+        # A literal (`1 x`): named, since `1.code` is no Python.
+        tmp = self.temp(fn)
+        self.emit(fn, f"{tmp} = {cur}", f)
+        cur = tmp
     args: list[str] = []
     for app in spine:
         op = yield self.lazy(fn, app.arg, arg=True)

@@ -14,6 +14,9 @@ from evaluator.compiler.parse_show import ParseShow
 from evaluator.syntax import nodes
 from evaluator.syntax.positions import operator_offset
 
+# Lines of a generated function after which arithmetic is one call per operator.
+COMPACT_AFTER = 2000
+
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
@@ -51,7 +54,11 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
             "-": f"{out} = o_sub({a}, {b})",
             "*": f"{out} = o_mul({a}, {b})",
         }[op]
-        if ints:
+        if ints and len(fn.lines) > COMPACT_AFTER:
+            # Generated code is what Python's compile() pays for: a huge
+            # function (`1 + 1 + …` 40,000 times) gets one line per operator.
+            emit(fn, slow, node)
+        elif ints:
             emit(fn, f"if {ints}:", node)
             fn.indent += 1
             emit(fn, fast, node)

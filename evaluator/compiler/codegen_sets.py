@@ -103,17 +103,17 @@ def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
             cur = out
         return cur
     # With a default: any missing step (or non-set) gives the default.
+    # One `while` left by `break` keeps the code flat however long the path.
     ok = self.fresh("ok")
     out = self.temp(fn)
     self.emit(fn, f"{ok} = False", node)
     first = yield self.attr_name(fn, node.path[0])
     saved = set(fn.known)
-    depth = 0
+    self.emit(fn, "while True:", node)
+    fn.indent += 1
     for i, key in enumerate(node.path):
         name = first if i == 0 else (yield self.attr_name(fn, key))
-        self.emit(fn, f"if type({cur}) is Attrs and {name} in {cur}:", node)
-        fn.indent += 1
-        depth += 1
+        self.emit(fn, f"if type({cur}) is not Attrs or {name} not in {cur}: break", node)
         nxt = self.temp(fn)
         self.emit(fn, f"{nxt} = {cur}[{name}]", node)
         if i < len(node.path) - 1:
@@ -127,7 +127,8 @@ def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
             self.emit(fn, f"{out} = {nxt}", node)
             self.emit(fn, f"{ok} = True", node)
         cur = nxt
-    fn.indent -= depth
+    self.emit(fn, "break", node)
+    fn.indent -= 1
     fn.known = saved
     self.emit(fn, f"if not {ok}:", node)
     fn.indent += 1

@@ -133,9 +133,11 @@ class Builder:
 
     def int_(self, c: list[Any]) -> n.Int:
         t = c[0]
-        if t.value > INT_MAX:
-            self.report(t.start, t.end, f"invalid integer '{t.value}'")
-        return n.Int(t.start, t.end, t.value)
+        value = t.value
+        if type(value) is str or value > INT_MAX:
+            self.report(t.start, t.end, f"invalid integer '{value}'")
+            value = INT_MAX + 1
+        return n.Int(t.start, t.end, value)
 
     def float_(self, c: list[Any]) -> n.Float:
         t = c[0]

@@ -232,7 +232,9 @@ class _Lexer:
             self.errors.append(
                 LexError(stop, n, f"file too large: analysis stops after {MAX_TOKENS} tokens")
             )
-        self.emit("$END", n, n)
+        # Appended directly: the end token is never the one over the limit.
+        self.pending_brace = -1
+        self.tokens.append(_new_token(Token, ("$END", n, n, None)))
 
     def lex_all(self, pos: int) -> None:
         n = len(self.src)
@@ -304,7 +306,9 @@ class _Lexer:
             elif kind == "op":
                 emit(OPERATORS[text.decode("ascii")], start, end)
             elif kind == "int":
-                emit("INT", start, end, int(text))
+                # Beyond 64 bits the parser reports an invalid integer; the
+                # text is kept (Python refuses int() of over 4,300 digits).
+                emit("INT", start, end, int(text) if len(text) < 40 else text.decode())
             elif kind == "path" or kind == "hpath":
                 value = _decode(text)
                 if src.startswith(b"${", end):

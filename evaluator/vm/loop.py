@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any, Protocol
 
+from evaluator.vm import memory
 from evaluator.vm.call_trace import finish as finish_calls
 from evaluator.vm.call_trace import record_calls
 from evaluator.vm.errors import (
@@ -89,7 +90,9 @@ class Budget:
 
     ``timeout`` is in seconds from the start of :func:`run`. ``max_memory``
     bounds :attr:`allocated`, an estimate in bytes fed by :func:`charge`
-    (list lengths, string lengths, attribute counts). ``max_call_depth``
+    (list lengths, string lengths, attribute counts), and the growth of the
+    process's resident memory since the first :func:`run` (``rss_base``).
+    ``max_call_depth``
     bounds nested function calls, tail calls included (each counts one
     deeper than the frame it replaces), as Nix's ``max-call-depth`` does:
     an endless tail recursion stops; ``None`` or 0 means unlimited.
@@ -103,6 +106,8 @@ class Budget:
     steps: int = 0
     allocated: int = 0
     deadline: float | None = field(default=None, repr=False)
+    rss_base: int | None = field(default=None, repr=False)
+    rss_next: float = field(default=0.0, repr=False)
 
     def check(self) -> NixError | None:
         """The error to raise if a limit is exceeded or cancellation asked."""
@@ -112,7 +117,9 @@ class Budget:
             return BudgetExceeded("evaluation budget exceeded (steps)")
         if self.deadline is not None and time.monotonic() > self.deadline:
             return BudgetExceeded("evaluation budget exceeded (time)")
-        if self.max_memory is not None and self.allocated > self.max_memory:
+        if self.max_memory is not None and (
+            self.allocated > self.max_memory or memory.over_limit(self)
+        ):
             return BudgetExceeded("evaluation budget exceeded (memory)")
         return None
 
@@ -136,6 +143,20 @@ def charge(size: int) -> None:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
         if budget.cancel is not None and budget.cancel.is_set():
             raise Cancelled()
+
+
+def checkpoint(steps: int = 1024, size: int = 0) -> None:
+    """For Python code walking a value without yielding to the loop (printing,
+    coercion, equality, ...): count ``steps`` and ``size`` bytes, then check
+    the budget and cancellation as the loop does. Call it every ``steps`` items.
+    """
+    budget = _ACTIVE.get()
+    if budget is not None:
+        budget.steps += steps
+        budget.allocated += size
+        problem = budget.check()
+        if problem is not None:
+            raise problem
 
 
 def _call_functor(fn: Attrs, arg: Any) -> Frame:
@@ -224,9 +245,19 @@ def _as_nix_error(exc: Exception) -> NixError:
     elif isinstance(exc, MemoryError):
         err = BudgetExceeded("evaluation budget exceeded (memory)")
     else:
-        err = NixError(f"internal error: {type(exc).__name__}: {exc}")
+        err = NixError(python_error_message(exc))
     err.__cause__ = exc
     return err
+
+
+def python_error_message(exc: BaseException) -> str:
+    """What to tell a user about a Python exception no Nix error covers."""
+    if isinstance(exc, UnicodeError):
+        return "invalid string encoding (not valid UTF-8)"
+    if isinstance(exc, ArithmeticError):
+        return f"arithmetic error: {exc}"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"evaluation failed: {text}"
 
 
 def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
@@ -298,16 +329,34 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         else:
             budget.cancel = cancel
     token = None
+    start = memory.rss()
     if budget is not None:
         if budget.timeout is not None and budget.deadline is None:
             budget.deadline = time.monotonic() + budget.timeout
+        if budget.rss_base is None and budget.max_memory is not None:
+            budget.rss_base = start
         token = _ACTIVE.set(budget)
+    stopped = False
     try:
         with EVALUATION_GC:
             return _run(frame, budget)
+    except (BudgetExceeded, Cancelled):
+        stopped = True
+        raise
     finally:
         if token is not None:
             _ACTIVE.reset(token)
+        end = memory.rss()
+        if start is not None and end is not None:
+            if end - start > (RELEASE_STOPPED if stopped else RELEASE_ABOVE):
+                memory.release()
+
+
+# After an evaluation that grew the process by this much (less if it was
+# stopped by its budget or cancelled: what it built is garbage now), its
+# garbage (cycles of thunks and closures) is collected and memory returned.
+RELEASE_ABOVE = 128 << 20
+RELEASE_STOPPED = 32 << 20
 
 
 def _nix_error(exc: Exception) -> NixError:

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from evaluator.store.copy import path_to_store
+from evaluator.vm import walk
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
 from evaluator.vm.loop import charge
@@ -105,8 +106,12 @@ def deep_force(v: Any) -> Frame:
         v = v.value if v.code is None else (yield v)
     seen: set[int] = set()
     todo: list[Any] = [v]
+    n = 0
     while todo:
         x = todo.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY)
         if type(x) is Thunk:
             x = x.value if x.code is None else (yield x)
         tx = type(x)
@@ -282,9 +287,16 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
     if ta is type(b) and (ta is int or ta is str or ta is bool or ta is float):
         # Common case first: two scalars of the same type.
         return a == b
-    todo: list[tuple[Any, Any, bool]] = [(a, b, nested)]
+    todo: list[tuple[Any, Any, bool, int]] = [(a, b, nested, 0)]
+    n = 0
     while todo:
-        x, y, nested = todo.pop()
+        x, y, nested, depth = todo.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY)
+        if depth > walk.MAX_DEPTH:
+            raise walk.too_deep()
+        depth += 1
         ox, oy = x, y
         if type(x) is Thunk:
             x = x.value if x.code is None else (yield x)
@@ -320,7 +332,7 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
             if x is y and nested:
                 continue
             for i in range(len(x) - 1, -1, -1):
-                todo.append((x[i], y[i], True))
+                todo.append((x[i], y[i], True, depth))
             continue
         if tx is Attrs:
             if ty is not Attrs:
@@ -329,7 +341,7 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
                 continue
             if (yield from is_derivation(x)) and (yield from is_derivation(y)):
                 if "outPath" in x and "outPath" in y:
-                    todo.append((x["outPath"], y["outPath"], True))
+                    todo.append((x["outPath"], y["outPath"], True, depth))
                     continue
             if len(x) != len(y):
                 return False
@@ -337,7 +349,7 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
             for k, xv in x.items():
                 if k not in y:
                     return False
-                pairs.append((xv, y[k], True))
+                pairs.append((xv, y[k], True, depth))
             todo.extend(reversed(pairs))
             continue
         # Functions (and anything else) are never equal.
@@ -357,6 +369,7 @@ def less_than(a: Any, b: Any) -> Frame:
     lexicographically (the first unequal elements decide). Anything else is
     ``cannot compare X with Y``.
     """
+    depth = 0
     while True:
         if type(a) is Thunk:
             a = a.value if a.code is None else (yield a)
@@ -381,6 +394,11 @@ def less_than(a: Any, b: Any) -> Frame:
                 if not (yield from equal(a[i], b[i], True)):
                     break
                 i += 1
+                if not i & (walk.EVERY - 1):
+                    walk.checkpoint(walk.EVERY)
+            depth += 1
+            if depth > walk.MAX_DEPTH:
+                raise walk.too_deep()
             if i == n:
                 return len(a) < len(b)
             # Tail position: compare the first differing elements.
@@ -701,8 +719,14 @@ def _coerce_list(v: NixList, copy_to_store: bool) -> Frame:
     out: list[str] = []
     ctx: set[str] = set()
     stack: list[Any] = [(v, 0)]
+    n = 0
     while stack:
         top = stack.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
+        if len(stack) > 2 * walk.MAX_DEPTH:
+            raise walk.too_deep()
         if top is _SEP:
             out.append(" ")
             continue

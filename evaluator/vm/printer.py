@@ -22,6 +22,7 @@ import math
 import re
 from typing import Any
 
+from evaluator.vm import walk
 from evaluator.vm.values import (
     Attrs,
     Closure,
@@ -112,8 +113,12 @@ def render(value: Any, *, shown: bool = False) -> str:
     seen: set[int] = set()
     # Work items: a value to print, or literal text.
     stack: list[tuple[bool, Any]] = [(False, value)]
+    n = 0
     while stack:
         is_text, item = stack.pop()
+        n += 1
+        if not n & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
         if is_text:
             out.append(item)
             continue

@@ -34,6 +34,7 @@ from nixls.cli.eval_cmd import experimental_features
 
 _SCALARS = ("name", "value", "op", "path", "message")
 _FLAGS = ("rec", "indented", "ellipsis")
+MAX_PAD = 32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,7 +71,9 @@ def tree_lines(root: n.Node) -> Iterator[str]:
     stack: list[tuple[int, str, n.Node | str]] = [(0, "", root)]
     while stack:
         depth, label, item = stack.pop()
-        pad = "  " * depth
+        # Indentation stops growing at MAX_PAD levels (then the depth is
+        # written out), so a deep tree's output stays linear in its size.
+        pad = "  " * depth if depth <= MAX_PAD else f"{'  ' * MAX_PAD}[{depth}] "
         prefix = f"{label}: " if label else ""
         if isinstance(item, str):
             yield f"{pad}{prefix}{item!r}"

@@ -1,0 +1,72 @@
+"""The process's real memory: measured during an evaluation, given back after.
+
+The memory budget counts an estimate of what an evaluation allocates
+(:func:`evaluator.vm.loop.charge`); estimates miss what Python really spends
+on objects, so the budget also bounds the growth of the resident set since
+the evaluation started, read from ``/proc/self/statm`` (a few microseconds,
+and only every :data:`RSS_EVERY` seconds). Where that file does not exist
+the estimate alone applies.
+
+After a failed or large evaluation, :func:`release` runs the cyclic garbage
+collector (thunks and closures form cycles) and asks the C allocator to
+return freed pages, so a long-running server's memory comes back down.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import time
+from typing import Any
+
+RSS_EVERY = 0.01  # seconds between two reads of the resident set size
+
+try:
+    _PAGE = os.sysconf("SC_PAGE_SIZE")
+except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+    _PAGE = 4096
+
+
+def rss() -> int | None:
+    """The resident set size of this process in bytes, if it can be read."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def over_limit(budget: Any) -> bool:
+    """Whether the process grew by more than ``budget.max_memory`` since
+    ``budget.rss_base`` (checked at most every :data:`RSS_EVERY` seconds)."""
+    now = time.monotonic()
+    if now < budget.rss_next:
+        return False
+    budget.rss_next = now + RSS_EVERY
+    current = rss()
+    if current is None:
+        return False
+    if budget.rss_base is None:
+        budget.rss_base = current
+        return False
+    return bool(current - budget.rss_base > budget.max_memory)
+
+
+def _trim() -> Any:
+    # The C library's symbols as the process already has them (glibc); no
+    # `find_library`, which runs a subprocess.
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_malloc_trim = _trim()
+
+
+def release() -> None:
+    """Free what a finished evaluation left behind, and give pages back to the OS."""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)

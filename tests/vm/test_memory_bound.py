@@ -1,0 +1,97 @@
+"""The memory budget bounds the process's real growth, and memory comes back.
+
+The estimate that builtins charge misses what Python really spends; the
+budget also reads the resident set (``/proc/self/statm``) as evaluation
+goes. After an evaluation stopped by its budget, its garbage (cycles of
+thunks and closures) is collected and pages are returned to the system.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evaluator.api import Evaluator
+from evaluator.vm import memory
+from evaluator.vm.errors import BudgetExceeded
+from evaluator.vm.loop import Budget, run
+from evaluator.vm.values import Frame
+
+MB = 1 << 20
+pytestmark = pytest.mark.skipif(memory.rss() is None, reason="no /proc/self/statm")
+
+
+def test_real_growth_is_bounded_even_when_nothing_is_charged() -> None:
+    held: list[bytearray] = []
+
+    def hog() -> Frame:
+        # 1 MB every 64 steps, none of it charged to the estimate (at most
+        # 400 MB, should the bound not hold).
+        for i in range(400 * 64):
+            if i % 64 == 0:
+                held.append(bytearray(b"x" * MB))
+            yield 0  # a plain value: one step of the loop
+
+    budget = Budget(max_memory=50 * MB, timeout=120)
+    with pytest.raises(BudgetExceeded, match="memory"):
+        run(hog(), budget)
+    assert 50 <= len(held) < 50 + 40, len(held)
+    held.clear()
+
+
+def test_memory_of_a_stopped_evaluation_is_given_back() -> None:
+    gc.collect()
+    before = memory.rss()
+    assert before is not None
+    # Cyclic data (each set refers to the list), then a loop the timeout stops.
+    text = (
+        "let l = builtins.genList (x: { a = toString x; self = l; }) 400000;"
+        " f = x: f x; in builtins.deepSeq l (f 1)"
+    )
+    ev = Evaluator(budget=Budget(timeout=5))
+    with pytest.raises(BudgetExceeded, match="time"):
+        ev.eval_source(text)
+    after = memory.rss()
+    assert after is not None
+    assert after - before < 40 * MB, (before // MB, after // MB)
+
+
+def _peak_mb(args: list[str]) -> tuple[int, str]:
+    code = "import sys; from nixls.cli import main; sys.exit(main())"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode()
+    _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_maxrss // 1024, out
+
+
+def test_cli_max_memory_holds_within_a_small_margin() -> None:
+    base, _ = _peak_mb(["eval", "-E", "1"])
+    # 2,000,000 small sets: far more real memory than the estimate counts.
+    expr = "builtins.deepSeq (builtins.genList (x: { a = x; b = [ x ]; }) 2000000) 1"
+    peak, out = _peak_mb(["eval", "--max-memory", "100", "-E", expr])
+    assert "evaluation budget exceeded (memory)" in out
+    assert peak - base < 100 + 40, (base, peak)
+
+
+def test_imported_values_of_a_stopped_evaluation_are_dropped(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.nix"
+    lib.write_text("{ big = builtins.genList (x: toString x) 200000; }")
+    ev = Evaluator()
+    ev.eval_source(f"builtins.length (import {lib}).big", path=str(tmp_path / "a.nix"))
+    assert ev.context.import_values  # cached between evaluations...
+    ev.budget = Budget(timeout=1)
+    with pytest.raises(BudgetExceeded):
+        ev.eval_source(f"let f = x: f x; in builtins.seq (import {lib}).big (f 1)")
+    assert not ev.context.import_values  # ...but not after one was stopped
