@@ -54,8 +54,10 @@ async def test_a_thousand_edits_are_coalesced(session: Session) -> None:
     took = time.monotonic() - sent
     published = [v for u, v in publish_log[before:] if u == uri]
     assert published[-1] == session.versions[uri]
-    # Coalesced: a handful of analyses, not one per edit (1,000 without it).
-    assert len(published) < 20, len(published)
+    # Coalesced: far fewer analyses than edits (1,000 without it). How many
+    # depends on how the client's sends interleave with the server's reads
+    # (1-2 on a quiet machine, up to ~45 seen under load).
+    assert len(published) < 100, len(published)
     assert took < 2.0, took  # about 0.1-0.8 s here; 8-38 s before coalescing
     new_text = "\n".join(
         ln if i != line else ln[:col] + "x" * 1000 + ln[col:]

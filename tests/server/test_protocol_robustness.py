@@ -20,7 +20,11 @@ PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 
 # Runs until cancelled (or until a budget inside the builtin stops it).
-RUNAWAY = "let a = { x = a; }; b = { x = b; }; in a == b\n"
+# Runs until the time budget stops it (no recursion, so no depth limit first).
+RUNAWAY = (
+    "let r = builtins.genericClosure { startSet = [ { key = 0; } ]; "
+    "operator = x: [ { key = x.key + 1; } ]; }; in builtins.length r\n"
+)
 
 
 @pytest.fixture
@@ -111,7 +115,7 @@ def test_a_batch_is_refused_element_by_element(server: RawServer) -> None:
 def test_runaway_evaluations_do_not_exhaust_the_workers(server: RawServer) -> None:
     uris = [server.open(f"cycle{i}.nix", RUNAWAY) for i in range(4)]
     for i, uri in enumerate(uris):
-        position = {"line": 0, "character": 40}
+        position = {"line": 0, "character": RUNAWAY.index("length r")}
         server.request(
             20 + i,
             "workspace/executeCommand",

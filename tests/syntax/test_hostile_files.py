@@ -64,7 +64,7 @@ def test_parse_output_is_linear_in_depth(tmp_path: Path) -> None:
     code = "import sys; from nixls.cli import main; sys.exit(main())"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
-        [sys.executable, "-c", code, "parse", str(path)], capture_output=True, cwd=root
+        [sys.executable, "-c", code, "parse", "--tree", str(path)], capture_output=True, cwd=root
     ).stdout
     assert out.startswith(b"Binary")
     assert len(out) < 150 * path.stat().st_size
