@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ def _word_start(source: bytes, offset: int) -> int:
 # ---------------------------------------------------------------- items
 
 
+@functools.cache  # the builtins never change, and items are immutable
 def _builtin_item(name: str, label: str | None = None) -> Item:
     entry = builtin_docs.info(name)
     return Item(

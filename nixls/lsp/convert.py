@@ -11,6 +11,7 @@ are in :mod:`nixls.lsp.convert_outline`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lsprotocol import types
@@ -154,12 +155,25 @@ _ITEM_KIND = {
 
 def completion_item(unit: Unit, item: Item) -> types.CompletionItem:
     """An LSP completion item (a text edit when the item replaces a span)."""
+    if item.edit_span is None:
+        return _plain_item(item)
+    edit = types.TextEdit(
+        range=range_of(unit, *item.edit_span), new_text=item.insert_text or item.label
+    )
+    return _completion_item(item, None, edit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_item(item: Item) -> types.CompletionItem:
+    # Items without a span do not depend on the text (builtins, keywords,
+    # names): building their LSP form once is most of completion's time.
+    return _completion_item(item, item.insert_text, None)
+
+
+def _completion_item(
+    item: Item, insert: str | None, edit: types.TextEdit | None
+) -> types.CompletionItem:
     docs = item.documentation
-    edit = None
-    insert = item.insert_text
-    if item.edit_span is not None:
-        edit = types.TextEdit(range=range_of(unit, *item.edit_span), new_text=insert or item.label)
-        insert = None
     return types.CompletionItem(
         label=item.label,
         kind=_ITEM_KIND[item.kind],
