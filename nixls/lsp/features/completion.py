@@ -19,7 +19,7 @@ from lsprotocol import types
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import Binding, GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
-from nixls.ide import builtin_docs, static_sets
+from nixls.ide import builtin_docs, static_sets, value_completion, value_nav
 from nixls.ide.reads import Reader
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
@@ -47,6 +47,14 @@ _DETAIL = {
     "argument": "function argument",
     "formal": "formal argument",
     "at": "@ argument",
+}
+
+# Item kinds of resolved attributes, by what their value is (nixls.ide.value_nav.kind_of).
+_VALUE_KIND = {
+    "function": types.CompletionItemKind.Function,
+    "builtin": types.CompletionItemKind.Function,
+    "set": types.CompletionItemKind.Module,
+    "derivation": types.CompletionItemKind.Class,
 }
 
 KEYWORDS = ["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"]
@@ -218,14 +226,31 @@ async def attribute_items(
     else:
         sset = static_sets.resolve_set(sel.expr, ctx.unit, loader)
     if sset is not None:
-        return _attr_items(sset.names(), "attribute")
+        return _resolvable(ctx, sel, prefix, _attr_items(sset.names(), "attribute"))
     # Not known statically: evaluate the prefix, within the budget.
     if not server.settings.eval.enable or server.live is None:
         return []
     end = prefix[-1].end if prefix else sel.expr.end
     # Evaluated in the tree completion looks at (the patched one, if patched).
     names = await _evaluated_names(server, ctx.unit, (sel.start, end))
-    return _attr_items(names, "attribute (evaluated)")
+    return _resolvable(ctx, sel, prefix, _attr_items(names, "attribute (evaluated)"))
+
+
+def _resolvable(
+    ctx: Context,
+    sel: nodes.Select | nodes.HasAttr,
+    prefix: list[nodes.AttrKey],
+    items: list[types.CompletionItem],
+) -> list[types.CompletionItem]:
+    """Items whose kind and documentation `completionItem/resolve` fills in by evaluation."""
+    names = [k.name for k in prefix if isinstance(k, nodes.StaticKey)]
+    if len(names) != len(prefix) or not items:
+        return items
+    query = value_nav.Query((sel.expr.start, sel.expr.end), tuple(names))
+    origin = value_completion.ORIGINS.remember(ctx.unit, query)
+    for item in items:
+        item.data = value_completion.item_data(origin, item.label)
+    return items
 
 
 async def _evaluated_names(server: NixServer, unit: Unit, span: tuple[int, int]) -> list[str]:
@@ -385,7 +410,7 @@ def register(server: NixServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[".", "/"]),
+        types.CompletionOptions(trigger_characters=[".", "/"], resolve_provider=True),
     )
     async def on_completion(
         ls: NixServer, params: types.CompletionParams
@@ -395,3 +420,18 @@ def register(server: NixServer) -> None:
             return None
         items = await complete(ls, doc, doc.offset_at(params.position))
         return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def on_resolve(ls: NixServer, item: types.CompletionItem) -> types.CompletionItem:
+        if ls.live is None or not ls.settings.eval.enable:
+            return item
+        wait = max(0, ls.settings.hover.wait_ms) / 1000
+        found = await value_completion.resolve(ls.live, item.data, ls.files.roots, wait)
+        if found is not None:
+            item.kind = _VALUE_KIND.get(found.kind or "", item.kind)
+            item.detail = found.detail or item.detail
+            if found.documentation:
+                item.documentation = types.MarkupContent(
+                    kind=types.MarkupKind.Markdown, value=found.documentation
+                )
+        return item

@@ -16,7 +16,7 @@ from lsprotocol import types
 
 from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
-from nixls.ide import builtin_docs, static_sets
+from nixls.ide import builtin_docs, static_sets, value_nav
 from nixls.ide.tree import ancestors_at, span_text, unparen
 from nixls.lsp.convert import outcome_markdown, position_at, range_of
 from nixls.lsp.server import content_modified
@@ -176,6 +176,12 @@ def register(server: NixServer) -> None:
                 raise content_modified()
             if live:
                 parts.append(live)
+            wait = max(0, settings.hover.wait_ms) / 1000
+            docs = await value_nav.hover_markdown(ls.live, doc, offset, ls.files.roots, wait)
+            if doc.generation != generation:
+                raise content_modified()
+            if docs:
+                parts.append(docs)
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)),
             range=where,

@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcException
 
 from evaluator.compiler.model import LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
-from nixls.ide import static_sets
+from nixls.ide import static_sets, value_nav
 from nixls.ide.reads import Reader
 from nixls.ide.rename import (
     Access,
@@ -144,7 +144,9 @@ async def _definitions(
             b = res.binding
             return [types.Location(uri=doc.uri, range=range_of(doc, *b.name_span))]
         if isinstance(res, WithRef):
-            found = await _with_definition(server, reader, doc, res.withs, var.name)
+            found = await _evaluated_definition(server, doc, offset)
+            if found is None:
+                found = await _with_definition(server, reader, doc, res.withs, var.name)
             return [found] if found is not None else []
         # A global: `import` of a path literal goes to the file.
         if var.name == "import" and isinstance(parent, nodes.Apply):
@@ -168,7 +170,24 @@ async def _definitions(
             member = static_sets.resolve_member(base, upto, doc, reader.unit)
             if member is not None:
                 return [location_in(server, member.unit, *member.key_span)]
+            evaluated = await _evaluated_definition(server, doc, offset)
+            return [evaluated] if evaluated is not None else []
     return []
+
+
+async def _evaluated_definition(
+    server: NixServer, doc: OpenDocument, offset: int
+) -> types.Location | None:
+    """Where the value at ``offset`` is defined, found by evaluating it (if evaluation is on)."""
+    if server.live is None or not server.settings.eval.enable:
+        return None
+    place = await value_nav.definition(server.live, doc, offset)
+    if place is None:
+        return None
+    unit = doc if place.path == doc.path else server.files.unit(place.path)
+    if unit is None:
+        return None
+    return location_in(server, unit, place.start, place.end)
 
 
 # ---------------------------------------------------------------- references
