@@ -106,12 +106,13 @@ def queries_at(unit: Unit, offset: int) -> list[Query]:
             return []
         names = tuple(k.name for k in upto if isinstance(k, nodes.StaticKey))
         return [Query((parent.expr.start, parent.expr.end), names)]
-    if isinstance(leaf, nodes.Var):
-        res = leaf.resolution
-        if isinstance(res, WithRef):
-            envs = [s.node.env for s in res.withs if isinstance(s.node, nodes.With)]
-            return [Query((e.start, e.end), (leaf.name,)) for e in envs]
-        return [Query((leaf.start, leaf.end))]
+    var = unit.analysis.var_at(offset)
+    if var is not None:
+        if isinstance(var.resolution, WithRef):
+            withs = var.resolution.withs
+            envs = [s.node.env for s in withs if isinstance(s.node, nodes.With)]
+            return [Query((e.start, e.end), (var.name,)) for e in envs]
+        return [Query((var.start, var.end))]
     return []
 
 

@@ -152,7 +152,7 @@ def _print(value: Any, force: Force, lim: Limits, depth: int) -> str:
 def _names_only(names: list[str], lim: Limits) -> str:
     """A big set by its first names, values not forced."""
     shown = " ".join(f"{attr_name(n)} = …;" for n in names[: lim.names])
-    return "{ " + shown + f" … }} «{len(names)} attributes»"
+    return f"«{len(names)} attributes» {{ {shown} … }}"
 
 
 def is_derivation(value: Attrs, force: Force) -> bool:
