@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from nixls.ide.live import Request
 
 # How long a request waits for another evaluation of the same session.
-WAIT = 0.25
+WAIT = 1.0
 
 
 @dataclass(eq=False)

@@ -11,7 +11,7 @@ import pytest
 from evaluator.api import Evaluator
 from evaluator.vm.context import EvalContext
 from nixls.ide import value_completion, value_nav
-from tests.ide.value_host import LIB, Host, write_packages
+from tests.ide.value_host import LIB, PACKAGES, Host
 
 TEXT = """{ lib, pkgs }:
 let
@@ -43,7 +43,7 @@ in
 
 @pytest.fixture
 def host(tmp_path: Path) -> Host:
-    pkgs = write_packages(tmp_path / "pkgs")
+    pkgs = PACKAGES / "pkgs.nix"
     return Host(tmp_path, {"lib": f"import {LIB}", "pkgs": f"import {pkgs}"})
 
 
@@ -128,7 +128,7 @@ def test_value_attribute_is_where_its_set_defines_it(host: Host) -> None:
 
 
 def test_package_goes_to_its_file(host: Host) -> None:
-    hello = Path(host.files.roots[0]) / "pkgs" / "hello.nix"
+    hello = PACKAGES / "hello.nix"
     expected_line = hello.read_text().splitlines().index('  pname = "hello";') + 1
     for needle, delta in (("pkgs.hello", 6), ("hello)", 0)):
         found = _facts(host, TEXT, needle, delta)
@@ -215,7 +215,7 @@ def test_derivation_display_matches_its_drv_path(host: Host) -> None:
     shown = asyncio.run(
         value_nav.facts(host.live, doc, value_nav.Query((start, start + 4), ("hello",)), show=True)
     ).value
-    pkgs = Path(host.files.roots[0]) / "pkgs" / "pkgs.nix"
+    pkgs = PACKAGES / "pkgs.nix"
     ev = Evaluator(EvalContext())
     drv = ev.eval_value(ev.source_thunk(f"(import {pkgs}).hello.drvPath", base_dir="/"))
     # As C++ Nix 2.26.3 computes it (`nix-instantiate --eval` of the same expression).

@@ -1,8 +1,7 @@
 """A minimal owner of live evaluation for tests of the IDE layer (no server).
 
-Also the small nixpkgs-shaped package set the value tests evaluate: a
-`mkDerivation` over `derivation` that records ``meta.position`` as
-nixpkgs does, and a package in its own file.
+``PACKAGES`` is the small nixpkgs-shaped package set the value tests
+evaluate (``tests/data/value-pkgs``).
 """
 
 from __future__ import annotations
@@ -15,47 +14,7 @@ from nixls.settings import Settings
 
 LIB = Path(__file__).resolve().parents[1] / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
 
-PKGS = """let
-  mkDerivation =
-    { pname, version, meta ? { }, ... }@args:
-    let
-      pos = builtins.unsafeGetAttrPos "pname" args;
-      drv = derivation {
-        name = "${pname}-${version}";
-        system = "x86_64-linux";
-        builder = "/bin/sh";
-        args = [ "-c" "echo > $out" ];
-      };
-    in
-    drv // {
-      inherit pname version;
-      meta = meta // { position = "${pos.file}:${toString pos.line}"; };
-    };
-  callPackage = file: import file { inherit mkDerivation; };
-in
-{
-  hello = callPackage ./hello.nix;
-  # Fails when forced.
-  broken = throw "broken package";
-}
-"""
-
-HELLO = """{ mkDerivation }:
-mkDerivation {
-  pname = "hello";
-  version = "2.12.2";
-  meta.description = "A program that produces a familiar, friendly greeting";
-}
-"""
-
-
-def write_packages(folder: Path) -> Path:
-    """Write the package set into ``folder``; returns its main file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "hello.nix").write_text(HELLO)
-    main = folder / "pkgs.nix"
-    main.write_text(PKGS)
-    return main
+PACKAGES = Path(__file__).resolve().parents[1] / "data" / "value-pkgs"
 
 
 class Host:
@@ -66,7 +25,7 @@ class Host:
         self.files.roots = [str(root)]
         self.settings = Settings()
         self.settings.eval.auto_args = dict(auto_args)
-        self.settings.eval.allowed_paths = [str(LIB)]
+        self.settings.eval.allowed_paths = [str(LIB), str(PACKAGES)]
         self.live = LiveEvaluator(self)
 
     def open(self, path: Path, text: str) -> OpenDocument:
