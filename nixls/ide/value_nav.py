@@ -178,8 +178,10 @@ def _describe(facts: Facts, walk: _Walk, ev: Evaluator, request: live.Request) -
         facts.doc = builtin_docs.markdown(entry) if entry is not None else None
     elif facts.kind == "derivation":
         found = _meta_position(value, ev, request)
-    if found is None and walk.parent is not None and walk.name is not None:
-        found = _attr_position(walk.parent, walk.name, request)
+    if (found is None or (found.name is None and found.doc is None)) and walk.parent is not None:
+        # No binding of its own (a value, or a lambda passed to a call): the set's position.
+        assert walk.name is not None
+        found = _attr_position(walk.parent, walk.name, request) or found
     if found is not None:
         facts.defined = Place(found.path, found.span[0], found.span[1], found.line)
         if found.doc is not None and facts.doc is None:
@@ -332,5 +334,7 @@ async def hover_markdown(
         raise
     if found is None:
         return None
+    if found.doc is None and found.defined is not None and found.defined.path == unit.path:
+        return None  # a binding of this file with no doc: the hover already says where
     link = path_uri(found.defined.path) if found.defined is not None else None
     return markdown(found, roots, link)

@@ -226,3 +226,30 @@ def test_derivation_display_matches_its_drv_path(host: Host) -> None:
         'version = "2.12.2";\n'
         'meta.description = "A program that produces a familiar, friendly greeting";'
     )
+
+
+def test_lambda_given_to_a_call_is_defined_by_its_attribute(tmp_path: Path) -> None:
+    host = Host(tmp_path, {})
+    lib = tmp_path / "wrapped.nix"
+    lib.write_text("let wrap = f: f; in {\n  # Doc of g.\n  g = wrap (x: x);\n}\n")
+    text = f"let s = import {lib}; in s.g\n"
+    doc = host.open(tmp_path / "w.nix", text)
+    found = asyncio.run(value_nav.facts_at(host.live, doc, text.index(".g") + 1))
+    assert found is not None and found.defined is not None
+    assert (found.defined.path, found.defined.line) == (str(lib), 3)
+    assert found.doc == "Doc of g."
+
+
+def test_hover_part_is_silent_for_an_undocumented_local(tmp_path: Path) -> None:
+    host = Host(tmp_path, {})
+    text = "let f = x: x; in f 1\n"
+    doc = host.open(tmp_path / "l.nix", text)
+    offset = text.index("f 1")
+    assert asyncio.run(value_nav.hover_markdown(host.live, doc, offset, [], 30)) is None
+    documented = "let\n  # Identity.\n  f = x: x;\nin\nf 1\n"
+    doc = host.open(tmp_path / "m.nix", documented)
+    shown = asyncio.run(
+        value_nav.hover_markdown(host.live, doc, documented.index("f 1"), [str(tmp_path)], 30)
+    )
+    assert shown is not None and shown.startswith("Identity.")
+    assert f"[`m.nix:3`]({(tmp_path / 'm.nix').as_uri()}#L3)" in shown
