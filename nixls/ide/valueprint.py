@@ -162,10 +162,13 @@ def is_derivation(value: Attrs, force: Force) -> bool:
 
 
 def _derivation(value: Attrs, force: Force, lim: Limits) -> str:
-    """A derivation as `nix repl` shows it, then its name, version and description."""
-    drv, err = _forced(value.get("drvPath"), force)
-    head = f"«derivation {drv}»" if err is None and type(drv) in (str, CtxStr) else "«derivation»"
-    lines = [head]
+    """A derivation as `nix repl` shows it, then its name, version and description.
+
+    Those three are forced first and ``drvPath`` last: it needs the
+    derivations of every input, which may not fit in the budget, and the
+    rest is still shown then.
+    """
+    lines = []
     for label, path in (
         ("name", ("name",)),
         ("version", ("version",)),
@@ -174,9 +177,12 @@ def _derivation(value: Attrs, force: Force, lim: Limits) -> str:
         shown = _at_path(value, path, force, lim)
         if shown is not None:
             lines.append(f"{label} = {shown};")
+    drv, err = _forced(value.get("drvPath"), force)
+    if err is None and type(drv) in (str, CtxStr):
+        return "\n".join([f"«derivation {drv}»", *lines])
     if err is not None:
         lines.append(f"drvPath = {err};")
-    return "\n".join(lines)
+    return "\n".join(["«derivation»", *lines])
 
 
 def _at_path(value: Any, path: tuple[str, ...], force: Force, lim: Limits) -> str | None:
