@@ -12,7 +12,6 @@ is already evaluated — and describes it (:mod:`nixls.ide.value_nav`).
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 from collections import OrderedDict
@@ -109,16 +108,8 @@ async def resolve(
     if origin is None:
         return None
     query = value_nav.Query(origin.query.span, (*origin.query.path, parsed[1]))
-    task = asyncio.ensure_future(value_nav.facts(evaluator, origin.unit, query, show=True))
-    try:
-        facts = await asyncio.wait_for(asyncio.shield(task), wait)
-    except TimeoutError:
-        task.cancel()
-        return None
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    return describe(facts, roots)
+    facts = await value_nav.within(value_nav.facts(evaluator, origin.unit, query, show=True), wait)
+    return describe(facts, roots) if facts is not None else None
 
 
 def describe(facts: value_nav.Facts, roots: Sequence[str]) -> ItemDoc | None:

@@ -23,9 +23,9 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from evaluator.api import Evaluator
 from evaluator.compiler.model import WithRef
@@ -40,6 +40,8 @@ from nixls.ide.uris import path_to_uri as path_uri
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import Unit
+
+T = TypeVar("T")
 
 # Parsed files of definitions, shared by every request of the process.
 INDEX = DocIndex()
@@ -323,18 +325,23 @@ async def hover_markdown(
     evaluator: live.LiveEvaluator, unit: Unit, offset: int, roots: Sequence[str], wait: float
 ) -> str | None:
     """The documentation part of a hover (doc comment, where defined), if ready in ``wait`` s."""
-    task = asyncio.ensure_future(facts_at(evaluator, unit, offset))
-    try:
-        found = await asyncio.wait_for(asyncio.shield(task), wait)
-    except TimeoutError:
-        task.cancel()
-        return None
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
+    found = await within(facts_at(evaluator, unit, offset), wait)
     if found is None:
         return None
     if found.doc is None and found.defined is not None and found.defined.path == unit.path:
         return None  # a binding of this file with no doc: the hover already says where
     link = path_uri(found.defined.path) if found.defined is not None else None
     return markdown(found, roots, link)
+
+
+async def within(work: Coroutine[Any, Any, T], wait: float) -> T | None:
+    """The result of ``work`` if ready in ``wait`` seconds, else None (and ``work`` stops)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), wait)
+    except TimeoutError:
+        task.cancel()
+        return None
+    except asyncio.CancelledError:  # the request itself was cancelled
+        task.cancel()
+        raise
