@@ -1,6 +1,6 @@
 """Language-server latency on large files, over real stdio JSON-RPC.
 
-    python benchmarks/lsp.py [--lines 10000,50000] [--repeat 30] [--repeat-large 6]
+    python benchmarks/lsp.py [--lines 10000,50000] [--repeat 30] [--repeat-large 6] [--lib]
 
 For each size, starts ``python -m nixls``, opens the generated package set
 (``gen_packages.py``) of that many lines and prints one row set:
@@ -22,6 +22,10 @@ is shown beside them because a busy machine inflates wall time. Files larger
 than 20,000 lines use ``--repeat-large`` samples (each edit there takes
 seconds today). Targets (issue 16 for 50,000 lines; the 10,000-line targets
 are the earlier ones): see ``targets()``.
+
+First (alone with ``--lib``), rows on nixpkgs lib 26.11 given as ``lib``:
+the cold first hover, later hovers, completion after a typed ``lib.`` and
+resolving its items (targets in ``LIB_TARGETS``).
 """
 
 from __future__ import annotations
@@ -324,14 +328,148 @@ def report(res: Results) -> bool:
     return failed
 
 
+# ---------------------------------------------------------------- lib 26.11 values (issue 14)
+
+LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
+LIB_TARGETS = {"first hover (cold)": 1.5, "later hovers": 0.050, "lib. completion": 0.100}
+LIB_TEXT = """{ lib, ... }:
+{
+  a = lib.optional true 1;
+  b = lib.strings.concatMapStrings toString [ 1 2 ];
+  c = lib.mkOption { };
+  d = lib.attrsets.mapAttrs;
+  e = lib.versions.major "1.2.3";
+  f = lib.lists.foldl';
+  g = lib.trivial.id;
+  h = lib.mkIf;
+  i = lib;
+}
+"""
+LIB_HOVERS = ["optional", "concatMapStrings", "mkOption", "mapAttrs", "major", "foldl'", "id"]
+
+
+async def run_lib(repeat: int) -> Results:
+    """Hovers and completion on nixpkgs lib 26.11 (given as `lib` through autoArgs).
+
+    Rows: the first hover that needs `lib` after opening the file (cold
+    server); later hovers on lib functions (value, doc comment, where
+    defined); completion after a freshly typed `lib.`; resolving its items.
+    """
+    res = Results(lines=LIB_TEXT.count("\n"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "package.nix"
+        path.write_text(LIB_TEXT)
+        client = LanguageClient("nixls-benchmark", "1")
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        await client.start_io(sys.executable, "-m", "nixls", env=env)
+        session = Session(client, path.as_uri(), LIB_TEXT)
+        await client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=Path(tmp).as_uri(),
+                initialization_options={
+                    "nixls": {
+                        "eval": {
+                            "diagnostics": "off",
+                            "autoArgs": {"lib": f"import {LIB}"},
+                            "allowedPaths": [str(LIB)],
+                        },
+                        "hover": {"waitMs": 5000},
+                    }
+                },
+            )
+        )
+        client.initialized(types.InitializedParams())
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=session.uri, language_id="nix", version=1, text=LIB_TEXT
+                )
+            )
+        )
+
+        async def hover(i: int) -> None:
+            word = LIB_HOVERS[i % len(LIB_HOVERS)]
+            at = _position(LIB_TEXT, LIB_TEXT.index(word) + 1)
+            await client.text_document_hover_async(
+                types.HoverParams(text_document=session.doc, position=at)
+            )
+
+        res.samples["first hover (cold)"] = await session.timed(1, hover)
+        res.samples["later hovers"] = await session.timed(repeat, lambda i: hover(i + 1))
+        # Type `  z = lib.` before the closing brace: the text no longer parses.
+        end = LIB_TEXT.rindex("}")
+        typed = types.Position(line=LIB_TEXT.count("\n", 0, end), character=0)
+        session.version += 1
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=session.uri, version=session.version
+                ),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(start=typed, end=typed), text="  z = lib.\n"
+                    )
+                ],
+            )
+        )
+        after_dot = types.Position(line=typed.line, character=len("  z = lib."))
+        items: list[types.CompletionItem] = []
+
+        async def complete(i: int) -> None:
+            reply = await client.text_document_completion_async(
+                types.CompletionParams(text_document=session.doc, position=after_dot)
+            )
+            found = reply.items if isinstance(reply, types.CompletionList) else reply or []
+            res.completion_items.append(len(found))
+            items[:] = found
+
+        async def resolve(i: int) -> None:
+            await client.completion_item_resolve_async(items[(i * 37) % len(items)])
+
+        res.samples["lib. completion"] = await session.timed(repeat, complete)
+        res.samples["resolve item"] = await session.timed(repeat, resolve)
+        res.rss["peak"] = _memory_mb(session.pid, "VmHWM")
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+    return res
+
+
+def report_lib(res: Results) -> bool:
+    """Print the lib rows; True when a target was missed."""
+    failed = False
+    print("\nnixpkgs lib 26.11 (autoArgs lib)")
+    print(f"{'measure':<22}{'p50 ms':>9}{'p95 ms':>9}{'cpu p50':>9}{'target':>14}")
+    for name, samples in res.samples.items():
+        walls = sorted(w for w, _ in samples)
+        p50 = statistics.median(walls)
+        p95 = walls[min(len(walls) - 1, int(len(walls) * 0.95))]
+        cpu = statistics.median(c for _, c in samples) * 1000
+        goal = LIB_TARGETS.get(name)
+        missed = goal is not None and p50 > goal
+        failed |= missed
+        shown = "" if goal is None else f"{goal * 1000:.0f}" + (" (missed)" if missed else "")
+        print(f"{name:<22}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}{cpu:>9.1f}{shown:>14}")
+    if res.completion_items:
+        print(f"completion items: median {statistics.median(res.completion_items):.0f}")
+    peak = res.rss.get("peak")
+    if peak is not None:
+        print(f"server peak RSS: {peak:.0f} MB")
+    return failed
+
+
 def main() -> int:
     """Parse arguments and run the row sets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", default="10000,50000", help="comma-separated file sizes")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--repeat-large", type=int, default=6, help=f"samples over {LARGE} lines")
+    parser.add_argument("--lib", action="store_true", help="only the nixpkgs lib 26.11 rows")
     args = parser.parse_args()
-    failed = False
+    failed = report_lib(asyncio.run(run_lib(args.repeat)))
+    if args.lib:
+        return 1 if failed else 0
     for lines in (int(n) for n in args.lines.split(",")):
         repeat = args.repeat_large if lines > LARGE else args.repeat
         failed |= report(asyncio.run(run(lines, repeat)))

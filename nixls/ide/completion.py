@@ -11,6 +11,7 @@ are looked into.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import functools
 import os
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
-from nixls.ide import builtin_docs, static_sets
+from nixls.ide import builtin_docs, static_sets, value_completion, value_nav
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
 
@@ -61,6 +62,8 @@ class Item:
     insert_text: str | None = None
     # Replace this span with ``insert_text`` (path completion), else insert.
     edit_span: tuple[int, int] | None = None
+    # (origin number, name): `completionItem/resolve` documents it (value_completion).
+    resolve: tuple[int, str] | None = None
 
 
 _KIND = {
@@ -232,13 +235,28 @@ async def attribute_items(
     else:
         sset = static_sets.resolve_set(sel.expr, ctx.unit, loader)
     if sset is not None:
-        return _attr_items(sset.names(), "attribute")
+        return _resolvable(ctx, sel, prefix, _attr_items(sset.names(), "attribute"))
     if live is None:
         return []
     end = prefix[-1].end if prefix else sel.expr.end
     # Evaluated in the tree completion looks at (the patched one, if patched).
     names = await _evaluated_names(live, ctx.unit, (sel.start, end), wait)
-    return _attr_items(names, "attribute (evaluated)")
+    return _resolvable(ctx, sel, prefix, _attr_items(names, "attribute (evaluated)"))
+
+
+def _resolvable(
+    ctx: Context,
+    sel: nodes.Select | nodes.HasAttr,
+    prefix: list[nodes.AttrKey],
+    items: list[Item],
+) -> list[Item]:
+    """Items whose kind and documentation `completionItem/resolve` fills in by evaluation."""
+    names = [k.name for k in prefix if isinstance(k, nodes.StaticKey)]
+    if len(names) != len(prefix) or not items:
+        return items
+    query = value_nav.Query((sel.expr.start, sel.expr.end), tuple(names))
+    origin = value_completion.ORIGINS.remember(ctx.unit, query)
+    return [dataclasses.replace(item, resolve=(origin, item.label)) for item in items]
 
 
 async def _evaluated_names(

@@ -25,7 +25,18 @@ from typing import Any
 
 from evaluator.compiler.diagnostics import Diagnostic
 from evaluator.syntax.lexer import Token, lex
-from nixls.ide import actions, completion, hover, live, navigation, rename, symbols, tokens
+from nixls.ide import (
+    actions,
+    completion,
+    hover,
+    live,
+    navigation,
+    rename,
+    symbols,
+    tokens,
+    value_completion,
+    value_nav,
+)
 from nixls.ide.actions import Fix
 from nixls.ide.completion import Item
 from nixls.ide.hover import HoverInfo
@@ -35,6 +46,7 @@ from nixls.ide.reads import Reader, read_policy
 from nixls.ide.symbols import Fold, Symbol
 from nixls.ide.targets import expression_at, let_values, top_level_targets
 from nixls.ide.tree import comment_spans
+from nixls.ide.value_completion import ItemDoc
 from nixls.ide.workspace import Change, OpenDocument, Workspace
 from nixls.settings import Settings
 
@@ -170,6 +182,12 @@ class Snapshot:
             self.document, reader, offset, self.evaluator, self.host.wait()
         )
 
+    async def value_docs(self, offset: int) -> str | None:
+        """The documentation paragraph of a hover: the evaluated value's doc comment and home."""
+        return await value_nav.hover_markdown(
+            self.host.live, self.document, offset, self.host.files.roots, self.host.wait()
+        )
+
     async def value_within(self, span: tuple[int, int]) -> Outcome | None:
         """The value at ``span``, or None if not ready within the hover wait."""
         return await hover.value_within(self.host.live, self.document, span, self.host.wait())
@@ -219,6 +237,12 @@ class AnalysisHost:
         """Stop tracking a document (and cancel its evaluations)."""
         self.files.close(uri)
         self.live.cancel(uri)
+
+    async def resolve_item(self, data: Any) -> ItemDoc | None:
+        """The kind and documentation of a completion item carrying ``data`` (None: not known)."""
+        if not self.settings.eval.enable:
+            return None
+        return await value_completion.resolve(self.live, data, self.files.roots, self.wait())
 
     def snapshot(self, uri: str) -> Snapshot | None:
         """The current text of ``uri``, if open."""

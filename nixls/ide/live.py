@@ -33,7 +33,7 @@ from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, Nix
 from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
-from nixls.ide import reads, valueprint
+from nixls.ide import reads, value_session, valueprint
 from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
@@ -108,6 +108,8 @@ class Request:
     per_attribute: bool = False
     position_of: str | None = None  # where this attribute of the set is defined
     compile_cache: CompileCache | None = None  # the server's, kept across evaluations
+    # Values kept across requests (nixls.ide.value_session); None: this request's own.
+    session: value_session.Session | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ class LiveEvaluator:
         self.server = server
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
+        self.sessions = value_session.Sessions()
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
@@ -209,8 +212,16 @@ class LiveEvaluator:
     def request_for_span(
         self, doc: Unit, span: tuple[int, int], *, strict: bool = False
     ) -> Request:
-        """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
-        return request_for_span(doc, span, self.policy(), strict=strict)
+        """Prepare evaluating the expression at ``span`` of ``doc`` in its scope.
+
+        It runs in the document's session, reusing values earlier requests evaluated.
+        """
+        policy = self.policy()
+        request = request_for_span(doc, span, policy, strict=strict)
+        stamp = value_session.others_stamp(self.server.files.documents, doc.uri)
+        key = (policy.settings, tuple(policy.roots), stamp)
+        request.session = self.sessions.get(doc.path, key, lambda: policy.context(doc.path))
+        return request
 
     def request_for_file(self, doc: OpenDocument) -> Request:
         """Prepare evaluating a whole document, deeply (see :func:`request_for_file`)."""
@@ -305,7 +316,12 @@ def _ensure_builtins() -> None:
 
 
 def evaluate(request: Request, cancel: threading.Event) -> Outcome:
-    """Run one prepared evaluation (on a worker thread)."""
+    """Run one prepared evaluation (on a worker thread), in its session if it has one."""
+    with value_session.held(request):
+        return _evaluate(request, cancel)
+
+
+def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
     _ensure_builtins()
     started = time.monotonic()
     ev = Evaluator(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from evaluator.compiler.model import LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
-from nixls.ide import static_sets
+from nixls.ide import static_sets, value_nav
 from nixls.ide.tree import ancestors_at
 from nixls.ide.uris import path_to_uri
 
@@ -137,7 +137,9 @@ async def definitions(
         if isinstance(res, LocalRef):
             return [location_in(doc, *res.binding.name_span)]
         if isinstance(res, WithRef):
-            found = await _with_definition(live, reader, doc, res.withs, var.name)
+            found = await _evaluated_definition(live, reader, doc, offset)
+            if found is None:
+                found = await _with_definition(live, reader, doc, res.withs, var.name)
             return [found] if found is not None else []
         # A global: `import` of a path literal goes to the file.
         if var.name == "import" and isinstance(parent, nodes.Apply):
@@ -150,5 +152,24 @@ async def definitions(
         return [location_in(doc, *binding.name_span)]
 
     if isinstance(leaf, nodes.StaticKey) and parent is not None:
-        return _member_definition(doc, reader, leaf, parent)
+        member = _member_definition(doc, reader, leaf, parent)
+        if member:
+            return member
+        evaluated = await _evaluated_definition(live, reader, doc, offset)
+        return [evaluated] if evaluated is not None else []
     return []
+
+
+async def _evaluated_definition(
+    live: LiveEvaluator | None, reader: Reader, doc: OpenDocument, offset: int
+) -> Location | None:
+    """Where the value at ``offset`` is defined, found by evaluating it (``live`` given)."""
+    if live is None:
+        return None
+    place = await value_nav.definition(live, doc, offset)
+    if place is None:
+        return None
+    unit = doc if place.path == doc.path else reader.unit(place.path)
+    if unit is None:
+        return None
+    return location_in(unit, place.start, place.end)

@@ -57,6 +57,8 @@ class ScopeEnv:
     auto_args: dict[str, str]
     cache: NodeCache
     evaluator: Evaluator | None = None
+    # Argument values by their text, shared across requests (nixls.ide.value_session).
+    arg_cache: dict[str, Any] | None = None
     _values: dict[Key, Any] = field(default_factory=dict)
     _nodes: dict[int, nodes.Node] = field(default_factory=dict)
 
@@ -139,10 +141,16 @@ class ScopeEnv:
 
     def _auto_arg(self, text: str) -> Thunk:
         assert self.evaluator is not None
+        cache = self.arg_cache
+        if cache is not None and text in cache:
+            return cache[text]  # type: ignore[no-any-return]
         try:
-            return self.evaluator.source_thunk(text, base_dir=self.base_dir)
+            thunk = self.evaluator.source_thunk(text, base_dir=self.base_dir)
         except NixError as err:
             return _failing(f"in autoArgs: {err.message}")
+        if cache is not None:
+            cache[text] = thunk
+        return thunk
 
 
 def _select(of: Thunk, name: str) -> Frame:

@@ -2,7 +2,11 @@
 
 A value is shown as Nix, but only to a small depth and length: deeper
 structures are summarised (``«list of 3»``, ``«set of 12 attributes»``),
-long lists and sets end with ``…``, long strings are cut. Printing forces
+long lists and sets end with ``…``, long strings are cut. A big set (lib,
+a package set) shows its first names and its size without forcing any
+attribute; a derivation shows as `nix repl` does
+(``«derivation /nix/store/…-hello-2.12.2.drv»``) with its name, version and
+``meta.description``, forcing only those (and what its ``drvPath`` needs). Printing forces
 what it shows through a caller-supplied function (the evaluator's force
 with the request's budget), so an error or a budget overrun inside one
 attribute shows as ``«error: …»`` there instead of failing the hover, and
@@ -40,6 +44,8 @@ class Limits:
     items: int = 8  # list items / attributes shown per level
     string: int = 120  # characters of a string
     total: int = 400  # characters overall (a last resort against width)
+    big: int = 32  # a set with more attributes is shown by its names only
+    names: int = 24  # names shown of a big set
 
 
 def _summary(value: Any) -> str:
@@ -48,7 +54,10 @@ def _summary(value: Any) -> str:
         return f"«list of {n}»" if n else "[ ]"
     if type(value) is Attrs:
         n = len(value)
-        if value.get("type") == "derivation" and type(value.get("type")) is str:
+        kind = value.get("type")
+        if type(kind) is Thunk and kind.code is None:
+            kind = kind.value
+        if kind == "derivation" and type(kind) in (str, CtxStr):
             return "«derivation»"
         return f"«set of {n} attribute{'s' if n != 1 else ''}»" if n else "{ }"
     return _scalar(value)
@@ -80,6 +89,8 @@ def _scalar(value: Any) -> str:
 def shallow(value: Any, force: Force, limits: Limits | None = None) -> str:
     """Print ``value`` (already forced) shallowly, forcing children as shown."""
     lim = limits or Limits()
+    if type(value) is Attrs and is_derivation(value, force):
+        return _derivation(value, force, lim)
     text = _print(value, force, lim, lim.depth)
     if len(text) > lim.total:
         text = text[: lim.total - 1] + "…"
@@ -124,8 +135,10 @@ def _print(value: Any, force: Force, lim: Limits, depth: int) -> str:
             return "{ }"
         if depth <= 0:
             return _summary(value)
-        entries: list[str] = []
         names = sorted(value)
+        if len(names) > lim.big:
+            return _names_only(names, lim)
+        entries: list[str] = []
         for name in names[: lim.items]:
             forced, err = _forced(value[name], force)
             shown = err if err is not None else _print(forced, force, lim, depth - 1)
@@ -134,6 +147,53 @@ def _print(value: Any, force: Force, lim: Limits, depth: int) -> str:
             entries.append("…")
         return "{ " + " ".join(entries) + " }"
     return _scalar(value)
+
+
+def _names_only(names: list[str], lim: Limits) -> str:
+    """A big set by its first names, values not forced."""
+    shown = " ".join(f"{attr_name(n)} = …;" for n in names[: lim.names])
+    return f"«{len(names)} attributes» {{ {shown} … }}"
+
+
+def is_derivation(value: Attrs, force: Force) -> bool:
+    """Whether a set is a derivation (`type = "derivation"`), forcing only `type`."""
+    kind, err = _forced(value.get("type"), force) if "type" in value else (None, None)
+    return err is None and type(kind) in (str, CtxStr) and kind == "derivation"
+
+
+def _derivation(value: Attrs, force: Force, lim: Limits) -> str:
+    """A derivation as `nix repl` shows it, then its name, version and description.
+
+    Those three are forced first and ``drvPath`` last: it needs the
+    derivations of every input, which may not fit in the budget, and the
+    rest is still shown then.
+    """
+    lines = []
+    for label, path in (
+        ("name", ("name",)),
+        ("version", ("version",)),
+        ("meta.description", ("meta", "description")),
+    ):
+        shown = _at_path(value, path, force, lim)
+        if shown is not None:
+            lines.append(f"{label} = {shown};")
+    drv, err = _forced(value.get("drvPath"), force)
+    if err is None and type(drv) in (str, CtxStr):
+        return "\n".join([f"«derivation {drv}»", *lines])
+    if err is not None:
+        lines.append(f"drvPath = {err};")
+    return "\n".join(["«derivation»", *lines])
+
+
+def _at_path(value: Any, path: tuple[str, ...], force: Force, lim: Limits) -> str | None:
+    """The printed value at an attribute path (None if absent)."""
+    for name in path:
+        if type(value) is not Attrs or name not in value:
+            return None
+        value, err = _forced(value[name], force)
+        if err is not None:
+            return err
+    return _print(value, force, lim, 0)
 
 
 def describe_type(value: Any) -> str:

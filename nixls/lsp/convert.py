@@ -18,9 +18,11 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
+from nixls.ide import value_completion
 from nixls.ide.completion import Item, ItemKind
 from nixls.ide.live import Outcome
 from nixls.ide.navigation import Location
+from nixls.ide.value_completion import ItemDoc
 from nixls.ide.workspace import Unit
 
 # Structures and unstructures LSP types (command arguments are plain JSON).
@@ -156,6 +158,8 @@ _ITEM_KIND = {
 def completion_item(unit: Unit, item: Item) -> types.CompletionItem:
     """An LSP completion item (a text edit when the item replaces a span)."""
     if item.edit_span is None:
+        if item.resolve is not None:
+            return _completion_item(item, item.insert_text, None)
         return _plain_item(item)
     edit = types.TextEdit(
         range=range_of(unit, *item.edit_span), new_text=item.insert_text or item.label
@@ -184,7 +188,29 @@ def _completion_item(
         insert_text=insert,
         text_edit=edit,
         sort_text=item.sort_text,
+        data=value_completion.item_data(*item.resolve) if item.resolve is not None else None,
     )
+
+
+# Item kinds of resolved attributes, by what their value is (nixls.ide.value_nav.kind_of).
+_VALUE_KIND = {
+    "function": types.CompletionItemKind.Function,
+    "builtin": types.CompletionItemKind.Function,
+    "set": types.CompletionItemKind.Module,
+    "derivation": types.CompletionItemKind.Class,
+}
+
+
+def resolved_item(item: types.CompletionItem, found: ItemDoc | None) -> types.CompletionItem:
+    """``item`` with the kind, detail and documentation resolving found."""
+    if found is not None:
+        item.kind = _VALUE_KIND.get(found.kind or "", item.kind)
+        item.detail = found.detail or item.detail
+        if found.documentation:
+            item.documentation = types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value=found.documentation
+            )
+    return item
 
 
 # ---------------------------------------------------------------- evaluation outcomes

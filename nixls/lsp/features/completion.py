@@ -18,7 +18,7 @@ def register(server: NixServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[".", "/"]),
+        types.CompletionOptions(trigger_characters=[".", "/"], resolve_provider=True),
     )
     async def on_completion(
         ls: NixServer, params: types.CompletionParams
@@ -32,3 +32,7 @@ def register(server: NixServer) -> None:
         return types.CompletionList(
             is_incomplete=False, items=[convert.completion_item(doc, i) for i in items]
         )
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def on_resolve(ls: NixServer, item: types.CompletionItem) -> types.CompletionItem:
+        return convert.resolved_item(item, await ls.host.resolve_item(item.data))

@@ -22,8 +22,9 @@ def register(server: NixServer) -> None:
         snap = ls.host.snapshot(params.text_document.uri)
         if snap is None:
             return None
+        offset = snap.document.offset_at(params.position)
         with ls.reading(snap) as reader:
-            info = snap.hover(snap.document.offset_at(params.position), reader)
+            info = snap.hover(offset, reader)
         if info is None:
             return None
         parts = list(info.markdown)
@@ -32,4 +33,9 @@ def register(server: NixServer) -> None:
             if not snap.valid:
                 raise content_modified()
             parts.append(convert.outcome_markdown(outcome))
+            docs = await snap.value_docs(offset)
+            if not snap.valid:
+                raise content_modified()
+            if docs:
+                parts.append(docs)
         return convert.hover(snap.document, info.span, parts)
