@@ -85,23 +85,31 @@ class LockedInputs:
         # relative to their parent's (Nix writes `"parent": [...]` beside them).
         self.dirs: dict[str, str] = {self.root: root_dir}
 
-    def _follow(self, path: list[str]) -> str:
+    def follow(self, path: list[str], depth: int = 0) -> str:
+        """The lock node reached by the input path ``path`` from the root."""
+        if depth > 100 or not isinstance(path, list) or not all(isinstance(n, str) for n in path):
+            # A lock file whose `follows` go round in a circle, or are not names.
+            raise NixError(f"input '{path}' has a broken 'follows'")
         key = self.root
         for name in path:
-            target = self.nodes.get(key, {}).get("inputs", {}).get(name)
+            node = self.nodes.get(key)
+            inputs = node.get("inputs") if isinstance(node, dict) else None
+            target = inputs.get(name) if isinstance(inputs, dict) else None
             if target is None:
-                raise NixError(f"input '{'/'.join(path)}' follows a non-existent input")
-            key = target if isinstance(target, str) else self._follow(target)
+                raise NixError(f"input '{'/'.join(map(str, path))}' follows a non-existent input")
+            key = target if isinstance(target, str) else self.follow(target, depth + 1)
         return key
 
     def locked_node(self, key: str | None, name: str) -> str | None:
         """The lock-file node input ``name`` of node ``key`` uses, if it is locked."""
         if key is None:
             return None
-        target = self.nodes.get(key, {}).get("inputs", {}).get(name)
+        node = self.nodes.get(key)
+        inputs = node.get("inputs") if isinstance(node, dict) else None
+        target = inputs.get(name) if isinstance(inputs, dict) else None
         if target is None:
             return None
-        return target if isinstance(target, str) else self._follow(target)
+        return target if isinstance(target, str) else self.follow(target)
 
     def node_value(self, key: str) -> Thunk:
         """The value of lock-file node ``key`` (one per node: `follows` share it)."""
@@ -123,7 +131,7 @@ class LockedInputs:
         if locked.get("type") != "path" or not isinstance(path, str) or path.startswith("/"):
             return
         parent = node.get("parent")
-        base = self.dirs.get(self._follow(parent) if parent else self.root)
+        base = self.dirs.get(self.follow(parent) if parent else self.root)
         if base is None:
             raise NixError(f"lock file node '{key}' has a relative path but no known parent")
         locked["path"] = os.path.normpath(os.path.join(base, path))
@@ -190,7 +198,7 @@ class LockedInputs:
         spec = yield from ops.force_attrs(spec)
         if "follows" in spec:
             path = str.__str__((yield from ops.force_string(spec["follows"])))
-            return self._follow(path.split("/"))
+            return self.follow(path.split("/"))
         ref, is_flake = yield from _spec_ref(spec, name)
         if ref.get("type") == "path" and not str(ref.get("path", "")).startswith("/"):
             ref["path"] = os.path.normpath(os.path.join(flake_dir, str(ref["path"])))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,6 +35,8 @@ from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, valueprint
+from nixls.ide.flake import outputs as flake_outputs
+from nixls.ide.flake.lock import read_under
 from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
@@ -119,17 +122,17 @@ class EvalPolicy:
     # The server's compiled imported files, kept across evaluations.
     compile_cache: CompileCache | None = field(default=None, compare=False)
 
-    def context(self, path: str | None) -> EvalContext:
+    def context(self, path: str | None, extra_roots: Sequence[str] = ()) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
 
         Reads follow :func:`nixls.ide.reads.read_policy` (the workspace
-        folders, ``allowedPaths``, the search path and the file itself);
-        `getEnv` sees nothing unless allowed.
+        folders, ``allowedPaths``, the search path, the file itself and
+        ``extra_roots``); `getEnv` sees nothing unless allowed.
         """
         cfg = self.settings
         return EvalContext(
             search_path=reads.search_path(cfg),
-            io=EvalIO(reads.read_policy(cfg, self.roots, path)),
+            io=EvalIO(reads.read_policy(cfg, [*self.roots, *extra_roots], path)),
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
             experimental_features=frozenset(cfg.experimental_features),
@@ -179,12 +182,19 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         dict(policy.settings.auto_args),
         cache,
     )
+    context = policy.context(doc.path)
+    # Argument supply hook: in a flake.nix, `outputs` gets the locked inputs and `self`.
+    flake = flake_outputs.supply(doc, read_under(context.io))
+    if flake is not None:
+        env.providers.append(flake.provide)
+        context = policy.context(doc.path, flake.read_roots)
+        context.store_dir = flake.store_dir
     return Request(
         env=env,
         node=node,
         path=doc.path,
         base_dir=base,
-        context=policy.context(doc.path),
+        context=context,
         budget=policy.budget(),
         strict=strict,
         limits=valueprint.Limits(),
