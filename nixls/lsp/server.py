@@ -317,7 +317,10 @@ def _register_core(server: NixServer) -> None:
         if watch is None or not watch.dynamic_registration:
             return
         options = types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern="**/*.nix")]
+            watchers=[
+                types.FileSystemWatcher(glob_pattern="**/*.nix"),
+                types.FileSystemWatcher(glob_pattern="**/flake.lock"),
+            ]
         )
         try:
             await ls.client_register_capability_async(

@@ -49,7 +49,7 @@ def _use_checks(model: FlakeModel) -> list[Diagnostic]:
     if not model.dynamic_inputs:
         reported: set[tuple[int, int]] = set()
         for use in model.uses:
-            if use.name not in model.inputs and use.kind != "maybe" and use.span not in reported:
+            if use.name not in model.inputs and not use.optional and use.span not in reported:
                 reported.add(use.span)
                 message = f"input '{use.name}' is used but not declared in `inputs`"
                 found.append(_diag(UNDECLARED_INPUT, use.span, message, Severity.ERROR))

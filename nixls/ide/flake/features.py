@@ -51,13 +51,19 @@ def hover(unit: Unit, offset: int, read: ReadFile) -> InputHover | None:
 
 
 def definition(unit: Unit, offset: int, read: ReadFile) -> str | None:
-    """The file of the input at ``offset``'s locked source, if it is on this machine."""
+    """The file of the input at ``offset``'s locked source, if it is on this machine.
+
+    At its declaration, its formal and `inputs.x`; a formal's name used in
+    the body is a local name (its definition is the formal, as for any name).
+    """
     found = _flake(unit, read)
     if found is None:
         return None
     model, lock = found
     at = queries.input_at(model, unit.analysis, offset)
-    return queries.definition(lock, at.name) if at is not None else None
+    if at is None or at.kind == "use":
+        return None
+    return queries.definition(lock, at.name)
 
 
 def completion(unit: Unit, offset: int) -> list[InputItem] | None:

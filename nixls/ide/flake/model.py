@@ -46,9 +46,9 @@ class InputUse:
 
     name: str
     span: Span
-    # "formal"; "select" (`inputs.x`, `inherit (inputs) x`); "maybe" (`inputs ? x`,
-    # `inputs.x or …`, a formal with a default: fine if not declared)
-    kind: str
+    kind: str  # "formal"; "select" (`inputs.x`, `inherit (inputs) x`, `inputs ? x`)
+    # Fine if not declared: `inputs ? x`, `inputs.x or …`, a formal with a default.
+    optional: bool = False
 
 
 @dataclass
@@ -226,8 +226,8 @@ def _read_outputs(
             name = formal.name
             model.formals.setdefault(name.name, (name.start, name.end))
             if name.name != "self":
-                kind = "maybe" if formal.default is not None else "formal"
-                model.uses.append(InputUse(name.name, (name.start, name.end), kind))
+                optional = formal.default is not None
+                model.uses.append(InputUse(name.name, (name.start, name.end), "formal", optional))
     if fn.param is None:
         return
     scope = analysis.resolved.scope_of.get(fn)
@@ -252,9 +252,8 @@ def _selection_use(model: FlakeModel, var: nodes.Var, root: nodes.Node) -> bool:
         if not isinstance(key, nodes.StaticKey):
             return False
         if key.name != "self":
-            maybe = isinstance(parent, nodes.HasAttr) or parent.default is not None
-            kind = "maybe" if maybe else "select"
-            model.uses.append(InputUse(key.name, (key.start, key.end), kind))
+            optional = isinstance(parent, nodes.HasAttr) or parent.default is not None
+            model.uses.append(InputUse(key.name, (key.start, key.end), "select", optional))
         return True
     if isinstance(parent, nodes.Inherit) and parent.from_ is var:
         for key in parent.names:

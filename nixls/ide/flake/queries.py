@@ -27,6 +27,9 @@ class InputAt:
 
     name: str
     span: Span
+    # "declaration" (in `inputs`), "formal" (of `outputs`), "select" (`inputs.x`),
+    # "use" (a formal's name used in the body)
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,16 @@ def input_at(model: FlakeModel, analysis: Analysis, offset: int) -> InputAt | No
     for decl in model.inputs.values():
         for span in decl.spans:
             if span[0] <= offset <= span[1]:
-                return InputAt(decl.name, span)
+                return InputAt(decl.name, span, "declaration")
     for use in model.uses:
         if use.span[0] <= offset <= use.span[1]:
-            return InputAt(use.name, use.span)
+            return InputAt(use.name, use.span, use.kind)
     var = analysis.var_at(offset)
     if var is not None and isinstance(var.resolution, LocalRef) and model.outputs is not None:
         binding = var.resolution.binding
         fn = model.outputs
         if binding.node in (fn.formals.entries if fn.formals else []) and var.name != "self":
-            return InputAt(var.name, (var.start, var.end))
+            return InputAt(var.name, (var.start, var.end), "use")
     return None
 
 

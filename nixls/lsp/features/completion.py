@@ -20,6 +20,7 @@ from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import Binding, GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
 from nixls.ide import builtin_docs, static_sets
+from nixls.ide.flake import features as flake
 from nixls.ide.reads import Reader
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
@@ -126,6 +127,12 @@ def _binding_item(name: str, kind: str, binding: Binding | None) -> types.Comple
         kind=_KIND.get(kind, types.CompletionItemKind.Variable),
         detail=_DETAIL.get(kind, kind),
         sort_text="0" + name,
+    )
+
+
+def _input_item(name: str, detail: str) -> types.CompletionItem:
+    return types.CompletionItem(
+        label=name, kind=types.CompletionItemKind.Module, detail=detail, sort_text="0" + name
     )
 
 
@@ -371,6 +378,9 @@ async def complete(server: NixServer, doc: OpenDocument, offset: int) -> list[ty
         if paths is not None:
             return paths
         ctx = context_at(doc, offset)
+        inputs = flake.completion(ctx.unit, ctx.offset)  # flake.nix: input names
+        if inputs is not None:
+            return [_input_item(i.name, i.detail) for i in inputs]
         attrs = await attribute_items(server, reader, ctx)
         if attrs is not None:
             return attrs

@@ -7,11 +7,14 @@ covers both. Codes listed in ``nixls.diagnostics.ignored`` are dropped,
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
 from nixls.ide.host import Snapshot
 from nixls.lsp.convert import range_of
 from nixls.project_config import adjust, is_excluded
@@ -62,6 +65,8 @@ def static_diagnostics(server: NixServer, doc: OpenDocument) -> list[types.Diagn
     if doc.path is not None and is_excluded(doc.path, cfg.exclude):
         return []
     found = Snapshot(doc, doc.generation).diagnostics()
+    with server.reading(doc) as reader:  # a flake.nix: its inputs and flake.lock
+        found += flake.diagnostics(doc, read_under(reader.io))
     return [to_lsp(doc, d) for d in adjust(found, cfg.ignored, cfg.severity)]
 
 
@@ -80,7 +85,15 @@ def register(server: NixServer) -> None:
         for uri in list(server.files.documents):
             server.publisher.refresh(uri)
 
+    def files_changed(paths: list[str]) -> None:
+        # A flake.lock written by `nix flake lock`: its flake.nix's checks change.
+        dirs = {os.path.dirname(p) for p in paths if os.path.basename(p) == "flake.lock"}
+        for uri, doc in list(server.files.documents.items()):
+            if doc.path is not None and os.path.dirname(doc.path) in dirs:
+                server.publisher.refresh(uri)
+
     server.on_open.append(opened)
     server.on_change.append(changed)
     server.on_close.append(server.publisher.clear)
     server.on_settings.append(settings_changed)
+    server.on_files_changed.append(files_changed)

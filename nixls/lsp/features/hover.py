@@ -17,6 +17,8 @@ from lsprotocol import types
 from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from nixls.ide import builtin_docs, static_sets
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
 from nixls.ide.tree import ancestors_at, span_text, unparen
 from nixls.lsp.convert import outcome_markdown, position_at, range_of
 from nixls.lsp.server import content_modified
@@ -159,6 +161,11 @@ def register(server: NixServer) -> None:
             return None
         offset = doc.offset_at(params.position)
         target = static_target(ls, doc, offset)
+        with ls.reading(doc) as reader:  # a flake input: its URL and lock
+            flake_input = flake.hover(doc, offset, read_under(reader.io))
+        if flake_input is not None:
+            expr = target.expr if target is not None else None
+            target = Target(flake_input.span, [flake_input.markdown], expr)
         if target is None:
             return None
         parts = list(target.markdown)

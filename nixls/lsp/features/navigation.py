@@ -18,6 +18,8 @@ from pygls.exceptions import JsonRpcException
 from evaluator.compiler.model import LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
 from nixls.ide import static_sets
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
 from nixls.ide.reads import Reader
 from nixls.ide.rename import (
     Access,
@@ -136,6 +138,10 @@ async def _definitions(
     if isinstance(leaf, nodes.Path):
         target = _path_target(leaf, doc, reader)
         return [file_location(target)] if target else []
+
+    source = flake.definition(doc, offset, read_under(reader.io))  # a flake input
+    if source is not None:
+        return [file_location(source)]
 
     var = analysis.var_at(offset)
     if var is not None:
