@@ -29,6 +29,9 @@ class InputHover:
 
     span: tuple[int, int]
     markdown: str
+    # Whether the expression there is the input's value (a use, `inputs.x`), worth
+    # evaluating; not at a declaration or a formal.
+    is_value: bool
 
 
 def _flake(unit: Unit, read: ReadFile) -> tuple[FlakeModel, FlakeLock] | None:
@@ -47,7 +50,8 @@ def hover(unit: Unit, offset: int, read: ReadFile) -> InputHover | None:
     at = queries.input_at(model, unit.analysis, offset)
     if at is None:
         return None
-    return InputHover(at.span, queries.hover_markdown(model, lock, at.name))
+    markdown = queries.hover_markdown(model, lock, at.name)
+    return InputHover(at.span, markdown, at.kind in ("use", "select"))
 
 
 def definition(unit: Unit, offset: int, read: ReadFile) -> str | None:

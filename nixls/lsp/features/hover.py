@@ -164,7 +164,7 @@ def register(server: NixServer) -> None:
         with ls.reading(doc) as reader:  # a flake input: its URL and lock
             flake_input = flake.hover(doc, offset, read_under(reader.io))
         if flake_input is not None:
-            expr = target.expr if target is not None else None
+            expr = target.expr if target is not None and flake_input.is_value else None
             target = Target(flake_input.span, [flake_input.markdown], expr)
         if target is None:
             return None
