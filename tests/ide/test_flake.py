@@ -290,3 +290,13 @@ def test_lock_that_is_not_utf8_is_located(tmp_path: Path) -> None:
     [diag] = features.diagnostics(open_flake(root / "flake.nix"), read_plain)
     assert diag.code == checks.LOCK_BROKEN and diag.severity is Severity.ERROR
     assert "flake.lock:1:17: not UTF-8" in diag.message
+
+
+def test_definition_of_a_path_input_not_locked_yet(tmp_path: Path) -> None:
+    root = copy_flake("two-inputs", tmp_path)
+    (root / "flake.lock").unlink()
+    doc = open_flake(root / "flake.nix")
+    found = features.definition(doc, offset(FLAKE, "libA"), read_plain)
+    assert found == str(root / "inputs" / "libA" / "flake.nix")
+    hover = features.hover(doc, offset(FLAKE, "libA"), read_plain)
+    assert hover is not None and "no flake.lock" in hover.markdown

@@ -71,22 +71,6 @@ def _use_checks(model: FlakeModel) -> list[Diagnostic]:
     return found
 
 
-def declared_ref(decl: InputDecl) -> dict[str, str | int | bool] | None:
-    """The flake reference ``decl`` declares, in attribute form (None if not literal)."""
-    if decl.dynamic or decl.follows is not None:
-        return None
-    ref: dict[str, str | int | bool] = {}
-    if decl.url is not None and decl.url.startswith("."):
-        ref.update({"type": "path", "path": decl.url})  # relative to the flake, as Nix reads it
-    elif decl.url is not None:
-        try:
-            ref.update(flakeref.parse(decl.url))
-        except flakeref.FlakeRefError:
-            return None
-    ref.update(decl.attrs)
-    return ref or None
-
-
 def _url_check(decl: InputDecl) -> list[Diagnostic]:
     if decl.url is None or decl.url_span is None or decl.url.startswith("."):
         return []
@@ -135,7 +119,7 @@ def _mismatch(decl: InputDecl, lock: FlakeLock) -> list[Diagnostic]:
             message = f"flake.lock does not have input '{decl.name}' follow '{decl.follows}': {fix}"
             return [_diag(LOCK_MISMATCH, decl.follows_span, message, Severity.WARNING)]
         return []
-    ref = declared_ref(decl)
+    ref = decl.reference()
     original = entry.original
     if ref is None or original is None or entry.follows is not None:
         return []

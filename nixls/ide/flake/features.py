@@ -67,7 +67,7 @@ def definition(unit: Unit, offset: int, read: ReadFile) -> str | None:
     at = queries.input_at(model, unit.analysis, offset)
     if at is None or at.kind == "use":
         return None
-    return queries.definition(lock, at.name)
+    return queries.definition(model, lock, at.name)
 
 
 def completion(unit: Unit, offset: int) -> list[InputItem] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from evaluator.builtins import flakeref
 from evaluator.compiler import Analysis
 from evaluator.compiler.model import Binding, GlobalRef, LocalRef
 from evaluator.syntax import nodes
@@ -38,6 +39,21 @@ class InputDecl:
     follows_span: Span | None = None
     # Some attribute is computed: the reference cannot be compared with the lock.
     dynamic: bool = False
+
+    def reference(self) -> dict[str, Scalar] | None:
+        """The flake reference declared, in attribute form (None if not literal)."""
+        if self.dynamic or self.follows is not None:
+            return None
+        ref: dict[str, Scalar] = {}
+        if self.url is not None and self.url.startswith("."):
+            ref.update({"type": "path", "path": self.url})  # relative, as Nix reads it
+        elif self.url is not None:
+            try:
+                ref.update(flakeref.parse(self.url))
+            except flakeref.FlakeRefError:
+                return None
+        ref.update(self.attrs)
+        return ref or None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from evaluator.compiler import Analysis
@@ -121,13 +122,16 @@ def hover_markdown(model: FlakeModel, lock: FlakeLock, name: str) -> str:
 # ---------------------------------------------------------------- definition
 
 
-def definition(lock: FlakeLock, name: str) -> str | None:
+def definition(model: FlakeModel, lock: FlakeLock, name: str) -> str | None:
     """The file to open for input ``name``: its locked source's `flake.nix`
-    (or, for a non-flake source, its `default.nix`), if on this machine."""
+    (or, for a non-flake source, its `default.nix`), if on this machine; a
+    local path input not in the lock (yet) where it is declared to be."""
     found = lock.input(name)
-    if found is None or found.node_key is None:
-        return None
-    where = lock.source_dir(found.node_key)
+    where = None
+    if found is not None and found.node_key is not None:
+        where = lock.source_dir(found.node_key)
+    elif found is None and name in model.inputs:
+        where = _declared_path(model.inputs[name].reference(), lock.flake_dir)
     if where is None:
         return None
     for candidate in ("flake.nix", "default.nix"):
@@ -135,6 +139,14 @@ def definition(lock: FlakeLock, name: str) -> str | None:
         if os.path.isfile(path):
             return path
     return None
+
+
+def _declared_path(ref: Mapping[str, object] | None, flake_dir: str) -> str | None:
+    path = ref.get("path") if ref is not None and ref.get("type") == "path" else None
+    if not isinstance(path, str):
+        return None
+    found = os.path.normpath(os.path.join(flake_dir, path))
+    return found if os.path.isdir(found) else None
 
 
 # ---------------------------------------------------------------- completion
