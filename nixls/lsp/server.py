@@ -51,6 +51,8 @@ DocumentListener = Callable[[OpenDocument], None]
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
+# Files whose changes matter: Nix files (imports are cached) and lock files (flake checks).
+WATCHED = ("**/*.nix", "**/flake.lock")
 # Notifications handled on arrival, in order, without pygls's own copy of
 # the text (nixls keeps the text in its incremental document).
 DOCUMENT_SYNC = frozenset(
@@ -317,10 +319,7 @@ def _register_core(server: NixServer) -> None:
         if watch is None or not watch.dynamic_registration:
             return
         options = types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[
-                types.FileSystemWatcher(glob_pattern="**/*.nix"),
-                types.FileSystemWatcher(glob_pattern="**/flake.lock"),
-            ]
+            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
         )
         try:
             await ls.client_register_capability_async(
