@@ -217,3 +217,22 @@ async def test_store_input_hover_definition_and_output(flakes: Session, store: P
     assert loc.uri.startswith(store.as_uri() + "/") and loc.uri.endswith("-source/flake.nix")
     text, _ = await hover(flakes, uri, pos(STORE_FLAKE, "answer"))
     assert "42" in text
+
+
+async def test_a_lock_file_written_on_disk_refreshes_the_checks(flakes: Session) -> None:
+    text = FLAKE.replace('"path:./inputs/libB"', '"path:./inputs/libA"').replace(
+        "inputs.libB.version", "inputs.libB.lib.greet"
+    )
+    [diag] = await check(flakes, "relock", text)
+    assert diag.code == "flake-lock-mismatch"
+    # What `nix flake lock` would write now: libB locked from ./inputs/libA.
+    lock_path = flakes.root / "relock" / "flake.lock"
+    lock = lock_path.read_text().replace('"./inputs/libB"', '"./inputs/libA"')
+    lock_path.write_text(lock)
+    flakes.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=lock_path.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    uri = flakes.uri("relock/flake.nix")
+    assert flake_diags(await flakes.diagnostics(uri, until=lambda ds: not flake_diags(ds))) == []
