@@ -34,48 +34,82 @@ def _show(attrs: FlakeAttrs) -> str:
         return json.dumps(attrs, sort_keys=True)
 
 
+class LockFileError(ValueError):
+    """A `flake.lock` that cannot be used; ``offset`` is where in its text (if known)."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+def parse_lock(data: bytes) -> dict[str, Any]:
+    """The contents of a `flake.lock` (versions 5 to 7); :class:`LockFileError` if not one."""
+    try:
+        text = data.decode("utf-8")
+        lock = json.loads(text)
+    except UnicodeDecodeError as e:
+        raise LockFileError(f"not UTF-8: {e.reason}", e.start) from None
+    except json.JSONDecodeError as e:
+        where = len(text[: e.pos].encode("utf-8"))
+        raise LockFileError(f"invalid JSON: {e.msg}", where) from None
+    if not isinstance(lock, dict) or not isinstance(lock.get("nodes"), dict):
+        raise LockFileError("unsupported format (no 'nodes' object)")
+    version = lock.get("version")
+    if version not in (5, 6, 7):
+        raise LockFileError(f"unsupported version {version}")
+    return lock
+
+
 def _read_lock(flake_dir: str) -> dict[str, Any] | None:
     path = os.path.join(flake_dir, "flake.lock")
     io = current().io
     if not io.path_exists(path):
         return None
     try:
-        lock = json.loads(io.read_file(path).decode("utf-8"))
-    except (OSError, ValueError) as e:
+        return parse_lock(io.read_file(path))
+    except OSError as e:
         raise NixError(f"cannot read lock file '{path}': {e}") from None
-    if not isinstance(lock, dict) or not isinstance(lock.get("nodes"), dict):
-        raise NixError(f"lock file '{path}' has an unsupported format")
-    version = lock.get("version")
-    if version not in (5, 6, 7):
-        raise NixError(f"lock file '{path}' has unsupported version {version}")
-    return lock
+    except LockFileError as e:
+        raise NixError(f"lock file '{path}' is unusable: {e.message}") from None
 
 
-class _Inputs:
+class LockedInputs:
     """The input values of one `getFlake`, shared by every flake it loads."""
 
-    def __init__(self, lock: dict[str, Any] | None) -> None:
+    def __init__(self, lock: dict[str, Any] | None, root_dir: str) -> None:
         self.nodes: dict[str, Any] = lock["nodes"] if lock else {}
         self.root: str = lock.get("root", "root") if lock else "root"
         self.by_node: dict[str, Thunk] = {}
+        # The directory of each node's flake: relative path inputs are locked
+        # relative to their parent's (Nix writes `"parent": [...]` beside them).
+        self.dirs: dict[str, str] = {self.root: root_dir}
 
-    def _follow(self, path: list[str]) -> str:
+    def follow(self, path: list[str], depth: int = 0) -> str:
+        """The lock node reached by the input path ``path`` from the root."""
+        if depth > 100 or not isinstance(path, list) or not all(isinstance(n, str) for n in path):
+            # A lock file whose `follows` go round in a circle, or are not names.
+            raise NixError(f"input '{path}' has a broken 'follows'")
         key = self.root
         for name in path:
-            target = self.nodes.get(key, {}).get("inputs", {}).get(name)
+            node = self.nodes.get(key)
+            inputs = node.get("inputs") if isinstance(node, dict) else None
+            target = inputs.get(name) if isinstance(inputs, dict) else None
             if target is None:
-                raise NixError(f"input '{'/'.join(path)}' follows a non-existent input")
-            key = target if isinstance(target, str) else self._follow(target)
+                raise NixError(f"input '{'/'.join(map(str, path))}' follows a non-existent input")
+            key = target if isinstance(target, str) else self.follow(target, depth + 1)
         return key
 
     def locked_node(self, key: str | None, name: str) -> str | None:
         """The lock-file node input ``name`` of node ``key`` uses, if it is locked."""
         if key is None:
             return None
-        target = self.nodes.get(key, {}).get("inputs", {}).get(name)
+        node = self.nodes.get(key)
+        inputs = node.get("inputs") if isinstance(node, dict) else None
+        target = inputs.get(name) if isinstance(inputs, dict) else None
         if target is None:
             return None
-        return target if isinstance(target, str) else self._follow(target)
+        return target if isinstance(target, str) else self.follow(target)
 
     def node_value(self, key: str) -> Thunk:
         """The value of lock-file node ``key`` (one per node: `follows` share it)."""
@@ -85,10 +119,23 @@ class _Inputs:
             if not isinstance(node, dict) or not isinstance(node.get("locked"), dict):
                 raise NixError(f"lock file node '{key}' is not locked")
             locked: FlakeAttrs = dict(node["locked"])
+            self._anchor(key, node, locked)
             is_flake = node.get("flake", True) is not False
             found = lazy_frame(self.source_value, locked, is_flake, key)
             self.by_node[key] = found
         return found
+
+    def _anchor(self, key: str, node: dict[str, Any], locked: FlakeAttrs) -> None:
+        """Make a relative `path` lock absolute, against its parent flake's directory."""
+        path = locked.get("path")
+        if locked.get("type") != "path" or not isinstance(path, str) or path.startswith("/"):
+            return
+        parent = node.get("parent")
+        base = self.dirs.get(self.follow(parent) if parent else self.root)
+        if base is None:
+            raise NixError(f"lock file node '{key}' has a relative path but no known parent")
+        locked["path"] = os.path.normpath(os.path.join(base, path))
+        self.dirs.setdefault(key, str(locked["path"]))
 
     def source_value(self, ref: FlakeAttrs, is_flake: bool, key: str | None) -> Frame:
         """A flake (or, if not ``is_flake``, the source info) at ``ref``."""
@@ -102,6 +149,8 @@ class _Inputs:
     def flake(self, info: Attrs, root: str, subdir: str, key: str | None) -> Frame:
         """The value of the flake in ``root``/``subdir`` with source info ``info``."""
         flake_dir = os.path.join(root, subdir) if subdir else root
+        if key is not None:
+            self.dirs.setdefault(key, flake_dir)
         file = os.path.join(flake_dir, "flake.nix")
         if not current().io.path_exists(file):
             shown = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
@@ -149,7 +198,7 @@ class _Inputs:
         spec = yield from ops.force_attrs(spec)
         if "follows" in spec:
             path = str.__str__((yield from ops.force_string(spec["follows"])))
-            return self._follow(path.split("/"))
+            return self.follow(path.split("/"))
         ref, is_flake = yield from _spec_ref(spec, name)
         if ref.get("type") == "path" and not str(ref.get("path", "")).startswith("/"):
             ref["path"] = os.path.normpath(os.path.join(flake_dir, str(ref["path"])))
@@ -216,6 +265,7 @@ def load_flake(ref: FlakeAttrs) -> Frame:
         )
     subdir = str(ref.pop("dir", ""))
     info, root = fetch_local(ref)
-    lock = _read_lock(os.path.join(root, subdir) if subdir else root)
-    loader = _Inputs(lock)
+    root_dir = os.path.join(root, subdir) if subdir else root
+    lock = _read_lock(root_dir)
+    loader = LockedInputs(lock, root_dir)
     return (yield from loader.flake(info, root, subdir, loader.root if lock else None))

@@ -23,6 +23,7 @@ from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import ParseResult, nodes, parse
 from nixls.ide import builtin_docs, static_sets, value_completion, value_nav
+from nixls.ide.flake import features as flake
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
 
@@ -48,6 +49,7 @@ class ItemKind(enum.Enum):
     PROPERTY = "property"
     FILE = "file"
     FOLDER = "folder"
+    MODULE = "module"
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,12 @@ async def complete(
     if paths is not None:
         return paths
     ctx = context_at(doc, offset)
+    inputs = flake.completion(ctx.unit, ctx.offset)  # flake.nix: input names
+    if inputs is not None:
+        return [
+            Item(label=i.name, kind=ItemKind.MODULE, detail=i.detail, sort_text="0" + i.name)
+            for i in inputs
+        ]
     attrs = await attribute_items(reader, ctx, live, wait)
     if attrs is not None:
         return attrs

@@ -39,6 +39,9 @@ from nixls.ide import (
 )
 from nixls.ide.actions import Fix
 from nixls.ide.completion import Item
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
+from nixls.ide.flake.model import is_flake_file
 from nixls.ide.hover import HoverInfo
 from nixls.ide.live import EvalPolicy, LiveEvaluator, Outcome
 from nixls.ide.navigation import Location
@@ -96,7 +99,10 @@ class Snapshot:
     def diagnostics(self, ignored: Sequence[str] = ()) -> list[Diagnostic]:
         """Syntax errors and the compiler's findings, minus ``ignored`` codes."""
         skip = set(ignored)
-        return [d for d in self.document.analysis.diagnostics if d.code not in skip]
+        found = list(self.document.analysis.diagnostics)
+        if is_flake_file(self.document.path):  # its inputs and flake.lock
+            found += flake.diagnostics(self.document, read_under(self.reader().io))
+        return [d for d in found if d.code not in skip]
 
     def lexed(self) -> tuple[list[Token], list[tuple[int, int]]]:
         """The lexer's tokens and the comment spans (cached per text)."""

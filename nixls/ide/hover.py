@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from evaluator.compiler.model import Binding, BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from nixls.ide import builtin_docs, static_sets
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
 from nixls.ide.tree import ancestors_at, span_text, unparen
 
 if TYPE_CHECKING:
@@ -126,6 +128,17 @@ def _select_hover(
 
 def hover_at(doc: OpenDocument, files: Workspace, reader: Reader, offset: int) -> HoverInfo | None:
     """The static hover at ``offset``: description and the expression to evaluate."""
+    target = _static_hover(doc, files, reader, offset)
+    flake_input = flake.hover(doc, offset, read_under(reader.io))  # its URL and lock
+    if flake_input is None:
+        return target
+    expr = target.expr if target is not None and flake_input.is_value else None
+    return HoverInfo(flake_input.span, [flake_input.markdown], expr)
+
+
+def _static_hover(
+    doc: OpenDocument, files: Workspace, reader: Reader, offset: int
+) -> HoverInfo | None:
     analysis = doc.analysis
     chain = ancestors_at(doc.parse_result.root, offset)
     leaf = chain[-1]

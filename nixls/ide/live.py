@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,6 +35,8 @@ from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, value_session, valueprint
+from nixls.ide.flake import outputs as flake_outputs
+from nixls.ide.flake.lock import read_under
 from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
@@ -121,17 +124,17 @@ class EvalPolicy:
     # The server's compiled imported files, kept across evaluations.
     compile_cache: CompileCache | None = field(default=None, compare=False)
 
-    def context(self, path: str | None) -> EvalContext:
+    def context(self, path: str | None, extra_roots: Sequence[str] = ()) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
 
         Reads follow :func:`nixls.ide.reads.read_policy` (the workspace
-        folders, ``allowedPaths``, the search path and the file itself);
-        `getEnv` sees nothing unless allowed.
+        folders, ``allowedPaths``, the search path, the file itself and
+        ``extra_roots``); `getEnv` sees nothing unless allowed.
         """
         cfg = self.settings
         return EvalContext(
             search_path=reads.search_path(cfg),
-            io=EvalIO(reads.read_policy(cfg, self.roots, path)),
+            io=EvalIO(reads.read_policy(cfg, [*self.roots, *extra_roots], path)),
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
             experimental_features=frozenset(cfg.experimental_features),
@@ -181,12 +184,19 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         dict(policy.settings.auto_args),
         cache,
     )
+    context = policy.context(doc.path)
+    # Argument supply hook: in a flake.nix, `outputs` gets the locked inputs and `self`.
+    flake = flake_outputs.supply(doc, read_under(context.io))
+    if flake is not None:
+        env.providers.append(flake.provide)
+        context = policy.context(doc.path, flake.read_roots)
+        context.store_dir = flake.store_dir
     return Request(
         env=env,
         node=node,
         path=doc.path,
         base_dir=base,
-        context=policy.context(doc.path),
+        context=context,
         budget=policy.budget(),
         strict=strict,
         limits=valueprint.Limits(),
@@ -219,8 +229,10 @@ class LiveEvaluator:
         policy = self.policy()
         request = request_for_span(doc, span, policy, strict=strict)
         stamp = value_session.others_stamp(self.server.files.documents, doc.uri)
-        key = (policy.settings, tuple(policy.roots), stamp)
-        request.session = self.sessions.get(doc.path, key, lambda: policy.context(doc.path))
+        # The request's own context: it may read more than the policy's (a flake's inputs).
+        context = request.context
+        key = (policy.settings, tuple(policy.roots), stamp, context.store_dir)
+        request.session = self.sessions.get(doc.path, key, lambda: context)
         return request
 
     def request_for_file(self, doc: OpenDocument) -> Request:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from evaluator.compiler.model import LocalRef, Scope, WithRef
 from evaluator.syntax import nodes
 from nixls.ide import static_sets, value_nav
+from nixls.ide.flake import features as flake
+from nixls.ide.flake.lock import read_under
 from nixls.ide.tree import ancestors_at
 from nixls.ide.uris import path_to_uri
 
@@ -130,6 +132,10 @@ async def definitions(
     if isinstance(leaf, nodes.Path):
         target = _path_target(leaf, doc, reader)
         return [file_start(target)] if target else []
+
+    source = flake.definition(doc, offset, read_under(reader.io))  # a flake input
+    if source is not None:
+        return [file_start(source)]
 
     var = analysis.var_at(offset)
     if var is not None:

@@ -20,6 +20,7 @@ evaluation (its thunk is shared), and compiled code is cached per text.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -37,6 +38,10 @@ from nixls.ide.tree import unparen
 
 WITH_ENV = "<with>"
 Key = tuple[int, str]  # (id of the node binding a name, the name)
+# Supplies a function's argument from outside the file (a flake's `outputs` gets its
+# locked inputs): (env, function, name) -> a lazy value, or None to fall through to
+# autoArgs, the default, or unknown.
+ArgumentProvider = Callable[["ScopeEnv", nodes.Lambda, str], Any]
 
 
 @dataclass
@@ -59,6 +64,7 @@ class ScopeEnv:
     evaluator: Evaluator | None = None
     # Argument values by their text, shared across requests (nixls.ide.value_session).
     arg_cache: dict[str, Any] | None = None
+    providers: list[ArgumentProvider] = field(default_factory=list)
     _values: dict[Key, Any] = field(default_factory=dict)
     _nodes: dict[int, nodes.Node] = field(default_factory=dict)
 
@@ -124,6 +130,10 @@ class ScopeEnv:
     def _argument(self, fn: nodes.Node, scope: Scope, name: str) -> Any:
         """A function's argument: from autoArgs (the file's function), a default, or unknown."""
         assert isinstance(fn, nodes.Lambda)
+        for provide in self.providers:
+            supplied = provide(self, fn, name)
+            if supplied is not None:
+                return supplied
         auto = self.auto_args if fn is self._top else {}
         formal = None
         if fn.formals is not None:

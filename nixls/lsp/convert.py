@@ -152,6 +152,7 @@ _ITEM_KIND = {
     ItemKind.PROPERTY: types.CompletionItemKind.Property,
     ItemKind.FILE: types.CompletionItemKind.File,
     ItemKind.FOLDER: types.CompletionItemKind.Folder,
+    ItemKind.MODULE: types.CompletionItemKind.Module,
 }
 
 

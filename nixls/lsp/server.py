@@ -16,6 +16,7 @@ import functools
 import importlib
 import inspect
 import logging
+import os
 import socket
 import sys
 from collections.abc import Callable, Iterator
@@ -59,6 +60,8 @@ FEATURE_MODULES = (
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
+# Files whose changes matter: Nix files (imports are cached) and lock files (flake checks).
+WATCHED = ("**/*.nix", "**/flake.lock")
 # Notifications handled on arrival, in order, without pygls's own copy of
 # the text (nixls keeps the text in its incremental document).
 DOCUMENT_SYNC = frozenset(
@@ -325,7 +328,7 @@ def _register_core(server: NixServer) -> None:
         if watch is None or not watch.dynamic_registration:
             return
         options = types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern="**/*.nix")]
+            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
         )
         try:
             await ls.client_register_capability_async(
@@ -412,6 +415,11 @@ def _register_document_sync(server: NixServer) -> None:
         for path in paths:
             ls.files.invalidate(path)
         ls.evaluations.files_changed(paths)
+        # A flake.lock written by `nix flake lock`: its flake.nix's checks change.
+        locks = {os.path.dirname(p) for p in paths if os.path.basename(p) == "flake.lock"}
+        for uri, doc in list(ls.files.documents.items()):
+            if doc.path is not None and os.path.dirname(doc.path) in locks:
+                ls.publisher.refresh(uri)
 
 
 def build_server() -> NixServer:

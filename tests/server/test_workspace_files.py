@@ -51,7 +51,7 @@ async def test_server_asks_to_watch_nix_files(session: Session) -> None:
     options = session.client.protocol._converter.structure(
         reg.register_options, types.DidChangeWatchedFilesRegistrationOptions
     )
-    assert [w.glob_pattern for w in options.watchers] == ["**/*.nix"]
+    assert [w.glob_pattern for w in options.watchers] == ["**/*.nix", "**/flake.lock"]
 
 
 async def test_imported_files_are_cached_until_watched_change(session: Session) -> None:

@@ -1,0 +1,7 @@
+{
+  description = "libA: greetings";
+
+  outputs = { self }: {
+    lib.greet = name: "hello, ${name}";
+  };
+}
