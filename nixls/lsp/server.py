@@ -45,6 +45,7 @@ FEATURE_MODULES = (
     "nixls.lsp.features.completion",
     "nixls.lsp.features.semantic_tokens",
     "nixls.lsp.features.code_actions",
+    "nixls.lsp.features.options",
 )
 
 DocumentListener = Callable[[OpenDocument], None]

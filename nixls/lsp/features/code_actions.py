@@ -24,6 +24,7 @@ from evaluator.compiler.model import BindingKind
 from evaluator.syntax import nodes
 from nixls.ide.tree import ancestors_at
 from nixls.lsp.convert import range_of
+from nixls.lsp.features import options
 from nixls.lsp.features.diagnostics import to_lsp
 
 if TYPE_CHECKING:
@@ -145,4 +146,4 @@ def register(server: NixServer) -> None:
         if doc is None:
             return None
         lo, hi = doc.offset_at(params.range.start), doc.offset_at(params.range.end)
-        return code_actions(doc, lo, hi)
+        return code_actions(doc, lo, hi) + options.quick_fixes(ls, doc, lo, hi)

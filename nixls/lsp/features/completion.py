@@ -24,6 +24,7 @@ from nixls.ide.reads import Reader
 from nixls.ide.tree import ancestors_at, is_identifier, unparen
 from nixls.ide.workspace import Unit
 from nixls.lsp.convert import position_at
+from nixls.lsp.features import options
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument
@@ -393,5 +394,6 @@ def register(server: NixServer) -> None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
-        items = await complete(ls, doc, doc.offset_at(params.position))
+        offset = doc.offset_at(params.position)
+        items = await options.completion_items(ls, doc, offset) or await complete(ls, doc, offset)
         return types.CompletionList(is_incomplete=False, items=items)

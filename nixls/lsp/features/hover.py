@@ -19,6 +19,7 @@ from evaluator.syntax import nodes
 from nixls.ide import builtin_docs, static_sets
 from nixls.ide.tree import ancestors_at, span_text, unparen
 from nixls.lsp.convert import outcome_markdown, position_at, range_of
+from nixls.lsp.features import options
 from nixls.lsp.server import content_modified
 
 if TYPE_CHECKING:
@@ -158,6 +159,9 @@ def register(server: NixServer) -> None:
         if doc is None:
             return None
         offset = doc.offset_at(params.position)
+        option = await options.hover(ls, doc, offset)
+        if option is not None:
+            return option
         target = static_target(ls, doc, offset)
         if target is None:
             return None

@@ -31,6 +31,7 @@ from nixls.ide.tree import ancestors_at
 from nixls.ide.uris import path_to_uri
 from nixls.ide.workspace import OpenDocument
 from nixls.lsp.convert import range_of
+from nixls.lsp.features import options
 
 if TYPE_CHECKING:
     from nixls.lsp.server import NixServer
@@ -184,7 +185,9 @@ def register(server: NixServer) -> None:
         doc = ls.document(params.text_document.uri)
         if doc is None:
             return None
-        return await definitions(ls, doc, doc.offset_at(params.position)) or None
+        offset = doc.offset_at(params.position)
+        option = await options.definitions(ls, doc, offset)
+        return option or await definitions(ls, doc, offset) or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def on_references(ls: NixServer, params: types.ReferenceParams) -> list[types.Location] | None:
