@@ -232,6 +232,8 @@ def _check_value(
                 READ_ONLY, Severity.ERROR, key.start, key.end, f"the option `{name}` is read-only"
             )
         )
+    if doc.renamed_to or doc.removed:
+        return  # the type of an alias is its target's, or a stand-in
     for written in unwrap(value):
         literal = literal_value(written)
         if literal is _NOT_LITERAL:

@@ -153,6 +153,10 @@ class OptionTree:
     def _is_option(value: Any) -> bool:
         return type(value) is Attrs and value.get("_type") == "option"
 
+    def _is_alias(self, option: Any) -> bool:
+        described = self._text(self._get(option, "description"))
+        return described is not None and _ALIAS.match(described.strip()) is not None
+
     # ------------------------------------------------------------ places
 
     def place(self, path: tuple[str, ...]) -> Place | None:
@@ -181,6 +185,9 @@ class OptionTree:
                     else None
                 )
             value = self._get(above.value, name)
+            if self._is_option(value) and self._is_alias(value):
+                # A renamed option's type is borrowed (or a stand-in): its target decides.
+                return Place("option", value, path)
             if self._is_option(value):
                 return self._type_place(self._get(value, "type"), path, option_attrs=value)
             return Place("group", value, above.option) if type(value) is Attrs else None
