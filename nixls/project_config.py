@@ -188,7 +188,7 @@ def _option_sets_problem(value: Any) -> tuple[str, str | None] | None:
     """``[options.NAME]`` tables: ``expr`` (a string), ``files`` (strings)."""
     for name, entry in value.items() if isinstance(value, dict) else ():
         if not isinstance(entry, dict) or not isinstance(entry.get("expr"), str):
-            return f"option set {name!r} needs expr = \"…\"", name
+            return f'option set {name!r} needs expr = "…"', name
         files = entry.get("files", [])
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             return f"option set {name!r}: files must be an array of strings", name

@@ -25,7 +25,7 @@ from nixls.ide.options.tree import Busy, Declaration, OptionTree
 
 PLACEHOLDER = b"nixlsOptionPlaceholder"
 _WORD = re.compile(rb"[A-Za-z0-9_'\-]*\Z")
-WAIT = 0.05  # seconds a question waits for a set another question holds
+WAIT = 1.0  # seconds a question waits for a set another question holds
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def load(
     cancel: threading.Event,
     search_path: list[tuple[str, str]] | None = None,
 ) -> tuple[OptionTree, frozenset[str]]:
-    """Evaluate ``spec`` and read the names of its first two levels.
+    """Evaluate ``spec`` (the names of its first level; the rest is read on demand).
 
     Returns the tree and the files the evaluation read. Raises
     :class:`NixError` when the expression fails.
@@ -68,12 +68,7 @@ def load(
     )
     source = os.path.join(spec.base_dir, f"<option set {spec.name}>")
     root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=spec.base_dir))
-    tree = OptionTree(ev, root)
-    with tree.reading(cancel, LOAD_TIMEOUT):
-        for child in tree.children(()):
-            if not child.is_option:
-                tree.children((child.name,))
-    return tree, frozenset(context.import_values)
+    return OptionTree(ev, root), frozenset(context.import_values)
 
 
 class OptionSets:
