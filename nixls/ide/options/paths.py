@@ -213,5 +213,6 @@ def cursor_at(root: nodes.Node, offset: int) -> Cursor | None:
                     names.append(k.name)
                 else:
                     if b.value.start <= offset <= b.value.end:
+                        best = None  # in a value: a path again only in a set there
                         todo.append((prefix + tuple(names), b.value))
     return best

@@ -108,7 +108,8 @@ def option_markdown(doc: OptionDoc, base: str | None) -> str:
         facts.append(f"*Default:* {_code(doc.default)}")
     if doc.example is not None:
         facts.append(f"*Example:* {_code(doc.example)}")
-    parts.append("  \n".join(facts))
+    if not doc.renamed_to:  # an alias's type is borrowed from its target
+        parts.append("  \n".join(facts))
     if doc.description:
         parts.append(doc.description.strip())
     if doc.declarations:

@@ -66,8 +66,9 @@ def load(
         compile_cache=CompileCache(max_files=4096),
         cancel=cancel,
     )
-    source = os.path.join(spec.base_dir, f"<option set {spec.name}>")
-    root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=spec.base_dir))
+    base = os.path.abspath(spec.base_dir)
+    source = os.path.join(base, f"<option set {spec.name}>")
+    root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=base))
     return OptionTree(ev, root), frozenset(context.import_values)
 
 

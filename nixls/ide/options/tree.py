@@ -263,13 +263,22 @@ class OptionTree:
         """Whether ``value`` passes the type check of the option at ``path``
         (None: no such option, or the check could not be run)."""
         option = self.option_at(path)
-        check = self._get(self._get(option, "type"), "check")
+        return None if option is None else self._check_type(self._get(option, "type"), value)
+
+    def _check_type(self, t: Any, value: Any) -> bool | None:
+        """``t.check value``, and for a list each item against the element type
+        (the module system checks items only when it merges them)."""
+        check = self._get(t, "check")
         if check is None:
             return None
         try:
             result = self._force(self._apply(check, value))
         except NixError:
             return None
+        if result is True and type(value) is NixList and self._get(t, "name") == "listOf":
+            elem = self._get(self._get(t, "nestedTypes"), "elemType")
+            if any(self._check_type(elem, item) is False for item in value):
+                return False
         return result if isinstance(result, bool) else None
 
     # ------------------------------------------------------------ documentation
@@ -311,8 +320,17 @@ class OptionTree:
             self._force(self._apply(self._get(option, "apply"), None))
         except NixError as exc:
             message = str(getattr(exc, "message", "") or exc)
-            return message if "removed" in message else None
+            # The message may itself fail to build (it can name other options).
+            if "removed" in message:
+                return message
+            shown = ".".join(self._loc(option))
+            return f"The option `{shown}` can no longer be used since it has been removed."
         return None
+
+    def _loc(self, option: Any) -> list[str]:
+        loc = self._get(option, "loc")
+        names = [self._value(n) for n in loc] if type(loc) is NixList else []
+        return [str(n) for n in names if isinstance(n, str)]
 
     def _shown(self, option: Any, key: str) -> str | None:
         text_key = "defaultText" if key == "default" else None
@@ -333,27 +351,29 @@ class OptionTree:
             return None
 
     def _declarations(self, option: Any) -> tuple[Declaration, ...]:
-        positions = self._get(option, "declarationPositions")
+        """``declarationPositions``; the file of ``declarations`` where a position
+        points elsewhere (options made by `lib` helpers are positioned in `lib`)."""
+        files: list[str | None] = []
+        listed = self._get(option, "declarations")
+        for item in listed if type(listed) is NixList else ():
+            name = self._value(item)
+            files.append(str(name) if isinstance(name, str) else None)
         out: list[Declaration] = []
-        if type(positions) is NixList:
-            for item in positions:
-                pos = self._value(item)
-                file = self._get(pos, "file")
-                if isinstance(file, str):
-                    line, column = self._get(pos, "line"), self._get(pos, "column")
-                    out.append(
-                        Declaration(
-                            str(file),
-                            line if isinstance(line, int) else 0,
-                            column if isinstance(column, int) else 0,
-                        )
+        positions = self._get(option, "declarationPositions")
+        for i, item in enumerate(positions if type(positions) is NixList else ()):
+            pos = self._value(item)
+            file, line, column = (self._get(pos, k) for k in ("file", "line", "column"))
+            declared = files[i] if i < len(files) else None
+            if declared is not None and declared != file:
+                out.append(Declaration(declared))
+            elif isinstance(file, str):
+                out.append(
+                    Declaration(
+                        str(file),
+                        line if isinstance(line, int) else 0,
+                        column if isinstance(column, int) else 0,
                     )
-        if out:
-            return tuple(out)
-        files = self._get(option, "declarations")
-        if type(files) is NixList:
-            for f in files:
-                name = self._value(f)
-                if isinstance(name, str):
-                    out.append(Declaration(str(name)))
+                )
+        if not out:
+            out = [Declaration(f) for f in files if f is not None]
         return tuple(out)

@@ -9,6 +9,7 @@ lib.evalModules {
     ./modules/home-environment.nix
     ./modules/files.nix
     ./modules/misc/version.nix
+    ./modules/misc/submodule-support.nix
     ./modules/programs/git.nix
     ./stub/nixos/modules/misc/assertions.nix
     ./stub/nixos/modules/misc/meta.nix
