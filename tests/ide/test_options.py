@@ -157,7 +157,7 @@ def test_diagnostics_check_values_against_the_option_types(tree: OptionTree) -> 
 
 def test_a_changed_module_file_reloads_its_set(tmp_path: Path) -> None:
     module = tmp_path / "m.nix"
-    module.write_text('{ lib, ... }: { options.a = lib.mkOption { type = lib.types.int; }; }')
+    module.write_text("{ lib, ... }: { options.a = lib.mkOption { type = lib.types.int; }; }")
     lib = REPO / "tests" / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
     expr = f"((import {lib}).evalModules {{ modules = [ ./m.nix ]; }}).options"
     sets = OptionSets()
@@ -168,7 +168,7 @@ def test_a_changed_module_file_reloads_its_set(tmp_path: Path) -> None:
     with first.reading(None, 5):
         assert [c.name for c in first.children(()) if c.name != "_module"] == ["a"]
     assert sets.changed([str(tmp_path / "unrelated.nix")]) == []
-    module.write_text('{ lib, ... }: { options.b = lib.mkOption { type = lib.types.int; }; }')
+    module.write_text("{ lib, ... }: { options.b = lib.mkOption { type = lib.types.int; }; }")
     assert sets.changed([str(module)]) == [spec]
     second = sets.get(spec, policy).future.result(timeout=60)
     with second.reading(None, 5):
