@@ -16,6 +16,10 @@ line and the editor::
     autoArgs = { lib = "import <nixpkgs/lib>" }
     budget = { steps = 2000000, timeoutMs = 2000, memoryMB = 256, maxCallDepth = 1000000 }
 
+    [options.home]                         # a module option set (nixls.ide.options)
+    expr = "(import ./hm.nix).options"     # evaluated from this file's folder
+    files = ["home/**.nix"]                # relative to this file (default: all modules)
+
 A bad file raises :class:`ConfigError`, located (``FILE:LINE:COL``) where
 the TOML parser or the unknown key says. No LSP imports: the command line
 uses this module too.

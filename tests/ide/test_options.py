@@ -173,3 +173,20 @@ def test_a_changed_module_file_reloads_its_set(tmp_path: Path) -> None:
     second = sets.get(spec, policy).future.result(timeout=60)
     with second.reading(None, 5):
         assert [c.name for c in second.children(()) if c.name != "_module"] == ["b"]
+
+
+def test_a_failing_set_says_why_and_answers_nothing(tmp_path: Path) -> None:
+    sets = OptionSets()
+    spec = OptionSetSpec("bad", "(import ./missing.nix).options", str(tmp_path))
+    sets.configure([spec])
+    entry = sets.get(spec, ReadPolicy.restricted(roots=[str(tmp_path)]))
+    with pytest.raises(Exception):
+        entry.future.result(timeout=60)
+    assert entry.tree is None
+    assert entry.error is not None and "missing.nix" in entry.error
+    not_a_set = OptionSetSpec("num", "1", str(tmp_path))
+    sets.configure([not_a_set])
+    tree = sets.get(not_a_set, ReadPolicy.nothing()).future.result(timeout=60)
+    with tree.reading(None, 5):
+        assert tree.children(()) == []
+        assert queries.markdown(tree, ("a",), None) is None

@@ -110,6 +110,14 @@ async def test_hover_definition_and_diagnostics(session: Session, declared: Path
     assert "Whether to enable Git." in text and "`boolean`" in text
     assert "programs/git.nix" in text
 
+    # Long completion lists leave the documentation to completionItem/resolve.
+    item = types.CompletionItem(
+        label="enable", data={"nixlsOption": {"uri": uri, "path": ["programs", "git", "enable"]}}
+    )
+    resolved = await session.client.completion_item_resolve_async(item)
+    assert isinstance(resolved.documentation, types.MarkupContent)
+    assert "Whether to enable Git." in resolved.documentation.value
+
     found = await session.client.text_document_definition_async(
         types.DefinitionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),

@@ -73,6 +73,12 @@ def completion(tree: OptionTree, doc: DocumentView, offset: int) -> list[queries
     return _ask(tree, None, lambda: queries.completion(tree, cursor, span))  # type: ignore[return-value]
 
 
+def documentation(tree: OptionTree, path: tuple[str, ...]) -> str | None:
+    """The Markdown of a completion item resolved later (long lists)."""
+    text = _ask(tree, None, lambda: queries.markdown(tree, path, None))
+    return text if isinstance(text, str) else None
+
+
 def _path_at(doc: DocumentView, offset: int) -> tuple[tuple[str, ...], tuple[int, int]] | None:
     cursor = cursor_at(doc.root, offset)
     if cursor is None or cursor.key is None:

@@ -25,7 +25,8 @@ from evaluator.vm.loop import Budget
 from nixls.ide.options.spec import OptionSetSpec
 from nixls.ide.options.tree import OptionTree
 
-LOAD_TIMEOUT = 300.0  # seconds for evaluating a set and reading its first levels
+LOAD_TIMEOUT = 300.0  # seconds for evaluating a set (its first level)
+LOAD_MEMORY = 2048 * 2**20  # bytes a set's evaluation may grow the process by
 
 
 @dataclass
@@ -62,7 +63,7 @@ def load(
     context.search_path = list(search_path or [])
     ev = Evaluator(
         context,
-        budget=Budget(timeout=LOAD_TIMEOUT, cancel=cancel),
+        budget=Budget(timeout=LOAD_TIMEOUT, max_memory=LOAD_MEMORY, cancel=cancel),
         compile_cache=CompileCache(max_files=4096),
         cancel=cancel,
     )

@@ -386,7 +386,7 @@ def register(server: NixServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[".", "/"]),
+        types.CompletionOptions(trigger_characters=[".", "/"], resolve_provider=True),
     )
     async def on_completion(
         ls: NixServer, params: types.CompletionParams

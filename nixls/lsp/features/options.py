@@ -172,6 +172,9 @@ async def completion_items(
                 if item.documentation
                 else None,
                 text_edit=types.TextEdit(range=range_of(doc, *item.replace), new_text=item.name),
+                data=None
+                if item.documentation or not item.is_option
+                else {"nixlsOption": {"uri": doc.uri, "path": list(item.path)}},
                 sort_text=("0" if item.is_option else "1") + item.name,
             )
         )
@@ -236,8 +239,23 @@ def quick_fixes(server: NixServer, doc: OpenDocument, lo: int, hi: int) -> list[
 
 
 def register(server: NixServer) -> None:
-    """Follow the settings and file changes; add option diagnostics after static ones."""
+    """Follow the settings and file changes; add option diagnostics after static ones;
+    documentation of option completion items on resolve."""
     state = feature(server)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def on_resolve(ls: NixServer, item: types.CompletionItem) -> types.CompletionItem:
+        data = item.data.get("nixlsOption") if isinstance(item.data, dict) else None
+        doc = ls.document(str(data.get("uri"))) if isinstance(data, dict) else None
+        tree = state.tree(doc) if doc is not None else None
+        if tree is None or not isinstance(data, dict) or not isinstance(data.get("path"), list):
+            return item
+        path = tuple(str(p) for p in data["path"])
+        text = await asyncio.to_thread(service.documentation, tree, path)
+        if text is not None:
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return item
+
     server.on_settings.append(state.configure)
     server.publisher.after_refresh.append(state.after_refresh)
 
