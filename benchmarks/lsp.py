@@ -377,6 +377,8 @@ async def run_home_manager(hm: Path, repeat: int) -> dict[str, Any]:
         allowed = ", ".join(f'"{p}"' for p in (hm.resolve(), home_manager.LIB_2611.parent))
         (root / "nixls.toml").write_text(HM_TOML.format(allowed))
         client = LanguageClient("nixls-benchmark", "1")
+        logged: list[str] = []
+        client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: logged.append(params.message))
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         await client.start_io(sys.executable, "-m", "nixls", env=env)
         session = Session(client, (root / "home.nix").as_uri(), HM_USER)
@@ -406,10 +408,11 @@ async def run_home_manager(hm: Path, repeat: int) -> dict[str, Any]:
             )
         )
         while not (count := await options()) and time.perf_counter() - started < 600:
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # as a user asking again now and then
         out["first option completion"] = time.perf_counter() - started
         out["first completion CPU"] = _process_cpu(session.pid) - cpu
         out["items"] = count
+        out["log"] = [m for m in logged if "option set" in m]
         warm = await session.timed(repeat, lambda _i: options())
         out["warm completion"] = statistics.median(w for w, _ in warm)
         out["RSS MB"] = _memory_mb(session.pid, "VmRSS")
@@ -435,6 +438,8 @@ def report_home_manager(res: dict[str, Any]) -> bool:
         print(f"{name:<26}{shown:>12}   target {aim}" + (" (missed)" if missed else ""))
     print(f"first completion: server CPU {res.get('first completion CPU', 0):.1f} s")
     print(f"items: {res.get('items')}, peak RSS {res.get('peak RSS MB') or 0:.0f} MB")
+    for message in res.get("log", []):
+        print(f"server: {message}")
     return failed
 
 

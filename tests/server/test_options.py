@@ -90,7 +90,9 @@ async def test_completion_of_an_unfinished_binding(session: Session, declared: P
     assert "git" in labels
     text = "{ lib, ... }:\n{\n  home.s\n}\n"
     session.replace(uri, text)
-    labels = await _complete(session, uri, pos(text, "home.s", len("home.s")))
+    at = pos(text, "home.s", len("home.s"))
+    # After an edit the set may be busy a moment (option diagnostics of the new text).
+    labels = await _eventually(lambda: _complete(session, uri, at), lambda ls: "username" in ls)
     assert "stateVersion" in labels and "username" in labels
 
 

@@ -36,7 +36,8 @@ class LoadedSet:
     spec: OptionSetSpec
     future: concurrent.futures.Future[OptionTree] = field(default_factory=concurrent.futures.Future)
     error: str | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the evaluation
+    cpu_seconds: float = 0.0  # CPU time of its thread
     cancel: threading.Event = field(default_factory=threading.Event)
     files: frozenset[str] = frozenset()  # files the evaluation read
 
@@ -114,7 +115,7 @@ class OptionSets:
     def _load(
         self, entry: LoadedSet, policy: ReadPolicy, search_path: list[tuple[str, str]] | None
     ) -> None:
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.thread_time()
         try:
             tree, files = load(entry.spec, policy, entry.cancel, search_path)
         except NixError as exc:
@@ -127,6 +128,7 @@ class OptionSets:
             entry.files = files
             entry.future.set_result(tree)
         entry.seconds = time.monotonic() - started
+        entry.cpu_seconds = time.thread_time() - cpu
         if self.on_ready is not None:
             self.on_ready(entry)
 

@@ -85,6 +85,7 @@ class OptionsFeature:
             return
         self.server.log_message(
             f"nixls: option set '{found.spec.name}' evaluated in {found.seconds:.1f} s"
+            f" ({found.cpu_seconds:.1f} s CPU)"
         )
 
     def _ready(self, found: LoadedSet) -> None:
