@@ -16,6 +16,7 @@ from nixls.ide.options.sets import OptionSets, load
 from nixls.ide.options.spec import OptionSetSpec, directive, spec_for, specs_from_settings
 from nixls.ide.options.tree import OptionTree
 from nixls.project_config import ConfigError, load_config, settings_json
+from nixls.settings import structure_settings
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "data" / "home-manager"
@@ -69,7 +70,11 @@ def test_a_bad_option_set_declaration_is_located(tmp_path: Path) -> None:
 
 
 def test_the_editor_setting_and_the_file_directive() -> None:
-    specs, problems = specs_from_settings({"a": {"expr": "x"}, "b": {"files": []}}, "/ws")
+    raw = {"a": {"expr": "x"}, "b": {"files": []}}
+    warnings: list[str] = []
+    settings = structure_settings({"nixls": {"options": raw}}, warnings.append)
+    assert warnings == [] and settings.options == raw
+    specs, problems = specs_from_settings(settings.options, "/ws")
     assert [s.name for s in specs] == ["a"] and specs[0].base_dir == "/ws"
     assert problems == ["option set 'b': expected { expr = \"…\", files = [...] }"]
     source = b"# header\n# nixls: options=a\n{ lib }: 1\n"
