@@ -195,3 +195,13 @@ def test_a_failing_set_says_why_and_answers_nothing(tmp_path: Path) -> None:
     with tree.reading(None, 5):
         assert tree.children(()) == []
         assert queries.markdown(tree, ("a",), None) is None
+
+
+def test_a_module_declaring_its_own_options_is_not_flagged(tree: OptionTree) -> None:
+    text = """{ config, lib, ... }: {
+      options.my.tool = { enable = lib.mkEnableOption "it"; };
+      config = lib.mkIf config.my.tool.enable { my.tool.enable = true; progrms.git = { }; };
+    }"""
+    result = service.diagnostics(tree, _view(text), threading.Event(), 5)
+    assert result is not None
+    assert [text[d.start : d.end] for d in result[0]] == ["progrms"]

@@ -171,6 +171,33 @@ def definitions(root: nodes.Node) -> Iterator[Definition]:
             todo.extend(reversed(nested))
 
 
+def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
+    """The option paths the module declares itself (``options.a.b = mkOption …``):
+    the set being consulted may not include this very module."""
+    body = module_body(root)
+    out: set[tuple[str, ...]] = set()
+    todo: list[tuple[tuple[str, ...], nodes.Node]] = []
+    for b in body.bindings if body is not None else ():
+        if isinstance(b, nodes.AttrDef) and _head(b) == "options":
+            todo.append(
+                ((), nodes.AttrSet(b.start, b.end, [_tail(b)]) if len(b.path) > 1 else b.value)
+            )
+    while todo:
+        prefix, expr = todo.pop()
+        node = _strip(expr)
+        if not isinstance(node, nodes.AttrSet):
+            if prefix:
+                out.add(prefix)
+            continue
+        for b in node.bindings:
+            if not isinstance(b, nodes.AttrDef):
+                continue
+            names = [k.name for k in b.path if isinstance(k, nodes.StaticKey)]
+            if len(names) == len(b.path):
+                todo.append((prefix + tuple(names), b.value))
+    return out
+
+
 @dataclass(frozen=True)
 class Cursor:
     """An option path at a cursor.

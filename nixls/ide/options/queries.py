@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
 from evaluator.syntax import nodes
 from evaluator.vm.values import NixList
-from nixls.ide.options.paths import Cursor, Key, definitions, unwrap
+from nixls.ide.options.paths import Cursor, Key, definitions, own_options, unwrap
 from nixls.ide.options.tree import Declaration, OptionDoc, OptionTree
 
 UNKNOWN = "unknown-option"
@@ -163,9 +163,13 @@ def diagnostics(tree: OptionTree, root: nodes.Node) -> tuple[list[Diagnostic], l
     """Unknown, ill-typed, read-only, renamed and removed options the module defines."""
     found: list[Diagnostic] = []
     fixes: list[OptionFix] = []
+    own = own_options(root)
     for definition in definitions(root):
         if len(found) >= MAX_DIAGNOSTICS:
             break
+        path = definition.path
+        if any(path[: len(p)] == p or p[: len(path)] == path for p in own):
+            continue  # an option of this module (the set may not include it)
         ok = _check_keys(tree, definition.prefix, definition.keys, found, fixes)
         if ok and definition.value is not None and definition.keys:
             _check_value(tree, definition.path, definition.keys[-1], definition.value, found)
