@@ -62,7 +62,8 @@ class Definition:
         return self.prefix + tuple(k.name for k in self.keys)
 
 
-def _strip(node: nodes.Node) -> nodes.Node:
+def strip(node: nodes.Node) -> nodes.Node:
+    """``node`` without parentheses and enclosing ``let``/``with``/``assert``."""
     while True:
         if isinstance(node, nodes.Paren):
             node = node.expr
@@ -74,9 +75,9 @@ def _strip(node: nodes.Node) -> nodes.Node:
 
 def module_body(root: nodes.Node) -> nodes.AttrSet | None:
     """The set a module file evaluates to (after its arguments)."""
-    node = _strip(root)
+    node = strip(root)
     if isinstance(node, nodes.Lambda):
-        node = _strip(node.body)
+        node = strip(node.body)
     return node if isinstance(node, nodes.AttrSet) else None
 
 
@@ -110,7 +111,7 @@ def _tail(b: nodes.AttrDef) -> nodes.AttrDef:
 
 
 def _wrapper_name(fn: nodes.Node) -> str | None:
-    fn = _strip(fn)
+    fn = strip(fn)
     if isinstance(fn, nodes.Var):
         return fn.name
     if isinstance(fn, nodes.Select) and isinstance(fn.path[-1], nodes.StaticKey):
@@ -123,9 +124,9 @@ def unwrap(value: nodes.Node) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     todo = [value]
     while todo:
-        node = _strip(todo.pop())
+        node = strip(todo.pop())
         if isinstance(node, nodes.Apply) and _wrapper_name(_apply_fn(node)) in _WRAPPERS_1:
-            arg = _strip(node.arg)
+            arg = strip(node.arg)
             if _wrapper_name(_apply_fn(node)) == "mkMerge" and isinstance(arg, nodes.List):
                 todo.extend(reversed(arg.items))
             else:
@@ -137,8 +138,8 @@ def unwrap(value: nodes.Node) -> list[nodes.Node]:
 
 def _apply_fn(node: nodes.Apply) -> nodes.Node:
     fn: nodes.Node = node.fn
-    while isinstance(_strip(fn), nodes.Apply):
-        inner = _strip(fn)
+    while isinstance(strip(fn), nodes.Apply):
+        inner = strip(fn)
         assert isinstance(inner, nodes.Apply)
         fn = inner.fn
     return fn
@@ -184,7 +185,7 @@ def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
             )
     while todo:
         prefix, expr = todo.pop()
-        node = _strip(expr)
+        node = strip(expr)
         if not isinstance(node, nodes.AttrSet):
             if prefix:
                 out.add(prefix)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evaluator.syntax import nodes
+from nixls.ide.options.paths import strip
 
 DIRECTIVE = re.compile(rb"#\s*nixls:\s*options\s*=\s*([A-Za-z0-9_.\-]+)")
 DIRECTIVE_LINES = 5  # the directive counts only in a file's first lines
@@ -76,14 +77,14 @@ def is_module(root: nodes.Node) -> bool:
     """Whether a file's expression looks like a module: a function taking
     module arguments (or ``...``) whose body is a set, or a set with
     ``options``/``config``/``imports``."""
-    node = _strip(root)
+    node = strip(root)
     if isinstance(node, nodes.Lambda):
         formals = node.formals
         if formals is None:
             return False
         names = {f.name.name for f in formals.entries}
         return (formals.ellipsis or bool(names & MODULE_FORMALS)) and isinstance(
-            _strip(node.body), nodes.AttrSet
+            strip(node.body), nodes.AttrSet
         )
     if isinstance(node, nodes.AttrSet):
         keys = {
@@ -93,16 +94,6 @@ def is_module(root: nodes.Node) -> bool:
         }
         return bool(keys & {"options", "config", "imports"})
     return False
-
-
-def _strip(node: nodes.Node) -> nodes.Node:
-    while True:
-        if isinstance(node, nodes.Paren):
-            node = node.expr
-        elif isinstance(node, nodes.Let | nodes.With | nodes.Assert):
-            node = node.body
-        else:
-            return node
 
 
 def spec_for(
