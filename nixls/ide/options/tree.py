@@ -28,6 +28,8 @@ from evaluator.vm.values import Attrs, Call, Frame, NixList, Thunk
 from nixls.ide.valueprint import Limits, shallow
 
 STEPS = 2_000_000  # per question: ample for one level of a big set
+SECONDS = 10.0  # per question, against a default or a check that runs away
+MEMORY = 256 * 2**20  # bytes per question
 ITEM = "*"  # the segment of an item of a `listOf` value
 _ROLE = re.compile(r"\{(?:option|var|env|command|file|manpage)\}`([^`]*)`")
 _ALIAS = re.compile(r"^Alias of \{option\}`([^`]*)`\.?$")
@@ -122,12 +124,15 @@ class OptionTree:
     def _force(self, value: Any) -> Any:
         if type(value) is not Thunk or value.code is None:
             return value.value if type(value) is Thunk else value
-        self._ev.budget = Budget(max_steps=STEPS, cancel=self._ev.cancel)
+        self._ev.budget = self._budget()
         return self._ev.run(_force_frame(value))
 
     def _apply(self, fn: Any, arg: Any) -> Any:
-        self._ev.budget = Budget(max_steps=STEPS, cancel=self._ev.cancel)
+        self._ev.budget = self._budget()
         return self._ev.run(_call(fn, arg))
+
+    def _budget(self) -> Budget:
+        return Budget(max_steps=STEPS, timeout=SECONDS, max_memory=MEMORY, cancel=self._ev.cancel)
 
     def _get(self, attrs: Any, name: str) -> Any:
         """``attrs.name`` forced, or None when absent or failing."""
