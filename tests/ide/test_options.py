@@ -10,6 +10,7 @@ import pytest
 
 from evaluator.io import ReadPolicy
 from evaluator.syntax import parse
+from evaluator.vm.errors import NixError
 from nixls.ide.options import queries, service
 from nixls.ide.options.paths import cursor_at, definitions
 from nixls.ide.options.sets import OptionSets, load
@@ -185,7 +186,7 @@ def test_a_failing_set_says_why_and_answers_nothing(tmp_path: Path) -> None:
     spec = OptionSetSpec("bad", "(import ./missing.nix).options", str(tmp_path))
     sets.configure([spec])
     entry = sets.get(spec, ReadPolicy.restricted(roots=[str(tmp_path)]))
-    with pytest.raises(Exception):
+    with pytest.raises(NixError):
         entry.future.result(timeout=60)
     assert entry.tree is None
     assert entry.error is not None and "missing.nix" in entry.error
