@@ -80,6 +80,20 @@ async def test_completion_in_a_nested_set_lists_the_options(
     labels = await _eventually(lambda: _complete(session, uri, at), lambda ls: "enable" in ls)
     assert {"enable", "package", "ignores", "hooks"} <= set(labels)
     assert "config" not in labels  # names in scope are not option names
+    # The set was evaluated in the background, with work-done progress.
+
+    async def progress() -> list[list[object]]:
+        reports = session.client.progress_reports.values()
+        return [r for r in reports if r and isinstance(r[0], types.WorkDoneProgressBegin)]
+
+    def ended(found: list[list[object]]) -> bool:
+        return any(
+            "option set 'home'" in str(getattr(r[0], "title", ""))
+            and isinstance(r[-1], types.WorkDoneProgressEnd)
+            for r in found
+        )
+
+    assert ended(await _eventually(progress, ended))
 
 
 async def test_completion_of_an_unfinished_binding(session: Session, declared: Path) -> None:
