@@ -26,6 +26,13 @@ are the earlier ones): see ``targets()``.
 First (alone with ``--lib``), rows on nixpkgs lib 26.11 given as ``lib``:
 the cold first hover, later hovers, completion after a typed ``lib.`` and
 resolving its items (targets in ``LIB_TARGETS``).
+
+Home-manager rows (issue 15), with ``--home-manager PATH`` (a checkout;
+default ``$HOME_MANAGER_SRC``; skipped with a message without one): a
+workspace whose ``nixls.toml`` declares all its modules' options (stub
+``pkgs`` from ``home_manager.py``), a user module opened, then the time to
+the first option completion inside ``programs.git = { … }``, warm
+completion p50 there, and the server's RSS with the set loaded.
 """
 
 from __future__ import annotations
@@ -456,6 +463,117 @@ def report_lib(res: Results) -> bool:
     peak = res.rss.get("peak")
     if peak is not None:
         print(f"server peak RSS: {peak:.0f} MB")
+
+
+# ---------------------------------------------------------------- home-manager rows
+
+HM_TARGETS = {"first option completion": 15.0, "warm completion": 0.100, "RSS MB": 800}
+HM_TOML = '[options.home]\nexpr = "import ./hm-options.nix"\n[eval]\nallowedPaths = [{}]\n'
+HM_USER = "{ config, lib, pkgs, ... }:\n{\n  programs.git = {\n    enable = true;\n    \n  };\n}\n"
+HM_OPTIONS = """\
+let
+  hm = {hm};
+  lib = import (hm + "/modules/lib/stdlib-extended.nix") (import {lib});
+  pkgs = import ./stub-pkgs.nix {{ inherit lib; path = ./stub-nixpkgs; names = {names}; }};
+  modules = import (hm + "/modules/modules.nix") {{ inherit lib pkgs; check = false; }};
+  stub = {{ _module.args.pkgs = lib.mkForce pkgs; _module.args.pkgs_i686 = lib.mkForce {{ }}; }};
+in
+(lib.evalModules {{
+  modules = modules ++ [ stub ];
+  class = "homeManager";
+  specialArgs.modulesPath = toString (hm + "/modules");
+}}).options
+"""
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of a whole process, ended threads included (0 where unavailable)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_home_manager(hm: Path, repeat: int) -> dict[str, Any]:
+    """First and warm option completion, and RSS, with all of ``hm``'s modules."""
+    import home_manager
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="nixls-hm-lsp-") as tmp:
+        root = Path(tmp)
+        home_manager.write_workload(hm, root, [])
+        names = "[ " + " ".join(f'"{n}"' for n in home_manager.pkgs_names(hm)) + " ]"
+        (root / "hm-options.nix").write_text(
+            HM_OPTIONS.format(hm=hm.resolve(), lib=home_manager.LIB_2611, names=names)
+        )
+        allowed = ", ".join(f'"{p}"' for p in (hm.resolve(), home_manager.LIB_2611.parent))
+        (root / "nixls.toml").write_text(HM_TOML.format(allowed))
+        client = LanguageClient("nixls-benchmark", "1")
+        logged: list[str] = []
+        client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: logged.append(params.message))
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        await client.start_io(sys.executable, "-m", "nixls", env=env)
+        session = Session(client, (root / "home.nix").as_uri(), HM_USER)
+        await client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=root.as_uri(),
+                initialization_options={"nixls": {"eval": {"diagnostics": "off"}}},
+            )
+        )
+        client.initialized(types.InitializedParams())
+        at = _position(HM_USER, HM_USER.index("    \n") + 4)
+
+        async def options() -> int:
+            reply = await client.text_document_completion_async(
+                types.CompletionParams(text_document=session.doc, position=at)
+            )
+            items = reply.items if isinstance(reply, types.CompletionList) else reply or []
+            return len(items) if any(i.label == "enable" for i in items) else 0
+
+        started, cpu = time.perf_counter(), _process_cpu(session.pid)
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=session.uri, language_id="nix", version=1, text=HM_USER
+                )
+            )
+        )
+        while not (count := await options()) and time.perf_counter() - started < 600:
+            await asyncio.sleep(0.5)  # as a user asking again now and then
+        out["first option completion"] = time.perf_counter() - started
+        out["first completion CPU"] = _process_cpu(session.pid) - cpu
+        out["items"] = count
+        out["log"] = [m for m in logged if "option set" in m]
+        warm = await session.timed(repeat, lambda _i: options())
+        out["warm completion"] = statistics.median(w for w, _ in warm)
+        out["RSS MB"] = _memory_mb(session.pid, "VmRSS")
+        out["peak RSS MB"] = _memory_mb(session.pid, "VmHWM")
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+    return out
+
+
+def report_home_manager(res: dict[str, Any]) -> bool:
+    """Print the home-manager rows; True when a target was missed."""
+    print("\nhome-manager (all modules), option completion in programs.git = { … }")
+    failed = False
+    for name, goal in HM_TARGETS.items():
+        value = res.get(name)
+        if value is None:
+            continue
+        missed = value > goal
+        failed |= missed
+        shown = f"{value:.0f} MB" if name == "RSS MB" else f"{value * 1000:.0f} ms"
+        aim = f"{goal:.0f} MB" if name == "RSS MB" else f"{goal * 1000:.0f} ms"
+        print(f"{name:<26}{shown:>12}   target {aim}" + (" (missed)" if missed else ""))
+    print(f"first completion: server CPU {res.get('first completion CPU', 0):.1f} s")
+    print(f"items: {res.get('items')}, peak RSS {res.get('peak RSS MB') or 0:.0f} MB")
+    for message in res.get("log", []):
+        print(f"server: {message}")
     return failed
 
 
@@ -466,13 +584,23 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--repeat-large", type=int, default=6, help=f"samples over {LARGE} lines")
     parser.add_argument("--lib", action="store_true", help="only the nixpkgs lib 26.11 rows")
+    parser.add_argument(
+        "--home-manager",
+        default=os.environ.get("HOME_MANAGER_SRC"),
+        help="a home-manager checkout, for the option-set rows",
+    )
     args = parser.parse_args()
     failed = report_lib(asyncio.run(run_lib(args.repeat)))
     if args.lib:
         return 1 if failed else 0
-    for lines in (int(n) for n in args.lines.split(",")):
+    for lines in (int(n) for n in args.lines.split(",") if n):
         repeat = args.repeat_large if lines > LARGE else args.repeat
         failed |= report(asyncio.run(run(lines, repeat)))
+    hm = Path(args.home_manager) if args.home_manager else None
+    if hm is None or not (hm / "modules" / "modules.nix").is_file():
+        print("\nhome-manager rows skipped: pass --home-manager PATH (a home-manager checkout)")
+    else:
+        failed |= report_home_manager(asyncio.run(run_home_manager(hm, args.repeat)))
     return 1 if failed else 0
 
 

@@ -16,6 +16,10 @@ line and the editor::
     autoArgs = { lib = "import <nixpkgs/lib>" }
     budget = { steps = 2000000, timeoutMs = 2000, memoryMB = 256, maxCallDepth = 1000000 }
 
+    [options.home]                         # a module option set (nixls.ide.options)
+    expr = "(import ./hm.nix).options"     # evaluated from this file's folder
+    files = ["home/**.nix"]                # relative to this file (default: all modules)
+
 A bad file raises :class:`ConfigError`, located (``FILE:LINE:COL``) where
 the TOML parser or the unknown key says. No LSP imports: the command line
 uses this module too.
@@ -51,6 +55,7 @@ KEYS: dict[str, str] = {
     "eval.budget.timeoutMs": "count",
     "eval.budget.memoryMB": "count",
     "eval.budget.maxCallDepth": "count",
+    "options": "optionsets",
 }
 _TABLES = {"diagnostics", "eval", "eval.budget"}
 
@@ -161,6 +166,8 @@ def _flatten(data: Mapping[str, Any], prefix: str) -> Iterable[tuple[str, Any]]:
 def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
     """What is wrong with ``value`` for a key of ``kind`` (None: fine), and
     the name of the offending entry of a table (None: the whole value)."""
+    if kind == "optionsets":
+        return _option_sets_problem(value)
     if kind == "count":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else (f"expected a non-negative integer, got {value!r}", None)
@@ -181,8 +188,24 @@ def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
     return None
 
 
+def _option_sets_problem(value: Any) -> tuple[str, str | None] | None:
+    """``[options.NAME]`` tables: ``expr`` (a string), ``files`` (strings)."""
+    for name, entry in value.items() if isinstance(value, dict) else ():
+        if not isinstance(entry, dict) or not isinstance(entry.get("expr"), str):
+            return f'option set {name!r} needs expr = "…"', name
+        files = entry.get("files", [])
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            return f"option set {name!r}: files must be an array of strings", name
+        unknown = sorted(set(entry) - {"expr", "files"})
+        if unknown:
+            return f"option set {name!r}: unknown key {unknown[0]!r}", name
+    return None if isinstance(value, dict) else ("expected [options.NAME] tables", None)
+
+
 def _resolve(key: str, value: Any, base: Path) -> Any:
     """Paths in the file are relative to the file's folder."""
+    if key == "options":  # evaluated and matched from this file's folder
+        return {name: {**entry, "base": str(base)} for name, entry in value.items()}
     if key == "diagnostics.exclude":
         return [os.path.normpath(os.path.join(base, p)) for p in value]
     if key == "eval.allowedPaths":

@@ -138,6 +138,12 @@ class Settings:
     inlay_hints: InlayHintSettings = _field(InlayHintSettings(), "Inlay hints.")
     code_lens: CodeLensSettings = _field(CodeLensSettings(), "Code lenses.")
     hover: HoverSettings = _field(HoverSettings(), "Hover.")
+    options: dict[str, dict[str, Any]] = _field(
+        {},
+        "Module option sets: name -> {expr, files}. expr: a Nix expression whose value is a "
+        "module system's options (relative paths from the first workspace folder); files: "
+        "globs of the module files it applies to (default: every module file).",
+    )
 
 
 # ---------------------------------------------------------------- names

@@ -40,6 +40,8 @@ from nixls.lsp import transport
 from nixls.lsp.commands import Commands
 from nixls.lsp.convert import CONVERTER
 from nixls.lsp.evaluations import Evaluations
+from nixls.lsp.features import options
+from nixls.lsp.features.options import OptionsFeature
 from nixls.lsp.protocol import Malformed, NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
 from nixls.project_config import with_project_config
@@ -55,6 +57,7 @@ FEATURE_MODULES = (
     "nixls.lsp.features.completion",
     "nixls.lsp.features.semantic_tokens",
     "nixls.lsp.features.code_actions",
+    "nixls.lsp.features.options",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,6 +134,7 @@ class NixServer(LanguageServer):
         self.publisher = DiagnosticsPublisher(self)
         self.evaluations = Evaluations(self)
         self.commands = Commands(self)
+        self.options = OptionsFeature(self)
         self.writer: transport.Writer | None = None  # set while serving
         self.shut_down = False  # `shutdown` was received
         # Messages received but not handled yet (stdio): a storm of edits
@@ -305,6 +309,7 @@ class NixServer(LanguageServer):
         self.host.settings = structure_settings(
             with_project_config(raw, self.files.roots, warn), warn
         )
+        options.feature(self).configure()  # the declared option sets
         for uri in list(self.files.documents):
             self.publisher.refresh(uri)
         self.evaluations.settings_changed()
@@ -401,6 +406,8 @@ def _register_document_sync(server: NixServer) -> None:
         doc = ls.files.get(params.text_document.uri)
         if doc is not None:
             ls.evaluations.saved(doc)
+            if doc.path is not None:
+                options.files_changed(ls, [doc.path])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -415,6 +422,7 @@ def _register_document_sync(server: NixServer) -> None:
         for path in paths:
             ls.files.invalidate(path)
         ls.evaluations.files_changed(paths)
+        options.files_changed(ls, paths)
         # A flake.lock written by `nix flake lock`: its flake.nix's checks change.
         locks = {os.path.dirname(p) for p in paths if os.path.basename(p) == "flake.lock"}
         for uri, doc in list(ls.files.documents.items()):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from nixls.lsp.convert_outline import code_action
+from nixls.lsp.features import options
 
 if TYPE_CHECKING:
     from nixls.lsp.server import NixServer
@@ -27,4 +28,5 @@ def register(server: NixServer) -> None:
             return None
         doc = snap.document
         lo, hi = doc.offset_at(params.range.start), doc.offset_at(params.range.end)
-        return [code_action(doc, fix) for fix in snap.quick_fixes(lo, hi)]
+        fixes = [code_action(doc, fix) for fix in snap.quick_fixes(lo, hi)]
+        return fixes + options.quick_fixes(ls, doc, lo, hi)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from nixls.lsp import convert
+from nixls.lsp.features import options
 
 if TYPE_CHECKING:
     from nixls.lsp.server import NixServer
@@ -27,12 +28,18 @@ def register(server: NixServer) -> None:
         if snap is None:
             return None
         doc = snap.document
+        offset = doc.offset_at(params.position)
+        option_items = await options.completion_items(ls, doc, offset)  # option names
+        if option_items is not None:
+            return types.CompletionList(is_incomplete=False, items=option_items)
         with ls.reading(snap) as reader:
-            items = await snap.completions(doc.offset_at(params.position), reader)
+            items = await snap.completions(offset, reader)
         return types.CompletionList(
             is_incomplete=False, items=[convert.completion_item(doc, i) for i in items]
         )
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     async def on_resolve(ls: NixServer, item: types.CompletionItem) -> types.CompletionItem:
+        if options.is_option_item(item):
+            return await options.resolve_item(ls, item)
         return convert.resolved_item(item, await ls.host.resolve_item(item.data))

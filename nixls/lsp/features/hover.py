@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from nixls.lsp import convert
+from nixls.lsp.features import options
 from nixls.lsp.server import content_modified
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ def register(server: NixServer) -> None:
         if snap is None:
             return None
         offset = snap.document.offset_at(params.position)
+        option = await options.hover(ls, snap.document, offset)  # an option path
+        if option is not None:
+            return option
         with ls.reading(snap) as reader:
             info = snap.hover(offset, reader)
         if info is None:

@@ -10,6 +10,7 @@ from pygls.exceptions import JsonRpcException
 
 from nixls.ide.rename import Access, RenameRefused
 from nixls.lsp import convert
+from nixls.lsp.features import options
 
 if TYPE_CHECKING:
     from nixls.lsp.server import NixServer
@@ -36,8 +37,12 @@ def register(server: NixServer) -> None:
         snap = ls.host.snapshot(params.text_document.uri)
         if snap is None:
             return None
+        offset = snap.document.offset_at(params.position)
+        option = await options.definitions(ls, snap.document, offset)  # an option path
+        if option:
+            return option
         with ls.reading(snap) as reader:
-            found = await snap.definitions(snap.document.offset_at(params.position), reader)
+            found = await snap.definitions(offset, reader)
         return [convert.location(loc) for loc in found] or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)

@@ -1,0 +1,151 @@
+"""Option sets evaluated once in the background, cached, refreshed on change.
+
+:class:`OptionSets` holds the declared sets and, for each, the evaluated
+:class:`~nixls.ide.options.tree.OptionTree` (or why it failed). Loading
+runs on a daemon thread; nobody waits for it: a question about a set that
+is not ready yet gets no answer (the caller shows nothing rather than
+blocking the editor). A set is dropped and loaded again when a file its
+evaluation read changes, or when its declaration changes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from evaluator.api import CompileCache, Evaluator
+from evaluator.io import EvalIO, ReadPolicy
+from evaluator.vm.context import EvalContext
+from evaluator.vm.errors import NixError
+from evaluator.vm.loop import Budget
+from nixls.ide.options.spec import OptionSetSpec
+from nixls.ide.options.tree import OptionTree
+
+LOAD_TIMEOUT = 300.0  # seconds for evaluating a set (its first level)
+LOAD_MEMORY = 2048 * 2**20  # bytes a set's evaluation may grow the process by
+
+
+@dataclass
+class LoadedSet:
+    """The state of one option set."""
+
+    spec: OptionSetSpec
+    future: concurrent.futures.Future[OptionTree] = field(default_factory=concurrent.futures.Future)
+    error: str | None = None
+    seconds: float = 0.0  # wall time of the evaluation
+    cpu_seconds: float = 0.0  # CPU time of its thread
+    cancel: threading.Event = field(default_factory=threading.Event)
+    files: frozenset[str] = frozenset()  # files the evaluation read
+
+    @property
+    def tree(self) -> OptionTree | None:
+        """The evaluated set, if ready."""
+        if not self.future.done() or self.future.exception() is not None:
+            return None
+        return self.future.result()
+
+
+def load(
+    spec: OptionSetSpec,
+    policy: ReadPolicy,
+    cancel: threading.Event,
+    search_path: list[tuple[str, str]] | None = None,
+) -> tuple[OptionTree, frozenset[str]]:
+    """Evaluate ``spec`` (the names of its first level; the rest is read on demand).
+
+    Returns the tree and the files the evaluation read. Raises
+    :class:`NixError` when the expression fails.
+    """
+    context = EvalContext(io=EvalIO(policy), allow_env=False, environ={})
+    context.search_path = list(search_path or [])
+    ev = Evaluator(
+        context,
+        budget=Budget(timeout=LOAD_TIMEOUT, max_memory=LOAD_MEMORY, cancel=cancel),
+        compile_cache=CompileCache(max_files=4096),
+        cancel=cancel,
+    )
+    base = os.path.abspath(spec.base_dir)
+    source = os.path.join(base, f"<option set {spec.name}>")
+    root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=base))
+    return OptionTree(ev, root), frozenset(context.import_values)
+
+
+class OptionSets:
+    """The declared option sets of a workspace and their evaluations."""
+
+    def __init__(self, on_ready: Callable[[LoadedSet], None] | None = None) -> None:
+        self.specs: list[OptionSetSpec] = []
+        self._sets: dict[tuple[str, str, str], LoadedSet] = {}
+        self._lock = threading.Lock()
+        self.on_ready = on_ready
+
+    def configure(self, specs: Iterable[OptionSetSpec]) -> None:
+        """Replace the declared sets; evaluations of unchanged ones are kept."""
+        self.specs = list(specs)
+        keep = {s.key for s in self.specs}
+        with self._lock:
+            for key in [k for k in self._sets if k not in keep]:
+                self._sets.pop(key).cancel.set()
+
+    def get(
+        self,
+        spec: OptionSetSpec,
+        policy: ReadPolicy,
+        search_path: list[tuple[str, str]] | None = None,
+    ) -> LoadedSet:
+        """The state of ``spec``'s set; starts its evaluation the first time."""
+        with self._lock:
+            found = self._sets.get(spec.key)
+            if found is not None:
+                return found
+            entry = self._sets[spec.key] = LoadedSet(spec)
+        thread = threading.Thread(
+            target=self._load,
+            args=(entry, policy, search_path),
+            daemon=True,
+            name=f"nixls-options-{spec.name}",
+        )
+        thread.start()
+        return entry
+
+    def _load(
+        self, entry: LoadedSet, policy: ReadPolicy, search_path: list[tuple[str, str]] | None
+    ) -> None:
+        started, cpu = time.monotonic(), time.thread_time()
+        try:
+            tree, files = load(entry.spec, policy, entry.cancel, search_path)
+        except NixError as exc:
+            entry.error = str(getattr(exc, "message", None) or exc).splitlines()[0]
+            entry.future.set_exception(exc)
+        except Exception as exc:  # a crash must not kill the thread silently
+            entry.error = f"{type(exc).__name__}: {exc}"
+            entry.future.set_exception(exc)
+        else:
+            entry.files = files
+            entry.future.set_result(tree)
+        entry.seconds = time.monotonic() - started
+        entry.cpu_seconds = time.thread_time() - cpu
+        if self.on_ready is not None:
+            self.on_ready(entry)
+
+    def changed(self, paths: Iterable[str]) -> list[OptionSetSpec]:
+        """Drop the sets whose evaluation read one of ``paths``; returns their specs."""
+        changed = {os.path.abspath(p) for p in paths}
+        dropped = []
+        with self._lock:
+            for key, entry in list(self._sets.items()):
+                if entry.future.done() and entry.files & changed:
+                    del self._sets[key]
+                    entry.cancel.set()
+                    dropped.append(entry.spec)
+        return dropped
+
+    def stop(self) -> None:
+        """Cancel every running evaluation."""
+        with self._lock:
+            for entry in self._sets.values():
+                entry.cancel.set()
