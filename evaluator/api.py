@@ -32,7 +32,6 @@ from evaluator.compiler.diagnostics import (
     Severity,
 )
 from evaluator.io import EvalIO
-from evaluator.store.copy import known_text
 from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
 from evaluator.vm import error_report, memory, ops
@@ -296,9 +295,6 @@ def _globals(ctx: EvalContext) -> dict[str, Any]:
 
 
 def _read_file(ctx: EvalContext, path: str) -> bytes:
-    text = known_text(path, ctx)  # a `toFile` result: not on disk, but known
-    if text is not None:
-        return text
     if path.startswith(CORE_PKGS):
         text = _CORE_FILES.get(path[len(CORE_PKGS) :])
         if text is None:

@@ -118,6 +118,19 @@ class EvalIO:
 
     def __init__(self, policy: ReadPolicy | None = None) -> None:
         self.policy = policy if policy is not None else ReadPolicy.anywhere()
+        # Files this evaluation wrote to the store (`toFile`): nothing is
+        # written to disk, so their reads are answered from here.
+        self._written: dict[str, bytes] = {}
+
+    # ------------------------------------------------------------ store writes
+
+    def write_text(self, path: str, data: bytes) -> None:
+        """Record the contents of a text store path this evaluation wrote."""
+        self._written[path] = data
+
+    def written(self, path: str) -> bytes | None:
+        """The contents of ``path`` if this evaluation wrote it (``toFile``)."""
+        return self._written.get(path)
 
     # ------------------------------------------------------------ policy
 
@@ -147,6 +160,8 @@ class EvalIO:
 
     def file_type(self, path: str) -> str:
         """regular, directory, symlink or unknown (the link itself, not its target)."""
+        if path in self._written:
+            return "regular"
         return file_type(self.lstat(path))
 
     # ------------------------------------------------------------ reads
@@ -172,7 +187,10 @@ class EvalIO:
             raise
 
     def read_file(self, path: str) -> bytes:
-        """The contents of the regular file at ``path``."""
+        """The contents of the regular file at ``path`` (or of a file this evaluation wrote)."""
+        data = self._written.get(path)
+        if data is not None:
+            return data
         with self.open_file(path) as f:
             return f.read()
 

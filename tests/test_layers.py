@@ -99,3 +99,39 @@ def test_nixls_modules_and_functions_are_small() -> None:
                 if length > MAX_FUNCTION_LINES:
                     too_big.append(f"{name}:{node.lineno} {node.name}: {length} lines")
     assert too_big == []
+
+
+def _private_pygls_uses(text: str) -> list[str]:
+    """Built-in handlers overridden (``lsp_method``, ``lsp_*`` methods) and pygls
+    private names imported or read (``x._name`` on pygls objects is hard to
+    tell apart, so any ``protocol._``/``server._`` style access counts)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pygls"):
+            found += [f"imports {a.name}" for a in node.names if a.name.startswith("_")]
+            found += [f"imports {a.name}" for a in node.names if a.name == "lsp_method"]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if node.name.startswith("lsp_"):
+                found.append(f"defines {node.name}")
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            base = node.value
+            if isinstance(base, ast.Attribute) and base.attr in ("protocol", "workspace", "fm"):
+                found.append(f"reads {base.attr}.{node.attr}")
+    return found
+
+
+def test_the_server_uses_only_public_pygls_api() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}: {use}"
+        for path in sorted((ROOT / "nixls" / "lsp").rglob("*.py"))
+        for use in _private_pygls_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_private_api_check_can_fail() -> None:
+    probe = (
+        "from pygls.protocol import lsp_method\n"
+        "class P:\n    def lsp_initialize(self): return self.server.protocol._send_data\n"
+    )
+    assert len(_private_pygls_uses(probe)) == 3

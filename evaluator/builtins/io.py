@@ -14,7 +14,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.strings import from_bytes
 from evaluator.builtins.support import charge
-from evaluator.store.copy import known_text, path_for_reading
+from evaluator.store.copy import path_for_reading
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import NixError, ThrownError
@@ -31,8 +31,6 @@ def _os_message(e: OSError) -> str:
 def _real_path(v: Any) -> Frame:
     s = yield from ops.coerce_to_path(v)
     path = ops.canon_path(str.__str__(s))
-    if known_text(path) is not None:
-        return path
     # Nothing is copied to a store: read a computed source path from where
     # it came from (or fail clearly for other store paths).
     return path_for_reading(path)
@@ -43,9 +41,7 @@ def read_file(v: Any) -> Frame:
     """`readFile path`: the contents of the file `path` as a string."""
     path = yield from _real_path(v)
     try:
-        data = known_text(path)
-        if data is None:
-            data = current().io.read_file(path)
+        data = current().io.read_file(path)
     except IsADirectoryError:
         raise NixError("reading from file: Is a directory") from None
     except OSError as e:
@@ -73,8 +69,6 @@ def read_file_type(v: Any) -> Frame:
     """`readFileType path`: the type of the file `path` ("regular", "directory", "symlink"
     or "unknown"); a symlink itself is not followed."""
     path = yield from _real_path(v)
-    if known_text(path) is not None:
-        return "regular"
     try:
         return current().io.file_type(path)
     except FileNotFoundError:

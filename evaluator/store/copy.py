@@ -14,7 +14,7 @@ from evaluator.store.derivation import KnownPaths
 from evaluator.store.errors import StoreError
 from evaluator.store.hashes import Hash
 from evaluator.store.nar import PathFilter
-from evaluator.vm.context import EvalContext, current
+from evaluator.vm.context import current
 from evaluator.vm.errors import NixError
 
 _SRC_CACHE = "store.src_to_store"
@@ -111,18 +111,9 @@ def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
         result = paths.make_text_path(name, contents.encode("utf-8", "surrogateescape"), refs, sdir)
     except StoreError as e:
         raise nix_error(e) from None
-    known = known_paths()
-    known.references[result] = frozenset(refs)
-    known.texts[result] = contents.encode("utf-8", "surrogateescape")
+    known_paths().references[result] = frozenset(refs)
+    current().io.write_text(result, contents.encode("utf-8", "surrogateescape"))
     return result
-
-
-def known_text(path: str, ctx: EvalContext | None = None) -> bytes | None:
-    """The contents of ``path`` if it is a text store path (``toFile``) of this evaluation."""
-    known = (ctx or current()).extra.get(_KNOWN)
-    if known is None:
-        return None
-    return known.texts.get(path)  # type: ignore[no-any-return]
 
 
 def path_for_reading(path: str) -> str:
@@ -136,8 +127,12 @@ def path_for_reading(path: str) -> str:
     """
     ctx = current()
     sdir = ctx.store_dir
-    # A path the policy hides goes on to be refused by the read itself.
-    if not paths.is_in_store(path, sdir) or not ctx.io.allows(path) or ctx.io.path_exists(path):
+    # A path the policy hides goes on to be refused by the read itself; a
+    # `toFile` result is read from the I/O object that recorded it.
+    io = ctx.io
+    if not paths.is_in_store(path, sdir) or io.written(path) is not None:
+        return path
+    if not io.allows(path) or io.path_exists(path):
         return path
     try:
         root, sub = paths.to_store_path(path, sdir)

@@ -36,8 +36,6 @@ class KnownPaths:
     # entries a filter kept or None when unfiltered), so reads can be
     # redirected to where the files really are.
     sources: dict[str, tuple[str, frozenset[str] | None]] = field(default_factory=dict)
-    # Text store path (``toFile``) -> its contents, so `readFile` and `import` find it.
-    texts: dict[str, bytes] = field(default_factory=dict)
 
     def closure(self, start: str) -> list[str]:
         """``start`` and every path it refers to, transitively (sorted)."""

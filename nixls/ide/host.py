@@ -3,11 +3,16 @@
 The LSP layer applies the editor's edits through :class:`AnalysisHost`
 and asks a :class:`Snapshot` (one text of one document) its questions;
 answers are byte offsets, spans, dataclasses and enums, never LSP types.
+The host also holds the settings and the live evaluator, so every
+question that may evaluate finds them in one place.
 
-A snapshot names one generation of its document. Trees are updated in
-place by edits (that is what makes an edit cheap), so a snapshot is valid
-until the next edit of its document: a query that ran across an edit
-checks :attr:`Snapshot.valid` and drops its answer (the LSP layer answers
+What a snapshot guarantees: it names one *generation* of its document.
+Trees and analyses are updated in place by edits (that is what makes an
+edit cheap), so a snapshot is not an immutable copy: its answers are
+right only while :attr:`Snapshot.valid` holds, i.e. until the next edit
+of its document. Queries run on the event loop see a stable text; a query
+run on a worker (or awaiting an evaluation) checks ``valid`` afterwards
+and drops its answer when an edit came in between (the LSP layer answers
 ContentModified then).
 """
 
@@ -15,14 +20,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from evaluator.compiler.diagnostics import Diagnostic
-from evaluator.syntax.lexer import lex
-from nixls.ide import live, rename, tokens
-from nixls.ide.targets import expression_at, top_level_targets
+from evaluator.syntax.lexer import Token, lex
+from nixls.ide import actions, completion, hover, live, navigation, rename, symbols, tokens
+from nixls.ide.actions import Fix
+from nixls.ide.completion import Item
+from nixls.ide.hover import HoverInfo
+from nixls.ide.live import EvalPolicy, LiveEvaluator, Outcome
+from nixls.ide.navigation import Location
+from nixls.ide.reads import Reader, read_policy
+from nixls.ide.symbols import Fold, Symbol
+from nixls.ide.targets import expression_at, let_values, top_level_targets
 from nixls.ide.tree import comment_spans
 from nixls.ide.workspace import Change, OpenDocument, Workspace
+from nixls.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -36,10 +50,14 @@ class Target:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One text of one open document."""
+    """One text of one open document (see the module docstring for how long it holds)."""
 
     document: OpenDocument
     generation: int
+    host: AnalysisHost = field(compare=False, repr=False)
+    # The document's cache for this text: an edit gives the document a new
+    # one, so work finished after an edit cannot store stale answers in it.
+    cache: dict[str, Any] = field(compare=False, repr=False)
 
     @property
     def valid(self) -> bool:
@@ -51,19 +69,74 @@ class Snapshot:
         """The text (UTF-8 bytes; every offset indexes these)."""
         return self.document.source
 
+    @property
+    def evaluator(self) -> LiveEvaluator | None:
+        """The live evaluator, if the settings allow evaluating."""
+        return self.host.live if self.host.settings.eval.enable else None
+
+    def reader(self) -> Reader:
+        """Files as this document's features may read them (evaluation's read policy)."""
+        files = self.host.files
+        return Reader(files, read_policy(self.host.settings.eval, files.roots, self.document.path))
+
+    # ------------------------------------------------------------ static answers
+
     def diagnostics(self, ignored: Sequence[str] = ()) -> list[Diagnostic]:
         """Syntax errors and the compiler's findings, minus ``ignored`` codes."""
         skip = set(ignored)
         return [d for d in self.document.analysis.diagnostics if d.code not in skip]
 
+    def lexed(self) -> tuple[list[Token], list[tuple[int, int]]]:
+        """The lexer's tokens and the comment spans (cached per text)."""
+        cache = self.cache
+        found = cache.get("lexed")
+        if found is None:
+            lexed, _errors = lex(self.source)
+            found = cache["lexed"] = (lexed, comment_spans(self.source, lexed))
+        return found  # type: ignore[no-any-return]
+
     def tokens(self) -> list[tuple[int, int, int, int]]:
         """Semantic tokens: (start, end, type index, modifier bits); see :mod:`.tokens`."""
-        lexed, _errors = lex(self.source)
-        return tokens.classify(self.document, lexed, comment_spans(self.source, lexed))
+        cache = self.cache
+        found = cache.get("semantic")
+        if found is None:
+            lexed, comments = self.lexed()
+            found = cache["semantic"] = tokens.classify(self.document, lexed, comments)
+        return found  # type: ignore[no-any-return]
+
+    def symbols(self) -> list[Symbol]:
+        """The outline (cached per text)."""
+        cache = self.cache
+        if "symbols" not in cache:
+            cache["symbols"] = symbols.document_symbols(self.document)
+        return cache["symbols"]  # type: ignore[no-any-return]
+
+    def folds(self) -> list[Fold]:
+        """Foldable regions (cached per text)."""
+        cache = self.cache
+        if "folding" not in cache:
+            cache["folding"] = symbols.folding_ranges(self.document, self.lexed()[1])
+        return cache["folding"]  # type: ignore[no-any-return]
+
+    def selection(self, offset: int) -> list[tuple[int, int]]:
+        """The spans enclosing ``offset``, outermost first."""
+        return symbols.selection_chain(self.document, offset)
+
+    def quick_fixes(self, lo: int, hi: int) -> list[Fix]:
+        """Quick fixes for the diagnostics touching ``[lo, hi]``."""
+        return actions.quick_fixes(self.document, lo, hi)
+
+    def hover(self, offset: int, reader: Reader) -> HoverInfo | None:
+        """What the hover at ``offset`` says before evaluation, and what to evaluate."""
+        return hover.hover_at(self.document, self.host.files, reader, offset)
 
     def expression_at(self, offset: int) -> tuple[int, int] | None:
         """The span to evaluate for a cursor at ``offset`` (a binding's name: its value)."""
         return expression_at(self.document, offset)
+
+    def let_values(self, lo: int, hi: int) -> list[tuple[int, tuple[int, int]]]:
+        """The let bindings named in ``[lo, hi]``: (end of the binding, span of its value)."""
+        return let_values(self.document, lo, hi)
 
     def targets(self) -> list[Target]:
         """The root expression and the top-level bindings, as evaluation targets."""
@@ -77,13 +150,33 @@ class Snapshot:
         """The occurrences of the local name at ``offset``, definition as a write."""
         return rename.highlights(self.document, offset)
 
+    def rename_target(self, offset: int) -> tuple[rename.Span, str]:
+        """The name a rename at ``offset`` would change; raises ``RenameRefused``."""
+        return rename.rename_target(self.document, offset)
+
     def rename(self, offset: int, new_name: str) -> list[rename.Span]:
         """The spans to replace; raises :class:`~nixls.ide.rename.RenameRefused` with why not."""
         return rename.rename_spans(self.document, offset, new_name)
 
+    # ------------------------------------------------------------ answers that may evaluate
+
+    async def definitions(self, offset: int, reader: Reader) -> list[Location]:
+        """Where the thing at ``offset`` is defined (`with` targets evaluated if allowed)."""
+        return await navigation.definitions(self.document, reader, offset, self.evaluator)
+
+    async def completions(self, offset: int, reader: Reader) -> list[Item]:
+        """Completion items at ``offset`` (sets evaluated, within the wait, if allowed)."""
+        return await completion.complete(
+            self.document, reader, offset, self.evaluator, self.host.wait()
+        )
+
+    async def value_within(self, span: tuple[int, int]) -> Outcome | None:
+        """The value at ``span``, or None if not ready within the hover wait."""
+        return await hover.value_within(self.host.live, self.document, span, self.host.wait())
+
     def evaluate(
-        self, span: tuple[int, int], policy: live.EvalPolicy, cancel: threading.Event
-    ) -> live.Outcome:
+        self, span: tuple[int, int], policy: EvalPolicy, cancel: threading.Event
+    ) -> Outcome:
         """The value of the expression at ``span`` in its scope (shallowly printed).
 
         Runs the evaluation here and now (callers put it on a worker);
@@ -93,29 +186,45 @@ class Snapshot:
 
 
 class AnalysisHost:
-    """Open documents: edits applied, snapshots handed out."""
+    """Open documents, the settings and the live evaluator: edits in, snapshots out."""
 
     def __init__(self, workspace: Workspace | None = None) -> None:
         self.files = workspace if workspace is not None else Workspace()
+        self.settings = Settings()
+        # Evaluations for every feature, on worker threads, keyed by document.
+        self.live = LiveEvaluator(self)
+
+    def wait(self) -> float:
+        """How long a request waits for a value (``hover.waitMs``), in seconds."""
+        return max(0, self.settings.hover.wait_ms) / 1000
 
     def open(self, uri: str, text: str, version: int) -> Snapshot:
         """Start tracking a document the editor opened."""
         doc = self.files.open(uri, text, version)
-        return Snapshot(doc, doc.generation)
+        return _snapshot(doc, self)
 
     def apply(self, uri: str, changes: Sequence[Change], version: int) -> Snapshot | None:
-        """Apply edits (positions in the host's encoding); None if ``uri`` is not open."""
+        """Apply edits (positions in the host's encoding); None if ``uri`` is not open.
+
+        Evaluations of the old text are cancelled.
+        """
         doc = self.files.get(uri)
         if doc is None:
             return None
         doc.apply(changes, version)
-        return Snapshot(doc, doc.generation)
+        self.live.cancel(uri)
+        return _snapshot(doc, self)
 
     def close(self, uri: str) -> None:
-        """Stop tracking a document."""
+        """Stop tracking a document (and cancel its evaluations)."""
         self.files.close(uri)
+        self.live.cancel(uri)
 
     def snapshot(self, uri: str) -> Snapshot | None:
         """The current text of ``uri``, if open."""
         doc = self.files.get(uri)
-        return Snapshot(doc, doc.generation) if doc is not None else None
+        return _snapshot(doc, self) if doc is not None else None
+
+
+def _snapshot(doc: OpenDocument, host: AnalysisHost) -> Snapshot:
+    return Snapshot(doc, doc.generation, host, doc.cache)

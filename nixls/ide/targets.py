@@ -105,3 +105,14 @@ def top_level_targets(doc: Unit) -> list[tuple[str, tuple[int, int], tuple[int, 
             if isinstance(b, nodes.AttrDef):
                 out.append(("attr", (b.start, b.end), (b.value.start, b.value.end)))
     return out
+
+
+def let_values(doc: Unit, lo: int, hi: int) -> list[tuple[int, tuple[int, int]]]:
+    """The let bindings named in ``[lo, hi]``: (end of the binding, span of its value)."""
+    out: list[tuple[int, tuple[int, int]]] = []
+    for binding in doc.analysis.resolved.all_bindings:
+        if binding.value is None or binding.kind.value != "let":
+            continue
+        if lo <= binding.name_span[0] <= hi:
+            out.append((binding.node.end, (binding.value.start, binding.value.end)))
+    return out

@@ -1,19 +1,18 @@
-"""pygls protocol adjustments: position encoding choice, malformed params, commands.
+"""pygls protocol adjustments: position encoding choice and malformed params.
 
-Document sync does not go through pygls at all (see
-:meth:`nixls.lsp.server.NixServer.dispatch`): nixls keeps the text in its
-incremental document, so pygls keeps no copy of it.
+Document sync and commands do not go through pygls's built-in handlers
+(see :meth:`nixls.lsp.server.NixServer.dispatch`); only public pygls API
+is used here (``structure_message``).
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import LanguageServerProtocol
 
 # Encodings the server speaks, in order of preference after the default:
 # LSP mandates UTF-16; UTF-8 is cheaper for us (spans are byte offsets).
@@ -32,7 +31,7 @@ def choose_encoding(offered: Sequence[str] | None) -> str:
     return _UTF16
 
 
-class _Malformed:
+class Malformed:
     """A request whose params could not be read: answered with an error."""
 
     jsonrpc = "2.0"
@@ -44,64 +43,29 @@ class _Malformed:
 
 
 class NixProtocol(LanguageServerProtocol):
-    """The LSP protocol with nixls's encoding choice and document sync."""
+    """The LSP protocol with nixls's encoding choice and malformed requests kept."""
 
     def structure_message(self, data: Any) -> Any:
-        """Like pygls, but a request with unreadable params becomes an error reply.
+        """Like pygls, with two differences.
 
-        pygls drops such a request without answering, which leaves the
-        client waiting forever.
+        A request with unreadable params becomes a :class:`Malformed` (the
+        server answers it; pygls would drop it, leaving the client waiting
+        forever). In ``initialize``, the client's encoding offer is
+        narrowed to the one nixls chooses, so pygls's own choice agrees.
         """
         try:
-            return super().structure_message(data)
+            message = super().structure_message(data)
         except JsonRpcException as exc:
             if isinstance(data, dict) and "id" in data and isinstance(data.get("method"), str):
                 cause = exc.__cause__
                 reason = _first_line(str(cause)) if cause is not None else exc.message
-                return _Malformed(data["id"], data["method"], reason)
+                return Malformed(data["id"], data["method"], reason)
             raise
-
-    def handle_message(self, message: Any) -> None:
-        """Answer malformed requests with InvalidParams; everything else as usual."""
-        if isinstance(message, _Malformed):
-            self._send_response(
-                message.id,
-                error=types.ResponseError(
-                    code=JsonRpcInvalidParams.CODE,
-                    message=f"invalid params for {message.method}: {message.reason}",
-                ),
-            )
-            return
-        super().handle_message(message)
-
-    @lsp_method(types.INITIALIZE)
-    def lsp_initialize(
-        self, params: types.InitializeParams
-    ) -> Generator[Any, Any, types.InitializeResult]:
-        """Narrow the client's encoding offer to ours, then initialize as usual."""
-        general = params.capabilities.general
-        chosen = choose_encoding(general.position_encodings if general else None)
-        if general is None:
-            general = params.capabilities.general = types.GeneralClientCapabilities()
-        general.position_encodings = [chosen]
-        result: types.InitializeResult = yield from super().lsp_initialize(params)
-        return result
-
-    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
-    async def lsp_workspace__execute_command(  # type: ignore[override]
-        self, params: types.ExecuteCommandParams
-    ) -> Any:
-        """Run a command as a coroutine registered under the request's id.
-
-        pygls runs commands as a sub-task of a generator, so `$/cancelRequest`
-        would cancel only the reply, not the command; nixls's commands take
-        their JSON arguments as they come, so none of pygls's argument
-        structuring is needed either.
-        """
-        handler = self.fm.commands.get(params.command)
-        if handler is None:
-            raise JsonRpcInvalidParams(f"unknown command {params.command!r}")
-        result = handler(*(params.arguments or ()))
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        if isinstance(message, types.InitializeRequest):
+            capabilities = message.params.capabilities
+            general = capabilities.general
+            chosen = choose_encoding(general.position_encodings if general else None)
+            if general is None:
+                general = capabilities.general = types.GeneralClientCapabilities()
+            general.position_encodings = [chosen]
+        return message

@@ -3,24 +3,25 @@
 Static diagnostics (syntax + compiler) are recomputed a moment after the
 last edit; evaluation diagnostics arrive later from the background
 evaluator. Both are merged into one ``publishDiagnostics`` per document.
+After each static refresh the server's evaluations are told (they may
+evaluate the file while typing).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+
+from nixls.lsp.features.diagnostics import static_diagnostics
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument
     from nixls.lsp.server import NixServer
 
 log = logging.getLogger(__name__)
-
-StaticProvider = Callable[["OpenDocument"], list[types.Diagnostic]]
 
 
 class DiagnosticsPublisher:
@@ -31,9 +32,6 @@ class DiagnosticsPublisher:
         self._timers: dict[str, asyncio.Handle] = {}
         self.static: dict[str, list[types.Diagnostic]] = {}
         self.evaluated: dict[str, list[types.Diagnostic]] = {}
-        self.static_provider: StaticProvider = lambda _doc: []
-        # Called after each static refresh (e.g. to evaluate while typing).
-        self.after_refresh: list[Callable[[OpenDocument], None]] = []
 
     def schedule(self, doc: OpenDocument) -> None:
         """Recompute static diagnostics after the debounce delay (restarted by each edit)."""
@@ -62,20 +60,17 @@ class DiagnosticsPublisher:
     def refresh(self, uri: str) -> None:
         """Recompute static diagnostics of ``uri`` now and publish."""
         self._timers.pop(uri, None)
-        doc = self._server.document(uri)
-        if doc is None:
+        server = self._server
+        snap = server.host.snapshot(uri)
+        if snap is None:
             return
         try:
-            self.static[uri] = self.static_provider(doc)
+            self.static[uri] = static_diagnostics(snap, server.settings.diagnostics)
         except Exception:
             log.exception("static diagnostics failed for %s", uri)
             self.static[uri] = []
         self.publish(uri)
-        for listener in self.after_refresh:
-            try:
-                listener(doc)
-            except Exception:
-                log.exception("after-refresh listener failed for %s", uri)
+        server.evaluations.after_static(snap.document)
 
     def set_evaluated(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         """Replace the evaluation diagnostics of ``uri`` and publish."""

@@ -2,6 +2,10 @@
 
 Feature groups live in :mod:`nixls.lsp.features`; each module exposes
 ``register(server)`` which adds its handlers with ``server.feature``.
+Document and settings events are handled here, each as one explicit
+sequence of calls: the host (text, analysis, cancelling evaluations of
+the old text), then the diagnostics publisher, then the background
+evaluations (:mod:`nixls.lsp.evaluations`).
 """
 
 from __future__ import annotations
@@ -18,18 +22,24 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any, TypeVar
 
 from lsprotocol import types
-from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
+from pygls.exceptions import (
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+)
 from pygls.lsp.server import LanguageServer
 
-from evaluator.syntax.lexer import Token, lex
 from nixls import __version__
-from nixls.ide.host import AnalysisHost
-from nixls.ide.reads import Reader, read_policy
-from nixls.ide.tree import comment_spans
+from nixls.ide.host import AnalysisHost, Snapshot
+from nixls.ide.reads import Reader
 from nixls.ide.uris import uri_to_path
-from nixls.ide.workspace import OpenDocument, Unit
+from nixls.ide.workspace import OpenDocument
 from nixls.lsp import transport
-from nixls.lsp.protocol import NixProtocol
+from nixls.lsp.commands import Commands
+from nixls.lsp.convert import CONVERTER
+from nixls.lsp.evaluations import Evaluations
+from nixls.lsp.protocol import Malformed, NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
 from nixls.project_config import with_project_config
 from nixls.settings import SECTION, Settings, structure_settings
@@ -37,7 +47,6 @@ from nixls.settings import SECTION, Settings, structure_settings
 log = logging.getLogger(__name__)
 
 FEATURE_MODULES = (
-    "nixls.lsp.features.diagnostics",
     "nixls.lsp.features.hover",
     "nixls.lsp.features.evaluation",
     "nixls.lsp.features.navigation",
@@ -47,7 +56,6 @@ FEATURE_MODULES = (
     "nixls.lsp.features.code_actions",
 )
 
-DocumentListener = Callable[[OpenDocument], None]
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTENT_MODIFIED = -32801  # LSP ErrorCodes.ContentModified
@@ -114,20 +122,13 @@ class NixServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=NixProtocol,
         )
-        self.settings = Settings()
+        # Documents, settings and the live evaluator.
         self.host = AnalysisHost()
         self.files = self.host.files
         self.publisher = DiagnosticsPublisher(self)
-        # The live evaluator (nixls.ide.live.LiveEvaluator), set up by the evaluation feature.
-        self.live: Any = None
-        # Feature modules subscribe to document events here rather than each
-        # registering didOpen/didChange (pygls allows one handler per method).
-        self.on_open: list[DocumentListener] = []
-        self.on_change: list[DocumentListener] = []
-        self.on_save: list[DocumentListener] = []
-        self.on_close: list[Callable[[str], None]] = []
-        self.on_settings: list[Callable[[], None]] = []
-        self.on_files_changed: list[Callable[[list[str]], None]] = []
+        self.evaluations = Evaluations(self)
+        self.commands = Commands(self)
+        self.writer: transport.Writer | None = None  # set while serving
         self.shut_down = False  # `shutdown` was received
         # Messages received but not handled yet (stdio): a storm of edits
         # waits there while the server analyses.
@@ -143,7 +144,7 @@ class NixServer(LanguageServer):
         the LSP asks). Background work never delays the exit: evaluations
         run on daemon threads and are cancelled first.
         """
-        writer = transport.Writer(stdout or sys.stdout.buffer)
+        writer = self.writer = transport.Writer(stdout or sys.stdout.buffer)
         self.protocol.set_writer(writer)
         try:
             asyncio.run(
@@ -184,17 +185,40 @@ class NixServer(LanguageServer):
             self.stop_background()
             return
         message = self.protocol.structure_message(data)
+        if isinstance(message, Malformed):
+            error = JsonRpcInvalidParams(f"invalid params for {message.method}: {message.reason}")
+            self.respond(message.id, error=error.to_response_error())
+            return
         if "id" not in data and method in DOCUMENT_SYNC:
             handler = self.protocol.fm.features.get(method)
             if handler is not None and not self.shut_down:
                 handler(message.params)
             return
+        if "id" in data and method == types.WORKSPACE_EXECUTE_COMMAND:
+            if not self.shut_down:
+                self.commands.start(message.id, message.params)
+            return
+        if method == types.CANCEL_REQUEST and self.commands.cancel(message.params.id):
+            return
         self.protocol.handle_message(message)
+
+    def respond(
+        self, msg_id: Any, result: Any = None, error: types.ResponseError | None = None
+    ) -> None:
+        """Answer request ``msg_id`` (with plain JSON ``result`` or ``error``) directly."""
+        if self.writer is None:
+            return
+        reply: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id}
+        if error is not None:
+            reply["error"] = CONVERTER.unstructure(error)
+        else:
+            reply["result"] = result
+        self.writer.send(reply)
 
     def stop_background(self) -> None:
         """Cancel every background evaluation and pending refresh (shutdown, exit)."""
-        if self.live is not None:
-            self.live.shutdown()
+        self.commands.stop()
+        self.evaluations.shutdown()
         self.publisher.stop()
 
     # ------------------------------------------------------------ registration
@@ -217,38 +241,23 @@ class NixServer(LanguageServer):
 
     # ------------------------------------------------------------ off the loop
 
-    async def off_loop(self, doc: OpenDocument, fn: Callable[[], T]) -> T:
-        """Run ``fn`` (reading ``doc``) on a thread, so the loop keeps answering.
+    async def off_loop(self, snap: Snapshot, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (reading ``snap``) on a thread, so the loop keeps answering.
 
         An edit during the run makes the result stale (the tree is updated
         in place): the request then fails with ContentModified, as the LSP
         asks, and the client asks again.
         """
-        generation = doc.generation
-        doc.analysis  # noqa: B018 - computed here, on the loop, not in the thread
+        snap.document.analysis  # noqa: B018 - computed here, on the loop, not in the thread
         try:
             result = await asyncio.to_thread(fn)
         except Exception:
-            if doc.generation != generation:
+            if not snap.valid:
                 raise content_modified() from None
             raise
-        if doc.generation != generation or self.document(doc.uri) is not doc:
+        if not snap.valid or self.document(snap.document.uri) is not snap.document:
             raise content_modified()
         return result
-
-    async def lexed(self, doc: OpenDocument) -> tuple[list[Token], list[tuple[int, int]]]:
-        """The lexer's tokens and the comment spans of ``doc`` (cached per text)."""
-        cache = doc.cache
-        found = cache.get("lexed")
-        if found is None:
-            source = doc.source
-
-            def work() -> tuple[list[Token], list[tuple[int, int]]]:
-                tokens, _errors = lex(source)
-                return tokens, comment_spans(source, tokens)
-
-            found = cache["lexed"] = await self.off_loop(doc, work)
-        return found  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ helpers
 
@@ -265,15 +274,19 @@ class NixServer(LanguageServer):
         log.info("%s", message)
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
+    @property
+    def settings(self) -> Settings:
+        """The current settings (held by the host, which evaluation reads them from)."""
+        return self.host.settings
+
     @contextlib.contextmanager
-    def reading(self, doc: Unit) -> Iterator[Reader]:
-        """Files as ``doc``'s features may read them (evaluation's read policy).
+    def reading(self, snap: Snapshot) -> Iterator[Reader]:
+        """Files as ``snap``'s features may read them (evaluation's read policy).
 
         Each path refused meanwhile is told to the client's log afterwards,
         with evaluation's message.
         """
-        policy = read_policy(self.settings.eval, self.files.roots, doc.path)
-        reader = Reader(self.files, policy)
+        reader = snap.reader()
         try:
             yield reader
         finally:
@@ -286,17 +299,12 @@ class NixServer(LanguageServer):
         def warn(msg: str) -> None:
             self.log_message(f"nixls: {msg}", types.MessageType.Warning)
 
-        self.settings = structure_settings(with_project_config(raw, self.files.roots, warn), warn)
-        for listener in self.on_settings:
-            listener()
-
-    def notify(self, listeners: list[DocumentListener], doc: OpenDocument) -> None:
-        """Call each listener, logging (not propagating) failures."""
-        for listener in listeners:
-            try:
-                listener(doc)
-            except Exception:
-                log.exception("document listener failed for %s", doc.uri)
+        self.host.settings = structure_settings(
+            with_project_config(raw, self.files.roots, warn), warn
+        )
+        for uri in list(self.files.documents):
+            self.publisher.refresh(uri)
+        self.evaluations.settings_changed()
 
 
 def _register_core(server: NixServer) -> None:
@@ -358,52 +366,59 @@ def _register_core(server: NixServer) -> None:
         roots += [p for p in (uri_to_path(f.uri) for f in params.event.added) if p]
         ls.files.roots = roots
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: NixServer, params: types.DidOpenTextDocumentParams) -> None:
-        td = params.text_document
-        snapshot = ls.host.open(td.uri, td.text, td.version)
-        ls.notify(ls.on_open, snapshot.document)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
-        td = params.text_document
-        snapshot = ls.host.apply(td.uri, params.content_changes, td.version)
-        if snapshot is None:
-            ls.log_message(f"nixls: didChange for unopened {td.uri}")
-            return
-        ls.notify(ls.on_change, snapshot.document)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: NixServer, params: types.DidSaveTextDocumentParams) -> None:
-        doc = ls.files.get(params.text_document.uri)
-        if doc is not None:
-            ls.notify(ls.on_save, doc)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.host.close(uri)
-        for listener in ls.on_close:
-            listener(uri)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: NixServer, params: types.DidChangeWatchedFilesParams) -> None:
-        paths = [p for p in (uri_to_path(c.uri) for c in params.changes) if p]
-        for path in paths:
-            ls.files.invalidate(path)
-        for listener in ls.on_files_changed:
-            listener(paths)
-
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: NixServer, params: None) -> None:
         ls.shut_down = True
         ls.stop_background()
 
 
+def _register_document_sync(server: NixServer) -> None:
+    """Document and file events, each one visible sequence of calls."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: NixServer, params: types.DidOpenTextDocumentParams) -> None:
+        td = params.text_document
+        snap = ls.host.open(td.uri, td.text, td.version)
+        ls.publisher.refresh(td.uri)
+        ls.evaluations.opened(snap.document)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
+        td = params.text_document
+        snap = ls.host.apply(td.uri, params.content_changes, td.version)  # cancels evaluations
+        if snap is None:
+            ls.log_message(f"nixls: didChange for unopened {td.uri}")
+            return
+        ls.publisher.drop_evaluated(td.uri)
+        ls.publisher.schedule(snap.document)
+        ls.evaluations.changed(td.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: NixServer, params: types.DidSaveTextDocumentParams) -> None:
+        doc = ls.files.get(params.text_document.uri)
+        if doc is not None:
+            ls.evaluations.saved(doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.host.close(uri)  # cancels evaluations
+        ls.publisher.clear(uri)
+        ls.evaluations.changed(uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: NixServer, params: types.DidChangeWatchedFilesParams) -> None:
+        paths = [p for p in (uri_to_path(c.uri) for c in params.changes) if p]
+        for path in paths:
+            ls.files.invalidate(path)
+        ls.evaluations.files_changed(paths)
+
+
 def build_server() -> NixServer:
     """A server with every feature registered."""
     server = NixServer()
     _register_core(server)
+    _register_document_sync(server)
     for name in FEATURE_MODULES:
         module = importlib.import_module(name)
         module.register(server)

@@ -1,0 +1,113 @@
+"""Conversions of the host's structural answers to LSP: the outline, folding,
+selection ranges, quick fixes and semantic tokens (the relative encoding)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from nixls.ide.actions import Fix
+from nixls.ide.symbols import Fold, Symbol, SymbolKind
+from nixls.ide.workspace import Unit
+from nixls.lsp.convert import diagnostic, range_of
+
+_SYMBOL_KIND = {
+    SymbolKind.FUNCTION: types.SymbolKind.Function,
+    SymbolKind.OBJECT: types.SymbolKind.Object,
+    SymbolKind.ARRAY: types.SymbolKind.Array,
+    SymbolKind.STRING: types.SymbolKind.String,
+    SymbolKind.NUMBER: types.SymbolKind.Number,
+    SymbolKind.BOOLEAN: types.SymbolKind.Boolean,
+    SymbolKind.FIELD: types.SymbolKind.Field,
+    SymbolKind.VARIABLE: types.SymbolKind.Variable,
+}
+
+
+def document_symbols(unit: Unit, symbols: list[Symbol]) -> list[types.DocumentSymbol]:
+    """The LSP outline (children None where there are none)."""
+    out: list[types.DocumentSymbol] = []
+    # (symbol, the list its LSP form goes into); the outline's depth is capped by the host
+    pending: list[tuple[Symbol, list[types.DocumentSymbol]]] = [(s, out) for s in symbols]
+    pending.reverse()
+    while pending:
+        sym, into = pending.pop()
+        kids: list[types.DocumentSymbol] = []
+        into.append(
+            types.DocumentSymbol(
+                name=sym.name,
+                kind=_SYMBOL_KIND[sym.kind],
+                detail=sym.detail,
+                range=range_of(unit, *sym.span),
+                selection_range=range_of(unit, *sym.selection),
+                children=kids if sym.children else None,
+            )
+        )
+        pending.extend((child, kids) for child in reversed(sym.children))
+    return out
+
+
+def folding_ranges(folds: list[Fold]) -> list[types.FoldingRange]:
+    """LSP folding ranges."""
+    return [
+        types.FoldingRange(
+            start_line=f.start_line,
+            end_line=f.end_line,
+            kind=types.FoldingRangeKind.Comment if f.comment else None,
+        )
+        for f in folds
+    ]
+
+
+def selection_range(
+    unit: Unit, chain: list[tuple[int, int]], position: types.Position
+) -> types.SelectionRange:
+    """Nested selection ranges from spans (outermost first); an empty chain: the position."""
+    current: types.SelectionRange | None = None
+    for span in chain:  # each wraps the previous
+        current = types.SelectionRange(range=range_of(unit, *span), parent=current)
+    if current is None:
+        current = types.SelectionRange(range=types.Range(start=position, end=position))
+    return current
+
+
+def code_action(unit: Unit, fix: Fix) -> types.CodeAction:
+    """A preferred quick fix."""
+    text_edits = [
+        types.TextEdit(range=range_of(unit, start, end), new_text=text)
+        for start, end, text in fix.edits
+    ]
+    return types.CodeAction(
+        title=fix.title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic(unit, fix.diagnostic)],
+        is_preferred=True,
+        edit=types.WorkspaceEdit(changes={unit.uri: text_edits}),
+    )
+
+
+def semantic_tokens(
+    unit: Unit, tokens: list[tuple[int, int, int, int]], lo: int = 0, hi: int | None = None
+) -> list[int]:
+    """The LSP's relative encoding; tokens split at line ends, overlaps dropped."""
+    hi = len(unit.source) if hi is None else hi
+    tokens = sorted(tokens, key=lambda t: (t[0], -t[1]))
+    data: list[int] = []
+    prev_line = prev_char = 0
+    last_end = -1
+    source = unit.source
+    for start, end, ttype, mods in tokens:
+        if start < last_end or end <= lo or start >= hi:
+            continue
+        last_end = end
+        pos = start
+        while pos < end:
+            nl = source.find(b"\n", pos, end)
+            piece_end = end if nl == -1 else nl
+            if piece_end > pos:
+                line, char = unit.line_char(pos)
+                _, end_char = unit.line_char(piece_end)
+                delta_line = line - prev_line
+                delta_char = char - prev_char if delta_line == 0 else char
+                data += [delta_line, delta_char, end_char - char, ttype, mods]
+                prev_line, prev_char = line, char
+            pos = piece_end + 1 if nl != -1 else end
+    return data
