@@ -37,6 +37,7 @@ lists, selection); :mod:`.codegen_base` holds what they share.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import threading
@@ -256,6 +257,15 @@ class _Loader:
         return stub
 
 
+def unit_tag(root: str) -> str:
+    """The tag of the names generated in the unit of deferred thunk ``root``
+    (``th12_3`` → ``12_3_``; hashed when nesting makes it long)."""
+    tag = root[2:] + "_"
+    if len(tag) > 20:
+        tag = "x" + hashlib.blake2b(tag.encode(), digest_size=8).hexdigest() + "_"
+    return tag
+
+
 def _undefined_global(name: str) -> Any:
     raise runtime.undefined(name)
     yield
@@ -284,21 +294,34 @@ class Compiler:
         self.const_ids: dict[Any, str] = {}
         self.globals_used: list[tuple[str, str]] = []
         self.global_names: dict[str, str] = {}
+        # Module-level names are unique per file whatever order its units are
+        # generated in (a unit's tag, then a counter restarted per unit), so
+        # units cached on disk and units generated now load side by side.
+        self.tag = ""
         self.counter = 0
+        self.var_counter = 0
         self._line_starts: list[int] | None = None
 
     # ------------------------------------------------------------ naming
 
     def fresh(self, prefix: str) -> str:
+        """A name for a local of one generated function."""
         self.counter += 1
         return f"{prefix}{self.counter}"
+
+    def unit_name(self, prefix: str) -> str:
+        """A module-level name (function, constant, global), unique in the file."""
+        self.counter += 1
+        return f"{prefix}{self.tag}{self.counter}"
 
     def var_name(self, scope_node: object, name: str) -> str:
         key = (id(scope_node), name)
         found = self.names.get(key)
         if found is None:
             # Short names: generated source size is what Python's compile() pays for.
-            found = self.fresh("v")
+            # Their own counter: which unit names a variable first varies.
+            self.var_counter += 1
+            found = f"v{self.var_counter}"
             self.names[key] = found
         return found
 
@@ -306,7 +329,7 @@ class Compiler:
         """A module constant holding ``value`` (shared, never mutated)."""
         if key is not None and key in self.const_ids:
             return self.const_ids[key]
-        name = self.fresh("K")
+        name = self.unit_name("K")
         self.consts.append((name, value))
         if key is not None:
             self.const_ids[key] = name
@@ -315,7 +338,7 @@ class Compiler:
     def global_name(self, name: str) -> str:
         found = self.global_names.get(name)
         if found is None:
-            found = self.fresh("G")
+            found = self.unit_name("G")
             self.global_names[name] = found
             self.globals_used.append((found, name))
         return found
@@ -338,7 +361,7 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def new_fn(self, prefix: str, parent: _Fn | None, descr: str | None, node: nodes.Node) -> _Fn:
-        fn = _Fn(self.fresh(prefix), parent, descr, node)
+        fn = _Fn(self.unit_name(prefix), parent, descr, node)
         self.fns.append(fn)
         return fn
 
@@ -411,6 +434,10 @@ class Compiler:
         node, lambda_name = fn.deferred
         expected = set(fn.captures)
         marks = self._marks()
+        # Names and shared constants per unit: what it generates depends only
+        # on its own code, not on which other units were generated before.
+        self.tag, self.counter = unit_tag(name), 0
+        self.const_ids, self.global_names, self.bools = {}, {}, set()
         if type(node) is nodes.Lambda and lambda_name is not None:
             expr = _drive(self.lambda_(fn, node, lambda_name))
             self.emit(fn, f"return {expr}", node)
