@@ -24,7 +24,8 @@ from typing import Any
 from evaluator.builtins import table as builtin_table
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.bindings import unparen
-from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
+from evaluator.compiler.codegen import compile_tree
+from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.compiler.diagnostics import (
     DYNAMIC_ATTRIBUTE_IN_LET,
     UNDEFINED_VARIABLE,
