@@ -15,6 +15,7 @@ line and the editor::
     allowedPaths = ["../common"]
     autoArgs = { lib = "import <nixpkgs/lib>" }
     budget = { steps = 2000000, timeoutMs = 2000, memoryMB = 256, maxCallDepth = 1000000 }
+    compileCache = false                   # `nixls eval`: no compiled files in ~/.cache/nixls
 
 A bad file raises :class:`ConfigError`, located (``FILE:LINE:COL``) where
 the TOML parser or the unknown key says. No LSP imports: the command line
@@ -39,7 +40,7 @@ OFF = "off"
 SEVERITIES = {s.value: s for s in Severity}
 
 # Every key: dotted name -> expected kind ("codes", "strings", "table",
-# "severity", "count").
+# "severity", "count", "bool").
 KEYS: dict[str, str] = {
     "diagnostics.ignored": "codes",
     "diagnostics.exclude": "strings",
@@ -51,6 +52,7 @@ KEYS: dict[str, str] = {
     "eval.budget.timeoutMs": "count",
     "eval.budget.memoryMB": "count",
     "eval.budget.maxCallDepth": "count",
+    "eval.compileCache": "bool",
 }
 _TABLES = {"diagnostics", "eval", "eval.budget"}
 
@@ -161,6 +163,8 @@ def _flatten(data: Mapping[str, Any], prefix: str) -> Iterable[tuple[str, Any]]:
 def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
     """What is wrong with ``value`` for a key of ``kind`` (None: fine), and
     the name of the offending entry of a table (None: the whole value)."""
+    if kind == "bool":
+        return None if isinstance(value, bool) else (f"expected true or false, got {value!r}", None)
     if kind == "count":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else (f"expected a non-negative integer, got {value!r}", None)
