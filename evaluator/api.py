@@ -411,7 +411,9 @@ class Evaluator:
     accumulate); ``cancel`` (e.g. a :class:`threading.Event`) stops a running
     evaluation from another thread. ``compile_cache`` keeps compiled files
     across evaluators (a long-lived caller holds one); by default this
-    evaluator has its own.
+    evaluator has its own. ``release_memory``: collect garbage and give
+    memory back after a large evaluation (a long-lived caller wants it; a
+    process about to exit does not).
     """
 
     def __init__(
@@ -421,7 +423,9 @@ class Evaluator:
         budget: Budget | None = None,
         cancel: CancelFlag | None = None,
         compile_cache: CompileCache | None = None,
+        release_memory: bool = True,
     ) -> None:
+        self.release_memory = release_memory
         self.context = context if context is not None else EvalContext()
         self.budget = budget
         self.cancel = cancel
@@ -434,7 +438,7 @@ class Evaluator:
         """Run a generator frame to its value in this evaluator's context."""
         with use_context(self.context):
             try:
-                return run(frame, self.budget, self.cancel)
+                return run(frame, self.budget, self.cancel, release=self.release_memory)
             except (BudgetExceeded, Cancelled):
                 # Imported values may hold what the stopped evaluation built
                 # (half-forced data): dropped, so its memory is given back.

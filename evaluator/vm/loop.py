@@ -316,12 +316,20 @@ def _chunk(budget: Budget | None) -> int:
     return max(1, min(CHECK_EVERY, budget.max_steps - budget.steps + 1))
 
 
-def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
+def run(
+    frame: Frame,
+    budget: Budget | None = None,
+    cancel: CancelFlag | None = None,
+    *,
+    release: bool = True,
+) -> Any:
     """Drive ``frame`` (and everything it requests) to its forced value.
 
     Raises :class:`NixError` (located, with a Nix trace) on failure,
     :class:`BudgetExceeded` when ``budget`` is exhausted and
     :class:`Cancelled` when ``cancel`` (or ``budget.cancel``) is set.
+    ``release``: give memory back after a big evaluation (a full collection:
+    seconds on a large heap; a process about to exit does without).
     """
     if cancel is not None:
         if budget is None:
@@ -329,7 +337,7 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         else:
             budget.cancel = cancel
     token = None
-    start = memory.rss()
+    start = memory.rss() if release else None
     if budget is not None:
         if budget.timeout is not None and budget.deadline is None:
             budget.deadline = time.monotonic() + budget.timeout

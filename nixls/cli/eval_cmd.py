@@ -220,7 +220,12 @@ def evaluate(
     assert isinstance(budget.cancel, threading.Event)
     # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).
     stdin = sys.stdin.buffer.read() if file is None and args.expr is None else b""
-    ev = Evaluator(ctx, budget=budget, compile_cache=compile_cache(args, config, environ))
+    ev = Evaluator(
+        ctx,
+        budget=budget,
+        compile_cache=compile_cache(args, config, environ),
+        release_memory=False,  # one evaluation, then the process ends
+    )
     with cancel_on_sigint(budget.cancel):
         try:
             return _evaluate(ev, args, file, stdin, config, out, err_out)
