@@ -411,9 +411,10 @@ class Evaluator:
     accumulate); ``cancel`` (e.g. a :class:`threading.Event`) stops a running
     evaluation from another thread. ``compile_cache`` keeps compiled files
     across evaluators (a long-lived caller holds one); by default this
-    evaluator has its own. ``release_memory``: collect garbage and give
-    memory back after a large evaluation (a long-lived caller wants it; a
-    process about to exit does not).
+    evaluator has its own. ``one_shot``: the process ends after this
+    evaluator's work (`nixls eval`): garbage is collected only as memory
+    grows, and memory is not given back after large evaluations (see
+    :func:`evaluator.vm.loop.run`).
     """
 
     def __init__(
@@ -423,9 +424,9 @@ class Evaluator:
         budget: Budget | None = None,
         cancel: CancelFlag | None = None,
         compile_cache: CompileCache | None = None,
-        release_memory: bool = True,
+        one_shot: bool = False,
     ) -> None:
-        self.release_memory = release_memory
+        self.one_shot = one_shot
         self.context = context if context is not None else EvalContext()
         self.budget = budget
         self.cancel = cancel
@@ -438,7 +439,7 @@ class Evaluator:
         """Run a generator frame to its value in this evaluator's context."""
         with use_context(self.context):
             try:
-                return run(frame, self.budget, self.cancel, release=self.release_memory)
+                return run(frame, self.budget, self.cancel, one_shot=self.one_shot)
             except (BudgetExceeded, Cancelled):
                 # Imported values may hold what the stopped evaluation built
                 # (half-forced data): dropped, so its memory is given back.

@@ -224,7 +224,7 @@ def evaluate(
         ctx,
         budget=budget,
         compile_cache=compile_cache(args, config, environ),
-        release_memory=False,  # one evaluation, then the process ends
+        one_shot=True,  # one evaluation, then the process ends
     )
     with cancel_on_sigint(budget.cancel):
         try:
