@@ -53,9 +53,10 @@ def code_fingerprint() -> str:
     if _fingerprint is None:
         h = hashlib.sha256()
         for part in ("syntax", "compiler", "vm", "cache"):
-            for path in sorted((_EVALUATOR / part).glob("*.py")):
-                h.update(path.name.encode())
-                h.update(path.read_bytes())
+            for path in sorted((_EVALUATOR / part).iterdir()):
+                if path.suffix in (".py", ".lark", ".json"):  # code, grammar, parse tables
+                    h.update(path.name.encode())
+                    h.update(path.read_bytes())
         _fingerprint = h.hexdigest()
     return _fingerprint
 

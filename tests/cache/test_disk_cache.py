@@ -200,3 +200,18 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     expected = run(None, path, "part2")[0]
     assert run(blocker / "cache", path, "part2")[0] == expected
+
+
+def test_the_key_changes_with_the_evaluator_code_and_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaluator.cache import store
+
+    disk = DiskCache(str(tmp_path))
+    key = disk.key(b"1", "/a.nix", "/", False)
+    assert disk.key(b"1", "/a.nix", "/", False) == key
+    assert disk.key(b"2", "/a.nix", "/", False) != key
+    assert disk.key(b"1", "/b.nix", "/", False) != key
+    assert disk.key(b"1", "/a.nix", "/", True) != key
+    monkeypatch.setattr(store, "_fingerprint", "another evaluator")
+    assert disk.key(b"1", "/a.nix", "/", False) != key
