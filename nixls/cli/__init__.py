@@ -72,8 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     status, command = _main(sys.argv[1:] if argv is None else argv)
     if argv is None and (status == EXIT_INTERRUPTED or command in FAST_EXIT):
         # The console script: leave at once, without freeing a huge heap.
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a closed pipe (`nixls eval … | head`): nothing to tell
+                pass
         os._exit(status)
     return status
 
