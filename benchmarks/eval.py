@@ -9,9 +9,9 @@ elapsed time; the ratios are nixls / Nix, with the median and worst at the
 bottom. On a shared machine, trust CPU over wall.
 
 ``--warm`` adds the warm columns: a second nixls run with the cache
-directory the cold run left behind. Today nixls writes nothing there (the
-parser tables ship with the package), so warm and cold differ only by
-noise; once nixls caches compiled files there, warm measures that cache. The workloads
+directory the cold run left behind, where `nixls eval` stored the files it
+compiled (``evaluator/cache``): warm measures evaluation without the
+front-end. The workloads
 are in ``eval_workloads.py``; ``docs/performance.md`` has a measured table.
 
     python benchmarks/eval.py [--only NAME]... [--family F]... [--repeat N] [--warm]

@@ -4,30 +4,35 @@ Evaluates every module of a home-manager checkout the way its manual does
 (``modules/modules.nix`` through ``lib.evalModules``, ``lib`` extended by
 ``modules/lib/stdlib-extended.nix``), then walks the whole option tree with
 ``lib.optionAttrSetToDocList`` (sub-options of submodules included) and
-prints the number of options and a hash of every ``name: type`` line, so the
-two evaluators are checked against each other. ``pkgs`` is a stub written
-here: every ``pkgs.NAME`` the modules mention is a stub package, plus
-``formats``, ``stdenv`` and ``path`` (a directory holding the two nixpkgs
-NixOS modules home-manager imports, as small stand-ins). Option defaults are
-not forced, so packages are never built.
+prints it with ``--strict --json``: every option's name, type, description,
+declarations, flags and related packages (defaults and examples are left
+out: rendering them forces package defaults a stub cannot provide). The two
+evaluators' trees are compared option by option (issue 15's acceptance).
+``pkgs`` is a stub written here: every ``pkgs.NAME`` and every quoted
+identifier the modules mention is a stub package (generic modules build
+``pkgs.${name}``), plus ``formats``, ``stdenv`` and ``path`` (a directory
+holding the nixpkgs NixOS modules home-manager imports, as small
+stand-ins). Packages are never built.
 
 home-manager's code is not in this repository. Get it and pass its path:
 
     git clone https://github.com/nix-community/home-manager /tmp/home-manager
     python benchmarks/home_manager.py /tmp/home-manager      # or $HOME_MANAGER_SRC
 
-Rows: all modules, and all modules but those named with ``--exclude``
-(default ``programs/fish.nix``, which crashes nixls at the time of writing);
-whole process, cold, one run each (``--repeat N`` keeps the least-CPU run).
+Rows: all modules (``--exclude SUFFIX`` leaves modules out); whole process;
+nixls cold (an empty ``XDG_CACHE_HOME``) and warm (a second run with the
+cache the cold run wrote); ``--repeat N`` keeps the least-CPU run of each.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +54,11 @@ let
     outPath = "/nix/store/00000000000000000000000000000000-${name}";
     drvPath = "/nix/store/00000000000000000000000000000000-${name}.drv";
     outputs = [ "out" ];
-    meta = { mainProgram = name; platforms = lib.platforms.all; };
+    meta = {
+      mainProgram = name;
+      description = "the ${name} package";
+      platforms = lib.platforms.all;
+    };
     override = _: drv name;
     overrideAttrs = _: drv name;
   };
@@ -172,28 +181,26 @@ let
     _module.args.pkgs = lib.mkForce pkgs;
     _module.args.pkgs_i686 = lib.mkForce {{ }};
     home.stateVersion = "25.11";
+    home.username = "user";
+    home.homeDirectory = "/home/user";
   }};
   eval = lib.evalModules {{
     modules = modules ++ [ stubPkgsModule ];
     class = "homeManager";
     specialArgs.modulesPath = toString (hm + "/modules");
   }};
-  docs = lib.optionAttrSetToDocList eval.options;
 in
-{{
-  modules = builtins.length modules;
-  options = builtins.length docs;
-  hash = builtins.hashString "sha256"
-    (lib.concatMapStringsSep "\\n" (o: "${{o.name}}: ${{o.type}}") docs);
-}}
+map (o: removeAttrs o [ "default" "example" ]) (lib.optionAttrSetToDocList eval.options)
 """
 
 
 def pkgs_names(hm: Path) -> list[str]:
-    """Every ``pkgs.NAME`` the modules mention (stubbed as packages)."""
+    """Every ``pkgs.NAME`` and quoted identifier the modules mention (stubbed as packages)."""
     found: set[str] = set()
     for file in (hm / "modules").rglob("*.nix"):
-        found.update(re.findall(r"\bpkgs\.([A-Za-z_][A-Za-z0-9_'-]*)", file.read_text()))
+        text = file.read_text()
+        found.update(re.findall(r"\bpkgs\.([A-Za-z_][A-Za-z0-9_'-]*)", text))
+        found.update(re.findall(r'"([A-Za-z_][A-Za-z0-9_-]*)"', text))
     return sorted(found)
 
 
@@ -227,18 +234,29 @@ def write_workload(hm: Path, directory: Path, excluded: list[str]) -> Path:
     return main
 
 
-def measure_variant(main: Path, repeat: int) -> tuple[Run, Run | None]:
-    """(nixls, C++ Nix) runs of ``main``, the least-CPU run of ``repeat``."""
-    ours, theirs = [], []
+@dataclass
+class Variant:
+    """The runs of one variant: nixls cold and warm, C++ Nix."""
+
+    cold: Run
+    warm: Run
+    nix: Run | None
+
+
+def measure_variant(main: Path, repeat: int) -> Variant:
+    """nixls cold, nixls warm and C++ Nix runs of ``main`` (least CPU of ``repeat``)."""
+    cold, warm, theirs = [], [], []
     exe = measure.nix_exe()
+    cmd = measure.nixls_cmd("eval", "--strict", "--json", str(main))
     for i in range(repeat):
         cache = main.parent / f"cache-{i}"
         cache.mkdir(exist_ok=True)
-        cmd = measure.nixls_cmd("eval", "--strict", str(main))
-        ours.append(measure.run(cmd, cwd=main.parent, env=measure.nixls_env(cache)))
+        cold.append(measure.run(cmd, cwd=main.parent, env=measure.nixls_env(cache)))
+        warm.append(measure.run(cmd, cwd=main.parent, env=measure.nixls_env(cache)))
         if exe is not None:
-            theirs.append(measure.run([exe, "--eval", "--strict", str(main)], cwd=main.parent))
-    return _least_cpu(ours), (_least_cpu(theirs) if theirs else None)
+            nix_cmd = [exe, "--eval", "--strict", "--json", str(main)]
+            theirs.append(measure.run(nix_cmd, cwd=main.parent))
+    return Variant(_least_cpu(cold), _least_cpu(warm), _least_cpu(theirs) if theirs else None)
 
 
 def _least_cpu(runs: list[Run]) -> Run:
@@ -246,23 +264,51 @@ def _least_cpu(runs: list[Run]) -> Run:
     return min(runs, key=lambda r: (not r.ok, r.cpu))
 
 
-def report(label: str, ours: Run, nix: Run | None) -> list[str]:
-    """One table line per evaluator, then notes."""
+def compare_trees(ours: str, theirs: str) -> list[str]:
+    """How two printed option trees differ, one line per difference (none: equal)."""
+    try:
+        a = {o["name"]: o for o in json.loads(ours)}
+        b = {o["name"]: o for o in json.loads(theirs)}
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"unreadable output: {exc}"]
+    out = [f"only nixls: {n}" for n in sorted(set(a) - set(b))]
+    out += [f"only C++ Nix: {n}" for n in sorted(set(b) - set(a))]
+    for name in sorted(set(a) & set(b)):
+        for key in sorted(set(a[name]) | set(b[name])):
+            x, y = a[name].get(key), b[name].get(key)
+            if x != y:
+                out.append(
+                    f"{name}.{key}: nixls {json.dumps(x)[:100]}, C++ Nix {json.dumps(y)[:100]}"
+                )
+    return out
+
+
+def report(label: str, v: Variant) -> list[str]:
+    """One table line per run, the ratios, then how the trees compare."""
     lines = []
-    for who, r in (("nixls", ours), ("nix 2.26.3", nix)):
+    for who, r in (("nixls cold", v.cold), ("nixls warm", v.warm), ("nix 2.26.3", v.nix)):
         if r is None:
             continue
-        status = r.stdout.strip()[:90] if r.ok else "FAILED: " + r.error_line()
+        status = f"{len(json.loads(r.stdout))} options" if r.ok else "FAILED: " + r.error_line()
         lines.append(
             f"{label:<22} {who:<11} {fmt(r.wall):>8} {fmt(r.cpu):>8} "
             f"{fmt(r.rss_mb, '.0f'):>7}  {status}"
         )
-    if nix is not None and nix.ok and ours.ok:
-        same = "same output" if ours.stdout.strip() == nix.stdout.strip() else "OUTPUTS DIFFER"
-        lines.append(
-            f"{'':<22} {'ratio':<11} {ours.wall / nix.wall:>7.1f}x {ours.cpu / nix.cpu:>7.1f}x "
-            f"{ours.rss_mb / nix.rss_mb:>6.1f}x  {same}"
-        )
+    nix = v.nix
+    if nix is None or not nix.ok:
+        return lines
+    for who, r in (("cold/nix", v.cold), ("warm/nix", v.warm)):
+        if r.ok:
+            lines.append(
+                f"{'':<22} {who:<11} {r.wall / nix.wall:>7.1f}x {r.cpu / nix.cpu:>7.1f}x "
+                f"{r.rss_mb / nix.rss_mb:>6.1f}x"
+            )
+    if v.cold.ok:
+        diffs = compare_trees(v.cold.stdout, nix.stdout)
+        if v.warm.ok and v.warm.stdout != v.cold.stdout:
+            diffs.append("the warm run printed another tree than the cold run")
+        lines.append("option trees: " + ("EQUAL" if not diffs else f"{len(diffs)} difference(s)"))
+        lines += [f"  {d}" for d in diffs[:20]]
     return lines
 
 
@@ -272,7 +318,6 @@ def main() -> int:
     parser.add_argument("hm", nargs="?", default=os.environ.get("HOME_MANAGER_SRC"))
     parser.add_argument("--exclude", action="append", help="module path suffix to leave out")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--no-full", action="store_true", help="skip the all-modules row")
     parser.add_argument("--keep", type=Path, help="write the Nix files here and keep them")
     args = parser.parse_args()
     if not args.hm or not (Path(args.hm) / "modules" / "modules.nix").is_file():
@@ -280,18 +325,15 @@ def main() -> int:
         print(how.strip(), file=sys.stderr)
         return 2
     hm = Path(args.hm)
-    excluded = args.exclude or ["programs/fish.nix"]
-    variants = [(f"without {len(excluded)} module(s)", excluded)]
-    if not args.no_full:
-        variants.append(("all modules", []))
+    excluded = args.exclude or []
+    label = f"without {len(excluded)} module(s)" if excluded else "all modules"
     print(f"{'variant':<22} {'who':<11} {'wall s':>8} {'cpu s':>8} {'rss MB':>7}  result")
     with tempfile.TemporaryDirectory(prefix="nixls-hm-") as tmp:
         base = args.keep or Path(tmp)
-        for i, (label, exclude) in enumerate(variants):
-            main_file = write_workload(hm, base / f"variant{i}", exclude)
-            ours, nix = measure_variant(main_file, args.repeat)
-            print("\n".join(report(label, ours, nix)), flush=True)
-    print(f"excluded in the first row: {', '.join(excluded)}")
+        main_file = write_workload(hm, base / "variant0", excluded)
+        print("\n".join(report(label, measure_variant(main_file, args.repeat))), flush=True)
+    if excluded:
+        print(f"excluded: {', '.join(excluded)}")
     return 0
 
 

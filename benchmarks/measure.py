@@ -95,8 +95,8 @@ def nixls_env(cache_dir: Path | None = None) -> dict[str, str]:
     """Environment for a nixls child: this checkout first on the path.
 
     ``cache_dir`` becomes ``XDG_CACHE_HOME``: a fresh directory makes a cold
-    run, a directory a previous run filled makes a warm one (once nixls has
-    an on-disk cache; until then both are the same).
+    run, a directory a previous run filled makes a warm one (nixls's cache of
+    compiled files is there).
     """
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if cache_dir is not None:

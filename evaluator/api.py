@@ -22,9 +22,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evaluator.builtins import table as builtin_table
+from evaluator.cache import DiskCache
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.bindings import unparen
-from evaluator.compiler.codegen import CompiledFile, compile_tree, instantiate
+from evaluator.compiler.codegen import Compiler, compile_tree
+from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.compiler.diagnostics import (
     DYNAMIC_ATTRIBUTE_IN_LET,
     UNDEFINED_VARIABLE,
@@ -110,6 +112,16 @@ def compile_source(
         except Exception as exc:  # a Python limit or a bug: still a located Nix error
             raise NixError(python_error_message(exc), (source, 0, 0)) from exc
     return compiled
+
+
+def _rebuild(text: bytes, source: SourceText, base_dir: str, scoped: bool) -> Compiler:
+    """The compiler of a file read from the disk cache, for the units it lacks
+    (the text compiled before without error: no checks)."""
+    result = parse(text)
+    analysis = analyse(result, file=source.location_name)
+    compiler = Compiler(analysis.resolved, source, base_dir, scoped)
+    compiler.compile_root(result.root)
+    return compiler
 
 
 def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
@@ -205,11 +217,14 @@ class CompileCache:
     The language server re-evaluates often: it holds one of these for its
     lifetime and hands it to each :class:`Evaluator`. Keyed by path, text
     and base directory; one version per file (an edited document's older
-    versions are dropped). Thread-safe.
+    versions are dropped). Thread-safe. With ``disk``, files (not
+    expressions) are also read from and written to the on-disk cache
+    (:meth:`flush` writes what was compiled since).
     """
 
-    def __init__(self, max_files: int = 256) -> None:
+    def __init__(self, max_files: int = 256, *, disk: DiskCache | None = None) -> None:
         self.max_files = max_files
+        self.disk = disk
         self._compiled: OrderedDict[tuple[str | None, bytes, str], CompiledFile] = OrderedDict()
         self._latest: dict[tuple[str, str], tuple[str | None, bytes, str]] = {}
         self._lock = threading.Lock()
@@ -221,6 +236,25 @@ class CompileCache:
     def compile_scoped(self, text: bytes, path: str) -> CompiledFile:
         """The file for `scopedImport` (compiled apart: names may come from the scope)."""
         return self._get((path, text, _SCOPED), True)
+
+    def flush(self) -> None:
+        """Write to the disk cache what was compiled since the last flush."""
+        if self.disk is not None:
+            self.disk.flush()
+
+    @staticmethod
+    def _from_disk(
+        disk: DiskCache, text: bytes, path: str, base_dir: str, scoped: bool
+    ) -> CompiledFile:
+        key = disk.key(text, path, base_dir, scoped)
+        source = SourceText(path, text)
+        with FRONT_END_GC:
+            found = disk.load(key, source, lambda: _rebuild(text, source, base_dir, scoped))
+        if found is not None:
+            return found
+        compiled = compile_source(text, path, base_dir, scoped=scoped)
+        disk.track(key, compiled)
+        return compiled
 
     def clear(self) -> None:
         """Forget every compiled file."""
@@ -238,7 +272,10 @@ class CompileCache:
         if scoped:
             assert path is not None
             base_dir = os.path.dirname(path)
-        compiled = compile_source(text, path, base_dir, scoped=scoped)
+        if self.disk is not None and path is not None:
+            compiled = self._from_disk(self.disk, text, path, base_dir, scoped)
+        else:
+            compiled = compile_source(text, path, base_dir, scoped=scoped)
         with self._lock:
             self._remember(key, compiled)
         return compiled
@@ -370,7 +407,10 @@ class Evaluator:
     accumulate); ``cancel`` (e.g. a :class:`threading.Event`) stops a running
     evaluation from another thread. ``compile_cache`` keeps compiled files
     across evaluators (a long-lived caller holds one); by default this
-    evaluator has its own.
+    evaluator has its own. ``one_shot``: the process ends after this
+    evaluator's work (`nixls eval`): garbage is collected only as memory
+    grows, and memory is not given back after large evaluations (see
+    :func:`evaluator.vm.loop.run`).
     """
 
     def __init__(
@@ -380,7 +420,9 @@ class Evaluator:
         budget: Budget | None = None,
         cancel: CancelFlag | None = None,
         compile_cache: CompileCache | None = None,
+        one_shot: bool = False,
     ) -> None:
+        self.one_shot = one_shot
         self.context = context if context is not None else EvalContext()
         self.budget = budget
         self.cancel = cancel
@@ -393,7 +435,7 @@ class Evaluator:
         """Run a generator frame to its value in this evaluator's context."""
         with use_context(self.context):
             try:
-                return run(frame, self.budget, self.cancel)
+                return run(frame, self.budget, self.cancel, one_shot=self.one_shot)
             except (BudgetExceeded, Cancelled):
                 # Imported values may hold what the stopped evaluation built
                 # (half-forced data): dropped, so its memory is given back.

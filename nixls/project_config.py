@@ -15,6 +15,7 @@ line and the editor::
     allowedPaths = ["../common"]
     autoArgs = { lib = "import <nixpkgs/lib>" }
     budget = { steps = 2000000, timeoutMs = 2000, memoryMB = 256, maxCallDepth = 1000000 }
+    compileCache = false                   # `nixls eval`: no compiled files in ~/.cache/nixls
 
     [options.home]                         # a module option set (nixls.ide.options)
     expr = "(import ./hm.nix).options"     # evaluated from this file's folder
@@ -43,7 +44,7 @@ OFF = "off"
 SEVERITIES = {s.value: s for s in Severity}
 
 # Every key: dotted name -> expected kind ("codes", "strings", "table",
-# "severity", "count").
+# "severity", "count", "bool").
 KEYS: dict[str, str] = {
     "diagnostics.ignored": "codes",
     "diagnostics.exclude": "strings",
@@ -56,6 +57,7 @@ KEYS: dict[str, str] = {
     "eval.budget.memoryMB": "count",
     "eval.budget.maxCallDepth": "count",
     "options": "optionsets",
+    "eval.compileCache": "bool",
 }
 _TABLES = {"diagnostics", "eval", "eval.budget"}
 
@@ -168,6 +170,8 @@ def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
     the name of the offending entry of a table (None: the whole value)."""
     if kind == "optionsets":
         return _option_sets_problem(value)
+    if kind == "bool":
+        return None if isinstance(value, bool) else (f"expected true or false, got {value!r}", None)
     if kind == "count":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else (f"expected a non-negative integer, got {value!r}", None)

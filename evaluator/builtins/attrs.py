@@ -104,7 +104,12 @@ def intersect_attrs(a: Any, b: Any) -> Frame:
         a = yield from _attrs(a)
     if type(b) is not Attrs:
         b = yield from _attrs(b)
-    out = Attrs((k, v) for k, v in b.items() if k in a)
+    if len(a) < len(b):
+        # Over the smaller set, as Nix does: `intersectAttrs (functionArgs f)
+        # pkgs` (callPackage) must not cost the size of the package set.
+        out = Attrs((k, b[k]) for k in a if k in b)
+    else:
+        out = Attrs((k, v) for k, v in b.items() if k in a)
     out.positions = b.positions
     return out
 

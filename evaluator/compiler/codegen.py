@@ -39,226 +39,30 @@ from __future__ import annotations
 
 import math
 import os
-import threading
-import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import partial
-from types import CodeType, GeneratorType
 from typing import Any
 
 from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
-    _SIMPLE_TYPES,
     MAX_INDENT,
     Step,
     _drive,
     _Fn,
     _Lazy,
 )
+from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
-from evaluator.vm import frames, ops, runtime
-from evaluator.vm.errors import NixError
-from evaluator.vm.frames import CodeInfo, SourceText
-from evaluator.vm.gc_tuning import FRONT_END_GC
-from evaluator.vm.loop import charge
-from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
-
-# Names generated code reads from its module globals.
-BASE_GLOBALS: dict[str, Any] = {
-    "Thunk": Thunk,
-    "Call": Call,
-    "Closure": Closure,
-    "PrimOp": PrimOp,
-    "Attrs": Attrs,
-    "NixList": NixList,
-    "NixPath": NixPath,
-    "partial": runtime.partial,
-    "MISSING": runtime.MISSING,
-    "PENDING": runtime.PENDING,
-    "SLOW": runtime.SLOW,
-    "SIMPLE": _SIMPLE_TYPES,
-    # What a call may give back that still needs the loop.
-    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
-    "IMIN": ops.INT_MIN,
-    "IMAX": ops.INT_MAX,
-    "r_overflow": runtime.overflow,
-    "r_assert_equal": runtime.assert_equal,
-    "r_bool_error": runtime.bool_error,
-    "r_select_error": runtime.select_error,
-    "r_name_error": runtime.name_error,
-    "r_undefined": runtime.undefined,
-    "r_assert_failed": runtime.assert_failed,
-    "r_syntax_error": runtime.syntax_error,
-    "r_negate": runtime.negate,
-    "r_update": runtime.update,
-    "r_concat_lists": runtime.concat_lists,
-    "r_make_list": runtime.make_list,
-    "r_check_formals": runtime.check_formals,
-    "r_missing_argument": runtime.missing_argument,
-    "r_set_dynamic": runtime.set_dynamic,
-    "r_with_get": runtime.with_get,
-    "r_with_lookup": runtime.with_lookup,
-    "r_type_error": ops.type_error,
-    "r_attr_name": runtime.attr_name,
-    "r_scope_get": runtime.scope_get,
-    "r_overrides": runtime.apply_overrides,
-    "r_const": runtime.const_frame,
-    "r_peek": runtime.peek,
-    "r_charge": charge,
-    "o_add": ops.add,
-    "o_sub": ops.sub_values,
-    "o_mul": ops.mul_values,
-    "o_div": ops.div_values,
-    "o_lt": ops.less_than,
-    "o_equal": ops.equal,
-    "o_concat_strings": ops.concat_strings,
-    "o_interpolate_path": ops.interpolate_path,
-}
-
+from evaluator.vm import ops
+from evaluator.vm.frames import SourceText
+from evaluator.vm.values import NixPath
 
 # A thunk whose Nix source is longer than this (bytes) is compiled, to
 # Python source and then to bytecode, only when first forced: one
 # evaluation uses a small part of a big file (nixpkgs' lib, for one).
 DEFER_BYTES = 400
-
-
-@dataclass
-class Unit:
-    """Generated functions compiled together: a root and its descendants,
-    except nested deferred thunks (``deferred``: their roots). Shared by
-    every evaluation of the file; ``consts`` and ``globals`` are the module
-    names its code needs besides :data:`BASE_GLOBALS`."""
-
-    root: str
-    python: str
-    line_spans: dict[int, tuple[Any, int, int]]
-    infos: dict[str, tuple[str | None, tuple[Any, int, int]]]
-    deferred: list[str]
-    consts: dict[str, Any]
-    globals: dict[str, str]
-    code: CodeType | None = None
-
-    def compiled(self, filename: str) -> CodeType:
-        """The unit's module code (compiled once; its functions registered)."""
-        code = self.code
-        if code is None:
-            with warnings.catch_warnings():
-                # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
-                warnings.simplefilter("ignore", SyntaxWarning)
-                try:
-                    code = compile(self.python, filename, "exec")
-                except (SyntaxError, RecursionError, MemoryError) as exc:
-                    # Python's own limits (nesting, size) on the generated code.
-                    root = self.infos.get(self.root)
-                    raise NixError(
-                        "expression nested too deeply", root[1] if root else None
-                    ) from exc
-            for const in code.co_consts:
-                if isinstance(const, CodeType):
-                    info = self.infos.get(const.co_name)
-                    if info is not None:
-                        frames.register(const, CodeInfo(info[0], info[1], self.line_spans))
-            self.code = code
-        return code
-
-
-class CompiledFile:
-    """A file compiled to Python: the unit of `main` at once, deferred
-    thunks (see :data:`DEFER_BYTES`) when an evaluation first needs them."""
-
-    def __init__(self, compiler: Compiler, main: Unit, filename: str) -> None:
-        self.source = compiler.source
-        self.filename = filename
-        self.main = main
-        self._compiler = compiler
-        self._units: dict[str, Unit] = {main.root: main}
-        # Offset of the first pipe operator (a feature-gated syntax), if any.
-        self.pipe_at: int | None = None
-        # Warnings Nix prints when it parses the file.
-        self.warnings: list[str] = []
-        self._lock = threading.Lock()
-
-    def unit(self, root: str) -> Unit:
-        """The unit rooted at deferred thunk ``root`` (generated on first use)."""
-        found = self._units.get(root)
-        if found is None:
-            with self._lock:
-                found = self._units.get(root)
-                if found is None:
-                    with FRONT_END_GC:
-                        found = self._compiler.compile_deferred(root)
-                    self._units[root] = found
-        return found
-
-    @property
-    def python(self) -> str:
-        """The generated source so far (for debugging)."""
-        return "\n".join(u.python for u in self._units.values())
-
-
-def instantiate(
-    compiled: CompiledFile, builtins: Mapping[str, Any], scope: Mapping[str, Any] | None = None
-) -> Callable[[], Any]:
-    """The root frame factory of ``compiled``, bound to ``builtins``.
-
-    ``builtins`` maps global names (``map``, ``__typeOf``, ``builtins``...)
-    to values, as visible without `builtins.` in this evaluation. ``scope``
-    supplies names no scope of a file compiled with ``scoped`` defines
-    (`scopedImport`).
-    """
-    g: dict[str, Any] = dict(BASE_GLOBALS)
-    g["SCOPE"] = scope if scope is not None else {}
-    loader = _Loader(compiled, g, builtins)
-    loader.load(compiled.main)
-    main: Callable[[], Any] = g["main"]
-    return main
-
-
-class _Loader:
-    """Runs units of one file into one evaluation's module namespace."""
-
-    def __init__(
-        self, compiled: CompiledFile, g: dict[str, Any], builtins: Mapping[str, Any]
-    ) -> None:
-        self.compiled = compiled
-        self.g = g
-        self.builtins = builtins
-
-    def load(self, unit: Unit) -> None:
-        g = self.g
-        g.update(unit.consts)
-        for pyname, name in unit.globals.items():
-            if name in self.builtins:
-                g[pyname] = self.builtins[name]
-            else:
-                g[pyname] = Thunk(partial(_undefined_global, name))
-        for root in unit.deferred:
-            g[root] = self.stub(root)
-        with FRONT_END_GC:
-            code = unit.compiled(self.compiled.filename)
-        exec(code, g)
-
-    def stub(self, root: str) -> Callable[..., Any]:
-        """A stand-in for a deferred thunk's code: loads its unit on first call."""
-        g = self.g
-
-        def stub(*args: Any) -> Any:
-            fn = g[root]
-            if fn is stub:
-                self.load(self.compiled.unit(root))
-                fn = g[root]
-            return fn(*args)
-
-        return stub
-
-
-def _undefined_global(name: str) -> Any:
-    raise runtime.undefined(name)
-    yield
 
 
 class Compiler:
@@ -284,21 +88,35 @@ class Compiler:
         self.const_ids: dict[Any, str] = {}
         self.globals_used: list[tuple[str, str]] = []
         self.global_names: dict[str, str] = {}
+        # Module-level names are unique per file whatever order its units are
+        # generated in (a unit's tag, then a counter restarted per unit), so
+        # units cached on disk and units generated now load side by side.
+        self.tag = ""
         self.counter = 0
+        self.var_counter = 0
+        self.main_deferred: list[str] = []
         self._line_starts: list[int] | None = None
 
     # ------------------------------------------------------------ naming
 
     def fresh(self, prefix: str) -> str:
+        """A name for a local of one generated function."""
         self.counter += 1
         return f"{prefix}{self.counter}"
+
+    def unit_name(self, prefix: str) -> str:
+        """A module-level name (function, constant, global), unique in the file."""
+        self.counter += 1
+        return f"{prefix}{self.tag}{self.counter}"
 
     def var_name(self, scope_node: object, name: str) -> str:
         key = (id(scope_node), name)
         found = self.names.get(key)
         if found is None:
             # Short names: generated source size is what Python's compile() pays for.
-            found = self.fresh("v")
+            # Their own counter: which unit names a variable first varies.
+            self.var_counter += 1
+            found = f"v{self.var_counter}"
             self.names[key] = found
         return found
 
@@ -306,7 +124,7 @@ class Compiler:
         """A module constant holding ``value`` (shared, never mutated)."""
         if key is not None and key in self.const_ids:
             return self.const_ids[key]
-        name = self.fresh("K")
+        name = self.unit_name("K")
         self.consts.append((name, value))
         if key is not None:
             self.const_ids[key] = name
@@ -315,7 +133,7 @@ class Compiler:
     def global_name(self, name: str) -> str:
         found = self.global_names.get(name)
         if found is None:
-            found = self.fresh("G")
+            found = self.unit_name("G")
             self.global_names[name] = found
             self.globals_used.append((found, name))
         return found
@@ -338,7 +156,7 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def new_fn(self, prefix: str, parent: _Fn | None, descr: str | None, node: nodes.Node) -> _Fn:
-        fn = _Fn(self.fresh(prefix), parent, descr, node)
+        fn = _Fn(self.unit_name(prefix), parent, descr, node)
         self.fns.append(fn)
         return fn
 
@@ -387,7 +205,9 @@ class Compiler:
         _drive(self.tail(main, root))
         if main.captures:
             raise AssertionError(f"root captures {list(main.captures)}")
-        return self._unit(main, marks)
+        unit = self._unit(main, marks)
+        self.main_deferred = unit.deferred
+        return unit
 
     def compile_node(self, node: nodes.Node) -> tuple[Unit, list[tuple[int, str]]]:
         """Compile one node of the tree as `main`, in its scope.
@@ -411,6 +231,10 @@ class Compiler:
         node, lambda_name = fn.deferred
         expected = set(fn.captures)
         marks = self._marks()
+        # Names and shared constants per unit: what it generates depends only
+        # on its own code, not on which other units were generated before.
+        self.tag, self.counter = unit_tag(name), 0
+        self.const_ids, self.global_names, self.bools = {}, {}, set()
         if type(node) is nodes.Lambda and lambda_name is not None:
             expr = _drive(self.lambda_(fn, node, lambda_name))
             self.emit(fn, f"return {expr}", node)
@@ -782,7 +606,7 @@ def compile_tree(
     compiler = Compiler(resolved, source, base_dir, scoped)
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
-    return CompiledFile(compiler, main, filename)
+    return CompiledFile(source, main, filename, compiler)
 
 
 def compile_node(
@@ -792,4 +616,4 @@ def compile_node(
     compiler = Compiler(resolved, source, base_dir)
     main, captures = compiler.compile_node(node)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
-    return CompiledFile(compiler, main, filename), captures
+    return CompiledFile(source, main, filename, compiler), captures

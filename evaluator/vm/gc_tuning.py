@@ -1,6 +1,6 @@
 """Python's cyclic garbage collector, tuned while evaluations run and restored after.
 
-Two context managers, one per kind of work: :data:`EVALUATION_GC` raises
+Three context managers, one per kind of work: :data:`EVALUATION_GC` raises
 the collection threshold while the loop runs; :data:`FRONT_END_GC` pauses
 the collector while a file is compiled (parse, analysis, code generation,
 CPython's ``compile()``), which allocates a large tree of long-lived
@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from types import TracebackType
+
+from evaluator.vm import memory
 
 GC_THRESHOLD = 200_000
 
@@ -92,8 +95,66 @@ class GcPause:
                 gc.enable()
 
 
+GROWTH = 256 << 20  # bytes of growth between two collections of ONE_SHOT_GC
+POLL_EVERY = 0.02  # seconds between two reads of the resident set
+
+
+class GcByMemory:
+    """A context manager: the collector off inside, except for a full
+    collection when :meth:`poll` finds the process grown by ``growth``
+    bytes (or doubled) since the last one; as it was outside."""
+
+    def __init__(self, growth: int = GROWTH) -> None:
+        self.growth = growth
+        self.active = False
+        self._resume = False
+        self._limit = 0
+        self._next_poll = 0.0
+        self._step = growth
+
+    def __call__(self, growth: int) -> GcByMemory:
+        """This policy with ``growth`` bytes between collections, for one block."""
+        self._step = growth
+        return self
+
+    def __enter__(self) -> GcByMemory:
+        self._resume = gc.isenabled()
+        gc.disable()
+        self._limit = (memory.rss() or 0) + self._step
+        self.active = True
+        return self
+
+    def poll(self) -> None:
+        """Collect if the process has grown enough (cheap when it has not)."""
+        if not self.active:
+            return
+        now = time.monotonic()
+        if now < self._next_poll:
+            return
+        self._next_poll = now + POLL_EVERY
+        current = memory.rss()
+        if current is not None and current > self._limit:
+            gc.collect()
+            after = memory.rss() or current
+            self._limit = max(after * 2, after + self._step)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.active = False
+        self._step = self.growth
+        if self._resume:
+            gc.enable()
+
+
 # The pause every compilation of a file (or of a deferred unit) enters.
 FRONT_END_GC = GcPause()
 
 # The tuning every run of the loop enters (see :func:`evaluator.vm.loop.run`).
 EVALUATION_GC = GcTuning()
+
+# The policy of a run in a process that ends after it (``run(one_shot=True)``).
+ONE_SHOT_GC = GcByMemory()

@@ -55,7 +55,7 @@ from evaluator.vm.errors import (
     NixError,
 )
 from evaluator.vm.frames import CODE_INFO, Span, span_in_traceback, span_of_running
-from evaluator.vm.gc_tuning import EVALUATION_GC
+from evaluator.vm.gc_tuning import EVALUATION_GC, ONE_SHOT_GC, GcByMemory
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -316,12 +316,21 @@ def _chunk(budget: Budget | None) -> int:
     return max(1, min(CHECK_EVERY, budget.max_steps - budget.steps + 1))
 
 
-def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
+def run(
+    frame: Frame,
+    budget: Budget | None = None,
+    cancel: CancelFlag | None = None,
+    *,
+    one_shot: bool = False,
+) -> Any:
     """Drive ``frame`` (and everything it requests) to its forced value.
 
     Raises :class:`NixError` (located, with a Nix trace) on failure,
     :class:`BudgetExceeded` when ``budget`` is exhausted and
     :class:`Cancelled` when ``cancel`` (or ``budget.cancel``) is set.
+    ``one_shot``: the process ends after this evaluation: the collector
+    runs only when memory grows (:data:`ONE_SHOT_GC`), and memory is not
+    given back afterwards (a full collection: seconds on a large heap).
     """
     if cancel is not None:
         if budget is None:
@@ -329,7 +338,7 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         else:
             budget.cancel = cancel
     token = None
-    start = memory.rss()
+    start = None if one_shot else memory.rss()
     if budget is not None:
         if budget.timeout is not None and budget.deadline is None:
             budget.deadline = time.monotonic() + budget.timeout
@@ -338,6 +347,9 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         token = _ACTIVE.set(budget)
     stopped = False
     try:
+        if one_shot and budget is not None and not ONE_SHOT_GC.active:
+            with _one_shot_gc(budget):
+                return _run(frame, budget)
         with EVALUATION_GC:
             return _run(frame, budget)
     except (BudgetExceeded, Cancelled):
@@ -350,6 +362,15 @@ def run(frame: Frame, budget: Budget | None = None, cancel: CancelFlag | None = 
         if start is not None and end is not None:
             if end - start > (RELEASE_STOPPED if stopped else RELEASE_ABOVE):
                 memory.release()
+
+
+def _one_shot_gc(budget: Budget) -> GcByMemory:
+    """:data:`ONE_SHOT_GC`, collecting sooner under a memory budget (the
+    budget bounds growth of the resident set, garbage included)."""
+    growth = ONE_SHOT_GC.growth
+    if budget.max_memory is not None:
+        growth = min(growth, max(budget.max_memory // 4, 1 << 20))
+    return ONE_SHOT_GC(growth)
 
 
 # After an evaluation that grew the process by this much (less if it was
@@ -366,6 +387,7 @@ def _nix_error(exc: Exception) -> NixError:
 def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | None) -> Any:
     """Every few steps: count them, and the error to raise if a limit is reached."""
     if budget is not None:
+        ONE_SHOT_GC.poll()
         budget.steps += chunk
         problem = budget.check()
         # An error already on its way up is not replaced (it may be this one).

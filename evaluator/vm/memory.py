@@ -14,7 +14,6 @@ return freed pages, so a long-running server's memory comes back down.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import time
@@ -55,18 +54,23 @@ def over_limit(budget: Any) -> bool:
 
 def _trim() -> Any:
     # The C library's symbols as the process already has them (glibc); no
-    # `find_library`, which runs a subprocess.
+    # `find_library`, which runs a subprocess. ctypes is imported here, when
+    # first needed: start-up does without it.
     try:
+        import ctypes
+
         return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):
+    except (ImportError, OSError, AttributeError, TypeError):
         return None
 
 
-_malloc_trim = _trim()
+_malloc_trim: list[Any] = []
 
 
 def release() -> None:
     """Free what a finished evaluation left behind, and give pages back to the OS."""
     gc.collect()
-    if _malloc_trim is not None:
-        _malloc_trim(0)
+    if not _malloc_trim:
+        _malloc_trim.append(_trim())
+    if _malloc_trim[0] is not None:
+        _malloc_trim[0](0)

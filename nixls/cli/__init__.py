@@ -69,16 +69,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nixls` console script (``argv`` None: ``sys.argv``)."""
-    status = _main(sys.argv[1:] if argv is None else argv)
-    if status == EXIT_INTERRUPTED and argv is None:
+    status, command = _main(sys.argv[1:] if argv is None else argv)
+    if argv is None and (status == EXIT_INTERRUPTED or command in FAST_EXIT):
         # The console script: leave at once, without freeing a huge heap.
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a closed pipe (`nixls eval … | head`): nothing to tell
+                pass
         os._exit(status)
     return status
 
 
-def _main(argv: list[str]) -> int:
+# Commands whose process ends when they return: no interpreter teardown
+# (freeing an evaluation's heap object by object costs a second or more).
+FAST_EXIT = ("eval", "check", "parse")
+
+
+def _main(argv: list[str]) -> tuple[int, str | None]:
     if not argv or argv[0].startswith("--") and argv[0] in ("--stdio", "--tcp"):
         argv = ["serve", *argv]
     try:
@@ -86,15 +94,15 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
-            return EXIT_USAGE
+            return EXIT_USAGE, None
         module = importlib.import_module(COMMANDS[args.command][0])
         result: int = module.run(args)
-        return result
+        return result, args.command
     except KeyboardInterrupt:
         from nixls.cli.interrupt import MESSAGE
 
         print(MESSAGE, file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, None
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any, BinaryIO, TextIO
 
-from evaluator.api import Evaluator, format_error, resolve_import_path
+from evaluator.api import CompileCache, Evaluator, format_error, resolve_import_path
+from evaluator.cache import DiskCache, default_directory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import Cancelled, NixError
 from evaluator.vm.loop import Budget
+from nixls import __version__
 from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
 from nixls.cli.interrupt import MESSAGE as INTERRUPTED
 from nixls.cli.interrupt import cancel_on_sigint
@@ -91,6 +93,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="MB",
         help="stop when the allocation estimate exceeds this many megabytes",
+    )
+    p.add_argument(
+        "--no-eval-cache",
+        dest="eval_cache",
+        action="store_false",
+        help="neither read nor write compiled files in $XDG_CACHE_HOME/nixls "
+        "(also: eval.compileCache = false in nixls.toml)",
     )
     p.add_argument(
         "--max-call-depth",
@@ -172,6 +181,17 @@ def _budget(args: argparse.Namespace, config: ProjectConfig) -> Budget:
     )
 
 
+def compile_cache(
+    args: argparse.Namespace, config: ProjectConfig, environ: Mapping[str, str]
+) -> CompileCache:
+    """The compile cache of a run: on disk unless opted out (or without a home)."""
+    if args.eval_cache and config.get("eval.compileCache", True):
+        directory = default_directory(environ)
+        if directory is not None:
+            return CompileCache(disk=DiskCache(directory, version=__version__))
+    return CompileCache()
+
+
 def evaluate(
     args: argparse.Namespace, out: BinaryIO, err_out: TextIO, environ: Mapping[str, str]
 ) -> int:
@@ -200,8 +220,17 @@ def evaluate(
     assert isinstance(budget.cancel, threading.Event)
     # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).
     stdin = sys.stdin.buffer.read() if file is None and args.expr is None else b""
+    ev = Evaluator(
+        ctx,
+        budget=budget,
+        compile_cache=compile_cache(args, config, environ),
+        one_shot=True,  # one evaluation, then the process ends
+    )
     with cancel_on_sigint(budget.cancel):
-        return _evaluate(Evaluator(ctx, budget=budget), args, file, stdin, config, out, err_out)
+        try:
+            return _evaluate(ev, args, file, stdin, config, out, err_out)
+        finally:
+            ev.compile_cache.flush()
 
 
 def _evaluate(

@@ -1,0 +1,219 @@
+"""The on-disk cache of compiled files (``$XDG_CACHE_HOME/nixls/compiled``).
+
+One file per compiled source file, named by the hash of its key: the cache
+format, a fingerprint of the evaluator's own code, the caller's version,
+Python's bytecode magic, the file's path, base directory and mode, ``HOME``
+(``~/…`` paths are resolved when compiling) and the SHA-256 of its text. A
+changed text, nixls or Python gives another key, so a stale entry is never
+read (it ages out under the size bound).
+
+Safe to share: an entry is written to a temporary file and renamed into
+place (readers see the old or the new entry, never half of one); writers
+merge the units already stored, so two processes evaluating different
+parts of a file both keep theirs; an entry that fails its checksum or
+cannot be read is deleted and treated as missing. After writing, the
+least recently used entries are deleted while the cache is over its size
+bound. Every file-system error makes the cache do nothing (a read-only or
+full disk costs only the time saved).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evaluator.cache import codec
+from evaluator.compiler.compiled import CompiledFile
+from evaluator.vm.frames import SourceText
+
+if TYPE_CHECKING:
+    from evaluator.compiler.codegen import Compiler
+
+# Raise when the stored data changes meaning.
+FORMAT = 1
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+SUFFIX = ".nxc"
+# Temporary files older than this are left over from a killed writer.
+_STALE_TEMP_S = 3600.0
+
+_EVALUATOR = Path(__file__).resolve().parents[1]
+_fingerprint: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A hash of the code that decides what compiled code is (parser,
+    compiler, runtime, this cache): a development change is a new key."""
+    global _fingerprint
+    if _fingerprint is None:
+        h = hashlib.sha256()
+        for part in ("syntax", "compiler", "vm", "cache"):
+            for path in sorted((_EVALUATOR / part).iterdir()):
+                if path.suffix in (".py", ".lark", ".json"):  # code, grammar, parse tables
+                    h.update(path.name.encode())
+                    h.update(path.read_bytes())
+        _fingerprint = h.hexdigest()
+    return _fingerprint
+
+
+def default_directory(environ: Mapping[str, str]) -> str | None:
+    """``$XDG_CACHE_HOME/nixls/compiled`` (``~/.cache`` by default), or None without a home."""
+    base = environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        home = environ.get("HOME") or ""
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "nixls", "compiled")
+
+
+class DiskCache:
+    """Compiled files stored in ``directory``, at most ``max_bytes`` in all.
+
+    :meth:`load` gives a stored file (or None); :meth:`track` notes a file
+    compiled or loaded now, and :meth:`flush` writes the tracked files that
+    gained units since (deferred thunks compiled during the evaluation).
+    """
+
+    def __init__(
+        self, directory: str, *, max_bytes: int = DEFAULT_MAX_BYTES, version: str = ""
+    ) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.version = version
+        self.home = os.environ.get("HOME", "")
+        self._tracked: dict[str, tuple[CompiledFile, int]] = {}
+        self._lock = threading.Lock()
+
+    def key(self, text: bytes, path: str, base_dir: str, scoped: bool) -> str:
+        """The entry name of a file's compilation."""
+        parts = (
+            FORMAT,
+            code_fingerprint(),
+            self.version,
+            importlib.util.MAGIC_NUMBER.hex(),
+            path,
+            base_dir,
+            scoped,
+            self.home,
+            hashlib.sha256(text).hexdigest(),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key + SUFFIX)
+
+    def load(
+        self, key: str, source: SourceText, rebuild: Callable[[], Compiler]
+    ) -> CompiledFile | None:
+        """The stored compilation under ``key`` (tracked), or None."""
+        path = self._path(key)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        try:
+            compiled = codec.load(data, key, source, rebuild)
+        except codec.Corrupt:
+            _remove(path)
+            return None
+        try:
+            os.utime(path)  # recently used: kept longest under the size bound
+        except OSError:
+            pass
+        self.track(key, compiled, stored=True)
+        return compiled
+
+    def track(self, key: str, compiled: CompiledFile, *, stored: bool = False) -> None:
+        """Remember ``compiled`` (``stored``: as read from the cache) to be
+        written by :meth:`flush` when it has units the cache lacks."""
+        with self._lock:
+            self._tracked[key] = (compiled, len(compiled.units()) if stored else 0)
+
+    def flush(self) -> None:
+        """Write the tracked files that gained units, then bound the size."""
+        with self._lock:
+            todo = [(k, c) for k, (c, n) in self._tracked.items() if len(c.units()) > n]
+            for key, compiled in todo:
+                self._tracked[key] = (compiled, len(compiled.units()))
+        wrote = False
+        for key, compiled in todo:
+            wrote |= self._write(key, compiled)
+        if wrote:
+            self.bound()
+
+    def _write(self, key: str, compiled: CompiledFile) -> bool:
+        try:
+            units = {u[0]: u for u in codec.raw_units(compiled)}
+        except codec.Uncacheable:
+            return False
+        if not units:
+            return False
+        path = self._path(key)
+        try:
+            with open(path, "rb") as f:
+                old = codec.read_raw(f.read(), key)[3]
+        except (OSError, codec.Corrupt):
+            old = []
+        for raw in old:
+            units.setdefault(raw[0], raw)  # another process's units too
+        ordered = [units.pop("main"), *units.values()]
+        try:
+            import tempfile  # only when writing: start-up imports stay small
+
+            os.makedirs(self.directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=self.directory)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(codec.dump(key, compiled, ordered))
+                os.replace(tmp, path)
+            except BaseException:
+                _remove(tmp)
+                raise
+        except OSError:
+            return False
+        return True
+
+    def bound(self) -> None:
+        """Delete least recently used entries while over the size bound."""
+        try:
+            scan = list(os.scandir(self.directory))
+        except OSError:
+            return
+        entries = []
+        total = 0
+        now = time.time()
+        for entry in scan:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            if entry.name.startswith(".tmp-"):
+                if now - st.st_mtime > _STALE_TEMP_S:
+                    _remove(entry.path)
+                continue
+            if entry.name.endswith(SUFFIX):
+                entries.append((st.st_mtime, st.st_size, entry.path))
+                total += st.st_size
+        if total <= self.max_bytes:
+            return
+        entries.sort()
+        target = self.max_bytes * 3 // 4  # leave room: not a scan per write
+        for _, size, path in entries:
+            if total <= target:
+                break
+            _remove(path)
+            total -= size
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

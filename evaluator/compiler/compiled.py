@@ -1,0 +1,281 @@
+"""Compiled files: units of generated code, and loading them into an evaluation.
+
+A file is compiled to *units*: the unit of `main` at once, and one unit per
+deferred thunk (see :data:`~evaluator.compiler.codegen.DEFER_BYTES`) when an
+evaluation first forces it. Units come from the code generator or from the
+on-disk cache (:mod:`evaluator.cache`); a unit the cache lacks is generated
+by a compiler rebuilt from the text. Module-level names are unique per unit
+(:func:`unit_tag`), so units of either origin load into one namespace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from types import CodeType, GeneratorType
+from typing import TYPE_CHECKING, Any
+
+from evaluator.compiler.codegen_base import _SIMPLE_TYPES
+from evaluator.vm import frames, ops, runtime
+from evaluator.vm.errors import NixError
+from evaluator.vm.frames import CodeInfo, SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
+from evaluator.vm.loop import charge
+from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
+
+if TYPE_CHECKING:
+    from evaluator.compiler.codegen import Compiler
+
+# Names generated code reads from its module globals.
+BASE_GLOBALS: dict[str, Any] = {
+    "Thunk": Thunk,
+    "Call": Call,
+    "Closure": Closure,
+    "PrimOp": PrimOp,
+    "Attrs": Attrs,
+    "NixList": NixList,
+    "NixPath": NixPath,
+    "partial": runtime.partial,
+    "MISSING": runtime.MISSING,
+    "PENDING": runtime.PENDING,
+    "SLOW": runtime.SLOW,
+    "SIMPLE": _SIMPLE_TYPES,
+    # What a call may give back that still needs the loop.
+    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
+    "IMIN": ops.INT_MIN,
+    "IMAX": ops.INT_MAX,
+    "r_overflow": runtime.overflow,
+    "r_assert_equal": runtime.assert_equal,
+    "r_bool_error": runtime.bool_error,
+    "r_select_error": runtime.select_error,
+    "r_name_error": runtime.name_error,
+    "r_undefined": runtime.undefined,
+    "r_assert_failed": runtime.assert_failed,
+    "r_syntax_error": runtime.syntax_error,
+    "r_negate": runtime.negate,
+    "r_update": runtime.update,
+    "r_concat_lists": runtime.concat_lists,
+    "r_make_list": runtime.make_list,
+    "r_check_formals": runtime.check_formals,
+    "r_missing_argument": runtime.missing_argument,
+    "r_set_dynamic": runtime.set_dynamic,
+    "r_with_get": runtime.with_get,
+    "r_with_lookup": runtime.with_lookup,
+    "r_type_error": ops.type_error,
+    "r_attr_name": runtime.attr_name,
+    "r_scope_get": runtime.scope_get,
+    "r_overrides": runtime.apply_overrides,
+    "r_const": runtime.const_frame,
+    "r_peek": runtime.peek,
+    "r_charge": charge,
+    "o_add": ops.add,
+    "o_sub": ops.sub_values,
+    "o_mul": ops.mul_values,
+    "o_div": ops.div_values,
+    "o_lt": ops.less_than,
+    "o_equal": ops.equal,
+    "o_concat_strings": ops.concat_strings,
+    "o_interpolate_path": ops.interpolate_path,
+}
+
+
+@dataclass
+class Unit:
+    """Generated functions compiled together: a root and its descendants,
+    except nested deferred thunks (``deferred``: their roots). Shared by
+    every evaluation of the file; ``consts`` and ``globals`` are the module
+    names its code needs besides :data:`BASE_GLOBALS`. A unit read from the
+    cache has no ``python``, but its code marshalled (``code_bytes``)."""
+
+    root: str
+    python: str
+    line_spans: dict[int, tuple[Any, int, int]]
+    infos: dict[str, tuple[str | None, tuple[Any, int, int]]]
+    deferred: list[str]
+    consts: dict[str, Any]
+    globals: dict[str, str]
+    code: CodeType | None = None
+    code_bytes: bytes | None = None
+
+    def compiled(self, filename: str) -> CodeType:
+        """The unit's module code (compiled or unmarshalled once; its functions registered)."""
+        code = self.code
+        if code is None:
+            if self.code_bytes is not None:
+                code = marshal.loads(self.code_bytes)
+                self.code_bytes = None
+            else:
+                code = self._compile(filename)
+            for const in code.co_consts:
+                if isinstance(const, CodeType):
+                    info = self.infos.get(const.co_name)
+                    if info is not None:
+                        frames.register(const, CodeInfo(info[0], info[1], self.line_spans))
+            self.code = code
+        return code
+
+    def _compile(self, filename: str) -> CodeType:
+        with warnings.catch_warnings():
+            # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            try:
+                return compile(self.python, filename, "exec")
+            except (SyntaxError, RecursionError, MemoryError) as exc:
+                # Python's own limits (nesting, size) on the generated code.
+                root = self.infos.get(self.root)
+                raise NixError("expression nested too deeply", root[1] if root else None) from exc
+
+
+def unit_tag(root: str) -> str:
+    """The tag of the names generated in the unit of deferred thunk ``root``
+    (``th12_3`` → ``12_3_``; hashed when nesting makes it long)."""
+    tag = root[2:] + "_"
+    if len(tag) > 20:
+        tag = "x" + hashlib.blake2b(tag.encode(), digest_size=8).hexdigest() + "_"
+    return tag
+
+
+class CompiledFile:
+    """A file compiled to Python: the unit of `main` at once, deferred
+    thunks when an evaluation first needs them.
+
+    ``compiler`` generates the units not yet made; a file read from the
+    cache has none until it needs one: ``rebuild`` then makes it (parse,
+    analyse, generate `main` again, which gives the same names).
+    """
+
+    def __init__(
+        self,
+        source: SourceText,
+        main: Unit,
+        filename: str,
+        compiler: Compiler | None = None,
+        rebuild: Callable[[], Compiler] | None = None,
+    ) -> None:
+        self.source = source
+        self.filename = filename
+        self.main = main
+        self._compiler = compiler
+        self._rebuild = rebuild
+        self._units: dict[str, Unit] = {}
+        # The unit holding each deferred root (to generate its unit again).
+        self.parents: dict[str, str] = {}
+        self.add(main)
+        # Offset of the first pipe operator (a feature-gated syntax), if any.
+        self.pipe_at: int | None = None
+        # Warnings Nix prints when it parses the file.
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, unit: Unit) -> None:
+        """Add a unit (unless one with its root is there)."""
+        if unit.root not in self._units:
+            self._units[unit.root] = unit
+            for child in unit.deferred:
+                self.parents[child] = unit.root
+
+    def units(self) -> list[Unit]:
+        """The units made so far."""
+        return list(self._units.values())
+
+    def unit(self, root: str) -> Unit:
+        """The unit rooted at deferred thunk ``root`` (generated on first use)."""
+        found = self._units.get(root)
+        if found is None:
+            with self._lock:
+                found = self._units.get(root)
+                if found is None:
+                    with FRONT_END_GC:
+                        found = self._generate(root)
+        return found
+
+    def _generate(self, root: str) -> Unit:
+        compiler = self._compiler
+        if compiler is None:
+            if self._rebuild is None:
+                raise AssertionError(f"no compiler for unit {root}")
+            compiler = self._compiler = self._rebuild()
+            if compiler.main_deferred != self.main.deferred:
+                raise AssertionError("the cached main unit differs from the generated one")
+        # A unit read from the cache may hold roots this compiler has not
+        # reached yet: generate the units above it first.
+        chain = [root]
+        while chain[-1] not in compiler.deferred:
+            parent = self.parents.get(chain[-1])
+            if parent is None:
+                raise AssertionError(f"no deferred thunk {root}")
+            chain.append(parent)
+        for name in reversed(chain):
+            self.add(compiler.compile_deferred(name))
+        return self._units[root]
+
+    @property
+    def python(self) -> str:
+        """The generated source so far (for debugging)."""
+        return "\n".join(u.python for u in self._units.values())
+
+
+def instantiate(
+    compiled: CompiledFile, builtins: Mapping[str, Any], scope: Mapping[str, Any] | None = None
+) -> Callable[[], Any]:
+    """The root frame factory of ``compiled``, bound to ``builtins``.
+
+    ``builtins`` maps global names (``map``, ``__typeOf``, ``builtins``...)
+    to values, as visible without `builtins.` in this evaluation. ``scope``
+    supplies names no scope of a file compiled with ``scoped`` defines
+    (`scopedImport`).
+    """
+    g: dict[str, Any] = dict(BASE_GLOBALS)
+    g["SCOPE"] = scope if scope is not None else {}
+    loader = _Loader(compiled, g, builtins)
+    loader.load(compiled.main)
+    main: Callable[[], Any] = g["main"]
+    return main
+
+
+class _Loader:
+    """Runs units of one file into one evaluation's module namespace."""
+
+    def __init__(
+        self, compiled: CompiledFile, g: dict[str, Any], builtins: Mapping[str, Any]
+    ) -> None:
+        self.compiled = compiled
+        self.g = g
+        self.builtins = builtins
+
+    def load(self, unit: Unit) -> None:
+        g = self.g
+        g.update(unit.consts)
+        for pyname, name in unit.globals.items():
+            if name in self.builtins:
+                g[pyname] = self.builtins[name]
+            else:
+                g[pyname] = Thunk(partial(_undefined_global, name))
+        for root in unit.deferred:
+            g[root] = self.stub(root)
+        with FRONT_END_GC:
+            code = unit.compiled(self.compiled.filename)
+        exec(code, g)
+
+    def stub(self, root: str) -> Callable[..., Any]:
+        """A stand-in for a deferred thunk's code: loads its unit on first call."""
+        g = self.g
+
+        def stub(*args: Any) -> Any:
+            fn = g[root]
+            if fn is stub:
+                self.load(self.compiled.unit(root))
+                fn = g[root]
+            return fn(*args)
+
+        return stub
+
+
+def _undefined_global(name: str) -> Any:
+    raise runtime.undefined(name)
+    yield

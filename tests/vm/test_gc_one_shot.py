@@ -1,0 +1,61 @@
+"""The collector policy of a process that ends after its evaluation (`nixls eval`)."""
+
+from __future__ import annotations
+
+import gc
+
+from evaluator.api import Evaluator
+from evaluator.vm import gc_tuning
+from evaluator.vm.context import EvalContext
+from evaluator.vm.gc_tuning import GcByMemory
+from evaluator.vm.loop import Budget
+
+
+def test_one_shot_runs_turn_the_collector_off_and_back_on() -> None:
+    seen: list[bool] = []
+    ev = Evaluator(EvalContext(), budget=Budget(), one_shot=True)
+    original = gc_tuning.ONE_SHOT_GC.poll
+
+    def poll() -> None:
+        seen.append(gc.isenabled())
+        original()
+
+    gc_tuning.ONE_SHOT_GC.poll = poll  # type: ignore[method-assign]
+    try:
+        assert gc.isenabled()
+        # Enough steps for several budget checks (where the policy polls).
+        assert ev.eval_source("builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x) 5000)") == (
+            12497500
+        )
+    finally:
+        gc_tuning.ONE_SHOT_GC.poll = original  # type: ignore[method-assign]
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    assert not gc_tuning.ONE_SHOT_GC.active
+
+
+def test_garbage_cycles_are_collected_once_memory_grows() -> None:
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+            self.payload = bytearray(4096)
+
+    policy = GcByMemory(growth=8 << 20)
+    collected: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            collected.append(info["collected"])
+
+    gc.callbacks.append(note)
+    try:
+        with policy:
+            assert not gc.isenabled()
+            for _ in range(20_000):  # 80 MB of cyclic garbage
+                Cycle()
+                policy._next_poll = 0.0  # poll at once (not every POLL_EVERY seconds)
+                policy.poll()
+    finally:
+        gc.callbacks.remove(note)
+    assert gc.isenabled()
+    assert collected and sum(collected) > 1000
