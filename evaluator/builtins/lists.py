@@ -209,7 +209,9 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     code = op.code if type(op) is Closure else None
     for x in xs:
         g = yield (code(acc) if code is not None else Call(op, acc))
-        acc = yield (g.code(x) if type(g) is Closure else Call(g, x))
+        # Through the loop: if the body ends in a tail call that fails, the
+        # trace still names this function ("while calling ...").
+        acc = yield Call(g, x)
     return acc
 
 

@@ -65,7 +65,16 @@ from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import charge
-from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
+from evaluator.vm.values import (
+    Attrs,
+    Call,
+    Closure,
+    NixList,
+    NixPath,
+    PrimOp,
+    PrimOpApp,
+    Thunk,
+)
 
 # Names generated code reads from its module globals.
 BASE_GLOBALS: dict[str, Any] = {
@@ -73,6 +82,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "Call": Call,
     "Closure": Closure,
     "PrimOp": PrimOp,
+    "PrimOpApp": PrimOpApp,
     "Attrs": Attrs,
     "NixList": NixList,
     "NixPath": NixPath,

@@ -147,7 +147,11 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent += 1
         call = f"{cur}.fn({', '.join(args)})"
         if tail:
-            self.emit(fn, f"return {call}", node)
+            # Through the loop with its call site, which the trace of an
+            # error in the builtin shows ("while calling the 'X' builtin").
+            site = self.const(self.span(spine[-1].start, spine[-1].end))
+            first = ", ".join(args[:-1])
+            self.emit(fn, f"return Call(PrimOpApp({cur}, ({first},)), {args[-1]}, {site})", node)
         else:
             self.emit(fn, f"{out} = {call}", node)
             self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
@@ -160,12 +164,9 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         # else (builtins, functors, errors) goes through the loop's Call.
         if tail and i == last:
             span = self.const(self.span(app.start, app.end))
-            self.emit(
-                fn,
-                f"return {cur}.code({arg}) if type({cur}) is Closure"
-                f" else Call({cur}, {arg}, {span})",
-                app,
-            )
+            # A Call even for a lambda: the loop keeps its site for the
+            # trace ("from call site") as the callee runs in this frame's place.
+            self.emit(fn, f"return Call({cur}, {arg}, {span})", app)
             break
         res = out if i == last else self.temp(fn)
         if last == 0:

@@ -272,7 +272,8 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
         err.span = span_in_traceback(err.__traceback__)
         if err.span is None and owner is not None:
             first = owner[0] if type(owner) is list else owner
-            err.span = first.span
+            if type(first) is Thunk:  # a call's site is in the trace, not the error
+                err.span = first.span
         if err.span is None and info is not None:
             if last:
                 err.span = info.span
@@ -281,23 +282,12 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
                 err.fallback_span = info.span  # type: ignore[attr-defined]
     if err.span is None and last:
         err.span = getattr(err, "fallback_span", None)
-    record_calls(err, err.__traceback__, _tail_site(owner))
+    record_calls(err, err.__traceback__, owner)
     if last:
         finish_calls(err)
     _restore(owner)
     # Frames already handled: keep the traceback short (and free the frames).
     err.__traceback__ = None
-
-
-def _tail_site(owner: Any) -> Span | None:
-    """The span of the last call the frame made in tail position, if any."""
-    if type(owner) is Call:
-        return owner.span
-    if type(owner) is list:
-        for t in reversed(owner):
-            if type(t) is Call:
-                return t.span
-    return None
 
 
 def _depth_limit(budget: Budget | None) -> int:
@@ -402,6 +392,10 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
+    if gen is not None and err is None:
+        # The finished frame is kept (among its owners) for its trace entry
+        # ("while calling 'f'") should what runs in its place fail.
+        owner = _add_owner(owner, gen)
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -541,7 +535,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if rt is GeneratorType:
                     gen, val = result, None
                     continue
-                gen = None
+                gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue

@@ -146,12 +146,15 @@ def check_formals(arg: Any, allowed: frozenset[str], who: str) -> None:
     for name in sorted(arg):
         if name not in allowed:
             err = EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            err.__dict__["formals_error"] = True  # the trace: its call site only
             raise suggest(err, allowed, name)
 
 
 def missing_argument(name: str, who: str) -> NixError:
     """A required formal argument is absent."""
-    return EvalTypeError(f"{who} called without required argument '{name}'")
+    err = EvalTypeError(f"{who} called without required argument '{name}'")
+    err.__dict__["formals_error"] = True  # the trace: its call site only
+    return err
 
 
 def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
