@@ -296,6 +296,9 @@ class Compiler:
         self.global_names: dict[str, str] = {}
         self.counter = 0
         self._line_starts: list[int] | None = None
+        # A named lambda's name, given to the lambda that is its body (`f = a: b: ...`
+        # names both, as Nix does), by node id.
+        self.curried_names: dict[int, str] = {}
 
     # ------------------------------------------------------------ naming
 

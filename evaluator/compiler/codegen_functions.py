@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def c_lambda(self: Compiler, fn: _Fn, node: nodes.Lambda) -> Step:
-    expr = yield self.lambda_(fn, node, None)
+    expr = yield self.lambda_(fn, node, self.curried_names.pop(id(node), None))
     out = self.temp(fn)
     self.emit(fn, f"{out} = {expr}", node)
     return out
@@ -99,6 +99,9 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
             f.name.name: self.position(f.name.start) for f in reversed(formals.entries)
         }
         formals_const = self.const(formals_attrs)
+    body = unparen(node.body)
+    if name and type(body) is nodes.Lambda:
+        self.curried_names[id(body)] = name
     yield self.tail(child, node.body)
     name_src = repr(name) if name else "None"
     span = self.const(self.span(node.start, node.end))

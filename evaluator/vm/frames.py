@@ -120,6 +120,12 @@ class SourceText:
                 hi = mid - 1
         return lo + 1, offset - starts[lo] + 1
 
+    def offset_of(self, line: int, col: int) -> int:
+        """The byte offset of a 1-based line and column."""
+        self.line_col(0)
+        assert self._starts is not None
+        return self._starts[max(0, min(line, len(self._starts)) - 1)] + col - 1
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line (without its newline)."""
         self.line_col(0)

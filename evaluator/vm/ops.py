@@ -127,7 +127,9 @@ def deep_force(v: Any) -> Frame:
                         try:
                             item = yield item
                         except NixError as e:
-                            e.add_trace(f"while evaluating the attribute '{name}'", None)
+                            entry = f"while evaluating the attribute '{name}'"
+                            if not e.trace or e.trace[-1][0] != entry:  # the thunk's own
+                                e.add_trace(entry, None)
                             raise
                     todo.append(item)
     return v

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from evaluator.vm import ops
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
+from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.values import (
     Attrs,
@@ -308,7 +309,7 @@ def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
     """`assert x == y` failed: Nix 2.26 says how the two values differ, in an
     error that has no position of its own, under a trace entry for the assertion."""
     try:
-        yield from _explain_unequal(a, b, text)
+        yield from _explain_unequal(a, b, text, span)
     except NixError as err:
         err.span = span
         err.__dict__["position_shown"] = False  # as Nix: only the trace locates it
@@ -316,7 +317,61 @@ def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
         raise
 
 
-def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
+def _pos_span(pos: tuple[str, int, int] | None, span: Any) -> Any:
+    """An attribute's position as a span, if it is in the assertion's file."""
+    if pos is None or span is None:
+        return None
+    source = span[0]
+    if not isinstance(source, SourceText) or source.pos_file != pos[0]:
+        return None
+    offset = source.offset_of(pos[1], pos[2])
+    return (source, offset, offset)
+
+
+def _explain_attrs(a: Attrs, b: Attrs, text: str, span: Any) -> Frame:
+    """Two sets with the same names: the first attribute that differs, explained."""
+    for name in sorted(a):
+        if (yield from ops.equal(a[name], b[name], True)):
+            continue
+        try:
+            yield from _explain_unequal(a[name], b[name], text, span)
+        except NixError as err:
+            # Added innermost first: printed as "while comparing attribute",
+            # then where each side is.
+            for side, where in ((b, "right"), (a, "left")):
+                pos = _pos_span(side.positions.get(name) if side.positions else None, span)
+                if pos is not None:
+                    err.add_trace(f"where {where} hand side is", pos)
+            err.add_trace(f"while comparing attribute '{name}'", None)
+            raise
+
+
+def _explain_lists(a: NixList, b: NixList, text: str, span: Any) -> Frame:
+    """Two lists of one length: the first element that differs, explained."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if (yield from ops.equal(x, y, True)):
+            continue
+        try:
+            yield from _explain_unequal(x, y, text, span)
+        except NixError as err:
+            err.add_trace(f"while comparing list element {i}", None)
+            raise
+
+
+def _derivation_out_paths(a: Attrs, b: Attrs) -> Frame:
+    """Both sides' `outPath` if both are derivations (compared by it), else None."""
+    for side in (a, b):
+        kind = side.get("type")
+        if kind is None or "outPath" not in side:
+            return None
+        if type(kind) is Thunk:
+            kind = kind.value if kind.code is None else (yield kind)
+        if kind != "derivation":
+            return None
+    return a["outPath"], b["outPath"]
+
+
+def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
     from evaluator.vm.printer import escape_string, format_float, message_text
 
     if type(a) is Thunk:
@@ -324,6 +379,18 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
     if type(b) is Thunk:
         b = b.value if b.code is None else (yield b)
     ta, tb = type(a), type(b)
+    if ta is Attrs and tb is Attrs:
+        out_paths = yield from _derivation_out_paths(a, b)
+        if out_paths is not None:
+            try:
+                yield from _explain_unequal(*out_paths, text, span)
+            except NixError as err:
+                err.add_trace("while comparing a derivation by its 'outPath' attribute", None)
+                raise
+        elif set(a) == set(b):
+            yield from _explain_attrs(a, b, text, span)
+    if ta is NixList and tb is NixList and len(a) == len(b):
+        yield from _explain_lists(a, b, text, span)
     numbers = (int, float)
     if ta in numbers and tb in numbers and ta is not bool and tb is not bool:
 
