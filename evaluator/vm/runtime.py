@@ -348,7 +348,7 @@ def _explain_attrs(a: Attrs, b: Attrs, text: str, span: Any) -> Frame:
 
 def _explain_lists(a: NixList, b: NixList, text: str, span: Any) -> Frame:
     """Two lists of one length: the first element that differs, explained."""
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         if (yield from ops.equal(x, y, True)):
             continue
         try:
