@@ -383,7 +383,7 @@ def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
         out_paths = yield from _derivation_out_paths(a, b)
         if out_paths is not None:
             try:
-                yield from _explain_unequal(*out_paths, text, span)
+                yield from _explain_unequal(out_paths[0], out_paths[1], text, span)
             except NixError as err:
                 err.add_trace("while comparing a derivation by its 'outPath' attribute", None)
                 raise
