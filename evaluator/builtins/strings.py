@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import charge
+from evaluator.builtins.support import argument_error, charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import CtxStr, Frame, NixList, context_of, make_str
@@ -44,7 +44,11 @@ def _int32(n: int) -> int:
 @builtin("toString", 1, global_=True)
 def to_string(v: Any) -> Frame:
     """`toString x`: `x` as a string; numbers, Booleans, null, paths and lists are converted."""
-    return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
+    try:
+        return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
+    except NixError as err:
+        argument_error(err, 0, "toString")
+        raise
 
 
 @builtin("stringLength", 1)

@@ -112,7 +112,7 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
             continue
         name = builtins.get(code)
         if name is not None:
-            if pending is not None and pending[0] == "lambda":
+            if pending is not None:
                 _settle(err, pending, None)  # called by the builtin: no call site
             pending = ("builtin", name, None)
     if owner is not None:
@@ -151,6 +151,25 @@ def _record_owner(
             if info is not None and info.description is not None and code not in seen:
                 _add(err, info.description, info.span, False)
     return pending
+
+
+def enter(err: NixError, gen: Any) -> None:
+    """``err`` is about to be thrown into the waiting frame ``gen``: a callee
+    still pending is settled now (at the line ``gen`` waits at, or without a
+    site if ``gen`` is a builtin), before ``gen``'s own handlers add entries."""
+    pending = err.__dict__.get("pending_call")
+    if pending is None or type(gen) is not GeneratorType:
+        return
+    code = gen.gi_code
+    info = CODE_INFO.get(code)
+    if info is not None:
+        frame = gen.gi_frame
+        _settle(err, pending, info.line_spans.get(frame.f_lineno) if frame else None)
+    elif code in _BUILTIN_CODES:
+        _settle(err, pending, None)
+    else:
+        return
+    err.__dict__["pending_call"] = None
 
 
 def finish(err: NixError) -> None:

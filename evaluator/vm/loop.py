@@ -45,6 +45,7 @@ from types import GeneratorType
 from typing import Any, Protocol
 
 from evaluator.vm import memory
+from evaluator.vm.call_trace import enter as enter_frame
 from evaluator.vm.call_trace import finish as finish_calls
 from evaluator.vm.call_trace import record_calls
 from evaluator.vm.errors import (
@@ -380,6 +381,7 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
     _leave(err, gen, owner, not stack)
     if not stack:
         raise err from (None if err is exc else exc)
+    enter_frame(err, stack[-1][0])
     return err
 
 
