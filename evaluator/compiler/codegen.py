@@ -96,6 +96,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
     "r_overflow": runtime.overflow,
+    "r_arith": runtime.arith,
     "r_assert_equal": runtime.assert_equal,
     "r_bool_error": runtime.bool_error,
     "r_select_error": runtime.select_error,
@@ -731,6 +732,7 @@ class Compiler:
     c_binary = codegen_operators.c_binary
     logic = codegen_operators.logic
     pipe = codegen_operators.pipe
+    site_of_operator = codegen_operators.site_of_operator
     c_if = codegen_operators.c_if
     assertion = codegen_operators.assertion
     c_assert = codegen_operators.c_assert

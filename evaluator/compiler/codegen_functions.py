@@ -270,7 +270,8 @@ def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, s
     fn.indent += 1
     self.emit(fn, f"{out} = {a} {node.op} {b}", node)
     if node.op in ("+", "-", "*"):
-        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b})"
+        site = self.site_of_operator(node)
+        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b}, {site})"
         self.emit(fn, check, node)
     fn.indent -= 1
     self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)

@@ -47,26 +47,36 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     a_lit = type(unparen(node.left)) is nodes.Int
     b_lit = type(unparen(node.right)) is nodes.Int
     ints = " and ".join([f"type({x}) is int" for x, lit in ((a, a_lit), (b, b_lit)) if not lit])
+    if op in ("+", "-", "*", "/"):
+        # Nix locates errors of `+` at its right operand; `-`, `*`, `/` are
+        # calls of builtins, located at the operator (in the trace).
+        site = self.site_of_operator(node)
+        if op == "/":
+            emit(fn, f"{out} = r_arith('/', {a}, {b}, {site})", node)
+            return out
     if op in ("+", "-", "*"):
         fast = f"{out} = {a} {op} {b}"
         slow = {
             "+": f"{out} = yield from o_add({a}, {b})",
-            "-": f"{out} = o_sub({a}, {b})",
-            "*": f"{out} = o_mul({a}, {b})",
+            "-": f"{out} = r_arith('-', {a}, {b}, {site})",
+            "*": f"{out} = r_arith('*', {a}, {b}, {site})",
         }[op]
+        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b}, {site})"
+        # The line of `+`'s slow path locates its errors: the right operand.
+        slow_at = node.right if op == "+" else node
         if ints and len(fn.lines) > COMPACT_AFTER:
             # Generated code is what Python's compile() pays for: a huge
             # function (`1 + 1 + …` 40,000 times) gets one line per operator.
-            emit(fn, slow, node)
+            emit(fn, slow, slow_at)
         elif ints:
             emit(fn, f"if {ints}:", node)
             fn.indent += 1
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
+            emit(fn, check, node)
             fn.indent -= 1
             if op == "+":
                 emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
-            emit(fn, f"else: {slow}", node)
+            emit(fn, f"else: {slow}", slow_at)
             if op == "+":
                 # Long strings count against the memory budget.
                 emit(
@@ -76,10 +86,7 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
                 )
         else:
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
-        return out
-    if op == "/":
-        emit(fn, f"{out} = o_div({a}, {b})", node)
+            emit(fn, check, node)
         return out
     if op in ("<", ">", "<=", ">=", "==", "!="):
         self.bools.add(out)
@@ -122,6 +129,15 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
         emit(fn, f"{out} = r_concat_lists({a}, {b}, {span})", node)
         return out
     raise AssertionError(f"unknown operator {op}")
+
+
+def site_of_operator(self: Compiler, node: nodes.Binary) -> str:
+    """The constant span where Nix locates errors of ``node`` (``+``: its right
+    operand; ``-``, ``*``, ``/``: the operator)."""
+    if node.op == "+":
+        return self.const(self.span(node.right.start, node.right.end))
+    at = operator_offset(self.source.text, node.left.end)
+    return self.const(self.span(at, at + 1))
 
 
 def pipe(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:

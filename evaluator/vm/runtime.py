@@ -87,9 +87,43 @@ def syntax_error(message: str) -> NixError:
     return NixError(f"syntax error: {message}" if message else "syntax error")
 
 
-def overflow(op: str, a: int, b: int) -> NoReturn:
-    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap)."""
-    raise ops.overflow(op, a, b)
+def overflow(op: str, a: int, b: int, span: Any = None) -> NoReturn:
+    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap).
+
+    ``span``: for ``+`` the right operand (where Nix locates it), else the operator."""
+    err = ops.overflow(op, a, b)
+    if op == "+":
+        raise err.locate(span)
+    raise arith_error(err, op, a, span)
+
+
+# `-`, `*` and `/` are calls of builtins in Nix: name, and how the trace names operands.
+_ARITH = {
+    "-": ("sub", "argument", "subtraction", ops.sub_values),
+    "*": ("mul", "argument", "multiplication", ops.mul_values),
+    "/": ("div", "operand", "division", ops.div_values),
+}
+
+
+def arith(op: str, a: Any, b: Any, span: Any) -> Any:
+    """``a op b`` for ``-``, ``*``, ``/`` on forced values; ``span``: the operator."""
+    try:
+        return _ARITH[op][3](a, b)
+    except NixError as err:
+        raise arith_error(err, op, a, span) from None
+
+
+def arith_error(err: NixError, op: str, a: Any, span: Any) -> NixError:
+    """An error of ``a op b`` as Nix shows it: in the call of the operator's builtin."""
+    name, word, what, _ = _ARITH[op]
+    if isinstance(err, EvalTypeError):
+        which = "first" if type(a) is not int and type(a) is not float else "second"
+        err.add_trace(f"while evaluating the {which} {word} of the {what}", None)
+    err.add_trace(f"while calling the '{name}' builtin", span)
+    if err.span is None:
+        err.span = span
+        err.__dict__["position_shown"] = False  # only the trace locates it
+    return err
 
 
 def negate(a: Any) -> Any:
