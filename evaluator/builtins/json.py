@@ -11,11 +11,12 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
-from evaluator.vm.printer import format_float
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
 
 _UINT64_MAX = (1 << 64) - 1
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Nix 2.26 (nlohmann's writer) names these two; 2.8 wrote \u0008 and \u000c.
+_ESCAPES.update({"\b": "\\b", "\f": "\\f"})
 for _c in range(32):
     _ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
 _TABLE = str.maketrans(_ESCAPES)
@@ -74,7 +75,7 @@ def to_json(v: Any) -> Frame:
         elif t is int:
             out.append(str(item))
         elif t is float:
-            out.append(format_float(item))
+            out.append(json_float(item))
         elif item is None:
             out.append("null")
         elif t is NixPath:
@@ -126,6 +127,21 @@ def to_json_builtin(v: Any) -> Frame:
     """`toJSON x`: `x` as a JSON string (sets with `outPath` or `__toString` as strings,
     paths copied to the store); functions cannot be converted."""
     return (yield from to_json(v))
+
+
+def json_float(f: float) -> str:
+    """A float as Nix 2.26's JSON writer (nlohmann) writes it: the shortest
+    round-tripping digits, an integral value with `.0`, exponent form from
+    1e15 on and below 1e-4, and `null` for infinities and NaN."""
+    if math.isinf(f) or math.isnan(f):
+        return "null"
+    text = repr(f)
+    if 1e15 <= abs(f) < 1e16:
+        # Python switches to the exponent form one decade later than nlohmann.
+        digits = text.split(".")[0].lstrip("-").rstrip("0")
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return ("-" if f < 0 else "") + mantissa + "e+15"
+    return text
 
 
 def _parse_int(text: str) -> int | float:
