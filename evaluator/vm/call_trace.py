@@ -48,6 +48,10 @@ def _settle(err: NixError, pending: tuple[str, Any, Any], site: Any) -> None:
     kind, what, span = pending
     if kind == "builtin":
         _add(err, f"while calling the '{what}' builtin", site, False)
+        if err.span is None and site is not None:
+            # Raised by the builtin itself: Nix shows only the call's position.
+            err.span = site
+            err.__dict__["position_shown"] = False
     elif kind == "formals":
         # Nix checks the arguments before it enters the body: no "while
         # calling" entry, and the call site is shown even without --show-trace.
@@ -101,6 +105,8 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
             if pending is not None:
                 _settle(err, pending, info.line_spans.get(line))
                 pending = None
+            for message, span in info.line_contexts.get(line, ()):
+                _add(err, message, span, False)
             descr = info.description
             if descr is not None and descr.startswith(LAMBDA_PREFIX):
                 if err.__dict__.pop("formals_error", False):

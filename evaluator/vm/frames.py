@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
-from types import CodeType, TracebackType
+from dataclasses import dataclass, field
+from types import CodeType, MappingProxyType, TracebackType
 from typing import Any
 
 Span = tuple[Any, int, int]
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+_NO_CONTEXTS: Mapping[int, tuple[tuple[str, Span | None], ...]] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,10 @@ class CodeInfo:
     description: str | None
     span: Span | None
     line_spans: Mapping[int, Span]
+    # Trace entries (innermost first) of errors raised on a line (operands).
+    line_contexts: Mapping[int, tuple[tuple[str, Span | None], ...]] = field(
+        default_factory=lambda: _NO_CONTEXTS
+    )
 
 
 # Weak keys: code of a re-evaluated document is dropped with its module.

@@ -115,11 +115,11 @@ def arith(op: str, a: Any, b: Any, span: Any) -> Any:
 
 def arith_error(err: NixError, op: str, a: Any, span: Any) -> NixError:
     """An error of ``a op b`` as Nix shows it: in the call of the operator's builtin."""
-    name, word, what, _ = _ARITH[op]
+    _, word, what, _ = _ARITH[op]
     if isinstance(err, EvalTypeError):
         which = "first" if type(a) is not int and type(a) is not float else "second"
         err.add_trace(f"while evaluating the {which} {word} of the {what}", None)
-    err.add_trace(f"while calling the '{name}' builtin", span)
+    # ("while calling the '{name}' builtin" is the trace entry of its line.)
     if err.span is None:
         err.span = span
         err.__dict__["position_shown"] = False  # only the trace locates it
