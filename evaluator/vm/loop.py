@@ -179,6 +179,10 @@ def _not_callable(fn: Any) -> NixError:
     return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
+# Frames and call sites of tail calls kept for the trace, per frame: a long
+# tail recursion keeps this many (memory stays flat; the trace names the first).
+TRACE_OWNERS = 1000
+
 # What a frame may return that is evaluated in its place (a tail).
 _TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
 
@@ -394,7 +398,7 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
-    if gen is not None and err is None:
+    if gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owner = _add_owner(owner, gen)
@@ -431,7 +435,7 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owner, depth, None, None
-        if result.span is not None:
+        if result.span is not None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
             owner = _add_owner(owner, result)
