@@ -307,10 +307,17 @@ def apply_overrides(result: Attrs, env: dict[str, Thunk]) -> Frame:
     """`rec { __overrides = ...; }`: its attributes replace the set's own,
     also for the recursive references of the other attributes."""
     ov = result["__overrides"]
-    if type(ov) is Thunk:
-        ov = ov.value if ov.code is None else (yield ov)
-    if type(ov) is not Attrs:
-        raise ops.type_error(ov, "a set")
+    try:
+        if type(ov) is Thunk:
+            ov = ov.value if ov.code is None else (yield ov)
+        if type(ov) is not Attrs:
+            err = ops.type_error(ov, "a set")
+            err.span = (None, 0, 0)  # Nix gives it no position
+            err.__dict__["position_shown"] = False
+            raise err
+    except NixError as err:
+        err.add_trace("while evaluating the `__overrides` attribute", None)
+        raise
     for name, value in ov.items():
         result[name] = value
         thunk = env.get(name)
