@@ -97,6 +97,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "IMAX": ops.INT_MAX,
     "r_overflow": runtime.overflow,
     "r_arith": runtime.arith,
+    "r_add": runtime.add,
     "r_assert_equal": runtime.assert_equal,
     "r_bool_error": runtime.bool_error,
     "r_select_error": runtime.select_error,
@@ -758,6 +759,7 @@ class Compiler:
     pipe = codegen_operators.pipe
     site_of_operator = codegen_operators.site_of_operator
     operator_at = codegen_operators.operator_at
+    operand_span = codegen_operators.operand_span
     bool_operand = codegen_operators.bool_operand
     condition = codegen_operators.condition
     c_if = codegen_operators.c_if

@@ -49,6 +49,11 @@ def bool_operand(
     return (yield self.in_context(fn, message, at, step()))
 
 
+def operand_span(self: Compiler, node: nodes.Node) -> str:
+    """The constant span of an operand (from its opening parenthesis, as Nix)."""
+    return self.const(self.span(node.start, node.end))
+
+
 def operator_at(self: Compiler, node: nodes.Binary) -> tuple[int, int]:
     """Where the operator of ``node`` is (Nix locates operand errors there)."""
     at = operator_offset(self.source.text, node.left.end)
@@ -129,7 +134,7 @@ def binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     if op in ("+", "-", "*"):
         fast = f"{out} = {a} {op} {b}"
         slow = {
-            "+": f"{out} = yield from o_add({a}, {b})",
+            "+": f"{out} = yield from r_add({a}, {b}, ({self.operand_span(node.left)}, {site}))",
             "-": f"{out} = r_arith('-', {a}, {b}, {site})",
             "*": f"{out} = r_arith('*', {a}, {b}, {site})",
         }[op]
@@ -204,7 +209,7 @@ def site_of_operator(self: Compiler, node: nodes.Binary) -> str:
     """The constant span where Nix locates errors of ``node`` (``+``: its right
     operand; ``-``, ``*``, ``/``: the operator)."""
     if node.op == "+":
-        return self.const(self.span(node.right.start, node.right.end))
+        return self.operand_span(node.right)
     at = operator_offset(self.source.text, node.left.end)
     return self.const(self.span(at, at + 1))
 

@@ -97,6 +97,20 @@ def overflow(op: str, a: int, b: int, span: Any = None) -> NoReturn:
     raise arith_error(err, op, a, span)
 
 
+def add(a: Any, b: Any, spans: tuple[Any, Any]) -> Frame:
+    """``a + b`` on forced values, beyond the fast paths; ``spans``: the operands'."""
+    try:
+        return (yield from ops.add(a, b))
+    except EvalTypeError as err:
+        index = err.__dict__.pop("segment", None)
+        if index is not None:
+            err.add_trace("while evaluating a path segment", spans[index])
+            if err.span is None:
+                err.span = spans[index]
+                err.__dict__["position_shown"] = False
+        raise
+
+
 # `-`, `*` and `/` are calls of builtins in Nix: name, and how the trace names operands.
 _ARITH = {
     "-": ("sub", "argument", "subtraction", ops.sub_values),
