@@ -20,6 +20,9 @@ Span = tuple[Any, int, int]
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
+# The text of each evaluated file by path (the latest), while it is in use.
+_BY_PATH: weakref.WeakValueDictionary[str, SourceText] = weakref.WeakValueDictionary()
+
 _NO_CONTEXTS: Mapping[int, tuple[tuple[str, Span | None], ...]] = MappingProxyType({})
 
 
@@ -75,6 +78,18 @@ def span_of_running(gen: Any) -> Span | None:
     return info.line_spans.get(frame.f_lineno) or info.span
 
 
+def span_of_position(pos: tuple[str, int, int] | None) -> Span | None:
+    """The span of an attribute position ``(file, line, column)`` (as
+    ``unsafeGetAttrPos`` gives it), if that file's text is still in use."""
+    if pos is None:
+        return None
+    source = _BY_PATH.get(pos[0])
+    if source is None:
+        return None
+    offset = source.offset_of(pos[1], pos[2])
+    return (source, offset, offset)
+
+
 class SourceText:
     """The text of one evaluated file or expression, for spans and positions.
 
@@ -84,12 +99,14 @@ class SourceText:
     C++ Nix does.
     """
 
-    __slots__ = ("path", "text", "_starts")
+    __slots__ = ("path", "text", "_starts", "__weakref__")
 
     def __init__(self, path: str | None, text: bytes) -> None:
         self.path = path
         self.text = text
         self._starts: list[int] | None = None
+        if path is not None:
+            _BY_PATH[path] = self
 
     @property
     def pos_file(self) -> str:
