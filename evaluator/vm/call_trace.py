@@ -25,6 +25,8 @@ from evaluator.vm.frames import CODE_INFO
 from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Thunk
 
 LAMBDA_PREFIX = "while calling "
+# Builtins whose calls add no entry (Nix: their own entry makes it redundant).
+_NO_ENTRY = frozenset({"addErrorContext"})
 # The code of each builtin's function, and its name (filled in as builtins are
 # defined: the VM does not import the builtins, which import it).
 _BUILTIN_CODES: dict[CodeType, str] = {}
@@ -47,6 +49,8 @@ def _add(err: NixError, message: str, span: Any, full_only: bool) -> None:
 def _settle(err: NixError, pending: tuple[str, Any, Any], site: Any) -> None:
     kind, what, span = pending
     if kind == "builtin":
+        if what in _NO_ENTRY:
+            return
         _add(err, f"while calling the '{what}' builtin", site, False)
         if err.span is None and site is not None:
             # Raised by the builtin itself: Nix shows only the call's position.
