@@ -760,6 +760,7 @@ class Compiler:
     site_of_operator = codegen_operators.site_of_operator
     operator_at = codegen_operators.operator_at
     operand_span = codegen_operators.operand_span
+    operand_spans = codegen_operators.operand_spans
     bool_operand = codegen_operators.bool_operand
     condition = codegen_operators.condition
     c_if = codegen_operators.c_if

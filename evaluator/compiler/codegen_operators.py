@@ -54,6 +54,12 @@ def operand_span(self: Compiler, node: nodes.Node) -> str:
     return self.const(self.span(node.start, node.end))
 
 
+def operand_spans(self: Compiler, node: nodes.Binary) -> str:
+    """The constant pair of both operands' spans (one name: compact code)."""
+    left, right = node.left, node.right
+    return self.const((self.span(left.start, left.end), self.span(right.start, right.end)))
+
+
 def operator_at(self: Compiler, node: nodes.Binary) -> tuple[int, int]:
     """Where the operator of ``node`` is (Nix locates operand errors there)."""
     at = operator_offset(self.source.text, node.left.end)
@@ -134,7 +140,7 @@ def binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     if op in ("+", "-", "*"):
         fast = f"{out} = {a} {op} {b}"
         slow = {
-            "+": f"{out} = yield from r_add({a}, {b}, ({self.operand_span(node.left)}, {site}))",
+            "+": f"{out} = yield from r_add({a}, {b}, {self.operand_spans(node)})",
             "-": f"{out} = r_arith('-', {a}, {b}, {site})",
             "*": f"{out} = r_arith('*', {a}, {b}, {site})",
         }[op]
