@@ -444,6 +444,9 @@ def _tail(
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
             gen = None
+            continue
+        if type(result) is GeneratorType:  # the callee's frame: counted once, above
+            return result, owner, depth, None, None
     # The finished frame (or its tail) failed: unwind from it.
     _unwind(err, gen, owner, stack)
     gen, owner, depth = stack.pop()
