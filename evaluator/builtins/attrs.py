@@ -120,6 +120,7 @@ def list_to_attrs(xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from ops.force_list(xs)
     out = Attrs()
+    positions: dict[str, tuple[str, int, int]] = {}
     for x in xs:
         if type(x) is not Attrs:
             x = yield from _attrs(x)
@@ -131,6 +132,12 @@ def list_to_attrs(xs: Any) -> Frame:
         if "value" not in x:
             raise NixError("attribute 'value' missing for call to 'listToAttrs'")
         out[name] = x["value"]
+        # Nix 2.26: an attribute is where its element's `value` is.
+        pos = x.positions.get("value") if x.positions else None
+        if pos is not None:
+            positions[name] = pos
+    if positions:
+        out.positions = positions
     charge(48 * len(out))
     return out
 

@@ -135,6 +135,19 @@ def _json_object(json: dict[str, str]) -> str:
     return "{" + ",".join(f"{json_string(k)}:{v}" for k, v in json.items()) + "}"
 
 
+# Attributes that structured attributes replace with `outputChecks` (Nix warns).
+_OUTPUT_CHECKS = frozenset(
+    (
+        "allowedReferences",
+        "allowedRequisites",
+        "disallowedReferences",
+        "disallowedRequisites",
+        "maxClosureSize",
+        "maxSize",
+    )
+)
+
+
 @builtin("derivationStrict", 1, global_=True)
 def derivation_strict(arg: Any) -> Frame:
     """`derivationStrict attrs`: instantiate a derivation; returns `drvPath` and one
@@ -161,6 +174,12 @@ def derivation_strict(arg: Any) -> Frame:
         if key == "__ignoreNulls":
             continue
         value = attrs[key]
+        if structured and key in _OUTPUT_CHECKS:
+            current().stderr.write(
+                f"warning: In a derivation named '{spec.name}', 'structuredAttrs' disables the"
+                f" effect of the derivation attribute '{key}'; use"
+                f" 'outputChecks.<output>.{key}' instead\n"
+            )
         try:
             if ignore_nulls:
                 value = yield from ops.force(value)

@@ -86,6 +86,8 @@ def _fetch_tree_attrs(arg: Any) -> Frame:
                 f"argument '{name}' to 'fetchTree' is {ops.show_type(value)} while a string, "
                 "Boolean or integer is expected"
             )
+        if type(value) is int and value < 0:
+            raise NixError(f"negative value given for fetchTree attr {name}: {value}")
         out[name] = value
     if "type" not in out:
         raise NixError("attribute 'type' is missing in call to 'fetchTree'")

@@ -11,11 +11,13 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
-from evaluator.vm.printer import format_float
+from evaluator.vm.frames import span_of_position
 from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
 
 _UINT64_MAX = (1 << 64) - 1
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Nix 2.26 (nlohmann's writer) names these two; 2.8 wrote \u0008 and \u000c.
+_ESCAPES.update({"\b": "\\b", "\f": "\\f"})
 for _c in range(32):
     _ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
 _TABLE = str.maketrans(_ESCAPES)
@@ -42,17 +44,22 @@ def _check_utf8(s: str) -> None:
         ) from None
 
 
+# Where a value sits in the value being converted, for the trace of an error:
+# (where its container sits, the trace entry, the attribute position).
+_Where = tuple[Any, str, Any] | None
+
+
 def to_json(v: Any) -> Frame:
     """The JSON text of a value (deeply forced), with the context of its strings."""
     out: list[str] = []
     ctx: set[str] = set()
-    # Work items: (0, value) to print a value, (1, text) to emit text, (2,
-    # text) to emit the text closing a list or set.
-    stack: list[tuple[int, Any]] = [(0, v)]
+    # Work items: (0, value, where) to print a value, (1, text, None) to emit
+    # text, (2, text, None) to emit the text closing a list or set.
+    stack: list[tuple[int, Any, _Where]] = [(0, v, None)]
     n = depth = 0  # depth: containers open (their "]" or "}" still on the stack)
     mask = walk.EVERY - 1
     while stack:
-        is_text, item = stack.pop()
+        is_text, item, where = stack.pop()
         if is_text:
             out.append(item)
             if is_text == 2:
@@ -61,64 +68,99 @@ def to_json(v: Any) -> Frame:
         n += 1
         if not n & mask:
             walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
-        if type(item) is Thunk:
-            item = item.value if item.code is None else (yield item)
-        t = type(item)
-        if t is str:
-            out.append(json_string(item))
-        elif t is CtxStr:
-            ctx |= item.context
-            out.append(json_string(str.__str__(item)))
-        elif t is bool:
-            out.append("true" if item else "false")
-        elif t is int:
-            out.append(str(item))
-        elif t is float:
-            out.append(format_float(item))
-        elif item is None:
-            out.append("null")
-        elif t is NixPath:
-            s = ops.copy_path_to_store(item.path)
-            if type(s) is CtxStr:
-                ctx |= s.context
-            out.append(json_string(str.__str__(s)))
-        elif t is NixList:
-            todo: list[tuple[int, Any]] = [(2, "]")]
-            for i in range(len(item) - 1, -1, -1):
-                todo.append((False, item[i]))
-                if i:
-                    todo.append((True, ","))
-            todo.append((True, "["))
-            stack.extend(todo)
-            depth += 1
-            if depth > walk.MAX_DEPTH:
-                raise walk.too_deep()
-        elif t is Attrs:
-            if "__toString" in item:
-                s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
-                if type(s) is CtxStr:
-                    ctx |= s.context
-                out.append(json_string(str.__str__(s)))
-            elif "outPath" in item:
-                stack.append((False, item["outPath"]))
-            else:
-                names = sorted(item)
-                todo = [(2, "}")]
-                for i in range(len(names) - 1, -1, -1):
-                    todo.append((False, item[names[i]]))
-                    todo.append((True, json_string(names[i]) + ":"))
-                    if i:
-                        todo.append((True, ","))
-                todo.append((True, "{"))
-                stack.extend(todo)
+        try:
+            if type(item) is Thunk:
+                item = item.value if item.code is None else (yield item)
+            t = type(item)
+            if t is NixList or t is Attrs:
                 depth += 1
                 if depth > walk.MAX_DEPTH:
                     raise walk.too_deep()
-        else:
-            raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
+                if t is NixList:
+                    _push_list(stack, item, where)
+                elif "__toString" not in item and "outPath" not in item:
+                    _push_attrs(stack, item, where)
+                else:
+                    depth -= 1
+                    if "__toString" in item:
+                        out.append((yield from _scalar(item, ctx)))
+                    else:
+                        stack.append((0, item["outPath"], where))
+            else:
+                out.append((yield from _scalar(item, ctx)))
+        except NixError as err:
+            _trace(err, where)
+            raise
     text = "".join(out)
     charge(len(text))
     return make_str(text, frozenset(ctx))
+
+
+def _push_list(stack: list[tuple[int, Any, _Where]], item: NixList, where: _Where) -> None:
+    pos = where[2] if where is not None else None
+    todo: list[tuple[int, Any, _Where]] = [(2, "]", None)]
+    for i in range(len(item) - 1, -1, -1):
+        todo.append((0, item[i], (where, f"while evaluating list element at index {i}", pos)))
+        if i:
+            todo.append((1, ",", None))
+    todo.append((1, "[", None))
+    stack.extend(todo)
+
+
+def _push_attrs(stack: list[tuple[int, Any, _Where]], item: Attrs, where: _Where) -> None:
+    names = sorted(item)
+    positions = item.positions or {}
+    todo: list[tuple[int, Any, _Where]] = [(2, "}", None)]
+    for i in range(len(names) - 1, -1, -1):
+        name = names[i]
+        entry = f"while evaluating attribute '{name}'"
+        todo.append((0, item[name], (where, entry, positions.get(name))))
+        todo.append((1, json_string(name) + ":", None))
+        if i:
+            todo.append((1, ",", None))
+    todo.append((1, "{", None))
+    stack.extend(todo)
+
+
+def _scalar(item: Any, ctx: set[str]) -> Frame:
+    """The JSON text of a forced value that is not a list or a plain set."""
+    t = type(item)
+    if t is str:
+        return json_string(item)
+    if t is CtxStr:
+        ctx |= item.context
+        return json_string(str.__str__(item))
+    if t is bool:
+        return "true" if item else "false"
+    if t is int:
+        return str(item)
+    if t is float:
+        return json_float(item)
+    if item is None:
+        return "null"
+    if t is NixPath:
+        s = ops.copy_path_to_store(item.path)
+        if type(s) is CtxStr:
+            ctx |= s.context
+        return json_string(str.__str__(s))
+    if t is Attrs:  # with `__toString`
+        s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
+        if type(s) is CtxStr:
+            ctx |= s.context
+        return json_string(str.__str__(s))
+    raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
+
+
+def _trace(err: NixError, where: _Where) -> None:
+    """Nix's entries for where in the value the error happened (innermost first)."""
+    if where is not None and err.trace:
+        # Nix names the attribute here, not where its value is computed.
+        own = where[1].replace("while evaluating attribute", "while evaluating the attribute")
+        if err.trace[-1][0] == own:
+            err.trace.pop()
+    while where is not None:
+        where, message, pos = where
+        err.add_trace(message, span_of_position(pos))
 
 
 @builtin("toJSON", 1)
@@ -126,6 +168,21 @@ def to_json_builtin(v: Any) -> Frame:
     """`toJSON x`: `x` as a JSON string (sets with `outPath` or `__toString` as strings,
     paths copied to the store); functions cannot be converted."""
     return (yield from to_json(v))
+
+
+def json_float(f: float) -> str:
+    """A float as Nix 2.26's JSON writer (nlohmann) writes it: the shortest
+    round-tripping digits, an integral value with `.0`, exponent form from
+    1e15 on and below 1e-4, and `null` for infinities and NaN."""
+    if math.isinf(f) or math.isnan(f):
+        return "null"
+    text = repr(f)
+    if 1e15 <= abs(f) < 1e16:
+        # Python switches to the exponent form one decade later than nlohmann.
+        digits = text.split(".")[0].lstrip("-").rstrip("0")
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return ("-" if f < 0 else "") + mantissa + "e+15"
+    return text
 
 
 def _parse_int(text: str) -> int | float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app_thunks, call_request, charge
+from evaluator.builtins.support import app_thunks, argument_error, call_request, charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import (
@@ -90,7 +90,11 @@ def tail(xs: Any) -> Frame:
 def length(xs: Any) -> Frame:
     """`length list`: the number of elements."""
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        try:
+            xs = yield from _list(xs)
+        except NixError as err:
+            argument_error(err, 0, "length")
+            raise
     return len(xs)
 
 
@@ -209,7 +213,9 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     code = op.code if type(op) is Closure else None
     for x in xs:
         g = yield (code(acc) if code is not None else Call(op, acc))
-        acc = yield (g.code(x) if type(g) is Closure else Call(g, x))
+        # Through the loop: if the body ends in a tail call that fails, the
+        # trace still names this function ("while calling ...").
+        acc = yield Call(g, x)
     return acc
 
 

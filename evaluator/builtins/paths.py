@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import argument_error
 from evaluator.vm import ops
+from evaluator.vm.errors import NixError
 from evaluator.vm.values import Frame, NixPath, Thunk, context_of, make_str
 
 
@@ -51,5 +53,9 @@ def dir_of(v: Any) -> Frame:
 @builtin("toPath", 1)
 def to_path(v: Any) -> Frame:
     """`toPath s`: the absolute path string `s`, canonicalised (deprecated; a string)."""
-    s = yield from ops.coerce_to_path(v)
+    try:
+        s = yield from ops.coerce_to_path(v)
+    except NixError as err:
+        argument_error(err, 0, "toPath")
+        raise
     return make_str(ops.canon_path(str.__str__(s)), context_of(s))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import charge
+from evaluator.builtins.support import argument_error, charge
 from evaluator.vm import ops
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import CtxStr, Frame, NixList, context_of, make_str
@@ -44,7 +44,11 @@ def _int32(n: int) -> int:
 @builtin("toString", 1, global_=True)
 def to_string(v: Any) -> Frame:
     """`toString x`: `x` as a string; numbers, Booleans, null, paths and lists are converted."""
-    return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
+    try:
+        return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
+    except NixError as err:
+        argument_error(err, 0, "toString")
+        raise
 
 
 @builtin("stringLength", 1)
@@ -117,17 +121,24 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         if type(p) is not str:
             p = str.__str__((yield from ops.force_string(p)))
         pats.append(p)
-    reps: list[str] = []
-    for r in to:
-        if type(r) is not str:
-            r = yield from ops.force_string(r)
-        reps.append(r)
     if type(s) is not str:
         s = yield from ops.force_string(s)
     if not pats:
         return s
     text = str.__str__(s)
-    used: set[int] = set()
+    reps: list[Any] = list(to)
+    if any(type(r) is not str for r in reps):
+        # Nix forces a replacement only when its pattern matches.
+        used: set[int] = set()
+        _replace(text, pats, [""] * len(pats), used)
+        for i in used:
+            if type(reps[i]) is not str:
+                reps[i] = yield from ops.force_string(reps[i])
+    return _replace(text, pats, reps, set(), s)
+
+
+def _replace(text: str, pats: list[str], reps: list[Any], used: set[int], s: Any = "") -> Any:
+    """``text`` with the replacements; ``used`` collects the indices that matched."""
     if "" not in pats:
         if len(pats) == 1:
             # One pattern: str.replace scans left to right the same way.
@@ -162,7 +173,8 @@ def _replace_with_empty(text: str, pats: list[str], reps: list[Any], used: set[i
     # Work on one character per byte (latin-1 view of the UTF-8 bytes).
     data = to_bytes(text).decode("latin-1")
     bpats = [to_bytes(p).decode("latin-1") for p in pats]
-    breps = [to_bytes(str.__str__(r)).decode("latin-1") for r in reps]
+    # (A replacement never used may be left unforced.)
+    breps = [to_bytes(str.__str__(r)).decode("latin-1") if isinstance(r, str) else "" for r in reps]
     out: list[str] = []
     p = 0
     n = len(data)

@@ -9,10 +9,21 @@ from functools import partial
 from typing import Any
 
 from evaluator.vm import walk
+from evaluator.vm.errors import NixError
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Call, Closure, Frame, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
+
+_ORDINALS = ("first", "second", "third")
+
+
+def argument_error(err: NixError, index: int, name: str) -> NixError:
+    """Nix's trace entry for an error while forcing argument ``index`` (0-based)
+    of ``builtins.name``; returns ``err`` for `raise`."""
+    which = _ORDINALS[index]
+    err.add_trace(f"while evaluating the {which} argument passed to builtins.{name}", None)
+    return err
 
 
 def _apply1(fn: Any, arg: Any) -> Frame:

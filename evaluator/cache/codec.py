@@ -27,11 +27,14 @@ from evaluator.vm.values import Attrs, NixPath
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
-MAGIC = b"nixls-compiled\x00\x01"
+MAGIC = b"nixls-compiled\x00\x02"
 _SCALARS = (str, int, float, bool, type(None))
 
-# One unit as stored: root, code, line spans, infos, deferred, consts, globals.
-RawUnit = tuple[str, bytes, dict[int, tuple[int, int]], dict[str, Any], list[str], Any, Any]
+# One unit as stored: root, code, line spans, infos, deferred, consts, globals,
+# line contexts (trace entries of lines inside operands).
+RawUnit = tuple[
+    str, bytes, dict[int, tuple[int, int]], dict[str, Any], list[str], Any, Any, dict[int, Any]
+]
 
 
 class Uncacheable(Exception):
@@ -109,7 +112,13 @@ def raw_units(compiled: CompiledFile) -> list[RawUnit]:
         lines = {n: _offsets(s, source) for n, s in unit.line_spans.items()}
         infos = {k: (d, _offsets(s, source)) for k, (d, s) in unit.infos.items()}
         consts = encode_value(unit.consts, source)
-        out.append((unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals))
+        contexts = {
+            n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
+            for n, entries in unit.line_contexts.items()
+        }
+        out.append(
+            (unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals, contexts)
+        )
     return out
 
 
@@ -153,7 +162,7 @@ def load(
 
     units = []
     try:
-        for root, code, lines, infos, deferred, consts, globals_ in raws:
+        for root, code, lines, infos, deferred, consts, globals_, contexts in raws:
             units.append(
                 Unit(
                     root,
@@ -164,6 +173,10 @@ def load(
                     decode_value(consts, span),
                     dict(globals_),
                     code_bytes=code,
+                    line_contexts={
+                        n: tuple((m, span(*se) if se is not None else None) for m, se in entries)
+                        for n, entries in contexts.items()
+                    },
                 )
             )
     except (ValueError, TypeError, KeyError) as exc:

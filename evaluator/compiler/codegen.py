@@ -96,6 +96,9 @@ class Compiler:
         self.var_counter = 0
         self.main_deferred: list[str] = []
         self._line_starts: list[int] | None = None
+        # A named lambda's name, given to the lambda that is its body (`f = a: b: ...`
+        # names both, as Nix does), by node id.
+        self.curried_names: dict[int, str] = {}
 
     # ------------------------------------------------------------ naming
 
@@ -161,7 +164,18 @@ class Compiler:
         return fn
 
     def emit(self, fn: _Fn, text: str, node: nodes.Node | None = None) -> None:
-        fn.lines.append((fn.indent, text, (node.start, node.end) if node is not None else None))
+        fn.lines.append(
+            (fn.indent, text, (node.start, node.end) if node is not None else None, fn.context)
+        )
+
+    def in_context(self, fn: _Fn, message: str, at: tuple[int, int], step: Step) -> Step:
+        """Compile ``step`` with errors on its lines traced as ``message`` at ``at``."""
+        saved = fn.context
+        fn.context = (*saved, (message, at))
+        try:
+            return (yield step)
+        finally:
+            fn.context = saved
 
     def ref(self, fn: _Fn, pyname: str) -> str:
         """Use variable ``pyname`` in ``fn`` (capturing it if defined outside)."""
@@ -281,6 +295,7 @@ class Compiler:
         """Python source of some generated functions, with their line spans."""
         out: list[str] = []
         line_spans: dict[int, tuple[Any, int, int]] = {}
+        line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
 
@@ -298,10 +313,14 @@ class Compiler:
             at = fn.descr_at
             infos[fn.name] = (fn.descr, fn_span if at is None else span_of(at))
             plain = True
-            for indent, text, se in fn.lines:
+            for indent, text, se, context in fn.lines:
                 out.append("    " * indent + text)
                 if se is not None:
                     line_spans[len(out)] = span_of(se)
+                if context:  # innermost first, as trace entries are added
+                    line_contexts[len(out)] = tuple(
+                        (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
+                    )
                 if plain and "yield" in text:
                     plain = False
             if not plain:
@@ -310,7 +329,9 @@ class Compiler:
             # else: a plain function (its body never waits for the loop): the
             # loop takes its result at once, without a generator frame.
             out.append("")
-        return Unit(root, "\n".join(out) + "\n", line_spans, infos, deferred, consts, globals_)
+        unit = Unit(root, "\n".join(out) + "\n", line_spans, infos, deferred, consts, globals_)
+        unit.line_contexts = line_contexts
+        return unit
 
     # ------------------------------------------------------------ modes
 
@@ -327,8 +348,7 @@ class Compiler:
                 return None
             if t is nodes.If:
                 n_if: nodes.If = node  # type: ignore[assignment]
-                cond = yield self.value(fn, n_if.cond)
-                self.check_bool(fn, cond, n_if.cond)
+                cond = yield self.condition(fn, n_if)
                 self.emit(fn, f"if {cond}:", n_if)
                 saved = set(fn.known)
                 fn.indent += 1
@@ -542,6 +562,12 @@ class Compiler:
     c_binary = codegen_operators.c_binary
     logic = codegen_operators.logic
     pipe = codegen_operators.pipe
+    site_of_operator = codegen_operators.site_of_operator
+    operator_at = codegen_operators.operator_at
+    operand_span = codegen_operators.operand_span
+    operand_spans = codegen_operators.operand_spans
+    bool_operand = codegen_operators.bool_operand
+    condition = codegen_operators.condition
     c_if = codegen_operators.c_if
     assertion = codegen_operators.assertion
     c_assert = codegen_operators.c_assert

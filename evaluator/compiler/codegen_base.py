@@ -31,6 +31,10 @@ _IMIN = ops.INT_MIN
 _IMAX = ops.INT_MAX
 
 
+# Trace entries, outermost first: (message, (start, end) it points at).
+Context = tuple[tuple[str, tuple[int, int]], ...]
+
+
 class _Fn:
     """One generated Python function being written."""
 
@@ -41,7 +45,10 @@ class _Fn:
         self.node = node
         self.params: list[str] = []
         self.captures: dict[str, None] = {}
-        self.lines: list[tuple[int, str, tuple[int, int] | None]] = []
+        self.lines: list[tuple[int, str, tuple[int, int] | None, Context]] = []
+        # Trace entries for errors raised on the lines being emitted (an
+        # operand of `!`, `&&`, `//`...: "in the argument of the not operator").
+        self.context: Context = ()
         self.indent = 1
         self.known: set[str] = set()
         # For a thunk compiled later: its body and the name given to a lambda body.

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def c_lambda(self: Compiler, fn: _Fn, node: nodes.Lambda) -> Step:
-    expr = yield self.lambda_(fn, node, None)
+    expr = yield self.lambda_(fn, node, self.curried_names.pop(id(node), None))
     out = self.temp(fn)
     self.emit(fn, f"{out} = {expr}", node)
     return out
@@ -99,6 +99,9 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
             f.name.name: self.position(f.name.start) for f in reversed(formals.entries)
         }
         formals_const = self.const(formals_attrs)
+    body = unparen(node.body)
+    if name and type(body) is nodes.Lambda:
+        self.curried_names[id(body)] = name
     yield self.tail(child, node.body)
     name_src = repr(name) if name else "None"
     span = self.const(self.span(node.start, node.end))
@@ -147,7 +150,11 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent += 1
         call = f"{cur}.fn({', '.join(args)})"
         if tail:
-            self.emit(fn, f"return {call}", node)
+            # Through the loop with its call site, which the trace of an
+            # error in the builtin shows ("while calling the 'X' builtin").
+            site = self.const(self.span(spine[-1].start, spine[-1].end))
+            first = ", ".join(args[:-1])
+            self.emit(fn, f"return Call(PrimOpApp({cur}, ({first},)), {args[-1]}, {site})", node)
         else:
             self.emit(fn, f"{out} = {call}", node)
             self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
@@ -160,12 +167,9 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         # else (builtins, functors, errors) goes through the loop's Call.
         if tail and i == last:
             span = self.const(self.span(app.start, app.end))
-            self.emit(
-                fn,
-                f"return {cur}.code({arg}) if type({cur}) is Closure"
-                f" else Call({cur}, {arg}, {span})",
-                app,
-            )
+            # A Call even for a lambda: the loop keeps its site for the
+            # trace ("from call site") as the callee runs in this frame's place.
+            self.emit(fn, f"return Call({cur}, {arg}, {span})", app)
             break
         res = out if i == last else self.temp(fn)
         if last == 0:
@@ -266,7 +270,8 @@ def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, s
     fn.indent += 1
     self.emit(fn, f"{out} = {a} {node.op} {b}", node)
     if node.op in ("+", "-", "*"):
-        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b})"
+        site = self.site_of_operator(node)
+        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({node.op!r}, {a}, {b}, {site})"
         self.emit(fn, check, node)
     fn.indent -= 1
     self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)

@@ -21,11 +21,61 @@ if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
 
+# How Nix 2.26's trace names the operands of the Boolean operators.
+_LOGIC_NAMES = {"&&": "AND (&&)", "||": "OR (||)", "->": "IMPL (->)"}
+# `-`, `*`, `/` and the comparisons are calls of these builtins in Nix.
+_OPERATOR_BUILTINS = {
+    "-": "sub",
+    "*": "mul",
+    "/": "div",
+    "<": "lessThan",
+    ">": "lessThan",
+    "<=": "lessThan",
+    ">=": "lessThan",
+}
+_LITERALS = (nodes.Int, nodes.Float, nodes.Str)
+
+
+def bool_operand(
+    self: Compiler, fn: _Fn, node: nodes.Node, message: str, at: tuple[int, int]
+) -> Step:
+    """The forced Boolean value of ``node``; its errors traced as ``message``."""
+
+    def step() -> Step:
+        value = yield self.value(fn, node)
+        self.check_bool(fn, value, node)
+        return value
+
+    return (yield self.in_context(fn, message, at, step()))
+
+
+def operand_span(self: Compiler, node: nodes.Node) -> str:
+    """The constant span of an operand (from its opening parenthesis, as Nix)."""
+    return self.const(self.span(node.start, node.end))
+
+
+def operand_spans(self: Compiler, node: nodes.Binary) -> str:
+    """The constant pair of both operands' spans (one name: compact code)."""
+    left, right = node.left, node.right
+    return self.const((self.span(left.start, left.end), self.span(right.start, right.end)))
+
+
+def operator_at(self: Compiler, node: nodes.Binary) -> tuple[int, int]:
+    """Where the operator of ``node`` is (Nix locates operand errors there)."""
+    at = operator_offset(self.source.text, node.left.end)
+    return (at, at + len(node.op))
+
+
 def c_unary(self: Compiler, fn: _Fn, node: nodes.Unary) -> Step:
-    a = yield self.value(fn, node.expr)
+    if node.op == "!":
+        operand = unparen(node.expr)
+        # Nix has no position for a literal operand.
+        at = (-1, -1) if isinstance(operand, _LITERALS) else (operand.start, operand.end)
+        a = yield self.bool_operand(fn, node.expr, "in the argument of the not operator", at)
+    else:
+        a = yield self.value(fn, node.expr)
     out = self.temp(fn)
     if node.op == "!":
-        self.check_bool(fn, a, node)
         self.emit(fn, f"{out} = not {a}", node)
         self.bools.add(out)
     else:
@@ -40,6 +90,39 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
         return (yield self.logic(fn, node))
     if op in ("|>", "<|"):
         return (yield self.pipe(fn, node))
+    if op in _OPERATOR_BUILTINS:
+        # Operands are evaluated in the call of the builtin, as in Nix.
+        message = f"while calling the '{_OPERATOR_BUILTINS[op]}' builtin"
+        return (yield self.in_context(fn, message, self.operator_at(node), binary(self, fn, node)))
+    if op == "//":
+        at = self.operator_at(node)
+        a = yield self.in_context(
+            fn,
+            "in the left operand of the update (//) operator",
+            at,
+            _set_operand(self, fn, node.left),
+        )
+        b = yield self.in_context(
+            fn,
+            "in the right operand of the update (//) operator",
+            at,
+            _set_operand(self, fn, node.right),
+        )
+        out = self.temp(fn)
+        self.emit(fn, f"{out} = r_update({a}, {b})", node)
+        return out
+    return (yield binary(self, fn, node))
+
+
+def _set_operand(self: Compiler, fn: _Fn, node: nodes.Node) -> Step:
+    value = yield self.value(fn, node)
+    self.emit(fn, f"if type({value}) is not Attrs: raise r_type_error({value}, 'a set')", node)
+    return value
+
+
+def binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
+    """The arithmetic, comparison and list operators."""
+    op = node.op
     a = yield self.value(fn, node.left)
     b = yield self.value(fn, node.right)
     out = self.temp(fn)
@@ -47,26 +130,36 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     a_lit = type(unparen(node.left)) is nodes.Int
     b_lit = type(unparen(node.right)) is nodes.Int
     ints = " and ".join([f"type({x}) is int" for x, lit in ((a, a_lit), (b, b_lit)) if not lit])
+    if op in ("+", "-", "*", "/"):
+        # Nix locates errors of `+` at its right operand; `-`, `*`, `/` are
+        # calls of builtins, located at the operator (in the trace).
+        site = self.site_of_operator(node)
+        if op == "/":
+            emit(fn, f"{out} = r_arith('/', {a}, {b}, {site})", node)
+            return out
     if op in ("+", "-", "*"):
         fast = f"{out} = {a} {op} {b}"
         slow = {
-            "+": f"{out} = yield from o_add({a}, {b})",
-            "-": f"{out} = o_sub({a}, {b})",
-            "*": f"{out} = o_mul({a}, {b})",
+            "+": f"{out} = yield from r_add({a}, {b}, {self.operand_spans(node)})",
+            "-": f"{out} = r_arith('-', {a}, {b}, {site})",
+            "*": f"{out} = r_arith('*', {a}, {b}, {site})",
         }[op]
+        check = f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b}, {site})"
+        # The line of `+`'s slow path locates its errors: the right operand.
+        slow_at = node.right if op == "+" else node
         if ints and len(fn.lines) > COMPACT_AFTER:
             # Generated code is what Python's compile() pays for: a huge
             # function (`1 + 1 + …` 40,000 times) gets one line per operator.
-            emit(fn, slow, node)
+            emit(fn, slow, slow_at)
         elif ints:
             emit(fn, f"if {ints}:", node)
             fn.indent += 1
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
+            emit(fn, check, node)
             fn.indent -= 1
             if op == "+":
                 emit(fn, f"elif type({a}) is str and type({b}) is str: {out} = {a} + {b}", node)
-            emit(fn, f"else: {slow}", node)
+            emit(fn, f"else: {slow}", slow_at)
             if op == "+":
                 # Long strings count against the memory budget.
                 emit(
@@ -76,10 +169,7 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
                 )
         else:
             emit(fn, fast, node)
-            emit(fn, f"if not {_IMIN} <= {out} <= {_IMAX}: r_overflow({op!r}, {a}, {b})", node)
-        return out
-    if op == "/":
-        emit(fn, f"{out} = o_div({a}, {b})", node)
+            emit(fn, check, node)
         return out
     if op in ("<", ">", "<=", ">=", "==", "!="):
         self.bools.add(out)
@@ -113,15 +203,21 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
             )
             emit(fn, f"else: {out} = {neg}(yield from o_equal({a}, {b}))", node)
         return out
-    if op == "//":
-        emit(fn, f"{out} = r_update({a}, {b})", node)
-        return out
     if op == "++":
         at = operator_offset(self.source.text, node.left.end)
         span = self.const(self.span(at, at + 2))
         emit(fn, f"{out} = r_concat_lists({a}, {b}, {span})", node)
         return out
     raise AssertionError(f"unknown operator {op}")
+
+
+def site_of_operator(self: Compiler, node: nodes.Binary) -> str:
+    """The constant span where Nix locates errors of ``node`` (``+``: its right
+    operand; ``-``, ``*``, ``/``: the operator)."""
+    if node.op == "+":
+        return self.operand_span(node.right)
+    at = operator_offset(self.source.text, node.left.end)
+    return self.const(self.span(at, at + 1))
 
 
 def pipe(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
@@ -137,10 +233,11 @@ def pipe(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
 
 
 def logic(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
-    a = yield self.value(fn, node.left)
-    self.check_bool(fn, a, node.left)
-    out = self.temp(fn)
     op = node.op
+    at = self.operator_at(node)
+    left = f"in the left operand of the {_LOGIC_NAMES[op]} operator"
+    a = yield self.bool_operand(fn, node.left, left, at)
+    out = self.temp(fn)
     if op == "&&":
         self.emit(fn, f"{out} = {a}", node)
         self.emit(fn, f"if {out}:", node)
@@ -152,8 +249,8 @@ def logic(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
         self.emit(fn, f"if not {out}:", node)
     saved = set(fn.known)
     fn.indent += 1
-    b = yield self.value(fn, node.right)
-    self.check_bool(fn, b, node.right)
+    right = f"in the right operand of the {_LOGIC_NAMES[op]} operator"
+    b = yield self.bool_operand(fn, node.right, right, at)
     self.emit(fn, f"{out} = {b}", node)
     fn.indent -= 1
     fn.known = saved
@@ -162,8 +259,7 @@ def logic(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
 
 
 def c_if(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
-    cond = yield self.value(fn, node.cond)
-    self.check_bool(fn, cond, node.cond)
+    cond = yield self.condition(fn, node)
     out = self.temp(fn)
     self.emit(fn, f"if {cond}:", node)
     saved = set(fn.known)
@@ -184,9 +280,16 @@ def c_if(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
     return out
 
 
+def condition(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
+    """The forced Boolean condition of an `if`."""
+    at = (node.start, node.end)
+    return (yield self.bool_operand(fn, node.cond, "while evaluating a branch condition", at))
+
+
 def assertion(self: Compiler, fn: _Fn, node: nodes.Assert) -> Step:
-    cond = yield self.value(fn, node.cond)
-    self.check_bool(fn, cond, node.cond)
+    at = (node.start, node.end)
+    message = "in the condition of the assert statement"
+    cond = yield self.bool_operand(fn, node.cond, message, at)
     text = self.const(ParseShow(self.resolved, self.base_dir).show(node.cond))
     eq = unparen(node.cond)
     if type(eq) is not nodes.Binary or eq.op != "==":

@@ -15,73 +15,20 @@ import marshal
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
-from types import CodeType, GeneratorType
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from evaluator.compiler.codegen_base import _SIMPLE_TYPES
-from evaluator.vm import frames, ops, runtime
+from evaluator.compiler.codegen_globals import BASE_GLOBALS
+from evaluator.vm import frames, runtime
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CodeInfo, SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
-from evaluator.vm.loop import charge
-from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, Thunk
+from evaluator.vm.values import Thunk
 
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
-
-# Names generated code reads from its module globals.
-BASE_GLOBALS: dict[str, Any] = {
-    "Thunk": Thunk,
-    "Call": Call,
-    "Closure": Closure,
-    "PrimOp": PrimOp,
-    "Attrs": Attrs,
-    "NixList": NixList,
-    "NixPath": NixPath,
-    "partial": runtime.partial,
-    "MISSING": runtime.MISSING,
-    "PENDING": runtime.PENDING,
-    "SLOW": runtime.SLOW,
-    "SIMPLE": _SIMPLE_TYPES,
-    # What a call may give back that still needs the loop.
-    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
-    "IMIN": ops.INT_MIN,
-    "IMAX": ops.INT_MAX,
-    "r_overflow": runtime.overflow,
-    "r_assert_equal": runtime.assert_equal,
-    "r_bool_error": runtime.bool_error,
-    "r_select_error": runtime.select_error,
-    "r_name_error": runtime.name_error,
-    "r_undefined": runtime.undefined,
-    "r_assert_failed": runtime.assert_failed,
-    "r_syntax_error": runtime.syntax_error,
-    "r_negate": runtime.negate,
-    "r_update": runtime.update,
-    "r_concat_lists": runtime.concat_lists,
-    "r_make_list": runtime.make_list,
-    "r_check_formals": runtime.check_formals,
-    "r_missing_argument": runtime.missing_argument,
-    "r_set_dynamic": runtime.set_dynamic,
-    "r_with_get": runtime.with_get,
-    "r_with_lookup": runtime.with_lookup,
-    "r_type_error": ops.type_error,
-    "r_attr_name": runtime.attr_name,
-    "r_scope_get": runtime.scope_get,
-    "r_overrides": runtime.apply_overrides,
-    "r_const": runtime.const_frame,
-    "r_peek": runtime.peek,
-    "r_charge": charge,
-    "o_add": ops.add,
-    "o_sub": ops.sub_values,
-    "o_mul": ops.mul_values,
-    "o_div": ops.div_values,
-    "o_lt": ops.less_than,
-    "o_equal": ops.equal,
-    "o_concat_strings": ops.concat_strings,
-    "o_interpolate_path": ops.interpolate_path,
-}
 
 
 @dataclass
@@ -101,6 +48,10 @@ class Unit:
     globals: dict[str, str]
     code: CodeType | None = None
     code_bytes: bytes | None = None
+    # Trace entries of lines inside operands (see ``Compiler.in_context``).
+    line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = field(
+        default_factory=dict
+    )
 
     def compiled(self, filename: str) -> CodeType:
         """The unit's module code (compiled or unmarshalled once; its functions registered)."""
@@ -115,7 +66,10 @@ class Unit:
                 if isinstance(const, CodeType):
                     info = self.infos.get(const.co_name)
                     if info is not None:
-                        frames.register(const, CodeInfo(info[0], info[1], self.line_spans))
+                        frames.register(
+                            const,
+                            CodeInfo(info[0], info[1], self.line_spans, self.line_contexts),
+                        )
             self.code = code
         return code
 

@@ -24,7 +24,7 @@ DRV_EXTENSION = ".drv"
 # What Nix accepts in the hash part (it checks characters, not the encoding).
 _HASH_PART = re.compile("[0-9a-df-np-sv-z]*")
 _VALID_NAME = re.compile("[0-9a-zA-Z+\\-._?=]*")
-_NAME_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=")
+NAME_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=")
 
 
 def compress_hash(digest: bytes, size: int) -> bytes:
@@ -49,7 +49,7 @@ def check_name(base_name: str, name: str) -> None:
     if _VALID_NAME.fullmatch(name):
         return
     for c in name:
-        if c not in _NAME_CHARS:
+        if c not in NAME_CHARS:
             shown = c.encode("utf-8", "surrogateescape")[:1].decode("latin-1")
             raise StoreError(f"store path '{base_name}' contains illegal character '{shown}'")
 

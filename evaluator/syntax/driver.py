@@ -277,10 +277,30 @@ class Driver:
         )
         return list(dict.fromkeys(names))
 
+    def after_default_reductions(self, states: list[int]) -> list[int]:
+        """The stack where bison notices an error: before it looks at a token it
+        cannot use, bison reduces by each state's most common reduction."""
+        states = list(states)
+        terminals = self.tables.terminals
+        for _ in range(len(states) + 64):
+            reduces = [~a for t, a in self.actions[states[-1]].items() if a < 0 and t in terminals]
+            if not reduces:
+                break
+            rule = min(set(reduces), key=lambda r: (-reduces.count(r), r))
+            size = self.sizes[rule]
+            if size >= len(states):
+                break
+            goto = self.actions[states[-1 - size]].get(self.origins[rule])
+            if goto is None or goto == self.end_state:
+                break  # the start symbol: bison's state expects the end of file
+            if size:
+                del states[-size:]
+            states.append(goto)
+        return states
+
     def describe(self, tok: Token) -> str:
         if tok.type == "INVALID":
-            text = self.source[tok.start : tok.end].decode("utf-8", "replace")
-            return f"invalid token '{text}'" if text.isprintable() else "invalid token"
+            return "invalid token"  # as bison words it (the caret shows which)
         return DESCRIBE.get(tok.type, tok.type)
 
     def error_at(self, states: list[int], i: int) -> None:
@@ -290,7 +310,7 @@ class Driver:
             return
         tok = self.tokens[i]
         msg = f"syntax error, unexpected {self.describe(tok)}"
-        exp = self.expected(states)
+        exp = self.expected(self.after_default_reductions(states))
         if 0 < len(exp) <= 4:
             msg += ", expecting " + " or ".join(exp)
         end = tok.end if tok.end > tok.start else tok.start

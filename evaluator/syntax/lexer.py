@@ -403,9 +403,9 @@ class _Lexer:
         if end > pos:
             self.emit("STR_TEXT", pos, end, unescape(src[pos:end]))
         if end >= n:
-            self.errors.append(
-                LexError(self.tokens[self.modes[-1][1]].start, n, "unterminated string")
-            )
+            # Worded and located as Nix's parser reports it: at the end of the file.
+            message = "syntax error, unexpected end of file, expecting '\"'"
+            self.errors.append(LexError(n, n, message))
             self.close_string("STR_CLOSE", n, n)
             return n
         if src[end] == 0x22:
@@ -471,8 +471,11 @@ class _Lexer:
             else:  # a lone `'` or `$` that the run above cannot take
                 emit("IND_TEXT", pos, pos + 1, (chr(c), False))
                 pos += 1
-        opener = self.modes[-1][1]
-        self.errors.append(LexError(self.tokens[opener].start, n, "unterminated indented string"))
+        message = (
+            "syntax error, unexpected end of file,"
+            " expecting IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE"
+        )
+        self.errors.append(LexError(n, n, message))  # as Nix's parser reports it
         self.close_string("IND_CLOSE", n, n)
         return n
 

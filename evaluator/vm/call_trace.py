@@ -17,13 +17,16 @@ segment (the frame that waited for it).
 
 from __future__ import annotations
 
-from types import CodeType, TracebackType
+from types import CodeType, GeneratorType, TracebackType
 from typing import Any
 
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import CODE_INFO
+from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Thunk
 
 LAMBDA_PREFIX = "while calling "
+# Builtins whose calls add no entry (Nix: their own entry makes it redundant).
+_NO_ENTRY = frozenset({"addErrorContext"})
 # The code of each builtin's function, and its name (filled in as builtins are
 # defined: the VM does not import the builtins, which import it).
 _BUILTIN_CODES: dict[CodeType, str] = {}
@@ -46,18 +49,53 @@ def _add(err: NixError, message: str, span: Any, full_only: bool) -> None:
 def _settle(err: NixError, pending: tuple[str, Any, Any], site: Any) -> None:
     kind, what, span = pending
     if kind == "builtin":
+        if what in _NO_ENTRY:
+            return
         _add(err, f"while calling the '{what}' builtin", site, False)
+        if err.span is None and site is not None:
+            # Raised by the builtin itself: Nix shows only the call's position.
+            err.span = site
+            err.__dict__["position_shown"] = False
+    elif kind == "formals":
+        # Nix checks the arguments before it enters the body: no "while
+        # calling" entry, and the call site is shown even without --show-trace.
+        if site is not None:
+            _add(err, "from call site", site, False)
     else:
         _add(err, what, span, True)
         if site is not None:
             _add(err, "from call site", site, True)
 
 
-def record_calls(err: NixError, tb: TracebackType | None, tail_site: Any = None) -> None:
+def _code_of(fn: Any) -> CodeType | None:
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        code = getattr(getattr(fn, "func", None), "__code__", None)  # a functools.partial
+    return code
+
+
+def _callee(fn: Any) -> tuple[str, Any, Any] | None:
+    """What a call of ``fn`` leaves pending in the trace (a lambda or a builtin)."""
+    t = type(fn)
+    if t is Closure:
+        code = _code_of(fn.code)
+        info = CODE_INFO.get(code) if code is not None else None
+        if info is not None and info.description is not None:
+            return ("lambda", info.description, info.span)
+        return None
+    if t is PrimOpApp:
+        fn = fn.op
+    if type(fn) is PrimOp:
+        return ("builtin", fn.name, None)
+    return None
+
+
+def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> None:
     """Add the call entries of one traceback segment (outermost frame first in ``tb``).
 
-    ``tail_site`` is where the frame being left was called from when it runs in
-    place of its caller (a call in tail position): it settles a pending callee.
+    ``owner`` is what the frame being left computes: thunks and the calls it
+    made in tail position (each ran in its caller's place, so their frames
+    are not in ``tb``), outermost first; they add their entries after it.
     """
     frames: list[tuple[CodeType, int]] = []
     while tb is not None:
@@ -71,21 +109,77 @@ def record_calls(err: NixError, tb: TracebackType | None, tail_site: Any = None)
             if pending is not None:
                 _settle(err, pending, info.line_spans.get(line))
                 pending = None
+            for message, span in info.line_contexts.get(line, ()):
+                _add(err, message, span, False)
             descr = info.description
             if descr is not None and descr.startswith(LAMBDA_PREFIX):
-                pending = ("lambda", descr, info.span)
+                if err.__dict__.pop("formals_error", False):
+                    pending = ("formals", descr, info.span)
+                else:
+                    pending = ("lambda", descr, info.span)
             elif descr is not None:
                 _add(err, descr, info.span, False)
             continue
         name = builtins.get(code)
         if name is not None:
-            if pending is not None and pending[0] == "lambda":
+            if pending is not None:
                 _settle(err, pending, None)  # called by the builtin: no call site
             pending = ("builtin", name, None)
-    if pending is not None and tail_site is not None:
-        _settle(err, pending, tail_site)
-        pending = None
+    if owner is not None:
+        seen = {code for code, _ in frames}
+        pending = _record_owner(err, owner, seen, pending)
     err.__dict__["pending_call"] = pending
+
+
+def _record_owner(
+    err: NixError, owner: Any, seen: set[CodeType], pending: tuple[str, Any, Any] | None
+) -> tuple[str, Any, Any] | None:
+    """The entries of the thunks and tail calls a frame ran in place of its caller."""
+    for item in reversed(owner) if type(owner) is list else (owner,):
+        t = type(item)
+        if t is Call:
+            if pending is None:
+                pending = _callee(item.fn)
+            # Without a site (a call the loop was asked for) the waiting
+            # frame's line is the call site: left pending for it.
+            if pending is not None and item.span is not None:
+                _settle(err, pending, item.span)
+                pending = None
+        elif t is GeneratorType:  # a frame that finished with a tail call
+            info = CODE_INFO.get(item.gi_code)
+            if info is None or info.description is None:
+                continue
+            if info.description.startswith(LAMBDA_PREFIX):
+                if pending is None:
+                    pending = ("lambda", info.description, info.span)
+            elif item.gi_code not in seen:
+                seen.add(item.gi_code)  # its thunk (next) adds no second entry
+                _add(err, info.description, info.span, False)
+        elif t is Thunk and item.code is BLACKHOLE:
+            code = _code_of(item.value)  # the code of a thunk being evaluated
+            info = CODE_INFO.get(code) if code is not None else None
+            if info is not None and info.description is not None and code not in seen:
+                _add(err, info.description, info.span, False)
+    return pending
+
+
+def enter(err: NixError, gen: Any) -> None:
+    """``err`` is about to be thrown into the waiting frame ``gen``: a callee
+    still pending is settled now (at the line ``gen`` waits at, or without a
+    site if ``gen`` is a builtin), before ``gen``'s own handlers add entries."""
+    pending = err.__dict__.get("pending_call")
+    if pending is None or type(gen) is not GeneratorType:
+        return
+    code = gen.gi_code
+    info = CODE_INFO.get(code)
+    if info is not None:
+        frame = gen.gi_frame
+        _settle(err, pending, info.line_spans.get(frame.f_lineno) if frame else None)
+    elif code in _BUILTIN_CODES:
+        _settle(err, pending, None)
+    else:
+        return
+    err.__dict__["pending_call"] = None
 
 
 def finish(err: NixError) -> None:

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
-from types import CodeType, TracebackType
+from dataclasses import dataclass, field
+from types import CodeType, MappingProxyType, TracebackType
 from typing import Any
 
 Span = tuple[Any, int, int]
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+# The text of each evaluated file by path (the latest), while it is in use.
+_BY_PATH: weakref.WeakValueDictionary[str, SourceText] = weakref.WeakValueDictionary()
+
+_NO_CONTEXTS: Mapping[int, tuple[tuple[str, Span | None], ...]] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,10 @@ class CodeInfo:
     description: str | None
     span: Span | None
     line_spans: Mapping[int, Span]
+    # Trace entries (innermost first) of errors raised on a line (operands).
+    line_contexts: Mapping[int, tuple[tuple[str, Span | None], ...]] = field(
+        default_factory=lambda: _NO_CONTEXTS
+    )
 
 
 # Weak keys: code of a re-evaluated document is dropped with its module.
@@ -68,6 +78,18 @@ def span_of_running(gen: Any) -> Span | None:
     return info.line_spans.get(frame.f_lineno) or info.span
 
 
+def span_of_position(pos: tuple[str, int, int] | None) -> Span | None:
+    """The span of an attribute position ``(file, line, column)`` (as
+    ``unsafeGetAttrPos`` gives it), if that file's text is still in use."""
+    if pos is None:
+        return None
+    source = _BY_PATH.get(pos[0])
+    if source is None:
+        return None
+    offset = source.offset_of(pos[1], pos[2])
+    return (source, offset, offset)
+
+
 class SourceText:
     """The text of one evaluated file or expression, for spans and positions.
 
@@ -77,12 +99,14 @@ class SourceText:
     C++ Nix does.
     """
 
-    __slots__ = ("path", "text", "_starts")
+    __slots__ = ("path", "text", "_starts", "__weakref__")
 
     def __init__(self, path: str | None, text: bytes) -> None:
         self.path = path
         self.text = text
         self._starts: list[int] | None = None
+        if path is not None:
+            _BY_PATH[path] = self
 
     @property
     def pos_file(self) -> str:
@@ -119,6 +143,12 @@ class SourceText:
             else:
                 hi = mid - 1
         return lo + 1, offset - starts[lo] + 1
+
+    def offset_of(self, line: int, col: int) -> int:
+        """The byte offset of a 1-based line and column."""
+        self.line_col(0)
+        assert self._starts is not None
+        return self._starts[max(0, min(line, len(self._starts)) - 1)] + col - 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line (without its newline)."""

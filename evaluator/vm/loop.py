@@ -45,6 +45,7 @@ from types import GeneratorType
 from typing import Any, Protocol
 
 from evaluator.vm import memory
+from evaluator.vm.call_trace import enter as enter_frame
 from evaluator.vm.call_trace import finish as finish_calls
 from evaluator.vm.call_trace import record_calls
 from evaluator.vm.errors import (
@@ -178,6 +179,10 @@ def _not_callable(fn: Any) -> NixError:
     return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
+# Frames and call sites of tail calls kept for the trace, per frame: a long
+# tail recursion keeps this many (memory stays flat; the trace names the first).
+TRACE_OWNERS = 1000
+
 # What a frame may return that is evaluated in its place (a tail).
 _TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
 
@@ -272,7 +277,8 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
         err.span = span_in_traceback(err.__traceback__)
         if err.span is None and owner is not None:
             first = owner[0] if type(owner) is list else owner
-            err.span = first.span
+            if type(first) is Thunk:  # a call's site is in the trace, not the error
+                err.span = first.span
         if err.span is None and info is not None:
             if last:
                 err.span = info.span
@@ -281,23 +287,12 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
                 err.fallback_span = info.span  # type: ignore[attr-defined]
     if err.span is None and last:
         err.span = getattr(err, "fallback_span", None)
-    record_calls(err, err.__traceback__, _tail_site(owner))
+    record_calls(err, err.__traceback__, owner)
     if last:
         finish_calls(err)
     _restore(owner)
     # Frames already handled: keep the traceback short (and free the frames).
     err.__traceback__ = None
-
-
-def _tail_site(owner: Any) -> Span | None:
-    """The span of the last call the frame made in tail position, if any."""
-    if type(owner) is Call:
-        return owner.span
-    if type(owner) is list:
-        for t in reversed(owner):
-            if type(t) is Call:
-                return t.span
-    return None
 
 
 def _depth_limit(budget: Budget | None) -> int:
@@ -412,6 +407,7 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
     _leave(err, gen, owner, not stack)
     if not stack:
         raise err from (None if err is exc else exc)
+    enter_frame(err, stack[-1][0])
     return err
 
 
@@ -424,6 +420,10 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
+    if gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
+        # The finished frame is kept (among its owners) for its trace entry
+        # ("while calling 'f'") should what runs in its place fail.
+        owner = _add_owner(owner, gen)
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -457,7 +457,7 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owner, depth, None, None
-        if result.span is not None:
+        if result.span is not None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
             owner = _add_owner(owner, result)
@@ -466,6 +466,9 @@ def _tail(
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
             gen = None
+            continue
+        if type(result) is GeneratorType:  # the callee's frame: counted once, above
+            return result, owner, depth, None, None
     # The finished frame (or its tail) failed: unwind from it.
     _unwind(err, gen, owner, stack)
     gen, owner, depth = stack.pop()
@@ -563,7 +566,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if rt is GeneratorType:
                     gen, val = result, None
                     continue
-                gen = None
+                gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue

@@ -127,7 +127,9 @@ def deep_force(v: Any) -> Frame:
                         try:
                             item = yield item
                         except NixError as e:
-                            e.add_trace(f"while evaluating the attribute '{name}'", None)
+                            entry = f"while evaluating the attribute '{name}'"
+                            if not e.trace or e.trace[-1][0] != entry:  # the thunk's own
+                                e.add_trace(entry, None)
                             raise
                     todo.append(item)
     return v
@@ -450,13 +452,23 @@ def add(a: Any, b: Any) -> Frame:
         what = "an integer" if ta is int else "a float"
         raise EvalTypeError(f"cannot add {show_type(b)} to {what}")
     if ta is NixPath:
-        rest = yield from coerce_to_string(b, coerce_more=False, copy_to_store=False)
+        rest = yield from _segment(b, 1, False)
         if type(rest) is CtxStr:
             raise NixError("a string that refers to a store path cannot be appended to a path")
         return NixPath(canon_path(a.path + rest))
-    left = yield from coerce_to_string(a, coerce_more=False, copy_to_store=True)
-    right = yield from coerce_to_string(b, coerce_more=False, copy_to_store=True)
+    left = yield from _segment(a, 0, True)
+    right = yield from _segment(b, 1, True)
     return concat_two(left, right)
+
+
+def _segment(v: Any, index: int, copy: bool) -> Frame:
+    """An operand of ``+`` coerced to a string; a type error records which operand
+    (``segment``: Nix traces it as "while evaluating a path segment" there)."""
+    try:
+        return (yield from coerce_to_string(v, coerce_more=False, copy_to_store=copy))
+    except EvalTypeError as err:
+        err.__dict__.setdefault("segment", index)
+        raise
 
 
 # Strings longer than this are counted against the evaluation's memory budget.

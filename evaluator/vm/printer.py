@@ -123,6 +123,10 @@ def render(value: Any, *, shown: bool = False) -> str:
             out.append(item)
             continue
         v = item
+        # Nix tells a list printed again by its elements' storage, which for
+        # lists of one or two elements is inside the Value holding the list:
+        # then the place holding it counts (a thunk, or the list itself).
+        key = id(item)
         if type(v) is Thunk:
             if v.code is not None:
                 out.append("«thunk»" if shown else "<CODE>")
@@ -137,10 +141,12 @@ def render(value: Any, *, shown: bool = False) -> str:
         t = type(v)
         if t is NixList:
             if v:
-                if id(v) in seen:
+                if len(v) > 2:
+                    key = id(v)
+                if key in seen:
                     out.append("«repeated»")
                     continue
-                seen.add(id(v))
+                seen.add(key)
             out.append("[ ")
             todo: list[tuple[bool, Any]] = [(True, "]")]
             for elem in reversed(v):

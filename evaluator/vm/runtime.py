@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from evaluator.vm import ops
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
+from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.values import (
     Attrs,
@@ -86,9 +87,57 @@ def syntax_error(message: str) -> NixError:
     return NixError(f"syntax error: {message}" if message else "syntax error")
 
 
-def overflow(op: str, a: int, b: int) -> NoReturn:
-    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap)."""
-    raise ops.overflow(op, a, b)
+def overflow(op: str, a: int, b: int, span: Any = None) -> NoReturn:
+    """An int fast path left 64 bits: the overflow error (Nix 2.26 does not wrap).
+
+    ``span``: for ``+`` the right operand (where Nix locates it), else the operator."""
+    err = ops.overflow(op, a, b)
+    if op == "+":
+        raise err.locate(span)
+    raise arith_error(err, op, a, span)
+
+
+def add(a: Any, b: Any, spans: tuple[Any, Any]) -> Frame:
+    """``a + b`` on forced values, beyond the fast paths; ``spans``: the operands'."""
+    try:
+        return (yield from ops.add(a, b))
+    except EvalTypeError as err:
+        index = err.__dict__.pop("segment", None)
+        if index is not None:
+            err.add_trace("while evaluating a path segment", spans[index])
+            if err.span is None:
+                err.span = spans[index]
+                err.__dict__["position_shown"] = False
+        raise
+
+
+# `-`, `*` and `/` are calls of builtins in Nix: name, and how the trace names operands.
+_ARITH = {
+    "-": ("sub", "argument", "subtraction", ops.sub_values),
+    "*": ("mul", "argument", "multiplication", ops.mul_values),
+    "/": ("div", "operand", "division", ops.div_values),
+}
+
+
+def arith(op: str, a: Any, b: Any, span: Any) -> Any:
+    """``a op b`` for ``-``, ``*``, ``/`` on forced values; ``span``: the operator."""
+    try:
+        return _ARITH[op][3](a, b)
+    except NixError as err:
+        raise arith_error(err, op, a, span) from None
+
+
+def arith_error(err: NixError, op: str, a: Any, span: Any) -> NixError:
+    """An error of ``a op b`` as Nix shows it: in the call of the operator's builtin."""
+    _, word, what, _ = _ARITH[op]
+    if isinstance(err, EvalTypeError):
+        which = "first" if type(a) is not int and type(a) is not float else "second"
+        err.add_trace(f"while evaluating the {which} {word} of the {what}", None)
+    # ("while calling the '{name}' builtin" is the trace entry of its line.)
+    if err.span is None:
+        err.span = span
+        err.__dict__["position_shown"] = False  # only the trace locates it
+    return err
 
 
 def negate(a: Any) -> Any:
@@ -146,12 +195,15 @@ def check_formals(arg: Any, allowed: frozenset[str], who: str) -> None:
     for name in sorted(arg):
         if name not in allowed:
             err = EvalTypeError(f"{who} called with unexpected argument '{name}'")
+            err.__dict__["formals_error"] = True  # the trace: its call site only
             raise suggest(err, allowed, name)
 
 
 def missing_argument(name: str, who: str) -> NixError:
     """A required formal argument is absent."""
-    return EvalTypeError(f"{who} called without required argument '{name}'")
+    err = EvalTypeError(f"{who} called without required argument '{name}'")
+    err.__dict__["formals_error"] = True  # the trace: its call site only
+    return err
 
 
 def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
@@ -269,10 +321,17 @@ def apply_overrides(result: Attrs, env: dict[str, Thunk]) -> Frame:
     """`rec { __overrides = ...; }`: its attributes replace the set's own,
     also for the recursive references of the other attributes."""
     ov = result["__overrides"]
-    if type(ov) is Thunk:
-        ov = ov.value if ov.code is None else (yield ov)
-    if type(ov) is not Attrs:
-        raise ops.type_error(ov, "a set")
+    try:
+        if type(ov) is Thunk:
+            ov = ov.value if ov.code is None else (yield ov)
+        if type(ov) is not Attrs:
+            err = ops.type_error(ov, "a set")
+            err.span = (None, 0, 0)  # Nix gives it no position
+            err.__dict__["position_shown"] = False
+            raise err
+    except NixError as err:
+        err.add_trace("while evaluating the `__overrides` attribute", None)
+        raise
     for name, value in ov.items():
         result[name] = value
         thunk = env.get(name)
@@ -305,7 +364,7 @@ def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
     """`assert x == y` failed: Nix 2.26 says how the two values differ, in an
     error that has no position of its own, under a trace entry for the assertion."""
     try:
-        yield from _explain_unequal(a, b, text)
+        yield from _explain_unequal(a, b, text, span)
     except NixError as err:
         err.span = span
         err.__dict__["position_shown"] = False  # as Nix: only the trace locates it
@@ -313,7 +372,61 @@ def assert_equal(a: Any, b: Any, text: str, span: Any) -> Frame:
         raise
 
 
-def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
+def _pos_span(pos: tuple[str, int, int] | None, span: Any) -> Any:
+    """An attribute's position as a span, if it is in the assertion's file."""
+    if pos is None or span is None:
+        return None
+    source = span[0]
+    if not isinstance(source, SourceText) or source.pos_file != pos[0]:
+        return None
+    offset = source.offset_of(pos[1], pos[2])
+    return (source, offset, offset)
+
+
+def _explain_attrs(a: Attrs, b: Attrs, text: str, span: Any) -> Frame:
+    """Two sets with the same names: the first attribute that differs, explained."""
+    for name in sorted(a):
+        if (yield from ops.equal(a[name], b[name], True)):
+            continue
+        try:
+            yield from _explain_unequal(a[name], b[name], text, span)
+        except NixError as err:
+            # Added innermost first: printed as "while comparing attribute",
+            # then where each side is.
+            for side, where in ((b, "right"), (a, "left")):
+                pos = _pos_span(side.positions.get(name) if side.positions else None, span)
+                if pos is not None:
+                    err.add_trace(f"where {where} hand side is", pos)
+            err.add_trace(f"while comparing attribute '{name}'", None)
+            raise
+
+
+def _explain_lists(a: NixList, b: NixList, text: str, span: Any) -> Frame:
+    """Two lists of one length: the first element that differs, explained."""
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if (yield from ops.equal(x, y, True)):
+            continue
+        try:
+            yield from _explain_unequal(x, y, text, span)
+        except NixError as err:
+            err.add_trace(f"while comparing list element {i}", None)
+            raise
+
+
+def _derivation_out_paths(a: Attrs, b: Attrs) -> Frame:
+    """Both sides' `outPath` if both are derivations (compared by it), else None."""
+    for side in (a, b):
+        kind = side.get("type")
+        if kind is None or "outPath" not in side:
+            return None
+        if type(kind) is Thunk:
+            kind = kind.value if kind.code is None else (yield kind)
+        if kind != "derivation":
+            return None
+    return a["outPath"], b["outPath"]
+
+
+def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
     from evaluator.vm.printer import escape_string, format_float, message_text
 
     if type(a) is Thunk:
@@ -321,6 +434,18 @@ def _explain_unequal(a: Any, b: Any, text: str) -> Frame:
     if type(b) is Thunk:
         b = b.value if b.code is None else (yield b)
     ta, tb = type(a), type(b)
+    if ta is Attrs and tb is Attrs:
+        out_paths = yield from _derivation_out_paths(a, b)
+        if out_paths is not None:
+            try:
+                yield from _explain_unequal(out_paths[0], out_paths[1], text, span)
+            except NixError as err:
+                err.add_trace("while comparing a derivation by its 'outPath' attribute", None)
+                raise
+        elif set(a) == set(b):
+            yield from _explain_attrs(a, b, text, span)
+    if ta is NixList and tb is NixList and len(a) == len(b):
+        yield from _explain_lists(a, b, text, span)
     numbers = (int, float)
     if ta in numbers and tb in numbers and ta is not bool and tb is not bool:
 

@@ -421,6 +421,7 @@ def _register_document_sync(server: NixServer) -> None:
         paths = [p for p in (uri_to_path(c.uri) for c in params.changes) if p]
         for path in paths:
             ls.files.invalidate(path)
+        ls.host.live.sessions.clear()  # values kept across requests may have read them
         ls.evaluations.files_changed(paths)
         options.files_changed(ls, paths)
         # A flake.lock written by `nix flake lock`: its flake.nix's checks change.

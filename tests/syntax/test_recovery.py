@@ -76,8 +76,10 @@ def test_independent_errors_in_nested_sets() -> None:
 
 def test_lexer_errors_are_located() -> None:
     cases = {
-        b'"abc': "unterminated string",
-        b"''abc": "unterminated indented string",
+        # Worded as Nix 2.26 (bison) words them.
+        b'"abc': "syntax error, unexpected end of file, expecting '\"'",
+        b"''abc": "syntax error, unexpected end of file, "
+        "expecting IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE",
         b"/* abc": "unterminated comment",
         b"./a/ + 1": "path has a trailing slash",
     }

@@ -199,3 +199,23 @@ def test_path_exists_of_a_string_ending_in_a_slash_needs_a_directory(tmp_path: o
     assert _eval(f'builtins.pathExists "{__file__}/"') == "false"
     assert _eval(f'builtins.pathExists "{__file__}"') == "true"
     assert _eval(f'builtins.pathExists "{tmp_path}/."') == "true"
+
+
+# What `nix-instantiate --eval -E 'builtins.toJSON X'` 2.26.3 prints for each X.
+@pytest.mark.parametrize(
+    "expr,json",
+    [
+        ("1.0", "1.0"),
+        ("(1.0e308 * 10.0)", "null"),
+        ("1.0e15", "1e+15"),
+        ("1.5e15", "1.5e+15"),
+        ("1234567890123456.0", "1.234567890123456e+15"),
+        ("1.0e16", "1e+16"),
+        ("1.0e-5", "1e-05"),
+        ("0.0001", "0.0001"),
+        ("(0.0 - 1.0e15)", "-1e+15"),
+        ("[ 1.0 2.5 ]", "[1.0,2.5]"),
+    ],
+)
+def test_to_json_writes_floats_as_nix_226(expr: str, json: str) -> None:
+    assert _eval(f"builtins.toJSON {expr}") == '"' + json.replace('"', '\\"') + '"'

@@ -1,0 +1,65 @@
+"""The names generated code reads from its module globals (besides its constants)."""
+
+from __future__ import annotations
+
+from types import GeneratorType
+from typing import Any
+
+from evaluator.compiler.codegen_base import _SIMPLE_TYPES
+from evaluator.vm import ops, runtime
+from evaluator.vm.loop import charge
+from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
+
+BASE_GLOBALS: dict[str, Any] = {
+    "Thunk": Thunk,
+    "Call": Call,
+    "Closure": Closure,
+    "PrimOp": PrimOp,
+    "PrimOpApp": PrimOpApp,
+    "Attrs": Attrs,
+    "NixList": NixList,
+    "NixPath": NixPath,
+    "partial": runtime.partial,
+    "MISSING": runtime.MISSING,
+    "PENDING": runtime.PENDING,
+    "SLOW": runtime.SLOW,
+    "SIMPLE": _SIMPLE_TYPES,
+    # What a call may give back that still needs the loop.
+    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
+    "IMIN": ops.INT_MIN,
+    "IMAX": ops.INT_MAX,
+    "r_overflow": runtime.overflow,
+    "r_arith": runtime.arith,
+    "r_add": runtime.add,
+    "r_assert_equal": runtime.assert_equal,
+    "r_bool_error": runtime.bool_error,
+    "r_select_error": runtime.select_error,
+    "r_name_error": runtime.name_error,
+    "r_undefined": runtime.undefined,
+    "r_assert_failed": runtime.assert_failed,
+    "r_syntax_error": runtime.syntax_error,
+    "r_negate": runtime.negate,
+    "r_update": runtime.update,
+    "r_concat_lists": runtime.concat_lists,
+    "r_make_list": runtime.make_list,
+    "r_check_formals": runtime.check_formals,
+    "r_missing_argument": runtime.missing_argument,
+    "r_set_dynamic": runtime.set_dynamic,
+    "r_with_get": runtime.with_get,
+    "r_with_lookup": runtime.with_lookup,
+    "r_type_error": ops.type_error,
+    "r_attr_name": runtime.attr_name,
+    "r_scope_get": runtime.scope_get,
+    "r_overrides": runtime.apply_overrides,
+    "r_const": runtime.const_frame,
+    "r_peek": runtime.peek,
+    "r_charge": charge,
+    "o_add": ops.add,
+    "o_sub": ops.sub_values,
+    "o_mul": ops.mul_values,
+    "o_div": ops.div_values,
+    "o_lt": ops.less_than,
+    "o_equal": ops.equal,
+    "o_concat_strings": ops.concat_strings,
+    "o_interpolate_path": ops.interpolate_path,
+}
