@@ -2,7 +2,7 @@
 
 One file per compiled source file, named by the hash of its key: the cache
 format, a fingerprint of the evaluator's own code, the caller's version,
-Python's bytecode magic, the file's path, base directory and mode, ``HOME``
+the interpreter's version and bytecode tag, the file's path, base directory and mode, ``HOME``
 (``~/…`` paths are resolved when compiling) and the SHA-256 of its text. A
 changed text, nixls or Python gives another key, so a stale entry is never
 read (it ages out under the size bound).
@@ -20,8 +20,9 @@ full disk costs only the time saved).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import marshal
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -96,7 +97,9 @@ class DiskCache:
             FORMAT,
             code_fingerprint(),
             self.version,
-            importlib.util.MAGIC_NUMBER.hex(),
+            sys.implementation.cache_tag,  # the interpreter and its bytecode
+            sys.hexversion,
+            marshal.version,
             path,
             base_dir,
             scoped,
