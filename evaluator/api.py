@@ -223,6 +223,13 @@ class CompileCache:
         """The file for `scopedImport` (compiled apart: names may come from the scope)."""
         return self._get((path, text, _SCOPED), True)
 
+    def forget(self, path: str) -> None:
+        """Forget the compiled versions of ``path`` (e.g. an editor's buffer that closed)."""
+        with self._lock:
+            for key in [k for k in self._compiled if k[0] == path]:
+                del self._compiled[key]
+                self._latest.pop((path, key[2]), None)
+
     def clear(self) -> None:
         """Forget every compiled file."""
         with self._lock:

@@ -27,7 +27,7 @@ from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
 from evaluator.io import EvalIO
 from evaluator.syntax import nodes
-from evaluator.vm import ops
+from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.frames import SourceText
@@ -38,6 +38,7 @@ from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
 from nixls.ide.tree import unparen
+from nixls.ide.uris import uri_to_path
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument, Unit, Workspace
@@ -220,7 +221,7 @@ class LiveEvaluator:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
         return await self.jobs.run(
             key,
-            lambda cancel: evaluate(request, cancel),
+            lambda cancel: _evaluate_and_release(request, cancel),
             lambda: Outcome(error="evaluation cancelled", cancelled=True),
         )
 
@@ -270,8 +271,19 @@ class LiveEvaluator:
         return await self.run(key, self.request_for_file(doc))
 
     def cancel(self, uri: str) -> int:
-        """Cancel every evaluation of ``uri`` (its text changed or it closed)."""
-        return self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+        """Cancel every evaluation of ``uri`` (its text changed or it closed).
+
+        Once it is closed, its compiled text goes too, and if the process is
+        well above its floor, freed memory is given back (a large document's
+        tree, an evaluation's leftovers).
+        """
+        stopped = self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+        if self.server.files.get(uri) is None:
+            path = uri_to_path(uri)
+            if path is not None:
+                self.compile_cache.forget(path)
+            memory.release_above_floor(RELEASE_SLACK)
+        return stopped
 
     def shutdown(self) -> None:
         """Stop every evaluation and the worker threads."""
@@ -302,6 +314,19 @@ def _ensure_builtins() -> None:
     # (the import lock) but slow; do it once.
     with _builtins_lock:
         registry.all_builtins()
+
+
+# Growth of the process (bytes) beyond which memory is given back after an
+# evaluation, or when a document changes or closes.
+RELEASE_SLACK = 64 << 20
+
+
+def _evaluate_and_release(request: Request, cancel: threading.Event) -> Outcome:
+    """:func:`evaluate`, then give back what it left (once its frames are gone)."""
+    before = memory.rss()
+    outcome = evaluate(request, cancel)
+    memory.release_if_grown(before, RELEASE_SLACK)
+    return outcome
 
 
 def evaluate(request: Request, cancel: threading.Event) -> Outcome:

@@ -29,7 +29,7 @@ from typing import Any
 SEED_BASE = 1000
 
 
-def chunks(plan: str, size: int) -> list[tuple[str, int, int]]:
+def chunks(plan: str, size: int, seed_base: int = SEED_BASE) -> list[tuple[str, int, int]]:
     """(target, seed, cases) for every chunk of the plan, interleaved over targets."""
     per_target = []
     for item in plan.split(","):
@@ -37,7 +37,7 @@ def chunks(plan: str, size: int) -> list[tuple[str, int, int]]:
         total = int(count)
         rows = []
         for k in range((total + size - 1) // size):
-            rows.append((name, SEED_BASE + k, min(size, total - k * size)))
+            rows.append((name, seed_base + k, min(size, total - k * size)))
         per_target.append(rows)
     return [c for group in zip_longest(*per_target) for c in group if c is not None]
 
@@ -89,7 +89,8 @@ def campaign(args: argparse.Namespace) -> None:
     logdir = out.with_suffix(".logs")
     logdir.mkdir(parents=True, exist_ok=True)
     done = {(r["target"], r["seed"]) for r in read(out)}
-    todo = [c for c in chunks(args.plan, args.chunk) if (c[0], c[1]) not in done]
+    plan = chunks(args.plan, args.chunk, args.seed_base)
+    todo = [c for c in plan if (c[0], c[1]) not in done]
     lock = threading.Lock()
 
     def lane() -> None:
@@ -156,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--chunk", type=int, default=500)
     p.add_argument("--chunk-timeout", type=float, default=1800.0)
     p.add_argument("--lanes", type=int, default=2)
+    p.add_argument(
+        "--seed-base", type=int, default=SEED_BASE, help="seed of each target's first chunk"
+    )
     p.add_argument("--out", default="fuzz-campaign.jsonl")
     p.add_argument("--summary", action="store_true")
     args = p.parse_args(argv)
