@@ -15,6 +15,7 @@ kind (:class:`evaluator.vm.errors.DependsOnUnknown`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -200,6 +201,7 @@ class LiveEvaluator:
         self.server = server
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
+        self._release_pending: asyncio.TimerHandle | None = None
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
@@ -219,11 +221,16 @@ class LiveEvaluator:
 
     async def run(self, key: str, request: Request) -> Outcome:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
-        return await self.jobs.run(
+        outcome = await self.jobs.run(
             key,
             lambda cancel: _evaluate_and_release(request, cancel),
             lambda: Outcome(error="evaluation cancelled", cancelled=True),
         )
+        if outcome.cancelled:
+            # Its document changed or closed: what the evaluation and the old
+            # text held is garbage once the callers return.
+            self._release_soon()
+        return outcome
 
     async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
         """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
@@ -282,11 +289,29 @@ class LiveEvaluator:
             path = uri_to_path(uri)
             if path is not None:
                 self.compile_cache.forget(path)
-            memory.release_above_floor(RELEASE_SLACK)
+            self._release_soon()
         return stopped
+
+    def _release_soon(self) -> None:
+        """Give memory back shortly, once the callers holding a closed document
+        or a stopped evaluation have returned (several requests: one release)."""
+        if self._release_pending is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on the event loop: now
+            memory.release_above_floor(RELEASE_SLACK)
+            return
+        self._release_pending = loop.call_later(RELEASE_DELAY, self._release)
+
+    def _release(self) -> None:
+        self._release_pending = None
+        memory.release_above_floor(RELEASE_SLACK)
 
     def shutdown(self) -> None:
         """Stop every evaluation and the worker threads."""
+        if self._release_pending is not None:
+            self._release_pending.cancel()
         self.jobs.shutdown()
 
 
@@ -317,8 +342,10 @@ def _ensure_builtins() -> None:
 
 
 # Growth of the process (bytes) beyond which memory is given back after an
-# evaluation, or when a document changes or closes.
+# evaluation, or when a document changes or closes; and the delay (seconds)
+# before the latter, which lets the callers holding the old data return.
 RELEASE_SLACK = 64 << 20
+RELEASE_DELAY = 0.5
 
 
 def _evaluate_and_release(request: Request, cancel: threading.Event) -> Outcome:
