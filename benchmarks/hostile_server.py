@@ -6,8 +6,8 @@ Starts one ``python -m nixls`` over stdio with its default settings (budget:
 2 s, 256 MB, 2,000,000 steps; whole-file evaluation on open), then for each
 hostile case in turn: opens a document holding it (which starts a whole-file
 evaluation), runs ``nixls.evaluate`` on the whole text, waits for the answer
-and for the file's evaluation diagnostics, closes the document and lets the
-server settle. Prints per case the answer, its wall time, and the server's
+and until no evaluation runs (``nixls.status``), closes the document and
+lets the server settle. Prints per case the answer, its wall time, and the server's
 RSS before, at peak (``VmHWM`` after resetting it through ``clear_refs``,
 else sampled) and after, against the baseline measured once after a warm-up
 evaluation. Exits 1 if any "after" is more than ``--margin`` MB above the
@@ -135,12 +135,19 @@ class Server:
         took = time.monotonic() - started
         # The whole-file evaluation started by the open ends as well.
         deadline = time.monotonic() + timeout
-        while uri not in self.published and time.monotonic() < deadline:
+        while await self.running() and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         self.client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
         return answer, took
+
+    async def running(self) -> int:
+        """How many evaluations the server is running (``nixls.status``)."""
+        status = await self.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="nixls.status", arguments=[])
+        )
+        return int(status["runningEvaluations"]) if isinstance(status, dict) else 0
 
     async def stop(self) -> None:
         """Shut the server down."""

@@ -3,12 +3,13 @@
 ``python -m tests.fuzz.campaign --plan parser:45000,evaluator:35000,...``
 splits each target's cases into chunks of ``--chunk`` cases, each run as
 its own process (``python -m tests.fuzz`` or ``python -m tests.server.lsp_fuzz``)
-with its own seed, under a wall-clock ``--chunk-timeout`` (a chunk that does
-not finish is a hang). Chunks run in ``--lanes`` parallel lanes, interleaved
-over targets, so a stop at any moment leaves a balanced mix. One JSON line
-per finished chunk is appended to ``--out``; chunks already there are
-skipped, so a stopped campaign resumes where it stopped. ``--summary``
-prints the table from that file.
+with its own seed. A chunk that burns more than ``--chunk-cpu-limit`` CPU
+seconds (or, last resort, runs longer than ``--chunk-wall-limit``) is killed
+and counts as a hang: on a shared machine wall time says nothing. Chunks
+run in ``--lanes`` parallel lanes, interleaved over targets, so a stop at
+any moment leaves a balanced mix. One JSON line per finished chunk is
+appended to ``--out``; chunks already there are skipped, so a stopped
+campaign resumes where it stopped. ``--summary`` prints the table.
 """
 
 from __future__ import annotations
@@ -51,18 +52,50 @@ def command(target: str, seed: int, cases: int) -> list[str]:
             "--seed", str(seed)]  # fmt: skip
 
 
-def run_chunk(target: str, seed: int, cases: int, timeout: float, logdir: Path) -> dict[str, Any]:
-    """Run one chunk in a child process; its outcome, wall and CPU time."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a running process and its waited-for children (``/proc``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _watch(proc: subprocess.Popen[bytes], cpu_limit: float, wall_limit: float,
+           killed: list[str]) -> None:  # fmt: skip
+    started = time.monotonic()
+    while proc.returncode is None:
+        cpu = _cpu_seconds(proc.pid)
+        if cpu > cpu_limit or time.monotonic() - started > wall_limit:
+            killed.append(f"cpu {cpu:.0f} s")
+            proc.kill()
+            return
+        time.sleep(2)
+
+
+def run_chunk(
+    target: str, seed: int, cases: int, limits: tuple[float, float], logdir: Path
+) -> dict[str, Any]:
+    """Run one chunk in a child process; its outcome, wall and CPU time.
+
+    ``limits``: the CPU seconds, then the wall seconds, after which the
+    chunk counts as hung and is killed."""
+    cpu_limit, wall_limit = limits
     log = logdir / f"{target}-{seed}.log"
     started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen(command(target, seed, cases), stdout=out, stderr=subprocess.STDOUT)
+        # A hang is told by the CPU time the chunk burns (wall time on a
+        # loaded machine says nothing); the wall limit is a last resort.
+        killed: list[str] = []
+        watcher = threading.Thread(
+            target=_watch, args=(proc, cpu_limit, wall_limit, killed), daemon=True
+        )
+        watcher.start()
         # wait4 (not Popen.wait) so the child's own CPU time is known.
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
-        hang = not timer.is_alive()
-        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        hang = bool(killed)
     rc = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
     text = log.read_text(errors="replace")
@@ -99,7 +132,8 @@ def campaign(args: argparse.Namespace) -> None:
                 if not todo:
                     return
                 target, seed, cases = todo.pop(0)
-            row = run_chunk(target, seed, cases, args.chunk_timeout, logdir)
+            limits = (args.chunk_cpu_limit, args.chunk_wall_limit)
+            row = run_chunk(target, seed, cases, limits, logdir)
             with lock, out.open("a") as f:
                 f.write(json.dumps(row) + "\n")
             print(json.dumps(row), flush=True)
@@ -155,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.fuzz.campaign", description=__doc__)
     p.add_argument("--plan", default="parser:45000,evaluator:35000,incremental:8000,lsp:12000")
     p.add_argument("--chunk", type=int, default=500)
-    p.add_argument("--chunk-timeout", type=float, default=1800.0)
+    p.add_argument("--chunk-cpu-limit", type=float, default=600.0, help="CPU s: a hang")
+    p.add_argument("--chunk-wall-limit", type=float, default=4 * 3600.0, help="wall s: a hang")
     p.add_argument("--lanes", type=int, default=2)
     p.add_argument(
         "--seed-base", type=int, default=SEED_BASE, help="seed of each target's first chunk"
