@@ -6,6 +6,7 @@ These run `nixls eval` as a subprocess, as a user's shell does.
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import subprocess
 import threading
@@ -118,6 +119,24 @@ def test_max_call_depth_0_means_no_limit() -> None:
     assert unlimited.stderr.startswith("error: evaluation budget exceeded (steps)")
 
 
+def _wait_reading_stdin(pid: int, timeout: float = 120) -> None:
+    """Until the process sits in ``read(0, …)`` (Linux ``/proc/PID/syscall``)."""
+    read = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            call = Path(f"/proc/{pid}/syscall").read_text().split()
+        except OSError:
+            call = []
+        if read is None or not call:  # not knowable here: give it time instead
+            time.sleep(2)
+            return
+        if call[:2] == [read, "0x0"]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the command never read its standard input")
+
+
 @pytest.mark.parametrize("args", [("parse", "-"), ("eval", "-")])
 def test_sigint_while_reading_stdin_exits_130(args: tuple[str, ...]) -> None:
     # Not an evaluation: the command waits for input when Ctrl-C comes.
@@ -129,8 +148,11 @@ def test_sigint_while_reading_stdin_exits_130(args: tuple[str, ...]) -> None:
         text=True,
         cwd=ROOT,
         env=environment(),
+        # As from a terminal, whatever the suite's own disposition (a shell
+        # starting it in the background ignores SIGINT, and children inherit).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(2)  # started and blocked on stdin
+    _wait_reading_stdin(proc.pid)  # started (however long that takes) and blocked
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=30)  # before closing its stdin
     out, err = proc.communicate(timeout=30)
