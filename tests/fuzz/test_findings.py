@@ -16,7 +16,7 @@ DEPTH = 1000
 
 
 def test_assert_on_a_deeply_nested_condition_evaluates() -> None:
-    # Campaign chunk evaluator-1000, case 270: printing the condition for
+    # Campaign chunk evaluator seed 1001, case 270: printing the condition for
     # the failure message recursed on the Python stack at compile time, so
     # the whole file failed with "evaluation failed: maximum recursion depth".
     holds = "assert " + "(" * DEPTH + "true" + ")" * DEPTH + "; 1"
