@@ -7,6 +7,10 @@ killed and reported as such. ``--tree DIR`` runs the nixls found in DIR (e.g.
 an older checkout, for a before/after table).
 
     python benchmarks/hostile.py [--tree DIR] [--only NAME] [--limit 60]
+
+``--server`` instead drives one language server over stdio through the same
+kind of cases and prints its RSS before, at peak and after each
+(:mod:`hostile_server`).
 """
 
 from __future__ import annotations
@@ -137,6 +141,11 @@ def _rss_mb(pid: int) -> int:
 
 def main() -> None:
     """Print the table."""
+    if "--server" in sys.argv[1:]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from hostile_server import main as server_main
+
+        sys.exit(server_main([a for a in sys.argv[1:] if a != "--server"]))
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--tree", type=Path, default=ROOT)
     p.add_argument("--only", default=None)

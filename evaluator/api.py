@@ -256,6 +256,13 @@ class CompileCache:
         disk.track(key, compiled)
         return compiled
 
+    def forget(self, path: str) -> None:
+        """Forget the compiled versions of ``path`` (e.g. an editor's buffer that closed)."""
+        with self._lock:
+            for key in [k for k in self._compiled if k[0] == path]:
+                del self._compiled[key]
+                self._latest.pop((path, key[2]), None)
+
     def clear(self) -> None:
         """Forget every compiled file."""
         with self._lock:

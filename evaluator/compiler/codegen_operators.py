@@ -280,6 +280,18 @@ def c_if(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
     return out
 
 
+def _shown_condition(self: Compiler, cond: nodes.Node) -> str:
+    """The condition as Nix shows it in the failure message.
+
+    Printing recurses on the Python stack; a condition nested hundreds of
+    levels deep still compiles (its message then elides the expression).
+    """
+    try:
+        return ParseShow(self.resolved, self.base_dir).show(cond)
+    except RecursionError:
+        return "«expression too deeply nested to show»"
+
+
 def condition(self: Compiler, fn: _Fn, node: nodes.If) -> Step:
     """The forced Boolean condition of an `if`."""
     at = (node.start, node.end)
@@ -290,7 +302,7 @@ def assertion(self: Compiler, fn: _Fn, node: nodes.Assert) -> Step:
     at = (node.start, node.end)
     message = "in the condition of the assert statement"
     cond = yield self.bool_operand(fn, node.cond, message, at)
-    text = self.const(ParseShow(self.resolved, self.base_dir).show(node.cond))
+    text = self.const(_shown_condition(self, node.cond))
     eq = unparen(node.cond)
     if type(eq) is not nodes.Binary or eq.op != "==":
         self.emit(fn, f"if not {cond}: raise r_assert_failed({text})", node)

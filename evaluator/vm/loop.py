@@ -272,6 +272,12 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
     at the waiting frame's current line (a call site); ``last``: no frame is
     waiting, so the frame's own span is the best there is.
     """
+    if not last and len(err.trace) >= _trace_cap(err):
+        # Deep in a recursion, recording every frame's trace would take far
+        # longer than the evaluation ran: only the thunks are restored.
+        _restore(owner)
+        err.__traceback__ = None
+        return
     info = CODE_INFO.get(gen.gi_code) if type(gen) is GeneratorType else None
     if err.span is None:
         err.span = span_in_traceback(err.__traceback__)
@@ -293,6 +299,21 @@ def _leave(err: NixError, gen: Any, owner: Any, last: bool) -> None:
     _restore(owner)
     # Frames already handled: keep the traceback short (and free the frames).
     err.__traceback__ = None
+
+
+# Trace entries kept as an error leaves frames: an evaluation stopped by its
+# budget or cancelled keeps the innermost few (Nix has no such error to
+# match); other errors keep far more than Nix's default call depth gives.
+STOPPED_TRACE_CAP = 1000
+TRACE_CAP = 100_000
+
+
+def _trace_cap(err: NixError) -> int:
+    if type(err) is Cancelled or (
+        type(err) is BudgetExceeded and err.message.startswith("evaluation budget")
+    ):
+        return STOPPED_TRACE_CAP
+    return TRACE_CAP
 
 
 def _depth_limit(budget: Budget | None) -> int:

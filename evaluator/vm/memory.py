@@ -69,8 +69,45 @@ _malloc_trim: list[Any] = []
 
 def release() -> None:
     """Free what a finished evaluation left behind, and give pages back to the OS."""
+    global _floor
     gc.collect()
     if not _malloc_trim:
         _malloc_trim.append(_trim())
     if _malloc_trim[0] is not None:
         _malloc_trim[0](0)
+    now = rss()
+    if now is not None and (_floor is None or now < _floor):
+        _floor = now
+
+
+# The lowest resident set seen after a release (or at the first check): what
+# a long-running host comes back to when nothing large is held.
+_floor: int | None = None
+
+
+def release_if_grown(since: int | None, slack: int) -> bool:
+    """:func:`release` if the process grew by more than ``slack`` bytes since
+    ``since`` (an earlier :func:`rss`). Called once the evaluation that grew
+    it is over and nothing of it is referenced any more."""
+    now = rss()
+    if since is None or now is None or now - since <= slack:
+        return False
+    release()
+    return True
+
+
+def release_above_floor(slack: int) -> bool:
+    """:func:`release` if the process is more than ``slack`` bytes above its
+    floor (e.g. after a large document is closed: its tree is freed, but
+    the pages stay with the process until they are given back)."""
+    global _floor
+    now = rss()
+    if now is None:
+        return False
+    if _floor is None:
+        _floor = now
+        return False
+    if now - _floor <= slack:
+        return False
+    release()
+    return True

@@ -15,6 +15,7 @@ kind (:class:`evaluator.vm.errors.DependsOnUnknown`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -28,7 +29,7 @@ from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
 from evaluator.io import EvalIO
 from evaluator.syntax import nodes
-from evaluator.vm import ops
+from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.frames import SourceText
@@ -41,6 +42,7 @@ from nixls.ide.jobs import JobRunner
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
 from nixls.ide.tree import unparen
+from nixls.ide.uris import uri_to_path
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import OpenDocument, Unit, Workspace
@@ -212,6 +214,7 @@ class LiveEvaluator:
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
         self.sessions = value_session.Sessions()
+        self._release_pending: asyncio.TimerHandle | None = None
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
@@ -241,11 +244,16 @@ class LiveEvaluator:
 
     async def run(self, key: str, request: Request) -> Outcome:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
-        return await self.jobs.run(
+        outcome = await self.jobs.run(
             key,
-            lambda cancel: evaluate(request, cancel),
+            lambda cancel: _evaluate_and_release(request, cancel),
             lambda: Outcome(error="evaluation cancelled", cancelled=True),
         )
+        if outcome.cancelled:
+            # Its document changed or closed: what the evaluation and the old
+            # text held is garbage once the callers return.
+            self._release_soon()
+        return outcome
 
     async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
         """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
@@ -293,11 +301,40 @@ class LiveEvaluator:
         return await self.run(key, self.request_for_file(doc))
 
     def cancel(self, uri: str) -> int:
-        """Cancel every evaluation of ``uri`` (its text changed or it closed)."""
-        return self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+        """Cancel every evaluation of ``uri`` (its text changed or it closed).
+
+        Once it is closed, its compiled text goes too, and if the process is
+        well above its floor, freed memory is given back (a large document's
+        tree, an evaluation's leftovers).
+        """
+        stopped = self.jobs.cancel(uri) + self.jobs.cancel(file_key(uri))
+        if self.server.files.get(uri) is None:
+            path = uri_to_path(uri)
+            if path is not None:
+                self.compile_cache.forget(path)
+            self._release_soon()
+        return stopped
+
+    def _release_soon(self) -> None:
+        """Give memory back shortly, once the callers holding a closed document
+        or a stopped evaluation have returned (several requests: one release)."""
+        if self._release_pending is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on the event loop: now
+            memory.release_above_floor(RELEASE_SLACK)
+            return
+        self._release_pending = loop.call_later(RELEASE_DELAY, self._release)
+
+    def _release(self) -> None:
+        self._release_pending = None
+        memory.release_above_floor(RELEASE_SLACK)
 
     def shutdown(self) -> None:
         """Stop every evaluation and the worker threads."""
+        if self._release_pending is not None:
+            self._release_pending.cancel()
         self.jobs.shutdown()
 
 
@@ -325,6 +362,21 @@ def _ensure_builtins() -> None:
     # (the import lock) but slow; do it once.
     with _builtins_lock:
         registry.all_builtins()
+
+
+# Growth of the process (bytes) beyond which memory is given back after an
+# evaluation, or when a document changes or closes; and the delay (seconds)
+# before the latter, which lets the callers holding the old data return.
+RELEASE_SLACK = 64 << 20
+RELEASE_DELAY = 0.5
+
+
+def _evaluate_and_release(request: Request, cancel: threading.Event) -> Outcome:
+    """:func:`evaluate`, then give back what it left (once its frames are gone)."""
+    before = memory.rss()
+    outcome = evaluate(request, cancel)
+    memory.release_if_grown(before, RELEASE_SLACK)
+    return outcome
 
 
 def evaluate(request: Request, cancel: threading.Event) -> Outcome:
@@ -375,7 +427,15 @@ def _target(ev: Evaluator, request: Request) -> Any:
     """The lazy value a request evaluates."""
     if request.node is None:
         # A file that is not a function: evaluated as a file (refused if
-        # the compiler rejects any of it, as Nix would).
+        # the compiler rejects any of it, as Nix would). Refused here when
+        # the document's analysis already has the error: compiling again
+        # would take as long as that analysis (seconds for a huge file),
+        # before the evaluation's budget starts counting.
+        source = request.env.source
+        broken = _first_error_in(request.env.analysis, 0, len(source.text))
+        if broken is not None:
+            message, start, end = broken
+            raise NixSyntaxError(message, (source, start, end))
         return ev.source_thunk(
             request.env.source.text, path=request.path, base_dir=request.base_dir
         )

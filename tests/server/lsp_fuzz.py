@@ -29,6 +29,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from tests.fuzz.targets import BAD_TEXT
 from tests.server.harness import Session, client_capabilities, server_config
 
 CONTENT_MODIFIED = -32801
@@ -141,6 +142,13 @@ def static_shape(diags: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
     )
 
 
+def _no_internal_error(name: str, answer: str, text: str) -> None:
+    """No answer may show a Python exception that was not mapped to a Nix error."""
+    for bad in BAD_TEXT:
+        if bad in answer:
+            raise AssertionError(f"{name}: {bad!r} in an answer: {answer[:300]}\ntext: {text!r}")
+
+
 async def run_case(session: Session, rng: random.Random, name: str, steps: int = 40) -> None:
     """One case: random edits and requests on a fresh document; raises on a failure."""
     text = rng.choice(SEEDS)
@@ -168,7 +176,9 @@ async def run_case(session: Session, rng: random.Random, name: str, steps: int =
             continue
         if isinstance(outcome, BaseException):
             raise AssertionError(f"{name}: a request failed: {outcome!r}\ntext: {text!r}")
+        _no_internal_error(name, repr(outcome), text)
     final = await session.diagnostics(uri, timeout=30)
+    _no_internal_error(name, repr(final), text)
     # The same text opened afresh, at the same path (messages name the file).
     session.close(uri)
     session.open(f"{name}.nix", text, write=False)

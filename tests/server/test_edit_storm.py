@@ -39,8 +39,11 @@ def _shape(diags: list[types.Diagnostic]) -> list[tuple[str, int, int, int]]:
 async def test_a_thousand_edits_are_coalesced(session: Session) -> None:
     text = _document(1100)
     assert len(text) > 75_000
+    # Calibration on this machine, now: one open (parse, analysis, publish).
+    started = time.monotonic()
     uri = session.open("storm.nix", text)
     await session.diagnostics(uri)
+    one_analysis = time.monotonic() - started
     publish_log: list[tuple[str, int | None]] = session.client.publish_log  # type: ignore[attr-defined]
     before = len(publish_log)
     # Type `x` 1,000 times after `base` on line 500 (`basexxx…` is undefined).
@@ -58,7 +61,10 @@ async def test_a_thousand_edits_are_coalesced(session: Session) -> None:
     # depends on how the client's sends interleave with the server's reads
     # (1-2 on a quiet machine, up to ~45 seen under load).
     assert len(published) < 100, len(published)
-    assert took < 2.0, took  # about 0.1-0.8 s here; 8-38 s before coalescing
+    # About 0.1-0.8 s on a quiet machine, 8-38 s before coalescing (an
+    # analysis per edit); relative to one analysis, so that load, which
+    # slows both, does not decide.
+    assert took < max(2.0, 5 * one_analysis), (took, one_analysis)
     new_text = "\n".join(
         ln if i != line else ln[:col] + "x" * 1000 + ln[col:]
         for i, ln in enumerate(text.split("\n"))
