@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +26,6 @@ from evaluator.api import CompileCache, Evaluator, NixSyntaxError, feature_error
 from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
-from evaluator.io import EvalIO
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
@@ -35,6 +35,9 @@ from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, valueprint
 from nixls.ide.jobs import JobRunner
+from nixls.ide.project.buffers import BufferIO
+from nixls.ide.project.discovery import Discovery
+from nixls.ide.project.project import Project
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
 from nixls.ide.tree import unparen
@@ -89,6 +92,8 @@ class Outcome:
     budget: bool = False  # the error is the budget running out
     cancelled: bool = False
     elapsed: float = 0.0
+    # The files the evaluation read (imports, readFile), buffers included.
+    read: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -118,18 +123,32 @@ class EvalPolicy:
     roots: list[str]
     # The server's compiled imported files, kept across evaluations.
     compile_cache: CompileCache | None = field(default=None, compare=False)
+    # The user's nixpkgs, file roles and their arguments (None: none supplied).
+    project: Project | None = field(default=None, compare=False)
+    # The editor's unsaved texts, by path: evaluation reads them, not the disk.
+    buffers: Mapping[str, bytes] = field(default_factory=dict, compare=False)
+
+    def found(self) -> Discovery | None:
+        """What discovery found for these settings and folders."""
+        return self.project.discovery(self.settings, self.roots) if self.project else None
 
     def context(self, path: str | None) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
 
         Reads follow :func:`nixls.ide.reads.read_policy` (the workspace
-        folders, ``allowedPaths``, the search path and the file itself);
-        `getEnv` sees nothing unless allowed.
+        folders, ``allowedPaths``, the search path and the file itself,
+        plus the nixpkgs and flake inputs discovery found); open documents
+        are read from their buffers; `getEnv` sees nothing unless allowed.
         """
         cfg = self.settings
+        found = self.found()
+        extra = found.read_dirs() if found is not None else []
+        search = reads.search_path(cfg)
+        if not search and found is not None:
+            search = list(found.search_path)
         return EvalContext(
-            search_path=reads.search_path(cfg),
-            io=EvalIO(reads.read_policy(cfg, self.roots, path)),
+            search_path=search,
+            io=BufferIO(reads.read_policy(cfg, [*self.roots, *extra], path), self.buffers),
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
             experimental_features=frozenset(cfg.experimental_features),
@@ -179,6 +198,10 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         dict(policy.settings.auto_args),
         cache,
     )
+    if policy.project is not None:
+        supply = policy.project.supply(doc, policy.settings, policy.roots)
+        if supply is not None:
+            env.supply, env.supply_direct = supply.expression, supply.direct
     return Request(
         env=env,
         node=node,
@@ -195,15 +218,25 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
 class LiveEvaluator:
     """Runs evaluations for the server's features."""
 
-    def __init__(self, server: Host) -> None:
+    def __init__(self, server: Host, project: Project | None = None) -> None:
         self.server = server
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
+        self.project = project if project is not None else Project()
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
+        buffers = {
+            os.path.normpath(d.path): d.source
+            for d in self.server.files.documents.values()
+            if d.path is not None
+        }
         return EvalPolicy(
-            self.server.settings.eval, list(self.server.files.roots), self.compile_cache
+            self.server.settings.eval,
+            list(self.server.files.roots),
+            self.compile_cache,
+            self.project,
+            buffers,
         )
 
     def request_for_span(
@@ -267,7 +300,14 @@ class LiveEvaluator:
         """Evaluate a whole document deeply (for diagnostics); replaces a running one."""
         key = file_key(doc.uri)
         self.jobs.cancel(key)
-        return await self.run(key, self.request_for_file(doc))
+        outcome = await self.run(key, self.request_for_file(doc))
+        if not outcome.cancelled:
+            self.project.dependents.record(doc.uri, set(outcome.read))
+        return outcome
+
+    def dependents(self, path: str) -> list[str]:
+        """The open documents whose last whole-file evaluation read ``path``."""
+        return self.project.dependents.of(path)
 
     def cancel(self, uri: str) -> int:
         """Cancel every evaluation of ``uri`` (its text changed or it closed)."""
@@ -319,8 +359,7 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     try:
         if request.per_attribute:
             _evaluate_attributes(ev, request, outcome)
-            outcome.elapsed = time.monotonic() - started
-            return outcome
+            return _finished(outcome, request, started)
         value = ev.eval_value(_target(ev, request), strict=request.strict)
         if request.position_of is not None:
             if type(value) is Attrs and request.position_of in value:
@@ -339,7 +378,13 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
         _describe_error(outcome, err, request)
     except RecursionError:  # pragma: no cover - the VM never recurses; defensive
         outcome.error = "evaluation too deep"
+    return _finished(outcome, request, started)
+
+
+def _finished(outcome: Outcome, request: Request, started: float) -> Outcome:
     outcome.elapsed = time.monotonic() - started
+    if isinstance(request.context.io, BufferIO):
+        outcome.read = frozenset(request.context.io.read)
     return outcome
 
 

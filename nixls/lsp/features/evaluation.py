@@ -11,6 +11,9 @@
   expression until the document changes.
 - ``nixls.inlayHints.values``: the values of let bindings as inlay hints.
 - ``nixls.status``: what the server is doing (evaluations running).
+- ``nixls.env``: which nixpkgs was found, from where, what is missing
+  (:mod:`nixls.ide.project.report`); when none is found the server says so
+  once, naming the setting that fixes it.
 
 Long evaluations report work-done progress; every evaluation stops when
 its document changes or its request is cancelled.
@@ -30,6 +33,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from nixls.ide.host import Snapshot
 from nixls.ide.live import LiveEvaluator, Outcome
+from nixls.ide.project.report import as_json, as_text
 from nixls.ide.targets import expression_at, trimmed
 from nixls.lsp.convert import CONVERTER, outcome_inline, outcome_json, position_at, range_of
 from nixls.lsp.server import NixServer  # at run time: pygls reads command annotations
@@ -43,6 +47,7 @@ log = logging.getLogger(__name__)
 SOURCE = "nixls-eval"
 EVALUATE = "nixls.evaluate"
 STATUS = "nixls.status"
+ENV = "nixls.env"
 CONTENT_MODIFIED = -32801
 # Evaluations quicker than this report no progress.
 PROGRESS_AFTER = 0.3
@@ -335,8 +340,20 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
     """Start, cancel and forget evaluations as documents and settings change."""
 
     def opened(doc: OpenDocument) -> None:
+        notice = server.live.project.notice(server.settings.eval, server.files.roots)
+        if notice is not None:
+            server.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
+            )
         if files.mode() is not EvalDiagnostics.OFF:
             files.start(doc)
+
+    def start_dependents(doc: OpenDocument) -> None:
+        # Open files whose evaluation read this one (it changed): evaluate them again.
+        for uri in server.live.dependents(doc.path) if doc.path else []:
+            other = server.document(uri)
+            if other is not None and other is not doc:
+                files.start(other)
 
     def changed(doc: OpenDocument) -> None:
         server.live.cancel(doc.uri)
@@ -347,17 +364,21 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
         # After the (debounced) static diagnostics of an edit.
         if files.mode() is EvalDiagnostics.ON_TYPE:
             files.start(doc)
+            start_dependents(doc)
 
     def saved(doc: OpenDocument) -> None:
         if files.mode() is not EvalDiagnostics.OFF:
             files.start(doc)
+            start_dependents(doc)
 
     def closed(uri: str) -> None:
+        server.live.project.dependents.forget(uri)
         server.live.cancel(uri)
         files.stop(uri)
         hints.forget(uri)
 
     def files_changed(paths: list[str]) -> None:
+        server.live.project.references.forget()
         # An imported file changed: evaluation results may differ now.
         if files.mode() is EvalDiagnostics.OFF:
             return
@@ -410,6 +431,11 @@ def register(server: NixServer) -> None:
         if doc.generation == generation and ls.document(doc.uri) is doc:
             hints.add(doc, span[1], outcome)
         return outcome_json(outcome)
+
+    @server.command(ENV)
+    def env_command(ls: NixServer, *args: Any) -> dict[str, Any]:
+        found = ls.live.project.discovery(ls.settings.eval, ls.files.roots)
+        return {**as_json(found), "text": as_text(found)}
 
     @server.command(STATUS)
     def status_command(ls: NixServer, *args: Any) -> dict[str, Any]:
