@@ -35,6 +35,7 @@ from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, valueprint
 from nixls.ide.jobs import JobRunner
+from nixls.ide.project.arguments import nix_path
 from nixls.ide.project.buffers import BufferIO
 from nixls.ide.project.discovery import Discovery
 from nixls.ide.project.project import Project
@@ -223,6 +224,7 @@ class LiveEvaluator:
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
         self.project = project if project is not None else Project()
+        self._warmed: str | None = None
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
@@ -304,6 +306,34 @@ class LiveEvaluator:
         if not outcome.cancelled:
             self.project.dependents.record(doc.uri, set(outcome.read))
         return outcome
+
+    def warm_up(self) -> None:
+        """Load the builtins and compile the found nixpkgs' lib, once, in the background.
+
+        The first hover needing `lib` then pays only for evaluating it: most
+        of a cold start is importing the evaluator's builtins and compiling
+        lib's files (kept in the server's compile cache).
+        """
+        policy = self.policy()
+        found = policy.found()
+        lib = os.path.join(found.nixpkgs, "lib") if found and found.nixpkgs else None
+        if self._warmed == (lib or ""):
+            return
+        self._warmed = lib or ""
+
+        def work() -> None:
+            _ensure_builtins()
+            if lib is None or not os.path.isfile(os.path.join(lib, "default.nix")):
+                return
+            ev = Evaluator(
+                policy.context(None), budget=policy.budget(), compile_cache=policy.compile_cache
+            )
+            try:
+                ev.eval_source(f"builtins.attrNames (import {nix_path(lib)})", base_dir=lib)
+            except NixError:
+                pass  # the hover that needs it will say what is wrong
+
+        threading.Thread(target=work, name="nixls-warm-up", daemon=True).start()
 
     def dependents(self, path: str) -> list[str]:
         """The open documents whose last whole-file evaluation read ``path``."""

@@ -340,6 +340,7 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
     """Start, cancel and forget evaluations as documents and settings change."""
 
     def opened(doc: OpenDocument) -> None:
+        server.live.warm_up()
         notice = server.live.project.notice(server.settings.eval, server.files.roots)
         if notice is not None:
             server.window_show_message(
