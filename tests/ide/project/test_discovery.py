@@ -4,7 +4,6 @@ NIX_STORE_DIR, flake.lock), the order between them, and `nixls env`."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
