@@ -37,7 +37,7 @@ NIX_PATH = {"HOME": "/nonexistent", "NIX_PATH": f"nixpkgs={FIXTURE}"}
 
 
 def test_package_formals_come_from_the_package_set(tmp_path: Path) -> None:
-    text = '{ lib, zlib, missing }: [ zlib.meta.description (lib.versions.major "4.5") ]'
+    text = '{ lib, zlib, missing }: [ zlib.meta.description (lib.versions.major "4.5") missing ]'
     f = tmp_path / "pkg.nix"
     f.write_text(text)
     (tmp_path / "default.nix").write_text("{ callPackage }: callPackage ./pkg.nix { }")
