@@ -145,3 +145,50 @@ def _json(r: types.Range) -> dict[str, Any]:
         "start": {"line": r.start.line, "character": r.start.character},
         "end": {"line": r.end.line, "character": r.end.character},
     }
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bare(tmp_path: Path) -> AsyncIterator[Session]:
+    """A server whose environment has no nixpkgs at all."""
+    environ = situation("none", tmp_path)
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "nixls"],
+        client_factory=_client_factory,
+        server_env=environ,
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    root = tmp_path / "ws"
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(None),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        )
+    )
+    yield Session(client, root)
+    await client.shutdown_session()
+    await client.stop()
+
+
+async def test_no_nixpkgs_is_said_once_with_the_fix(bare: Session) -> None:
+    bare.open("a.nix", "{ lib }: lib")
+    bare.open("b.nix", "{ lib }: lib.id")
+    await bare.diagnostics(bare.uri("b.nix"))
+    told = [m.message for m in bare.client.messages if "no nixpkgs found" in m.message]
+    assert len(told) == 1
+    assert "nixls.eval.nixPath" in told[0]
+
+
+async def test_saving_an_imported_file_refreshes_its_importers(bare: Session) -> None:
+    main = bare.open("main.nix", "{ x = import ./value.nix; }")
+    value = bare.open("value.nix", "1")
+    await bare.diagnostics(main)
+    assert not [d for d in bare.client.diagnostics.get(main, []) if d.source == "nixls-eval"]
+    bare.replace(value, 'throw "boom from value"')  # unsaved: only the buffer has it
+    bare.save(value)
+    got = await bare.diagnostics(
+        main, until=lambda ds: any(d.source == "nixls-eval" for d in ds), timeout=30
+    )
+    found = [d for d in got if d.source == "nixls-eval"]
+    assert "boom from value" in found[0].message
