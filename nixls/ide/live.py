@@ -192,17 +192,18 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
         cache = doc.cache["compiled-nodes"] = NodeCache()
+    supply = policy.project.supply(doc, policy.settings, policy.roots) if policy.project else None
     env = ScopeEnv(
         doc.analysis,
         SourceText(doc.path, doc.source),
         base,
         dict(policy.settings.auto_args),
         cache,
+        supply=supply.expression if supply else None,
+        supply_direct=supply.direct if supply else {},
+        supply_plain=supply.plain if supply else True,
+        supply_at=supply.function_at if supply else None,
     )
-    if policy.project is not None:
-        supply = policy.project.supply(doc, policy.settings, policy.roots)
-        if supply is not None:
-            env.supply, env.supply_direct = supply.expression, supply.direct
     return Request(
         env=env,
         node=node,

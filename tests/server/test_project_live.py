@@ -76,9 +76,8 @@ def situation(kind: str, tmp: Path) -> dict[str, str]:
     return environ
 
 
-@pytest_asyncio.fixture(loop_scope="session", params=["nix-path", "flake-path", "flake-store"])
-async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Session]:
-    environ = situation(request.param, tmp_path)
+async def start(environ: dict[str, str], root: Path) -> Session:
+    """A server started with ``environ``, initialized by a client sending no settings."""
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "nixls"],
         client_factory=_client_factory,
@@ -86,7 +85,6 @@ async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     )
     client = await config.start()
     assert isinstance(client, LanguageClient)
-    root = tmp_path / "ws"
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(None),
@@ -94,11 +92,20 @@ async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
         )
     )
-    s = Session(client, root)
+    return Session(client, root)
+
+
+async def stop(session: Session) -> None:
+    await session.client.shutdown_session()
+    await session.client.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session", params=["nix-path", "flake-path", "flake-store"])
+async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Session]:
+    s = await start(situation(request.param, tmp_path), tmp_path / "ws")
     s.kind = request.param  # type: ignore[attr-defined]
     yield s
-    await client.shutdown_session()
-    await client.stop()
+    await stop(s)
 
 
 async def hover(session: Session, uri: str, at: types.Position) -> str:
@@ -150,25 +157,9 @@ def _json(r: types.Range) -> dict[str, Any]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def bare(tmp_path: Path) -> AsyncIterator[Session]:
     """A server whose environment has no nixpkgs at all."""
-    environ = situation("none", tmp_path)
-    config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "nixls"],
-        client_factory=_client_factory,
-        server_env=environ,
-    )
-    client = await config.start()
-    assert isinstance(client, LanguageClient)
-    root = tmp_path / "ws"
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(None),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        )
-    )
-    yield Session(client, root)
-    await client.shutdown_session()
-    await client.stop()
+    s = await start(situation("none", tmp_path), tmp_path / "ws")
+    yield s
+    await stop(s)
 
 
 async def test_no_nixpkgs_is_said_once_with_the_fix(bare: Session) -> None:

@@ -41,6 +41,12 @@ class Supply:
     # Arguments of the file's own function given directly (name -> expression),
     # without forcing the set of ``expression``: `lib` need not evaluate `pkgs`.
     direct: dict[str, str] = field(default_factory=dict)
+    # Whether a plain `x:` argument gets the element itself (an overlay's
+    # `final`), or only formals are supplied (a package's `{ lib, ... }:`).
+    plain: bool = False
+    # The function supplied: the file's own (None), or the one bound to this
+    # attribute of the file's top-level set (e.g. a flake's "outputs").
+    function_at: str | None = None
 
 
 Supplier = Callable[[FileFacts], Supply | None]
@@ -80,6 +86,7 @@ def _overlay(facts: FileFacts) -> Supply | None:
     return Supply(
         f"let final = {pkgs}; in [ final final.{PREV} ]",
         f"the nixpkgs at {facts.found.nixpkgs} with this overlay applied",
+        plain=True,
     )
 
 

@@ -93,3 +93,34 @@ def test_imported_file_is_read_from_its_unsaved_buffer(tmp_path: Path) -> None:
     out = evaluate(request_for_span(doc, (0, len(text)), live.policy()), threading.Event())
     assert out.value == "42"
     assert str(tmp_path / "value.nix") in out.read
+
+
+def test_plain_function_argument_stays_unknown(tmp_path: Path) -> None:
+    text = "{ lib }: n: lib.id n"
+    f = tmp_path / "f.nix"
+    f.write_text(text)
+    out = run(tmp_path, f, text, "lib.id n", NIX_PATH)
+    assert out.unknown is not None and "`n`" in out.unknown, out
+
+
+def test_a_registered_supplier_reaches_a_function_inside_the_set(tmp_path: Path) -> None:
+    # How another feature (flakes) supplies the arguments of `outputs`.
+    from nixls.ide.project import arguments
+    from nixls.ide.project.roles import Role
+
+    def outputs(facts: arguments.FileFacts) -> arguments.Supply:
+        return arguments.Supply("[ { self = 1; dep = 41; } ]", "test", function_at="outputs")
+
+    saved = arguments.SUPPLIERS.get(Role.FLAKE)
+    arguments.register(Role.FLAKE, outputs)
+    try:
+        text = "{ outputs = { self, dep }: { x = self + dep; }; }"
+        f = tmp_path / "flake.nix"
+        f.write_text(text)
+        out = run(tmp_path, f, text, "self + dep", NIX_PATH)
+        assert out.value == "42", out
+    finally:
+        if saved is None:
+            arguments.SUPPLIERS.pop(Role.FLAKE, None)
+        else:
+            arguments.SUPPLIERS[Role.FLAKE] = saved
