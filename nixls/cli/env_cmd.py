@@ -13,10 +13,15 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
+from evaluator.syntax import parse
 from nixls.cli import EXIT_NIX_ERROR, EXIT_OK, EXIT_USAGE
-from nixls.ide.project.discovery import Inputs, discover
+from nixls.ide.project.arguments import FileFacts, supply_for
+from nixls.ide.project.discovery import Discovery, Inputs, discover
+from nixls.ide.project.references import ReferenceIndex
 from nixls.ide.project.report import as_json, as_text
+from nixls.ide.project.roles import classify
 from nixls.project_config import ConfigError, config_for
 
 
@@ -24,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `nixls env`."""
     parser.add_argument("dir", nargs="?", default=".", help="the workspace folder (default: .)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--file", metavar="FILE", help="also say what FILE is and where its arguments come from"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,5 +51,37 @@ def run(args: argparse.Namespace) -> int:
             environ=dict(os.environ),
         )
     )
-    print(json.dumps(as_json(found), indent=2) if args.json else as_text(found))
+    report = as_json(found)
+    if args.file is not None:
+        role = file_role(os.path.abspath(args.file), root, found)
+        if role is None:
+            print(f"nixls env: cannot read {args.file}", file=sys.stderr)
+            return EXIT_USAGE
+        report["file"] = role
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(as_text(found))
+        if "file" in report:
+            one = report["file"]
+            print(f"{one['path']}: {one['role']} ({one['reason']})")
+            print(f"  arguments: {one['arguments'] or 'none known (unknown arguments)'}")
     return EXIT_OK if found.nixpkgs is not None else EXIT_NIX_ERROR
+
+
+def file_role(path: str, root: str, found: Discovery) -> dict[str, Any] | None:
+    """What the file at ``path`` is and where its function's arguments come from."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+    except OSError:
+        return None
+    used = ReferenceIndex().used_as(path, [root])
+    role = classify(path, parse(text).root, used)
+    supply = supply_for(FileFacts(path, role, found))
+    return {
+        "path": path,
+        "role": role.role.value,
+        "reason": role.reason,
+        "arguments": supply.origin if supply else None,
+    }

@@ -15,6 +15,7 @@ the ``nixls.env`` command can say what was found and what is missing.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,20 @@ class Inputs:
     nix_path_from_toml: str | None = None  # the nixls.toml that set it, if it did
     roots: Sequence[str] = ()  # workspace folders
     environ: Mapping[str, str] = field(default_factory=dict)
+    # Flake registries read for `flake:NAME` entries (NixOS sets NIX_PATH to
+    # `nixpkgs=flake:nixpkgs`, pinned in the system registry): user's, then system's.
+    registries: Sequence[str] | None = None
+
+    def registry_files(self) -> list[str]:
+        """The registry files to read, in order."""
+        if self.registries is not None:
+            return list(self.registries)
+        home = self.environ.get("HOME")
+        config = self.environ.get("XDG_CONFIG_HOME") or (
+            os.path.join(home, ".config") if home else None
+        )
+        user = [os.path.join(config, "nix", "registry.json")] if config else []
+        return [*user, "/etc/nix/registry.json"]
 
     def store_dir(self) -> str:
         """The store directory, as Nix reads it (``NIX_STORE_DIR``)."""
@@ -113,7 +128,12 @@ def discover(given: Inputs) -> Discovery:
     inputs, flake_dir = _from_flake_lock(given, consider)
     env_path = given.environ.get("NIX_PATH")
     if env_path:
-        entries = parse_entries(split_nix_path(env_path))
+        entries = [
+            (p, flake_registry_path(t[len("flake:") :], given) or t)
+            if t.startswith("flake:")
+            else (p, t)
+            for p, t in parse_entries(split_nix_path(env_path))
+        ]
         consider(_from_entries(NIX_PATH, f"NIX_PATH={env_path}", entries))
         if not settings_search:
             search += entries
@@ -174,16 +194,41 @@ def _from_entries(source: str, where: str, entries: list[tuple[str, str]]) -> At
     return Attempt(source, where, None, "; ".join(notes) or "no nixpkgs entry")
 
 
+def flake_registry_path(name: str, given: Inputs) -> str | None:
+    """Where the flake registries pin flake ``name``, if to a local path or store path."""
+    for file in given.registry_files():
+        try:
+            with open(file, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        for entry in data.get("flakes", []) if isinstance(data, dict) else []:
+            source = entry.get("from", {}) if isinstance(entry, dict) else {}
+            target = entry.get("to", {}) if isinstance(entry, dict) else {}
+            if source.get("id") == name and target.get("type") == "path":
+                path = target.get("path")
+                if isinstance(path, str) and os.path.isdir(path):
+                    return path
+    return None
+
+
 def split_nix_path(text: str) -> list[str]:
-    """``NIX_PATH``'s entries: colon-separated, a URL's own ``://`` kept whole."""
-    parts = text.split(":")
+    """``NIX_PATH``'s entries: colon-separated, but a URL's ``scheme:`` kept whole
+    (``nixpkgs=flake:nixpkgs``, ``channel:nixos-unstable``, ``https://...``)."""
     entries: list[str] = []
-    for part in parts:
-        if entries and part.startswith("//"):
+    joining = False
+    for part in text.split(":"):
+        if joining or (entries and part.startswith("//")):
             entries[-1] += ":" + part
         elif part:
             entries.append(part)
+        else:
+            continue
+        joining = not joining and entries[-1].rpartition("=")[2] in _SCHEMES
     return entries
+
+
+_SCHEMES = frozenset({"flake", "channel", "http", "https", "file", "git+https", "git+ssh"})
 
 
 def parse_entries(entries: Sequence[str]) -> list[tuple[str, str]]:
@@ -193,7 +238,10 @@ def parse_entries(entries: Sequence[str]) -> list[tuple[str, str]]:
         prefix, sep, target = entry.partition("=")
         if not sep:
             prefix, target = "", entry
-        out.append((prefix, os.path.expanduser(target)))
+        target = os.path.expanduser(target)
+        if "://" not in target and not target.startswith("flake:"):
+            target = os.path.abspath(target)
+        out.append((prefix, target))
     return out
 
 

@@ -388,6 +388,7 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
                 files.start(doc)
 
     def settings_changed() -> None:
+        server.live.warm_up()  # from `initialize` on, before the first file opens
         for doc in list(server.files.documents.values()):
             server.live.cancel(doc.uri)
             files.stop(doc.uri)

@@ -188,3 +188,22 @@ def test_cli_env_reports_each_situation(tmp_path: Path) -> None:
     (tmp_path / "nixls.toml").write_text(f'[eval]\nnixPath = ["nixpkgs={FIXTURE}"]\n')
     by_toml = run_env(tmp_path, env(tmp_path))
     assert f"from nixls.toml: {tmp_path / 'nixls.toml'}" in by_toml.stdout
+
+
+def test_nix_path_flake_entry_through_the_registry(tmp_path: Path) -> None:
+    # NixOS sets NIX_PATH=nixpkgs=flake:nixpkgs and pins nixpkgs in the registry.
+    registry = tmp_path / "registry.json"
+    pinned = {
+        "from": {"id": "nixpkgs", "type": "indirect"},
+        "to": {"path": str(FIXTURE), "type": "path"},
+    }
+    registry.write_text(json.dumps({"version": 2, "flakes": [pinned]}))
+    given = d.Inputs(
+        environ=env(tmp_path, NIX_PATH="nixpkgs=flake:nixpkgs"), registries=[str(registry)]
+    )
+    found = d.discover(given)
+    assert (found.nixpkgs, found.source) == (str(FIXTURE), d.NIX_PATH)
+    unpinned = d.Inputs(environ=given.environ, registries=[str(tmp_path / "none.json")])
+    missing = d.discover(unpinned)
+    assert missing.nixpkgs is None
+    assert "nixpkgs=flake:nixpkgs is not a directory" in missing.attempts[2].note
