@@ -336,6 +336,12 @@ class LiveEvaluator:
 
         threading.Thread(target=work, name="nixls-warm-up", daemon=True).start()
 
+    def arguments_origin(self, doc: Unit) -> str | None:
+        """Where the arguments of ``doc``'s function come from (None: unknown), for hover."""
+        policy = self.policy()
+        supply = self.project.supply(doc, policy.settings, policy.roots)
+        return supply.origin if supply is not None else None
+
     def dependents(self, path: str) -> list[str]:
         """The open documents whose last whole-file evaluation read ``path``."""
         return self.project.dependents.of(path)

@@ -124,3 +124,15 @@ def test_a_registered_supplier_reaches_a_function_inside_the_set(tmp_path: Path)
             arguments.SUPPLIERS.pop(Role.FLAKE, None)
         else:
             arguments.SUPPLIERS[Role.FLAKE] = saved
+
+
+def test_where_the_arguments_come_from(tmp_path: Path) -> None:
+    text = "final: prev: { }"
+    f = tmp_path / "overlay.nix"
+    f.write_text(text)
+    host = Host(tmp_path)
+    live = LiveEvaluator(host, Project(NIX_PATH))
+    doc = host.host.open(f.as_uri(), text, 1).document
+    assert live.arguments_origin(doc) == f"the nixpkgs at {FIXTURE} with this overlay applied"
+    bare = LiveEvaluator(host, Project({"HOME": "/nonexistent"}))
+    assert bare.arguments_origin(doc) is None
