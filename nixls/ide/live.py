@@ -147,7 +147,9 @@ class EvalPolicy:
         search = reads.search_path(cfg)
         if not search and found is not None:
             search = list(found.search_path)
+        store = self.project.environ.get("NIX_STORE_DIR") if self.project else None
         return EvalContext(
+            store_dir=store or "/nix/store",
             search_path=search,
             io=BufferIO(reads.read_policy(cfg, [*self.roots, *extra], path), self.buffers),
             allow_env=cfg.allow_env,
@@ -335,6 +337,15 @@ class LiveEvaluator:
                 pass  # the hover that needs it will say what is wrong
 
         threading.Thread(target=work, name="nixls-warm-up", daemon=True).start()
+
+    def read_roots(self) -> list[str]:
+        """The workspace folders plus what discovery found (nixpkgs, flake inputs).
+
+        For features that read files outside evaluation (definition into
+        nixpkgs): pass these as the roots of :func:`nixls.ide.reads.read_policy`.
+        """
+        found = self.policy().found()
+        return [*self.server.files.roots, *(found.read_dirs() if found else [])]
 
     def arguments_origin(self, doc: Unit) -> str | None:
         """Where the arguments of ``doc``'s function come from (None: unknown), for hover."""

@@ -136,3 +136,14 @@ def test_where_the_arguments_come_from(tmp_path: Path) -> None:
     assert live.arguments_origin(doc) == f"the nixpkgs at {FIXTURE} with this overlay applied"
     bare = LiveEvaluator(host, Project({"HOME": "/nonexistent"}))
     assert bare.arguments_origin(doc) is None
+
+
+def test_store_dir_and_read_roots_follow_discovery(tmp_path: Path) -> None:
+    text = '(derivation { name = "x"; builder = "b"; system = "s"; }).outPath'
+    f = tmp_path / "d.nix"
+    f.write_text(text)
+    out = run(tmp_path, f, text, text, {**NIX_PATH, "NIX_STORE_DIR": "/custom/store"})
+    assert out.value is not None and out.value.startswith('"/custom/store/'), out
+    host = Host(tmp_path)
+    live = LiveEvaluator(host, Project(NIX_PATH))
+    assert str(FIXTURE) in live.read_roots() and str(tmp_path) in live.read_roots()
