@@ -27,7 +27,6 @@ from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
 from evaluator.syntax import nodes
-from evaluator.vm import ops
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.frames import SourceText
@@ -38,6 +37,7 @@ from nixls.ide.jobs import JobRunner
 from nixls.ide.project.arguments import nix_path
 from nixls.ide.project.buffers import BufferIO
 from nixls.ide.project.discovery import Discovery
+from nixls.ide.project.forcing import force_except_closures
 from nixls.ide.project.project import Project
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
@@ -479,7 +479,7 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
     for name in names:
         part = value[name] if name is not None else value
         try:
-            ev.run(ops.deep_force(part))
+            ev.run(force_except_closures(part))
         except Cancelled:
             raise
         except NixError as err:

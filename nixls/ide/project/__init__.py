@@ -6,6 +6,7 @@
 - :mod:`.references`: how other workspace files use a file (``callPackage``, ``imports``);
 - :mod:`.arguments`: the arguments a file's function really gets, by role (an extension point);
 - :mod:`.buffers`: evaluation reading the editor's unsaved buffers, and who imports what;
+- :mod:`.forcing`: forcing a file deeply for diagnostics without the closures of its derivations;
 - :mod:`.project`: the above tied together for the live evaluator;
 - :mod:`.report`: discovery as text (``nixls env``) and JSON (the ``nixls.env`` command).
 """
