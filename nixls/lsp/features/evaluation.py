@@ -368,6 +368,8 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
             start_dependents(doc)
 
     def saved(doc: OpenDocument) -> None:
+        if doc.path:
+            server.live.project.references.changed([doc.path])
         if files.mode() is not EvalDiagnostics.OFF:
             files.start(doc)
             start_dependents(doc)
@@ -379,7 +381,7 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
         hints.forget(uri)
 
     def files_changed(paths: list[str]) -> None:
-        server.live.project.references.forget()
+        server.live.project.references.changed(paths)
         # An imported file changed: evaluation results may differ now.
         if files.mode() is EvalDiagnostics.OFF:
             return

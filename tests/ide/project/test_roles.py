@@ -9,7 +9,7 @@ import pytest
 from evaluator.io import ReadPolicy
 from evaluator.syntax import parse
 from nixls.ide.project.buffers import BufferIO, Dependents
-from nixls.ide.project.references import scan
+from nixls.ide.project.references import ReferenceIndex
 from nixls.ide.project.roles import FileRole, Role, classify
 
 FIXTURE = Path(__file__).resolve().parents[2] / "data" / "nixpkgs-fixture"
@@ -40,10 +40,16 @@ def test_references_make_a_plain_function_a_package_or_module(tmp_path: Path) ->
     (tmp_path / "default.nix").write_text(
         "{ pkgs }: { a = pkgs.callPackage ./tool { }; m = { imports = [ ./mod.nix ../x.nix ]; }; }"
     )
-    uses = scan([str(tmp_path)])
-    tool = uses[str(tmp_path / "tool" / "default.nix")]
-    assert tool.role is Role.PACKAGE and "default.nix" in tool.reason
-    assert uses[str(tmp_path / "mod.nix")].role is Role.MODULE
+    index = ReferenceIndex()
+    tool = index.used_as(str(tmp_path / "tool" / "default.nix"), [str(tmp_path)])
+    assert tool is not None and tool.role is Role.PACKAGE and "default.nix" in tool.reason
+    module = index.used_as(str(tmp_path / "mod.nix"), [str(tmp_path)])
+    assert module is not None and module.role is Role.MODULE
+    # A file that changes is scanned again on its own.
+    (tmp_path / "default.nix").write_text("{ }")
+    assert index.used_as(str(tmp_path / "mod.nix"), [str(tmp_path)]) is not None
+    index.changed([str(tmp_path / "default.nix")])
+    assert index.used_as(str(tmp_path / "mod.nix"), [str(tmp_path)]) is None
     used = FileRole(Role.PACKAGE, "callPackage'd")
     assert classify(str(tmp_path / "tool/default.nix"), parse("{ lib }: 1").root, used) == used
     # Shape wins over use: a module stays a module.
@@ -51,9 +57,10 @@ def test_references_make_a_plain_function_a_package_or_module(tmp_path: Path) ->
 
 
 def test_fixture_files_have_their_roles() -> None:
-    uses = scan([str(FIXTURE)])
     curl = FIXTURE / "pkgs/tools/networking/curl/default.nix"
-    role = classify(str(curl), parse(curl.read_text()).root, uses.get(str(curl)))
+    used = ReferenceIndex().used_as(str(curl), [str(FIXTURE)])
+    assert used is not None and "all-packages.nix" in used.reason
+    role = classify(str(curl), parse(curl.read_text()).root, used)
     assert role.role is Role.PACKAGE
     overlay = FIXTURE / "overlays/example.nix"
     assert classify(str(overlay), parse(overlay.read_text()).root).role is Role.OVERLAY
