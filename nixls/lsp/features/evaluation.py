@@ -351,7 +351,9 @@ def _subscribe(server: NixServer, files: FileEvaluations, hints: Hints) -> None:
 
     def start_dependents(doc: OpenDocument) -> None:
         # Open files whose evaluation read this one (it changed): evaluate them again.
-        for uri in server.live.dependents(doc.path) if doc.path else []:
+        # Those still evaluating may have read its old text too (their reads are not known yet).
+        running = [uri for uri, task in files.tasks.items() if not task.done()]
+        for uri in sorted({*running, *(server.live.dependents(doc.path) if doc.path else [])}):
             other = server.document(uri)
             if other is not None and other is not doc:
                 files.start(other)
