@@ -61,7 +61,8 @@ def parse_lock(data: bytes) -> dict[str, Any]:
     return lock
 
 
-def _read_lock(flake_dir: str) -> dict[str, Any] | None:
+def read_lock(flake_dir: str) -> dict[str, Any] | None:
+    """The parsed ``flake.lock`` of ``flake_dir`` (None: none), read through the context's I/O."""
     path = os.path.join(flake_dir, "flake.lock")
     io = current().io
     if not io.path_exists(path):
@@ -266,6 +267,6 @@ def load_flake(ref: FlakeAttrs) -> Frame:
     subdir = str(ref.pop("dir", ""))
     info, root = fetch_local(ref)
     root_dir = os.path.join(root, subdir) if subdir else root
-    lock = _read_lock(root_dir)
+    lock = read_lock(root_dir)
     loader = LockedInputs(lock, root_dir)
     return (yield from loader.flake(info, root, subdir, loader.root if lock else None))

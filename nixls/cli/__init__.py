@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("nixls.cli.parse_cmd", "parse a file and print its syntax tree or errors"),
     "check": ("nixls.cli.check_cmd", "report static diagnostics for files and directories"),
     "eval": ("nixls.cli.eval_cmd", "evaluate like nix-instantiate --eval"),
+    "env": ("nixls.cli.env_cmd", "show which nixpkgs nixls finds, from where, what is missing"),
 }
 
 

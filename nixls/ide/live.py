@@ -19,7 +19,7 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,9 +27,8 @@ from evaluator.api import CompileCache, Evaluator, NixSyntaxError, feature_error
 from evaluator.builtins import table as registry
 from evaluator.compiler import Analysis
 from evaluator.compiler.diagnostics import Severity
-from evaluator.io import EvalIO
 from evaluator.syntax import nodes
-from evaluator.vm import memory, ops
+from evaluator.vm import memory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, DependsOnUnknown, NixError
 from evaluator.vm.frames import SourceText
@@ -39,6 +38,11 @@ from nixls.ide import reads, value_session, valueprint
 from nixls.ide.flake import outputs as flake_outputs
 from nixls.ide.flake.lock import read_under
 from nixls.ide.jobs import JobRunner
+from nixls.ide.project.arguments import nix_path
+from nixls.ide.project.buffers import BufferIO
+from nixls.ide.project.discovery import Discovery
+from nixls.ide.project.forcing import force_except_closures
+from nixls.ide.project.project import Project
 from nixls.ide.scope_eval import NodeCache, ScopeEnv
 from nixls.ide.targets import node_for_span
 from nixls.ide.tree import unparen
@@ -94,6 +98,8 @@ class Outcome:
     budget: bool = False  # the error is the budget running out
     cancelled: bool = False
     elapsed: float = 0.0
+    # The files the evaluation read (imports, readFile), buffers included.
+    read: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -125,18 +131,37 @@ class EvalPolicy:
     roots: list[str]
     # The server's compiled imported files, kept across evaluations.
     compile_cache: CompileCache | None = field(default=None, compare=False)
+    # The user's nixpkgs, file roles and their arguments (None: none supplied).
+    project: Project | None = field(default=None, compare=False)
+    # The editor's unsaved texts, by path: evaluation reads them, not the disk.
+    buffers: Mapping[str, bytes] = field(default_factory=dict, compare=False)
+
+    def found(self) -> Discovery | None:
+        """What discovery found for these settings and folders."""
+        return self.project.discovery(self.settings, self.roots) if self.project else None
 
     def context(self, path: str | None, extra_roots: Sequence[str] = ()) -> EvalContext:
         """A fresh evaluation context for the file at ``path``.
 
         Reads follow :func:`nixls.ide.reads.read_policy` (the workspace
-        folders, ``allowedPaths``, the search path, the file itself and
-        ``extra_roots``); `getEnv` sees nothing unless allowed.
+        folders, ``allowedPaths``, the search path and the file itself,
+        plus the nixpkgs and flake inputs discovery found and ``extra_roots``);
+        open documents are read from their buffers; `getEnv` sees nothing
+        unless allowed.
         """
         cfg = self.settings
+        found = self.found()
+        extra = found.read_dirs() if found is not None else []
+        search = reads.search_path(cfg)
+        if not search and found is not None:
+            search = list(found.search_path)
+        store = self.project.environ.get("NIX_STORE_DIR") if self.project else None
         return EvalContext(
-            search_path=reads.search_path(cfg),
-            io=EvalIO(reads.read_policy(cfg, [*self.roots, *extra_roots], path)),
+            store_dir=store or "/nix/store",
+            search_path=search,
+            io=BufferIO(
+                reads.read_policy(cfg, [*self.roots, *extra, *extra_roots], path), self.buffers
+            ),
             allow_env=cfg.allow_env,
             environ=None if cfg.allow_env else {},
             experimental_features=frozenset(cfg.experimental_features),
@@ -179,12 +204,17 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
         cache = doc.cache["compiled-nodes"] = NodeCache()
+    supply = policy.project.supply(doc, policy.settings, policy.roots) if policy.project else None
     env = ScopeEnv(
         doc.analysis,
         SourceText(doc.path, doc.source),
         base,
         dict(policy.settings.auto_args),
         cache,
+        supply=supply.expression if supply else None,
+        supply_direct=supply.direct if supply else {},
+        supply_plain=supply.plain if supply else True,
+        supply_at=supply.function_at if supply else None,
     )
     context = policy.context(doc.path)
     # Argument supply hook: in a flake.nix, `outputs` gets the locked inputs and `self`.
@@ -209,17 +239,28 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
 class LiveEvaluator:
     """Runs evaluations for the server's features."""
 
-    def __init__(self, server: Host) -> None:
+    def __init__(self, server: Host, project: Project | None = None) -> None:
         self.server = server
         self.jobs = JobRunner()
         self.compile_cache = CompileCache()
         self.sessions = value_session.Sessions()
         self._release_pending: asyncio.TimerHandle | None = None
+        self.project = project if project is not None else Project()
+        self._warmed: str | None = None
 
     def policy(self) -> EvalPolicy:
         """The evaluation policy under the current settings and workspace folders."""
+        buffers = {
+            os.path.normpath(d.path): d.source
+            for d in self.server.files.documents.values()
+            if d.path is not None
+        }
         return EvalPolicy(
-            self.server.settings.eval, list(self.server.files.roots), self.compile_cache
+            self.server.settings.eval,
+            list(self.server.files.roots),
+            self.compile_cache,
+            self.project,
+            buffers,
         )
 
     def request_for_span(
@@ -298,7 +339,57 @@ class LiveEvaluator:
         """Evaluate a whole document deeply (for diagnostics); replaces a running one."""
         key = file_key(doc.uri)
         self.jobs.cancel(key)
-        return await self.run(key, self.request_for_file(doc))
+        outcome = await self.run(key, self.request_for_file(doc))
+        if not outcome.cancelled:
+            self.project.dependents.record(doc.uri, set(outcome.read))
+        return outcome
+
+    def warm_up(self) -> None:
+        """Load the builtins and compile the found nixpkgs' lib, once, in the background.
+
+        The first hover needing `lib` then pays only for evaluating it: most
+        of a cold start is importing the evaluator's builtins and compiling
+        lib's files (kept in the server's compile cache).
+        """
+        policy = self.policy()
+        found = policy.found()
+        lib = os.path.join(found.nixpkgs, "lib") if found and found.nixpkgs else None
+        if self._warmed == (lib or ""):
+            return
+        self._warmed = lib or ""
+
+        def work() -> None:
+            _ensure_builtins()
+            if lib is None or not os.path.isfile(os.path.join(lib, "default.nix")):
+                return
+            ev = Evaluator(
+                policy.context(None), budget=policy.budget(), compile_cache=policy.compile_cache
+            )
+            try:
+                ev.eval_source(f"builtins.attrNames (import {nix_path(lib)})", base_dir=lib)
+            except NixError:
+                pass  # the hover that needs it will say what is wrong
+
+        threading.Thread(target=work, name="nixls-warm-up", daemon=True).start()
+
+    def read_roots(self) -> list[str]:
+        """The workspace folders plus what discovery found (nixpkgs, flake inputs).
+
+        For features that read files outside evaluation (definition into
+        nixpkgs): pass these as the roots of :func:`nixls.ide.reads.read_policy`.
+        """
+        found = self.policy().found()
+        return [*self.server.files.roots, *(found.read_dirs() if found else [])]
+
+    def arguments_origin(self, doc: Unit) -> str | None:
+        """Where the arguments of ``doc``'s function come from (None: unknown), for hover."""
+        policy = self.policy()
+        supply = self.project.supply(doc, policy.settings, policy.roots)
+        return supply.origin if supply is not None else None
+
+    def dependents(self, path: str) -> list[str]:
+        """The open documents whose last whole-file evaluation read ``path``."""
+        return self.project.dependents.of(path)
 
     def cancel(self, uri: str) -> int:
         """Cancel every evaluation of ``uri`` (its text changed or it closed).
@@ -399,8 +490,7 @@ def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
     try:
         if request.per_attribute:
             _evaluate_attributes(ev, request, outcome)
-            outcome.elapsed = time.monotonic() - started
-            return outcome
+            return _finished(outcome, request, started)
         value = ev.eval_value(_target(ev, request), strict=request.strict)
         if request.position_of is not None:
             if type(value) is Attrs and request.position_of in value:
@@ -419,7 +509,13 @@ def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
         _describe_error(outcome, err, request)
     except RecursionError:  # pragma: no cover - the VM never recurses; defensive
         outcome.error = "evaluation too deep"
+    return _finished(outcome, request, started)
+
+
+def _finished(outcome: Outcome, request: Request, started: float) -> Outcome:
     outcome.elapsed = time.monotonic() - started
+    if isinstance(request.context.io, BufferIO):
+        outcome.read = frozenset(request.context.io.read)
     return outcome
 
 
@@ -474,7 +570,7 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
     for name in names:
         part = value[name] if name is not None else value
         try:
-            ev.run(ops.deep_force(part))
+            ev.run(force_except_closures(part))
         except Cancelled:
             raise
         except NixError as err:

@@ -8,9 +8,12 @@ the same analysed tree:
   way in its own scope (an attribute defined by nested paths, or by
   ``inherit (e)``, is selected from the whole set, or from ``e``);
 - the environment of a `with`: its expression;
-- a function's argument: a formal's default, for the file's own function
-  a value from ``autoArgs``, else an :class:`~evaluator.vm.values.Unknown`
-  that names the argument.
+- a function's argument: for the file's own function a value from
+  ``autoArgs``; for the file's function and the functions it returns
+  (``final: prev:``) what the file's role supplies
+  (:mod:`nixls.ide.project.arguments`: one expression, a list with one
+  argument per curried function); else a formal's default, else an
+  :class:`~evaluator.vm.values.Unknown` that names the argument.
 
 Compiled code carries the file's own spans, so an error points into the
 document directly. Each binding is compiled and evaluated at most once per
@@ -65,6 +68,15 @@ class ScopeEnv:
     # Argument values by their text, shared across requests (nixls.ide.value_session).
     arg_cache: dict[str, Any] | None = None
     providers: list[ArgumentProvider] = field(default_factory=list)
+    # The role's arguments: a Nix expression of a list, one per curried function.
+    supply: str | None = None
+    # Arguments of the file's own function the role gives directly (name -> expression).
+    supply_direct: dict[str, str] = field(default_factory=dict)
+    # Whether a plain `x:` (or the `@` name) gets the supplied element itself.
+    supply_plain: bool = True
+    # The function the supply is for: the file's own (None), or the function
+    # bound to this attribute of the file's top-level set (`outputs` of a flake).
+    supply_at: str | None = None
     _values: dict[Key, Any] = field(default_factory=dict)
     _nodes: dict[int, nodes.Node] = field(default_factory=dict)
 
@@ -72,6 +84,13 @@ class ScopeEnv:
         self._nodes = {id(n): n for n in self.analysis.resolved.scope_of}
         top = unparen(self.analysis.tree)
         self._top = top if isinstance(top, nodes.Lambda) else None
+        # The supplied function and the functions its body returns: id -> depth.
+        self._levels: dict[int, int] = {}
+        fn: nodes.Node | None = top if self.supply_at is None else _bound(top, self.supply_at)
+        while isinstance(fn, nodes.Lambda):
+            self._levels[id(fn)] = len(self._levels)
+            fn = unparen(fn.body)
+        self._supplied: dict[int, Thunk] = {}
 
     # ------------------------------------------------------------ entry points
 
@@ -128,26 +147,50 @@ class ScopeEnv:
         return _failing(f"`{name}` is defined by nested attribute paths in a `let`")
 
     def _argument(self, fn: nodes.Node, scope: Scope, name: str) -> Any:
-        """A function's argument: from autoArgs (the file's function), a default, or unknown."""
+        """A function's argument: autoArgs, the role's supply, a default, or unknown."""
         assert isinstance(fn, nodes.Lambda)
         for provide in self.providers:
             supplied = provide(self, fn, name)
             if supplied is not None:
                 return supplied
         auto = self.auto_args if fn is self._top else {}
+        level = self._levels.get(id(fn)) if self.supply is not None else None
         formal = None
         if fn.formals is not None:
             formal = next((f for f in fn.formals.entries if f.name.name == name), None)
         if formal is not None:
             if name in auto:
                 return self._auto_arg(auto[name])
-            if formal.default is not None:
-                return self.thunk(formal.default)
+            if level == 0 and name in self.supply_direct:
+                return self._auto_arg(self.supply_direct[name])
+            fallback = self.thunk(formal.default) if formal.default is not None else None
+            if level is not None:
+                if fallback is None:
+                    fallback = self._unknown(fn, name)
+                return Thunk(partial(_select_or, self._supplied_arg(level), name, fallback))
+            if fallback is not None:
+                return fallback
+        elif level is not None and self.supply_plain:  # `x:` or the `@` name: the whole
+            return self._supplied_arg(level)
         elif fn.formals is not None and auto:  # `args@{ ... }`: the supplied arguments
             given = {f.name.name for f in fn.formals.entries if f.name.name in auto}
             return Thunk.ready(Attrs({n: self._value((id(fn), n)) for n in sorted(given)}))
+        return self._unknown(fn, name)
+
+    def _unknown(self, fn: nodes.Lambda, name: str) -> Thunk:
         line = self.source.line_col(fn.start)[0]
         return Unknown(name, f"argument `{name}` of the function on line {line}").thunk()
+
+    def _supplied_arg(self, level: int) -> Thunk:
+        """Element ``level`` of the role's supply (one shared list per evaluation)."""
+        found = self._supplied.get(level)
+        if found is None:
+            whole = self._supplied.get(-1)
+            if whole is None:
+                assert self.supply is not None
+                whole = self._supplied[-1] = self._auto_arg(self.supply)
+            found = self._supplied[level] = Thunk(partial(_element, whole, level))
+        return found
 
     def _auto_arg(self, text: str) -> Thunk:
         assert self.evaluator is not None
@@ -173,6 +216,33 @@ def _select(of: Thunk, name: str) -> Frame:
     elif type(found) is Thunk:
         found = found.value
     return found
+
+
+def _bound(top: nodes.Node, name: str) -> nodes.Node | None:
+    """The value bound to ``name`` (a plain `name = ...;`) in the set ``top``."""
+    if not isinstance(top, nodes.AttrSet):
+        return None
+    for b in top.bindings:
+        if isinstance(b, nodes.AttrDef) and len(b.path) == 1:
+            key = b.path[0]
+            if isinstance(key, nodes.StaticKey) and key.name == name:
+                return unparen(b.value)
+    return None
+
+
+def _select_or(of: Thunk, name: str, fallback: Thunk) -> Frame:
+    """Attribute ``name`` of the set ``of``, or ``fallback`` when it has none."""
+    value = yield of
+    if type(value) is Attrs and name in value:
+        return (yield from _select(of, name))
+    return (yield fallback)
+
+
+def _element(of: Thunk, index: int) -> Frame:
+    value = yield of
+    if not isinstance(value, list) or index >= len(value):
+        raise NixError(f"the supplied arguments have no element {index}")
+    return (yield value[index])
 
 
 def _failing(message: str) -> Thunk:

@@ -225,6 +225,13 @@ class Evaluations:
 
     def opened(self, doc: OpenDocument) -> None:
         """A document opened: evaluate it (unless evaluation diagnostics are off)."""
+        server = self.server
+        server.host.live.warm_up()
+        notice = server.host.live.project.notice(server.settings.eval, server.files.roots)
+        if notice is not None:  # no nixpkgs found: said once, naming the setting
+            server.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
+            )
         if self.files.mode() is not EvalDiagnostics.OFF:
             self.files.start(doc)
 
@@ -237,14 +244,32 @@ class Evaluations:
         """The (debounced) static diagnostics of an edit were published."""
         if self.files.mode() is EvalDiagnostics.ON_TYPE:
             self.files.start(doc)
+            self._start_dependents(doc)
 
     def saved(self, doc: OpenDocument) -> None:
         """A document was saved."""
+        if doc.path:
+            self.server.host.live.project.references.changed([doc.path])
         if self.files.mode() is not EvalDiagnostics.OFF:
             self.files.start(doc)
+            self._start_dependents(doc)
+
+    def _start_dependents(self, doc: OpenDocument) -> None:
+        """Evaluate again the open files whose evaluation read ``doc`` (it changed).
+
+        Those still evaluating may have read its old text too (their reads
+        are not known yet).
+        """
+        live = self.server.host.live
+        running = [uri for uri, task in self.files.tasks.items() if not task.done()]
+        for uri in sorted({*running, *(live.dependents(doc.path) if doc.path else [])}):
+            other = self.server.document(uri)
+            if other is not None and other is not doc:
+                self.files.start(other)
 
     def files_changed(self, paths: list[str]) -> None:
         """Files changed on disk: evaluations that may import them run again."""
+        self.server.host.live.project.references.changed(paths)
         if self.files.mode() is EvalDiagnostics.OFF:
             return
         for doc in list(self.server.files.documents.values()):
@@ -254,6 +279,7 @@ class Evaluations:
     def settings_changed(self) -> None:
         """New settings: every result is stale; evaluate again, refresh hints and lenses."""
         server = self.server
+        server.host.live.warm_up()  # from `initialize` on, before the first file opens
         for doc in list(server.files.documents.values()):
             server.host.live.cancel(doc.uri)
             self.files.stop(doc.uri)

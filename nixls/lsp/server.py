@@ -413,6 +413,7 @@ def _register_document_sync(server: NixServer) -> None:
     def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.host.close(uri)  # cancels evaluations
+        ls.host.live.project.dependents.forget(uri)
         ls.publisher.clear(uri)
         ls.evaluations.changed(uri)
 

@@ -6,6 +6,9 @@
   expression until the document changes.
 - ``nixls.inlayHints.values``: the values of let bindings as inlay hints.
 - ``nixls.status``: what the server is doing (evaluations running).
+- ``nixls.env``: which nixpkgs was found, from where, what is missing
+  (:mod:`nixls.ide.project.report`); when none is found the server says so
+  once, naming the setting that fixes it.
 
 Whole-file evaluation diagnostics and the hints' state live in
 :mod:`nixls.lsp.evaluations`.
@@ -21,6 +24,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from nixls.ide.host import Snapshot
 from nixls.ide.live import Outcome
+from nixls.ide.project.report import as_json, as_text
 from nixls.ide.targets import trimmed
 from nixls.lsp.convert import CONVERTER, outcome_json, range_of
 from nixls.lsp.evaluations import with_progress
@@ -28,6 +32,7 @@ from nixls.lsp.server import NixServer  # at run time: pygls reads command annot
 
 EVALUATE = "nixls.evaluate"
 STATUS = "nixls.status"
+ENV = "nixls.env"
 CONTENT_MODIFIED = -32801
 
 
@@ -84,6 +89,11 @@ def register(server: NixServer) -> None:
         if snap.valid and ls.document(doc.uri) is doc:
             ls.evaluations.hints.add(doc, span[1], outcome)
         return outcome_json(outcome)
+
+    @server.command(ENV)
+    def env_command(ls: NixServer, *args: Any) -> dict[str, Any]:
+        found = ls.host.live.project.discovery(ls.settings.eval, ls.files.roots)
+        return {**as_json(found), "text": as_text(found)}
 
     @server.command(STATUS)
     def status_command(ls: NixServer, *args: Any) -> dict[str, Any]:
