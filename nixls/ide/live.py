@@ -523,15 +523,7 @@ def _target(ev: Evaluator, request: Request) -> Any:
     """The lazy value a request evaluates."""
     if request.node is None:
         # A file that is not a function: evaluated as a file (refused if
-        # the compiler rejects any of it, as Nix would). Refused here when
-        # the document's analysis already has the error: compiling again
-        # would take as long as that analysis (seconds for a huge file),
-        # before the evaluation's budget starts counting.
-        source = request.env.source
-        broken = _first_error_in(request.env.analysis, 0, len(source.text))
-        if broken is not None:
-            message, start, end = broken
-            raise NixSyntaxError(message, (source, start, end))
+        # the compiler rejects any of it, as Nix would).
         return ev.source_thunk(
             request.env.source.text, path=request.path, base_dir=request.base_dir
         )

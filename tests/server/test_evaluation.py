@@ -509,15 +509,17 @@ async def test_document_change_cancels_the_evaluation(session: Session) -> None:
 
 
 async def test_long_evaluations_report_progress(session: Session) -> None:
-    # About a second of work: longer than the moment after which progress shows.
-    text = "builtins.foldl' (a: b: a + b) 0 (builtins.genList (i: i) 100000)\n"
+    # Seconds of work: well past the moment after which progress shows (0.3 s)
+    # on a fast, idle machine too (100,000 items took about that long), so 400,000.
+    text = "builtins.foldl' (a: b: a + b) 0 (builtins.genList (i: i) 400000)\n"
     try:
-        await configure(session, {"eval": {"diagnostics": "off", "budget": {"timeoutMs": 30000}}})
+        budget = {"timeoutMs": 30000, "steps": 10**9}
+        await configure(session, {"eval": {"diagnostics": "off", "budget": budget}})
         uri = session.open("progress.nix", text)
         reports: dict[Any, list[Any]] = session.client.progress_reports
         before = set(reports)
         result = await evaluate(session, {"uri": uri, "position": {"line": 0, "character": 0}})
-        assert result["value"] == str(sum(range(100000)))
+        assert result["value"] == str(sum(range(400000)))
         new = [reports[t] for t in set(reports) - before]
         assert any(
             isinstance(r[0], types.WorkDoneProgressBegin)
