@@ -52,8 +52,9 @@ def _line(doc: OpenDocument, offset: int) -> int:
     return doc.line_char(offset)[0] + 1
 
 
-def describe_binding(doc: OpenDocument, binding: Binding) -> list[str]:
-    """Markdown paragraphs describing a local binding."""
+def describe_binding(doc: OpenDocument, binding: Binding, origin: str | None = None) -> list[str]:
+    """Markdown paragraphs describing a local binding; ``origin``: where the
+    arguments of the file's own function come from (the project's supply)."""
     source = doc.source
     line = _line(doc, binding.name_span[0])
     parts = [f"`{binding.name}`: {_KIND_TEXT[binding.kind]}, defined on line {line}"]
@@ -62,12 +63,23 @@ def describe_binding(doc: OpenDocument, binding: Binding) -> list[str]:
         if node.default is not None:
             default = span_text(source, node.default.start, node.default.end)
             parts.append(f"default: `{_first_line(default)}`")
+        elif origin is not None and _formal_of_file_function(doc, node):
+            parts.append(f"given by {origin}")
         else:
             parts.append("no default: the caller must pass it")
     elif binding.value is not None and binding.kind in (BindingKind.LET, BindingKind.REC_ATTR):
         snippet = span_text(source, node.start, node.end)
         parts.append(f"```nix\n{_first_line(snippet)}\n```")
     return parts
+
+
+def _formal_of_file_function(doc: OpenDocument, formal: nodes.Formal) -> bool:
+    root = unparen(doc.parse_result.root)
+    return (
+        isinstance(root, nodes.Lambda)
+        and root.formals is not None
+        and any(f is formal for f in root.formals.entries)
+    )
 
 
 def _builtin_for_select(sel: nodes.Select, key: nodes.AttrKey) -> builtin_docs.BuiltinInfo | None:
@@ -80,12 +92,14 @@ def _builtin_for_select(sel: nodes.Select, key: nodes.AttrKey) -> builtin_docs.B
     return builtin_docs.info(key.name) if isinstance(key, nodes.StaticKey) else None
 
 
-def _var_hover(doc: OpenDocument, var: nodes.Var, binding: Binding | None) -> HoverInfo:
+def _var_hover(
+    doc: OpenDocument, var: nodes.Var, binding: Binding | None, origin: str | None = None
+) -> HoverInfo:
     """A hover on a variable: its binding, `with`, builtin or global."""
     res = var.resolution
     span = (var.start, var.end)
     if isinstance(res, LocalRef) and not (binding is not None and binding is not res.binding):
-        return HoverInfo(span, describe_binding(doc, res.binding), span)
+        return HoverInfo(span, describe_binding(doc, res.binding, origin), span)
     if isinstance(res, LocalRef):
         # `inherit x;` in a let: the name is both the new and the outer `x`.
         text = describe_binding(doc, binding) if binding else []
@@ -126,9 +140,12 @@ def _select_hover(
     return HoverInfo(span, text, (sel.start, key.end) if idx == len(sel.path) - 1 else None)
 
 
-def hover_at(doc: OpenDocument, files: Workspace, reader: Reader, offset: int) -> HoverInfo | None:
-    """The static hover at ``offset``: description and the expression to evaluate."""
-    target = _static_hover(doc, files, reader, offset)
+def hover_at(
+    doc: OpenDocument, files: Workspace, reader: Reader, offset: int, origin: str | None = None
+) -> HoverInfo | None:
+    """The static hover at ``offset``: description and the expression to evaluate;
+    ``origin``: where the file's function gets its arguments, if the project knows."""
+    target = _static_hover(doc, files, reader, offset, origin)
     flake_input = flake.hover(doc, offset, read_under(reader.io))  # its URL and lock
     if flake_input is None:
         return target
@@ -137,7 +154,7 @@ def hover_at(doc: OpenDocument, files: Workspace, reader: Reader, offset: int) -
 
 
 def _static_hover(
-    doc: OpenDocument, files: Workspace, reader: Reader, offset: int
+    doc: OpenDocument, files: Workspace, reader: Reader, offset: int, origin: str | None
 ) -> HoverInfo | None:
     analysis = doc.analysis
     chain = ancestors_at(doc.parse_result.root, offset)
@@ -147,12 +164,12 @@ def _static_hover(
     var = analysis.var_at(offset)
     binding = analysis.binding_at(offset)
     if var is not None and (binding is None or var.resolution is not None):
-        return _var_hover(doc, var, binding)
+        return _var_hover(doc, var, binding, origin)
 
     if binding is not None:
         value = binding.value
         expr = (value.start, value.end) if value is not None else binding.name_span
-        return HoverInfo(binding.name_span, describe_binding(doc, binding), expr)
+        return HoverInfo(binding.name_span, describe_binding(doc, binding, origin), expr)
 
     if isinstance(leaf, nodes.StaticKey) and isinstance(parent, nodes.Select):
         return _select_hover(doc, files, reader, parent, leaf)

@@ -217,8 +217,9 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         supply_at=supply.function_at if supply else None,
     )
     context = policy.context(doc.path)
-    # Argument supply hook: in a flake.nix, `outputs` gets the locked inputs and `self`.
-    flake = flake_outputs.supply(doc, read_under(context.io))
+    # In a flake.nix, `outputs` gets the locked inputs and `self` (unless a
+    # supplier registered for flakes gives its arguments instead).
+    flake = flake_outputs.supply(doc, read_under(context.io)) if supply is None else None
     if flake is not None:
         env.providers.append(flake.provide)
         context = policy.context(doc.path, flake.read_roots)
