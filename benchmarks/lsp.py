@@ -463,6 +463,7 @@ def report_lib(res: Results) -> bool:
     peak = res.rss.get("peak")
     if peak is not None:
         print(f"server peak RSS: {peak:.0f} MB")
+    return failed
 
 
 # ---------------------------------------------------------------- home-manager rows
