@@ -114,3 +114,30 @@ def test_a_listed_module_gets_completion_and_hover_of_the_configuration(
     at = source.index("enable = true")
     found = service.hover(tree, _view(SERVICES), at, str(FLAKE))
     assert found is not None and "Whether to enable the greeter." in found[0]
+
+
+def test_only_files_inside_the_flake_are_followed_and_broken_ones_are_skipped(
+    tmp_path: Path,
+) -> None:
+    flake = tmp_path / "flake"
+    (flake / "hosts").mkdir(parents=True)
+    (tmp_path / "outside.nix").write_text("{ imports = [ ./flake/hosts/late.nix ]; }")
+    (flake / "hosts" / "a.nix").write_text(
+        "{ ... }: { imports = [ ./b.nix ../../outside.nix ./broken.nix ./a.nix ]; }"
+    )
+    (flake / "hosts" / "b.nix").write_text("{ imports = [ ./sub ]; }")  # a folder: default.nix
+    (flake / "hosts" / "sub").mkdir()
+    (flake / "hosts" / "sub" / "default.nix").write_text("{ }")
+    # Read as far as the parser recovers it.
+    (flake / "hosts" / "broken.nix").write_text("{ imports = [ ./late.nix ")
+    (flake / "flake.nix").write_text(
+        "{ outputs = { self, s }: let x = 1; in { nixosConfigurations.h ="
+        " s.lib.nixosSystem { modules = [ ./hosts/a.nix ]; }; }; }"
+    )
+    [spec] = flake_specs(str(flake / "flake.nix"))
+    assert spec.files == tuple(
+        str(flake / "hosts" / n)
+        for n in ("a.nix", "b.nix", "broken.nix", "sub/default.nix", "late.nix")
+    )
+    (flake / "flake.nix").write_text("{ outputs = { self }: { nixosConfigurations.h = ")
+    assert flake_specs(str(flake / "flake.nix")) == []

@@ -26,6 +26,7 @@ from nixls.ide.options.spec import OptionSetSpec
 KINDS = ("nixosConfigurations", "homeConfigurations", "darwinConfigurations")
 MAX_FLAKES = 20  # flake.nix files looked at in a workspace
 MAX_DEPTH = 4  # folder levels below a workspace root searched for flake.nix
+MAX_DIRS = 2000  # folders looked into per root (a nixpkgs checkout has far more)
 MAX_MODULES = 500  # module files followed for one configuration
 MAX_SOURCE = 2 * 2**20  # bytes of a file read statically
 SKIP_DIRS = frozenset({"node_modules", "result", "__pycache__"})
@@ -36,7 +37,9 @@ def find_flakes(roots: Iterable[str]) -> list[str]:
     found: list[str] = []
     for root in roots:
         base = os.path.abspath(root)
-        for folder, dirs, files in os.walk(base):
+        for visited, (folder, dirs, files) in enumerate(os.walk(base)):
+            if visited >= MAX_DIRS:
+                break
             depth = os.path.relpath(folder, base).count(os.sep) + (folder != base)
             dirs[:] = (
                 sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
@@ -138,10 +141,11 @@ def _call_modules(config: nodes.Node) -> nodes.Node | None:
     return None
 
 
-def module_files(first: list[str]) -> list[str]:
-    """``first`` and the files they import statically, transitively (bounded)."""
+def module_files(first: list[str], within: str) -> list[str]:
+    """``first`` and the files they import statically, transitively (bounded); only
+    files under the folder ``within`` are read or listed."""
     seen: list[str] = []
-    todo = list(first)
+    todo = [p for p in first if _under(p, within)]
     while todo and len(seen) < MAX_MODULES:
         path = todo.pop(0)
         if path in seen:
@@ -151,8 +155,12 @@ def module_files(first: list[str]) -> list[str]:
         body = module_body(root) if root is not None else None
         imports = _set_entry(body, "imports") if body is not None else None
         if imports is not None:
-            todo += _list_paths(imports, os.path.dirname(path))
+            todo += [p for p in _list_paths(imports, os.path.dirname(path)) if _under(p, within)]
     return seen
+
+
+def _under(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _nix_string(text: str) -> str:
@@ -176,7 +184,9 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
     specs = []
     for kind, name, config in _configurations(outputs):
         listed = _call_modules(config)
-        files = module_files(_list_paths(listed, flake_dir)) if listed is not None else []
+        files = (
+            module_files(_list_paths(listed, flake_dir), flake_dir) if listed is not None else []
+        )
         if not files:
             continue  # no file to apply to: the set would claim every module
         flake = f"builtins.getFlake {_nix_string('path:' + flake_dir)}"
