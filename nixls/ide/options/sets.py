@@ -60,7 +60,11 @@ def load(
     Returns the tree and the files the evaluation read. Raises
     :class:`NixError` when the expression fails.
     """
-    context = EvalContext(io=EvalIO(policy), allow_env=False, environ={})
+    # An automatic set is `builtins.getFlake` of a workspace flake: flakes on, for it only.
+    features = frozenset({"flakes"}) if spec.auto else frozenset()
+    context = EvalContext(
+        io=EvalIO(policy), allow_env=False, environ={}, experimental_features=features
+    )
     context.search_path = list(search_path or [])
     ev = Evaluator(
         context,

@@ -35,6 +35,10 @@ class OptionSetSpec:
     expr: str
     base_dir: str  # relative paths in ``expr`` and ``files`` start here
     files: tuple[str, ...] = ()  # absolute glob patterns; empty: every module file
+    # Found in a workspace flake (:mod:`.auto`): evaluated with the ``flakes``
+    # feature, reading ``read_roots`` too; any explicit set wins over it.
+    auto: bool = False
+    read_roots: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -101,18 +105,22 @@ def spec_for(
 ) -> OptionSetSpec | None:
     """The option set that applies to a file, if any.
 
-    The file's directive wins; then a set whose ``files`` match the file;
-    then, for a file that looks like a module, the first set without
-    ``files``.
+    The file's directive wins; then an explicit set whose ``files`` match
+    the file; then, for a file that looks like a module, the first explicit
+    set without ``files``; then the first automatic set listing the file.
     """
     named = directive(source)
     if named is not None:
         return next((s for s in specs if s.name == named), None)
-    if path is not None:
-        absolute = os.path.abspath(path)
-        for spec in specs:
-            if any(fnmatch.fnmatchcase(absolute, g) for g in spec.files):
-                return spec
-    if not is_module(root):
+    explicit = [s for s in specs if not s.auto]
+    found = _by_files(path, explicit)
+    if found is None and is_module(root):
+        found = next((s for s in explicit if not s.files), None)
+    return found or _by_files(path, [s for s in specs if s.auto])
+
+
+def _by_files(path: str | None, specs: list[OptionSetSpec]) -> OptionSetSpec | None:
+    if path is None:
         return None
-    return next((s for s in specs if not s.files), None)
+    absolute = os.path.abspath(path)
+    return next((s for s in specs if any(fnmatch.fnmatchcase(absolute, g) for g in s.files)), None)

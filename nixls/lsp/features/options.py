@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from nixls.ide.options import queries, service
+from nixls.ide.options import auto, queries, service
 from nixls.ide.options.sets import LoadedSet, OptionSets
 from nixls.ide.options.spec import specs_from_settings
 from nixls.ide.options.tree import OptionTree
@@ -44,14 +44,15 @@ class OptionsFeature:
         self.progress: set[tuple[str, str, str]] = set()
 
     def configure(self) -> None:
-        """Read the declared sets from the settings (nixls.toml and the editor's)."""
+        """Read the declared sets from the settings (nixls.toml and the editor's), then
+        the automatic ones of the workspace's flakes."""
         roots = self.server.files.roots
         specs, problems = specs_from_settings(
             self.server.settings.options, roots[0] if roots else os.getcwd()
         )
         for problem in problems:
             self.server.log_message(f"nixls: {problem}", types.MessageType.Warning)
-        self.sets.configure(specs)
+        self.sets.configure([*specs, *auto.workspace_specs(roots)])
 
     def entry(self, doc: OpenDocument) -> LoadedSet | None:
         """The option set of ``doc`` (loading starts, with progress, the first time)."""
@@ -59,7 +60,7 @@ class OptionsFeature:
             return None
         view = view_of(doc)
         cfg = self.server.settings.eval
-        spec_dirs = [s.base_dir for s in self.sets.specs]
+        spec_dirs = [d for s in self.sets.specs for d in (s.base_dir, *s.read_roots)]
         policy = read_policy(cfg, [*self.server.files.roots, *spec_dirs], None)
         found = service.loaded_set(self.sets, view, policy, search_path(cfg))
         if found is not None and found.spec.key not in self.progress:

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ./services.nix ];
+  networking.hostName = "demo";
+}

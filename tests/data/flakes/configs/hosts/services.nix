@@ -1,0 +1,5 @@
+{ lib, ... }:
+{
+  options.services.greeter.enable = lib.mkEnableOption "the greeter";
+  config.services.greeter.enable = true;
+}

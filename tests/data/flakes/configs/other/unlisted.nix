@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  networking.hostName = "unlisted";
+}
