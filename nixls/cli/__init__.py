@@ -100,9 +100,9 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
         result: int = module.run(args)
         return result, args.command
     except KeyboardInterrupt:
-        from nixls.cli.interrupt import MESSAGE
+        from nixls.cli.interrupt import say_interrupted
 
-        print(MESSAGE, file=sys.stderr)
+        say_interrupted()
         return EXIT_INTERRUPTED, None
 
 

@@ -25,8 +25,7 @@ from evaluator.vm.errors import Cancelled, NixError
 from evaluator.vm.loop import Budget
 from nixls import __version__
 from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
-from nixls.cli.interrupt import MESSAGE as INTERRUPTED
-from nixls.cli.interrupt import cancel_on_sigint
+from nixls.cli.interrupt import cancel_on_sigint, say_interrupted
 from nixls.project_config import ConfigError, ProjectConfig, config_for
 
 # Calls nested deeper than this stop the evaluation (Nix: max-call-depth).
@@ -264,7 +263,7 @@ def _evaluate(
         else:
             text = ev.render(value, strict=args.strict) + "\n"
     except Cancelled:
-        print(INTERRUPTED, file=err_out)
+        say_interrupted(err_out)
         return EXIT_INTERRUPTED
     except NixError as err:
         out.flush()
