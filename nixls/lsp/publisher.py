@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from nixls.lsp.features import options
 from nixls.lsp.features.diagnostics import static_diagnostics
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ class DiagnosticsPublisher:
             self.static[uri] = []
         self.publish(uri)
         server.evaluations.after_static(snap.document)
-        options.feature(server).after_refresh(snap.document)  # option diagnostics, when ready
+        server.options.after_refresh(snap.document)  # option diagnostics, when ready
 
     def set_evaluated(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         """Replace the evaluation diagnostics of ``uri`` and publish."""

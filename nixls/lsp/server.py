@@ -40,7 +40,6 @@ from nixls.lsp import transport
 from nixls.lsp.commands import Commands
 from nixls.lsp.convert import CONVERTER
 from nixls.lsp.evaluations import Evaluations
-from nixls.lsp.features import options
 from nixls.lsp.features.options import OptionsFeature
 from nixls.lsp.protocol import Malformed, NixProtocol
 from nixls.lsp.publisher import DiagnosticsPublisher
@@ -57,7 +56,6 @@ FEATURE_MODULES = (
     "nixls.lsp.features.completion",
     "nixls.lsp.features.semantic_tokens",
     "nixls.lsp.features.code_actions",
-    "nixls.lsp.features.options",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -309,7 +307,7 @@ class NixServer(LanguageServer):
         self.host.settings = structure_settings(
             with_project_config(raw, self.files.roots, warn), warn
         )
-        options.feature(self).configure()  # the declared option sets
+        self.options.configure()  # the declared option sets
         for uri in list(self.files.documents):
             self.publisher.refresh(uri)
         self.evaluations.settings_changed()
@@ -407,7 +405,7 @@ def _register_document_sync(server: NixServer) -> None:
         if doc is not None:
             ls.evaluations.saved(doc)
             if doc.path is not None:
-                options.files_changed(ls, [doc.path])
+                ls.options.files_changed([doc.path])
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NixServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -424,7 +422,7 @@ def _register_document_sync(server: NixServer) -> None:
             ls.files.invalidate(path)
         ls.host.live.sessions.clear()  # values kept across requests may have read them
         ls.evaluations.files_changed(paths)
-        options.files_changed(ls, paths)
+        ls.options.files_changed(paths)
         # A flake.lock written by `nix flake lock`: its flake.nix's checks change.
         locks = {os.path.dirname(p) for p in paths if os.path.basename(p) == "flake.lock"}
         for uri, doc in list(ls.files.documents.items()):

@@ -95,6 +95,12 @@ class OptionsFeature:
 
     _loop: asyncio.AbstractEventLoop | None = None
 
+    def files_changed(self, paths: list[str]) -> None:
+        """Files changed on disk (or were saved): re-evaluate the sets that read them."""
+        if self.sets.changed(paths):
+            self.progress.clear()
+            self.refresh_all()
+
     def refresh_all(self) -> None:
         """Recompute the option diagnostics of every open document."""
         for uri in list(self.server.files.documents):
@@ -128,11 +134,6 @@ class OptionsFeature:
         asyncio.ensure_future(work())
 
 
-def feature(server: NixServer) -> OptionsFeature:
-    """The options state of ``server``."""
-    return server.options
-
-
 def view_of(doc: OpenDocument) -> service.DocumentView:
     """The plain data the option queries read."""
     parsed = doc.parse_result
@@ -146,7 +147,7 @@ async def completion_items(
     server: NixServer, doc: OpenDocument, offset: int
 ) -> list[types.CompletionItem] | None:
     """Option names at ``offset`` (None: not an option path, or the set is not ready)."""
-    tree = feature(server).tree(doc)
+    tree = server.options.tree(doc)
     if tree is None:
         return None
     view = view_of(doc)
@@ -179,7 +180,7 @@ async def completion_items(
 
 async def hover(server: NixServer, doc: OpenDocument, offset: int) -> types.Hover | None:
     """The hover of an option path segment."""
-    found = feature(server).entry(doc)
+    found = server.options.entry(doc)
     tree = found.tree if found is not None else None
     if tree is None or found is None:
         return None
@@ -197,7 +198,7 @@ async def definitions(
     server: NixServer, doc: OpenDocument, offset: int
 ) -> list[types.Location] | None:
     """The declarations of the option at ``offset``."""
-    tree = feature(server).tree(doc)
+    tree = server.options.tree(doc)
     if tree is None:
         return None
     found = await asyncio.to_thread(service.definition, tree, view_of(doc), offset)
@@ -214,7 +215,7 @@ async def definitions(
 
 def quick_fixes(server: NixServer, doc: OpenDocument, lo: int, hi: int) -> list[types.CodeAction]:
     """ "Did you mean" fixes for unknown options touching ``[lo, hi]``."""
-    generation, fixes = feature(server).fixes.get(doc.uri, (-1, []))
+    generation, fixes = server.options.fixes.get(doc.uri, (-1, []))
     if generation != doc.generation:
         return []
     return [
@@ -243,7 +244,7 @@ async def resolve_item(server: NixServer, item: types.CompletionItem) -> types.C
     """``item`` (an option name) with its documentation."""
     data = item.data.get("nixlsOption") if isinstance(item.data, dict) else None
     doc = server.document(str(data.get("uri"))) if isinstance(data, dict) else None
-    tree = feature(server).tree(doc) if doc is not None else None
+    tree = server.options.tree(doc) if doc is not None else None
     if tree is None or not isinstance(data, dict) or not isinstance(data.get("path"), list):
         return item
     path = tuple(str(p) for p in data["path"])
@@ -251,16 +252,3 @@ async def resolve_item(server: NixServer, item: types.CompletionItem) -> types.C
     if text is not None:
         item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
     return item
-
-
-def files_changed(server: NixServer, paths: list[str]) -> None:
-    """Files changed on disk (or were saved): re-evaluate the sets that read them."""
-    state = feature(server)
-    if state.sets.changed(paths):
-        state.progress.clear()
-        state.refresh_all()
-
-
-def register(server: NixServer) -> None:
-    """Make the options state; the server calls it at settings, refresh, save and file events."""
-    feature(server)
