@@ -477,9 +477,10 @@ def evaluate(request: Request, cancel: threading.Event) -> Outcome:
         return _evaluate(request, cancel)
 
 
-def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
+def request_evaluator(request: Request, cancel: threading.Event) -> Evaluator:
+    """The evaluator that runs ``request`` (on a worker thread; builtins loaded),
+    which also supplies the values its scope reads."""
     _ensure_builtins()
-    started = time.monotonic()
     ev = Evaluator(
         request.context,
         budget=request.budget,
@@ -487,12 +488,18 @@ def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
         compile_cache=request.compile_cache,
     )
     request.env.evaluator = ev
+    return ev
+
+
+def _evaluate(request: Request, cancel: threading.Event) -> Outcome:
+    started = time.monotonic()
+    ev = request_evaluator(request, cancel)
     outcome = Outcome()
     try:
         if request.per_attribute:
             _evaluate_attributes(ev, request, outcome)
             return _finished(outcome, request, started)
-        value = ev.eval_value(_target(ev, request), strict=request.strict)
+        value = ev.eval_value(target_value(ev, request), strict=request.strict)
         if request.position_of is not None:
             if type(value) is Attrs and request.position_of in value:
                 outcome.has_attr = True
@@ -520,7 +527,7 @@ def _finished(outcome: Outcome, request: Request, started: float) -> Outcome:
     return outcome
 
 
-def _target(ev: Evaluator, request: Request) -> Any:
+def target_value(ev: Evaluator, request: Request) -> Any:
     """The lazy value a request evaluates."""
     if request.node is None:
         # A file that is not a function: evaluated as a file (refused if
@@ -556,7 +563,7 @@ def _evaluate_attributes(ev: Evaluator, request: Request, outcome: Outcome) -> N
     about the file); the budget is shared, so running out stops the rest.
     Raises what the first step (evaluating the value itself) raises.
     """
-    value = ev.eval_value(_target(ev, request))
+    value = ev.eval_value(target_value(ev, request))
     names: list[str | None] = sorted(value) if type(value) is Attrs else [None]
     found: list[Outcome] = []
     seen: set[tuple[tuple[int, int] | None, str]] = set()

@@ -129,17 +129,10 @@ def inspect(
     Runs on a worker thread, in the request's session if it has one.
     """
     with value_session.held(request):
-        live._ensure_builtins()
-        ev = Evaluator(
-            request.context,
-            budget=request.budget,
-            cancel=cancel,
-            compile_cache=request.compile_cache,
-        )
-        request.env.evaluator = ev
+        ev = live.request_evaluator(request, cancel)
         facts = Facts()
         try:
-            walk = _select(ev, ev.eval_value(live._target(ev, request)), path)
+            walk = _select(ev, ev.eval_value(live.target_value(ev, request)), path)
             if walk is None:
                 facts.error = "attribute missing"
                 return facts
