@@ -22,11 +22,13 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from evaluator.store.hashes import Hash
-from evaluator.store.nar import PathFilter, file_type, hash_file, hash_path
 from evaluator.vm.errors import NixError
+
+if TYPE_CHECKING:
+    from evaluator.store.hashes import Hash
+    from evaluator.store.nar import PathFilter
 
 __all__ = ["EvalIO", "ReadPolicy", "AccessDenied", "forbidden_message"]
 
@@ -162,6 +164,8 @@ class EvalIO:
         """regular, directory, symlink or unknown (the link itself, not its target)."""
         if path in self._written:
             return "regular"
+        from evaluator.store.nar import file_type  # the store: imported when used
+
         return file_type(self.lstat(path))
 
     # ------------------------------------------------------------ reads
@@ -196,6 +200,8 @@ class EvalIO:
 
     def read_dir(self, path: str) -> list[tuple[str, str]]:
         """The entries of directory ``path``: (name, type) in directory order."""
+        from evaluator.store.nar import file_type
+
         with os.scandir(self.check(path)) as entries:
             return [(e.name, file_type(e.stat(follow_symlinks=False))) for e in entries]
 
@@ -227,8 +233,12 @@ class EvalIO:
         The walk below ``path`` records symlinks without following them and
         refuses special files, so it stays inside the checked tree.
         """
+        from evaluator.store.nar import hash_path
+
         return hash_path(self.check(path), algo, path_filter)
 
     def flat_hash(self, path: str, algo: str = "sha256") -> Hash:
         """The hash of the contents of the regular file at ``path``."""
+        from evaluator.store.nar import hash_file
+
         return hash_file(self.check(path), algo, self.open_file)

@@ -31,17 +31,24 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evaluator.compiler.diagnostics import CODES, Diagnostic, Severity
+if TYPE_CHECKING:
+    from evaluator.compiler.diagnostics import Diagnostic, Severity
 
 CONFIG_NAMES = ("nixls.toml", ".nixls.toml")
 OFF = "off"
-SEVERITIES = {s.value: s for s in Severity}
+
+
+def _severities() -> dict[str, Severity]:
+    # The compiler's diagnostics are imported when needed (not by `nixls eval`).
+    from evaluator.compiler.diagnostics import Severity
+
+    return {s.value: s for s in Severity}
+
 
 # Every key: dotted name -> expected kind ("codes", "strings", "table",
 # "severity", "count", "bool").
@@ -128,6 +135,8 @@ def load_config(path: Path) -> ProjectConfig:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, 1, 1, f"cannot read: {exc}") from None
+    import tomllib  # only when there is a file: start-up imports stay small
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -166,6 +175,8 @@ def _flatten(data: Mapping[str, Any], prefix: str) -> Iterable[tuple[str, Any]]:
 
 
 def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
+    from evaluator.compiler.diagnostics import CODES
+
     """What is wrong with ``value`` for a key of ``kind`` (None: fine), and
     the name of the offending entry of a table (None: the whole value)."""
     if kind == "optionsets":
@@ -186,8 +197,8 @@ def _problem(kind: str, value: Any) -> tuple[str, str | None] | None:
         for code, level in value.items():
             if code not in CODES:
                 return f"unknown diagnostic code {code!r}", code
-            if level != OFF and level not in SEVERITIES:
-                allowed = ", ".join([*SEVERITIES, OFF])
+            if level != OFF and level not in _severities():
+                allowed = ", ".join([*_severities(), OFF])
                 return f"severity of {code!r} must be one of {allowed}, got {level!r}", code
     return None
 
@@ -251,12 +262,13 @@ def adjust(
 ) -> list[Diagnostic]:
     """The diagnostics minus ignored codes, with configured severities."""
     skip = set(ignored)
+    severities = _severities()
     out = []
     for diag in diagnostics:
         level = severity.get(diag.code)
         if diag.code in skip or level == OFF:
             continue
-        wanted = SEVERITIES.get(level or "")
+        wanted = severities.get(level or "")
         out.append(diag if wanted is None else replace(diag, severity=wanted))
     return out
 

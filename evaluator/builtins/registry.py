@@ -4,19 +4,23 @@ A builtin is a generator function (see :mod:`evaluator.vm.values` for the
 protocol) marked with :func:`builtin`; a constant is a module-level
 :class:`Constant` made by :func:`constant` or :func:`context_constant`.
 Declaring changes no shared state: :func:`evaluator.builtins.table.build`
-collects the declarations of the theme modules it lists.
+collects the declarations of the theme modules it lists. The table is made
+before those modules are imported (from :mod:`.catalog`): it holds *waiting*
+builtins (:func:`waiting_primop`, :func:`waiting_closure`) that import
+their module on first call, and the module's declaration fills them in, so
+each builtin is one object either way.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.context import EvalContext
-from evaluator.vm.values import Frame, PrimOp
+from evaluator.vm.values import Closure, Frame, PrimOp
 
 # The attributes :func:`builtin` sets on the function it marks.
 PRIMOP_ATTR = "__nix_primop__"
@@ -34,7 +38,16 @@ def builtin(
     """
 
     def mark(fn: Callable[..., Frame]) -> Callable[..., Frame]:
-        setattr(fn, PRIMOP_ATTR, PrimOp(name, arity, fn, doc or inspect.cleandoc(fn.__doc__ or "")))
+        text = doc or inspect.cleandoc(fn.__doc__ or "")
+        primop = _WAITING.pop(name, None)
+        if primop is None:
+            primop = PrimOp(name, arity, fn, text)
+        elif type(primop) is PrimOp and primop.arity == arity:
+            primop.fn = fn
+            primop.doc = text
+        else:
+            raise AssertionError(f"builtin {name}: {_STALE}")
+        setattr(fn, PRIMOP_ATTR, primop)
         setattr(fn, GLOBAL_ATTR, global_)
         register_builtin(fn, name)
         return fn
@@ -42,8 +55,7 @@ def builtin(
     return mark
 
 
-@dataclass(frozen=True)
-class Constant:
+class Constant(NamedTuple):
     """A non-function builtin; ``factory`` computes it per evaluation if given."""
 
     name: str
@@ -54,6 +66,16 @@ class Constant:
 
 def constant(name: str, value: Any, *, global_: bool = False) -> Constant:
     """A builtin constant such as `true` or `nixVersion` (bind it at module level)."""
+    waiting = _WAITING.pop(name, None)
+    if waiting is not None:
+        # The table's stand-in for a function constant becomes this function.
+        if type(waiting) is not Closure or type(value) is not Closure:
+            raise AssertionError(f"builtin {name}: {_STALE}")
+        if (waiting.formals, waiting.ellipsis) != (value.formals, value.ellipsis):
+            raise AssertionError(f"builtin {name}: {_STALE}")
+        waiting.code = value.code
+        waiting.name = value.name
+        value = waiting
     return Constant(name, value, global_)
 
 
@@ -62,3 +84,45 @@ def context_constant(
 ) -> Constant:
     """A constant computed per evaluation from its EvalContext (bind it at module level)."""
     return Constant(name, None, global_, factory)
+
+
+# ---------------------------------------------------------------- waiting builtins
+
+_STALE = "differs from evaluator/builtins/catalog.py (python -m evaluator.builtins.make_catalog)"
+# Builtins the table made before their module was imported, by name.
+_WAITING: dict[str, PrimOp | Closure] = {}
+
+
+def _module(theme: str) -> str:
+    return "evaluator.builtins." + theme
+
+
+def waiting_primop(name: str, arity: int, theme: str) -> PrimOp:
+    """`builtins.<name>` before its theme module is imported: its first
+    call imports the module, whose declaration sets the real function."""
+
+    def load(*args: Any) -> Any:
+        importlib.import_module(_module(theme))
+        if primop.fn is load:
+            raise AssertionError(f"{_module(theme)} does not declare builtin {name}")
+        return primop.fn(*args)
+
+    primop = PrimOp(name, arity, load)
+    _WAITING[name] = primop
+    return primop
+
+
+def waiting_closure(
+    name: str, theme: str, formals: dict[str, bool] | None, ellipsis: bool
+) -> Closure:
+    """A function constant (`derivation`) before its theme module is imported."""
+
+    def load(arg: Any) -> Any:
+        importlib.import_module(_module(theme))
+        if closure.code is load:
+            raise AssertionError(f"{_module(theme)} does not declare builtin {name}")
+        return closure.code(arg)
+
+    closure = Closure(load, formals, ellipsis, name)
+    _WAITING[name] = closure
+    return closure

@@ -91,7 +91,7 @@ class DiskCache:
         self._tracked: dict[str, tuple[CompiledFile, int]] = {}
         self._lock = threading.Lock()
 
-    def key(self, text: bytes, path: str, base_dir: str, scoped: bool) -> str:
+    def key(self, text: bytes, path: str | None, base_dir: str, scoped: bool) -> str:
         """The entry name of a file's compilation."""
         parts = (
             FORMAT,

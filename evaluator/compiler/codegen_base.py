@@ -21,9 +21,6 @@ MAX_INDENT = 40
 Step = Generator["Step", Any, Any]
 
 
-_SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
-
-
 # 64-bit bounds as literals in generated code (constants load faster than globals).
 _IMIN = ops.INT_MIN
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from types import GeneratorType
 from typing import Any
 
-from evaluator.compiler.codegen_base import _SIMPLE_TYPES
 from evaluator.vm import ops, runtime
 from evaluator.vm.loop import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
+
+# Values whose type needs no forcing or calling (tested inline by generated code).
+SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
 
 BASE_GLOBALS: dict[str, Any] = {
     "Thunk": Thunk,
@@ -23,7 +25,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "MISSING": runtime.MISSING,
     "PENDING": runtime.PENDING,
     "SLOW": runtime.SLOW,
-    "SIMPLE": _SIMPLE_TYPES,
+    "SIMPLE": SIMPLE_TYPES,
     # What a call may give back that still needs the loop.
     "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
     "IMIN": ops.INT_MIN,

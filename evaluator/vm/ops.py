@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from evaluator.store.copy import path_to_store
 from evaluator.vm import walk
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
@@ -656,6 +655,8 @@ def copy_path_to_store(path: str) -> str:
         err = NixError(f"path '{path}' does not exist")
         err.__dict__["position_shown"] = False
         raise err
+    from evaluator.store.copy import path_to_store  # the store: imported when used
+
     result = path_to_store(path)
     if type(result) is CtxStr:
         return result

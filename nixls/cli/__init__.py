@@ -53,7 +53,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"nixls {__version__}")
-    sub = parser.add_subparsers(dest="command")
+    # `prog` given: argparse would otherwise format a usage line to make it,
+    # importing shutil (and its compression modules) for the terminal width.
+    sub = parser.add_subparsers(dest="command", prog="nixls")
     for name, (module_name, help_text) in COMMANDS.items():
         if only is not None and name != only:
             sub.add_parser(name, help=help_text)

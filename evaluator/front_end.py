@@ -1,0 +1,157 @@
+"""The front end: Nix source parsed, checked and compiled to a :class:`CompiledFile`.
+
+Imported when something must actually be compiled: a file read from the
+disk cache needs none of it (no parser, no analysis, no code generator).
+:mod:`evaluator.api` re-exports :func:`compile_source`, :func:`first_problem`
+and :func:`feature_error`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from evaluator.api import NixSyntaxError, _pipe_error
+from evaluator.compiler import Analysis, analyse
+from evaluator.compiler.bindings import unparen
+from evaluator.compiler.codegen import Compiler, compile_tree
+from evaluator.compiler.compiled import CompiledFile
+from evaluator.compiler.diagnostics import (
+    DYNAMIC_ATTRIBUTE_IN_LET,
+    UNDEFINED_VARIABLE,
+    Diagnostic,
+    Severity,
+)
+from evaluator.syntax import ParseResult, nodes, parse
+from evaluator.syntax.positions import operator_offset
+from evaluator.vm.errors import NixError
+from evaluator.vm.frames import SourceText
+from evaluator.vm.gc_tuning import FRONT_END_GC
+from evaluator.vm.loop import python_error_message
+
+__all__ = ["compile_source", "feature_error", "first_problem", "rebuild"]
+
+
+def compile_source(
+    text: bytes, path: str | None, base_dir: str, *, scoped: bool = False
+) -> CompiledFile:
+    """Parse, check and compile Nix source (no cache: see :class:`CompileCache`).
+
+    Raises :class:`NixSyntaxError` located at the first syntax error, or the
+    first error Nix reports at parse time. ``scoped``: for `scopedImport`,
+    where names the file does not define may come from the scope.
+    """
+    source = SourceText(path, text)
+    with FRONT_END_GC:
+        try:
+            result = parse(text)
+            if result.errors:
+                first = result.errors[0]
+                raise NixSyntaxError(first.message, (source, first.start, first.end))
+            analysis = analyse(result, file=source.location_name)
+            error = _first_error(analysis, scoped=scoped)
+            if error is not None:
+                raise NixSyntaxError(error.message, (source, error.start, error.end))
+            compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
+            compiled.pipe_at = _first_pipe(result.root, text)
+            if not scoped:
+                compiled.warnings = _cursed_or(result.root, source)
+        except NixError:
+            raise
+        except Exception as exc:  # a Python limit or a bug: still a located Nix error
+            raise NixError(python_error_message(exc), (source, 0, 0)) from exc
+    return compiled
+
+
+def rebuild(text: bytes, source: SourceText, base_dir: str, scoped: bool) -> Compiler:
+    """The compiler of a file read from the disk cache, for the units it lacks
+    (the text compiled before without error: no checks)."""
+    result = parse(text)
+    analysis = analyse(result, file=source.location_name)
+    compiler = Compiler(analysis.resolved, source, base_dir, scoped)
+    compiler.compile_root(result.root)
+    return compiler
+
+
+def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
+    """Nix 2.26's warnings for `e or` read as a call of `e` on a variable `or`
+    (except where `e` is a name, as in `map or [ ]`)."""
+    out = []
+    for node in nodes.walk(root):
+        if type(node) is nodes.Apply and type(node.arg) is nodes.Var and node.arg.name == "or":
+            if type(unparen(node.fn)) is nodes.Var:
+                continue
+            line, col = source.line_col(node.start)
+            text = source.text[node.start : node.end].decode("utf-8", "replace")
+            out.append(
+                f"warning: at {source.location_name}:{line}:{col}: This expression uses `or` as"
+                " an identifier in a way that will change in a future Nix release.\n"
+                "Wrap this entire expression in parentheses to preserve its current meaning:\n"
+                f"    ({text})\n"
+                "Give feedback at https://github.com/NixOS/nix/pull/11121\n"
+            )
+    return out
+
+
+def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
+    """The offset of the first `|>` / `<|` operator (its first character)."""
+    found: int | None = None
+    for node in nodes.walk(root):
+        if type(node) is nodes.Binary and node.op in ("|>", "<|"):
+            at = operator_offset(text, node.left.end)
+            found = at if found is None else min(found, at)
+    return found
+
+
+def feature_error(
+    node: nodes.Node, source: SourceText, features: frozenset[str]
+) -> NixSyntaxError | None:
+    """The error for syntax in ``node`` behind a feature not in ``features``, if any."""
+    pipe = _first_pipe(node, source.text)
+    if pipe is not None and "pipe-operators" not in features:
+        return _pipe_error(source, pipe)
+    return None
+
+
+def first_problem(
+    result: ParseResult, source: SourceText, features: frozenset[str] = frozenset()
+) -> NixSyntaxError | None:
+    """The error Nix reports first for parsed source (syntax, syntax behind a
+    feature not in ``features``, then the checks its parser makes), or None
+    when it would evaluate it."""
+    if result.errors:
+        first = result.errors[0]
+        return NixSyntaxError(first.message, (source, first.start, first.end))
+    gated = feature_error(result.root, source, features)
+    if gated is not None:
+        return gated
+    error = _first_error(analyse(result, file=source.location_name))
+    if error is not None:
+        return NixSyntaxError(error.message, (source, error.start, error.end))
+    return None
+
+
+def _detected_at(diag: Diagnostic, lets: Sequence[nodes.Node]) -> int:
+    if diag.code == DYNAMIC_ATTRIBUTE_IN_LET:
+        ends = [n.end for n in lets if n.start <= diag.start and diag.end <= n.end]
+        if ends:
+            return min(ends)
+    return diag.end
+
+
+def _first_error(analysis: Analysis, scoped: bool = False) -> Diagnostic | None:
+    """The error C++ Nix reports for a file it refuses to evaluate.
+
+    Its parser reports duplicate attributes and the like while parsing;
+    undefined variables are found afterwards (when binding names). With
+    ``scoped`` (`scopedImport`), undefined names may come from the scope.
+    """
+    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
+    parse_time = [d for d in errors if d.code != UNDEFINED_VARIABLE]
+    if parse_time:
+        lets = [n for n in analysis.scope_of if type(n) is nodes.Let]
+        # In the order Nix's (bottom-up) parser finds them: a `let` with a
+        # dynamic attribute is rejected once the whole `let` is read.
+        return min(parse_time, key=lambda d: _detected_at(d, lets))
+    if errors and not scoped:
+        return errors[0]
+    return None
