@@ -167,8 +167,10 @@ def load(
                 Unit(
                     root,
                     "",
-                    {n: span(*se) for n, se in lines.items()},
-                    {k: (d, span(*se)) for k, (d, se) in infos.items()},
+                    # Spans made inline (not through ``span``): a unit has a
+                    # few thousand, and this is most of reading an entry.
+                    {n: (source, s, e) for n, (s, e) in lines.items()},
+                    {k: (d, (source, s, e)) for k, (d, (s, e)) in infos.items()},
                     list(deferred),
                     decode_value(consts, span),
                     dict(globals_),

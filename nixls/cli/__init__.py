@@ -39,26 +39,56 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, its width read without importing shutil (and
+    the compression modules shutil imports): argparse makes a formatter for
+    every option it adds, so every run paid for that import."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80.
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every available subcommand.
 
-    ``only``: the options of that subcommand alone (the others are listed
-    without theirs), so that a command imports no other command's modules:
-    start-up time is mostly imports.
+    ``only``: the parser of that subcommand alone (the others are not
+    added), so that a command imports no other command's modules and
+    argparse builds no parser it does not use: start-up time is mostly
+    imports and set-up.
     """
     parser = argparse.ArgumentParser(
         prog="nixls",
         description="Nix language server and tools",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"nixls {__version__}")
-    # `prog` given: argparse would otherwise format a usage line to make it,
-    # importing shutil (and its compression modules) for the terminal width.
+    # `prog` given: argparse would otherwise format a usage line to make it.
     sub = parser.add_subparsers(dest="command", prog="nixls")
     for name, (module_name, help_text) in COMMANDS.items():
         if only is not None and name != only:
-            sub.add_parser(name, help=help_text)
             continue
         try:
             module = importlib.import_module(module_name)
@@ -66,7 +96,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             if exc.name != module_name:
                 raise
             continue  # not built yet
-        module.add_arguments(sub.add_parser(name, help=help_text))
+        module.add_arguments(sub.add_parser(name, help=help_text, formatter_class=HelpFormatter))
     return parser
 
 
