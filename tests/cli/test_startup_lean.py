@@ -1,0 +1,147 @@
+"""Start-up stays lean (issue 16): what `nixls eval` imports, cold and warm.
+
+A short evaluation's CPU time is mostly imports. These tests run nixls as
+the user does, in a fresh interpreter that lists the modules it holds at
+the end, with a cache directory of their own: the first run compiles
+(cold), the second reads the disk cache (warm) and must not load the
+front end (parser, analysis, code generator) nor the builtins it never
+calls. No timing here (the machine is shared): benchmarks/startup.py
+prints the times.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evaluator.builtins import catalog, make_catalog, registry
+from evaluator.vm.values import PrimOp
+from tests.cli.nixls_run import ROOT, environment
+
+_LIST_MODULES = """
+import sys
+from nixls.cli import main
+status = main(sys.argv[1:])
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+sys.exit(status)
+"""
+
+LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
+
+# Never needed by a command-line evaluation.
+LSP_STACK = {"pygls", "lsprotocol", "lark", "cattrs", "asyncio"}
+# The front end: a disk cache hit needs none of it.
+FRONT_END = {
+    "evaluator.front_end",
+    "evaluator.syntax.parser",
+    "evaluator.syntax.lexer",
+    "evaluator.compiler.analysis",
+    "evaluator.compiler.diagnostics",
+    "evaluator.compiler.scope",
+    "evaluator.compiler.codegen",
+}
+# Evaluator modules a warm `eval -E 1` may load (28 when written; the
+# whole evaluator is over 100).
+MAX_EVALUATOR_MODULES = 34
+
+
+def run(cache: Path, *args: str) -> tuple[str, set[str]]:
+    """`nixls ARGS...` with ``cache`` as XDG_CACHE_HOME: (stdout, modules held)."""
+    env = environment()
+    env["XDG_CACHE_HOME"] = str(cache)
+    proc = subprocess.run(
+        [sys.executable, "-c", _LIST_MODULES, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout, set(proc.stderr.split())
+
+
+def top_level(names: set[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+def test_eval_expression_cold_then_warm(tmp_path: Path) -> None:
+    out, cold = run(tmp_path, "eval", "-E", "1")
+    assert out == "1\n"
+    assert top_level(cold) & LSP_STACK == set()
+    assert "evaluator.compiler.codegen" in cold  # compiled: the cache was empty
+
+    out, warm = run(tmp_path, "eval", "-E", "1")
+    assert out == "1\n"
+    assert top_level(warm) & LSP_STACK == set()
+    assert warm & FRONT_END == set()
+    ours = sorted(n for n in warm if n.startswith("evaluator"))
+    assert len(ours) <= MAX_EVALUATOR_MODULES, ours
+    # No theme module but the light ones that declare constants.
+    themes = {n.rpartition(".")[2] for n in warm if n.startswith("evaluator.builtins.")}
+    assert themes & set(catalog.THEMES) == set(catalog.EAGER)
+
+
+def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
+    expr = f"(import {LIB}).version"
+    first, _ = run(tmp_path, "eval", "-E", expr)
+    again, warm = run(tmp_path, "eval", "-E", expr)
+    assert again == first and first.startswith('"26.11')
+    assert warm & FRONT_END == set()
+    assert top_level(warm) & LSP_STACK == set()
+
+
+def test_builtins_from_every_kind_of_theme_in_a_fresh_process(tmp_path: Path) -> None:
+    # Each builtin here is a waiting one until its call imports its module;
+    # the answers are C++ Nix 2.26.3's.
+    expr = (
+        '[ (builtins.toJSON (builtins.fromTOML "a = 1")) (builtins.match "a(b)" "ab")'
+        ' (builtins.compareVersions "1.2" "1.10") (builtins.typeOf builtins.derivation)'
+        ' (builtins.hashString "sha256" "") (builtins.length (builtins.attrNames builtins)) ]'
+    )
+    out, names = run(tmp_path, "eval", "--strict", "-E", expr)
+    assert out == (
+        '[ "{\\"a\\":1}" [ "b" ] -1 "lambda"'
+        ' "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" 114 ]\n'
+    )
+    assert "evaluator.builtins.derivations" not in names  # `derivation` was not called
+    drv = '(derivation { name = "x"; builder = "b"; system = "s"; }).drvPath'
+    out, names = run(tmp_path, "eval", "-E", drv)
+    assert out == '"/nix/store/5wq5jx7219pmi3xklyhl77fjbqvy6qaj-x.drv"\n'
+    assert "evaluator.builtins.derivations" in names
+    out, _ = run(tmp_path, "eval", "-E", "builtins.derivation")
+    assert out == "<LAMBDA>\n"
+
+
+def test_catalog_is_up_to_date() -> None:
+    text = (ROOT / "evaluator" / "builtins" / "catalog.py").read_text()
+    assert text == make_catalog.render(), "run: python -m evaluator.builtins.make_catalog"
+
+
+def test_a_waiting_builtin_becomes_the_declared_one() -> None:
+    waiting = registry.waiting_primop("zzTestOnly", 2, "no_such_theme")
+    try:
+
+        @registry.builtin("zzTestOnly", 2)
+        def declared(a: object, b: object) -> object:
+            """Doc."""
+            return a
+
+        primop = getattr(declared, registry.PRIMOP_ATTR)
+        assert primop is waiting and type(primop) is PrimOp
+        assert primop.fn is declared and primop.doc == "Doc."
+    finally:
+        registry._WAITING.pop("zzTestOnly", None)
+
+
+def test_a_declaration_unlike_the_catalog_is_refused() -> None:
+    registry.waiting_primop("zzTestOnly", 2, "no_such_theme")
+    try:
+        with pytest.raises(AssertionError, match="catalog"):
+            registry.builtin("zzTestOnly", 3)(lambda a, b, c: a)
+    finally:
+        registry._WAITING.pop("zzTestOnly", None)
