@@ -97,10 +97,11 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
     for warning in compiled.warnings:
         ctx.stderr.write(warning)
     if compiled.pipe_at is not None and "pipe-operators" not in ctx.experimental_features:
-        raise _pipe_error(compiled.source, compiled.pipe_at)
+        raise pipe_error(compiled.source, compiled.pipe_at)
 
 
-def _pipe_error(source: SourceText, at: int) -> NixSyntaxError:
+def pipe_error(source: SourceText, at: int) -> NixSyntaxError:
+    """The error for a pipe operator at ``at`` when `pipe-operators` is not enabled."""
     return NixSyntaxError(
         "experimental Nix feature 'pipe-operators' is disabled; add "
         "'--extra-experimental-features pipe-operators' to enable it",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from evaluator.api import NixSyntaxError, _pipe_error
+from evaluator.api import NixSyntaxError, pipe_error
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import Compiler, compile_tree
@@ -108,7 +108,7 @@ def feature_error(
     """The error for syntax in ``node`` behind a feature not in ``features``, if any."""
     pipe = _first_pipe(node, source.text)
     if pipe is not None and "pipe-operators" not in features:
-        return _pipe_error(source, pipe)
+        return pipe_error(source, pipe)
     return None
 
 

@@ -101,25 +101,20 @@ def _from_catalog() -> BuiltinTable:
     """The table, the modules not imported yet standing in as waiting builtins."""
     out = BuiltinTable()
     default = EvalContext()
-    loaded: set[str] = set()
     for theme in catalog.EAGER:
-        out.collect(importlib.import_module(_PACKAGE + theme), default)
-        loaded.add(theme)
-    for name, (theme, arity, global_) in catalog.PRIMOPS.items():
+        importlib.import_module(_PACKAGE + theme)
+    for theme in catalog.THEMES:  # the eager ones, and any imported before the table
         module = sys.modules.get(_PACKAGE + theme)
         if module is not None:
-            if theme not in loaded:  # imported by someone else: its own declarations
-                out.collect(module, default)
-                loaded.add(theme)
-        else:
+            out.collect(module, default)
+    # The rest wait. A module being imported right now (its declarations not
+    # all run yet) also gets waiting builtins: its declarations fill them in.
+    for name, (theme, arity, global_) in catalog.PRIMOPS.items():
+        if name not in out.values:
             out.add(name, registry.waiting_primop(name, arity, theme), global_)
     for name, (theme, global_, formals, ellipsis) in catalog.CLOSURES.items():
-        module = sys.modules.get(_PACKAGE + theme)
-        if module is None:
+        if name not in out.values:
             out.add(name, registry.waiting_closure(name, theme, formals, ellipsis), global_)
-        elif theme not in loaded:
-            out.collect(module, default)
-            loaded.add(theme)
     _add_builtins_set(out.values)
     out.globals["builtins"] = "builtins"
     return out

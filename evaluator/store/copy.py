@@ -9,13 +9,17 @@ the per-evaluation caches in its ``extra`` slot, and turns
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evaluator.store import paths
-from evaluator.store.derivation import KnownPaths
 from evaluator.store.errors import StoreError
-from evaluator.store.hashes import Hash
-from evaluator.store.nar import PathFilter
 from evaluator.vm.context import current
 from evaluator.vm.errors import NixError
+
+if TYPE_CHECKING:
+    from evaluator.store.derivation import KnownPaths
+    from evaluator.store.hashes import Hash
+    from evaluator.store.nar import PathFilter
 
 _SRC_CACHE = "store.src_to_store"
 _KNOWN = "store.known"
@@ -31,6 +35,9 @@ def known_paths() -> KnownPaths:
     extra = current().extra
     known = extra.get(_KNOWN)
     if known is None:
+        # Imported here: reading a file (`path_for_reading`) rarely needs derivations.
+        from evaluator.store.derivation import KnownPaths
+
         known = extra[_KNOWN] = KnownPaths()
     return known
 
