@@ -92,7 +92,7 @@ class DiskCache:
         self._lock = threading.Lock()
 
     def key(self, text: bytes, path: str | None, base_dir: str, scoped: bool) -> str:
-        """The entry name of a file's compilation."""
+        """The entry name of a file's (or expression's) compilation."""
         parts = (
             FORMAT,
             code_fingerprint(),
@@ -101,7 +101,9 @@ class DiskCache:
             sys.hexversion,
             marshal.version,
             path,
-            base_dir,
+            # The base directory only resolves path literals, and every path
+            # literal holds a slash: `nixls eval -E 1` hits from any directory.
+            base_dir if b"/" in text else "",
             scoped,
             self.home,
             hashlib.sha256(text).hexdigest(),

@@ -48,7 +48,7 @@ FRONT_END = {
 MAX_EVALUATOR_MODULES = 34
 
 
-def run(cache: Path, *args: str) -> tuple[str, set[str]]:
+def run(cache: Path, *args: str, cwd: Path = ROOT) -> tuple[str, set[str]]:
     """`nixls ARGS...` with ``cache`` as XDG_CACHE_HOME: (stdout, modules held)."""
     env = environment()
     env["XDG_CACHE_HOME"] = str(cache)
@@ -56,7 +56,7 @@ def run(cache: Path, *args: str) -> tuple[str, set[str]]:
         [sys.executable, "-c", _LIST_MODULES, *args],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         timeout=120,
         stdin=subprocess.DEVNULL,
@@ -84,6 +84,19 @@ def test_eval_expression_cold_then_warm(tmp_path: Path) -> None:
     # No theme module but the light ones that declare constants.
     themes = {n.rpartition(".")[2] for n in warm if n.startswith("evaluator.builtins.")}
     assert themes & set(catalog.THEMES) == set(catalog.EAGER)
+
+
+def test_an_expression_hits_from_any_directory_unless_it_has_a_path(tmp_path: Path) -> None:
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    cache = tmp_path / "cache"
+    run(cache, "eval", "-E", "1 + 1", cwd=here)
+    out, names = run(cache, "eval", "-E", "1 + 1", cwd=there)
+    assert out == "2\n" and names & FRONT_END == set()
+    # A relative path is resolved against the directory it was compiled in.
+    assert run(cache, "eval", "-E", "./a", cwd=here)[0] == f"{here}/a\n"
+    assert run(cache, "eval", "-E", "./a", cwd=there)[0] == f"{there}/a\n"
 
 
 def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
