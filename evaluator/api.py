@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.builtins import table as builtin_table
 from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.io import EvalIO
+from evaluator.syntax_errors import NixSyntaxError, pipe_error
 from evaluator.vm import error_report, memory, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
@@ -86,11 +87,6 @@ derivation {
 _CORE_FILES = {"fetchurl.nix": _FETCHURL_NIX}
 
 
-class NixSyntaxError(NixError):
-    """The file does not parse, or Nix would reject it before evaluating
-    (undefined variable, duplicate attribute...)."""
-
-
 def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
     """Refuse syntax behind an experimental feature the context does not enable
     (and print the warnings Nix prints when it reads the file)."""
@@ -98,15 +94,6 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
         ctx.stderr.write(warning)
     if compiled.pipe_at is not None and "pipe-operators" not in ctx.experimental_features:
         raise pipe_error(compiled.source, compiled.pipe_at)
-
-
-def pipe_error(source: SourceText, at: int) -> NixSyntaxError:
-    """The error for a pipe operator at ``at`` when `pipe-operators` is not enabled."""
-    return NixSyntaxError(
-        "experimental Nix feature 'pipe-operators' is disabled; add "
-        "'--extra-experimental-features pipe-operators' to enable it",
-        (source, at, at + 2),
-    )
 
 
 class StdinText(SourceText):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from evaluator.api import NixSyntaxError, pipe_error
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import Compiler, compile_tree
@@ -23,6 +22,7 @@ from evaluator.compiler.diagnostics import (
 )
 from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
+from evaluator.syntax_errors import NixSyntaxError, pipe_error
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC

@@ -7,30 +7,6 @@ imports a theme module when one of its builtins is first called.
 
 from __future__ import annotations
 
-# Every module of the package that declares builtins.
-THEMES: tuple[str, ...] = (
-    "arith",
-    "attrs",
-    "context",
-    "control",
-    "derivations",
-    "environment",
-    "fetchers",
-    "flakes",
-    "hashing",
-    "imports",
-    "io",
-    "json",
-    "lists",
-    "paths",
-    "regex",
-    "strings",
-    "toml",
-    "types",
-    "versions",
-    "xml",
-)
-
 # Modules imported with the table: they declare constants (light modules).
 EAGER: tuple[str, ...] = (
     "environment",

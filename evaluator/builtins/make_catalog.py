@@ -9,21 +9,10 @@ as static data, so that the builtin table is made without importing them.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
-# Every module of this package that declares builtins.
-# fmt: off
-THEMES: tuple[str, ...] = (
-    "arith", "attrs", "context", "control", "derivations", "environment", "fetchers", "flakes",
-    "hashing", "imports", "io", "json", "lists", "paths", "regex", "strings", "toml", "types",
-    "versions", "xml",
-)
-# fmt: on
-
-PACKAGE = "evaluator.builtins."
 CATALOG = Path(__file__).with_name("catalog.py")
 
 _HEAD = '''"""The builtins each theme module declares, as data (generated: do not edit).
@@ -40,15 +29,15 @@ from __future__ import annotations
 
 def declarations() -> dict[str, Any]:
     """The catalog's contents, read from the theme modules (imports them all)."""
-    from evaluator.builtins import registry
+    from evaluator.builtins import registry, themes
     from evaluator.vm.values import Closure
 
     primops: dict[str, tuple[str, int, bool]] = {}
     constants: dict[str, tuple[str, bool]] = {}
     closures: dict[str, tuple[str, bool, dict[str, bool] | None, bool]] = {}
     eager: set[str] = set()
-    for theme in THEMES:
-        module = importlib.import_module(PACKAGE + theme)
+    for theme in themes.THEMES:
+        module = themes.load(theme)
         for value in vars(module).values():
             primop = getattr(value, registry.PRIMOP_ATTR, None)
             if primop is not None and value.__module__ == module.__name__:
@@ -62,7 +51,6 @@ def declarations() -> dict[str, Any]:
                     constants[value.name] = (theme, value.global_)
                     eager.add(theme)
     return {
-        "THEMES": THEMES,
         "EAGER": tuple(sorted(eager)),
         "PRIMOPS": dict(sorted(primops.items())),
         "CONSTANTS": dict(sorted(constants.items())),
@@ -71,7 +59,6 @@ def declarations() -> dict[str, Any]:
 
 
 _COMMENTS = {
-    "THEMES": "# Every module of the package that declares builtins.",
     "EAGER": "# Modules imported with the table: they declare constants (light modules).",
     "PRIMOPS": "# name -> (theme module, arity, visible without `builtins.`)",
     "CONSTANTS": "# name -> (theme module, visible without `builtins.`); in the EAGER modules",
@@ -79,7 +66,6 @@ _COMMENTS = {
 }
 
 _TYPES = {
-    "THEMES": "tuple[str, ...]",
     "EAGER": "tuple[str, ...]",
     "PRIMOPS": "dict[str, tuple[str, int, bool]]",
     "CONSTANTS": "dict[str, tuple[str, bool]]",

@@ -13,7 +13,6 @@ each builtin is one object either way.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -93,18 +92,14 @@ _STALE = "differs from evaluator/builtins/catalog.py (python -m evaluator.builti
 _WAITING: dict[str, PrimOp | Closure] = {}
 
 
-def _module(theme: str) -> str:
-    return "evaluator.builtins." + theme
-
-
-def waiting_primop(name: str, arity: int, theme: str) -> PrimOp:
+def waiting_primop(name: str, arity: int, load_module: Callable[[], object]) -> PrimOp:
     """`builtins.<name>` before its theme module is imported: its first
-    call imports the module, whose declaration sets the real function."""
+    call runs ``load_module``, whose declarations set the real function."""
 
     def load(*args: Any) -> Any:
-        importlib.import_module(_module(theme))
+        load_module()
         if primop.fn is load:
-            raise AssertionError(f"{_module(theme)} does not declare builtin {name}")
+            raise AssertionError(f"builtin {name} is not declared where the catalog says")
         return primop.fn(*args)
 
     primop = PrimOp(name, arity, load)
@@ -113,14 +108,14 @@ def waiting_primop(name: str, arity: int, theme: str) -> PrimOp:
 
 
 def waiting_closure(
-    name: str, theme: str, formals: dict[str, bool] | None, ellipsis: bool
+    name: str, formals: dict[str, bool] | None, ellipsis: bool, load_module: Callable[[], object]
 ) -> Closure:
     """A function constant (`derivation`) before its theme module is imported."""
 
     def load(arg: Any) -> Any:
-        importlib.import_module(_module(theme))
+        load_module()
         if closure.code is load:
-            raise AssertionError(f"{_module(theme)} does not declare builtin {name}")
+            raise AssertionError(f"builtin {name} is not declared where the catalog says")
         return closure.code(arg)
 
     closure = Closure(load, formals, ellipsis, name)

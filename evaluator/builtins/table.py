@@ -12,13 +12,13 @@ default); :meth:`BuiltinTable.for_context` gives one evaluation's
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable, Iterable
+from functools import partial
 from types import ModuleType
 from typing import Any
 
-from evaluator.builtins import catalog, registry
+from evaluator.builtins import catalog, registry, themes
 from evaluator.builtins.globals import enabled
 from evaluator.builtins.registry import GLOBAL_ATTR, PRIMOP_ATTR, Constant
 from evaluator.vm.context import EvalContext
@@ -83,7 +83,7 @@ def _add_builtins_set(table: dict[str, Any], features: frozenset[str] = frozense
 
 
 def _themes() -> tuple[ModuleType, ...]:
-    return tuple(importlib.import_module(_PACKAGE + name) for name in catalog.THEMES)
+    return tuple(themes.load(name) for name in themes.THEMES)
 
 
 def build(modules: Iterable[ModuleType] | None = None) -> BuiltinTable:
@@ -102,8 +102,8 @@ def _from_catalog() -> BuiltinTable:
     out = BuiltinTable()
     default = EvalContext()
     for theme in catalog.EAGER:
-        importlib.import_module(_PACKAGE + theme)
-    for theme in catalog.THEMES:  # the eager ones, and any imported before the table
+        themes.load(theme)
+    for theme in themes.THEMES:  # the eager ones, and any imported before the table
         module = sys.modules.get(_PACKAGE + theme)
         if module is not None:
             out.collect(module, default)
@@ -111,10 +111,12 @@ def _from_catalog() -> BuiltinTable:
     # all run yet) also gets waiting builtins: its declarations fill them in.
     for name, (theme, arity, global_) in catalog.PRIMOPS.items():
         if name not in out.values:
-            out.add(name, registry.waiting_primop(name, arity, theme), global_)
+            waiting = registry.waiting_primop(name, arity, partial(themes.load, theme))
+            out.add(name, waiting, global_)
     for name, (theme, global_, formals, ellipsis) in catalog.CLOSURES.items():
         if name not in out.values:
-            out.add(name, registry.waiting_closure(name, theme, formals, ellipsis), global_)
+            load = partial(themes.load, theme)
+            out.add(name, registry.waiting_closure(name, formals, ellipsis, load), global_)
     _add_builtins_set(out.values)
     out.globals["builtins"] = "builtins"
     return out

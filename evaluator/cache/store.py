@@ -170,10 +170,8 @@ class DiskCache:
             units.setdefault(raw[0], raw)  # another process's units too
         ordered = [units.pop("main"), *units.values()]
         try:
-            import tempfile  # only when writing: start-up imports stay small
-
             os.makedirs(self.directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=self.directory)
+            fd, tmp = _temporary(self.directory)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(codec.dump(key, compiled, ordered))
@@ -215,6 +213,17 @@ class DiskCache:
                 break
             _remove(path)
             total -= size
+
+
+def _temporary(directory: str) -> tuple[int, str]:
+    """A new file in ``directory`` for writing, named ``.tmp-…``: as
+    ``tempfile.mkstemp`` does, without importing tempfile (and shutil)."""
+    while True:
+        path = os.path.join(directory, f".tmp-{os.getpid()}-{os.urandom(8).hex()}{SUFFIX}")
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
+        except FileExistsError:
+            continue
 
 
 def _remove(path: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluator.builtins import catalog, make_catalog, registry
+from evaluator.builtins import catalog, make_catalog, registry, themes
 from evaluator.vm.values import PrimOp
 from tests.cli.nixls_run import ROOT, environment
 
@@ -31,8 +31,9 @@ sys.exit(status)
 
 LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
 
-# Never needed by a command-line evaluation.
-LSP_STACK = {"pygls", "lsprotocol", "lark", "cattrs", "asyncio"}
+# Never needed by a command-line evaluation (shutil, with its compression
+# modules, came with argparse's help formatter and tempfile).
+LSP_STACK = {"pygls", "lsprotocol", "lark", "cattrs", "asyncio", "shutil", "tempfile"}
 # The front end: a disk cache hit needs none of it.
 FRONT_END = {
     "evaluator.front_end",
@@ -82,8 +83,8 @@ def test_eval_expression_cold_then_warm(tmp_path: Path) -> None:
     ours = sorted(n for n in warm if n.startswith("evaluator"))
     assert len(ours) <= MAX_EVALUATOR_MODULES, ours
     # No theme module but the light ones that declare constants.
-    themes = {n.rpartition(".")[2] for n in warm if n.startswith("evaluator.builtins.")}
-    assert themes & set(catalog.THEMES) == set(catalog.EAGER)
+    loaded = {n.rpartition(".")[2] for n in warm if n.startswith("evaluator.builtins.")}
+    assert loaded & set(themes.THEMES) == set(catalog.EAGER)
 
 
 def test_an_expression_hits_from_any_directory_unless_it_has_a_path(tmp_path: Path) -> None:
@@ -135,8 +136,12 @@ def test_catalog_is_up_to_date() -> None:
     assert text == make_catalog.render(), "run: python -m evaluator.builtins.make_catalog"
 
 
+def _no_module() -> None:
+    raise AssertionError("a declared builtin never loads its module")
+
+
 def test_a_waiting_builtin_becomes_the_declared_one() -> None:
-    waiting = registry.waiting_primop("zzTestOnly", 2, "no_such_theme")
+    waiting = registry.waiting_primop("zzTestOnly", 2, _no_module)
     try:
 
         @registry.builtin("zzTestOnly", 2)
@@ -147,12 +152,13 @@ def test_a_waiting_builtin_becomes_the_declared_one() -> None:
         primop = getattr(declared, registry.PRIMOP_ATTR)
         assert primop is waiting and type(primop) is PrimOp
         assert primop.fn is declared and primop.doc == "Doc."
+        assert primop.fn(1, 2) == 1  # the declared function, no module to load
     finally:
         registry._WAITING.pop("zzTestOnly", None)
 
 
 def test_a_declaration_unlike_the_catalog_is_refused() -> None:
-    registry.waiting_primop("zzTestOnly", 2, "no_such_theme")
+    registry.waiting_primop("zzTestOnly", 2, _no_module)
     try:
         with pytest.raises(AssertionError, match="catalog"):
             registry.builtin("zzTestOnly", 3)(lambda a, b, c: a)
