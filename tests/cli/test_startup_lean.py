@@ -44,9 +44,10 @@ FRONT_END = {
     "evaluator.compiler.scope",
     "evaluator.compiler.codegen",
 }
-# Evaluator modules a warm `eval -E 1` may load (28 when written; the
-# whole evaluator is over 100).
-MAX_EVALUATOR_MODULES = 34
+# Evaluator modules a warm `eval -E 1` may load: 32 when written (the VM,
+# the cache, the table); the whole evaluator is over 100, the theme modules
+# alone 20: room for a few new VM modules, not for loading everything.
+MAX_EVALUATOR_MODULES = 40
 
 
 def run(cache: Path, *args: str, cwd: Path = ROOT) -> tuple[str, set[str]]:
