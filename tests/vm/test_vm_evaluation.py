@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluator import api
+from evaluator import api, front_end
 from evaluator.api import Evaluator, format_error
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
@@ -169,7 +169,7 @@ def test_each_file_is_compiled_once_and_imported_once(tmp_path: Path) -> None:
     (tmp_path / "lib.nix").write_text("{ x = [ 1 2 ]; }\n")
     (tmp_path / "main.nix").write_text("[ (import ./lib.nix) (import ./lib.nix).x ]\n")
     calls = []
-    real = api.compile_tree
+    real = front_end.compile_tree
 
     def counting(*args: object, **kwargs: object) -> api.CompiledFile:
         calls.append(args[2])
@@ -177,12 +177,12 @@ def test_each_file_is_compiled_once_and_imported_once(tmp_path: Path) -> None:
 
     ctx = EvalContext()
     ev = Evaluator(ctx)
-    orig = api.compile_tree
-    api.compile_tree = counting  # type: ignore[assignment]
+    orig = front_end.compile_tree
+    front_end.compile_tree = counting  # type: ignore[assignment]
     try:
         value = ev.eval_file(str(tmp_path / "main.nix"), strict=True)
     finally:
-        api.compile_tree = orig  # type: ignore[assignment]
+        front_end.compile_tree = orig  # type: ignore[assignment]
     # As nix226-instantiate prints it: a list of two elements is stored in the
     # Value holding it, so the selected copy is not «repeated».
     assert ev.render(value, strict=True) == "[ { x = [ 1 2 ]; } [ 1 2 ] ]"
