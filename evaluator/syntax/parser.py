@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.driver import Driver
-from evaluator.syntax.lexer import lex
+from evaluator.syntax.lexer import lex_raw
 from evaluator.syntax.tables import load_tables
 
 
@@ -46,7 +46,7 @@ def parse(source: str | bytes) -> ParseResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tokens, lex_errors = lex(src)
+        tokens, lex_errors = lex_raw(src)
         for e in lex_errors:
             report(e.start, e.end, e.message)
         driver = Driver(load_tables(), tokens, src, report)
