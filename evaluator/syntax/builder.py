@@ -251,9 +251,7 @@ class Builder:
     def inherit(self, kw: Any, names: Any, semi: Any) -> n.Inherit:
         return n.Inherit(kw[_START], semi[_END], None, self._static_names(names))
 
-    def inherit_from(
-        self, kw: Any, _lp: Any, e: Any, _rp: Any, names: Any, semi: Any
-    ) -> n.Inherit:
+    def inherit_from(self, kw: Any, _lp: Any, e: Any, _rp: Any, names: Any, semi: Any) -> n.Inherit:
         return n.Inherit(kw[_START], semi[_END], e, self._static_names(names))
 
     def binding_error(self, _t: Any) -> None:

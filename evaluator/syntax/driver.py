@@ -42,8 +42,87 @@ CLOSERS = frozenset(("RBRACE", "RPAREN", "RBRACK"))
 _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
 _QUIET_TOKENS = 2
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
-# Memoised unit-rule chains, per tables object (they depend only on the tables).
-_UNIT_CHAINS: dict[int, dict[tuple[int, int, str], int]] = {}
+# How the main loop carries out a reduction (see `_compile`).
+_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT = range(8)
+_INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
+
+
+class _Goto(dict[int, int]):
+    """Where a reduction leaves the parser, by the state below what it pops.
+
+    Filled on first use: the goto state of the rule's nonterminal, followed
+    through the chain of unit reductions (`app -> e12 -> ... -> expr`) that
+    the same lookahead triggers there, so the loop never performs those one
+    by one (the chain depends only on the state below, the nonterminal and
+    the lookahead, all fixed for one table entry).
+    """
+
+    __slots__ = ("gotos", "ttype", "table")
+
+    def __init__(self, gotos: dict[int, int], ttype: str, table: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.gotos = gotos
+        self.ttype = ttype
+        self.table = table
+
+    def __missing__(self, below: int) -> int:
+        top = self.gotos[below]
+        while True:
+            act = self.table[top].get(self.ttype)
+            if type(act) is not tuple or act[0] != _UNIT:
+                break
+            top = act[3].gotos[below]
+        self[below] = top
+        return top
+
+
+# A reduction in the compiled table: (kind, builder function, size, goto).
+Reduce = tuple[int, Any, int, _Goto]
+# Compiled tables, per tables object (they depend only on the tables).
+_COMPILED: dict[int, tuple[Tables, list[dict[str, Any]]]] = {}
+
+
+def _compile(tables: Tables) -> list[dict[str, Any]]:
+    """The action table with each reduction precompiled for :meth:`Driver.run`.
+
+    A shift stays the target state (an ``int``); a reduction becomes a
+    :data:`Reduce` tuple holding everything the loop needs (no per-rule
+    lookups), with the list rules (`append`, `single`, `empty`) marked to be
+    done in the loop itself and unit chains folded into the goto.
+    """
+    cached = _COMPILED.get(id(tables))
+    if cached is not None and cached[0] is tables:
+        return cached[1]
+    gotos: dict[str, dict[int, int]] = {}
+    for state, row in enumerate(tables.actions):
+        for sym, target in row.items():
+            if sym not in tables.terminals:
+                gotos.setdefault(sym, {})[state] = target
+    compiled: list[dict[str, Any]] = []
+    for row in tables.actions:
+        out: dict[str, Any] = {}
+        for sym, act in row.items():
+            if sym not in tables.terminals:
+                continue
+            if act >= 0:
+                out[sym] = act
+                continue
+            rule = tables.rules[~act]
+            goto = _Goto(gotos.get(rule.origin, {}), sym, compiled)
+            if rule.alias == "pass":
+                out[sym] = (_UNIT, None, rule.size, goto)
+                continue
+            if rule.origin in tables.start_states:
+                kind = _ACCEPT
+            elif rule.alias in _INLINE:
+                kind = _INLINE[rule.alias]
+            else:
+                kind = _CALL1 if rule.size == 1 else _CALL0 if rule.size == 0 else _CALL
+            out[sym] = (kind, getattr(Builder, rule.alias), rule.size, goto)
+        compiled.append(out)
+    _COMPILED[id(tables)] = (tables, compiled)
+    return compiled
+
 
 DESCRIBE = {
     "$END": "end of file",
@@ -142,6 +221,7 @@ class Driver:
         self.sizes = [r.size for r in tables.rules]
         self.origins = [r.origin for r in tables.rules]
         self.builder = Builder(report)
+        # Bound callbacks for recovery's `feed` (the main loop uses `_compile`).
         self.callbacks = self.builder.callbacks([r.alias for r in tables.rules])
         self.tokens = tokens
         self.source = source
@@ -155,13 +235,10 @@ class Driver:
 
     def run(self, start: str = "start", first: int = 0) -> Any:
         """Parse from token ``first`` to the ``$END`` token; return the value."""
-        actions = self.actions
-        sizes = self.sizes
-        origins = self.origins
-        callbacks = self.callbacks
+        table = _compile(self.tables)
+        builder = self.builder
         tokens = self.tokens
-        end_state = self.end_state = self.tables.end_states[start]
-        unit_chains = _UNIT_CHAINS.setdefault(id(self.tables), {})
+        self.end_state = self.tables.end_states[start]
         state = self.tables.start_states[start]
         states: list[int] = [state]
         values: list[Any] = [None]
@@ -171,17 +248,11 @@ class Driver:
         tok = tokens[i]
         ttype = tok[0]
         while True:
-            act = actions[state].get(ttype)
-            if act is None:
-                i = self.recover(states, values, i)
-                state = states[-1]
-                tok = tokens[i]
-                ttype = tok[0]
-                continue
-            if act >= 0:
-                push_state(act)
+            act = table[state].get(ttype)
+            if act.__class__ is int:
+                push_state(act)  # type: ignore[arg-type]
                 push_value(tok)
-                state = act
+                state = act  # type: ignore[assignment]
                 i += 1
                 tok = tokens[i]
                 ttype = tok[0]
@@ -191,55 +262,43 @@ class Driver:
                     tok = tokens[i]
                     ttype = tok[0]
                 continue
-            rule = ~act
-            cb = callbacks[rule]
-            if cb is None:
-                # A chain of unit rules (`select -> app -> e12 -> ...`): the
-                # value stays and only the top state changes, as a function of
-                # (state below, top state, lookahead); memoised.
-                key = (states[-2], state, ttype)
-                top = unit_chains.get(key)
-                if top is None:
-                    top = self.unit_chain(states[-2], state, ttype)
-                    unit_chains[key] = top
-                states[-1] = state = top
+            if act is None:
+                i = self.recover(states, values, i)
+                state = states[-1]
+                tok = tokens[i]
+                ttype = tok[0]
                 continue
-            size = sizes[rule]
-            # Reduce: the callback gets the right-hand side's values; the
-            # stacks lose `size` entries and gain the goto state and value.
-            if size == 1:
-                value = cb(values[-1])
-                goto = actions[states[-2]][origins[rule]]
-                if goto == end_state:
-                    return value
-                values[-1] = value
-                states[-1] = state = goto
-            elif size:
-                value = cb(*values[-size:])
+            kind, fn, size, goto = act
+            if kind == _CALL1:
+                values[-1] = fn(builder, values[-1])
+                states[-1] = state = goto[states[-2]]
+            elif kind == _APPEND:
+                item = values.pop()
+                if item is not None:
+                    values[-1].append(item)
+                del states[-1]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _CALL:
+                value = fn(builder, *values[-size:])
                 del values[1 - size :]
                 del states[1 - size :]
-                goto = actions[states[-2]][origins[rule]]
-                if goto == end_state:
-                    return value
                 values[-1] = value
-                states[-1] = state = goto
-            else:
-                value = cb()
-                goto = actions[state][origins[rule]]
-                if goto == end_state:
-                    return value
-                push_value(value)
-                push_state(goto)
-                state = goto
-
-    def unit_chain(self, below: int, top: int, ttype: str) -> int:
-        """Top state after all unit reductions ``ttype`` triggers over ``below``."""
-        actions = self.actions
-        while True:
-            act = actions[top].get(ttype)
-            if act is None or act >= 0 or self.callbacks[~act] is not None:
-                return top
-            top = actions[below][self.origins[~act]]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _SINGLE:
+                values[-1] = [values[-1]]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _EMPTY:
+                push_value([])
+                state = goto[state]
+                push_state(state)
+            elif kind == _CALL0:
+                push_value(fn(builder))
+                state = goto[state]
+                push_state(state)
+            elif kind == _UNIT:  # only right after a recovery: chains are folded
+                states[-1] = state = goto[states[-2]]
+            else:  # _ACCEPT: the start rule
+                return fn(builder, values[-1])
 
     def feed(self, states: list[int], values: list[Any], tok: RawToken) -> None:
         """Shift one (virtual) token, doing the reductions it triggers first."""

@@ -50,8 +50,6 @@ class _TooManyTokens(Exception):
     pass
 
 
-
-
 class LexError(NamedTuple):
     """A problem found by the lexer, with its byte span."""
 
