@@ -170,7 +170,11 @@ _TOKEN_GROUPS = (
     rb"|(/\*)"  # 18: unterminated comment
     rb"|([\s\S])"  # 19: anything else
 )
-_DEFAULT = re.compile(_TRIVIA + rb"(?:" + _PATH_GROUPS + _TOKEN_GROUPS + rb")?")
+# The path and URI groups can only match where the run of path characters
+# ahead ends in `/` or `:`: one look ahead spares most tokens three scans.
+_DEFAULT = re.compile(
+    _TRIVIA + rb"(?:(?=" + _PC + rb"*+[/:])(?:" + _PATH_GROUPS + rb")" + _TOKEN_GROUPS + rb")?"
+)
 _NO_PATH = re.compile(_TRIVIA + rb"(?:" + _NO_PATH_GROUPS + _TOKEN_GROUPS + rb")?")
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
