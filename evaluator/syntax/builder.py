@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from evaluator.syntax import nodes as n
-from evaluator.syntax.lexer import Token
 from evaluator.syntax.strings import merge_parts, strip_indentation
 
 OPS = {
@@ -36,11 +35,19 @@ OPS = {
 
 INT_MAX = 2**63 - 1
 
-Callback = Callable[[list[Any]], Any]
+Callback = Callable[..., Any]
+
+# Tokens reach the callbacks as tuples `(type, start, end, value)` (plain or
+# :class:`~evaluator.syntax.lexer.Token`): read by index, the cheapest way.
+_TYPE, _START, _END, _VALUE = 0, 1, 2, 3
 
 
 class Builder:
-    """Tree-building callbacks; collects the semantic errors Nix's parser reports."""
+    """Tree-building callbacks; collects the semantic errors Nix's parser reports.
+
+    Each callback takes the values of its rule's right-hand side as
+    positional arguments (the driver passes them straight from its stack).
+    """
 
     def __init__(self, report: Callable[[int, int, str], None]) -> None:
         self.report = report
@@ -54,94 +61,85 @@ class Builder:
 
     # -- lambdas and keyword forms -----------------------------------------
 
-    def start(self, c: list[Any]) -> Any:
-        return c[0]
+    def start(self, e: Any) -> Any:
+        return e
 
-    def lambda_id(self, c: list[Any]) -> n.Lambda:
-        ident, _, body = c
-        return n.Lambda(
-            ident.start, body.end, n.Ident(ident.start, ident.end, ident.value), None, body
-        )
+    def lambda_id(self, ident: Any, _c: Any, body: Any) -> n.Lambda:
+        s = ident[_START]
+        return n.Lambda(s, body.end, n.Ident(s, ident[_END], ident[_VALUE]), None, body)
 
-    def _formals(self, lb: Token, f: tuple[list[n.Formal], bool], rb: Token) -> n.Formals:
-        return n.Formals(lb.start, rb.end, f[0], f[1])
+    def lambda_formals(self, lb: Any, f: Any, rb: Any, _c: Any, body: Any) -> n.Lambda:
+        formals = n.Formals(lb[_START], rb[_END], f[0], f[1])
+        return n.Lambda(lb[_START], body.end, None, formals, body)
 
-    def lambda_formals(self, c: list[Any]) -> n.Lambda:
-        lb, f, rb, _, body = c
-        return n.Lambda(lb.start, body.end, None, self._formals(lb, f, rb), body)
+    def lambda_formals_at(
+        self, lb: Any, f: Any, rb: Any, _a: Any, ident: Any, _c: Any, body: Any
+    ) -> n.Lambda:
+        param = n.Ident(ident[_START], ident[_END], ident[_VALUE])
+        formals = n.Formals(lb[_START], rb[_END], f[0], f[1])
+        return n.Lambda(lb[_START], body.end, param, formals, body)
 
-    def lambda_formals_at(self, c: list[Any]) -> n.Lambda:
-        lb, f, rb, _, ident, _, body = c
-        param = n.Ident(ident.start, ident.end, ident.value)
-        return n.Lambda(lb.start, body.end, param, self._formals(lb, f, rb), body)
+    def lambda_at_formals(
+        self, ident: Any, _a: Any, lb: Any, f: Any, rb: Any, _c: Any, body: Any
+    ) -> n.Lambda:
+        param = n.Ident(ident[_START], ident[_END], ident[_VALUE])
+        formals = n.Formals(lb[_START], rb[_END], f[0], f[1])
+        return n.Lambda(ident[_START], body.end, param, formals, body)
 
-    def lambda_at_formals(self, c: list[Any]) -> n.Lambda:
-        ident, _, lb, f, rb, _, body = c
-        param = n.Ident(ident.start, ident.end, ident.value)
-        return n.Lambda(ident.start, body.end, param, self._formals(lb, f, rb), body)
+    def assert_(self, kw: Any, cond: Any, _s: Any, body: Any) -> n.Assert:
+        return n.Assert(kw[_START], body.end, cond, body)
 
-    def assert_(self, c: list[Any]) -> n.Assert:
-        return n.Assert(c[0].start, c[3].end, c[1], c[3])
+    def with_(self, kw: Any, env: Any, _s: Any, body: Any) -> n.With:
+        return n.With(kw[_START], body.end, env, body)
 
-    def with_(self, c: list[Any]) -> n.With:
-        return n.With(c[0].start, c[3].end, c[1], c[3])
+    def let(self, kw: Any, binds: Any, _in: Any, body: Any) -> n.Let:
+        return n.Let(kw[_START], body.end, binds, body)
 
-    def let(self, c: list[Any]) -> n.Let:
-        return n.Let(c[0].start, c[3].end, c[1], c[3])
-
-    def if_(self, c: list[Any]) -> n.If:
-        return n.If(c[0].start, c[5].end, c[1], c[3], c[5])
+    def if_(self, kw: Any, cond: Any, _t: Any, then: Any, _e: Any, else_: Any) -> n.If:
+        return n.If(kw[_START], else_.end, cond, then, else_)
 
     # -- operators ------------------------------------------------------------
 
-    def binop(self, c: list[Any]) -> n.Binary:
-        left, op, right = c
-        return n.Binary(left.start, right.end, OPS[op.type], left, right)
+    def binop(self, left: Any, op: Any, right: Any) -> n.Binary:
+        return n.Binary(left.start, right.end, OPS[op[_TYPE]], left, right)
 
-    def not_(self, c: list[Any]) -> n.Unary:
-        return n.Unary(c[0].start, c[1].end, "!", c[1])
+    def not_(self, op: Any, e: Any) -> n.Unary:
+        return n.Unary(op[_START], e.end, "!", e)
 
-    def neg(self, c: list[Any]) -> n.Unary:
-        return n.Unary(c[0].start, c[1].end, "-", c[1])
+    def neg(self, op: Any, e: Any) -> n.Unary:
+        return n.Unary(op[_START], e.end, "-", e)
 
-    def hasattr(self, c: list[Any]) -> n.HasAttr:
-        e, _, path = c
+    def hasattr(self, e: Any, _q: Any, path: Any) -> n.HasAttr:
         return n.HasAttr(e.start, path[-1].end, e, path)
 
-    def apply(self, c: list[Any]) -> n.Apply:
-        return n.Apply(c[0].start, c[1].end, c[0], c[1])
+    def apply(self, fn: Any, arg: Any) -> n.Apply:
+        return n.Apply(fn.start, arg.end, fn, arg)
 
-    def apply_or(self, c: list[Any]) -> n.Apply:
-        fn, kw = c
-        return n.Apply(fn.start, kw.end, fn, n.Var(kw.start, kw.end, "or"))
+    def apply_or(self, fn: Any, kw: Any) -> n.Apply:
+        return n.Apply(fn.start, kw[_END], fn, n.Var(kw[_START], kw[_END], "or"))
 
-    def select(self, c: list[Any]) -> n.Select:
-        e, _, path = c
+    def select(self, e: Any, _d: Any, path: Any) -> n.Select:
         return n.Select(e.start, path[-1].end, e, path)
 
-    def select_or(self, c: list[Any]) -> n.Select:
-        e, _, path, _, default = c
+    def select_or(self, e: Any, _d: Any, path: Any, _o: Any, default: Any) -> n.Select:
         return n.Select(e.start, default.end, e, path, default)
 
     # -- simple expressions -----------------------------------------------------
 
-    def var(self, c: list[Any]) -> n.Var | n.CurPos:
-        t = c[0]
-        if t.value == "__curPos":
-            return n.CurPos(t.start, t.end)
-        return n.Var(t.start, t.end, t.value)
+    def var(self, t: Any) -> n.Var | n.CurPos:
+        if t[_VALUE] == "__curPos":
+            return n.CurPos(t[_START], t[_END])
+        return n.Var(t[_START], t[_END], t[_VALUE])
 
-    def int_(self, c: list[Any]) -> n.Int:
-        t = c[0]
-        value = t.value
+    def int_(self, t: Any) -> n.Int:
+        value = t[_VALUE]
         if type(value) is str or value > INT_MAX:
-            self.report(t.start, t.end, f"invalid integer '{value}'")
+            self.report(t[_START], t[_END], f"invalid integer '{value}'")
             value = INT_MAX + 1
-        return n.Int(t.start, t.end, value)
+        return n.Int(t[_START], t[_END], value)
 
-    def float_(self, c: list[Any]) -> n.Float:
-        t = c[0]
-        return n.Float(t.start, t.end, t.value)
+    def float_(self, t: Any) -> n.Float:
+        return n.Float(t[_START], t[_END], t[_VALUE])
 
     def check_nul(self, start: int, text: Any) -> None:
         """Nix 2.26 refuses string literals holding NUL (they cannot be C strings)."""
@@ -156,96 +154,90 @@ class Builder:
                 " because it contains null bytes",
             )
 
-    def string_simple(self, c: list[Any]) -> n.Str:
-        t = c[0]
-        self.check_nul(t.start + 1, t.value)
-        return n.Str(t.start, t.end, [t.value] if t.value else [])
+    def string_simple(self, t: Any) -> n.Str:
+        value = t[_VALUE]
+        if "\0" in value:
+            self.check_nul(t[_START] + 1, value)
+        return n.Str(t[_START], t[_END], [value] if value else [])
 
-    def string(self, c: list[Any]) -> n.Str:
-        return n.Str(c[0].start, c[2].end, merge_parts(c[1]))
+    def string(self, open_: Any, parts: Any, close: Any) -> n.Str:
+        return n.Str(open_[_START], close[_END], merge_parts(parts))
 
-    def ind_simple(self, c: list[Any]) -> n.Str:
-        t = c[0]
-        raw = "".join(p[0] if type(p) is tuple else p for p in t.value if type(p) in (str, tuple))
+    def ind_simple(self, t: Any) -> n.Str:
+        pieces = t[_VALUE]
+        raw = "".join(p[0] if type(p) is tuple else p for p in pieces if type(p) in (str, tuple))
         if "\0" in raw:
             size = len(raw.encode("utf-8", "surrogateescape"))
-            self.check_nul(t.end - 2 - size, raw)
-        node = n.Str(t.start, t.end, merge_parts(strip_indentation(t.value)), True)
-        if len(t.value) <= 1:
+            self.check_nul(t[_END] - 2 - size, raw)
+        node = n.Str(t[_START], t[_END], merge_parts(strip_indentation(pieces)), True)
+        if len(pieces) <= 1:
             self.const_strs.add(id(node))
         return node
 
-    def ind_string(self, c: list[Any]) -> n.Str:
-        return n.Str(c[0].start, c[2].end, merge_parts(strip_indentation(c[1])), True)
+    def ind_string(self, open_: Any, parts: Any, close: Any) -> n.Str:
+        return n.Str(open_[_START], close[_END], merge_parts(strip_indentation(parts)), True)
 
-    def path(self, c: list[Any]) -> n.Path:
-        t = c[0]
-        return n.Path(t.start, t.end, [t.value])
+    def path(self, t: Any) -> n.Path:
+        return n.Path(t[_START], t[_END], [t[_VALUE]])
 
-    def path_interp(self, c: list[Any]) -> n.Path:
-        begin, parts, end = c
-        return n.Path(begin.start, end.end, merge_parts([begin.value, *parts]))
+    def path_interp(self, begin: Any, parts: Any, end: Any) -> n.Path:
+        return n.Path(begin[_START], end[_END], merge_parts([begin[_VALUE], *parts]))
 
-    def spath(self, c: list[Any]) -> n.SearchPath:
-        t = c[0]
-        return n.SearchPath(t.start, t.end, t.value)
+    def spath(self, t: Any) -> n.SearchPath:
+        return n.SearchPath(t[_START], t[_END], t[_VALUE])
 
-    def uri(self, c: list[Any]) -> n.Uri:
-        t = c[0]
-        return n.Uri(t.start, t.end, t.value)
+    def uri(self, t: Any) -> n.Uri:
+        return n.Uri(t[_START], t[_END], t[_VALUE])
 
-    def paren(self, c: list[Any]) -> n.Paren:
-        return n.Paren(c[0].start, c[2].end, c[1])
+    def paren(self, lp: Any, e: Any, rp: Any) -> n.Paren:
+        return n.Paren(lp[_START], rp[_END], e)
 
-    def legacy_let(self, c: list[Any]) -> n.LegacyLet:
-        return n.LegacyLet(c[0].start, c[3].end, c[2])
+    def legacy_let(self, kw: Any, _lb: Any, binds: Any, rb: Any) -> n.LegacyLet:
+        return n.LegacyLet(kw[_START], rb[_END], binds)
 
-    def rec_set(self, c: list[Any]) -> n.AttrSet:
-        return n.AttrSet(c[0].start, c[3].end, c[2], True)
+    def rec_set(self, kw: Any, _lb: Any, binds: Any, rb: Any) -> n.AttrSet:
+        return n.AttrSet(kw[_START], rb[_END], binds, True)
 
-    def attrset(self, c: list[Any]) -> n.AttrSet:
-        return n.AttrSet(c[0].start, c[2].end, c[1], False)
+    def attrset(self, lb: Any, binds: Any, rb: Any) -> n.AttrSet:
+        return n.AttrSet(lb[_START], rb[_END], binds, False)
 
-    def list_(self, c: list[Any]) -> n.List:
-        return n.List(c[0].start, c[2].end, c[1])
+    def list_(self, lb: Any, items: Any, rb: Any) -> n.List:
+        return n.List(lb[_START], rb[_END], items)
 
-    def error(self, c: list[Any]) -> n.Error:
-        node: n.Error = c[0].value
+    def error(self, t: Any) -> n.Error:
+        node: n.Error = t[_VALUE]
         return node
 
     # -- lists and parts --------------------------------------------------------
 
-    def empty(self, c: list[Any]) -> list[Any]:
+    def empty(self) -> list[Any]:
         return []
 
-    def single(self, c: list[Any]) -> list[Any]:
-        return [c[0]]
+    def single(self, item: Any) -> list[Any]:
+        return [item]
 
-    def append(self, c: list[Any]) -> list[Any]:
-        items: list[Any] = c[0]
-        if c[1] is not None:
-            items.append(c[1])
+    def append(self, items: list[Any], item: Any) -> list[Any]:
+        if item is not None:
+            items.append(item)
         return items
 
-    def path_append(self, c: list[Any]) -> list[Any]:
-        items: list[Any] = c[0]
-        items.append(c[2])
+    def path_append(self, items: list[Any], _d: Any, item: Any) -> list[Any]:
+        items.append(item)
         return items
 
-    def part_text(self, c: list[Any]) -> list[Any]:
-        items: list[Any] = c[0]
-        self.check_nul(c[1].start, c[1].value)
-        items.append(c[1].value)
+    def part_text(self, items: list[Any], t: Any) -> list[Any]:
+        value = t[_VALUE]
+        self.check_nul(t[_START], value)
+        items.append(value)
         return items
 
-    def interp(self, c: list[Any]) -> Any:
-        return c[1]
+    def interp(self, _dc: Any, e: Any, _rb: Any) -> Any:
+        return e
 
     # -- bindings ---------------------------------------------------------------
 
-    def attrdef(self, c: list[Any]) -> n.AttrDef:
-        path, _, value, semi = c
-        return n.AttrDef(path[0].start, semi.end, path, value)
+    def attrdef(self, path: Any, _eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        return n.AttrDef(path[0].start, semi[_END], path, value)
 
     def _static_names(self, keys: list[n.StaticKey | n.DynamicKey]) -> list[n.StaticKey]:
         names: list[n.StaticKey] = []
@@ -256,76 +248,70 @@ class Builder:
                 self.report(k.start, k.end, "dynamic attributes not allowed in inherit")
         return names
 
-    def inherit(self, c: list[Any]) -> n.Inherit:
-        kw, names, semi = c
-        return n.Inherit(kw.start, semi.end, None, self._static_names(names))
+    def inherit(self, kw: Any, names: Any, semi: Any) -> n.Inherit:
+        return n.Inherit(kw[_START], semi[_END], None, self._static_names(names))
 
-    def inherit_from(self, c: list[Any]) -> n.Inherit:
-        kw, _, e, _, names, semi = c
-        return n.Inherit(kw.start, semi.end, e, self._static_names(names))
+    def inherit_from(self, kw: Any, _lp: Any, e: Any, _rp: Any, names: Any, semi: Any) -> n.Inherit:
+        return n.Inherit(kw[_START], semi[_END], e, self._static_names(names))
 
-    def binding_error(self, c: list[Any]) -> None:
+    def binding_error(self, _t: Any) -> None:
         return None  # reported already; the binding is left out
 
-    def attr_id(self, c: list[Any]) -> n.StaticKey:
-        t = c[0]
-        return n.StaticKey(t.start, t.end, t.value)
+    def attr_id(self, t: Any) -> n.StaticKey:
+        return n.StaticKey(t[_START], t[_END], t[_VALUE])
 
-    def attr_string_simple(self, c: list[Any]) -> n.StaticKey:
-        t = c[0]
-        return n.StaticKey(t.start, t.end, t.value)
+    def attr_string_simple(self, t: Any) -> n.StaticKey:
+        return n.StaticKey(t[_START], t[_END], t[_VALUE])
 
-    def attr_string(self, c: list[Any]) -> n.DynamicKey:
+    def attr_string(self, open_: Any, parts: Any, close: Any) -> n.DynamicKey:
         # Only strings with `${}` reach this rule (the lexer folds the others
         # into one STRING token), and Nix treats those as dynamic names.
-        start, end = c[0].start, c[2].end
-        return n.DynamicKey(start, end, n.Str(start, end, merge_parts(c[1])))
+        start, end = open_[_START], close[_END]
+        return n.DynamicKey(start, end, n.Str(start, end, merge_parts(parts)))
 
-    def attr_interp(self, c: list[Any]) -> n.StaticKey | n.DynamicKey:
+    def attr_interp(self, dc: Any, e: Any, rb: Any) -> n.StaticKey | n.DynamicKey:
         """`${e}`: a static name when ``e`` is a constant string, as in Nix.
 
         Nix checks for a string literal made of a single token: a `"…"`
         without `${}`, or a `''…''` of at most one piece (parentheses vanish
         in its tree, so they are looked through here too).
         """
-        dc, e, rb = c
         inner = e
         while isinstance(inner, n.Paren):
             inner = inner.expr
         if isinstance(inner, n.Str) and (not inner.indented or id(inner) in self.const_strs):
             if not inner.parts:
-                return n.StaticKey(dc.start, rb.end, "")
+                return n.StaticKey(dc[_START], rb[_END], "")
             if len(inner.parts) == 1 and isinstance(inner.parts[0], str):
-                return n.StaticKey(dc.start, rb.end, inner.parts[0])
-        return n.DynamicKey(dc.start, rb.end, e)
+                return n.StaticKey(dc[_START], rb[_END], inner.parts[0])
+        return n.DynamicKey(dc[_START], rb[_END], e)
 
     # -- formals ----------------------------------------------------------------
+    # `formals` is a list `[entries, ellipsis]` (not a tuple: tuples on the
+    # parse stack are tokens).
 
-    def formals_last(self, c: list[Any]) -> tuple[list[n.Formal], bool]:
-        head: list[n.Formal] = c[0]
-        if c[1] is not None:
-            head.append(c[1])
-        return head, False
+    def formals_last(self, head: list[n.Formal], formal: Any) -> list[Any]:
+        if formal is not None:
+            head.append(formal)
+        return [head, False]
 
-    def formals_ellipsis(self, c: list[Any]) -> tuple[list[n.Formal], bool]:
-        return c[0], True
+    def formals_ellipsis(self, head: list[n.Formal], _e: Any) -> list[Any]:
+        return [head, True]
 
-    def formals_open(self, c: list[Any]) -> tuple[list[n.Formal], bool]:
-        return c[0], False
+    def formals_open(self, head: list[n.Formal]) -> list[Any]:
+        return [head, False]
 
-    def formals_more(self, c: list[Any]) -> list[n.Formal]:
-        head: list[n.Formal] = c[0]
-        if c[1] is not None:
-            head.append(c[1])
+    def formals_more(self, head: list[n.Formal], formal: Any, _c: Any) -> list[n.Formal]:
+        if formal is not None:
+            head.append(formal)
         return head
 
-    def formal(self, c: list[Any]) -> n.Formal:
-        t = c[0]
-        return n.Formal(t.start, t.end, n.Ident(t.start, t.end, t.value))
+    def formal(self, t: Any) -> n.Formal:
+        return n.Formal(t[_START], t[_END], n.Ident(t[_START], t[_END], t[_VALUE]))
 
-    def formal_default(self, c: list[Any]) -> n.Formal:
-        t, _, default = c
-        return n.Formal(t.start, default.end, n.Ident(t.start, t.end, t.value), default)
+    def formal_default(self, t: Any, _q: Any, default: Any) -> n.Formal:
+        ident = n.Ident(t[_START], t[_END], t[_VALUE])
+        return n.Formal(t[_START], default.end, ident, default)
 
-    def formal_error(self, c: list[Any]) -> None:
+    def formal_error(self, _t: Any) -> None:
         return None

@@ -24,12 +24,12 @@ gets back on its feet are not reported again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.builder import Builder
-from evaluator.syntax.lexer import Token
+from evaluator.syntax.lexer import RawToken
 from evaluator.syntax.tables import Tables
 
 # Bison's default stack limit, which is where C++ Nix gives up ("memory
@@ -42,8 +42,87 @@ CLOSERS = frozenset(("RBRACE", "RPAREN", "RBRACK"))
 _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
 _QUIET_TOKENS = 2
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
-# Memoised unit-rule chains, per tables object (they depend only on the tables).
-_UNIT_CHAINS: dict[int, dict[tuple[int, int, str], int]] = {}
+# How the main loop carries out a reduction (see `_compile`).
+_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT = range(8)
+_INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
+
+
+class _Goto(dict[int, int]):
+    """Where a reduction leaves the parser, by the state below what it pops.
+
+    Filled on first use: the goto state of the rule's nonterminal, followed
+    through the chain of unit reductions (`app -> e12 -> ... -> expr`) that
+    the same lookahead triggers there, so the loop never performs those one
+    by one (the chain depends only on the state below, the nonterminal and
+    the lookahead, all fixed for one table entry).
+    """
+
+    __slots__ = ("gotos", "ttype", "table")
+
+    def __init__(self, gotos: dict[int, int], ttype: str, table: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.gotos = gotos
+        self.ttype = ttype
+        self.table = table
+
+    def __missing__(self, below: int) -> int:
+        top = self.gotos[below]
+        while True:
+            act = self.table[top].get(self.ttype)
+            if type(act) is not tuple or act[0] != _UNIT:
+                break
+            top = act[3].gotos[below]
+        self[below] = top
+        return top
+
+
+# A reduction in the compiled table: (kind, builder function, size, goto).
+Reduce = tuple[int, Any, int, _Goto]
+# Compiled tables, per tables object (they depend only on the tables).
+_COMPILED: dict[int, tuple[Tables, list[dict[str, Any]]]] = {}
+
+
+def _compile(tables: Tables) -> list[dict[str, Any]]:
+    """The action table with each reduction precompiled for :meth:`Driver.run`.
+
+    A shift stays the target state (an ``int``); a reduction becomes a
+    :data:`Reduce` tuple holding everything the loop needs (no per-rule
+    lookups), with the list rules (`append`, `single`, `empty`) marked to be
+    done in the loop itself and unit chains folded into the goto.
+    """
+    cached = _COMPILED.get(id(tables))
+    if cached is not None and cached[0] is tables:
+        return cached[1]
+    gotos: dict[str, dict[int, int]] = {}
+    for state, row in enumerate(tables.actions):
+        for sym, target in row.items():
+            if sym not in tables.terminals:
+                gotos.setdefault(sym, {})[state] = target
+    compiled: list[dict[str, Any]] = []
+    for row in tables.actions:
+        out: dict[str, Any] = {}
+        for sym, act in row.items():
+            if sym not in tables.terminals:
+                continue
+            if act >= 0:
+                out[sym] = act
+                continue
+            rule = tables.rules[~act]
+            goto = _Goto(gotos.get(rule.origin, {}), sym, compiled)
+            if rule.alias == "pass":
+                out[sym] = (_UNIT, None, rule.size, goto)
+                continue
+            if rule.origin in tables.start_states:
+                kind = _ACCEPT
+            elif rule.alias in _INLINE:
+                kind = _INLINE[rule.alias]
+            else:
+                kind = _CALL1 if rule.size == 1 else _CALL0 if rule.size == 0 else _CALL
+            out[sym] = (kind, getattr(Builder, rule.alias), rule.size, goto)
+        compiled.append(out)
+    _COMPILED[id(tables)] = (tables, compiled)
+    return compiled
+
 
 DESCRIBE = {
     "$END": "end of file",
@@ -107,9 +186,18 @@ DESCRIBE = {
 }
 
 
+def _is_token(value: object) -> bool:
+    """Tokens on the parse stack are 4-tuples (plain or :class:`Token`); no
+    other value there is a tuple of four."""
+    return isinstance(value, tuple) and len(value) == 4
+
+
 def _span_start(value: object) -> int | None:
-    if isinstance(value, Token | n.Node):
+    if isinstance(value, n.Node):
         return value.start
+    if _is_token(value):
+        start: int = value[1]  # type: ignore[index]
+        return start
     if isinstance(value, list | tuple):
         for item in value:
             s = _span_start(item)
@@ -124,7 +212,7 @@ class Driver:
     def __init__(
         self,
         tables: Tables,
-        tokens: list[Token],
+        tokens: Sequence[RawToken],
         source: bytes,
         report: Callable[[int, int, str], None],
     ) -> None:
@@ -133,6 +221,7 @@ class Driver:
         self.sizes = [r.size for r in tables.rules]
         self.origins = [r.origin for r in tables.rules]
         self.builder = Builder(report)
+        # Bound callbacks for recovery's `feed` (the main loop uses `_compile`).
         self.callbacks = self.builder.callbacks([r.alias for r in tables.rules])
         self.tokens = tokens
         self.source = source
@@ -146,76 +235,76 @@ class Driver:
 
     def run(self, start: str = "start", first: int = 0) -> Any:
         """Parse from token ``first`` to the ``$END`` token; return the value."""
-        actions = self.actions
-        sizes = self.sizes
-        origins = self.origins
-        callbacks = self.callbacks
+        table = _compile(self.tables)
+        builder = self.builder
         tokens = self.tokens
-        end_state = self.end_state = self.tables.end_states[start]
-        unit_chains = _UNIT_CHAINS.setdefault(id(self.tables), {})
-        states: list[int] = [self.tables.start_states[start]]
+        self.end_state = self.tables.end_states[start]
+        state = self.tables.start_states[start]
+        states: list[int] = [state]
         values: list[Any] = [None]
+        push_state = states.append
+        push_value = values.append
         i = first
         tok = tokens[i]
-        ttype = tok.type
+        ttype = tok[0]
         while True:
-            act = actions[states[-1]].get(ttype)
-            if act is None:
-                i = self.recover(states, values, i)
-                tok = tokens[i]
-                ttype = tok.type
-                continue
-            if act >= 0:
-                states.append(act)
-                values.append(tok)
+            act = table[state].get(ttype)
+            if act.__class__ is int:
+                push_state(act)  # type: ignore[arg-type]
+                push_value(tok)
+                state = act  # type: ignore[assignment]
                 i += 1
                 tok = tokens[i]
-                ttype = tok.type
+                ttype = tok[0]
                 if len(states) > MAX_DEPTH:
                     i = self.too_deep(states, values, i)
+                    state = states[-1]
                     tok = tokens[i]
-                    ttype = tok.type
+                    ttype = tok[0]
                 continue
-            rule = ~act
-            cb = callbacks[rule]
-            if cb is None:
-                # A chain of unit rules (`select -> app -> e12 -> ...`): the
-                # value stays and only the top state changes, as a function of
-                # (state below, top state, lookahead); memoised.
-                key = (states[-2], states[-1], ttype)
-                top = unit_chains.get(key)
-                if top is None:
-                    top = self.unit_chain(states[-2], states[-1], ttype)
-                    unit_chains[key] = top
-                states[-1] = top
+            if act is None:
+                i = self.recover(states, values, i)
+                state = states[-1]
+                tok = tokens[i]
+                ttype = tok[0]
                 continue
-            size = sizes[rule]
-            if size:
-                value = cb(values[-size:])
-                del values[-size:]
-                del states[-size:]
-            else:
-                value = cb([])
-            goto = actions[states[-1]][origins[rule]]
-            if goto == end_state:
-                return value
-            states.append(goto)
-            values.append(value)
+            kind, fn, size, goto = act
+            if kind == _CALL1:
+                values[-1] = fn(builder, values[-1])
+                states[-1] = state = goto[states[-2]]
+            elif kind == _APPEND:
+                item = values.pop()
+                if item is not None:
+                    values[-1].append(item)
+                del states[-1]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _CALL:
+                value = fn(builder, *values[-size:])
+                del values[1 - size :]
+                del states[1 - size :]
+                values[-1] = value
+                states[-1] = state = goto[states[-2]]
+            elif kind == _SINGLE:
+                values[-1] = [values[-1]]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _EMPTY:
+                push_value([])
+                state = goto[state]
+                push_state(state)
+            elif kind == _CALL0:
+                push_value(fn(builder))
+                state = goto[state]
+                push_state(state)
+            elif kind == _UNIT:  # only right after a recovery: chains are folded
+                states[-1] = state = goto[states[-2]]
+            else:  # _ACCEPT: the start rule
+                return fn(builder, values[-1])
 
-    def unit_chain(self, below: int, top: int, ttype: str) -> int:
-        """Top state after all unit reductions ``ttype`` triggers over ``below``."""
-        actions = self.actions
-        while True:
-            act = actions[top].get(ttype)
-            if act is None or act >= 0 or self.callbacks[~act] is not None:
-                return top
-            top = actions[below][self.origins[~act]]
-
-    def feed(self, states: list[int], values: list[Any], tok: Token) -> None:
+    def feed(self, states: list[int], values: list[Any], tok: RawToken) -> None:
         """Shift one (virtual) token, doing the reductions it triggers first."""
         actions = self.actions
         while True:
-            act = actions[states[-1]][tok.type]
+            act = actions[states[-1]][tok[0]]
             if act >= 0:
                 states.append(act)
                 values.append(tok)
@@ -226,7 +315,7 @@ class Driver:
             if cb is None:
                 states[-1] = actions[states[-2]][self.origins[rule]]
                 continue
-            value = cb(values[-size:] if size else [])
+            value = cb(*values[-size:]) if size else cb()
             if size:
                 del values[-size:]
                 del states[-size:]
@@ -298,23 +387,22 @@ class Driver:
             states.append(goto)
         return states
 
-    def describe(self, tok: Token) -> str:
-        if tok.type == "INVALID":
+    def describe(self, tok: RawToken) -> str:
+        if tok[0] == "INVALID":
             return "invalid token"  # as bison words it (the caret shows which)
-        return DESCRIBE.get(tok.type, tok.type)
+        return DESCRIBE.get(tok[0], tok[0])
 
     def error_at(self, states: list[int], i: int) -> None:
         # Like bison, stay silent until a few tokens after the last recovery:
         # errors that close are usually one mistake.
         if i <= self.quiet_until + _QUIET_TOKENS:
             return
-        tok = self.tokens[i]
-        msg = f"syntax error, unexpected {self.describe(tok)}"
+        _, start, end, _ = self.tokens[i]
+        msg = f"syntax error, unexpected {self.describe(self.tokens[i])}"
         exp = self.expected(self.after_default_reductions(states))
         if 0 < len(exp) <= 4:
             msg += ", expecting " + " or ".join(exp)
-        end = tok.end if tok.end > tok.start else tok.start
-        self.report(tok.start, end, msg)
+        self.report(start, max(start, end), msg)
 
     def partners(self) -> dict[int, int]:
         """Token index -> index of the matching bracket (both directions)."""
@@ -323,13 +411,13 @@ class Driver:
             stack: list[int] = []
             tokens = self.tokens
             for i, t in enumerate(tokens):
-                ty = t.type
+                ty = t[0]
                 if ty in OPENERS:
                     stack.append(i)
                 elif ty in CLOSERS:
                     lo = max(0, len(stack) - _BRACKET_SCAN)
                     for j in range(len(stack) - 1, lo - 1, -1):
-                        if OPENERS[tokens[stack[j]].type] == ty:
+                        if OPENERS[tokens[stack[j]][0]] == ty:
                             partner[stack[j]] = i
                             partner[i] = stack[j]
                             del stack[j:]
@@ -339,7 +427,7 @@ class Driver:
 
     def open_bracket_on_stack(self, values: list[Any], closer: int) -> int:
         """Stack index of the opener matched by token ``closer``, or -1."""
-        if self.tokens[closer].type == "$END":
+        if self.tokens[closer][0] == "$END":
             return 0
         opener = self.partners().get(closer)
         if opener is None:
@@ -355,30 +443,30 @@ class Driver:
         partner = self.partners()
         for k in range(len(values) - 1, 0, -1):
             v = values[k]
-            if isinstance(v, Token) and v.type in OPENERS:
+            if _is_token(v) and v[0] in OPENERS:
                 j = self.token_index(v)
                 if j is not None and partner.get(j, len(self.tokens)) >= i:
                     return k
         return 0
 
-    def token_index(self, tok: Token) -> int | None:
+    def token_index(self, tok: RawToken) -> int | None:
         """Index of a real token in the stream (binary search on offsets)."""
         tokens = self.tokens
         lo, hi = 0, len(tokens)
         while lo < hi:
             mid = (lo + hi) // 2
-            if tokens[mid].start < tok.start:
+            if tokens[mid][1] < tok[1]:
                 lo = mid + 1
             else:
                 hi = mid
-        while lo < len(tokens) and tokens[lo].start == tok.start:
+        while lo < len(tokens) and tokens[lo][1] == tok[1]:
             if tokens[lo] is tok:
                 return lo
             lo += 1
         return None
 
-    def error_token(self, start: int, end: int) -> Token:
-        return Token("ERRTOK", start, end, n.Error(start, end, "syntax error"))
+    def error_token(self, start: int, end: int) -> RawToken:
+        return ("ERRTOK", start, end, n.Error(start, end, "syntax error"))
 
     def close_with_insertions(
         self, states: list[int], values: list[Any], ttype: str, at: int, limit: int
@@ -443,23 +531,23 @@ class Driver:
         partner = self.partners()
         for k in range(len(values) - 1, max(0, len(values) - 200), -1):
             v = values[k]
-            if isinstance(v, Token) and v.type in OPENERS:
+            if _is_token(v) and v[0] in OPENERS:
                 j = self.token_index(v)
                 if j is not None and j not in partner:
-                    return (OPENERS[v.type],)
+                    return (OPENERS[v[0]],)
                 return ()
         return ()
 
-    def virtual(self, ttype: str, at: int) -> Token:
+    def virtual(self, ttype: str, at: int) -> RawToken:
         """A zero-width token inserted by recovery."""
-        return self.error_token(at, at) if ttype == "ERRTOK" else Token(ttype, at, at, None)
+        return self.error_token(at, at) if ttype == "ERRTOK" else (ttype, at, at, None)
 
     def _candidates(self, values: list[Any]) -> list[str]:
         cands = list(_INSERTABLE)
         for k in range(len(values) - 1, max(0, len(values) - 200), -1):
             v = values[k]
-            if isinstance(v, Token) and v.type in OPENERS:
-                cands.append(OPENERS[v.type])
+            if _is_token(v) and v[0] in OPENERS:
+                cands.append(OPENERS[v[0]])
                 break
         return cands
 
@@ -477,51 +565,51 @@ class Driver:
         tokens = self.tokens
         tok = tokens[i]
         self.error_at(states, i)
-        if tok.type == "$END" or tok.type in CLOSERS:
+        if tok[0] == "$END" or tok[0] in CLOSERS:
             k = self.open_bracket_on_stack(values, i)
             if k >= 0:
                 limit = 2 * (len(states) - k) + 8
-                if self.close_with_insertions(states, values, tok.type, tok.start, limit):
+                if self.close_with_insertions(states, values, tok[0], tok[1], limit):
                     self.quiet_until = i
                     return i
-                start = self.pop_to(states, values, k + 1, tok.start)
+                start = self.pop_to(states, values, k + 1, tok[1])
                 if self.can_shift(states, "ERRTOK"):
-                    self.feed(states, values, self.error_token(start, tok.start))
-                if self.close_with_insertions(states, values, tok.type, tok.start, 8):
+                    self.feed(states, values, self.error_token(start, tok[1]))
+                if self.close_with_insertions(states, values, tok[0], tok[1], 8):
                     self.quiet_until = i
                     return i
-                if tok.type == "$END":  # cannot happen with this grammar; be safe
+                if tok[0] == "$END":  # cannot happen with this grammar; be safe
                     del states[1:]
                     del values[1:]
-                    self.feed(states, values, self.error_token(0, tok.start))
+                    self.feed(states, values, self.error_token(0, tok[1]))
                     return i
             # a stray closer: drop it
             self.quiet_until = i + 1
             return i + 1
 
         # A token or two missing (`;`, `else`, an operand...)?
-        plan = self.plan_insertions(states, tok.type, 3, self.unclosed_closer(values))
+        plan = self.plan_insertions(states, tok[0], 3, self.unclosed_closer(values))
         if plan is not None:
             for ttype in plan:
-                self.feed(states, values, self.virtual(ttype, tok.start))
+                self.feed(states, values, self.virtual(ttype, tok[1]))
             self.quiet_until = i
             return i
 
         floor = self.floor(values, i)
-        start = tok.start
+        start = tok[1]
         while len(states) > floor + 1 and not self.can_shift(states, "ERRTOK"):
             start = self.pop_to(states, values, len(states) - 1, start)
         if not self.can_shift(states, "ERRTOK"):
             self.quiet_until = i + 1
             return i + 1
-        err = self.error_token(start, tok.start)
+        err = self.error_token(start, tok[1])
         self.feed(states, values, err)
-        node: n.Error = err.value  # type: ignore[assignment]
+        node: n.Error = err[3]  # type: ignore[assignment]
         partner = self.partners()
         j = i
         while True:
             t = tokens[j]
-            ty = t.type
+            ty = t[0]
             if ty == "$END":
                 break
             if ty in CLOSERS:
@@ -536,18 +624,18 @@ class Driver:
             else:
                 j += 1
         if j > i:
-            node.end = tokens[j - 1].end
+            node.end = tokens[j - 1][2]
         self.quiet_until = j
         return j
 
     def too_deep(self, states: list[int], values: list[Any], i: int) -> int:
         """Stack overflow: report it and drop the rest of the input."""
         tok = self.tokens[i - 1]
-        self.report(tok.start, tok.end, "expression nested too deeply")
+        self.report(tok[1], tok[2], "expression nested too deeply")
         last = len(self.tokens) - 1
         self.quiet_until = last
         # Unwind what was opened so the end of input can be accepted.
-        start = self.pop_to(states, values, MAX_DEPTH // 2, tok.start)
+        start = self.pop_to(states, values, MAX_DEPTH // 2, tok[1])
         if self.can_shift(states, "ERRTOK"):
-            self.feed(states, values, self.error_token(start, self.tokens[last].start))
+            self.feed(states, values, self.error_token(start, self.tokens[last][1]))
         return last

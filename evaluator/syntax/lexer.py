@@ -21,7 +21,7 @@ Differences that make life easier for the grammar (all invisible to users):
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Token(NamedTuple):
@@ -38,6 +38,8 @@ class Token(NamedTuple):
     value: object
 
 
+RawToken = tuple[str, int, int, Any]
+
 # Beyond this many tokens (some 400,000 lines of typical Nix) the rest of
 # the input is not analysed: it bounds the memory and time a hostile or
 # generated file can take.
@@ -46,9 +48,6 @@ MAX_TOKENS = 2_000_000
 
 class _TooManyTokens(Exception):
     pass
-
-
-_new_token = tuple.__new__  # Token(...) without the generated __new__'s extra call
 
 
 class LexError(NamedTuple):
@@ -137,39 +136,54 @@ OTHER_TERMINALS = [
     "ERRTOK",
 ]
 
-# Path characters and the default-mode token regex. Alternatives are ordered
-# so that the first alternative that matches is also flex's longest match
-# (each earlier one is strictly longer whenever it matches at all).
+# Path characters and the default-mode token regex: trivia (blanks and both
+# kinds of comment), then one token in a numbered group; `lastindex` says
+# which. Alternatives are ordered so that the first that matches is also
+# flex's longest match (each earlier one is strictly longer whenever it
+# matches at all). Quantifiers are possessive where that changes nothing but
+# the cost of failing (a character class that excludes what follows).
 _PC = rb"[a-zA-Z0-9._+\-]"
-_TRIVIA = rb"(?:[ \t\r\n]+|\#[^\r\n]*)*"
-_PATHS = (
-    rb"(?P<pathi>" + _PC + rb"*/\$\{)"
-    rb"|(?P<path>" + _PC + rb"*(?:/" + _PC + rb"+)+/?)"
-    rb"|(?P<uri>[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+)|"
+_TRIVIA = rb"(?:[ \t\r\n]++|\#[^\r\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+"
+_PATH_GROUPS = (
+    rb"(" + _PC + rb"*+/\$\{)"  # 1: path up to `${`
+    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 2: path
+    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 3: URI
 )
-_REST = (
-    rb"(?P<hpathi>~/\$\{)"
-    rb"|(?P<hpath>~(?:/" + _PC + rb"+)+/?)"
-    rb"|(?P<float>(?:[1-9][0-9]*\.[0-9]*|0?\.[0-9]+)(?:[Ee][+-]?[0-9]+)?)"
-    rb"|(?P<int>[0-9]+)"
-    rb"|(?P<id>[a-zA-Z_][a-zA-Z0-9_'\-]*)"
-    rb"|(?P<spath><" + _PC + rb"+(?:/" + _PC + rb"+)*>)"
-    rb"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"
-    rb"|(?P<dollar>\$\{)"
-    rb"|(?P<ind>''(?:\ *\n)?)"
-    rb"|(?P<comment>/\*)"
-    rb"|(?P<char>[\s\S])"
+# Inside a run of path characters no path can start (see lex_code): the same
+# groups that never match keep the group numbers.
+_NO_PATH_GROUPS = rb"((?!))|((?!))|((?!))"
+_TOKEN_GROUPS = (
+    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 4: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 5: punctuation
+    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 6: string without `${`
+    rb"|(\{)"  # 7
+    rb"|(\})"  # 8
+    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 9: float
+    rb"|([0-9]++)"  # 10: integer
+    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 11: operator
+    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 12: search path
+    rb"|(\$\{)"  # 13
+    rb"|(''(?:\ *\n)?)"  # 14: indented string
+    rb'|(")'  # 15: string with `${` (or unterminated)
+    rb"|(~/\$\{)"  # 16: home path up to `${`
+    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 17: home path
+    rb"|(/\*)"  # 18: unterminated comment
+    rb"|([\s\S])"  # 19: anything else
 )
-_DEFAULT = re.compile(_TRIVIA + rb"(?:" + _PATHS + _REST + rb")?")
-# Inside a run of path characters where no path can start (see lex_code).
-_NO_PATH = re.compile(rb"(?:" + _REST + rb")")
+# The path and URI groups can only match where the run of path characters
+# ahead ends in `/` or `:`: one look ahead spares most tokens three scans.
+_DEFAULT = re.compile(
+    _TRIVIA + rb"(?:(?=" + _PC + rb"*+[/:])(?:" + _PATH_GROUPS + rb")" + _TOKEN_GROUPS + rb")?"
+)
+_NO_PATH = re.compile(_TRIVIA + rb"(?:" + _NO_PATH_GROUPS + _TOKEN_GROUPS + rb")?")
+_PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
 _URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
 _PC_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_STR_TEXT = re.compile(rb'(?:[^$"\\]+|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*')
-_IND_TEXT = re.compile(rb"(?:[^$']+|\$[^{']|'[^'$])+")
-_PATH_PIECE = re.compile(_PC + rb"*(?:/" + _PC + rb"+)+/?|" + _PC + rb"*/|" + _PC + rb"+")
+_STR_TEXT = re.compile(rb'(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+')
+_IND_TEXT = re.compile(rb"(?:[^$']++|\$[^{']|'[^'$])++")
+_PATH_PIECE = re.compile(_PC + rb"*+(?:/" + _PC + rb"++)++/?|" + _PC + rb"*+/|" + _PC + rb"++")
 _UNESCAPE = re.compile(rb"\\([\s\S])|\r\n?")
 
 
@@ -199,42 +213,51 @@ _IND = 3
 _INPATH = 4  # inside a path after a `${…}` or a segment
 
 
+# Token kinds in the regexes above, by group number.
+_G_PATHI, _G_PATH, _G_URI, _G_ID, _G_PUNCT, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 9)
+_G_FLOAT, _G_INT, _G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE = range(9, 16)
+_G_HPATHI, _G_HPATH, _G_COMMENT, _G_CHAR = range(16, 20)
+
+
 class _Lexer:
     def __init__(self, src: bytes) -> None:
         self.src = src
-        self.tokens: list[Token] = []
+        # Plain tuples `(type, start, end, value)`: the parser reads them by
+        # index; `lex` makes them `Token`s for everyone else.
+        self.tokens: list[RawToken] = []
         self.errors: list[LexError] = []
         # Each mode entry: (mode, index of the opening token or -1, saw `${`).
         self.modes: list[tuple[int, int, bool]] = [(_INITIAL, -1, False)]
-        # Index of a `{` whose `}` was just emitted: decided by the next token.
-        self.pending_brace = -1
+        # (index of a `}`, index of its `{`): the `{` opens lambda formals
+        # when the token after the `}` is `:` or `@` (decided at the end).
+        self.closed_braces: list[tuple[int, int]] = []
+        self.max_tokens = MAX_TOKENS  # read at run time: tests lower it
 
     def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
         tokens = self.tokens
-        if self.pending_brace >= 0:
-            if type_ == "COLON" or type_ == "AT":
-                t = tokens[self.pending_brace]
-                tokens[self.pending_brace] = Token("LBRACE_F", t.start, t.end, t.value)
-            self.pending_brace = -1
-        tokens.append(_new_token(Token, (type_, start, end, value)))
-        if len(tokens) > MAX_TOKENS:
+        tokens.append((type_, start, end, value))
+        if len(tokens) > self.max_tokens:
             raise _TooManyTokens
 
     def run(self) -> None:
         src = self.src
         n = len(src)
-        pos = 0
+        tokens = self.tokens
         try:
-            self.lex_all(pos)
+            self.lex_all(0)
         except _TooManyTokens:
-            stop = self.tokens[-1].start
-            del self.tokens[-1]
+            del tokens[self.max_tokens + 1 :]
+            stop = tokens[-1][1]
+            del tokens[-1]
             self.errors.append(
-                LexError(stop, n, f"file too large: analysis stops after {MAX_TOKENS} tokens")
+                LexError(stop, n, f"file too large: analysis stops after {self.max_tokens} tokens")
             )
-        # Appended directly: the end token is never the one over the limit.
-        self.pending_brace = -1
-        self.tokens.append(_new_token(Token, ("$END", n, n, None)))
+        tokens.append(("$END", n, n, None))
+        last = len(tokens) - 1
+        for close, opener in self.closed_braces:
+            if close < last and tokens[close + 1][0] in ("COLON", "AT"):
+                t = tokens[opener]
+                tokens[opener] = ("LBRACE_F", t[1], t[2], t[3])
 
     def lex_all(self, pos: int) -> None:
         n = len(self.src)
@@ -254,12 +277,22 @@ class _Lexer:
     # -- default mode ------------------------------------------------------
 
     def lex_code(self, pos: int) -> int:
-        """Lex code tokens until the mode changes or input ends."""
+        """Lex code tokens until the mode changes or input ends.
+
+        The hot loop of the lexer: one regex match per token, dispatched on
+        the number of the group that matched, most frequent kinds first.
+        """
         src = self.src
         n = len(src)
         match = _DEFAULT.match
-        emit = self.emit
+        no_path = _NO_PATH.match
+        tokens = self.tokens
+        append = tokens.append
         modes = self.modes
+        keywords = KEYWORDS
+        punct = _PUNCT_TYPES
+        pc_bytes = _PC_BYTES
+        limit = self.max_tokens
         # Paths and URIs may only start where a run of path characters ends
         # in `/` or `:`; re-scanning a long run for them at every token in it
         # would be quadratic. Once the first token of a run is not a path,
@@ -269,112 +302,118 @@ class _Lexer:
         safe_until = -1
         uri_from = uri_end = -1
         while True:
+            if len(tokens) > limit:
+                raise _TooManyTokens
             if pos < safe_until:
                 if uri_end > 0 and pos >= uri_from and src[pos] in _LETTERS:
-                    emit("URI", pos, uri_end, _decode(src[pos:uri_end]))
+                    append(("URI", pos, uri_end, _decode(src[pos:uri_end])))
                     pos = uri_end
                     continue
-                m = _NO_PATH.match(src, pos)
+                m = no_path(src, pos)
             else:
                 m = match(src, pos)
             assert m is not None  # the pattern can match empty
-            kind = m.lastgroup
+            kind = m.lastindex
             if kind is None:
                 return n  # only trivia up to the end
-            start = m.start(kind)
-            end = m.end()
-            if end < n and src[end] in _PC_BYTES and end > safe_until:
+            start, end = m.span(kind)
+            if end < n and end > safe_until and src[end] in pc_bytes:
                 # the token is followed by more path characters: a run
-                run = _RUN.match(src, start)
-                assert run is not None  # `[PC]*` always matches
-                run_end = run.end()
-                safe_until = run_end
-                uri_from = uri_end = -1
-                if src.startswith(b":", run_end):
-                    body = _URI_BODY.match(src, run_end + 1)
-                    if body is not None:
-                        uri_from = src.rfind(b"_", start, run_end) + 1 or start
-                        uri_end = body.end()
-            text = m.group(kind)
-            if kind == "id":
-                word = text.decode("ascii")
-                emit(KEYWORDS.get(word, "ID"), start, end, word)
-            elif kind == "char":
-                end, leave = self.lex_char(text[0], start, end)
-                if leave:
+                safe_until, uri_from, uri_end = self.path_run(start)
+            if kind == _G_ID:
+                word = src[start:end].decode("ascii")
+                append((keywords.get(word, "ID"), start, end, word))
+            elif kind == _G_PUNCT:
+                append((punct[src[start]], start, end, None))
+            elif kind == _G_STRING:
+                append(("STRING", start, end, unescape(src[start + 1 : end - 1])))
+            elif kind == _G_LBRACE:
+                modes.append((_CODE, len(tokens), False))
+                append(("LBRACE", start, end, None))
+            elif kind == _G_RBRACE:
+                top, opener, _ = modes[-1]
+                if top != _INITIAL:
+                    modes.pop()
+                if top == _CODE and opener >= 0 and tokens[opener][0] == "LBRACE":
+                    self.closed_braces.append((len(tokens), opener))
+                append(("RBRACE", start, end, None))
+                if modes[-1][0] > _CODE:
                     return end
-            elif kind == "op":
-                emit(OPERATORS[text.decode("ascii")], start, end)
-            elif kind == "int":
+            elif kind == _G_INT:
                 # Beyond 64 bits the parser reports an invalid integer; the
                 # text is kept (Python refuses int() of over 4,300 digits).
-                emit("INT", start, end, int(text) if len(text) < 40 else text.decode())
-            elif kind == "path" or kind == "hpath":
-                value = _decode(text)
-                if src.startswith(b"${", end):
-                    modes.append((_INPATH, len(self.tokens), False))
-                    emit("PATH_BEGIN", start, end, value)
-                    return end
-                if text.endswith(b"/"):
-                    # Located just after the path, as Nix 2.26 does.
-                    self.errors.append(LexError(end, end, "path has a trailing slash"))
-                emit("PATH", start, end, value)
-            elif kind == "pathi" or kind == "hpathi":
-                seg_end = end - 2
-                modes.append((_INPATH, len(self.tokens), False))
-                emit("PATH_BEGIN", start, seg_end, _decode(src[start:seg_end]))
-                return seg_end
-            elif kind == "dollar":
+                text = src[start:end]
+                append(("INT", start, end, int(text) if end - start < 40 else text.decode()))
+            elif kind == _G_FLOAT:
+                append(("FLOAT", start, end, float(src[start:end])))
+            elif kind == _G_OP:
+                append((OPERATORS[src[start:end].decode("ascii")], start, end, None))
+            elif kind == _G_DOLLAR:
                 modes.append((_CODE, -1, False))
-                emit("DOLLAR_CURLY", start, end)
-            elif kind == "float":
-                emit("FLOAT", start, end, float(text))
-            elif kind == "uri":
-                emit("URI", start, end, _decode(text))
-            elif kind == "spath":
-                emit("SPATH", start, end, _decode(text[1:-1]))
-            elif kind == "ind":
-                modes.append((_IND, len(self.tokens), False))
-                emit("IND_OPEN", start, end)
-                return end
-            else:  # comment
-                close = src.find(b"*/", end)
-                if close < 0:
-                    self.errors.append(LexError(start, n, "unterminated comment"))
-                    return n
-                end = close + 2
+                append(("DOLLAR_CURLY", start, end, None))
+            else:
+                end = self.lex_rare(kind, start, end)
+                if end < 0:
+                    return ~end
             pos = end
 
-    def lex_char(self, c: int, start: int, end: int) -> tuple[int, bool]:
-        """A one-character token at ``start``: where lexing goes on, and
-        whether the mode changed (so :meth:`lex_code` returns there)."""
+    def path_run(self, start: int) -> tuple[int, int, int]:
+        """The run of path characters from ``start``: where it ends, and the
+        span of the URI it may end in (``-1, -1`` if none)."""
+        src = self.src
+        run = _RUN.match(src, start)
+        assert run is not None  # `[PC]*` always matches
+        run_end = run.end()
+        if src.startswith(b":", run_end):
+            body = _URI_BODY.match(src, run_end + 1)
+            if body is not None:
+                return run_end, src.rfind(b"_", start, run_end) + 1 or start, body.end()
+        return run_end, -1, -1
+
+    def lex_rare(self, kind: int, start: int, end: int) -> int:
+        """The less frequent tokens of :meth:`lex_code`: where lexing goes on,
+        complemented (``~pos``) when the mode changed there."""
+        src = self.src
         emit = self.emit
         modes = self.modes
-        if c == 0x7B:  # {
-            modes.append((_CODE, len(self.tokens), False))
-            emit("LBRACE", start, end)
-        elif c == 0x7D:  # }
-            opener = modes[-1][1]
-            top = modes[-1][0]
-            if top != _INITIAL:
-                modes.pop()
-            emit("RBRACE", start, end)
-            if top == _CODE and opener >= 0 and self.tokens[opener].type == "LBRACE":
-                self.pending_brace = opener
-            if modes[-1][0] != _CODE and modes[-1][0] != _INITIAL:
-                return end, True
-        elif c == 0x22:  # "
+        if kind == _G_PATH or kind == _G_HPATH:
+            value = _decode(src[start:end])
+            if src.startswith(b"${", end):
+                modes.append((_INPATH, len(self.tokens), False))
+                emit("PATH_BEGIN", start, end, value)
+                return ~end
+            if src[end - 1] == 0x2F:  # /
+                # Located just after the path, as Nix 2.26 does.
+                self.errors.append(LexError(end, end, "path has a trailing slash"))
+            emit("PATH", start, end, value)
+        elif kind == _G_PATHI or kind == _G_HPATHI:
+            seg_end = end - 2
+            modes.append((_INPATH, len(self.tokens), False))
+            emit("PATH_BEGIN", start, seg_end, _decode(src[start:seg_end]))
+            return ~seg_end
+        elif kind == _G_URI:
+            emit("URI", start, end, _decode(src[start:end]))
+        elif kind == _G_SPATH:
+            emit("SPATH", start, end, _decode(src[start + 1 : end - 1]))
+        elif kind == _G_QUOTE:
             modes.append((_STRING, len(self.tokens), False))
             emit("STR_OPEN", start, end)
-            return end, True
+            return ~end
+        elif kind == _G_IND:
+            modes.append((_IND, len(self.tokens), False))
+            emit("IND_OPEN", start, end)
+            return ~end
+        elif kind == _G_COMMENT:  # a `/*` without `*/` (the others are trivia)
+            n = len(src)
+            self.errors.append(LexError(start, n, "unterminated comment"))
+            return ~n
         else:
-            tt = PUNCT.get(chr(c))
+            tt = _PUNCT_TYPES.get(src[start])  # `<` (the others are matched as punctuation)
             if tt is None:
-                end = self.char_end(start)
-                emit("INVALID", start, end, None)
-            else:
-                emit(tt, start, end)
-        return end, False
+                emit("INVALID", start, self.char_end(start), None)
+                return self.char_end(start)
+            emit(tt, start, end)
+        return end
 
     def char_end(self, pos: int) -> int:
         """End of the UTF-8 character starting at ``pos`` (for error spans)."""
@@ -426,9 +465,9 @@ class _Lexer:
             del tokens[opener:]
             if close_type == "STR_CLOSE":
                 # unescaped text of one run, or none
-                self.emit("STRING", first.start, end, parts[0].value if parts else "")
+                self.emit("STRING", first[1], end, parts[0][3] if parts else "")
             else:
-                self.emit("IND_STRING", first.start, end, [t.value for t in parts])
+                self.emit("IND_STRING", first[1], end, [t[3] for t in parts])
             return
         self.emit(close_type, start, end)
 
@@ -494,16 +533,23 @@ class _Lexer:
                 break
             self.emit("PATH_STR", pos, m.end(), _decode(m.group()))
             pos = m.end()
-        last = self.tokens[-1]
-        if last.type == "PATH_STR" and src[last.end - 1] == 0x2F and last.end > last.start:
-            self.errors.append(LexError(last.end, last.end, "path has a trailing slash"))
+        ttype, start, end, _ = self.tokens[-1]
+        if ttype == "PATH_STR" and src[end - 1] == 0x2F and end > start:
+            self.errors.append(LexError(end, end, "path has a trailing slash"))
         self.modes.pop()
         self.emit("PATH_END", pos, pos)
         return pos
 
 
-def lex(source: bytes) -> tuple[list[Token], list[LexError]]:
-    """Tokenize ``source``; always returns a token list ending in ``$END``."""
+def lex_raw(source: bytes) -> tuple[list[RawToken], list[LexError]]:
+    """Tokenize ``source`` into plain tuples ``(type, start, end, value)``
+    (cheaper to make than :class:`Token`); the list ends in ``$END``."""
     lexer = _Lexer(source)
     lexer.run()
     return lexer.tokens, lexer.errors
+
+
+def lex(source: bytes) -> tuple[list[Token], list[LexError]]:
+    """Tokenize ``source``; always returns a token list ending in ``$END``."""
+    tokens, errors = lex_raw(source)
+    return list(map(Token._make, tokens)), errors
