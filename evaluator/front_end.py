@@ -53,7 +53,7 @@ def compile_source(
                 raise NixSyntaxError(error.message, (source, error.start, error.end))
             compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
             compiled.pipe_at = _first_pipe(result.root, text)
-            if not scoped:
+            if not scoped and result.or_calls:
                 compiled.warnings = _cursed_or(result.root, source)
         except NixError:
             raise
@@ -94,6 +94,8 @@ def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
 
 def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
     """The offset of the first `|>` / `<|` operator (its first character)."""
+    if b"|>" not in text and b"<|" not in text:  # no tree walk for most files
+        return None
     found: int | None = None
     for node in nodes.walk(root):
         if type(node) is nodes.Binary and node.op in ("|>", "<|"):

@@ -54,6 +54,7 @@ class Builder:
         # ids of Str nodes that C++ Nix would treat as a constant string when
         # used as `${…}` attribute name (single literal token).
         self.const_strs: set[int] = set()
+        self.or_calls = False  # an `e or` call was built (see ParseResult.or_calls)
 
     def callbacks(self, aliases: list[str]) -> list[Callback | None]:
         """Callback per rule alias; ``None`` for unit rules passing a value up."""
@@ -116,6 +117,7 @@ class Builder:
         return n.Apply(fn.start, arg.end, fn, arg)
 
     def apply_or(self, fn: Any, kw: Any) -> n.Apply:
+        self.or_calls = True
         return n.Apply(fn.start, kw[_END], fn, n.Var(kw[_START], kw[_END], "or"))
 
     def select(self, e: Any, _d: Any, path: Any) -> n.Select:

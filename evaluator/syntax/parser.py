@@ -28,6 +28,9 @@ class ParseResult:
     root: n.Expr
     errors: list[SyntaxErrorInfo] = field(default_factory=list)
     source: bytes = b""
+    # Whether the tree may hold `e or` read as a call of `e` on a variable `or`
+    # (Nix 2.26 warns about those): the parser knows, which saves a tree walk.
+    or_calls: bool = True
 
 
 def parse(source: str | bytes) -> ParseResult:
@@ -49,18 +52,20 @@ def parse(source: str | bytes) -> ParseResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        root = _parse_tokens(src, report)
+        root, or_calls = _parse_tokens(src, report)
     finally:
         if gc_was_enabled:
             gc.enable()
     errors.sort(key=lambda e: (e.start, e.end))
-    return ParseResult(root, errors, src)
+    return ParseResult(root, errors, src, or_calls)
 
 
-def _parse_tokens(src: bytes, report: Callable[[int, int, str], None]) -> n.Expr:
-    """Lex and parse ``src``; the tokens and the driver die with this frame."""
+def _parse_tokens(src: bytes, report: Callable[[int, int, str], None]) -> tuple[n.Expr, bool]:
+    """Lex and parse ``src`` (the tree, and whether it has `e or` calls); the
+    tokens and the driver die with this frame."""
     tokens, lex_errors = lex_raw(src)
     for e in lex_errors:
         report(e.start, e.end, e.message)
-    root: n.Expr = Driver(load_tables(), tokens, src, report).run("start")
-    return root
+    driver = Driver(load_tables(), tokens, src, report)
+    root: n.Expr = driver.run("start")
+    return root, driver.builder.or_calls
