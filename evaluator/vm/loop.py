@@ -243,6 +243,20 @@ def _add_owner(owner: Any, thunk: Thunk) -> Any:
     return [owner, thunk]
 
 
+def _tail_owners(owner: Any, gen: Any, call: Call) -> Any:
+    """The owners of frame ``gen`` finishing with ``call`` in tail position, as
+    :func:`_tail` records them: the frame, then the call's site (for the trace)."""
+    if owner is None:
+        return [gen, call] if call.span is not None else gen
+    if type(owner) is list:
+        if len(owner) < TRACE_OWNERS:
+            owner.append(gen)
+            if call.span is not None and len(owner) < TRACE_OWNERS:
+                owner.append(call)
+        return owner
+    return [owner, gen, call] if call.span is not None else [owner, gen]
+
+
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -518,7 +532,22 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.throw(e)
         except StopIteration as stop:
             result = stop.value
-            if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
+            rt = type(result)
+            if rt is Call and type(result.fn) is Closure and depth < max_depth:
+                # The commonest tail (a thunk `f x`, a body ending in a call),
+                # as `_tail` does it, without its calls.
+                owner = _tail_owners(owner, gen, result)
+                depth += 1
+                try:
+                    result = result.fn.code(result.arg)
+                except Exception as exc:
+                    err = _nix_error(exc).locate(result.span)
+                    result = None
+                gen = None
+                if type(result) is GeneratorType:
+                    gen, val = result, None
+                    continue
+            elif rt not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
                 if owner is not None:
                     if type(owner) is Thunk:
                         owner.value = result
@@ -551,15 +580,17 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 except Exception as exc:
                     result, err = None, _nix_error(exc)
                 rt = type(result)
-                if err is None and rt is not GeneratorType and rt is not Thunk and rt is not Call:
+                if rt is GeneratorType:  # the commonest: its body's frame
+                    push((gen, owner, depth))
+                    gen, owner, val = result, req, None
+                    continue
+                if err is None and rt is not Thunk and rt is not Call:
                     req.value = result  # a plain function body gave its value at once
                     req.code = None
                     val = result
                     continue
                 push((gen, owner, depth))
-                gen, owner, val = (result if rt is GeneratorType else None), req, None
-                if rt is GeneratorType:
-                    continue
+                gen, owner, val = None, req, None
             elif t is GeneratorType:  # a sub-frame (a lambda body started by generated code)
                 if depth >= max_depth:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(gen))
