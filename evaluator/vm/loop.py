@@ -455,7 +455,19 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
-    if gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
+    if err is None and type(result) is Call and type(result.fn) is Closure and depth < max_depth:
+        # The commonest tail (a thunk `f x`, a body ending in a call): as
+        # below, without its calls.
+        owner = _tail_owners(owner, gen, result)
+        depth += 1
+        try:
+            result = result.fn.code(result.arg)
+        except Exception as exc:
+            err = _nix_error(exc).locate(result.span)
+        if type(result) is GeneratorType and err is None:
+            return result, owner, depth, None, None
+        gen = None
+    elif gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owner = _add_owner(owner, gen)
@@ -532,28 +544,12 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.throw(e)
         except StopIteration as stop:
             result = stop.value
-            rt = type(result)
-            if rt is Call and type(result.fn) is Closure and depth < max_depth:
-                # The commonest tail (a thunk `f x`, a body ending in a call),
-                # as `_tail` does it, without its calls.
-                owner = _tail_owners(owner, gen, result)
-                depth += 1
-                try:
-                    result = result.fn.code(result.arg)
-                except Exception as exc:
-                    err = _nix_error(exc).locate(result.span)
-                    result = None
-                gen = None
-                if type(result) is GeneratorType:
-                    gen, val = result, None
-                    continue
-            elif rt not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
+            if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
+                if type(owner) is Thunk:
+                    owner.value = result
+                    owner.code = None
+                elif owner is not None:
+                    _complete(owner, result)
                 if not stack:
                     return result
                 gen, owner, depth = pop()
@@ -585,9 +581,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     gen, owner, val = result, req, None
                     continue
                 if err is None and rt is not Thunk and rt is not Call:
-                    req.value = result  # a plain function body gave its value at once
+                    req.value = val = result  # a plain function body gave its value at once
                     req.code = None
-                    val = result
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
