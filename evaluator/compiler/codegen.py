@@ -99,6 +99,9 @@ class Compiler:
         # A named lambda's name, given to the lambda that is its body (`f = a: b: ...`
         # names both, as Nix does), by node id.
         self.curried_names: dict[int, str] = {}
+        # Size above which the node `lazy` is called for next is deferred
+        # (see LARGE_SET_BYTES); back to DEFER_BYTES once it is called.
+        self.defer_bytes = DEFER_BYTES
 
     # ------------------------------------------------------------ naming
 
@@ -437,6 +440,7 @@ class Compiler:
         that cannot fail or run code. ``avoid``: a `let` binding: those
         speculations too, except on the names being bound (``avoid``).
         """
+        limit, self.defer_bytes = self.defer_bytes, DEFER_BYTES  # for this node only
         while type(node) is nodes.Paren:
             node = node.expr  # type: ignore[attr-defined]
         t = type(node)
@@ -464,7 +468,7 @@ class Compiler:
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
         child.descr_at = at
-        if node.end - node.start > DEFER_BYTES:
+        if node.end - node.start > limit:
             # Compiled when first forced; its captures are known from the tree.
             child.deferred = (node, name)
             for p in self.free_vars(node):

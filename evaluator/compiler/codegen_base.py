@@ -16,6 +16,14 @@ from evaluator.vm import ops
 # is moved to a helper function (Python allows 100 indentation levels).
 MAX_INDENT = 40
 
+# In a set or `let` whose source is longer than LARGE_SET_BYTES, each
+# attribute's thunk longer than ENTRY_DEFER_BYTES is compiled when first
+# forced (as any thunk over `codegen.DEFER_BYTES`): a package set of a few
+# thousand small attributes was one unit of megabytes of Python, compiled
+# whole however few of them an evaluation forces.
+LARGE_SET_BYTES = 16384
+ENTRY_DEFER_BYTES = 120
+
 
 # A compile step: a generator that yields sub-steps and returns a result.
 Step = Generator["Step", Any, Any]

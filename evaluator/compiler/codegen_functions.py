@@ -59,16 +59,13 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
         # Defaults see every formal (and each other): compiled first, then
         # bound as thunks once all formals exist.
         defaults: list[tuple[str, str, nodes.Formal, _Lazy]] = []
+        required: list[str] = []
         for formal in unique:
             fname = formal.name.name
             fp = names[fname]
             self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
             if formal.default is None:
-                self.emit(
-                    child,
-                    f"if {fp} is MISSING: raise r_missing_argument({fname!r}, {who!r})"
-                    f".locate({self.const(self.span(node.start, node.end))})",
-                )
+                required.append(fname)
                 continue
             op = yield self.lazy(child, formal.default)
             flag = self.fresh("m")
@@ -78,6 +75,12 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
             else:
                 self.emit(child, f"if {flag}: {fp} = Thunk(PENDING)", formal)
                 defaults.append((fp, flag, formal, op))
+        if required:
+            # One line for all (generated code is what `compile()` pays for).
+            missing = " or ".join(f"{names[f]} is MISSING" for f in required)
+            which = self.const(tuple(required))
+            span = self.const(self.span(node.start, node.end))
+            self.emit(child, f"if {missing}: r_missing_formal({arg}, {which}, {who!r}, {span})")
         for fp, flag, formal, op in defaults:
             code = (
                 self.fnref(child, op.child)

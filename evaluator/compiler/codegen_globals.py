@@ -46,6 +46,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_make_list": runtime.make_list,
     "r_check_formals": runtime.check_formals,
     "r_missing_argument": runtime.missing_argument,
+    "r_missing_formal": runtime.missing_formal,
     "r_set_dynamic": runtime.set_dynamic,
     "r_with_get": runtime.with_get,
     "r_with_lookup": runtime.with_lookup,

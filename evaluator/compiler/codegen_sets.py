@@ -19,7 +19,13 @@ from evaluator.compiler.bindings import (
     entry_span,
     unparen,
 )
-from evaluator.compiler.codegen_base import Step, _Fn, _Lazy
+from evaluator.compiler.codegen_base import (
+    ENTRY_DEFER_BYTES,
+    LARGE_SET_BYTES,
+    Step,
+    _Fn,
+    _Lazy,
+)
 from evaluator.compiler.model import LocalRef
 from evaluator.syntax import nodes
 
@@ -248,6 +254,8 @@ def entry_value(
     """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
     if isinstance(entry, ValueEntry):
         at = entry_span(entry)
+        if scope_node.end - scope_node.start > LARGE_SET_BYTES:
+            self.defer_bytes = ENTRY_DEFER_BYTES
         return (yield self.lazy(fn, entry.value, name=name, avoid=avoid, at=at))
     if isinstance(entry, NestedEntry):
         return (yield self.nested(fn, entry.attrs, name))

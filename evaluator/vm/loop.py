@@ -243,6 +243,20 @@ def _add_owner(owner: Any, thunk: Thunk) -> Any:
     return [owner, thunk]
 
 
+def _tail_owners(owner: Any, gen: Any, call: Call) -> Any:
+    """The owners of frame ``gen`` finishing with ``call`` in tail position, as
+    :func:`_tail` records them: the frame, then the call's site (for the trace)."""
+    if owner is None:
+        return [gen, call] if call.span is not None else gen
+    if type(owner) is list:
+        if len(owner) < TRACE_OWNERS:
+            owner.append(gen)
+            if call.span is not None and len(owner) < TRACE_OWNERS:
+                owner.append(call)
+        return owner
+    return [owner, gen, call] if call.span is not None else [owner, gen]
+
+
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -441,7 +455,19 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
-    if gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
+    if err is None and type(result) is Call and type(result.fn) is Closure and depth < max_depth:
+        # The commonest tail (a thunk `f x`, a body ending in a call): as
+        # below, without its calls.
+        owner = _tail_owners(owner, gen, result)
+        depth += 1
+        try:
+            result = result.fn.code(result.arg)
+        except Exception as exc:
+            err = _nix_error(exc).locate(result.span)
+        if type(result) is GeneratorType and err is None:
+            return result, owner, depth, None, None
+        gen = None
+    elif gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owner = _add_owner(owner, gen)
@@ -519,12 +545,11 @@ def _run(gen: Any, budget: Budget | None) -> Any:
         except StopIteration as stop:
             result = stop.value
             if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
-                if owner is not None:
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    else:
-                        _complete(owner, result)
+                if type(owner) is Thunk:
+                    owner.value = result
+                    owner.code = None
+                elif owner is not None:
+                    _complete(owner, result)
                 if not stack:
                     return result
                 gen, owner, depth = pop()
@@ -551,15 +576,16 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 except Exception as exc:
                     result, err = None, _nix_error(exc)
                 rt = type(result)
-                if err is None and rt is not GeneratorType and rt is not Thunk and rt is not Call:
-                    req.value = result  # a plain function body gave its value at once
+                if rt is GeneratorType:  # the commonest: its body's frame
+                    push((gen, owner, depth))
+                    gen, owner, val = result, req, None
+                    continue
+                if err is None and rt is not Thunk and rt is not Call:
+                    req.value = val = result  # a plain function body gave its value at once
                     req.code = None
-                    val = result
                     continue
                 push((gen, owner, depth))
-                gen, owner, val = (result if rt is GeneratorType else None), req, None
-                if rt is GeneratorType:
-                    continue
+                gen, owner, val = None, req, None
             elif t is GeneratorType:  # a sub-frame (a lambda body started by generated code)
                 if depth >= max_depth:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(gen))

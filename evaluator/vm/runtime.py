@@ -206,6 +206,15 @@ def missing_argument(name: str, who: str) -> NixError:
     return err
 
 
+def missing_formal(arg: Attrs, names: tuple[str, ...], who: str, span: Any) -> NoReturn:
+    """Raise the error for the first of the required formals ``names`` absent from ``arg``
+    (generated code checks them all on one line)."""
+    for name in names:
+        if name not in arg:
+            raise missing_argument(name, who).locate(span)
+    raise AssertionError(f"no formal of {names} is missing")
+
+
 def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
     """Add ``${name} = value`` to a set under construction (null: skipped)."""
     if name is None:

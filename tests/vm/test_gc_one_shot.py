@@ -77,3 +77,17 @@ def cycles_collected() -> None:
         gc.callbacks.remove(note)
     assert gc.isenabled()
     assert collected and sum(collected) > 1000
+
+
+def test_leaving_a_pause_leaves_no_young_objects_to_traverse() -> None:
+    # What a paused block made goes to the oldest generation at once, so the
+    # first young collection after it does not traverse it all.
+    pause = gc_tuning.GcPause()
+    assert gc.isenabled()
+    with pause:
+        made = [[i] for i in range(50_000)]
+        assert len(gc.get_objects(generation=0)) >= 50_000
+    young = len(gc.get_objects(generation=0))
+    assert young < 1_000
+    assert gc.isenabled()
+    assert len(made) == 50_000
