@@ -158,9 +158,18 @@ def update(a: Any, b: Any) -> Attrs:
     charge((len(a) + len(b)) * ATTR_SIZE)
     r = Attrs(a)
     r.update(b)
-    if a.positions is not None or b.positions is not None:
-        pos = dict(a.positions or ())
-        pos.update(b.positions or ())
+    # Positions are shared, never mutated: one side's table is reused as it
+    # is unless both have one (as before, a name `b` overrides keeps `a`'s
+    # position when `b` has none).
+    pa = a.positions
+    pb = b.positions
+    if pb is None:
+        r.positions = pa
+    elif pa is None:
+        r.positions = pb
+    else:
+        pos = dict(pa)
+        pos.update(pb)
         r.positions = pos
     return r
 

@@ -155,13 +155,27 @@ class Attrs(dict):  # type: ignore[type-arg]
 
     ``positions`` optionally maps names to ``(file, line, column)`` for
     ``unsafeGetAttrPos``; shared, never mutated once built.
+
+    There is no ``__init__``: construction is ``dict``'s own (in C), which
+    made a Python ``__init__`` the single most expensive part of building a
+    set. A set whose ``positions`` was never assigned reads ``None`` through
+    :meth:`__getattr__` (only called when normal lookup fails); builders on
+    hot paths assign ``positions`` themselves, which is one slot store.
     """
 
     __slots__ = ("positions",)
+    positions: dict[str, tuple[str, int, int]] | None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.positions: dict[str, tuple[str, int, int]] | None = None
+    def __getattr__(self, name: str) -> Any:
+        if name == "positions":
+            return None
+        raise AttributeError(name)
+
+
+# The empty set, for builtins that return one (never mutated: sets are
+# immutable once built; `//` and the builtins copy before changing).
+EMPTY_ATTRS = Attrs()
+EMPTY_ATTRS.positions = None
 
 
 class Closure:
