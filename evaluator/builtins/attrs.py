@@ -91,7 +91,9 @@ def remove_attrs(s: Any, names: Any) -> Frame:
         names = yield from ops.force_list(names)
     drop = set()
     for n in names:
-        drop.add((yield from _name(n)))
+        if type(n) is Thunk and n.code is None:
+            n = n.value
+        drop.add(n if type(n) is str else (yield from _name(n)))
     if drop.isdisjoint(s):
         return s
     out = Attrs({k: v for k, v in s.items() if k not in drop})

@@ -28,6 +28,7 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Thunk,
+    merge_positions,
 )
 
 INT_MIN = ops.INT_MIN
@@ -158,19 +159,7 @@ def update(a: Any, b: Any) -> Attrs:
     charge((len(a) + len(b)) * ATTR_SIZE)
     r = Attrs(a)
     r.update(b)
-    # Positions are shared, never mutated: one side's table is reused as it
-    # is unless both have one (as before, a name `b` overrides keeps `a`'s
-    # position when `b` has none).
-    pa = a.positions
-    pb = b.positions
-    if pb is None:
-        r.positions = pa
-    elif pa is None:
-        r.positions = pb
-    else:
-        pos = dict(pa)
-        pos.update(pb)
-        r.positions = pos
+    r.positions = merge_positions(a, b)
     return r
 
 
@@ -231,11 +220,9 @@ def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
         raise NixError(f"dynamic attribute '{key}' already defined{at}")
     attrs[key] = value
     if where:
-        if attrs.positions is None:
-            attrs.positions = {}
-        else:
-            attrs.positions = dict(attrs.positions)
-        attrs.positions[key] = _parse_where(where)
+        positions = dict(attrs.positions or ())
+        positions[key] = _parse_where(where)
+        attrs.positions = positions
 
 
 def _parse_where(where: str) -> tuple[str, int, int]:
