@@ -23,22 +23,22 @@ HERE = Path(__file__).resolve().parent
 # Positions through `//` (shared and merged tables), the builtins whose
 # applications skip round trips through the loop, and their errors.
 CASES = [
-    'let a = { x = 1; y = 2; }; b = { y = 3; z = 4; }; c = a // b // { w = 5; };'
+    "let a = { x = 1; y = 2; }; b = { y = 3; z = 4; }; c = a // b // { w = 5; };"
     ' in map (n: builtins.unsafeGetAttrPos n c) [ "x" "y" "z" "w" "v" ]',
     'let a = { x = 1; }; d = builtins.foldl\' (acc: i: acc // { "k${toString i}" = i; }) a'
-    ' (builtins.genList (i: i) 300);'
+    " (builtins.genList (i: i) 300);"
     ' in map (n: builtins.unsafeGetAttrPos n d) [ "x" "k0" "k150" "k299" ]',
-    'let s = { a = 1; } // builtins.mapAttrs (n: v: v) { b = 2; a = 3; };'
+    "let s = { a = 1; } // builtins.mapAttrs (n: v: v) { b = 2; a = 3; };"
     ' in [ (builtins.unsafeGetAttrPos "a" s) (builtins.unsafeGetAttrPos "b" s) ]',
     'let s = builtins.listToAttrs [ { name = "k"; value = 1; } { name = "k"; value = 2; } ];'
     ' in [ s (builtins.unsafeGetAttrPos "k" s) ]',
-    'let s = { a = 1; b = 2; } // { c = 3; };'
+    "let s = { a = 1; b = 2; } // { c = 3; };"
     ' in [ (builtins.unsafeGetAttrPos "a" (builtins.removeAttrs s [ "b" ]))'
     ' (builtins.unsafeGetAttrPos "c" (builtins.intersectAttrs { c = 0; } s)) ]',
-    'let f = builtins.functionArgs (x: x); in [ f (f // { a = 1; }) f'
-    ' (builtins.functionArgs builtins.map) ]',
+    "let f = builtins.functionArgs (x: x); in [ f (f // { a = 1; }) f"
+    " (builtins.functionArgs builtins.map) ]",
     "builtins.foldl' (acc: x: acc + x) 0 [ 1 2 3 ]",
-    "builtins.foldl' (acc: x: acc // { ${x} = acc; }) { } [ \"a\" \"b\" ]",
+    'builtins.foldl\' (acc: x: acc // { ${x} = acc; }) { } [ "a" "b" ]',
     "builtins.foldl' ({ a }: x: { a = x; }) { b = 1; } [ 1 ]",
     "builtins.foldl' (acc: { a }: acc + a) 0 [ { a = 1; } { b = 2; } ]",
     'builtins.mapAttrs (name: value: name + value) { x = "1"; y = "2"; }',
@@ -55,7 +55,7 @@ CASES = [
     "builtins.concatMap (x: [ x x ]) [ 1 2 ]",
     "builtins.concatMap (x: x) [ 1 ]",
     "builtins.partition (x: x > 1) [ 1 2 3 ]",
-    "builtins.groupBy (x: if x > 1 then \"big\" else \"small\") [ 1 2 3 ]",
+    'builtins.groupBy (x: if x > 1 then "big" else "small") [ 1 2 3 ]',
     "builtins.groupBy (x: 1) [ 1 ]",
     "[ (builtins.all (x: true) [ 1 ]) (builtins.any (x: false) [ 1 ]) ]",
     "builtins.map (x: x + 1) (builtins.genList (i: i) 600)",

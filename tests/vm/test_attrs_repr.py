@@ -27,9 +27,7 @@ CASES: list[dict[str, Any]] = json.loads(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["expr"][:60] for c in CASES])
-def test_matches_nix(
-    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_matches_nix(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "case.nix").write_text(case["expr"] + "\n")
     monkeypatch.chdir(tmp_path)
     out = io.BytesIO()
