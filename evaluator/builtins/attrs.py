@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app2_thunk, charge
+from evaluator.builtins.support import app2_parts, charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
+    EMPTY_ATTRS,
     Attrs,
     Call,
     Closure,
@@ -89,10 +91,12 @@ def remove_attrs(s: Any, names: Any) -> Frame:
         names = yield from ops.force_list(names)
     drop = set()
     for n in names:
-        drop.add((yield from _name(n)))
-    if not drop.intersection(s):
+        if type(n) is Thunk and n.code is None:
+            n = n.value
+        drop.add(n if type(n) is str else (yield from _name(n)))
+    if drop.isdisjoint(s):
         return s
-    out = Attrs((k, v) for k, v in s.items() if k not in drop)
+    out = Attrs({k: v for k, v in s.items() if k not in drop})
     out.positions = s.positions
     return out
 
@@ -107,9 +111,9 @@ def intersect_attrs(a: Any, b: Any) -> Frame:
     if len(a) < len(b):
         # Over the smaller set, as Nix does: `intersectAttrs (functionArgs f)
         # pkgs` (callPackage) must not cost the size of the package set.
-        out = Attrs((k, b[k]) for k in a if k in b)
+        out = Attrs({k: b[k] for k in a if k in b})
     else:
-        out = Attrs((k, v) for k, v in b.items() if k in a)
+        out = Attrs({k: v for k, v in b.items() if k in a})
     out.positions = b.positions
     return out
 
@@ -126,18 +130,23 @@ def list_to_attrs(xs: Any) -> Frame:
             x = yield from _attrs(x)
         if "name" not in x:
             raise NixError("attribute 'name' missing for call to 'listToAttrs'")
-        name = yield from _name(x["name"])
+        name = x["name"]
+        if type(name) is Thunk and name.code is None:
+            name = name.value
+        if type(name) is not str:
+            name = yield from _name(name)
         if name in out:
             continue
         if "value" not in x:
             raise NixError("attribute 'value' missing for call to 'listToAttrs'")
         out[name] = x["value"]
         # Nix 2.26: an attribute is where its element's `value` is.
-        pos = x.positions.get("value") if x.positions else None
-        if pos is not None:
-            positions[name] = pos
-    if positions:
-        out.positions = positions
+        where = x.positions
+        if where:
+            pos = where.get("value")
+            if pos is not None:
+                positions[name] = pos
+    out.positions = positions or None
     charge(48 * len(out))
     return out
 
@@ -148,7 +157,10 @@ def map_attrs(f: Any, s: Any) -> Frame:
     if type(s) is not Attrs:
         s = yield from _attrs(s)
     # Nix 2.26 keeps no positions here (nixpkgs' module tests rely on it).
-    return Attrs((k, app2_thunk(f, k, v)) for k, v in s.items())
+    run, g = app2_parts(f)
+    out = Attrs({k: Thunk(partial(run, g, k, v)) for k, v in s.items()})
+    out.positions = None
+    return out
 
 
 @builtin("catAttrs", 2)
@@ -179,7 +191,10 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
             x = yield from _attrs(x)
         for k, v in x.items():
             groups.setdefault(k, NixList()).append(v)
-    return Attrs((k, app2_thunk(f, k, vs)) for k, vs in groups.items())
+    run, g = app2_parts(f)
+    out = Attrs({k: Thunk(partial(run, g, k, vs)) for k, vs in groups.items()})
+    out.positions = None
+    return out
 
 
 @builtin("functionArgs", 1)
@@ -189,11 +204,11 @@ def function_args(f: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     t = type(f)
     if t is PrimOp or t is PrimOpApp:
-        return Attrs()
+        return EMPTY_ATTRS
     if t is not Closure:
         raise EvalTypeError("'functionArgs' requires a function")
     if f.formals is None:
-        return Attrs()
+        return EMPTY_ATTRS
     out = Attrs(f.formals)
     out.positions = getattr(f.formals, "positions", None)  # formal positions (codegen)
     return out

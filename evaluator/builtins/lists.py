@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app_thunks, argument_error, call_request, charge
+from evaluator.builtins.support import TAILS, app_thunks, argument_error, call_request, charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.values import (
@@ -61,8 +61,13 @@ def filter_(f: Any, xs: Any) -> Frame:
         xs = yield from _list(xs)
     out = NixList()
     for x in xs:
-        if _bool((yield call_request(f, x))):
+        r = call_request(f, x)
+        if type(r) in TAILS:
+            r = yield r
+        if r is True:
             out.append(x)
+        elif r is not False:
+            _bool(r)
     return out if len(out) != len(xs) else xs
 
 
@@ -155,7 +160,9 @@ def concat_map(f: Any, xs: Any) -> Frame:
         xs = yield from _list(xs)
     out = NixList()
     for x in xs:
-        r = yield call_request(f, x)
+        r = call_request(f, x)
+        if type(r) in TAILS:
+            r = yield r
         if type(r) is not NixList:
             raise ops.type_error(r, "a list")
         out.extend(r)
@@ -172,7 +179,10 @@ def all_(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     for x in xs:
-        if not _bool((yield call_request(f, x))):
+        r = call_request(f, x)
+        if type(r) in TAILS:
+            r = yield r
+        if not _bool(r):
             return False
     return True
 
@@ -186,7 +196,10 @@ def any_(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     for x in xs:
-        if _bool((yield call_request(f, x))):
+        r = call_request(f, x)
+        if type(r) in TAILS:
+            r = yield r
+        if _bool(r):
             return True
     return False
 
@@ -212,7 +225,14 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     acc = nul
     code = op.code if type(op) is Closure else None
     for x in xs:
-        g = yield (code(acc) if code is not None else Call(op, acc))
+        if code is not None:
+            # `acc: x: ...`: the body for `acc` is mostly a lambda given at
+            # once, which needs no round trip through the loop.
+            g = code(acc)
+            if type(g) in TAILS:
+                g = yield g
+        else:
+            g = yield Call(op, acc)
         # Through the loop: if the body ends in a tail call that fails, the
         # trace still names this function ("while calling ...").
         acc = yield Call(g, x)
@@ -230,7 +250,10 @@ def partition(f: Any, xs: Any) -> Frame:
     right = NixList()
     wrong = NixList()
     for x in xs:
-        (right if _bool((yield call_request(f, x))) else wrong).append(x)
+        r = call_request(f, x)
+        if type(r) in TAILS:
+            r = yield r
+        (right if _bool(r) else wrong).append(x)
     return Attrs(right=right, wrong=wrong)
 
 
@@ -244,7 +267,9 @@ def group_by(f: Any, xs: Any) -> Frame:
         xs = yield from _list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
-        key = yield call_request(f, x)
+        key = call_request(f, x)
+        if type(key) in TAILS:
+            key = yield key
         if type(key) is not str and type(key) is not CtxStr:
             raise ops.type_error(key, "a string")
         groups.setdefault(str(key), NixList()).append(x)
@@ -262,8 +287,15 @@ def _comparator(cmp: Any) -> Any:
     code = cmp.code if type(cmp) is Closure else None
 
     def less(a: Any, b: Any) -> Frame:
-        g = yield (code(a) if code is not None else Call(cmp, a))
-        r = yield (g.code(b) if type(g) is Closure else Call(g, b))
+        # Each application is yielded only when it has work left for the
+        # loop (a frame, thunk or call): a lambda returned at once, or a
+        # comparison the body decides without forcing, costs no round trip.
+        g = code(a) if code is not None else Call(cmp, a)
+        if type(g) in TAILS:
+            g = yield g
+        r = g.code(b) if type(g) is Closure else Call(g, b)
+        if type(r) in TAILS:
+            r = yield r
         if type(r) is not bool:
             raise ops.type_error(r, "a Boolean")
         return r

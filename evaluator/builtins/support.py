@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import partial
+from types import GeneratorType
 from typing import Any
 
 from evaluator.vm import walk
@@ -37,6 +37,20 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
     return Call(g, b)
 
 
+# What a function body may return to be evaluated in its place (the loop
+# runs it); anything else is its value.
+TAILS = frozenset({GeneratorType, Thunk, Call})
+
+
+def _apply2_code(code: Any, a: Any, b: Any) -> Frame:
+    # `f a b` for a lambda `f` whose body for `a` is usually a lambda given
+    # at once (`name: value: ...`): no round trip through the loop for it.
+    g = code(a)
+    if type(g) in TAILS:
+        g = yield g
+    return Call(g, b)
+
+
 def app_thunk(fn: Any, arg: Any) -> Thunk:
     """A thunk for the lazy application ``fn arg``."""
     if type(fn) is Closure:
@@ -55,6 +69,10 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
         fn = fn.value
     code = fn.code if type(fn) is Closure else partial(_apply1, fn)
     items = args if isinstance(args, list | range) else list(args)
+    if len(items) <= _SMALL:
+        # Most lists are short: no slices, no collector pause.
+        charge(THUNK_BYTES * len(items))
+        return [Thunk(partial(code, x)) for x in items]
     out: list[Thunk] = []
     # Charged first for what Python really spends on a thunk, so a huge
     # `genList` or `map` stops before it allocates; built in slices, between
@@ -64,27 +82,20 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
         walk.checkpoint(min(_SLICE, len(items) - lo))
         # Building many small acyclic objects: the cyclic garbage collector
         # would rescan everything reachable several times over for nothing.
-        with gc_paused():
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
             out += [Thunk(partial(code, x)) for x in items[lo : lo + _SLICE]]
+        finally:
+            if enabled:
+                gc.enable()
     return out
 
 
 # Bytes a lazily applied element costs (thunk, partial, list slot), measured.
 THUNK_BYTES = 250
 _SLICE = 1 << 16
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block that creates no cycles."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+_SMALL = 512
 
 
 def call_request(fn: Any, arg: Any) -> Any:
@@ -98,9 +109,14 @@ def call_request(fn: Any, arg: Any) -> Any:
     return Call(fn, arg)
 
 
-def app2_thunk(fn: Any, a: Any, b: Any) -> Thunk:
-    """A thunk for the lazy application ``fn a b``."""
-    return Thunk(partial(_apply2, fn, a, b))
+def app2_parts(fn: Any) -> tuple[Callable[..., Frame], Any]:
+    """``(frame_fn, g)`` such that ``Thunk(partial(frame_fn, g, a, b))`` is the
+    lazy application ``fn a b`` (for builders making many such thunks)."""
+    if type(fn) is Thunk and fn.code is None:
+        fn = fn.value
+    if type(fn) is Closure:
+        return _apply2_code, fn.code
+    return _apply2, fn
 
 
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:

@@ -28,6 +28,7 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Thunk,
+    merge_positions,
 )
 
 INT_MIN = ops.INT_MIN
@@ -158,10 +159,7 @@ def update(a: Any, b: Any) -> Attrs:
     charge((len(a) + len(b)) * ATTR_SIZE)
     r = Attrs(a)
     r.update(b)
-    if a.positions is not None or b.positions is not None:
-        pos = dict(a.positions or ())
-        pos.update(b.positions or ())
-        r.positions = pos
+    r.positions = merge_positions(a, b)
     return r
 
 
@@ -231,11 +229,9 @@ def set_dynamic(attrs: Attrs, name: Any, value: Any, where: str) -> None:
         raise NixError(f"dynamic attribute '{key}' already defined{at}")
     attrs[key] = value
     if where:
-        if attrs.positions is None:
-            attrs.positions = {}
-        else:
-            attrs.positions = dict(attrs.positions)
-        attrs.positions[key] = _parse_where(where)
+        positions = dict(attrs.positions or ())
+        positions[key] = _parse_where(where)
+        attrs.positions = positions
 
 
 def _parse_where(where: str) -> tuple[str, int, int]:

@@ -36,7 +36,7 @@ and ``PrimOp.fn`` may be plain functions returning such a result directly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from typing import Any
 
 from evaluator.vm.errors import DependsOnUnknown
@@ -155,13 +155,120 @@ class Attrs(dict):  # type: ignore[type-arg]
 
     ``positions`` optionally maps names to ``(file, line, column)`` for
     ``unsafeGetAttrPos``; shared, never mutated once built.
+
+    There is no ``__init__``: construction is ``dict``'s own (in C), which
+    made a Python ``__init__`` the single most expensive part of building a
+    set. A set whose ``positions`` was never assigned reads ``None`` through
+    :meth:`__getattr__` (only called when normal lookup fails); builders on
+    hot paths assign ``positions`` themselves, which is one slot store.
     """
 
     __slots__ = ("positions",)
+    positions: Mapping[str, Position] | None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.positions: dict[str, tuple[str, int, int]] | None = None
+    def __getattr__(self, name: str) -> Any:
+        if name == "positions":
+            return None
+        raise AttributeError(name)
+
+
+# Where an attribute is defined: (file, line, column).
+Position = tuple[str, int, int]
+
+
+class MergedPositions(Mapping[str, Position]):
+    """The positions of ``a // b``, merged when first read.
+
+    `//` is frequent and positions are read rarely (``unsafeGetAttrPos``,
+    messages, the editor): copying both tables on every `//` doubled its
+    cost. As in Nix, each attribute keeps the position of the side it comes
+    from: ``a``'s table, less ``hidden`` (``b``'s names, when ``b``'s table
+    may not place them all), then ``b``'s table. Parts may themselves be
+    merges (a fold of `//`): they are applied in order without recursion.
+    """
+
+    __slots__ = ("_parts", "_table")
+
+    def __init__(
+        self,
+        first: Mapping[str, Position],
+        second: Mapping[str, Position] | None,
+        hidden: Iterable[str] | None,
+    ) -> None:
+        self._parts: tuple[Any, Any, Any] | None = (first, second, hidden)
+        self._table: dict[str, Position] | None = None
+
+    def table(self) -> dict[str, Position]:
+        """The merged table (computed once; the parts are then let go)."""
+        table = self._table
+        if table is None:
+            table = {}
+            todo: list[Any] = [self]
+            while todo:
+                part = todo.pop()
+                if type(part) is MergedPositions:
+                    if part._table is not None:
+                        table.update(part._table)
+                        continue
+                    first, second, hidden = part._parts  # type: ignore[misc]
+                    if second:
+                        todo.append(second)
+                    if hidden is not None:
+                        todo.append(_Hidden(hidden))
+                    todo.append(first)
+                elif type(part) is _Hidden:
+                    for name in part.names:
+                        table.pop(name, None)
+                else:
+                    table.update(part)
+            self._table, self._parts = table, None
+        return table
+
+    def __bool__(self) -> bool:
+        # Readers test a table's truth only as "is there a table" before a
+        # lookup: true without merging (an empty merge just finds nothing).
+        return True
+
+    def __getitem__(self, name: str) -> Position:
+        return self.table()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.table()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+
+class _Hidden:
+    """Names whose positions a merge drops (see :class:`MergedPositions`)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = names
+
+
+def merge_positions(a: Attrs, b: Attrs) -> Mapping[str, Position] | None:
+    """The positions of ``a // b`` (shared or merged lazily, never copied here)."""
+    pa = a.positions
+    pb = b.positions
+    if pa is None or (type(pa) is dict and not pa):
+        return pb
+    if not pb and type(pa) is dict and pa.keys().isdisjoint(b):
+        return pa
+    if type(pb) is dict and len(pb) == len(b) and pb.keys() == b.keys():
+        # `b`'s table places exactly its names (a literal's): no hiding.
+        return MergedPositions(pa, pb, None)
+    return MergedPositions(pa, pb or None, b.keys())
+
+
+# The empty set, for builtins that return one (never mutated: sets are
+# immutable once built; `//` and the builtins copy before changing).
+EMPTY_ATTRS = Attrs()
+EMPTY_ATTRS.positions = None
 
 
 class Closure:
