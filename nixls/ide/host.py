@@ -6,14 +6,13 @@ answers are byte offsets, spans, dataclasses and enums, never LSP types.
 The host also holds the settings and the live evaluator, so every
 question that may evaluate finds them in one place.
 
-What a snapshot guarantees: it names one *generation* of its document.
-Trees and analyses are updated in place by edits (that is what makes an
-edit cheap), so a snapshot is not an immutable copy: its answers are
-right only while :attr:`Snapshot.valid` holds, i.e. until the next edit
-of its document. Queries run on the event loop see a stable text; a query
-run on a worker (or awaiting an evaluation) checks ``valid`` afterwards
-and drops its answer when an edit came in between (the LSP layer answers
-ContentModified then).
+What a snapshot guarantees: it is one immutable text of its document (a
+:class:`~nixls.ide.workspace.Revision`): its text, line index, tree and
+analysis are never changed by later edits, so a request started before an
+edit (on a worker, or across an ``await``) answers for the text it was asked
+about. Edits stay cheap because the document updates its tree and analysis
+in place whenever no older revision is still referenced; when one is, that
+revision keeps them and the document parses the new text afresh.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ from nixls.ide.symbols import Fold, Symbol
 from nixls.ide.targets import expression_at, let_values, top_level_targets
 from nixls.ide.tree import comment_spans
 from nixls.ide.value_completion import ItemDoc
-from nixls.ide.workspace import Change, OpenDocument, Workspace
+from nixls.ide.workspace import Change, OpenDocument, Revision, Workspace
 from nixls.settings import Settings
 
 
@@ -65,19 +64,26 @@ class Target:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One text of one open document (see the module docstring for how long it holds)."""
+    """One text of one open document, immutable (see the module docstring)."""
 
-    document: OpenDocument
-    generation: int
+    document: Revision
     host: AnalysisHost = field(compare=False, repr=False)
-    # The document's cache for this text: an edit gives the document a new
-    # one, so work finished after an edit cannot store stale answers in it.
-    cache: dict[str, Any] = field(compare=False, repr=False)
 
     @property
-    def valid(self) -> bool:
-        """Whether the document still has this text."""
-        return self.document.generation == self.generation
+    def generation(self) -> int:
+        """Which text of its document this is (bumped by every edit)."""
+        return self.document.generation
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results computed from this text (tokens, outline...)."""
+        return self.document.cache
+
+    @property
+    def current(self) -> bool:
+        """Whether this is still the open document's newest text."""
+        head = self.host.files.get(self.document.uri)
+        return head is self.document.head and head.current is self.document
 
     @property
     def source(self) -> bytes:
@@ -259,4 +265,4 @@ class AnalysisHost:
 
 
 def _snapshot(doc: OpenDocument, host: AnalysisHost) -> Snapshot:
-    return Snapshot(doc, doc.generation, host, doc.cache)
+    return Snapshot(doc.current, host)

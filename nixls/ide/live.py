@@ -297,7 +297,7 @@ class LiveEvaluator:
             self._release_soon()
         return outcome
 
-    async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
+    async def evaluate_span(self, doc: Unit, span: tuple[int, int]) -> Outcome:
         """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
         return await self.run(doc.uri, self.request_for_span(doc, span))
 
@@ -313,7 +313,7 @@ class LiveEvaluator:
         return outcome.names
 
     async def attr_position(
-        self, doc: OpenDocument, span: tuple[int, int], name: str
+        self, doc: Unit, span: tuple[int, int], name: str
     ) -> tuple[bool, tuple[str, int] | None]:
         """Whether the set at ``span`` has attribute ``name``, and where it is defined.
 

@@ -2,11 +2,12 @@
 
 A :class:`Unit` is one parsed file: its bytes, syntax tree, the compiler's
 analysis (computed on demand) and position conversions in the client's
-encoding. An :class:`OpenDocument` is a unit the editor has open; its text
-changes with every ``didChange``, and once analysed, its analysis is kept
-up to date edit by edit (:mod:`evaluator.compiler.incremental`: only the
-edited binding or expression is resolved again) unless an edit re-parsed
-the whole text. Files that are not open but that open
+encoding. An :class:`OpenDocument` is a file the editor has open; each
+``didChange`` makes a new :class:`Revision` (one immutable text: what
+snapshots answer from). The tree and analysis are kept up to date edit by
+edit (:mod:`evaluator.compiler.incremental`: only the edited binding or
+expression is resolved again) unless an edit re-parsed the whole text, or
+a revision still in use holds the previous ones. Files that are not open but that open
 ones refer to (imports, path literals) are read from disk once and cached
 until ``workspace/didChangeWatchedFiles`` says they changed.
 """
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.incremental import Splice, reanalyse
-from evaluator.syntax import ParseResult
-from nixls.ide.document import TextDocument, offset_of, position_of
+from evaluator.syntax import ParseResult, parse
+from nixls.ide.document import Positioned, TextDocument, TextVersion, offset_of, position_of
 from nixls.ide.uris import path_to_uri, uri_to_path
 
 UTF16 = "utf-16"
@@ -66,13 +69,17 @@ class Unit:
         self.path = path
         self.encoding = encoding
         self._analysis: Analysis | None = None
-        # Results derived from the current text (tokens, outline...): cleared on edit.
-        self.cache: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results derived from this text (tokens, outline...)."""
+        return self._cache
 
     # Subclasses provide the text and the tree.
     @property
-    def text_document(self) -> TextDocument:
-        """The text and its parse (provided by subclasses)."""
+    def text_document(self) -> Positioned:
+        """The text and its line index (provided by subclasses)."""
         raise NotImplementedError
 
     @property
@@ -83,12 +90,12 @@ class Unit:
     @property
     def text(self) -> str:
         """The file's text."""
-        return self.text_document.text
+        return self.source.decode("utf-8", "surrogateescape")
 
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text."""
-        return self.text_document.parse_result
+        raise NotImplementedError
 
     @property
     def analysis(self) -> Analysis:
@@ -108,66 +115,177 @@ class Unit:
         return position_of(self.text_document, offset, self.encoding)
 
 
-class OpenDocument(Unit):
-    """A document open in the editor."""
+class Revision(Unit):
+    """One text of an open document, as it was: later edits never change it.
 
-    def __init__(self, uri: str, text: str, version: int, encoding: str) -> None:
+    Its bytes and line index are frozen when it is made. Its tree and
+    analysis are the document's incremental ones, *lent* to it while it is
+    the newest parsed text; the document never updates in place a tree or
+    analysis lent to a revision that is still referenced (a snapshot in a
+    request, an evaluation on a worker): it leaves them to that revision
+    and parses its own text afresh (:meth:`OpenDocument._catch_up`). A
+    revision asked for its tree after the document moved on parses its own
+    text.
+    """
+
+    def __init__(self, head: OpenDocument, frozen: TextVersion) -> None:
+        super().__init__(head.uri, head.path, head.encoding)
+        self.head = head
+        self.generation = head.generation
+        self.version = head.version
+        self.frozen = frozen
+        self._result: ParseResult | None = None
+        self.lent = False  # tree and analysis are the document's (see OpenDocument)
+
+    @property
+    def text_document(self) -> TextVersion:
+        """This text and its line index."""
+        return self.frozen
+
+    @property
+    def text(self) -> str:
+        """This text."""
+        return self.frozen.text
+
+    @property
+    def parse_result(self) -> ParseResult:
+        """The syntax tree and syntax errors of this text."""
+        if self._result is None:
+            self.head.lend(self)
+            if self._result is None:  # the document moved on: this text alone
+                self._result = parse(self.frozen.source)
+        return self._result
+
+    @property
+    def analysis(self) -> Analysis:
+        """The compiler's analysis of this text."""
+        if self._analysis is None:
+            result = self.parse_result
+            if self.lent:
+                self._analysis = self.head.lent_analysis(self)
+            if self._analysis is None:
+                self._analysis = analyse(result, self.path or self.uri)
+        return self._analysis
+
+
+class OpenDocument(Unit):
+    """A document open in the editor: its newest :class:`Revision` and the
+    incremental machinery that makes the next one's tree and analysis."""
+
+    def __init__(
+        self, uri: str, text: str, version: int, encoding: str, generation: int = 0
+    ) -> None:
         super().__init__(uri, uri_to_path(uri), encoding)
         self.version = version
         self.document = TextDocument(text)
-        # Bumped on every edit: work started before an edit is stale.
-        self.generation = 0
+        # Bumped on every edit: work started before an edit is for an older text.
+        self.generation = generation
+        # Edits come from the loop; a worker may parse a revision meanwhile.
+        self._lock = threading.RLock()
+        # The revision the tree (and analysis) of ``document`` is lent to.
+        self._lent: weakref.ref[Revision] | None = None
+        # How often an edit found the previous tree still in use (then parsed whole).
+        self.restarts = 0
+        self.current = Revision(self, self.document.freeze())
 
     @property
-    def text_document(self) -> TextDocument:
-        """The editor's current text and its parse."""
-        return self.document
+    def text_document(self) -> TextVersion:
+        """The editor's current text and its line index."""
+        return self.current.frozen
+
+    @property
+    def text(self) -> str:
+        """The current text."""
+        return self.current.text
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results derived from the current text."""
+        return self.current.cache
+
+    @property
+    def head(self) -> OpenDocument:
+        """The document itself (as :attr:`Revision.head` names it for a revision)."""
+        return self
 
     def apply(self, changes: Sequence[Change], version: int) -> None:
         """Apply edits in order (a change without a range replaces the whole text).
 
-        The text changes at once; parsing and analysis wait until the tree
-        is next used, so a storm of edits is analysed once.
+        The text changes at once (a new :attr:`current` revision); parsing
+        and analysis wait until the tree is next used, so a storm of edits
+        is analysed once.
         """
-        for change in changes:
-            r = getattr(change, "range", None)
-            if r is not None:
-                self.document.apply_change(
-                    (r.start.line, r.start.character),
-                    (r.end.line, r.end.character),
-                    change.text,
-                    self.encoding,
-                )
-            else:
-                self.document = TextDocument(change.text)
-                self._analysis = None
-        self.version = version
-        self.generation += 1
-        self.cache = {}
+        with self._lock:
+            for change in changes:
+                r = getattr(change, "range", None)
+                if r is not None:
+                    self.document.apply_change(
+                        (r.start.line, r.start.character),
+                        (r.end.line, r.end.character),
+                        change.text,
+                        self.encoding,
+                    )
+                else:  # new objects: whoever holds the old ones keeps them
+                    self.document = TextDocument(change.text)
+                    self._analysis = None
+                    self._lent = None
+            self.version = version
+            self.generation += 1
+            self.current = Revision(self, self.document.freeze())
 
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text (edits parsed now)."""
-        self._catch_up()
-        return self.document.parse_result
+        return self.current.parse_result
 
     @property
     def analysis(self) -> Analysis:
         """The compiler's analysis of the current text, brought up to date."""
-        self._catch_up()
-        return super().analysis
+        return self.current.analysis
+
+    def lend(self, revision: Revision) -> None:
+        """Give ``revision`` the document's tree, if it is still the current text."""
+        with self._lock:
+            if revision is not self.current or revision.generation != self.generation:
+                return
+            self._catch_up()
+            revision._result = self.document.parse_result
+            revision.lent = True
+            self._lent = weakref.ref(revision)
+
+    def lent_analysis(self, revision: Revision) -> Analysis | None:
+        """The document's analysis, if its tree is still the one lent to ``revision``."""
+        with self._lock:
+            if self._lent is None or self._lent() is not revision:
+                return None
+            splices, self.document.splices = self.document.splices, []
+            for splice in splices:
+                # Incrementally after a local re-parse; otherwise the next use
+                # analyses the whole text.
+                if self._analysis is not None and splice is not None:
+                    self._analysis = self._reanalyse(self._analysis, splice)
+                else:
+                    self._analysis = None
+            if self._analysis is None:
+                self._analysis = analyse(self.document.parse_result, self.path or self.uri)
+            return self._analysis
 
     def _catch_up(self) -> None:
-        """Parse pending edits; keep the analysis up to date where that is cheap."""
+        """Parse pending edits, in place unless an older revision still holds the tree."""
+        if not self.document.pending:
+            return
+        older = self._lent() if self._lent is not None else None
+        self._lent = None
+        if older is not None:
+            # Still in use: it keeps this tree and analysis, never changed
+            # again; the document parses the new text afresh.
+            if older._analysis is None and not self.document.splices:
+                older._analysis = self._analysis
+            self.document = TextDocument(self.current.text)
+            self._analysis = None
+            self.restarts += 1
+            return
         self.document.flush()
-        splices, self.document.splices = self.document.splices, []
-        for splice in splices:
-            # Incrementally after a local re-parse; otherwise the next use
-            # analyses the whole text.
-            if self._analysis is not None and splice is not None:
-                self._analysis = self._reanalyse(self._analysis, splice)
-            else:
-                self._analysis = None
 
     def _reanalyse(self, previous: Analysis, splice: Splice) -> Analysis | None:
         try:
@@ -190,6 +308,16 @@ class DiskUnit(Unit):
         """The file's text (as read) and its parse."""
         return self._doc
 
+    @property
+    def text(self) -> str:
+        """The file's text."""
+        return self._doc.text
+
+    @property
+    def parse_result(self) -> ParseResult:
+        """The syntax tree and syntax errors of the file."""
+        return self._doc.parse_result
+
 
 class Workspace:
     """Open documents plus a cache of files read from disk."""
@@ -204,10 +332,9 @@ class Workspace:
 
     def open(self, uri: str, text: str, version: int) -> OpenDocument:
         """Start tracking a document the editor opened."""
-        doc = OpenDocument(uri, text, version, self.encoding)
         previous = self.documents.get(uri)
-        if previous is not None:
-            doc.generation = previous.generation + 1
+        generation = previous.generation + 1 if previous is not None else 0
+        doc = OpenDocument(uri, text, version, self.encoding, generation)
         self.documents[uri] = doc
         return doc
 
@@ -225,10 +352,10 @@ class Workspace:
     # ------------------------------------------------------------ files
 
     def unit(self, path: str) -> Unit | None:
-        """``path`` as a unit: the open document if open, else the (cached) disk file."""
+        """``path`` as a unit: the open document's current revision, else the (cached) disk file."""
         doc = self.documents.get(path_to_uri(path))
         if doc is not None:
-            return doc
+            return doc.current
         if path not in self._disk:
             text = _read(path)
             self._disk[path] = None if text is None else DiskUnit(path, text, self.encoding)

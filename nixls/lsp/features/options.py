@@ -27,7 +27,7 @@ from nixls.lsp.evaluations import with_progress
 from nixls.project_config import adjust
 
 if TYPE_CHECKING:
-    from nixls.ide.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument, Revision
     from nixls.lsp.server import NixServer
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class OptionsFeature:
             self.server.log_message(f"nixls: {problem}", types.MessageType.Warning)
         self.sets.configure([*specs, *auto.workspace_specs(roots)])
 
-    def entry(self, doc: OpenDocument) -> LoadedSet | None:
+    def entry(self, doc: Revision | OpenDocument) -> LoadedSet | None:
         """The option set of ``doc`` (loading starts, with progress, the first time)."""
         if not self.sets.specs:
             return None
@@ -68,7 +68,7 @@ class OptionsFeature:
             asyncio.ensure_future(self._show_progress(found))
         return found
 
-    def tree(self, doc: OpenDocument) -> OptionTree | None:
+    def tree(self, doc: Revision | OpenDocument) -> OptionTree | None:
         """The evaluated set of ``doc``, if ready."""
         found = self.entry(doc)
         return found.tree if found is not None else None
@@ -108,7 +108,7 @@ class OptionsFeature:
             if doc is not None:
                 self.after_refresh(doc)
 
-    def after_refresh(self, doc: OpenDocument) -> None:
+    def after_refresh(self, doc: Revision | OpenDocument) -> None:
         """(loop) Static diagnostics were published: add the option ones when computed."""
         self._loop = asyncio.get_running_loop()
         tree = self.tree(doc)
@@ -134,7 +134,7 @@ class OptionsFeature:
         asyncio.ensure_future(work())
 
 
-def view_of(doc: OpenDocument) -> service.DocumentView:
+def view_of(doc: Revision | OpenDocument) -> service.DocumentView:
     """The plain data the option queries read."""
     parsed = doc.parse_result
     return service.DocumentView(doc.path, doc.source, parsed.root, bool(parsed.errors))
@@ -144,7 +144,7 @@ def view_of(doc: OpenDocument) -> service.DocumentView:
 
 
 async def completion_items(
-    server: NixServer, doc: OpenDocument, offset: int
+    server: NixServer, doc: Revision | OpenDocument, offset: int
 ) -> list[types.CompletionItem] | None:
     """Option names at ``offset`` (None: not an option path, or the set is not ready)."""
     tree = server.options.tree(doc)
@@ -178,7 +178,7 @@ async def completion_items(
     return out
 
 
-async def hover(server: NixServer, doc: OpenDocument, offset: int) -> types.Hover | None:
+async def hover(server: NixServer, doc: Revision | OpenDocument, offset: int) -> types.Hover | None:
     """The hover of an option path segment."""
     found = server.options.entry(doc)
     tree = found.tree if found is not None else None
@@ -195,7 +195,7 @@ async def hover(server: NixServer, doc: OpenDocument, offset: int) -> types.Hove
 
 
 async def definitions(
-    server: NixServer, doc: OpenDocument, offset: int
+    server: NixServer, doc: Revision | OpenDocument, offset: int
 ) -> list[types.Location] | None:
     """The declarations of the option at ``offset``."""
     tree = server.options.tree(doc)
@@ -213,7 +213,9 @@ async def definitions(
     return out
 
 
-def quick_fixes(server: NixServer, doc: OpenDocument, lo: int, hi: int) -> list[types.CodeAction]:
+def quick_fixes(
+    server: NixServer, doc: Revision | OpenDocument, lo: int, hi: int
+) -> list[types.CodeAction]:
     """ "Did you mean" fixes for unknown options touching ``[lo, hi]``."""
     generation, fixes = server.options.fixes.get(doc.uri, (-1, []))
     if generation != doc.generation:
