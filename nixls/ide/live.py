@@ -108,6 +108,7 @@ class Request:
 
     env: ScopeEnv
     node: nodes.Node | None  # what to evaluate; None: the whole file, as a file
+    unit: Unit  # the text evaluated; holding it keeps its tree and analysis unchanged
     path: str | None
     base_dir: str
     context: EvalContext
@@ -200,6 +201,8 @@ def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
 
 
 def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: bool) -> Request:
+    # The text as it is now: an edit while the worker runs changes nothing it reads.
+    doc = doc.frozen
     base = os.path.dirname(doc.path) if doc.path else os.getcwd()
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
@@ -227,6 +230,7 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
     return Request(
         env=env,
         node=node,
+        unit=doc,
         path=doc.path,
         base_dir=base,
         context=context,

@@ -76,6 +76,11 @@ class Unit:
         """Results derived from this text (tokens, outline...)."""
         return self._cache
 
+    @property
+    def frozen(self) -> Unit:
+        """This text as a unit no edit changes (an open document: its current revision)."""
+        return self
+
     # Subclasses provide the text and the tree.
     @property
     def text_document(self) -> Positioned:
@@ -128,24 +133,24 @@ class Revision(Unit):
     text.
     """
 
-    def __init__(self, head: OpenDocument, frozen: TextVersion) -> None:
+    def __init__(self, head: OpenDocument, text_version: TextVersion) -> None:
         super().__init__(head.uri, head.path, head.encoding)
         self.head = head
         self.generation = head.generation
         self.version = head.version
-        self.frozen = frozen
+        self.text_version = text_version
         self._result: ParseResult | None = None
         self.lent = False  # tree and analysis are the document's (see OpenDocument)
 
     @property
     def text_document(self) -> TextVersion:
         """This text and its line index."""
-        return self.frozen
+        return self.text_version
 
     @property
     def text(self) -> str:
         """This text."""
-        return self.frozen.text
+        return self.text_version.text
 
     @property
     def parse_result(self) -> ParseResult:
@@ -153,7 +158,7 @@ class Revision(Unit):
         if self._result is None:
             self.head.lend(self)
             if self._result is None:  # the document moved on: this text alone
-                self._result = parse(self.frozen.source)
+                self._result = parse(self.text_version.source)
         return self._result
 
     @property
@@ -191,7 +196,7 @@ class OpenDocument(Unit):
     @property
     def text_document(self) -> TextVersion:
         """The editor's current text and its line index."""
-        return self.current.frozen
+        return self.current.text_version
 
     @property
     def text(self) -> str:
@@ -207,6 +212,11 @@ class OpenDocument(Unit):
     def head(self) -> OpenDocument:
         """The document itself (as :attr:`Revision.head` names it for a revision)."""
         return self
+
+    @property
+    def frozen(self) -> Revision:
+        """The current text, as a revision no edit changes."""
+        return self.current
 
     def apply(self, changes: Sequence[Change], version: int) -> None:
         """Apply edits in order (a change without a range replaces the whole text).
