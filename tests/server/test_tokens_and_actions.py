@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
 
 from tests.server.harness import Session, pos
 
