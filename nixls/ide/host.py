@@ -44,6 +44,7 @@ from nixls.ide.flake.model import is_flake_file
 from nixls.ide.hover import HoverInfo
 from nixls.ide.live import EvalPolicy, LiveEvaluator, Outcome
 from nixls.ide.navigation import Location
+from nixls.ide.option_host import HostOptions
 from nixls.ide.reads import Reader, read_policy
 from nixls.ide.symbols import Fold, Symbol
 from nixls.ide.targets import expression_at, let_values, top_level_targets
@@ -225,6 +226,8 @@ class AnalysisHost:
         self.settings = Settings()
         # Evaluations for every feature, on worker threads, keyed by document.
         self.live = LiveEvaluator(self)
+        # Module option sets, evaluated in the background.
+        self.options = HostOptions(lambda: self.settings, self.files)
 
     def wait(self) -> float:
         """How long a request waits for a value (``hover.waitMs``), in seconds."""

@@ -225,6 +225,7 @@ class NixServer(LanguageServer):
         self.commands.stop()
         self.evaluations.shutdown()
         self.publisher.stop()
+        self.host.options.stop()
 
     # ------------------------------------------------------------ registration
 
