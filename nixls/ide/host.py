@@ -154,8 +154,9 @@ class Snapshot:
     def hover(self, offset: int, reader: Reader) -> HoverInfo | None:
         """What the hover at ``offset`` says before evaluation, and what to evaluate."""
         live = self.evaluator
-        origin = live.arguments_origin(self.document) if live is not None else None
-        return hover.hover_at(self.document, self.host.files, reader, offset, origin)
+        doc = self.document
+        origin = (lambda: live.arguments_origin(doc)) if live is not None else None
+        return hover.hover_at(doc, self.host.files, reader, offset, origin)
 
     def expression_at(self, offset: int) -> tuple[int, int] | None:
         """The span to evaluate for a cursor at ``offset`` (a binding's name: its value)."""

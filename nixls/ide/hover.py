@@ -9,6 +9,7 @@ wait, so a slow evaluation never makes the hover late.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from nixls.ide.live import LiveEvaluator, Outcome
     from nixls.ide.reads import Reader
     from nixls.ide.workspace import Unit, Workspace
+
+# Where the arguments of the file's own function come from (None: not known),
+# asked only when a hover shows it: finding out classifies the file.
+Origin = Callable[[], str | None]
 
 _KIND_TEXT = {
     BindingKind.LET: "let binding",
@@ -52,9 +57,10 @@ def _line(doc: Unit, offset: int) -> int:
     return doc.line_char(offset)[0] + 1
 
 
-def describe_binding(doc: Unit, binding: Binding, origin: str | None = None) -> list[str]:
+def describe_binding(doc: Unit, binding: Binding, origin: Origin | None = None) -> list[str]:
     """Markdown paragraphs describing a local binding; ``origin``: where the
-    arguments of the file's own function come from (the project's supply)."""
+    arguments of the file's own function come from (the project's supply),
+    asked only for a formal of that function without a default."""
     source = doc.source
     line = _line(doc, binding.name_span[0])
     parts = [f"`{binding.name}`: {_KIND_TEXT[binding.kind]}, defined on line {line}"]
@@ -63,8 +69,8 @@ def describe_binding(doc: Unit, binding: Binding, origin: str | None = None) -> 
         if node.default is not None:
             default = span_text(source, node.default.start, node.default.end)
             parts.append(f"default: `{_first_line(default)}`")
-        elif origin is not None and _formal_of_file_function(doc, node):
-            parts.append(f"given by {origin}")
+        elif origin is not None and _formal_of_file_function(doc, node) and (given := origin()):
+            parts.append(f"given by {given}")
         else:
             parts.append("no default: the caller must pass it")
     elif binding.value is not None and binding.kind in (BindingKind.LET, BindingKind.REC_ATTR):
@@ -93,7 +99,7 @@ def _builtin_for_select(sel: nodes.Select, key: nodes.AttrKey) -> builtin_docs.B
 
 
 def _var_hover(
-    doc: Unit, var: nodes.Var, binding: Binding | None, origin: str | None = None
+    doc: Unit, var: nodes.Var, binding: Binding | None, origin: Origin | None = None
 ) -> HoverInfo:
     """A hover on a variable: its binding, `with`, builtin or global."""
     res = var.resolution
@@ -141,10 +147,10 @@ def _select_hover(
 
 
 def hover_at(
-    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: str | None = None
+    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: Origin | None = None
 ) -> HoverInfo | None:
     """The static hover at ``offset``: description and the expression to evaluate;
-    ``origin``: where the file's function gets its arguments, if the project knows."""
+    ``origin``: asked where the file's function gets its arguments, if a hover shows it."""
     target = _static_hover(doc, files, reader, offset, origin)
     flake_input = flake.hover(doc, offset, read_under(reader.io))  # its URL and lock
     if flake_input is None:
@@ -154,7 +160,7 @@ def hover_at(
 
 
 def _static_hover(
-    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: str | None
+    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: Origin | None
 ) -> HoverInfo | None:
     analysis = doc.analysis
     chain = ancestors_at(doc.parse_result.root, offset)

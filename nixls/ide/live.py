@@ -35,10 +35,9 @@ from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, value_session, valueprint
-from nixls.ide.flake import outputs as flake_outputs
 from nixls.ide.flake.lock import read_under
 from nixls.ide.jobs import JobRunner
-from nixls.ide.project.arguments import nix_path
+from nixls.ide.project.arguments import nix_path, own_supply
 from nixls.ide.project.buffers import BufferIO
 from nixls.ide.project.discovery import Discovery
 from nixls.ide.project.forcing import force_except_closures
@@ -207,7 +206,12 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
         cache = doc.cache["compiled-nodes"] = NodeCache()
-    supply = policy.project.supply(doc, policy.settings, policy.roots) if policy.project else None
+    context = policy.context(doc.path)
+    read = read_under(context.io)
+    if policy.project is not None:
+        supply = policy.project.supply(doc, policy.settings, policy.roots, read)
+    else:
+        supply = own_supply(doc, read)
     env = ScopeEnv(
         doc.analysis,
         SourceText(doc.path, doc.source),
@@ -217,16 +221,13 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         supply=supply.expression if supply else None,
         supply_direct=supply.direct if supply else {},
         supply_plain=supply.plain if supply else True,
-        supply_at=supply.function_at if supply else None,
     )
-    context = policy.context(doc.path)
-    # In a flake.nix, `outputs` gets the locked inputs and `self` (unless a
-    # supplier registered for flakes gives its arguments instead).
-    flake = flake_outputs.supply(doc, read_under(context.io)) if supply is None else None
-    if flake is not None:
-        env.providers.append(flake.provide)
-        context = policy.context(doc.path, flake.read_roots)
-        context.store_dir = flake.store_dir
+    if supply is not None and supply.provider is not None:
+        env.providers.append(supply.provider)
+    if supply is not None and (supply.read_roots or supply.store_dir):
+        context = policy.context(doc.path, list(supply.read_roots))
+        if supply.store_dir is not None:
+            context.store_dir = supply.store_dir
     return Request(
         env=env,
         node=node,
