@@ -187,8 +187,9 @@ class OpenDocument(Unit):
         self.generation = generation
         # Edits come from the loop; a worker may parse a revision meanwhile.
         self._lock = threading.RLock()
-        # The revision the tree (and analysis) of ``document`` is lent to.
-        self._lent: weakref.ref[Revision] | None = None
+        # The revisions the tree (and analysis) of ``document`` are lent to
+        # (several when an edit changed nothing to parse).
+        self._lent: weakref.WeakSet[Revision] = weakref.WeakSet()
         # How often an edit found the previous tree still in use (then parsed whole).
         self.restarts = 0
         self.current = Revision(self, self.document.freeze())
@@ -238,7 +239,7 @@ class OpenDocument(Unit):
                 else:  # new objects: whoever holds the old ones keeps them
                     self.document = TextDocument(change.text)
                     self._analysis = None
-                    self._lent = None
+                    self._lent = weakref.WeakSet()
             self.version = version
             self.generation += 1
             self.current = Revision(self, self.document.freeze())
@@ -261,12 +262,12 @@ class OpenDocument(Unit):
             self._catch_up()
             revision._result = self.document.parse_result
             revision.lent = True
-            self._lent = weakref.ref(revision)
+            self._lent.add(revision)
 
     def lent_analysis(self, revision: Revision) -> Analysis | None:
         """The document's analysis, if its tree is still the one lent to ``revision``."""
         with self._lock:
-            if self._lent is None or self._lent() is not revision:
+            if revision not in self._lent:
                 return None
             splices, self.document.splices = self.document.splices, []
             for splice in splices:
@@ -284,13 +285,14 @@ class OpenDocument(Unit):
         """Parse pending edits, in place unless an older revision still holds the tree."""
         if not self.document.pending:
             return
-        older = self._lent() if self._lent is not None else None
-        self._lent = None
-        if older is not None:
-            # Still in use: it keeps this tree and analysis, never changed
+        older = list(self._lent)
+        self._lent = weakref.WeakSet()
+        if older:
+            # Still in use: they keep this tree and analysis, never changed
             # again; the document parses the new text afresh.
-            if older._analysis is None and not self.document.splices:
-                older._analysis = self._analysis
+            for revision in older:
+                if revision._analysis is None and not self.document.splices:
+                    revision._analysis = self._analysis
             self.document = TextDocument(self.current.text)
             self._analysis = None
             self.restarts += 1

@@ -191,3 +191,16 @@ def test_an_old_snapshot_read_on_a_thread_while_the_loop_edits_is_unchanged() ->
 
     during, after = asyncio.run(race())
     assert during == after == repr(quiet_host().open(URI, big, 1).symbols())
+
+
+def test_revisions_sharing_a_tree_all_keep_it() -> None:
+    host = quiet_host()
+    first = host.open(URI, TEXT, 1)
+    before = answers(first)
+    same = host.apply(URI, [], 2)  # a change of nothing: the same tree, lent again
+    assert same is not None and same.document.parse_result is first.document.parse_result
+    del same  # the newest holder is gone; the first still holds the tree
+    now = host.apply(URI, [edit_at_text(TEXT, 0)], 3)
+    assert now is not None
+    now.diagnostics()
+    assert answers(first) == before
