@@ -7,12 +7,12 @@ The host also holds the settings and the live evaluator, so every
 question that may evaluate finds them in one place.
 
 What a snapshot guarantees: it is one immutable text of its document (a
-:class:`~nixls.ide.workspace.Revision`): its text, line index, tree and
-analysis are never changed by later edits, so a request started before an
-edit (on a worker, or across an ``await``) answers for the text it was asked
-about. Edits stay cheap because the document updates its tree and analysis
-in place whenever no older revision is still referenced; when one is, that
-revision keeps them and the document parses the new text afresh.
+:class:`~nixls.ide.workspace.Revision`), and every answer it gives is for
+that text, even when edits come in while a request runs on a worker or
+across an ``await``. Edits stay cheap: the document updates its tree and
+analysis in place, taking them back from older revisions still referenced;
+such a revision parses its own text if asked again, and work that was
+reading it meanwhile runs again on that parse (``Revision.settled``).
 """
 
 from __future__ import annotations
@@ -190,23 +190,32 @@ class Snapshot:
 
     async def definitions(self, offset: int, reader: Reader) -> list[Location]:
         """Where the thing at ``offset`` is defined (`with` targets evaluated if allowed)."""
-        return await navigation.definitions(self.document, reader, offset, self.evaluator)
+        doc = self.document
+        return await doc.settled(
+            lambda: navigation.definitions(doc, reader, offset, self.evaluator)
+        )
 
     async def completions(self, offset: int, reader: Reader) -> list[Item]:
         """Completion items at ``offset`` (sets evaluated, within the wait, if allowed)."""
-        return await completion.complete(
-            self.document, reader, offset, self.evaluator, self.host.wait()
+        doc, wait = self.document, self.host.wait()
+        return await doc.settled(
+            lambda: completion.complete(doc, reader, offset, self.evaluator, wait)
         )
 
     async def value_docs(self, offset: int) -> str | None:
         """The documentation paragraph of a hover: the evaluated value's doc comment and home."""
-        return await value_nav.hover_markdown(
-            self.host.live, self.document, offset, self.host.files.roots, self.host.wait()
+        doc, live, roots, wait = (
+            self.document,
+            self.host.live,
+            self.host.files.roots,
+            self.host.wait(),
         )
+        return await doc.settled(lambda: value_nav.hover_markdown(live, doc, offset, roots, wait))
 
     async def value_within(self, span: tuple[int, int]) -> Outcome | None:
         """The value at ``span``, or None if not ready within the hover wait."""
-        return await hover.value_within(self.host.live, self.document, span, self.host.wait())
+        doc, live, wait = self.document, self.host.live, self.host.wait()
+        return await doc.settled(lambda: hover.value_within(live, doc, span, wait))
 
     def evaluate(
         self, span: tuple[int, int], policy: EvalPolicy, cancel: threading.Event

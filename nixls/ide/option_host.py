@@ -97,7 +97,9 @@ class HostOptions:
         tree = self.tree(unit)
         if tree is None:
             return None
-        return await asyncio.to_thread(service.completion, tree, view_of(unit), offset)
+        return await unit.settled(
+            lambda: asyncio.to_thread(service.completion, tree, view_of(unit), offset)
+        )
 
     async def hover(self, unit: Unit, offset: int) -> tuple[str, tuple[int, int]] | None:
         """Markdown about the option path segment at ``offset``, and its span."""
@@ -106,14 +108,18 @@ class HostOptions:
         if tree is None or found is None:
             return None
         base = found.spec.base_dir
-        return await asyncio.to_thread(service.hover, tree, view_of(unit), offset, base)
+        return await unit.settled(
+            lambda: asyncio.to_thread(service.hover, tree, view_of(unit), offset, base)
+        )
 
     async def declarations(self, unit: Unit, offset: int) -> list[Declaration] | None:
         """Where the option at ``offset`` is declared (None or empty: nowhere known)."""
         tree = self.tree(unit)
         if tree is None:
             return None
-        return await asyncio.to_thread(service.definition, tree, view_of(unit), offset)
+        return await unit.settled(
+            lambda: asyncio.to_thread(service.definition, tree, view_of(unit), offset)
+        )
 
     async def documentation(self, unit: Unit, path: Sequence[str]) -> str | None:
         """The Markdown of the option at ``path`` (a completion item resolved later)."""
@@ -131,8 +137,10 @@ class HostOptions:
         if tree is None:
             return None
         cancel = threading.Event()
-        result = await asyncio.to_thread(
-            service.diagnostics, tree, view_of(unit), cancel, DIAGNOSTICS_WAIT
+        result = await unit.settled(
+            lambda: asyncio.to_thread(
+                service.diagnostics, tree, view_of(unit), cancel, DIAGNOSTICS_WAIT
+            )
         )
         if result is None:
             return None

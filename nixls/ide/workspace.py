@@ -14,12 +14,13 @@ until ``workspace/didChangeWatchedFiles`` says they changed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
 import weakref
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.incremental import Splice, reanalyse
@@ -59,6 +60,7 @@ class Change(Protocol):
 
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Unit:
@@ -109,6 +111,10 @@ class Unit:
             self._analysis = analyse(self.parse_result, self.path or self.uri)
         return self._analysis
 
+    async def settled(self, run: Callable[[], Awaitable[T]]) -> T:
+        """``await run()`` (a :class:`Revision` runs it again if an edit took its tree)."""
+        return await run()
+
     # ------------------------------------------------------------ positions
 
     def offset_at(self, position: LineChar) -> int:
@@ -121,16 +127,15 @@ class Unit:
 
 
 class Revision(Unit):
-    """One text of an open document, as it was: later edits never change it.
+    """One text of an open document: every answer it gives is for this text.
 
     Its bytes and line index are frozen when it is made. Its tree and
     analysis are the document's incremental ones, *lent* to it while it is
-    the newest parsed text; the document never updates in place a tree or
-    analysis lent to a revision that is still referenced (a snapshot in a
-    request, an evaluation on a worker): it leaves them to that revision
-    and parses its own text afresh (:meth:`OpenDocument._catch_up`). A
-    revision asked for its tree after the document moved on parses its own
-    text.
+    the newest parsed text. The next edit updates them in place (that keeps
+    an edit cheap) and so *takes them back* from every older revision still
+    referenced: such a revision parses and analyses its own text if asked
+    again, and work that was reading the lent ones meanwhile notices
+    (:attr:`evictions` moved) and runs again (:meth:`settled`).
     """
 
     def __init__(self, head: OpenDocument, text_version: TextVersion) -> None:
@@ -141,6 +146,9 @@ class Revision(Unit):
         self.text_version = text_version
         self._result: ParseResult | None = None
         self.lent = False  # tree and analysis are the document's (see OpenDocument)
+        # How often an edit took back the lent tree (0 or 1: a revision's
+        # own parse is never lent).
+        self.evictions = 0
 
     @property
     def text_document(self) -> TextVersion:
@@ -155,22 +163,58 @@ class Revision(Unit):
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of this text."""
-        if self._result is None:
+        result = self._result
+        if result is None:
             self.head.lend(self)
-            if self._result is None:  # the document moved on: this text alone
-                self._result = parse(self.text_version.source)
-        return self._result
+            result = self._result
+            if result is None:  # the document moved on: this text alone, never lent
+                result = parse(self.text_version.source)
+                with self.head.lock:
+                    if self._result is None:
+                        self._result = result
+                    result = self._result
+        return result
 
     @property
     def analysis(self) -> Analysis:
         """The compiler's analysis of this text."""
-        if self._analysis is None:
+        found = self._analysis
+        if found is None:
+            epoch = self.evictions
             result = self.parse_result
-            if self.lent:
-                self._analysis = self.head.lent_analysis(self)
-            if self._analysis is None:
-                self._analysis = analyse(result, self.path or self.uri)
-        return self._analysis
+            found = self.head.lent_analysis(self) if self.lent else None
+            if found is None:
+                found = analyse(result, self.path or self.uri)
+            with self.head.lock:
+                if self._analysis is None and self.evictions == epoch:
+                    self._analysis = found  # (an evicted tree's analysis is not kept)
+                if self._analysis is not None:
+                    found = self._analysis
+        return found
+
+    def evict(self) -> None:
+        """(head's lock held) The document takes its tree back to update it in place."""
+        self._result = None
+        self._analysis = None
+        self._cache = {}
+        self.lent = False
+        self.evictions += 1
+
+    async def settled(self, run: Callable[[], Awaitable[T]]) -> T:
+        """``await run()``, again on this text's own parse if an edit took the lent tree
+        while it ran (its answer may have read a tree being updated)."""
+        epoch = self.evictions
+        try:
+            result = await run()
+        except Exception:
+            if self.evictions == epoch:
+                raise
+        else:
+            if self.evictions == epoch:
+                return result
+        # Parsed and analysed off the loop; never lent, so never taken back.
+        await asyncio.to_thread(lambda: self.analysis)
+        return await run()
 
 
 class OpenDocument(Unit):
@@ -186,12 +230,12 @@ class OpenDocument(Unit):
         # Bumped on every edit: work started before an edit is for an older text.
         self.generation = generation
         # Edits come from the loop; a worker may parse a revision meanwhile.
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         # The revisions the tree (and analysis) of ``document`` are lent to
         # (several when an edit changed nothing to parse).
         self._lent: weakref.WeakSet[Revision] = weakref.WeakSet()
-        # How often an edit found the previous tree still in use (then parsed whole).
-        self.restarts = 0
+        # How often an edit took the tree back from an older revision still referenced.
+        self.evictions = 0
         self.current = Revision(self, self.document.freeze())
 
     @property
@@ -226,7 +270,7 @@ class OpenDocument(Unit):
         and analysis wait until the tree is next used, so a storm of edits
         is analysed once.
         """
-        with self._lock:
+        with self.lock:
             for change in changes:
                 r = getattr(change, "range", None)
                 if r is not None:
@@ -256,7 +300,7 @@ class OpenDocument(Unit):
 
     def lend(self, revision: Revision) -> None:
         """Give ``revision`` the document's tree, if it is still the current text."""
-        with self._lock:
+        with self.lock:
             if revision is not self.current or revision.generation != self.generation:
                 return
             self._catch_up()
@@ -266,7 +310,7 @@ class OpenDocument(Unit):
 
     def lent_analysis(self, revision: Revision) -> Analysis | None:
         """The document's analysis, if its tree is still the one lent to ``revision``."""
-        with self._lock:
+        with self.lock:
             if revision not in self._lent:
                 return None
             splices, self.document.splices = self.document.splices, []
@@ -282,21 +326,15 @@ class OpenDocument(Unit):
             return self._analysis
 
     def _catch_up(self) -> None:
-        """Parse pending edits, in place unless an older revision still holds the tree."""
+        """Parse pending edits, in place."""
         if not self.document.pending:
             return
-        older = list(self._lent)
+        # Older revisions still referenced give the tree back (they parse
+        # their own text if asked again): it is updated in place.
+        for revision in list(self._lent):
+            revision.evict()
+            self.evictions += 1
         self._lent = weakref.WeakSet()
-        if older:
-            # Still in use: they keep this tree and analysis, never changed
-            # again; the document parses the new text afresh.
-            for revision in older:
-                if revision._analysis is None and not self.document.splices:
-                    revision._analysis = self._analysis
-            self.document = TextDocument(self.current.text)
-            self._analysis = None
-            self.restarts += 1
-            return
         self.document.flush()
 
     def _reanalyse(self, previous: Analysis, splice: Splice) -> Analysis | None:

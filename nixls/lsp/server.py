@@ -250,11 +250,11 @@ class NixServer(LanguageServer):
     async def off_loop(self, snap: Snapshot, fn: Callable[[], T]) -> T:
         """Run ``fn`` (reading ``snap``) on a thread, so the loop keeps answering.
 
-        The snapshot is immutable, so an edit during the run changes nothing
-        the thread reads: the answer is for the text the request was about.
+        The answer is for the snapshot's text even if an edit comes in
+        meanwhile (then ``fn`` runs again on that text's own parse).
         """
         snap.document.analysis  # noqa: B018 - computed here, on the loop, not in the thread
-        return await asyncio.to_thread(fn)
+        return await snap.document.settled(lambda: asyncio.to_thread(fn))
 
     # ------------------------------------------------------------ helpers
 

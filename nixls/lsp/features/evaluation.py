@@ -100,9 +100,9 @@ def register(server: NixServer) -> None:
         return {
             "runningEvaluations": ls.host.live.jobs.active,
             "openDocuments": len(ls.files.documents),
-            # Edits that found the previous tree still in use by an older
-            # snapshot, and so parsed the whole text (see ide/workspace.py).
-            "wholeParses": sum(d.restarts for d in ls.files.documents.values()),
+            # Edits that took the tree back from an older snapshot still
+            # referenced (which then parses its own text; see ide/workspace.py).
+            "evictions": sum(d.evictions for d in ls.files.documents.values()),
         }
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
