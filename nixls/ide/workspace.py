@@ -5,9 +5,9 @@ analysis (computed on demand) and position conversions in the client's
 encoding. An :class:`OpenDocument` is a file the editor has open; each
 ``didChange`` makes a new :class:`Revision` (one immutable text: what
 snapshots answer from). The tree and analysis are kept up to date edit by
-edit (:mod:`evaluator.compiler.incremental`: only the edited binding or
-expression is resolved again) unless an edit re-parsed the whole text, or
-a revision still in use holds the previous ones. Files that are not open but that open
+edit, in place (:mod:`evaluator.compiler.incremental`: only the edited
+binding or expression is resolved again) unless an edit re-parsed the
+whole text. Files that are not open but that open
 ones refer to (imports, path literals) are read from disk once and cached
 until ``workspace/didChangeWatchedFiles`` says they changed.
 """
