@@ -26,7 +26,7 @@ from evaluator.syntax import nodes
 from nixls.ide.tree import ancestors_at
 
 if TYPE_CHECKING:
-    from nixls.ide.workspace import OpenDocument
+    from nixls.ide.workspace import Unit
 
 Edit = tuple[int, int, str]  # replace [start, end) with text
 
@@ -53,7 +53,7 @@ def _extend_line(source: bytes, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _remove_binding(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
+def _remove_binding(doc: Unit, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
     binding = doc.analysis.binding_at(diag.start)
     if binding is None:
         return None
@@ -77,7 +77,7 @@ def _remove_binding(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit
     return None
 
 
-def _prefix_argument(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
+def _prefix_argument(doc: Unit, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
     binding = doc.analysis.binding_at(diag.start)
     if binding is None or binding.kind not in (BindingKind.ARGUMENT, BindingKind.AT):
         return None
@@ -87,7 +87,7 @@ def _prefix_argument(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edi
     return f"Rename unused argument to `_{binding.name}`", [(start, end, "_" + binding.name)]
 
 
-def _remove_with(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
+def _remove_with(doc: Unit, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
     chain = ancestors_at(doc.parse_result.root, diag.start)
     for node in reversed(chain):
         if isinstance(node, nodes.With) and node.start == diag.start:
@@ -95,7 +95,7 @@ def _remove_with(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit]] 
     return None
 
 
-def _remove_rec(doc: OpenDocument, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
+def _remove_rec(doc: Unit, diag: Diagnostic) -> tuple[str, list[Edit]] | None:
     source = doc.source
     end = diag.end
     while end < len(source) and source[end : end + 1] in (b" ", b"\t", b"\n"):
@@ -111,7 +111,7 @@ _FIXES = {
 }
 
 
-def quick_fixes(doc: OpenDocument, lo: int, hi: int) -> list[Fix]:
+def quick_fixes(doc: Unit, lo: int, hi: int) -> list[Fix]:
     """Quick fixes for the diagnostics touching ``[lo, hi]``."""
     out: list[Fix] = []
     for diag in doc.analysis.diagnostics:

@@ -30,7 +30,6 @@ from nixls.ide.workspace import Unit
 if TYPE_CHECKING:
     from nixls.ide.live import LiveEvaluator
     from nixls.ide.reads import Reader
-    from nixls.ide.workspace import OpenDocument
 
 PLACEHOLDER = b"nixlsCompletionPlaceholder"
 _IDENT_CHARS = re.compile(rb"[A-Za-z0-9_'\-]*\Z")
@@ -99,7 +98,7 @@ class Context:
 class _Patched(Unit):
     """The document's text with the placeholder inserted at the cursor."""
 
-    def __init__(self, doc: OpenDocument, source: bytes) -> None:
+    def __init__(self, doc: Unit, source: bytes) -> None:
         super().__init__(doc.uri, doc.path, doc.encoding)
         self._source = source
         self._parse = parse(source)
@@ -114,7 +113,7 @@ class _Patched(Unit):
         return self._parse
 
 
-def context_at(doc: OpenDocument, offset: int) -> Context:
+def context_at(doc: Unit, offset: int) -> Context:
     """Where completion looks: the real tree if it parsed, else the patched text."""
     if not doc.parse_result.errors:
         return Context(doc, doc.parse_result, doc.analysis, offset, False)
@@ -355,7 +354,7 @@ def resolve_function(reader: Reader, expr: nodes.Node, unit: Unit) -> nodes.Lamb
     return None
 
 
-def path_items(doc: OpenDocument, offset: int, reader: Reader) -> list[Item] | None:
+def path_items(doc: Unit, offset: int, reader: Reader) -> list[Item] | None:
     """In a path literal: the entries of the directory typed so far (if it may be read)."""
     m = _PATH_CHARS.search(doc.source[max(0, offset - 500) : offset])
     typed = m.group().decode("utf-8", "replace") if m else ""
@@ -392,7 +391,7 @@ def path_items(doc: OpenDocument, offset: int, reader: Reader) -> list[Item] | N
 
 
 async def complete(
-    doc: OpenDocument, reader: Reader, offset: int, live: LiveEvaluator | None, wait: float
+    doc: Unit, reader: Reader, offset: int, live: LiveEvaluator | None, wait: float
 ) -> list[Item]:
     """Completion items at ``offset``; ``live``: evaluate sets not known statically."""
     paths = path_items(doc, offset, reader)

@@ -12,7 +12,7 @@ the common all-ASCII text where every encoding counts bytes.
 from __future__ import annotations
 
 import bisect
-from typing import cast
+from typing import Protocol, cast
 
 from evaluator.compiler.incremental import Splice, apply_edit
 from evaluator.syntax import ParseResult
@@ -20,6 +20,49 @@ from evaluator.syntax.document import Document
 from evaluator.syntax.positions import Encoding, LineIndex
 
 UTF8 = "utf-8"
+
+
+class Positioned(Protocol):
+    """A text that positions convert against: its bytes, line index and ASCII flag."""
+
+    @property
+    def source(self) -> bytes: ...
+
+    @property
+    def lines(self) -> LineIndex: ...
+
+    @property
+    def ascii(self) -> bool: ...
+
+
+class TextVersion:
+    """One text as it was: bytes and line index, never changed afterwards.
+
+    A :class:`TextDocument` edits by replacing its bytes and line index
+    with new objects, so freezing a version costs nothing.
+    """
+
+    __slots__ = ("source", "lines", "_ascii", "_text")
+
+    def __init__(self, source: bytes, lines: LineIndex, ascii: bool | None) -> None:
+        self.source = source
+        self.lines = lines
+        self._ascii = ascii
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text as a string."""
+        if self._text is None:
+            self._text = self.source.decode("utf-8", "surrogateescape")
+        return self._text
+
+    @property
+    def ascii(self) -> bool:
+        """Whether the text is all ASCII (then positions are byte offsets)."""
+        if self._ascii is None:
+            self._ascii = self.source.isascii()
+        return self._ascii
 
 
 class TextDocument:
@@ -105,6 +148,10 @@ class TextDocument:
         # Deleting cannot make ASCII text non-ASCII; inserting ASCII cannot either.
         self._ascii = True if was_ascii and new_text.isascii() else None
 
+    def freeze(self) -> TextVersion:
+        """The current text and line index, as they are now."""
+        return TextVersion(self._source, self._lines, self._ascii)
+
     def flush(self) -> None:
         """Parse the edits made since the last parse, as one replacement."""
         if self._pending is None:
@@ -134,7 +181,7 @@ def _relined(lines: LineIndex, a: int, b: int, new: bytes, source: bytes) -> Lin
     return LineIndex(source, starts[:first] + [window_start + s for s in window] + tail)
 
 
-def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> int:
+def offset_of(doc: Positioned, line: int, character: int, encoding: str) -> int:
     """Byte offset of (line, character); past-the-end values clamp to the line/text end."""
     lines = doc.lines
     if doc.ascii and 0 <= line < len(lines.line_starts) and character >= 0:
@@ -148,7 +195,7 @@ def offset_of(doc: TextDocument, line: int, character: int, encoding: str) -> in
     return lines.offset(line, character, cast(Encoding, encoding))
 
 
-def position_of(doc: TextDocument, offset: int, encoding: str) -> tuple[int, int]:
+def position_of(doc: Positioned, offset: int, encoding: str) -> tuple[int, int]:
     """(line, character) of a byte offset."""
     lines = doc.lines
     if doc.ascii:

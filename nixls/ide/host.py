@@ -6,14 +6,13 @@ answers are byte offsets, spans, dataclasses and enums, never LSP types.
 The host also holds the settings and the live evaluator, so every
 question that may evaluate finds them in one place.
 
-What a snapshot guarantees: it names one *generation* of its document.
-Trees and analyses are updated in place by edits (that is what makes an
-edit cheap), so a snapshot is not an immutable copy: its answers are
-right only while :attr:`Snapshot.valid` holds, i.e. until the next edit
-of its document. Queries run on the event loop see a stable text; a query
-run on a worker (or awaiting an evaluation) checks ``valid`` afterwards
-and drops its answer when an edit came in between (the LSP layer answers
-ContentModified then).
+What a snapshot guarantees: it is one immutable text of its document (a
+:class:`~nixls.ide.workspace.Revision`), and every answer it gives is for
+that text, even when edits come in while a request runs on a worker or
+across an ``await``. Edits stay cheap: the document updates its tree and
+analysis in place, taking them back from older revisions still referenced;
+such a revision parses its own text if asked again, and work that was
+reading it meanwhile runs again on that parse (``Revision.settled``).
 """
 
 from __future__ import annotations
@@ -45,12 +44,13 @@ from nixls.ide.flake.model import is_flake_file
 from nixls.ide.hover import HoverInfo
 from nixls.ide.live import EvalPolicy, LiveEvaluator, Outcome
 from nixls.ide.navigation import Location
+from nixls.ide.option_host import HostOptions
 from nixls.ide.reads import Reader, read_policy
 from nixls.ide.symbols import Fold, Symbol
 from nixls.ide.targets import expression_at, let_values, top_level_targets
 from nixls.ide.tree import comment_spans
 from nixls.ide.value_completion import ItemDoc
-from nixls.ide.workspace import Change, OpenDocument, Workspace
+from nixls.ide.workspace import Change, OpenDocument, Revision, Workspace
 from nixls.settings import Settings
 
 
@@ -65,19 +65,26 @@ class Target:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One text of one open document (see the module docstring for how long it holds)."""
+    """One text of one open document, immutable (see the module docstring)."""
 
-    document: OpenDocument
-    generation: int
+    document: Revision
     host: AnalysisHost = field(compare=False, repr=False)
-    # The document's cache for this text: an edit gives the document a new
-    # one, so work finished after an edit cannot store stale answers in it.
-    cache: dict[str, Any] = field(compare=False, repr=False)
 
     @property
-    def valid(self) -> bool:
-        """Whether the document still has this text."""
-        return self.document.generation == self.generation
+    def generation(self) -> int:
+        """Which text of its document this is (bumped by every edit)."""
+        return self.document.generation
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results computed from this text (tokens, outline...)."""
+        return self.document.cache
+
+    @property
+    def current(self) -> bool:
+        """Whether this is still the open document's newest text."""
+        head = self.host.files.get(self.document.uri)
+        return head is self.document.head and head.current is self.document
 
     @property
     def source(self) -> bytes:
@@ -147,8 +154,9 @@ class Snapshot:
     def hover(self, offset: int, reader: Reader) -> HoverInfo | None:
         """What the hover at ``offset`` says before evaluation, and what to evaluate."""
         live = self.evaluator
-        origin = live.arguments_origin(self.document) if live is not None else None
-        return hover.hover_at(self.document, self.host.files, reader, offset, origin)
+        doc = self.document
+        origin = (lambda: live.arguments_origin(doc)) if live is not None else None
+        return hover.hover_at(doc, self.host.files, reader, offset, origin)
 
     def expression_at(self, offset: int) -> tuple[int, int] | None:
         """The span to evaluate for a cursor at ``offset`` (a binding's name: its value)."""
@@ -182,23 +190,32 @@ class Snapshot:
 
     async def definitions(self, offset: int, reader: Reader) -> list[Location]:
         """Where the thing at ``offset`` is defined (`with` targets evaluated if allowed)."""
-        return await navigation.definitions(self.document, reader, offset, self.evaluator)
+        doc = self.document
+        return await doc.settled(
+            lambda: navigation.definitions(doc, reader, offset, self.evaluator)
+        )
 
     async def completions(self, offset: int, reader: Reader) -> list[Item]:
         """Completion items at ``offset`` (sets evaluated, within the wait, if allowed)."""
-        return await completion.complete(
-            self.document, reader, offset, self.evaluator, self.host.wait()
+        doc, wait = self.document, self.host.wait()
+        return await doc.settled(
+            lambda: completion.complete(doc, reader, offset, self.evaluator, wait)
         )
 
     async def value_docs(self, offset: int) -> str | None:
         """The documentation paragraph of a hover: the evaluated value's doc comment and home."""
-        return await value_nav.hover_markdown(
-            self.host.live, self.document, offset, self.host.files.roots, self.host.wait()
+        doc, live, roots, wait = (
+            self.document,
+            self.host.live,
+            self.host.files.roots,
+            self.host.wait(),
         )
+        return await doc.settled(lambda: value_nav.hover_markdown(live, doc, offset, roots, wait))
 
     async def value_within(self, span: tuple[int, int]) -> Outcome | None:
         """The value at ``span``, or None if not ready within the hover wait."""
-        return await hover.value_within(self.host.live, self.document, span, self.host.wait())
+        doc, live, wait = self.document, self.host.live, self.host.wait()
+        return await doc.settled(lambda: hover.value_within(live, doc, span, wait))
 
     def evaluate(
         self, span: tuple[int, int], policy: EvalPolicy, cancel: threading.Event
@@ -219,6 +236,8 @@ class AnalysisHost:
         self.settings = Settings()
         # Evaluations for every feature, on worker threads, keyed by document.
         self.live = LiveEvaluator(self)
+        # Module option sets, evaluated in the background.
+        self.options = HostOptions(lambda: self.settings, self.files)
 
     def wait(self) -> float:
         """How long a request waits for a value (``hover.waitMs``), in seconds."""
@@ -259,4 +278,4 @@ class AnalysisHost:
 
 
 def _snapshot(doc: OpenDocument, host: AnalysisHost) -> Snapshot:
-    return Snapshot(doc, doc.generation, host, doc.cache)
+    return Snapshot(doc.current, host)

@@ -9,6 +9,7 @@ wait, so a slow evaluation never makes the hover late.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,11 @@ from nixls.ide.tree import ancestors_at, span_text, unparen
 if TYPE_CHECKING:
     from nixls.ide.live import LiveEvaluator, Outcome
     from nixls.ide.reads import Reader
-    from nixls.ide.workspace import OpenDocument, Workspace
+    from nixls.ide.workspace import Unit, Workspace
+
+# Where the arguments of the file's own function come from (None: not known),
+# asked only when a hover shows it: finding out classifies the file.
+Origin = Callable[[], str | None]
 
 _KIND_TEXT = {
     BindingKind.LET: "let binding",
@@ -47,14 +52,15 @@ def _first_line(text: str, limit: int = 100) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _line(doc: OpenDocument, offset: int) -> int:
+def _line(doc: Unit, offset: int) -> int:
     """1-based line of ``offset`` (as the hover text counts lines)."""
     return doc.line_char(offset)[0] + 1
 
 
-def describe_binding(doc: OpenDocument, binding: Binding, origin: str | None = None) -> list[str]:
+def describe_binding(doc: Unit, binding: Binding, origin: Origin | None = None) -> list[str]:
     """Markdown paragraphs describing a local binding; ``origin``: where the
-    arguments of the file's own function come from (the project's supply)."""
+    arguments of the file's own function come from (the project's supply),
+    asked only for a formal of that function without a default."""
     source = doc.source
     line = _line(doc, binding.name_span[0])
     parts = [f"`{binding.name}`: {_KIND_TEXT[binding.kind]}, defined on line {line}"]
@@ -63,8 +69,8 @@ def describe_binding(doc: OpenDocument, binding: Binding, origin: str | None = N
         if node.default is not None:
             default = span_text(source, node.default.start, node.default.end)
             parts.append(f"default: `{_first_line(default)}`")
-        elif origin is not None and _formal_of_file_function(doc, node):
-            parts.append(f"given by {origin}")
+        elif origin is not None and _formal_of_file_function(doc, node) and (given := origin()):
+            parts.append(f"given by {given}")
         else:
             parts.append("no default: the caller must pass it")
     elif binding.value is not None and binding.kind in (BindingKind.LET, BindingKind.REC_ATTR):
@@ -73,7 +79,7 @@ def describe_binding(doc: OpenDocument, binding: Binding, origin: str | None = N
     return parts
 
 
-def _formal_of_file_function(doc: OpenDocument, formal: nodes.Formal) -> bool:
+def _formal_of_file_function(doc: Unit, formal: nodes.Formal) -> bool:
     root = unparen(doc.parse_result.root)
     return (
         isinstance(root, nodes.Lambda)
@@ -93,7 +99,7 @@ def _builtin_for_select(sel: nodes.Select, key: nodes.AttrKey) -> builtin_docs.B
 
 
 def _var_hover(
-    doc: OpenDocument, var: nodes.Var, binding: Binding | None, origin: str | None = None
+    doc: Unit, var: nodes.Var, binding: Binding | None, origin: Origin | None = None
 ) -> HoverInfo:
     """A hover on a variable: its binding, `with`, builtin or global."""
     res = var.resolution
@@ -122,7 +128,7 @@ def _var_hover(
 
 
 def _select_hover(
-    doc: OpenDocument, files: Workspace, reader: Reader, sel: nodes.Select, key: nodes.StaticKey
+    doc: Unit, files: Workspace, reader: Reader, sel: nodes.Select, key: nodes.StaticKey
 ) -> HoverInfo:
     """A hover on a key of `e.a.b`: builtin docs, or where the attribute is defined."""
     entry = _builtin_for_select(sel, key)
@@ -141,10 +147,10 @@ def _select_hover(
 
 
 def hover_at(
-    doc: OpenDocument, files: Workspace, reader: Reader, offset: int, origin: str | None = None
+    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: Origin | None = None
 ) -> HoverInfo | None:
     """The static hover at ``offset``: description and the expression to evaluate;
-    ``origin``: where the file's function gets its arguments, if the project knows."""
+    ``origin``: asked where the file's function gets its arguments, if a hover shows it."""
     target = _static_hover(doc, files, reader, offset, origin)
     flake_input = flake.hover(doc, offset, read_under(reader.io))  # its URL and lock
     if flake_input is None:
@@ -154,7 +160,7 @@ def hover_at(
 
 
 def _static_hover(
-    doc: OpenDocument, files: Workspace, reader: Reader, offset: int, origin: str | None
+    doc: Unit, files: Workspace, reader: Reader, offset: int, origin: Origin | None
 ) -> HoverInfo | None:
     analysis = doc.analysis
     chain = ancestors_at(doc.parse_result.root, offset)
@@ -182,7 +188,7 @@ def _static_hover(
 
 
 async def value_within(
-    live: LiveEvaluator, doc: OpenDocument, span: tuple[int, int], wait: float
+    live: LiveEvaluator, doc: Unit, span: tuple[int, int], wait: float
 ) -> Outcome | None:
     """The value at ``span``, or None when it is not ready within ``wait`` seconds."""
     task = asyncio.ensure_future(live.evaluate_span(doc, span))

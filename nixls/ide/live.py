@@ -35,10 +35,9 @@ from evaluator.vm.frames import SourceText
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import Attrs
 from nixls.ide import reads, value_session, valueprint
-from nixls.ide.flake import outputs as flake_outputs
 from nixls.ide.flake.lock import read_under
 from nixls.ide.jobs import JobRunner
-from nixls.ide.project.arguments import nix_path
+from nixls.ide.project.arguments import nix_path, own_supply
 from nixls.ide.project.buffers import BufferIO
 from nixls.ide.project.discovery import Discovery
 from nixls.ide.project.forcing import force_except_closures
@@ -108,6 +107,7 @@ class Request:
 
     env: ScopeEnv
     node: nodes.Node | None  # what to evaluate; None: the whole file, as a file
+    unit: Unit  # the text evaluated; holding it keeps its tree and analysis unchanged
     path: str | None
     base_dir: str
     context: EvalContext
@@ -200,11 +200,18 @@ def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
 
 
 def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: bool) -> Request:
+    # The text as it is now: an edit while the worker runs changes nothing it reads.
+    doc = doc.frozen
     base = os.path.dirname(doc.path) if doc.path else os.getcwd()
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
         cache = doc.cache["compiled-nodes"] = NodeCache()
-    supply = policy.project.supply(doc, policy.settings, policy.roots) if policy.project else None
+    context = policy.context(doc.path)
+    read = read_under(context.io)
+    if policy.project is not None:
+        supply = policy.project.supply(doc, policy.settings, policy.roots, read)
+    else:
+        supply = own_supply(doc, read)
     env = ScopeEnv(
         doc.analysis,
         SourceText(doc.path, doc.source),
@@ -214,19 +221,17 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         supply=supply.expression if supply else None,
         supply_direct=supply.direct if supply else {},
         supply_plain=supply.plain if supply else True,
-        supply_at=supply.function_at if supply else None,
     )
-    context = policy.context(doc.path)
-    # In a flake.nix, `outputs` gets the locked inputs and `self` (unless a
-    # supplier registered for flakes gives its arguments instead).
-    flake = flake_outputs.supply(doc, read_under(context.io)) if supply is None else None
-    if flake is not None:
-        env.providers.append(flake.provide)
-        context = policy.context(doc.path, flake.read_roots)
-        context.store_dir = flake.store_dir
+    if supply is not None and supply.provider is not None:
+        env.providers.append(supply.provider)
+    if supply is not None and (supply.read_roots or supply.store_dir):
+        context = policy.context(doc.path, list(supply.read_roots))
+        if supply.store_dir is not None:
+            context.store_dir = supply.store_dir
     return Request(
         env=env,
         node=node,
+        unit=doc,
         path=doc.path,
         base_dir=base,
         context=context,
@@ -297,7 +302,7 @@ class LiveEvaluator:
             self._release_soon()
         return outcome
 
-    async def evaluate_span(self, doc: OpenDocument, span: tuple[int, int]) -> Outcome:
+    async def evaluate_span(self, doc: Unit, span: tuple[int, int]) -> Outcome:
         """Evaluate the text at ``span`` of ``doc`` (shallowly printed)."""
         return await self.run(doc.uri, self.request_for_span(doc, span))
 
@@ -313,7 +318,7 @@ class LiveEvaluator:
         return outcome.names
 
     async def attr_position(
-        self, doc: OpenDocument, span: tuple[int, int], name: str
+        self, doc: Unit, span: tuple[int, int], name: str
     ) -> tuple[bool, tuple[str, int] | None]:
         """Whether the set at ``span`` has attribute ``name``, and where it is defined.
 

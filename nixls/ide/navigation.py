@@ -26,7 +26,7 @@ from nixls.ide.uris import path_to_uri
 if TYPE_CHECKING:
     from nixls.ide.live import LiveEvaluator
     from nixls.ide.reads import Reader
-    from nixls.ide.workspace import OpenDocument, Unit
+    from nixls.ide.workspace import Unit
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def file_start(path: str) -> Location:
     return Location(path_to_uri(path), None, (0, 0))
 
 
-def _path_target(node: nodes.Path, doc: OpenDocument, reader: Reader) -> str | None:
+def _path_target(node: nodes.Path, doc: Unit, reader: Reader) -> str | None:
     target = static_sets.path_literal_target(node, doc.path)
     if target is None:
         return None
@@ -60,7 +60,7 @@ def _path_target(node: nodes.Path, doc: OpenDocument, reader: Reader) -> str | N
 async def _with_definition(
     live: LiveEvaluator | None,
     reader: Reader,
-    doc: OpenDocument,
+    doc: Unit,
     withs: tuple[Scope, ...],
     name: str,
 ) -> Location | None:
@@ -104,7 +104,7 @@ def _name_end(source: bytes, offset: int) -> int:
 
 
 def _member_definition(
-    doc: OpenDocument, reader: Reader, leaf: nodes.StaticKey, parent: nodes.Node
+    doc: Unit, reader: Reader, leaf: nodes.StaticKey, parent: nodes.Node
 ) -> list[Location]:
     """`a.b.c` or `inherit (a) c` with the cursor on `c`: where `c` is defined."""
     path: list[nodes.AttrKey] | None = None
@@ -121,7 +121,7 @@ def _member_definition(
 
 
 async def definitions(
-    doc: OpenDocument, reader: Reader, offset: int, live: LiveEvaluator | None
+    doc: Unit, reader: Reader, offset: int, live: LiveEvaluator | None
 ) -> list[Location]:
     """Where the thing at ``offset`` is defined; ``live``: evaluate `with` targets."""
     analysis = doc.analysis
@@ -167,7 +167,7 @@ async def definitions(
 
 
 async def _evaluated_definition(
-    live: LiveEvaluator | None, reader: Reader, doc: OpenDocument, offset: int
+    live: LiveEvaluator | None, reader: Reader, doc: Unit, offset: int
 ) -> Location | None:
     """Where the value at ``offset`` is defined, found by evaluating it (``live`` given)."""
     if live is None:

@@ -74,9 +74,6 @@ class ScopeEnv:
     supply_direct: dict[str, str] = field(default_factory=dict)
     # Whether a plain `x:` (or the `@` name) gets the supplied element itself.
     supply_plain: bool = True
-    # The function the supply is for: the file's own (None), or the function
-    # bound to this attribute of the file's top-level set (`outputs` of a flake).
-    supply_at: str | None = None
     _values: dict[Key, Any] = field(default_factory=dict)
     _nodes: dict[int, nodes.Node] = field(default_factory=dict)
 
@@ -86,7 +83,7 @@ class ScopeEnv:
         self._top = top if isinstance(top, nodes.Lambda) else None
         # The supplied function and the functions its body returns: id -> depth.
         self._levels: dict[int, int] = {}
-        fn: nodes.Node | None = top if self.supply_at is None else _bound(top, self.supply_at)
+        fn: nodes.Node | None = top
         while isinstance(fn, nodes.Lambda):
             self._levels[id(fn)] = len(self._levels)
             fn = unparen(fn.body)
@@ -216,18 +213,6 @@ def _select(of: Thunk, name: str) -> Frame:
     elif type(found) is Thunk:
         found = found.value
     return found
-
-
-def _bound(top: nodes.Node, name: str) -> nodes.Node | None:
-    """The value bound to ``name`` (a plain `name = ...;`) in the set ``top``."""
-    if not isinstance(top, nodes.AttrSet):
-        return None
-    for b in top.bindings:
-        if isinstance(b, nodes.AttrDef) and len(b.path) == 1:
-            key = b.path[0]
-            if isinstance(key, nodes.StaticKey) and key.name == name:
-                return unparen(b.value)
-    return None
 
 
 def _select_or(of: Thunk, name: str, fallback: Thunk) -> Frame:

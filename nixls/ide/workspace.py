@@ -2,26 +2,30 @@
 
 A :class:`Unit` is one parsed file: its bytes, syntax tree, the compiler's
 analysis (computed on demand) and position conversions in the client's
-encoding. An :class:`OpenDocument` is a unit the editor has open; its text
-changes with every ``didChange``, and once analysed, its analysis is kept
-up to date edit by edit (:mod:`evaluator.compiler.incremental`: only the
-edited binding or expression is resolved again) unless an edit re-parsed
-the whole text. Files that are not open but that open
+encoding. An :class:`OpenDocument` is a file the editor has open; each
+``didChange`` makes a new :class:`Revision` (one immutable text: what
+snapshots answer from). The tree and analysis are kept up to date edit by
+edit, in place (:mod:`evaluator.compiler.incremental`: only the edited
+binding or expression is resolved again) unless an edit re-parsed the
+whole text. Files that are not open but that open
 ones refer to (imports, path literals) are read from disk once and cached
 until ``workspace/didChangeWatchedFiles`` says they changed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Sequence
-from typing import Any, Protocol
+import threading
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.incremental import Splice, reanalyse
-from evaluator.syntax import ParseResult
-from nixls.ide.document import TextDocument, offset_of, position_of
+from evaluator.syntax import ParseResult, parse
+from nixls.ide.document import Positioned, TextDocument, TextVersion, offset_of, position_of
 from nixls.ide.uris import path_to_uri, uri_to_path
 
 UTF16 = "utf-16"
@@ -56,6 +60,7 @@ class Change(Protocol):
 
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Unit:
@@ -66,13 +71,22 @@ class Unit:
         self.path = path
         self.encoding = encoding
         self._analysis: Analysis | None = None
-        # Results derived from the current text (tokens, outline...): cleared on edit.
-        self.cache: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results derived from this text (tokens, outline...)."""
+        return self._cache
+
+    @property
+    def frozen(self) -> Unit:
+        """This text as a unit no edit changes (an open document: its current revision)."""
+        return self
 
     # Subclasses provide the text and the tree.
     @property
-    def text_document(self) -> TextDocument:
-        """The text and its parse (provided by subclasses)."""
+    def text_document(self) -> Positioned:
+        """The text and its line index (provided by subclasses)."""
         raise NotImplementedError
 
     @property
@@ -83,12 +97,12 @@ class Unit:
     @property
     def text(self) -> str:
         """The file's text."""
-        return self.text_document.text
+        return self.source.decode("utf-8", "surrogateescape")
 
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text."""
-        return self.text_document.parse_result
+        raise NotImplementedError
 
     @property
     def analysis(self) -> Analysis:
@@ -96,6 +110,10 @@ class Unit:
         if self._analysis is None:
             self._analysis = analyse(self.parse_result, self.path or self.uri)
         return self._analysis
+
+    async def settled(self, run: Callable[[], Awaitable[T]]) -> T:
+        """``await run()`` (a :class:`Revision` runs it again if an edit took its tree)."""
+        return await run()
 
     # ------------------------------------------------------------ positions
 
@@ -108,66 +126,216 @@ class Unit:
         return position_of(self.text_document, offset, self.encoding)
 
 
-class OpenDocument(Unit):
-    """A document open in the editor."""
+class Revision(Unit):
+    """One text of an open document: every answer it gives is for this text.
 
-    def __init__(self, uri: str, text: str, version: int, encoding: str) -> None:
+    Its bytes and line index are frozen when it is made. Its tree and
+    analysis are the document's incremental ones, *lent* to it while it is
+    the newest parsed text. The next edit updates them in place (that keeps
+    an edit cheap) and so *takes them back* from every older revision still
+    referenced: such a revision parses and analyses its own text if asked
+    again, and work that was reading the lent ones meanwhile notices
+    (:attr:`evictions` moved) and runs again (:meth:`settled`).
+    """
+
+    def __init__(self, head: OpenDocument, text_version: TextVersion) -> None:
+        super().__init__(head.uri, head.path, head.encoding)
+        self.head = head
+        self.generation = head.generation
+        self.version = head.version
+        self.text_version = text_version
+        self._result: ParseResult | None = None
+        self.lent = False  # tree and analysis are the document's (see OpenDocument)
+        # How often an edit took back the lent tree (0 or 1: a revision's
+        # own parse is never lent).
+        self.evictions = 0
+
+    @property
+    def text_document(self) -> TextVersion:
+        """This text and its line index."""
+        return self.text_version
+
+    @property
+    def text(self) -> str:
+        """This text."""
+        return self.text_version.text
+
+    @property
+    def parse_result(self) -> ParseResult:
+        """The syntax tree and syntax errors of this text."""
+        result = self._result
+        if result is None:
+            self.head.lend(self)
+            result = self._result
+            if result is None:  # the document moved on: this text alone, never lent
+                result = parse(self.text_version.source)
+                with self.head.lock:
+                    if self._result is None:
+                        self._result = result
+                    result = self._result
+        return result
+
+    @property
+    def analysis(self) -> Analysis:
+        """The compiler's analysis of this text."""
+        found = self._analysis
+        if found is None:
+            epoch = self.evictions
+            result = self.parse_result
+            found = self.head.lent_analysis(self) if self.lent else None
+            if found is None:
+                found = analyse(result, self.path or self.uri)
+            with self.head.lock:
+                if self._analysis is None and self.evictions == epoch:
+                    self._analysis = found  # (an evicted tree's analysis is not kept)
+                if self._analysis is not None:
+                    found = self._analysis
+        return found
+
+    def evict(self) -> None:
+        """(head's lock held) The document takes its tree back to update it in place."""
+        self._result = None
+        self._analysis = None
+        self._cache = {}
+        self.lent = False
+        self.evictions += 1
+
+    async def settled(self, run: Callable[[], Awaitable[T]]) -> T:
+        """``await run()``, again on this text's own parse if an edit took the lent tree
+        while it ran (its answer may have read a tree being updated)."""
+        epoch = self.evictions
+        try:
+            result = await run()
+        except Exception:
+            if self.evictions == epoch:
+                raise
+        else:
+            if self.evictions == epoch:
+                return result
+        # Parsed and analysed off the loop; never lent, so never taken back.
+        await asyncio.to_thread(lambda: self.analysis)
+        return await run()
+
+
+class OpenDocument(Unit):
+    """A document open in the editor: its newest :class:`Revision` and the
+    incremental machinery that makes the next one's tree and analysis."""
+
+    def __init__(
+        self, uri: str, text: str, version: int, encoding: str, generation: int = 0
+    ) -> None:
         super().__init__(uri, uri_to_path(uri), encoding)
         self.version = version
         self.document = TextDocument(text)
-        # Bumped on every edit: work started before an edit is stale.
-        self.generation = 0
+        # Bumped on every edit: work started before an edit is for an older text.
+        self.generation = generation
+        # Edits come from the loop; a worker may parse a revision meanwhile.
+        self.lock = threading.RLock()
+        # The revisions the tree (and analysis) of ``document`` are lent to
+        # (several when an edit changed nothing to parse).
+        self._lent: weakref.WeakSet[Revision] = weakref.WeakSet()
+        # How often an edit took the tree back from an older revision still referenced.
+        self.evictions = 0
+        self.current = Revision(self, self.document.freeze())
 
     @property
-    def text_document(self) -> TextDocument:
-        """The editor's current text and its parse."""
-        return self.document
+    def text_document(self) -> TextVersion:
+        """The editor's current text and its line index."""
+        return self.current.text_version
+
+    @property
+    def text(self) -> str:
+        """The current text."""
+        return self.current.text
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Results derived from the current text."""
+        return self.current.cache
+
+    @property
+    def head(self) -> OpenDocument:
+        """The document itself (as :attr:`Revision.head` names it for a revision)."""
+        return self
+
+    @property
+    def frozen(self) -> Revision:
+        """The current text, as a revision no edit changes."""
+        return self.current
 
     def apply(self, changes: Sequence[Change], version: int) -> None:
         """Apply edits in order (a change without a range replaces the whole text).
 
-        The text changes at once; parsing and analysis wait until the tree
-        is next used, so a storm of edits is analysed once.
+        The text changes at once (a new :attr:`current` revision); parsing
+        and analysis wait until the tree is next used, so a storm of edits
+        is analysed once.
         """
-        for change in changes:
-            r = getattr(change, "range", None)
-            if r is not None:
-                self.document.apply_change(
-                    (r.start.line, r.start.character),
-                    (r.end.line, r.end.character),
-                    change.text,
-                    self.encoding,
-                )
-            else:
-                self.document = TextDocument(change.text)
-                self._analysis = None
-        self.version = version
-        self.generation += 1
-        self.cache = {}
+        with self.lock:
+            for change in changes:
+                r = getattr(change, "range", None)
+                if r is not None:
+                    self.document.apply_change(
+                        (r.start.line, r.start.character),
+                        (r.end.line, r.end.character),
+                        change.text,
+                        self.encoding,
+                    )
+                else:  # new objects: whoever holds the old ones keeps them
+                    self.document = TextDocument(change.text)
+                    self._analysis = None
+                    self._lent = weakref.WeakSet()
+            self.version = version
+            self.generation += 1
+            self.current = Revision(self, self.document.freeze())
 
     @property
     def parse_result(self) -> ParseResult:
         """The syntax tree and syntax errors of the current text (edits parsed now)."""
-        self._catch_up()
-        return self.document.parse_result
+        return self.current.parse_result
 
     @property
     def analysis(self) -> Analysis:
         """The compiler's analysis of the current text, brought up to date."""
-        self._catch_up()
-        return super().analysis
+        return self.current.analysis
+
+    def lend(self, revision: Revision) -> None:
+        """Give ``revision`` the document's tree, if it is still the current text."""
+        with self.lock:
+            if revision is not self.current or revision.generation != self.generation:
+                return
+            self._catch_up()
+            revision._result = self.document.parse_result
+            revision.lent = True
+            self._lent.add(revision)
+
+    def lent_analysis(self, revision: Revision) -> Analysis | None:
+        """The document's analysis, if its tree is still the one lent to ``revision``."""
+        with self.lock:
+            if revision not in self._lent:
+                return None
+            splices, self.document.splices = self.document.splices, []
+            for splice in splices:
+                # Incrementally after a local re-parse; otherwise the next use
+                # analyses the whole text.
+                if self._analysis is not None and splice is not None:
+                    self._analysis = self._reanalyse(self._analysis, splice)
+                else:
+                    self._analysis = None
+            if self._analysis is None:
+                self._analysis = analyse(self.document.parse_result, self.path or self.uri)
+            return self._analysis
 
     def _catch_up(self) -> None:
-        """Parse pending edits; keep the analysis up to date where that is cheap."""
+        """Parse pending edits, in place."""
+        if not self.document.pending:
+            return
+        # Older revisions still referenced give the tree back (they parse
+        # their own text if asked again): it is updated in place.
+        for revision in list(self._lent):
+            revision.evict()
+            self.evictions += 1
+        self._lent = weakref.WeakSet()
         self.document.flush()
-        splices, self.document.splices = self.document.splices, []
-        for splice in splices:
-            # Incrementally after a local re-parse; otherwise the next use
-            # analyses the whole text.
-            if self._analysis is not None and splice is not None:
-                self._analysis = self._reanalyse(self._analysis, splice)
-            else:
-                self._analysis = None
 
     def _reanalyse(self, previous: Analysis, splice: Splice) -> Analysis | None:
         try:
@@ -190,6 +358,16 @@ class DiskUnit(Unit):
         """The file's text (as read) and its parse."""
         return self._doc
 
+    @property
+    def text(self) -> str:
+        """The file's text."""
+        return self._doc.text
+
+    @property
+    def parse_result(self) -> ParseResult:
+        """The syntax tree and syntax errors of the file."""
+        return self._doc.parse_result
+
 
 class Workspace:
     """Open documents plus a cache of files read from disk."""
@@ -204,10 +382,9 @@ class Workspace:
 
     def open(self, uri: str, text: str, version: int) -> OpenDocument:
         """Start tracking a document the editor opened."""
-        doc = OpenDocument(uri, text, version, self.encoding)
         previous = self.documents.get(uri)
-        if previous is not None:
-            doc.generation = previous.generation + 1
+        generation = previous.generation + 1 if previous is not None else 0
+        doc = OpenDocument(uri, text, version, self.encoding, generation)
         self.documents[uri] = doc
         return doc
 
@@ -225,10 +402,10 @@ class Workspace:
     # ------------------------------------------------------------ files
 
     def unit(self, path: str) -> Unit | None:
-        """``path`` as a unit: the open document if open, else the (cached) disk file."""
+        """``path`` as a unit: the open document's current revision, else the (cached) disk file."""
         doc = self.documents.get(path_to_uri(path))
         if doc is not None:
-            return doc
+            return doc.current
         if path not in self._disk:
             text = _read(path)
             self._disk[path] = None if text is None else DiskUnit(path, text, self.encoding)

@@ -32,7 +32,7 @@ from nixls.settings import EvalDiagnostics
 
 if TYPE_CHECKING:
     from nixls.ide.host import Snapshot
-    from nixls.ide.workspace import OpenDocument
+    from nixls.ide.workspace import OpenDocument, Revision
     from nixls.lsp.server import NixServer
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class Hints:
         self.values: dict[tuple[str, int, tuple[int, int]], Outcome] = {}
         self.pending: set[tuple[str, int, tuple[int, int]]] = set()
 
-    def add(self, doc: OpenDocument, offset: int, outcome: Outcome) -> None:
+    def add(self, doc: Revision, offset: int, outcome: Outcome) -> None:
         """Show ``outcome`` at ``offset`` until ``doc`` changes."""
         entries = [s for s in self.shown.get(doc.uri, []) if s.generation == doc.generation]
         entries = [s for s in entries if s.offset != offset]
@@ -190,7 +190,7 @@ class Hints:
                 out.append(inlay_hint(doc, end, outcome_inline(outcome)))
         return out
 
-    async def _compute(self, doc: OpenDocument, span: tuple[int, int]) -> None:
+    async def _compute(self, doc: Revision, span: tuple[int, int]) -> None:
         key = (doc.uri, doc.generation, span)
         self.pending.add(key)
         try:
@@ -200,7 +200,7 @@ class Hints:
         finally:
             self.pending.discard(key)
         current = self.server.document(doc.uri)
-        if current is doc and doc.generation == key[1] and not outcome.cancelled:
+        if current is doc.head and current.generation == key[1] and not outcome.cancelled:
             late = key not in self.values
             self.values[key] = outcome
             if late:
@@ -240,8 +240,9 @@ class Evaluations:
         self.files.stop(uri)
         self.hints.forget(uri)
 
-    def after_static(self, doc: OpenDocument) -> None:
+    def after_static(self, revision: Revision) -> None:
         """The (debounced) static diagnostics of an edit were published."""
+        doc = revision.head
         if self.files.mode() is EvalDiagnostics.ON_TYPE:
             self.files.start(doc)
             self._start_dependents(doc)

@@ -225,6 +225,7 @@ class NixServer(LanguageServer):
         self.commands.stop()
         self.evaluations.shutdown()
         self.publisher.stop()
+        self.host.options.stop()
 
     # ------------------------------------------------------------ registration
 
@@ -249,20 +250,11 @@ class NixServer(LanguageServer):
     async def off_loop(self, snap: Snapshot, fn: Callable[[], T]) -> T:
         """Run ``fn`` (reading ``snap``) on a thread, so the loop keeps answering.
 
-        An edit during the run makes the result stale (the tree is updated
-        in place): the request then fails with ContentModified, as the LSP
-        asks, and the client asks again.
+        The answer is for the snapshot's text even if an edit comes in
+        meanwhile (then ``fn`` runs again on that text's own parse).
         """
         snap.document.analysis  # noqa: B018 - computed here, on the loop, not in the thread
-        try:
-            result = await asyncio.to_thread(fn)
-        except Exception:
-            if not snap.valid:
-                raise content_modified() from None
-            raise
-        if not snap.valid or self.document(snap.document.uri) is not snap.document:
-            raise content_modified()
-        return result
+        return await snap.document.settled(lambda: asyncio.to_thread(fn))
 
     # ------------------------------------------------------------ helpers
 
@@ -386,7 +378,7 @@ def _register_document_sync(server: NixServer) -> None:
         td = params.text_document
         snap = ls.host.open(td.uri, td.text, td.version)
         ls.publisher.refresh(td.uri)
-        ls.evaluations.opened(snap.document)
+        ls.evaluations.opened(snap.document.head)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: NixServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -396,7 +388,7 @@ def _register_document_sync(server: NixServer) -> None:
             ls.log_message(f"nixls: didChange for unopened {td.uri}")
             return
         ls.publisher.drop_evaluated(td.uri)
-        ls.publisher.schedule(snap.document)
+        ls.publisher.schedule(snap.document.head)
         ls.evaluations.changed(td.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -50,13 +50,14 @@ def test_diagnostics_are_spans_with_codes() -> None:
     assert AnalysisHost().open(URI, text, 1).diagnostics(ignored=["unused-binding"]) == []
 
 
-def test_edits_make_new_snapshots_and_old_ones_invalid() -> None:
+def test_edits_make_new_snapshots_and_old_ones_stay() -> None:
     host = AnalysisHost()
     first = host.open(URI, "let a = 1; in a\n", 1)
     edit = Edit(Range(Pos(0, 8), Pos(0, 9)), "2")
     second = host.apply(URI, [edit], 2)
     assert second is not None and second.source == b"let a = 2; in a\n"
-    assert second.valid and not first.valid
+    assert second.current and not first.current
+    assert first.source == b"let a = 1; in a\n" and first.generation < second.generation
     assert host.apply("file:///ws/other.nix", [edit], 2) is None
 
 

@@ -9,8 +9,9 @@ outputs of the editor's text with the flake's source info. The source info
 (`self.outPath`, `narHash`…) is computed only if asked for: it hashes the
 whole flake directory.
 
-:func:`supply` is the hook :mod:`nixls.ide.live` calls while preparing an
-evaluation; it answers None for any file that is not a flake.
+:func:`supply` is what the flake role's supplier
+(:mod:`nixls.ide.project.arguments`) gives an evaluation; it answers None
+for any file that is not a flake.
 """
 
 from __future__ import annotations

@@ -1,16 +1,20 @@
-"""The arguments a file's function really gets, by the file's role (an extension point).
+"""The arguments a file's function really gets, by the file's role.
 
-A :class:`Supply` is one Nix expression whose value is a list: element
-``i`` is the argument of the file's ``i``-th curried function (the file's
-own function is 0; for ``final: prev:`` ``prev`` is 1). A function with
-formals takes each formal from that set when the set has it (else its
-default, else an unknown argument); a plain ``x:`` gets the value itself.
+This is the one way arguments are supplied: a supplier per role
+(:data:`SUPPLIERS`) makes a :class:`Supply`, in one of two forms.
+
+- A Nix expression whose value is a list: element ``i`` is the argument of
+  the file's ``i``-th curried function (the file's own function is 0; for
+  ``final: prev:`` ``prev`` is 1). A function with formals takes each
+  formal from that set when the set has it (else its default, else an
+  unknown argument); a plain ``x:`` gets the value itself.
+- A provider of values (:data:`~nixls.ide.scope_eval.ArgumentProvider`):
+  a flake's ``outputs`` gets its locked inputs and ``self``
+  (:mod:`nixls.ide.flake.outputs`), with the extra folders the evaluation
+  may then read and the store directory.
+
 Nothing is forced until an evaluation touches it, so a hover on ``lib``
 in a package does not evaluate the package's other arguments.
-
-A supplier per role makes the expression (:data:`SUPPLIERS`); another
-feature adds or replaces one with :func:`register` (flakes add their
-``outputs`` arguments this way).
 """
 
 from __future__ import annotations
@@ -18,9 +22,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from nixls.ide.flake import outputs
+from nixls.ide.flake.lock import ReadFile
 from nixls.ide.project.discovery import Discovery
-from nixls.ide.project.roles import FileRole, Role
+from nixls.ide.project.roles import FileRole, Role, classify
+
+if TYPE_CHECKING:
+    from nixls.ide.scope_eval import ArgumentProvider
+    from nixls.ide.workspace import Unit
 
 
 @dataclass(frozen=True)
@@ -30,13 +41,16 @@ class FileFacts:
     path: str | None
     role: FileRole
     found: Discovery
+    unit: Unit | None = None  # the file's text and tree
+    read: ReadFile | None = None  # reads a file under the evaluation's read policy
 
 
 @dataclass(frozen=True)
 class Supply:
-    """A Nix expression giving the list of the curried functions' arguments."""
+    """The arguments of a file's functions: a Nix expression giving the list of
+    the curried functions' arguments, or a provider of values."""
 
-    expression: str
+    expression: str | None
     origin: str  # where they come from, said to the user
     # Arguments of the file's own function given directly (name -> expression),
     # without forcing the set of ``expression``: `lib` need not evaluate `pkgs`.
@@ -44,9 +58,12 @@ class Supply:
     # Whether a plain `x:` argument gets the element itself (an overlay's
     # `final`), or only formals are supplied (a package's `{ lib, ... }:`).
     plain: bool = False
-    # The function supplied: the file's own (None), or the one bound to this
-    # attribute of the file's top-level set (e.g. a flake's "outputs").
-    function_at: str | None = None
+    # Arguments as values, asked per function and name (a flake's `outputs`).
+    provider: ArgumentProvider | None = None
+    # What the evaluation may read besides its policy (a flake's locked
+    # sources), and the store directory it uses (None: the default).
+    read_roots: tuple[str, ...] = ()
+    store_dir: str | None = None
 
 
 Supplier = Callable[[FileFacts], Supply | None]
@@ -115,21 +132,39 @@ def _module(facts: FileFacts) -> Supply | None:
     )
 
 
+def _flake(facts: FileFacts) -> Supply | None:
+    # `outputs` gets the locked inputs and `self`, as `getFlake` passes them.
+    if facts.unit is None or facts.read is None:
+        return None
+    found = outputs.supply(facts.unit, facts.read)
+    if found is None:
+        return None
+    return Supply(
+        None,
+        "the flake's locked inputs and `self`",
+        provider=found.provide,
+        read_roots=tuple(found.read_roots),
+        store_dir=found.store_dir,
+    )
+
+
 SUPPLIERS: dict[Role, Supplier] = {
     Role.PACKAGE: _package,
     Role.OVERLAY: _overlay,
     Role.MODULE: _module,
+    Role.FLAKE: _flake,
     # Any other function taking `lib` or `pkgs` gets the found ones.
     Role.FUNCTION: _module,
 }
-
-
-def register(role: Role, supplier: Supplier) -> None:
-    """Make ``supplier`` give the arguments of files of ``role``."""
-    SUPPLIERS[role] = supplier
 
 
 def supply_for(facts: FileFacts) -> Supply | None:
     """The arguments of the file described by ``facts`` (None: none known)."""
     supplier = SUPPLIERS.get(facts.role.role)
     return supplier(facts) if supplier is not None else None
+
+
+def own_supply(unit: Unit, read: ReadFile) -> Supply | None:
+    """Without a project (no nixpkgs known): what the file itself gives (a flake's inputs)."""
+    role = classify(unit.path, unit.parse_result.root)
+    return supply_for(FileFacts(unit.path, role, Discovery(None, None, None), unit, read))

@@ -21,6 +21,7 @@ from nixls.ide.project.roles import FileRole, classify
 from nixls.project_config import ConfigError, config_for
 
 if TYPE_CHECKING:
+    from nixls.ide.flake.lock import ReadFile
     from nixls.ide.workspace import Unit
     from nixls.settings import EvalSettings
 
@@ -74,10 +75,15 @@ class Project:
         used = self.references.used_as(unit.path, roots) if unit.path else None
         return classify(unit.path, unit.parse_result.root, used)
 
-    def supply(self, unit: Unit, cfg: EvalSettings, roots: Sequence[str]) -> Supply | None:
-        """The arguments of ``unit``'s function, by its role (None: unknown)."""
-        facts = FileFacts(unit.path, self.role(unit, roots), self.discovery(cfg, roots))
-        return supply_for(facts)
+    def supply(
+        self, unit: Unit, cfg: EvalSettings, roots: Sequence[str], read: ReadFile | None = None
+    ) -> Supply | None:
+        """The arguments of ``unit``'s function, by its role (None: unknown).
+
+        ``read`` reads files under the evaluation's policy (a flake's lock).
+        """
+        role = self.role(unit, roots)
+        return supply_for(FileFacts(unit.path, role, self.discovery(cfg, roots), unit, read))
 
 
 def _key(cfg: EvalSettings, roots: Sequence[str]) -> _Key:

@@ -84,9 +84,9 @@ def register(server: NixServer) -> None:
             outcome = await with_progress(ls, "Evaluating", ls.host.live.evaluate_span(doc, span))
         except asyncio.CancelledError:
             raise
-        if outcome.cancelled and not snap.valid:
+        if outcome.cancelled and not snap.current:
             raise JsonRpcException("the document changed during evaluation", code=CONTENT_MODIFIED)
-        if snap.valid and ls.document(doc.uri) is doc:
+        if snap.current:
             ls.evaluations.hints.add(doc, span[1], outcome)
         return outcome_json(outcome)
 
@@ -100,6 +100,9 @@ def register(server: NixServer) -> None:
         return {
             "runningEvaluations": ls.host.live.jobs.active,
             "openDocuments": len(ls.files.documents),
+            # Edits that took the tree back from an older snapshot still
+            # referenced (which then parses its own text; see ide/workspace.py).
+            "evictions": sum(d.evictions for d in ls.files.documents.values()),
         }
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)

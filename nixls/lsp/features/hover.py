@@ -34,12 +34,10 @@ def register(server: NixServer) -> None:
         parts = list(info.markdown)
         if info.expr is not None and snap.evaluator is not None and ls.settings.hover.values:
             outcome = await snap.value_within(info.expr)
-            if not snap.valid:
-                raise content_modified()
+            if outcome is not None and outcome.cancelled and not snap.current:
+                raise content_modified()  # an edit stopped the evaluation: no value to show
             parts.append(convert.outcome_markdown(outcome))
             docs = await snap.value_docs(offset)
-            if not snap.valid:
-                raise content_modified()
             if docs:
                 parts.append(docs)
         return convert.hover(snap.document, info.span, parts)

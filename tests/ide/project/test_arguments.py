@@ -9,6 +9,7 @@ from pathlib import Path
 from nixls.ide.host import AnalysisHost
 from nixls.ide.live import LiveEvaluator, Outcome, evaluate, request_for_span
 from nixls.ide.project.project import Project
+from nixls.ide.workspace import Unit
 from nixls.settings import Settings
 
 FIXTURE = Path(__file__).resolve().parents[2] / "data" / "nixpkgs-fixture"
@@ -103,27 +104,52 @@ def test_plain_function_argument_stays_unknown(tmp_path: Path) -> None:
     assert out.unknown is not None and "`n`" in out.unknown, out
 
 
-def test_a_registered_supplier_reaches_a_function_inside_the_set(tmp_path: Path) -> None:
-    # How another feature (flakes) supplies the arguments of `outputs`.
+def test_a_flake_gets_its_outputs_arguments_from_its_role_supplier(tmp_path: Path) -> None:
+    # Flakes supply `outputs` arguments the one way every role does: through
+    # the supplier of their role (a provider of values, not an expression).
     from nixls.ide.project import arguments
     from nixls.ide.project.roles import Role
 
-    def outputs(facts: arguments.FileFacts) -> arguments.Supply:
-        return arguments.Supply("[ { self = 1; dep = 41; } ]", "test", function_at="outputs")
-
-    saved = arguments.SUPPLIERS.get(Role.FLAKE)
-    arguments.register(Role.FLAKE, outputs)
-    try:
-        text = "{ outputs = { self, dep }: { x = self + dep; }; }"
-        f = tmp_path / "flake.nix"
-        f.write_text(text)
-        out = run(tmp_path, f, text, "self + dep", NIX_PATH)
+    assert arguments.SUPPLIERS[Role.FLAKE] is arguments._flake
+    text = "{ inputs = { }; outputs = { self }: { x = 1; y = self.x + 41; }; }"
+    f = tmp_path / "flake.nix"
+    f.write_text(text)
+    for environ in (NIX_PATH, {"HOME": "/nonexistent"}):  # with or without a nixpkgs
+        out = run(tmp_path, f, text, "self.x + 41", environ)
         assert out.value == "42", out
-    finally:
-        if saved is None:
-            arguments.SUPPLIERS.pop(Role.FLAKE, None)
-        else:
-            arguments.SUPPLIERS[Role.FLAKE] = saved
+
+
+def test_hover_asks_where_arguments_come_from_only_when_it_shows_it(tmp_path: Path) -> None:
+    text = "final: prev: let x = prev; in { y = x; }"
+    f = tmp_path / "overlay.nix"
+    f.write_text(text)
+    host = AnalysisHost()
+    host.files.roots = [str(tmp_path)]
+    host.live.project = Project(NIX_PATH)
+    asked: list[str] = []
+    real = host.live.arguments_origin
+
+    def origin(doc: Unit) -> str | None:
+        asked.append(doc.uri)
+        return real(doc)
+
+    host.live.arguments_origin = origin  # type: ignore[method-assign]
+    snap = host.open(f.as_uri(), text, 1)
+    reader = snap.reader()
+    info = snap.hover(text.index("x ="), reader)
+    assert info is not None and asked == []
+    info = snap.hover(text.index("prev;"), reader)
+    assert info is not None and asked == [], info  # `prev` has no formals: nothing to say
+    pkg = tmp_path / "pkg.nix"
+    text = "{ lib, n ? 1 }: lib.id n"
+    pkg.write_text(text)
+    (tmp_path / "default.nix").write_text("{ callPackage }: callPackage ./pkg.nix { }")
+    snap = host.open(pkg.as_uri(), text, 1)
+    info = snap.hover(text.index("n ?"), snap.reader())
+    assert info is not None and asked == []  # a default: shown instead
+    info = snap.hover(text.index("lib.id"), snap.reader())
+    assert info is not None and asked == [pkg.as_uri()]
+    assert f"given by callPackage of the nixpkgs at {FIXTURE}" in info.markdown
 
 
 def test_where_the_arguments_come_from(tmp_path: Path) -> None:
