@@ -152,10 +152,12 @@ class LockedInputs:
         flake_dir = os.path.join(root, subdir) if subdir else root
         if key is not None:
             self.dirs.setdefault(key, flake_dir)
-        file = os.path.join(flake_dir, "flake.nix")
+        # As Nix, the flake is evaluated from its store path (its `./.` is that
+        # path); the I/O object reads it from the folder it was "copied" from.
+        out_path = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
+        file = f"{out_path}/flake.nix"
         if not current().io.path_exists(file):
-            shown = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
-            raise NixError(f"path '{shown}/flake.nix' does not exist")
+            raise NixError(f"path '{file}' does not exist")
         ctx = current()
         flake = yield from ops.force_attrs(ctx.loader.file_thunk(ctx, file))
         for name in flake:
@@ -174,7 +176,6 @@ class LockedInputs:
             (name, lazy_frame(self.input_value, key, name, specs[name], flake_dir))
             for name in sorted(specs)
         )
-        out_path = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
         # `self` is the result, which needs the outputs: tied through a cell.
         cell: list[Thunk] = []
         outputs = lazy_frame(_call_outputs, flake["outputs"], inputs, cell)
