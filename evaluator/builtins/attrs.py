@@ -8,6 +8,7 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import app2_thunk, charge, missing_attribute
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.frames import NO_FILE
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -209,6 +210,8 @@ def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
     if name not in s or s.positions is None or name not in s.positions:
         return None
     file, line, column = s.positions[name]
+    if file == NO_FILE:  # Nix 2.26: `-E` and stdin have no position
+        return None
     return Attrs(file=file, line=line, column=column)
 
 
