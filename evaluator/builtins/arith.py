@@ -19,9 +19,7 @@ def _two(a: Any, b: Any) -> Frame:
     return a, b
 
 
-def _operand_error(
-    err: EvalTypeError, a: Any, b: Any, what: str, swapped: bool = False
-) -> None:
+def _operand_error(err: EvalTypeError, a: Any, b: Any, what: str, swapped: bool = False) -> None:
     """Add Nix's entry naming the operand that is not a number (``a`` checked first)."""
     bad_first = type(a) not in (int, float)
     which = "first" if bad_first != swapped else "second"

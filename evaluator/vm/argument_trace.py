@@ -62,6 +62,7 @@ _NONE = frozenset({"lessThan", "seq", "deepSeq"})
 # function's result, not the argument's type.
 _APPLYING = frozenset({"Call", "call_request", "call", "apply", "app_thunk", "app_thunks"})
 
+
 def entry(name: str, index: int) -> str:
     """The trace message for a wrong argument ``index`` (0-based) of ``builtins.name``."""
     text = _WORDING.get((name, index))
