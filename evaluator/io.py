@@ -13,6 +13,11 @@ single files may be read. Outside it, reads fail with
 :data:`FORBIDDEN` and existence checks answer "no" (they reveal nothing).
 FIFOs, devices and sockets are never read: opening one could block the
 evaluation forever.
+
+Nothing is copied to a store: a source the evaluation "added" (a flake's
+source, `"${./dir}"`, `builtins.path`) is recorded with :meth:`EvalIO.add_source`,
+and every access below its store path is mapped back to the folder it came
+from (keeping only what a source filter kept) before the policy is checked.
 """
 
 from __future__ import annotations
@@ -123,6 +128,65 @@ class EvalIO:
         # Files this evaluation wrote to the store (`toFile`): nothing is
         # written to disk, so their reads are answered from here.
         self._written: dict[str, bytes] = {}
+        # Store path -> (the path it was added from, as given; that path on
+        # disk; what its filter kept, None: everything). See `on_disk`.
+        self._sources: dict[str, tuple[str, str, frozenset[str] | None]] = {}
+        self._source_depths: set[int] = set()
+
+    # ------------------------------------------------------------ added sources
+
+    def add_source(self, store_path: str, origin: str, kept: frozenset[str] | None = None) -> None:
+        """Record that ``store_path`` holds the tree at ``origin`` (what ``kept`` lists of it).
+
+        ``origin`` may itself be below a recorded store path (`"${./.}"` in a
+        flake): it is mapped to disk now, its filter answers stay in its form.
+        """
+        if store_path in self._sources:
+            return
+        local = self.on_disk(origin)
+        if local is None:
+            return
+        self._sources[store_path] = (origin, local, kept)
+        self._source_depths.add(store_path.count("/"))
+
+    def source_of(self, path: str) -> tuple[str, str] | None:
+        """(recorded store path, rest) if ``path`` is at or below a recorded source."""
+        if not self._sources:
+            return None
+        for depth in self._source_depths:
+            parts = path.split("/", depth + 1)
+            root = "/".join(parts[: depth + 1])
+            if root in self._sources:
+                return root, path[len(root) :]
+        return None
+
+    def on_disk(self, path: str) -> str | None:
+        """Where ``path`` is read from: itself, or the folder a recorded source came from.
+
+        None when a source filter dropped it (it is not in the store path).
+        """
+        found = self.source_of(path)
+        if found is None:
+            return path
+        root, rest = found
+        origin, local, kept = self._sources[root]
+        if kept is not None and rest and not _kept(origin, origin + rest, kept):
+            return None
+        return local + rest
+
+    def _readable(self, path: str) -> str | None:
+        """``path`` on disk if the policy lets this evaluation read it (the one check)."""
+        local = self.on_disk(path)
+        return local if local is not None and self.policy.allows(local) else None
+
+    def _local(self, path: str) -> str:
+        """``path`` on disk; :class:`AccessDenied` (or not found) if it cannot be read."""
+        local = self._readable(path)
+        if local is None:
+            if self.on_disk(path) is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+            raise AccessDenied(path)
+        return local
 
     # ------------------------------------------------------------ store writes
 
@@ -137,28 +201,32 @@ class EvalIO:
     # ------------------------------------------------------------ policy
 
     def allows(self, path: str) -> bool:
-        """Whether the policy lets this evaluation read ``path``."""
-        return self.policy.allows(path)
+        """Whether the policy lets this evaluation read ``path`` (where it is on disk)."""
+        return self._readable(path) is not None
 
     def check(self, path: str) -> str:
-        """``path``, or :class:`AccessDenied` if the policy forbids reading it."""
-        if not self.policy.allows(path):
-            raise AccessDenied(path)
-        return path
+        """``path`` on disk, or :class:`AccessDenied` if the policy forbids reading it.
+
+        :class:`FileNotFoundError` if ``path`` is below a recorded source whose
+        filter dropped it.
+        """
+        return self._local(path)
 
     # ------------------------------------------------------------ checks
 
     def path_exists(self, path: str) -> bool:
         """Whether ``path`` exists (a dangling symlink does); False outside the policy."""
-        return self.policy.allows(path) and os.path.lexists(path)
+        local = self._readable(path)
+        return local is not None and os.path.lexists(local)
 
     def is_dir(self, path: str) -> bool:
         """Whether ``path`` is a directory; False outside the policy."""
-        return self.policy.allows(path) and os.path.isdir(path)
+        local = self._readable(path)
+        return local is not None and os.path.isdir(local)
 
     def lstat(self, path: str) -> os.stat_result:
         """``lstat`` of a path the policy allows."""
-        return os.lstat(self.check(path))
+        return os.lstat(self._local(path))
 
     def file_type(self, path: str) -> str:
         """regular, directory, symlink or unknown (the link itself, not its target)."""
@@ -177,7 +245,7 @@ class EvalIO:
         socket a :class:`NixError` (it is opened non-blocking and checked
         before anything is read from it).
         """
-        fd = os.open(self.check(path), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(self._local(path), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         try:
             mode = os.fstat(fd).st_mode
             if stat.S_ISDIR(mode):
@@ -202,12 +270,18 @@ class EvalIO:
         """The entries of directory ``path``: (name, type) in directory order."""
         from evaluator.store.nar import file_type
 
-        with os.scandir(self.check(path)) as entries:
-            return [(e.name, file_type(e.stat(follow_symlinks=False))) for e in entries]
+        with os.scandir(self._local(path)) as entries:
+            found = [(e.name, file_type(e.stat(follow_symlinks=False))) for e in entries]
+        if self.source_of(path) is None:
+            return found
+        return [(name, kind) for name, kind in found if self.on_disk(f"{path}/{name}") is not None]
 
     def list_dir(self, path: str) -> list[str]:
         """The names in directory ``path``, in the byte order NAR uses."""
-        return sorted(os.listdir(self.check(path)), key=os.fsencode)
+        names = os.listdir(self._local(path))
+        if self.source_of(path) is not None:
+            names = [n for n in names if self.on_disk(f"{path}/{n}") is not None]
+        return sorted(names, key=os.fsencode)
 
     def resolve(self, path: str) -> str:
         """``path`` with every symlink resolved, after checking each component exists.
@@ -215,7 +289,17 @@ class EvalIO:
         Raises :class:`FileNotFoundError` naming the first missing component,
         as Nix's ``canonPath(path, true)`` does.
         """
-        self.check(path)
+        found = self.source_of(path)
+        if found is not None:
+            # Symlinks inside a source resolve inside its store path.
+            root, _ = found
+            local_root = self._local(root)
+            real_root = os.path.realpath(local_root)
+            real = os.path.realpath(self._local(path))
+            if real == real_root or real.startswith(real_root + "/"):
+                return root + real[len(real_root) :]
+            return real
+        self._local(path)
         prefix = ""
         for part in path.split("/"):
             if part:
@@ -235,10 +319,26 @@ class EvalIO:
         """
         from evaluator.store.nar import hash_path
 
-        return hash_path(self.check(path), algo, path_filter)
+        local = self._local(path)
+        if path_filter is not None and local != path:
+            # The filter answers for the paths as the evaluation sees them.
+            given, size = path_filter, len(local)
+            path_filter = lambda p: given(path + p[size:])  # noqa: E731
+        return hash_path(local, algo, path_filter)
 
     def flat_hash(self, path: str, algo: str = "sha256") -> Hash:
         """The hash of the contents of the regular file at ``path``."""
         from evaluator.store.nar import hash_file
 
-        return hash_file(self.check(path), algo, self.open_file)
+        self._local(path)
+        return hash_file(path, algo, self.open_file)
+
+
+def _kept(origin: str, target: str, kept: frozenset[str]) -> bool:
+    """Whether a source filter kept ``target``: every component below ``origin``."""
+    p = target
+    while p != origin and len(p) > len(origin):
+        if p not in kept:
+            return False
+        p = p.rpartition("/")[0]
+    return True

@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.vm import ops
+from evaluator.vm.errors import EvalTypeError
 from evaluator.vm.values import Frame, Thunk
 
 
@@ -18,32 +19,57 @@ def _two(a: Any, b: Any) -> Frame:
     return a, b
 
 
+def _operand_error(err: EvalTypeError, a: Any, b: Any, what: str, swapped: bool = False) -> None:
+    """Add Nix's entry naming the operand that is not a number (``a`` checked first)."""
+    bad_first = type(a) not in (int, float)
+    which = "first" if bad_first != swapped else "second"
+    err.add_trace(f"while evaluating the {which} {what}", None)
+    err.__dict__["argument_seen"] = True
+
+
 @builtin("add", 2)
 def add(a: Any, b: Any) -> Frame:
     """`add a b`: the sum of two numbers (unlike `+`, not for strings or paths)."""
     a, b = yield from _two(a, b)
-    return ops.add_values(a, b)
+    try:
+        return ops.add_values(a, b)
+    except EvalTypeError as err:
+        _operand_error(err, a, b, "argument of the addition")
+        raise
 
 
 @builtin("sub", 2)
 def sub(a: Any, b: Any) -> Frame:
     """`sub a b`: the difference `a - b` of two numbers."""
     a, b = yield from _two(a, b)
-    return ops.sub_values(a, b)
+    try:
+        return ops.sub_values(a, b)
+    except EvalTypeError as err:
+        _operand_error(err, a, b, "argument of the subtraction")
+        raise
 
 
 @builtin("mul", 2)
 def mul(a: Any, b: Any) -> Frame:
     """`mul a b`: the product `a * b` of two numbers."""
     a, b = yield from _two(a, b)
-    return ops.mul_values(a, b)
+    try:
+        return ops.mul_values(a, b)
+    except EvalTypeError as err:
+        _operand_error(err, a, b, "argument of the multiplication")
+        raise
 
 
 @builtin("div", 2)
 def div(a: Any, b: Any) -> Frame:
     """`div a b`: the quotient `a / b`; integer division truncates toward zero."""
     a, b = yield from _two(a, b)
-    return ops.div_values(a, b)
+    try:
+        return ops.div_values(a, b)
+    except EvalTypeError as err:
+        # Nix checks the divisor first.
+        _operand_error(err, b, a, "operand of the division", swapped=True)
+        raise
 
 
 @builtin("lessThan", 2)

@@ -6,9 +6,10 @@ from functools import partial
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app2_parts, charge
+from evaluator.builtins.support import app2_parts, charge, missing_attribute
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
+from evaluator.vm.frames import NO_FILE
 from evaluator.vm.values import (
     EMPTY_ATTRS,
     Attrs,
@@ -69,7 +70,7 @@ def get_attr(name: Any, s: Any) -> Frame:
     try:
         return s[name]
     except KeyError:
-        raise NixError(f"attribute '{name}' missing for call to 'getAttr'") from None
+        raise missing_attribute(name, "in the attribute set under consideration") from None
 
 
 @builtin("hasAttr", 2)
@@ -129,7 +130,7 @@ def list_to_attrs(xs: Any) -> Frame:
         if type(x) is not Attrs:
             x = yield from _attrs(x)
         if "name" not in x:
-            raise NixError("attribute 'name' missing for call to 'listToAttrs'")
+            raise missing_attribute("name", "in a {name=...; value=...;} pair")
         name = x["name"]
         if type(name) is Thunk and name.code is None:
             name = name.value
@@ -138,7 +139,7 @@ def list_to_attrs(xs: Any) -> Frame:
         if name in out:
             continue
         if "value" not in x:
-            raise NixError("attribute 'value' missing for call to 'listToAttrs'")
+            raise missing_attribute("value", "in a {name=...; value=...;} pair")
         out[name] = x["value"]
         # Nix 2.26: an attribute is where its element's `value` is.
         where = x.positions
@@ -224,6 +225,8 @@ def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
     if name not in s or s.positions is None or name not in s.positions:
         return None
     file, line, column = s.positions[name]
+    if file == NO_FILE:  # Nix 2.26: `-E` and stdin have no position
+        return None
     return Attrs(file=file, line=line, column=column)
 
 
@@ -238,6 +241,10 @@ def _key_kind(v: Any) -> int:
     return 2
 
 
+_CLOSURE_ARGUMENT = "attribute passed as argument to builtins.genericClosure"
+_IN_CLOSURE_ARGUMENT = "in the attrset passed as argument to builtins.genericClosure"
+
+
 @builtin("genericClosure", 1)
 def generic_closure(args: Any) -> Frame:
     """`genericClosure { startSet; operator; }`: all sets reachable from `startSet` through
@@ -245,10 +252,15 @@ def generic_closure(args: Any) -> Frame:
     if type(args) is not Attrs:
         args = yield from _attrs(args)
     if "startSet" not in args:
-        raise NixError("attribute 'startSet' missing for call to 'genericClosure'")
-    start = yield from ops.force_list(args["startSet"])
+        raise missing_attribute("startSet", _IN_CLOSURE_ARGUMENT)
+    try:
+        start = yield from ops.force_list(args["startSet"])
+    except NixError as err:
+        err.add_trace(f"while evaluating the 'startSet' {_CLOSURE_ARGUMENT}", None)
+        err.__dict__["argument_seen"] = True
+        raise
     if "operator" not in args:
-        raise NixError("attribute 'operator' missing for call to 'genericClosure'")
+        raise missing_attribute("operator", _IN_CLOSURE_ARGUMENT)
     op = args["operator"]
     work = list(start)
     done_simple: set[Any] = set()

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import AbortError, CatchableError, ThrownError
+from evaluator.vm.terminal import for_stream
 from evaluator.vm.values import Attrs, CtxStr, Frame, Thunk
 
 
@@ -67,11 +69,11 @@ def trace(msg: Any, v: Any) -> Frame:
 
 
 def _log(line: str) -> None:
-    err = current().stderr
-    isatty = getattr(err, "isatty", None)
-    if not (isatty is not None and isatty()):
-        line = filter_ansi_escapes(line)
-    err.write(line + "\n")
+    ctx = current()
+    err = ctx.stderr
+    # Colour only on a terminal, as Nix's logger (the editor's evaluations see no environment).
+    environ = (ctx.environ if ctx.environ is not None else os.environ) if ctx.allow_env else {}
+    err.write(for_stream(line, err, environ) + "\n")
     err.flush()
 
 
@@ -119,43 +121,6 @@ def break_(v: Any) -> Frame:
     here) just `v`."""
     return v
     yield  # pragma: no cover - makes this a generator
-
-
-def filter_ansi_escapes(s: str) -> str:
-    """``s`` as Nix logs it to a non-terminal: escape sequences removed, tabs
-    expanded to multiples of 8 columns, carriage returns and bells dropped."""
-    out: list[str] = []
-    width = 0
-    i = 0
-    n = len(s)
-    while i < n:
-        c = s[i]
-        if c == "\x1b":
-            i += 1
-            if i < n and s[i] == "[":
-                i += 1
-                while i < n and "\x30" <= s[i] <= "\x3f":
-                    i += 1
-                while i < n and "\x20" <= s[i] <= "\x2f":
-                    i += 1
-                if i < n and "\x40" <= s[i] <= "\x7e":
-                    i += 1
-            elif i < n and "\x40" <= s[i] <= "\x5f":
-                i += 1
-        elif c == "\t":
-            out.append(" ")
-            width += 1
-            while width % 8:
-                out.append(" ")
-                width += 1
-            i += 1
-        elif c == "\r" or c == "\a":
-            i += 1
-        else:
-            out.append(c)
-            width += 1
-            i += 1
-    return "".join(out)
 
 
 def show_value(v: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from evaluator.builtins.hashing import hash_algorithm
 from evaluator.builtins.json import json_string, to_json
 from evaluator.builtins.registry import builtin, constant
-from evaluator.builtins.support import lazy_frame
+from evaluator.builtins.support import argument_error, lazy_frame
 from evaluator.io import EvalIO
 from evaluator.store import copy, hashes, nar, paths
 from evaluator.store.derivation import DerivationSpec, instantiate
@@ -406,7 +406,7 @@ def path_(arg: Any) -> Frame:
         else:
             raise NixError(f"unsupported argument '{key}' to 'addPath'")
     if not path:
-        raise NixError("'path' required")
+        raise NixError("missing required 'path' attribute in the first argument to 'builtins.path'")
     if not name:
         name = copy.base_name_of(path)
     return (yield from _add_path(name, path, context, fn, recursive, expected))
@@ -419,9 +419,8 @@ def filter_source(fn: Any, path: Any) -> Frame:
     p = yield from ops.coerce_to_path(path)
     fn = yield from ops.force(fn)
     if not ops.is_function(fn):
-        raise NixError(
-            f"first argument in call to 'filterSource' is not a function but {ops.show_type(fn)}"
-        )
+        err = ops.type_error(fn, "a function")
+        raise argument_error(err, 0, "filterSource")
     text = str.__str__(p)
     return (yield from _add_path(copy.base_name_of(text), text, context_of(p), fn, True, None))
 

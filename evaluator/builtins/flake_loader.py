@@ -147,15 +147,23 @@ class LockedInputs:
             return info
         return (yield from self.flake(info, root, subdir, key))
 
-    def flake(self, info: Attrs, root: str, subdir: str, key: str | None) -> Frame:
-        """The value of the flake in ``root``/``subdir`` with source info ``info``."""
+    def flake(
+        self, info: Attrs, root: str, subdir: str, key: str | None, in_store: bool = False
+    ) -> Frame:
+        """The value of the flake in ``root``/``subdir`` with source info ``info``.
+
+        ``in_store``: evaluated from its store path, as Nix does (its `./.` is
+        that path; the I/O object reads the folder it was "copied" from). The
+        flake `getFlake` names is; path inputs are evaluated in place, so that
+        one may still import files beside it (``tests/data/flakes/README.md``).
+        """
         flake_dir = os.path.join(root, subdir) if subdir else root
         if key is not None:
             self.dirs.setdefault(key, flake_dir)
-        file = os.path.join(flake_dir, "flake.nix")
+        out_path = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
+        file = f"{out_path if in_store else flake_dir}/flake.nix"
         if not current().io.path_exists(file):
-            shown = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
-            raise NixError(f"path '{shown}/flake.nix' does not exist")
+            raise NixError(f"path '{out_path}/flake.nix' does not exist")
         ctx = current()
         flake = yield from ops.force_attrs(ctx.loader.file_thunk(ctx, file))
         for name in flake:
@@ -174,7 +182,6 @@ class LockedInputs:
             (name, lazy_frame(self.input_value, key, name, specs[name], flake_dir))
             for name in sorted(specs)
         )
-        out_path = str.__str__(info["outPath"]) + (f"/{subdir}" if subdir else "")
         # `self` is the result, which needs the outputs: tied through a cell.
         cell: list[Thunk] = []
         outputs = lazy_frame(_call_outputs, flake["outputs"], inputs, cell)
@@ -269,4 +276,4 @@ def load_flake(ref: FlakeAttrs) -> Frame:
     root_dir = os.path.join(root, subdir) if subdir else root
     lock = read_lock(root_dir)
     loader = LockedInputs(lock, root_dir)
-    return (yield from loader.flake(info, root, subdir, loader.root if lock else None))
+    return (yield from loader.flake(info, root, subdir, loader.root if lock else None, True))

@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import missing_attribute
 from evaluator.store import hashes
 from evaluator.store.errors import StoreError
 from evaluator.vm import ops
@@ -47,7 +48,7 @@ def hash_string(algo: Any, s: Any) -> Frame:
 
 def _required(args: Any, name: str) -> Any:
     if name not in args:
-        raise NixError(f"attribute '{name}' missing")
+        raise missing_attribute(name, f"while locating the attribute '{name}'")
     return args[name]
 
 

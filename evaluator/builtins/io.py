@@ -28,8 +28,18 @@ def _os_message(e: OSError) -> str:
     return e.strerror or str(e)
 
 
+def _coerced(v: Any) -> Frame:
+    """``v`` as a path string, under Nix's trace entry for a path about to be read."""
+    try:
+        return (yield from ops.coerce_to_path(v))
+    except NixError as err:
+        err.add_trace("while realising the context of a path", None)
+        err.__dict__["argument_seen"] = True  # the entry Nix gives it (vm/argument_trace)
+        raise
+
+
 def _real_path(v: Any) -> Frame:
-    s = yield from ops.coerce_to_path(v)
+    s = yield from _coerced(v)
     path = ops.canon_path(str.__str__(s))
     # Nothing is copied to a store: read a computed source path from where
     # it came from (or fail clearly for other store paths).
@@ -86,7 +96,7 @@ def path_exists(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     must_be_dir = type(v) in (str, CtxStr) and v.endswith(("/", "/."))
-    s = yield from ops.coerce_to_path(v)
+    s = yield from _coerced(v)
     io = current().io
     path = ops.canon_path(str.__str__(s))
     return io.is_dir(path) if must_be_dir else io.path_exists(path)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import TAILS, app_thunks, argument_error, call_request, charge
+from evaluator.builtins.support import (
+    TAILS,
+    app_thunks,
+    argument_error,
+    call_request,
+    charge,
+    element_error,
+    result_error,
+)
 from evaluator.vm import ops, walk
-from evaluator.vm.errors import NixError
+from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -37,9 +45,10 @@ def _check_function(f: Any) -> None:
             raise ops.type_error(f, "a function")
 
 
-def _bool(v: Any) -> bool:
+def _bool(v: Any, name: str, what: str = "the function") -> bool:
+    """``v``, the result of ``what`` passed to ``builtins.name``, if it is a Boolean."""
     if type(v) is not bool:
-        raise ops.type_error(v, "a Boolean")
+        raise result_error(ops.type_error(v, "a Boolean"), what, name)
     return v
 
 
@@ -54,11 +63,14 @@ def map_(f: Any, xs: Any) -> Frame:
 @builtin("filter", 2)
 def filter_(f: Any, xs: Any) -> Frame:
     """`filter pred list`: the elements for which `pred` returns true."""
+    # Nix checks the list first; an empty one does not need the function.
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
+    if not xs:
+        return xs
     if type(f) is Thunk:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
-    if type(xs) is not NixList:
-        xs = yield from _list(xs)
     out = NixList()
     for x in xs:
         r = call_request(f, x)
@@ -67,7 +79,7 @@ def filter_(f: Any, xs: Any) -> Frame:
         if r is True:
             out.append(x)
         elif r is not False:
-            _bool(r)
+            _bool(r, "filter", "the filtering function")
     return out if len(out) != len(xs) else xs
 
 
@@ -77,7 +89,7 @@ def head(xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     if not xs:
-        raise NixError("list index 0 is out of bounds")
+        raise NixError("'builtins.head' called on an empty list")
     return xs[0]
 
 
@@ -87,7 +99,7 @@ def tail(xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     if not xs:
-        raise NixError("'tail' called on an empty list")
+        raise NixError("'builtins.tail' called on an empty list")
     return NixList(xs[1:])
 
 
@@ -106,12 +118,13 @@ def length(xs: Any) -> Frame:
 @builtin("elemAt", 2)
 def elem_at(xs: Any, n: Any) -> Frame:
     """`elemAt list n`: the element at 0-based index `n`."""
-    if type(xs) is not NixList:
-        xs = yield from _list(xs)
+    # Nix checks the index first.
     if type(n) is not int:
         n = yield from ops.force_int(n)
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
     if n < 0 or n >= len(xs):
-        raise NixError(f"list index {n} is out of bounds")
+        raise NixError(f"'builtins.elemAt' called with index {n} on a list of size {len(xs)}")
     return xs[n]
 
 
@@ -145,7 +158,11 @@ def concat_lists(xss: Any) -> Frame:
     xss = yield from _list(xss)
     out = NixList()
     for xs in xss:
-        out.extend((yield from _list(xs)))
+        try:
+            out.extend((yield from _list(xs)))
+        except EvalTypeError as err:
+            element_error(err, "a value of the list", "concatLists")
+            raise
     charge(8 * len(out))
     return out
 
@@ -182,7 +199,7 @@ def all_(f: Any, xs: Any) -> Frame:
         r = call_request(f, x)
         if type(r) in TAILS:
             r = yield r
-        if not _bool(r):
+        if not _bool(r, "all"):
             return False
     return True
 
@@ -199,7 +216,7 @@ def any_(f: Any, xs: Any) -> Frame:
         r = call_request(f, x)
         if type(r) in TAILS:
             r = yield r
-        if _bool(r):
+        if _bool(r, "any"):
             return True
     return False
 
@@ -210,6 +227,10 @@ def gen_list(f: Any, n: Any) -> Frame:
     n = yield from ops.force_int(n)
     if n < 0:
         raise NixError(f"cannot create list of size {n}")
+    # Nix checks the function even for an empty list.
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
     charge(8 * n)
     return NixList(app_thunks(f, range(n)))
 
@@ -253,7 +274,8 @@ def partition(f: Any, xs: Any) -> Frame:
         r = call_request(f, x)
         if type(r) in TAILS:
             r = yield r
-        (right if _bool(r) else wrong).append(x)
+        keep = _bool(r, "partition", "the partition function")
+        (right if keep else wrong).append(x)
     return Attrs(right=right, wrong=wrong)
 
 
@@ -435,11 +457,14 @@ def stable_sort(v: list[Any], less: Any) -> Frame:
 @builtin("sort", 2)
 def sort(cmp: Any, xs: Any) -> Frame:
     """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
+    # Nix checks the list first; an empty one does not need the function.
+    if type(xs) is not NixList:
+        xs = yield from _list(xs)
+    if not xs:
+        return xs
     if type(cmp) is Thunk:
         cmp = cmp.value if cmp.code is None else (yield cmp)
     _check_function(cmp)
-    if type(xs) is not NixList:
-        xs = yield from _list(xs)
     charge(16 * len(xs))
     items = []
     for x in xs:

@@ -13,9 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import argument_error, charge
+from evaluator.builtins.support import argument_error, charge, element_error
 from evaluator.vm import ops
-from evaluator.vm.errors import NixError
+from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import CtxStr, Frame, NixList, context_of, make_str
 
 
@@ -90,7 +90,11 @@ def concat_strings_sep(sep: Any, xs: Any) -> Frame:
     parts: list[str] = []
     ctx = set(context_of(sep))
     for x in xs:
-        s = yield from ops.coerce_to_string(x)
+        try:
+            s = yield from ops.coerce_to_string(x)
+        except EvalTypeError as err:
+            element_error(err, "one element of the list of strings to concat", "concatStringsSep")
+            raise
         if type(s) is CtxStr:
             ctx |= s.context
         parts.append(str.__str__(s))
@@ -115,11 +119,17 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Frame:
     if type(to) is not NixList:
         to = yield from ops.force_list(to)
     if len(from_) != len(to):
-        raise NixError("'from' and 'to' arguments to 'replaceStrings' have different lengths")
+        raise NixError(
+            "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths"
+        )
     pats: list[str] = []
     for p in from_:
         if type(p) is not str:
-            p = str.__str__((yield from ops.force_string(p)))
+            try:
+                p = str.__str__((yield from ops.force_string(p)))
+            except EvalTypeError as err:
+                element_error(err, "one of the strings to replace", "replaceStrings")
+                raise
         pats.append(p)
     if type(s) is not str:
         s = yield from ops.force_string(s)

@@ -23,6 +23,30 @@ def argument_error(err: NixError, index: int, name: str) -> NixError:
     of ``builtins.name``; returns ``err`` for `raise`."""
     which = _ORDINALS[index]
     err.add_trace(f"while evaluating the {which} argument passed to builtins.{name}", None)
+    err.__dict__["argument_seen"] = True  # not again from the traceback (vm/argument_trace)
+    return err
+
+
+def missing_attribute(name: str, context: str) -> NixError:
+    """``attribute 'name' missing`` under Nix's trace entry ``context`` (where it was sought)."""
+    err = NixError(f"attribute '{name}' missing")
+    err.add_trace(context, None)
+    return err
+
+
+def result_error(err: NixError, what: str, name: str) -> NixError:
+    """``err`` (a wrong result of a function a builtin called) under Nix's entry for it;
+    ``what`` is how Nix names the function ("the sorting function")."""
+    err.add_trace(f"while evaluating the return value of {what} passed to builtins.{name}", None)
+    err.__dict__["argument_seen"] = True
+    return err
+
+
+def element_error(err: NixError, what: str, name: str) -> NixError:
+    """``err`` (an element of a builtin's argument of the wrong type) under Nix's entry
+    "while evaluating ``what`` passed to builtins.``name``"."""
+    err.add_trace(f"while evaluating {what} passed to builtins.{name}", None)
+    err.__dict__["argument_seen"] = True
     return err
 
 

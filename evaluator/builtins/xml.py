@@ -8,6 +8,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import charge
 from evaluator.vm import ops, walk
+from evaluator.vm.frames import NO_FILE
 from evaluator.vm.printer import format_float
 from evaluator.vm.values import (
     Attrs,
@@ -46,6 +47,8 @@ def _closure_position(fn: Closure) -> dict[str, str]:
         path = source.pos_file
     except (AttributeError, TypeError, ValueError):
         return {}
+    if path == NO_FILE:  # an expression given as text: no path, as Nix 2.26
+        return {"line": str(line), "column": str(col)}
     return {"path": str(path), "line": str(line), "column": str(col)}
 
 
@@ -206,7 +209,9 @@ def _push_attrs(
         xattrs = {"name": name}
         if location and attrs.positions is not None and name in attrs.positions:
             file, line, col = attrs.positions[name]
-            xattrs.update(path=str(file), line=str(line), column=str(col))
+            if file != NO_FILE:
+                xattrs["path"] = str(file)
+            xattrs.update(line=str(line), column=str(col))
         stack.append((depth, "</attr>", True))
         stack.append((depth + 1, attrs[name], False))
         stack.append((depth, _tag("attr", xattrs, False), True))

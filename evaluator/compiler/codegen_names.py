@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.compiler.codegen_base import Step, _Fn
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.syntax import nodes
+from evaluator.vm.frames import NO_FILE
 from evaluator.vm.values import Attrs
 
 if TYPE_CHECKING:
@@ -144,6 +145,8 @@ def c_search_path(self: Compiler, fn: _Fn, node: nodes.SearchPath) -> Step:
 
 def c_cur_pos(self: Compiler, fn: _Fn, node: nodes.CurPos) -> Step:
     file, line, col = self.position(node.start)
+    if file == NO_FILE:  # Nix 2.26: `-E` and stdin have no position
+        return "None"
     attrs = self.const(Attrs(file=file, line=line, column=col))
     out = self.temp(fn)
     # A new set each time, as in Nix (the printer marks shared sets).

@@ -74,7 +74,7 @@ def path_to_store(path: str) -> str:
     except StoreError as e:
         raise nix_error(e) from None
     cache[path] = result
-    known_paths().sources.setdefault(result, (path, None))
+    ctx.io.add_source(result, path)
     return result
 
 
@@ -106,7 +106,7 @@ def add_path(
                 )
     except StoreError as e:
         raise nix_error(e) from None
-    known_paths().sources.setdefault(result, (path, kept))
+    ctx.io.add_source(result, path, kept)
     return result
 
 
@@ -124,13 +124,12 @@ def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
 
 
 def path_for_reading(path: str) -> str:
-    """Where to read ``path`` (absolute, canonical) from, given that nothing is in the store.
+    """``path`` (absolute, canonical), or a clear error if it cannot be read for lack of a store.
 
-    A path inside a source store path this evaluation computed (``"${./dir}"``,
-    ``builtins.path``, ``filterSource``) is read from the directory it was
-    computed from, as C++ Nix would read the copy it made; other paths are
-    returned unchanged. A store path that does not exist on disk gives a
-    clear error rather than "No such file".
+    A path inside a source this evaluation "added" (``"${./dir}"``,
+    ``builtins.path``, ``filterSource``, a flake's source) is read by the I/O
+    object from the folder it came from; other store paths that do not exist
+    on disk give a clear error rather than "No such file".
     """
     ctx = current()
     sdir = ctx.store_dir
@@ -139,37 +138,19 @@ def path_for_reading(path: str) -> str:
     io = ctx.io
     if not paths.is_in_store(path, sdir) or io.written(path) is not None:
         return path
-    if not io.allows(path) or io.path_exists(path):
+    if io.source_of(path) is not None or not io.allows(path) or io.path_exists(path):
         return path
     try:
-        root, sub = paths.to_store_path(path, sdir)
+        root, _ = paths.to_store_path(path, sdir)
     except StoreError:
         return path
-    known = known_paths()
-    source = known.sources.get(root)
-    if source is not None:
-        origin, kept = source
-        target = origin + sub
-        if kept is None or _kept_by_filter(origin, target, kept):
-            return target
-    else:
-        for drv in known.derivations.values():
-            if any(o.path == root for o in drv.outputs.values()):
-                raise NixError(
-                    f"cannot read '{path}': it is an output of a derivation, and nixls "
-                    "evaluates without building anything"
-                )
+    for drv in known_paths().derivations.values():
+        if any(o.path == root for o in drv.outputs.values()):
+            raise NixError(
+                f"cannot read '{path}': it is an output of a derivation, and nixls "
+                "evaluates without building anything"
+            )
     raise NixError(
         f"cannot read '{path}': the store path does not exist on disk (nixls computes "
         "store paths without writing them)"
     )
-
-
-def _kept_by_filter(origin: str, target: str, kept: frozenset[str]) -> bool:
-    # Every component below the origin must have been kept by the filter.
-    p = target
-    while p != origin and len(p) > len(origin):
-        if p not in kept:
-            return False
-        p = p.rpartition("/")[0]
-    return True

@@ -32,10 +32,6 @@ class KnownPaths:
     drv_hashes: dict[str, dict[str, Hash]] = field(default_factory=dict)
     derivations: dict[str, Derivation] = field(default_factory=dict)
     references: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Source store path -> (the path on disk it was computed from, the
-    # entries a filter kept or None when unfiltered), so reads can be
-    # redirected to where the files really are.
-    sources: dict[str, tuple[str, frozenset[str] | None]] = field(default_factory=dict)
 
     def closure(self, start: str) -> list[str]:
         """``start`` and every path it refers to, transitively (sorted)."""

@@ -20,7 +20,8 @@ from __future__ import annotations
 from types import CodeType, GeneratorType, TracebackType
 from typing import Any
 
-from evaluator.vm.errors import NixError
+from evaluator.vm.argument_trace import argument_entry
+from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import CODE_INFO
 from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Thunk
 
@@ -98,13 +99,24 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
     are not in ``tb``), outermost first; they add their entries after it.
     """
     frames: list[tuple[CodeType, int]] = []
+    lasti: dict[CodeType, int] = {}  # the innermost instruction of each code
     while tb is not None:
         frames.append((tb.tb_frame.f_code, tb.tb_lineno))
+        lasti[tb.tb_frame.f_code] = tb.tb_lasti
         tb = tb.tb_next
     builtins = _BUILTIN_CODES
     pending: tuple[str, Any, Any] | None = err.__dict__.get("pending_call")
+    # A type error raised in a builtin's own checks: which argument it was.
+    checking = type(err) is EvalTypeError and "argument_seen" not in err.__dict__
     for code, line in reversed(frames):
         info = CODE_INFO.get(code)
+        if checking and (info is not None or code in builtins):
+            checking = False
+            err.__dict__["argument_seen"] = True
+            if info is None:
+                message = argument_entry(builtins[code], code, lasti.get(code, -1))
+                if message is not None:
+                    _add(err, message, None, False)
         if info is not None:
             if pending is not None:
                 _settle(err, pending, info.line_spans.get(line))

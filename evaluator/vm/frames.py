@@ -90,6 +90,10 @@ def span_of_position(pos: tuple[str, int, int] | None) -> Span | None:
     return (source, offset, offset)
 
 
+# The `file` of a position in an expression given as text (`-E`, stdin); never a path.
+NO_FILE = "«string»"
+
+
 class SourceText:
     """The text of one evaluated file or expression, for spans and positions.
 
@@ -112,11 +116,12 @@ class SourceText:
     def pos_file(self) -> str:
         """The `file` of positions (`__curPos`, `unsafeGetAttrPos`).
 
-        Nix 2.8 uses the expression text itself for `-E` expressions.
+        For an expression given as text it is :data:`NO_FILE`: Nix 2.26 has
+        no position there (`null`; no `path` in XML).
         """
         if self.path is not None:
             return self.path
-        return self.text.decode("utf-8", "replace")
+        return NO_FILE
 
     @property
     def message_name(self) -> str:

@@ -359,7 +359,10 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
 
 
 def _incomparable(x: Any, y: Any) -> NixError:
-    return EvalTypeError(f"cannot compare {show_type(x)} with {show_type(y)}")
+    tx, ty = show_type(x), show_type(y)
+    if tx == ty:
+        return EvalTypeError(f"cannot compare {tx} with {ty}; values of that type are incomparable")
+    return EvalTypeError(f"cannot compare {tx} with {ty}")
 
 
 def less_than(a: Any, b: Any) -> Frame:

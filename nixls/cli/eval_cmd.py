@@ -23,6 +23,7 @@ from evaluator.cache import DiskCache, default_directory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import Cancelled, NixError
 from evaluator.vm.loop import Budget
+from evaluator.vm.terminal import for_stream
 from nixls import __version__
 from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
 from nixls.cli.interrupt import cancel_on_sigint, say_interrupted
@@ -267,7 +268,9 @@ def _evaluate(
         return EXIT_INTERRUPTED
     except NixError as err:
         out.flush()
-        print(format_error(err, show_trace=args.show_trace), file=err_out)
+        # Colour codes in messages (nixpkgs lib has some) only on a terminal, as Nix.
+        report = format_error(err, show_trace=args.show_trace)
+        print(for_stream(report, err_out, ev.context.environ), file=err_out)
         return EXIT_NIX_ERROR
     except RecursionError:
         print("error: expression too deeply nested", file=err_out)

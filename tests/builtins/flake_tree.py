@@ -2,7 +2,9 @@
 
 ``simple`` has no inputs; ``user`` has a path input (``simple``, locked in its
 ``flake.lock``) and a non-flake path input (``data``, not in the lock file);
-``broken`` has an input that would need the network. Flake files name
+``broken`` has an input that would need the network; ``paths`` reads its own
+files through `./.` (the flake's store path) and ``nested`` is a flake in a
+subdirectory (``?dir=inner``). Flake files name
 their inputs by absolute path, so the tree is made under a given root and
 outputs are compared with that root written as ``@TREE@``.
 """
@@ -43,6 +45,32 @@ BROKEN = """{
 }
 """
 
+PATHS = """{
+  outputs = { self }: {
+    here = ./.;
+    hereStr = "${./.}";
+    sub = ./sub;
+    subStr = "${./sub}";
+    text = builtins.readFile ./sub/a.txt;
+    viaSelf = builtins.readFile "${self}/sub/a.txt";
+    selfStr = "${self}";
+    listing = builtins.readDir ./.;
+    exists = [ (builtins.pathExists ./sub/a.txt) (builtins.pathExists ./nope) ];
+    pos = __curPos;
+    imported = import ./sub/b.nix;
+    kind = builtins.readFileType ./sub;
+    hash = builtins.hashFile "sha256" ./sub/a.txt;
+    filtered = builtins.path { path = ./.; name = "f"; filter = p: t: baseNameOf p != "a.txt"; };
+    dirOfFile = dirOf ./sub/a.txt;
+  };
+}
+"""
+
+NESTED = """{
+  outputs = { self }: { here = ./.; selfPath = self.outPath; up = builtins.readFile ../top.txt; };
+}
+"""
+
 # The lock entry of `simple`; its narHash is that of SIMPLE's directory.
 SIMPLE_NAR_HASH = "sha256-ItWdiVr8b7NjM1lxCfkVY5PFPFcpEJPwu+9yE8uhhtY="
 STAMP = 1700000000
@@ -55,6 +83,11 @@ def make_tree(root: Path) -> Path:
         "data/file.txt": "some data\n",
         "user/flake.nix": USER.replace("@TREE@", str(root)),
         "broken/flake.nix": BROKEN,
+        "paths/flake.nix": PATHS,
+        "paths/sub/a.txt": "hello\n",
+        "paths/sub/b.nix": "{ p = ./.; t = builtins.readFile ./a.txt; }\n",
+        "nested/top.txt": "top\n",
+        "nested/inner/flake.nix": NESTED,
     }
     lock = {
         "nodes": {
@@ -98,6 +131,11 @@ EXPRESSIONS = [
     'builtins.fetchTree "@TREE@/data"',
     'builtins.fetchTree { path = "@TREE@/data"; }',
     'builtins.getFlake "@TREE@/data"',
+    'with builtins.getFlake "path:@TREE@/paths"; '
+    "[ here hereStr sub subStr text viaSelf selfStr listing exists pos imported kind hash "
+    "filtered dirOfFile ]",
+    'with builtins.getFlake "@TREE@/paths"; [ here (builtins.typeOf here) outPath ]',
+    'with builtins.getFlake "path:@TREE@/nested?dir=inner"; [ here selfPath up outPath ]',
 ]
 # Evaluated by the tests only: Nix would download (ours is a clear error instead).
 NEEDS_NETWORK = '(builtins.getFlake "@TREE@/broken").y'

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from evaluator import api
+from evaluator.io import EvalIO, ReadPolicy
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 
@@ -83,3 +84,38 @@ def test_parse_and_show_flake_refs_round_trip() -> None:
         assert evaluate(f'builtins.flakeRefToString (builtins.parseFlakeRef "{text}")') == (
             f'"{text}"'
         )
+
+
+def _restricted(expr: str, roots: list[str]) -> str:
+    ctx = EvalContext(
+        stderr=io.StringIO(),
+        experimental_features=frozenset({"flakes"}),
+        io=EvalIO(ReadPolicy.restricted(roots=roots)),
+    )
+    ev = api.Evaluator(ctx)
+    try:
+        return str(ev.render(ev.eval_source(expr, base_dir="/", strict=True), strict=True))
+    except NixError as e:
+        return f"error: {e.message}"
+
+
+def test_reads_under_a_flake_store_path_are_checked_against_its_folder(tree: Path) -> None:
+    """The flake's `./.` is its store path; reading below it reads the folder, under the policy."""
+    expr = f'(builtins.getFlake "path:{tree}/paths").text'
+    assert _restricted(expr, [str(tree / "paths")]) == '"hello\\n"'
+    # The store directory being readable does not make the folder readable.
+    denied = _restricted(expr, ["/nix/store"])
+    assert denied.startswith("error: access to absolute path") and "forbidden" in denied
+
+
+def test_io_maps_a_filtered_source_back_to_its_folder(tree: Path) -> None:
+    io_ = EvalIO()
+    origin = str(tree / "paths")
+    store = "/nix/store/00000000000000000000000000000000-f"
+    io_.add_source(store, origin, frozenset({f"{origin}/sub", f"{origin}/sub/b.nix"}))
+    assert io_.read_file(f"{store}/sub/b.nix").startswith(b"{ p = ./.;")
+    assert io_.list_dir(f"{store}/sub") == ["b.nix"]
+    assert not io_.path_exists(f"{store}/sub/a.txt")
+    with pytest.raises(FileNotFoundError):
+        io_.read_file(f"{store}/sub/a.txt")
+    assert io_.on_disk(f"{store}x/sub") == f"{store}x/sub"

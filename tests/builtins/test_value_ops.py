@@ -134,6 +134,9 @@ def test_equal_deep_data_does_not_recurse() -> None:
     assert run(ops.equal(a, b)) is True
 
 
+SAME = "; values of that type are incomparable"  # Nix 2.26, two values of one type
+
+
 def test_less_than() -> None:
     f = pyfun(lambda x: x)
     assert run(ops.less_than(1, 1.5)) is True
@@ -148,10 +151,10 @@ def test_less_than() -> None:
     for a, b, msg in [
         ("a", NixPath("/a"), "cannot compare a string with a path"),
         ("a", 1, "cannot compare a string with an integer"),
-        (Attrs(), Attrs(), "cannot compare a set with a set"),
-        (True, False, "cannot compare a Boolean with a Boolean"),
-        (None, None, "cannot compare null with null"),
-        (f, pyfun(lambda x: x), "cannot compare a function with a function"),
+        (Attrs(), Attrs(), "cannot compare a set with a set" + SAME),
+        (True, False, "cannot compare a Boolean with a Boolean" + SAME),
+        (None, None, "cannot compare null with null" + SAME),
+        (f, pyfun(lambda x: x), "cannot compare a function with a function" + SAME),
         (nix([None]), nix([True]), "cannot compare null with a Boolean"),
     ]:
         with pytest.raises(NixError) as info:

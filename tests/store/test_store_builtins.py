@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,12 @@ def test_sources_are_read_from_their_origin() -> None:
         'builtins.readFile "${builtins.filterSource (p: t: baseNameOf p != "skip.bak") ./tree}'
         '/skip.bak"'
     )
-    assert "does not exist on disk" in err.message
+    # The filter dropped it: the store path has no such file.
+    assert err.message.endswith("/skip.bak': No such file or directory")
+    assert _eval(
+        'builtins.attrNames (builtins.readDir "${builtins.filterSource '
+        '(p: t: baseNameOf p != "sub") ./tree}")'
+    ) == sorted(n for n in os.listdir(TREE) if n != "sub")
 
 
 def test_add_error_context_adds_a_trace_entry() -> None:

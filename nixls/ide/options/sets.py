@@ -75,7 +75,9 @@ def load(
     base = os.path.abspath(spec.base_dir)
     source = os.path.join(base, f"<option set {spec.name}>")
     root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=base))
-    return OptionTree(ev, root), frozenset(context.import_values)
+    # A flake is evaluated from its store path: its files are named by where they are.
+    io = context.io
+    return OptionTree(ev, root), frozenset(io.on_disk(p) or p for p in context.import_values)
 
 
 class OptionSets:

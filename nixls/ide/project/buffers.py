@@ -26,9 +26,9 @@ class BufferIO(EvalIO):
 
     def read_file(self, path: str) -> bytes:
         """The buffer's text if ``path`` is open in the editor, else the file's."""
-        self.check(path)
-        self.read.add(os.path.normpath(path))
-        found = self.buffers.get(os.path.normpath(path))
+        local = os.path.normpath(self.check(path))  # a flake's store path: its folder
+        self.read.add(local)
+        found = self.buffers.get(local)
         if found is not None:
             return found
         return super().read_file(path)
