@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 
 from evaluator.syntax import nodes, parse
 from nixls.ide.flake.lock import read_lock, read_plain
-from nixls.ide.options.paths import module_body, strip
+from nixls.ide.options.parts import NAME as PARTS
+from nixls.ide.options.parts import nix_string, parts_expr, parts_input
+from nixls.ide.options.paths import mkflake_call, module_body, strip
 from nixls.ide.options.spec import OptionSetSpec
 
 KINDS = ("nixosConfigurations", "homeConfigurations", "darwinConfigurations")
@@ -85,9 +87,9 @@ def _static_path(keys: list[nodes.AttrKey]) -> list[str] | None:
     return names if len(names) == len(keys) else None
 
 
-def _configurations(outputs: nodes.AttrSet) -> Iterator[tuple[str, str, nodes.Node]]:
+def _configurations(outputs: nodes.AttrSet | None) -> Iterator[tuple[str, str, nodes.Node]]:
     """(kind, name, the configuration's expression) for each one written statically."""
-    for binding in outputs.bindings:
+    for binding in outputs.bindings if outputs is not None else ():
         if not isinstance(binding, nodes.AttrDef):
             continue
         path = _static_path(binding.path)
@@ -163,11 +165,6 @@ def _under(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _nix_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "\\${")
-    return f'"{escaped}"'
-
-
 def _input_dirs(flake_dir: str) -> tuple[str, ...]:
     """The folders of the flake's locked sources on this machine (the evaluation reads them)."""
     return tuple(read_lock(flake_dir, read_plain).local_dirs())
@@ -176,24 +173,41 @@ def _input_dirs(flake_dir: str) -> tuple[str, ...]:
 def flake_specs(flake_file: str) -> list[OptionSetSpec]:
     """The automatic option sets of one `flake.nix` (none if it cannot be read)."""
     root = _read(flake_file)
-    outputs = _outputs_set(root) if root is not None else None
     flake_dir = os.path.dirname(os.path.abspath(flake_file))
-    if root is None or outputs is None or any(c in flake_dir for c in "?#"):
+    if root is None or any(c in flake_dir for c in "?#"):
         return []
     read_roots = (flake_dir, *_input_dirs(flake_dir))
     specs = []
-    for kind, name, config in _configurations(outputs):
+    parts = parts_input(root)
+    if parts is not None:
+        # flake.nix itself (its `mkFlake` module) and the flake modules it imports.
+        files = module_files([os.path.abspath(flake_file)], flake_dir)
+        globs = tuple(glob.escape(f) for f in files)
+        expr = parts_expr(flake_dir, parts)
+        specs.append(OptionSetSpec(PARTS, expr, flake_dir, globs, True, read_roots))
+    flake = f"builtins.getFlake {nix_string('path:' + flake_dir)}"
+    for kind, name, config in _configurations(_outputs_of(root)):
         listed = _call_modules(config)
         files = (
             module_files(_list_paths(listed, flake_dir), flake_dir) if listed is not None else []
         )
         if not files:
             continue  # no file to apply to: the set would claim every module
-        flake = f"builtins.getFlake {_nix_string('path:' + flake_dir)}"
-        expr = f"({flake}).{kind}.{_nix_string(name)}.options"
+        expr = f"({flake}).{kind}.{nix_string(name)}.options"
         globs = tuple(glob.escape(f) for f in files)
         specs.append(OptionSetSpec(f"{kind}.{name}", expr, flake_dir, globs, True, read_roots))
     return specs
+
+
+def _outputs_of(root: nodes.Node) -> nodes.AttrSet | None:
+    """The set of outputs written in `flake.nix`: what `outputs` returns, or the
+    `flake` set of a flake-parts module."""
+    if mkflake_call(root) is None:
+        return _outputs_set(root)
+    body = module_body(root)
+    found = _set_entry(body, "flake") if body is not None else None
+    found = strip(found) if found is not None else None
+    return found if isinstance(found, nodes.AttrSet) else None
 
 
 def workspace_specs(roots: Iterable[str]) -> list[OptionSetSpec]:

@@ -14,6 +14,7 @@ of an ``attrsOf`` value (any name), ``*`` for an item of a ``listOf`` value.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -209,7 +210,9 @@ class OptionTree:
             name = self._get(t, "name")
             nested = self._get(t, "nestedTypes")
             elem = self._get(nested, "elemType") if type(nested) is Attrs else None
-            if name == "submodule":
+            if name in ("submodule", "deferredModule"):
+                # A deferred module (flake-parts' `perSystem`) offers the options its
+                # type was merged with, as a submodule does.
                 try:
                     subs = self._force(self._apply(self._get(t, "getSubOptions"), NixList()))
                 except NixError:
@@ -362,7 +365,7 @@ class OptionTree:
         listed = self._get(option, "declarations")
         for item in listed if type(listed) is NixList else ():
             name = self._value(item)
-            files.append(str(name) if isinstance(name, str) else None)
+            files.append(_module_file(str(name)) if isinstance(name, str) else None)
         out: list[Declaration] = []
         positions = self._get(option, "declarationPositions")
         for i, item in enumerate(positions if type(positions) is NixList else ()):
@@ -382,3 +385,9 @@ class OptionTree:
         if not out:
             out = [Declaration(f) for f in files if f is not None]
         return tuple(out)
+
+
+def _module_file(name: str) -> str:
+    """The file of a module imported as a folder (``./networking``: its `default.nix`)."""
+    inner = os.path.join(name, "default.nix")
+    return inner if os.path.isdir(name) and os.path.isfile(inner) else name
