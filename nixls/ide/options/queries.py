@@ -67,7 +67,8 @@ def completion(
     place = tree.place(cursor.path)
     if place is None or place.kind != "group":
         return None
-    children = [c for c in tree.children(cursor.path) if c.visible]
+    # `_module` (the module system's own arguments and checks) is rarely written.
+    children = [c for c in tree.children(cursor.path) if c.visible and c.name != "_module"]
     inline = len(children) <= DOCS_INLINE
     items = []
     for child in children:
