@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from evaluator.syntax import nodes, parse
 from nixls.ide.flake.lock import read_lock, read_plain
+from nixls.ide.options.computed import flake_expr, path_literals, stand_in
 from nixls.ide.options.parts import NAME as PARTS
 from nixls.ide.options.parts import nix_string, parts_expr, parts_input
 from nixls.ide.options.paths import mkflake_call, module_body, strip
@@ -185,8 +186,15 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
         globs = tuple(glob.escape(f) for f in files)
         expr = parts_expr(flake_dir, parts)
         specs.append(OptionSetSpec(PARTS, expr, flake_dir, globs, True, read_roots))
-    flake = f"builtins.getFlake {nix_string('path:' + flake_dir)}"
-    for kind, name, config in _configurations(_outputs_of(root)):
+    outputs = _outputs_of(root)
+    for kind in _computed_kinds(root, outputs):
+        # Named only by evaluation: a stand-in set for the files the outputs name.
+        named = path_literals(_outputs_fn(root) or root, flake_dir)
+        globs = tuple(glob.escape(f) for f in module_files(named, flake_dir))
+        if globs:
+            specs.append(stand_in(flake_dir, kind, globs, read_roots))
+    flake = flake_expr(flake_dir)
+    for kind, name, config in _configurations(outputs):
         listed = _call_modules(config)
         files = (
             module_files(_list_paths(listed, flake_dir), flake_dir) if listed is not None else []
@@ -197,6 +205,35 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
         globs = tuple(glob.escape(f) for f in files)
         specs.append(OptionSetSpec(f"{kind}.{name}", expr, flake_dir, globs, True, read_roots))
     return specs
+
+
+def _outputs_fn(root: nodes.Node) -> nodes.Node | None:
+    top = strip(root)
+    found = _set_entry(top, "outputs") if isinstance(top, nodes.AttrSet) else None
+    return found
+
+
+def _computed_kinds(root: nodes.Node, outputs: nodes.AttrSet | None) -> list[str]:
+    """The kinds of configurations the outputs compute (``kind = f …`` rather than
+    a set), or that a flake whose outputs are no set mentions."""
+    if outputs is None:
+        if mkflake_call(root) is not None:
+            return []
+        return [k for k in KINDS if _mentions(root, k)]
+    found = []
+    for binding in outputs.bindings:
+        if isinstance(binding, nodes.AttrDef) and (path := _static_path(binding.path)):
+            computed = not isinstance(strip(binding.value), nodes.AttrSet)
+            if len(path) == 1 and path[0] in KINDS and computed:
+                found.append(path[0])
+    return found
+
+
+def _mentions(root: nodes.Node, name: str) -> bool:
+    for node in nodes.walk(root):
+        if isinstance(node, nodes.StaticKey) and node.name == name:
+            return True
+    return False
 
 
 def _outputs_of(root: nodes.Node) -> nodes.AttrSet | None:
