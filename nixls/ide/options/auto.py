@@ -20,9 +20,10 @@ from collections.abc import Iterable, Iterator
 
 from evaluator.syntax import nodes, parse
 from nixls.ide.flake.lock import read_lock, read_plain
-from nixls.ide.options.computed import flake_expr, path_literals, stand_in
+from nixls.ide.options.computed import path_literals, stand_in
+from nixls.ide.options.exprs import flake_expr, nix_string, unchecked_options
 from nixls.ide.options.parts import NAME as PARTS
-from nixls.ide.options.parts import nix_string, parts_expr, parts_input
+from nixls.ide.options.parts import parts_expr, parts_input
 from nixls.ide.options.paths import mkflake_call, module_body, strip
 from nixls.ide.options.spec import OptionSetSpec
 
@@ -201,7 +202,7 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
         )
         if not files:
             continue  # no file to apply to: the set would claim every module
-        expr = f"({flake}).{kind}.{nix_string(name)}.options"
+        expr = unchecked_options(f"({flake}).{kind}.{nix_string(name)}")
         globs = tuple(glob.escape(f) for f in files)
         specs.append(OptionSetSpec(f"{kind}.{name}", expr, flake_dir, globs, True, read_roots))
     return specs

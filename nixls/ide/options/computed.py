@@ -27,7 +27,7 @@ from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import Budget
 from evaluator.vm.values import NixList
-from nixls.ide.options.parts import nix_string
+from nixls.ide.options.exprs import flake_expr, nix_string, unchecked_options
 from nixls.ide.options.spec import OptionSetSpec
 
 NAMES_SECONDS = 30.0  # for the names of one kind
@@ -36,19 +36,15 @@ MAX_CONFIGURATIONS = 50  # configurations given sets of their own
 MEMORY = 1024 * 2**20
 
 
-def flake_expr(flake_dir: str) -> str:
-    """``builtins.getFlake`` of a workspace flake, by path."""
-    return f"builtins.getFlake {nix_string('path:' + flake_dir)}"
-
-
 def stand_in(
     flake_dir: str, kind: str, globs: tuple[str, ...], read_roots: tuple[str, ...]
 ) -> OptionSetSpec:
     """The set standing for the computed configurations of ``kind``."""
-    expr = (
-        f"let all = ({flake_expr(flake_dir)}).{kind}; in "
-        "all.${builtins.head (builtins.attrNames all)}.options"
+    first = (
+        f"(let all = ({flake_expr(flake_dir)}).{kind}; in "
+        "all.${builtins.head (builtins.attrNames all)})"
     )
+    expr = unchecked_options(first)
     return OptionSetSpec(f"{kind}.*", expr, flake_dir, globs, True, read_roots, computed=kind)
 
 
@@ -104,7 +100,9 @@ def expand(spec: OptionSetSpec, policy: ReadPolicy, cancel: threading.Event) -> 
     out = []
     deadline = time.monotonic() + FILES_SECONDS
     for name in names(spec, policy, cancel):
-        expr = f"({flake_expr(spec.base_dir)}).{spec.computed}.{nix_string(name)}.options"
+        expr = unchecked_options(
+            f"({flake_expr(spec.base_dir)}).{spec.computed}.{nix_string(name)}"
+        )
         globs = spec.files
         left = deadline - time.monotonic()
         if left > 1 and not cancel.is_set():

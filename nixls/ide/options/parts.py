@@ -13,6 +13,7 @@ in it, whose sub-options are the per-system ones (``packages``, ``apps``,
 from __future__ import annotations
 
 from evaluator.syntax import nodes
+from nixls.ide.options.exprs import flake_expr, nix_string, unchecked_options
 from nixls.ide.options.paths import mkflake_call, strip
 
 NAME = "flake-parts"
@@ -37,20 +38,15 @@ def parts_input(root: nodes.Node) -> str | None:
     return keys[0] if len(keys) == 3 else None  # `inputs.NAME.lib.mkFlake`
 
 
-def nix_string(text: str) -> str:
-    """``text`` as a Nix string literal."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "\\${")
-    return f'"{escaped}"'
-
-
 def parts_expr(flake_dir: str, input_name: str) -> str:
     """The expression of the set: the flake's outputs with ``mkFlake`` evaluating only."""
     name = nix_string(input_name)
-    return (
+    evaluated = (
         "let\n"
-        f"  flake = builtins.getFlake {nix_string('path:' + flake_dir)};\n"
+        f"  flake = {flake_expr(flake_dir)};\n"
         f"  parts = flake.inputs.{name};\n"
         "  evalOnly = parts // { lib = parts.lib // { mkFlake = parts.lib.evalFlakeModule; }; };\n"
         f"  outputs = (import {nix_string(flake_dir + '/flake.nix')}).outputs;\n"
-        f"in (outputs (flake.inputs // {{ self = flake; {name} = evalOnly; }})).options"
+        f"in outputs (flake.inputs // {{ self = flake; {name} = evalOnly; }})"
     )
+    return unchecked_options(f"({evaluated})")
