@@ -91,3 +91,45 @@ def test_diagnostics_of_types_renames_and_freeform_settings(tree: OptionTree) ->
         '"yes" is not of type `boolean` (option `users.users.alice.isNormalUser`)',
         "unknown option `users.users.alice.uidd`; did you mean `uid`?",
     ]
+
+
+def test_values_that_are_not_literals_are_evaluated_to_check_them(tree: OptionTree) -> None:
+    text = """{ config, lib, pkgs, ... }:
+let
+  port = "22";
+  name = "srv";
+  loop = x: loop x;
+in
+{
+  networking.hostName = "bad name ${name}";
+  networking.firewall.enable = lib.mkDefault "yes";
+  services.openssh.ports = [ port 2222 ];
+  services.openssh.settings.PermitRootLogin = if true then "maybe" else "no";
+  services.openssh.enable = builtins.length [ 1 ];
+  services.openssh.openFirewall = config.networking.firewall.enable;
+  users.users.alice.uid = 1000 + 1;
+  users.users.bob.extraGroups = [ "a" (toString 5) pkgs.group ];
+  users.users.carol.isNormalUser = loop 1;
+  users.users.dave.isNormalUser = throw "later";
+  users.users.erin.name = "${pkgs.name}";
+}
+"""
+    result = service.diagnostics(tree, _view(CONFIG, text), threading.Event(), 5)
+    assert result is not None
+    found = {text[d.start : d.end]: d.message for d in result[0]}
+    assert found == {
+        '"bad name ${name}"': 'this evaluates to `"bad name srv"`, which is not of type '
+        "`string matching the pattern ^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$` "
+        "(option `networking.hostName`)",
+        '"yes"': '"yes" is not of type `boolean` (option `networking.firewall.enable`)',
+        "[ port 2222 ]": 'this evaluates to `[ "22" 2222 ]`, which is not of type '
+        "`list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)` "
+        "(option `services.openssh.ports`)",
+        'if true then "maybe" else "no"': 'this evaluates to `"maybe"`, which is not of type '
+        '`one of "yes", "without-password", "prohibit-password", "forced-commands-only", "no"` '
+        "(option `services.openssh.settings.PermitRootLogin`)",
+        "builtins.length [ 1 ]": "this evaluates to `1`, which is not of type `boolean` "
+        "(option `services.openssh.enable`)",
+    }
+    # The module's arguments are unknown: values reading them (config, pkgs) are not
+    # judged; a value that runs away or throws is left alone too.

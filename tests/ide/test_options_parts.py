@@ -110,9 +110,11 @@ def test_diagnostics_in_flake_nix_and_in_a_flake_module(tree: OptionTree) -> Non
     messages = sorted(d.message for d in result[0])
     assert messages[0].startswith("5 is not of type `lazy attribute set of lazy attribute set")
     assert "unknown option `perSystem.greting`; did you mean `greeting`?" in messages
-    text = "{ ... }: {\n  perSystem = { ... }: { greeting = 3; devShell = { }; };\n}\n"
+    text = "{ ... }: {\n  perSystem = { ... }: { greeting = 3; devShell = { }; checks.a = 1; };\n}"
     result = service.diagnostics(tree, _view(MODULE, text), threading.Event(), 5)
     assert result is not None
     found = {text[d.start : d.end]: d.message for d in result[0]}
     assert found["3"].startswith("3 is not of type `string` (option `perSystem.greeting`)")
     assert "did you mean `devShells`" in found["devShell"]
+    # A name in an `attrsOf package` value: the element type.
+    assert found["1"] == "1 is not of type `package` (option `perSystem.checks.a`)"
