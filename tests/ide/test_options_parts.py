@@ -118,3 +118,14 @@ def test_diagnostics_in_flake_nix_and_in_a_flake_module(tree: OptionTree) -> Non
     assert "did you mean `devShells`" in found["devShell"]
     # A name in an `attrsOf package` value: the element type.
     assert found["1"] == "1 is not of type `package` (option `perSystem.checks.a`)"
+
+
+def test_a_flake_module_declaring_per_system_options_is_still_checked(tree: OptionTree) -> None:
+    # `options.perSystem = mkPerSystemOption …` adds to an option the set knows: the
+    # module's own `perSystem` definitions are judged (an unknown option declared by
+    # a module outside the set would not be).
+    text = MODULE.read_text().replace("packages.greeter", "packges.greeter")
+    result = service.diagnostics(tree, _view(MODULE, text), threading.Event(), 5)
+    assert result is not None
+    [typo] = result[0]
+    assert typo.message == "unknown option `perSystem.packges`; did you mean `packages`?"

@@ -175,7 +175,9 @@ def diagnostics(
     found: list[Diagnostic] = []
     fixes: list[OptionFix] = []
     lazy = [MAX_LAZY]
-    own = own_options(root)
+    # Options this module declares that the set does not know (it may not include
+    # this module): their definitions are not judged.
+    own = {p for p in own_options(root) if tree.place(p) is None}
     for definition in definitions(root):
         if len(found) >= MAX_DIAGNOSTICS:
             break
