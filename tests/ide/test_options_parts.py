@@ -129,3 +129,16 @@ def test_a_flake_module_declaring_per_system_options_is_still_checked(tree: Opti
     assert result is not None
     [typo] = result[0]
     assert typo.message == "unknown option `perSystem.packges`; did you mean `packages`?"
+
+
+def test_options_a_per_system_module_declares_itself_are_not_flagged(tree: OptionTree) -> None:
+    text = (
+        "{ lib, ... }: {\n  perSystem = { config, ... }: {\n"
+        "    options.mine = lib.mkOption { type = lib.types.int; };\n"
+        "    config.mine = 1;\n    config.pakages = { };\n  };\n}\n"
+    )
+    result = service.diagnostics(tree, _view(MODULE, text), threading.Event(), 5)
+    assert result is not None
+    assert [d.message for d in result[0]] == [
+        "unknown option `perSystem.pakages`; did you mean `packages`?"
+    ]

@@ -62,9 +62,7 @@ async def test_a_newly_imported_module_gets_the_options(session: Session, flakes
     assert {"enable", "ports", "settings"} <= set(labels)
 
 
-async def test_computed_configurations_get_their_own_sets(
-    session: Session, flakes: Path
-) -> None:
+async def test_computed_configurations_get_their_own_sets(session: Session, flakes: Path) -> None:
     beta = (flakes / "hosts" / "hosts" / "beta.nix").read_text()
     uri = session.open("hosts/hosts/beta.nix", beta, write=False)
     at = pos(beta, "enable = true")
@@ -77,3 +75,24 @@ async def test_computed_configurations_get_their_own_sets(
         uri, until=lambda ds: any(d.code == "unknown-option" for d in ds), timeout=120
     )
     assert any("unknown option `services.greeter`" in d.message for d in diags)
+
+
+async def test_a_value_that_is_not_a_literal_is_type_checked(
+    session: Session, flakes: Path
+) -> None:
+    text = (
+        '{ lib, ... }:\nlet\n  port = "22";\nin\n{\n  imports = [ ./users.nix ];\n'
+        '  services.openssh.ports = [ port ];\n  networking.hostName = lib.mkDefault "ok";\n}\n'
+    )
+    uri = session.uri("nixos/configuration.nix")
+    if uri in session.versions:  # opened by an earlier test
+        session.replace(uri, text)
+    else:
+        session.open("nixos/configuration.nix", text, write=False)
+    diags = await session.diagnostics(
+        uri, until=lambda ds: any(d.code == "option-type" for d in ds), timeout=120
+    )
+    [wrong] = [d for d in diags if d.code == "option-type"]
+    assert wrong.range.start == pos(text, "[ port ]")
+    expected = 'this evaluates to `[ "22" ]`, which is not of type `list of 16'
+    assert wrong.message.startswith(expected)

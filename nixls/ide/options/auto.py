@@ -155,12 +155,34 @@ def module_files(first: list[str], within: str) -> list[str]:
         if path in seen:
             continue
         seen.append(path)
-        root = _read(path) if os.path.isfile(path) else None
-        body = module_body(root) if root is not None else None
-        imports = _set_entry(body, "imports") if body is not None else None
-        if imports is not None:
-            todo += [p for p in _list_paths(imports, os.path.dirname(path)) if _under(p, within)]
+        todo += [p for p in _imports_of(path) if _under(p, within)]
     return seen
+
+
+# The static imports of module files, by path, with the file's stamp: a file
+# saved again is parsed again, the others not (sets are found again on saves).
+_IMPORTS: dict[str, tuple[tuple[int, int], list[str]]] = {}
+MAX_CACHED = 5000
+
+
+def _imports_of(path: str) -> list[str]:
+    """The files a module file imports statically (none: not a readable module)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return []
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _IMPORTS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    root = _read(path) if os.path.isfile(path) else None
+    body = module_body(root) if root is not None else None
+    imports = _set_entry(body, "imports") if body is not None else None
+    found = _list_paths(imports, os.path.dirname(path)) if imports is not None else []
+    if len(_IMPORTS) >= MAX_CACHED:
+        _IMPORTS.clear()
+    _IMPORTS[path] = (stamp, found)
+    return found
 
 
 def _under(path: str, folder: str) -> bool:

@@ -218,14 +218,14 @@ def definitions(root: nodes.Node) -> Iterator[Definition]:
 def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
     """The option paths the module declares itself (``options.a.b = mkOption …``):
     the set being consulted may not include this very module."""
-    body = module_body(root)
+    todo = _declared(module_body(root), ())
+    # Modules written as values (`perSystem = { … }: { options.x = …; }`) too.
+    for definition in definitions(root):
+        for node in unwrap(definition.value) if definition.value is not None else ():
+            if _is_module_fn(node):
+                assert isinstance(node, nodes.Lambda)
+                todo += _declared(strip(node.body), definition.path)
     out: set[tuple[str, ...]] = set()
-    todo: list[tuple[tuple[str, ...], nodes.Node]] = []
-    for b in body.bindings if body is not None else ():
-        if isinstance(b, nodes.AttrDef) and _head(b) == "options":
-            todo.append(
-                ((), nodes.AttrSet(b.start, b.end, [_tail(b)]) if len(b.path) > 1 else b.value)
-            )
     while todo:
         prefix, expr = todo.pop()
         node = strip(expr)
@@ -239,6 +239,18 @@ def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
             names = [k.name for k in b.path if isinstance(k, nodes.StaticKey)]
             if len(names) == len(b.path):
                 todo.append((prefix + tuple(names), b.value))
+    return out
+
+
+def _declared(
+    body: nodes.Node | None, prefix: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], nodes.Node]]:
+    """The ``options`` bindings of a module's body, each with the path it is at."""
+    out: list[tuple[tuple[str, ...], nodes.Node]] = []
+    for b in body.bindings if isinstance(body, nodes.AttrSet) else ():
+        if isinstance(b, nodes.AttrDef) and _head(b) == "options":
+            whole = nodes.AttrSet(b.start, b.end, [_tail(b)]) if len(b.path) > 1 else b.value
+            out.append((prefix, whole))
     return out
 
 

@@ -192,7 +192,9 @@ class OptionSets:
                 self._expanded = {
                     k: v for k, v in self._expanded.items() if v[0].base_dir != flake_dir
                 }
-                at = self.specs.index(mine[0])
+                # Read again under the lock: a stand-in may have been named meanwhile.
+                mine = [s for s in self.specs if s.auto and s.base_dir == flake_dir]
+                at = self.specs.index(mine[0]) if mine else len(self.specs)
                 rest = [s for s in self.specs if s not in mine]
                 self.specs = rest[:at] + found + rest[at:]
                 keep = {s.key for s in self.specs}
