@@ -142,3 +142,18 @@ def test_options_a_per_system_module_declares_itself_are_not_flagged(tree: Optio
     assert [d.message for d in result[0]] == [
         "unknown option `perSystem.pakages`; did you mean `packages`?"
     ]
+
+
+def test_a_deferred_module_without_options_of_its_own_takes_anything(tmp_path: Path) -> None:
+    (tmp_path / "m.nix").write_text(
+        "{ lib, ... }: {\n  options.extra = lib.mkOption {\n"
+        "    type = lib.types.deferredModule;\n    default = { };\n  };\n}\n"
+    )
+    lib = DATA / "corpus" / "nixpkgs-lib-26.11" / "lib"
+    expr = f"((import {lib}).evalModules {{ modules = [ ./m.nix ]; }}).options"
+    spec = OptionSetSpec("t", expr, str(tmp_path))
+    tree = load(spec, ReadPolicy.anywhere(), threading.Event())[0]
+    text = "{ ... }: { extra = { anything.goes = 1; }; extar = 1; }"
+    result = service.diagnostics(tree, _view(tmp_path / "x.nix", text), threading.Event(), 5)
+    assert result is not None
+    assert [d.message for d in result[0]] == ["unknown option `extar`; did you mean `extra`?"]

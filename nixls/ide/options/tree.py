@@ -221,7 +221,12 @@ class OptionTree:
                     subs = self._force(self._apply(self._get(t, "getSubOptions"), NixList()))
                 except NixError:
                     return Place("free", option=option)
-                return Place("group", subs, option) if type(subs) is Attrs else Place("free")
+                if type(subs) is not Attrs or (
+                    name == "deferredModule" and set(subs) <= {"_module"}
+                ):
+                    # A deferred module whose options come from elsewhere: anything goes.
+                    return Place("free", option=option)
+                return Place("group", subs, option)
             if name in ("attrsOf", "lazyAttrsOf") and elem is not None:
                 return Place("names", elem, option)
             if name == "listOf" and elem is not None:
