@@ -145,3 +145,37 @@ def test_an_edited_imports_list_changes_the_files_of_a_set(tmp_path: Path) -> No
     names = [s.name for s in sets.changed([str(flake / "flake.nix")])]
     assert names == ["nixosConfigurations.other", "nixosConfigurations.server"]
     assert _spec_of(flake / "other.nix", sets.specs) is not None
+
+
+def test_configurations_a_flake_parts_flake_computes(tmp_path: Path) -> None:
+    flake = tmp_path / "flake"
+    flake.mkdir()
+    (flake / "flake.nix").write_text(
+        '{\n  inputs.flake-parts.url = "path:../parts";\n  inputs.nixpkgs.url = "path:../os";\n'
+        "  outputs = inputs@{ flake-parts, nixpkgs, ... }:\n"
+        "    flake-parts.lib.mkFlake { inherit inputs; } {\n"
+        '      imports = [ ./module.nix ];\n      systems = [ "x86_64-linux" ];\n'
+        '      flake.nixosConfigurations = nixpkgs.lib.genAttrs [ "a" ]\n'
+        "        (name: nixpkgs.lib.nixosSystem { modules = [ ./host.nix ]; });\n"
+        "    };\n}\n"
+    )
+    (flake / "module.nix").write_text("{ ... }: { perSystem = { ... }: { }; }\n")
+    (flake / "host.nix").write_text("{ ... }: { services.openssh.enable = true; }\n")
+    lib = str(DATA / "corpus" / "nixpkgs-lib-26.11" / "lib")
+
+    def node(path: str, **inputs: str) -> dict[str, object]:
+        return {"inputs": inputs, "locked": {"path": path, "type": "path"}, "parent": []}
+
+    nodes = {
+        "root": {"inputs": {"flake-parts": "flake-parts", "nixpkgs": "nixpkgs"}},
+        "flake-parts": node(str(DATA / "flake-parts-like"), **{"nixpkgs-lib": "lib"}),
+        "nixpkgs": node(str(DATA / "nixos-like"), **{"nixpkgs-lib": "lib"}),
+        "lib": node(lib),
+    }
+    lock = {"nodes": nodes, "root": "root", "version": 7}
+    (flake / "flake.lock").write_text(json.dumps(lock))
+    parts, stand_in = flake_specs(str(flake / "flake.nix"))
+    assert parts.name == "flake-parts" and stand_in.name == "nixosConfigurations.*"
+    assert stand_in.files == (str(flake / "host.nix"),)  # module.nix is a flake module
+    policy = ReadPolicy.restricted(roots=[str(DATA), str(tmp_path)])
+    assert computed.names(stand_in, policy, threading.Event()) == ["a"]

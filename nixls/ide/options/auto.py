@@ -213,7 +213,9 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
     for kind in _computed_kinds(root, outputs):
         # Named only by evaluation: a stand-in set for the files the outputs name.
         named = path_literals(_outputs_fn(root) or root, flake_dir)
-        globs = tuple(glob.escape(f) for f in module_files(named, flake_dir))
+        parts_files = {f for s in specs for f in s.files}  # flake modules are flake-parts'
+        reached = module_files(named, flake_dir)
+        globs = tuple(g for g in (glob.escape(f) for f in reached) if g not in parts_files)
         if globs:
             specs.append(stand_in(flake_dir, kind, globs, read_roots))
     flake = flake_expr(flake_dir)
@@ -265,9 +267,15 @@ def _outputs_of(root: nodes.Node) -> nodes.AttrSet | None:
     if mkflake_call(root) is None:
         return _outputs_set(root)
     body = module_body(root)
-    found = _set_entry(body, "flake") if body is not None else None
-    found = strip(found) if found is not None else None
-    return found if isinstance(found, nodes.AttrSet) else None
+    written: list[nodes.BindingNode] = []  # `flake = { … }` and `flake.x = …` together
+    for b in body.bindings if body is not None else ():
+        if isinstance(b, nodes.AttrDef) and _static_path(b.path[:1]) == ["flake"]:
+            value = strip(b.value)
+            if len(b.path) > 1:
+                written.append(nodes.AttrDef(b.path[1].start, b.end, b.path[1:], b.value))
+            elif isinstance(value, nodes.AttrSet):
+                written += value.bindings
+    return nodes.AttrSet(body.start, body.end, written) if body is not None and written else None
 
 
 def workspace_specs(roots: Iterable[str]) -> list[OptionSetSpec]:
