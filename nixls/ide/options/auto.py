@@ -20,7 +20,11 @@ from collections.abc import Iterable, Iterator
 
 from evaluator.syntax import nodes, parse
 from nixls.ide.flake.lock import read_lock, read_plain
-from nixls.ide.options.paths import module_body, strip
+from nixls.ide.options.computed import path_literals, stand_in
+from nixls.ide.options.exprs import flake_expr, nix_string, unchecked_options
+from nixls.ide.options.parts import NAME as PARTS
+from nixls.ide.options.parts import parts_expr, parts_input
+from nixls.ide.options.paths import mkflake_call, module_body, strip
 from nixls.ide.options.spec import OptionSetSpec
 
 KINDS = ("nixosConfigurations", "homeConfigurations", "darwinConfigurations")
@@ -85,9 +89,9 @@ def _static_path(keys: list[nodes.AttrKey]) -> list[str] | None:
     return names if len(names) == len(keys) else None
 
 
-def _configurations(outputs: nodes.AttrSet) -> Iterator[tuple[str, str, nodes.Node]]:
+def _configurations(outputs: nodes.AttrSet | None) -> Iterator[tuple[str, str, nodes.Node]]:
     """(kind, name, the configuration's expression) for each one written statically."""
-    for binding in outputs.bindings:
+    for binding in outputs.bindings if outputs is not None else ():
         if not isinstance(binding, nodes.AttrDef):
             continue
         path = _static_path(binding.path)
@@ -151,21 +155,38 @@ def module_files(first: list[str], within: str) -> list[str]:
         if path in seen:
             continue
         seen.append(path)
-        root = _read(path) if os.path.isfile(path) else None
-        body = module_body(root) if root is not None else None
-        imports = _set_entry(body, "imports") if body is not None else None
-        if imports is not None:
-            todo += [p for p in _list_paths(imports, os.path.dirname(path)) if _under(p, within)]
+        todo += [p for p in _imports_of(path) if _under(p, within)]
     return seen
+
+
+# The static imports of module files, by path, with the file's stamp: a file
+# saved again is parsed again, the others not (sets are found again on saves).
+_IMPORTS: dict[str, tuple[tuple[int, int], list[str]]] = {}
+MAX_CACHED = 5000
+
+
+def _imports_of(path: str) -> list[str]:
+    """The files a module file imports statically (none: not a readable module)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return []
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _IMPORTS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    root = _read(path) if os.path.isfile(path) else None
+    body = module_body(root) if root is not None else None
+    imports = _set_entry(body, "imports") if body is not None else None
+    found = _list_paths(imports, os.path.dirname(path)) if imports is not None else []
+    if len(_IMPORTS) >= MAX_CACHED:
+        _IMPORTS.clear()
+    _IMPORTS[path] = (stamp, found)
+    return found
 
 
 def _under(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _nix_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("${", "\\${")
-    return f'"{escaped}"'
 
 
 def _input_dirs(flake_dir: str) -> tuple[str, ...]:
@@ -176,12 +197,28 @@ def _input_dirs(flake_dir: str) -> tuple[str, ...]:
 def flake_specs(flake_file: str) -> list[OptionSetSpec]:
     """The automatic option sets of one `flake.nix` (none if it cannot be read)."""
     root = _read(flake_file)
-    outputs = _outputs_set(root) if root is not None else None
     flake_dir = os.path.dirname(os.path.abspath(flake_file))
-    if root is None or outputs is None or any(c in flake_dir for c in "?#"):
+    if root is None or any(c in flake_dir for c in "?#"):
         return []
     read_roots = (flake_dir, *_input_dirs(flake_dir))
     specs = []
+    parts = parts_input(root)
+    if parts is not None:
+        # flake.nix itself (its `mkFlake` module) and the flake modules it imports.
+        files = module_files([os.path.abspath(flake_file)], flake_dir)
+        globs = tuple(glob.escape(f) for f in files)
+        expr = parts_expr(flake_dir, parts)
+        specs.append(OptionSetSpec(PARTS, expr, flake_dir, globs, True, read_roots))
+    outputs = _outputs_of(root)
+    for kind in _computed_kinds(root, outputs):
+        # Named only by evaluation: a stand-in set for the files the outputs name.
+        named = path_literals(_outputs_fn(root) or root, flake_dir)
+        parts_files = {f for s in specs for f in s.files}  # flake modules are flake-parts'
+        reached = module_files(named, flake_dir)
+        globs = tuple(g for g in (glob.escape(f) for f in reached) if g not in parts_files)
+        if globs:
+            specs.append(stand_in(flake_dir, kind, globs, read_roots))
+    flake = flake_expr(flake_dir)
     for kind, name, config in _configurations(outputs):
         listed = _call_modules(config)
         files = (
@@ -189,11 +226,56 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
         )
         if not files:
             continue  # no file to apply to: the set would claim every module
-        flake = f"builtins.getFlake {_nix_string('path:' + flake_dir)}"
-        expr = f"({flake}).{kind}.{_nix_string(name)}.options"
+        expr = unchecked_options(f"({flake}).{kind}.{nix_string(name)}")
         globs = tuple(glob.escape(f) for f in files)
         specs.append(OptionSetSpec(f"{kind}.{name}", expr, flake_dir, globs, True, read_roots))
     return specs
+
+
+def _outputs_fn(root: nodes.Node) -> nodes.Node | None:
+    top = strip(root)
+    found = _set_entry(top, "outputs") if isinstance(top, nodes.AttrSet) else None
+    return found
+
+
+def _computed_kinds(root: nodes.Node, outputs: nodes.AttrSet | None) -> list[str]:
+    """The kinds of configurations the outputs compute (``kind = f …`` rather than
+    a set), or that a flake whose outputs are no set mentions."""
+    if outputs is None:
+        if mkflake_call(root) is not None:
+            return []
+        return [k for k in KINDS if _mentions(root, k)]
+    found = []
+    for binding in outputs.bindings:
+        if isinstance(binding, nodes.AttrDef) and (path := _static_path(binding.path)):
+            computed = not isinstance(strip(binding.value), nodes.AttrSet)
+            if len(path) == 1 and path[0] in KINDS and computed:
+                found.append(path[0])
+    return found
+
+
+def _mentions(root: nodes.Node, name: str) -> bool:
+    for node in nodes.walk(root):
+        if isinstance(node, nodes.StaticKey) and node.name == name:
+            return True
+    return False
+
+
+def _outputs_of(root: nodes.Node) -> nodes.AttrSet | None:
+    """The set of outputs written in `flake.nix`: what `outputs` returns, or the
+    `flake` set of a flake-parts module."""
+    if mkflake_call(root) is None:
+        return _outputs_set(root)
+    body = module_body(root)
+    written: list[nodes.BindingNode] = []  # `flake = { … }` and `flake.x = …` together
+    for b in body.bindings if body is not None else ():
+        if isinstance(b, nodes.AttrDef) and _static_path(b.path[:1]) == ["flake"]:
+            value = strip(b.value)
+            if len(b.path) > 1:
+                written.append(nodes.AttrDef(b.path[1].start, b.end, b.path[1:], b.value))
+            elif isinstance(value, nodes.AttrSet):
+                written += value.bindings
+    return nodes.AttrSet(body.start, body.end, written) if body is not None and written else None
 
 
 def workspace_specs(roots: Iterable[str]) -> list[OptionSetSpec]:

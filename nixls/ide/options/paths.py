@@ -75,10 +75,35 @@ def strip(node: nodes.Node) -> nodes.Node:
 
 def module_body(root: nodes.Node) -> nodes.AttrSet | None:
     """The set a module file evaluates to (after its arguments)."""
-    node = strip(root)
+    node = strip(module_root(root))
     if isinstance(node, nodes.Lambda):
         node = strip(node.body)
     return node if isinstance(node, nodes.AttrSet) else None
+
+
+def module_root(root: nodes.Node) -> nodes.Node:
+    """The module a file holds: the file itself, or in a flake-parts `flake.nix`
+    the module given to ``mkFlake`` (``outputs = …: X.lib.mkFlake { … } MODULE``)."""
+    call = mkflake_call(root)
+    return call.arg if call is not None else root
+
+
+def mkflake_call(root: nodes.Node) -> nodes.Apply | None:
+    """The ``….lib.mkFlake ARGS MODULE`` call a flake's ``outputs`` returns, if written so."""
+    top = strip(root)
+    if not isinstance(top, nodes.AttrSet):
+        return None
+    for b in top.bindings:
+        if _head(b) == "outputs" and isinstance(b, nodes.AttrDef) and len(b.path) == 1:
+            fn = strip(b.value)
+            body = strip(fn.body) if isinstance(fn, nodes.Lambda) else None
+            if (
+                isinstance(body, nodes.Apply)
+                and isinstance(strip(body.fn), nodes.Apply)
+                and _wrapper_name(_apply_fn(body)) == "mkFlake"
+            ):
+                return body
+    return None
 
 
 def _head(binding: nodes.Node) -> str | None:
@@ -87,14 +112,22 @@ def _head(binding: nodes.Node) -> str | None:
     return None
 
 
-def config_sets(root: nodes.Node) -> list[tuple[tuple[str, ...], nodes.Node]]:
-    """The expressions holding configuration, each with its path prefix (empty)."""
-    body = module_body(root)
-    if body is None:
+def _is_module_fn(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Lambda) and isinstance(strip(node.body), nodes.AttrSet)
+
+
+def _module_config(node: nodes.Node) -> list[tuple[tuple[str, ...], nodes.Node]]:
+    """The expressions holding a module's configuration (``node``: the module,
+    a function or a set), each with its path prefix (empty)."""
+    node = strip(node)
+    body = strip(node.body) if isinstance(node, nodes.Lambda) else node
+    if not isinstance(body, nodes.AttrSet):
         return []
     heads = {_head(b) for b in body.bindings}
     if "config" not in heads and "options" not in heads:
-        return [((), body)]
+        # The shorthand form: everything but `imports`, `_file`, … is configuration.
+        kept = [b for b in body.bindings if _head(b) not in MODULE_KEYS]
+        return [((), nodes.AttrSet(body.start, body.end, kept, body.rec))]
     out: list[tuple[tuple[str, ...], nodes.Node]] = []
     for b in body.bindings:
         if isinstance(b, nodes.AttrDef) and _head(b) == "config":
@@ -104,6 +137,13 @@ def config_sets(root: nodes.Node) -> list[tuple[tuple[str, ...], nodes.Node]]:
                 # `config.programs.git.enable = …`: the rest is a path, as in a set.
                 out.append(((), nodes.AttrSet(b.start, b.end, [_tail(b)])))
     return out
+
+
+def config_sets(root: nodes.Node) -> list[tuple[tuple[str, ...], nodes.Node]]:
+    """The expressions holding a module file's configuration, each with its path
+    prefix (empty)."""
+    found = module_root(root)
+    return _module_config(found) if module_body(root) is not None else []
 
 
 def _tail(b: nodes.AttrDef) -> nodes.AttrDef:
@@ -154,6 +194,9 @@ def definitions(root: nodes.Node) -> Iterator[Definition]:
             if isinstance(node, nodes.List):
                 todo.extend((prefix + (ITEM,), item) for item in reversed(node.items))
                 continue
+            if _is_module_fn(node):  # a module as a value (`perSystem`, a submodule)
+                todo.extend((prefix + p, e) for p, e in reversed(_module_config(node)))
+                continue
             if not isinstance(node, nodes.AttrSet):
                 continue
             nested: list[tuple[tuple[str, ...], nodes.Node]] = []
@@ -175,14 +218,14 @@ def definitions(root: nodes.Node) -> Iterator[Definition]:
 def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
     """The option paths the module declares itself (``options.a.b = mkOption …``):
     the set being consulted may not include this very module."""
-    body = module_body(root)
+    todo = _declared(module_body(root), ())
+    # Modules written as values (`perSystem = { … }: { options.x = …; }`) too.
+    for definition in definitions(root):
+        for node in unwrap(definition.value) if definition.value is not None else ():
+            if _is_module_fn(node):
+                assert isinstance(node, nodes.Lambda)
+                todo += _declared(strip(node.body), definition.path)
     out: set[tuple[str, ...]] = set()
-    todo: list[tuple[tuple[str, ...], nodes.Node]] = []
-    for b in body.bindings if body is not None else ():
-        if isinstance(b, nodes.AttrDef) and _head(b) == "options":
-            todo.append(
-                ((), nodes.AttrSet(b.start, b.end, [_tail(b)]) if len(b.path) > 1 else b.value)
-            )
     while todo:
         prefix, expr = todo.pop()
         node = strip(expr)
@@ -196,6 +239,18 @@ def own_options(root: nodes.Node) -> set[tuple[str, ...]]:
             names = [k.name for k in b.path if isinstance(k, nodes.StaticKey)]
             if len(names) == len(b.path):
                 todo.append((prefix + tuple(names), b.value))
+    return out
+
+
+def _declared(
+    body: nodes.Node | None, prefix: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], nodes.Node]]:
+    """The ``options`` bindings of a module's body, each with the path it is at."""
+    out: list[tuple[tuple[str, ...], nodes.Node]] = []
+    for b in body.bindings if isinstance(body, nodes.AttrSet) else ():
+        if isinstance(b, nodes.AttrDef) and _head(b) == "options":
+            whole = nodes.AttrSet(b.start, b.end, [_tail(b)]) if len(b.path) > 1 else b.value
+            out.append((prefix, whole))
     return out
 
 
@@ -222,6 +277,9 @@ def cursor_at(root: nodes.Node, offset: int) -> Cursor | None:
                 continue
             if isinstance(node, nodes.List):
                 todo.extend((prefix + (ITEM,), item) for item in node.items)
+                continue
+            if _is_module_fn(node):
+                todo.extend((prefix + p, e) for p, e in _module_config(node))
                 continue
             if not isinstance(node, nodes.AttrSet):
                 continue

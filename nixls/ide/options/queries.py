@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
 from evaluator.syntax import nodes
-from evaluator.vm.values import NixList
+from evaluator.vm.values import NixList, Thunk
 from nixls.ide.options.paths import Cursor, Key, definitions, own_options, unwrap
 from nixls.ide.options.tree import Declaration, OptionDoc, OptionTree
 
@@ -25,6 +26,9 @@ RENAMED = "renamed-option"
 REMOVED = "removed-option"
 DOCS_INLINE = 60  # completion lists up to this long carry their documentation
 MAX_DIAGNOSTICS = 200
+MAX_LAZY = 100  # values evaluated to check them, per module
+# The lazy value of a node of the module (in the set's evaluator).
+ValueOf = Callable[[nodes.Node], Thunk]
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def completion(
     place = tree.place(cursor.path)
     if place is None or place.kind != "group":
         return None
-    children = [c for c in tree.children(cursor.path) if c.visible]
+    # `_module` (the module system's own arguments and checks) is rarely written.
+    children = [c for c in tree.children(cursor.path) if c.visible and c.name != "_module"]
     inline = len(children) <= DOCS_INLINE
     items = []
     for child in children:
@@ -159,11 +164,20 @@ def suggestions(names: list[str], wrong: str) -> list[str]:
     return difflib.get_close_matches(wrong, names, n=3, cutoff=0.6)
 
 
-def diagnostics(tree: OptionTree, root: nodes.Node) -> tuple[list[Diagnostic], list[OptionFix]]:
-    """Unknown, ill-typed, read-only, renamed and removed options the module defines."""
+def diagnostics(
+    tree: OptionTree, root: nodes.Node, values: ValueOf | None = None
+) -> tuple[list[Diagnostic], list[OptionFix]]:
+    """Unknown, ill-typed, read-only, renamed and removed options the module defines.
+
+    Values that are not literals are type-checked when ``values`` gives their
+    lazy value (evaluated within a small budget; skipped when they depend on the
+    module's arguments)."""
     found: list[Diagnostic] = []
     fixes: list[OptionFix] = []
-    own = own_options(root)
+    lazy = [MAX_LAZY]
+    # Options this module declares that the set does not know (it may not include
+    # this module): their definitions are not judged.
+    own = {p for p in own_options(root) if tree.place(p) is None}
     for definition in definitions(root):
         if len(found) >= MAX_DIAGNOSTICS:
             break
@@ -172,7 +186,8 @@ def diagnostics(tree: OptionTree, root: nodes.Node) -> tuple[list[Diagnostic], l
             continue  # an option of this module (the set may not include it)
         ok = _check_keys(tree, definition.prefix, definition.keys, found, fixes)
         if ok and definition.value is not None and definition.keys:
-            _check_value(tree, definition.path, definition.keys[-1], definition.value, found)
+            value = definition.value
+            _check_value(tree, definition.path, definition.keys[-1], value, found, values, lazy)
     return found, fixes
 
 
@@ -205,13 +220,21 @@ def _check_keys(
 
 
 def _check_value(
-    tree: OptionTree, path: tuple[str, ...], key: Key, value: nodes.Node, found: list[Diagnostic]
+    tree: OptionTree,
+    path: tuple[str, ...],
+    key: Key,
+    value: nodes.Node,
+    found: list[Diagnostic],
+    values: ValueOf | None,
+    lazy: list[int],
 ) -> None:
-    option = tree.option_at(path)
-    if option is None:
-        return
     doc = tree.doc(path)
     if doc is None:
+        # A name in an option's value (`packages.default` of `attrsOf package`).
+        element = tree.value_type(path)
+        if element is not None:
+            type_name, name = tree.type_name(element), dotted(path)
+            _check_type(tree, path, value, type_name, name, found, values, lazy)
         return
     name = dotted(path)
     if doc.renamed_to:
@@ -239,19 +262,38 @@ def _check_value(
         )
     if doc.renamed_to or doc.removed:
         return  # the type of an alias is its target's, or a stand-in
+    _check_type(tree, path, value, doc.type, name, found, values, lazy)
+
+
+def _check_type(
+    tree: OptionTree,
+    path: tuple[str, ...],
+    value: nodes.Node,
+    type_name: str,
+    name: str,
+    found: list[Diagnostic],
+    values: ValueOf | None,
+    lazy: list[int],
+) -> None:
+    """Report the written values of ``value`` that fail the type check at ``path``."""
     for written in unwrap(value):
         literal = literal_value(written)
-        if literal is _NOT_LITERAL:
+        if literal is not _NOT_LITERAL:
+            ok, shown = tree.check(path, literal), value_text(written)
+        elif values is not None and lazy[0] > 0 and _evaluable(written):
+            lazy[0] -= 1
+            ok, evaluated = tree.check_lazy(path, values(written))
+            shown = f"this evaluates to {_code(evaluated)}, which"
+        else:
             continue
-        if tree.check(path, literal) is False:
-            shown = value_text(written)
+        if ok is False:
             found.append(
                 Diagnostic(
                     BAD_TYPE,
                     Severity.ERROR,
                     written.start,
                     written.end,
-                    f"{shown} is not of type `{doc.type}` (option `{name}`)",
+                    f"{shown} is not of type `{type_name}` (option `{name}`)",
                 )
             )
 
@@ -277,6 +319,12 @@ def literal_value(node: nodes.Node) -> object:
         items = [literal_value(i) for i in node.items]
         return _NOT_LITERAL if any(i is _NOT_LITERAL for i in items) else NixList(items)
     return _NOT_LITERAL
+
+
+def _evaluable(node: nodes.Node) -> bool:
+    """Whether a value is worth evaluating to check it: not a set or function (the
+    definitions inside a set are checked one by one) nor a literal."""
+    return not isinstance(node, nodes.AttrSet | nodes.Lambda | nodes.Error)
 
 
 def value_text(node: nodes.Node) -> str:

@@ -9,19 +9,23 @@ that is still loading or busy: the answer is then None.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evaluator.compiler import analyse
 from evaluator.compiler.diagnostics import Diagnostic
 from evaluator.io import ReadPolicy
 from evaluator.syntax import nodes, parse
+from evaluator.vm.frames import SourceText
 from nixls.ide.options import queries
 from nixls.ide.options.paths import cursor_at
 from nixls.ide.options.sets import LoadedSet, OptionSets
 from nixls.ide.options.spec import OptionSetSpec, spec_for
 from nixls.ide.options.tree import Busy, Declaration, OptionTree
+from nixls.ide.scope_eval import NodeCache, ScopeEnv
 
 PLACEHOLDER = b"nixlsOptionPlaceholder"
 _WORD = re.compile(rb"[A-Za-z0-9_'\-]*\Z")
@@ -111,10 +115,25 @@ def definition(tree: OptionTree, doc: DocumentView, offset: int) -> list[Declara
 def diagnostics(
     tree: OptionTree, doc: DocumentView, cancel: threading.Event, wait: float
 ) -> tuple[list[Diagnostic], list[queries.OptionFix]] | None:
-    """The module's option diagnostics and fixes (None: the set stayed busy)."""
+    """The module's option diagnostics and fixes (None: the set stayed busy).
+
+    Values that are not literals are evaluated in their scope in the file (a
+    fresh analysis of the text: the document's tree is not shared with this
+    thread); the module's arguments are unknown there."""
+    parsed = parse(doc.source)
+    analysis = analyse(parsed, doc.path)
+    base = os.path.dirname(doc.path) if doc.path else os.getcwd()
     try:
         with tree.reading(cancel, wait):
-            return queries.diagnostics(tree, doc.root)
+            env = ScopeEnv(
+                analysis,
+                SourceText(doc.path, doc.source),
+                base,
+                auto_args={},
+                cache=NodeCache(),
+                evaluator=tree.evaluator,
+            )
+            return queries.diagnostics(tree, parsed.root, env.thunk)
     except Busy:
         return None
 

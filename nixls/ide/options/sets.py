@@ -11,6 +11,7 @@ evaluation read changes, or when its declaration changes.
 from __future__ import annotations
 
 import concurrent.futures
+import fnmatch
 import os
 import threading
 import time
@@ -22,6 +23,7 @@ from evaluator.io import EvalIO, ReadPolicy
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import Budget
+from nixls.ide.options import auto, computed
 from nixls.ide.options.spec import OptionSetSpec
 from nixls.ide.options.tree import OptionTree
 
@@ -87,13 +89,17 @@ class OptionSets:
         self.specs: list[OptionSetSpec] = []
         self._sets: dict[tuple[str, str, str], LoadedSet] = {}
         self._lock = threading.Lock()
+        # ``on_ready`` is also called (with a stand-in's entry) when computed
+        # configurations were named: which set applies to a file may have changed.
         self.on_ready = on_ready
+        # The sets computed configurations became, by their stand-in's key.
+        self._expanded: dict[tuple[str, str, str], list[OptionSetSpec]] = {}
 
     def configure(self, specs: Iterable[OptionSetSpec]) -> None:
         """Replace the declared sets; evaluations of unchanged ones are kept."""
-        self.specs = list(specs)
-        keep = {s.key for s in self.specs}
         with self._lock:
+            self.specs = [x for s in specs for x in self._expanded.get(s.key, [s])]
+            keep = {s.key for s in self.specs}
             for key in [k for k in self._sets if k not in keep]:
                 self._sets.pop(key).cancel.set()
 
@@ -109,6 +115,13 @@ class OptionSets:
             if found is not None:
                 return found
             entry = self._sets[spec.key] = LoadedSet(spec)
+        if spec.computed is not None:
+            threading.Thread(
+                target=self._expand,
+                args=(entry, policy),
+                daemon=True,
+                name=f"nixls-options-names-{spec.name}",
+            ).start()
         thread = threading.Thread(
             target=self._load,
             args=(entry, policy, search_path),
@@ -138,8 +151,25 @@ class OptionSets:
         if self.on_ready is not None:
             self.on_ready(entry)
 
+    def _expand(self, entry: LoadedSet, policy: ReadPolicy) -> None:
+        """(thread) Name the configurations a stand-in set stands for; each gets its set."""
+        found = computed.expand(entry.spec, policy, entry.cancel)
+        with self._lock:
+            if not found or entry.spec not in self.specs or entry.cancel.is_set():
+                return
+            self._expanded[entry.spec.key] = found
+            at = self.specs.index(entry.spec)
+            self.specs = self.specs[:at] + found + self.specs[at + 1 :]
+            self._sets.pop(entry.spec.key, None)  # named again if the stand-in comes back
+        entry.cancel.set()
+        if self.on_ready is not None:
+            self.on_ready(entry)
+
     def changed(self, paths: Iterable[str]) -> list[OptionSetSpec]:
-        """Drop the sets whose evaluation read one of ``paths``; returns their specs."""
+        """Drop the sets whose evaluation read one of ``paths``, and find the
+        automatic sets of a flake again when its `flake.nix` or one of their module
+        files changed (an edited ``imports`` changes which files a set applies to).
+        Returns the specs whose state changed."""
         changed = {os.path.abspath(p) for p in paths}
         dropped = []
         with self._lock:
@@ -148,7 +178,33 @@ class OptionSets:
                     del self._sets[key]
                     entry.cancel.set()
                     dropped.append(entry.spec)
-        return dropped
+        return dropped + self._refind(changed)
+
+    def _refind(self, changed: set[str]) -> list[OptionSetSpec]:
+        """The automatic sets of the flakes ``changed`` touches, found again."""
+        out: list[OptionSetSpec] = []
+        for flake_dir in dict.fromkeys(s.base_dir for s in self.specs if s.auto):
+            mine = [s for s in self.specs if s.auto and s.base_dir == flake_dir]
+            listed = any(fnmatch.fnmatchcase(p, g) for x in mine for g in x.files for p in changed)
+            flake_files = {os.path.join(flake_dir, n) for n in ("flake.nix", "flake.lock")}
+            if not (listed or changed & flake_files):
+                continue
+            found = auto.flake_specs(os.path.join(flake_dir, "flake.nix"))
+            with self._lock:
+                self._expanded = {
+                    k: v for k, v in self._expanded.items() if v[0].base_dir != flake_dir
+                }
+                # Read again under the lock: a stand-in may have been named meanwhile.
+                mine = [s for s in self.specs if s.auto and s.base_dir == flake_dir]
+                at = self.specs.index(mine[0]) if mine else len(self.specs)
+                rest = [s for s in self.specs if s not in mine]
+                self.specs = rest[:at] + found + rest[at:]
+                keep = {s.key for s in self.specs}
+                for key in [k for k in self._sets if k not in keep]:
+                    self._sets.pop(key).cancel.set()
+            if found != mine:
+                out += found or mine
+        return out
 
     def stop(self) -> None:
         """Cancel every running evaluation."""

@@ -39,6 +39,9 @@ class OptionSetSpec:
     # feature, reading ``read_roots`` too; any explicit set wins over it.
     auto: bool = False
     read_roots: tuple[str, ...] = ()
+    # A stand-in for the configurations of this kind a flake computes
+    # (:mod:`.computed`): replaced by one set per name once they are evaluated.
+    computed: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ of an ``attrsOf`` value (any name), ``*`` for an item of a ``listOf`` value.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,8 @@ from nixls.ide.valueprint import Limits, shallow
 STEPS = 2_000_000  # per question: ample for one level of a big set
 SECONDS = 10.0  # per question, against a default or a check that runs away
 MEMORY = 256 * 2**20  # bytes per question
+LAZY_STEPS = 200_000  # for evaluating a value written in a module, to type-check it
+LAZY_SECONDS = 1.0
 ITEM = "*"  # the segment of an item of a `listOf` value
 _ROLE = re.compile(r"\{(?:option|var|env|command|file|manpage)\}`([^`]*)`")
 _ALIAS = re.compile(r"^Alias of \{option\}`([^`]*)`\.?$")
@@ -51,6 +54,7 @@ class Place:
     kind: str
     value: Any = None  # the group's Attrs, the option's Attrs, or the element type
     option: tuple[str, ...] | None = None  # the path of the nearest option above
+    type: Any = None  # the type of a value written here, below an option (`attrsOf t`: t)
 
 
 @dataclass(frozen=True)
@@ -205,16 +209,24 @@ class OptionTree:
 
     def _type_place(self, t: Any, option: tuple[str, ...], option_attrs: Any = None) -> Place:
         """The place of a value of type ``t`` (unwrapping ``nullOr`` and the like)."""
+        written = t
         for _ in range(8):  # wrappers nest a few levels at most
             name = self._get(t, "name")
             nested = self._get(t, "nestedTypes")
             elem = self._get(nested, "elemType") if type(nested) is Attrs else None
-            if name == "submodule":
+            if name in ("submodule", "deferredModule"):
+                # A deferred module (flake-parts' `perSystem`) offers the options its
+                # type was merged with, as a submodule does.
                 try:
                     subs = self._force(self._apply(self._get(t, "getSubOptions"), NixList()))
                 except NixError:
                     return Place("free", option=option)
-                return Place("group", subs, option) if type(subs) is Attrs else Place("free")
+                if type(subs) is not Attrs or (
+                    name == "deferredModule" and set(subs) <= {"_module"}
+                ):
+                    # A deferred module whose options come from elsewhere: anything goes.
+                    return Place("free", option=option)
+                return Place("group", subs, option)
             if name in ("attrsOf", "lazyAttrsOf") and elem is not None:
                 return Place("names", elem, option)
             if name == "listOf" and elem is not None:
@@ -225,7 +237,7 @@ class OptionTree:
             break
         if option_attrs is not None:
             return Place("option", option_attrs, option)
-        return Place("option", None, option)
+        return Place("option", None, option, type=written)
 
     # ------------------------------------------------------------ listing
 
@@ -264,11 +276,46 @@ class OptionTree:
         value = self._get(above.value, path[-1])
         return value if self._is_option(value) else None
 
-    def check(self, path: tuple[str, ...], value: Any) -> bool | None:
-        """Whether ``value`` passes the type check of the option at ``path``
-        (None: no such option, or the check could not be run)."""
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluator holding the set (values checked against it are made in it)."""
+        return self._ev
+
+    def check_lazy(self, path: tuple[str, ...], value: Thunk) -> tuple[bool | None, str]:
+        """:meth:`check` of a value not yet evaluated, under a small budget, and the
+        value as shown; None when it cannot be evaluated (it depends on an
+        argument nobody knows here)."""
+        try:
+            cancel = self._ev.cancel
+            self._ev.budget = Budget(LAZY_STEPS, LAZY_SECONDS, MEMORY, cancel=cancel)
+            forced = self._ev.run(_force_frame(value))
+            if type(forced) is NixList:
+                for item in forced:  # an item that is unknown: the list cannot be judged
+                    self._force(item)
+            shown = shallow(forced, self._force, Limits(depth=2, items=10))
+        except NixError:
+            return None, ""
+        return self.check(path, forced), shown
+
+    def value_type(self, path: tuple[str, ...]) -> Any:
+        """The type a value written at ``path`` must have: the option's there, or
+        below an option the element type (``attrsOf t``, ``listOf t``); None: none."""
         option = self.option_at(path)
-        return None if option is None else self._check_type(self._get(option, "type"), value)
+        if option is not None:
+            return self._get(option, "type")
+        place = self.place(path)
+        return place.type if place is not None and place.kind == "option" else None
+
+    def type_name(self, t: Any) -> str:
+        """How a type describes itself."""
+        described = self._get(t, "description")
+        return str(described) if isinstance(described, str) else "unspecified"
+
+    def check(self, path: tuple[str, ...], value: Any) -> bool | None:
+        """Whether ``value`` passes the type check at ``path`` (:meth:`value_type`;
+        None: no type there, or the check could not be run)."""
+        t = self.value_type(path)
+        return None if t is None else self._check_type(t, value)
 
     def _check_type(self, t: Any, value: Any) -> bool | None:
         """``t.check value``, and for a list each item against the element type
@@ -362,7 +409,7 @@ class OptionTree:
         listed = self._get(option, "declarations")
         for item in listed if type(listed) is NixList else ():
             name = self._value(item)
-            files.append(str(name) if isinstance(name, str) else None)
+            files.append(_module_file(str(name)) if isinstance(name, str) else None)
         out: list[Declaration] = []
         positions = self._get(option, "declarationPositions")
         for i, item in enumerate(positions if type(positions) is NixList else ()):
@@ -382,3 +429,9 @@ class OptionTree:
         if not out:
             out = [Declaration(f) for f in files if f is not None]
         return tuple(out)
+
+
+def _module_file(name: str) -> str:
+    """The file of a module imported as a folder (``./networking``: its `default.nix`)."""
+    inner = os.path.join(name, "default.nix")
+    return inner if os.path.isdir(name) and os.path.isfile(inner) else name

@@ -1,0 +1,7 @@
+[
+  ./assertions.nix
+  ./homebrew.nix
+  ./networking
+  ./system/dock.nix
+  ./system/primary-user.nix
+]

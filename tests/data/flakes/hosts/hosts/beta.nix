@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ./greeter.nix ];
+  services.greeter.enable = true;
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.services.greeter.enable = lib.mkEnableOption "the greeter";
+}

@@ -1,0 +1,7 @@
+{ ... }:
+{
+  users.users.alice = {
+    isNormalUser = true;
+    extraGroups = [ "wheel" ];
+  };
+}
