@@ -80,7 +80,14 @@ def _evaluate(
     base = spec.base_dir
     source = os.path.join(base, f"<configurations {spec.name}>")
     value = ev.force(ev.source_thunk(expr, path=source, base_dir=base))
-    return value, frozenset(context.import_values)
+    return value, files_read(context)
+
+
+def files_read(context: EvalContext) -> frozenset[str]:
+    """The files an evaluation imported, named by where they are on disk (a flake
+    is evaluated from its store path, which the evaluation's I/O maps back)."""
+    io = context.io
+    return frozenset(io.on_disk(p) or p for p in context.import_values)
 
 
 def names(spec: OptionSetSpec, policy: ReadPolicy, cancel: threading.Event) -> list[str]:

@@ -77,9 +77,7 @@ def load(
     base = os.path.abspath(spec.base_dir)
     source = os.path.join(base, f"<option set {spec.name}>")
     root = ev.force(ev.source_thunk(spec.expr, path=source, base_dir=base))
-    # A flake is evaluated from its store path: its files are named by where they are.
-    io = context.io
-    return OptionTree(ev, root), frozenset(io.on_disk(p) or p for p in context.import_values)
+    return OptionTree(ev, root), computed.files_read(context)
 
 
 class OptionSets:
