@@ -141,3 +141,13 @@ def test_only_files_inside_the_flake_are_followed_and_broken_ones_are_skipped(
     )
     (flake / "flake.nix").write_text("{ outputs = { self }: { nixosConfigurations.h = ")
     assert flake_specs(str(flake / "flake.nix")) == []
+
+
+def test_options_declared_in_the_flake_are_located_in_the_workspace(tree: OptionTree) -> None:
+    # The flake is evaluated from its store path (as Nix 2.26 does); definition
+    # must still open the module file the user edits.
+    with tree.reading(None, 10):
+        doc = tree.doc(("services", "greeter", "enable"))
+    assert doc is not None
+    [where] = doc.declarations
+    assert (where.file, where.line) == (str(FLAKE / "hosts" / "services.nix"), 3)

@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from evaluator.api import Evaluator
@@ -428,7 +428,11 @@ class OptionTree:
                 )
         if not out:
             out = [Declaration(f) for f in files if f is not None]
-        return tuple(out)
+        # A flake is evaluated from its store path: name its files where they are.
+        io = self._ev.context.io
+        return tuple(
+            d if (local := io.on_disk(d.file)) is None else replace(d, file=local) for d in out
+        )
 
 
 def _module_file(name: str) -> str:
