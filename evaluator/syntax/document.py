@@ -114,8 +114,19 @@ class Document:
         self._text: str | None = None
         self._lines = LineIndex(source)
         self.result = parse(source)
-        self._nodes = preorder(self.result.root)
+        self._preorder: list[n.Node] | None = None
         self.last_reparse = ("full", 0, len(source))
+
+    @property
+    def _nodes(self) -> list[n.Node]:
+        """Every node in pre-order (made on the first edit: opening a file needs none)."""
+        if self._preorder is None:
+            self._preorder = preorder(self.result.root)
+        return self._preorder
+
+    @_nodes.setter
+    def _nodes(self, value: list[n.Node] | None) -> None:
+        self._preorder = value
 
     @property
     def text(self) -> str:
@@ -162,7 +173,7 @@ class Document:
             self._shift(moved, a, b, delta)
         elif not self._reparse_region(a, b, delta, old_source):
             self.result = parse(source)
-            self._nodes = preorder(self.result.root)
+            self._nodes = None
             self.last_reparse = ("full", 0, len(source))
 
     def _update_lines(self, a: int, b: int, new: bytes, source: bytes) -> None:
@@ -285,9 +296,9 @@ class Document:
         old_node = path[depth]
         old_end = old_node.end
         parent = path[depth - 1]
+        nodes = self._nodes  # (made now if not yet, from the tree before the change)
         replaced = _replace_child(parent, old_node, new_node)
         assert replaced
-        nodes = self._nodes
         i = bisect.bisect_left(nodes, old_node.start, key=_start_of)
         while nodes[i] is not old_node:  # equal starts: parents come first
             i += 1

@@ -145,6 +145,16 @@ def _builtin_item(name: str, label: str | None = None) -> Item:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # made once per name: large files have thousands
+def _local_item(name: str, kind: str) -> Item:
+    return Item(
+        label=name,
+        kind=_KIND.get(kind, ItemKind.VARIABLE),
+        detail=_DETAIL.get(kind, kind),
+        sort_text="0" + name,
+    )
+
+
 _KEYWORD_ITEMS = [Item(label=kw, kind=ItemKind.KEYWORD, sort_text="3" + kw) for kw in KEYWORDS]
 
 
@@ -168,21 +178,15 @@ def scope_items(ctx: Context, reader: Reader) -> list[Item]:
     """Names visible at the cursor: locals, `with` attributes, builtins, keywords."""
     visible = ctx.analysis.visible_names(ctx.offset)
     items: list[Item] = []
+    placeholder = PLACEHOLDER.decode()
+    globals_ = builtin_docs.global_names()
     for name, kind in visible.names.items():
-        if name == PLACEHOLDER.decode():
+        if name == placeholder:
             continue
         if kind == "global":
-            target = builtin_docs.global_names().get(name, name)
-            items.append(_builtin_item(target, label=name))
+            items.append(_builtin_item(globals_.get(name, name), label=name))
         else:
-            items.append(
-                Item(
-                    label=name,
-                    kind=_KIND.get(kind, ItemKind.VARIABLE),
-                    detail=_DETAIL.get(kind, kind),
-                    sort_text="0" + name,
-                )
-            )
+            items.append(_local_item(name, kind))
     seen = set(visible.names)
     for scope in visible.withs:
         node = scope.node
