@@ -122,6 +122,7 @@ def semantic_tokens(
     prev_line = prev_char = 0
     last_end = -1
     source = unit.source
+    line_char = _line_char(unit)
     for start, end, ttype, mods in tokens:
         if start < last_end or end <= lo or start >= hi:
             continue
@@ -131,8 +132,8 @@ def semantic_tokens(
             nl = source.find(b"\n", pos, end)
             piece_end = end if nl == -1 else nl
             if piece_end > pos:
-                line, char = unit.line_char(pos)
-                _, end_char = unit.line_char(piece_end)
+                line, char = line_char(pos)
+                _, end_char = line_char(piece_end)
                 delta_line = line - prev_line
                 delta_char = char - prev_char if delta_line == 0 else char
                 data += [delta_line, delta_char, end_char - char, ttype, mods]
