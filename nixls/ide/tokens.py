@@ -153,42 +153,46 @@ def _overlapping(doc: Unit, lo: int, hi: int) -> Iterator[nodes.Node]:
 _TEXTUAL = (nodes.Str, nodes.Path, nodes.DynamicKey, nodes.StaticKey)
 
 
-def window_around(root: nodes.Node, lo: int, hi: int) -> tuple[int, int] | None:
-    """A span around ``[lo, hi)`` that lexes alone as in its file (None: lex the file).
-
-    The innermost node holding the range, cut to its children that overlap
-    the range and the keywords and punctuation between them: it starts and
-    ends at token borders, outside strings.
-    """
-    if not (root.start <= lo and hi <= root.end):
-        return None
+def _border(root: nodes.Node, at: int, after: bool) -> int:
+    """A token border at or before ``at`` (at or after it, if ``after``) from which
+    (to which) the text lexes as in its file: the tree is followed down
+    towards ``at`` until a gap between children holds it, or a string (or
+    path, or quoted key) does: its own start (end) then."""
     node = root
     while True:
         if isinstance(node, _TEXTUAL):
-            return node.start, node.end
-        kids = children(node)
-        inner = next((k for k in kids if k.start <= lo and hi <= k.end and k.start < k.end), None)
+            return node.end if after else node.start
+        border = node.end if after else node.start
+        inner = None
+        for kid in children(node):
+            if kid.start < at < kid.end:
+                inner = kid
+                break
+            if after and kid.start >= at:
+                return min(border, kid.start)
+            if not after and kid.end <= at:
+                border = kid.end
         if inner is None:
-            break
+            return border
         node = inner
-    start, end = node.start, node.end
-    for kid in kids:
-        if kid.end <= lo:
-            start = max(start, kid.end)
-        elif kid.start >= hi:
-            end = min(end, kid.start)
-            break
+
+
+def window_around(root: nodes.Node, lo: int, hi: int, size: int) -> tuple[int, int]:
+    """A span around ``[lo, hi)`` that lexes alone as in its file (``size`` bytes long).
+
+    Both ends are token borders outside strings (see :func:`_border`).
+    Before and after the root expression there are only comments: a range
+    reaching there takes the start (end) of the file.
+    """
+    start = 0 if lo <= root.start else _border(root, lo, after=False)
+    end = size if hi >= root.end else _border(root, hi, after=True)
     return start, end
 
 
-def classify_range(doc: Unit, lo: int, hi: int) -> list[tuple[int, int, int, int]] | None:
+def classify_range(doc: Unit, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
     """Like :func:`classify`, for the tokens overlapping ``[lo, hi)`` only: only the
-    part of the text around it is lexed (None when that is not possible:
-    classify the whole document then)."""
-    window = window_around(doc.parse_result.root, lo, hi)
-    if window is None:
-        return None
-    start, end = window
+    part of the text around it is lexed."""
+    start, end = window_around(doc.parse_result.root, lo, hi, len(doc.source))
     text = doc.source[start:end]
     lexed, _errors = lex(text)
     lexical = [

@@ -33,11 +33,18 @@ def test_range_tokens_equal_the_whole_documents() -> None:
             lo = rng.randrange(size + 1)
             hi = min(size, lo + rng.choice([1, 40, 400, 4000]))
             found = tokens.classify_range(doc, lo, hi)
-            if found is None:
-                continue
             windows += 1
             assert semantic_tokens(doc, found, lo, hi) == semantic_tokens(doc, everything, lo, hi)
     assert windows >= 100
+
+
+def test_a_range_reaching_the_comments_around_the_root() -> None:
+    text = "# head\n# more\n{ a = 1; /* x */ b = [ 2 ]; }\n# tail\n"
+    snap = AnalysisHost().open("file:///ws/c.nix", text, 1)
+    doc = snap.document
+    for lo, hi in [(0, 20), (3, len(text)), (20, len(text)), (0, len(text))]:
+        found = tokens.classify_range(doc, lo, hi)
+        assert semantic_tokens(doc, found, lo, hi) == semantic_tokens(doc, snap.tokens(), lo, hi)
 
 
 def test_a_range_of_a_large_file_lexes_only_around_it() -> None:
@@ -45,6 +52,5 @@ def test_a_range_of_a_large_file_lexes_only_around_it() -> None:
     snap = AnalysisHost().open("file:///ws/large.nix", text, 1)
     lo = text.index("libpng_", len(text) // 2)
     hi = lo + 600
-    window = tokens.window_around(snap.document.parse_result.root, lo, hi)
-    assert window is not None
+    window = tokens.window_around(snap.document.parse_result.root, lo, hi, len(text))
     assert window[0] <= lo and hi <= window[1] and window[1] - window[0] < 3000

@@ -43,7 +43,7 @@ def register(server: NixServer) -> None:
 
         def ranged() -> list[int]:
             # The range alone: in a large file, much less than the whole.
-            found = classify_range(doc, lo, hi) if "semantic" not in snap.cache else None
-            return semantic_tokens(doc, snap.tokens() if found is None else found, lo, hi)
+            found = snap.tokens() if "semantic" in snap.cache else classify_range(doc, lo, hi)
+            return semantic_tokens(doc, found, lo, hi)
 
         return types.SemanticTokens(data=await ls.off_loop(snap, ranged))
