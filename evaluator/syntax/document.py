@@ -18,6 +18,9 @@ must not be followed by `:`/`@` (which would make it formals), and no old
 syntax error may touch it (recovery could have crossed its borders). When
 any check fails, the next enclosing region is tried, and finally the whole
 document is parsed again.
+
+An edit of only the whitespace between tokens (a space or a newline typed)
+is not parsed at all: the nodes after it move (:mod:`.trivia` decides).
 """
 
 from __future__ import annotations
@@ -252,7 +255,8 @@ class Document:
         tries = 0
         for depth in range(len(path) - 1, 0, -1):
             node = path[depth]
-            if _NOT_WORTH < node.end - node.start > len(old) // 2:
+            size = node.end - node.start
+            if size > _NOT_WORTH and 2 * size > len(old):
                 return False  # a plain parse is cheaper than parsing it and splicing it in
             if not isinstance(node, _REGION_KINDS) or not self._region_ok(node, a, b, old):
                 continue
