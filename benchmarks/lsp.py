@@ -11,10 +11,12 @@ For each size, starts ``python -m nixls``, opens the generated package set
 - the same for a character typed at the end of a name in the middle of the
   file (``${version}`` -> ``${versionx}``, which then resolves differently),
   then deleted;
-- hover on names spread over the file (value evaluation included);
 - completion at names spread over the file, with the number of items;
+- semantic tokens of a range of 100 lines around those names;
 - document symbols (after an edit, so not from the cache), with the size of
   the reply in bytes of JSON;
+- hover on those names (value evaluation included), last: the evaluations
+  it starts go on in the background;
 
 and the server's resident memory after ``initialize``, after open, and at
 its peak. Wall times are p50/p95; the server's CPU time (all its threads)
@@ -221,7 +223,7 @@ async def _edits(s: Session, res: Results, repeat: int) -> None:
 
 
 async def _requests(s: Session, res: Results, repeat: int) -> None:
-    """Hover, completion and document symbols."""
+    """Completion, semantic tokens of a range, document symbols and hover."""
     names = _name_offsets(s.text, repeat)
     to_json = converters.get_converter()
 
@@ -243,6 +245,17 @@ async def _requests(s: Session, res: Results, repeat: int) -> None:
         )
         res.symbols_bytes = len(json.dumps(to_json.unstructure(reply)))
 
+    async def tokens_range(i: int) -> None:
+        # A screenful around a name: what an editor asks for while scrolling.
+        line = _position(s.text, names[i]).line
+        shown = types.Range(
+            start=types.Position(line=max(0, line - 50), character=0),
+            end=types.Position(line=line + 50, character=0),
+        )
+        await s.client.text_document_semantic_tokens_range_async(
+            types.SemanticTokensRangeParams(text_document=s.doc, range=shown)
+        )
+
     edit = s.typing(types.Position(line=0, character=0), " ")
 
     async def symbols_after_edit(i: int) -> Sample:
@@ -251,10 +264,13 @@ async def _requests(s: Session, res: Results, repeat: int) -> None:
         ((wall, cpu),) = await s.timed(1, symbols)
         return wall, cpu
 
-    res.samples["hover"] = await s.timed(len(names), hover)
     res.samples["completion"] = await s.timed(len(names), complete)
+    res.samples["tokens (100 lines)"] = await s.timed(len(names), tokens_range)
     n_symbols = max(2, repeat // 3) // 2 * 2  # even: the text ends as it began
     res.samples["document symbols"] = [await symbols_after_edit(i) for i in range(n_symbols)]
+    # Last: evaluations a hover starts go on in the background, and their CPU
+    # would be counted in the rows after it.
+    res.samples["hover"] = await s.timed(len(names), hover)
 
 
 async def run(lines: int, repeat: int) -> Results:

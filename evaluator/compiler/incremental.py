@@ -33,6 +33,7 @@ the rest is read off the updated resolution.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -71,12 +72,17 @@ class Splice:
     ``path`` runs from the root to the parent of ``new`` (nodes that were
     kept); ``old`` is the detached subtree, still with its old offsets;
     everything after ``old.end`` moved by ``delta`` bytes.
+
+    An edit of the whitespace between tokens replaces no subtree: then
+    ``moved`` is the byte range ``[a, b)`` it replaced, nodes starting at or
+    after ``b`` moved by ``delta``, and ``old`` and ``new`` are the root.
     """
 
     path: list[nodes.Node]
     old: nodes.Node
     new: nodes.Node
     delta: int
+    moved: tuple[int, int] | None = None
 
 
 # ---------------------------------------------------------------- finding the splice
@@ -126,9 +132,11 @@ def apply_edit(document: Document, start: int, end: int, text: bytes) -> Splice 
     steps = _descend(root, start, end)
     document.replace_bytes(start, end, text)
     kind, new_start, new_end = document.last_reparse
+    delta = len(text) - (end - start)
+    if kind == "shift" and document.result.root is root:
+        return Splice([], root, root, delta, moved=(start, end))
     if kind != "incremental" or document.result.root is not root:
         return None
-    delta = len(text) - (end - start)
     for depth, (parent, name, index, child) in enumerate(steps):
         value = getattr(parent, name)
         if index >= 0:
@@ -333,6 +341,8 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
     source = result.source
     if result.root is not previous.tree:
         return None
+    if splice.moved is not None:
+        return _moved(previous, result, splice.moved, splice.delta)
     old = previous.resolved
     unit = _choose(old, splice)
     if unit is None or (unit.node.end - unit.node.start) > MAX_UNIT_SHARE * len(source):
@@ -360,6 +370,45 @@ def reanalyse(previous: Analysis, result: ParseResult, splice: Splice) -> Analys
     syntax = [(e.start, e.end, e.message) for e in result.errors]
     return Analysis(
         result.root, source, resolved, syntax=syntax, file=previous.file, findings=findings
+    )
+
+
+def _moved(previous: Analysis, result: ParseResult, edit: tuple[int, int], delta: int) -> Analysis:
+    """``previous`` after an edit of the whitespace in ``edit``: nothing but positions changed.
+
+    Nodes were moved in place; only the positions the analysis keeps as
+    numbers move here (starts at or after the edit's end, ends after its start).
+    """
+    a, b = edit
+    old = previous.resolved
+
+    def start(pos: int) -> int:
+        return pos + delta if pos >= b else pos
+
+    def end(pos: int) -> int:
+        return pos + delta if pos > a else pos
+
+    duplicates = [
+        DuplicateAttr(
+            path=d.path,
+            span=(start(d.span[0]), end(d.span[1])),
+            prev_pos=start(d.prev_pos),
+            prev_span=(start(d.prev_span[0]), end(d.prev_span[1])),
+            pos=start(d.pos),
+        )
+        for d in old.duplicate_attrs
+    ]
+    for var, site in old.synthetic.items():
+        var.start, var.end = site.start, site.end
+    resolved = dataclasses.replace(old, duplicate_attrs=duplicates, _regions=None)
+    syntax = [(e.start, e.end, e.message) for e in result.errors]
+    return Analysis(
+        result.root,
+        result.source,
+        resolved,
+        syntax=syntax,
+        file=previous.file,
+        findings=previous.findings,
     )
 
 

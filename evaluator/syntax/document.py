@@ -18,6 +18,9 @@ must not be followed by `:`/`@` (which would make it formals), and no old
 syntax error may touch it (recovery could have crossed its borders). When
 any check fails, the next enclosing region is tried, and finally the whole
 document is parsed again.
+
+An edit of only the whitespace between tokens (a space or a newline typed)
+is not parsed at all: the nodes after it move (:mod:`.trivia` decides).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from evaluator.syntax.lexer import lex
 from evaluator.syntax.parser import ParseResult, SyntaxErrorInfo, parse
 from evaluator.syntax.positions import Encoding, LineIndex
 from evaluator.syntax.tables import load_tables
+from evaluator.syntax.trivia import whitespace_edit
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _TRIVIA = re.compile(rb"(?:[ \t\r\n]+|#[^\r\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*")
@@ -42,6 +46,8 @@ _AFTER_OK = frozenset(b" \t\r\n;})]")
 
 _REGION_KINDS = (n.AttrDef, n.Inherit, n.List, n.Paren, n.AttrSet)
 _MAX_TRIES = 4
+# A region above this many bytes and half the document is parsed as a whole document.
+_NOT_WORTH = 1 << 16
 
 _child_fields: dict[type, tuple[str, ...]] = {}
 
@@ -98,7 +104,11 @@ class Document:
     def __init__(self, text: str | bytes) -> None:
         self._driver_tables = load_tables()
         self._set_source(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
-        self.last_reparse: tuple[Literal["full", "incremental"], int, int] = ("full", 0, 0)
+        self.last_reparse: tuple[Literal["full", "incremental", "shift"], int, int] = (
+            "full",
+            0,
+            0,
+        )
 
     # -- state ------------------------------------------------------------------
 
@@ -107,8 +117,19 @@ class Document:
         self._text: str | None = None
         self._lines = LineIndex(source)
         self.result = parse(source)
-        self._nodes = preorder(self.result.root)
+        self._preorder: list[n.Node] | None = None
         self.last_reparse = ("full", 0, len(source))
+
+    @property
+    def _nodes(self) -> list[n.Node]:
+        """Every node in pre-order (made on the first edit: opening a file needs none)."""
+        if self._preorder is None:
+            self._preorder = preorder(self.result.root)
+        return self._preorder
+
+    @_nodes.setter
+    def _nodes(self, value: list[n.Node] | None) -> None:
+        self._preorder = value
 
     @property
     def text(self) -> str:
@@ -150,9 +171,12 @@ class Document:
         self._update_lines(a, b, new, source)
         self.source = source
         self._text = None
-        if not self._reparse_region(a, b, delta, old_source):
+        moved = whitespace_edit(self.result.root, self.result.errors, old_source, a, b, new)
+        if moved is not None:
+            self._shift(moved, a, b, delta)
+        elif not self._reparse_region(a, b, delta, old_source):
             self.result = parse(source)
-            self._nodes = preorder(self.result.root)
+            self._nodes = None
             self.last_reparse = ("full", 0, len(source))
 
     def _update_lines(self, a: int, b: int, new: bytes, source: bytes) -> None:
@@ -170,6 +194,23 @@ class Document:
             middle.pop()  # it is the first of the shifted tail
         tail = [s + delta for s in starts[lb:]] if hi_old is not None else []
         self._lines = LineIndex(source, starts[:la] + middle + tail)
+
+    def _shift(self, around: list[n.Node], a: int, b: int, delta: int) -> None:
+        """Only whitespace between tokens changed (see :mod:`.trivia`): move the
+        nodes after ``[a, b)`` and the ends of the nodes ``around`` it."""
+        if delta:
+            nodes = self._nodes
+            for x in nodes[bisect.bisect_left(nodes, b, key=_start_of) :]:
+                x.start += delta
+                x.end += delta
+            for x in around:
+                x.end += delta
+        errors = [
+            SyntaxErrorInfo(e.start + delta, e.end + delta, e.message) if e.start >= b else e
+            for e in self.result.errors
+        ]
+        self.result = ParseResult(self.result.root, errors, self.source)
+        self.last_reparse = ("shift", a, b + delta)
 
     # -- incremental re-parse -----------------------------------------------------
 
@@ -214,6 +255,9 @@ class Document:
         tries = 0
         for depth in range(len(path) - 1, 0, -1):
             node = path[depth]
+            size = node.end - node.start
+            if size > _NOT_WORTH and 2 * size > len(old):
+                return False  # a plain parse is cheaper than parsing it and splicing it in
             if not isinstance(node, _REGION_KINDS) or not self._region_ok(node, a, b, old):
                 continue
             tries += 1
@@ -256,9 +300,9 @@ class Document:
         old_node = path[depth]
         old_end = old_node.end
         parent = path[depth - 1]
+        nodes = self._nodes  # (made now if not yet, from the tree before the change)
         replaced = _replace_child(parent, old_node, new_node)
         assert replaced
-        nodes = self._nodes
         i = bisect.bisect_left(nodes, old_node.start, key=_start_of)
         while nodes[i] is not old_node:  # equal starts: parents come first
             i += 1

@@ -144,6 +144,19 @@ def _builtin_item(name: str, label: str | None = None) -> Item:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # made once per name: large files have thousands
+def _local_item(name: str, kind: str) -> Item:
+    return Item(
+        label=name,
+        kind=_KIND.get(kind, ItemKind.VARIABLE),
+        detail=_DETAIL.get(kind, kind),
+        sort_text="0" + name,
+    )
+
+
+_KEYWORD_ITEMS = [Item(label=kw, kind=ItemKind.KEYWORD, sort_text="3" + kw) for kw in KEYWORDS]
+
+
 def _attr_items(names: list[str], detail: str) -> list[Item]:
     return [
         Item(
@@ -164,21 +177,15 @@ def scope_items(ctx: Context, reader: Reader) -> list[Item]:
     """Names visible at the cursor: locals, `with` attributes, builtins, keywords."""
     visible = ctx.analysis.visible_names(ctx.offset)
     items: list[Item] = []
+    placeholder = PLACEHOLDER.decode()
+    globals_ = builtin_docs.global_names()
     for name, kind in visible.names.items():
-        if name == PLACEHOLDER.decode():
+        if name == placeholder:
             continue
         if kind == "global":
-            target = builtin_docs.global_names().get(name, name)
-            items.append(_builtin_item(target, label=name))
+            items.append(_builtin_item(globals_.get(name, name), label=name))
         else:
-            items.append(
-                Item(
-                    label=name,
-                    kind=_KIND.get(kind, ItemKind.VARIABLE),
-                    detail=_DETAIL.get(kind, kind),
-                    sort_text="0" + name,
-                )
-            )
+            items.append(_local_item(name, kind))
     seen = set(visible.names)
     for scope in visible.withs:
         node = scope.node
@@ -190,7 +197,7 @@ def scope_items(ctx: Context, reader: Reader) -> list[Item]:
         for item in _attr_items([n for n in sset.names() if n not in seen], "from with"):
             items.append(item)
             seen.add(item.label)
-    items += [Item(label=kw, kind=ItemKind.KEYWORD, sort_text="3" + kw) for kw in KEYWORDS]
+    items += _KEYWORD_ITEMS
     return items
 
 
@@ -411,3 +418,68 @@ async def complete(
     if formals:
         return formals + scope_items(ctx, reader)
     return scope_items(ctx, reader)
+
+
+# ---------------------------------------------------------------- narrowing
+
+# The most items one answer carries (a 50,000-line file has 1,600 names in
+# scope, an evaluated package set 100,000 attributes).
+MAX_ITEMS = 200
+_WORD_BREAKS = frozenset("_-'.")
+
+
+def typed_prefix(source: bytes, offset: int) -> str:
+    """The part of a name typed before ``offset`` (empty after a space or a dot)."""
+    return source[_word_start(source, offset) : offset].decode("utf-8", "replace")
+
+
+def _rank(label: str, prefix: str, folded: str) -> int | None:
+    """How well ``label`` matches the typed ``prefix`` (``folded``: lower-cased).
+
+    0: starts with it; 1: starts with it, ignoring case; 2: its letters in
+    order, the first at the start of a word of the label (`mkDer` finds
+    `mkDerivation`, `der` finds it too, `rivation` does not); None: no match.
+    This is close to the editors' own fuzzy filters, which then narrow the
+    list further as the user types.
+    """
+    if label.startswith(prefix):
+        return 0
+    lower = label.lower()
+    if lower.startswith(folded):
+        return 1
+    first = folded[0]
+    at = lower.find(first)
+    while at != -1:
+        if at == 0 or label[at].isupper() or label[at - 1] in _WORD_BREAKS:
+            pos = at + 1
+            for char in folded[1:]:
+                pos = lower.find(char, pos) + 1
+                if pos == 0:
+                    return None  # later starts cannot do better
+            return 2
+        at = lower.find(first, at + 1)
+    return None
+
+
+def narrow(items: list[Item], prefix: str, limit: int = MAX_ITEMS) -> tuple[list[Item], bool]:
+    """The items matching the typed ``prefix``, at most ``limit`` of them (the
+    best matches, then by sort text); and whether any item was left out (the
+    client should then ask again as the user types). File and folder items
+    are already narrowed to the typed name and are kept as they are.
+    """
+    if prefix:
+        folded = prefix.lower()
+        ranked: list[tuple[int, Item]] = []
+        for item in items:
+            if item.edit_span is not None:
+                ranked.append((0, item))
+                continue
+            rank = _rank(item.label, prefix, folded)
+            if rank is not None:
+                ranked.append((rank, item))
+    else:
+        ranked = [(0, item) for item in items]
+    if len(ranked) > limit:
+        ranked.sort(key=lambda pair: (pair[0], pair[1].sort_text))
+        del ranked[limit:]
+    return [item for _, item in ranked], len(ranked) < len(items)

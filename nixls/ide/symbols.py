@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 # Deeper outlines and selection chains are cut: clients (and JSON encoders)
 # handle nesting recursively.
 MAX_DEPTH = 64
+# The outline's size: the first level is always whole; each deeper level is
+# shown whole if the outline stays within this many symbols, else it is left
+# out with everything below it (see document_symbols).
+MAX_SYMBOLS = 10_000
 
 
 class SymbolKind(enum.Enum):
@@ -34,7 +38,7 @@ class SymbolKind(enum.Enum):
     VARIABLE = "variable"
 
 
-@dataclass
+@dataclass(slots=True)
 class Symbol:
     """One entry of the outline."""
 
@@ -57,19 +61,22 @@ class Fold:
 
 def _kind_of(value: nodes.Node) -> SymbolKind:
     value = unparen(value)
-    if isinstance(value, nodes.Lambda):
-        return SymbolKind.FUNCTION
-    if isinstance(value, nodes.AttrSet):
-        return SymbolKind.OBJECT
-    if isinstance(value, nodes.List):
-        return SymbolKind.ARRAY
-    if isinstance(value, nodes.Str):
-        return SymbolKind.STRING
-    if isinstance(value, nodes.Int | nodes.Float):
-        return SymbolKind.NUMBER
-    if isinstance(value, nodes.Var) and value.name in ("true", "false"):
+    kind = _KINDS.get(type(value))
+    if kind is not None:
+        return kind
+    if type(value) is nodes.Var and value.name in ("true", "false"):
         return SymbolKind.BOOLEAN
     return SymbolKind.FIELD
+
+
+_KINDS: dict[type, SymbolKind] = {
+    nodes.Lambda: SymbolKind.FUNCTION,
+    nodes.AttrSet: SymbolKind.OBJECT,
+    nodes.List: SymbolKind.ARRAY,
+    nodes.Str: SymbolKind.STRING,
+    nodes.Int: SymbolKind.NUMBER,
+    nodes.Float: SymbolKind.NUMBER,
+}
 
 
 def _detail(value: nodes.Node) -> str | None:
@@ -85,39 +92,75 @@ def _detail(value: nodes.Node) -> str | None:
     return None
 
 
-_Pending = tuple[nodes.Node, list[Symbol], int]  # node, where its symbols go, depth
+_SETS = (nodes.AttrSet, nodes.Let, nodes.LegacyLet)
+_Set = nodes.AttrSet | nodes.Let | nodes.LegacyLet
 
 
-def _binding_symbols(
-    binding: nodes.BindingNode, is_let: bool, out: list[Symbol], depth: int, source: bytes
-) -> list[_Pending]:
-    """Add the symbols of one binding to ``out``; returns what to look into next."""
-    if isinstance(binding, nodes.AttrDef):
-        if not binding.path:
-            return []
-        sym = Symbol(
-            name=attr_path_text(binding.path, source) or "?",
-            kind=SymbolKind.VARIABLE if is_let else _kind_of(binding.value),
-            detail=_detail(binding.value),
-            span=(binding.start, binding.end),
-            selection=(binding.path[0].start, binding.path[-1].end),
-        )
-        out.append(sym)
-        return [(binding.value, sym.children, depth + 1)] if depth + 1 < MAX_DEPTH else []
-    for key in binding.names:
-        out.append(
-            Symbol(
-                name=key.name,
-                kind=SymbolKind.VARIABLE if is_let else SymbolKind.FIELD,
-                detail="inherit",
-                span=(key.start, key.end),
-                selection=(key.start, key.end),
-            )
-        )
-    return [(binding.from_, out, depth)] if binding.from_ is not None else []
+def _sets_in(within: nodes.Node) -> list[_Set]:
+    """The closest sets in ``within`` whose bindings show at one level, in order.
+
+    Expressions that are not sets are looked through (a function's body, an
+    application's argument); so are a `let`'s body and the `e` of
+    `inherit (e) …;`, after the bindings.
+    """
+    found: list[_Set] = []
+    stack = [within]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, _SETS):
+            kids = children(node)
+            kids.reverse()  # the stack is LIFO: keep source order
+            stack += kids
+            continue
+        found.append(node)
+        later: list[nodes.Node] = [
+            b.from_ for b in node.bindings if type(b) is nodes.Inherit and b.from_ is not None
+        ]
+        if type(node) is nodes.Let:
+            later.append(node.body)
+        later.reverse()
+        stack += later
+    return found
 
 
-def document_symbols(unit: Unit) -> list[Symbol]:
+def _size(sets: list[_Set]) -> int:
+    """How many symbols the bindings of ``sets`` make (at most)."""
+    return sum(
+        len(b.names) if type(b) is nodes.Inherit else 1 for found in sets for b in found.bindings
+    )
+
+
+# A value to look into for the next level, and the symbol its entries go under.
+_Next = tuple[nodes.Node, Symbol]
+
+
+def _symbols(sets: list[_Set], out: list[Symbol], later: list[_Next], source: bytes) -> None:
+    """The symbols of the bindings of ``sets`` into ``out``; values onto ``later``."""
+    for found in sets:
+        is_let = type(found) is nodes.Let
+        for binding in found.bindings:
+            if type(binding) is nodes.AttrDef:
+                if not binding.path:
+                    continue
+                value = binding.value
+                sym = Symbol(
+                    attr_path_text(binding.path, source) or "?",
+                    SymbolKind.VARIABLE if is_let else _kind_of(value),
+                    _detail(value),
+                    (binding.start, binding.end),
+                    (binding.path[0].start, binding.path[-1].end),
+                )
+                out.append(sym)
+                later.append((value, sym))
+            else:
+                assert isinstance(binding, nodes.Inherit)
+                kind = SymbolKind.VARIABLE if is_let else SymbolKind.FIELD
+                for key in binding.names:
+                    span = (key.start, key.end)
+                    out.append(Symbol(key.name, kind, "inherit", span, span))
+
+
+def document_symbols(unit: Unit, budget: int = MAX_SYMBOLS) -> list[Symbol]:
     """The outline of a document.
 
     Attribute sets nest their attributes, `let` blocks list their bindings
@@ -125,27 +168,29 @@ def document_symbols(unit: Unit) -> list[Symbol]:
     arguments as detail. Anonymous functions and other expressions are
     looked through, so bindings deep inside still appear under their
     closest named parent.
+
+    Size: the first level is always whole (it is the file's index); each
+    deeper level is added whole while the outline keeps within ``budget``
+    symbols, else it and all below it are left out, so every name shown
+    has all its siblings (a 50,000-line package set shows its packages,
+    not their 27,000 attributes). Levels below :data:`MAX_DEPTH` are cut.
     """
     source = unit.source
-    root_symbols: list[Symbol] = []
-    stack: list[_Pending] = [(unit.parse_result.root, root_symbols, 0)]
-    while stack:
-        node, out, depth = stack.pop()
-        bindings: list[nodes.BindingNode] | None = None
-        if isinstance(node, nodes.AttrSet | nodes.Let | nodes.LegacyLet):
-            bindings = node.bindings
-        if bindings is None:
-            # Look through to children, in source order (stack is LIFO).
-            stack.extend((child, out, depth) for child in reversed(children(node)))
-            continue
-        is_let = isinstance(node, nodes.Let)
-        later: list[_Pending] = []
-        for binding in bindings:
-            later += _binding_symbols(binding, is_let, out, depth, source)
-        if isinstance(node, nodes.Let):
-            later.append((node.body, out, depth))
-        stack.extend(reversed(later))
-    return root_symbols
+    top: list[Symbol] = []
+    pending: list[_Next] = []
+    _symbols(_sets_in(unit.parse_result.root), top, pending, source)
+    count = len(top)
+    depth = 1
+    while pending and depth < MAX_DEPTH:
+        found = [(parent, _sets_in(value)) for value, parent in pending]
+        count += sum(_size(sets) for _, sets in found)
+        if count > budget:
+            break  # this level does not fit: leave it out
+        pending = []
+        for parent, sets in found:
+            _symbols(sets, parent.children, pending, source)
+        depth += 1
+    return top
 
 
 _FOLDABLE = (

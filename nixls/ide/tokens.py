@@ -10,13 +10,14 @@ properties. Definition sites carry ``declaration``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
-from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token
+from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token, lex
 from nixls.ide import builtin_docs
-from nixls.ide.tree import walk
+from nixls.ide.tree import children, comment_spans, walk
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import Unit
@@ -92,16 +93,21 @@ def _lexical(
     return out
 
 
-def _names(doc: Unit) -> list[tuple[int, int, int, int]]:
-    """Names classified by what they refer to."""
+def _names(doc: Unit, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, int]]:
+    """Names classified by what they refer to (those overlapping ``[lo, hi)``)."""
     analysis = doc.analysis
     out: list[tuple[int, int, int, int]] = []
+    whole = hi is None
+    end = len(doc.source) if hi is None else hi
     declared = {}
     for binding in analysis.resolved.all_bindings:
-        kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
-        declared[binding.name_span] = (_T[kind], _M["declaration"])
+        span = binding.name_span
+        if whole or (span[0] < end and span[1] > lo):
+            kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
+            declared[span] = (_T[kind], _M["declaration"])
     functions = builtin_docs.global_names()
-    for node in walk(doc.parse_result.root):
+    nodes_in = walk(doc.parse_result.root) if whole else _overlapping(doc, lo, end)
+    for node in nodes_in:
         span = (node.start, node.end)
         if isinstance(node, nodes.Var):
             if span in declared:
@@ -128,6 +134,71 @@ def _names(doc: Unit) -> list[tuple[int, int, int, int]]:
                 if first not in (b'"', b"$"):
                     out.append((*span, _T["property"], 0))
     return out
+
+
+def _overlapping(doc: Unit, lo: int, hi: int) -> Iterator[nodes.Node]:
+    """The nodes overlapping ``[lo, hi)`` (pre-order; subtrees outside are skipped)."""
+    stack: list[nodes.Node] = [doc.parse_result.root]
+    while stack:
+        node = stack.pop()
+        if node.start >= hi or node.end < lo:
+            continue
+        yield node
+        kids = children(node)
+        kids.reverse()
+        stack += kids
+
+
+# Nodes whose inside may be string text: lexed whole, never from a child's end.
+_TEXTUAL = (nodes.Str, nodes.Path, nodes.DynamicKey, nodes.StaticKey)
+
+
+def _border(root: nodes.Node, at: int, after: bool) -> int:
+    """A token border at or before ``at`` (at or after it, if ``after``) from which
+    (to which) the text lexes as in its file: the tree is followed down
+    towards ``at`` until a gap between children holds it, or a string (or
+    path, or quoted key) does: its own start (end) then."""
+    node = root
+    while True:
+        if isinstance(node, _TEXTUAL):
+            return node.end if after else node.start
+        border = node.end if after else node.start
+        inner = None
+        for kid in children(node):
+            if kid.start < at < kid.end:
+                inner = kid
+                break
+            if after and kid.start >= at:
+                return min(border, kid.start)
+            if not after and kid.end <= at:
+                border = kid.end
+        if inner is None:
+            return border
+        node = inner
+
+
+def window_around(root: nodes.Node, lo: int, hi: int, size: int) -> tuple[int, int]:
+    """A span around ``[lo, hi)`` that lexes alone as in its file (``size`` bytes long).
+
+    Both ends are token borders outside strings (see :func:`_border`).
+    Before and after the root expression there are only comments: a range
+    reaching there takes the start (end) of the file.
+    """
+    start = 0 if lo <= root.start else _border(root, lo, after=False)
+    end = size if hi >= root.end else _border(root, hi, after=True)
+    return start, end
+
+
+def classify_range(doc: Unit, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
+    """Like :func:`classify`, for the tokens overlapping ``[lo, hi)`` only: only the
+    part of the text around it is lexed."""
+    start, end = window_around(doc.parse_result.root, lo, hi, len(doc.source))
+    text = doc.source[start:end]
+    lexed, _errors = lex(text)
+    lexical = [
+        (s + start, e + start, t, m) for s, e, t, m in _lexical(lexed, comment_spans(text, lexed))
+    ]
+    return lexical + _names(doc, lo, hi)
 
 
 def classify(

@@ -6,6 +6,7 @@ Python stack.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import fields
 
@@ -102,14 +103,12 @@ def unparen(node: nodes.Node) -> nodes.Node:
 KEYWORDS = frozenset(["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"])
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_'\-]*")
+
+
 def is_identifier(name: str) -> bool:
     """Whether ``name`` can be written as a bare Nix identifier."""
-    if not name or name in KEYWORDS:
-        return False
-    first = name[0]
-    if not (first.isascii() and (first.isalpha() or first == "_")):
-        return False
-    return all(c.isascii() and (c.isalnum() or c in "_'-") for c in name[1:])
+    return _IDENTIFIER.fullmatch(name) is not None and name not in KEYWORDS
 
 
 def walk(root: nodes.Node) -> Iterator[nodes.Node]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
 
@@ -24,6 +25,24 @@ from nixls.ide.live import Outcome
 from nixls.ide.navigation import Location
 from nixls.ide.value_completion import ItemDoc
 from nixls.ide.workspace import Unit
+
+
+class RawJSON:
+    """An answer already in JSON form, sent as it is by :func:`protocol_converter`'s
+    converter (a large answer, such as an outline, skips lsprotocol and cattrs)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def protocol_converter() -> Converter:
+    """The server protocol's converter: pygls's, plus :class:`RawJSON` sent as is."""
+    converter = default_converter()
+    converter.register_unstructure_hook(RawJSON, lambda raw: raw.value)
+    return converter
+
 
 # Structures and unstructures LSP types (command arguments are plain JSON).
 CONVERTER = default_converter()

@@ -3,46 +3,74 @@ selection ranges, quick fixes and semantic tokens (the relative encoding)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any
+
 from lsprotocol import types
 
 from nixls.ide.actions import Fix
 from nixls.ide.symbols import Fold, Symbol, SymbolKind
 from nixls.ide.workspace import Unit
-from nixls.lsp.convert import diagnostic, range_of
+from nixls.lsp.convert import RawJSON, diagnostic, range_of
 
 _SYMBOL_KIND = {
-    SymbolKind.FUNCTION: types.SymbolKind.Function,
-    SymbolKind.OBJECT: types.SymbolKind.Object,
-    SymbolKind.ARRAY: types.SymbolKind.Array,
-    SymbolKind.STRING: types.SymbolKind.String,
-    SymbolKind.NUMBER: types.SymbolKind.Number,
-    SymbolKind.BOOLEAN: types.SymbolKind.Boolean,
-    SymbolKind.FIELD: types.SymbolKind.Field,
-    SymbolKind.VARIABLE: types.SymbolKind.Variable,
+    SymbolKind.FUNCTION: types.SymbolKind.Function.value,
+    SymbolKind.OBJECT: types.SymbolKind.Object.value,
+    SymbolKind.ARRAY: types.SymbolKind.Array.value,
+    SymbolKind.STRING: types.SymbolKind.String.value,
+    SymbolKind.NUMBER: types.SymbolKind.Number.value,
+    SymbolKind.BOOLEAN: types.SymbolKind.Boolean.value,
+    SymbolKind.FIELD: types.SymbolKind.Field.value,
+    SymbolKind.VARIABLE: types.SymbolKind.Variable.value,
 }
 
 
-def document_symbols(unit: Unit, symbols: list[Symbol]) -> list[types.DocumentSymbol]:
-    """The LSP outline (children None where there are none)."""
-    out: list[types.DocumentSymbol] = []
-    # (symbol, the list its LSP form goes into); the outline's depth is capped by the host
-    pending: list[tuple[Symbol, list[types.DocumentSymbol]]] = [(s, out) for s in symbols]
-    pending.reverse()
+def _line_char(unit: Unit) -> Callable[[int], tuple[int, int]]:
+    """``unit.line_char``, with a shortcut for ASCII text (spans at node borders)."""
+    doc = unit.text_document
+    if not doc.ascii:
+        return unit.line_char
+    starts = doc.lines.line_starts
+
+    def line_char(offset: int) -> tuple[int, int]:
+        line = bisect_right(starts, offset) - 1
+        return line, offset - starts[line]
+
+    return line_char
+
+
+def document_symbols(unit: Unit, symbols: list[Symbol]) -> RawJSON:
+    """The LSP outline (``DocumentSymbol[]``), built as JSON directly.
+
+    An outline can hold thousands of symbols: made as lsprotocol objects
+    and unstructured again, it cost more than computing it.
+    """
+    line_char = _line_char(unit)
+
+    def span(start: int, end: int) -> dict[str, Any]:
+        (l0, c0), (l1, c1) = line_char(start), line_char(end)
+        return {"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}}
+
+    out: list[dict[str, Any]] = []
+    # (symbol, the list its LSP form goes into); the outline's size is capped by the host
+    pending: list[tuple[Symbol, list[dict[str, Any]]]] = [(s, out) for s in reversed(symbols)]
     while pending:
         sym, into = pending.pop()
-        kids: list[types.DocumentSymbol] = []
-        into.append(
-            types.DocumentSymbol(
-                name=sym.name,
-                kind=_SYMBOL_KIND[sym.kind],
-                detail=sym.detail,
-                range=range_of(unit, *sym.span),
-                selection_range=range_of(unit, *sym.selection),
-                children=kids if sym.children else None,
-            )
-        )
-        pending.extend((child, kids) for child in reversed(sym.children))
-    return out
+        entry: dict[str, Any] = {
+            "name": sym.name,
+            "kind": _SYMBOL_KIND[sym.kind],
+            "range": span(*sym.span),
+            "selectionRange": span(*sym.selection),
+        }
+        if sym.detail is not None:
+            entry["detail"] = sym.detail
+        into.append(entry)
+        if sym.children:
+            kids: list[dict[str, Any]] = []
+            entry["children"] = kids
+            pending.extend((child, kids) for child in reversed(sym.children))
+    return RawJSON(out)
 
 
 def folding_ranges(folds: list[Fold]) -> list[types.FoldingRange]:
@@ -94,6 +122,7 @@ def semantic_tokens(
     prev_line = prev_char = 0
     last_end = -1
     source = unit.source
+    line_char = _line_char(unit)
     for start, end, ttype, mods in tokens:
         if start < last_end or end <= lo or start >= hi:
             continue
@@ -103,8 +132,8 @@ def semantic_tokens(
             nl = source.find(b"\n", pos, end)
             piece_end = end if nl == -1 else nl
             if piece_end > pos:
-                line, char = unit.line_char(pos)
-                _, end_char = unit.line_char(piece_end)
+                line, char = line_char(pos)
+                _, end_char = line_char(piece_end)
                 delta_line = line - prev_line
                 delta_char = char - prev_char if delta_line == 0 else char
                 data += [delta_line, delta_char, end_char - char, ttype, mods]

@@ -38,7 +38,7 @@ from nixls.ide.uris import uri_to_path
 from nixls.ide.workspace import OpenDocument
 from nixls.lsp import transport
 from nixls.lsp.commands import Commands
-from nixls.lsp.convert import CONVERTER
+from nixls.lsp.convert import CONVERTER, protocol_converter
 from nixls.lsp.evaluations import Evaluations
 from nixls.lsp.features.options import OptionsFeature
 from nixls.lsp.protocol import Malformed, NixProtocol
@@ -125,6 +125,7 @@ class NixServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=NixProtocol,
+            converter_factory=protocol_converter,
         )
         # Documents, settings and the live evaluator.
         self.host = AnalysisHost()

@@ -26,7 +26,7 @@ async def complete(
 async def test_names_in_scope_with_kinds(session: Session) -> None:
     text = "{ pkgs, ... }:\nlet\n  helper = x: x;\n  count = 1;\nin\n  helper (c)\n"
     uri = session.open("scope.nix", text)
-    items = await complete(session, uri, pos(text, "c)", 1))
+    items = await complete(session, uri, pos(text, "c)"))  # nothing typed yet
     assert items["helper"].kind == types.CompletionItemKind.Variable
     assert items["helper"].detail == "let binding"
     assert items["count"].detail == "let binding"
@@ -57,11 +57,11 @@ async def test_attributes_of_literal_sets_in_scope(session: Session) -> None:
     items = await complete(session, uri, pos(text, "cfg.\n", 4))
     assert set(items) == {"port", "host"}
     assert items["port"].kind == types.CompletionItemKind.Field
-    # Nested, and with a partial name typed (the client filters).
+    # Nested, and with a partial name typed (narrowed to what matches it).
     text2 = 'let\n  cfg = { port = 80; host.name = "x"; host.ip = 1; };\nin\n  cfg.host.na\n'
     uri2 = session.open("attrs-nested.nix", text2)
     items = await complete(session, uri2, pos(text2, "na\n", 2))
-    assert set(items) == {"name", "ip"}
+    assert set(items) == {"name"}
 
 
 async def test_attributes_of_imported_files_and_with(session: Session) -> None:
@@ -116,3 +116,32 @@ async def test_completion_in_incomplete_code(session: Session) -> None:
     uri2 = session.open("incomplete-dot.nix", text2)
     items = await complete(session, uri2, types.Position(line=3, character=8))
     assert set(items) == {"inner"}
+
+
+async def test_typed_prefix_narrows_and_caps_the_list(session: Session) -> None:
+    # 302 names in scope: nothing typed, the list is capped (and incomplete);
+    # with a prefix, only the names it matches.
+    names = [f"pkg{i}" for i in range(300)] + ["mkDerivation", "fetchurl"]
+    bindings = "".join(f"  {n} = 1;\n" for n in names)
+
+    async def ask(name: str, typed: str, cursor: str) -> types.CompletionList:
+        text = f"let\n{bindings}in\n  [ ({typed}) ]\n"
+        uri = session.open(name, text)
+        reply = await session.client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=pos(text, cursor + ") ]"),
+            )
+        )
+        assert isinstance(reply, types.CompletionList)
+        return reply
+
+    everything = await ask("many.nix", "x", "x")
+    assert everything.is_incomplete and len(everything.items) == 200
+    # Locals sort first (sort text): the cap keeps them before builtins.
+    assert all(i.kind == types.CompletionItemKind.Variable for i in everything.items)
+    typed = await ask("many-typed.nix", "pkg29", "9")  # `pkg2` typed, the cursor before `9`
+    assert {i.label for i in typed.items} == {f"pkg{i}" for i in range(300) if "2" in str(i)}
+    assert typed.is_incomplete  # other names were left out: ask again as the user types
+    camel = await ask("many-camel.nix", "mkDer", "")
+    assert [i.label for i in camel.items] == ["mkDerivation"]

@@ -127,3 +127,23 @@ async def test_comment_blocks_fold(session: Session) -> None:
     assert result is not None
     comments = {(r.start_line, r.end_line) for r in result if r.kind == "comment"}
     assert comments == {(0, 2), (4, 5)}
+
+
+async def test_the_outline_of_a_large_file_is_its_first_level(session: Session) -> None:
+    # 2,000 packages of 5 attributes: 12,000 symbols in all, over the budget;
+    # the client gets the 2,000 packages, each with its range, without children.
+    body = "".join(f"    a{j} = {j};\n" for j in range(5))
+    text = "{\n" + "".join(f"  p{i} = mk {{\n{body}  }};\n" for i in range(2000)) + "}\n"
+    uri = session.open("large-outline.nix", text)
+    result = await session.client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=ident(uri))
+    )
+    assert result is not None
+    symbols = [s for s in result if isinstance(s, types.DocumentSymbol)]
+    assert len(symbols) == len(result) == 2000
+    assert [s.name for s in symbols[:2]] == ["p0", "p1"]
+    assert all(not s.children for s in symbols)
+    last = symbols[-1]
+    assert last.kind == types.SymbolKind.Field
+    assert last.selection_range == rng(text, "p1999")
+    assert last.range.end.line == text.count("\n") - 2  # its `};` (then `}` and the end)

@@ -8,11 +8,13 @@ The real nixpkgs lib 26.11 (``tests/data/corpus``) and a tiny package set
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
+from evaluator.api import Evaluator
 from tests.server.harness import Session, pos
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -103,25 +105,37 @@ async def test_derivation_and_big_set_display(session: Session) -> None:
     assert "«derivation /nix/store/xch735xzxc4c4f3h8kxrxckzjnbqpl8m-hello-2.12.2.drv»" in hello
     assert 'meta.description = "A program that produces a familiar, friendly greeting";' in hello
     lib = await _hover(session, uri, pos(TEXT, "lib\n", 1))
+    # Completion answers the first names (capped); the count comes from the evaluator.
     names = sorted(item.label for item in await _completion(session, "names.nix", "{ lib }: lib."))
-    assert f"«{len(names)} attributes» {{ {names[0]} = …; {names[1]} = …;" in lib
+    ev = Evaluator()
+    count = len(json.loads(ev.to_json(ev.eval_source(f"builtins.attrNames (import {LIB})"))))
+    assert count > len(names) == 200
+    assert f"«{count} attributes» {{ {names[0]} = …; {names[1]} = …;" in lib
 
 
 async def _completion(session: Session, name: str, text: str) -> list[types.CompletionItem]:
+    """The items offered at the end of ``text`` (narrowed to the typed name, at most 200)."""
     uri = session.open(name, text)
     result = await session.client.text_document_completion_async(
         types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=pos(text, "lib.", 4)
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=pos(text, text[-1], 1, nth=text.count(text[-1]) - 1),
         )
     )
     assert isinstance(result, types.CompletionList)
+    assert result.is_incomplete  # lib has more names than one answer carries
     return result.items
 
 
 async def test_lib_completion_resolves_every_item_to_its_doc(session: Session) -> None:
-    items = await _completion(session, "complete.nix", "{ lib }: lib.")
+    # What is offered right after `lib.` (the first 200 names), and as `o`, `s`, …
+    # are typed: over 400 of lib's names in all.
+    by_name: dict[str, types.CompletionItem] = {}
+    for i, typed in enumerate(["", "o", "s", "mkO", "m", "t", "u", "r", "f", "p", "l"]):
+        for item in await _completion(session, f"complete{i}.nix", "{ lib }: lib." + typed):
+            by_name.setdefault(item.label, item)
+    items = list(by_name.values())
     assert len(items) >= 400
-    by_name = {item.label: item for item in items}
     assert {"optional", "mkOption", "strings", "concatMapStrings"} <= set(by_name)
     assert all(item.data is not None and item.documentation is None for item in items)
     resolved: list[types.CompletionItem] = []

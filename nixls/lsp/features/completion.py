@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from nixls.ide import completion
 from nixls.lsp import convert
 from nixls.lsp.features import options
 
@@ -34,8 +35,11 @@ def register(server: NixServer) -> None:
             return types.CompletionList(is_incomplete=False, items=option_items)
         with ls.reading(snap) as reader:
             items = await snap.completions(offset, reader)
+        # Narrowed here to what the typed prefix matches, and capped: the
+        # client asks again as the user types when the list is incomplete.
+        shown, incomplete = completion.narrow(items, completion.typed_prefix(doc.source, offset))
         return types.CompletionList(
-            is_incomplete=False, items=[convert.completion_item(doc, i) for i in items]
+            is_incomplete=incomplete, items=[convert.completion_item(doc, i) for i in shown]
         )
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from nixls.ide.tokens import TOKEN_MODIFIERS, TOKEN_TYPES
+from nixls.ide.tokens import TOKEN_MODIFIERS, TOKEN_TYPES, classify_range
 from nixls.lsp.convert_outline import semantic_tokens
 
 if TYPE_CHECKING:
@@ -40,5 +40,10 @@ def register(server: NixServer) -> None:
             return None
         doc = snap.document
         lo, hi = doc.offset_at(params.range.start), doc.offset_at(params.range.end)
-        data = await ls.off_loop(snap, lambda: semantic_tokens(doc, snap.tokens(), lo, hi))
-        return types.SemanticTokens(data=data)
+
+        def ranged() -> list[int]:
+            # The range alone: in a large file, much less than the whole.
+            found = snap.tokens() if "semantic" in snap.cache else classify_range(doc, lo, hi)
+            return semantic_tokens(doc, found, lo, hi)
+
+        return types.SemanticTokens(data=await ls.off_loop(snap, ranged))

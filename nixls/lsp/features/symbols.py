@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from evaluator.vm.gc_tuning import FRONT_END_GC
 from nixls.lsp import convert_outline
+from nixls.lsp.convert import RawJSON
 
 if TYPE_CHECKING:
     from nixls.lsp.server import NixServer
@@ -19,14 +21,17 @@ def register(server: NixServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def on_document_symbol(
         ls: NixServer, params: types.DocumentSymbolParams
-    ) -> list[types.DocumentSymbol] | None:
+    ) -> RawJSON | None:
         snap = ls.host.snapshot(params.text_document.uri)
         if snap is None:
             return None
         doc = snap.document
-        return await ls.off_loop(
-            snap, lambda: convert_outline.document_symbols(doc, snap.symbols())
-        )
+
+        def outline() -> RawJSON:
+            with FRONT_END_GC:  # thousands of objects, no garbage: no collections
+                return convert_outline.document_symbols(doc, snap.symbols())
+
+        return await ls.off_loop(snap, outline)
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     async def on_folding_range(
