@@ -1,6 +1,6 @@
 """The option-set features against the real home-manager, when a copy of it is
-on this machine (a bare git mirror under $NIXLS_MIRRORS, by default
-/work/.mirror; skipped elsewhere: the repository keeps no copy of it).
+on this machine (tests/ide/mirrors.py; skipped elsewhere: the repository keeps
+no copy of it).
 
 The acceptance checks of issue 15 for a home-manager user module, with the
 option set declared in a nixls.toml: completion in ``programs.git = { | }``,
@@ -12,11 +12,6 @@ nixpkgs), with the stand-ins of tests/data/home-manager-like/stub for
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
-import subprocess
-import tarfile
 import threading
 from pathlib import Path
 
@@ -29,12 +24,12 @@ from nixls.ide.options.sets import load
 from nixls.ide.options.spec import specs_from_settings
 from nixls.ide.options.tree import OptionTree
 from nixls.project_config import load_config, settings_json
+from tests.ide.mirrors import checkout
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 LIB = DATA / "corpus" / "nixpkgs-lib-26.11" / "lib"
 STUB = DATA / "home-manager-like" / "stub"
-MIRRORS = Path(os.environ.get("NIXLS_MIRRORS", "/work/.mirror"))
 MODULES = [
     "home-environment.nix",
     "files.nix",
@@ -72,22 +67,10 @@ USER = """\
 """
 
 
-def _checkout(name: str, into: Path) -> Path:
-    bare = MIRRORS / name / "repo"
-    if not bare.is_dir() or shutil.which("git") is None:
-        pytest.skip(f"no copy of {name} on this machine")
-    archive = subprocess.run(
-        ["git", "--git-dir", str(bare), "archive", "HEAD"], capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 @pytest.fixture(scope="module")
 def home_manager(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkout of the mirrored home-manager, with the evaluation above in it."""
-    hm = _checkout("nix-community+home-manager", tmp_path_factory.mktemp("hm") / "home-manager")
+    hm = checkout("nix-community+home-manager", tmp_path_factory.mktemp("hm") / "home-manager")
     listed = "\n    ".join(f"./modules/{m}" for m in MODULES)
     (hm / "nixls-eval.nix").write_text(EVAL.format(lib=LIB, stub=STUB, modules=listed))
     return hm
