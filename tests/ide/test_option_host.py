@@ -1,5 +1,5 @@
 """Option sets behind the analysis host, in offsets and plain data (no server):
-the real home-manager modules of tests/data/home-manager as the set."""
+the home-manager-shaped modules of tests/data/home-manager-like as the set."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from nixls.ide.options.sets import LoadedSet
 from nixls.ide.uris import path_to_uri
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "data" / "home-manager"
+FIXTURE = REPO / "tests" / "data" / "home-manager-like"
 USER = """\
 { config, lib, ... }:
 {

@@ -1,5 +1,7 @@
 """Option sets without the LSP: declarations, paths in module files, and the
-lazily read home-manager option tree of tests/data/home-manager."""
+lazily read option tree of tests/data/home-manager-like (a home-manager-shaped
+module set written for these tests; tests/ide/test_options_upstream_hm.py runs
+the real home-manager where a copy is on the machine)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from nixls.project_config import ConfigError, load_config, settings_json
 from nixls.settings import structure_settings
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "data" / "home-manager"
+FIXTURE = REPO / "tests" / "data" / "home-manager-like"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Module options over the wire: a home-manager user module with an option set
-declared in nixls.toml (the real home-manager modules of tests/data/home-manager)."""
+declared in nixls.toml (the home-manager-shaped modules of tests/data/home-manager-like)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 OWN_SERVER = True  # writes nixls.toml into its workspace root
 
-FIXTURE = REPO / "tests" / "data" / "home-manager"
+FIXTURE = REPO / "tests" / "data" / "home-manager-like"
 T = TypeVar("T")
 
 USER = """\
@@ -142,7 +142,7 @@ async def test_hover_definition_and_diagnostics(session: Session, declared: Path
     )
     locations = found if isinstance(found, list) else [found]
     assert locations and all(isinstance(loc, types.Location) for loc in locations)
-    assert locations[0].uri.endswith("/tests/data/home-manager/modules/programs/git.nix")
+    assert locations[0].uri.endswith("/tests/data/home-manager-like/modules/programs/git.nix")
     assert locations[0].range.start.line > 0
 
     diags = await session.diagnostics(
