@@ -7,16 +7,10 @@ each instead of the shaped stand-ins the other tests use."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import shutil
-import subprocess
-import tarfile
 import threading
 from pathlib import Path
-
-import pytest
 
 from evaluator.io import ReadPolicy
 from evaluator.syntax import parse
@@ -24,11 +18,11 @@ from nixls.ide.options import service
 from nixls.ide.options.auto import flake_specs
 from nixls.ide.options.sets import load
 from nixls.ide.options.tree import OptionTree
+from tests.ide.mirrors import checkout
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 LIB = DATA / "corpus" / "nixpkgs-lib-26.11" / "lib"
-MIRRORS = Path(os.environ.get("NIXLS_MIRRORS", "/work/.mirror"))
 # The nix-darwin modules the darwin configuration is evaluated with.
 DARWIN_MODULES = [
     "homebrew.nix",
@@ -39,18 +33,6 @@ DARWIN_MODULES = [
     "system/defaults/dock.nix",
     "system/primary-user.nix",
 ]
-
-
-def _checkout(name: str, into: Path) -> Path:
-    bare = MIRRORS / name / "repo"
-    if not bare.is_dir() or shutil.which("git") is None:
-        pytest.skip(f"no copy of {name} on this machine")
-    archive = subprocess.run(
-        ["git", "--git-dir", str(bare), "archive", "HEAD"], capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def _relock(flake: Path, paths: dict[str, Path]) -> None:
@@ -73,7 +55,7 @@ def _view(path: Path, text: str) -> service.DocumentView:
 
 
 def test_flake_parts(tmp_path: Path) -> None:
-    parts = _checkout("hercules-ci+flake-parts", tmp_path / "flake-parts")
+    parts = checkout("hercules-ci+flake-parts", tmp_path / "flake-parts")
     flake = tmp_path / "flake"
     shutil.copytree(DATA / "flakes" / "parts", flake)
     _relock(flake, {"flake-parts": parts, "nixpkgs-lib": LIB})
@@ -95,7 +77,7 @@ def test_flake_parts(tmp_path: Path) -> None:
 
 
 def test_nix_darwin(tmp_path: Path) -> None:
-    darwin = _checkout("nix-darwin+nix-darwin", tmp_path / "nix-darwin")
+    darwin = checkout("nix-darwin+nix-darwin", tmp_path / "nix-darwin")
     flake = tmp_path / "flake"
     shutil.copytree(DATA / "flakes" / "darwin", flake)
     _relock(flake, {"nix-darwin": darwin, "nixpkgs": LIB})
