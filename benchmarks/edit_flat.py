@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from edit_storm import typing_storm  # noqa: E402
 from gen_packages import generate  # noqa: E402
 from hostile_server import rss_mb  # noqa: E402
 from lsp import _server_cpu  # noqa: E402
+from lsp_server import start_nixls  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
@@ -59,18 +59,8 @@ async def run(lines: int, edits: int, every: int) -> list[tuple[int, float, floa
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "packages.nix"
         path.write_text(text)
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
-        assert client._server is not None
-        pid = client._server.pid
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=Path(tmp).as_uri(),
-                initialization_options={"nixls": {"diagnostics": {"debounceMs": 0}}},
-            )
-        )
-        client.initialized(types.InitializedParams())
+        options = {"nixls": {"diagnostics": {"debounceMs": 0}}}
+        pid = await start_nixls(client, Path(tmp), options)
         uri = path.as_uri()
         ident = types.TextDocumentIdentifier(uri=uri)
         client.text_document_did_open(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -34,6 +33,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from gen_packages import generate  # noqa: E402
 from lsp import _server_cpu  # noqa: E402
+from lsp_server import start_nixls  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
@@ -84,18 +84,8 @@ async def storm(name: str, text: str, edits: list[Edit], debounce: int) -> dict[
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "packages.nix"
         path.write_text(text)
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
-        assert client._server is not None
-        pid = client._server.pid
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=Path(tmp).as_uri(),
-                initialization_options={"nixls": {"diagnostics": {"debounceMs": debounce}}},
-            )
-        )
-        client.initialized(types.InitializedParams())
+        options = {"nixls": {"diagnostics": {"debounceMs": debounce}}}
+        pid = await start_nixls(client, Path(tmp), options)
 
         async def wait(uri: str, version: int) -> tuple[float, list[types.Diagnostic]]:
             while version not in published.get(uri, {}):

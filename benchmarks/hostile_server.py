@@ -17,17 +17,16 @@ baseline or a case got no answer.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from lsp_server import memory_mb, start_nixls
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-ROOT = Path(__file__).resolve().parent.parent
 EVAL_SOURCE = "nixls-eval"
 
 
@@ -55,14 +54,7 @@ def server_cases() -> list[tuple[str, str]]:
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
     """``VmRSS`` (now) or ``VmHWM`` (peak since the last reset) in MB; 0 if unknown."""
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return memory_mb(pid, field) or 0.0
 
 
 def reset_peak(pid: int) -> bool:
@@ -92,18 +84,8 @@ class Server:
 
     async def start(self, root: Path) -> None:
         """Start and initialize the server with its default settings."""
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await self.client.start_io(sys.executable, "-m", "nixls", env=env)
-        assert self.client._server is not None
-        self.pid = self.client._server.pid
-        await self.client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=root.as_uri(),
-                workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="hostile")],
-            )
-        )
-        self.client.initialized(types.InitializedParams())
+        folders = [types.WorkspaceFolder(uri=root.as_uri(), name="hostile")]
+        self.pid = await start_nixls(self.client, root, folders=folders)
 
     async def evaluate(self, path: Path, text: str, timeout: float) -> tuple[str, float]:
         """Open ``text`` as ``path``, evaluate it whole, close it: (answer, wall seconds)."""

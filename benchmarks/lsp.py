@@ -58,6 +58,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 from gen_packages import generate  # noqa: E402
+from lsp_server import memory_mb, start_nixls  # noqa: E402
 from lsprotocol import converters, types  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
@@ -96,18 +97,6 @@ def _name_offsets(text: str, count: int) -> list[int]:
     found = [m.start() for m in re.finditer(r"(?<=[=(\[ ])[a-z][A-Za-z0-9]+(?=[ ;)\].])", text)]
     step = max(1, len(found) // count)
     return found[::step][:count]
-
-
-def _memory_mb(pid: int, field_name: str) -> float | None:
-    """``VmRSS`` (now) or ``VmHWM`` (peak) of a process, in MB."""
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith(field_name + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def _server_cpu(pid: int) -> float:
@@ -292,25 +281,15 @@ async def run(lines: int, repeat: int) -> Results:
         def on_log(params: types.LogMessageParams) -> None:
             pass
 
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
+        options = {"nixls": {"diagnostics": {"debounceMs": 0}, "eval": {"diagnostics": "off"}}}
+        await start_nixls(client, Path(tmp), options)
         session = Session(client, path.as_uri(), text)
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=Path(tmp).as_uri(),
-                initialization_options={
-                    "nixls": {"diagnostics": {"debounceMs": 0}, "eval": {"diagnostics": "off"}}
-                },
-            )
-        )
-        client.initialized(types.InitializedParams())
-        res.rss["after initialize"] = _memory_mb(session.pid, "VmRSS")
+        res.rss["after initialize"] = memory_mb(session.pid, "VmRSS")
         res.open_time = await session.open()
-        res.rss["after open"] = _memory_mb(session.pid, "VmRSS")
+        res.rss["after open"] = memory_mb(session.pid, "VmRSS")
         await _edits(session, res, repeat)
         await _requests(session, res, repeat)
-        res.rss["peak"] = _memory_mb(session.pid, "VmHWM")
+        res.rss["peak"] = memory_mb(session.pid, "VmHWM")
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
@@ -383,26 +362,18 @@ async def run_lib(repeat: int) -> Results:
         path = Path(tmp) / "package.nix"
         path.write_text(LIB_TEXT)
         client = LanguageClient("nixls-benchmark", "1")
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
-        session = Session(client, path.as_uri(), LIB_TEXT)
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=Path(tmp).as_uri(),
-                initialization_options={
-                    "nixls": {
-                        "eval": {
-                            "diagnostics": "off",
-                            "autoArgs": {"lib": f"import {LIB}"},
-                            "allowedPaths": [str(LIB)],
-                        },
-                        "hover": {"waitMs": 5000},
-                    }
+        options = {
+            "nixls": {
+                "eval": {
+                    "diagnostics": "off",
+                    "autoArgs": {"lib": f"import {LIB}"},
+                    "allowedPaths": [str(LIB)],
                 },
-            )
-        )
-        client.initialized(types.InitializedParams())
+                "hover": {"waitMs": 5000},
+            }
+        }
+        await start_nixls(client, Path(tmp), options)
+        session = Session(client, path.as_uri(), LIB_TEXT)
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
@@ -452,7 +423,7 @@ async def run_lib(repeat: int) -> Results:
 
         res.samples["lib. completion"] = await session.timed(repeat, complete)
         res.samples["resolve item"] = await session.timed(repeat, resolve)
-        res.rss["peak"] = _memory_mb(session.pid, "VmHWM")
+        res.rss["peak"] = memory_mb(session.pid, "VmHWM")
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
@@ -530,17 +501,8 @@ async def run_home_manager(hm: Path, repeat: int) -> dict[str, Any]:
         client = LanguageClient("nixls-benchmark", "1")
         logged: list[str] = []
         client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: logged.append(params.message))
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
+        await start_nixls(client, root, {"nixls": {"eval": {"diagnostics": "off"}}})
         session = Session(client, (root / "home.nix").as_uri(), HM_USER)
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=root.as_uri(),
-                initialization_options={"nixls": {"eval": {"diagnostics": "off"}}},
-            )
-        )
-        client.initialized(types.InitializedParams())
         at = _position(HM_USER, HM_USER.index("    \n") + 4)
 
         async def options() -> int:
@@ -566,8 +528,8 @@ async def run_home_manager(hm: Path, repeat: int) -> dict[str, Any]:
         out["log"] = [m for m in logged if "option set" in m]
         warm = await session.timed(repeat, lambda _i: options())
         out["warm completion"] = statistics.median(w for w, _ in warm)
-        out["RSS MB"] = _memory_mb(session.pid, "VmRSS")
-        out["peak RSS MB"] = _memory_mb(session.pid, "VmHWM")
+        out["RSS MB"] = memory_mb(session.pid, "VmRSS")
+        out["peak RSS MB"] = memory_mb(session.pid, "VmHWM")
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
@@ -631,17 +593,9 @@ async def run_project(repeat: int) -> dict[str, list[Sample]]:
         def on_log(params: types.LogMessageParams) -> None:
             pass
 
-        env = dict(os.environ, PYTHONPATH=str(ROOT), NIX_PATH=f"nixpkgs={FIXTURE}")
-        await client.start_io(sys.executable, "-m", "nixls", env=env)
+        options = {"nixls": {"hover": {"waitMs": 30000}}}
+        await start_nixls(client, Path(tmp), options, env={"NIX_PATH": f"nixpkgs={FIXTURE}"})
         session = Session(client, path.as_uri(), text)
-        await client.initialize_async(
-            types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
-                root_uri=Path(tmp).as_uri(),
-                initialization_options={"nixls": {"hover": {"waitMs": 30000}}},
-            )
-        )
-        client.initialized(types.InitializedParams())
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
