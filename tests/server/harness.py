@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,16 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+class _Collector:
+    """Stands in for the client's writer: keeps what is written."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def write(self, data: bytes) -> None:
+        self.chunks.append(data)
 
 
 class Session:
@@ -89,6 +101,24 @@ class Session:
             )
         )
         return version
+
+    @contextlib.contextmanager
+    def one_write(self) -> Iterator[None]:
+        """Send every message written inside the block in one write, as a fast
+        client would: how they interleave with the server's reads then no longer
+        depends on how fast this client serialises them."""
+        protocol = self.client.protocol
+        real = protocol.writer
+        chunks: list[bytes] = []
+        protocol.writer = _Collector(chunks)
+        try:
+            yield
+        finally:
+            protocol.writer = real
+            if chunks and real is not None:
+                res = real.write(b"".join(chunks))
+                if inspect.isawaitable(res):
+                    asyncio.ensure_future(res)
 
     def save(self, uri: str) -> None:
         """Send didSave."""
