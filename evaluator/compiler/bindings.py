@@ -31,7 +31,8 @@ How definitions of one name combine (Nix 2.8's ``addAttr``)
   added value sees its attributes, exactly as Nix binds it.
 - ``a.c = 2; a = { b = 1; };`` and ``a = { b = 1; }; a = { c = 2; };``:
   the later literal's static attributes are moved into the earlier set
-  (one level only; the later literal is *absorbed*: it is never evaluated
+  (a name both define as sets is merged again, level by level, as in
+  Nix 2.26; the later literal is *absorbed*: it is never evaluated
   as an expression and its ``rec`` is ignored; its dynamic attributes join
   the earlier set's, as in Nix 2.26 (Nix 2.8 dropped them)).
 - Anything else defining a name twice is a :class:`DuplicateAttr` problem;
@@ -326,33 +327,49 @@ class Merger:
         self._absorb(into, lit, path)
 
     def _absorb(self, into: MergedAttrs, lit: nodes.AttrSet, prefix: list[nodes.AttrKey]) -> None:
-        """Move the static attributes of ``lit`` into ``into`` (one level)."""
+        """Move the attributes of ``lit`` into ``into``."""
         new = self.attrs_of(lit)
-        for name, entry in new.static.items():
-            clash = into.static.get(name)
-            if clash is not None:
-                # Nix 2.26 reports the later definition, with its full path
-                # (2.8 swapped the two and named only the last key).
-                self.problems.append(
-                    DuplicateAttr(
-                        path=[*prefix, entry.key],
-                        span=entry_span(entry),
-                        prev_pos=clash.pos,
-                        prev_span=entry_span(clash),
-                        pos=entry.pos,
-                    )
-                )
-                into.rejected.append(entry)
-                continue
-            into.static[name] = entry
-        into.inherit_sources.extend(new.inherit_sources)
+        self._absorb_attrs(into, new, prefix)
         into.absorbed.append(lit)
         into.absorbed.extend(new.absorbed)
+        self.absorbed_into[lit] = into
+
+    def _absorb_attrs(
+        self, into: MergedAttrs, new: MergedAttrs, prefix: list[nodes.AttrKey]
+    ) -> None:
+        """Move ``new``'s static attributes into ``into``; a name both define
+        as sets is merged again one level down, as Nix 2.26 does."""
+        for name, entry in new.static.items():
+            clash = into.static.get(name)
+            if clash is None:
+                into.static[name] = entry
+                continue
+            deeper = self._mergeable(clash)
+            path = [*prefix, entry.key]
+            if deeper is not None and isinstance(entry, NestedEntry):
+                self._absorb_attrs(deeper, entry.attrs, path)
+                continue
+            lit = _literal(entry.value) if isinstance(entry, ValueEntry) else None
+            if deeper is not None and lit is not None:
+                self._absorb(deeper, lit, path)
+                continue
+            # Nix 2.26 reports the later definition, with its full path
+            # (2.8 swapped the two and named only the last key).
+            self.problems.append(
+                DuplicateAttr(
+                    path=path,
+                    span=entry_span(entry),
+                    prev_pos=clash.pos,
+                    prev_span=entry_span(clash),
+                    pos=entry.pos,
+                )
+            )
+            into.rejected.append(entry)
+        into.inherit_sources.extend(new.inherit_sources)
         # Nix 2.8 dropped the absorbed literal's dynamic attributes; 2.26 keeps them.
         into.dynamic.extend(new.dynamic)
         into.dropped.extend(new.dropped)
         into.rejected.extend(new.rejected)
-        self.absorbed_into[lit] = into
 
     @staticmethod
     def _reject(merged: MergedAttrs, node: nodes.AttrDef) -> None:

@@ -124,22 +124,24 @@ def _compile(tables: Tables) -> list[dict[str, Any]]:
     return compiled
 
 
+# How bison names each token in Nix 2.26's messages: its token names, or the
+# quoted character for one-character tokens. Our lexer hands whole strings and
+# some punctuation to the parser as one token: they are named by how Nix's
+# lexer starts them.
 DESCRIBE = {
     "$END": "end of file",
-    "ID": "identifier",
-    "INT": "integer",
-    "FLOAT": "float",
-    "URI": "URI",
-    "SPATH": "search path",
-    "PATH": "path",
-    "PATH_BEGIN": "path",
-    "STRING": "string",
+    "INT": "INT_LIT",
+    "FLOAT": "FLOAT_LIT",
+    "PATH_BEGIN": "PATH",
+    "PATH_STR": "STR",
+    "STRING": "'\"'",
     "STR_OPEN": "'\"'",
+    "STR_TEXT": "STR",
     "STR_CLOSE": "'\"'",
-    "IND_STRING": "indented string",
-    "IND_OPEN": "\"''\"",
-    "IND_CLOSE": "\"''\"",
-    "DOLLAR_CURLY": "'${'",
+    "IND_STRING": "IND_STRING_OPEN",
+    "IND_OPEN": "IND_STRING_OPEN",
+    "IND_TEXT": "IND_STR",
+    "IND_CLOSE": "IND_STRING_CLOSE",
     "LBRACE": "'{'",
     "LBRACE_F": "'{'",
     "RBRACE": "'}'",
@@ -154,35 +156,27 @@ DESCRIBE = {
     "QUESTION": "'?'",
     "DOT": "'.'",
     "EQUALS": "'='",
-    "ELLIPSIS": "'...'",
-    "IF": "'if'",
-    "THEN": "'then'",
-    "ELSE": "'else'",
-    "ASSERT": "'assert'",
-    "WITH": "'with'",
-    "LET": "'let'",
-    "IN": "'in'",
-    "REC": "'rec'",
-    "INHERIT": "'inherit'",
-    "OR_KW": "'or'",
-    "IMPL": "'->'",
-    "OR": "'||'",
-    "AND": "'&&'",
-    "EQ": "'=='",
-    "NEQ": "'!='",
+    "IN": "IN_KW",
     "LT": "'<'",
     "GT": "'>'",
-    "LEQ": "'<='",
-    "GEQ": "'>='",
-    "UPDATE": "'//'",
     "NOT": "'!'",
     "PLUS": "'+'",
     "MINUS": "'-'",
     "STAR": "'*'",
     "SLASH": "'/'",
-    "CONCAT": "'++'",
-    "PIPE_INTO": "PIPE_INTO",
-    "PIPE_FROM": "PIPE_FROM",
+}
+# Bison lists expected tokens by symbol number: the end of file, Nix 2.26's
+# named tokens in their declaration order, then the one-character tokens
+# (their relative order is partly inferred from Nix's messages).
+_BISON_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        "end of file,ID,STR,IND_STR,INT_LIT,FLOAT_LIT,PATH,HPATH,SPATH,PATH_END,URI,IF,"
+        "THEN,ELSE,ASSERT,WITH,LET,IN_KW,REC,INHERIT,EQ,NEQ,AND,OR,IMPL,OR_KW,PIPE_FROM,"
+        "PIPE_INTO,DOLLAR_CURLY,IND_STRING_OPEN,IND_STRING_CLOSE,ELLIPSIS,LEQ,GEQ,UPDATE,"
+        "NOT,CONCAT,'<','>','+','-','*','/','?','!',':','@',';','{','}',',','(',')',"
+        "'.','=','[',']','\"'".split(",")
+    )
 }
 
 
@@ -358,17 +352,23 @@ class Driver:
         row also lists lookaheads merged in from other contexts.
         """
         names = sorted(
-            DESCRIBE.get(t, t)
-            for t in self.actions[states[-1]]
-            if t in self.tables.terminals
-            and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
-            and self.can_shift(states, t)
+            (
+                DESCRIBE.get(t, t)
+                for t in self.actions[states[-1]]
+                if t in self.tables.terminals
+                and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
+                and self.can_shift(states, t)
+            ),
+            key=lambda name: (_BISON_ORDER.get(name, len(_BISON_ORDER)), name),
         )
         return list(dict.fromkeys(names))
 
-    def after_default_reductions(self, states: list[int]) -> list[int]:
+    def after_default_reductions(
+        self, states: list[int], reduced: list[str] | None = None
+    ) -> list[int]:
         """The stack where bison notices an error: before it looks at a token it
-        cannot use, bison reduces by each state's most common reduction."""
+        cannot use, bison reduces by each state's most common reduction.
+        ``reduced`` collects the aliases of the rules reduced on the way."""
         states = list(states)
         terminals = self.tables.terminals
         for _ in range(len(states) + 64):
@@ -385,11 +385,15 @@ class Driver:
             if size:
                 del states[-size:]
             states.append(goto)
+            if reduced is not None:
+                reduced.append(self.tables.rules[rule].alias)
         return states
 
     def describe(self, tok: RawToken) -> str:
         if tok[0] == "INVALID":
             return "invalid token"  # as bison words it (the caret shows which)
+        if tok[0] in ("PATH", "PATH_BEGIN") and self.source[tok[1] : tok[1] + 1] == b"~":
+            return "HPATH"
         return DESCRIBE.get(tok[0], tok[0])
 
     def error_at(self, states: list[int], i: int) -> None:
@@ -399,7 +403,16 @@ class Driver:
             return
         _, start, end, _ = self.tokens[i]
         msg = f"syntax error, unexpected {self.describe(self.tokens[i])}"
-        exp = self.expected(self.after_default_reductions(states))
+        reduced: list[str] = []
+        exp = self.expected(self.after_default_reductions(states, reduced))
+        if "formals_last" in reduced and exp == ["'}'"]:
+            # Nix's grammar is left-recursive (`formals ',' formal`): after a
+            # formal, bison's state still offers a ','.
+            exp.append("','")
+            kinds = [t[0] for t in self.tokens[max(0, i - 3) : i]]
+            if kinds[-2:] == ["LBRACE_F", "ID"] and kinds[-3:-2] != ["AT"]:
+                # `{ x` then this token: to Nix still an attribute set's start.
+                exp = ["'.'", "'='"]
         if 0 < len(exp) <= 4:
             msg += ", expecting " + " or ".join(exp)
         self.report(start, max(start, end), msg)
