@@ -347,6 +347,10 @@ def group(
             op = yield self.entry_value(
                 fn, name, entry, sources, node, group_names if let else None
             )
+            if let and op.child is not None:
+                # Nix traces an attribute where it is selected: forcing a
+                # `let` binding adds no entry (the name still names a lambda).
+                op.child.descr = None
         entries.append((py, op, entry.node))
     assigned: set[str] = set()
     patches: list[tuple[str, _Fn, nodes.Node]] = []
