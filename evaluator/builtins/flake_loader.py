@@ -145,17 +145,16 @@ class LockedInputs:
         info, root = fetch_local(ref)
         if not is_flake:
             return info
-        return (yield from self.flake(info, root, subdir, key))
+        return (yield from self.flake(info, root, subdir, key, True))
 
     def flake(
         self, info: Attrs, root: str, subdir: str, key: str | None, in_store: bool = False
     ) -> Frame:
         """The value of the flake in ``root``/``subdir`` with source info ``info``.
 
-        ``in_store``: evaluated from its store path, as Nix does (its `./.` is
-        that path; the I/O object reads the folder it was "copied" from). The
-        flake `getFlake` names is; path inputs are evaluated in place, so that
-        one may still import files beside it (``tests/data/flakes/README.md``).
+        ``in_store``: evaluated from its store path, as Nix 2.26 does (its `./.`
+        is that path; the I/O object reads the folder it was "copied" from, and
+        nothing outside it). The flake `getFlake` names and its inputs are.
         """
         flake_dir = os.path.join(root, subdir) if subdir else root
         if key is not None:

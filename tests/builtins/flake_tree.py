@@ -2,6 +2,7 @@
 
 ``simple`` has no inputs; ``user`` has a path input (``simple``, locked in its
 ``flake.lock``) and a non-flake path input (``data``, not in the lock file);
+``simple``'s `./.` shows where an input is evaluated from (its store path);
 ``broken`` has an input that would need the network; ``paths`` reads its own
 files through `./.` (the flake's store path) and ``nested`` is a flake in a
 subdirectory (``?dir=inner``). Flake files name
@@ -21,6 +22,7 @@ SIMPLE = """{
     answer = 42;
     selfPath = self.outPath;
     names = builtins.attrNames self;
+    here = toString ./.;
   };
 }
 """
@@ -72,7 +74,7 @@ NESTED = """{
 """
 
 # The lock entry of `simple`; its narHash is that of SIMPLE's directory.
-SIMPLE_NAR_HASH = "sha256-ItWdiVr8b7NjM1lxCfkVY5PFPFcpEJPwu+9yE8uhhtY="
+SIMPLE_NAR_HASH = "sha256-edCztomNjQ5mPZaB9f6MgUPmY/jfBTnKqdwLW9cnxpI="
 STAMP = 1700000000
 
 
@@ -136,6 +138,9 @@ EXPRESSIONS = [
     "filtered dirOfFile ]",
     'with builtins.getFlake "@TREE@/paths"; [ here (builtins.typeOf here) outPath ]',
     'with builtins.getFlake "path:@TREE@/nested?dir=inner"; [ here selfPath up outPath ]',
+    # A path input is evaluated from its store path too: its `./.` is there.
+    'let f = builtins.getFlake "path:@TREE@/user"; in '
+    "[ f.inputs.simple.here f.inputs.simple.outPath ]",
 ]
 # Evaluated by the tests only: Nix would download (ours is a clear error instead).
 NEEDS_NETWORK = '(builtins.getFlake "@TREE@/broken").y'

@@ -69,7 +69,7 @@ def test_locked_input_found_in_the_store_directory(tree: Path, tmp_path: Path) -
     # In /nix/store, Nix 2.26 gives `simple` (narHash SIMPLE_NAR_HASH) this path (flakes.json).
     missing = evaluate(f"builtins.fetchTree {ref}")
     assert missing.startswith("error: cannot fetch input 'github:o/r?narHash=")
-    assert "'/nix/store/1a680z4vic3mx7skz0ywd9n8y4j9raad-source' is not in the store" in missing
+    assert "'/nix/store/fivb3pmv5rr4pckzph9abqny2avp2d85-source' is not in the store" in missing
     store = tmp_path / "store"
     missing = evaluate(f"builtins.fetchTree {ref}", str(store))
     wanted = missing.split("its source '")[1].split("'")[0]

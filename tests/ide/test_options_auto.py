@@ -6,6 +6,7 @@ their `modules` list reaches through `imports`."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from nixls.ide.options.auto import find_flakes, flake_specs, workspace_specs
 from nixls.ide.options.sets import load
 from nixls.ide.options.spec import OptionSetSpec, spec_for
 from nixls.ide.options.tree import OptionTree
+from tests.ide.flake_fixtures import in_store_dir, store_configs_lib
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
@@ -38,25 +40,37 @@ def _spec_of(path: Path, specs: list[OptionSetSpec]) -> OptionSetSpec | None:
 
 
 @pytest.fixture(scope="module")
-def demo() -> OptionSetSpec:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A store directory holding the nixpkgs lib `system`'s input is locked to."""
+    root = tmp_path_factory.mktemp("store")
+    store_configs_lib(root)
+    with in_store_dir(root):
+        yield root
+
+
+@pytest.fixture(scope="module")
+def demo(store: Path) -> OptionSetSpec:
     [spec] = flake_specs(str(FLAKE / "flake.nix"))
     return spec
 
 
 @pytest.fixture(scope="module")
-def tree(demo: OptionSetSpec) -> OptionTree:
-    policy = ReadPolicy.restricted(roots=[str(DATA)])
+def tree(demo: OptionSetSpec, store: Path) -> OptionTree:
+    policy = ReadPolicy.restricted(roots=[str(DATA), str(store)])
     found, files = load(demo, policy, threading.Event())
     assert str(SERVICES) in files  # the evaluation really read the configuration's modules
     return found
 
 
 def test_a_flake_configuration_becomes_a_set_for_the_modules_it_reaches(
-    demo: OptionSetSpec,
+    demo: OptionSetSpec, store: Path
 ) -> None:
     assert demo.name == "nixosConfigurations.demo" and demo.auto
     assert demo.base_dir == str(FLAKE)
     assert str(FLAKE / "system") in demo.read_roots  # the locked path input
+    assert [str(store_configs_lib(store))] == [
+        r for r in demo.read_roots if r.startswith(str(store))
+    ]
     assert _spec_of(DEMO, [demo]) == demo  # listed in `modules`
     assert _spec_of(SERVICES, [demo]) == demo  # through `imports`
     assert _spec_of(UNLISTED, [demo]) is None  # a module, but in no configuration
@@ -151,3 +165,12 @@ def test_options_declared_in_the_flake_are_located_in_the_workspace(tree: Option
     assert doc is not None
     [where] = doc.declarations
     assert (where.file, where.line) == (str(FLAKE / "hosts" / "services.nix"), 3)
+
+
+def test_options_declared_in_a_path_input_are_located_in_its_folder(tree: OptionTree) -> None:
+    # `system` (a path input) is evaluated from its own store path too.
+    with tree.reading(None, 10):
+        doc = tree.doc(("networking", "hostName"))
+    assert doc is not None
+    [where] = doc.declarations
+    assert (where.file, where.line) == (str(FLAKE / "system" / "base.nix"), 3)

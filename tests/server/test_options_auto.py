@@ -4,6 +4,7 @@ the module files that configuration lists, with nothing declared."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -27,8 +28,15 @@ def flake(session: Session) -> Path:
     """The fixture flake in the workspace (its system input imports the real lib)."""
     target = session.root / "configs"
     shutil.copytree(FIXTURE, target)
-    system = target / "system" / "flake.nix"
-    system.write_text(system.read_text().replace("../../../corpus/nixpkgs-lib-26.11/lib", str(LIB)))
+    # `system`'s nixpkgs-lib input, locked to a store path in the fixture: here the
+    # lib's folder by its absolute path and the same narHash (Nix 2.26.3 accepts it).
+    lock_file = target / "flake.lock"
+    lock = json.loads(lock_file.read_text())
+    locked = lock["nodes"]["nixpkgs-lib"]["locked"]
+    locked.update(type="path", path=str(LIB))
+    for key in ("owner", "repo", "rev"):
+        del locked[key]
+    lock_file.write_text(json.dumps(lock, indent=2))
     (session.root / "nixls.toml").write_text(f'[eval]\nallowedPaths = ["{DATA}"]\n')
     # The settings are read again, and with them the workspace's flakes.
     session.client.workspace_did_change_configuration(

@@ -23,6 +23,7 @@ from evaluator.io import EvalIO, ReadPolicy
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import Budget
+from nixls.ide.flake.lock import store_dir
 from nixls.ide.options import auto, computed
 from nixls.ide.options.spec import OptionSetSpec
 from nixls.ide.options.tree import OptionTree
@@ -65,7 +66,11 @@ def load(
     # An automatic set is `builtins.getFlake` of a workspace flake: flakes on, for it only.
     features = frozenset({"flakes"}) if spec.auto else frozenset()
     context = EvalContext(
-        io=EvalIO(policy), allow_env=False, environ={}, experimental_features=features
+        io=EvalIO(policy),
+        allow_env=False,
+        environ={},
+        experimental_features=features,
+        store_dir=store_dir(),  # where a flake's locked inputs are found
     )
     context.search_path = list(search_path or [])
     ev = Evaluator(

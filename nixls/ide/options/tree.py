@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from evaluator.api import Evaluator
@@ -405,16 +405,24 @@ class OptionTree:
     def _declarations(self, option: Any) -> tuple[Declaration, ...]:
         """``declarationPositions``; the file of ``declarations`` where a position
         points elsewhere (options made by `lib` helpers are positioned in `lib`)."""
+        # A flake is evaluated from its store path: name its files where they are.
+        io = self._ev.context.io
+
+        def local(path: str) -> str:
+            return io.on_disk(path) or path
+
         files: list[str | None] = []
         listed = self._get(option, "declarations")
         for item in listed if type(listed) is NixList else ():
             name = self._value(item)
-            files.append(_module_file(str(name)) if isinstance(name, str) else None)
+            files.append(_module_file(local(str(name))) if isinstance(name, str) else None)
         out: list[Declaration] = []
         positions = self._get(option, "declarationPositions")
         for i, item in enumerate(positions if type(positions) is NixList else ()):
             pos = self._value(item)
             file, line, column = (self._get(pos, k) for k in ("file", "line", "column"))
+            if isinstance(file, str):
+                file = local(file)
             declared = files[i] if i < len(files) else None
             if declared is not None and declared != file:
                 out.append(Declaration(declared))
@@ -428,11 +436,7 @@ class OptionTree:
                 )
         if not out:
             out = [Declaration(f) for f in files if f is not None]
-        # A flake is evaluated from its store path: name its files where they are.
-        io = self._ev.context.io
-        return tuple(
-            d if (local := io.on_disk(d.file)) is None else replace(d, file=local) for d in out
-        )
+        return tuple(out)
 
 
 def _module_file(name: str) -> str:

@@ -1,9 +1,11 @@
 {
   description = "A tiny NixOS-like system function over the real nixpkgs lib";
 
-  outputs = { self }:
+  inputs.nixpkgs-lib.url = "github:example/nixpkgs-lib";
+
+  outputs = { self, nixpkgs-lib }:
     let
-      lib = import ../../../corpus/nixpkgs-lib-26.11/lib;
+      inherit (nixpkgs-lib) lib;
     in
     {
       lib.nixosSystem = { modules }:
