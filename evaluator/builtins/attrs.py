@@ -94,7 +94,17 @@ def remove_attrs(s: Any, names: Any) -> Frame:
     for n in names:
         if type(n) is Thunk and n.code is None:
             n = n.value
-        drop.add(n if type(n) is str else (yield from _name(n)))
+        if type(n) is not str:
+            try:
+                n = yield from _name(n)
+            except NixError as err:
+                err.add_trace(
+                    "while evaluating the values of the second argument passed to "
+                    "builtins.removeAttrs",
+                    None,
+                )
+                raise
+        drop.add(n)
     if drop.isdisjoint(s):
         return s
     out = Attrs({k: v for k, v in s.items() if k not in drop})

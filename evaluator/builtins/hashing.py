@@ -16,7 +16,7 @@ from evaluator.store import hashes
 from evaluator.store.errors import StoreError
 from evaluator.vm import ops
 from evaluator.vm.context import current
-from evaluator.vm.errors import NixError
+from evaluator.vm.errors import NixError, UsageError
 from evaluator.vm.values import Frame
 
 _FORMATS = {
@@ -33,7 +33,7 @@ def hash_algorithm(name: str) -> str:
     try:
         return hashes.require_algo_226(name)
     except StoreError as e:
-        raise NixError(str(e)) from None
+        raise UsageError(str(e)) from None
 
 
 @builtin("hashString", 2)

@@ -12,7 +12,7 @@ from evaluator.builtins.support import charge
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import span_of_position
-from evaluator.vm.values import Attrs, CtxStr, Frame, NixList, NixPath, Thunk, make_str
+from evaluator.vm.values import Attrs, Closure, CtxStr, Frame, NixList, NixPath, Thunk, make_str
 
 _UINT64_MAX = (1 << 64) - 1
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -148,7 +148,10 @@ def _scalar(item: Any, ctx: set[str]) -> Frame:
         if type(s) is CtxStr:
             ctx |= s.context
         return json_string(str.__str__(s))
-    raise NixError(f"cannot convert {ops.show_type(item)} to JSON")
+    # Nix locates the error at a lambda's own position.
+    raise NixError(
+        f"cannot convert {ops.show_type(item)} to JSON", item.span if t is Closure else None
+    )
 
 
 def _trace(err: NixError, where: _Where) -> None:

@@ -181,7 +181,8 @@ def concat_map(f: Any, xs: Any) -> Frame:
         if type(r) in TAILS:
             r = yield r
         if type(r) is not NixList:
-            raise ops.type_error(r, "a list")
+            where = f.span if type(f) is Closure else None
+            raise result_error(ops.type_error(r, "a list"), "the function", "concatMap", where)
         out.extend(r)
     charge(8 * len(out))
     return out
@@ -293,7 +294,7 @@ def group_by(f: Any, xs: Any) -> Frame:
         if type(key) in TAILS:
             key = yield key
         if type(key) is not str and type(key) is not CtxStr:
-            raise ops.type_error(key, "a string")
+            raise result_error(ops.type_error(key, "a string"), "the grouping function", "groupBy")
         groups.setdefault(str(key), NixList()).append(x)
     return Attrs(groups)
 
@@ -319,7 +320,7 @@ def _comparator(cmp: Any) -> Any:
         if type(r) in TAILS:
             r = yield r
         if type(r) is not bool:
-            raise ops.type_error(r, "a Boolean")
+            raise result_error(ops.type_error(r, "a Boolean"), "the sorting function", "sort")
         return r
 
     return less

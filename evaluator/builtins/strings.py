@@ -16,7 +16,7 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import argument_error, charge, element_error
 from evaluator.vm import ops
 from evaluator.vm.errors import EvalTypeError, NixError
-from evaluator.vm.values import CtxStr, Frame, NixList, context_of, make_str
+from evaluator.vm.values import CtxStr, Frame, NixList, Thunk, context_of, make_str
 
 
 def to_bytes(s: str) -> bytes:
@@ -44,10 +44,15 @@ def _int32(n: int) -> int:
 @builtin("toString", 1, global_=True)
 def to_string(v: Any) -> Frame:
     """`toString x`: `x` as a string; numbers, Booleans, null, paths and lists are converted."""
+    if type(v) is Thunk:
+        v = v.value if v.code is None else (yield v)  # Nix adds no entry for this
     try:
         return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
     except NixError as err:
-        argument_error(err, 0, "toString")
+        # A value that cannot be coerced, or any failure in a list's elements
+        # (not in what `__toString` returns).
+        if type(err) is EvalTypeError or type(v) is NixList:
+            argument_error(err, 0, "toString")
         raise
 
 

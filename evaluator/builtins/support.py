@@ -34,10 +34,11 @@ def missing_attribute(name: str, context: str) -> NixError:
     return err
 
 
-def result_error(err: NixError, what: str, name: str) -> NixError:
+def result_error(err: NixError, what: str, name: str, span: Any = None) -> NixError:
     """``err`` (a wrong result of a function a builtin called) under Nix's entry for it;
-    ``what`` is how Nix names the function ("the sorting function")."""
-    err.add_trace(f"while evaluating the return value of {what} passed to builtins.{name}", None)
+    ``what`` is how Nix names the function ("the sorting function"), ``span``
+    where the entry points (the function, where Nix shows it)."""
+    err.add_trace(f"while evaluating the return value of {what} passed to builtins.{name}", span)
     err.__dict__["argument_seen"] = True
     return err
 

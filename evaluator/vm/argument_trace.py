@@ -11,6 +11,7 @@ function. A builtin's source is read once, on its first such error.
 from __future__ import annotations
 
 import ast
+import dis
 import inspect
 from types import CodeType
 
@@ -73,9 +74,31 @@ def entry(name: str, index: int) -> str:
     return f"while evaluating {text}"
 
 
-# Per builtin code: each parameter's (line, column) spans, and the spans of
-# calls that apply a Nix function.
-_SPANS: dict[CodeType, tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]]]] = {}
+# Helpers that force a parameter as Nix's forceInt, forceFunction, forceString...
+# do: those add their entry to *any* error while forcing (forceAttrs and
+# forceList only to a type error).
+_STRICT_FORCES = frozenset(
+    {
+        "force_int",
+        "force_float",
+        "force_bool",
+        "force_function",
+        "force_string",
+        "force_string_no_context",
+        "_check_function",
+    }
+)
+# Instructions a generator frame waits at while the loop forces something.
+_WAITING = frozenset(
+    dis.opmap[name]
+    for name in ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
+    if name in dis.opmap
+)
+
+_Spans = tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]], frozenset[int]]
+# Per builtin code: each parameter's (line, column) spans, the spans of calls
+# that apply a Nix function, and the parameters forced strictly.
+_SPANS: dict[CodeType, _Spans] = {}
 
 
 def _called_name(node: ast.Call) -> str:
@@ -83,13 +106,15 @@ def _called_name(node: ast.Call) -> str:
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
 
-def _spans(code: CodeType) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]]]:
-    """Where a builtin's source names each parameter, and where it applies functions."""
+def _spans(code: CodeType) -> _Spans:
+    """Where a builtin's source names each parameter, where it applies functions,
+    and which parameters it forces strictly."""
     found = _SPANS.get(code)
     if found is not None:
         return found
     names: list[tuple[int, int, int]] = []  # (line, column, parameter index)
     calls: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
+    strict: set[int] = set()
     params = code.co_varnames[: code.co_argcount]
     try:
         source, first = inspect.getsourcelines(code)
@@ -103,7 +128,11 @@ def _spans(code: CodeType) -> tuple[list[tuple[int, int, int]], list[tuple[int, 
             end_line = (node.end_lineno or node.lineno) + first - 1
             end_col = node.end_col_offset or 0
             calls.append((node.lineno + first - 1, node.col_offset, end_line, end_col))
-    found = _SPANS[code] = (names, calls)
+        elif isinstance(node, ast.Call) and _called_name(node) in _STRICT_FORCES and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ast.Name) and arg.id in params:
+                strict.add(params.index(arg.id))
+    found = _SPANS[code] = (names, calls, frozenset(strict))
     return found
 
 
@@ -112,23 +141,41 @@ def _inside(line: int, col: int, span: tuple[int, int, int, int]) -> bool:
     return (start_line, start_col) <= (line, col) < (end_line, end_col)
 
 
-def argument_entry(name: str, code: CodeType, lasti: int) -> str | None:
-    """The entry for a type error that left builtin ``name`` (code ``code``) at
-    instruction offset ``lasti``: the parameter named in the expression it was
-    evaluating, unless that expression applies a function."""
-    if name in _NONE or lasti < 0:
-        return None
+def _parameter_at(code: CodeType, lasti: int) -> int | None:
+    """The one parameter named by the expression of instruction ``lasti``,
+    unless that expression applies a function."""
     positions = list(code.co_positions())
-    if lasti // 2 >= len(positions):
+    if lasti < 0 or lasti // 2 >= len(positions):
         return None
     line, end_line, col, end_col = positions[lasti // 2]
     if line is None or end_line is None or col is None or end_col is None:
         return None
     where = (line, col, end_line, end_col)
-    names, calls = _spans(code)
+    names, calls, _ = _spans(code)
     if any(_inside(c[0], c[1], where) for c in calls):
         return None
     inside = sorted({index for ln, cl, index in names if _inside(ln, cl, where)})
     if len(inside) != 1 or inside[0] >= len(_ORDINALS):
         return None
-    return entry(name, inside[0])
+    return inside[0]
+
+
+def argument_entry(name: str, code: CodeType, lasti: int) -> str | None:
+    """The entry for a type error that left builtin ``name`` (code ``code``) at
+    instruction offset ``lasti``: the parameter named in the expression it was
+    evaluating, unless that expression applies a function."""
+    if name in _NONE:
+        return None
+    index = _parameter_at(code, lasti)
+    return entry(name, index) if index is not None else None
+
+
+def forcing_entry(name: str, code: CodeType, lasti: int) -> str | None:
+    """The entry for another error reaching builtin ``name`` while it waited for
+    a parameter it forces strictly (a `throw` in its integer argument)."""
+    if name in _NONE or not 0 <= lasti < len(code.co_code) or code.co_code[lasti] not in _WAITING:
+        return None
+    index = _parameter_at(code, lasti)
+    if index is None or index not in _spans(code)[2]:
+        return None
+    return entry(name, index)

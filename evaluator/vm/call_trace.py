@@ -20,7 +20,7 @@ from __future__ import annotations
 from types import CodeType, GeneratorType, TracebackType
 from typing import Any
 
-from evaluator.vm.argument_trace import argument_entry
+from evaluator.vm.argument_trace import argument_entry, forcing_entry
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import CODE_INFO
 from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Thunk
@@ -110,6 +110,10 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
     checking = type(err) is EvalTypeError and "argument_seen" not in err.__dict__
     for code, line in reversed(frames):
         info = CODE_INFO.get(code)
+        if info is None and type(err) is not EvalTypeError and code in builtins:
+            message = forcing_entry(builtins[code], code, lasti.get(code, -1))
+            if message is not None:
+                _add(err, message, None, False)
         if checking and (info is not None or code in builtins):
             checking = False
             err.__dict__["argument_seen"] = True

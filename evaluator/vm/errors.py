@@ -53,6 +53,11 @@ class EvalTypeError(NixError):
     """A value of the wrong type (`expected a set but found a string: "x"`)."""
 
 
+class UsageError(NixError):
+    """A wrong setting given to Nix (an unknown hash algorithm): the
+    command line adds a hint to see its ``--help``, as Nix does."""
+
+
 class AbortError(NixError):
     """`abort "msg"`: not catchable."""
 

@@ -176,7 +176,11 @@ def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
 
 
 def _not_callable(fn: Any) -> NixError:
-    return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
+    from evaluator.vm.printer import message_text  # only on this error
+
+    return EvalTypeError(
+        f"attempt to call something which is not a function but {show_type(fn)}: {message_text(fn)}"
+    )
 
 
 # Frames and call sites of tail calls kept for the trace, per frame: a long

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, TextIO
 from evaluator.api import CompileCache, Evaluator, format_error, resolve_import_path
 from evaluator.cache import DiskCache, default_directory
 from evaluator.vm.context import EvalContext
-from evaluator.vm.errors import Cancelled, NixError
+from evaluator.vm.errors import Cancelled, NixError, UsageError
 from evaluator.vm.loop import Budget
 from evaluator.vm.terminal import for_stream
 from nixls import __version__
@@ -271,6 +271,8 @@ def _evaluate(
         # Colour codes in messages (nixpkgs lib has some) only on a terminal, as Nix.
         report = format_error(err, show_trace=args.show_trace)
         print(for_stream(report, err_out, ev.context.environ), file=err_out)
+        if isinstance(err, UsageError):
+            print("Try 'nix-instantiate --help' for more information.", file=err_out)
         return EXIT_NIX_ERROR
     except RecursionError:
         print("error: expression too deeply nested", file=err_out)
