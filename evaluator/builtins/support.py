@@ -43,10 +43,10 @@ def result_error(err: NixError, what: str, name: str, span: Any = None) -> NixEr
     return err
 
 
-def element_error(err: NixError, what: str, name: str) -> NixError:
+def element_error(err: NixError, what: str, name: str, passed: str = "passed to") -> NixError:
     """``err`` (an element of a builtin's argument of the wrong type) under Nix's entry
-    "while evaluating ``what`` passed to builtins.``name``"."""
-    err.add_trace(f"while evaluating {what} passed to builtins.{name}", None)
+    "while evaluating ``what`` passed to builtins.``name``" (or another ``passed``)."""
+    err.add_trace(f"while evaluating {what} {passed} builtins.{name}", None)
     err.__dict__["argument_seen"] = True
     return err
 

@@ -26,11 +26,6 @@ RECORDED = FIXTURES / "reports226" / "bad_calls.json"
 CASES: list[dict[str, Any]] = json.loads(RECORDED.read_text())
 
 KNOWN: dict[str, str] = {
-    "builtins.listToAttrs [ 1 ]": "no entry for a wrong element (attrs16 owns the loop)",
-    'builtins.catAttrs "a" [ 1 ]': "no entry for a wrong element (attrs16 owns the loop)",
-    "builtins.zipAttrsWith (n: v: v) [ 1 ]": "no entry for a wrong element",
-    "builtins.genericClosure { startSet = [ 1 ]; operator = x: [ ]; }": "no entry for a "
-    "wrong element",
     "builtins.map 1 [ 1 ]": "Nix checks the function (map is lazy in nixls until used)",
     'builtins.fromJSON "{"': "Python's JSON parser words errors otherwise",
     'builtins.fromTOML "a ="': "toml11's error text and excerpt are not reproduced",
