@@ -57,6 +57,13 @@ def map_(f: Any, xs: Any) -> Frame:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
     if type(xs) is not NixList:
         xs = yield from _list(xs)
+    if not xs:
+        return xs
+    # Nix 2.26 checks the function before it makes the list.
+    if type(f) is Thunk:
+        f = f.value if f.code is None else (yield f)
+    if type(f) is not Closure:
+        _check_function(f)
     return NixList(app_thunks(f, xs))
 
 

@@ -26,7 +26,6 @@ RECORDED = FIXTURES / "reports226" / "bad_calls.json"
 CASES: list[dict[str, Any]] = json.loads(RECORDED.read_text())
 
 KNOWN: dict[str, str] = {
-    "builtins.map 1 [ 1 ]": "Nix checks the function (map is lazy in nixls until used)",
     'builtins.fromJSON "{"': "Python's JSON parser words errors otherwise",
     'builtins.fromTOML "a ="': "toml11's error text and excerpt are not reproduced",
 }
