@@ -176,11 +176,7 @@ def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
 
 
 def _not_callable(fn: Any) -> NixError:
-    from evaluator.vm.printer import message_text  # only on this error
-
-    return EvalTypeError(
-        f"attempt to call something which is not a function but {show_type(fn)}: {message_text(fn)}"
-    )
+    return EvalTypeError(f"attempt to call something which is not a function but {show_type(fn)}")
 
 
 # Frames and call sites of tail calls kept for the trace, per frame: a long
