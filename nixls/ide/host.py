@@ -245,6 +245,7 @@ class Snapshot:
         """The value at ``span``, or None if not ready within the hover wait."""
         doc, live, wait = self.document, self.host.live, self.host.wait()
         return await self._evaluating(lambda: hover.value_within(live, doc, span, wait))
+
     def evaluate(
         self, span: tuple[int, int], policy: EvalPolicy, cancel: threading.Event
     ) -> Outcome:
