@@ -13,6 +13,9 @@ across an ``await``. Edits stay cheap: the document updates its tree and
 analysis in place, taking them back from older revisions still referenced;
 such a revision parses its own text if asked again, and work that was
 reading it meanwhile runs again on that parse (``Revision.settled``).
+Evaluation jobs check the same (``Unit.tree_epoch``) and stop instead; an
+answer that needed an evaluation an edit stopped raises :class:`Overtaken`
+(the LSP layer's ContentModified).
 """
 
 from __future__ import annotations
