@@ -4,7 +4,8 @@
   was doing: waiting for an evaluation (hover, completion), computing off
   the loop (symbols, semantic tokens) or asking an option set (options).
 - An edit stops every evaluation of the old text; a request whose answer
-  needed one answers ContentModified (-32801) (hover, completion; the
+  needed one answers ContentModified (-32801) (hover, completion,
+  definition through a `with`; the
   `nixls.evaluate` command is checked in ``test_evaluation.py``). A request
   that needs no evaluation answers for the text it was asked about, as the
   LSP advises (a result on an older state may still be useful): symbols
@@ -48,6 +49,8 @@ FIXTURE = REPO / "tests" / "data" / "home-manager-like"
 # `s` never ends: only cancellation (or the 60 s budget) stops its evaluation.
 ENDLESS = "let\n  f = x: f x;\n  s = f 1;\nin s\n"
 COMPLETING = "let\n  f = x: f x;\n  s = f 1;\nin s.\n"
+# `y` comes from the `with`: where it is defined is asked of the endless set.
+WITH = "let\n  f = x: f x;\nin with f 1; y\n"
 BIG = "{\n" + "".join(f"  a{i} = {{ b = [ {i} ./p ]; }};\n" for i in range(6000)) + "}\n"
 
 
@@ -68,9 +71,15 @@ async def running(session: Session, want: bool, timeout: float = 20) -> None:
         await asyncio.sleep(0.02)
 
 
+async def answer(future: Future[Any], timeout: float = 60) -> Any:
+    """The reply to a request (shielded: a late reply after a failed wait must not
+    find its future cancelled, which would stop the client and fail the next tests)."""
+    return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
+
+
 async def error_code(future: Future[Any]) -> int:
     with pytest.raises(JsonRpcException) as info:
-        await asyncio.wait_for(asyncio.wrap_future(future), 30)
+        await answer(future, 30)
     return int(info.value.code)
 
 
@@ -92,9 +101,14 @@ def completion_params(uri: str) -> types.CompletionParams:
     return types.CompletionParams(text_document=ident(uri), position=at)
 
 
+def definition_params(uri: str) -> types.DefinitionParams:
+    return types.DefinitionParams(text_document=ident(uri), position=pos(WITH, "y\n"))
+
+
 WAITING: dict[str, tuple[str, str, Callable[[str], Any]]] = {
     "hover": (types.TEXT_DOCUMENT_HOVER, ENDLESS, hover_params),
     "completion": (types.TEXT_DOCUMENT_COMPLETION, COMPLETING, completion_params),
+    "definition": (types.TEXT_DOCUMENT_DEFINITION, WITH, definition_params),
 }
 
 
@@ -159,9 +173,7 @@ async def test_a_cancelled_request_computed_off_the_loop(session: Session, featu
     future = replaced_then_cancelled(session, uri, method, params(uri), f"off-{feature}")
     assert await error_code(future) == REQUEST_CANCELLED
     # The server goes on: the same request, not cancelled, is answered.
-    assert await asyncio.wait_for(
-        asyncio.wrap_future(send(session, method, params(uri), f"again-{feature}")), 60
-    )
+    assert await answer(send(session, method, params(uri), f"again-{feature}"))
 
 
 async def test_symbols_overtaken_by_an_edit_answer_for_their_text(session: Session) -> None:
@@ -179,7 +191,7 @@ async def test_symbols_overtaken_by_an_edit_answer_for_their_text(session: Sessi
         # `a0` renamed while the request computes: not an error, the old names.
         at = pos(BIG, "a0 ")
         session.edit(uri, at, types.Position(line=at.line, character=at.character + 2), "z0")
-    symbols = await asyncio.wait_for(asyncio.wrap_future(future), 60)
+    symbols = await answer(future)
     names = [s["name"] if isinstance(s, dict) else s.name for s in symbols]
     assert names[:2] == ["a0", "a1"] and len(names) == 6000
 
