@@ -13,14 +13,17 @@ across an ``await``. Edits stay cheap: the document updates its tree and
 analysis in place, taking them back from older revisions still referenced;
 such a revision parses its own text if asked again, and work that was
 reading it meanwhile runs again on that parse (``Revision.settled``).
+Evaluation jobs check the same (``Unit.tree_epoch``) and stop instead; an
+answer that needed an evaluation an edit stopped raises :class:`Overtaken`
+(the LSP layer's ContentModified).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from evaluator.compiler.diagnostics import Diagnostic
 from evaluator.syntax.lexer import Token, lex
@@ -53,6 +56,8 @@ from nixls.ide.value_completion import ItemDoc
 from nixls.ide.workspace import Change, OpenDocument, Revision, Workspace
 from nixls.settings import Settings
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Target:
@@ -61,6 +66,11 @@ class Target:
     kind: str  # "root" | "let" | "attr"
     shown: tuple[int, int]
     span: tuple[int, int]
+
+
+class Overtaken(Exception):
+    """An edit of the document stopped an evaluation this answer needed (and the
+    snapshot is no longer its newest text): there is no whole answer to give."""
 
 
 @dataclass(frozen=True)
@@ -188,17 +198,37 @@ class Snapshot:
 
     # ------------------------------------------------------------ answers that may evaluate
 
+    # Each raises Overtaken if an edit stopped an evaluation it needed.
+
+    async def _evaluating(self, run: Callable[[], Awaitable[T]]) -> T:
+        """``await run()`` on this text (:meth:`Revision.settled`); raises
+        :class:`Overtaken` if an edit stopped an evaluation it awaited."""
+
+        def overtaken() -> Overtaken:
+            return Overtaken(f"{self.document.uri} changed during evaluation")
+
+        async def attempt() -> T:
+            if stops and not self.current:  # (settled's second try): not again
+                raise overtaken()
+            return await run()
+
+        with live.watching_stops() as stops:
+            result = await self.document.settled(attempt)
+        if stops and not self.current:
+            raise overtaken()
+        return result
+
     async def definitions(self, offset: int, reader: Reader) -> list[Location]:
         """Where the thing at ``offset`` is defined (`with` targets evaluated if allowed)."""
         doc = self.document
-        return await doc.settled(
+        return await self._evaluating(
             lambda: navigation.definitions(doc, reader, offset, self.evaluator)
         )
 
     async def completions(self, offset: int, reader: Reader) -> list[Item]:
         """Completion items at ``offset`` (sets evaluated, within the wait, if allowed)."""
         doc, wait = self.document, self.host.wait()
-        return await doc.settled(
+        return await self._evaluating(
             lambda: completion.complete(doc, reader, offset, self.evaluator, wait)
         )
 
@@ -210,12 +240,14 @@ class Snapshot:
             self.host.files.roots,
             self.host.wait(),
         )
-        return await doc.settled(lambda: value_nav.hover_markdown(live, doc, offset, roots, wait))
+        return await self._evaluating(
+            lambda: value_nav.hover_markdown(live, doc, offset, roots, wait)
+        )
 
     async def value_within(self, span: tuple[int, int]) -> Outcome | None:
         """The value at ``span``, or None if not ready within the hover wait."""
         doc, live, wait = self.document, self.host.live, self.host.wait()
-        return await doc.settled(lambda: hover.value_within(live, doc, span, wait))
+        return await self._evaluating(lambda: hover.value_within(live, doc, span, wait))
 
     def evaluate(
         self, span: tuple[int, int], policy: EvalPolicy, cancel: threading.Event
@@ -223,9 +255,14 @@ class Snapshot:
         """The value of the expression at ``span`` in its scope (shallowly printed).
 
         Runs the evaluation here and now (callers put it on a worker);
-        ``cancel`` stops it.
+        ``cancel`` stops it. If an edit takes back the tree it reads
+        meanwhile, it runs again on this text's own parse (which never moves).
         """
-        return live.evaluate(live.request_for_span(self.document, span, policy), cancel)
+        while True:
+            request = live.request_for_span(self.document, span, policy)
+            outcome = live.evaluate(request, cancel)
+            if not request.moved:
+                return outcome
 
 
 class AnalysisHost:

@@ -78,8 +78,8 @@ class JobRunner:
 
         If the awaiting task is cancelled (``$/cancelRequest``, a newer
         evaluation), the flag is set so the evaluation stops promptly. A job
-        cancelled through :meth:`cancel` that does not stop within ``GRACE``
-        answers ``abandoned()`` instead.
+        cancelled through :meth:`cancel` before it got a worker, or that does
+        not stop within ``GRACE``, answers ``abandoned()`` instead.
         """
         if self._closed:
             return abandoned()
@@ -88,7 +88,8 @@ class JobRunner:
         with self._lock:
             self._running.setdefault(key, set()).add(job)
         try:
-            await self._acquire(job)
+            if not await self._acquire(job):
+                return abandoned()  # stopped (an edit) while it waited for a slot
             future = self._start(job, fn)
             waits: set[asyncio.Future[Any]] = {future, job.abandoned}
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -108,7 +109,8 @@ class JobRunner:
                     if not group:
                         del self._running[key]
 
-    async def _acquire(self, job: Job) -> None:
+    async def _acquire(self, job: Job) -> bool:
+        """Take a slot; False if the job was stopped first."""
         while not self._has_room():
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
@@ -118,11 +120,12 @@ class JobRunner:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             if job.cancel.is_set():
-                raise asyncio.CancelledError()
+                return False
         if job.cancel.is_set():
-            raise asyncio.CancelledError()
+            return False
         job.holds_slot = True
         self._slots_used += 1
+        return True
 
     def _has_room(self) -> bool:
         with self._lock:

@@ -19,9 +19,11 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from evaluator.api import CompileCache, Evaluator, NixSyntaxError, feature_error
 from evaluator.builtins import table as registry
@@ -62,6 +64,7 @@ class Host(Protocol):
     def files(self) -> Workspace: ...
 
 
+T = TypeVar("T")
 _builtins_lock = threading.Lock()
 
 
@@ -121,6 +124,14 @@ class Request:
     compile_cache: CompileCache | None = None  # the server's, kept across evaluations
     # Values kept across requests (nixls.ide.value_session); None: this request's own.
     session: value_session.Session | None = None
+    # ``unit.tree_epoch`` before ``node`` and ``env`` were read: if it moved, an
+    # edit took their tree back to update it in place (their offsets may have moved).
+    epoch: int = 0
+
+    @property
+    def moved(self) -> bool:
+        """Whether an edit took back the tree this request's nodes came from."""
+        return self.unit.tree_epoch != self.epoch
 
 
 @dataclass(frozen=True)
@@ -182,8 +193,10 @@ def request_for_span(
     doc: Unit, span: tuple[int, int], policy: EvalPolicy, *, strict: bool = False
 ) -> Request:
     """Prepare evaluating the expression at ``span`` of ``doc`` in its scope."""
-    node = node_for_span(doc.parse_result.root, *span)
-    return _request(doc, node if node is not None else doc.parse_result.root, policy, strict)
+    doc, epoch, cache = _held(doc)
+    root = doc.parse_result.root
+    node = node_for_span(root, *span)
+    return _request(doc, node if node is not None else root, policy, strict, epoch, cache)
 
 
 def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
@@ -192,20 +205,34 @@ def request_for_file(doc: Unit, policy: EvalPolicy) -> Request:
     A file whose value is a function is evaluated inside it: its
     arguments come from ``autoArgs``, defaults, or are unknown.
     """
+    doc, epoch, cache = _held(doc)
     root = unparen(doc.parse_result.root)
     body = root.body if isinstance(root, nodes.Lambda) else None
-    request = _request(doc, body, policy, True)
+    request = _request(doc, body, policy, True, epoch, cache)
     request.per_attribute = True
     return request
 
 
-def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: bool) -> Request:
-    # The text as it is now: an edit while the worker runs changes nothing it reads.
+def _held(doc: Unit) -> tuple[Unit, int, NodeCache]:
+    """The text as it is now (an edit while the worker runs changes nothing it
+    reads), its tree epoch and compiled nodes, taken before any node is read."""
     doc = doc.frozen
-    base = os.path.dirname(doc.path) if doc.path else os.getcwd()
+    epoch = doc.tree_epoch
     cache = doc.cache.get("compiled-nodes")
     if cache is None:
         cache = doc.cache["compiled-nodes"] = NodeCache()
+    return doc, epoch, cache
+
+
+def _request(
+    doc: Unit,
+    node: nodes.Node | None,
+    policy: EvalPolicy,
+    strict: bool,
+    epoch: int,
+    cache: NodeCache,
+) -> Request:
+    base = os.path.dirname(doc.path) if doc.path else os.getcwd()
     context = policy.context(doc.path)
     read = read_under(context.io)
     if policy.project is not None:
@@ -239,7 +266,51 @@ def _request(doc: Unit, node: nodes.Node | None, policy: EvalPolicy, strict: boo
         strict=strict,
         limits=valueprint.Limits(),
         compile_cache=policy.compile_cache,
+        epoch=epoch,
     )
+
+
+def on_its_tree(request: Request, run: Callable[[], T], moved: Callable[[], T]) -> T:
+    """``run()`` (on a worker), or ``moved()`` if an edit took back the tree the
+    request's nodes came from, before or while it ran: what it read may have
+    moved offsets (the edit also stopped the request's jobs: its text is old)."""
+    if request.moved:
+        return moved()
+    try:
+        result = run()
+    except Exception:
+        if request.moved:  # read a tree while it was being updated
+            return moved()
+        raise
+    return moved() if request.moved else result
+
+
+def stopped_by_edit() -> Outcome:
+    """The answer of an evaluation an edit of its document stopped."""
+    return Outcome(error="evaluation cancelled", cancelled=True)
+
+
+# The stops seen by the request being answered (see :func:`watching_stops`).
+_stops: ContextVar[list[bool] | None] = ContextVar("nixls_stops", default=None)
+
+
+@contextmanager
+def watching_stops() -> Iterator[list[bool]]:
+    """Collect, for the ``with`` block, whether an edit stopped an evaluation it awaited
+    (tasks it starts share the list): its answer then lacks what the edit stopped."""
+    seen: list[bool] = []
+    token = _stops.set(seen)
+    try:
+        yield seen
+    finally:
+        _stops.reset(token)
+
+
+def note_stop() -> None:
+    """(On the loop) An evaluation the current request awaited was stopped by an edit."""
+    seen = _stops.get()
+    if seen is not None:
+        seen.append(True)
 
 
 class LiveEvaluator:
@@ -292,11 +363,10 @@ class LiveEvaluator:
     async def run(self, key: str, request: Request) -> Outcome:
         """Evaluate on a worker thread; cancelled with ``key``'s jobs."""
         outcome = await self.jobs.run(
-            key,
-            lambda cancel: _evaluate_and_release(request, cancel),
-            lambda: Outcome(error="evaluation cancelled", cancelled=True),
+            key, lambda cancel: _evaluate_and_release(request, cancel), stopped_by_edit
         )
         if outcome.cancelled:
+            note_stop()
             # Its document changed or closed: what the evaluation and the old
             # text held is garbage once the callers return.
             self._release_soon()
@@ -479,7 +549,7 @@ def _evaluate_and_release(request: Request, cancel: threading.Event) -> Outcome:
 def evaluate(request: Request, cancel: threading.Event) -> Outcome:
     """Run one prepared evaluation (on a worker thread), in its session if it has one."""
     with value_session.held(request):
-        return _evaluate(request, cancel)
+        return on_its_tree(request, lambda: _evaluate(request, cancel), stopped_by_edit)
 
 
 def request_evaluator(request: Request, cancel: threading.Event) -> Evaluator:

@@ -129,24 +129,34 @@ def inspect(
     Runs on a worker thread, in the request's session if it has one.
     """
     with value_session.held(request):
-        ev = live.request_evaluator(request, cancel)
-        facts = Facts()
-        try:
-            walk = _select(ev, ev.eval_value(live.target_value(ev, request)), path)
-            if walk is None:
-                facts.error = "attribute missing"
-                return facts
-            if show:
-                facts.value = valueprint.shallow(walk.value, ev.force, request.limits)
-            _describe(facts, walk, ev, request)
-        except Cancelled:
-            facts.cancelled = True
-            facts.error = "evaluation cancelled"
-        except DependsOnUnknown as err:
-            facts.unknown = err.unknown.description
-        except NixError as err:
-            facts.error = err.message
-        return facts
+        return live.on_its_tree(request, lambda: _inspect(request, path, cancel, show), _stopped)
+
+
+def _stopped() -> Facts:
+    return Facts(error="evaluation cancelled", cancelled=True)
+
+
+def _inspect(
+    request: live.Request, path: Sequence[str], cancel: threading.Event, show: bool
+) -> Facts:
+    ev = live.request_evaluator(request, cancel)
+    facts = Facts()
+    try:
+        walk = _select(ev, ev.eval_value(live.target_value(ev, request)), path)
+        if walk is None:
+            facts.error = "attribute missing"
+            return facts
+        if show:
+            facts.value = valueprint.shallow(walk.value, ev.force, request.limits)
+        _describe(facts, walk, ev, request)
+    except Cancelled:
+        facts.cancelled = True
+        facts.error = "evaluation cancelled"
+    except DependsOnUnknown as err:
+        facts.unknown = err.unknown.description
+    except NixError as err:
+        facts.error = err.message
+    return facts
 
 
 def _select(ev: Evaluator, value: Any, path: Sequence[str]) -> _Walk | None:
@@ -290,11 +300,12 @@ async def facts(
 ) -> Facts:
     """The facts of one query, computed on a worker (cancelled with the document's jobs)."""
     request = evaluator.request_for_span(unit, query.span)
-    return await evaluator.jobs.run(
-        unit.uri,
-        lambda cancel: inspect(request, query.path, cancel, show=show),
-        lambda: Facts(error="evaluation cancelled", cancelled=True),
+    found = await evaluator.jobs.run(
+        unit.uri, lambda cancel: inspect(request, query.path, cancel, show=show), _stopped
     )
+    if found.cancelled:
+        live.note_stop()
+    return found
 
 
 async def facts_at(evaluator: live.LiveEvaluator, unit: Unit, offset: int) -> Facts | None:

@@ -111,6 +111,17 @@ class Unit:
             self._analysis = analyse(self.parse_result, self.path or self.uri)
         return self._analysis
 
+    @property
+    def tree_epoch(self) -> int:
+        """Moves when an edit takes back the tree this text's nodes came from.
+
+        Nodes and analysis read from a unit stay right only while this is
+        unchanged: work that holds them across an ``await``, a thread
+        hand-off or a job notes it before its first read and checks it after
+        its last (:class:`Revision`; other units never move).
+        """
+        return 0
+
     async def settled(self, run: Callable[[], Awaitable[T]]) -> T:
         """``await run()`` (a :class:`Revision` runs it again if an edit took its tree)."""
         return await run()
@@ -191,6 +202,11 @@ class Revision(Unit):
                 if self._analysis is not None:
                     found = self._analysis
         return found
+
+    @property
+    def tree_epoch(self) -> int:
+        """How often an edit took this text's tree back (see :attr:`Unit.tree_epoch`)."""
+        return self.evictions
 
     def evict(self) -> None:
         """(head's lock held) The document takes its tree back to update it in place."""
@@ -330,7 +346,9 @@ class OpenDocument(Unit):
         if not self.document.pending:
             return
         # Older revisions still referenced give the tree back (they parse
-        # their own text if asked again): it is updated in place.
+        # their own text if asked again): it is updated in place. They are
+        # told first, so a reader on another thread that checks their
+        # tree_epoch after its last read knows whether it read moved nodes.
         for revision in list(self._lent):
             revision.evict()
             self.evictions += 1

@@ -32,7 +32,7 @@ from pygls.exceptions import (
 from pygls.lsp.server import LanguageServer
 
 from nixls import __version__
-from nixls.ide.host import AnalysisHost, Snapshot
+from nixls.ide.host import AnalysisHost, Overtaken, Snapshot
 from nixls.ide.reads import Reader
 from nixls.ide.uris import uri_to_path
 from nixls.ide.workspace import OpenDocument
@@ -84,7 +84,8 @@ def guarded(f: F, name: str) -> F:
 
     pygls would send the Python traceback to the client; a user should see
     one line, and the traceback belongs in the server's log. Protocol
-    errors (``JsonRpcException``) and cancellation pass through unchanged.
+    errors (``JsonRpcException``) and cancellation pass through unchanged;
+    an answer an edit overtook (``Overtaken``) is ContentModified.
     """
 
     def fail(exc: Exception) -> JsonRpcInternalError:
@@ -99,6 +100,8 @@ def guarded(f: F, name: str) -> F:
                 return await f(*args, **kwargs)
             except (JsonRpcException, asyncio.CancelledError):
                 raise
+            except Overtaken:  # an edit stopped an evaluation the answer needed
+                raise content_modified() from None
             except Exception as exc:
                 raise fail(exc) from None
 

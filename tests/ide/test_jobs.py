@@ -65,3 +65,27 @@ def test_a_shut_down_runner_refuses_new_jobs() -> None:
         assert await runner.run("d", lambda c: "ran", lambda: "refused") == "refused"
 
     asyncio.run(scenario())
+
+
+def test_a_job_stopped_while_it_waits_for_a_worker_answers_stopped() -> None:
+    # An edit stops a request's evaluation before it got a worker: the
+    # request must learn "stopped by the edit" (ContentModified), not see
+    # itself cancelled as if its client had cancelled it (RequestCancelled).
+    release = threading.Event()
+
+    async def scenario() -> None:
+        runner = JobRunner(workers=1)
+        busy = asyncio.ensure_future(runner.run("other", lambda c: release.wait(10), bool))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.ensure_future(runner.run("d", lambda c: "ran", lambda: "stopped"))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # no worker free
+        assert runner.cancel("d") == 1
+        release.set()
+        assert await asyncio.wait_for(waiting, 5) == "stopped"
+        await busy
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()
