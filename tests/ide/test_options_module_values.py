@@ -1,7 +1,9 @@
 """Definitions judged as the module system judges them (nixpkgs lib 26.11's
 `evalModules`): a read-only option may be defined once (not when it has a
 default or another module defines it), a submodule's value may be a module
-(`options`, `config`, `imports`), list items may be wrapped (`mkIf`)."""
+(`options`, `config`, `imports`), list items may be wrapped (`mkIf`), a
+freeform type takes the names a module does not declare at any depth, and a
+value read from the environment is not judged (the editor does not see it)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,14 @@ in
   };
   options.group.inner = mkOption { type = types.int; default = 1; };
   options.warnings = mkOption { type = types.listOf types.str; default = [ ]; };
+  options.units = mkOption {
+    type = types.attrsOf (types.submodule {
+      freeformType = types.attrsOf (types.attrsOf types.str);
+      options.Unit.Description = mkOption { type = types.str; default = ""; };
+    });
+    default = { };
+  };
+  options.user = mkOption { type = types.nonEmptyStr; default = "me"; };
   config.taken = "by the declaring module";
 }
 """
@@ -101,3 +111,16 @@ def test_list_items_wrapped_by_the_module_system(tree: OptionTree, files: Path) 
     [(span, message)] = found.items()
     assert span.startswith("[ (lib.mkIf config.x")
     assert message.endswith("is not of type `list of string` (option `warnings`)")
+
+
+def test_freeform_names_below_declared_groups(tree: OptionTree, files: Path) -> None:
+    text = """{ lib, ... }: {
+  units.a.Unit = { Description = "d"; PartOf = "x.target"; };
+  units.a.Service.Type = "simple";
+  units.b.Unit.Description = 1;
+  user = lib.mkIf true (lib.mkDefault (builtins.getEnv "USER"));
+}
+"""
+    assert _found(tree, files / "user.nix", text) == {
+        "1": "1 is not of type `string` (option `units.b.Unit.Description`)"
+    }

@@ -341,8 +341,20 @@ def literal_value(node: nodes.Node) -> object:
 
 def _evaluable(node: nodes.Node) -> bool:
     """Whether a value is worth evaluating to check it: not a set or function (the
-    definitions inside a set are checked one by one) nor a literal."""
-    return not isinstance(node, nodes.AttrSet | nodes.Lambda | nodes.Error)
+    definitions inside a set are checked one by one) nor a literal, nor one that
+    reads the environment (which the editor's evaluation does not see)."""
+    if isinstance(node, nodes.AttrSet | nodes.Lambda | nodes.Error):
+        return False
+    return not any(_names(n, "getEnv") for n in nodes.walk(node))
+
+
+def _names(node: nodes.Node, name: str) -> bool:
+    if isinstance(node, nodes.Var):
+        return node.name == name
+    if isinstance(node, nodes.Select):
+        last = node.path[-1]
+        return isinstance(last, nodes.StaticKey) and last.name == name
+    return False
 
 
 def value_text(node: nodes.Node) -> str:

@@ -66,6 +66,9 @@ class Place:
     option: tuple[str, ...] | None = None  # the path of the nearest option above
     type: Any = None  # the type of a value written here, below an option (`attrsOf t`: t)
     module: bool = False  # a group that is a submodule's value (a module may be written)
+    # A group in a module with a freeform type: names it does not declare, at any
+    # depth in it, go to the freeform value (`Unit.PartOf` of a systemd unit).
+    freeform: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,19 +202,18 @@ class OptionTree:
         if above.kind == "free":
             return above
         if above.kind == "group":
+            freeform = above.freeform or "_freeformOptions" in above.value
             if name not in above.value:
-                return (
-                    Place("free", option=above.option)
-                    if "_freeformOptions" in above.value
-                    else None
-                )
+                return Place("free", option=above.option) if freeform else None
             value = self._get(above.value, name)
             if self._is_option(value) and self._is_alias(value):
                 # A renamed option's type is borrowed (or a stand-in): its target decides.
                 return Place("option", value, path)
             if self._is_option(value):
                 return self._type_place(self._get(value, "type"), path, option_attrs=value)
-            return Place("group", value, above.option) if type(value) is Attrs else None
+            if type(value) is not Attrs:
+                return None
+            return Place("group", value, above.option, freeform=freeform)
         if above.kind == "names":
             return self._type_place(above.value, above.option or path)
         if above.kind == "items":
