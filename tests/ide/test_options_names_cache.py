@@ -129,6 +129,19 @@ def test_a_folder_listing_and_an_existence_are_part_of_the_key(tmp_path: Path) -
     assert names_cache.load(str(cache), str(tmp_path), "k") is None
 
 
+def test_old_entries_are_deleted_past_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(names_cache, "MAX_ENTRIES", 3)
+    cache = tmp_path / "cache"
+    for n in range(5):
+        names_cache.store(str(cache), str(tmp_path), f"k{n}", [("a", None)], names_cache.Reads())
+    kept = [
+        k for k in ("k0", "k1", "k2", "k3", "k4") if names_cache.load(str(cache), str(tmp_path), k)
+    ]
+    assert len(list(cache.glob("*.json"))) == 3 and "k4" in kept
+
+
 @pytest.mark.parametrize("keep", [True, False])
 def test_a_second_host_reuses_them_unless_opted_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: bool

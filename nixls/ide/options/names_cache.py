@@ -15,7 +15,8 @@ so an edited host file, a new file in a folder read with ``readDir`` or a
 changed local input makes it stale. Entries are written to a temporary file
 and renamed into place (concurrent writers: the last one wins, readers see
 a whole entry); an entry that cannot be read or is not what is expected is
-treated as missing. Every file-system error makes the cache do nothing.
+treated as missing; past :data:`MAX_ENTRIES` the oldest are deleted. Every
+file-system error makes the cache do nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from evaluator.io import EvalIO
 from nixls import __version__
 
 FORMAT = 1
+MAX_ENTRIES = 256  # older entries (flakes edited since, gone) are deleted past this
 STORE = "/nix/store/"
 # A configuration and the module files it applies to (None: the stand-in's).
 Configuration = tuple[str, tuple[str, ...] | None]
@@ -202,5 +204,23 @@ def store(
         except BaseException:
             os.unlink(temp)
             raise
+        _prune(cache_dir, target)
     except OSError:
         return
+
+
+def _prune(cache_dir: str, kept: str) -> None:
+    """Delete the least recently written entries past :data:`MAX_ENTRIES` (not ``kept``)."""
+    entries = []
+    with os.scandir(cache_dir) as found:
+        for entry in found:
+            if entry.name.endswith(".json") and entry.path != kept and entry.name[0] != ".":
+                try:
+                    entries.append((entry.stat().st_mtime, entry.path))
+                except OSError:
+                    continue
+    for _mtime, path in sorted(entries)[: max(0, len(entries) + 1 - MAX_ENTRIES)]:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
