@@ -91,6 +91,11 @@ class EvalSettings:
         "Nix experimental features evaluation enables, like Nix's "
         '--extra-experimental-features (e.g. ["pipe-operators"]).',
     )
+    compile_cache: bool = _field(
+        True,
+        "Keep results that survive a restart under $XDG_CACHE_HOME/nixls "
+        "(the configurations a flake computes; `nixls eval`: compiled files).",
+    )
 
 
 @attrs.define

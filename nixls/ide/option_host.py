@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.diagnostics import Diagnostic
-from nixls.ide.options import auto, queries, service
+from nixls.ide.options import auto, names_cache, queries, service
 from nixls.ide.options.sets import LoadedSet, OptionSets
 from nixls.ide.options.spec import specs_from_settings
 from nixls.ide.options.tree import Declaration, OptionTree
@@ -53,6 +53,8 @@ class HostOptions:
         specs, problems = specs_from_settings(
             self._settings().options, roots[0] if roots else os.getcwd()
         )
+        cache = self._settings().eval.compile_cache
+        self.sets.cache_dir = names_cache.directory(os.environ) if cache else None
         self.sets.configure([*specs, *auto.workspace_specs(roots)])
         return [str(p) for p in problems]
 

@@ -88,6 +88,10 @@ def test_the_editor_setting_and_the_file_directive() -> None:
     assert spec_for("/x.nix", b"", parse(b"{ config, ... }: { }").root, specs) is specs[0]
     assert spec_for("/x.nix", b"", parse(b"{ a = 1; }").root, specs) is None
     assert spec_for("/x.nix", b"", parse(b"x: x").root, specs) is None
+    # A helper library (`{ lib }: { mkThing = …; }`) is no module.
+    assert spec_for("/x.nix", b"", parse(b"{ lib }: { mk = 1; }").root, specs) is None
+    assert spec_for("/x.nix", b"", parse(b"{ lib, pkgs }: { a = 1; }").root, specs) is None
+    assert spec_for("/x.nix", b"", parse(b"{ config, lib }: { }").root, specs) is specs[0]
 
 
 # ---------------------------------------------------------------- paths

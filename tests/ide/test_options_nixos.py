@@ -133,3 +133,49 @@ in
     }
     # The module's arguments are unknown: values reading them (config, pkgs) are not
     # judged; a value that runs away or throws is left alone too.
+
+
+def test_lib_calls_in_values_are_type_checked_with_the_sets_own_lib(tree: OptionTree) -> None:
+    """`lib` of a module is the nixpkgs lib (26.11) the set's evaluation imported:
+    values built by its functions are evaluated and judged by what they define,
+    through `mkDefault`, `mkIf`, `mkForce`, `mkMerge`, `mkOrder` made at run time."""
+    text = """{ config, lib, pkgs, ... }:
+let
+  inherit (lib) mkForce;
+in
+{
+  networking.firewall.enable = lib.mkDefault 3;
+  networking.hostName = lib.mkIf config.server.enable 5;
+  users.users.alice.uid = mkForce "x";
+  users.users.alice.extraGroups = lib.optionals true [ "wheel" 7 ];
+  services.openssh.ports = lib.mkMerge [ [ 22 ] (lib.optional true "x") ];
+  users.users.bob.name = lib.mkMerge (map lib.toUpper [ "ok" ] ++ [ 5 ]);
+  users.users.bob.isNormalUser = lib.pipe 3 [ lib.mkDefault ];
+  users.users.bob.uid = lib.mkOverride 10 (lib.toInt "12");
+  users.users.carol.name = lib.concatStringsSep "-" [ "a" "b" ];
+  users.users.carol.isNormalUser = lib.mkIf config.x (lib.versionAtLeast "2.1" "2");
+  users.users.carol.extraGroups = lib.mkBefore (lib.optional config.y "wheel");
+  users.users.dave.extraGroups = lib.mkMerge (map (g: [ g ]) [ "a" "b" ]);
+  users.users.dave.uid = with lib; mkIf true (toInt "9");
+  users.users.erin.name = lib.hm.nope "x";
+  users.users.erin.uid = lib.mkDefault pkgs.uid;
+}
+"""
+    result = service.diagnostics(tree, _view(CONFIG, text), threading.Event(), 5)
+    assert result is not None
+    found = {text[d.start : d.end]: d.message for d in result[0]}
+    assert found == {
+        "3": "3 is not of type `boolean` (option `networking.firewall.enable`)",
+        "5": "5 is not of type `string matching the pattern "
+        "^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$` (option `networking.hostName`)",
+        '"x"': '"x" is not of type `null or signed integer` (option `users.users.alice.uid`)',
+        'lib.optionals true [ "wheel" 7 ]': 'this evaluates to `[ "wheel" 7 ]`, which is not of'
+        " type `list of string` (option `users.users.alice.extraGroups`)",
+        'lib.optional true "x"': 'this evaluates to `[ "x" ]`, which is not of type '
+        "`list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)` "
+        "(option `services.openssh.ports`)",
+        'lib.mkMerge (map lib.toUpper [ "ok" ] ++ [ 5 ])': "this evaluates to `5`, which is not"
+        " of type `string` (option `users.users.bob.name`)",
+        "lib.pipe 3 [ lib.mkDefault ]": "this evaluates to `3`, which is not of type `boolean` "
+        "(option `users.users.bob.isNormalUser`)",
+    }

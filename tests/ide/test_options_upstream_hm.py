@@ -12,6 +12,7 @@ nixpkgs), with the stand-ins of tests/data/home-manager-like/stub for
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from evaluator.io import ReadPolicy
 from evaluator.syntax import parse
 from nixls.ide.options import service
 from nixls.ide.options.sets import load
-from nixls.ide.options.spec import specs_from_settings
+from nixls.ide.options.spec import OptionSetSpec, specs_from_settings
 from nixls.ide.options.tree import OptionTree
 from nixls.project_config import load_config, settings_json
 from tests.ide.mirrors import checkout
@@ -127,3 +128,37 @@ def test_misspelt_option_and_state_version(home_manager: Path, tree: OptionTree)
     wrong = by_text['"99.99"']
     assert wrong.code == "option-type"
     assert wrong.message.startswith('"99.99" is not of type `one of "')
+
+
+# Modules whose own definitions are judged: no diagnostic on valid upstream code.
+JUDGED = ["home-environment.nix", "systemd.nix", "misc/numlock.nix", "programs/git.nix"]
+
+
+def test_home_manager_modules_have_no_option_diagnostics(
+    tmp_path: Path, home_manager: Path
+) -> None:
+    """Among them: `systemd.user.services.X.Unit.PartOf` (a name below a declared
+    group of a freeform submodule), `[ (mkIf c "warning") ]` list items, values
+    read by `getEnv` (`home.username` before 20.09) and `lib.hm` calls."""
+    listed = "\n    ".join(f"./modules/{m}" for m in sorted({*MODULES, *JUDGED}))
+    (home_manager / "judged.nix").write_text(EVAL.format(lib=LIB, stub=STUB, modules=listed))
+    spec = OptionSetSpec("judged", "(import ./judged.nix).options", str(home_manager))
+    policy = ReadPolicy.restricted(roots=[str(home_manager), str(DATA)])
+    judged, _files = load(spec, policy, threading.Event())
+    found = []
+    for name in JUDGED:
+        path = home_manager / "modules" / name
+        result = service.diagnostics(judged, _view(path, path.read_text()), threading.Event(), 60)
+        assert result is not None
+        found += [f"{name}: {d.message}" for d in result[0]]
+    # The options of modules outside the subset (`xdg`, `programs.bash`) are unknown
+    # to it; nothing else is reported.
+    outside = re.compile(r"unknown option `(programs\.|services\.)?[^.`]+`$")
+    assert [f for f in found if not outside.search(f)] == []
+    unit = "systemd.user.services.x.Unit = { PartOf = [ ]; Description = 1; };"
+    user = USER.replace("enabel = true;", "").replace("programs.git", unit + " programs.git")
+    result = service.diagnostics(judged, _view(tmp_path / "u.nix", user), threading.Event(), 60)
+    assert result is not None
+    wrong, unit_type = sorted(d.message.split(" (")[0] for d in result[0])
+    assert wrong.startswith('"99.99" is not of type `one of "18.09", "19.03"')
+    assert unit_type == "1 is not of type `null or string`"

@@ -23,7 +23,7 @@ from nixls.ide.flake.lock import read_lock, read_plain
 from nixls.ide.options.computed import path_literals, stand_in
 from nixls.ide.options.exprs import flake_expr, nix_string, unchecked_options
 from nixls.ide.options.parts import NAME as PARTS
-from nixls.ide.options.parts import parts_expr, parts_input
+from nixls.ide.options.parts import own_parts_expr, parts_expr, parts_input
 from nixls.ide.options.paths import mkflake_call, module_body, strip
 from nixls.ide.options.spec import OptionSetSpec
 
@@ -57,13 +57,17 @@ def find_flakes(roots: Iterable[str]) -> list[str]:
     return found
 
 
-def _read(path: str) -> nodes.Node | None:
+def _source(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            source = handle.read(MAX_SOURCE + 1)
+            return handle.read(MAX_SOURCE + 1)
     except OSError:
-        return None
-    return None if len(source) > MAX_SOURCE else parse(source).root
+        return b""
+
+
+def _read(path: str) -> nodes.Node | None:
+    source = _source(path)
+    return None if not source or len(source) > MAX_SOURCE else parse(source).root
 
 
 def _outputs_set(root: nodes.Node) -> nodes.AttrSet | None:
@@ -204,10 +208,13 @@ def flake_specs(flake_file: str) -> list[OptionSetSpec]:
     specs = []
     parts = parts_input(root)
     if parts is not None:
+        expr: str | None = parts_expr(flake_dir, parts)
+    else:
+        expr = own_parts_expr(flake_dir, _source(flake_file), root)
+    if expr is not None:
         # flake.nix itself (its `mkFlake` module) and the flake modules it imports.
         files = module_files([os.path.abspath(flake_file)], flake_dir)
         globs = tuple(glob.escape(f) for f in files)
-        expr = parts_expr(flake_dir, parts)
         specs.append(OptionSetSpec(PARTS, expr, flake_dir, globs, True, read_roots))
     outputs = _outputs_of(root)
     for kind in _computed_kinds(root, outputs):

@@ -7,7 +7,9 @@ the same locked inputs, except that input ``X``'s ``lib.mkFlake`` is its
 ``lib.evalFlakeModule`` (same arguments, the whole evaluation instead of
 the flake it makes). ``perSystem`` is an option of type ``deferredModule``
 in it, whose sub-options are the per-system ones (``packages``, ``apps``,
-… and what imported flake modules add). Nothing here evaluates.
+… and what imported flake modules add). A flake calling a ``mkFlake`` of
+its own (flake-parts' own flake: ``lib.mkFlake`` of a ``let`` binding) is
+evaluated from its text with that call renamed. Nothing here evaluates.
 """
 
 from __future__ import annotations
@@ -48,5 +50,24 @@ def parts_expr(flake_dir: str, input_name: str) -> str:
         "  evalOnly = parts // { lib = parts.lib // { mkFlake = parts.lib.evalFlakeModule; }; };\n"
         f"  outputs = (import {nix_string(flake_dir + '/flake.nix')}).outputs;\n"
         f"in outputs (flake.inputs // {{ self = flake; {name} = evalOnly; }})"
+    )
+    return unchecked_options(f"({evaluated})")
+
+
+def own_parts_expr(flake_dir: str, source: bytes, root: nodes.Node) -> str | None:
+    """The set of a flake whose ``….mkFlake`` is not an input's: its outputs
+    function from its text, with ``mkFlake`` renamed ``evalFlakeModule``."""
+    call = mkflake_call(root)
+    fn = strip(call.fn) if call is not None else None
+    while isinstance(fn, nodes.Apply):
+        fn = strip(fn.fn)
+    if not isinstance(fn, nodes.Select) or not isinstance(fn.path[-1], nodes.StaticKey):
+        return None
+    key = fn.path[-1]
+    text = source[: key.start] + b"evalFlakeModule" + source[key.end :]
+    evaluated = (
+        f"let\n  flake = {flake_expr(flake_dir)};\n"
+        f"  outputs = ({text.decode('utf-8', 'replace')}\n).outputs;\n"
+        "in outputs (flake.inputs // { self = flake; })"
     )
     return unchecked_options(f"({evaluated})")

@@ -165,12 +165,15 @@ def unwrap(value: nodes.Node) -> list[nodes.Node]:
     todo = [value]
     while todo:
         node = strip(todo.pop())
-        if isinstance(node, nodes.Apply) and _wrapper_name(_apply_fn(node)) in _WRAPPERS_1:
+        name = _wrapper_name(_apply_fn(node)) if isinstance(node, nodes.Apply) else None
+        if isinstance(node, nodes.Apply) and name in _WRAPPERS_1:
             arg = strip(node.arg)
-            if _wrapper_name(_apply_fn(node)) == "mkMerge" and isinstance(arg, nodes.List):
-                todo.extend(reversed(arg.items))
-            else:
+            if name != "mkMerge":
                 todo.append(arg)
+            elif isinstance(arg, nodes.List):
+                todo.extend(reversed(arg.items))
+            else:  # `mkMerge (map f xs)`: what it merges is known once evaluated
+                out.append(node)
             continue
         out.append(node)
     return out

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from evaluator.compiler.diagnostics import Diagnostic, Severity, Tag
 from evaluator.syntax import nodes
 from evaluator.vm.values import NixList, Thunk
-from nixls.ide.options.paths import Cursor, Key, definitions, own_options, unwrap
+from nixls.ide.options.paths import (
+    MODULE_KEYS,
+    Cursor,
+    Key,
+    definitions,
+    own_options,
+    unwrap,
+)
 from nixls.ide.options.tree import Declaration, OptionDoc, OptionTree
 
 UNKNOWN = "unknown-option"
@@ -165,19 +172,22 @@ def suggestions(names: list[str], wrong: str) -> list[str]:
 
 
 def diagnostics(
-    tree: OptionTree, root: nodes.Node, values: ValueOf | None = None
+    tree: OptionTree, root: nodes.Node, values: ValueOf | None = None, file: str | None = None
 ) -> tuple[list[Diagnostic], list[OptionFix]]:
     """Unknown, ill-typed, read-only, renamed and removed options the module defines.
 
     Values that are not literals are type-checked when ``values`` gives their
-    lazy value (evaluated within a small budget; skipped when they depend on the
-    module's arguments)."""
+    lazy value (evaluated within a small budget, ``lib`` calls included; skipped
+    when they depend on the module's other arguments). A read-only option may
+    be defined by the module ``file`` that declares it, or by the only one
+    defining it."""
     found: list[Diagnostic] = []
     fixes: list[OptionFix] = []
     lazy = [MAX_LAZY]
     # Options this module declares that the set does not know (it may not include
     # this module): their definitions are not judged.
-    own = {p for p in own_options(root) if tree.place(p) is None}
+    declared = own_options(root)
+    own = {p for p in declared if tree.place(p) is None}
     for definition in definitions(root):
         if len(found) >= MAX_DIAGNOSTICS:
             break
@@ -187,7 +197,12 @@ def diagnostics(
         ok = _check_keys(tree, definition.prefix, definition.keys, found, fixes)
         if ok and definition.value is not None and definition.keys:
             value = definition.value
-            _check_value(tree, definition.path, definition.keys[-1], value, found, values, lazy)
+            here = path in declared
+
+            def only(path: tuple[str, ...] = path, here: bool = here) -> bool:
+                return here or not tree.defined_elsewhere(path, file)
+
+            _check_value(tree, path, definition.keys[-1], value, found, values, lazy, only)
     return found, fixes
 
 
@@ -207,6 +222,8 @@ def _check_keys(
             return above is not None
         if tree.place(path) is not None:
             continue
+        if above.module and key.name in MODULE_KEYS:
+            return False  # `perSystem = { options = …; }`: a module's own structure
         names = [c.name for c in tree.children(path[:-1])]
         near = suggestions(names, key.name)
         message = f"unknown option `{dotted(path)}`"
@@ -227,6 +244,7 @@ def _check_value(
     found: list[Diagnostic],
     values: ValueOf | None,
     lazy: list[int],
+    only_definition: Callable[[], bool] = lambda: False,
 ) -> None:
     doc = tree.doc(path)
     if doc is None:
@@ -254,7 +272,7 @@ def _check_value(
                 REMOVED, Severity.WARNING, key.start, key.end, doc.removed, (Tag.DEPRECATED,)
             )
         )
-    if doc.read_only:
+    if doc.read_only and not only_definition():
         found.append(
             Diagnostic(
                 READ_ONLY, Severity.ERROR, key.start, key.end, f"the option `{name}` is read-only"
@@ -323,8 +341,20 @@ def literal_value(node: nodes.Node) -> object:
 
 def _evaluable(node: nodes.Node) -> bool:
     """Whether a value is worth evaluating to check it: not a set or function (the
-    definitions inside a set are checked one by one) nor a literal."""
-    return not isinstance(node, nodes.AttrSet | nodes.Lambda | nodes.Error)
+    definitions inside a set are checked one by one) nor a literal, nor one that
+    reads the environment (which the editor's evaluation does not see)."""
+    if isinstance(node, nodes.AttrSet | nodes.Lambda | nodes.Error):
+        return False
+    return not any(_names(n, "getEnv") for n in nodes.walk(node))
+
+
+def _names(node: nodes.Node, name: str) -> bool:
+    if isinstance(node, nodes.Var):
+        return node.name == name
+    if isinstance(node, nodes.Select):
+        last = node.path[-1]
+        return isinstance(last, nodes.StaticKey) and last.name == name
+    return False
 
 
 def value_text(node: nodes.Node) -> str:

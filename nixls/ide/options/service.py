@@ -20,12 +20,13 @@ from evaluator.compiler.diagnostics import Diagnostic
 from evaluator.io import ReadPolicy
 from evaluator.syntax import nodes, parse
 from evaluator.vm.frames import SourceText
+from evaluator.vm.values import Thunk
 from nixls.ide.options import queries
 from nixls.ide.options.paths import cursor_at
 from nixls.ide.options.sets import LoadedSet, OptionSets
 from nixls.ide.options.spec import OptionSetSpec, spec_for
 from nixls.ide.options.tree import Busy, Declaration, OptionTree
-from nixls.ide.scope_eval import NodeCache, ScopeEnv
+from nixls.ide.scope_eval import ArgumentProvider, NodeCache, ScopeEnv
 
 PLACEHOLDER = b"nixlsOptionPlaceholder"
 _WORD = re.compile(rb"[A-Za-z0-9_'\-]*\Z")
@@ -119,7 +120,7 @@ def diagnostics(
 
     Values that are not literals are evaluated in their scope in the file (a
     fresh analysis of the text: the document's tree is not shared with this
-    thread); the module's arguments are unknown there."""
+    thread); of the module's arguments only ``lib`` is known there."""
     parsed = parse(doc.source)
     analysis = analyse(parsed, doc.path)
     base = os.path.dirname(doc.path) if doc.path else os.getcwd()
@@ -132,10 +133,23 @@ def diagnostics(
                 auto_args={},
                 cache=NodeCache(),
                 evaluator=tree.evaluator,
+                providers=[_module_lib(tree.lib())],
             )
-            return queries.diagnostics(tree, parsed.root, env.thunk)
+            return queries.diagnostics(tree, parsed.root, env.thunk, doc.path)
     except Busy:
         return None
+
+
+def _module_lib(lib: Thunk | None) -> ArgumentProvider:
+    """Gives a function's ``lib`` formal (a module's, ``{ lib, ... }:``) the
+    nixpkgs lib of the option set's evaluation."""
+
+    def provide(_env: ScopeEnv, fn: nodes.Lambda, name: str) -> Thunk | None:
+        if name != "lib" or lib is None or fn.formals is None:
+            return None
+        return lib
+
+    return provide
 
 
 def fixes_in(fixes: Sequence[queries.OptionFix], lo: int, hi: int) -> list[queries.OptionFix]:

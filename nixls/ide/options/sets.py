@@ -24,7 +24,7 @@ from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import Budget
 from nixls.ide.flake.lock import store_dir
-from nixls.ide.options import auto, computed
+from nixls.ide.options import auto, computed, names_cache
 from nixls.ide.options.spec import OptionSetSpec
 from nixls.ide.options.tree import OptionTree
 
@@ -97,9 +97,23 @@ class OptionSets:
         self.on_ready = on_ready
         # The sets computed configurations became, by their stand-in's key.
         self._expanded: dict[tuple[str, str, str], list[OptionSetSpec]] = {}
+        # Where computed configurations are kept across restarts (None: nowhere).
+        self.cache_dir: str | None = None
+
+    def _from_disk(self, specs: Iterable[OptionSetSpec]) -> None:
+        """Name the computed configurations of ``specs`` kept by an earlier server."""
+        for spec in specs:
+            if spec.computed is None or self.cache_dir is None or spec.key in self._expanded:
+                continue
+            found = names_cache.load(self.cache_dir, spec.base_dir, spec.computed)
+            if found:
+                with self._lock:
+                    self._expanded[spec.key] = computed.specs_of(spec, found)
 
     def configure(self, specs: Iterable[OptionSetSpec]) -> None:
         """Replace the declared sets; evaluations of unchanged ones are kept."""
+        specs = list(specs)
+        self._from_disk(specs)
         with self._lock:
             self.specs = [x for s in specs for x in self._expanded.get(s.key, [s])]
             keep = {s.key for s in self.specs}
@@ -156,7 +170,12 @@ class OptionSets:
 
     def _expand(self, entry: LoadedSet, policy: ReadPolicy) -> None:
         """(thread) Name the configurations a stand-in set stands for; each gets its set."""
-        found = computed.expand(entry.spec, policy, entry.cancel)
+        spec, reads = entry.spec, names_cache.Reads()
+        configurations = computed.configurations(spec, policy, entry.cancel, reads)
+        found = computed.specs_of(spec, configurations)
+        if found and self.cache_dir is not None and not entry.cancel.is_set():
+            assert spec.computed is not None
+            names_cache.store(self.cache_dir, spec.base_dir, spec.computed, configurations, reads)
         with self._lock:
             if not found or entry.spec not in self.specs or entry.cancel.is_set():
                 return
@@ -197,6 +216,9 @@ class OptionSets:
                 self._expanded = {
                     k: v for k, v in self._expanded.items() if v[0].base_dir != flake_dir
                 }
+            self._from_disk(found)
+            found = [x for s in found for x in self._expanded.get(s.key, [s])]
+            with self._lock:
                 # Read again under the lock: a stand-in may have been named meanwhile.
                 mine = [s for s in self.specs if s.auto and s.base_dir == flake_dir]
                 at = self.specs.index(mine[0]) if mine else len(self.specs)

@@ -23,8 +23,8 @@ from nixls.ide.options.paths import strip
 
 DIRECTIVE = re.compile(rb"#\s*nixls:\s*options\s*=\s*([A-Za-z0-9_.\-]+)")
 DIRECTIVE_LINES = 5  # the directive counts only in a file's first lines
-# Formals that make a function a module (``{ config, lib, ... }:``).
-MODULE_FORMALS = frozenset({"config", "lib", "pkgs", "options", "modulesPath", "osConfig"})
+# Formals that make a function a module (a helper file takes `lib` or `pkgs` too).
+MODULE_ARGUMENTS = frozenset({"config", "options", "modulesPath", "osConfig"})
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,17 @@ def directive(source: bytes) -> str | None:
 
 def is_module(root: nodes.Node) -> bool:
     """Whether a file's expression looks like a module: a function taking
-    module arguments (or ``...``) whose body is a set, or a set with
-    ``options``/``config``/``imports``."""
+    ``...`` or arguments only modules get (``config``, ``options``) whose body
+    is a set, or a set with ``options``/``config``/``imports``."""
     node = strip(root)
     if isinstance(node, nodes.Lambda):
         formals = node.formals
         if formals is None:
             return False
         names = {f.name.name for f in formals.entries}
-        return (formals.ellipsis or bool(names & MODULE_FORMALS)) and isinstance(
+        # The module system passes every argument (`config`, `options`, `lib`…): a
+        # module takes `...` or names them; `{ lib }:` or `{ lib, pkgs }:` is a helper.
+        return (formals.ellipsis or bool(names & MODULE_ARGUMENTS)) and isinstance(
             strip(node.body), nodes.AttrSet
         )
     if isinstance(node, nodes.AttrSet):

@@ -33,6 +33,16 @@ SECONDS = 10.0  # per question, against a default or a check that runs away
 MEMORY = 256 * 2**20  # bytes per question
 LAZY_STEPS = 200_000  # for evaluating a value written in a module, to type-check it
 LAZY_SECONDS = 1.0
+MAX_DEFINED = 50  # values one definition is judged by (`mkMerge` of many)
+# The module system's wrapped definitions: `_type` -> the attribute holding what they define.
+_WRAPPED = {
+    "override": "content",
+    "if": "content",
+    "order": "content",
+    "merge": "contents",
+    "definition": "value",
+}
+_LIB_FILES = ("fixed-points.nix", "modules.nix", "types.nix")  # a nixpkgs lib folder
 ITEM = "*"  # the segment of an item of a `listOf` value
 _ROLE = re.compile(r"\{(?:option|var|env|command|file|manpage)\}`([^`]*)`")
 _ALIAS = re.compile(r"^Alias of \{option\}`([^`]*)`\.?$")
@@ -55,6 +65,10 @@ class Place:
     value: Any = None  # the group's Attrs, the option's Attrs, or the element type
     option: tuple[str, ...] | None = None  # the path of the nearest option above
     type: Any = None  # the type of a value written here, below an option (`attrsOf t`: t)
+    module: bool = False  # a group that is a submodule's value (a module may be written)
+    # A group in a module with a freeform type: names it does not declare, at any
+    # depth in it, go to the freeform value (`Unit.PartOf` of a systemd unit).
+    freeform: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,7 @@ class OptionTree:
         self._places: dict[tuple[str, ...], Place | None] = {}
         self._children: dict[tuple[str, ...], list[Child]] = {}
         self._docs: dict[tuple[str, ...], OptionDoc] = {}
+        self._lib = self._imported_lib()
 
     # ------------------------------------------------------------ forcing
 
@@ -187,19 +202,18 @@ class OptionTree:
         if above.kind == "free":
             return above
         if above.kind == "group":
+            freeform = above.freeform or "_freeformOptions" in above.value
             if name not in above.value:
-                return (
-                    Place("free", option=above.option)
-                    if "_freeformOptions" in above.value
-                    else None
-                )
+                return Place("free", option=above.option) if freeform else None
             value = self._get(above.value, name)
             if self._is_option(value) and self._is_alias(value):
                 # A renamed option's type is borrowed (or a stand-in): its target decides.
                 return Place("option", value, path)
             if self._is_option(value):
                 return self._type_place(self._get(value, "type"), path, option_attrs=value)
-            return Place("group", value, above.option) if type(value) is Attrs else None
+            if type(value) is not Attrs:
+                return None
+            return Place("group", value, above.option, freeform=freeform)
         if above.kind == "names":
             return self._type_place(above.value, above.option or path)
         if above.kind == "items":
@@ -226,7 +240,7 @@ class OptionTree:
                 ):
                     # A deferred module whose options come from elsewhere: anything goes.
                     return Place("free", option=option)
-                return Place("group", subs, option)
+                return Place("group", subs, option, module=True)
             if name in ("attrsOf", "lazyAttrsOf") and elem is not None:
                 return Place("names", elem, option)
             if name == "listOf" and elem is not None:
@@ -284,18 +298,84 @@ class OptionTree:
     def check_lazy(self, path: tuple[str, ...], value: Thunk) -> tuple[bool | None, str]:
         """:meth:`check` of a value not yet evaluated, under a small budget, and the
         value as shown; None when it cannot be evaluated (it depends on an
-        argument nobody knows here)."""
+        argument nobody knows here). A value made by the module system's
+        wrappers (``mkDefault``, ``mkIf``, ``mkMerge``, ``mkOrder``…) is judged
+        by what it defines: the first of those that fails, else the last."""
+        result: tuple[bool | None, str] = (None, "")
         try:
             cancel = self._ev.cancel
             self._ev.budget = Budget(LAZY_STEPS, LAZY_SECONDS, MEMORY, cancel=cancel)
-            forced = self._ev.run(_force_frame(value))
-            if type(forced) is NixList:
-                for item in forced:  # an item that is unknown: the list cannot be judged
-                    self._force(item)
-            shown = shallow(forced, self._force, Limits(depth=2, items=10))
+            for forced in self._defined(self._ev.run(_force_frame(value))):
+                if type(forced) is NixList:
+                    for item in forced:  # an item that is unknown: the list cannot be judged
+                        self._ev.run(_force_frame(item))
+                shown = shallow(forced, self._force, Limits(depth=2, items=10))
+                result = (self.check(path, forced), shown)
+                if result[0] is False:
+                    break
         except NixError:
             return None, ""
-        return self.check(path, forced), shown
+        return result
+
+    def _defined(self, forced: Any) -> list[Any]:
+        """The values a definition defines, seen through the module system's
+        wrappers (forced, under the budget in force)."""
+        out: list[Any] = []
+        todo = [forced]
+        while todo and len(out) < MAX_DEFINED:
+            value = todo.pop()
+            kind = value.get("_type") if type(value) is Attrs else None
+            kind = self._ev.run(_force_frame(kind)) if type(kind) is Thunk else kind
+            key = _WRAPPED.get(kind) if isinstance(kind, str) else None
+            if key is None or key not in value:
+                out.append(value)
+                continue
+            inner = self._ev.run(_force_frame(value[key]))
+            if kind == "merge" and type(inner) is NixList:
+                todo.extend(self._ev.run(_force_frame(i)) for i in reversed(list(inner)))
+            elif kind != "merge":
+                todo.append(inner)
+        return out
+
+    def lib(self) -> Thunk | None:
+        """The nixpkgs ``lib`` the set's evaluation imported (what modules get as
+        ``lib``, but for the extensions a configuration may add), if any."""
+        return self._lib
+
+    def _imported_lib(self) -> Thunk | None:
+        # Read when the set is made: a stopped evaluation empties the imports.
+        context = self._ev.context
+        for path, thunk in list(context.import_values.items()):
+            if not path.endswith("/lib/default.nix"):
+                continue
+            local = context.io.on_disk(path)
+            folder = os.path.dirname(local) if local is not None else ""
+            if all(os.path.isfile(os.path.join(folder, n)) for n in _LIB_FILES):
+                return thunk  # type: ignore[no-any-return]
+        return None
+
+    def defined_elsewhere(self, path: tuple[str, ...], file: str | None) -> bool:
+        """Whether the option at ``path`` has a value besides one ``file`` may give
+        (a default, or a definition in another file): then a read-only option
+        must not be defined in ``file``. False when that cannot be told."""
+        option = self.option_at(path)
+        if option is None:
+            return False
+        if "default" in option:
+            return True
+        files = self._get(option, "files")
+        if type(files) is not NixList:
+            return False
+        here = os.path.realpath(file) if file is not None else None
+        io = self._ev.context.io
+        for name in files:
+            name = self._value(name)
+            if not isinstance(name, str):
+                return False
+            local = io.on_disk(str(name)) or str(name)
+            if os.path.realpath(local) != here:
+                return True
+        return False
 
     def value_type(self, path: tuple[str, ...]) -> Any:
         """The type a value written at ``path`` must have: the option's there, or
@@ -329,7 +409,11 @@ class OptionTree:
             return None
         if result is True and type(value) is NixList and self._get(t, "name") == "listOf":
             elem = self._get(self._get(t, "nestedTypes"), "elemType")
-            if any(self._check_type(elem, item) is False for item in value):
+            try:  # an item may be wrapped too (`[ (mkIf c "x") ]`: merged item by item)
+                items = [d for item in value for d in self._defined(self._force(item))]
+            except NixError:
+                return None
+            if any(self._check_type(elem, item) is False for item in items):
                 return False
         return result if isinstance(result, bool) else None
 
