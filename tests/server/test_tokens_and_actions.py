@@ -186,14 +186,17 @@ async def test_a_request_overtaken_by_an_edit_answers_for_its_own_text(session: 
         uri = session.open(f"big-tokens-{attempt}.nix", text)
         await session.diagnostics(uri)
         parses = await evictions(session)
-        future = session.client.protocol.send_request(
-            types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-            types.SemanticTokensParams(text_document=ident(uri)),
-        )
         # A number typed in the first list: every later token moves, and the
-        # edit is parsed (for its diagnostics) while the request runs.
+        # edit is parsed (for its diagnostics) while the request runs. Both in
+        # one write: the server reads the edit while the request is under way,
+        # however slowly this client would have sent the second message.
         at = types.Position(line=1, character=text.split("\n")[1].index("[") + 2)
-        session.edit(uri, at, at, "0 ")
+        with session.one_write():
+            future = session.client.protocol.send_request(
+                types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                types.SemanticTokensParams(text_document=ident(uri)),
+            )
+            session.edit(uri, at, at, "0 ")
         await session.diagnostics(uri)
         first = await asyncio.wait_for(asyncio.wrap_future(future), 30)
         assert first is not None and first.data == expected.data  # the text it was asked about
