@@ -18,7 +18,7 @@ from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token, lex
 from nixls.ide import builtin_docs
-from nixls.ide.tree import children, comment_spans, walk
+from nixls.ide.tree import children, comment_spans, every_node
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import Unit
@@ -107,7 +107,8 @@ def _names(doc: Unit, lo: int = 0, hi: int | None = None) -> list[tuple[int, int
             kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
             declared[span] = (_T[kind], _M["declaration"])
     functions = builtin_docs.global_names()
-    nodes_in = walk(doc.parse_result.root) if whole else _overlapping(doc, lo, end)
+    globals_seen: dict[str, tuple[int, int]] = {}  # a builtin's class, looked up once
+    nodes_in = every_node(doc.parse_result.root) if whole else _overlapping(doc, lo, end)
     for node in nodes_in:
         span = (node.start, node.end)
         if isinstance(node, nodes.Var):
@@ -120,10 +121,13 @@ def _names(doc: Unit, lo: int = 0, hi: int | None = None) -> list[tuple[int, int
             elif isinstance(res, WithRef):
                 out.append((*span, _T["variable"], _M["withResolved"]))
             elif isinstance(res, GlobalRef):
-                entry = builtin_docs.info(functions.get(res.name, res.name))
-                is_fn = entry is not None and entry.is_function
-                mods = _M["defaultLibrary"] | (0 if is_fn else _M["readonly"])
-                out.append((*span, _T["function" if is_fn else "variable"], mods))
+                cls = globals_seen.get(res.name)
+                if cls is None:
+                    entry = builtin_docs.info(functions.get(res.name, res.name))
+                    is_fn = entry is not None and entry.is_function
+                    mods = _M["defaultLibrary"] | (0 if is_fn else _M["readonly"])
+                    cls = globals_seen[res.name] = (_T["function" if is_fn else "variable"], mods)
+                out.append((*span, *cls))
             else:
                 out.append((*span, _T["variable"], 0))
         elif isinstance(node, nodes.Ident | nodes.StaticKey):

@@ -112,12 +112,19 @@ def code_action(unit: Unit, fix: Fix) -> types.CodeAction:
     )
 
 
+def _order(token: tuple[int, int, int, int]) -> tuple[int, int]:
+    return token[0], -token[1]  # by start, the longer of two first
+
+
 def semantic_tokens(
     unit: Unit, tokens: list[tuple[int, int, int, int]], lo: int = 0, hi: int | None = None
 ) -> list[int]:
     """The LSP's relative encoding; tokens split at line ends, overlaps dropped."""
     hi = len(unit.source) if hi is None else hi
-    tokens = sorted(tokens, key=lambda t: (t[0], -t[1]))
+    tokens = sorted(tokens, key=_order)
+    doc = unit.text_document
+    if doc.ascii:
+        return _encode_ascii(unit.source, doc.lines.line_starts, tokens, lo, hi)
     data: list[int] = []
     prev_line = prev_char = 0
     last_end = -1
@@ -137,6 +144,40 @@ def semantic_tokens(
                 delta_line = line - prev_line
                 delta_char = char - prev_char if delta_line == 0 else char
                 data += [delta_line, delta_char, end_char - char, ttype, mods]
+                prev_line, prev_char = line, char
+            pos = piece_end + 1 if nl != -1 else end
+    return data
+
+
+def _encode_ascii(
+    source: bytes, starts: list[int], tokens: list[tuple[int, int, int, int]], lo: int, hi: int
+) -> list[int]:
+    """:func:`semantic_tokens` of an ASCII text: a column is a byte offset in its
+    line, and the line of each token is found from the previous one's (the
+    tokens are sorted): no position conversions (a third of the time at 50k)."""
+    data: list[int] = []
+    prev_line = prev_char = 0
+    last_end = -1
+    line, line_start = 0, 0
+    next_start = starts[1] if len(starts) > 1 else len(source) + 1
+    for start, end, ttype, mods in tokens:
+        if start < last_end or end <= lo or start >= hi:
+            continue
+        last_end = end
+        pos = start
+        while pos < end:
+            if pos >= next_start:
+                line = bisect_right(starts, pos, line) - 1
+                line_start = starts[line]
+                next_start = starts[line + 1] if line + 1 < len(starts) else len(source) + 1
+            nl = source.find(b"\n", pos, end)
+            piece_end = end if nl == -1 else nl
+            if piece_end > pos:
+                char = pos - line_start
+                if line == prev_line:
+                    data += (0, char - prev_char, piece_end - pos, ttype, mods)
+                else:
+                    data += (line - prev_line, char, piece_end - pos, ttype, mods)
                 prev_line, prev_char = line, char
             pos = piece_end + 1 if nl != -1 else end
     return data
