@@ -1,6 +1,7 @@
 """Language-server latency on large files, over real stdio JSON-RPC.
 
     python benchmarks/lsp.py [--lines 10000,50000] [--repeat 30] [--repeat-large 6] [--lib]
+                             [--sizes-only]
 
 For each size, starts ``python -m nixls``, opens the generated package set
 (``gen_packages.py``) of that many lines and prints one row set:
@@ -15,10 +16,14 @@ For each size, starts ``python -m nixls``, opens the generated package set
 - semantic tokens of a range of 100 lines around those names;
 - document symbols (after an edit, so not from the cache), with the size of
   the reply in bytes of JSON;
+- full semantic tokens after a letter typed in a name (what an editor asks
+  for when the file changed), and the same asked as ``full/delta`` from the
+  previous answer (a server without deltas answers those in full);
 - hover on those names (value evaluation included), last: the evaluations
   it starts go on in the background;
 
-and the server's resident memory after ``initialize``, after open, and at
+the time from starting the server to its ``initialize`` reply (and all the
+CPU it ran by then), and the server's resident memory after ``initialize``, after open, and at
 its peak. Wall times are p50/p95; the server's CPU time (all its threads)
 is shown beside them because a busy machine inflates wall time. Files larger
 than 20,000 lines use ``--repeat-large`` samples (each edit there takes
@@ -703,13 +708,18 @@ def main() -> int:
         default=os.environ.get("HOME_MANAGER_SRC"),
         help="a home-manager checkout, for the option-set rows",
     )
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only the generated files' row sets"
+    )
     args = parser.parse_args()
-    failed = report_project(asyncio.run(run_project(args.repeat)))
-    if args.project:
-        return 1 if failed else 0
-    failed |= report_lib(asyncio.run(run_lib(args.repeat)))
-    if args.lib:
-        return 1 if failed else 0
+    failed = False
+    if not args.sizes_only:
+        failed |= report_project(asyncio.run(run_project(args.repeat)))
+        if args.project:
+            return 1 if failed else 0
+        failed |= report_lib(asyncio.run(run_lib(args.repeat)))
+        if args.lib:
+            return 1 if failed else 0
     for lines in (int(n) for n in args.lines.split(",") if n):
         repeat = args.repeat_large if lines > LARGE else args.repeat
         failed |= report(asyncio.run(run(lines, repeat)))
