@@ -1,6 +1,7 @@
 """Language-server latency on large files, over real stdio JSON-RPC.
 
     python benchmarks/lsp.py [--lines 10000,50000] [--repeat 30] [--repeat-large 6] [--lib]
+                             [--sizes-only]
 
 For each size, starts ``python -m nixls``, opens the generated package set
 (``gen_packages.py``) of that many lines and prints one row set:
@@ -15,10 +16,14 @@ For each size, starts ``python -m nixls``, opens the generated package set
 - semantic tokens of a range of 100 lines around those names;
 - document symbols (after an edit, so not from the cache), with the size of
   the reply in bytes of JSON;
+- full semantic tokens after a letter typed in a name (what an editor asks
+  for when the file changed), and the same asked as ``full/delta`` from the
+  previous answer (a server without deltas answers those in full);
 - hover on those names (value evaluation included), last: the evaluations
   it starts go on in the background;
 
-and the server's resident memory after ``initialize``, after open, and at
+the time from starting the server to its ``initialize`` reply (and all the
+CPU it ran by then), and the server's resident memory after ``initialize``, after open, and at
 its peak. Wall times are p50/p95; the server's CPU time (all its threads)
 is shown beside them because a busy machine inflates wall time. Files larger
 than 20,000 lines use ``--repeat-large`` samples (each edit there takes
@@ -99,20 +104,28 @@ def _name_offsets(text: str, count: int) -> list[int]:
     return found[::step][:count]
 
 
+# The last CPU time read of every thread seen, by (process, thread): a thread
+# that ended keeps counting what it ran, so the total never goes down.
+_THREAD_CPU: dict[tuple[int, str], float] = {}
+
+
 def _server_cpu(pid: int) -> float:
-    """CPU seconds the server's threads have run (0 where unavailable)."""
-    total = 0.0
+    """CPU seconds the server's threads have run (0 where unavailable).
+
+    Per thread (``schedstat``, nanoseconds); a thread that ended since the
+    last read counts with its last value (it ran at least that much).
+    """
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return 0.0
+        tasks = []
     for task in tasks:
         try:
             with open(f"/proc/{pid}/task/{task}/schedstat") as fh:
-                total += int(fh.read().split()[0]) / 1e9
+                _THREAD_CPU[pid, task] = int(fh.read().split()[0]) / 1e9
         except (OSError, ValueError, IndexError):
-            continue  # the thread ended meanwhile
-    return total
+            continue  # the thread ended meanwhile: its last value stays
+    return sum(v for (p, _), v in _THREAD_CPU.items() if p == pid)
 
 
 Sample = tuple[float, float]  # (wall seconds, server CPU seconds)
@@ -123,6 +136,7 @@ class Results:
     """What one row set measured."""
 
     lines: int
+    initialize: Sample = (0.0, 0.0)
     open_time: Sample = (0.0, 0.0)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     completion_items: list[int] = field(default_factory=list)
@@ -253,10 +267,43 @@ async def _requests(s: Session, res: Results, repeat: int) -> None:
         ((wall, cpu),) = await s.timed(1, symbols)
         return wall, cpu
 
+    name_at = s.text.index("${version}", len(s.text) // 2) + len("${version")
+    edit_name = s.typing(_position(s.text, name_at), "x")
+    last: list[str | None] = [None]
+
+    async def tokens_full(i: int) -> None:
+        reply = await s.client.text_document_semantic_tokens_full_async(
+            types.SemanticTokensParams(text_document=s.doc)
+        )
+        last[0] = reply.result_id if reply is not None else None
+
+    async def tokens_delta(i: int) -> None:
+        if last[0] is None:
+            return await tokens_full(i)
+        reply = await s.client.text_document_semantic_tokens_full_delta_async(
+            types.SemanticTokensDeltaParams(text_document=s.doc, previous_result_id=last[0])
+        )
+        last[0] = reply.result_id if reply is not None else None
+
+    def after_name_edit(fn: Callable[[int], Awaitable[None]]) -> Callable[[int], Awaitable[Sample]]:
+        async def measured(i: int) -> Sample:
+            # A letter typed in a name in the middle (untimed), then the request.
+            await edit_name(i)
+            ((wall, cpu),) = await s.timed(1, fn)
+            return wall, cpu
+
+        return measured
+
     res.samples["completion"] = await s.timed(len(names), complete)
     res.samples["tokens (100 lines)"] = await s.timed(len(names), tokens_range)
     n_symbols = max(2, repeat // 3) // 2 * 2  # even: the text ends as it began
     res.samples["document symbols"] = [await symbols_after_edit(i) for i in range(n_symbols)]
+    # Full semantic tokens after each edit (what an editor asks for when the
+    # file changed), then the same answered as a delta from the previous reply.
+    await tokens_full(0)
+    full, delta = after_name_edit(tokens_full), after_name_edit(tokens_delta)
+    res.samples["tokens full after edit"] = [await full(i) for i in range(n_symbols)]
+    res.samples["tokens delta after edit"] = [await delta(i) for i in range(n_symbols)]
     # Last: evaluations a hover starts go on in the background, and their CPU
     # would be counted in the rows after it.
     res.samples["hover"] = await s.timed(len(names), hover)
@@ -282,7 +329,10 @@ async def run(lines: int, repeat: int) -> Results:
             pass
 
         options = {"nixls": {"diagnostics": {"debounceMs": 0}, "eval": {"diagnostics": "off"}}}
-        await start_nixls(client, Path(tmp), options)
+        started = time.perf_counter()
+        pid = await start_nixls(client, Path(tmp), options)
+        # From the process start to the reply: all the CPU it has run.
+        res.initialize = (time.perf_counter() - started, _server_cpu(pid))
         session = Session(client, path.as_uri(), text)
         res.rss["after initialize"] = memory_mb(session.pid, "VmRSS")
         res.open_time = await session.open()
@@ -310,6 +360,8 @@ def report(res: Results) -> bool:
 
     print(f"\n{res.lines} lines")
     print(f"{'measure':<22}{'p50 ms':>9}{'p95 ms':>9}{'cpu p50':>9}{'target':>14}")
+    wall, cpu = res.initialize
+    print(f"{'start -> initialize':<22}{wall * 1000:>9.1f}{'':>9}{cpu * 1000:>9.1f}")
     wall, cpu = res.open_time
     name = "open -> diagnostics"
     print(f"{name:<22}{wall * 1000:>9.1f}{'':>9}{cpu * 1000:>9.1f}{mark(name, wall):>14}")
@@ -656,13 +708,18 @@ def main() -> int:
         default=os.environ.get("HOME_MANAGER_SRC"),
         help="a home-manager checkout, for the option-set rows",
     )
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only the generated files' row sets"
+    )
     args = parser.parse_args()
-    failed = report_project(asyncio.run(run_project(args.repeat)))
-    if args.project:
-        return 1 if failed else 0
-    failed |= report_lib(asyncio.run(run_lib(args.repeat)))
-    if args.lib:
-        return 1 if failed else 0
+    failed = False
+    if not args.sizes_only:
+        failed |= report_project(asyncio.run(run_project(args.repeat)))
+        if args.project:
+            return 1 if failed else 0
+        failed |= report_lib(asyncio.run(run_lib(args.repeat)))
+        if args.lib:
+            return 1 if failed else 0
     for lines in (int(n) for n in args.lines.split(",") if n):
         repeat = args.repeat_large if lines > LARGE else args.repeat
         failed |= report(asyncio.run(run(lines, repeat)))

@@ -94,7 +94,9 @@ def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:
 
 def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
     """The offset of the first `|>` / `<|` operator (its first character)."""
-    if b"|>" not in text and b"<|" not in text:  # no tree walk for most files
+    # No tree walk for most expressions; only the node's own text is searched
+    # (a hover's evaluation in a large file asks about one small node).
+    if text.find(b"|>", root.start, root.end) < 0 and text.find(b"<|", root.start, root.end) < 0:
         return None
     found: int | None = None
     for node in nodes.walk(root):

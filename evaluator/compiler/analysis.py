@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
 from evaluator.compiler.diagnostics import Diagnostic, Findings, Severity, find, report
@@ -97,14 +98,15 @@ class Analysis:
 
     def _index(self) -> list[tuple[int, int, object]]:
         if self._sites is None:
-            sites: list[tuple[int, int, object]] = []
-            for binding in self.resolved.all_bindings:
-                sites.append((binding.name_span[0], binding.name_span[1], binding))
-            for var in self.resolved.vars:
-                sites.append((var.start, var.end, var))
-            # A binding site sorts before a reference at the same span
-            # (the name of a plain `inherit x;` in a let/rec is both).
-            sites.sort(key=lambda s: (s[0], isinstance(s[2], nodes.Var)))
+            sites: list[tuple[int, int, object]] = [
+                (*b.name_span, b) for b in self.resolved.all_bindings
+            ]
+            sites += [(v.start, v.end, v) for v in self.resolved.vars]
+            # A binding site sorts before a reference at the same span (the
+            # name of a plain `inherit x;` in a let/rec is both): the sort is
+            # stable and the bindings come first (a key in C: the first hover
+            # after an edit of a 50,000-line file builds this index).
+            sites.sort(key=itemgetter(0))
             self._sites = sites
             self._site_starts = [s[0] for s in sites]
         return self._sites

@@ -22,11 +22,17 @@ import bisect
 import re
 import textwrap
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from evaluator.syntax import nodes, parse
+from nixls.ide.tokens import window_around
 from nixls.ide.tree import ancestors_at, comment_spans
+
+if TYPE_CHECKING:
+    from nixls.ide.workspace import Unit
 
 _HEADING = re.compile(r"^(#{1,5})(\s+\S.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -54,17 +60,38 @@ class Definition:
 class _Parsed:
     text: bytes
     root: nodes.Node
-    comments: list[tuple[int, int]]
+    # None for an open document's own tree: its comments are found around
+    # the place asked about (:meth:`comments_before`), not lexed whole.
+    comments: list[tuple[int, int]] | None
     comment_ends: list[int]
-    line_starts: list[int]
+    _line_starts: list[int] | None = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        found = self._line_starts
+        if found is None:
+            found = self._line_starts = [0] + [m.end() for m in re.finditer(rb"\n", self.text)]
+        return found
 
     def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.line_starts, offset)
+        if self._line_starts is None:
+            return self.text.count(b"\n", 0, offset) + 1  # one line: no index needed
+        return bisect.bisect_right(self._line_starts, offset)
 
     def offset_of(self, line: int, column: int) -> int:
         if line < 1 or line > len(self.line_starts):
             return len(self.text)
         return min(len(self.text), self.line_starts[line - 1] + max(0, column - 1))
+
+    def comments_before(self, start: int) -> tuple[list[tuple[int, int]], list[int]]:
+        """Comments (and their ends) among which the one ending before ``start`` is."""
+        if self.comments is not None:
+            return self.comments, self.comment_ends
+        # Only blanks, comments and punctuation lie between the token before
+        # ``start`` and it: the gap is scanned alone.
+        gap = window_around(self.root, start, start, len(self.text))[0]
+        found = [(s + gap, e + gap) for s, e in comment_spans(self.text[gap:start], [])]
+        return found, [end for _, end in found]
 
 
 class DocIndex:
@@ -72,8 +99,16 @@ class DocIndex:
 
     def __init__(self, max_files: int = 256) -> None:
         self._files: OrderedDict[str, _Parsed] = OrderedDict()
+        self._adopted: dict[str, weakref.ref[Unit]] = {}
         self._max = max_files
         self._lock = threading.Lock()
+
+    def adopt(self, unit: Unit) -> None:
+        """Answer for ``unit``'s path and text from its own tree while it lives
+        (an open document: no second parse of a large file on the first hover)."""
+        if unit.path is not None:
+            with self._lock:
+                self._adopted[unit.path] = weakref.ref(unit)
 
     def _parsed(self, path: str, text: bytes) -> _Parsed:
         with self._lock:
@@ -81,10 +116,14 @@ class DocIndex:
             if found is not None and (found.text is text or found.text == text):
                 self._files.move_to_end(path)
                 return found
+            ref = self._adopted.get(path)
+        unit = ref() if ref is not None else None
+        if unit is not None and unit.source is text:
+            # Not kept: an edit may take the tree back (the unit then parses its own text).
+            return _Parsed(text, unit.parse_result.root, None, [])
         root = parse(text).root
         comments = comment_spans(text)
-        starts = [0] + [m.end() for m in re.finditer(rb"\n", text)]
-        parsed = _Parsed(text, root, comments, [end for _, end in comments], starts)
+        parsed = _Parsed(text, root, comments, [end for _, end in comments])
         with self._lock:
             self._files[path] = parsed
             while len(self._files) > self._max:
@@ -145,11 +184,12 @@ def _binding(parsed: _Parsed, path: str, bind: nodes.AttrDef, key: nodes.AttrKey
 
 def _doc_before(parsed: _Parsed, start: int) -> str | None:
     """The doc comment ending right before ``start`` (only blanks between), as Markdown."""
-    i = bisect.bisect_right(parsed.comment_ends, start) - 1
+    comments, ends = parsed.comments_before(start)
+    i = bisect.bisect_right(ends, start) - 1
     if i < 0:
         return None
     text = parsed.text
-    c_start, c_end = parsed.comments[i]
+    c_start, c_end = comments[i]
     if text[c_end:start].strip():
         return None
     raw = text[c_start:c_end].decode("utf-8", "replace")
@@ -158,7 +198,7 @@ def _doc_before(parsed: _Parsed, start: int) -> str | None:
     # A block of `#` lines, each directly above the next.
     lines = [raw]
     while i > 0:
-        p_start, p_end = parsed.comments[i - 1]
+        p_start, p_end = comments[i - 1]
         gap = text[p_end:c_start]
         if gap.count(b"\n") != 1 or gap.strip() or not text.startswith(b"#", p_start):
             break

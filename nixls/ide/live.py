@@ -239,9 +239,13 @@ def _request(
         supply = policy.project.supply(doc, policy.settings, policy.roots, read)
     else:
         supply = own_supply(doc, read)
+    # One per text, so that its line index (built on first use) serves every request.
+    source = doc.cache.get("source-text")
+    if source is None:
+        source = doc.cache["source-text"] = SourceText(doc.path, doc.source)
     env = ScopeEnv(
         doc.analysis,
-        SourceText(doc.path, doc.source),
+        source,
         base,
         dict(policy.settings.auto_args),
         cache,

@@ -175,7 +175,7 @@ class ScopeEnv:
         return self._unknown(fn, name)
 
     def _unknown(self, fn: nodes.Lambda, name: str) -> Thunk:
-        line = self.source.line_col(fn.start)[0]
+        line = _line_of(self.source.text, fn.start)
         return Unknown(name, f"argument `{name}` of the function on line {line}").thunk()
 
     def _supplied_arg(self, level: int) -> Thunk:
@@ -236,3 +236,15 @@ def _failing(message: str) -> Thunk:
         yield
 
     return Thunk(frame)
+
+
+def _line_of(text: bytes, offset: int) -> int:
+    """The 1-based line of ``offset`` (lines end at LF, CRLF or a lone CR, as Nix
+    counts them), by counting: no line index of the whole text is built for
+    one line number (23 ms at 50,000 lines, on every hover that met an argument)."""
+    return (
+        1
+        + text.count(b"\n", 0, offset)
+        + text.count(b"\r", 0, offset)
+        - text.count(b"\r\n", 0, offset)
+    )

@@ -10,14 +10,15 @@ properties. Definition sites carry ``declaration``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.model import BindingKind, GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.syntax.lexer import KEYWORDS, OPERATORS, Token, lex
 from nixls.ide import builtin_docs
-from nixls.ide.tree import children, comment_spans, walk
+from nixls.ide.tree import children, comment_spans, every_node
 
 if TYPE_CHECKING:
     from nixls.ide.workspace import Unit
@@ -106,7 +107,8 @@ def _names(doc: Unit, lo: int = 0, hi: int | None = None) -> list[tuple[int, int
             kind = "parameter" if binding.kind in _PARAMETER_KINDS else "variable"
             declared[span] = (_T[kind], _M["declaration"])
     functions = builtin_docs.global_names()
-    nodes_in = walk(doc.parse_result.root) if whole else _overlapping(doc, lo, end)
+    globals_seen: dict[str, tuple[int, int]] = {}  # a builtin's class, looked up once
+    nodes_in = every_node(doc.parse_result.root) if whole else _overlapping(doc, lo, end)
     for node in nodes_in:
         span = (node.start, node.end)
         if isinstance(node, nodes.Var):
@@ -119,10 +121,13 @@ def _names(doc: Unit, lo: int = 0, hi: int | None = None) -> list[tuple[int, int
             elif isinstance(res, WithRef):
                 out.append((*span, _T["variable"], _M["withResolved"]))
             elif isinstance(res, GlobalRef):
-                entry = builtin_docs.info(functions.get(res.name, res.name))
-                is_fn = entry is not None and entry.is_function
-                mods = _M["defaultLibrary"] | (0 if is_fn else _M["readonly"])
-                out.append((*span, _T["function" if is_fn else "variable"], mods))
+                cls = globals_seen.get(res.name)
+                if cls is None:
+                    entry = builtin_docs.info(functions.get(res.name, res.name))
+                    is_fn = entry is not None and entry.is_function
+                    mods = _M["defaultLibrary"] | (0 if is_fn else _M["readonly"])
+                    cls = globals_seen[res.name] = (_T["function" if is_fn else "variable"], mods)
+                out.append((*span, *cls))
             else:
                 out.append((*span, _T["variable"], 0))
         elif isinstance(node, nodes.Ident | nodes.StaticKey):
@@ -207,3 +212,123 @@ def classify(
     """Every token of ``doc`` as (start, end, type index, modifier bits): lexical
     classes and names (indices into :data:`TOKEN_TYPES` / :data:`TOKEN_MODIFIERS`)."""
     return _lexical(tokens, comments) + _names(doc)
+
+
+# ---------------------------------------------------------------- after an edit
+
+# Nodes at least this long have their children's borders kept: in a large
+# file, a few thousand offsets (the top-level bindings and the like).
+_BIG_NODE = 4096
+
+Span = tuple[int, int, int, int]
+
+
+class Lexical:
+    """The lexical tokens of one text (sorted), kept to make the next text's.
+
+    ``borders`` are offsets outside any string where the lexer starts
+    afresh (the starts and ends of the children of large nodes): the text
+    between two of them lexes alone as in its file.
+    """
+
+    __slots__ = ("source", "tokens", "starts", "borders")
+
+    def __init__(self, source: bytes, tokens: list[Span], borders: list[int]) -> None:
+        self.source = source
+        self.tokens = tokens
+        self.starts = [t[0] for t in tokens]
+        self.borders = borders
+
+
+def borders_of(root: nodes.Node) -> list[int]:
+    """Sorted borders (see :class:`Lexical`) of a tree."""
+    out: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _TEXTUAL):
+            continue
+        for kid in children(node):
+            out.add(kid.start)
+            out.add(kid.end)
+            if kid.end - kid.start >= _BIG_NODE:
+                stack.append(kid)
+    return sorted(out)
+
+
+def _lex_span(source: bytes, start: int, end: int) -> list[Span]:
+    text = source[start:end]
+    lexed, _errors = lex(text)
+    found = _lexical(lexed, comment_spans(text, lexed))
+    return [(s + start, e + start, t, m) for s, e, t, m in found]
+
+
+def lexical(doc: Unit, before: Lexical | None) -> Lexical:
+    """The lexical tokens of ``doc``; only the part around what changed since
+    ``before`` (the previous text's) is lexed again, when borders outside
+    strings are found on both sides of the change in both texts."""
+    new = doc.source
+    result = doc.parse_result
+    # A tree recovered from syntax errors may end nodes inside a string the
+    # lexer is still in: such a text's borders are never trusted.
+    borders = [] if result.errors else borders_of(result.root)
+    window = None if before is None else _window(before, new, borders)
+    if window is None or before is None:
+        return Lexical(new, sorted(_lex_span(new, 0, len(new))), borders)
+    start, end, shift = window
+    old = before.tokens
+    head = old[: bisect_left(before.starts, start)]
+    tail = old[bisect_left(before.starts, end - shift) :]
+    middle = sorted(_lex_span(new, start, end))
+    moved = [(s + shift, e + shift, t, m) for s, e, t, m in tail] if shift else tail
+    return Lexical(new, head + middle + moved, borders)
+
+
+def common_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
+    """Lengths of the common head and (not overlapping it) common tail of two
+    texts or lists, found by halving (each comparison of slices runs in C)."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    head = lo
+    lo, hi = 0, limit - head
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid : len(old) - lo] == new[len(new) - mid : len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return head, lo
+
+
+def _window(before: Lexical, new: bytes, borders: list[int]) -> tuple[int, int, int] | None:
+    """(start, end, shift): the span of ``new`` to lex again, and how far the text
+    after it moved; both ends are borders of the old and the new text."""
+    old = before.source
+    prefix, suffix = common_ends(old, new)
+    shift = len(new) - len(old)
+    old_set = set(before.borders)
+    # A border strictly before the change (the token ending there is then
+    # decided by unchanged text), in both texts.
+    i = bisect_left(borders, prefix) - 1
+    while i >= 0 and borders[i] not in old_set:
+        i -= 1
+    start = borders[i] if i >= 0 else 0
+    j = bisect_right(borders, len(new) - suffix)
+    while j < len(borders) and borders[j] - shift not in old_set:
+        j += 1
+    if j == len(borders):
+        return None
+    return start, borders[j], shift
+
+
+def classify_after(doc: Unit, before: Lexical | None) -> tuple[list[Span], Lexical]:
+    """Like :func:`classify`, lexing again only what changed since ``before``
+    (see :func:`lexical`); also the lexical tokens, for the next text."""
+    lexed = lexical(doc, before)
+    return lexed.tokens + _names(doc), lexed

@@ -122,6 +122,27 @@ def walk(root: nodes.Node) -> Iterator[nodes.Node]:
         stack.extend(kids)
 
 
+def every_node(root: nodes.Node) -> Iterator[nodes.Node]:
+    """Every node, in no particular order, without recursion: the fastest walk
+    (no list of children made per node), for work that sorts its results."""
+    stack = [root]
+    fields_of = _CHILD_FIELDS
+    node_type = nodes.Node
+    while stack:
+        node = stack.pop()
+        yield node
+        names = fields_of.get(type(node))
+        if names is None:
+            children(node)  # fills the table
+            names = fields_of[type(node)]
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                stack.append(value)
+            elif type(value) is list:
+                stack += [item for item in value if isinstance(item, node_type)]
+
+
 def enclosing_lambdas(chain: list[nodes.Node]) -> list[nodes.Lambda]:
     """The functions in an ancestor chain, innermost first."""
     return [n for n in reversed(chain) if isinstance(n, nodes.Lambda)]

@@ -299,6 +299,7 @@ async def facts(
     evaluator: live.LiveEvaluator, unit: Unit, query: Query, *, show: bool = False
 ) -> Facts:
     """The facts of one query, computed on a worker (cancelled with the document's jobs)."""
+    INDEX.adopt(unit.frozen)  # its functions' doc comments: from its own tree
     request = evaluator.request_for_span(unit, query.span)
     found = await evaluator.jobs.run(
         unit.uri, lambda cancel: inspect(request, query.path, cancel, show=show), _stopped

@@ -4,7 +4,7 @@ selection ranges, quick fixes and semantic tokens (the relative encoding)."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lsprotocol import types
@@ -112,17 +112,38 @@ def code_action(unit: Unit, fix: Fix) -> types.CodeAction:
     )
 
 
+def _order(token: tuple[int, int, int, int]) -> tuple[int, int]:
+    return token[0], -token[1]  # by start, the longer of two first
+
+
 def semantic_tokens(
     unit: Unit, tokens: list[tuple[int, int, int, int]], lo: int = 0, hi: int | None = None
 ) -> list[int]:
     """The LSP's relative encoding; tokens split at line ends, overlaps dropped."""
     hi = len(unit.source) if hi is None else hi
-    tokens = sorted(tokens, key=lambda t: (t[0], -t[1]))
+    pieces = _pieces(unit.source, sorted(tokens, key=_order), lo, hi)
+    doc = unit.text_document
+    if doc.ascii:
+        return _encode_ascii(unit.source, doc.lines.line_starts, pieces)
     data: list[int] = []
     prev_line = prev_char = 0
-    last_end = -1
-    source = unit.source
     line_char = _line_char(unit)
+    for pos, piece_end, ttype, mods in pieces:
+        line, char = line_char(pos)
+        _, end_char = line_char(piece_end)
+        delta_line = line - prev_line
+        delta_char = char - prev_char if delta_line == 0 else char
+        data += [delta_line, delta_char, end_char - char, ttype, mods]
+        prev_line, prev_char = line, char
+    return data
+
+
+def _pieces(
+    source: bytes, tokens: list[tuple[int, int, int, int]], lo: int, hi: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """The sorted tokens overlapping ``[lo, hi)`` (overlaps dropped), split at line
+    ends: (start, end, type, modifiers)."""
+    last_end = -1
     for start, end, ttype, mods in tokens:
         if start < last_end or end <= lo or start >= hi:
             continue
@@ -132,11 +153,29 @@ def semantic_tokens(
             nl = source.find(b"\n", pos, end)
             piece_end = end if nl == -1 else nl
             if piece_end > pos:
-                line, char = line_char(pos)
-                _, end_char = line_char(piece_end)
-                delta_line = line - prev_line
-                delta_char = char - prev_char if delta_line == 0 else char
-                data += [delta_line, delta_char, end_char - char, ttype, mods]
-                prev_line, prev_char = line, char
+                yield pos, piece_end, ttype, mods
             pos = piece_end + 1 if nl != -1 else end
+
+
+def _encode_ascii(
+    source: bytes, starts: list[int], pieces: Iterator[tuple[int, int, int, int]]
+) -> list[int]:
+    """:func:`semantic_tokens` of an ASCII text: a column is a byte offset in its
+    line, and the line of each piece is found from the previous one's (they are
+    sorted): no position conversions (a third of the time at 50k)."""
+    data: list[int] = []
+    prev_line = prev_char = 0
+    line, line_start = 0, 0
+    next_start = starts[1] if len(starts) > 1 else len(source) + 1
+    for pos, piece_end, ttype, mods in pieces:
+        if pos >= next_start:
+            line = bisect_right(starts, pos, line) - 1
+            line_start = starts[line]
+            next_start = starts[line + 1] if line + 1 < len(starts) else len(source) + 1
+        char = pos - line_start
+        if line == prev_line:
+            data += (0, char - prev_char, piece_end - pos, ttype, mods)
+        else:
+            data += (line - prev_line, char, piece_end - pos, ttype, mods)
+        prev_line, prev_char = line, char
     return data

@@ -280,7 +280,12 @@ class Evaluations:
     def settings_changed(self) -> None:
         """New settings: every result is stale; evaluate again, refresh hints and lenses."""
         server = self.server
-        server.host.live.warm_up()  # from `initialize` on, before the first file opens
+        # From `initialize` on, before the first file opens; but after the
+        # reply: discovery and the builtins' import are no part of it.
+        try:
+            asyncio.get_running_loop().call_soon(server.host.live.warm_up)
+        except RuntimeError:  # no loop (a test driving the server directly)
+            server.host.live.warm_up()
         for doc in list(server.files.documents.values()):
             server.host.live.cancel(doc.uri)
             self.files.stop(doc.uri)

@@ -132,7 +132,7 @@ class Session:
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
 
-    async def raw_request(self, method: str, params: Any, timeout: float = 10.0) -> Any:
+    async def raw_request(self, method: str, params: Any, timeout: float = 60.0) -> Any:
         """Send a request as raw JSON (bypassing the client's typed serialisation)."""
         self._raw_count = getattr(self, "_raw_count", 0) + 1
         msg_id = f"raw-{self._raw_count}"
@@ -155,12 +155,13 @@ class Session:
         self,
         uri: str,
         until: Callable[[list[types.Diagnostic]], bool] | None = None,
-        timeout: float = 10.0,
+        timeout: float = 60.0,
     ) -> list[types.Diagnostic]:
         """The diagnostics published for the current version of ``uri``.
 
         Waits until a publication for that version arrives and, if given,
-        ``until`` holds for it.
+        ``until`` holds for it. The timeout only catches a server that never
+        answers: generous, so that a loaded CI machine never reaches it.
         """
         published: dict[str, tuple[int | None, list[types.Diagnostic]]]
         published = self.client.published  # type: ignore[attr-defined]

@@ -132,7 +132,7 @@ class RawServer:
             self.proc.kill()
             self.proc.wait()
 
-    def log_lines(self, needle: str, at_least: int = 1, timeout: float = 5) -> list[str]:
+    def log_lines(self, needle: str, at_least: int = 1, timeout: float = 30) -> list[str]:
         """The stderr lines holding ``needle``, once there are ``at_least`` (or the timeout)."""
         deadline = time.monotonic() + timeout
         while True:

@@ -79,23 +79,28 @@ async def test_positions_count_utf16_code_units(session: Session) -> None:
 
 
 async def test_edit_storm_ends_with_correct_diagnostics(session: Session) -> None:
-    uri = session.open("storm.nix", "\n")
     # 500 one-character insertions building `[ a a a ... ]` then an undefined name.
+    line = "".join("[" if i == 0 else ("a" if i % 2 else " ") for i in range(500)) + "]"
+    # Calibration on this machine, now: the final text opened at once.
     started = time.monotonic()
-    line = ""
-    for i in range(500):
-        ch = "[" if i == 0 else ("a" if i % 2 else " ")
-        at = types.Position(line=0, character=len(line))
-        session.edit(uri, at, at, ch)
-        line += ch
-    at = types.Position(line=0, character=len(line))
-    session.edit(uri, at, at, "]")
-    line += "]"
-    diags = await session.diagnostics(uri, timeout=30)
+    await session.diagnostics(session.open("storm-calibration.nix", line + "\n"))
+    one_analysis = time.monotonic() - started
+    uri = session.open("storm.nix", "\n")
+    started = time.monotonic()
+    # One write, as a fast client sends them: how they interleave with the
+    # server's reads then does not depend on how fast this client is.
+    with session.one_write():
+        for i, ch in enumerate(line):
+            at = types.Position(line=0, character=i)
+            session.edit(uri, at, at, ch)
+    diags = await session.diagnostics(uri)
     assert len(diags) == 250
     assert {d.code for d in diags} == {"undefined-variable"}
     assert diags[-1].range.start == types.Position(line=0, character=line.rindex("a"))
-    assert time.monotonic() - started < 20
+    # Relative to one analysis, which load slows alike (an analysis per edit
+    # would be hundreds of them).
+    took = time.monotonic() - started
+    assert took < max(5.0, 50 * one_analysis), (took, one_analysis)
 
 
 async def test_debounce_publishes_once_after_a_burst(session: Session) -> None:

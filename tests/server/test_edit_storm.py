@@ -64,8 +64,10 @@ async def test_a_thousand_edits_are_coalesced(session: Session) -> None:
     assert len(published) < 100, len(published)
     # About 0.1-0.8 s on a quiet machine, 8-38 s before coalescing (an
     # analysis per edit); relative to one analysis, so that load, which
-    # slows both, does not decide.
-    assert took < max(2.0, 5 * one_analysis), (took, one_analysis)
+    # slows both, does not decide. Reading and applying 1,000 edits costs
+    # about a second of CPU whatever the file (2.06 s against 0.34 s for an
+    # analysis was seen under load 14): the bound leaves room for that.
+    assert took < max(5.0, 15 * one_analysis), (took, one_analysis)
     new_text = "\n".join(
         ln if i != line else ln[:col] + "x" * 1000 + ln[col:]
         for i, ln in enumerate(text.split("\n"))

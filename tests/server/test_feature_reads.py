@@ -37,8 +37,9 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-async def logged(session: Session, message: str, timeout: float = 5.0) -> bool:
-    """Whether the server's log (window/logMessage) gets ``message``."""
+async def logged(session: Session, message: str, timeout: float = 60.0) -> bool:
+    """Whether the server's log (window/logMessage) gets ``message`` (returns as
+    soon as it does: the timeout only ends the wait for one that never comes)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(message in m.message for m in session.client.log_messages):

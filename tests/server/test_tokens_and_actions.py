@@ -186,14 +186,17 @@ async def test_a_request_overtaken_by_an_edit_answers_for_its_own_text(session: 
         uri = session.open(f"big-tokens-{attempt}.nix", text)
         await session.diagnostics(uri)
         parses = await evictions(session)
-        future = session.client.protocol.send_request(
-            types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-            types.SemanticTokensParams(text_document=ident(uri)),
-        )
         # A number typed in the first list: every later token moves, and the
-        # edit is parsed (for its diagnostics) while the request runs.
+        # edit is parsed (for its diagnostics) while the request runs. Both in
+        # one write: the server reads the edit while the request is under way,
+        # however slowly this client would have sent the second message.
         at = types.Position(line=1, character=text.split("\n")[1].index("[") + 2)
-        session.edit(uri, at, at, "0 ")
+        with session.one_write():
+            future = session.client.protocol.send_request(
+                types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                types.SemanticTokensParams(text_document=ident(uri)),
+            )
+            session.edit(uri, at, at, "0 ")
         await session.diagnostics(uri)
         first = await asyncio.wait_for(asyncio.wrap_future(future), 30)
         assert first is not None and first.data == expected.data  # the text it was asked about
@@ -201,3 +204,50 @@ async def test_a_request_overtaken_by_an_edit_answers_for_its_own_text(session: 
         if overtaken:
             break
     assert overtaken  # the edit took the tree back while the request still held it
+
+
+async def _full(session: Session, uri: str) -> types.SemanticTokens:
+    result = await session.client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=ident(uri))
+    )
+    assert isinstance(result, types.SemanticTokens)
+    return result
+
+
+async def test_full_delta_turns_the_last_answer_into_the_new_one(session: Session) -> None:
+    lines = [f'  a{i} = {{ b = [ {i} "s" ./p ]; c = a{max(0, i - 1)}; }}; # c' for i in range(300)]
+    text = "rec {\n" + "\n".join(lines) + "\n}\n"
+    uri = session.open("delta.nix", text)
+    first = await _full(session, uri)
+    assert first.result_id is not None
+    previous, data = first.result_id, list(first.data)
+    # Edits that change a name's class, add tokens, open and close a string.
+    for needle, typed in [("a150 =", "x"), ("c = a99", "z"), ('"s" ./p ]; c = a200', '"')]:
+        at = pos(text, needle)
+        session.edit(uri, at, at, typed)
+        line, col = at.line, at.character
+        rows = text.split("\n")
+        rows[line] = rows[line][:col] + typed + rows[line][col:]
+        text = "\n".join(rows)
+        result = await session.client.text_document_semantic_tokens_full_delta_async(
+            types.SemanticTokensDeltaParams(text_document=ident(uri), previous_result_id=previous)
+        )
+        assert isinstance(result, types.SemanticTokensDelta), result
+        (edit,) = result.edits
+        assert len(edit.data or []) < len(data) // 10  # a small part of the whole
+        data[edit.start : edit.start + edit.delete_count] = edit.data or []
+        fresh = await _full(session, session.open(f"delta-{len(text)}.nix", text))
+        assert data == list(fresh.data)
+        assert result.result_id is not None
+        previous = result.result_id
+
+
+async def test_a_delta_from_an_unknown_answer_is_the_whole_data(session: Session) -> None:
+    text = "let a = 1; in a + builtins.length [ ]\n"
+    uri = session.open("delta-unknown.nix", text)
+    expected = await _full(session, uri)
+    result = await session.client.text_document_semantic_tokens_full_delta_async(
+        types.SemanticTokensDeltaParams(text_document=ident(uri), previous_result_id="nope")
+    )
+    assert isinstance(result, types.SemanticTokens)
+    assert list(result.data) == list(expected.data)

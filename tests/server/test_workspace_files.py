@@ -6,6 +6,7 @@ import asyncio
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from lsprotocol import types
@@ -43,9 +44,8 @@ async def test_utf8_is_negotiated_and_used(session: Session) -> None:
 
 async def test_server_asks_to_watch_nix_files(session: Session) -> None:
     registrations: list[types.Registration] = session.client.registrations  # type: ignore[attr-defined]
-    for _ in range(500):  # the request follows `initialized`, asynchronously
-        if registrations:
-            break
+    deadline = time.monotonic() + 60  # the request follows `initialized`, asynchronously
+    while not registrations and time.monotonic() < deadline:
         await asyncio.sleep(0.01)
     (reg,) = [r for r in registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     options = session.client.protocol._converter.structure(
@@ -97,14 +97,14 @@ async def test_tcp_transport() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 60  # a start-up under load takes seconds
+        while True:
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 break
             except OSError:
+                assert time.monotonic() < deadline, "server did not listen"
                 await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("server did not listen")
         body = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
         writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         await writer.drain()

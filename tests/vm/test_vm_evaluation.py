@@ -113,6 +113,9 @@ def test_budget_is_not_catchable_by_tryEval() -> None:
 
 
 def test_cancellation_from_another_thread_within_50ms() -> None:
+    # Measured in the worker's own CPU time from the moment the flag is set:
+    # how much evaluation runs before it notices, whatever the machine's load
+    # does to wall-clock time (a descheduled thread runs nothing).
     flag = threading.Event()
     ev = Evaluator(cancel=flag)
     outcome: dict[str, object] = {}
@@ -121,17 +124,19 @@ def test_cancellation_from_another_thread_within_50ms() -> None:
         try:
             ev.eval_source("let f = n: if n < 0 then 0 else f (n + 1); in f 0")
         except Cancelled as e:
-            outcome["at"] = time.monotonic()
+            outcome["at"] = time.thread_time()
             outcome["message"] = e.message
 
     thread = threading.Thread(target=work)
     thread.start()
-    time.sleep(0.3)
-    asked = time.monotonic()
+    clock = time.pthread_getcpuclockid(thread.ident or 0)
+    while time.clock_gettime(clock) < 0.3:  # well into the evaluation
+        time.sleep(0.01)
+    asked = time.clock_gettime(clock)
     flag.set()
-    thread.join(5)
+    thread.join(60)
     assert outcome["message"] == "evaluation cancelled"
-    assert float(outcome["at"]) - asked < 0.05  # type: ignore[arg-type]
+    assert 0 <= float(outcome["at"]) - asked < 0.05, outcome  # type: ignore[arg-type]
 
 
 def test_cli_budget_flags() -> None:
