@@ -314,7 +314,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
         if type(g) in TAILS:
             g = yield g
         if type(g) is Closure:
-            r = g.code(x)
+            r: Any = g.code(x)
             t = type(r)
             if t is GeneratorType:
                 if type(x) is not Thunk or x.code is None:
