@@ -12,7 +12,7 @@ from evaluator.vm import walk
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import charge
-from evaluator.vm.values import Call, Closure, Frame, Thunk
+from evaluator.vm.values import Call, Closure, Frame, PrimOp, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -64,10 +64,10 @@ def frame_of(name: str) -> Callable[[Callable[..., Frame]], Callable[..., Frame]
     return mark
 
 
-def _apply1(fn: Any, arg: Any) -> Frame:
-    # Returning a Call makes the loop run it in place of this frame.
+def _apply1(fn: Any, arg: Any) -> Any:
+    # The thunk's code returns the Call: the loop runs it in the thunk's
+    # place (no frame of its own).
     return Call(fn, arg)
-    yield  # pragma: no cover - makes this a generator
 
 
 def _apply2(fn: Any, a: Any, b: Any) -> Frame:
@@ -96,7 +96,7 @@ def _apply2_wait(g: Any, b: Any) -> Frame:
 
 
 def peek(gen: Any, fn: Any, arg: Any) -> Any:
-    """What to use for ``fn arg`` (a lambda), ``gen`` being its body's new frame.
+    """What to use for ``fn arg`` (a lambda or builtin), ``gen`` being its new frame.
 
     The frame is run here until its first request: most bodies a builtin
     applies per element (a predicate, a comparator) finish without one, and
@@ -110,12 +110,13 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
         req = gen.send(None)
     except StopIteration as stop:
         value = stop.value
-        if type(value) in TAILS:
-            return fn.code(arg)
-        return value
+        if type(value) not in TAILS:
+            return value
     except Exception:
-        return fn.code(arg)
-    return _resume(gen, req)
+        pass
+    else:
+        return _resume(gen, req)
+    return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
 
 
 def _resume(gen: Any, req: Any) -> Frame:
@@ -186,11 +187,22 @@ _SMALL = 512
 def apply_now(fn: Any, arg: Any) -> Any:
     """``fn arg`` for a forced function, as far as it goes without the loop:
     its value, or what to yield to the loop for it (a frame, thunk or call)."""
-    if type(fn) is Closure:
+    t = type(fn)
+    if t is Closure:
         r = fn.code(arg)
         if type(r) is GeneratorType and (type(arg) is not Thunk or arg.code is None):
             # (A body given an unevaluated argument mostly asks the loop for it.)
             return peek(r, fn, arg)
+        return r
+    if t is PrimOp and fn.arity == 1:
+        # A builtin predicate (`filter isString`): the same, as the loop's
+        # call would run it; a tail it returns is left to that call.
+        r = fn.fn(arg)
+        t = type(r)
+        if t is GeneratorType:
+            return peek(r, fn, arg)
+        if t is Thunk or t is Call:
+            return Call(fn, arg)
         return r
     return Call(fn, arg)
 
