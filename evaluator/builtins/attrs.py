@@ -6,7 +6,13 @@ from functools import partial
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import app2_parts, charge, element_error, missing_attribute
+from evaluator.builtins.support import (
+    app2_parts,
+    charge,
+    element_error,
+    frame_of,
+    missing_attribute,
+)
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import NO_FILE
@@ -58,16 +64,34 @@ def _name(v: Any) -> Frame:
 
 
 @builtin("attrNames", 1)
-def attr_names(s: Any) -> Frame:
+def attr_names(s: Any) -> Any:
     """`attrNames set`: the names of the attributes, sorted."""
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(s) is Attrs:
+        return NixList(sorted(s))
+    return _attr_names(s)
+
+
+@frame_of("attrNames")
+def _attr_names(s: Any) -> Frame:
     if type(s) is not Attrs:
         s = yield from _attrs(s)
     return NixList(sorted(s))
 
 
 @builtin("attrValues", 1)
-def attr_values(s: Any) -> Frame:
+def attr_values(s: Any) -> Any:
     """`attrValues set`: the values of the attributes, sorted by name."""
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(s) is Attrs:
+        return NixList([s[k] for k in sorted(s)])
+    return _attr_values(s)
+
+
+@frame_of("attrValues")
+def _attr_values(s: Any) -> Frame:
     if type(s) is not Attrs:
         s = yield from _attrs(s)
     return NixList([s[k] for k in sorted(s)])
@@ -87,8 +111,17 @@ def get_attr(name: Any, s: Any) -> Frame:
 
 
 @builtin("hasAttr", 2)
-def has_attr(name: Any, s: Any) -> Frame:
+def has_attr(name: Any, s: Any) -> Any:
     """`hasAttr name set`: whether `set` has an attribute `name` (like `set ? ${name}`)."""
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(name) is str and type(s) is Attrs:
+        return name in s
+    return _has_attr(name, s)
+
+
+@frame_of("hasAttr")
+def _has_attr(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
@@ -97,8 +130,34 @@ def has_attr(name: Any, s: Any) -> Frame:
 
 
 @builtin("removeAttrs", 2, global_=True)
-def remove_attrs(s: Any, names: Any) -> Frame:
+def remove_attrs(s: Any, names: Any) -> Any:
     """`removeAttrs set names`: `set` without the attributes listed in `names`."""
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(names) is Thunk and names.code is None:
+        names = names.value
+    if type(s) is Attrs and type(names) is NixList:
+        drop = set()
+        for n in names:
+            if type(n) is Thunk and n.code is None:
+                n = n.value
+            if type(n) is not str:
+                return _remove_attrs(s, names)
+            drop.add(n)
+        return _without(s, drop)
+    return _remove_attrs(s, names)
+
+
+def _without(s: Attrs, drop: set[str]) -> Attrs:
+    if drop.isdisjoint(s):
+        return s
+    out = Attrs({k: v for k, v in s.items() if k not in drop})
+    out.positions = s.positions
+    return out
+
+
+@frame_of("removeAttrs")
+def _remove_attrs(s: Any, names: Any) -> Frame:
     if type(s) is not Attrs:
         s = yield from _attrs(s)
     if type(names) is not NixList:
@@ -118,11 +177,7 @@ def remove_attrs(s: Any, names: Any) -> Frame:
                 )
                 raise
         drop.add(n)
-    if drop.isdisjoint(s):
-        return s
-    out = Attrs({k: v for k, v in s.items() if k not in drop})
-    out.positions = s.positions
-    return out
+    return _without(s, drop)
 
 
 @builtin("intersectAttrs", 2)
@@ -176,10 +231,22 @@ def list_to_attrs(xs: Any) -> Frame:
 
 
 @builtin("mapAttrs", 2)
-def map_attrs(f: Any, s: Any) -> Frame:
+def map_attrs(f: Any, s: Any) -> Any:
     """`mapAttrs f set`: a set with each value replaced by `f name value` (lazily)."""
-    if type(s) is not Attrs:
-        s = yield from _attrs(s)
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(s) is Attrs:
+        return _mapped(f, s)
+    return _map_attrs(f, s)
+
+
+@frame_of("mapAttrs")
+def _map_attrs(f: Any, s: Any) -> Frame:
+    s = yield from _attrs(s)
+    return _mapped(f, s)
+
+
+def _mapped(f: Any, s: Attrs) -> Attrs:
     # Nix 2.26 keeps no positions here (nixpkgs' module tests rely on it).
     run, g = app2_parts(f)
     out = Attrs({k: Thunk(partial(run, g, k, v)) for k, v in s.items()})
@@ -188,8 +255,25 @@ def map_attrs(f: Any, s: Any) -> Frame:
 
 
 @builtin("catAttrs", 2)
-def cat_attrs(name: Any, xs: Any) -> Frame:
+def cat_attrs(name: Any, xs: Any) -> Any:
     """`catAttrs name sets`: the values of attribute `name` in each set that has it."""
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(name) is str and type(xs) is NixList:
+        out = NixList()
+        for x in xs:
+            if type(x) is Thunk and x.code is None:
+                x = x.value
+            if type(x) is not Attrs:
+                return _cat_attrs(name, xs)
+            if name in x:
+                out.append(x[name])
+        return out
+    return _cat_attrs(name, xs)
+
+
+@frame_of("catAttrs")
+def _cat_attrs(name: Any, xs: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(xs) is not NixList:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from types import GeneratorType
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
     TAILS,
     app_thunks,
+    apply_now,
     argument_error,
-    call_request,
     charge,
     element_error,
+    frame_of,
+    peek,
     result_error,
 )
 from evaluator.vm import ops, walk
@@ -53,8 +56,19 @@ def _bool(v: Any, name: str, what: str = "the function") -> bool:
 
 
 @builtin("map", 2, global_=True)
-def map_(f: Any, xs: Any) -> Frame:
+def map_(f: Any, xs: Any) -> Any:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(f) is Thunk and f.code is None:
+        f = f.value
+    if type(xs) is NixList and (not xs or type(f) is Closure):
+        return NixList(app_thunks(f, xs)) if xs else xs
+    return _map(f, xs)
+
+
+@frame_of("map")
+def _map(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     if not xs:
@@ -80,7 +94,7 @@ def filter_(f: Any, xs: Any) -> Frame:
     _check_function(f)
     out = NixList()
     for x in xs:
-        r = call_request(f, x)
+        r = apply_now(f, x)
         if type(r) in TAILS:
             r = yield r
         if r is True:
@@ -91,8 +105,21 @@ def filter_(f: Any, xs: Any) -> Frame:
 
 
 @builtin("head", 1)
-def head(xs: Any) -> Frame:
+def head(xs: Any) -> Any:
     """`head list`: the first element; an error for an empty list."""
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(xs) is NixList and xs:
+        x = xs[0]
+        if type(x) is not Thunk:
+            return x
+        if x.code is None:
+            return x.value
+    return _head(xs)
+
+
+@frame_of("head")
+def _head(xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     if not xs:
@@ -111,8 +138,17 @@ def tail(xs: Any) -> Frame:
 
 
 @builtin("length", 1)
-def length(xs: Any) -> Frame:
+def length(xs: Any) -> Any:
     """`length list`: the number of elements."""
+    if type(xs) is NixList:
+        return len(xs)
+    if type(xs) is Thunk and xs.code is None and type(xs.value) is NixList:
+        return len(xs.value)
+    return _length(xs)
+
+
+@frame_of("length")
+def _length(xs: Any) -> Frame:
     if type(xs) is not NixList:
         try:
             xs = yield from _list(xs)
@@ -123,8 +159,21 @@ def length(xs: Any) -> Frame:
 
 
 @builtin("elemAt", 2)
-def elem_at(xs: Any, n: Any) -> Frame:
+def elem_at(xs: Any, n: Any) -> Any:
     """`elemAt list n`: the element at 0-based index `n`."""
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(xs) is NixList and type(n) is int and 0 <= n < len(xs):
+        x = xs[n]
+        if type(x) is not Thunk:
+            return x
+        if x.code is None:
+            return x.value
+    return _elem_at(xs, n)
+
+
+@frame_of("elemAt")
+def _elem_at(xs: Any, n: Any) -> Frame:
     # Nix checks the index first.
     if type(n) is not int:
         n = yield from ops.force_int(n)
@@ -160,8 +209,25 @@ def elem(x: Any, xs: Any) -> Frame:
 
 
 @builtin("concatLists", 1)
-def concat_lists(xss: Any) -> Frame:
+def concat_lists(xss: Any) -> Any:
     """`concatLists lists`: the concatenation of a list of lists."""
+    if type(xss) is Thunk and xss.code is None:
+        xss = xss.value
+    if type(xss) is NixList:
+        out = NixList()
+        for xs in xss:
+            if type(xs) is Thunk and xs.code is None:
+                xs = xs.value
+            if type(xs) is not NixList:
+                return _concat_lists(xss)
+            out += xs
+        charge(8 * len(out))
+        return out
+    return _concat_lists(xss)
+
+
+@frame_of("concatLists")
+def _concat_lists(xss: Any) -> Frame:
     xss = yield from _list(xss)
     out = NixList()
     for xs in xss:
@@ -184,7 +250,7 @@ def concat_map(f: Any, xs: Any) -> Frame:
         xs = yield from _list(xs)
     out = NixList()
     for x in xs:
-        r = call_request(f, x)
+        r = apply_now(f, x)
         if type(r) in TAILS:
             r = yield r
         if type(r) is not NixList:
@@ -204,7 +270,7 @@ def all_(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     for x in xs:
-        r = call_request(f, x)
+        r = apply_now(f, x)
         if type(r) in TAILS:
             r = yield r
         if not _bool(r, "all"):
@@ -221,7 +287,7 @@ def any_(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     for x in xs:
-        r = call_request(f, x)
+        r = apply_now(f, x)
         if type(r) in TAILS:
             r = yield r
         if _bool(r, "any"):
@@ -252,19 +318,25 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     acc = nul
-    code = op.code if type(op) is Closure else None
     for x in xs:
-        if code is not None:
-            # `acc: x: ...`: the body for `acc` is mostly a lambda given at
-            # once, which needs no round trip through the loop.
-            g = code(acc)
-            if type(g) in TAILS:
-                g = yield g
+        # `acc: x: ...`: the body for `acc` is mostly a lambda given at
+        # once, which needs no round trip through the loop.
+        g = apply_now(op, acc)
+        if type(g) in TAILS:
+            g = yield g
+        if type(g) is Closure:
+            r: Any = g.code(x)
+            t = type(r)
+            if t is GeneratorType:
+                if type(x) is not Thunk or x.code is None:
+                    r = peek(r, g, x)
+            elif t is Thunk or t is Call:
+                # Through the loop (its body, which asked for nothing, again):
+                # if the tail fails, the trace still names this function.
+                r = Call(g, x)
+            acc = (yield r) if type(r) in TAILS else r
         else:
-            g = yield Call(op, acc)
-        # Through the loop: if the body ends in a tail call that fails, the
-        # trace still names this function ("while calling ...").
-        acc = yield Call(g, x)
+            acc = yield Call(g, x)
     return acc
 
 
@@ -279,7 +351,7 @@ def partition(f: Any, xs: Any) -> Frame:
     right = NixList()
     wrong = NixList()
     for x in xs:
-        r = call_request(f, x)
+        r = apply_now(f, x)
         if type(r) in TAILS:
             r = yield r
         keep = _bool(r, "partition", "the partition function")
@@ -297,7 +369,7 @@ def group_by(f: Any, xs: Any) -> Frame:
         xs = yield from _list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
-        key = call_request(f, x)
+        key = apply_now(f, x)
         if type(key) in TAILS:
             key = yield key
         if type(key) is not str and type(key) is not CtxStr:
@@ -311,26 +383,40 @@ def _is_less_than(fn: Any) -> bool:
 
 
 def _comparator(cmp: Any) -> Any:
-    """A generator function ``less(a, b)`` calling the Nix comparator ``cmp``."""
+    """A function ``less(a, b)`` calling the Nix comparator ``cmp``: a Boolean,
+    or a generator giving it when the loop is needed (see :func:`_less`)."""
     if _is_less_than(cmp):
         return ops.less_than
-    code = cmp.code if type(cmp) is Closure else None
 
-    def less(a: Any, b: Any) -> Frame:
+    def less(a: Any, b: Any) -> Any:
         # Each application is yielded only when it has work left for the
         # loop (a frame, thunk or call): a lambda returned at once, or a
-        # comparison the body decides without forcing, costs no round trip.
-        g = code(a) if code is not None else Call(cmp, a)
-        if type(g) in TAILS:
-            g = yield g
-        r = g.code(b) if type(g) is Closure else Call(g, b)
-        if type(r) in TAILS:
-            r = yield r
-        if type(r) is not bool:
-            raise result_error(ops.type_error(r, "a Boolean"), "the sorting function", "sort")
-        return r
+        # comparison the body decides without forcing, costs no round trip
+        # and no generator.
+        g = apply_now(cmp, a)
+        if type(g) is Closure:
+            r = apply_now(g, b)
+            if type(r) is bool:
+                return r
+            return _checked(r)
+        return _less_slow(g, b)
 
     return less
+
+
+def _less_slow(g: Any, b: Any) -> Frame:
+    if type(g) in TAILS:
+        g = yield g
+    r = apply_now(g, b) if type(g) is Closure else Call(g, b)
+    return (yield from _checked(r))
+
+
+def _checked(r: Any) -> Frame:
+    if type(r) in TAILS:
+        r = yield r
+    if type(r) is not bool:
+        raise result_error(ops.type_error(r, "a Boolean"), "the sorting function", "sort")
+    return r
 
 
 def _counted(less: Any) -> Any:
@@ -357,12 +443,16 @@ _CHUNK = 7
 def _insertion_sort(v: list[Any], first: int, last: int, less: Any) -> Frame:
     for i in range(first + 1, last):
         val = v[i]
-        if (yield from less(val, v[first])):
+        r = less(val, v[first])
+        if r if type(r) is bool else (yield from r):
             v[first + 1 : i + 1] = v[first:i]
             v[first] = val
         else:
             j = i - 1
-            while (yield from less(val, v[j])):
+            while True:
+                r = less(val, v[j])
+                if not (r if type(r) is bool else (yield from r)):
+                    break
                 v[j + 1] = v[j]
                 j -= 1
             v[j + 1] = val
@@ -372,7 +462,8 @@ def _move_merge(
     src: list[Any], f1: int, l1: int, f2: int, l2: int, dst: list[Any], out: int, less: Any
 ) -> Frame:
     while f1 != l1 and f2 != l2:
-        if (yield from less(src[f2], src[f1])):
+        r = less(src[f2], src[f1])
+        if r if type(r) is bool else (yield from r):
             dst[out] = src[f2]
             f2 += 1
         else:
@@ -423,7 +514,8 @@ def _merge_adaptive(v: list[Any], first: int, middle: int, last: int, less: Any)
         buf = v[first:middle]
         b, f2, out = 0, middle, first
         while b < len1 and f2 < last:
-            if (yield from less(v[f2], buf[b])):
+            r = less(v[f2], buf[b])
+            if r if type(r) is bool else (yield from r):
                 v[out] = v[f2]
                 f2 += 1
             else:
@@ -438,7 +530,8 @@ def _merge_adaptive(v: list[Any], first: int, middle: int, last: int, less: Any)
     l1, l2, res = middle - 1, len2 - 1, last
     while True:
         res -= 1
-        if (yield from less(buf[l2], v[l1])):
+        r = less(buf[l2], v[l1])
+        if r if type(r) is bool else (yield from r):
             v[res] = v[l1]
             if l1 == first:
                 v[res - l2 - 1 : res] = buf[: l2 + 1]
@@ -452,7 +545,11 @@ def _merge_adaptive(v: list[Any], first: int, middle: int, last: int, less: Any)
 
 
 def stable_sort(v: list[Any], less: Any) -> Frame:
-    """Sort ``v`` in place with the generator comparator ``less``, as std::stable_sort."""
+    """Sort ``v`` in place with the comparator ``less``, as std::stable_sort.
+
+    ``less(a, b)`` returns a Boolean, or a generator (run with ``yield from``)
+    giving one when it needs the loop.
+    """
     n = len(v)
     if n == 0:
         return

@@ -9,9 +9,10 @@ from types import GeneratorType
 from typing import Any
 
 from evaluator.vm import walk
+from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.loop import charge
-from evaluator.vm.values import Call, Closure, Frame, Thunk
+from evaluator.vm.values import Call, Closure, Frame, PrimOp, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -51,10 +52,23 @@ def element_error(err: NixError, what: str, name: str, passed: str = "passed to"
     return err
 
 
-def _apply1(fn: Any, arg: Any) -> Frame:
-    # Returning a Call makes the loop run it in place of this frame.
+def frame_of(name: str) -> Callable[[Callable[..., Frame]], Callable[..., Frame]]:
+    """Mark a generator function as the frame of builtin ``name`` (for its
+    trace entries): a builtin written as a plain function for the common case
+    (its arguments evaluated, no call to make) returns such a frame for the
+    rest, so a call that needs nothing from the loop makes no frame."""
+
+    def mark(fn: Callable[..., Frame]) -> Callable[..., Frame]:
+        register_builtin(fn, name)
+        return fn
+
+    return mark
+
+
+def _apply1(fn: Any, arg: Any) -> Any:
+    # The thunk's code returns the Call: the loop runs it in the thunk's
+    # place (no frame of its own).
     return Call(fn, arg)
-    yield  # pragma: no cover - makes this a generator
 
 
 def _apply2(fn: Any, a: Any, b: Any) -> Frame:
@@ -67,13 +81,61 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
 TAILS = frozenset({GeneratorType, Thunk, Call})
 
 
-def _apply2_code(code: Any, a: Any, b: Any) -> Frame:
+def _apply2_code(code: Any, a: Any, b: Any) -> Any:
     # `f a b` for a lambda `f` whose body for `a` is usually a lambda given
-    # at once (`name: value: ...`): no round trip through the loop for it.
+    # at once (`name: value: ...`): then no frame of its own, the loop takes
+    # the `Call` as this thunk's tail (the same trace as from a frame).
     g = code(a)
     if type(g) in TAILS:
-        g = yield g
+        return _apply2_wait(g, b)
     return Call(g, b)
+
+
+def _apply2_wait(g: Any, b: Any) -> Frame:
+    g = yield g
+    return Call(g, b)
+
+
+def peek(gen: Any, fn: Any, arg: Any) -> Any:
+    """What to use for ``fn arg`` (a lambda or builtin), ``gen`` being its new frame.
+
+    The frame is run here until its first request: most bodies a builtin
+    applies per element (a predicate, a comparator) finish without one, and
+    their value needs no trip through the loop. A body that asks the loop
+    for something continues as a frame of its own (:func:`_resume`). One that
+    made no request but failed or ended in a tail is started again, as a
+    new frame, and given to the loop: having asked nothing, it does the same
+    again, and the loop reports or continues it as it always did.
+    """
+    try:
+        req = gen.send(None)
+    except StopIteration as stop:
+        value = stop.value
+        if type(value) not in TAILS:
+            return value
+    except Exception:
+        pass
+    else:
+        return _resume(gen, req)
+    return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
+
+
+def _resume(gen: Any, req: Any) -> Frame:
+    """Drive ``gen``, which has yielded ``req``, as the loop would (``yield from``
+    with the first request already taken)."""
+    while True:
+        try:
+            val = yield req
+        except Exception as err:
+            try:
+                req = gen.throw(err)
+            except StopIteration as stop:
+                return stop.value
+            continue
+        try:
+            req = gen.send(val)
+        except StopIteration as stop:
+            return stop.value
 
 
 def app_thunk(fn: Any, arg: Any) -> Thunk:
@@ -121,6 +183,29 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
 THUNK_BYTES = 250
 _SLICE = 1 << 16
 _SMALL = 512
+
+
+def apply_now(fn: Any, arg: Any) -> Any:
+    """``fn arg`` for a forced function, as far as it goes without the loop:
+    its value, or what to yield to the loop for it (a frame, thunk or call)."""
+    t = type(fn)
+    if t is Closure:
+        r = fn.code(arg)
+        if type(r) is GeneratorType and (type(arg) is not Thunk or arg.code is None):
+            # (A body given an unevaluated argument mostly asks the loop for it.)
+            return peek(r, fn, arg)
+        return r
+    if t is PrimOp and fn.arity == 1:
+        # A builtin predicate (`filter isString`): the same, as the loop's
+        # call would run it; a tail it returns is left to that call.
+        r = fn.fn(arg)
+        t = type(r)
+        if t is GeneratorType:
+            return peek(r, fn, arg)
+        if t is Thunk or t is Call:
+            return Call(fn, arg)
+        return r
+    return Call(fn, arg)
 
 
 def call_request(fn: Any, arg: Any) -> Any:
