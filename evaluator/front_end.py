@@ -20,6 +20,7 @@ from evaluator.compiler.diagnostics import (
     Diagnostic,
     Severity,
 )
+from evaluator.compiler.scope import Resolved
 from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
 from evaluator.syntax_errors import NixSyntaxError, pipe_error
@@ -51,6 +52,7 @@ def compile_source(
             error = _first_error(analysis, scoped=scoped)
             if error is not None:
                 raise NixSyntaxError(error.message, (source, error.start, error.end))
+            _drop_analysis_only(analysis.resolved)
             compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
             compiled.pipe_at = _first_pipe(result.root, text)
             if not scoped and result.or_calls:
@@ -67,9 +69,35 @@ def rebuild(text: bytes, source: SourceText, base_dir: str, scoped: bool) -> Com
     (the text compiled before without error: no checks)."""
     result = parse(text)
     analysis = analyse(result, file=source.location_name)
+    _drop_analysis_only(analysis.resolved)
     compiler = Compiler(analysis.resolved, source, base_dir, scoped)
     compiler.compile_root(result.root)
     return compiler
+
+
+def _drop_analysis_only(resolved: Resolved) -> None:
+    """Empty what only diagnostics and the editor read (liveness, positions,
+    findings): the compiler keeps the rest as long as the file has deferred
+    thunks to generate, which is the whole evaluation."""
+    for table in (
+        resolved.scope_of,
+        resolved.all_bindings,
+        resolved.owner_of,
+        resolved.owned_vars,
+        resolved.undefined,
+        resolved.duplicate_attrs,
+        resolved.duplicate_formals,
+        resolved.dynamic_in_let,
+        resolved.empty_lets,
+        resolved.empty_inherits,
+        resolved.uris,
+        resolved.legacy_lets,
+        resolved.synthetic,
+        resolved.owns,
+        resolved.roots,
+        resolved.env_of,
+    ):
+        table.clear()
 
 
 def _cursed_or(root: nodes.Node, source: SourceText) -> list[str]:

@@ -273,7 +273,15 @@ class Compiler:
         deferred = [f.name for f in new if f.deferred is not None]
         consts = dict(self.consts[n_consts:])
         globals_ = dict(self.globals_used[n_globals:])
-        return self.render(root.name, members, deferred, consts, globals_)
+        unit = self.render(root.name, members, deferred, consts, globals_)
+        # Rendered: a cold run would otherwise keep every generated line twice
+        # (text and span tuples) until the end (cold16).
+        for member in members:
+            member.lines = []
+        del self.fns[n_fns:]
+        self.owner.clear()
+        self.span_cache.clear()
+        return unit
 
     def free_vars(self, node: nodes.Node) -> list[str]:
         """Variables the code of a subtree reads from outside it (its captures)."""

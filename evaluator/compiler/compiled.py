@@ -20,6 +20,7 @@ from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
+from evaluator.compiler import code_share
 from evaluator.compiler.codegen_globals import BASE_GLOBALS
 from evaluator.vm import frames, runtime
 from evaluator.vm.errors import NixError
@@ -78,7 +79,8 @@ class Unit:
             # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
             warnings.simplefilter("ignore", SyntaxWarning)
             try:
-                return compile(self.python, filename, "exec")
+                tag = unit_tag(self.root) if self.root != "main" else ""
+                return code_share.compile_unit(self.python, filename, self.root, tag)
             except (SyntaxError, RecursionError, MemoryError) as exc:
                 # Python's own limits (nesting, size) on the generated code.
                 root = self.infos.get(self.root)

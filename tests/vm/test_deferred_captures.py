@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from evaluator.api import Evaluator
 from evaluator.compiler import analyse, codegen
 from evaluator.compiler.codegen import Compiler
+from evaluator.compiler.codegen_base import _Fn
 from evaluator.syntax import nodes, parse
 from evaluator.vm.errors import NixError
 from evaluator.vm.frames import SourceText
@@ -57,15 +59,30 @@ def test_a_path_merged_into_a_deferred_literal_is_captured() -> None:
     assert Evaluator().eval_source(text + ".p.f.plugins") == 2
 
 
+def _compiled(data: bytes) -> tuple[Compiler, list[_Fn]]:
+    """A compiler that compiled ``data``, and every function it made (it lets
+    go of them once they are rendered)."""
+    analysis = analyse(parse(data), None)
+    compiler = Compiler(analysis.resolved, SourceText(None, data), "/")
+    created: list[_Fn] = []
+    new_fn = compiler.new_fn
+
+    def recording(*args: Any) -> _Fn:
+        created.append(new_fn(*args))
+        return created[-1]
+
+    compiler.new_fn = recording  # type: ignore[method-assign,assignment]
+    compiler.compile_root(analysis.tree)
+    return compiler, created
+
+
 def test_tree_captures_cover_what_compiling_captures(defer: object) -> None:
     defer(10**9)  # type: ignore[operator]
     checked = 0
     for text in PROGRAMS:
         data = text.encode()
-        analysis = analyse(parse(data), None)
-        compiler = Compiler(analysis.resolved, SourceText(None, data), "/")
-        compiler.compile_root(analysis.tree)
-        for fn in compiler.fns:
+        compiler, created = _compiled(data)
+        for fn in created:
             # Thunks of expressions (those of nested sets and `inherit (e)`
             # names are never deferred).
             if fn.name.startswith("th") and not isinstance(fn.node, NOT_DEFERRED):

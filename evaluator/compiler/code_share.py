@@ -1,0 +1,221 @@
+"""One `compile()` per shape of generated function.
+
+`compile()` costs about a third of a microsecond per byte of generated Python
+and is the largest part of a cold evaluation's front end. Most generated
+functions have the shape of another: the packages of a package set, every
+`mkOption { type = ...; default = ...; }` of a module set, the same lambda
+in two files. Two functions of one shape differ only in
+
+- their numbered names: module-level ones (``th9_12_3``, ``K9_12_4``, a
+  unit's tag and a counter) and locals (``v2683``, ``t17``),
+- their string literals (attribute names, messages, Nix strings).
+
+:func:`compile_unit` cuts a unit's source into its functions, replaces those
+by placeholders, compiles each shape once, and gives every function of that
+shape a copy of the template's code with its own names, strings and first
+line put back (``CodeType.replace``): the code `compile()` makes from the
+unit's own text (``tests/compiler/test_code_share.py`` compares them code
+object by code object on real files). The unit's module code, which only
+defines the functions, is a stub with their code put in.
+
+A shape is shared only when its template holds every placeholder string
+intact (CPython folds constant expressions such as ``'ab'[0]``; such a
+function is compiled on its own) and has no closure cells or nested code
+(generated code has none). Empty strings stay in the shape: their truth
+value can decide a branch.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import threading
+from types import CodeType
+from typing import Any
+
+# Functions above this size are compiled on their own: large functions are
+# seldom alike, and normalising costs a tenth of compiling.
+MAX_SHARED_BYTES = 16384
+# Shapes remembered (a digest each; the template of those seen twice).
+MAX_SHAPES = 65536
+
+_MARK = "\x00\x01s"
+# String literals, and names with a digit: the generated ones (``th9_12_3``,
+# ``K9_4``, ``v2683``, ``t17``).
+_TOKEN = re.compile(
+    r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[A-Za-z_]++[0-9]\w*)"""
+)
+_DEF = re.compile(r"^def ", re.MULTILINE)
+
+# Shape digest -> its template code, _ONCE (seen once), or None (not shareable).
+_shapes: dict[bytes, object] = {}
+_ONCE = object()
+_NEW = object()
+_lock = threading.Lock()
+# Module code defining N functions, by N (its function codes are replaced).
+_modules: dict[int, CodeType] = {}
+stats = {"shared": 0, "compiled": 0, "unshareable": 0}
+
+
+class _Shape:
+    """A function's text with numbered names and strings replaced, and what was replaced."""
+
+    def __init__(self, python: str) -> None:
+        parts = _TOKEN.split(python)
+        # One placeholder per distinct string value (CPython stores equal
+        # constants once), one per distinct numbered name.
+        numbers: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        for k in range(1, len(parts), 2):
+            tok = parts[k]
+            first = tok[0]
+            if first == "'" or first == '"':
+                if len(tok) == 2:
+                    continue  # '' stays: its truth value may be folded into a branch
+                value = tok[1:-1] if "\\" not in tok else ast.literal_eval(tok)
+                found = numbers.get(value)
+                if found is None:
+                    found = numbers[value] = f"'\\x00\\x01s{len(numbers)}'"
+            else:
+                found = placeholders.get(tok)
+                if found is None:
+                    found = placeholders[tok] = f"_cs_{len(placeholders)}"
+            parts[k] = found
+        self.text = "".join(parts)
+        self.names = {p: n for n, p in placeholders.items()}  # placeholder -> name
+        self.strings = list(numbers)  # string values, by placeholder number
+
+    def instantiate(self, template: CodeType, filename: str, line: int) -> CodeType:
+        """The template's function code with this function's names, strings and first line."""
+        names = self.names
+        strings = self.strings
+        marks = len(_MARK)
+
+        def const(c: Any) -> Any:
+            t = type(c)
+            if t is str:
+                return strings[int(c[marks:])] if c.startswith(_MARK) else c
+            if t is tuple:
+                return tuple(map(const, c))
+            if t is frozenset:
+                return frozenset(map(const, c))
+            return c
+
+        get = names.get
+        name = get(template.co_name, template.co_name)
+        return template.replace(
+            co_names=tuple([get(n, n) for n in template.co_names]),
+            co_varnames=tuple([get(n, n) for n in template.co_varnames]),
+            co_consts=tuple(map(const, template.co_consts)),
+            co_name=name,
+            co_qualname=name,
+            co_filename=filename,
+            co_firstlineno=line,
+        )
+
+
+def _valid(template: CodeType, count: int, names: dict[str, str]) -> bool:
+    """Whether the template is one function without nested code or closure
+    cells, whose every placeholder string is intact (none folded) and every
+    placeholder name one made by :class:`_Shape`."""
+    if template.co_cellvars or template.co_freevars:
+        return False
+    for n in (template.co_name, *template.co_names, *template.co_varnames):
+        if "_cs_" in n and n not in names:
+            return False
+    seen: set[str] = set()
+    stack: list[object] = list(template.co_consts)
+    while stack:
+        c = stack.pop()
+        if isinstance(c, CodeType):
+            return False
+        if isinstance(c, str):
+            if _MARK[0] in c:
+                if not c.startswith(_MARK) or not c[len(_MARK) :].isdigit():
+                    return False
+                seen.add(c)
+        elif isinstance(c, (tuple, frozenset)):
+            stack.extend(c)
+    return len(seen) == count
+
+
+def _only_function(module: CodeType) -> CodeType | None:
+    found = [c for c in module.co_consts if isinstance(c, CodeType)]
+    return found[0] if len(found) == 1 else None
+
+
+def _function(python: str, filename: str, line: int) -> CodeType | None:
+    """The code of the one function ``python`` defines, as if it began at ``line``."""
+    if len(python) > MAX_SHARED_BYTES:
+        shape = None
+        found: object = _NEW
+    else:
+        shape = _Shape(python)
+        key = hashlib.blake2b(shape.text.encode(), digest_size=16).digest()
+        found = _shapes.get(key, _NEW)
+        if found is _NEW:  # first of its shape
+            _remember(key, _ONCE)
+        elif found is _ONCE:  # second of its shape: make the template
+            template = _only_function(compile(shape.text, filename, "exec"))
+            if template is not None and not _valid(template, len(shape.strings), shape.names):
+                template = None
+            _remember(key, template)
+            found = template
+    if shape is None or found is _NEW or found is None:
+        stats["unshareable" if found is None else "compiled"] += 1
+        code = _only_function(compile(python, filename, "exec"))
+        return code.replace(co_firstlineno=line) if code is not None else None
+    stats["shared"] += 1
+    assert isinstance(found, CodeType)
+    return shape.instantiate(found, filename, line)
+
+
+def _module(functions: list[CodeType], filename: str) -> CodeType:
+    """Module code defining ``functions`` under their names, in order."""
+    n = len(functions)
+    stub = _modules.get(n)
+    if stub is None:
+        stub = _modules[n] = compile(
+            "".join(f"def _cs_{i}(): pass\n" for i in range(n)), "<functions>", "exec"
+        )
+    it = iter(functions)
+    consts = tuple(next(it) if isinstance(c, CodeType) else c for c in stub.co_consts)
+    return stub.replace(
+        co_consts=consts, co_names=tuple(f.co_name for f in functions), co_filename=filename
+    )
+
+
+def compile_unit(python: str, filename: str, root: str, tag: str) -> CodeType:
+    """``compile(python, filename, "exec")`` of a generated unit (its module
+    code defines its functions), sharing the compilation of each function
+    with the functions of the same shape.
+
+    A shape's template is made when the shape comes a second time: most
+    shapes come once, and then cost only a digest in memory. ``root`` and
+    ``tag`` name the unit (unused: every numbered name is replaced).
+    """
+    starts = [m.start() for m in _DEF.finditer(python)]
+    if not starts or starts[0] != 0 or "_cs_" in python or _MARK[0] in python:
+        return compile(python, filename, "exec")
+    starts.append(len(python))
+    functions: list[CodeType] = []
+    line = 1
+    try:
+        for start, end in zip(starts, starts[1:], strict=False):
+            chunk = python[start:end]
+            code = _function(chunk, filename, line)
+            if code is None:
+                return compile(python, filename, "exec")
+            functions.append(code)
+            line += chunk.count("\n")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return compile(python, filename, "exec")  # raises what compile() raises
+    return _module(functions, filename)
+
+
+def _remember(key: bytes, entry: object) -> None:
+    with _lock:
+        if len(_shapes) >= MAX_SHAPES:
+            _shapes.clear()
+        _shapes[key] = entry

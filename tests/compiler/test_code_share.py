@@ -1,0 +1,149 @@
+"""Units of one shape compiled once (`code_share`): the code each unit gets is
+the code `compile()` makes from its own text, and evaluation is unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import CodeType
+
+import pytest
+
+from evaluator import api
+from evaluator.api import Evaluator
+from evaluator.compiler import code_share
+from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+LIB = DATA / "corpus" / "nixpkgs-lib-26.11" / "lib"
+
+# Everything `==` on code objects compares for each generated function, except
+# the column offsets of the position table (placeholders are longer or shorter
+# than the names they stand for; nothing reads the columns of generated code).
+_Signature = tuple[object, ...]
+
+
+def _signature(module: CodeType) -> list[_Signature]:
+    """The names a unit's module code defines, and its functions' code."""
+    out: list[_Signature] = [module.co_names]
+    for c in module.co_consts:
+        if type(c) is not CodeType:
+            continue
+        assert not any(type(k) is CodeType for k in c.co_consts)
+        consts = tuple((type(k).__name__, k) for k in c.co_consts)
+        lines = [line for _, _, line in c.co_lines()]
+        out.append(
+            (c.co_name, c.co_qualname, c.co_code, c.co_names, c.co_varnames, c.co_flags)
+            + (c.co_argcount, c.co_firstlineno, lines, c.co_exceptiontable, c.co_filename, consts)
+        )
+    return out
+
+
+def _all_units(compiled: CompiledFile) -> Iterator[Unit]:
+    """Every unit of a file, the deferred ones generated."""
+    todo = [compiled.main]
+    while todo:
+        unit = todo.pop()
+        yield unit
+        todo.extend(compiled.unit(root) for root in unit.deferred)
+
+
+def _tag(unit: Unit) -> str:
+    return unit_tag(unit.root) if unit.root != "main" else ""
+
+
+def _compile_all(paths: list[Path]) -> tuple[int, int]:
+    """Compile every unit of ``paths`` both ways; returns (units, shared)."""
+    code_share._shapes.clear()
+    before = code_share.stats["shared"]
+    units = 0
+    for path in paths:
+        compiled = api.compile_source(path.read_bytes(), str(path), str(path.parent))
+        for unit in _all_units(compiled):
+            name = compiled.filename
+            shared = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
+            assert _signature(shared) == _signature(compile(unit.python, name, "exec")), unit.root
+            units += 1
+    return units, code_share.stats["shared"] - before
+
+
+def test_every_unit_of_nixpkgs_lib_gets_the_code_compile_makes() -> None:
+    names = ["attrsets", "lists", "options", "strings"]
+    units, shared = _compile_all([LIB / f"{name}.nix" for name in names])
+    assert units > 100, units
+    assert shared > 5, shared  # lib's small deferred thunks have common shapes
+
+
+def test_units_of_module_like_files_get_the_code_compile_makes() -> None:
+    paths = sorted((DATA / "home-manager-like").rglob("*.nix"))
+    paths += sorted((DATA / "nixos-like").rglob("*.nix"))
+    assert paths
+    units, _ = _compile_all(paths)
+    assert units > len(paths)
+
+
+def test_same_shape_units_share_and_keep_their_own_strings() -> None:
+    code_share._shapes.clear()
+
+    def unit(tag: str, name: str, var: int) -> str:
+        return (
+            f"def th{tag}(v{var}):\n"
+            f"    t1 = Attrs({{'name': {name!r}, 'deps': Thunk(partial(th{tag}_2, v{var}))}})\n"
+            f"    return t1\n\n"
+            f"def th{tag}_2(v{var}):\n"
+            f"    return K{tag}_3 if v{var} else {name + '-dev'!r}\n"
+        )
+
+    first = unit("5_1", "pkg1", 12)
+    second = unit("5_2", "pkg2\n'x'", 40)
+    before = dict(code_share.stats)
+    a = code_share.compile_unit(first, "<a>", "th5_1", "5_1_")
+    b = code_share.compile_unit(second, "<b>", "th5_2", "5_2_")
+    assert code_share.stats["compiled"] == before["compiled"] + 2  # two functions
+    assert code_share.stats["shared"] == before["shared"] + 2
+    assert _signature(a) == _signature(compile(first, "<a>", "exec"))
+    assert _signature(b) == _signature(compile(second, "<b>", "exec"))
+    namespace: dict[str, object] = {}
+    exec(b, {"K5_2_3": "k", **namespace}, namespace)
+    fn = namespace["th5_2_2"]
+    assert fn(False) == "pkg2\n'x'-dev" and fn(True) == "k"  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    return 'abc'[0] + v3\n",  # a folded subscript
+        "    return 'ab' + 'cd'\n",  # a folded concatenation
+    ],
+)
+def test_folded_or_ambiguous_units_are_compiled_on_their_own(body: str) -> None:
+    code_share._shapes.clear()
+    python = f"def th7_1(v3):\n{body}"
+    before = code_share.stats["unshareable"]
+    for _ in range(3):  # the second of a shape makes its template
+        code = code_share.compile_unit(python, "<f>", "th7_1", "7_1_")
+        assert _signature(code) == _signature(compile(python, "<f>", "exec"))
+    assert code_share.stats["unshareable"] == before + 2
+
+
+def test_a_package_set_of_one_shape_evaluates_each_package_its_own_way() -> None:
+    def package(i: int) -> str:
+        return (
+            f'pkg{i} = self.callPackage ({{ name ? "pkg{i}" }}: {{ inherit name;'
+            f' label = "${{name}}: package {i}" + (if name == "pkg11" then " (late)" else ""); }})'
+            " { };"
+        )
+
+    body = " ".join(package(i) for i in range(300))
+    text = (
+        f"let self = {{ callPackage = f: args: f args; {body} }};"
+        ' in map (i: self."pkg${toString i}".label) [ 0 11 299 ]'
+    )
+    code_share._shapes.clear()
+    before = code_share.stats["shared"]
+    ev = Evaluator()
+    value = ev.eval_source(text, base_dir="/", strict=True)
+    assert ev.render(value, strict=True) == (
+        '[ "pkg0: package 0" "pkg11: package 11 (late)" "pkg299: package 299" ]'
+    )
+    assert code_share.stats["shared"] > before
