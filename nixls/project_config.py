@@ -32,7 +32,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,12 +79,29 @@ class ConfigError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
 class ProjectConfig:
-    """The validated contents of one configuration file (empty: no file)."""
+    """The validated contents of one configuration file (empty: no file).
 
-    path: Path | None = None
-    values: dict[str, Any] = field(default_factory=dict)  # dotted key -> value
+    Equal when ``path`` and ``values`` (dotted key -> value) are.
+    """
+
+    # A plain class, not a dataclass: `nixls eval` imports this module, and
+    # `dataclasses` (inspect, ast, dis) was a tenth of its start-up.
+    __slots__ = ("path", "values")
+
+    def __init__(self, path: Path | None = None, values: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.values: dict[str, Any] = values if values is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ProjectConfig:
+            return NotImplemented
+        return (self.path, self.values) == (other.path, other.values)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable values: as the frozen dataclass was
+
+    def __repr__(self) -> str:
+        return f"ProjectConfig(path={self.path!r}, values={self.values!r})"
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value of a dotted key (see :data:`KEYS`), or ``default``."""
@@ -261,6 +277,8 @@ def adjust(
     diagnostics: Iterable[Diagnostic], ignored: Iterable[str], severity: Mapping[str, str]
 ) -> list[Diagnostic]:
     """The diagnostics minus ignored codes, with configured severities."""
+    from dataclasses import replace  # not imported by `nixls eval`
+
     skip = set(ignored)
     severities = _severities()
     out = []

@@ -10,9 +10,11 @@ function. A builtin's source is read once, on its first such error.
 
 from __future__ import annotations
 
-import ast
-import inspect
 from types import CodeType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ast
 
 _ORDINALS = ("first", "second", "third")
 
@@ -79,6 +81,8 @@ _SPANS: dict[CodeType, tuple[list[tuple[int, int, int]], list[tuple[int, int, in
 
 
 def _called_name(node: ast.Call) -> str:
+    import ast
+
     f = node.func
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
@@ -91,6 +95,10 @@ def _spans(code: CodeType) -> tuple[list[tuple[int, int, int]], list[tuple[int, 
     names: list[tuple[int, int, int]] = []  # (line, column, parameter index)
     calls: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
     params = code.co_varnames[: code.co_argcount]
+    # Imported here, on a builtin's first type error: not at every start-up.
+    import ast
+    import inspect
+
     try:
         source, first = inspect.getsourcelines(code)
         tree = ast.parse("".join(source))

@@ -56,8 +56,19 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
+_columns: int | None = None
+
+
 def _terminal_columns() -> int:
-    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80.
+    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80;
+    # read once (argparse makes a formatter for every option it adds).
+    global _columns
+    if _columns is None:
+        _columns = _read_columns()
+    return _columns
+
+
+def _read_columns() -> int:
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
