@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MAGIC = b"nixls-compiled\x00\x03"
 _CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
+_CONTAINERS = (tuple, list, dict)
 
 # One unit as stored: root, code, line spans, infos, deferred, consts, globals,
 # line contexts (trace entries of lines inside operands).
@@ -53,11 +54,13 @@ def encode_value(value: Any, source: SourceText) -> Any:
     t = type(value)
     if t in _SCALARS:
         return value
+    if t in _CONTAINERS and _plain(value):
+        # e.g. a table of positions (name -> (file, line, column)): stored
+        # and read back as it is, no decoding element by element.
+        return ("P", value)
     if t is tuple:
         if len(value) == 3 and value[0] is source:
             return ("s", value[1], value[2])
-        if all(type(v) in _SCALARS for v in value):
-            return ("T", value)  # e.g. a position (file, line, column): kept as it is
         return ("t", [encode_value(v, source) for v in value])
     if t is list:
         return ("l", [encode_value(v, source) for v in value])
@@ -74,6 +77,17 @@ def encode_value(value: Any, source: SourceText) -> Any:
     raise Uncacheable(f"constant of type {t.__name__}")
 
 
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made of scalars, tuples, lists and dicts only
+    (no span, path or attribute set): marshal keeps it as it is."""
+    t = type(value)
+    if t in _SCALARS:
+        return True
+    if t is dict:
+        return all(type(k) in _SCALARS and _plain(v) for k, v in value.items())
+    return t in _CONTAINERS and all(_plain(v) for v in value)
+
+
 def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) -> Any:
     """The value :func:`encode_value` stored (``span`` rebuilds a span)."""
     if type(data) is not tuple:
@@ -81,7 +95,7 @@ def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) ->
     tag = data[0]
     if tag == "s":
         return span(data[1], data[2])
-    if tag == "T":
+    if tag == "P":
         return data[1]
     if tag == "t":
         return tuple(decode_value(v, span) for v in data[1])
@@ -170,10 +184,15 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
     # A table read from the cache and never decoded is written back as read.
     lines = _stored(unit.line_spans)
     if lines is None:
-        lines = {n: _offsets(s, source) for n, s in unit.line_spans.items()}
+        # Inline, not through _offsets: a unit has a few thousand lines.
+        if any(s[0] is not source for s in unit.line_spans.values()):
+            raise Uncacheable("a span in another file")
+        lines = {n: (s[1], s[2]) for n, s in unit.line_spans.items()}
     infos = _stored(unit.infos)
     if infos is None:
-        infos = {k: (d, _offsets(s, source)) for k, (d, s) in unit.infos.items()}
+        if any(s[0] is not source for _, s in unit.infos.values()):
+            raise Uncacheable("a span in another file")
+        infos = {k: (d, (s[1], s[2])) for k, (d, s) in unit.infos.items()}
     consts = _stored(unit.consts)
     if consts is None:
         consts = encode_value(dict(unit.consts), source)
