@@ -28,14 +28,17 @@ uses this module too.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# pathlib (with urllib.parse and ipaddress) and fnmatch are imported when a
+# file is found or exclusions are checked: `nixls eval` looks for a file at
+# every start and seldom finds one.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evaluator.compiler.diagnostics import Diagnostic, Severity
 
 CONFIG_NAMES = ("nixls.toml", ".nixls.toml")
@@ -128,15 +131,20 @@ EMPTY = ProjectConfig()
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest configuration file at or above ``start`` (a file or folder)."""
-    here = Path(os.path.abspath(start))
-    if not here.is_dir():
-        here = here.parent
-    for folder in (here, *here.parents):
+    here = os.path.abspath(start)
+    if not os.path.isdir(here):
+        here = os.path.dirname(here)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-    return None
+            candidate = os.path.join(here, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path
+
+                return Path(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def config_for(start: str | os.PathLike[str]) -> ProjectConfig:
@@ -293,6 +301,9 @@ def adjust(
 
 def is_excluded(path: str | os.PathLike[str], patterns: Iterable[str]) -> bool:
     """Whether ``path`` (or a folder above it) matches an absolute glob."""
+    import fnmatch
+    from pathlib import Path
+
     absolute = Path(os.path.abspath(path))
     candidates = [str(absolute), *(str(p) for p in absolute.parents)]
     return any(fnmatch.fnmatchcase(c, pattern) for pattern in patterns for c in candidates)
