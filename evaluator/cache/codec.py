@@ -81,11 +81,14 @@ def _plain(value: Any) -> bool:
     """Whether ``value`` is made of scalars, tuples, lists and dicts only
     (no span, path or attribute set): marshal keeps it as it is."""
     t = type(value)
-    if t in _SCALARS:
-        return True
     if t is dict:
-        return all(type(k) in _SCALARS and _plain(v) for k, v in value.items())
-    return t in _CONTAINERS and all(_plain(v) for v in value)
+        return all(
+            type(k) in _SCALARS and (type(v) in _SCALARS or _plain(v)) for k, v in value.items()
+        )
+    if t is tuple or t is list:
+        # Scalars checked inline: a table of positions is thousands of them.
+        return all(type(v) in _SCALARS or _plain(v) for v in value)
+    return t in _SCALARS
 
 
 def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) -> Any:
