@@ -26,7 +26,6 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from evaluator.vm.errors import NixError
@@ -55,7 +54,6 @@ def _real(path: str) -> str:
     return os.path.realpath(path)
 
 
-@dataclass(frozen=True)
 class ReadPolicy:
     """What an evaluation may read: whole directory trees and single files.
 
@@ -63,18 +61,30 @@ class ReadPolicy:
     after resolving symlinks, so a link inside a root to a file outside it
     is outside. A lone file opened in an editor is ``restricted(files=[it])``
     plus whatever the settings allow, not its directory's whole tree.
+    Immutable; equal when ``roots`` and ``files`` are.
     """
 
-    roots: tuple[str, ...] | None = None
-    files: tuple[str, ...] = ()
-    _real_roots: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
-    _real_files: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    # A plain class, not a dataclass: importing `dataclasses` (inspect, ast,
+    # dis) was a tenth of the start-up of `nixls eval`.
+    __slots__ = ("roots", "files", "_real_roots", "_real_files")
 
-    def __post_init__(self) -> None:
+    def __init__(self, roots: tuple[str, ...] | None = None, files: tuple[str, ...] = ()) -> None:
+        self.roots = roots
+        self.files = files
         # Resolved once: a check is then one realpath of the asked path.
-        roots = tuple(_real(r).rstrip("/") for r in self.roots or ())
-        object.__setattr__(self, "_real_roots", roots)
-        object.__setattr__(self, "_real_files", frozenset(_real(f) for f in self.files))
+        self._real_roots = tuple(_real(r).rstrip("/") for r in roots or ())
+        self._real_files = frozenset(_real(f) for f in files)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ReadPolicy:
+            return NotImplemented
+        return (self.roots, self.files) == (other.roots, other.files)
+
+    def __hash__(self) -> int:
+        return hash((self.roots, self.files))
+
+    def __repr__(self) -> str:
+        return f"ReadPolicy(roots={self.roots!r}, files={self.files!r})"
 
     @classmethod
     def anywhere(cls) -> ReadPolicy:

@@ -28,15 +28,17 @@ uses this module too.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# pathlib (with urllib.parse and ipaddress) and fnmatch are imported when a
+# file is found or exclusions are checked: `nixls eval` looks for a file at
+# every start and seldom finds one.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evaluator.compiler.diagnostics import Diagnostic, Severity
 
 CONFIG_NAMES = ("nixls.toml", ".nixls.toml")
@@ -80,12 +82,29 @@ class ConfigError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
 class ProjectConfig:
-    """The validated contents of one configuration file (empty: no file)."""
+    """The validated contents of one configuration file (empty: no file).
 
-    path: Path | None = None
-    values: dict[str, Any] = field(default_factory=dict)  # dotted key -> value
+    Equal when ``path`` and ``values`` (dotted key -> value) are.
+    """
+
+    # A plain class, not a dataclass: `nixls eval` imports this module, and
+    # `dataclasses` (inspect, ast, dis) was a tenth of its start-up.
+    __slots__ = ("path", "values")
+
+    def __init__(self, path: Path | None = None, values: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.values: dict[str, Any] = values if values is not None else {}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ProjectConfig:
+            return NotImplemented
+        return (self.path, self.values) == (other.path, other.values)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable values: as the frozen dataclass was
+
+    def __repr__(self) -> str:
+        return f"ProjectConfig(path={self.path!r}, values={self.values!r})"
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value of a dotted key (see :data:`KEYS`), or ``default``."""
@@ -112,15 +131,20 @@ EMPTY = ProjectConfig()
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest configuration file at or above ``start`` (a file or folder)."""
-    here = Path(os.path.abspath(start))
-    if not here.is_dir():
-        here = here.parent
-    for folder in (here, *here.parents):
+    here = os.path.abspath(start)
+    if not os.path.isdir(here):
+        here = os.path.dirname(here)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-    return None
+            candidate = os.path.join(here, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path
+
+                return Path(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def config_for(start: str | os.PathLike[str]) -> ProjectConfig:
@@ -261,6 +285,8 @@ def adjust(
     diagnostics: Iterable[Diagnostic], ignored: Iterable[str], severity: Mapping[str, str]
 ) -> list[Diagnostic]:
     """The diagnostics minus ignored codes, with configured severities."""
+    from dataclasses import replace  # not imported by `nixls eval`
+
     skip = set(ignored)
     severities = _severities()
     out = []
@@ -275,6 +301,9 @@ def adjust(
 
 def is_excluded(path: str | os.PathLike[str], patterns: Iterable[str]) -> bool:
     """Whether ``path`` (or a folder above it) matches an absolute glob."""
+    import fnmatch
+    from pathlib import Path
+
     absolute = Path(os.path.abspath(path))
     candidates = [str(absolute), *(str(p) for p in absolute.parents)]
     return any(fnmatch.fnmatchcase(c, pattern) for pattern in patterns for c in candidates)

@@ -13,9 +13,8 @@ each builtin is one object either way.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.context import EvalContext
@@ -37,7 +36,7 @@ def builtin(
     """
 
     def mark(fn: Callable[..., Frame]) -> Callable[..., Frame]:
-        text = doc or inspect.cleandoc(fn.__doc__ or "")
+        text = doc or clean_doc(fn.__doc__ or "")
         primop = _WAITING.pop(name, None)
         if primop is None:
             primop = PrimOp(name, arity, fn, text)
@@ -54,13 +53,35 @@ def builtin(
     return mark
 
 
-class Constant(NamedTuple):
+def clean_doc(doc: str) -> str:
+    """A docstring without its source indentation, as ``inspect.cleandoc``
+    makes it (without importing inspect, with ast and dis, at start-up)."""
+    first, *rest = doc.expandtabs().split("\n")
+    indent = min((len(line) - len(line.lstrip()) for line in rest if line.strip()), default=0)
+    return "\n".join([first.lstrip(), *(line[indent:] for line in rest)]).strip()
+
+
+class Constant:
     """A non-function builtin; ``factory`` computes it per evaluation if given."""
 
-    name: str
-    value: Any
-    global_: bool = False
-    factory: Callable[[EvalContext], Any] | None = None
+    # Not a NamedTuple: making one compiles Python source (a few ms at
+    # every start-up).
+    __slots__ = ("name", "value", "global_", "factory")
+
+    def __init__(
+        self,
+        name: str,
+        value: Any,
+        global_: bool = False,
+        factory: Callable[[EvalContext], Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.value = value
+        self.global_ = global_
+        self.factory = factory
+
+    def __repr__(self) -> str:
+        return f"Constant({self.name!r}, {self.value!r}, global_={self.global_!r})"
 
 
 def constant(name: str, value: Any, *, global_: bool = False) -> Constant:

@@ -8,16 +8,18 @@ plain data (tagged tuples) and rebuilt, with spans pointing at the file's
 own :class:`~evaluator.vm.frames.SourceText`. A constant of any other kind
 makes the file uncacheable (:class:`Uncacheable`), never wrong.
 
-The bytes are ``MAGIC``, the SHA-256 of the payload, then the payload
+The bytes are ``MAGIC``, the CRC-32 of the payload, then the payload
 (``marshal`` of plain tuples, lists and dicts), so a truncated or altered
-entry is refused (:class:`Corrupt`) before it is read.
+entry is refused (:class:`Corrupt`) before it is read. (A checksum against
+accidents, not attacks: the cache directory is the user's own. It was a
+SHA-256, which cost more than the rest of reading an entry.)
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.compiled import CompiledFile, Unit
@@ -27,8 +29,10 @@ from evaluator.vm.values import Attrs, NixPath
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
-MAGIC = b"nixls-compiled\x00\x02"
+MAGIC = b"nixls-compiled\x00\x03"
+_CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
+_CONTAINERS = (tuple, list, dict)
 
 # One unit as stored: root, code, line spans, infos, deferred, consts, globals,
 # line contexts (trace entries of lines inside operands).
@@ -50,6 +54,10 @@ def encode_value(value: Any, source: SourceText) -> Any:
     t = type(value)
     if t in _SCALARS:
         return value
+    if t in _CONTAINERS and _plain(value):
+        # e.g. a table of positions (name -> (file, line, column)): stored
+        # and read back as it is, no decoding element by element.
+        return ("P", value)
     if t is tuple:
         if len(value) == 3 and value[0] is source:
             return ("s", value[1], value[2])
@@ -69,6 +77,20 @@ def encode_value(value: Any, source: SourceText) -> Any:
     raise Uncacheable(f"constant of type {t.__name__}")
 
 
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made of scalars, tuples, lists and dicts only
+    (no span, path or attribute set): marshal keeps it as it is."""
+    t = type(value)
+    if t is dict:
+        return all(
+            type(k) in _SCALARS and (type(v) in _SCALARS or _plain(v)) for k, v in value.items()
+        )
+    if t is tuple or t is list:
+        # Scalars checked inline: a table of positions is thousands of them.
+        return all(type(v) in _SCALARS or _plain(v) for v in value)
+    return t in _SCALARS
+
+
 def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) -> Any:
     """The value :func:`encode_value` stored (``span`` rebuilds a span)."""
     if type(data) is not tuple:
@@ -76,6 +98,8 @@ def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) ->
     tag = data[0]
     if tag == "s":
         return span(data[1], data[2])
+    if tag == "P":
+        return data[1]
     if tag == "t":
         return tuple(decode_value(v, span) for v in data[1])
     if tag == "l":
@@ -101,25 +125,87 @@ def _offsets(span: tuple[Any, int, int], source: SourceText) -> tuple[int, int]:
     return (span[1], span[2])
 
 
+class Stored(Mapping[Any, Any]):
+    """A table of a unit read from the cache (its line spans, functions,
+    constants, line contexts), decoded on first use: most units of a large
+    file are never run, and the spans of those that run are needed only by
+    errors and traces. Until then :attr:`raw` is the stored form, written
+    back as it is when the entry is rewritten."""
+
+    __slots__ = ("raw", "_decode", "_table")
+
+    def __init__(self, raw: Any, decode: Callable[[Any], dict[Any, Any]]) -> None:
+        self.raw: Any = raw
+        self._decode: Callable[[Any], dict[Any, Any]] | None = decode
+        self._table: dict[Any, Any] | None = None
+
+    def table(self) -> dict[Any, Any]:
+        """The decoded table."""
+        table = self._table
+        if table is None:
+            assert self._decode is not None
+            table = self._table = self._decode(self.raw)
+            self.raw = self._decode = None  # decoded once: the stored form is not kept
+        return table
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.table().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def keys(self) -> KeysView[Any]:
+        return self.table().keys()
+
+    def items(self) -> ItemsView[Any, Any]:
+        return self.table().items()
+
+
+def _stored(table: Mapping[Any, Any]) -> Any:
+    """The stored form of a unit's table if it was read and never decoded, else None."""
+    return table.raw if type(table) is Stored else None
+
+
 def raw_units(compiled: CompiledFile) -> list[RawUnit]:
     """The units of ``compiled`` that have code, as stored (`main` first)."""
-    source = compiled.source
-    out: list[RawUnit] = []
-    for unit in compiled.units():
-        code = marshal.dumps(unit.code) if unit.code is not None else unit.code_bytes
-        if code is None:
-            continue  # generated but never loaded: no code to store
-        lines = {n: _offsets(s, source) for n, s in unit.line_spans.items()}
-        infos = {k: (d, _offsets(s, source)) for k, (d, s) in unit.infos.items()}
-        consts = encode_value(unit.consts, source)
+    return [raw for unit in compiled.units() if (raw := _raw_unit(unit, compiled.source))]
+
+
+def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
+    code = marshal.dumps(unit.code) if unit.code is not None else unit.code_bytes
+    if code is None:
+        return None  # generated but never loaded: no code to store
+    # A table read from the cache and never decoded is written back as read.
+    lines = _stored(unit.line_spans)
+    if lines is None:
+        # Inline, not through _offsets: a unit has a few thousand lines.
+        if any(s[0] is not source for s in unit.line_spans.values()):
+            raise Uncacheable("a span in another file")
+        lines = {n: (s[1], s[2]) for n, s in unit.line_spans.items()}
+    infos = _stored(unit.infos)
+    if infos is None:
+        if any(s[0] is not source for _, s in unit.infos.values()):
+            raise Uncacheable("a span in another file")
+        infos = {k: (d, (s[1], s[2])) for k, (d, s) in unit.infos.items()}
+    consts = _stored(unit.consts)
+    if consts is None:
+        consts = encode_value(dict(unit.consts), source)
+    contexts = _stored(unit.line_contexts)
+    if contexts is None:
         contexts = {
             n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
             for n, entries in unit.line_contexts.items()
         }
-        out.append(
-            (unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals, contexts)
-        )
-    return out
+    return (unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals, contexts)
 
 
 def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
@@ -127,16 +213,20 @@ def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
     payload = marshal.dumps(
         (key, compiled.filename, compiled.pipe_at, list(compiled.warnings), units)
     )
-    return MAGIC + hashlib.sha256(payload).digest() + payload
+    return MAGIC + _checksum(payload) + payload
+
+
+def _checksum(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(_CHECK, "big")
 
 
 def read_raw(data: bytes, key: str) -> tuple[str, int | None, list[str], list[RawUnit]]:
     """The parts of an entry's bytes, checked; raises :class:`Corrupt`."""
     head = len(MAGIC)
-    if data[:head] != MAGIC or len(data) < head + 32:
+    if data[:head] != MAGIC or len(data) < head + _CHECK:
         raise Corrupt("not an entry of this format")
-    digest, payload = data[head : head + 32], data[head + 32 :]
-    if hashlib.sha256(payload).digest() != digest:
+    digest, payload = data[head : head + _CHECK], data[head + _CHECK :]
+    if _checksum(payload) != digest:
         raise Corrupt("checksum mismatch")
     try:
         stored_key, filename, pipe_at, warnings, units = marshal.loads(payload)
@@ -160,25 +250,36 @@ def load(
             found = spans[(start, end)] = (source, start, end)
         return found
 
+    def lines(raw: dict[int, tuple[int, int]]) -> dict[int, tuple[Any, int, int]]:
+        return {n: (source, s, e) for n, (s, e) in raw.items()}
+
+    def infos(raw: dict[str, Any]) -> dict[str, Any]:
+        return {k: (d, (source, s, e)) for k, (d, (s, e)) in raw.items()}
+
+    def consts(raw: Any) -> dict[str, Any]:
+        decoded: dict[str, Any] = decode_value(raw, span)
+        return decoded
+
+    def contexts(raw: dict[int, Any]) -> dict[int, Any]:
+        return {
+            n: tuple((m, span(*se) if se is not None else None) for m, se in entries)
+            for n, entries in raw.items()
+        }
+
     units = []
     try:
-        for root, code, lines, infos, deferred, consts, globals_, contexts in raws:
+        for root, code, lines_, infos_, deferred, consts_, globals_, contexts_ in raws:
             units.append(
                 Unit(
                     root,
                     "",
-                    # Spans made inline (not through ``span``): a unit has a
-                    # few thousand, and this is most of reading an entry.
-                    {n: (source, s, e) for n, (s, e) in lines.items()},
-                    {k: (d, (source, s, e)) for k, (d, (s, e)) in infos.items()},
-                    list(deferred),
-                    decode_value(consts, span),
-                    dict(globals_),
+                    Stored(lines_, lines),
+                    Stored(infos_, infos),
+                    deferred,
+                    Stored(consts_, consts),
+                    globals_,
                     code_bytes=code,
-                    line_contexts={
-                        n: tuple((m, span(*se) if se is not None else None) for m, se in entries)
-                        for n, entries in contexts.items()
-                    },
+                    line_contexts=Stored(contexts_, contexts),
                 )
             )
     except (ValueError, TypeError, KeyError) as exc:

@@ -10,21 +10,19 @@ by a compiler rebuilt from the text. Module-level names are unique per unit
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler import code_share
 from evaluator.compiler.codegen_globals import BASE_GLOBALS
-from evaluator.vm import frames, runtime
+from evaluator.vm import runtime
 from evaluator.vm.errors import NixError
-from evaluator.vm.frames import CodeInfo, SourceText
+from evaluator.vm.frames import CODE_INFO, SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.values import Thunk
 
@@ -32,27 +30,58 @@ if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
 
-@dataclass
 class Unit:
     """Generated functions compiled together: a root and its descendants,
     except nested deferred thunks (``deferred``: their roots). Shared by
     every evaluation of the file; ``consts`` and ``globals`` are the module
     names its code needs besides :data:`BASE_GLOBALS`. A unit read from the
-    cache has no ``python``, but its code marshalled (``code_bytes``)."""
+    cache has no ``python``, but its code marshalled (``code_bytes``);
+    ``line_contexts`` are the trace entries of lines inside operands (see
+    ``Compiler.in_context``).
+    """
 
-    root: str
-    python: str
-    line_spans: dict[int, tuple[Any, int, int]]
-    infos: dict[str, tuple[str | None, tuple[Any, int, int]]]
-    deferred: list[str]
-    consts: dict[str, Any]
-    globals: dict[str, str]
-    code: CodeType | None = None
-    code_bytes: bytes | None = None
-    # Trace entries of lines inside operands (see ``Compiler.in_context``).
-    line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = field(
-        default_factory=dict
+    # A plain class, not a dataclass: `dataclasses` imports inspect, ast and
+    # dis, a tenth of the start-up of `nixls eval`.
+    __slots__ = (
+        "root",
+        "python",
+        "line_spans",
+        "infos",
+        "deferred",
+        "consts",
+        "globals",
+        "code",
+        "code_bytes",
+        "line_contexts",
     )
+
+    def __init__(
+        self,
+        root: str,
+        python: str,
+        line_spans: Mapping[int, tuple[Any, int, int]],
+        infos: Mapping[str, tuple[str | None, tuple[Any, int, int]]],
+        deferred: list[str],
+        consts: Mapping[str, Any],
+        globals: dict[str, str],
+        code: CodeType | None = None,
+        code_bytes: bytes | None = None,
+        line_contexts: Mapping[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]]
+        | None = None,
+    ) -> None:
+        self.root = root
+        self.python = python
+        self.line_spans = line_spans
+        self.infos = infos
+        self.deferred = deferred
+        self.consts = consts
+        self.globals = globals
+        self.code = code
+        self.code_bytes = code_bytes
+        self.line_contexts = line_contexts if line_contexts is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Unit({self.root!r}, deferred={self.deferred!r})"
 
     def compiled(self, filename: str) -> CodeType:
         """The unit's module code (compiled or unmarshalled once; its functions registered)."""
@@ -63,14 +92,8 @@ class Unit:
                 self.code_bytes = None
             else:
                 code = self._compile(filename)
-            for const in code.co_consts:
-                if isinstance(const, CodeType):
-                    info = self.infos.get(const.co_name)
-                    if info is not None:
-                        frames.register(
-                            const,
-                            CodeInfo(info[0], info[1], self.line_spans, self.line_contexts),
-                        )
+            # Its functions' CodeInfo are made when an error first needs them.
+            CODE_INFO.register_unit(code, (self.infos, self.line_spans, self.line_contexts))
             self.code = code
         return code
 
@@ -92,6 +115,8 @@ def unit_tag(root: str) -> str:
     (``th12_3`` → ``12_3_``; hashed when nesting makes it long)."""
     tag = root[2:] + "_"
     if len(tag) > 20:
+        import hashlib  # only the code generator needs this, and rarely
+
         tag = "x" + hashlib.blake2b(tag.encode(), digest_size=8).hexdigest() + "_"
     return tag
 
@@ -206,7 +231,7 @@ class _Loader:
 
     def load(self, unit: Unit) -> None:
         g = self.g
-        g.update(unit.consts)
+        g.update(unit.consts.items())  # a Mapping read from the cache: items at C speed
         for pyname, name in unit.globals.items():
             if name in self.builtins:
                 g[pyname] = self.builtins[name]

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evaluator.store import paths
 from evaluator.store.errors import StoreError
 from evaluator.vm.context import current
 from evaluator.vm.errors import NixError
 
+# The store library (`paths`, with hashlib and the hash formats) is imported
+# by the functions that compute store paths: reading a file outside the
+# store (`readFile`, `pathExists`) needs none of it.
 if TYPE_CHECKING:
     from evaluator.store.derivation import KnownPaths
     from evaluator.store.hashes import Hash
@@ -66,6 +68,8 @@ def path_to_store(path: str) -> str:
     hit = cache.get(path)
     if hit is not None:
         return hit
+    from evaluator.store import paths
+
     if paths.is_derivation(path):
         raise NixError(f"file names are not allowed to end in '{paths.DRV_EXTENSION}'")
     try:
@@ -93,6 +97,8 @@ def add_path(
     keeps; ``expected`` is the ``sha256`` attribute, which must match the
     computed path.
     """
+    from evaluator.store import paths
+
     ctx = current()
     sdir = ctx.store_dir
     try:
@@ -112,6 +118,8 @@ def add_path(
 
 def text_to_store(name: str, contents: str, references: frozenset[str]) -> str:
     """The store path of ``builtins.toFile name contents`` with these references."""
+    from evaluator.store import paths
+
     sdir = store_dir()
     try:
         refs = [paths.parse_store_path(r, sdir) for r in references]
@@ -133,6 +141,10 @@ def path_for_reading(path: str) -> str:
     """
     ctx = current()
     sdir = ctx.store_dir
+    if not path.startswith(sdir + "/"):
+        return path  # not in the store (the common case)
+    from evaluator.store import paths
+
     # A path the policy hides goes on to be refused by the read itself; a
     # `toFile` result is read from the I/O object that recorded it.
     io = ctx.io

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 
 from evaluator.store import nixbase32
 from evaluator.store.errors import StoreError
@@ -22,12 +21,28 @@ _B64_DIGITS = {
 }
 
 
-@dataclass(frozen=True)
 class Hash:
-    """A digest together with the name of its algorithm."""
+    """A digest together with the name of its algorithm (immutable; equal
+    when both are)."""
 
-    algo: str
-    digest: bytes
+    # A plain class, not a dataclass: reading a file imports this module, and
+    # `dataclasses` (inspect, ast, dis) costs more than the rest of it.
+    __slots__ = ("algo", "digest")
+
+    def __init__(self, algo: str, digest: bytes) -> None:
+        self.algo = algo
+        self.digest = digest
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Hash:
+            return NotImplemented
+        return (self.algo, self.digest) == (other.algo, other.digest)
+
+    def __hash__(self) -> int:
+        return hash((self.algo, self.digest))
+
+    def __repr__(self) -> str:
+        return f"Hash(algo={self.algo!r}, digest={self.digest!r})"
 
     def base16(self) -> str:
         """Lower-case hexadecimal."""

@@ -10,10 +10,12 @@ function. A builtin's source is read once, on its first such error.
 
 from __future__ import annotations
 
-import ast
-import dis
-import inspect
+import opcode
 from types import CodeType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ast
 
 _ORDINALS = ("first", "second", "third")
 
@@ -92,9 +94,9 @@ _STRICT_FORCES = frozenset(
 )
 # Instructions a generator frame waits at while the loop forces something.
 _WAITING = frozenset(
-    dis.opmap[name]
+    opcode.opmap[name]
     for name in ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
-    if name in dis.opmap
+    if name in opcode.opmap
 )
 
 _Spans = tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]], frozenset[int]]
@@ -104,6 +106,8 @@ _SPANS: dict[CodeType, _Spans] = {}
 
 
 def _called_name(node: ast.Call) -> str:
+    import ast
+
     f = node.func
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
@@ -118,6 +122,10 @@ def _spans(code: CodeType) -> _Spans:
     calls: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
     strict: set[int] = set()
     params = code.co_varnames[: code.co_argcount]
+    # Imported here, on a builtin's first type error: not at every start-up.
+    import ast
+    import inspect
+
     try:
         source, first = inspect.getsourcelines(code)
         tree = ast.parse("".join(source))

@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import InitVar, dataclass, field
 from typing import Any, Protocol, TextIO
 
 from evaluator.io import EvalIO, ReadPolicy
@@ -49,41 +48,65 @@ class _NoLoader:
         raise NixError(f"cannot import '{path}': no evaluator is running")
 
 
-@dataclass
 class EvalContext:
-    """Settings and caches of one evaluation."""
+    """Settings and caches of one evaluation.
 
-    # `-I` entries and NIX_PATH entries, in lookup order: (prefix, path);
-    # prefix "" means a plain directory entry.
-    search_path: list[tuple[str, str]] = field(default_factory=list)
-    # Every file access; its policy says what may be read (anywhere by default: CLI).
-    io: EvalIO = field(default_factory=EvalIO)
-    # Shorthand for ``io=EvalIO(ReadPolicy.restricted(roots=allowed_roots))``.
-    allowed_roots: InitVar[list[str] | None] = None
-    # Whether `getEnv` sees the real environment (the editor says no).
-    allow_env: bool = True
-    # The environment `getEnv` reads; None means the process environment.
-    environ: dict[str, str] | None = None
-    store_dir: str = "/nix/store"
-    current_system: str = "x86_64-linux"
-    # Nix experimental features enabled (`--extra-experimental-features`): those
-    # that change the language (`pipe-operators`, `parse-toml-timestamps`) and
-    # those that add builtins (`flakes`); none by default, as in Nix.
-    experimental_features: frozenset[str] = frozenset()
-    # Where `trace` and warnings go.
-    stderr: TextIO = field(default_factory=lambda: sys.stderr)
-    # Cache of compiled files for `import`: absolute path -> compiled code.
-    import_cache: dict[str, Any] = field(default_factory=dict)
-    # Cache of imported values: absolute path -> value (import is pure).
-    import_values: dict[str, Any] = field(default_factory=dict)
-    # Free slot for other subsystems (e.g. store path caches).
-    extra: dict[str, Any] = field(default_factory=dict)
-    # Turns files into values for `import` (set by the evaluator running this context).
-    loader: Loader = field(default_factory=_NoLoader)
+    ``search_path``: `-I` entries and NIX_PATH entries, in lookup order:
+    (prefix, path); prefix "" means a plain directory entry. ``io``: every
+    file access; its policy says what may be read (anywhere by default:
+    CLI); ``allowed_roots`` is shorthand for
+    ``io=EvalIO(ReadPolicy.restricted(roots=allowed_roots))``.
+    ``allow_env``: whether `getEnv` sees the real environment (the editor
+    says no); ``environ``: the environment `getEnv` reads (None: the
+    process's). ``experimental_features``: Nix experimental features
+    enabled (`--extra-experimental-features`): those that change the
+    language (`pipe-operators`, `parse-toml-timestamps`) and those that add
+    builtins (`flakes`); none by default, as in Nix. ``stderr``: where
+    `trace` and warnings go. ``import_cache``: compiled files for `import`
+    by absolute path; ``import_values``: imported values by absolute path
+    (import is pure); ``extra``: a free slot for other subsystems (e.g.
+    store path caches); ``loader``: turns files into values for `import`
+    (set by the evaluator running this context).
+    """
 
-    def __post_init__(self, allowed_roots: list[str] | None) -> None:
+    # A plain class, not a dataclass: importing `dataclasses` (inspect, ast,
+    # dis) was a tenth of the start-up of `nixls eval`.
+    def __init__(
+        self,
+        search_path: list[tuple[str, str]] | None = None,
+        io: EvalIO | None = None,
+        allowed_roots: list[str] | None = None,
+        allow_env: bool = True,
+        environ: dict[str, str] | None = None,
+        store_dir: str = "/nix/store",
+        current_system: str = "x86_64-linux",
+        experimental_features: frozenset[str] = frozenset(),
+        stderr: TextIO | None = None,
+        import_cache: dict[str, Any] | None = None,
+        import_values: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        loader: Loader | None = None,
+    ) -> None:
+        self.search_path = search_path if search_path is not None else []
         if allowed_roots is not None:
-            self.io = EvalIO(ReadPolicy.restricted(roots=allowed_roots))
+            io = EvalIO(ReadPolicy.restricted(roots=allowed_roots))
+        self.io = io if io is not None else EvalIO()
+        self.allow_env = allow_env
+        self.environ = environ
+        self.store_dir = store_dir
+        self.current_system = current_system
+        self.experimental_features = experimental_features
+        self.stderr: TextIO = stderr if stderr is not None else sys.stderr
+        self.import_cache = import_cache if import_cache is not None else {}
+        self.import_values = import_values if import_values is not None else {}
+        self.extra = extra if extra is not None else {}
+        self.loader: Loader = loader if loader is not None else _NoLoader()
+
+    def __repr__(self) -> str:
+        return (
+            f"EvalContext(search_path={self.search_path!r}, io={self.io!r}, "
+            f"store_dir={self.store_dir!r}, current_system={self.current_system!r})"
+        )
 
     def getenv(self, name: str) -> str:
         """`builtins.getEnv` under the policy."""

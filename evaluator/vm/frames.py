@@ -10,9 +10,9 @@ adds its ``while evaluating ...`` entry from its :class:`CodeInfo`.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import CodeType, MappingProxyType, TracebackType
 from typing import Any
 
@@ -26,32 +26,97 @@ _BY_PATH: weakref.WeakValueDictionary[str, SourceText] = weakref.WeakValueDictio
 _NO_CONTEXTS: Mapping[int, tuple[tuple[str, Span | None], ...]] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
 class CodeInfo:
     """Nix-level facts about one generated code object.
 
     ``description`` is the trace entry added when an error leaves a frame of
     this code (``None``: no entry); ``span`` locates that entry;
     ``line_spans`` maps generated line numbers to the span of the Nix
-    expression that line evaluates (shared by every code object of a file).
+    expression that line evaluates (shared by every code object of a file);
+    ``line_contexts``: trace entries (innermost first) of errors raised on a
+    line (operands).
     """
 
-    description: str | None
-    span: Span | None
-    line_spans: Mapping[int, Span]
-    # Trace entries (innermost first) of errors raised on a line (operands).
-    line_contexts: Mapping[int, tuple[tuple[str, Span | None], ...]] = field(
-        default_factory=lambda: _NO_CONTEXTS
-    )
+    # A plain class, not a dataclass: `dataclasses` (with inspect, ast and
+    # dis) would be a tenth of the start-up of `nixls eval`.
+    __slots__ = ("description", "span", "line_spans", "line_contexts")
+
+    def __init__(
+        self,
+        description: str | None,
+        span: Span | None,
+        line_spans: Mapping[int, Span],
+        line_contexts: Mapping[int, tuple[tuple[str, Span | None], ...]] = _NO_CONTEXTS,
+    ) -> None:
+        self.description = description
+        self.span = span
+        self.line_spans = line_spans
+        self.line_contexts = line_contexts
+
+    def __repr__(self) -> str:
+        return f"CodeInfo({self.description!r}, {self.span!r})"
 
 
-# Weak keys: code of a re-evaluated document is dropped with its module.
-CODE_INFO: weakref.WeakKeyDictionary[CodeType, CodeInfo] = weakref.WeakKeyDictionary()
+# What a unit's module code tells about the functions it defines: CodeInfo
+# parts by function name, its line spans and its line contexts.
+UnitInfo = tuple[
+    Mapping[str, tuple[str | None, Span | None]],
+    Mapping[int, Span],
+    Mapping[int, tuple[tuple[str, Span | None], ...]],
+]
 
 
-def register(code: CodeType, info: CodeInfo) -> None:
-    """Attach Nix facts to a generated code object."""
-    CODE_INFO[code] = info
+class CodeInfos:
+    """Code object -> :class:`CodeInfo`, for every generated function.
+
+    A unit registers its module code once (:meth:`register_unit`); the
+    CodeInfo of its functions are made the first time anything is looked
+    up (an error or a trace): a large file's unit defines a thousand
+    functions, and most evaluations never ask. Weak keys: code of a
+    re-evaluated document is dropped with its module.
+    """
+
+    def __init__(self) -> None:
+        self._infos: weakref.WeakKeyDictionary[CodeType, CodeInfo] = weakref.WeakKeyDictionary()
+        # The value must not hold the key (the entry would never be dropped).
+        self._pending: weakref.WeakKeyDictionary[CodeType, UnitInfo] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def register_unit(self, module: CodeType, unit: UnitInfo) -> None:
+        """The functions defined by ``module`` (a unit's code), registered on first lookup."""
+        with self._lock:
+            self._pending[module] = unit
+
+    def get(self, code: CodeType, default: CodeInfo | None = None) -> CodeInfo | None:
+        """The facts of ``code`` (``default`` if it is not generated code)."""
+        info = self._infos.get(code)
+        if info is None and self._pending:
+            self._register_pending()
+            info = self._infos.get(code)
+        return info if info is not None else default
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, CodeType) and self.get(code) is not None
+
+    def items(self) -> list[tuple[CodeType, CodeInfo]]:
+        """Every registered code object with its facts."""
+        self._register_pending()
+        return list(self._infos.items())
+
+    def _register_pending(self) -> None:
+        # Under the lock: another thread must not miss a code being registered.
+        with self._lock:
+            infos = self._infos
+            for module, (parts, line_spans, line_contexts) in list(self._pending.items()):
+                for const in module.co_consts:
+                    if type(const) is CodeType:
+                        part = parts.get(const.co_name)
+                        if part is not None:
+                            infos[const] = CodeInfo(part[0], part[1], line_spans, line_contexts)
+            self._pending.clear()
+
+
+CODE_INFO = CodeInfos()
 
 
 def span_in_traceback(tb: TracebackType | None) -> Span | None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import contextvars
 import sys
 import time
-from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any, Protocol
 
@@ -85,7 +84,6 @@ class CancelFlag(Protocol):
     def is_set(self) -> bool: ...
 
 
-@dataclass
 class Budget:
     """Limits of one evaluation; ``None`` means unlimited.
 
@@ -99,16 +97,49 @@ class Budget:
     an endless tail recursion stops; ``None`` or 0 means unlimited.
     """
 
-    max_steps: int | None = None
-    timeout: float | None = None
-    max_memory: int | None = None
-    max_call_depth: int | None = None
-    cancel: CancelFlag | None = None
-    steps: int = 0
-    allocated: int = 0
-    deadline: float | None = field(default=None, repr=False)
-    rss_base: int | None = field(default=None, repr=False)
-    rss_next: float = field(default=0.0, repr=False)
+    # A plain class, not a dataclass: importing `dataclasses` (inspect, ast,
+    # dis) was a tenth of the start-up of `nixls eval`.
+    __slots__ = (
+        "max_steps",
+        "timeout",
+        "max_memory",
+        "max_call_depth",
+        "cancel",
+        "steps",
+        "allocated",
+        "deadline",
+        "rss_base",
+        "rss_next",
+    )
+
+    def __init__(
+        self,
+        max_steps: int | None = None,
+        timeout: float | None = None,
+        max_memory: int | None = None,
+        max_call_depth: int | None = None,
+        cancel: CancelFlag | None = None,
+        steps: int = 0,
+        allocated: int = 0,
+        deadline: float | None = None,
+        rss_base: int | None = None,
+        rss_next: float = 0.0,
+    ) -> None:
+        self.max_steps = max_steps
+        self.timeout = timeout
+        self.max_memory = max_memory
+        self.max_call_depth = max_call_depth
+        self.cancel = cancel
+        self.steps = steps
+        self.allocated = allocated
+        self.deadline = deadline
+        self.rss_base = rss_base
+        self.rss_next = rss_next
+
+    def __repr__(self) -> str:
+        # As the dataclass it was: the limits and the counts, no internals.
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__[:7])
+        return f"Budget({fields})"
 
     def check(self) -> NixError | None:
         """The error to raise if a limit is exceeded or cancellation asked."""

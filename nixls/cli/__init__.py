@@ -8,9 +8,12 @@ not pay for the server's imports.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nixls import __version__
 
@@ -56,8 +59,19 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
+_columns: int | None = None
+
+
 def _terminal_columns() -> int:
-    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80.
+    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80;
+    # read once (argparse makes a formatter for every option it adds).
+    global _columns
+    if _columns is None:
+        _columns = _read_columns()
+    return _columns
+
+
+def _read_columns() -> int:
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
@@ -123,12 +137,13 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
     if not argv or argv[0].startswith("--") and argv[0] in ("--stdio", "--tcp"):
         argv = ["serve", *argv]
     try:
-        parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
-        args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_USAGE, None
-        module = importlib.import_module(COMMANDS[args.command][0])
+        with _collector_paused():
+            parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+            args = parser.parse_args(argv)
+            if args.command is None:
+                parser.print_help()
+                return EXIT_USAGE, None
+            module = importlib.import_module(COMMANDS[args.command][0])
         result: int = module.run(args)
         return result, args.command
     except KeyboardInterrupt:
@@ -136,6 +151,24 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
 
         say_interrupted()
         return EXIT_INTERRUPTED, None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off while the command is imported and its
+    arguments parsed: start-up makes objects that live as long as the
+    process (modules, functions, classes), which the collector would
+    traverse again and again as they are made for nothing to free. After,
+    they go to the oldest generation at once (``freeze`` then ``unfreeze``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
 
 
 if __name__ == "__main__":

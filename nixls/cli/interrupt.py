@@ -10,8 +10,10 @@ printed once whichever comes first: both paths go through :func:`say_interrupted
 
 from __future__ import annotations
 
+# The C module behind `signal`, which makes three enums at import: a
+# millisecond of every command's start-up, for one handler.
+import _signal
 import os
-import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -66,10 +68,10 @@ def cancel_on_sigint(flag: threading.Event) -> Iterator[None]:
         timers.append(timer)
         timer.start()
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = _signal.signal(_signal.SIGINT, handler)
     try:
         yield
     finally:
         for timer in timers:
             timer.cancel()
-        signal.signal(signal.SIGINT, previous)
+        _signal.signal(_signal.SIGINT, previous)

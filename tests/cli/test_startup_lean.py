@@ -44,6 +44,10 @@ FRONT_END = {
     "evaluator.compiler.scope",
     "evaluator.compiler.codegen",
 }
+# Standard modules a warm evaluation has no use for, each a millisecond or
+# more of start-up: dataclasses (with inspect, ast, dis), hashlib (it loads
+# OpenSSL; the cache hashes with _blake2), signal (it builds three enums).
+HEAVY = {"dataclasses", "inspect", "ast", "dis", "hashlib", "_hashlib", "signal"}
 # Evaluator modules a warm `eval -E 1` may load: 32 when written (the VM,
 # the cache, the table); the whole evaluator is over 100, the theme modules
 # alone 20: room for a few new VM modules, not for loading everything.
@@ -81,6 +85,7 @@ def test_eval_expression_cold_then_warm(tmp_path: Path) -> None:
     assert out == "1\n"
     assert top_level(warm) & LSP_STACK == set()
     assert warm & FRONT_END == set()
+    assert warm & HEAVY == set()
     ours = sorted(n for n in warm if n.startswith("evaluator"))
     assert len(ours) <= MAX_EVALUATOR_MODULES, ours
     # No theme module but the light ones that declare constants.
@@ -107,6 +112,7 @@ def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
     again, warm = run(tmp_path, "eval", "-E", expr)
     assert again == first and first.startswith('"26.11')
     assert warm & FRONT_END == set()
+    assert warm & HEAVY == set()  # `readFile` outside the store: no store library
     assert top_level(warm) & LSP_STACK == set()
 
 
