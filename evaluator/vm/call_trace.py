@@ -146,7 +146,7 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
 def _identity(code: CodeType | None) -> Any:
     """What makes two frames the same entry: a generated body and its plain
     twin (codegen_plain) are two code objects with one description and span."""
-    info = CODE_INFO.get(code) if code is not None else None
+    info = CODE_INFO.get(code)
     return code if info is None else (info.description, info.span)
 
 
