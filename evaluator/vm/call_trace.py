@@ -138,20 +138,13 @@ def record_calls(err: NixError, tb: TracebackType | None, owner: Any = None) -> 
                 _settle(err, pending, None)  # called by the builtin: no call site
             pending = ("builtin", name, None)
     if owner is not None:
-        seen = {_identity(code) for code, _ in frames}
+        seen = {code for code, _ in frames}
         pending = _record_owner(err, owner, seen, pending)
     err.__dict__["pending_call"] = pending
 
 
-def _identity(code: CodeType | None) -> Any:
-    """What makes two frames the same entry: a generated body and its plain
-    twin (codegen_plain) are two code objects with one description and span."""
-    info = CODE_INFO.get(code)
-    return code if info is None else (info.description, info.span)
-
-
 def _record_owner(
-    err: NixError, owner: Any, seen: set[Any], pending: tuple[str, Any, Any] | None
+    err: NixError, owner: Any, seen: set[CodeType], pending: tuple[str, Any, Any] | None
 ) -> tuple[str, Any, Any] | None:
     """The entries of the thunks and tail calls a frame ran in place of its caller."""
     for item in reversed(owner) if type(owner) is list else (owner,):
@@ -171,13 +164,13 @@ def _record_owner(
             if info.description.startswith(LAMBDA_PREFIX):
                 if pending is None:
                     pending = ("lambda", info.description, info.span)
-            elif _identity(item.gi_code) not in seen:
-                seen.add(_identity(item.gi_code))  # its thunk (next) adds no second entry
+            elif item.gi_code not in seen:
+                seen.add(item.gi_code)  # its thunk (next) adds no second entry
                 _add(err, info.description, info.span, False)
         elif t is Thunk and item.code is BLACKHOLE:
             code = _code_of(item.value)  # the code of a thunk being evaluated
             info = CODE_INFO.get(code) if code is not None else None
-            if info is not None and info.description is not None and _identity(code) not in seen:
+            if info is not None and info.description is not None and code not in seen:
                 _add(err, info.description, info.span, False)
     return pending
 
