@@ -44,6 +44,7 @@ from typing import Any
 
 from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
+from evaluator.compiler.codegen_plain import GENERATOR_SUFFIX, plain_twin
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
     Step,
@@ -51,7 +52,6 @@ from evaluator.compiler.codegen_base import (
     _Fn,
     _Lazy,
 )
-from evaluator.compiler.codegen_plain import GENERATOR_SUFFIX, plain_twin
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved

@@ -27,9 +27,7 @@ TWIN_MAX_LINES = 8
 
 GENERATOR_SUFFIX = "_g"
 
-_FORCE = re.compile(
-    r"if type\((\w+)\) is Thunk: \1 = \1\.value if \1\.code is None else \(yield \1\)"
-)
+_FORCE = re.compile(r"if type\((\w+)\) is Thunk: \1 = \1\.value if \1\.code is None else \(yield \1\)")
 # A one-line `if`/`else` clause before the statement that waits.
 _CLAUSE = re.compile(r"((?:if|elif) [^:'\"]*: |else: )(.*)")
 _WAITS = ("yield", ".code(", ".fn(")
