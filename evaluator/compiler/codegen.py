@@ -44,7 +44,6 @@ from typing import Any
 
 from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
-from evaluator.compiler.codegen_plain import GENERATOR_SUFFIX, plain_twin
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
     Step,
@@ -311,53 +310,31 @@ class Compiler:
 
         for fn in fns:
             params = [*fn.captures, *fn.params]
+            out.append(f"def {fn.name}({', '.join(params)}):")
             fn_span = span_of((fn.node.start, fn.node.end))
+            line_spans[len(out)] = fn_span
             at = fn.descr_at
-            info = (fn.descr, fn_span if at is None else span_of(at))
-            lines = fn.lines
-            name = fn.name
-            twin = plain_twin(name, params, lines) if fn.waits() else None
-            if twin is not None:
-                # The plain twin keeps the name (thunks and closures call
-                # it); the generator version is what it bails to.
-                versions = [(name, twin), (name + GENERATOR_SUFFIX, lines)]
-            else:
-                versions = [(name, lines)]
-            for name, lines in versions:
-                out.append(f"def {name}({', '.join(params)}):")
-                line_spans[len(out)] = fn_span
-                infos[name] = info
-                self.render_body(out, lines, line_spans, line_contexts, span_of)
+            infos[fn.name] = (fn.descr, fn_span if at is None else span_of(at))
+            plain = True
+            for indent, text, se, context in fn.lines:
+                out.append("    " * indent + text)
+                if se is not None:
+                    line_spans[len(out)] = span_of(se)
+                if context:  # innermost first, as trace entries are added
+                    line_contexts[len(out)] = tuple(
+                        (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
+                    )
+                if plain and "yield" in text:
+                    plain = False
+            if not plain:
+                # A generator function even when every path returns early.
+                out.append("    yield")
+            # else: a plain function (its body never waits for the loop): the
+            # loop takes its result at once, without a generator frame.
             out.append("")
         unit = Unit(root, "\n".join(out) + "\n", line_spans, infos, deferred, consts, globals_)
         unit.line_contexts = line_contexts
         return unit
-
-    @staticmethod
-    def render_body(
-        out: list[str],
-        lines: list[Any],
-        line_spans: dict[int, tuple[Any, int, int]],
-        line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]],
-        span_of: Any,
-    ) -> None:
-        """Append one function's body to ``out`` (with its lines' spans and contexts)."""
-        plain = True
-        for indent, text, se, context in lines:
-            out.append("    " * indent + text)
-            if se is not None:
-                line_spans[len(out)] = span_of(se)
-            if context:  # innermost first, as trace entries are added
-                line_contexts[len(out)] = tuple(
-                    (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
-                )
-            if plain and "yield" in text:
-                plain = False
-        if not plain:
-            # A generator function even when every path returns early.
-            out.append("    yield")
-        # else: a plain function (its body never waits for the loop): the
-        # loop takes its result at once, without a generator frame.
 
     # ------------------------------------------------------------ modes
 

@@ -61,10 +61,6 @@ class _Fn:
         # Where the trace entry ``descr`` points (an attribute's name), if not at ``node``.
         self.descr_at: tuple[int, int] | None = None
 
-    def waits(self) -> bool:
-        """Whether the body may wait for the loop (a generator function)."""
-        return any("yield" in line[1] for line in self.lines)
-
 
 @dataclass
 class _Lazy:

@@ -447,14 +447,7 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
 
 
 def _tail(
-    result: Any,
-    gen: Any,
-    owner: Any,
-    depth: int,
-    max_depth: int,
-    err: Any,
-    stack: _Stack,
-    budget: Budget | None,
+    result: Any, gen: Any, owner: Any, depth: int, max_depth: int, err: Any, stack: _Stack
 ) -> tuple[Any, Any, int, Any, NixError | None]:
     """A frame finished with ``result`` to evaluate in its place (a thunk, call or
     frame in tail position), or failed with ``err``.
@@ -478,7 +471,6 @@ def _tail(
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owner = _add_owner(owner, gen)
-    spins = 0
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -512,16 +504,6 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owner, depth, None, None
-        spins += 1
-        if spins == CHECK_EVERY:
-            # Plain bodies calling on in tail position never return to the
-            # loop: the budget and cancellation are checked here as well.
-            spins = 0
-            err = _checkpoint(budget, CHECK_EVERY, None, None)
-            if err is not None:
-                err = err.locate(result.span)
-                gen = None
-                break
         if result.span is not None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
@@ -636,9 +618,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 val = req
                 continue
         # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
-        gen, owner, depth, val, err = _tail(
-            result, gen, owner, depth, max_depth, err, stack, budget
-        )
+        gen, owner, depth, val, err = _tail(result, gen, owner, depth, max_depth, err, stack)
         if gen is None:
             return val
 
