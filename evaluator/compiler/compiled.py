@@ -18,7 +18,6 @@ from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from evaluator.compiler import code_share
 from evaluator.compiler.codegen_globals import BASE_GLOBALS
 from evaluator.vm import runtime
 from evaluator.vm.errors import NixError
@@ -101,6 +100,10 @@ class Unit:
         with warnings.catch_warnings():
             # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
             warnings.simplefilter("ignore", SyntaxWarning)
+            # Imported to compile only (it needs hashlib and ast): code read
+            # from the cache never compiles.
+            from evaluator.compiler import code_share
+
             try:
                 tag = unit_tag(self.root) if self.root != "main" else ""
                 return code_share.compile_unit(self.python, filename, self.root, tag)
