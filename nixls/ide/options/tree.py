@@ -346,10 +346,12 @@ class OptionTree:
         # Read when the set is made: a stopped evaluation empties the imports.
         context = self._ev.context
         for path, thunk in list(context.import_values.items()):
-            if not path.endswith("/lib/default.nix"):
+            if not path.endswith("/default.nix"):
                 continue
-            local = context.io.on_disk(path)
-            folder = os.path.dirname(local) if local is not None else ""
+            # A flake input's store path may be the lib folder itself
+            # (`/nix/store/…-source/default.nix`): judged by its folder on disk.
+            local = context.io.on_disk(path) or path
+            folder = os.path.dirname(local)
             if all(os.path.isfile(os.path.join(folder, n)) for n in _LIB_FILES):
                 return thunk  # type: ignore[no-any-return]
         return None
