@@ -11,8 +11,8 @@ gives when its native stack overflows.
 
 from __future__ import annotations
 
+from evaluator.vm.budget import checkpoint
 from evaluator.vm.errors import NixError
-from evaluator.vm.loop import checkpoint
 
 __all__ = ["EVERY", "MAX_DEPTH", "checkpoint", "too_deep"]
 

@@ -26,8 +26,6 @@ RECORDED = FIXTURES / "reports226" / "bad_calls.json"
 CASES: list[dict[str, Any]] = json.loads(RECORDED.read_text())
 
 KNOWN: dict[str, str] = {
-    "builtins.mapAttrs 1 { a = 1; }": "the loop's call error does not print the value (the "
-    "printer cannot be imported there: vm/loop -> printer -> walk -> loop)",
     'builtins.fromJSON "{"': "Python's JSON parser words errors otherwise",
     'builtins.fromTOML "a ="': "toml11's error text and excerpt are not reproduced",
 }

@@ -166,7 +166,9 @@ def test_functor_sets_are_callable() -> None:
 def test_calling_a_non_function_is_a_type_error() -> None:
     with pytest.raises(EvalTypeError) as info:
         call(Attrs(a=1), 1)
-    assert info.value.message == ("attempt to call something which is not a function but a set")
+    assert info.value.message == (
+        "attempt to call something which is not a function but a set: { a = 1; }"
+    )
 
 
 def _forever() -> Frame:

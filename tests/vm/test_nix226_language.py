@@ -78,7 +78,9 @@ def test_the_feature_from_the_flag_or_nix_config() -> None:
 def test_a_pipe_calls_at_the_operator() -> None:
     with pytest.raises(NixError) as info:
         _eval("1 |> 2")
-    assert info.value.message == "attempt to call something which is not a function but an integer"
+    assert info.value.message == (
+        "attempt to call something which is not a function but an integer: 2"
+    )
     assert info.value.span is not None and info.value.span[1] == 2
 
 
