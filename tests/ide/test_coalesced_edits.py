@@ -10,36 +10,18 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from evaluator.syntax.positions import LineIndex
 from nixls.ide.workspace import OpenDocument
+from tests.ide.edits import Edit, Pos, Range
 from tests.syntax.test_document import signature
 
 LIB = Path(__file__).resolve().parents[1] / "data"
 _LINE_END = re.compile(r"\r\n|\r|\n")
 SNIPPETS = ["", " ", "x", "\n", "\r\n", "{", "}", ";", "a = 1;", "é", "let ", "(", "''", '"']
-
-
-@dataclass
-class Pos:
-    line: int
-    character: int
-
-
-@dataclass
-class Rng:
-    start: Pos
-    end: Pos
-
-
-@dataclass
-class Edit:
-    range: Rng
-    text: str
 
 
 def _sources() -> list[Path]:
@@ -70,7 +52,7 @@ def _random_edit(rng: random.Random, text: str, local: int | None) -> tuple[Edit
     a = _off_pairs(text, a)
     b = max(a, _off_pairs(text, min(len(text), a + rng.choice([0, 0, 1, 3, 12]))))
     new = rng.choice(SNIPPETS)
-    edit = Edit(Rng(_position(text, a), _position(text, b)), new)
+    edit = Edit(Range(_position(text, a), _position(text, b)), new)
     return edit, text[:a] + new + text[b:]
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from evaluator.syntax.document import preorder
 from nixls.ide.host import AnalysisHost, Snapshot
+from tests.ide.edits import Edit, Pos, Range
 
 URI = "file:///ws/immutable.nix"
 TEXT = """let
@@ -29,24 +29,6 @@ TEXT = """let
 in
   s.p + b
 """
-
-
-@dataclass
-class Pos:
-    line: int
-    character: int
-
-
-@dataclass
-class Range:
-    start: Pos
-    end: Pos
-
-
-@dataclass
-class Edit:
-    range: Range
-    text: str
 
 
 def edit_at(text: str, needle: str, new: str, delete: int = 0, skip: int = 0) -> Edit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import pytest
 
@@ -12,27 +11,10 @@ from nixls.ide.live import EvalPolicy
 from nixls.ide.rename import RenameRefused
 from nixls.ide.tokens import TOKEN_TYPES
 from nixls.settings import EvalSettings
+from tests.ide.edits import Edit, Pos, Range
 
 URI = "file:///ws/t.nix"
 POLICY = EvalPolicy(EvalSettings(), ["/ws"])
-
-
-@dataclass
-class Pos:
-    line: int
-    character: int
-
-
-@dataclass
-class Range:
-    start: Pos
-    end: Pos
-
-
-@dataclass
-class Edit:
-    range: Range
-    text: str
 
 
 def evaluate(text: str, needle: str) -> tuple[str | None, str | None, tuple[int, int] | None]:
