@@ -62,8 +62,11 @@ def map_(f: Any, xs: Any) -> Any:
         xs = xs.value
     if type(f) is Thunk and f.code is None:
         f = f.value
-    if type(xs) is NixList and (not xs or type(f) is Closure):
-        return NixList(app_thunks(f, xs)) if xs else xs
+    if type(xs) is NixList:
+        if not xs:
+            return xs  # an empty list needs no function
+        if type(f) is Closure:
+            return NixList(app_thunks(f, xs))
     return _map(f, xs)
 
 
