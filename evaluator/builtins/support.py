@@ -9,9 +9,9 @@ from types import GeneratorType
 from typing import Any
 
 from evaluator.vm import walk
+from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
-from evaluator.vm.loop import charge
 from evaluator.vm.values import Call, Closure, Frame, PrimOp, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules

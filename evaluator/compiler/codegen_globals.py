@@ -6,7 +6,7 @@ from types import GeneratorType
 from typing import Any
 
 from evaluator.vm import ops, runtime
-from evaluator.vm.loop import charge
+from evaluator.vm.budget import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
 
 # Values whose type needs no forcing or calling (tested inline by generated code).

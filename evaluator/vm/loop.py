@@ -44,12 +44,8 @@ from typing import Any
 
 from evaluator.vm import memory
 from evaluator.vm.budget import ACTIVE as _ACTIVE
-from evaluator.vm.budget import ATTR_SIZE as ATTR_SIZE
-from evaluator.vm.budget import LIST_ITEM_SIZE as LIST_ITEM_SIZE
-from evaluator.vm.budget import Budget as Budget
+from evaluator.vm.budget import Budget as Budget  # part of run()'s interface
 from evaluator.vm.budget import CancelFlag as CancelFlag
-from evaluator.vm.budget import charge as charge
-from evaluator.vm.budget import checkpoint as checkpoint
 from evaluator.vm.call_trace import enter as enter_frame
 from evaluator.vm.call_trace import finish as finish_calls
 from evaluator.vm.call_trace import record_calls

@@ -1,7 +1,7 @@
 """The process's real memory: measured during an evaluation, given back after.
 
 The memory budget counts an estimate of what an evaluation allocates
-(:func:`evaluator.vm.loop.charge`); estimates miss what Python really spends
+(:func:`evaluator.vm.budget.charge`); estimates miss what Python really spends
 on objects, so the budget also bounds the growth of the resident set since
 the evaluation started, read from ``/proc/self/statm`` (a few microseconds,
 and only every :data:`RSS_EVERY` seconds). Where that file does not exist

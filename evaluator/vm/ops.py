@@ -16,9 +16,9 @@ import math
 from typing import Any
 
 from evaluator.vm import walk
+from evaluator.vm.budget import charge
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
-from evaluator.vm.loop import charge
 from evaluator.vm.values import (
     Attrs,
     Call,

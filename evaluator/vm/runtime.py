@@ -14,9 +14,9 @@ from functools import partial
 from typing import Any, NoReturn
 
 from evaluator.vm import ops
+from evaluator.vm.budget import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
 from evaluator.vm.frames import SourceText
-from evaluator.vm.loop import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.values import (
     Attrs,
     Call,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from evaluator.vm.budget import charge
 from evaluator.vm.errors import (
     BudgetExceeded,
     Cancelled,
@@ -16,7 +17,7 @@ from evaluator.vm.errors import (
     InfiniteRecursion,
     ThrownError,
 )
-from evaluator.vm.loop import Budget, call, charge, force, run
+from evaluator.vm.loop import Budget, call, force, run
 from evaluator.vm.values import Attrs, Call, Closure, Frame, PrimOp, PrimOpApp, Thunk
 
 
