@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from evaluator.compiler import Analysis, analyse
+from evaluator.compiler.analysis import analyse_to_compile
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import Compiler, compile_tree
 from evaluator.compiler.compiled import CompiledFile
@@ -48,7 +49,7 @@ def compile_source(
             if result.errors:
                 first = result.errors[0]
                 raise NixSyntaxError(first.message, (source, first.start, first.end))
-            analysis = analyse(result, file=source.location_name)
+            analysis = analyse_to_compile(result, source.location_name, scoped)
             error = _first_error(analysis, scoped=scoped)
             if error is not None:
                 raise NixSyntaxError(error.message, (source, error.start, error.end))
@@ -68,7 +69,7 @@ def rebuild(text: bytes, source: SourceText, base_dir: str, scoped: bool) -> Com
     """The compiler of a file read from the disk cache, for the units it lacks
     (the text compiled before without error: no checks)."""
     result = parse(text)
-    analysis = analyse(result, file=source.location_name)
+    analysis = analyse_to_compile(result, source.location_name, scoped)
     _drop_analysis_only(analysis.resolved)
     compiler = Compiler(analysis.resolved, source, base_dir, scoped)
     compiler.compile_root(result.root)

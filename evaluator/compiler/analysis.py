@@ -22,7 +22,7 @@ from evaluator.compiler.scope import Resolved, resolve
 from evaluator.syntax import ParseResult, nodes
 from evaluator.vm.gc_tuning import FRONT_END_GC
 
-__all__ = ["Analysis", "Visible", "analyse"]
+__all__ = ["Analysis", "Visible", "analyse", "analyse_to_compile"]
 
 
 @dataclass
@@ -233,3 +233,28 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
         findings = find(resolved)
         diags = report(resolved, findings, raw, file, syntax)
     return Analysis(result.root, raw, resolved, diags, syntax=syntax, file=file, findings=findings)
+
+
+def analyse_to_compile(
+    result: ParseResult, file: str | None = None, scoped: bool = False
+) -> Analysis:
+    """The analysis code generation needs, and the errors Nix would report.
+
+    Names are resolved leanly (``resolve(lean=True)``: nothing only the
+    diagnostics and the editor read is recorded) and the diagnostics hold
+    the errors only: none when the file compiles (syntax errors are the
+    caller's, who compiles only what parsed without error). When Nix would refuse the
+    file (undefined names outside ``scoped`` files, duplicate attributes or
+    formals, dynamic attributes in a `let`), this is the full :func:`analyse`,
+    so the error reported is the same.
+    """
+    with FRONT_END_GC:
+        resolved = resolve(result.root, result.source, lean=True)
+    if (
+        (resolved.undefined and not scoped)
+        or resolved.duplicate_attrs
+        or resolved.duplicate_formals
+        or resolved.dynamic_in_let
+    ):
+        return analyse(result, file)
+    return Analysis(result.root, result.source, resolved, [], file=file)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from evaluator.compiler.bindings import (
     MergedAttrs,
@@ -26,6 +27,7 @@ from evaluator.syntax import nodes
 
 Span = tuple[int, int]
 
+_START = attrgetter("start")
 _SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
 
 
@@ -79,9 +81,9 @@ class Captures:
         self.binding_name = binding_name
         self.with_name = with_name
         self.lexical_ref = lexical_ref
-        pairs = sorted((v.start, i) for i, v in enumerate(resolved.vars))
-        self.var_starts = [p[0] for p in pairs]
-        self.vars = [resolved.vars[p[1]] for p in pairs]
+        # Stable: variables at one offset (those of `<p>`) keep their order.
+        self.vars = sorted(resolved.vars, key=_START)
+        self.var_starts = [v.start for v in self.vars]
         self.graft_starts, self.grafts = _grafts(resolved)
 
     def region(self, node: nodes.Node) -> list[Span]:

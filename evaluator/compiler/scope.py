@@ -134,11 +134,16 @@ ENV_KINDS: frozenset[type] = frozenset(
 
 
 class _Resolver:
-    def __init__(self, source: bytes | None, root: Scope | None = None) -> None:
+    def __init__(
+        self, source: bytes | None, root: Scope | None = None, *, lean: bool = False
+    ) -> None:
         # A resolver may also work on part of an analysed tree (`root` is
         # then that tree's file scope; see evaluator.compiler.incremental).
         self.root = root if root is not None else Scope(ScopeKind.FILE, None, None)
         self.out = Resolved(root=self.root)
+        # Lean (compiling only, see `resolve`): nothing only diagnostics and
+        # the editor read is recorded.
+        self.full = not lean
         self.merger = Merger(source)
         self.stack: list[_Item] = []
         self.local_refs: dict[int, LocalRef] = {}
@@ -169,7 +174,8 @@ class _Resolver:
         else:
             self.innermost_with[id(scope)] = self._innermost_with(parent)
         self.out.scopes.append(scope)
-        self.out.scope_of[node] = scope
+        if self.full:
+            self.out.scope_of[node] = scope
         return scope
 
     def _bind(
@@ -184,7 +190,8 @@ class _Resolver:
     ) -> Binding:
         binding = Binding(name, kind, scope, node, span, value, entry=entry)
         scope.bindings[name] = binding
-        self.out.all_bindings.append(binding)
+        if self.full:
+            self.out.all_bindings.append(binding)
         return binding
 
     # ------------------------------------------------------------ resolution
@@ -200,8 +207,10 @@ class _Resolver:
                 if ref is None:
                     ref = self.local_refs[id(binding)] = LocalRef(binding)
                 var.resolution = ref
-                binding.references.append(var)
                 self.out.vars.append(var)
+                if not self.full:
+                    return
+                binding.references.append(var)
                 self.out.owner_of[var] = owner
                 if owner is not None:
                     owned = self.out.owned_vars.get(owner)
@@ -223,16 +232,19 @@ class _Resolver:
                 if wref is None:
                     wref = self.with_refs[id(innermost)] = WithRef(_withs_from(innermost))
                 var.resolution = wref
-                for w in wref.withs:
-                    w.with_uses.append(var)
+                if self.full:
+                    for w in wref.withs:
+                        w.with_uses.append(var)
             else:
                 var.resolution = None
                 self.out.undefined.append(var)
         self.out.vars.append(var)
-        self.out.owner_of[var] = owner
+        if self.full:
+            self.out.owner_of[var] = owner
 
     def _own(self, owner: Owner, target: Binding | InheritSource) -> None:
-        self.out.owns.append((owner, target))
+        if self.full:
+            self.out.owns.append((owner, target))
 
     # ------------------------------------------------------------ walking
 
@@ -246,7 +258,7 @@ class _Resolver:
         push = stack.append
         visit_set = self._visit_set
         env_of = self.out.env_of
-        env_kinds = ENV_KINDS
+        env_kinds = ENV_KINDS if self.full else frozenset()
         while stack:
             what, scope, owner = stack.pop()
             t = type(what)
@@ -469,12 +481,19 @@ _LEAVES = (
 )
 
 
-def resolve(root: nodes.Node, source: bytes | None = None) -> Resolved:
+def resolve(root: nodes.Node, source: bytes | None = None, *, lean: bool = False) -> Resolved:
     """Resolve every name in the tree under ``root`` (see the module docs).
 
     ``source`` (the parsed bytes) lets positions in messages match Nix's.
+    ``lean``: for compiling only. Every `Var` is resolved the same, and
+    ``vars``, ``scopes``, ``bindings``, ``search_paths`` and the errors Nix
+    reports (``undefined``, ``duplicate_attrs``, ``duplicate_formals``,
+    ``dynamic_in_let``) are the same; what only liveness, positions and
+    incremental updates read (``scope_of``, ``all_bindings``, ``owner_of``,
+    ``owned_vars``, ``owns``, ``env_of``, each binding's ``references``, each
+    ``with``'s ``with_uses``) stays empty.
     """
-    return _Resolver(source).run(root)
+    return _Resolver(source, lean=lean).run(root)
 
 
 def live_bindings(resolved: Resolved) -> set[object]:
