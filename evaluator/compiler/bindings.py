@@ -48,9 +48,13 @@ document shifts the tree (see :mod:`evaluator.compiler.incremental`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from evaluator.syntax import nodes
+
+_T = TypeVar("_T")
 
 
 @dataclass(eq=False, slots=True)
@@ -150,11 +154,19 @@ class MergedAttrs:
     node: nodes.Node
     rec: bool
     static: dict[str, StaticEntry] = field(default_factory=dict)
-    dynamic: list[DynamicEntry] = field(default_factory=list)
-    inherit_sources: list[InheritSource] = field(default_factory=list)
-    absorbed: list[nodes.AttrSet] = field(default_factory=list)
-    dropped: list[DynamicEntry] = field(default_factory=list)
-    rejected: list[nodes.Expr | StaticEntry] = field(default_factory=list)
+    # The rest is empty in most sets: the shared empty tuple until something
+    # is added (a list then, see `_grown`), which spares five empty lists
+    # per set of a tree kept for the whole evaluation.
+    dynamic: Sequence[DynamicEntry] = ()
+    inherit_sources: Sequence[InheritSource] = ()
+    absorbed: Sequence[nodes.AttrSet] = ()
+    dropped: Sequence[DynamicEntry] = ()
+    rejected: Sequence[nodes.Expr | StaticEntry] = ()
+
+
+def _grown(items: Sequence[_T]) -> list[_T]:
+    """A field of :class:`MergedAttrs` as a list to add to."""
+    return items if isinstance(items, list) else list(items)
 
 
 @dataclass(eq=False, slots=True)
@@ -253,7 +265,8 @@ class Merger:
             return
         source = InheritSource(node.from_, node) if node.from_ is not None else None
         if source is not None:
-            merged.inherit_sources.append(source)
+            sources = merged.inherit_sources = _grown(merged.inherit_sources)
+            sources.append(source)
         pos = self._inherit_pos(node)
         for key in node.names:
             existing = merged.static.get(key.name)
@@ -261,7 +274,8 @@ class Merger:
             entry = InheritEntry(key.name, key, node, var, source, pos - _pos_base(node))
             if existing is not None:
                 self._duplicate([key], (key.start, key.end), pos, existing)
-                merged.rejected.append(entry)
+                rejected = merged.rejected = _grown(merged.rejected)
+                rejected.append(entry)
                 continue
             merged.static[key.name] = entry
 
@@ -308,11 +322,13 @@ class Merger:
                 target = inner
             else:
                 nested = MergedAttrs(node=node, rec=False)
-                target.dynamic.append(DynamicEntry(key, node, nested))
+                dynamic = target.dynamic = _grown(target.dynamic)
+                dynamic.append(DynamicEntry(key, node, nested))
                 target = nested
         last = path[-1]
         if isinstance(last, nodes.DynamicKey):
-            target.dynamic.append(DynamicEntry(last, node, node.value))
+            dynamic = target.dynamic = _grown(target.dynamic)
+            dynamic.append(DynamicEntry(last, node, node.value))
             return
         existing = target.static.get(last.name)
         if existing is None:
@@ -330,8 +346,7 @@ class Merger:
         """Move the attributes of ``lit`` into ``into``."""
         new = self.attrs_of(lit)
         self._absorb_attrs(into, new, prefix)
-        into.absorbed.append(lit)
-        into.absorbed.extend(new.absorbed)
+        into.absorbed = [*into.absorbed, lit, *new.absorbed]
         self.absorbed_into[lit] = into
 
     def _absorb_attrs(
@@ -364,19 +379,25 @@ class Merger:
                     pos=entry.pos,
                 )
             )
-            into.rejected.append(entry)
-        into.inherit_sources.extend(new.inherit_sources)
+            rejected = into.rejected = _grown(into.rejected)
+            rejected.append(entry)
+        if new.inherit_sources:
+            into.inherit_sources = [*into.inherit_sources, *new.inherit_sources]
         # Nix 2.8 dropped the absorbed literal's dynamic attributes; 2.26 keeps them.
-        into.dynamic.extend(new.dynamic)
-        into.dropped.extend(new.dropped)
-        into.rejected.extend(new.rejected)
+        if new.dynamic:
+            into.dynamic = [*into.dynamic, *new.dynamic]
+        if new.dropped:
+            into.dropped = [*into.dropped, *new.dropped]
+        if new.rejected:
+            into.rejected = [*into.rejected, *new.rejected]
 
     @staticmethod
     def _reject(merged: MergedAttrs, node: nodes.AttrDef) -> None:
+        rejected = merged.rejected = _grown(merged.rejected)
         for key in node.path:
             if isinstance(key, nodes.DynamicKey):
-                merged.rejected.append(key.expr)
-        merged.rejected.append(node.value)
+                rejected.append(key.expr)
+        rejected.append(node.value)
 
     def _duplicate(
         self,

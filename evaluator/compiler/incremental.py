@@ -596,9 +596,10 @@ def _requeue_binding(resolver: _Resolver, old: Resolved, unit: _Unit) -> None:
         resolver.merger._add_attr(fresh, unit.node)
     for name, entry in fresh.static.items():
         merged.static[name] = entry
-    for i, source in enumerate(merged.inherit_sources):
-        if source.node is unit.old_node:
-            merged.inherit_sources[i] = fresh.inherit_sources[0]
+    merged.inherit_sources = [
+        fresh.inherit_sources[0] if source.node is unit.old_node else source
+        for source in merged.inherit_sources
+    ]
     outer, owner = unit.env
     inner = old.scope_of.get(set_node)
     kind: BindingKind | None = None

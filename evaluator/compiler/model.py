@@ -34,7 +34,7 @@ class BindingKind(Enum):
     AT = "at"  # `args@{ ... }: ...`
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     """One name bound in one scope.
 
@@ -66,7 +66,7 @@ class Binding:
         return (self.name_node.start, self.name_node.end)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Scope:
     """A lexical scope. ``node`` is the `Let`/`AttrSet`/`Lambda`/`With`."""
 

@@ -21,6 +21,7 @@ Differences that make life easier for the grammar (all invisible to users):
 from __future__ import annotations
 
 import re
+from sys import intern
 from typing import Any, NamedTuple
 
 
@@ -232,6 +233,7 @@ class _Lexer:
         # when the token after the `}` is `:` or `@` (decided at the end).
         self.closed_braces: list[tuple[int, int]] = []
         self.max_tokens = MAX_TOKENS  # read at run time: tests lower it
+        self.words: dict[bytes, str] = {}
 
     def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
         tokens = self.tokens
@@ -293,6 +295,9 @@ class _Lexer:
         punct = _PUNCT_TYPES
         pc_bytes = _PC_BYTES
         limit = self.max_tokens
+        # One string per distinct name, shared by every occurrence and (by
+        # `intern`) with other files' trees: names are most of a tree's text.
+        words = self.words
         # Paths and URIs may only start where a run of path characters ends
         # in `/` or `:`; re-scanning a long run for them at every token in it
         # would be quadratic. Once the first token of a run is not a path,
@@ -321,7 +326,10 @@ class _Lexer:
                 # the token is followed by more path characters: a run
                 safe_until, uri_from, uri_end = self.path_run(start)
             if kind == _G_ID:
-                word = src[start:end].decode("ascii")
+                raw = src[start:end]
+                word = words.get(raw)
+                if word is None:
+                    word = words[raw] = intern(raw.decode("ascii"))
                 append((keywords.get(word, "ID"), start, end, word))
             elif kind == _G_PUNCT:
                 append((punct[src[start]], start, end, None))

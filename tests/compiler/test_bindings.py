@@ -45,7 +45,7 @@ def test_paths_merge_into_one_nested_set_in_order() -> None:
     attrs = merged("{ a.b = 1; d = 3; a.c = 2; }")
     assert list(attrs.static) == ["a", "d"]
     assert shape(attrs) == {"a": {"b": "Int", "c": "Int"}, "d": "Int"}
-    assert not attrs.rec and attrs.dynamic == []
+    assert not attrs.rec and not attrs.dynamic
 
 
 def test_path_walks_into_a_literal() -> None:
@@ -68,7 +68,7 @@ def test_later_literal_is_absorbed_with_its_dynamic_attrs() -> None:
     assert isinstance(nested, NestedEntry)
     assert list(nested.attrs.static) == ["b", "x"]
     assert len(nested.attrs.dynamic) == 1
-    assert nested.attrs.dropped == []
+    assert not nested.attrs.dropped
     (literal,) = nested.attrs.absorbed
     assert analysis.bindings[literal] is nested.attrs
 
@@ -97,7 +97,7 @@ def test_inherit_entries() -> None:
     assert (a.var.start, a.var.end, a.var.name) == (a.key.start, a.key.end, "a")
     assert isinstance(b, InheritEntry) and isinstance(c, InheritEntry)
     assert b.source is c.source and b.var is None
-    assert attrs.inherit_sources == [b.source]
+    assert list(attrs.inherit_sources) == [b.source]
     assert attrs.rec
 
 

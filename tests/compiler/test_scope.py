@@ -78,7 +78,7 @@ def test_inherit_from_is_one_shared_source() -> None:
     merged = analysis.bindings[let]
     a, b = merged.static["a"], merged.static["b"]
     assert a.source is not None and a.source is b.source  # type: ignore[union-attr]
-    assert merged.inherit_sources == [a.source]  # type: ignore[union-attr]
+    assert list(merged.inherit_sources) == [a.source]  # type: ignore[union-attr]
     # `s` is read once, by the shared source expression
     assert len(analysis.scope_of[let].bindings["s"].references) == 1
 
