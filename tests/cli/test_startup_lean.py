@@ -46,8 +46,20 @@ FRONT_END = {
 }
 # Standard modules a warm evaluation has no use for, each a millisecond or
 # more of start-up: dataclasses (with inspect, ast, dis), hashlib (it loads
-# OpenSSL; the cache hashes with _blake2), signal (it builds three enums).
-HEAVY = {"dataclasses", "inspect", "ast", "dis", "hashlib", "_hashlib", "signal"}
+# OpenSSL; the cache hashes with _blake2), signal (it builds three enums),
+# argparse with gettext and locale (a plain command line is read without it).
+HEAVY = {
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "hashlib",
+    "_hashlib",
+    "signal",
+    "argparse",
+    "gettext",
+    "locale",
+}
 # Evaluator modules a warm `eval -E 1` may load: 32 when written (the VM,
 # the cache, the table); the whole evaluator is over 100, the theme modules
 # alone 20: room for a few new VM modules, not for loading everything.
