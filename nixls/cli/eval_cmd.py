@@ -22,7 +22,6 @@ from evaluator.cache import DiskCache, default_directory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import Cancelled, NixError, UsageError
 from evaluator.vm.loop import Budget
-from evaluator.vm.terminal import for_stream
 from nixls import __version__
 from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
 from nixls.cli.interrupt import cancel_on_sigint, say_interrupted
@@ -293,6 +292,8 @@ def _evaluate(
         out.flush()
         # Colour codes in messages (nixpkgs lib has some) only on a terminal, as Nix.
         report = format_error(err, show_trace=args.show_trace)
+        from evaluator.vm.terminal import for_stream  # only an error needs it
+
         print(for_stream(report, err_out, ev.context.environ), file=err_out)
         if isinstance(err, UsageError):
             print("Try 'nix-instantiate --help' for more information.", file=err_out)
