@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
         return Path(_GRAMMAR_FILE if name == "GRAMMAR_PATH" else _TABLES_FILE)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 START_SYMBOLS = ("start", "start_binding")
 # Changes when the shape of the shipped data changes.
 _FORMAT = "nixls-lalr-tables-1\n"
