@@ -25,7 +25,7 @@ from evaluator.builtins import table as builtin_table
 from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.io import EvalIO
 from evaluator.syntax_errors import NixSyntaxError, pipe_error
-from evaluator.vm import error_report, memory, ops
+from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
@@ -563,4 +563,6 @@ def select_attr_path(value: Any, path: str, auto_args: dict[str, Any]) -> Frame:
 def format_error(err: NixError, *, show_trace: bool = False) -> str:
     """``err`` as C++ Nix 2.26 prints it: the trace (outermost first, function
     calls only with ``show_trace``), then ``error: message`` and its location."""
+    from evaluator.vm import error_report  # only an error needs it
+
     return error_report.format_error(err, show_trace=show_trace)

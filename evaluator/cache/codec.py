@@ -10,7 +10,9 @@ makes the file uncacheable (:class:`Uncacheable`), never wrong.
 
 The bytes are ``MAGIC``, the CRC-32 of the payload, then the payload
 (``marshal`` of plain tuples, lists and dicts), so a truncated or altered
-entry is refused (:class:`Corrupt`) before it is read. (A checksum against
+entry is refused (:class:`Corrupt`) before it is read. Each table of a unit
+is marshalled on its own inside it (bytes): reading an entry makes no
+Python object of a table until the table is used. (A checksum against
 accidents, not attacks: the cache directory is the user's own. It was a
 SHA-256, which cost more than the rest of reading an entry.)
 """
@@ -29,16 +31,15 @@ from evaluator.vm.values import Attrs, NixPath
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
-MAGIC = b"nixls-compiled\x00\x03"
+MAGIC = b"nixls-compiled\x00\x04"
 _CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
 _CONTAINERS = (tuple, list, dict)
 
 # One unit as stored: root, code, line spans, infos, deferred, consts, globals,
-# line contexts (trace entries of lines inside operands).
-RawUnit = tuple[
-    str, bytes, dict[int, tuple[int, int]], dict[str, Any], list[str], Any, Any, dict[int, Any]
-]
+# line contexts (trace entries of lines inside operands); the four tables
+# (line spans, infos, consts, contexts) each marshalled on its own.
+RawUnit = tuple[str, bytes, bytes, bytes, list[str], bytes, Any, bytes]
 
 
 class Uncacheable(Exception):
@@ -78,17 +79,15 @@ def encode_value(value: Any, source: SourceText) -> Any:
 
 
 def _plain(value: Any) -> bool:
-    """Whether ``value`` is made of scalars, tuples, lists and dicts only
-    (no span, path or attribute set): marshal keeps it as it is."""
-    t = type(value)
-    if t is dict:
-        return all(
-            type(k) in _SCALARS and (type(v) in _SCALARS or _plain(v)) for k, v in value.items()
-        )
-    if t is tuple or t is list:
-        # Scalars checked inline: a table of positions is thousands of them.
-        return all(type(v) in _SCALARS or _plain(v) for v in value)
-    return t in _SCALARS
+    """Whether ``value`` is plain data marshal keeps as it is (scalars,
+    tuples, lists, dicts, sets; no span, path or attribute set): asked of
+    marshal itself, which refuses any other object at once (a Python walk
+    over a table of a thousand positions was half of writing an entry)."""
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
 
 
 def decode_value(data: Any, span: Callable[[int, int], tuple[Any, int, int]]) -> Any:
@@ -129,8 +128,8 @@ class Stored(Mapping[Any, Any]):
     """A table of a unit read from the cache (its line spans, functions,
     constants, line contexts), decoded on first use: most units of a large
     file are never run, and the spans of those that run are needed only by
-    errors and traces. Until then :attr:`raw` is the stored form, written
-    back as it is when the entry is rewritten."""
+    errors and traces. Until then :attr:`raw` is the stored form (marshal
+    bytes), written back as it is when the entry is rewritten."""
 
     __slots__ = ("raw", "_decode", "_table")
 
@@ -144,7 +143,7 @@ class Stored(Mapping[Any, Any]):
         table = self._table
         if table is None:
             assert self._decode is not None
-            table = self._table = self._decode(self.raw)
+            table = self._table = self._decode(marshal.loads(self.raw))
             self.raw = self._decode = None  # decoded once: the stored form is not kept
         return table
 
@@ -190,22 +189,33 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
         # Inline, not through _offsets: a unit has a few thousand lines.
         if any(s[0] is not source for s in unit.line_spans.values()):
             raise Uncacheable("a span in another file")
-        lines = {n: (s[1], s[2]) for n, s in unit.line_spans.items()}
+        lines = marshal.dumps({n: (s[1], s[2]) for n, s in unit.line_spans.items()})
     infos = _stored(unit.infos)
     if infos is None:
         if any(s[0] is not source for _, s in unit.infos.values()):
             raise Uncacheable("a span in another file")
-        infos = {k: (d, (s[1], s[2])) for k, (d, s) in unit.infos.items()}
+        infos = marshal.dumps({k: (d, (s[1], s[2])) for k, (d, s) in unit.infos.items()})
     consts = _stored(unit.consts)
     if consts is None:
-        consts = encode_value(dict(unit.consts), source)
+        consts = _dump_consts(dict(unit.consts), source)
     contexts = _stored(unit.line_contexts)
     if contexts is None:
-        contexts = {
-            n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
-            for n, entries in unit.line_contexts.items()
-        }
+        contexts = marshal.dumps(
+            {
+                n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
+                for n, entries in unit.line_contexts.items()
+            }
+        )
     return (unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals, contexts)
+
+
+def _dump_consts(consts: dict[str, Any], source: SourceText) -> bytes:
+    """A unit's constants stored: as they are when all plain (marshal
+    tells at once), else encoded value by value."""
+    try:
+        return marshal.dumps(("P", consts))
+    except ValueError:
+        return marshal.dumps(encode_value(consts, source))
 
 
 def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
@@ -269,6 +279,8 @@ def load(
     units = []
     try:
         for root, code, lines_, infos_, deferred, consts_, globals_, contexts_ in raws:
+            if not all(type(t) is bytes for t in (code, lines_, infos_, consts_, contexts_)):
+                raise TypeError("a unit's code or table is not stored as bytes")
             units.append(
                 Unit(
                     root,

@@ -14,13 +14,32 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-GRAMMAR_PATH = Path(__file__).with_name("nix.lark")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Paths as strings: `pathlib` (with urllib.parse, ipaddress, fnmatch) was
+# imported by every cold evaluation for these two names alone.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_GRAMMAR_FILE = os.path.join(_HERE, "nix.lark")
 # Generated from the grammar by `python -m evaluator.syntax.make_tables`; package data.
-TABLES_PATH = Path(__file__).with_name("nix_tables.json")
+_TABLES_FILE = os.path.join(_HERE, "nix_tables.json")
+GRAMMAR_PATH: Path  # as Path objects, made on first use (make_tables, tests)
+TABLES_PATH: Path
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("GRAMMAR_PATH", "TABLES_PATH"):
+        from pathlib import Path
+
+        return Path(_GRAMMAR_FILE if name == "GRAMMAR_PATH" else _TABLES_FILE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 START_SYMBOLS = ("start", "start_binding")
 # Changes when the shape of the shipped data changes.
 _FORMAT = "nixls-lalr-tables-1\n"
@@ -180,9 +199,11 @@ def load_tables() -> Tables:
     grammar have changed since, they are rebuilt in memory (slower start,
     nothing written anywhere).
     """
-    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+    with open(_GRAMMAR_FILE, encoding="utf-8") as f:
+        grammar = f.read()
     try:
-        digest, tables = _loads(TABLES_PATH.read_text(encoding="utf-8"))
+        with open(_TABLES_FILE, encoding="utf-8") as f:
+            digest, tables = _loads(f.read())
     except (OSError, ValueError, KeyError, TypeError):
         digest = ""
     if digest != grammar_digest(grammar):

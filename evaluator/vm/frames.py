@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from bisect import bisect_right
 from collections.abc import Mapping
 from types import CodeType, MappingProxyType, TracebackType
 from typing import Any
@@ -205,14 +206,8 @@ class SourceText:
             # Lines end at LF, CRLF or a lone CR, as Nix counts them.
             starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
             self._starts = starts
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - starts[lo] + 1
+        line = bisect_right(starts, offset) or 1  # a negative offset: line 1, as before
+        return line, offset - starts[line - 1] + 1
 
     def offset_of(self, line: int, col: int) -> int:
         """The byte offset of a 1-based line and column."""

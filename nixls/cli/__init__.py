@@ -7,15 +7,18 @@ not pay for the server's imports.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from nixls import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 # Exit statuses, the same for every subcommand.
 EXIT_OK = 0
@@ -42,48 +45,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, its width read without importing shutil (and
-    the compression modules shutil imports): argparse makes a formatter for
-    every option it adds, so every run paid for that import."""
-
-    def __init__(
-        self,
-        prog: str,
-        indent_increment: int = 2,
-        max_help_position: int = 24,
-        width: int | None = None,
-    ) -> None:
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-_columns: int | None = None
-
-
-def _terminal_columns() -> int:
-    # As shutil.get_terminal_size: $COLUMNS, else the terminal's, else 80;
-    # read once (argparse makes a formatter for every option it adds).
-    global _columns
-    if _columns is None:
-        _columns = _read_columns()
-    return _columns
-
-
-def _read_columns() -> int:
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every available subcommand.
 
@@ -92,6 +53,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     argparse builds no parser it does not use: start-up time is mostly
     imports and set-up.
     """
+    import argparse
+
+    from nixls.cli.help_format import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="nixls",
         description="Nix language server and tools",
@@ -138,11 +103,13 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
         argv = ["serve", *argv]
     try:
         with _collector_paused():
-            parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
-            args = parser.parse_args(argv)
-            if args.command is None:
-                parser.print_help()
-                return EXIT_USAGE, None
+            args = _quick_arguments(argv)
+            if args is None:
+                parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+                args = parser.parse_args(argv)
+                if args.command is None:
+                    parser.print_help()
+                    return EXIT_USAGE, None
             module = importlib.import_module(COMMANDS[args.command][0])
         result: int = module.run(args)
         return result, args.command
@@ -151,6 +118,20 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
 
         say_interrupted()
         return EXIT_INTERRUPTED, None
+
+
+def _quick_arguments(argv: list[str]) -> Any:
+    """`nixls eval …` parsed without argparse when its command line is a
+    plain one (see :mod:`nixls.cli.options`), else None: importing argparse
+    and building the parser were an eighth of a warm evaluation."""
+    if not argv or argv[0] != "eval":
+        return None
+    from nixls.cli import eval_cmd
+
+    args = eval_cmd.quick_arguments(argv[1:])
+    if args is not None:
+        args.command = "eval"
+    return args
 
 
 @contextmanager

@@ -11,26 +11,111 @@ evaluation; by default only the call depth is bounded, as Nix's is.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from evaluator.api import CompileCache, Evaluator, format_error, resolve_import_path
 from evaluator.cache import DiskCache, default_directory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import Cancelled, NixError, UsageError
 from evaluator.vm.loop import Budget
-from evaluator.vm.terminal import for_stream
 from nixls import __version__
 from nixls.cli import EXIT_INTERRUPTED, EXIT_NIX_ERROR, EXIT_USAGE
 from nixls.cli.interrupt import cancel_on_sigint, say_interrupted
+from nixls.cli.options import (
+    APPEND,
+    APPEND_PAIR,
+    CLEAR,
+    FLAG,
+    SWITCH,
+    VALUE,
+    Namespace,
+    Option,
+    add_to,
+    quick_parse,
+)
 from nixls.project_config import ConfigError, ProjectConfig, config_for
+
+if TYPE_CHECKING:
+    import argparse
+
+    # Parsed options: argparse's, or the quick parser's (the same attributes).
+    Args = argparse.Namespace | Namespace
 
 # Calls nested deeper than this stop the evaluation (Nix: max-call-depth).
 DEFAULT_MAX_CALL_DEPTH = 1_000_000
+
+
+# The options of `nixls eval` (the nix-instantiate --eval subset), besides
+# the file: argparse builds its parser from them (help, errors, unusual
+# command lines) and `options.quick_parse` reads the plain ones without it.
+OPTIONS = (
+    Option(("-E", "--expr"), VALUE, "evaluate this expression"),
+    Option(("--eval",), FLAG, "accepted for nix-instantiate compatibility"),
+    Option(("--strict",), FLAG, "evaluate the result deeply"),
+    Option(("--json",), FLAG, "print the result as JSON"),
+    Option(("--xml",), FLAG, "print the result as XML"),
+    Option(("--no-location",), FLAG, "omit source locations from XML output"),
+    Option(("--show-trace",), SWITCH, "print the Nix trace of errors", default=False),
+    Option(
+        ("--extra-experimental-features",),
+        APPEND,
+        "enable these experimental features (e.g. pipe-operators, flakes)",
+        dest="features",
+        default=[],
+        metavar="FEATURES",
+    ),
+    Option(
+        ("-I",),
+        APPEND,
+        "add PATH or PREFIX=PATH to the search path",
+        dest="include",
+        default=[],
+        metavar="PATH",
+    ),
+    Option(
+        ("--arg",),
+        APPEND_PAIR,
+        "argument NAME for the function the file evaluates to",
+        default=[],
+        metavar=("NAME", "EXPR"),
+    ),
+    Option(
+        ("--argstr",),
+        APPEND_PAIR,
+        "string argument NAME for the function the file evaluates to",
+        default=[],
+        metavar=("NAME", "STRING"),
+    ),
+    Option(("-A", "--attr"), VALUE, "select this attribute path of the result"),
+    Option(("--max-steps",), VALUE, "stop after this many VM steps", type=int),
+    Option(("--timeout",), VALUE, "stop after this many seconds", type=float),
+    Option(
+        ("--max-memory",),
+        VALUE,
+        "stop when the allocation estimate exceeds this many megabytes",
+        metavar="MB",
+        type=float,
+    ),
+    Option(
+        ("--no-eval-cache",),
+        CLEAR,
+        "neither read nor write compiled files in $XDG_CACHE_HOME/nixls "
+        "(also: eval.compileCache = false in nixls.toml)",
+        dest="eval_cache",
+    ),
+    Option(
+        ("--max-call-depth",),
+        VALUE,
+        f"stop when calls nest deeper than N, tail calls included "
+        f"(default {DEFAULT_MAX_CALL_DEPTH:,}; 0: no limit)",
+        metavar="N",
+        type=int,
+    ),
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -38,77 +123,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "file", nargs="?", help="file to evaluate ('-' for stdin; default ./default.nix)"
     )
-    p.add_argument("-E", "--expr", dest="expr", help="evaluate this expression")
-    p.add_argument("--eval", action="store_true", help="accepted for nix-instantiate compatibility")
-    p.add_argument("--strict", action="store_true", help="evaluate the result deeply")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--xml", action="store_true", help="print the result as XML")
-    p.add_argument(
-        "--no-location", action="store_true", help="omit source locations from XML output"
-    )
-    p.add_argument(
-        "--show-trace",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="print the Nix trace of errors",
-    )
-    p.add_argument(
-        "--extra-experimental-features",
-        dest="features",
-        action="append",
-        default=[],
-        metavar="FEATURES",
-        help="enable these experimental features (e.g. pipe-operators, flakes)",
-    )
-    p.add_argument(
-        "-I",
-        dest="include",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="add PATH or PREFIX=PATH to the search path",
-    )
-    p.add_argument(
-        "--arg",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "EXPR"),
-        help="argument NAME for the function the file evaluates to",
-    )
-    p.add_argument(
-        "--argstr",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "STRING"),
-        help="string argument NAME for the function the file evaluates to",
-    )
-    p.add_argument("-A", "--attr", dest="attr", help="select this attribute path of the result")
-    p.add_argument("--max-steps", type=int, default=None, help="stop after this many VM steps")
-    p.add_argument("--timeout", type=float, default=None, help="stop after this many seconds")
-    p.add_argument(
-        "--max-memory",
-        type=float,
-        default=None,
-        metavar="MB",
-        help="stop when the allocation estimate exceeds this many megabytes",
-    )
-    p.add_argument(
-        "--no-eval-cache",
-        dest="eval_cache",
-        action="store_false",
-        help="neither read nor write compiled files in $XDG_CACHE_HOME/nixls "
-        "(also: eval.compileCache = false in nixls.toml)",
-    )
-    p.add_argument(
-        "--max-call-depth",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"stop when calls nest deeper than N, tail calls included "
-        f"(default {DEFAULT_MAX_CALL_DEPTH:,}; 0: no limit)",
-    )
+    add_to(p, OPTIONS)
+
+
+def quick_arguments(argv: list[str]) -> Namespace | None:
+    """``argv`` (after ``eval``) parsed without argparse, or None when
+    argparse must read it (see :func:`nixls.cli.options.quick_parse`)."""
+    return quick_parse(OPTIONS, "file", argv)
 
 
 def search_path(includes: list[str], nix_path: str | None) -> list[tuple[str, str]]:
@@ -138,7 +159,7 @@ def experimental_features(flags: list[str], nix_config: str | None) -> frozenset
     return frozenset(names)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Evaluate and print; the exit status of :func:`evaluate`."""
     return evaluate(args, sys.stdout.buffer, sys.stderr, os.environ)
 
@@ -150,19 +171,24 @@ def main(
     environ: Mapping[str, str] | None = None,
 ) -> int:
     """`nixls eval ARGV...` with explicit streams (for tests and embedding)."""
-    parser = argparse.ArgumentParser(prog="nixls eval")
-    add_arguments(parser)
-    return evaluate(parser.parse_args(argv), stdout, stderr, environ or os.environ)
+    args: Args | None = quick_arguments(argv)
+    if args is None:
+        import argparse
+
+        parser = argparse.ArgumentParser(prog="nixls eval")
+        add_arguments(parser)
+        args = parser.parse_args(argv)
+    return evaluate(args, stdout, stderr, environ or os.environ)
 
 
-def _file(args: argparse.Namespace) -> str | None:
+def _file(args: Args) -> str | None:
     """The absolute file to evaluate (``./default.nix`` if none given), or None."""
     if args.expr is not None or args.file == "-":
         return None
     return resolve_import_path(os.path.abspath(args.file or "default.nix"))
 
 
-def _budget(args: argparse.Namespace, config: ProjectConfig) -> Budget:
+def _budget(args: Args, config: ProjectConfig) -> Budget:
     """Budget flags, else the project's ``eval.budget``, else the defaults."""
 
     def pick(flag: float | None, key: str, scale: float, default: float | None = None) -> Any:
@@ -181,9 +207,7 @@ def _budget(args: argparse.Namespace, config: ProjectConfig) -> Budget:
     )
 
 
-def compile_cache(
-    args: argparse.Namespace, config: ProjectConfig, environ: Mapping[str, str]
-) -> CompileCache:
+def compile_cache(args: Args, config: ProjectConfig, environ: Mapping[str, str]) -> CompileCache:
     """The compile cache of a run: on disk unless opted out (or without a home)."""
     if args.eval_cache and config.get("eval.compileCache", True):
         directory = default_directory(environ)
@@ -192,9 +216,7 @@ def compile_cache(
     return CompileCache()
 
 
-def evaluate(
-    args: argparse.Namespace, out: BinaryIO, err_out: TextIO, environ: Mapping[str, str]
-) -> int:
+def evaluate(args: Args, out: BinaryIO, err_out: TextIO, environ: Mapping[str, str]) -> int:
     """Run parsed `nixls eval` arguments, writing to ``out`` / ``err_out``.
 
     Exit status: 0 success, 1 an error in the Nix code, 2 a missing file or
@@ -235,7 +257,7 @@ def evaluate(
 
 def _evaluate(
     ev: Evaluator,
-    args: argparse.Namespace,
+    args: Args,
     file: str | None,
     stdin: bytes,
     config: ProjectConfig,
@@ -270,6 +292,8 @@ def _evaluate(
         out.flush()
         # Colour codes in messages (nixpkgs lib has some) only on a terminal, as Nix.
         report = format_error(err, show_trace=args.show_trace)
+        from evaluator.vm.terminal import for_stream  # only an error needs it
+
         print(for_stream(report, err_out, ev.context.environ), file=err_out)
         if isinstance(err, UsageError):
             print("Try 'nix-instantiate --help' for more information.", file=err_out)

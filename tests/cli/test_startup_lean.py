@@ -46,20 +46,34 @@ FRONT_END = {
 }
 # Standard modules a warm evaluation has no use for, each a millisecond or
 # more of start-up: dataclasses (with inspect, ast, dis), hashlib (it loads
-# OpenSSL; the cache hashes with _blake2), signal (it builds three enums).
-HEAVY = {"dataclasses", "inspect", "ast", "dis", "hashlib", "_hashlib", "signal"}
+# OpenSSL; the cache hashes with _blake2), signal (it builds three enums),
+# argparse with gettext and locale (a plain command line is read without it).
+HEAVY = {
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "hashlib",
+    "_hashlib",
+    "signal",
+    "argparse",
+    "gettext",
+    "locale",
+}
 # Evaluator modules a warm `eval -E 1` may load: 32 when written (the VM,
 # the cache, the table); the whole evaluator is over 100, the theme modules
 # alone 20: room for a few new VM modules, not for loading everything.
 MAX_EVALUATOR_MODULES = 40
 
 
-def run(cache: Path, *args: str, cwd: Path = ROOT) -> tuple[str, set[str]]:
-    """`nixls ARGS...` with ``cache`` as XDG_CACHE_HOME: (stdout, modules held)."""
+def run(cache: Path, *args: str, cwd: Path = ROOT, installed: bool = False) -> tuple[str, set[str]]:
+    """`nixls ARGS...` with ``cache`` as XDG_CACHE_HOME: (stdout, modules held).
+    ``installed``: without `site` (as an installed nixls starts: no
+    editable-install finder importing pathlib and re first)."""
     env = environment()
     env["XDG_CACHE_HOME"] = str(cache)
     proc = subprocess.run(
-        [sys.executable, "-c", _LIST_MODULES, *args],
+        [sys.executable, *(["-S"] if installed else []), "-c", _LIST_MODULES, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -114,6 +128,18 @@ def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
     assert warm & FRONT_END == set()
     assert warm & HEAVY == set()  # `readFile` outside the store: no store library
     assert top_level(warm) & LSP_STACK == set()
+
+
+def test_installed_like_cold_and_warm_runs_import_little(tmp_path: Path) -> None:
+    # Cold: the front end, but not pathlib (with urllib.parse, ipaddress):
+    # the parser tables are found with os.path. Warm: none of the heavy set.
+    expr = f"(import {LIB}).version"
+    first, cold = run(tmp_path, "eval", "-E", expr, installed=True)
+    assert "evaluator.compiler.codegen" in cold
+    assert {"pathlib", "urllib", "ipaddress", "argparse"} & cold == set()
+    again, warm = run(tmp_path, "eval", "--strict", "-E", expr, installed=True)
+    assert again == first and first.startswith('"26.11')
+    assert warm & (HEAVY | FRONT_END | {"pathlib"}) == set()
 
 
 def test_builtins_from_every_kind_of_theme_in_a_fresh_process(tmp_path: Path) -> None:
