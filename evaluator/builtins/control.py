@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import frame_of
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import AbortError, CatchableError, ThrownError
@@ -41,8 +42,20 @@ def try_eval(e: Any) -> Frame:
 
 
 @builtin("seq", 2)
-def seq(a: Any, b: Any) -> Frame:
+def seq(a: Any, b: Any) -> Any:
     """`seq a b`: evaluate `a` (shallowly), then return `b`."""
+    # Both evaluated: `b` at once. Otherwise a frame, so that an error in
+    # either is "while calling the 'seq' builtin", as in Nix (which forces both).
+    if type(a) is not Thunk or a.code is None:
+        if type(b) is not Thunk:
+            return b
+        if b.code is None:
+            return b.value
+    return _seq(a, b)
+
+
+@frame_of("seq")
+def _seq(a: Any, b: Any) -> Frame:
     if type(a) is Thunk and a.code is not None:
         yield a
     return b

@@ -29,42 +29,80 @@ def json_string(s: str) -> str:
     A string that is not valid UTF-8 (bytes kept as surrogates) is an error.
     """
     if not s.isascii():
-        _check_utf8(s)
+        err = utf8_error(s)
+        if err is not None:
+            raise err
+    return _quoted(s)
+
+
+def _quoted(s: str) -> str:
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'  # most strings: nothing to escape
     return '"' + s.translate(_TABLE) + '"'
 
 
-def _check_utf8(s: str) -> None:
+def _string(s: str, bad: list[NixError]) -> str:
+    """``s`` quoted for :func:`to_json`; the error of the first string that is not
+    valid UTF-8 is kept in ``bad`` (Nix reports it once the whole value is converted)."""
+    if not s.isascii() and not bad:
+        err = utf8_error(s)
+        if err is not None:
+            bad.append(err)
+    return _quoted(s)
+
+
+def _key(name: str, bad: list[NixError]) -> str:
+    """``"name":``, remembered (a tree's attribute names repeat)."""
+    text = _KEYS.get(name)
+    if text is None:
+        text = _string(name, bad) + ":"
+        if name.isascii():  # (others are checked each time)
+            if len(_KEYS) >= 4096:
+                _KEYS.clear()
+            _KEYS[name] = text
+    return text
+
+
+_KEYS: dict[str, str] = {}
+
+
+def utf8_error(s: str) -> NixError | None:
+    """The error of Nix's JSON writer (nlohmann's) for a string that is not valid
+    UTF-8: the byte where decoding failed, or the last byte of a string ending
+    inside a character; None for a valid string."""
     data = s.encode("utf-8", "surrogateescape")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise NixError(
-            "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte"
-            f" at index {e.start}: 0x{data[e.start]:02X}"
-        ) from None
+        head = "JSON serialization error: [json.exception.type_error.316] "
+        if e.reason == "unexpected end of data":
+            return NixError(f"{head}incomplete UTF-8 string; last byte: 0x{data[-1]:02X}")
+        # A sequence cut short is rejected at the byte that does not continue it.
+        at = e.end if e.reason == "invalid continuation byte" else e.start
+        return NixError(f"{head}invalid UTF-8 byte at index {at}: 0x{data[at]:02X}")
+    return None
 
 
 # Where a value sits in the value being converted, for the trace of an error:
 # (where its container sits, the trace entry, the attribute position).
 _Where = tuple[Any, str, Any] | None
 
+# An open list or set: [the container, its sorted names (None for a list),
+# the index of the next element].
+_Open = list[Any]
+
 
 def to_json(v: Any) -> Frame:
     """The JSON text of a value (deeply forced), with the context of its strings."""
     out: list[str] = []
+    put = out.append
     ctx: set[str] = set()
-    # Work items: (0, value, where) to print a value, (1, text, None) to emit
-    # text, (2, text, None) to emit the text closing a list or set.
-    stack: list[tuple[int, Any, _Where]] = [(0, v, None)]
-    n = depth = 0  # depth: containers open (their "]" or "}" still on the stack)
+    bad: list[NixError] = []  # a string that is not UTF-8 (reported at the end, as Nix)
+    opened: list[_Open] = []  # outermost first
+    item = v
+    n = 0
     mask = walk.EVERY - 1
-    while stack:
-        is_text, item, where = stack.pop()
-        if is_text:
-            out.append(item)
-            if is_text == 2:
-                depth -= 1
-            continue
+    while True:
         n += 1
         if not n & mask:
             walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
@@ -72,64 +110,81 @@ def to_json(v: Any) -> Frame:
             if type(item) is Thunk:
                 item = item.value if item.code is None else (yield item)
             t = type(item)
-            if t is NixList or t is Attrs:
-                depth += 1
-                if depth > walk.MAX_DEPTH:
+            if t is str:
+                put(_string(item, bad))
+            elif t is int:
+                put(str(item))
+            elif t is bool:
+                put("true" if item else "false")
+            elif item is None:
+                put("null")
+            elif t is NixList or t is Attrs:
+                if len(opened) >= walk.MAX_DEPTH:
                     raise walk.too_deep()
                 if t is NixList:
-                    _push_list(stack, item, where)
-                elif "__toString" not in item and "outPath" not in item:
-                    _push_attrs(stack, item, where)
+                    put("[")
+                    opened.append([item, None, 0])
+                elif "__toString" in item:
+                    put((yield from _scalar(item, ctx, bad)))
+                elif "outPath" in item:
+                    item = item["outPath"]  # printed in the set's place
+                    continue
                 else:
-                    depth -= 1
-                    if "__toString" in item:
-                        out.append((yield from _scalar(item, ctx)))
-                    else:
-                        stack.append((0, item["outPath"], where))
+                    put("{")
+                    opened.append([item, sorted(item), 0])
             else:
-                out.append((yield from _scalar(item, ctx)))
+                put((yield from _scalar(item, ctx, bad)))
         except NixError as err:
-            _trace(err, where)
+            _trace(err, _where(opened))
             raise
+        # The next element of the innermost open container, closing those done.
+        while opened:
+            top = opened[-1]
+            container, names, i = top
+            if i < len(container):
+                top[2] = i + 1
+                if i:
+                    put(",")
+                if names is None:
+                    item = container[i]
+                else:
+                    name = names[i]
+                    put(_key(name, bad))
+                    item = container[name]
+                break
+            put("]" if names is None else "}")
+            opened.pop()
+        else:
+            break
+    if bad:
+        raise bad[0]
     text = "".join(out)
     charge(len(text))
     return make_str(text, frozenset(ctx))
 
 
-def _push_list(stack: list[tuple[int, Any, _Where]], item: NixList, where: _Where) -> None:
-    pos = where[2] if where is not None else None
-    todo: list[tuple[int, Any, _Where]] = [(2, "]", None)]
-    for i in range(len(item) - 1, -1, -1):
-        todo.append((0, item[i], (where, f"while evaluating list element at index {i}", pos)))
-        if i:
-            todo.append((1, ",", None))
-    todo.append((1, "[", None))
-    stack.extend(todo)
+def _where(opened: list[_Open]) -> _Where:
+    """Where the element being printed sits (built only for an error's trace)."""
+    where: _Where = None
+    for container, names, i in opened:
+        if names is None:
+            pos = where[2] if where is not None else None
+            where = (where, f"while evaluating list element at index {i - 1}", pos)
+        else:
+            name = names[i - 1]
+            pos = (container.positions or {}).get(name)
+            where = (where, f"while evaluating attribute '{name}'", pos)
+    return where
 
 
-def _push_attrs(stack: list[tuple[int, Any, _Where]], item: Attrs, where: _Where) -> None:
-    names = sorted(item)
-    positions = item.positions or {}
-    todo: list[tuple[int, Any, _Where]] = [(2, "}", None)]
-    for i in range(len(names) - 1, -1, -1):
-        name = names[i]
-        entry = f"while evaluating attribute '{name}'"
-        todo.append((0, item[name], (where, entry, positions.get(name))))
-        todo.append((1, json_string(name) + ":", None))
-        if i:
-            todo.append((1, ",", None))
-    todo.append((1, "{", None))
-    stack.extend(todo)
-
-
-def _scalar(item: Any, ctx: set[str]) -> Frame:
+def _scalar(item: Any, ctx: set[str], bad: list[NixError]) -> Frame:
     """The JSON text of a forced value that is not a list or a plain set."""
     t = type(item)
     if t is str:
-        return json_string(item)
+        return _string(item, bad)
     if t is CtxStr:
         ctx |= item.context
-        return json_string(str.__str__(item))
+        return _string(str.__str__(item), bad)
     if t is bool:
         return "true" if item else "false"
     if t is int:
@@ -142,12 +197,12 @@ def _scalar(item: Any, ctx: set[str]) -> Frame:
         s = ops.copy_path_to_store(item.path)
         if type(s) is CtxStr:
             ctx |= s.context
-        return json_string(str.__str__(s))
+        return _string(str.__str__(s), bad)
     if t is Attrs:  # with `__toString`
         s = yield from ops.coerce_to_string(item, coerce_more=False, copy_to_store=False)
         if type(s) is CtxStr:
             ctx |= s.context
-        return json_string(str.__str__(s))
+        return _string(str.__str__(s), bad)
     # Nix locates the error at a lambda's own position.
     raise NixError(
         f"cannot convert {ops.show_type(item)} to JSON", item.span if t is Closure else None

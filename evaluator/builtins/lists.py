@@ -188,8 +188,33 @@ def _elem_at(xs: Any, n: Any) -> Frame:
 
 
 @builtin("elem", 2)
-def elem(x: Any, xs: Any) -> Frame:
+def elem(x: Any, xs: Any) -> Any:
     """`elem x list`: whether `x` is equal (`==`) to an element of `list`."""
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(x) is Thunk and x.code is None:
+        x = x.value
+    tx = type(x)
+    if type(xs) is NixList and (tx is str or tx is int or tx is bool):
+        # An evaluated string, integer or Boolean sought among evaluated
+        # elements: compared here as `==` does (values of other types are
+        # unequal to it, but an integer and a float, or a string with context).
+        for y in xs:
+            ty = type(y)
+            if ty is Thunk:
+                if y.code is not None:
+                    return _elem(x, xs)
+                y = y.value
+                ty = type(y)
+            if ty is tx or (ty is float and tx is int) or (ty is CtxStr and tx is str):
+                if x == y:
+                    return True
+        return False
+    return _elem(x, xs)
+
+
+@frame_of("elem")
+def _elem(x: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     if not xs:
@@ -321,12 +346,25 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
         xs = yield from _list(xs)
     acc = nul
+    lam = type(op) is Closure
     for x in xs:
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
-        g = apply_now(op, acc)
-        if type(g) in TAILS:
-            g = yield g
+        if lam:
+            # (apply_now's first case, inline.)
+            g = op.code(acc)
+            t = type(g)
+            if t is GeneratorType:
+                if type(acc) is not Thunk or acc.code is None:
+                    g = peek(g, op, acc)
+                if type(g) in TAILS:
+                    g = yield g
+            elif t is Thunk or t is Call:
+                g = yield g
+        else:
+            g = apply_now(op, acc)
+            if type(g) in TAILS:
+                g = yield g
         if type(g) is Closure:
             r: Any = g.code(x)
             t = type(r)

@@ -34,9 +34,10 @@ from typing import Any
 
 from evaluator.builtins import pikevm
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import frame_of
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Frame, NixList
+from evaluator.vm.values import Frame, NixList, Thunk
 
 _ESCAPABLE = set(".[()*+?{|^$\\")
 
@@ -265,6 +266,10 @@ class Regex:
     def _slow(self, text: str) -> pikevm.PikeRegex | None:
         return self.pike if len(text) > _SMALL_SUBJECT else None
 
+    def fast(self, text: str) -> bool:
+        """Whether Python's engine matches ``text`` (no frame needed)."""
+        return self._slow(text) is None
+
     def fullmatch(self, text: str) -> Frame:
         """The match of the whole subject, or None."""
         pike = self._slow(text)
@@ -348,9 +353,28 @@ def _groups(m: Any) -> NixList:
 
 
 @builtin("match", 2)
-def match(regex: Any, s: Any) -> Frame:
+def match(regex: Any, s: Any) -> Any:
     """`match regex s`: null if the POSIX extended `regex` does not match all of `s`, else the
     list of its capture groups (null for a group that did not take part)."""
+    if type(regex) is Thunk and regex.code is None:
+        regex = regex.value
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(regex) is str and type(s) is str:
+        # Evaluated strings and a regex Python's engine runs (no frame): at once.
+        try:
+            rx = compile_regex(regex)
+        except NixError:
+            return _match(regex, s)  # (the frame reports it)
+        text = _latin(s)
+        if rx.fast(text):
+            m = rx.rx.fullmatch(text)
+            return None if m is None else _groups(m)
+    return _match(regex, s)
+
+
+@frame_of("match")
+def _match(regex: Any, s: Any) -> Frame:
     regex = yield from ops.force_string(regex)
     s = yield from ops.force_string(s)
     rx = compile_regex(str.__str__(regex))

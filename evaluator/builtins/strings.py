@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import argument_error, charge, element_error
+from evaluator.builtins.support import argument_error, charge, element_error, frame_of
 from evaluator.vm import ops
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import CtxStr, Frame, NixList, Thunk, context_of, make_str
@@ -36,14 +36,29 @@ def byte_length(s: str) -> int:
     return len(to_bytes(s))
 
 
-def _int32(n: int) -> int:
-    # Nix 2.8 reads substring's arguments into a C `int`.
-    return ((n + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+# Nix 2.26 compares the start, cast to a C `unsigned int`, with the length.
+_UINT = 1 << 32
 
 
 @builtin("toString", 1, global_=True)
-def to_string(v: Any) -> Frame:
+def to_string(v: Any) -> Any:
     """`toString x`: `x` as a string; numbers, Booleans, null, paths and lists are converted."""
+    if type(v) is Thunk and v.code is None:
+        v = v.value
+    t = type(v)
+    if t is str or t is CtxStr:
+        return v
+    if t is int:
+        return str(v)
+    if t is bool:
+        return "1" if v else ""
+    if v is None:
+        return ""
+    return _to_string(v)
+
+
+@frame_of("toString")
+def _to_string(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)  # Nix adds no entry for this
     try:
@@ -57,23 +72,64 @@ def to_string(v: Any) -> Frame:
 
 
 @builtin("stringLength", 1)
-def string_length(s: Any) -> Frame:
+def string_length(s: Any) -> Any:
     """`stringLength s`: the length of `s` in bytes."""
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(s) is str or type(s) is CtxStr:
+        return byte_length(s)
+    return _string_length(s)
+
+
+@frame_of("stringLength")
+def _string_length(s: Any) -> Frame:
     s = yield from ops.coerce_to_string(s)
     return byte_length(s)
 
 
 @builtin("substring", 3)
-def substring(start: Any, length: Any, s: Any) -> Frame:
+def substring(start: Any, length: Any, s: Any) -> Any:
     """`substring start len s`: the bytes of `s` from `start`, at most `len` (to the end if
     `len` is negative)."""
-    start = _int32((yield from ops.force_int(start)))
-    length = _int32((yield from ops.force_int(length)))
+    if type(start) is Thunk and start.code is None:
+        start = start.value
+    if type(length) is Thunk and length.code is None:
+        length = length.value
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(start) is int and type(length) is int and (type(s) is str or type(s) is CtxStr):
+        if 0 <= start < _UINT:
+            return _slice(start, length, s)
+    return _substring(start, length, s)
+
+
+@frame_of("substring")
+def _substring(start: Any, length: Any, s: Any) -> Frame:
+    start = yield from ops.force_int(start)
+    length = yield from ops.force_int(length)
     s = yield from ops.coerce_to_string(s)
     if start < 0:
         raise NixError("negative start position in 'substring'")
-    ctx = context_of(s)
-    plain = str.__str__(s)
+    if start >= _UINT:
+        size = byte_length(s)
+        if start % _UINT < size:
+            # The start's low 32 bits are within the string, the start is not.
+            raise NixError(
+                f"basic_string_view::substr: __pos (which is {start}) > __size (which is {size})"
+            )
+        return make_str("", context_of(s))
+    return _slice(start, length, s)
+
+
+def _slice(start: int, length: int, s: str) -> str:
+    """The bytes of ``s`` from ``start`` (not negative), at most ``length`` (to the
+    end if ``length`` is negative: Nix reads it as a `size_t`)."""
+    if type(s) is str:
+        ctx = None
+        plain = s
+    else:
+        ctx = context_of(s)
+        plain = str.__str__(s)
     if plain.isascii():
         size = len(plain)
         if start >= size:
@@ -88,13 +144,34 @@ def substring(start: Any, length: Any, s: Any) -> Frame:
 
 
 @builtin("concatStringsSep", 2)
-def concat_strings_sep(sep: Any, xs: Any) -> Frame:
+def concat_strings_sep(sep: Any, xs: Any) -> Any:
     """`concatStringsSep sep list`: the strings of `list` joined with `sep` between them."""
+    if type(sep) is Thunk and sep.code is None:
+        sep = sep.value
+    if type(xs) is Thunk and xs.code is None:
+        xs = xs.value
+    if type(sep) is str and type(xs) is NixList:
+        # Evaluated strings without context (the common case): joined at once.
+        parts = _strings(xs)
+        if parts is not None:
+            out = sep.join(parts)
+            charge(len(out))
+            return out
+    return _concat_strings_sep(sep, xs)
+
+
+@frame_of("concatStringsSep")
+def _concat_strings_sep(sep: Any, xs: Any) -> Frame:
     sep = yield from ops.force_string(sep)
     xs = yield from ops.force_list(xs)
     parts: list[str] = []
     ctx = set(context_of(sep))
     for x in xs:
+        if type(x) is Thunk and x.code is None:
+            x = x.value
+        if type(x) is str:
+            parts.append(x)
+            continue
         try:
             s = yield from ops.coerce_to_string(x)
         except EvalTypeError as err:
@@ -116,9 +193,46 @@ def _replacer(pats: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
 
 
 @builtin("replaceStrings", 3)
-def replace_strings(from_: Any, to: Any, s: Any) -> Frame:
+def replace_strings(from_: Any, to: Any, s: Any) -> Any:
     """`replaceStrings from to s`: `s` with each occurrence of a string of `from` replaced by
     the string at the same index of `to` (scanning left to right, first match wins)."""
+    if type(from_) is Thunk and from_.code is None:
+        from_ = from_.value
+    if type(to) is Thunk and to.code is None:
+        to = to.value
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if (
+        type(from_) is NixList
+        and type(to) is NixList
+        and type(s) is str
+        and len(from_) == len(to)
+        and from_
+    ):
+        # Evaluated plain strings everywhere (the common case): no frame.
+        pats = _strings(from_)
+        reps = _strings(to)
+        if pats is not None and reps is not None:
+            return _replace(s, pats, reps, set(), s)
+    return _replace_strings(from_, to, s)
+
+
+def _strings(xs: NixList) -> list[Any] | None:
+    """The elements of ``xs`` if all are evaluated strings without context."""
+    out: list[Any] = []
+    for x in xs:
+        if type(x) is Thunk:
+            if x.code is not None:
+                return None
+            x = x.value
+        if type(x) is not str:
+            return None
+        out.append(x)
+    return out
+
+
+@frame_of("replaceStrings")
+def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
     if type(from_) is not NixList:
         from_ = yield from ops.force_list(from_)
     if type(to) is not NixList:
