@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 import weakref
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +12,7 @@ from evaluator.vm import gc_tuning, memory
 from evaluator.vm.context import EvalContext
 from evaluator.vm.gc_tuning import GcByMemory, GcPause
 from evaluator.vm.loop import Budget
+from tests.vm.fresh_process import in_fresh_process
 
 
 def test_one_shot_runs_turn_the_collector_off_and_back_on() -> None:
@@ -44,13 +41,7 @@ def test_one_shot_runs_turn_the_collector_off_and_back_on() -> None:
 def test_garbage_cycles_are_collected_once_memory_grows() -> None:
     # Memory growth is read from the resident set: a fresh process, since a
     # long test process reuses memory it holds and its RSS would not grow.
-    code = f"import runpy; runpy.run_path({str(Path(__file__))!r})['cycles_collected']()"
-    root = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, PYTHONPATH=str(root))
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    in_fresh_process(__file__, "cycles_collected")
 
 
 def cycles_collected() -> None:
@@ -147,13 +138,7 @@ def test_a_pause_outside_a_one_shot_run_freezes_nothing() -> None:
 
 def test_young_collections_bound_cyclic_garbage() -> None:
     # Real memory: a fresh process (see test_garbage_cycles_are_collected_once_memory_grows).
-    code = f"import runpy; runpy.run_path({str(Path(__file__))!r})['young_bound']()"
-    root = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, PYTHONPATH=str(root))
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    in_fresh_process(__file__, "young_bound")
 
 
 def young_bound() -> None:
