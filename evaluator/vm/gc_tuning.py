@@ -1,7 +1,9 @@
 """Python's cyclic garbage collector, tuned while evaluations run and restored after.
 
 Three context managers (one counted base), one per kind of work: :data:`EVALUATION_GC` raises
-the collection threshold while the loop runs; :data:`FRONT_END_GC` pauses
+the collection threshold while the loop runs; :data:`ONE_SHOT_GC` replaces it
+when the process ends after its evaluation (``nixls eval``): collections by
+memory growth, generational by hand with ``gc.freeze``; :data:`FRONT_END_GC` pauses
 the collector while a file is compiled (parse, analysis, code generation,
 CPython's ``compile()``), which allocates a large tree of long-lived
 objects and frees almost none: every collection would rescan it for
@@ -94,17 +96,25 @@ class GcPause(_Counted):
     collection that traverses every object made inside (0.6 s after a 16 s
     evaluation of 300 modules, or a compiled file's whole tree), to promote
     data that lives on anyway.
+
+    While :attr:`keep_frozen` is set (by :class:`GcByMemory`, in a process
+    that ends after its evaluation), leaving the block freezes everything
+    alive instead: the compiled code and tables it made are kept for the
+    rest of the process, and later collections never examine them.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._resume = False
+        self.keep_frozen = False
 
     def _apply(self) -> None:
         self._resume = gc.isenabled()
         gc.disable()
 
     def _undo(self) -> None:
+        if self.keep_frozen:
+            gc.freeze()
         if self._resume:
             self._resume = False
             gc.freeze()
@@ -112,32 +122,50 @@ class GcPause(_Counted):
             gc.enable()
 
 
-GROWTH = 256 << 20  # bytes of growth between two collections of ONE_SHOT_GC
+GROWTH = 512 << 20  # bytes of growth between two full collections of ONE_SHOT_GC
+YOUNG = 64 << 20  # bytes of growth between two collections of what is not frozen
 POLL_EVERY = 0.02  # seconds between two reads of the resident set
 
 
 class GcByMemory(GcPause):
-    """A context manager: the collector off inside, except for a full
-    collection when :meth:`poll` finds the process grown by ``growth``
-    bytes (or doubled) since the last one; as it was outside.
+    """A context manager: the collector off inside, except for collections
+    that :meth:`poll` runs when the process grows; as it was outside.
+
+    Generational by hand: a *young* collection (every ``young`` bytes of
+    growth) examines only what is not frozen, then freezes the survivors,
+    so each object is examined about once however long the evaluation runs;
+    ``pause`` (the front end's) freezes what it built when it ends. A *full*
+    collection (everything unfrozen first: frozen objects that died since
+    are found) runs when the process has grown by ``growth`` bytes, or
+    doubled, since the last one.
     """
 
-    def __init__(self, growth: int = GROWTH) -> None:
+    def __init__(
+        self, growth: int = GROWTH, young: int = YOUNG, pause: GcPause | None = None
+    ) -> None:
         super().__init__()
         self.growth = growth
+        self.young = young
+        self.pause = pause
         self.active = False
+        self.collections = [0, 0]  # young and full collections run (for tests and benchmarks)
         self._limit = 0
+        self._young_limit = 0
         self._next_poll = 0.0
         self._step = growth
 
     def __call__(self, growth: int) -> GcByMemory:
-        """This policy with ``growth`` bytes between collections, for one block."""
+        """This policy with ``growth`` bytes between full collections, for one block."""
         self._step = growth
         return self
 
     def _apply(self) -> None:
         super()._apply()
-        self._limit = (memory.rss() or 0) + self._step
+        now = memory.rss() or 0
+        self._limit = now + self._step
+        self._young_limit = now + min(self.young, self._step)
+        if self.pause is not None:
+            self.pause.keep_frozen = True
         self.active = True
 
     def poll(self) -> None:
@@ -149,14 +177,25 @@ class GcByMemory(GcPause):
             return
         self._next_poll = now + POLL_EVERY
         current = memory.rss()
-        if current is not None and current > self._limit:
-            gc.collect()
-            after = memory.rss() or current
+        if current is None or current <= self._young_limit:
+            return
+        full = current > self._limit
+        if full:
+            gc.unfreeze()
+        gc.collect()  # the frozen objects are not examined
+        gc.freeze()
+        self.collections[full] += 1
+        after = memory.rss() or current
+        if full:
             self._limit = max(after * 2, after + self._step)
+        self._young_limit = after + min(self.young, self._step)
 
     def _undo(self) -> None:
         self.active = False
+        if self.pause is not None:
+            self.pause.keep_frozen = False
         self._step = self.growth
+        gc.unfreeze()  # the host's objects back in its oldest generation
         super()._undo()
 
 
@@ -167,4 +206,4 @@ FRONT_END_GC = GcPause()
 EVALUATION_GC = GcTuning()
 
 # The policy of a run in a process that ends after it (``run(one_shot=True)``).
-ONE_SHOT_GC = GcByMemory()
+ONE_SHOT_GC = GcByMemory(pause=FRONT_END_GC)

@@ -21,25 +21,15 @@ from evaluator.vm import memory
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget, run
 from evaluator.vm.values import Frame
+from tests.vm import fresh_process
 
 MB = 1 << 20
 pytestmark = pytest.mark.skipif(memory.rss() is None, reason="no /proc/self/statm")
 
 
 def in_fresh_process(name: str) -> None:
-    """Run this module's function ``name`` in a new Python process.
-
-    Checks of the resident set need a process that does not hold freed
-    memory from earlier tests: a long test process reuses it, and its RSS
-    then does not grow where the check expects growth.
-    """
-    code = f"import runpy; runpy.run_path({str(Path(__file__))!r})[{name!r}]()"
-    root = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, PYTHONPATH=str(root))
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    """Run this module's function ``name`` in a new Python process."""
+    fresh_process.in_fresh_process(__file__, name)
 
 
 def real_growth_is_bounded() -> None:
