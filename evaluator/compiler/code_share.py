@@ -46,7 +46,6 @@ _MARK = "\x00\x01s"
 _TOKEN = re.compile(
     r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[A-Za-z_]++[0-9]\w*)"""
 )
-_DEF = re.compile(r"^def ", re.MULTILINE)
 
 # Shape digest -> its template code, _ONCE (seen once), or None (not shareable).
 _shapes: dict[bytes, object] = {}
@@ -186,6 +185,26 @@ def _module(functions: list[CodeType], filename: str) -> CodeType:
     )
 
 
+def _split(python: str) -> list[tuple[str, int]] | None:
+    """A generated unit's functions: text and first line (None: not a unit
+    that is a series of functions)."""
+    if not python.startswith("def ") or "_cs_" in python or _MARK[0] in python:
+        return None
+    # Every line of a unit but a function's first is indented, so "\ndef "
+    # cuts it into its functions (a string's newline is written "\\n").
+    pieces = python.split("\ndef ")
+    last = len(pieces) - 1
+    out: list[tuple[str, int]] = []
+    line = 1
+    for i, piece in enumerate(pieces):
+        chunk = piece if i == 0 else "def " + piece
+        if i != last:
+            chunk += "\n"
+        out.append((chunk, line))
+        line += chunk.count("\n")
+    return out
+
+
 def compile_unit(python: str, filename: str, root: str, tag: str) -> CodeType:
     """``compile(python, filename, "exec")`` of a generated unit (its module
     code defines its functions), sharing the compilation of each function
@@ -195,20 +214,16 @@ def compile_unit(python: str, filename: str, root: str, tag: str) -> CodeType:
     shapes come once, and then cost only a digest in memory. ``root`` and
     ``tag`` name the unit (unused: every numbered name is replaced).
     """
-    starts = [m.start() for m in _DEF.finditer(python)]
-    if not starts or starts[0] != 0 or "_cs_" in python or _MARK[0] in python:
+    chunks = _split(python)
+    if chunks is None:
         return compile(python, filename, "exec")
-    starts.append(len(python))
     functions: list[CodeType] = []
-    line = 1
     try:
-        for start, end in zip(starts, starts[1:], strict=False):
-            chunk = python[start:end]
+        for chunk, line in chunks:
             code = _function(chunk, filename, line)
             if code is None:
                 return compile(python, filename, "exec")
             functions.append(code)
-            line += chunk.count("\n")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return compile(python, filename, "exec")  # raises what compile() raises
     return _module(functions, filename)

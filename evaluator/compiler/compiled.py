@@ -150,6 +150,7 @@ class CompiledFile:
         # The unit holding each deferred root (to generate its unit again).
         self.parents: dict[str, str] = {}
         self.add(main)
+        self._release()
         # Offset of the first pipe operator (a feature-gated syntax), if any.
         self.pipe_at: int | None = None
         # Warnings Nix prints when it parses the file.
@@ -196,7 +197,19 @@ class CompiledFile:
             chain.append(parent)
         for name in reversed(chain):
             self.add(compiler.compile_deferred(name))
+        self._release()
         return self._units[root]
+
+    @property
+    def holds_compiler(self) -> bool:
+        """Whether the file keeps its compiler (tree and analysis) for units to come."""
+        return self._compiler is not None
+
+    def _release(self) -> None:
+        """Drop the compiler (the file's tree and analysis) once every
+        deferred thunk known has its unit: none is left to generate."""
+        if len(self._units) == len(self.parents) + 1:
+            self._compiler = None
 
     @property
     def python(self) -> str:
