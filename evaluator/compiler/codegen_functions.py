@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen_base import _IMAX, _IMIN, Step, _Fn, _Lazy, _simple_operand
-from evaluator.compiler.model import LocalRef
+from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
 
@@ -129,7 +129,10 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         spine.append(f)  # type: ignore[arg-type]
         f = f.fn  # type: ignore[attr-defined]
     spine.reverse()
-    cur = yield self.value(fn, f)
+    # In a thunk ending in `f a ...`, `f` a variable: nothing here waits for
+    # the loop; what would is left to it or to `r_apply_late` (see head_ref).
+    late = head_ref(self, fn, f) if tail else None
+    cur = late if late is not None else (yield self.value(fn, f))
     if not cur.isidentifier():
         # A literal (`1 x`): named, since `1.code` is no Python.
         tmp = self.temp(fn)
@@ -146,6 +149,8 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         args.append(arg)
     last = len(spine) - 1
     out = self.temp(fn)
+    if late is not None and last > 0:
+        cur = late_head(self, fn, cur, f, spine, args)
     if last > 0:
         # A builtin given all its arguments at once: run it directly
         # (no partial applications, no Call objects).
@@ -192,11 +197,58 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
             )
         # Function bodies and builtins that never wait return their value
         # at once: only frames, thunks and calls go through the loop.
-        self.emit(fn, f"if type({res}) in PENDING_TYPES: {res} = yield {res}", app)
+        if late is not None:
+            rest = ", ".join(args[i + 1 :])
+            sites = self.const(tuple(self.span(a.start, a.end) for a in spine[i:]))
+            wait = f"return r_apply_late({res}, ({rest},), {sites}, False)"
+        else:
+            wait = f"{res} = yield {res}"
+        self.emit(fn, f"if type({res}) in PENDING_TYPES: {wait}", app)
         cur = res
     if last > 0:
         fn.indent -= 1
     return None if tail else out
+
+
+def late_head(
+    self: Compiler, fn: _Fn, cur: str, f: nodes.Node, spine: list[nodes.Apply], args: list[str]
+) -> str:
+    """Emit the head of `f a b ...` ending a thunk: taken if evaluated, else the
+    whole application is left to `r_apply_late`; returns the head's operand."""
+    if cur in fn.known:
+        return cur
+    sites = self.const((self.span(f.start, f.end), *(self.span(a.start, a.end) for a in spine)))
+    self.emit(fn, f"if type({cur}) is Thunk:", f)
+    fn.indent += 1
+    late = f"r_apply_late({cur}, ({', '.join(args)},), {sites}, True)"
+    self.emit(fn, f"if {cur}.code is not None: return {late}", f)
+    self.emit(fn, f"{cur} = {cur}.value", f)
+    fn.indent -= 1
+    return cur
+
+
+def head_ref(self: Compiler, fn: _Fn, node: nodes.Node) -> str | None:
+    """The unforced function of `f x` ending a thunk's body, when `f` is a variable.
+
+    The loop forces it as it dispatches the call (a thunk as ``Call.fn``), so
+    a thunk that waits for nothing else is a plain function, not a generator
+    frame; ``None`` for other functions (forced here, as values). Only in
+    thunks: only the loop runs their code, and it keeps the returned call for
+    the trace. A lambda body is also started by generated code and builtins,
+    which take a returned call as a request and would lose the lambda's own
+    trace entry ("while calling 'f'").
+    """
+    if type(node) is not nodes.Var or not fn.name.startswith("th") or fn.context:
+        return None
+    res = node.resolution  # type: ignore[attr-defined]
+    if isinstance(res, LocalRef):
+        return self.ref(fn, self.binding_name(res))
+    if isinstance(res, GlobalRef):
+        # Copied: a module-level name is never rebound in a function.
+        tmp = self.temp(fn)
+        self.emit(fn, f"{tmp} = {self.global_ref(res.name)}", node)
+        return tmp
+    return None
 
 
 def speculate_select(

@@ -56,6 +56,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_overrides": runtime.apply_overrides,
     "r_const": runtime.const_frame,
     "r_peek": runtime.peek,
+    "r_apply_late": runtime.apply_late,
     "r_charge": charge,
     "o_add": ops.add,
     "o_sub": ops.sub_values,

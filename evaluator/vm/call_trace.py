@@ -203,3 +203,13 @@ def finish(err: NixError) -> None:
     pending = err.__dict__.pop("pending_call", None)
     if pending is not None:
         _settle(err, pending, None)
+
+
+def settle_at(err: NixError, site: Any) -> None:
+    """``err`` reached a waiting frame that is not generated code (a runtime
+    helper standing in for it) at call site ``site``: the callee still pending
+    is settled there, as :func:`enter` does at a generated frame's line."""
+    pending = err.__dict__.get("pending_call")
+    if pending is not None:
+        _settle(err, pending, site)
+        err.__dict__["pending_call"] = None

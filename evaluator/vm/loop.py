@@ -130,7 +130,10 @@ def _dispatch(call: Call) -> Any:
         return PrimOpApp(op, args)
     if t is Thunk:
         if fn.code is None:
-            return _dispatch(Call(fn.value, call.arg, call.span))
+            # The Call itself is updated: it may be kept for the trace, which
+            # names the function it calls.
+            call.fn = fn.value
+            return _dispatch(call)
         return _force_then_call(fn, call.arg, call.span)
     if t is Attrs and "__functor" in fn:
         return _call_functor(fn, call.arg)
@@ -375,13 +378,19 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
-    if err is None and type(result) is Call and type(result.fn) is Closure and depth < max_depth:
+    fast = False
+    if err is None and type(result) is Call:
+        fn = result.fn
+        if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
+            result.fn = fn = fn.value
+        fast = type(fn) is Closure and depth < max_depth
+    if fast:
         # The commonest tail (a thunk `f x`, a body ending in a call): as
         # below, without its calls.
         owner = _tail_owners(owner, gen, result)
         depth += 1
         try:
-            result = result.fn.code(result.arg)
+            result = fn.code(result.arg)
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from types import GeneratorType
 from typing import Any, NoReturn
 
 from evaluator.vm import ops
 from evaluator.vm.budget import ATTR_SIZE, LIST_ITEM_SIZE, charge
+from evaluator.vm.call_trace import settle_at
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import (
@@ -489,3 +491,41 @@ def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
             "distinct functions and immediate comparisons of identical functions compare as unequal"
         )
     raise assert_failed(text)
+
+
+# What a call gives that still needs the loop (as generated code's PENDING_TYPES).
+_PENDING = frozenset({Thunk, Call, GeneratorType})
+
+
+def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whole: bool) -> Frame:
+    """The rest of `f a b ...` ending a thunk's body, once something waits.
+
+    Generated code applies the function itself while nothing needs the loop,
+    and returns this frame (run in the thunk's place) at the first thing that
+    does: ``pending`` is the function still to force (``whole``: no argument
+    applied yet) or the partial application still to evaluate; ``args`` are
+    the arguments left. ``sites[0]`` is where the body would have waited,
+    ``sites[1:]`` the applications of ``args`` (the last is the tail call's
+    site). An error met here is located and traced at the site the body
+    would have waited at, so the trace is the body's own.
+    """
+    f = yield from _await(pending, sites[0])
+    last = len(args) - 1
+    if whole and type(f) is PrimOp and f.arity == last + 1:
+        return Call(PrimOpApp(f, args[:last]), args[last], sites[last + 1])
+    for i in range(last):
+        r = f.code(args[i]) if type(f) is Closure else Call(f, args[i])
+        if type(r) in _PENDING:
+            r = yield from _await(r, sites[i + 1])
+        f = r
+    return Call(f, args[last], sites[last + 1])
+
+
+def _await(pending: Any, site: Any) -> Frame:
+    try:
+        return (yield pending)
+    except NixError as err:
+        settle_at(err, site)
+        if err.span is None:
+            err.span = site
+        raise
