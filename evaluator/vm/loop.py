@@ -369,6 +369,18 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
     return err
 
 
+# Thunks and calls `_tail` evaluates in a row (plain bodies each giving the
+# next) before it returns to the loop through :func:`_later`.
+TAIL_SPINS = 4
+
+
+def _later(result: Any) -> Frame:
+    """A frame ending at once with ``result`` (a thunk or call) to evaluate in
+    its place: how `_tail` hands a long chain back to the loop."""
+    return result
+    yield  # a generator frame
+
+
 def _tail(
     result: Any, gen: Any, owner: Any, depth: int, max_depth: int, err: Any, stack: _Stack
 ) -> tuple[Any, Any, int, Any, NixError | None]:
@@ -400,6 +412,7 @@ def _tail(
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owner = _add_owner(owner, gen)
+    spins = 0
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -410,6 +423,12 @@ def _tail(
                 return None, None, depth, result, None
             gen, owner, depth = stack.pop()
             return gen, owner, depth, result, None
+        spins += 1
+        if spins > TAIL_SPINS and t is not GeneratorType:
+            # A chain of plain bodies (`let r = f x; in r` in a thunk calling
+            # `f`): back to the loop now and then, which counts the steps
+            # and checks the budget and cancellation.
+            return _later(result), owner, depth, None, None
         if t is Thunk:
             code = result.code
             if code is None:

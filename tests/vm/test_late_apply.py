@@ -1,0 +1,108 @@
+"""Thunks ending in `f a ...` (`f` a variable) run without a generator frame
+of their own, and a late application (`runtime.apply_late`) when something
+must wait; what they print must be C++ Nix's, traces included.
+
+``fixtures/late_apply.json`` holds nix-instantiate 2.26.3's exit status,
+stdout and whole stderr (``record_late_apply.py``), plain and with
+``--show-trace``: the function unevaluated when first applied, failing
+itself, failing in its body, the application waiting part way, builtins,
+functors and values that are not functions.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluator.api import Evaluator
+from evaluator.front_end import compile_source
+from evaluator.vm.errors import BudgetExceeded
+from evaluator.vm.loop import Budget
+from nixls.cli import eval_cmd
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "late_apply.json").read_text()
+)
+
+
+# Without --show-trace, Nix 2.26 stops a builtin's argument trace where nixls
+# prints one entry more: main had the same difference before thunks ran late.
+_TRUNCATION = pytest.mark.xfail(
+    strict=True, reason="nixls prints one argument entry where Nix truncates the trace"
+)
+_TRUNCATED = ('add "x" 1', "map 1 [ 1 ]", "toString { }")
+
+
+def _param(case: dict[str, Any]) -> Any:
+    marks = (
+        [_TRUNCATION] if not case["flags"] and any(t in case["expr"] for t in _TRUNCATED) else []
+    )
+    return pytest.param(case, marks=marks, id=f"{' '.join(case['flags'])} {case['expr'][:60]}")
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    out = io.BytesIO()
+    err = io.StringIO()
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/homeless"}
+    status = eval_cmd.main(
+        ["--eval", "--strict", *case["flags"], "-E", case["expr"]], out, err, env
+    )
+    assert (status, out.getvalue().decode(), err.getvalue()) == (
+        case["status"],
+        case["stdout"],
+        case["stderr"],
+    )
+
+
+def _functions(python: str) -> dict[str, str]:
+    """The generated functions of a unit, by name."""
+    found = {}
+    for chunk in python.split("\ndef ")[1:]:
+        found[chunk.split("(", 1)[0]] = chunk
+    return found
+
+
+def test_thunk_ending_in_a_call_is_plain() -> None:
+    source = b"let f = x: y: x + y; g = x: x; in { a = g 1; b = f 1 2; c = builtins.map g [ ]; }"
+    python = compile_source(source, None, "/").python
+    bodies = [b for name, b in _functions(python).items() if "return Call(" in b]
+    thunks = [b for b in bodies if b.startswith("th")]
+    # `g 1` and `f 1 2` (a variable applied); `builtins.map g [ ]` forces a selection.
+    assert len(thunks) == 3
+    plain = [b for b in thunks if "yield" not in b]
+    assert len(plain) == 2
+    assert any("r_apply_late(" in b for b in plain)
+
+
+# Each step is a thunk `f x` (or `f a x`) ending in a call the loop makes.
+CHAINS = {
+    "one argument": "let f = n: if n == 0 then 0 else let r = f (n - 1); in r; in f {n}",
+    "two arguments": "let f = a: n: if n == 0 then a else let r = f a (n - 1); in r; in f 0 {n}",
+}
+
+
+def _eval(src: str, **budget: int) -> object:
+    ev = Evaluator(budget=Budget(**budget))
+    return ev.render(ev.eval_source(src))
+
+
+@pytest.mark.parametrize("shape", sorted(CHAINS))
+def test_long_chains_of_thunk_calls_need_no_python_stack(shape: str) -> None:
+    assert _eval(CHAINS[shape].format(n=100_000)) == "0"
+
+
+@pytest.mark.parametrize("shape", sorted(CHAINS))
+def test_chains_of_thunk_calls_stay_within_budgets(shape: str) -> None:
+    src = CHAINS[shape].format(n=300)
+    assert _eval(src, max_call_depth=10_000) == "0"
+    with pytest.raises(BudgetExceeded, match=r"^stack overflow; max-call-depth exceeded$"):
+        _eval(src, max_call_depth=200)
+    endless = CHAINS[shape].replace("if n == 0", "if false").format(n=1)
+    with pytest.raises(BudgetExceeded, match="budget"):
+        _eval(endless, max_steps=100_000)
