@@ -44,10 +44,18 @@ class Job:
         self.cancel = threading.Event()
         self.holds_slot = False
         self.abandoned: asyncio.Future[None] | None = None
+        # Set while the job waits for a slot: stopping it answers at once.
+        self.waiter: asyncio.Future[None] | None = None
 
     def stop(self) -> None:
-        """Set the flag; abandon the job if its thread has not stopped after ``GRACE``."""
+        """Set the flag; abandon the job if its thread has not stopped after ``GRACE``.
+
+        A job still waiting for a slot is woken, so it answers "stopped" now
+        instead of when some other job frees a slot."""
         self.cancel.set()
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.get_loop().call_soon_threadsafe(_settle, waiter)
         abandoned = self.abandoned
         if abandoned is not None and not abandoned.done():
             abandoned.get_loop().call_later(GRACE, _settle, abandoned)
@@ -114,12 +122,17 @@ class JobRunner:
         while not self._has_room():
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
+            job.waiter = waiter
             try:
                 await waiter
             finally:
+                job.waiter = None
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
             if job.cancel.is_set():
+                # The wake may have been meant for a slot just freed: pass it on.
+                if self._has_room():
+                    self._wake()
                 return False
         if job.cancel.is_set():
             return False

@@ -83,8 +83,36 @@ def test_a_job_stopped_while_it_waits_for_a_worker_answers_stopped() -> None:
         await asyncio.sleep(0.05)
         assert not waiting.done()  # no worker free
         assert runner.cancel("d") == 1
+        # It answers at once, while the worker is still busy.
+        assert await asyncio.wait_for(waiting, 20) == "stopped"
+        assert not busy.done()
         release.set()
-        assert await asyncio.wait_for(waiting, 5) == "stopped"
+        await busy
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()
+
+
+def test_stopped_waiters_do_not_swallow_the_wake_of_a_freed_slot() -> None:
+    # Four jobs wait for one worker; two are stopped by an edit. When the
+    # worker frees, the next job still waiting must run (no lost wake-up).
+    release = threading.Event()
+
+    async def scenario() -> None:
+        runner = JobRunner(workers=1)
+        busy = asyncio.ensure_future(runner.run("busy", lambda c: release.wait(10), bool))
+        await asyncio.sleep(0.05)
+        waiting = [
+            asyncio.ensure_future(runner.run(f"d{i}", lambda c, i=i: f"ran {i}", lambda: "stopped"))
+            for i in range(4)
+        ]
+        await asyncio.sleep(0.05)
+        assert runner.cancel("d0") + runner.cancel("d2") == 2
+        release.set()
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), 20)
+        assert answers == ["stopped", "ran 1", "stopped", "ran 3"]
         await busy
 
     try:
