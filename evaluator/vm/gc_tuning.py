@@ -148,7 +148,7 @@ class GcByMemory(GcPause):
         self.young = young
         self.pause = pause
         self.active = False
-        self.collections = [0, 0]  # young and full collections run (for tests and benchmarks)
+        self.collections = [0, 0]  # young and full collections run (the tests read them)
         self._limit = 0
         self._young_limit = 0
         self._next_poll = 0.0
