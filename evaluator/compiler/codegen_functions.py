@@ -283,15 +283,18 @@ def speculate_select(
     if avoid is not None and py in avoid:
         return None
     x = self.ref(fn, py)
-    child = self.new_fn("th", fn, None, node)
-    yield self.tail(child, node)
+    thunk = self.shared_select(fn, node, None, None, False)  # shared code if static
+    if thunk is None:
+        child = self.new_fn("th", fn, None, node)
+        yield self.tail(child, node)
+        thunk = _Lazy(f"Thunk({self.fnref(fn, child)})", child)
     out = self.temp(fn)
     if len(keys) == 1 and x in fn.known and keys[0].startswith(("'", '"')):
         key0 = keys[0]
         self.emit(fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node)
     else:
         self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
-    self.emit(fn, f"if {out} is MISSING: {out} = Thunk({self.fnref(fn, child)})", node)
+    self.emit(fn, f"if {out} is MISSING: {out} = {thunk.expr}", node)
     return out
 
 

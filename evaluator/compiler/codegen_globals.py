@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import GeneratorType
 from typing import Any
 
-from evaluator.vm import ops, runtime
+from evaluator.vm import ops, runtime, shared_code
 from evaluator.vm.budget import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
 
@@ -58,6 +58,10 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_peek": runtime.peek,
     "r_apply_late": runtime.apply_late,
     "r_charge": charge,
+    "r_inherit": shared_code.inherit,
+    "r_inherit_bound": shared_code.inherit_bound,
+    "r_select": shared_code.select,
+    "r_select_attr": shared_code.select_attribute,
     "o_add": ops.add,
     "o_sub": ops.sub_values,
     "o_mul": ops.mul_values,

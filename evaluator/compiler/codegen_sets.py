@@ -7,6 +7,7 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import (
@@ -263,21 +264,62 @@ def entry_value(
         return (yield self.lazy(fn, entry.var, name=name, at=entry_span(entry)))
     assert entry.source is not None
     src = sources[id(entry.source)]
-    return self.inherit_from(fn, src, name, entry)
+    return self.inherit_from(fn, src, name, entry, traced=avoid is None)
 
 
-def inherit_from(self: Compiler, fn: _Fn, src: str, name: str, entry: InheritEntry) -> _Lazy:
-    """A thunk selecting ``name`` from an `inherit (e)` source variable."""
-    child = self.new_fn("th", fn, f"while evaluating the attribute '{name}'", entry.key)
-    s = self.ref(child, src)
-    self.force_var(child, s, entry.key)
-    self.emit(
-        child,
-        f"if type({s}) is not Attrs or {name!r} not in {s}: raise r_select_error({s}, {name!r})",
-        entry.key,
-    )
-    self.emit(child, f"return {s}[{name!r}]", entry.key)
-    return _Lazy(f"Thunk({self.fnref(fn, child)})", child, deps=(src,))
+@dataclass
+class _Shared(_Lazy):
+    """A new thunk whose code is shared runtime code (:mod:`evaluator.vm.shared_code`):
+    ``code`` is that code's expression (a ``partial`` of the source variable)."""
+
+    code: str = ""
+
+
+def _shared(self: Compiler, fn: _Fn, src: str, helper: str, *args: str) -> _Shared:
+    code = f"partial({helper}, {self.ref(fn, src)}, {', '.join(args)})"
+    return _Shared(f"Thunk({code})", None, (src,), code)
+
+
+def inherit_from(
+    self: Compiler, fn: _Fn, src: str, name: str, entry: InheritEntry, traced: bool
+) -> _Lazy:
+    """A thunk selecting ``name`` from an `inherit (e)` source variable
+    (``traced``: an attribute, whose trace entry points at its name)."""
+    site = self.const(self.span(entry.key.start, entry.key.end))
+    return _shared(self, fn, src, "r_inherit" if traced else "r_inherit_bound", repr(name), site)
+
+
+def shared_select(
+    self: Compiler,
+    fn: _Fn,
+    node: nodes.Select,
+    name: str | None,
+    at: tuple[int, int] | None,
+    traced: bool,
+) -> _Lazy | None:
+    """A thunk `x.a.b` (``x`` a local variable, static names, no default) with
+    shared code, or None. ``name``: the attribute it is the value of, defined
+    at ``at``; ``traced``: forcing it adds a trace entry there (not for a `let`
+    binding). Its facts: see :data:`evaluator.vm.shared_code.SelectInfo`."""
+    base = unparen(node.expr)
+    if node.default is not None or type(base) is not nodes.Var:
+        return None
+    if not isinstance(base.resolution, LocalRef):
+        return None
+    names: list[str] = []
+    for key in node.path:
+        if type(key) is not nodes.StaticKey:
+            return None
+        names.append(key.name)
+    path = tuple(names)
+    site = self.span(node.start, node.end)
+    own = self.span(*at) if at is not None else site
+    info: tuple[object, ...] = (path, self.span(base.start, base.end), site, own)
+    helper = "r_select"
+    if traced and name is not None:
+        helper = "r_select_attr"
+        info += (name,)
+    return _shared(self, fn, self.binding_name(base.resolution), helper, self.const(info))
 
 
 def _aliases(
@@ -363,6 +405,14 @@ def group(
             self.emit(fn, f"{py} = Thunk(PENDING)" if patch else f"{py} = {op.expr}", at)
             if patch:
                 late.append((py, f"partial(r_const, {op.expr})", at))
+            assigned.add(py)
+        elif type(op) is _Shared:
+            # Its code holds the source's value: made once the source is bound.
+            if all(d in assigned or d not in group_names for d in op.deps):
+                self.emit(fn, f"{py} = {op.expr}", at)
+            else:
+                self.emit(fn, f"{py} = Thunk(PENDING)", at)
+                late.append((py, op.code, at))
             assigned.add(py)
         elif op.child is not None:
             deps = [c for c in op.child.captures if c in group_names]

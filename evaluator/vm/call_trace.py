@@ -17,6 +17,7 @@ segment (the frame that waited for it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import CodeType, GeneratorType, TracebackType
 from typing import Any
 
@@ -31,6 +32,17 @@ _NO_ENTRY = frozenset({"addErrorContext"})
 # The code of each builtin's function, and its name (filled in as builtins are
 # defined: the VM does not import the builtins, which import it).
 _BUILTIN_CODES: dict[CodeType, str] = {}
+
+
+# Thunk code shared by many thunks (:mod:`evaluator.vm.shared_code`): the
+# trace entry of one such thunk, made from its code (a ``functools.partial``).
+_SHARED_ENTRIES: dict[CodeType, Callable[[Any], tuple[str, Any]]] = {}
+
+
+def register_shared_entry(fn: Any, entry: Callable[[Any], tuple[str, Any]]) -> None:
+    """Thunks whose code is ``partial(fn, ...)`` add the trace entry ``entry(code)``
+    (a message and its span) when an error leaves them."""
+    _SHARED_ENTRIES[fn.__code__] = entry
 
 
 def register_builtin(fn: Any, name: str) -> None:
@@ -176,6 +188,8 @@ def _record_owner(
             info = CODE_INFO.get(code) if code is not None else None
             if info is not None and info.description is not None and code not in seen:
                 _add(err, info.description, info.span, False)
+            elif info is None and code in _SHARED_ENTRIES:
+                _add(err, *_SHARED_ENTRIES[code](item.value), False)
     return pending
 
 

@@ -1,7 +1,7 @@
 """Record what C++ Nix prints for the applications `test_late_apply.py` checks
 (run by hand, not by pytest; needs ``nix226-instantiate``).
 
-    python tests/vm/record_late_apply.py
+    python -m tests.vm.record_late_apply
 
 Writes ``fixtures/late_apply.json``: for each expression and each of plain
 and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
@@ -10,9 +10,9 @@ and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
+
+from tests.vm.nix_oracle import record
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,32 +45,9 @@ FLAGS = [[], ["--show-trace"]]
 
 
 def main() -> None:
-    out = []
-    for expr in CASES:
-        for flags in FLAGS:
-            p = subprocess.run(
-                [
-                    shutil.which("nix226-instantiate") or "nix226-instantiate",
-                    "--eval",
-                    "--strict",
-                    *flags,
-                    "-E",
-                    expr,
-                ],
-                capture_output=True,
-                text=True,
-                cwd="/",
-                env={"PATH": "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/homeless"},
-            )
-            out.append(
-                {
-                    "expr": expr,
-                    "flags": flags,
-                    "status": p.returncode,
-                    "stdout": p.stdout,
-                    "stderr": p.stderr,
-                }
-            )
+    out = [
+        {**record(expr, ["--strict", *flags]), "flags": flags} for expr in CASES for flags in FLAGS
+    ]
     (HERE / "fixtures" / "late_apply.json").write_text(json.dumps(out, indent=1) + "\n")
 
 

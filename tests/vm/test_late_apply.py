@@ -11,7 +11,6 @@ functors and values that are not functions.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from nixls.cli import eval_cmd
+from tests.vm.nix_oracle import nixls
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "late_apply.json").read_text()
@@ -47,17 +46,8 @@ def _param(case: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    out = io.BytesIO()
-    err = io.StringIO()
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/homeless"}
-    status = eval_cmd.main(
-        ["--eval", "--strict", *case["flags"], "-E", case["expr"]], out, err, env
-    )
-    assert (status, out.getvalue().decode(), err.getvalue()) == (
-        case["status"],
-        case["stdout"],
-        case["stderr"],
-    )
+    expected = (case["status"], case["stdout"], case["stderr"])
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == expected
 
 
 def _functions(python: str) -> dict[str, str]:

@@ -1,0 +1,157 @@
+"""Thunk code shared by many thunks instead of a generated function each.
+
+A cold evaluation pays for every generated function three times (writing its
+Python, normalising it for sharing, instantiating its code), and the
+commonest thunks are trivial: `inherit (x) a b c` makes one thunk `x.a` per
+name (450 of the 520 functions of nixpkgs lib's `default.nix`), and
+`cfg = config.services.foo` one selection on a variable. Such a thunk's code
+is ``partial(helper, source, ...)`` with a helper of this module: it does
+what the generated function did, line for line, and its errors are located
+and traced as that function's were (:func:`~evaluator.vm.call_trace.register_shared_entry`
+tells the loop's trace its ``while evaluating the attribute`` entry, which a generated
+function's :class:`~evaluator.vm.frames.CodeInfo` gave).
+
+A helper is a plain function: when the source is already evaluated it
+returns the attribute at once (the loop evaluates a thunk it returns in
+place), else a small generator frame that waits for the source. Names are
+static: dynamic keys (``x.${k}``) keep generated code.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from types import FunctionType
+from typing import Any
+
+from evaluator.vm.call_trace import register_shared_entry, settle_at
+from evaluator.vm.errors import InfiniteRecursion, NixError
+from evaluator.vm.runtime import MISSING, select_error
+from evaluator.vm.values import BLACKHOLE, Attrs, Frame, Thunk
+
+Span = tuple[Any, int, int]
+# A selection `x.a.b` and where it is: (names, span of `x`, span of the
+# selection, span of the thunk: the attribute it is the value of, else the
+# selection); an attribute's thunk adds the attribute's name (traced there).
+SelectInfo = tuple[Any, ...]
+
+
+def _missing(s: Any, name: str, site: Span) -> NixError:
+    return select_error(s, name).locate(site)
+
+
+def _entered(found: Any, own: Span) -> Any:
+    """``found``, to be evaluated in the thunk's place; if it is being
+    evaluated already, the infinite recursion is located at the thunk's
+    own span unless a waiting frame locates it (as for a generated thunk)."""
+    if type(found) is Thunk and found.code is BLACKHOLE:
+        err = InfiniteRecursion()
+        err.fallback_span = own  # type: ignore[attr-defined]
+        raise err
+    return found
+
+
+def _force(src: Thunk, site: Span) -> Frame:
+    """Force ``src`` as a generated line at ``site`` does (errors it gives
+    without a position are located there, a call it leaves pending is
+    settled there)."""
+    try:
+        return (yield src)
+    except NixError as err:
+        settle_at(err, site)
+        err.locate(site)
+        raise
+
+
+def _inherit_frame(src: Thunk, name: str, site: Span) -> Frame:
+    s = yield from _force(src, site)
+    if type(s) is Attrs:
+        found = s.get(name, MISSING)
+        if found is not MISSING:
+            return _entered(found, site)
+    raise _missing(s, name, site)
+
+
+def inherit(src: Any, name: str, site: Span) -> Any:
+    """The code of the thunk of ``name`` in `inherit (src) name`, ``site``
+    the name in the `inherit` (a set's attribute: traced there)."""
+    if type(src) is Thunk:
+        if src.code is not None:
+            return _inherit_frame(src, name, site)
+        src = src.value
+    if type(src) is Attrs:
+        found = src.get(name, MISSING)
+        if found is not MISSING:
+            if type(found) is Thunk and found.code is BLACKHOLE:
+                return _entered(found, site)
+            return found
+    raise _missing(src, name, site)
+
+
+def _select_frame(s: Any, info: SelectInfo, i: int) -> Frame:
+    """The selection from step ``i`` on, ``s`` the set of that step (still a thunk)."""
+    path, site = info[0], info[2]
+    if type(s) is Thunk:
+        s = s.value if s.code is None else (yield from _force(s, info[1] if i == 0 else site))
+    last = len(path) - 1
+    while True:
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, site)
+        s = s[name]
+        if i == last:
+            return _entered(s, info[3])
+        i += 1
+        if type(s) is Thunk:
+            s = s.value if s.code is None else (yield from _force(s, site))
+
+
+def select(src: Any, info: SelectInfo) -> Any:
+    """The code of a thunk `src.a.b` (static names; ``info``: see
+    :data:`SelectInfo`): what generated code for it did, without a frame
+    while every set on the way is evaluated."""
+    s = src
+    if type(s) is Thunk:
+        if s.code is not None:
+            return _select_frame(s, info, 0)
+        s = s.value
+    path = info[0]
+    last = len(path) - 1
+    i = 0
+    while True:
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, info[2])
+        s = s[name]
+        if i == last:
+            if type(s) is Thunk and s.code is BLACKHOLE:
+                return _entered(s, info[3])
+            return s
+        i += 1
+        if type(s) is Thunk:
+            if s.code is not None:
+                return _select_frame(s, info, i)
+            s = s.value
+
+
+def _twin(fn: Any, name: str) -> Any:
+    """``fn`` with a code object of its own (the trace tells thunks apart by code)."""
+    return FunctionType(fn.__code__.replace(co_name=name), fn.__globals__, name)
+
+
+# The same code where the thunk is a `let` binding or an anonymous value:
+# forcing it adds no trace entry (only an attribute's does, as in Nix).
+inherit_bound = _twin(inherit, "inherit_bound")
+select_attribute = _twin(select, "select_attribute")
+
+
+def _inherit_entry(code: partial[Any]) -> tuple[str, Span]:
+    return f"while evaluating the attribute '{code.args[1]}'", code.args[2]
+
+
+def _select_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[1]
+    return f"while evaluating the attribute '{info[4]}'", info[3]
+
+
+register_shared_entry(inherit, _inherit_entry)
+register_shared_entry(select_attribute, _select_entry)

@@ -1,0 +1,42 @@
+"""`nix-instantiate --eval` as C++ Nix 2.26.3 and nixls run it, for tests that
+compare their whole output (exit status, stdout, stderr) with recorded fixtures."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from typing import Any
+
+from nixls.cli import eval_cmd
+
+_ENV = {"PATH": "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/homeless"}
+
+
+def record(expr: str, flags: list[str]) -> dict[str, Any]:
+    """What ``nix226-instantiate --eval FLAGS -E EXPR`` prints (run from ``/``)."""
+    p = subprocess.run(
+        [shutil.which("nix226-instantiate") or "nix226-instantiate", "--eval", *flags, "-E", expr],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=_ENV,
+    )
+    return {
+        "expr": expr,
+        "flags": flags,
+        "status": p.returncode,
+        "stdout": p.stdout,
+        "stderr": p.stderr,
+    }
+
+
+def nixls(expr: str, flags: list[str]) -> tuple[int, str, str]:
+    """nixls's exit status, stdout and stderr for the same command (in process,
+    from ``/``: the caller restores the working directory)."""
+    os.chdir("/")
+    out = io.BytesIO()
+    err = io.StringIO()
+    status = eval_cmd.main(["--eval", *flags, "-E", expr], out, err, dict(_ENV))
+    return status, out.getvalue().decode(), err.getvalue()
