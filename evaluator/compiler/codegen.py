@@ -473,10 +473,9 @@ class Compiler:
                 spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
             if spec is not None:
                 return _Lazy(spec)
-        if t is nodes.Select:  # shared code (a `let` binding's is not traced)
-            shared = self.shared_select(fn, node, name, at, avoid is None)  # type: ignore[arg-type]
-            if shared is not None:
-                return shared
+        shared = self.shared_thunk(fn, node, name, at, avoid is None)  # `let`: not traced
+        if shared is not None:
+            return shared
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
         child.descr_at = at
@@ -604,6 +603,7 @@ class Compiler:
     entry_value = codegen_sets.entry_value
     inherit_from = codegen_sets.inherit_from
     shared_select = codegen_sets.shared_select
+    shared_thunk = codegen_sets.shared_thunk
     group = codegen_sets.group
 
     _value_methods: dict[type, Callable[..., Step]] = {}

@@ -27,8 +27,9 @@ from evaluator.compiler.codegen_base import (
     _Fn,
     _Lazy,
 )
-from evaluator.compiler.model import LocalRef
+from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
+from evaluator.vm.values import Attrs
 
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
@@ -320,6 +321,80 @@ def shared_select(
         helper = "r_select_attr"
         info += (name,)
     return _shared(self, fn, self.binding_name(base.resolution), helper, self.const(info))
+
+
+def shared_thunk(
+    self: Compiler,
+    fn: _Fn,
+    node: nodes.Node,
+    name: str | None,
+    at: tuple[int, int] | None,
+    traced: bool,
+) -> _Lazy | None:
+    """A thunk of ``node`` whose code is shared runtime code, if it is of a
+    shape that has it (see :func:`shared_select`), else None."""
+    t = type(node)
+    if t is nodes.Select:
+        return shared_select(self, fn, node, name, at, traced)  # type: ignore[arg-type]
+    if t is nodes.List:
+        return _constant_list(self, node)  # type: ignore[arg-type]
+    if t is nodes.AttrSet:
+        return _constant_attrs(self, node)  # type: ignore[arg-type]
+    return None
+
+
+# Larger lists are built by `r_make_list`, which charges the budget for them.
+_CONSTANT_LIST_ITEMS = 64
+
+
+def _constant_list(self: Compiler, node: nodes.List) -> _Lazy | None:
+    """`[ 1 "a" ]` (literals only): a thunk making a new list of them."""
+    if not node.items:
+        return _Lazy("NixList()")  # no thunk: Nix prints an unforced `[ ]` as `[ ]`
+    if len(node.items) > _CONSTANT_LIST_ITEMS:
+        return None
+    items: list[str] = []
+    for item in node.items:
+        lit = self.literal(unparen(item))
+        if lit is None:
+            return None
+        items.append(lit)
+    return _Lazy(f"Thunk(partial(r_new_list, ({', '.join(items)},)))")
+
+
+def _constant(node: nodes.Node) -> tuple[bool, object]:
+    """Whether ``node`` is a plain constant (number, string, Boolean, null), and its value."""
+    t = type(node)
+    if t is nodes.Int or t is nodes.Float:
+        return True, node.value  # type: ignore[attr-defined]
+    if t is nodes.Str and all(type(p) is str for p in node.parts):  # type: ignore[attr-defined]
+        return True, "".join(node.parts)  # type: ignore[attr-defined]
+    if t is nodes.Var and isinstance(node.resolution, GlobalRef):  # type: ignore[attr-defined]
+        values = {"true": True, "false": False, "null": None}
+        name = node.name  # type: ignore[attr-defined]
+        if name in values:
+            return True, values[name]
+    return False, None
+
+
+def _constant_attrs(self: Compiler, node: nodes.AttrSet) -> _Lazy | None:
+    """`{ a = 1; }` (plain constants only): a thunk making a new set like a
+    prototype (its values and positions)."""
+    merged = self.resolved.bindings[node]
+    if merged.dynamic or merged.inherit_sources or "__overrides" in merged.static:
+        return None
+    if not merged.static:
+        return _Lazy("Thunk(r_empty_attrs)")
+    proto = Attrs()
+    for name, entry in merged.static.items():
+        if type(entry) is not ValueEntry:
+            return None
+        ok, value = _constant(unparen(entry.value))
+        if not ok:
+            return None
+        proto[name] = value
+    proto.positions = {name: self.position(e.pos) for name, e in merged.static.items()}
+    return _Lazy(f"Thunk(partial(r_new_attrs, {self.const(proto)}))")
 
 
 def _aliases(

@@ -26,7 +26,7 @@ from typing import Any
 from evaluator.vm.call_trace import register_shared_entry, settle_at
 from evaluator.vm.errors import InfiniteRecursion, NixError
 from evaluator.vm.runtime import MISSING, select_error
-from evaluator.vm.values import BLACKHOLE, Attrs, Frame, Thunk
+from evaluator.vm.values import BLACKHOLE, Attrs, Frame, NixList, Thunk
 
 Span = tuple[Any, int, int]
 # A selection `x.a.b` and where it is: (names, span of `x`, span of the
@@ -131,6 +131,23 @@ def select(src: Any, info: SelectInfo) -> Any:
             if s.code is not None:
                 return _select_frame(s, info, i)
             s = s.value
+
+
+def new_list(items: tuple[Any, ...]) -> NixList:
+    """The code of a thunk `[ 1 "a" ]`: a new list of constants each time."""
+    return NixList(items)
+
+
+def new_attrs(proto: Attrs) -> Attrs:
+    """The code of a thunk `{ a = 1; }` (constants): a new set like ``proto``."""
+    made = Attrs(proto)
+    made.positions = proto.positions
+    return made
+
+
+def empty_attrs() -> Attrs:
+    """The code of a thunk `{ }`."""
+    return Attrs()
 
 
 def _twin(fn: Any, name: str) -> Any:

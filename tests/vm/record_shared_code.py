@@ -63,6 +63,19 @@ CASES: list[tuple[str, list[str]]] = [
     ('(x: let a = x.b; in a) (throw "t")', []),
     ("(x: let a = x.b; in a) { b = 2; }", []),
     ("let f = y: y; g = x: f x.b; in g { b = 3; }", []),
+    ('{ a = [ ]; b = { }; c = [ 1 "x" true null 1.5 ]; d = { x = 1; y = "s"; }; }', []),
+    ('{ a = [ ]; b = { }; c = [ 1 "x" ]; d = { x = 1; }; }', ["--no-strict"]),
+    ('builtins.unsafeGetAttrPos "y" ({ v = { x = 1;\n y = "s"; }; }).v', []),
+    ('let f = x: { a = [ "s" ]; b = { c = 1; }; e = { }; }; in [ (f 1) (f 2) ]', []),
+    ("let s = { a = { c = 1; }; }; in [ s.a s.a ]", []),
+    ("let s = { a = { c = 1; }; }; in [ s.a s.a ]", ["--no-strict"]),
+    ("let s = { a = [ 1 ]; }; in s.a ++ [ 2 ] ++ s.a", []),
+    ("let f = x: { l = [ x ]; }; in builtins.length (f 1).l", []),
+    ("rec { a = { }; b = [ ]; c = a; }", []),
+    ("let l = [ [ ] [ ] ]; in builtins.seq l l", ["--no-strict"]),
+    ("{ a = [ ]; b = [ [ ] ]; c = let x = [ ]; in x; }", ["--no-strict"]),
+    ("let e = [ ]; f = x: [ ]; in [ e e (f 1) (f 2) ]", []),
+    ("let a = { x = 1; }; b = [ 2 ]; in a // { y = b; }", []),
 ]
 
 FLAGS = [[], ["--show-trace"]]

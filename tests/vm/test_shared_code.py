@@ -82,6 +82,8 @@ def _functions(source: str) -> list[str]:
         "x: let a = x.b; c = x.d.e; in [ a c ]",
         "x: [ x.a x.b.c ]",
         "x: rec { y = x; a = y.b; }",
+        'x: { a = [ ]; b = { }; c = [ 1 "s" true null 1.5 ]; d = { e = 1; f = "g"; }; }',
+        "x: let a = { }; b = [ 1 ]; in [ a b [ ] ]",
     ],
 )
 def test_trivial_thunks_generate_no_function(source: str) -> None:
@@ -89,8 +91,11 @@ def test_trivial_thunks_generate_no_function(source: str) -> None:
     assert len(_functions(source)) == 2
 
 
-def test_dynamic_names_and_defaults_keep_generated_code() -> None:
-    assert len(_functions("k: x: { a = x.${k}; c = x.d or 1; }")) == 5
+def test_other_shapes_keep_generated_code() -> None:
+    # A dynamic name, a default, a list of an interpolation (two thunks), a
+    # list and a set not of constants.
+    source = 'k: x: { a = x.${k}; c = x.d or 1; e = [ "${k}" ]; f = [ x ]; g = { h = x; }; }'
+    assert len(_functions(source)) == 3 + 6  # the root and two lambdas, six thunks
 
 
 def _chain(body: str, n: int, **budget: int) -> object:
