@@ -40,11 +40,9 @@ THEMES = [
 # test_nix226.py compares these with 2.26.3.
 SKIP = {"builtins.attrNames builtins", "builtins.nixVersion"}
 
-# Where nixls still differs from the reference (Nix 2.26.3), and why.
-KNOWN_DIFFERENT = {
-    'builtins.concatStringsSep "" [ [ [ ".." 2 "prec-" ] null [  ] ] ]': "an empty list "
-    "literal in a list is a thunk in nixls, not in Nix, so the message shows «thunk»",
-}
+# Where nixls still differs from the reference (Nix 2.26.3), and why (none
+# now: an empty list literal is no thunk since inherit17, as in Nix).
+KNOWN_DIFFERENT: dict[str, str] = {}
 
 CASES = [
     pytest.param(

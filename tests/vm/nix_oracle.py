@@ -32,11 +32,12 @@ def record(expr: str, flags: list[str]) -> dict[str, Any]:
     }
 
 
-def nixls(expr: str, flags: list[str]) -> tuple[int, str, str]:
+def nixls(expr: str, flags: list[str], **env: str) -> tuple[int, str, str]:
     """nixls's exit status, stdout and stderr for the same command (in process,
-    from ``/``: the caller restores the working directory)."""
+    from ``/``: the caller restores the working directory); ``env``: more
+    environment variables."""
     os.chdir("/")
     out = io.BytesIO()
     err = io.StringIO()
-    status = eval_cmd.main(["--eval", *flags, "-E", expr], out, err, dict(_ENV))
+    status = eval_cmd.main(["--eval", *flags, "-E", expr], out, err, {**_ENV, **env})
     return status, out.getvalue().decode(), err.getvalue()

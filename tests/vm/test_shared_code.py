@@ -114,3 +114,27 @@ def test_long_chains_need_no_python_stack(body: str) -> None:
 def test_long_chains_count_steps(body: str) -> None:
     with pytest.raises(BudgetExceeded, match="budget"):
         _chain(body, 100_000, max_steps=100_000)
+
+
+def test_the_disk_cache_keeps_what_shared_code_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Spans, selection paths and set prototypes are constants of the cached units.
+    monkeypatch.chdir("/")
+    second = "  inherit (x) a; c = x.a.b; m = x.a.m; }; in s\n"
+    (tmp_path / "f.nix").write_text(
+        'let x = { a = { b = 1; }; }; s = { v = { p = 1; q = "s"; }; w = [ 1 "z" ]; e = { };\n'
+        + second
+    )
+    expr = f"let s = import {tmp_path}/f.nix; in "
+    cache = str(tmp_path / "cache")
+    outputs = []
+    for tail in ['[ (builtins.unsafeGetAttrPos "q" s.v) s.w s.e s.a s.c ]', "s.m"]:
+        cold = nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache)
+        assert any((tmp_path / "cache").rglob("*")), "nothing was cached"
+        assert nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache) == cold
+        outputs.append(cold)
+    assert outputs[0][1].endswith('line = 1; } [ 1 "z" ] { } { b = 1; } 1 ]\n')
+    column = second.index("x.a.m") + 1
+    assert "attribute 'm' missing" in outputs[1][2]
+    assert f"f.nix:2:{column}:" in outputs[1][2]
