@@ -54,6 +54,7 @@ from evaluator.compiler.codegen_base import (
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
+from evaluator.compiler.teardown import dismantle
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
@@ -68,9 +69,19 @@ DEFER_BYTES = 400
 class Compiler:
     """Compiles one file; see :func:`compile_tree`."""
 
-    def __init__(self, resolved: Resolved, source: SourceText, base_dir: str, scoped: bool = False):
+    def __init__(
+        self,
+        resolved: Resolved,
+        source: SourceText,
+        base_dir: str,
+        scoped: bool = False,
+        *,
+        owns_tree: bool = False,
+    ):
         self.resolved = resolved
         self.scoped = scoped
+        # The tree was made for this compiler alone: `close` may take it apart.
+        self.owns_tree = owns_tree
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -260,6 +271,13 @@ class Compiler:
         if set(fn.captures) != expected:
             raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
         return self._unit(fn, marks)
+
+    def close(self) -> None:
+        """Forget everything (no unit is left to generate); a tree made for
+        this compiler alone is taken apart, so that it is freed at once."""
+        if self.owns_tree:
+            dismantle(self.resolved)
+        vars(self).clear()  # the captures' bound methods point back here
 
     def _marks(self) -> tuple[int, int, int]:
         return len(self.fns), len(self.consts), len(self.globals_used)
@@ -634,14 +652,17 @@ def compile_tree(
     base_dir: str,
     *,
     scoped: bool = False,
+    owns_tree: bool = False,
 ) -> CompiledFile:
     """Compile a resolved tree to a Python code object.
 
     ``base_dir`` is the directory relative paths are resolved against;
     ``scoped`` compiles names no scope defines as lookups in the `SCOPE`
-    given to :func:`instantiate` (for `scopedImport`).
+    given to :func:`instantiate` (for `scopedImport`). ``owns_tree``: the
+    tree and its analysis serve this compilation only (they are taken apart
+    when the compiler is dropped).
     """
-    compiler = Compiler(resolved, source, base_dir, scoped)
+    compiler = Compiler(resolved, source, base_dir, scoped, owns_tree=owns_tree)
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(source, main, filename, compiler)

@@ -208,8 +208,10 @@ class CompiledFile:
     def _release(self) -> None:
         """Drop the compiler (the file's tree and analysis) once every
         deferred thunk known has its unit: none is left to generate."""
-        if len(self._units) == len(self.parents) + 1:
+        compiler = self._compiler
+        if compiler is not None and len(self._units) == len(self.parents) + 1:
             self._compiler = None
+            compiler.close()
 
     @property
     def python(self) -> str:
