@@ -54,12 +54,14 @@ def compile_source(
             if error is not None:
                 raise NixSyntaxError(error.message, (source, error.start, error.end))
             _drop_analysis_only(analysis.resolved)
+            # Read from the tree first: compiling frees most of it.
+            pipe_at = _first_pipe(result.root, text)
+            warned = _cursed_or(result.root, source) if not scoped and result.or_calls else []
             compiled = compile_tree(
                 result.root, analysis.resolved, source, base_dir, scoped=scoped, owns_tree=True
             )
-            compiled.pipe_at = _first_pipe(result.root, text)
-            if not scoped and result.or_calls:
-                compiled.warnings = _cursed_or(result.root, source)
+            compiled.pipe_at = pipe_at
+            compiled.warnings = warned
         except NixError:
             raise
         except Exception as exc:  # a Python limit or a bug: still a located Nix error

@@ -54,7 +54,7 @@ from evaluator.compiler.codegen_base import (
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
-from evaluator.compiler.teardown import dismantle
+from evaluator.compiler.teardown import dismantle, prune, union
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
@@ -80,8 +80,11 @@ class Compiler:
     ):
         self.resolved = resolved
         self.scoped = scoped
-        # The tree was made for this compiler alone: `close` may take it apart.
+        # The tree was made for this compiler alone: it is pruned as units are
+        # generated (to what the deferred thunks left need) and `close` takes
+        # it apart.
         self.owns_tree = owns_tree
+        self.kept_bytes = len(source.text) + 1
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -235,7 +238,20 @@ class Compiler:
             raise AssertionError(f"root captures {list(main.captures)}")
         unit = self._unit(main, marks)
         self.main_deferred = unit.deferred
+        self._prune()
         return unit
+
+    def _prune(self) -> None:
+        """Free the tree but for what the deferred thunks left will compile
+        (when that is a quarter less than at the last pruning)."""
+        captures = self._captures
+        if not self.owns_tree or captures is None:
+            return
+        keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
+        size = sum(hi - lo for lo, hi in keep)
+        if size <= self.kept_bytes * 3 // 4:
+            prune(self.resolved, self.root_node, keep, captures, self.names)
+            self.kept_bytes = size
 
     def compile_node(self, node: nodes.Node) -> tuple[Unit, list[tuple[int, str]]]:
         """Compile one node of the tree as `main`, in its scope.
@@ -270,7 +286,10 @@ class Compiler:
             _drive(self.tail(fn, node))
         if set(fn.captures) != expected:
             raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
-        return self._unit(fn, marks)
+        unit = self._unit(fn, marks)
+        del self.deferred[name]  # generated: its subtree is not needed any more
+        self._prune()
+        return unit
 
     def close(self) -> None:
         """Forget everything (no unit is left to generate); a tree made for
