@@ -250,6 +250,7 @@ class _Loader:
         self.compiled = compiled
         self.g = g
         self.builtins = builtins
+        self.loaded: set[str] = set()  # the roots of the units run into ``g``
 
     def load(self, unit: Unit) -> None:
         g = self.g
@@ -264,17 +265,19 @@ class _Loader:
         with FRONT_END_GC:
             code = unit.compiled(self.compiled.filename)
         exec(code, g)
+        self.loaded.add(unit.root)
 
     def stub(self, root: str) -> Callable[..., Any]:
         """A stand-in for a deferred thunk's code: loads its unit on first call."""
         g = self.g
+        loaded = self.loaded
 
+        # Not referring to itself: a replaced stub is freed without the
+        # cyclic collector (a one-shot run has frozen its generation).
         def stub(*args: Any) -> Any:
-            fn = g[root]
-            if fn is stub:
+            if root not in loaded:
                 self.load(self.compiled.unit(root))
-                fn = g[root]
-            return fn(*args)
+            return g[root](*args)
 
         return stub
 
