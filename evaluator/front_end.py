@@ -54,10 +54,14 @@ def compile_source(
             if error is not None:
                 raise NixSyntaxError(error.message, (source, error.start, error.end))
             _drop_analysis_only(analysis.resolved)
-            compiled = compile_tree(result.root, analysis.resolved, source, base_dir, scoped=scoped)
-            compiled.pipe_at = _first_pipe(result.root, text)
-            if not scoped and result.or_calls:
-                compiled.warnings = _cursed_or(result.root, source)
+            # Read from the tree first: compiling frees most of it.
+            pipe_at = _first_pipe(result.root, text)
+            warned = _cursed_or(result.root, source) if not scoped and result.or_calls else []
+            compiled = compile_tree(
+                result.root, analysis.resolved, source, base_dir, scoped=scoped, owns_tree=True
+            )
+            compiled.pipe_at = pipe_at
+            compiled.warnings = warned
         except NixError:
             raise
         except Exception as exc:  # a Python limit or a bug: still a located Nix error
@@ -71,7 +75,7 @@ def rebuild(text: bytes, source: SourceText, base_dir: str, scoped: bool) -> Com
     result = parse(text)
     analysis = analyse_to_compile(result, source.location_name, scoped)
     _drop_analysis_only(analysis.resolved)
-    compiler = Compiler(analysis.resolved, source, base_dir, scoped)
+    compiler = Compiler(analysis.resolved, source, base_dir, scoped, owns_tree=True)
     compiler.compile_root(result.root)
     return compiler
 

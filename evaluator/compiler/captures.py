@@ -86,6 +86,11 @@ class Captures:
         self.var_starts = [v.start for v in self.vars]
         self.graft_starts, self.grafts = _grafts(resolved)
 
+    def keep_only(self, within: Callable[[nodes.Var], bool]) -> None:
+        """Forget the variables outside what is left to compile (``within``)."""
+        self.vars = [v for v in self.vars if within(v)]
+        self.var_starts = [v.start for v in self.vars]
+
     def region(self, node: nodes.Node) -> list[Span]:
         """The spans whose code compiling ``node`` generates (disjoint)."""
         region: list[Span] = [(node.start, node.end)]

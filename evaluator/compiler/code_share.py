@@ -89,29 +89,31 @@ class _Shape:
         """The template's function code with this function's names, strings and first line."""
         names = self.names
         strings = self.strings
-        marks = len(_MARK)
-
-        def const(c: Any) -> Any:
-            t = type(c)
-            if t is str:
-                return strings[int(c[marks:])] if c.startswith(_MARK) else c
-            if t is tuple:
-                return tuple(map(const, c))
-            if t is frozenset:
-                return frozenset(map(const, c))
-            return c
 
         get = names.get
         name = get(template.co_name, template.co_name)
         return template.replace(
             co_names=tuple([get(n, n) for n in template.co_names]),
             co_varnames=tuple([get(n, n) for n in template.co_varnames]),
-            co_consts=tuple(map(const, template.co_consts)),
+            co_consts=tuple([_const(c, strings) for c in template.co_consts]),
             co_name=name,
             co_qualname=name,
             co_filename=filename,
             co_firstlineno=line,
         )
+
+
+def _const(c: Any, strings: list[str]) -> Any:
+    """A template's constant with this function's strings (a module function:
+    a nested one calling itself would be a cycle per function instantiated)."""
+    t = type(c)
+    if t is str:
+        return strings[int(c[len(_MARK) :])] if c.startswith(_MARK) else c
+    if t is tuple:
+        return tuple([_const(x, strings) for x in c])
+    if t is frozenset:
+        return frozenset([_const(x, strings) for x in c])
+    return c
 
 
 def _valid(template: CodeType, count: int, names: dict[str, str]) -> bool:

@@ -54,6 +54,7 @@ from evaluator.compiler.codegen_base import (
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
+from evaluator.compiler.teardown import dismantle, prune, union
 from evaluator.syntax import nodes
 from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
@@ -68,9 +69,22 @@ DEFER_BYTES = 400
 class Compiler:
     """Compiles one file; see :func:`compile_tree`."""
 
-    def __init__(self, resolved: Resolved, source: SourceText, base_dir: str, scoped: bool = False):
+    def __init__(
+        self,
+        resolved: Resolved,
+        source: SourceText,
+        base_dir: str,
+        scoped: bool = False,
+        *,
+        owns_tree: bool = False,
+    ):
         self.resolved = resolved
         self.scoped = scoped
+        # The tree was made for this compiler alone: it is pruned as units are
+        # generated (to what the deferred thunks left need) and `close` takes
+        # it apart.
+        self.owns_tree = owns_tree
+        self.kept_bytes = len(source.text) + 1
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -224,7 +238,20 @@ class Compiler:
             raise AssertionError(f"root captures {list(main.captures)}")
         unit = self._unit(main, marks)
         self.main_deferred = unit.deferred
+        self._prune()
         return unit
+
+    def _prune(self) -> None:
+        """Free the tree but for what the deferred thunks left will compile
+        (when that is a quarter less than at the last pruning)."""
+        captures = self._captures
+        if not self.owns_tree or captures is None:
+            return
+        keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
+        size = sum(hi - lo for lo, hi in keep)
+        if size <= self.kept_bytes * 3 // 4:
+            prune(self.resolved, self.root_node, keep, captures, self.names)
+            self.kept_bytes = size
 
     def compile_node(self, node: nodes.Node) -> tuple[Unit, list[tuple[int, str]]]:
         """Compile one node of the tree as `main`, in its scope.
@@ -259,7 +286,17 @@ class Compiler:
             _drive(self.tail(fn, node))
         if set(fn.captures) != expected:
             raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
-        return self._unit(fn, marks)
+        unit = self._unit(fn, marks)
+        del self.deferred[name]  # generated: its subtree is not needed any more
+        self._prune()
+        return unit
+
+    def close(self) -> None:
+        """Forget everything (no unit is left to generate); a tree made for
+        this compiler alone is taken apart, so that it is freed at once."""
+        if self.owns_tree:
+            dismantle(self.resolved)
+        vars(self).clear()  # the captures' bound methods point back here
 
     def _marks(self) -> tuple[int, int, int]:
         return len(self.fns), len(self.consts), len(self.globals_used)
@@ -639,14 +676,17 @@ def compile_tree(
     base_dir: str,
     *,
     scoped: bool = False,
+    owns_tree: bool = False,
 ) -> CompiledFile:
     """Compile a resolved tree to a Python code object.
 
     ``base_dir`` is the directory relative paths are resolved against;
     ``scoped`` compiles names no scope defines as lookups in the `SCOPE`
-    given to :func:`instantiate` (for `scopedImport`).
+    given to :func:`instantiate` (for `scopedImport`). ``owns_tree``: the
+    tree and its analysis serve this compilation only (they are taken apart
+    when the compiler is dropped).
     """
-    compiler = Compiler(resolved, source, base_dir, scoped)
+    compiler = Compiler(resolved, source, base_dir, scoped, owns_tree=owns_tree)
     main = compiler.compile_root(root)
     filename = f"<nix {source.pos_file[:60]}>" if source.path is None else f"<nix {source.path}>"
     return CompiledFile(source, main, filename, compiler)

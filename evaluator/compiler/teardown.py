@@ -1,0 +1,139 @@
+"""Taking apart a compiled file's tree as its compiler needs less of it.
+
+A resolved tree is full of reference cycles (a `Var` resolves to a binding
+whose scope is a node holding the `Var`; a scope and its bindings point at
+each other), so dropping it frees nothing until the cyclic collector finds
+it, and a one-shot run freezes what the front end built (see
+:mod:`evaluator.vm.gc_tuning`): its collections never look there. Cutting
+the cycles lets reference counting free the tree at once: all of it when
+the compiler is dropped (:func:`dismantle`), and, once the file's `main`
+unit is generated, all but what its deferred thunks need (:func:`prune`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import fields
+
+from evaluator.compiler.captures import Captures, Span
+from evaluator.compiler.scope import Resolved
+from evaluator.syntax import nodes
+
+
+def dismantle(resolved: Resolved) -> None:
+    """Cut the cycles of a resolved tree nobody reads any more (the nodes keep
+    their children: only resolutions and scopes are emptied)."""
+    for var in resolved.vars:
+        var.resolution = None
+    for find, nix_path in resolved.search_paths.values():
+        find.resolution = nix_path.resolution = None
+    for scope in resolved.scopes:
+        scope.bindings = {}
+        scope.with_uses = []
+        scope.node = None
+        scope.parent = None
+    for table in (resolved.vars, resolved.scopes, resolved.bindings, resolved.search_paths):
+        table.clear()
+
+
+def prune(
+    resolved: Resolved,
+    root: nodes.Node,
+    keep: list[Span],
+    captures: Captures | None,
+    names: dict[tuple[int, str], str],
+) -> None:
+    """Keep of a compiled tree only what generating its deferred units needs.
+
+    ``keep`` is where the deferred thunks not generated yet lie (their
+    regions, see :meth:`Captures.region`), sorted and disjoint
+    (:func:`union`). Every node outside it is emptied (its children, a
+    variable's resolution), and the tables of what is left
+    (scopes, merged sets, variables, search paths, generated names) shrink
+    to the part inside it. Nodes around it (the scopes the deferred code
+    reads) stay, as shells holding only the children that lead to it.
+    """
+    spans = keep
+    starts = [s for s, _ in spans]
+
+    def within(node: nodes.Node) -> bool:
+        i = bisect_right(starts, node.start) - 1
+        return i >= 0 and node.end <= spans[i][1]
+
+    def meets(node: nodes.Node) -> bool:
+        if node.start == node.end:
+            return True  # too small to tell: kept
+        i = bisect_right(starts, node.end - 1) - 1
+        return i >= 0 and spans[i][1] > node.start
+
+    regions = resolved.regions  # read before any `with`'s environment goes
+    kept_scopes = [
+        (scope, region)
+        for scope, region in zip(resolved.scopes, regions, strict=True)
+        if scope.node is None or meets(scope.node)
+    ]
+    for scope in resolved.scopes:
+        if scope.node is not None and not meets(scope.node):
+            scope.bindings = {}  # a scope and its bindings point at each other
+    resolved.scopes = [scope for scope, _ in kept_scopes]
+    resolved._regions = [region for _, region in kept_scopes]
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if within(node):
+            continue
+        if meets(node):
+            stack.extend(node.children())
+        else:
+            _empty(node)
+    for node in [k for k in resolved.bindings if not within(k)]:
+        del resolved.bindings[node]
+    for path in [k for k in resolved.search_paths if not within(k)]:
+        del resolved.search_paths[path]
+    resolved.vars = [v for v in resolved.vars if within(v)]
+    if captures is not None:
+        captures.keep_only(within)
+    scope_ids = {id(scope.node) for scope in resolved.scopes}
+    for name_key in [k for k in names if k[0] not in scope_ids]:
+        del names[name_key]
+
+
+def union(spans: Iterable[Span]) -> list[Span]:
+    """Sorted disjoint spans covering ``spans``."""
+    out: list[Span] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _empty(top: nodes.Node) -> None:
+    """Empty ``top`` and every node under it (children, resolutions)."""
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, nodes.Node):
+                stack.append(value)
+                setattr(node, name, None)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, nodes.Node))
+                setattr(node, name, [])
+        if type(node) is nodes.Var:
+            node.resolution = None
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes (all but the span)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
+    return found
