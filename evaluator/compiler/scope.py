@@ -279,6 +279,8 @@ class _Resolver:
             elif t is nodes.List:
                 for item in reversed(what.items):  # type: ignore[attr-defined]
                     push((item, scope, owner))
+            elif t is nodes.Paren:
+                push((what.expr, scope, owner))  # type: ignore[attr-defined]
             elif t is nodes.Select:
                 sel: nodes.Select = what  # type: ignore[assignment]
                 if sel.default is not None:
