@@ -241,9 +241,11 @@ class Merger:
                 continue
             stack.append((current, True))
             for binding in current.bindings:
-                if isinstance(binding, nodes.AttrDef):
-                    lit = _literal(binding.value)
-                    if lit is not None and lit not in self.cache:
+                if type(binding) is nodes.AttrDef:
+                    lit = binding.value  # `_literal`, inline: once per binding
+                    while type(lit) is nodes.Paren:
+                        lit = lit.expr
+                    if type(lit) is nodes.AttrSet and lit not in self.cache:
                         stack.append((lit, False))
         return self.cache[node]
 
@@ -252,11 +254,21 @@ class Merger:
     def _merge(self, node: SetNode) -> MergedAttrs:
         rec = not isinstance(node, nodes.AttrSet) or node.rec
         merged = MergedAttrs(node=node, rec=rec)
+        static = merged.static
         for binding in node.bindings:
-            if isinstance(binding, nodes.Inherit):
+            if type(binding) is nodes.AttrDef:
+                path = binding.path
+                if len(path) == 1:
+                    # `name = value;`, most bindings: the general case below
+                    # would walk an empty prefix.
+                    key = path[0]
+                    if type(key) is nodes.StaticKey and key.name not in static:
+                        static[key.name] = ValueEntry(key.name, key, binding, binding.value)
+                        continue
+                if path:
+                    self._add_attr(merged, binding)
+            elif isinstance(binding, nodes.Inherit):
                 self._add_inherit(merged, binding)
-            elif isinstance(binding, nodes.AttrDef) and binding.path:
-                self._add_attr(merged, binding)
         return merged
 
     def _add_inherit(self, merged: MergedAttrs, node: nodes.Inherit) -> None:

@@ -264,27 +264,33 @@ class _Resolver:
             t = type(what)
             if t in env_kinds:
                 env_of[what] = (scope, owner)  # type: ignore[index]
+            # Most frequent kinds first (names, strings, calls, lists).
             if t is nodes.Var:
                 self._resolve(what, scope, owner)  # type: ignore[arg-type]
+            elif t is nodes.Str or t is nodes.Path:
+                parts = what.parts  # type: ignore[attr-defined]
+                for part in reversed(parts):
+                    if not isinstance(part, str):
+                        push((part, scope, owner))
+            elif t is nodes.Apply:
+                app: nodes.Apply = what  # type: ignore[assignment]
+                push((app.arg, scope, owner))
+                push((app.fn, scope, owner))
+            elif t is nodes.List:
+                for item in reversed(what.items):  # type: ignore[attr-defined]
+                    push((item, scope, owner))
+            elif t is nodes.Paren:
+                push((what.expr, scope, owner))  # type: ignore[attr-defined]
             elif t is nodes.Select:
                 sel: nodes.Select = what  # type: ignore[assignment]
                 if sel.default is not None:
                     push((sel.default, scope, owner))
                 self._push_keys(sel.path, scope, owner)
                 push((sel.expr, scope, owner))
-            elif t is nodes.Apply:
-                app: nodes.Apply = what  # type: ignore[assignment]
-                push((app.arg, scope, owner))
-                push((app.fn, scope, owner))
             elif t is nodes.Binary:
                 bin_: nodes.Binary = what  # type: ignore[assignment]
                 push((bin_.right, scope, owner))
                 push((bin_.left, scope, owner))
-            elif t is nodes.Str or t is nodes.Path:
-                parts = what.parts  # type: ignore[attr-defined]
-                for part in reversed(parts):
-                    if not isinstance(part, str):
-                        push((part, scope, owner))
             elif t is nodes.AttrSet or t is nodes.Let or t is nodes.LegacyLet:
                 visit_set(what, scope, owner)  # type: ignore[arg-type]
             elif t is nodes.Lambda:

@@ -8,7 +8,7 @@ per reduction, inside the LR loop, so no tree is ever walked recursively.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.strings import merge_parts, strip_indentation
@@ -41,6 +41,13 @@ Callback = Callable[..., Any]
 # :class:`~evaluator.syntax.lexer.Token`): read by index, the cheapest way.
 _TYPE, _START, _END, _VALUE = 0, 1, 2, 3
 
+_N = TypeVar("_N", bound=n.Node)
+# The most frequent nodes are made without calling their class: a dataclass
+# `__init__` is a Python call of its own, a third of a reduction's cost.
+# Each such callback sets every field of its node (tests/syntax/
+# test_builder_fields.py checks them against the classes' fields).
+_new: Callable[[type[_N]], _N] = object.__new__  # type: ignore[assignment]
+
 
 class Builder:
     """Tree-building callbacks; collects the semantic errors Nix's parser reports.
@@ -66,8 +73,17 @@ class Builder:
         return e
 
     def lambda_id(self, ident: Any, _c: Any, body: Any) -> n.Lambda:
-        s = ident[_START]
-        return n.Lambda(s, body.end, n.Ident(s, ident[_END], ident[_VALUE]), None, body)
+        param = _new(n.Ident)
+        param.start = node_start = ident[_START]
+        param.end = ident[_END]
+        param.name = ident[_VALUE]
+        node = _new(n.Lambda)
+        node.start = node_start
+        node.end = body.end
+        node.param = param
+        node.formals = None
+        node.body = body
+        return node
 
     def lambda_formals(self, lb: Any, f: Any, rb: Any, _c: Any, body: Any) -> n.Lambda:
         formals = n.Formals(lb[_START], rb[_END], f[0], f[1])
@@ -102,7 +118,13 @@ class Builder:
     # -- operators ------------------------------------------------------------
 
     def binop(self, left: Any, op: Any, right: Any) -> n.Binary:
-        return n.Binary(left.start, right.end, OPS[op[_TYPE]], left, right)
+        node = _new(n.Binary)
+        node.start = left.start
+        node.end = right.end
+        node.op = OPS[op[_TYPE]]
+        node.left = left
+        node.right = right
+        return node
 
     def not_(self, op: Any, e: Any) -> n.Unary:
         return n.Unary(op[_START], e.end, "!", e)
@@ -114,14 +136,25 @@ class Builder:
         return n.HasAttr(e.start, path[-1].end, e, path)
 
     def apply(self, fn: Any, arg: Any) -> n.Apply:
-        return n.Apply(fn.start, arg.end, fn, arg)
+        node = _new(n.Apply)
+        node.start = fn.start
+        node.end = arg.end
+        node.fn = fn
+        node.arg = arg
+        return node
 
     def apply_or(self, fn: Any, kw: Any) -> n.Apply:
         self.or_calls = True
         return n.Apply(fn.start, kw[_END], fn, n.Var(kw[_START], kw[_END], "or"))
 
     def select(self, e: Any, _d: Any, path: Any) -> n.Select:
-        return n.Select(e.start, path[-1].end, e, path)
+        node = _new(n.Select)
+        node.start = e.start
+        node.end = path[-1].end
+        node.expr = e
+        node.path = path
+        node.default = None
+        return node
 
     def select_or(self, e: Any, _d: Any, path: Any, _o: Any, default: Any) -> n.Select:
         return n.Select(e.start, default.end, e, path, default)
@@ -129,9 +162,15 @@ class Builder:
     # -- simple expressions -----------------------------------------------------
 
     def var(self, t: Any) -> n.Var | n.CurPos:
-        if t[_VALUE] == "__curPos":
+        name = t[_VALUE]
+        if name == "__curPos":
             return n.CurPos(t[_START], t[_END])
-        return n.Var(t[_START], t[_END], t[_VALUE])
+        node = _new(n.Var)
+        node.start = t[_START]
+        node.end = t[_END]
+        node.name = name
+        node.resolution = None
+        return node
 
     def int_(self, t: Any) -> n.Int:
         value = t[_VALUE]
@@ -160,7 +199,12 @@ class Builder:
         value = t[_VALUE]
         if "\0" in value:
             self.check_nul(t[_START] + 1, value)
-        return n.Str(t[_START], t[_END], [value] if value else [])
+        node = _new(n.Str)
+        node.start = t[_START]
+        node.end = t[_END]
+        node.parts = [value] if value else []
+        node.indented = False
+        return node
 
     def string(self, open_: Any, parts: Any, close: Any) -> n.Str:
         return n.Str(open_[_START], close[_END], merge_parts(parts))
@@ -192,7 +236,11 @@ class Builder:
         return n.Uri(t[_START], t[_END], t[_VALUE])
 
     def paren(self, lp: Any, e: Any, rp: Any) -> n.Paren:
-        return n.Paren(lp[_START], rp[_END], e)
+        node = _new(n.Paren)
+        node.start = lp[_START]
+        node.end = rp[_END]
+        node.expr = e
+        return node
 
     def legacy_let(self, kw: Any, _lb: Any, binds: Any, rb: Any) -> n.LegacyLet:
         return n.LegacyLet(kw[_START], rb[_END], binds)
@@ -201,7 +249,12 @@ class Builder:
         return n.AttrSet(kw[_START], rb[_END], binds, True)
 
     def attrset(self, lb: Any, binds: Any, rb: Any) -> n.AttrSet:
-        return n.AttrSet(lb[_START], rb[_END], binds, False)
+        node = _new(n.AttrSet)
+        node.start = lb[_START]
+        node.end = rb[_END]
+        node.bindings = binds
+        node.rec = False
+        return node
 
     def list_(self, lb: Any, items: Any, rb: Any) -> n.List:
         return n.List(lb[_START], rb[_END], items)
@@ -239,7 +292,12 @@ class Builder:
     # -- bindings ---------------------------------------------------------------
 
     def attrdef(self, path: Any, _eq: Any, value: Any, semi: Any) -> n.AttrDef:
-        return n.AttrDef(path[0].start, semi[_END], path, value)
+        node = _new(n.AttrDef)
+        node.start = path[0].start
+        node.end = semi[_END]
+        node.path = path
+        node.value = value
+        return node
 
     def _static_names(self, keys: list[n.StaticKey | n.DynamicKey]) -> list[n.StaticKey]:
         names: list[n.StaticKey] = []
@@ -260,7 +318,11 @@ class Builder:
         return None  # reported already; the binding is left out
 
     def attr_id(self, t: Any) -> n.StaticKey:
-        return n.StaticKey(t[_START], t[_END], t[_VALUE])
+        node = _new(n.StaticKey)
+        node.start = t[_START]
+        node.end = t[_END]
+        node.name = t[_VALUE]
+        return node
 
     def attr_string_simple(self, t: Any) -> n.StaticKey:
         return n.StaticKey(t[_START], t[_END], t[_VALUE])

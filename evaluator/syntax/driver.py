@@ -43,7 +43,9 @@ _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
 _QUIET_TOKENS = 2
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
 # How the main loop carries out a reduction (see `_compile`).
-_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT = range(8)
+_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT, _CALL2, _CALL3 = range(10)
+# Rules of two or three symbols pass their values without building a slice.
+_BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3}
 _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
 
 
@@ -117,7 +119,7 @@ def _compile(tables: Tables) -> list[dict[str, Any]]:
             elif rule.alias in _INLINE:
                 kind = _INLINE[rule.alias]
             else:
-                kind = _CALL1 if rule.size == 1 else _CALL0 if rule.size == 0 else _CALL
+                kind = _BY_SIZE.get(rule.size, _CALL)
             out[sym] = (kind, getattr(Builder, rule.alias), rule.size, goto)
         compiled.append(out)
     _COMPILED[id(tables)] = (tables, compiled)
@@ -238,6 +240,7 @@ class Driver:
         values: list[Any] = [None]
         push_state = states.append
         push_value = values.append
+        pop_value = values.pop
         i = first
         tok = tokens[i]
         ttype = tok[0]
@@ -267,9 +270,20 @@ class Driver:
                 values[-1] = fn(builder, values[-1])
                 states[-1] = state = goto[states[-2]]
             elif kind == _APPEND:
-                item = values.pop()
+                item = pop_value()
                 if item is not None:
                     values[-1].append(item)
+                del states[-1]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _CALL3:
+                third = pop_value()
+                second = pop_value()
+                values[-1] = fn(builder, values[-1], second, third)
+                del states[-2:]
+                states[-1] = state = goto[states[-2]]
+            elif kind == _CALL2:
+                second = pop_value()
+                values[-1] = fn(builder, values[-1], second)
                 del states[-1]
                 states[-1] = state = goto[states[-2]]
             elif kind == _CALL:

@@ -21,6 +21,7 @@ Differences that make life easier for the grammar (all invisible to users):
 from __future__ import annotations
 
 import re
+from itertools import islice
 from sys import intern
 from typing import Any, NamedTuple
 
@@ -137,46 +138,74 @@ OTHER_TERMINALS = [
     "ERRTOK",
 ]
 
-# Path characters and the default-mode token regex: trivia (blanks and both
-# kinds of comment), then one token in a numbered group; `lastindex` says
-# which. Alternatives are ordered so that the first that matches is also
+# Path characters and the default-mode token regexes: trivia (blanks and
+# both kinds of comment), then one token in a numbered group; `lastindex`
+# says which. Alternatives are ordered so that the first that matches is also
 # flex's longest match (each earlier one is strictly longer whenever it
 # matches at all). Quantifiers are possessive where that changes nothing but
 # the cost of failing (a character class that excludes what follows).
 _PC = rb"[a-zA-Z0-9._+\-]"
 _TRIVIA = rb"(?:[ \t\r\n]++|\#[^\r\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+"
-_PATH_GROUPS = (
-    rb"(" + _PC + rb"*+/\$\{)"  # 1: path up to `${`
-    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 2: path
-    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 3: URI
+# First the frequent tokens that no path or URI can start at: a name not
+# followed by a path character, `/` or `:` (a path or URI from its start
+# would need its run to end in `/` or `:`), punctuation that is no path
+# character, strings, braces. They spare most tokens the path look-ahead.
+_EARLY_GROUPS = (
+    rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)(?![a-zA-Z0-9._+\-/:])"  # 1: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 2: punctuation
+    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 3: string without `${`
+    rb"|(\{)"  # 4
+    rb"|(\})"  # 5
 )
-# Inside a run of path characters no path can start (see lex_code): the same
-# groups that never match keep the group numbers.
+_PATH_GROUPS = (
+    rb"(" + _PC + rb"*+/\$\{)"  # 6: path up to `${`
+    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 7: path
+    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 8: URI
+)
+# Inside a run of path characters no path can start (see lex_long_run): the
+# same groups that never match keep the group numbers.
 _NO_PATH_GROUPS = rb"((?!))|((?!))|((?!))"
 _TOKEN_GROUPS = (
-    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 4: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 5: punctuation
-    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 6: string without `${`
-    rb"|(\{)"  # 7
-    rb"|(\})"  # 8
-    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 9: float
-    rb"|([0-9]++)"  # 10: integer
-    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 11: operator
-    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 12: search path
-    rb"|(\$\{)"  # 13
-    rb"|(''(?:\ *\n)?)"  # 14: indented string
-    rb'|(")'  # 15: string with `${` (or unterminated)
-    rb"|(~/\$\{)"  # 16: home path up to `${`
-    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 17: home path
-    rb"|(/\*)"  # 18: unterminated comment
-    rb"|([\s\S])"  # 19: anything else
+    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 10: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 11: punctuation
+    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 12: float
+    rb"|([0-9]++)"  # 13: integer
+    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 14: operator
+    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 15: search path
+    rb"|(\$\{)"  # 16
+    rb"|(''(?:\ *\n)?)"  # 17: indented string
+    rb'|(")'  # 18: string with `${` (or unterminated)
+    rb"|(~/\$\{)"  # 19: home path up to `${`
+    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 20: home path
+    rb"|(/\*)"  # 21: unterminated comment
+    rb"|([\s\S])"  # 22: anything else
 )
+
+
+def _token_regex(look_ahead: bytes, paths: bytes, long_run: bytes) -> re.Pattern[bytes]:
+    return re.compile(
+        _TRIVIA
+        + rb"(?:"
+        + _EARLY_GROUPS
+        + rb"|(?="
+        + look_ahead
+        + rb")(?:"
+        + paths
+        + rb")|"
+        + long_run
+        + _TOKEN_GROUPS
+        + rb")?"
+    )
+
+
 # The path and URI groups can only match where the run of path characters
-# ahead ends in `/` or `:`: one look ahead spares most tokens three scans.
-_DEFAULT = re.compile(
-    _TRIVIA + rb"(?:(?=" + _PC + rb"*+[/:])(?:" + _PATH_GROUPS + rb")" + _TOKEN_GROUPS + rb")?"
-)
-_NO_PATH = re.compile(_TRIVIA + rb"(?:" + _NO_PATH_GROUPS + _TOKEN_GROUPS + rb")?")
+# ahead ends in `/` or `:`: one look-ahead spares most tokens three scans.
+_DEFAULT = _token_regex(_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
+# What the token loop of `lex_code` scans with: the look-ahead bounded, so
+# that it costs little at every token of a run: a run is at most 64 bytes
+# long, or group 9 matches (empty) and `lex_long_run` takes the run.
+_FAST = _token_regex(_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
+_NO_PATH = _token_regex(rb"(?!)", _NO_PATH_GROUPS, rb"((?!))")
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
 _URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
@@ -215,9 +244,10 @@ _INPATH = 4  # inside a path after a `${…}` or a segment
 
 
 # Token kinds in the regexes above, by group number.
-_G_PATHI, _G_PATH, _G_URI, _G_ID, _G_PUNCT, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 9)
-_G_FLOAT, _G_INT, _G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE = range(9, 16)
-_G_HPATHI, _G_HPATH, _G_COMMENT, _G_CHAR = range(16, 20)
+_G_ID0, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 6)
+_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(6, 14)
+_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(14, 21)
+_G_COMMENT, _G_CHAR = range(21, 23)
 
 
 class _Lexer:
@@ -281,64 +311,44 @@ class _Lexer:
     def lex_code(self, pos: int) -> int:
         """Lex code tokens until the mode changes or input ends.
 
-        The hot loop of the lexer: one regex match per token, dispatched on
-        the number of the group that matched, most frequent kinds first.
+        The hot loop of the lexer: one match of `_FAST` per token, taken from
+        one `finditer` (no Python-level call per token), dispatched on the
+        number of the group that matched, most frequent kinds first. Returns
+        where lexing goes on; the caller looks at the mode again (a return
+        in code mode short of the end resumes here with a fresh scan).
         """
         src = self.src
-        n = len(src)
-        match = _DEFAULT.match
-        no_path = _NO_PATH.match
         tokens = self.tokens
         append = tokens.append
         modes = self.modes
         keywords = KEYWORDS
         punct = _PUNCT_TYPES
-        pc_bytes = _PC_BYTES
-        limit = self.max_tokens
         # One string per distinct name, shared by every occurrence and (by
         # `intern`) with other files' trees: names are most of a tree's text.
         words = self.words
-        # Paths and URIs may only start where a run of path characters ends
-        # in `/` or `:`; re-scanning a long run for them at every token in it
-        # would be quadratic. Once the first token of a run is not a path,
-        # no later one is (same run, same end), so the rest of the run up to
-        # `safe_until` is lexed without the path alternatives, and a URI is
-        # recognised directly (it needs `:` after the run, no `_` before).
-        safe_until = -1
-        uri_from = uri_end = -1
-        while True:
-            if len(tokens) > limit:
-                raise _TooManyTokens
-            if pos < safe_until:
-                if uri_end > 0 and pos >= uri_from and src[pos] in _LETTERS:
-                    append(("URI", pos, uri_end, _decode(src[pos:uri_end])))
-                    pos = uri_end
-                    continue
-                m = no_path(src, pos)
-            else:
-                m = match(src, pos)
-            assert m is not None  # the pattern can match empty
+        # Each match adds at most one token: the scan stops one token past
+        # the limit, and the next call raises.
+        budget = self.max_tokens + 1 - len(tokens)
+        if budget <= 0:
+            raise _TooManyTokens
+        end = pos
+        for m in islice(_FAST.finditer(src, pos), budget):
             kind = m.lastindex
-            if kind is None:
-                return n  # only trivia up to the end
-            start, end = m.span(kind)
-            if end < n and end > safe_until and src[end] in pc_bytes:
-                # the token is followed by more path characters: a run
-                safe_until, uri_from, uri_end = self.path_run(start)
-            if kind == _G_ID:
+            if kind == _G_ID0 or kind == _G_ID:
+                start, end = m.span(kind)
                 raw = src[start:end]
                 word = words.get(raw)
                 if word is None:
                     word = words[raw] = intern(raw.decode("ascii"))
                 append((keywords.get(word, "ID"), start, end, word))
-            elif kind == _G_PUNCT:
+            elif kind == _G_PUNCT0 or kind == _G_PUNCT:
+                start, end = m.span(kind)
                 append((punct[src[start]], start, end, None))
             elif kind == _G_STRING:
+                start, end = m.span(kind)
                 append(("STRING", start, end, unescape(src[start + 1 : end - 1])))
-            elif kind == _G_LBRACE:
-                modes.append((_CODE, len(tokens), False))
-                append(("LBRACE", start, end, None))
             elif kind == _G_RBRACE:
+                start, end = m.span(kind)
                 top, opener, _ = modes[-1]
                 if top != _INITIAL:
                     modes.pop()
@@ -347,23 +357,95 @@ class _Lexer:
                 append(("RBRACE", start, end, None))
                 if modes[-1][0] > _CODE:
                     return end
-            elif kind == _G_INT:
-                # Beyond 64 bits the parser reports an invalid integer; the
-                # text is kept (Python refuses int() of over 4,300 digits).
-                text = src[start:end]
-                append(("INT", start, end, int(text) if end - start < 40 else text.decode()))
-            elif kind == _G_FLOAT:
-                append(("FLOAT", start, end, float(src[start:end])))
-            elif kind == _G_OP:
-                append((OPERATORS[src[start:end].decode("ascii")], start, end, None))
-            elif kind == _G_DOLLAR:
-                modes.append((_CODE, -1, False))
-                append(("DOLLAR_CURLY", start, end, None))
+            elif kind == _G_LBRACE:
+                start, end = m.span(kind)
+                modes.append((_CODE, len(tokens), False))
+                append(("LBRACE", start, end, None))
+            elif kind is None:
+                return len(src)  # only trivia up to the end
             else:
-                end = self.lex_rare(kind, start, end)
-                if end < 0:
-                    return ~end
+                start, end = m.span(kind)
+                after = self.lex_other(kind, start, end)
+                if after != end:
+                    return ~after if after < 0 else after
+        return end
+
+    def lex_other(self, kind: int, start: int, end: int) -> int:
+        """The tokens of :meth:`lex_code` other than names, punctuation,
+        simple strings and braces: where lexing goes on, complemented
+        (``~pos``) when the mode changed there."""
+        src = self.src
+        if kind == _G_INT:
+            # Beyond 64 bits the parser reports an invalid integer; the
+            # text is kept (Python refuses int() of over 4,300 digits).
+            text = src[start:end]
+            value = int(text) if end - start < 40 else text.decode()
+            self.tokens.append(("INT", start, end, value))
+        elif kind == _G_FLOAT:
+            self.tokens.append(("FLOAT", start, end, float(src[start:end])))
+        elif kind == _G_OP:
+            self.tokens.append((OPERATORS[src[start:end].decode("ascii")], start, end, None))
+        elif kind == _G_DOLLAR:
+            self.modes.append((_CODE, -1, False))
+            self.tokens.append(("DOLLAR_CURLY", start, end, None))
+        elif kind == _G_LONG:
+            # A run of path characters too long for `_FAST`'s look-ahead.
+            return self.lex_long_run(start)
+        else:
+            return self.lex_rare(kind, start, end)
+        return end
+
+    def lex_long_run(self, pos: int) -> int:
+        """Lex the run of path characters at ``pos`` (over 64 bytes long):
+        where lexing goes on after it, or where the mode changed in it.
+
+        Paths and URIs may only start where a run of path characters ends
+        in `/` or `:`; re-scanning a long run for them at every token in it
+        would be quadratic. Once the first token of a run is not a path,
+        no later one is (same run, same end), so the rest of the run up to
+        `safe_until` is lexed without the path alternatives, and a URI is
+        recognised directly (it needs `:` after the run, no `_` before).
+        """
+        src = self.src
+        n = len(src)
+        tokens = self.tokens
+        words = self.words
+        safe_until = -1
+        uri_from = uri_end = -1
+        m = _DEFAULT.match(src, pos)
+        while True:
+            if len(tokens) > self.max_tokens:
+                raise _TooManyTokens
+            assert m is not None  # the pattern can match empty
+            kind = m.lastindex
+            if kind is None:
+                return n  # only trivia up to the end
+            start, end = m.span(kind)
+            if end < n and end > safe_until and src[end] in _PC_BYTES:
+                # the token is followed by more path characters: a run
+                safe_until, uri_from, uri_end = self.path_run(start)
+            if kind == _G_ID0 or kind == _G_ID:
+                raw = src[start:end]
+                word = words.get(raw)
+                if word is None:
+                    word = words[raw] = intern(raw.decode("ascii"))
+                tokens.append((KEYWORDS.get(word, "ID"), start, end, word))
+            elif kind == _G_PUNCT0 or kind == _G_PUNCT:
+                tokens.append((_PUNCT_TYPES[src[start]], start, end, None))
+            elif kind in (_G_STRING, _G_LBRACE, _G_RBRACE):
+                return start  # cannot start in a run: `lex_code` takes it
+            else:
+                after = self.lex_other(kind, start, end)
+                if after != end:
+                    return ~after if after < 0 else after
             pos = end
+            if pos >= safe_until:
+                return pos
+            if uri_end > 0 and pos >= uri_from and src[pos] in _LETTERS:
+                # The URI the run ends in (its body goes past the run).
+                tokens.append(("URI", pos, uri_end, _decode(src[pos:uri_end])))
+                return uri_end
+            m = _NO_PATH.match(src, pos)
 
     def path_run(self, start: int) -> tuple[int, int, int]:
         """The run of path characters from ``start``: where it ends, and the
