@@ -13,6 +13,8 @@ Python stack. Requests understood:
   applied builtin, attrset with ``__functor``); the forced result is sent.
 * a generator: run it as a sub-frame and send back its (forced) result
   (lets helpers written as generators run without ``yield from``).
+* a :class:`Resume`: the same for a frame already started, which has
+  asked for something (its request is handled first).
 
 A frame's result is always forced before it is delivered. A frame may
 *return* an unevaluated thunk, a :class:`Call` or a generator: the loop then
@@ -66,6 +68,7 @@ from evaluator.vm.values import (
     Frame,
     PrimOp,
     PrimOpApp,
+    Resume,
     Thunk,
     show_type,
 )
@@ -475,7 +478,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     push, pop = stack.append, stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
-    err: NixError | None = None
+    err: Any = None  # the error to throw into `gen` (or a Resume: its request)
     chunk = countdown = _chunk(budget)
     depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
     max_depth = _depth_limit(budget)
@@ -489,7 +492,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.send(val)
             else:
                 e, err = err, None
-                req = gen.throw(e)
+                # (A Resume "error": the request its frame, now `gen`, made.)
+                req = e.req if type(e) is Resume else gen.throw(e)
         except StopIteration as stop:
             result = stop.value
             if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
@@ -562,6 +566,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     gen, val = result, None
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
+            elif t is Resume:  # a frame a builtin started, waiting for its first request
+                if depth >= max_depth:
+                    err = _too_deep().locate(span_of_running(gen))
+                    continue
+                push((gen, owner, depth))
+                gen, owner, err = req.gen, None, req  # its request: handled next, as if sent
+                depth += 1
+                continue
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue
