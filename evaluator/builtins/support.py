@@ -89,6 +89,10 @@ def _apply2_code(code: Any, a: Any, b: Any) -> Any:
     g = code(a)
     if type(g) in TAILS:
         return _apply2_wait(g, b)
+    if type(g) is Closure:
+        # Its body for `b` started here, as the loop would start the `Call`
+        # (which keeps no site for the trace): the thunk's frame at once.
+        return g.code(b)
     return Call(g, b)
 
 
