@@ -44,9 +44,11 @@ CASES = [
 FLAGS = [[], ["--show-trace"]]
 
 
-def main() -> None:
+def record(cases: list[str], path: Path) -> None:
+    """Write to ``path`` what nix-instantiate prints for each of ``cases``, plain
+    and with ``--show-trace``: exit status, stdout and whole stderr."""
     out = []
-    for expr in CASES:
+    for expr in cases:
         for flags in FLAGS:
             p = subprocess.run(
                 [
@@ -71,7 +73,11 @@ def main() -> None:
                     "stderr": p.stderr,
                 }
             )
-    (HERE / "fixtures" / "late_apply.json").write_text(json.dumps(out, indent=1) + "\n")
+    path.write_text(json.dumps(out, indent=1) + "\n")
+
+
+def main() -> None:
+    record(CASES, HERE / "fixtures" / "late_apply.json")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
+
+# Run as a script: this directory is first on the path.
+from record_late_apply import record
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,39 +37,9 @@ CASES = [
     "builtins.filter (x: x != { }) [ { } { a = 1; } (1 + 1) [ ] ]",
 ]
 
-FLAGS = [[], ["--show-trace"]]
-
 
 def main() -> None:
-    out = []
-    for expr in CASES:
-        for flags in FLAGS:
-            p = subprocess.run(
-                [
-                    shutil.which("nix226-instantiate") or "nix226-instantiate",
-                    "--eval",
-                    "--strict",
-                    *flags,
-                    "-E",
-                    expr,
-                ],
-                capture_output=True,
-                text=True,
-                cwd="/",
-                env={"PATH": "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/homeless"},
-                check=False,
-            )
-            out.append(
-                {
-                    "expr": expr,
-                    "flags": flags,
-                    "status": p.returncode,
-                    "stdout": p.stdout,
-                    "stderr": p.stderr,
-                }
-            )
-    path = HERE / "fixtures" / "started_bodies.json"
-    path.write_text(json.dumps(out, indent=1) + "\n")
+    record(CASES, HERE / "fixtures" / "started_bodies.json")
 
 
 if __name__ == "__main__":
