@@ -12,7 +12,7 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Call, Closure, Frame, PrimOp, Thunk
+from evaluator.vm.values import Call, Closure, Frame, PrimOp, Resume, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -77,8 +77,9 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
 
 
 # What a function body may return to be evaluated in its place (the loop
-# runs it); anything else is its value.
-TAILS = frozenset({GeneratorType, Thunk, Call})
+# runs it), or what `apply_now` may give that needs the loop; anything else
+# is a value.
+TAILS = frozenset({GeneratorType, Thunk, Call, Resume})
 
 
 def _apply2_code(code: Any, a: Any, b: Any) -> Any:
@@ -88,6 +89,10 @@ def _apply2_code(code: Any, a: Any, b: Any) -> Any:
     g = code(a)
     if type(g) in TAILS:
         return _apply2_wait(g, b)
+    if type(g) is Closure:
+        # Its body for `b` started here, as the loop would start the `Call`
+        # (which keeps no site for the trace): the thunk's frame at once.
+        return g.code(b)
     return Call(g, b)
 
 
@@ -102,7 +107,8 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     The frame is run here until its first request: most bodies a builtin
     applies per element (a predicate, a comparator) finish without one, and
     their value needs no trip through the loop. A body that asks the loop
-    for something continues as a frame of its own (:func:`_resume`). One that
+    for something is handed to the loop as it stands (a :class:`Resume`: the
+    loop answers that request, then runs the body as any frame). One that
     made no request but failed or ended in a tail is started again, as a
     new frame, and given to the loop: having asked nothing, it does the same
     again, and the loop reports or continues it as it always did.
@@ -116,26 +122,8 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     except Exception:
         pass
     else:
-        return _resume(gen, req)
+        return Resume(gen, req)
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
-
-
-def _resume(gen: Any, req: Any) -> Frame:
-    """Drive ``gen``, which has yielded ``req``, as the loop would (``yield from``
-    with the first request already taken)."""
-    while True:
-        try:
-            val = yield req
-        except Exception as err:
-            try:
-                req = gen.throw(err)
-            except StopIteration as stop:
-                return stop.value
-            continue
-        try:
-            req = gen.send(val)
-        except StopIteration as stop:
-            return stop.value
 
 
 def app_thunk(fn: Any, arg: Any) -> Thunk:

@@ -289,9 +289,21 @@ def speculate_select(
         yield self.tail(child, node)
         thunk = _Lazy(f"Thunk({self.fnref(fn, child)})", child)
     out = self.temp(fn)
-    if len(keys) == 1 and x in fn.known and keys[0].startswith(("'", '"')):
+    if len(keys) == 1 and keys[0].startswith(("'", '"')):
         key0 = keys[0]
-        self.emit(fn, f"{out} = {x}.get({key0}, MISSING) if type({x}) is Attrs else MISSING", node)
+        base_ = x
+        if x not in fn.known:
+            # `r_peek` inline for one attribute (a call less per selection).
+            base_ = out
+            self.emit(
+                fn,
+                f"{out} = ({x}.value if {x}.code is None else MISSING)"
+                f" if type({x}) is Thunk else {x}",
+                node,
+            )
+        self.emit(
+            fn, f"{out} = {base_}.get({key0}, MISSING) if type({base_}) is Attrs else MISSING", node
+        )
     else:
         self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
     self.emit(fn, f"if {out} is MISSING: {out} = {thunk.expr}", node)

@@ -124,6 +124,10 @@ def binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     """The arithmetic, comparison and list operators."""
     op = node.op
     a = yield self.value(fn, node.left)
+    if op in ("==", "!="):
+        empty = _empty_literal(node.right)
+        if empty is not None:
+            return _compare_empty(self, fn, node, a, empty)
     b = yield self.value(fn, node.right)
     out = self.temp(fn)
     emit = self.emit
@@ -209,6 +213,34 @@ def binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
         emit(fn, f"{out} = r_concat_lists({a}, {b}, {span})", node)
         return out
     raise AssertionError(f"unknown operator {op}")
+
+
+def _empty_literal(node: nodes.Node) -> str | None:
+    """``"NixList"`` or ``"Attrs"`` if ``node`` is the literal `[ ]` or `{ }`."""
+    node = unparen(node)
+    if type(node) is nodes.List and not node.items:
+        return "NixList"
+    if type(node) is nodes.AttrSet and not node.bindings and not node.rec:
+        return "Attrs"
+    return None
+
+
+def _compare_empty(self: Compiler, fn: _Fn, node: nodes.Binary, a: str, kind: str) -> str:
+    """`a == [ ]`, `a == { }` (or `!=`) on a forced ``a``, without `ops.equal`:
+    a value of another type or size is unequal, an empty one equal. A
+    non-empty set still goes to `ops.equal`, which looks at its `type` first
+    (whether it is a derivation), as Nix does."""
+    out = self.temp(fn)
+    self.bools.add(out)
+    if kind == "NixList":
+        test = f"type({a}) is NixList and not {a}"
+        self.emit(fn, f"{out} = {test}" if node.op == "==" else f"{out} = not ({test})", node)
+        return out
+    neg = "" if node.op == "==" else "not "
+    slow = f"{out} = {neg}(yield from o_equal({a}, Attrs()))"
+    self.emit(fn, f"if type({a}) is Attrs and {a}: {slow}", node)
+    self.emit(fn, f"else: {out} = type({a}) is {neg}Attrs", node)
+    return out
 
 
 def site_of_operator(self: Compiler, node: nodes.Binary) -> str:

@@ -13,6 +13,8 @@ Python stack. Requests understood:
   applied builtin, attrset with ``__functor``); the forced result is sent.
 * a generator: run it as a sub-frame and send back its (forced) result
   (lets helpers written as generators run without ``yield from``).
+* a :class:`Resume`: the same for a frame already started, which has
+  asked for something (its request is handled first).
 
 A frame's result is always forced before it is delivered. A frame may
 *return* an unevaluated thunk, a :class:`Call` or a generator: the loop then
@@ -66,6 +68,7 @@ from evaluator.vm.values import (
     Frame,
     PrimOp,
     PrimOpApp,
+    Resume,
     Thunk,
     show_type,
 )
@@ -123,8 +126,10 @@ def _dispatch(call: Call) -> Any:
             return fn.fn(call.arg)
         return PrimOpApp(fn, (call.arg,))
     if t is PrimOpApp:
-        args = (*fn.args, call.arg)
         op = fn.op
+        if op.arity == 2:  # the commonest (`map f xs`): no tuple of the arguments
+            return op.fn(fn.args[0], call.arg)
+        args = (*fn.args, call.arg)
         if len(args) == op.arity:
             return op.fn(*args)
         return PrimOpApp(op, args)
@@ -155,29 +160,6 @@ def _complete(owner: Any, value: Any) -> None:
         if type(t) is Thunk:  # owners also hold the Call of a tail call
             t.value = value
             t.code = None
-
-
-def _add_owner(owner: Any, thunk: Thunk) -> Any:
-    if owner is None:
-        return thunk
-    if type(owner) is list:
-        owner.append(thunk)
-        return owner
-    return [owner, thunk]
-
-
-def _tail_owners(owner: Any, gen: Any, call: Call) -> Any:
-    """The owners of frame ``gen`` finishing with ``call`` in tail position, as
-    :func:`_tail` records them: the frame, then the call's site (for the trace)."""
-    if owner is None:
-        return [gen, call] if call.span is not None else gen
-    if type(owner) is list:
-        if len(owner) < TRACE_OWNERS:
-            owner.append(gen)
-            if call.span is not None and len(owner) < TRACE_OWNERS:
-                owner.append(call)
-        return owner
-    return [owner, gen, call] if call.span is not None else [owner, gen]
 
 
 def _as_nix_error(exc: Exception) -> NixError:
@@ -390,6 +372,8 @@ def _tail(
     Returns the frame to run next (``None`` when the evaluation is over), its
     owner and depth, the value to send it and the error to throw into it.
     """
+    # The owners as a list, appended to in place (no call per owner added).
+    owners = owner if type(owner) is list else [] if owner is None else [owner]
     fast = False
     if err is None and type(result) is Call:
         fn = result.fn
@@ -398,27 +382,34 @@ def _tail(
         fast = type(fn) is Closure and depth < max_depth
     if fast:
         # The commonest tail (a thunk `f x`, a body ending in a call): as
-        # below, without its calls.
-        owner = _tail_owners(owner, gen, result)
+        # below, without its calls. The frame and the call's site are kept.
+        if len(owners) < TRACE_OWNERS:
+            if gen is not None:
+                owners.append(gen)
+            if result.span is not None and len(owners) < TRACE_OWNERS:
+                owners.append(result)
         depth += 1
         try:
             result = fn.code(result.arg)
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:
-            return result, owner, depth, None, None
+            return result, owners or None, depth, None, None
         gen = None
-    elif gen is not None and err is None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
+    elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
-        owner = _add_owner(owner, gen)
+        owners.append(gen)
     spins = 0
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
-            # A value: complete the frame, resume its caller.
-            if owner is not None:
-                _complete(owner, result)
+            # A value: complete the frame (owners also hold frames and the
+            # calls of tail calls), resume its caller.
+            for o in owners:
+                if type(o) is Thunk:
+                    o.value = result
+                    o.code = None
             if not stack:
                 return None, None, depth, result, None
             gen, owner, depth = stack.pop()
@@ -428,7 +419,7 @@ def _tail(
             # A chain of plain bodies (`let r = f x; in r` in a thunk calling
             # `f`): back to the loop now and then, which counts the steps
             # and checks the budget and cancellation.
-            return _later(result), owner, depth, None, None
+            return _later(result), owners or None, depth, None, None
         if t is Thunk:
             code = result.code
             if code is None:
@@ -439,7 +430,7 @@ def _tail(
                 break
             result.value = code
             result.code = BLACKHOLE
-            owner = _add_owner(owner, result)
+            owners.append(result)
             try:
                 result = code()
             except Exception as exc:
@@ -451,11 +442,11 @@ def _tail(
             err = _too_deep().locate(getattr(result, "span", None))
             break
         if t is GeneratorType:
-            return result, owner, depth, None, None
-        if result.span is not None and (type(owner) is not list or len(owner) < TRACE_OWNERS):
+            return result, owners or None, depth, None, None
+        if result.span is not None and len(owners) < TRACE_OWNERS:
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
-            owner = _add_owner(owner, result)
+            owners.append(result)
         try:
             result = _dispatch(result)
         except Exception as exc:
@@ -463,9 +454,9 @@ def _tail(
             gen = None
             continue
         if type(result) is GeneratorType:  # the callee's frame: counted once, above
-            return result, owner, depth, None, None
+            return result, owners or None, depth, None, None
     # The finished frame (or its tail) failed: unwind from it.
-    _unwind(err, gen, owner, stack)
+    _unwind(err, gen, owners or None, stack)
     gen, owner, depth = stack.pop()
     return gen, owner, depth, None, err
 
@@ -475,7 +466,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     push, pop = stack.append, stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
-    err: NixError | None = None
+    err: Any = None  # the error to throw into `gen` (or a Resume: its request)
     chunk = countdown = _chunk(budget)
     depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
     max_depth = _depth_limit(budget)
@@ -489,7 +480,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.send(val)
             else:
                 e, err = err, None
-                req = gen.throw(e)
+                # (A Resume "error": the request its frame, now `gen`, made.)
+                req = e.req if type(e) is Resume else gen.throw(e)
         except StopIteration as stop:
             result = stop.value
             if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
@@ -500,8 +492,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     _complete(owner, result)
                 if not stack:
                     return result
-                gen, owner, depth = pop()
-                val = result
+                (gen, owner, depth), val = pop(), result
                 continue
         except Exception as exc:
             err = _unwind(exc, gen, owner, stack)
@@ -534,13 +525,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
-            elif t is GeneratorType:  # a sub-frame (a lambda body started by generated code)
+            elif t is GeneratorType or t is Resume:  # a body started by generated code or a builtin
                 if depth >= max_depth:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(gen))
                     continue
                 push((gen, owner, depth))
-                gen, owner, val = req, None, None
-                depth += 1
+                gen, owner, val, depth = req, None, None, depth + 1
+                if t is Resume:  # its request: handled next, as if just made
+                    gen, err = req.gen, req
                 continue
             elif t is Call:
                 fn = req.fn
@@ -554,8 +546,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     val = result
                     continue
                 push((gen, owner, depth))
-                owner = None
-                depth += 1
+                owner, depth = None, depth + 1
                 if depth > max_depth:
                     err = _too_deep().locate(req.span)
                 if rt is GeneratorType:

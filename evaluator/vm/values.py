@@ -96,6 +96,23 @@ class Call:
         self.span = span
 
 
+class Resume:
+    """Request: run ``gen``, a frame already started that has asked for
+    ``req``, as a sub-frame (``req`` is answered first, then ``gen`` goes on).
+
+    For builtins that start a function's body themselves (see
+    :func:`evaluator.builtins.support.peek`): a body that needs the loop is
+    handed over as it stands, with no frame in between to relay its requests.
+    Only ever yielded, never returned.
+    """
+
+    __slots__ = ("gen", "req")
+
+    def __init__(self, gen: Frame, req: Any) -> None:
+        self.gen = gen
+        self.req = req
+
+
 class CtxStr(str):
     """A string with a non-empty string context (see build-references.md).
 
