@@ -29,8 +29,3 @@ def test_strict_json_answers_as_nix(case: dict[str, object], tmp_path: Path) -> 
     else:
         assert error_line(err.getvalue()) == case["error"]
 
-
-def test_a_derivation_prints_as_its_out_path_without_forcing_the_rest() -> None:
-    # The point of the fixture: deep forcing first would report `no`.
-    first = CASES[0]
-    assert first["status"] == 0 and first["stdout"] == '{"a":"x"}'
