@@ -28,4 +28,3 @@ def test_strict_json_answers_as_nix(case: dict[str, object], tmp_path: Path) -> 
         assert out.getvalue().decode() == case["stdout"]
     else:
         assert error_line(err.getvalue()) == case["error"]
-
