@@ -9,18 +9,13 @@ and :func:`feature_error`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from evaluator.compiler import Analysis, analyse
 from evaluator.compiler.analysis import analyse_to_compile
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen import Compiler, compile_tree
 from evaluator.compiler.compiled import CompiledFile
-from evaluator.compiler.diagnostics import (
-    DYNAMIC_ATTRIBUTE_IN_LET,
-    UNDEFINED_VARIABLE,
-    Diagnostic,
-    Severity,
-)
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import ParseResult, nodes, parse
 from evaluator.syntax.positions import operator_offset
@@ -29,6 +24,9 @@ from evaluator.vm.errors import NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
 from evaluator.vm.loop import python_error_message
+
+if TYPE_CHECKING:
+    from evaluator.compiler.diagnostics import Diagnostic
 
 __all__ = ["compile_source", "feature_error", "first_problem", "rebuild"]
 
@@ -168,6 +166,8 @@ def first_problem(
 
 
 def _detected_at(diag: Diagnostic, lets: Sequence[nodes.Node]) -> int:
+    from evaluator.compiler.diagnostics import DYNAMIC_ATTRIBUTE_IN_LET
+
     if diag.code == DYNAMIC_ATTRIBUTE_IN_LET:
         ends = [n.end for n in lets if n.start <= diag.start and diag.end <= n.end]
         if ends:
@@ -182,6 +182,10 @@ def _first_error(analysis: Analysis, scoped: bool = False) -> Diagnostic | None:
     undefined variables are found afterwards (when binding names). With
     ``scoped`` (`scopedImport`), undefined names may come from the scope.
     """
+    if not analysis.diagnostics:
+        return None  # a file that compiles: the diagnostics module is not needed
+    from evaluator.compiler.diagnostics import UNDEFINED_VARIABLE, Severity
+
     errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
     parse_time = [d for d in errors if d.code != UNDEFINED_VARIABLE]
     if parse_time:

@@ -55,13 +55,15 @@ def encode_value(value: Any, source: SourceText) -> Any:
     t = type(value)
     if t in _SCALARS:
         return value
+    if t is tuple and len(value) == 3 and value[0] is source:
+        # A span, the most common constant: asked first, as marshal's
+        # refusal below (an exception) costs more than this test.
+        return ("s", value[1], value[2])
     if t in _CONTAINERS and _plain(value):
         # e.g. a table of positions (name -> (file, line, column)): stored
         # and read back as it is, no decoding element by element.
         return ("P", value)
     if t is tuple:
-        if len(value) == 3 and value[0] is source:
-            return ("s", value[1], value[2])
         return ("t", [encode_value(v, source) for v in value])
     if t is list:
         return ("l", [encode_value(v, source) for v in value])

@@ -13,14 +13,19 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import InheritEntry, MergedAttrs
-from evaluator.compiler.diagnostics import Diagnostic, Findings, Severity, find, report
 from evaluator.compiler.globals import NIX_GLOBALS
 from evaluator.compiler.model import Binding, LocalRef, Scope, ScopeKind, WithRef
 from evaluator.compiler.scope import Resolved, resolve
 from evaluator.syntax import ParseResult, nodes
 from evaluator.vm.gc_tuning import FRONT_END_GC
+
+if TYPE_CHECKING:
+    # Imported where used: compiling a file without errors needs no
+    # diagnostics (the module is ~1.4% of a cold `import` of lib).
+    from evaluator.compiler.diagnostics import Diagnostic, Findings
 
 __all__ = ["Analysis", "Visible", "analyse", "analyse_to_compile"]
 
@@ -81,6 +86,8 @@ class Analysis:
     def diagnostics(self) -> list[Diagnostic]:
         """Syntax errors and the compiler's findings, sorted by position."""
         if self._diagnostics is None:
+            from evaluator.compiler.diagnostics import find, report
+
             with FRONT_END_GC:
                 if self.findings is None:
                     self.findings = find(self.resolved)
@@ -92,6 +99,8 @@ class Analysis:
     @property
     def has_errors(self) -> bool:
         """Whether any diagnostic is an error (Nix would refuse the file)."""
+        from evaluator.compiler.diagnostics import Severity
+
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     # ------------------------------------------------------------ position index
@@ -226,6 +235,8 @@ def analyse(result: ParseResult, file: str | None = None) -> Analysis:
     ``file`` is used in Nix-style messages that name a location
     ("already defined at FILE:LINE:COL"); ``(string)`` when ``None``.
     """
+    from evaluator.compiler.diagnostics import find, report
+
     raw = result.source
     syntax = [(e.start, e.end, e.message) for e in result.errors]
     with FRONT_END_GC:

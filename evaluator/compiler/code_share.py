@@ -28,11 +28,15 @@ value can decide a branch.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 import threading
 from types import CodeType
 from typing import Any
+
+try:  # CPython's own BLAKE2: `hashlib` loads OpenSSL, ~3 ms of a cold start
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
 
 # Functions above this size are compiled on their own: large functions are
 # seldom alike, and normalising costs a tenth of compiling.
@@ -153,7 +157,7 @@ def _function(python: str, filename: str, line: int) -> CodeType | None:
         found: object = _NEW
     else:
         shape = _Shape(python)
-        key = hashlib.blake2b(shape.text.encode(), digest_size=16).digest()
+        key = blake2b(shape.text.encode(), digest_size=16).digest()
         found = _shapes.get(key, _NEW)
         if found is _NEW:  # first of its shape
             _remember(key, _ONCE)

@@ -14,6 +14,7 @@ import threading
 import weakref
 from bisect import bisect_right
 from collections.abc import Mapping
+from itertools import accumulate
 from types import CodeType, MappingProxyType, TracebackType
 from typing import Any
 
@@ -160,6 +161,20 @@ def span_of_position(pos: tuple[str, int, int] | None) -> Span | None:
 NO_FILE = "«string»"
 
 
+def _line_starts(text: bytes) -> list[int]:
+    """The offset of each line's start. Lines end at LF, CRLF or a lone CR,
+    as Nix counts them; without a CR, from the lengths of the lines (C-level
+    steps: the code generator asks for lines of every file it compiles)."""
+    if b"\r" in text:
+        return [0, *(m.end() for m in _LINE_END.finditer(text))]
+    starts = [0]
+    starts += accumulate(map(_PLUS_ONE, map(len, text.split(b"\n")[:-1])))
+    return starts
+
+
+_PLUS_ONE = (1).__add__
+
+
 class SourceText:
     """The text of one evaluated file or expression, for spans and positions.
 
@@ -203,9 +218,7 @@ class SourceText:
         """1-based line and column of a byte offset."""
         starts = self._starts
         if starts is None:
-            # Lines end at LF, CRLF or a lone CR, as Nix counts them.
-            starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
-            self._starts = starts
+            starts = self._starts = _line_starts(self.text)
         line = bisect_right(starts, offset) or 1  # a negative offset: line 1, as before
         return line, offset - starts[line - 1] + 1
 

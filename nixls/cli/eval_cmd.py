@@ -278,13 +278,17 @@ def _evaluate(
             root = ev.source_thunk(stdin, base_dir=os.getcwd())
         else:
             root = ev.file_thunk(file)
-        value = ev.eval_value(root, strict=args.strict, attr_path=args.attr, auto_args=auto_args)
+        # `--json` forces as it prints, as Nix's JSON printer does: one walk,
+        # and a derivation prints as its `outPath` without its other
+        # attributes being forced. Otherwise the value is forced deeply once.
+        deep = args.strict and (args.xml or not args.json)
+        value = ev.eval_value(root, strict=deep, attr_path=args.attr, auto_args=auto_args)
         if args.xml:
             text = ev.to_xml(value, strict=args.strict, location=not args.no_location)
         elif args.json:
             text = ev.to_json(value, strict=args.strict)  # Nix adds no newline
         else:
-            text = ev.render(value, strict=args.strict) + "\n"
+            text = ev.render(value) + "\n"  # forced deeply above when --strict
     except Cancelled:
         say_interrupted(err_out)
         return EXIT_INTERRUPTED
