@@ -52,19 +52,36 @@ def _tag(unit: Unit) -> str:
     return unit_tag(unit.root) if unit.root != "main" else ""
 
 
-def _compile_all(paths: list[Path]) -> tuple[int, int]:
-    """Compile every unit of ``paths`` both ways; returns (units, shared)."""
+def _clear() -> None:
     code_share._shapes.clear()
+    code_share._templates.clear()
+
+
+def _compile_all(paths: list[Path]) -> tuple[int, int]:
+    """Compile every unit of ``paths`` with `compile()` and shared, from the
+    functions `render` hands over (names marked) and from the unit's text
+    alone; returns (units, functions shared from the marked texts)."""
+    _clear()
     before = code_share.stats["shared"]
     units = 0
+    shared_marked = 0
     for path in paths:
         compiled = api.compile_source(path.read_bytes(), str(path), str(path.parent))
         for unit in _all_units(compiled):
             name = compiled.filename
-            shared = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
-            assert _signature(shared) == _signature(compile(unit.python, name, "exec")), unit.root
+            expected = _signature(compile(unit.python, name, "exec"))
+            functions = unit.functions
+            assert functions is not None, unit.root  # generated now, not compiled yet
+            assert "".join(t for t, _ in functions).replace("\0", "") == unit.python
+            at = code_share.stats["shared"]
+            marked = code_share.compile_unit(unit.python, name, unit.root, _tag(unit), functions)
+            shared_marked += code_share.stats["shared"] - at
+            assert _signature(marked) == expected, unit.root
+            text = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
+            assert _signature(text) == expected, unit.root
             units += 1
-    return units, code_share.stats["shared"] - before
+    assert code_share.stats["shared"] > before
+    return units, shared_marked
 
 
 def test_every_unit_of_nixpkgs_lib_gets_the_code_compile_makes() -> None:
