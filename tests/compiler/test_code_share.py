@@ -126,6 +126,33 @@ def test_same_shape_units_share_and_keep_their_own_strings() -> None:
     assert fn(False) == "pkg2\n'x'-dev" and fn(True) == "k"  # type: ignore[operator]
 
 
+def test_marked_functions_share_whatever_quotes_and_escapes_their_strings_take() -> None:
+    """Functions as `render` hands them over (names marked): one shape for
+    strings written plainly, double-quoted (holding a quote) or escaped."""
+    _clear()
+
+    def unit(tag: str, name: str, var: int) -> tuple[str, list[tuple[str, int]]]:
+        marked = (
+            f"def th\0{tag}\0(v\0{var}\0):\n"
+            f"    t\0{var + 1}\0 = Attrs({{'name': {name!r}, 'x': {name + '!'!r}}})\n"
+            f"    return t\0{var + 1}\0 if v\0{var}\0 else ''\n\n"
+        )
+        return marked.replace("\0", ""), [(marked, 1)]
+
+    names = ["pkg1", "it's", "a\nb", "both ' and \"", "pkg2", "tab\there's"]
+    before = dict(code_share.stats)
+    for i, name in enumerate(names):
+        python, functions = unit(f"5_{i}", name, 10 * i + 3)
+        code = code_share.compile_unit(python, "<m>", f"th5_{i}", f"5_{i}_", functions)
+        assert _signature(code) == _signature(compile(python, "<m>", "exec")), name
+        namespace: dict[str, object] = {}
+        exec(code, {"Attrs": dict}, namespace)
+        fn = namespace[f"th5_{i}"]
+        assert fn(True) == {"name": name, "x": name + "!"}  # type: ignore[operator]
+    assert code_share.stats["compiled"] == before["compiled"] + 1  # the second makes the template
+    assert code_share.stats["shared"] == before["shared"] + len(names) - 1
+
+
 @pytest.mark.parametrize(
     "body",
     [
