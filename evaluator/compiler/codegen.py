@@ -123,7 +123,7 @@ class Compiler:
             # Short names: generated source size is what Python's compile() pays for.
             # Their own counter: which unit names a variable first varies.
             self.var_counter += 1
-            found = f"v\0{self.var_counter}\0"
+            found = f"\0v{self.var_counter}\0"  # its own counter: "v" inside the marks
             self.names[key] = found
         return found
 

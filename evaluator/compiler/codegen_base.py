@@ -73,7 +73,9 @@ class _Lazy:
 
 
 # While a unit is generated, the number of every generated name is written
-# between two NAME_MARKs (``th<M>9_12_3<M>``, ``v<M>17<M>``, M the mark):
+# between two NAME_MARKs (``th<M>9_12_3<M>``, ``t<M>17<M>``, M the mark; a
+# variable's ``<M>v17<M>`` whole, as its counter is not the others'), so
+# what is between marks tells the names of a unit apart:
 # `Compiler.render` takes them out of the unit's text, and `code_share`
 # finds a function's numbered names by splitting its text on the mark (one
 # C-level pass) instead of scanning it for them. NUL: `repr` never writes it
