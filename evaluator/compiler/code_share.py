@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import re
 import threading
+from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
@@ -37,6 +38,8 @@ try:  # CPython's own BLAKE2: `hashlib` loads OpenSSL, ~3 ms of a cold start
     from _blake2 import blake2b
 except ImportError:  # another Python
     from hashlib import blake2b
+
+from evaluator.compiler.codegen_base import NAME_MARK
 
 # Functions above this size are compiled on their own: large functions are
 # seldom alike, and normalising costs a tenth of compiling.
@@ -50,6 +53,9 @@ _MARK = "\x00\x01s"
 _TOKEN = re.compile(
     r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[A-Za-z_]++[0-9]\w*)"""
 )
+
+# String literals alone (for functions whose quotes a split cannot tell apart).
+_STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
 
 # Shape digest -> its template code, _ONCE (seen once), or None (not shareable).
 _shapes: dict[bytes, object] = {}
@@ -99,7 +105,7 @@ class _Shape:
         return template.replace(
             co_names=tuple([get(n, n) for n in template.co_names]),
             co_varnames=tuple([get(n, n) for n in template.co_varnames]),
-            co_consts=tuple([_const(c, strings) for c in template.co_consts]),
+            co_consts=tuple([_fill(c, strings) for c in template.co_consts]),
             co_name=name,
             co_qualname=name,
             co_filename=filename,
@@ -107,27 +113,15 @@ class _Shape:
         )
 
 
-def _const(c: Any, strings: list[str]) -> Any:
-    """A template's constant with this function's strings (a module function:
-    a nested one calling itself would be a cycle per function instantiated)."""
-    t = type(c)
-    if t is str:
-        return strings[int(c[len(_MARK) :])] if c.startswith(_MARK) else c
-    if t is tuple:
-        return tuple([_const(x, strings) for x in c])
-    if t is frozenset:
-        return frozenset([_const(x, strings) for x in c])
-    return c
-
-
-def _valid(template: CodeType, count: int, names: dict[str, str]) -> bool:
+def _valid(template: CodeType, count: int, names: dict[str, str] | None) -> bool:
     """Whether the template is one function without nested code or closure
     cells, whose every placeholder string is intact (none folded) and every
-    placeholder name one made by :class:`_Shape`."""
+    placeholder name one made by :class:`_Shape` (``names``; None: checked
+    by the caller)."""
     if template.co_cellvars or template.co_freevars:
         return False
     for n in (template.co_name, *template.co_names, *template.co_varnames):
-        if "_cs_" in n and n not in names:
+        if names is not None and "_cs_" in n and n not in names:
             return False
     seen: set[str] = set()
     stack: list[object] = list(template.co_consts)
@@ -176,6 +170,204 @@ def _function(python: str, filename: str, line: int) -> CodeType | None:
     return shape.instantiate(found, filename, line)
 
 
+# Normalised text of a marked function -> its _Template, _ONCE or None.
+_templates: dict[str, object] = {}
+_template_bytes = 0
+# Keys kept at most (bytes of normalised text; all are dropped past it).
+MAX_TEMPLATE_BYTES = 32 << 20
+
+
+# Placeholders by number: strings (the body of a literal) and name numbers.
+_STRINGS: list[str] = []
+_NAMES: list[str] = []
+
+
+def _placeholders(made: list[str], n: int) -> list[str]:
+    """At least ``n`` placeholders of a kind (made once, then reused)."""
+    while len(made) < n:
+        i = len(made)
+        made.append(f"\\x00\\x01s{i}" if made is _STRINGS else f"_cs_{i}")
+    return made
+
+
+def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
+    """A marked function's shape: its text with each generated name's number
+    and each string replaced by a placeholder (numbered by first
+    appearance), the numbers, and the strings' values by placeholder (None
+    if its marks are unpaired).
+
+    Names are found by splitting on their marks, strings by splitting on
+    quotes: C-level passes, no scan in Python and no step per name. Only a
+    function with a double-quoted literal or an escaped quote (a string
+    holding a quote) has its literals found by a scan, as the same shape.
+    """
+    text = marked
+    strings: list[str] = []
+    if '"' in marked or "\\'" in marked:
+        # A double-quoted literal or an escaped quote (a string holding a
+        # quote, 4% of functions): its literals are found by a scan.
+        parts = _STRING.split(marked)
+        values = [t[1:-1] if "\\" not in t else ast.literal_eval(t) for t in parts[1::2]]
+        distinct = dict.fromkeys(values)
+        distinct.pop("", None)
+        marks = _placeholders(_STRINGS, len(distinct))
+        number = {v: f"'{m}'" for v, m in zip(distinct, marks, strict=False)}
+        number[""] = "''"
+        parts[1::2] = map(number.__getitem__, values)
+        text = "".join(parts)
+        strings = list(distinct)
+    elif "'" in marked:
+        parts = marked.split("'")
+        bodies = parts[1::2]
+        if "\\" in marked:
+            # Escapes: one placeholder per value (CPython keeps equal
+            # constants once), whatever the escapes that wrote it.
+            values = [b if "\\" not in b else ast.literal_eval(f"'{b}'") for b in bodies]
+        else:
+            values = bodies
+        distinct = dict.fromkeys(values)
+        distinct.pop("", None)  # '' stays: its truth value may be folded into a branch
+        number = dict(zip(distinct, _placeholders(_STRINGS, len(distinct)), strict=False))
+        number[""] = ""
+        parts[1::2] = map(number.__getitem__, values)
+        text = "'".join(parts)
+        strings = list(distinct)
+    pieces = text.split(NAME_MARK)
+    if not len(pieces) & 1:
+        return None
+    numbers = pieces[1::2]
+    distinct_numbers = dict.fromkeys(numbers)
+    marks = _placeholders(_NAMES, len(distinct_numbers))
+    placeholder = dict(zip(distinct_numbers, marks, strict=False))
+    pieces[1::2] = map(placeholder.__getitem__, numbers)
+    return "".join(pieces), list(distinct_numbers), strings
+
+
+class _Template:
+    """A shape's code, and where its placeholders are, so that instantiating
+    it only fills them in."""
+
+    __slots__ = ("code", "names", "n_names", "n_varnames", "consts", "nested")
+
+    def __init__(
+        self, code: CodeType, names: str, consts: list[tuple[int, int]], nested: list[int]
+    ) -> None:
+        self.code = code
+        # co_name, co_names and co_varnames joined by NAME_MARK, each name
+        # placeholder a format field: one `format` and one `split` give them.
+        self.names = names
+        self.n_names = len(code.co_names)
+        self.n_varnames = len(code.co_varnames)
+        self.consts = consts  # (position in co_consts, string number)
+        self.nested = nested  # positions of tuples and frozensets holding placeholders
+
+    def instantiate(
+        self, numbers: list[str], strings: list[str], filename: str, line: int
+    ) -> CodeType:
+        """The template's code with these numbers, strings and first line."""
+        names = self.names.format(*numbers).split(NAME_MARK)
+        code = self.code
+        consts = code.co_consts
+        if self.consts or self.nested:
+            new = list(consts)
+            for at, k in self.consts:
+                new[at] = strings[k]
+            for at in self.nested:
+                new[at] = _fill(new[at], strings)
+            consts = tuple(new)
+        n = 1 + self.n_names
+        return code.replace(
+            co_name=names[0],
+            co_qualname=names[0],
+            co_names=tuple(names[1:n]),
+            co_varnames=tuple(names[n:]),
+            co_consts=consts,
+            co_filename=filename,
+            co_firstlineno=line,
+        )
+
+
+def _fill(c: Any, strings: list[str]) -> Any:
+    """A constant of a template with its placeholder strings filled in (a
+    module function: a nested one calling itself would be a cycle per
+    function instantiated)."""
+    t = type(c)
+    if t is str:
+        return strings[int(c[len(_MARK) :])] if c.startswith(_MARK) else c
+    if t is tuple:
+        return tuple([_fill(x, strings) for x in c])
+    if t is frozenset:
+        return frozenset([_fill(x, strings) for x in c])
+    return c
+
+
+def _holds_mark(c: Any) -> bool:
+    """Whether a constant is or holds a placeholder string."""
+    t = type(c)
+    if t is str:
+        return bool(c.startswith(_MARK))
+    if t is tuple or t is frozenset:
+        return any(map(_holds_mark, c))
+    return False
+
+
+def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | None:
+    """The template of a shape's compiled text, or None when it cannot be
+    shared (see :func:`_valid`)."""
+    if not _valid(code, n_strings, None):
+        return None
+    fields: list[str] = []
+    for n in (code.co_name, *code.co_names, *code.co_varnames):
+        prefix, cs, k = n.partition("_cs_")
+        if not cs:
+            fields.append(n)
+        elif k.isdigit() and int(k) < n_numbers and "{" not in prefix and "}" not in prefix:
+            fields.append(f"{prefix}{{{int(k)}}}")
+        else:
+            return None  # not a placeholder made by _normalise
+    strings: list[tuple[int, int]] = []
+    nested: list[int] = []
+    for at, c in enumerate(code.co_consts):
+        if type(c) is str and c.startswith(_MARK):
+            strings.append((at, int(c[len(_MARK) :])))
+        elif type(c) in (tuple, frozenset) and _holds_mark(c):
+            nested.append(at)
+    return _Template(code, NAME_MARK.join(fields), strings, nested)
+
+
+def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
+    """The code of the one function ``marked`` defines (its generated names
+    marked), as if it began at ``line``."""
+    shape = _normalise(marked) if len(marked) <= MAX_SHARED_BYTES else None
+    if shape is None:
+        return _function(marked.replace(NAME_MARK, ""), filename, line)
+    text, numbers, strings = shape
+    found = _templates.get(text, _NEW)
+    if found is _NEW:  # first of its shape
+        _keep(text, _ONCE)
+    elif found is _ONCE:  # second of its shape: make the template
+        template = _only_function(compile(text, filename, "exec"))
+        found = None if template is None else _template(template, len(numbers), len(strings))
+        _keep(text, found)
+    if type(found) is not _Template:
+        stats["unshareable" if found is None else "compiled"] += 1
+        code = _only_function(compile(marked.replace(NAME_MARK, ""), filename, "exec"))
+        return code.replace(co_firstlineno=line) if code is not None else None
+    stats["shared"] += 1
+    return found.instantiate(numbers, strings, filename, line)
+
+
+def _keep(text: str, entry: object) -> None:
+    global _template_bytes
+    with _lock:
+        if text not in _templates:
+            _template_bytes += len(text)
+            if _template_bytes > MAX_TEMPLATE_BYTES:
+                _templates.clear()
+                _template_bytes = len(text)
+        _templates[text] = entry
+
+
 def _module(functions: list[CodeType], filename: str) -> CodeType:
     """Module code defining ``functions`` under their names, in order."""
     n = len(functions)
@@ -211,28 +403,46 @@ def _split(python: str) -> list[tuple[str, int]] | None:
     return out
 
 
-def compile_unit(python: str, filename: str, root: str, tag: str) -> CodeType:
+def compile_unit(
+    python: str,
+    filename: str,
+    root: str,
+    tag: str,
+    functions: list[tuple[str, int]] | None = None,
+) -> CodeType:
     """``compile(python, filename, "exec")`` of a generated unit (its module
     code defines its functions), sharing the compilation of each function
     with the functions of the same shape.
 
-    A shape's template is made when the shape comes a second time: most
-    shapes come once, and then cost only a digest in memory. ``root`` and
-    ``tag`` name the unit (unused: every numbered name is replaced).
+    ``functions``: each function's text with its generated names marked and
+    its first line, as `Compiler.render` hands them over (then the text is
+    neither cut nor scanned for names); without them ``python`` is cut into
+    its functions and each is scanned. A shape's template is made when the
+    shape comes a second time: most shapes come once, and then cost only a
+    key in memory. ``root`` and ``tag`` name the unit (unused: every
+    numbered name is replaced).
     """
-    chunks = _split(python)
-    if chunks is None:
-        return compile(python, filename, "exec")
-    functions: list[CodeType] = []
+    make: Callable[[str, str, int], CodeType | None]
+    if functions is None:
+        chunks = _split(python)
+        if chunks is None:
+            return compile(python, filename, "exec")
+        make = _function
+    else:
+        if "_cs_" in python or _MARK[0] in python:
+            return compile(python, filename, "exec")
+        chunks = functions
+        make = _marked_function
+    codes: list[CodeType] = []
     try:
         for chunk, line in chunks:
-            code = _function(chunk, filename, line)
+            code = make(chunk, filename, line)
             if code is None:
                 return compile(python, filename, "exec")
-            functions.append(code)
+            codes.append(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return compile(python, filename, "exec")  # raises what compile() raises
-    return _module(functions, filename)
+    return _module(codes, filename)
 
 
 def _remember(key: bytes, entry: object) -> None:

@@ -46,6 +46,7 @@ from evaluator.compiler import codegen_functions, codegen_names, codegen_operato
 from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
+    NAME_MARK,
     Step,
     _drive,
     _Fn,
@@ -122,12 +123,12 @@ class Compiler:
     def fresh(self, prefix: str) -> str:
         """A name for a local of one generated function."""
         self.counter += 1
-        return f"{prefix}{self.counter}"
+        return f"{prefix}\0{self.counter}\0"  # marked: see NAME_MARK
 
     def unit_name(self, prefix: str) -> str:
         """A module-level name (function, constant, global), unique in the file."""
         self.counter += 1
-        return f"{prefix}{self.tag}{self.counter}"
+        return f"{prefix}\0{self.tag}{self.counter}\0"
 
     def var_name(self, scope_node: object, name: str) -> str:
         key = (id(scope_node), name)
@@ -136,7 +137,7 @@ class Compiler:
             # Short names: generated source size is what Python's compile() pays for.
             # Their own counter: which unit names a variable first varies.
             self.var_counter += 1
-            found = f"v{self.var_counter}"
+            found = f"\0v{self.var_counter}\0"  # its own counter: "v" inside the marks
             self.names[key] = found
         return found
 
@@ -340,12 +341,17 @@ class Compiler:
         consts: dict[str, Any],
         globals_: dict[str, str],
     ) -> Unit:
-        """Python source of some generated functions, with their line spans."""
-        out: list[str] = []
+        """Python source of some generated functions, with their line spans.
+
+        The unit also gets each function's text with its generated names
+        still marked (``Unit.functions``): what `code_share` normalises.
+        """
+        texts: list[tuple[str, int]] = []
         line_spans: dict[int, tuple[Any, int, int]] = {}
         line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
+        mark = NAME_MARK
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
             s = spans.get(se)
@@ -353,20 +359,21 @@ class Compiler:
                 s = spans[se] = self.span(*se)
             return s
 
+        line = 0  # lines of the unit before this function
         for fn in fns:
             params = [*fn.captures, *fn.params]
-            out.append(f"def {fn.name}({', '.join(params)}):")
+            out = [f"def {fn.name}({', '.join(params)}):"]
             fn_span = span_of((fn.node.start, fn.node.end))
-            line_spans[len(out)] = fn_span
+            line_spans[line + 1] = fn_span
             at = fn.descr_at
-            infos[fn.name] = (fn.descr, fn_span if at is None else span_of(at))
+            infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
             plain = True
             for indent, text, se, context in fn.lines:
                 out.append("    " * indent + text)
                 if se is not None:
-                    line_spans[len(out)] = span_of(se)
+                    line_spans[line + len(out)] = span_of(se)
                 if context:  # innermost first, as trace entries are added
-                    line_contexts[len(out)] = tuple(
+                    line_contexts[line + len(out)] = tuple(
                         (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
                     )
                 if plain and "yield" in text:
@@ -377,8 +384,20 @@ class Compiler:
             # else: a plain function (its body never waits for the loop): the
             # loop takes its result at once, without a generator frame.
             out.append("")
-        unit = Unit(root, "\n".join(out) + "\n", line_spans, infos, deferred, consts, globals_)
+            texts.append(("\n".join(out) + "\n", line + 1))
+            line += len(out)
+        python = "".join([t for t, _ in texts]).replace(mark, "")
+        unit = Unit(
+            root.replace(mark, ""),
+            python,
+            line_spans,
+            infos,
+            [d.replace(mark, "") for d in deferred],
+            {k.replace(mark, ""): v for k, v in consts.items()},
+            {k.replace(mark, ""): v for k, v in globals_.items()},
+        )
         unit.line_contexts = line_contexts
+        unit.functions = texts
         return unit
 
     # ------------------------------------------------------------ modes
@@ -521,7 +540,7 @@ class Compiler:
             child.deferred = (node, name)
             for p in self.free_vars(node):
                 child.captures[p] = None
-            self.deferred[child.name] = child
+            self.deferred[child.name.replace(NAME_MARK, "")] = child
             return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
         if t is nodes.Lambda and name is not None:
             # Nix names a function after the attribute it is bound to.

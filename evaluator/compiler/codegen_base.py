@@ -72,12 +72,27 @@ class _Lazy:
     deps: tuple[str, ...] = field(default=())
 
 
-_SIMPLE_OPERAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
+# While a unit is generated, the number of every generated name is written
+# between two NAME_MARKs (``th<M>9_12_3<M>``, ``t<M>17<M>``, M the mark; a
+# variable's ``<M>v17<M>`` whole, as its counter is not the others'), so
+# what is between marks tells the names of a unit apart:
+# `Compiler.render` takes them out of the unit's text, and `code_share`
+# finds a function's numbered names by splitting its text on the mark (one
+# C-level pass) instead of scanning it for them. NUL: `repr` never writes it
+# raw, so no string literal holds one.
+NAME_MARK = "\0"
+
+_SIMPLE_OPERAND = re.compile(r"[A-Za-z_\x00][A-Za-z0-9_\x00]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
 
 
 def _simple_operand(expr: str) -> bool:
     """Whether ``expr`` is a name or literal (cheap and safe to repeat)."""
     return _SIMPLE_OPERAND.fullmatch(expr) is not None
+
+
+def is_name(expr: str) -> bool:
+    """Whether ``expr`` is a Python name (a generated one with its marks)."""
+    return expr.replace(NAME_MARK, "").isidentifier()
 
 
 def _drive(step: Step) -> Any:

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import unparen
-from evaluator.compiler.codegen_base import _IMAX, _IMIN, Step, _Fn, _Lazy, _simple_operand
+from evaluator.compiler.codegen_base import (
+    _IMAX,
+    _IMIN,
+    Step,
+    _Fn,
+    _Lazy,
+    _simple_operand,
+    is_name,
+)
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
@@ -133,7 +141,7 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
     # the loop; what would is left to it or to `r_apply_late` (see head_ref).
     late = head_ref(self, fn, f) if tail else None
     cur = late if late is not None else (yield self.value(fn, f))
-    if not cur.isidentifier():
+    if not is_name(cur):
         # A literal (`1 x`): named, since `1.code` is no Python.
         tmp = self.temp(fn)
         self.emit(fn, f"{tmp} = {cur}", f)

@@ -26,6 +26,7 @@ from evaluator.compiler.codegen_base import (
     Step,
     _Fn,
     _Lazy,
+    is_name,
 )
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
@@ -72,7 +73,7 @@ def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
     if isinstance(key, nodes.StaticKey):
         return repr(key.name)
     name = yield self.value(fn, key.expr)
-    if not name.isidentifier() or name in ("None", "True", "False"):
+    if not is_name(name) or name in ("None", "True", "False"):
         out = self.temp(fn)
         self.emit(fn, f"{out} = {name}", key)
         name = out

@@ -54,6 +54,7 @@ class Unit:
         "code",
         "code_bytes",
         "line_contexts",
+        "functions",
     )
 
     def __init__(
@@ -80,6 +81,9 @@ class Unit:
         self.code = code
         self.code_bytes = code_bytes
         self.line_contexts = line_contexts if line_contexts is not None else {}
+        # Each function's text with its generated names marked, and its
+        # first line (see `Compiler.render`): what `code_share` normalises.
+        self.functions: list[tuple[str, int]] | None = None
 
     def __repr__(self) -> str:
         return f"Unit({self.root!r}, deferred={self.deferred!r})"
@@ -110,7 +114,8 @@ class Unit:
 
             try:
                 tag = unit_tag(self.root) if self.root != "main" else ""
-                return code_share.compile_unit(self.python, filename, self.root, tag)
+                functions, self.functions = self.functions, None
+                return code_share.compile_unit(self.python, filename, self.root, tag, functions)
             except (SyntaxError, RecursionError, MemoryError) as exc:
                 # Python's own limits (nesting, size) on the generated code.
                 root = self.infos.get(self.root)

@@ -52,19 +52,36 @@ def _tag(unit: Unit) -> str:
     return unit_tag(unit.root) if unit.root != "main" else ""
 
 
-def _compile_all(paths: list[Path]) -> tuple[int, int]:
-    """Compile every unit of ``paths`` both ways; returns (units, shared)."""
+def _clear() -> None:
     code_share._shapes.clear()
+    code_share._templates.clear()
+
+
+def _compile_all(paths: list[Path]) -> tuple[int, int]:
+    """Compile every unit of ``paths`` with `compile()` and shared, from the
+    functions `render` hands over (names marked) and from the unit's text
+    alone; returns (units, functions shared from the marked texts)."""
+    _clear()
     before = code_share.stats["shared"]
     units = 0
+    shared_marked = 0
     for path in paths:
         compiled = api.compile_source(path.read_bytes(), str(path), str(path.parent))
         for unit in _all_units(compiled):
             name = compiled.filename
-            shared = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
-            assert _signature(shared) == _signature(compile(unit.python, name, "exec")), unit.root
+            expected = _signature(compile(unit.python, name, "exec"))
+            functions = unit.functions
+            assert functions is not None, unit.root  # generated now, not compiled yet
+            assert "".join(t for t, _ in functions).replace("\0", "") == unit.python
+            at = code_share.stats["shared"]
+            marked = code_share.compile_unit(unit.python, name, unit.root, _tag(unit), functions)
+            shared_marked += code_share.stats["shared"] - at
+            assert _signature(marked) == expected, unit.root
+            text = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
+            assert _signature(text) == expected, unit.root
             units += 1
-    return units, code_share.stats["shared"] - before
+    assert code_share.stats["shared"] > before
+    return units, shared_marked
 
 
 def test_every_unit_of_nixpkgs_lib_gets_the_code_compile_makes() -> None:
@@ -107,6 +124,33 @@ def test_same_shape_units_share_and_keep_their_own_strings() -> None:
     exec(b, {"K5_2_3": "k", **namespace}, namespace)
     fn = namespace["th5_2_2"]
     assert fn(False) == "pkg2\n'x'-dev" and fn(True) == "k"  # type: ignore[operator]
+
+
+def test_marked_functions_share_whatever_quotes_and_escapes_their_strings_take() -> None:
+    """Functions as `render` hands them over (names marked): one shape for
+    strings written plainly, double-quoted (holding a quote) or escaped."""
+    _clear()
+
+    def unit(tag: str, name: str, var: int) -> tuple[str, list[tuple[str, int]]]:
+        marked = (
+            f"def th\0{tag}\0(v\0{var}\0):\n"
+            f"    t\0{var + 1}\0 = Attrs({{'name': {name!r}, 'x': {name + '!'!r}}})\n"
+            f"    return t\0{var + 1}\0 if v\0{var}\0 else ''\n\n"
+        )
+        return marked.replace("\0", ""), [(marked, 1)]
+
+    names = ["pkg1", "it's", "a\nb", "both ' and \"", "pkg2", "tab\there's"]
+    before = dict(code_share.stats)
+    for i, name in enumerate(names):
+        python, functions = unit(f"5_{i}", name, 10 * i + 3)
+        code = code_share.compile_unit(python, "<m>", f"th5_{i}", f"5_{i}_", functions)
+        assert _signature(code) == _signature(compile(python, "<m>", "exec")), name
+        namespace: dict[str, object] = {}
+        exec(code, {"Attrs": dict}, namespace)
+        fn = namespace[f"th5_{i}"]
+        assert fn(True) == {"name": name, "x": name + "!"}  # type: ignore[operator]
+    assert code_share.stats["compiled"] == before["compiled"] + 1  # the second makes the template
+    assert code_share.stats["shared"] == before["shared"] + len(names) - 1
 
 
 @pytest.mark.parametrize(
