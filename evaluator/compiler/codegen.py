@@ -86,6 +86,10 @@ class Compiler:
         # it apart.
         self.owns_tree = owns_tree
         self.kept_bytes = len(source.text) + 1
+        # Deferred thunks left when the next pruning is considered: measuring
+        # what they keep walks all of them, so it is done only each time a
+        # quarter of them has been generated (not after every unit).
+        self.prune_when = math.inf
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -246,8 +250,9 @@ class Compiler:
         """Free the tree but for what the deferred thunks left will compile
         (when that is a quarter less than at the last pruning)."""
         captures = self._captures
-        if not self.owns_tree or captures is None:
+        if not self.owns_tree or captures is None or len(self.deferred) > self.prune_when:
             return
+        self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
         size = sum(hi - lo for lo, hi in keep)
         if size <= self.kept_bytes * 3 // 4:

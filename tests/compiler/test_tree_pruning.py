@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.compiler.analysis import analyse_to_compile
+from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen import compile_tree
 from evaluator.compiler.compiled import CompiledFile
 from evaluator.front_end import _drop_analysis_only, compile_source
@@ -118,3 +119,27 @@ def test_what_is_dropped_is_freed_without_the_cyclic_collector() -> None:
         gc.garbage.clear()
         gc.enable()
     assert not left, left.most_common(10)
+
+
+def test_measuring_what_to_keep_is_not_redone_after_every_unit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A file of many deferred thunks (a package set's attributes): the regions
+    # of those left are measured each time a quarter of them is generated, so
+    # the walks grow as n log n, not as n² (prune after every unit).
+    n = 300
+    body = " ".join(f"a{j} = x + {j};" for j in range(40))  # large enough to be deferred
+    text = "{ " + " ".join(f"p{i} = x: {{ {body} }};" for i in range(n)) + " }"
+    calls = Counter[str]()
+    original = Captures.region
+
+    def counted(self: Captures, node: nodes.Node) -> list[tuple[int, int]]:
+        calls["region"] += 1
+        return original(self, node)
+
+    monkeypatch.setattr(Captures, "region", counted)
+    compiled = compile_source(text.encode(), "/pkgs.nix", "/")
+    assert len(compiled.main.deferred) >= n
+    _all_units(compiled, lifo=False)
+    assert not compiled.holds_compiler
+    assert calls["region"] < 12 * n, calls  # after every unit: ~n²/2 = 45,000
