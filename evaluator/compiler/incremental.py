@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from evaluator.compiler import Analysis
@@ -94,7 +94,7 @@ _field_names: dict[type, tuple[str, ...]] = {}
 def _fields_of(cls: type) -> tuple[str, ...]:
     names = _field_names.get(cls)
     if names is None:
-        names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end", "resolution"))
+        names = tuple(f for f in nodes.field_names(cls)[2:] if f != "resolution")
         _field_names[cls] = names
     return names
 
