@@ -11,7 +11,6 @@ error nodes: whatever parsed is resolved.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["Analysis", "Visible", "analyse", "analyse_to_compile"]
 
 
-@dataclass
 class Visible:
     """Names visible at a position.
 
@@ -41,9 +39,10 @@ class Visible:
     scopes, innermost first: they may supply further names at run time.
     """
 
-    names: dict[str, str] = field(default_factory=dict)
-    bindings: dict[str, Binding] = field(default_factory=dict)
-    withs: list[Scope] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.bindings: dict[str, Binding] = {}
+        self.withs: list[Scope] = []
 
 
 class Analysis:

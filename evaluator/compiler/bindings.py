@@ -49,7 +49,6 @@ document shifts the tree (see :mod:`evaluator.compiler.incremental`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from evaluator.syntax import nodes
@@ -57,22 +56,36 @@ from evaluator.syntax import nodes
 _T = TypeVar("_T")
 
 
-@dataclass(eq=False, slots=True)
 class InheritSource:
     """The ``(e)`` of one ``inherit (e) a b;``: evaluated once for all names."""
+
+    __slots__ = ("expr", "node")
 
     expr: nodes.Expr
     node: nodes.Inherit
 
+    def __init__(self, expr: nodes.Expr, node: nodes.Inherit) -> None:
+        self.expr = expr
+        self.node = node
 
-@dataclass(eq=False, slots=True)
+
 class ValueEntry:
     """``name = value;`` (``key`` is the last key of the path)."""
+
+    __slots__ = ("name", "key", "node", "value")
 
     name: str
     key: nodes.StaticKey
     node: nodes.AttrDef
     value: nodes.Expr
+
+    def __init__(
+        self, name: str, key: nodes.StaticKey, node: nodes.AttrDef, value: nodes.Expr
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.node = node
+        self.value = value
 
     @property
     def pos(self) -> int:
@@ -80,9 +93,10 @@ class ValueEntry:
         return self.node.path[0].start
 
 
-@dataclass(eq=False, slots=True)
 class InheritEntry:
     """``inherit name;`` (``var`` set) or ``inherit (e) name;`` (``source`` set)."""
+
+    __slots__ = ("name", "key", "node", "var", "source", "pos_offset")
 
     name: str
     key: nodes.StaticKey
@@ -92,6 +106,22 @@ class InheritEntry:
     # `pos` relative to `_pos_base`, so that it follows edits of the tree.
     pos_offset: int
 
+    def __init__(
+        self,
+        name: str,
+        key: nodes.StaticKey,
+        node: nodes.Inherit,
+        var: nodes.Var | None,
+        source: InheritSource | None,
+        pos_offset: int,
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.node = node
+        self.var = var
+        self.source = source
+        self.pos_offset = pos_offset
+
     @property
     def pos(self) -> int:
         """Where Nix 2.26 locates an inherited name: the name itself (2.8 used
@@ -99,14 +129,23 @@ class InheritEntry:
         return self.key.start
 
 
-@dataclass(eq=False, slots=True)
 class NestedEntry:
     """A set implied by attribute paths (``a.b = 1;``): ``node`` first made it."""
+
+    __slots__ = ("name", "key", "node", "attrs")
 
     name: str
     key: nodes.StaticKey
     node: nodes.AttrDef
     attrs: MergedAttrs
+
+    def __init__(
+        self, name: str, key: nodes.StaticKey, node: nodes.AttrDef, attrs: MergedAttrs
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.node = node
+        self.attrs = attrs
 
     @property
     def pos(self) -> int:
@@ -114,13 +153,21 @@ class NestedEntry:
         return self.node.path[0].start
 
 
-@dataclass(eq=False, slots=True)
 class DynamicEntry:
     """``${e} = value;``; ``value`` is a nested set when the path goes on."""
+
+    __slots__ = ("key", "node", "value")
 
     key: nodes.DynamicKey
     node: nodes.AttrDef
     value: nodes.Expr | MergedAttrs
+
+    def __init__(
+        self, key: nodes.DynamicKey, node: nodes.AttrDef, value: nodes.Expr | MergedAttrs
+    ) -> None:
+        self.key = key
+        self.node = node
+        self.value = value
 
     @property
     def pos(self) -> int:
@@ -137,7 +184,6 @@ def _pos_base(node: nodes.Inherit) -> int:
     return node.from_.end if node.from_ is not None else node.start
 
 
-@dataclass(eq=False, slots=True)
 class MergedAttrs:
     """The merged bindings of one set, ``let`` or implied nested set.
 
@@ -151,17 +197,34 @@ class MergedAttrs:
     them for the editor.
     """
 
+    __slots__ = (
+        "node",
+        "rec",
+        "static",
+        "dynamic",
+        "inherit_sources",
+        "absorbed",
+        "dropped",
+        "rejected",
+    )
+
     node: nodes.Node
     rec: bool
-    static: dict[str, StaticEntry] = field(default_factory=dict)
+    static: dict[str, StaticEntry]
     # The rest is empty in most sets: the shared empty tuple until something
     # is added (a list then, see `_grown`), which spares five empty lists
     # per set of a tree kept for the whole evaluation.
-    dynamic: Sequence[DynamicEntry] = ()
-    inherit_sources: Sequence[InheritSource] = ()
-    absorbed: Sequence[nodes.AttrSet] = ()
-    dropped: Sequence[DynamicEntry] = ()
-    rejected: Sequence[nodes.Expr | StaticEntry] = ()
+    dynamic: Sequence[DynamicEntry]
+    inherit_sources: Sequence[InheritSource]
+    absorbed: Sequence[nodes.AttrSet]
+    dropped: Sequence[DynamicEntry]
+    rejected: Sequence[nodes.Expr | StaticEntry]
+
+    def __init__(self, node: nodes.Node, rec: bool) -> None:
+        self.node = node
+        self.rec = rec
+        self.static = {}
+        self.dynamic = self.inherit_sources = self.absorbed = self.dropped = self.rejected = ()
 
 
 def _grown(items: Sequence[_T]) -> list[_T]:
@@ -169,7 +232,6 @@ def _grown(items: Sequence[_T]) -> list[_T]:
     return items if isinstance(items, list) else list(items)
 
 
-@dataclass(eq=False, slots=True)
 class DuplicateAttr:
     """An attribute defined twice, located as Nix 2.8 locates it.
 
@@ -179,11 +241,27 @@ class DuplicateAttr:
     ``prev_span`` the definition it clashes with ("already defined at").
     """
 
+    __slots__ = ("path", "span", "prev_pos", "prev_span", "pos")
+
     path: list[nodes.AttrKey]
     span: tuple[int, int]
     prev_pos: int
     prev_span: tuple[int, int]
     pos: int
+
+    def __init__(
+        self,
+        path: list[nodes.AttrKey],
+        span: tuple[int, int],
+        prev_pos: int,
+        prev_span: tuple[int, int],
+        pos: int,
+    ) -> None:
+        self.path = path
+        self.span = span
+        self.prev_pos = prev_pos
+        self.prev_span = prev_span
+        self.pos = pos
 
 
 SetNode = nodes.AttrSet | nodes.Let | nodes.LegacyLet

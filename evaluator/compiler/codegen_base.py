@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
-from dataclasses import dataclass, field
 from typing import Any
 
 from evaluator.syntax import nodes
@@ -62,14 +61,17 @@ class _Fn:
         self.descr_at: tuple[int, int] | None = None
 
 
-@dataclass
 class _Lazy:
     """A lazily evaluated operand: ``expr`` is a Python expression; for a
     thunk, ``child`` is its body function (so it can be created late)."""
 
-    expr: str
-    child: _Fn | None = None
-    deps: tuple[str, ...] = field(default=())
+    # A plain class, not a dataclass: see evaluator/syntax/nodes.py.
+    __slots__ = ("expr", "child", "deps")
+
+    def __init__(self, expr: str, child: _Fn | None = None, deps: tuple[str, ...] = ()) -> None:
+        self.expr = expr
+        self.child = child
+        self.deps = deps
 
 
 # While a unit is generated, the number of every generated name is written

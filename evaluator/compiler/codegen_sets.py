@@ -7,7 +7,6 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import (
@@ -269,12 +268,15 @@ def entry_value(
     return self.inherit_from(fn, src, name, entry, traced=avoid is None)
 
 
-@dataclass
 class _Shared(_Lazy):
     """A new thunk whose code is shared runtime code (:mod:`evaluator.vm.shared_code`):
     ``code`` is that code's expression (a ``partial`` of the source variable)."""
 
-    code: str = ""
+    __slots__ = ("code",)
+
+    def __init__(self, expr: str, child: _Fn | None, deps: tuple[str, ...], code: str) -> None:
+        super().__init__(expr, child, deps)
+        self.code = code
 
 
 def _shared(self: Compiler, fn: _Fn, src: str, helper: str, *args: str) -> _Shared:

@@ -33,10 +33,10 @@ the rest is read off the updated resolution.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from evaluator.compiler import Analysis
@@ -94,7 +94,7 @@ _field_names: dict[type, tuple[str, ...]] = {}
 def _fields_of(cls: type) -> tuple[str, ...]:
     names = _field_names.get(cls)
     if names is None:
-        names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end", "resolution"))
+        names = tuple(f for f in nodes.field_names(cls)[2:] if f != "resolution")
         _field_names[cls] = names
     return names
 
@@ -400,7 +400,8 @@ def _moved(previous: Analysis, result: ParseResult, edit: tuple[int, int], delta
     ]
     for var, site in old.synthetic.items():
         var.start, var.end = site.start, site.end
-    resolved = dataclasses.replace(old, duplicate_attrs=duplicates, _regions=None)
+    resolved = copy.copy(old)  # shallow: the fields are shared, two replaced
+    resolved.duplicate_attrs, resolved._regions = duplicates, None
     syntax = [(e.start, e.end, e.message) for e in result.errors]
     return Analysis(
         result.root,
@@ -520,31 +521,32 @@ def _merged(
         for var, site in synthetic.items():
             var.start, var.end = site.start, site.end
     kept = gone.ids
-    return Resolved(
-        root=old.root,
-        scopes=_without(old.scopes, gone.scopes, frag.scopes, _scope_start),
-        scope_of=_replace_keys(old.scope_of, gone_nodes, frag.scope_of),
-        bindings=_replace_keys(old.bindings, gone_nodes, frag.bindings),
-        all_bindings=_without(old.all_bindings, gone.bindings, frag.all_bindings, _binding_start),
-        vars=_without(old.vars, gone.vars, frag.vars, _var_start),
-        owner_of=_replace_keys(old.owner_of, gone.vars, frag.owner_of),
-        undefined=[v for v in old.undefined if id(v) not in gone.var_ids] + frag.undefined,
-        duplicate_attrs=duplicates + frag.duplicate_attrs,
-        duplicate_formals=[d for d in old.duplicate_formals if id(d.ident) not in kept]
-        + frag.duplicate_formals,
-        dynamic_in_let=[d for d in old.dynamic_in_let if id(d.key) not in kept]
-        + frag.dynamic_in_let,
-        empty_lets=[n for n in old.empty_lets if id(n) not in kept] + frag.empty_lets,
-        empty_inherits=[n for n in old.empty_inherits if id(n) not in kept] + frag.empty_inherits,
-        uris=[n for n in old.uris if id(n) not in kept] + frag.uris,
-        legacy_lets=[n for n in old.legacy_lets if id(n) not in kept] + frag.legacy_lets,
-        search_paths=_replace_keys(old.search_paths, gone_nodes, frag.search_paths),  # type: ignore[arg-type]
-        synthetic=synthetic,
-        owned_vars=owned_vars,
-        owns=kept_pairs + frag.owns,
-        roots=kept_roots + frag.roots,
-        env_of=_replace_keys(old.env_of, gone_nodes, frag.env_of),
-    )
+    new = Resolved(old.root)
+    new.scopes = _without(old.scopes, gone.scopes, frag.scopes, _scope_start)
+    new.scope_of = _replace_keys(old.scope_of, gone_nodes, frag.scope_of)
+    new.bindings = _replace_keys(old.bindings, gone_nodes, frag.bindings)
+    new.all_bindings = _without(old.all_bindings, gone.bindings, frag.all_bindings, _binding_start)
+    new.vars = _without(old.vars, gone.vars, frag.vars, _var_start)
+    new.owner_of = _replace_keys(old.owner_of, gone.vars, frag.owner_of)
+    new.undefined = [v for v in old.undefined if id(v) not in gone.var_ids] + frag.undefined
+    new.duplicate_attrs = duplicates + frag.duplicate_attrs
+    new.duplicate_formals = [
+        d for d in old.duplicate_formals if id(d.ident) not in kept
+    ] + frag.duplicate_formals
+    new.dynamic_in_let = [
+        d for d in old.dynamic_in_let if id(d.key) not in kept
+    ] + frag.dynamic_in_let
+    new.empty_lets = [n for n in old.empty_lets if id(n) not in kept] + frag.empty_lets
+    new.empty_inherits = [n for n in old.empty_inherits if id(n) not in kept] + frag.empty_inherits
+    new.uris = [n for n in old.uris if id(n) not in kept] + frag.uris
+    new.legacy_lets = [n for n in old.legacy_lets if id(n) not in kept] + frag.legacy_lets
+    new.search_paths = _replace_keys(old.search_paths, gone_nodes, frag.search_paths)  # type: ignore[arg-type]
+    new.synthetic = synthetic
+    new.owned_vars = owned_vars
+    new.owns = kept_pairs + frag.owns
+    new.roots = kept_roots + frag.roots
+    new.env_of = _replace_keys(old.env_of, gone_nodes, frag.env_of)
+    return new
 
 
 def _change(old: Resolved, gone: _Gone, unit: _Unit, frag: Resolved, unhooked: _Unhooked) -> Change:

@@ -4,11 +4,14 @@ Scope analysis fills :attr:`evaluator.syntax.nodes.Var.resolution` with one
 of :class:`LocalRef`, :class:`WithRef` or :class:`GlobalRef`. Code
 generation (the VM's input) and the language server both read this model;
 neither redoes name resolution.
+
+Plain classes with ``__slots__``, not dataclasses: their generated methods
+(and importing `dataclasses`) were a measurable part of a cold compile
+(issue 16). References compare by identity, as the dataclasses did not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
 from evaluator.syntax import nodes
@@ -34,7 +37,6 @@ class BindingKind(Enum):
     AT = "at"  # `args@{ ... }: ...`
 
 
-@dataclass(eq=False, slots=True)
 class Binding:
     """One name bound in one scope.
 
@@ -51,14 +53,36 @@ class Binding:
     generation compiles (it also covers nested and ``inherit (e)`` names).
     """
 
+    __slots__ = ("name", "kind", "scope", "node", "name_node", "value", "references", "entry")
+
     name: str
     kind: BindingKind
     scope: Scope
     node: nodes.Node
     name_node: nodes.Node
-    value: nodes.Node | None = None
-    references: list[nodes.Var] = field(default_factory=list)
-    entry: object | None = None
+    value: nodes.Node | None
+    references: list[nodes.Var]
+    entry: object | None
+
+    def __init__(
+        self,
+        name: str,
+        kind: BindingKind,
+        scope: Scope,
+        node: nodes.Node,
+        name_node: nodes.Node,
+        value: nodes.Node | None = None,
+        references: list[nodes.Var] | None = None,
+        entry: object | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.scope = scope
+        self.node = node
+        self.name_node = name_node
+        self.value = value
+        self.references = [] if references is None else references
+        self.entry = entry
 
     @property
     def name_span(self) -> tuple[int, int]:
@@ -66,19 +90,26 @@ class Binding:
         return (self.name_node.start, self.name_node.end)
 
 
-@dataclass(eq=False, slots=True)
 class Scope:
     """A lexical scope. ``node`` is the `Let`/`AttrSet`/`Lambda`/`With`."""
+
+    __slots__ = ("kind", "node", "parent", "bindings", "with_uses")
 
     kind: ScopeKind
     node: nodes.Node | None
     parent: Scope | None
-    bindings: dict[str, Binding] = field(default_factory=dict)
+    bindings: dict[str, Binding]
     # For WITH scopes: the `Var`s resolved through this `with`.
-    with_uses: list[nodes.Var] = field(default_factory=list)
+    with_uses: list[nodes.Var]
+
+    def __init__(self, kind: ScopeKind, node: nodes.Node | None, parent: Scope | None) -> None:
+        self.kind = kind
+        self.node = node
+        self.parent = parent
+        self.bindings = {}
+        self.with_uses = []
 
 
-@dataclass(frozen=True, slots=True)
 class LocalRef:
     """A let binding, rec attribute, argument, formal or `@` name.
 
@@ -87,10 +118,14 @@ class LocalRef:
     decides slots.
     """
 
+    __slots__ = ("binding",)
+
     binding: Binding
 
+    def __init__(self, binding: Binding) -> None:
+        self.binding = binding
 
-@dataclass(frozen=True, slots=True)
+
 class WithRef:
     """Resolved dynamically through the enclosing `with` scopes.
 
@@ -99,11 +134,20 @@ class WithRef:
     wins over `with` (`with { true = 1; }; true` is `true`).
     """
 
+    __slots__ = ("withs",)
+
     withs: tuple[Scope, ...]
 
+    def __init__(self, withs: tuple[Scope, ...]) -> None:
+        self.withs = withs
 
-@dataclass(frozen=True, slots=True)
+
 class GlobalRef:
     """A builtin visible without `builtins.` (`true`, `map`, `builtins`...)."""
 
+    __slots__ = ("name",)
+
     name: str
+
+    def __init__(self, name: str) -> None:
+        self.name = name

@@ -27,8 +27,6 @@ bindings), and the parse-time errors Nix reports besides syntax errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from evaluator.compiler.bindings import (
     DuplicateAttr,
     DynamicEntry,
@@ -56,53 +54,55 @@ from evaluator.syntax import nodes
 Owner = Binding | InheritSource | None
 
 
-@dataclass(eq=False)
 class DuplicateFormal:
     """A function argument name given twice (``ident`` is the later one)."""
 
-    ident: nodes.Ident
-    first: nodes.Ident
+    __slots__ = ("ident", "first")
+
+    def __init__(self, ident: nodes.Ident, first: nodes.Ident) -> None:
+        self.ident = ident
+        self.first = first
 
 
-@dataclass(eq=False)
 class Resolved:
-    """Everything name resolution found in one tree."""
+    """Everything name resolution found in one tree (filled in by the resolver)."""
 
-    root: Scope
-    # Every scope in creation (pre-)order; `regions` tells where each applies.
-    scopes: list[Scope] = field(default_factory=list)
-    scope_of: dict[nodes.Node, Scope] = field(default_factory=dict)
-    # Merged bindings of each AttrSet / Let / LegacyLet (absorbed literals
-    # map to the set they were merged into).
-    bindings: dict[nodes.Node, MergedAttrs] = field(default_factory=dict)
-    all_bindings: list[Binding] = field(default_factory=list)
-    vars: list[nodes.Var] = field(default_factory=list)
-    # The owner of each `Var` in `vars`.
-    owner_of: dict[nodes.Var, Owner] = field(default_factory=dict)
-    # Owner (not None) -> the `Var`s it owns that resolve to a local binding:
-    # the liveness edges that references make.
-    owned_vars: dict[object, list[nodes.Var]] = field(default_factory=dict)
-    undefined: list[nodes.Var] = field(default_factory=list)
-    duplicate_attrs: list[DuplicateAttr] = field(default_factory=list)
-    duplicate_formals: list[DuplicateFormal] = field(default_factory=list)
-    dynamic_in_let: list[DynamicEntry] = field(default_factory=list)
-    empty_lets: list[nodes.Let] = field(default_factory=list)
-    empty_inherits: list[nodes.Inherit] = field(default_factory=list)
-    uris: list[nodes.Uri] = field(default_factory=list)
-    legacy_lets: list[nodes.LegacyLet] = field(default_factory=list)
-    # `<p>`: the (synthetic) `__findFile` and `__nixPath` variables it reads.
-    search_paths: dict[nodes.SearchPath, tuple[nodes.Var, nodes.Var]] = field(default_factory=dict)
-    # Every `Var` that is not in the tree (those of `inherit x;` and `<p>`)
-    # -> the tree node it stands for (the inherited name, the `<p>`).
-    synthetic: dict[nodes.Var, nodes.Node] = field(default_factory=dict)
-    # Liveness edges (owner, target): the owner makes the target live.
-    owns: list[tuple[Owner, Binding | InheritSource]] = field(default_factory=list)
-    # Bindings that are live regardless of references (legacy `body`).
-    roots: list[tuple[Owner, Binding]] = field(default_factory=list)
-    # The scope and owner each list, paren, set, let and function was
-    # resolved in: where re-analysing it after an edit starts.
-    env_of: dict[nodes.Node, tuple[Scope, Owner]] = field(default_factory=dict)
-    _regions: list[tuple[int, int]] | None = field(default=None, repr=False)
+    def __init__(self, root: Scope) -> None:
+        self.root = root
+        # Every scope in creation (pre-)order; `regions` tells where each applies.
+        self.scopes: list[Scope] = []
+        self.scope_of: dict[nodes.Node, Scope] = {}
+        # Merged bindings of each AttrSet / Let / LegacyLet (absorbed literals
+        # map to the set they were merged into).
+        self.bindings: dict[nodes.Node, MergedAttrs] = {}
+        self.all_bindings: list[Binding] = []
+        self.vars: list[nodes.Var] = []
+        # The owner of each `Var` in `vars`.
+        self.owner_of: dict[nodes.Var, Owner] = {}
+        # Owner (not None) -> the `Var`s it owns that resolve to a local binding:
+        # the liveness edges that references make.
+        self.owned_vars: dict[object, list[nodes.Var]] = {}
+        self.undefined: list[nodes.Var] = []
+        self.duplicate_attrs: list[DuplicateAttr] = []
+        self.duplicate_formals: list[DuplicateFormal] = []
+        self.dynamic_in_let: list[DynamicEntry] = []
+        self.empty_lets: list[nodes.Let] = []
+        self.empty_inherits: list[nodes.Inherit] = []
+        self.uris: list[nodes.Uri] = []
+        self.legacy_lets: list[nodes.LegacyLet] = []
+        # `<p>`: the (synthetic) `__findFile` and `__nixPath` variables it reads.
+        self.search_paths: dict[nodes.SearchPath, tuple[nodes.Var, nodes.Var]] = {}
+        # Every `Var` that is not in the tree (those of `inherit x;` and `<p>`)
+        # -> the tree node it stands for (the inherited name, the `<p>`).
+        self.synthetic: dict[nodes.Var, nodes.Node] = {}
+        # Liveness edges (owner, target): the owner makes the target live.
+        self.owns: list[tuple[Owner, Binding | InheritSource]] = []
+        # Bindings that are live regardless of references (legacy `body`).
+        self.roots: list[tuple[Owner, Binding]] = []
+        # The scope and owner each list, paren, set, let and function was
+        # resolved in: where re-analysing it after an edit starts.
+        self.env_of: dict[nodes.Node, tuple[Scope, Owner]] = {}
+        self._regions: list[tuple[int, int]] | None = None
 
     @property
     def regions(self) -> list[tuple[int, int]]:

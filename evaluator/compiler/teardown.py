@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import fields
 
 from evaluator.compiler.captures import Captures, Span
 from evaluator.compiler.scope import Resolved
@@ -135,5 +134,5 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     """The fields of a node class that may hold nodes (all but the span)."""
     found = _FIELDS.get(cls)
     if found is None:
-        found = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
+        found = _FIELDS[cls] = nodes.field_names(cls)[2:]
     return found

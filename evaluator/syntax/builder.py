@@ -42,7 +42,7 @@ Callback = Callable[..., Any]
 _TYPE, _START, _END, _VALUE = 0, 1, 2, 3
 
 _N = TypeVar("_N", bound=n.Node)
-# The most frequent nodes are made without calling their class: a dataclass
+# The most frequent nodes are made without calling their class: an
 # `__init__` is a Python call of its own, a third of a reduction's cost.
 # Each such callback sets every field of its node (tests/syntax/
 # test_builder_fields.py checks them against the classes' fields).

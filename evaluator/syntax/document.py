@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import fields
 from typing import Literal
 
 from evaluator.syntax import nodes as n
@@ -55,7 +54,7 @@ _child_fields: dict[type, tuple[str, ...]] = {}
 def _fields_of(cls: type) -> tuple[str, ...]:
     names = _child_fields.get(cls)
     if names is None:
-        names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end", "resolution"))
+        names = tuple(f for f in n.field_names(cls)[2:] if f != "resolution")
         _child_fields[cls] = names
     return names
 

@@ -11,21 +11,35 @@ fields are plain data, no behaviour beyond traversal helpers.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 
 
-@dataclass(eq=False, slots=True)
 class Node:
-    """Base of every syntax node: a byte span ``[start, end)``."""
+    """Base of every syntax node: a byte span ``[start, end)``.
+
+    Node classes are plain classes with ``__slots__`` and a written-out
+    ``__init__`` (fields in ``__slots__`` order, the span first), not
+    dataclasses: generating the methods of thirty classes, and importing
+    `dataclasses`, was a tenth of a cold compile of nixpkgs lib (issue 16).
+    """
+
+    __slots__ = ("start", "end")
 
     start: int
     end: int
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in field_names(type(self)))
+        return f"{type(self).__name__}({shown})"
 
     def children(self) -> Iterator[Node]:
         """Direct child nodes, in source order."""
         names = _CHILD_FIELDS.get(type(self))
         if names is None:
-            names = _child_fields(type(self))
+            names = _CHILD_FIELDS[type(self)] = field_names(type(self))[2:]
         for name in names:
             value = getattr(self, name)
             if isinstance(value, Node):
@@ -36,40 +50,61 @@ class Node:
                         yield item
 
 
-# The fields that may hold child nodes, per node class: `dataclasses.fields`
-# is too slow to call on every visit of a tree walk. Derived from the class
-# definitions only, so filled on first use and never invalidated.
-_CHILD_FIELDS: dict[type[Node], tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type[Node]) -> tuple[str, ...]:
-    names = tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
-    _CHILD_FIELDS[cls] = names
+def field_names(cls: type[Node]) -> tuple[str, ...]:
+    """A node class's fields in ``__init__`` order: ``start``, ``end``, then its own."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        slots = (k.__dict__.get("__slots__", ()) for k in reversed(cls.__mro__))
+        names = _FIELDS[cls] = tuple(name for own in slots for name in own)
     return names
+
+
+# Per node class, derived from the class definitions only: filled on first
+# use and never invalidated (tree walks ask on every visit).
+_FIELDS: dict[type[Node], tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type[Node], tuple[str, ...]] = {}
 
 
 # ---------------------------------------------------------------- names
 
 
-@dataclass(eq=False, slots=True)
 class Ident(Node):
     """A name at a binding site (formal, argument, `@` name, inherited name)."""
 
+    __slots__ = ("name",)
+
     name: str
 
+    def __init__(self, start: int, end: int, name: str) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
 
-@dataclass(eq=False, slots=True)
+
 class StaticKey(Node):
     """An attribute name known at parse time: `a`, `"a"`, `${"a"}`."""
 
+    __slots__ = ("name",)
+
     name: str
 
+    def __init__(self, start: int, end: int, name: str) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
 
-@dataclass(eq=False, slots=True)
+
 class DynamicKey(Node):
     """An attribute name computed at run time: `${e}` or `"a${e}"`."""
 
+    __slots__ = ("expr",)
+
     expr: Expr
+
+    def __init__(self, start: int, end: int, expr: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.expr = expr
 
 
 AttrKey = StaticKey | DynamicKey
@@ -78,17 +113,28 @@ AttrKey = StaticKey | DynamicKey
 # ---------------------------------------------------------------- literals
 
 
-@dataclass(eq=False, slots=True)
 class Int(Node):
+    __slots__ = ("value",)
+
     value: int
 
+    def __init__(self, start: int, end: int, value: int) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
 
-@dataclass(eq=False, slots=True)
+
 class Float(Node):
+    __slots__ = ("value",)
+
     value: float
 
+    def __init__(self, start: int, end: int, value: float) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
 
-@dataclass(eq=False, slots=True)
+
 class Str(Node):
     """A string, plain or indented (indentation already stripped).
 
@@ -96,11 +142,20 @@ class Str(Node):
     expressions (``${e}``); adjacent literals are merged.
     """
 
+    __slots__ = ("parts", "indented")
+
     parts: list[str | Expr]
-    indented: bool = False
+    indented: bool
+
+    def __init__(
+        self, start: int, end: int, parts: list[str | Expr], indented: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.parts = parts
+        self.indented = indented
 
 
-@dataclass(eq=False, slots=True)
 class Path(Node):
     """A path literal: `./a`, `/a`, `~/a`, `a/b`, with `${}` parts.
 
@@ -108,174 +163,323 @@ class Path(Node):
     compiler makes it absolute against the file's directory).
     """
 
+    __slots__ = ("parts",)
+
     parts: list[str | Expr]
 
+    def __init__(self, start: int, end: int, parts: list[str | Expr]) -> None:
+        self.start = start
+        self.end = end
+        self.parts = parts
 
-@dataclass(eq=False, slots=True)
+
 class SearchPath(Node):
     """`<nixpkgs/lib>`: ``path`` is the text between the brackets."""
 
+    __slots__ = ("path",)
+
     path: str
 
+    def __init__(self, start: int, end: int, path: str) -> None:
+        self.start = start
+        self.end = end
+        self.path = path
 
-@dataclass(eq=False, slots=True)
+
 class Uri(Node):
     """An unquoted URL literal (deprecated syntax): evaluates to a string."""
 
+    __slots__ = ("value",)
+
     value: str
 
+    def __init__(self, start: int, end: int, value: str) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
 
-@dataclass(eq=False, slots=True)
+
 class CurPos(Node):
     """`__curPos`."""
+
+    __slots__ = ()
 
 
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(eq=False, slots=True)
 class Var(Node):
     """A variable reference. The compiler fills ``resolution``."""
 
+    __slots__ = ("name", "resolution")
+
     name: str
-    resolution: object | None = field(default=None)
+    resolution: object | None
+
+    def __init__(self, start: int, end: int, name: str, resolution: object | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.resolution = resolution
 
 
-@dataclass(eq=False, slots=True)
 class Paren(Node):
     """`( e )`: kept so spans of selections and hovers are exact."""
 
+    __slots__ = ("expr",)
+
     expr: Expr
 
+    def __init__(self, start: int, end: int, expr: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.expr = expr
 
-@dataclass(eq=False, slots=True)
+
 class Select(Node):
     """`e.a.b` or `e.a.b or default`."""
 
+    __slots__ = ("expr", "path", "default")
+
     expr: Expr
     path: list[AttrKey]
-    default: Expr | None = None
+    default: Expr | None
+
+    def __init__(
+        self, start: int, end: int, expr: Expr, path: list[AttrKey], default: Expr | None = None
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.expr = expr
+        self.path = path
+        self.default = default
 
 
-@dataclass(eq=False, slots=True)
 class HasAttr(Node):
     """`e ? a.b`."""
 
+    __slots__ = ("expr", "path")
+
     expr: Expr
     path: list[AttrKey]
 
+    def __init__(self, start: int, end: int, expr: Expr, path: list[AttrKey]) -> None:
+        self.start = start
+        self.end = end
+        self.expr = expr
+        self.path = path
 
-@dataclass(eq=False, slots=True)
+
 class Apply(Node):
     """Function application `f x`."""
+
+    __slots__ = ("fn", "arg")
 
     fn: Expr
     arg: Expr
 
+    def __init__(self, start: int, end: int, fn: Expr, arg: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.fn = fn
+        self.arg = arg
 
-@dataclass(eq=False, slots=True)
+
 class Unary(Node):
     """`!e` (op ``"!"``) or `-e` (op ``"-"``)."""
+
+    __slots__ = ("op", "expr")
 
     op: str
     expr: Expr
 
+    def __init__(self, start: int, end: int, op: str, expr: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.op = op
+        self.expr = expr
 
-@dataclass(eq=False, slots=True)
+
 class Binary(Node):
     """A binary operator; ``op`` is its source spelling (`+`, `//`, `->`...)."""
+
+    __slots__ = ("op", "left", "right")
 
     op: str
     left: Expr
     right: Expr
 
+    def __init__(self, start: int, end: int, op: str, left: Expr, right: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.op = op
+        self.left = left
+        self.right = right
 
-@dataclass(eq=False, slots=True)
+
 class If(Node):
+    __slots__ = ("cond", "then", "else_")
+
     cond: Expr
     then: Expr
     else_: Expr
 
+    def __init__(self, start: int, end: int, cond: Expr, then: Expr, else_: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.cond = cond
+        self.then = then
+        self.else_ = else_
 
-@dataclass(eq=False, slots=True)
+
 class Assert(Node):
+    __slots__ = ("cond", "body")
+
     cond: Expr
     body: Expr
 
+    def __init__(self, start: int, end: int, cond: Expr, body: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.cond = cond
+        self.body = body
 
-@dataclass(eq=False, slots=True)
+
 class With(Node):
+    __slots__ = ("env", "body")
+
     env: Expr
     body: Expr
 
+    def __init__(self, start: int, end: int, env: Expr, body: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.env = env
+        self.body = body
 
-@dataclass(eq=False, slots=True)
+
 class List(Node):
+    __slots__ = ("items",)
+
     items: list[Expr]
+
+    def __init__(self, start: int, end: int, items: list[Expr]) -> None:
+        self.start = start
+        self.end = end
+        self.items = items
 
 
 # ---------------------------------------------------------------- bindings
 
 
-@dataclass(eq=False, slots=True)
 class AttrDef(Node):
     """`a.b.c = value;`"""
+
+    __slots__ = ("path", "value")
 
     path: list[AttrKey]
     value: Expr
 
+    def __init__(self, start: int, end: int, path: list[AttrKey], value: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.path = path
+        self.value = value
 
-@dataclass(eq=False, slots=True)
+
 class Inherit(Node):
     """`inherit a b;` or `inherit (from_) a b;`."""
 
+    __slots__ = ("from_", "names")
+
     from_: Expr | None
     names: list[StaticKey]
+
+    def __init__(self, start: int, end: int, from_: Expr | None, names: list[StaticKey]) -> None:
+        self.start = start
+        self.end = end
+        self.from_ = from_
+        self.names = names
 
 
 BindingNode = AttrDef | Inherit
 
 
-@dataclass(eq=False, slots=True)
 class AttrSet(Node):
     """`{ ... }` or `rec { ... }`."""
 
+    __slots__ = ("bindings", "rec")
+
     bindings: list[BindingNode]
-    rec: bool = False
+    rec: bool
+
+    def __init__(
+        self, start: int, end: int, bindings: list[BindingNode], rec: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.bindings = bindings
+        self.rec = rec
 
 
-@dataclass(eq=False, slots=True)
 class Let(Node):
     """`let bindings in body`."""
+
+    __slots__ = ("bindings", "body")
 
     bindings: list[BindingNode]
     body: Expr
 
+    def __init__(self, start: int, end: int, bindings: list[BindingNode], body: Expr) -> None:
+        self.start = start
+        self.end = end
+        self.bindings = bindings
+        self.body = body
 
-@dataclass(eq=False, slots=True)
+
 class LegacyLet(Node):
     """`let { bindings }` (deprecated): a rec set whose `body` is the value."""
 
+    __slots__ = ("bindings",)
+
     bindings: list[BindingNode]
 
+    def __init__(self, start: int, end: int, bindings: list[BindingNode]) -> None:
+        self.start = start
+        self.end = end
+        self.bindings = bindings
 
-@dataclass(eq=False, slots=True)
+
 class Formal(Node):
     """One entry of a formals pattern: `name` or `name ? default`."""
 
+    __slots__ = ("name", "default")
+
     name: Ident
-    default: Expr | None = None
+    default: Expr | None
+
+    def __init__(self, start: int, end: int, name: Ident, default: Expr | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.default = default
 
 
-@dataclass(eq=False, slots=True)
 class Formals(Node):
     """`{ a, b ? 1, ... }`."""
 
+    __slots__ = ("entries", "ellipsis")
+
     entries: list[Formal]
-    ellipsis: bool = False
+    ellipsis: bool
+
+    def __init__(self, start: int, end: int, entries: list[Formal], ellipsis: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.entries = entries
+        self.ellipsis = ellipsis
 
 
-@dataclass(eq=False, slots=True)
 class Lambda(Node):
     """`x: body`, `{ formals }: body`, `args@{ formals }: body`.
 
@@ -283,16 +487,33 @@ class Lambda(Node):
     are (``param`` is then the `@` name).
     """
 
+    __slots__ = ("param", "formals", "body")
+
     param: Ident | None
     formals: Formals | None
     body: Expr
 
+    def __init__(
+        self, start: int, end: int, param: Ident | None, formals: Formals | None, body: Expr
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.param = param
+        self.formals = formals
+        self.body = body
 
-@dataclass(eq=False, slots=True)
+
 class Error(Node):
     """A region the parser could not make sense of (error recovery)."""
 
-    message: str = ""
+    __slots__ = ("message",)
+
+    message: str
+
+    def __init__(self, start: int, end: int, message: str = "") -> None:
+        self.start = start
+        self.end = end
+        self.message = message
 
 
 Expr = (

@@ -4,33 +4,67 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.driver import Driver
 from evaluator.syntax.lexer import lex_raw
 from evaluator.syntax.tables import load_tables
 
+# Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
 
-@dataclass(frozen=True, slots=True)
+
 class SyntaxErrorInfo:
-    """A syntax error: byte span ``[start, end)`` and a message."""
+    """A syntax error: byte span ``[start, end)`` and a message (a value)."""
+
+    __slots__ = ("start", "end", "message")
 
     start: int
     end: int
     message: str
 
+    def __init__(self, start: int, end: int, message: str) -> None:
+        self.start = start
+        self.end = end
+        self.message = message
 
-@dataclass(slots=True)
+    def _key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SyntaxErrorInfo):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"SyntaxErrorInfo({self.start}, {self.end}, {self.message!r})"
+
+
 class ParseResult:
     """The tree (never ``None``), the errors in source order, and the source bytes."""
 
+    __slots__ = ("root", "errors", "source", "or_calls")
+
     root: n.Expr
-    errors: list[SyntaxErrorInfo] = field(default_factory=list)
-    source: bytes = b""
+    errors: list[SyntaxErrorInfo]
+    source: bytes
     # Whether the tree may hold `e or` read as a call of `e` on a variable `or`
     # (Nix 2.26 warns about those): the parser knows, which saves a tree walk.
-    or_calls: bool = True
+    or_calls: bool
+
+    def __init__(
+        self,
+        root: n.Expr,
+        errors: list[SyntaxErrorInfo] | None = None,
+        source: bytes = b"",
+        or_calls: bool = True,
+    ) -> None:
+        self.root = root
+        self.errors = [] if errors is None else errors
+        self.source = source
+        self.or_calls = or_calls
 
 
 def parse(source: str | bytes) -> ParseResult:

@@ -15,7 +15,6 @@ import functools
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,24 +48,48 @@ START_SYMBOLS = ("start", "start_binding")
 _FORMAT = "nixls-lalr-tables-1\n"
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
+
+
 class Rule:
     """One grammar rule as the driver needs it."""
+
+    __slots__ = ("size", "origin", "alias")
 
     size: int  # number of symbols on the right-hand side
     origin: str  # the nonterminal it reduces to
     alias: str  # callback name in the tree builder
 
+    def __init__(self, size: int, origin: str, alias: str) -> None:
+        self.size = size
+        self.origin = origin
+        self.alias = alias
 
-@dataclass(frozen=True, slots=True)
+
 class Tables:
     """The flattened parse tables."""
+
+    __slots__ = ("actions", "rules", "start_states", "end_states", "terminals")
 
     actions: list[dict[str, int]]
     rules: list[Rule]
     start_states: dict[str, int]
     end_states: dict[str, int]
     terminals: frozenset[str]
+
+    def __init__(
+        self,
+        actions: list[dict[str, int]],
+        rules: list[Rule],
+        start_states: dict[str, int],
+        end_states: dict[str, int],
+        terminals: frozenset[str],
+    ) -> None:
+        self.actions = actions
+        self.rules = rules
+        self.start_states = start_states
+        self.end_states = end_states
+        self.terminals = terminals
 
 
 def build_tables(grammar: str) -> Tables:

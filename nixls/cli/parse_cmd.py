@@ -19,7 +19,6 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import fields
 from typing import BinaryIO, TextIO
 
 from evaluator.api import StdinText, first_problem, format_error
@@ -80,16 +79,16 @@ def tree_lines(root: n.Node) -> Iterator[str]:
             continue
         yield pad + prefix + _label(item)
         children: list[tuple[int, str, n.Node | str]] = []
-        for f in fields(item):
-            if f.name == "resolution":
+        for name in n.field_names(type(item)):
+            if name == "resolution":
                 continue
-            value = getattr(item, f.name)
+            value = getattr(item, name)
             if isinstance(value, n.Node):
-                children.append((depth + 1, f.name, value))
+                children.append((depth + 1, name, value))
             elif isinstance(value, list):
                 for k, element in enumerate(value):
                     if isinstance(element, n.Node | str):
-                        children.append((depth + 1, f"{f.name}[{k}]", element))
+                        children.append((depth + 1, f"{name}[{k}]", element))
         children.reverse()
         stack.extend(children)
 

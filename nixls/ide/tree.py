@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields
 
 from evaluator.syntax import nodes
 from evaluator.syntax.lexer import Token, lex
@@ -27,7 +26,7 @@ def children(node: nodes.Node) -> list[nodes.Node]:
     """
     names = _CHILD_FIELDS.get(type(node))
     if names is None:
-        names = tuple(f.name for f in fields(node) if f.name not in ("start", "end"))
+        names = nodes.field_names(type(node))[2:]
         _CHILD_FIELDS[type(node)] = names
     out: list[nodes.Node] = []
     for name in names:

@@ -1,7 +1,7 @@
 """Nodes the tree builder makes without calling their class have every field.
 
 The most frequent nodes are built with `object.__new__` and attribute stores
-(a dataclass `__init__` call costs a third of a reduction): a field left out
+(an `__init__` call costs a third of a reduction): a field left out
 would only show when something reads it. Every node of real files is checked
 here against its class's fields, and against the node its class would make
 from the same values.
@@ -9,7 +9,6 @@ from the same values.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -34,10 +33,10 @@ def _walk(root: n.Node) -> list[n.Node]:
 @pytest.mark.parametrize("path", FILES[:12], ids=lambda p: p.name)
 def test_every_field_is_set_as_the_class_sets_it(path: Path) -> None:
     for node in _walk(parse(path.read_bytes()).root):
-        fields = dataclasses.fields(node)
-        values = {f.name: getattr(node, f.name) for f in fields}  # raises if unset
+        fields = n.field_names(type(node))
+        values = {f: getattr(node, f) for f in fields}  # raises if unset
         again = type(node)(**values)
-        assert all(getattr(again, f.name) is values[f.name] for f in fields)
+        assert all(getattr(again, f) is values[f] for f in fields)
 
 
 def test_the_built_nodes_of_each_fast_rule() -> None:
@@ -46,5 +45,20 @@ def test_the_built_nodes_of_each_fast_rule() -> None:
     fast = {n.Lambda, n.Ident, n.Binary, n.Apply, n.Select, n.Var, n.Str}
     assert fast | {n.Paren, n.AttrSet, n.AttrDef, n.StaticKey} <= kinds
     for node in _walk(parse(src).root):
-        for f in dataclasses.fields(node):
-            getattr(node, f.name)
+        for f in n.field_names(type(node)):
+            getattr(node, f)
+
+
+def test_every_node_class_takes_its_fields_in_order() -> None:
+    # `__slots__` (what `field_names` reads) and the written-out `__init__`
+    # must agree, names and order, for every class, built or not.
+    import inspect
+
+    classes = [c for c in vars(n).values() if isinstance(c, type) and issubclass(c, n.Node)]
+    assert len(classes) > 30
+    for cls in classes:
+        params = list(inspect.signature(cls).parameters)
+        assert params == list(n.field_names(cls)), cls
+        values = {f: object() for f in params}
+        node = cls(**values)
+        assert all(getattr(node, f) is values[f] for f in params), cls

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterator
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,10 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
+        # From `__slots__`, which dataclass(slots=True) nodes also have.
         skip = ("start", "end", "resolution")
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in skip)
+        slots = (k.__dict__.get("__slots__", ()) for k in reversed(cls.__mro__))
+        names = _FIELDS[cls] = tuple(f for own in slots for f in own if f not in skip)
     return names
 
 
