@@ -3,11 +3,14 @@ the code `compile()` makes from its own text, and evaluation is unchanged."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator import api
 from evaluator.api import Evaluator
@@ -191,3 +194,12 @@ def test_a_package_set_of_one_shape_evaluates_each_package_its_own_way() -> None
         '[ "pkg0: package 0" "pkg11: package 11 (late)" "pkg299: package 299" ]'
     )
     assert code_share.stats["shared"] > before
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_string_literals_are_read_back_as_python_reads_them(value: str) -> None:
+    # Generated code writes strings with repr(); the normaliser reads them
+    # back without `ast` (tested against it).
+    literal = repr(value)
+    assert code_share._unescape(literal) == ast.literal_eval(literal) == value
