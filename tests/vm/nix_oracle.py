@@ -4,9 +4,11 @@ compare their whole output (exit status, stdout, stderr) with recorded fixtures.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from nixls.cli import eval_cmd
@@ -30,6 +32,19 @@ def record(expr: str, flags: list[str]) -> dict[str, Any]:
         "stdout": p.stdout,
         "stderr": p.stderr,
     }
+
+
+# Plain output and with the trace: what the recorders record for each case.
+FLAGS: list[list[str]] = [[], ["--show-trace"]]
+
+
+def record_strict(cases: list[str], path: Path) -> None:
+    """Write to ``path`` what ``--eval --strict`` prints for each of ``cases``,
+    plain and with ``--show-trace`` (``flags`` names which)."""
+    out = [
+        {**record(expr, ["--strict", *flags]), "flags": flags} for expr in cases for flags in FLAGS
+    ]
+    path.write_text(json.dumps(out, indent=1) + "\n")
 
 
 def nixls(expr: str, flags: list[str], **env: str) -> tuple[int, str, str]:

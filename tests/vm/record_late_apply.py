@@ -9,10 +9,9 @@ and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.vm.nix_oracle import record
+from tests.vm.nix_oracle import record_strict
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,14 +40,9 @@ CASES = [
     "let g = n: if n == 0 then 0 else let r = g (n - 1); in r; s = { a = g 5000; }; in s.a",
 ]
 
-FLAGS = [[], ["--show-trace"]]
-
 
 def main() -> None:
-    out = [
-        {**record(expr, ["--strict", *flags]), "flags": flags} for expr in CASES for flags in FLAGS
-    ]
-    (HERE / "fixtures" / "late_apply.json").write_text(json.dumps(out, indent=1) + "\n")
+    record_strict(CASES, HERE / "fixtures" / "late_apply.json")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,9 @@ and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.vm.nix_oracle import record
+from tests.vm.nix_oracle import record_strict
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,14 +37,8 @@ CASES = [
 ]
 
 
-FLAGS: list[list[str]] = [[], ["--show-trace"]]
-
-
 def main() -> None:
-    out = [
-        {**record(expr, ["--strict", *flags]), "flags": flags} for expr in CASES for flags in FLAGS
-    ]
-    (HERE / "fixtures" / "started_bodies.json").write_text(json.dumps(out, indent=1) + "\n")
+    record_strict(CASES, HERE / "fixtures" / "started_bodies.json")
 
 
 if __name__ == "__main__":
