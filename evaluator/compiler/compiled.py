@@ -108,8 +108,7 @@ class Unit:
         with warnings.catch_warnings():
             # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
             warnings.simplefilter("ignore", SyntaxWarning)
-            # Imported to compile only (it needs hashlib and ast): code read
-            # from the cache never compiles.
+            # Imported to compile only: code read from the cache never compiles.
             from evaluator.compiler import code_share
 
             try:
