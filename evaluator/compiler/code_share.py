@@ -29,35 +29,22 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from types import CodeType
 from typing import Any
-
-try:  # CPython's own BLAKE2: `hashlib` loads OpenSSL, ~3 ms of a cold start
-    from _blake2 import blake2b
-except ImportError:  # another Python
-    from hashlib import blake2b
 
 from evaluator.compiler.codegen_base import NAME_MARK
 
 # Functions above this size are compiled on their own: large functions are
 # seldom alike, and normalising costs a tenth of compiling.
 MAX_SHARED_BYTES = 16384
-# Shapes remembered (a digest each; the template of those seen twice).
-MAX_SHAPES = 65536
 
+# Placeholder strings begin with this (NUL never appears raw in generated
+# text: `repr` escapes it).
 _MARK = "\x00\x01s"
-# String literals, and names with a digit: the generated ones (``th9_12_3``,
-# ``K9_4``, ``v2683``, ``t17``).
-_TOKEN = re.compile(
-    r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[A-Za-z_]++[0-9]\w*)"""
-)
 
-# String literals alone (for functions whose quotes a split cannot tell apart).
+# String literals (for functions whose quotes a split cannot tell apart).
 _STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
 
-# Shape digest -> its template code, _ONCE (seen once), or None (not shareable).
-_shapes: dict[bytes, object] = {}
 _ONCE = object()
 _NEW = object()
 _lock = threading.Lock()
@@ -74,62 +61,16 @@ def _unescape(literal: str) -> str:
     return literal[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
-class _Shape:
-    """A function's text with numbered names and strings replaced, and what was replaced."""
-
-    def __init__(self, python: str) -> None:
-        parts = _TOKEN.split(python)
-        # One placeholder per distinct string value (CPython stores equal
-        # constants once), one per distinct numbered name.
-        numbers: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        for k in range(1, len(parts), 2):
-            tok = parts[k]
-            first = tok[0]
-            if first == "'" or first == '"':
-                if len(tok) == 2:
-                    continue  # '' stays: its truth value may be folded into a branch
-                value = tok[1:-1] if "\\" not in tok else _unescape(tok)
-                found = numbers.get(value)
-                if found is None:
-                    found = numbers[value] = f"'\\x00\\x01s{len(numbers)}'"
-            else:
-                found = placeholders.get(tok)
-                if found is None:
-                    found = placeholders[tok] = f"_cs_{len(placeholders)}"
-            parts[k] = found
-        self.text = "".join(parts)
-        self.names = {p: n for n, p in placeholders.items()}  # placeholder -> name
-        self.strings = list(numbers)  # string values, by placeholder number
-
-    def instantiate(self, template: CodeType, filename: str, line: int) -> CodeType:
-        """The template's function code with this function's names, strings and first line."""
-        names = self.names
-        strings = self.strings
-
-        get = names.get
-        name = get(template.co_name, template.co_name)
-        return template.replace(
-            co_names=tuple([get(n, n) for n in template.co_names]),
-            co_varnames=tuple([get(n, n) for n in template.co_varnames]),
-            co_consts=tuple([_fill(c, strings) for c in template.co_consts]),
-            co_name=name,
-            co_qualname=name,
-            co_filename=filename,
-            co_firstlineno=line,
-        )
+def _only_function(module: CodeType) -> CodeType | None:
+    found = [c for c in module.co_consts if isinstance(c, CodeType)]
+    return found[0] if len(found) == 1 else None
 
 
-def _valid(template: CodeType, count: int, names: dict[str, str] | None) -> bool:
+def _valid(template: CodeType, count: int) -> bool:
     """Whether the template is one function without nested code or closure
-    cells, whose every placeholder string is intact (none folded) and every
-    placeholder name one made by :class:`_Shape` (``names``; None: checked
-    by the caller)."""
+    cells, whose every placeholder string is intact (none folded)."""
     if template.co_cellvars or template.co_freevars:
         return False
-    for n in (template.co_name, *template.co_names, *template.co_varnames):
-        if names is not None and "_cs_" in n and n not in names:
-            return False
     seen: set[str] = set()
     stack: list[object] = list(template.co_consts)
     while stack:
@@ -144,37 +85,6 @@ def _valid(template: CodeType, count: int, names: dict[str, str] | None) -> bool
         elif isinstance(c, (tuple, frozenset)):
             stack.extend(c)
     return len(seen) == count
-
-
-def _only_function(module: CodeType) -> CodeType | None:
-    found = [c for c in module.co_consts if isinstance(c, CodeType)]
-    return found[0] if len(found) == 1 else None
-
-
-def _function(python: str, filename: str, line: int) -> CodeType | None:
-    """The code of the one function ``python`` defines, as if it began at ``line``."""
-    if len(python) > MAX_SHARED_BYTES:
-        shape = None
-        found: object = _NEW
-    else:
-        shape = _Shape(python)
-        key = blake2b(shape.text.encode(), digest_size=16).digest()
-        found = _shapes.get(key, _NEW)
-        if found is _NEW:  # first of its shape
-            _remember(key, _ONCE)
-        elif found is _ONCE:  # second of its shape: make the template
-            template = _only_function(compile(shape.text, filename, "exec"))
-            if template is not None and not _valid(template, len(shape.strings), shape.names):
-                template = None
-            _remember(key, template)
-            found = template
-    if shape is None or found is _NEW or found is None:
-        stats["unshareable" if found is None else "compiled"] += 1
-        code = _only_function(compile(python, filename, "exec"))
-        return code.replace(co_firstlineno=line) if code is not None else None
-    stats["shared"] += 1
-    assert isinstance(found, CodeType)
-    return shape.instantiate(found, filename, line)
 
 
 # Normalised text of a marked function -> its _Template, _ONCE or None.
@@ -321,7 +231,7 @@ def _holds_mark(c: Any) -> bool:
 def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | None:
     """The template of a shape's compiled text, or None when it cannot be
     shared (see :func:`_valid`)."""
-    if not _valid(code, n_strings, None):
+    if not _valid(code, n_strings):
         return None
     fields: list[str] = []
     for n in (code.co_name, *code.co_names, *code.co_varnames):
@@ -347,21 +257,22 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
     marked), as if it began at ``line``."""
     shape = _normalise(marked) if len(marked) <= MAX_SHARED_BYTES else None
     if shape is None:
-        return _function(marked.replace(NAME_MARK, ""), filename, line)
-    text, numbers, strings = shape
-    found = _templates.get(text, _NEW)
-    if found is _NEW:  # first of its shape
-        _keep(text, _ONCE)
-    elif found is _ONCE:  # second of its shape: make the template
-        template = _only_function(compile(text, filename, "exec"))
-        found = None if template is None else _template(template, len(numbers), len(strings))
-        _keep(text, found)
-    if type(found) is not _Template:
-        stats["unshareable" if found is None else "compiled"] += 1
-        code = _only_function(compile(marked.replace(NAME_MARK, ""), filename, "exec"))
-        return code.replace(co_firstlineno=line) if code is not None else None
-    stats["shared"] += 1
-    return found.instantiate(numbers, strings, filename, line)
+        found: object = None
+    else:
+        text, numbers, strings = shape
+        found = _templates.get(text, _NEW)
+        if found is _NEW:  # first of its shape
+            _keep(text, _ONCE)
+        elif found is _ONCE:  # second of its shape: make the template
+            template = _only_function(compile(text, filename, "exec"))
+            found = None if template is None else _template(template, len(numbers), len(strings))
+            _keep(text, found)
+        if type(found) is _Template:
+            stats["shared"] += 1
+            return found.instantiate(numbers, strings, filename, line)
+    stats["unshareable" if found is None else "compiled"] += 1
+    code = _only_function(compile(marked.replace(NAME_MARK, ""), filename, "exec"))
+    return code.replace(co_firstlineno=line) if code is not None else None
 
 
 def _keep(text: str, entry: object) -> None:
@@ -390,26 +301,6 @@ def _module(functions: list[CodeType], filename: str) -> CodeType:
     )
 
 
-def _split(python: str) -> list[tuple[str, int]] | None:
-    """A generated unit's functions: text and first line (None: not a unit
-    that is a series of functions)."""
-    if not python.startswith("def ") or "_cs_" in python or _MARK[0] in python:
-        return None
-    # Every line of a unit but a function's first is indented, so "\ndef "
-    # cuts it into its functions (a string's newline is written "\\n").
-    pieces = python.split("\ndef ")
-    last = len(pieces) - 1
-    out: list[tuple[str, int]] = []
-    line = 1
-    for i, piece in enumerate(pieces):
-        chunk = piece if i == 0 else "def " + piece
-        if i != last:
-            chunk += "\n"
-        out.append((chunk, line))
-        line += chunk.count("\n")
-    return out
-
-
 def compile_unit(
     python: str,
     filename: str,
@@ -422,38 +313,21 @@ def compile_unit(
     with the functions of the same shape.
 
     ``functions``: each function's text with its generated names marked and
-    its first line, as `Compiler.render` hands them over (then the text is
-    neither cut nor scanned for names); without them ``python`` is cut into
-    its functions and each is scanned. A shape's template is made when the
-    shape comes a second time: most shapes come once, and then cost only a
-    key in memory. ``root`` and ``tag`` name the unit (unused: every
-    numbered name is replaced).
+    its first line, as `Compiler.render` hands them over; a unit without
+    them (not generated by `Compiler.render`) is compiled whole. A shape's
+    template is made when the shape comes a second time: most shapes come
+    once, and then cost only a key in memory. ``root`` and ``tag`` name the
+    unit (unused: every numbered name is replaced).
     """
-    make: Callable[[str, str, int], CodeType | None]
-    if functions is None:
-        chunks = _split(python)
-        if chunks is None:
-            return compile(python, filename, "exec")
-        make = _function
-    else:
-        if "_cs_" in python or _MARK[0] in python:
-            return compile(python, filename, "exec")
-        chunks = functions
-        make = _marked_function
+    if functions is None or "_cs_" in python or _MARK[0] in python:
+        return compile(python, filename, "exec")
     codes: list[CodeType] = []
     try:
-        for chunk, line in chunks:
-            code = make(chunk, filename, line)
+        for chunk, line in functions:
+            code = _marked_function(chunk, filename, line)
             if code is None:
                 return compile(python, filename, "exec")
             codes.append(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return compile(python, filename, "exec")  # raises what compile() raises
     return _module(codes, filename)
-
-
-def _remember(key: bytes, entry: object) -> None:
-    with _lock:
-        if len(_shapes) >= MAX_SHAPES:
-            _shapes.clear()
-        _shapes[key] = entry

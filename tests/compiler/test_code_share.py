@@ -56,18 +56,16 @@ def _tag(unit: Unit) -> str:
 
 
 def _clear() -> None:
-    code_share._shapes.clear()
     code_share._templates.clear()
 
 
 def _compile_all(paths: list[Path]) -> tuple[int, int]:
     """Compile every unit of ``paths`` with `compile()` and shared, from the
-    functions `render` hands over (names marked) and from the unit's text
-    alone; returns (units, functions shared from the marked texts)."""
+    functions `render` hands over (names marked); returns (units, functions
+    shared)."""
     _clear()
     before = code_share.stats["shared"]
     units = 0
-    shared_marked = 0
     for path in paths:
         compiled = api.compile_source(path.read_bytes(), str(path), str(path.parent))
         for unit in _all_units(compiled):
@@ -76,15 +74,10 @@ def _compile_all(paths: list[Path]) -> tuple[int, int]:
             functions = unit.functions
             assert functions is not None, unit.root  # generated now, not compiled yet
             assert "".join(t for t, _ in functions).replace("\0", "") == unit.python
-            at = code_share.stats["shared"]
-            marked = code_share.compile_unit(unit.python, name, unit.root, _tag(unit), functions)
-            shared_marked += code_share.stats["shared"] - at
-            assert _signature(marked) == expected, unit.root
-            text = code_share.compile_unit(unit.python, name, unit.root, _tag(unit))
-            assert _signature(text) == expected, unit.root
+            shared = code_share.compile_unit(unit.python, name, unit.root, _tag(unit), functions)
+            assert _signature(shared) == expected, unit.root
             units += 1
-    assert code_share.stats["shared"] > before
-    return units, shared_marked
+    return units, code_share.stats["shared"] - before
 
 
 def test_every_unit_of_nixpkgs_lib_gets_the_code_compile_makes() -> None:
@@ -102,23 +95,29 @@ def test_units_of_module_like_files_get_the_code_compile_makes() -> None:
     assert units > len(paths)
 
 
+def _marked(tag: str, name: str, var: int) -> tuple[str, list[tuple[str, int]]]:
+    """A unit of two functions as `render` hands it over: its text, and each
+    function's text (names marked) with its first line."""
+    first = (
+        f"def th\0{tag}\0(\0v{var}\0):\n"
+        f"    t\0{var + 1}\0 = Attrs({{'name': {name!r},"
+        f" 'deps': Thunk(partial(th\0{tag}_2\0, \0v{var}\0))}})\n"
+        f"    return t\0{var + 1}\0\n\n"
+    )
+    second = (
+        f"def th\0{tag}_2\0(\0v{var}\0):\n"
+        f"    return K\0{tag}_3\0 if \0v{var}\0 else {name + '-dev'!r}\n"
+    )
+    return (first + second).replace("\0", ""), [(first, 1), (second, 5)]
+
+
 def test_same_shape_units_share_and_keep_their_own_strings() -> None:
-    code_share._shapes.clear()
-
-    def unit(tag: str, name: str, var: int) -> str:
-        return (
-            f"def th{tag}(v{var}):\n"
-            f"    t1 = Attrs({{'name': {name!r}, 'deps': Thunk(partial(th{tag}_2, v{var}))}})\n"
-            f"    return t1\n\n"
-            f"def th{tag}_2(v{var}):\n"
-            f"    return K{tag}_3 if v{var} else {name + '-dev'!r}\n"
-        )
-
-    first = unit("5_1", "pkg1", 12)
-    second = unit("5_2", "pkg2\n'x'", 40)
+    _clear()
+    first, first_functions = _marked("5_1", "pkg1", 12)
+    second, second_functions = _marked("5_2", "pkg2\n'x'", 40)
     before = dict(code_share.stats)
-    a = code_share.compile_unit(first, "<a>", "th5_1", "5_1_")
-    b = code_share.compile_unit(second, "<b>", "th5_2", "5_2_")
+    a = code_share.compile_unit(first, "<a>", "th5_1", "5_1_", first_functions)
+    b = code_share.compile_unit(second, "<b>", "th5_2", "5_2_", second_functions)
     assert code_share.stats["compiled"] == before["compiled"] + 2  # two functions
     assert code_share.stats["shared"] == before["shared"] + 2
     assert _signature(a) == _signature(compile(first, "<a>", "exec"))
@@ -127,6 +126,14 @@ def test_same_shape_units_share_and_keep_their_own_strings() -> None:
     exec(b, {"K5_2_3": "k", **namespace}, namespace)
     fn = namespace["th5_2_2"]
     assert fn(False) == "pkg2\n'x'-dev" and fn(True) == "k"  # type: ignore[operator]
+
+
+def test_a_unit_without_marked_functions_is_compiled_whole() -> None:
+    python, _ = _marked("5_3", "pkg3", 7)
+    before = dict(code_share.stats)
+    code = code_share.compile_unit(python, "<c>", "th5_3", "5_3_")
+    assert code_share.stats == before
+    assert _signature(code) == _signature(compile(python, "<c>", "exec"))
 
 
 def test_marked_functions_share_whatever_quotes_and_escapes_their_strings_take() -> None:
@@ -159,17 +166,32 @@ def test_marked_functions_share_whatever_quotes_and_escapes_their_strings_take()
 @pytest.mark.parametrize(
     "body",
     [
-        "    return 'abc'[0] + v3\n",  # a folded subscript
+        "    return 'abc'[0] + \0v3\0\n",  # a folded subscript
         "    return 'ab' + 'cd'\n",  # a folded concatenation
     ],
 )
-def test_folded_or_ambiguous_units_are_compiled_on_their_own(body: str) -> None:
-    code_share._shapes.clear()
-    python = f"def th7_1(v3):\n{body}"
+def test_folded_units_are_compiled_on_their_own(body: str) -> None:
+    _clear()
+    marked = f"def th\x007_1\x00(\0v3\0):\n{body}"
+    python = marked.replace("\0", "")
     before = code_share.stats["unshareable"]
     for _ in range(3):  # the second of a shape makes its template
-        code = code_share.compile_unit(python, "<f>", "th7_1", "7_1_")
+        code = code_share.compile_unit(python, "<f>", "th7_1", "7_1_", [(marked, 1)])
         assert _signature(code) == _signature(compile(python, "<f>", "exec"))
+    assert code_share.stats["unshareable"] == before + 2
+
+
+def test_large_functions_and_unpaired_marks_are_compiled_on_their_own() -> None:
+    _clear()
+    big = "def th\x007_2\x00(\0v3\0):\n" + "    \0v3\0 = \0v3\0 + 1\n" * 1500
+    big += "    return \0v3\0\n"
+    odd = "def th\x007_3\x00(v3):\n    return v3\n"  # a mark left alone
+    functions = [(big, 1), (odd.replace("th\x007_3\x00", "th\x007_3"), big.count("\n") + 1)]
+    assert len(big) > code_share.MAX_SHARED_BYTES
+    python = "".join(t for t, _ in functions).replace("\0", "")
+    before = code_share.stats["unshareable"]
+    code = code_share.compile_unit(python, "<g>", "th7_2", "7_2_", functions)
+    assert _signature(code) == _signature(compile(python, "<g>", "exec"))
     assert code_share.stats["unshareable"] == before + 2
 
 
@@ -186,7 +208,7 @@ def test_a_package_set_of_one_shape_evaluates_each_package_its_own_way() -> None
         f"let self = {{ callPackage = f: args: f args; {body} }};"
         ' in map (i: self."pkg${toString i}".label) [ 0 11 299 ]'
     )
-    code_share._shapes.clear()
+    _clear()
     before = code_share.stats["shared"]
     ev = Evaluator()
     value = ev.eval_source(text, base_dir="/", strict=True)
