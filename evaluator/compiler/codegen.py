@@ -186,9 +186,13 @@ class Compiler:
         return fn
 
     def emit(self, fn: _Fn, text: str, node: nodes.Node | None = None) -> None:
-        fn.lines.append(
-            (fn.indent, text, (node.start, node.end) if node is not None else None, fn.context)
-        )
+        """Add a line to ``fn`` at its indentation, evaluating ``node``."""
+        lines = fn.lines
+        if node is not None:
+            fn.spans.append((len(lines), node.start, node.end))
+        if fn.context:
+            fn.contexts.append((len(lines), fn.context))
+        lines.append("    " * fn.indent + text)
 
     def in_context(self, fn: _Fn, message: str, at: tuple[int, int], step: Step) -> Step:
         """Compile ``step`` with errors on its lines traced as ``message`` at ``at``."""
@@ -320,7 +324,7 @@ class Compiler:
         # Rendered: a cold run would otherwise keep every generated line twice
         # (text and span tuples) until the end (cold16).
         for member in members:
-            member.lines = []
+            member.lines, member.spans, member.contexts = [], [], []
         del self.fns[n_fns:]
         self.owner.clear()
         self.span_cache.clear()
@@ -366,31 +370,26 @@ class Compiler:
 
         line = 0  # lines of the unit before this function
         for fn in fns:
-            params = [*fn.captures, *fn.params]
-            out = [f"def {fn.name}({', '.join(params)}):"]
+            start = line + 1  # the line of its `def`
             fn_span = span_of((fn.node.start, fn.node.end))
-            line_spans[line + 1] = fn_span
+            line_spans[start] = fn_span
             at = fn.descr_at
             infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
-            plain = True
-            for indent, text, se, context in fn.lines:
-                out.append("    " * indent + text)
-                if se is not None:
-                    line_spans[line + len(out)] = span_of(se)
-                if context:  # innermost first, as trace entries are added
-                    line_contexts[line + len(out)] = tuple(
-                        (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
-                    )
-                if plain and "yield" in text:
-                    plain = False
-            if not plain:
-                # A generator function even when every path returns early.
-                out.append("    yield")
-            # else: a plain function (its body never waits for the loop): the
-            # loop takes its result at once, without a generator frame.
-            out.append("")
-            texts.append(("\n".join(out) + "\n", line + 1))
-            line += len(out)
+            for i, lo, hi in fn.spans:
+                line_spans[start + 1 + i] = span_of((lo, hi))
+            for i, context in fn.contexts:  # innermost first, as trace entries are added
+                line_contexts[start + 1 + i] = tuple(
+                    (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
+                )
+            lines = fn.lines
+            body = "\n".join(lines)
+            # A generator function even when every path returns early; else a
+            # plain function (its body never waits for the loop): the loop
+            # takes its result at once, without a generator frame.
+            tail = "\n    yield\n\n" if "yield" in body else "\n\n"
+            params = ", ".join([*fn.captures, *fn.params])
+            texts.append((f"def {fn.name}({params}):\n{body}{tail}", start))
+            line += len(lines) + (3 if len(tail) > 2 else 2)
         python = "".join([t for t, _ in texts]).replace(mark, "")
         unit = Unit(
             root.replace(mark, ""),
