@@ -48,8 +48,9 @@ _STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*
 _ONCE = object()
 _NEW = object()
 _lock = threading.Lock()
-# Module code defining N functions, by N (its function codes are replaced).
-_modules: dict[int, CodeType] = {}
+# Module code defining N functions, by N (its function codes are replaced),
+# and whether they are its first N constants.
+_modules: dict[int, tuple[CodeType, bool]] = {}
 stats = {"shared": 0, "compiled": 0, "unshareable": 0}
 
 
@@ -289,15 +290,21 @@ def _keep(text: str, entry: object) -> None:
 def _module(functions: list[CodeType], filename: str) -> CodeType:
     """Module code defining ``functions`` under their names, in order."""
     n = len(functions)
-    stub = _modules.get(n)
-    if stub is None:
-        stub = _modules[n] = compile(
-            "".join(f"def _cs_{i}(): pass\n" for i in range(n)), "<functions>", "exec"
-        )
-    it = iter(functions)
-    consts = tuple(next(it) if isinstance(c, CodeType) else c for c in stub.co_consts)
+    found = _modules.get(n)
+    if found is None:
+        stub = compile("".join(f"def _cs_{i}(): pass\n" for i in range(n)), "<functions>", "exec")
+        # CPython's layout: the functions' code first, in order, then None.
+        kinds = [type(c) is CodeType for c in stub.co_consts]
+        found = _modules[n] = (stub, kinds == [True] * n + [False] * (len(kinds) - n))
+    stub, in_order = found
+    consts = stub.co_consts
+    if in_order:
+        consts = (*functions, *consts[n:])
+    else:
+        it = iter(functions)
+        consts = tuple([next(it) if type(c) is CodeType else c for c in consts])
     return stub.replace(
-        co_consts=consts, co_names=tuple(f.co_name for f in functions), co_filename=filename
+        co_consts=consts, co_names=tuple([f.co_name for f in functions]), co_filename=filename
     )
 
 

@@ -95,7 +95,8 @@ class Compiler:
         # Deferred thunk functions by name; Vars by position (for captures).
         self.deferred: dict[str, _Fn] = {}
         self._captures: Captures | None = None
-        self.span_cache: dict[tuple[int, int], tuple[Any, int, int]] = {}
+        # Span tuples made for the unit being rendered, by (start, end) or node.
+        self.span_cache: dict[tuple[int, int] | nodes.Node, tuple[Any, int, int]] = {}
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
         self.base_dir = base_dir
@@ -189,7 +190,7 @@ class Compiler:
         """Add a line to ``fn`` at its indentation, evaluating ``node``."""
         lines = fn.lines
         if node is not None:
-            fn.spans.append((len(lines), node.start, node.end))
+            fn.spans.append((len(lines), node))
         if fn.context:
             fn.contexts.append((len(lines), fn.context))
         lines.append("    " * fn.indent + text)
@@ -360,6 +361,7 @@ class Compiler:
         line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
+        source = self.source
         mark = NAME_MARK
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
@@ -375,8 +377,12 @@ class Compiler:
             line_spans[start] = fn_span
             at = fn.descr_at
             infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
-            for i, lo, hi in fn.spans:
-                line_spans[start + 1 + i] = span_of((lo, hi))
+            for i, node in fn.spans:
+                # By node: a node's lines share one span tuple.
+                found = spans.get(node)
+                if found is None:
+                    found = spans[node] = (source, node.start, node.end)
+                line_spans[start + 1 + i] = found
             for i, context in fn.contexts:  # innermost first, as trace entries are added
                 line_contexts[start + 1 + i] = tuple(
                     (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]

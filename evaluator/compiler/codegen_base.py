@@ -49,11 +49,11 @@ class _Fn:
         self.node = node
         self.params: list[str] = []
         self.captures: dict[str, None] = {}
-        # The body's lines, indented; and, by index into them, the Nix span
-        # each evaluates (start, end) and the trace entries of lines inside
+        # The body's lines, indented; and, by index into them, the node
+        # each evaluates and the trace entries of lines inside
         # operands: `Compiler.render` joins the lines at once.
         self.lines: list[str] = []
-        self.spans: list[tuple[int, int, int]] = []
+        self.spans: list[tuple[int, nodes.Node]] = []
         self.contexts: list[tuple[int, Context]] = []
         # Trace entries for errors raised on the lines being emitted (an
         # operand of `!`, `&&`, `//`...: "in the argument of the not operator").
