@@ -42,6 +42,24 @@ Context = tuple[tuple[str, tuple[int, int]], ...]
 class _Fn:
     """One generated Python function being written."""
 
+    # A plain slotted class: one is made per generated function.
+    __slots__ = (
+        "name",
+        "parent",
+        "descr",
+        "node",
+        "params",
+        "captures",
+        "lines",
+        "spans",
+        "contexts",
+        "context",
+        "indent",
+        "known",
+        "deferred",
+        "descr_at",
+    )
+
     def __init__(self, name: str, parent: _Fn | None, descr: str | None, node: nodes.Node):
         self.name = name
         self.parent = parent
@@ -94,6 +112,8 @@ _SIMPLE_OPERAND = re.compile(r"[A-Za-z_\x00][A-Za-z0-9_\x00]*|-?[0-9.e+-]+|'[^'\
 
 def _simple_operand(expr: str) -> bool:
     """Whether ``expr`` is a name or literal (cheap and safe to repeat)."""
+    if "(" in expr and expr[:1] not in ("'", '"'):
+        return False  # a call (most operands that are not names): no match
     return _SIMPLE_OPERAND.fullmatch(expr) is not None
 
 
