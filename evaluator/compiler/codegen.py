@@ -476,8 +476,9 @@ class Compiler:
         yield self.tail(child, node)
         return f"{self.fnref(fn, child)}()" if child.captures else f"{child.name}()"
 
-    def value(self, fn: _Fn, node: nodes.Node) -> Step:
-        """Emit code computing the forced value of ``node``; returns an operand."""
+    def value(self, fn: _Fn, node: nodes.Node) -> Step | str:
+        """Emit code computing the forced value of ``node``; returns an
+        operand (at once for a literal, else a step giving it)."""
         while type(node) is nodes.Paren:
             node = node.expr  # type: ignore[attr-defined]
         t = type(node)
@@ -485,16 +486,18 @@ class Compiler:
         if lit is not None:
             return lit
         if fn.indent > MAX_INDENT and t not in (nodes.Var, nodes.Select, nodes.Apply):
-            helper = yield self.helper(fn, node)
-            out = self.temp(fn)
-            self.emit(fn, f"{out} = yield {helper}", node)
-            fn.known.add(out)
-            return out
+            return self._value_in_helper(fn, node)
         method = self._value_methods.get(t)
         if method is None:
             raise AssertionError(f"cannot compile {t.__name__}")
-        result = yield method(self, fn, node)
-        return result
+        return method(self, fn, node)
+
+    def _value_in_helper(self, fn: _Fn, node: nodes.Node) -> Step:
+        helper = yield self.helper(fn, node)
+        out = self.temp(fn)
+        self.emit(fn, f"{out} = yield {helper}", node)
+        fn.known.add(out)
+        return out
 
     def lazy(
         self,
@@ -504,10 +507,11 @@ class Compiler:
         name: str | None = None,
         avoid: Mapping[str, str] | None = None,
         at: tuple[int, int] | None = None,
-    ) -> Step:
+    ) -> Step | _Lazy:
         """An operand for ``node`` without forcing it: a value, a variable or
-        a new thunk. Returns a :class:`_Lazy`. ``at``: the span of the
-        attribute path defining ``name`` (its trace entry points there).
+        a new thunk: a :class:`_Lazy`, at once when no code is generated for
+        it, else a step giving it. ``at``: the span of the attribute path
+        defining ``name`` (its trace entry points there).
 
         ``arg``: a function argument: closures are made at once, and integer
         arithmetic and selections from evaluated sets are done at once when
@@ -528,17 +532,47 @@ class Compiler:
                 return _Lazy(self.ref(fn, pyname), deps=(pyname,))
             if isinstance(res, GlobalRef):
                 return _Lazy(self.global_ref(res.name))
+        if (arg or avoid is not None) and (
+            t is nodes.Binary or t is nodes.Select or arg and t is nodes.Lambda
+        ):
+            return self._lazy_speculated(fn, node, limit, arg, name, avoid, at)
+        return self._lazy_thunk(fn, node, limit, name, avoid, at)
+
+    def _lazy_speculated(
+        self,
+        fn: _Fn,
+        node: nodes.Node,
+        limit: int,
+        arg: bool,
+        name: str | None,
+        avoid: Mapping[str, str] | None,
+        at: tuple[int, int] | None,
+    ) -> Step:
+        """`lazy` of an argument's lambda, or of an operation or selection
+        computed at once when that cannot fail (else a thunk)."""
+        t = type(node)
         if arg and t is nodes.Lambda:
             expr = yield self.lambda_(fn, node, name)  # type: ignore[arg-type]
             return _Lazy(expr)
-        if arg or avoid is not None:
-            spec = None
-            if t is nodes.Binary:
-                spec = yield self.speculate(fn, node, avoid)  # type: ignore[arg-type]
-            elif t is nodes.Select:
-                spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
-            if spec is not None:
-                return _Lazy(spec)
+        if t is nodes.Binary:
+            spec = yield self.speculate(fn, node, avoid)  # type: ignore[arg-type]
+        else:
+            spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
+        if spec is not None:
+            return _Lazy(spec)
+        return (yield self._lazy_thunk(fn, node, limit, name, avoid, at))
+
+    def _lazy_thunk(
+        self,
+        fn: _Fn,
+        node: nodes.Node,
+        limit: int,
+        name: str | None,
+        avoid: Mapping[str, str] | None,
+        at: tuple[int, int] | None,
+    ) -> Step | _Lazy:
+        """`lazy` of a node that needs a thunk (shared code, deferred, or a
+        new function: then a step giving it)."""
         shared = self.shared_thunk(fn, node, name, at, avoid is None)  # `let`: not traced
         if shared is not None:
             return shared
@@ -552,7 +586,10 @@ class Compiler:
                 child.captures[p] = None
             self.deferred[child.name.replace(NAME_MARK, "")] = child
             return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
-        if t is nodes.Lambda and name is not None:
+        return self._thunk_body(fn, child, node, name)
+
+    def _thunk_body(self, fn: _Fn, child: _Fn, node: nodes.Node, name: str | None) -> Step:
+        if type(node) is nodes.Lambda and name is not None:
             # Nix names a function after the attribute it is bound to.
             expr = yield self.lambda_(child, node, name)  # type: ignore[arg-type]
             self.emit(child, f"return {expr}", node)

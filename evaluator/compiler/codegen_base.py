@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from types import GeneratorType
 from typing import Any
 
 from evaluator.syntax import nodes
@@ -24,8 +25,10 @@ LARGE_SET_BYTES = 16384
 ENTRY_DEFER_BYTES = 120
 
 
-# A compile step: a generator that yields sub-steps and returns a result.
-Step = Generator["Step", Any, Any]
+# A compile step: a generator that yields sub-steps and returns a result. A
+# sub-step whose result is known without generating code may be that result
+# itself (an operand, a `_Lazy`): `_drive` sends it straight back.
+Step = Generator[Any, Any, Any]
 
 
 # 64-bit bounds as literals in generated code (constants load faster than globals).
@@ -135,6 +138,9 @@ def _drive(step: Step) -> Any:
             step = stack.pop()
             value = stop.value
             continue
-        stack.append(step)
-        step = sub
-        value = None
+        if type(sub) is GeneratorType:
+            stack.append(step)
+            step = sub
+            value = None
+        else:
+            value = sub  # a result known at once
