@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
+from operator import itemgetter
 from types import CodeType
 from typing import Any
 
@@ -165,19 +167,40 @@ class _Template:
     """A shape's code, and where its placeholders are, so that instantiating
     it only fills them in."""
 
-    __slots__ = ("code", "names", "n_names", "n_varnames", "consts", "nested")
+    __slots__ = ("code", "names", "n_names", "fixed", "pick", "nested")
 
     def __init__(
-        self, code: CodeType, names: str, consts: list[tuple[int, int]], nested: list[int]
+        self,
+        code: CodeType,
+        names: str,
+        consts: list[tuple[int, int]],
+        nested: list[int],
+        n_strings: int,
     ) -> None:
         self.code = code
         # co_name, co_names and co_varnames joined by NAME_MARK, each name
         # placeholder a format field: one `format` and one `split` give them.
         self.names = names
         self.n_names = len(code.co_names)
-        self.n_varnames = len(code.co_varnames)
-        self.consts = consts  # (position in co_consts, string number)
+        # co_consts picked at C speed from the strings followed by ``fixed``
+        # (the template's other constants); None when there is nothing to
+        # fill or fewer than two constants (itemgetter then gives no tuple).
+        self.pick: Callable[[list[Any]], tuple[Any, ...]] | None = None
+        self.fixed: list[Any] = []
         self.nested = nested  # positions of tuples and frozensets holding placeholders
+        all_consts = code.co_consts
+        if consts and len(all_consts) > 1:
+            string_at = dict(consts)  # position in co_consts -> string number
+            pick: list[int] = []
+            for at, c in enumerate(all_consts):
+                k = string_at.get(at)
+                if k is None:
+                    k = n_strings + len(self.fixed)
+                    self.fixed.append(c)
+                pick.append(k)
+            self.pick = itemgetter(*pick)
+        elif consts:
+            self.nested = [*nested, *(at for at, _ in consts)]  # one constant: filled by _fill
 
     def instantiate(
         self, numbers: list[str], strings: list[str], filename: str, line: int
@@ -185,11 +208,10 @@ class _Template:
         """The template's code with these numbers, strings and first line."""
         names = self.names.format(*numbers).split(NAME_MARK)
         code = self.code
-        consts = code.co_consts
-        if self.consts or self.nested:
+        pick = self.pick
+        consts = code.co_consts if pick is None else pick(strings + self.fixed)
+        if self.nested:
             new = list(consts)
-            for at, k in self.consts:
-                new[at] = strings[k]
             for at in self.nested:
                 new[at] = _fill(new[at], strings)
             consts = tuple(new)
@@ -250,7 +272,7 @@ def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | Non
             strings.append((at, int(c[len(_MARK) :])))
         elif type(c) in (tuple, frozenset) and _holds_mark(c):
             nested.append(at)
-    return _Template(code, NAME_MARK.join(fields), strings, nested)
+    return _Template(code, NAME_MARK.join(fields), strings, nested, n_strings)
 
 
 def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:

@@ -225,3 +225,24 @@ def test_string_literals_are_read_back_as_python_reads_them(value: str) -> None:
     # back without `ast` (tested against it).
     literal = repr(value)
     assert code_share._unescape(literal) == ast.literal_eval(literal) == value
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    return \0v{v}\0 in ({a!r}, {b!r}) or \0v{v}\0 == {c!r}\n",  # strings in a tuple too
+        "    return \0v{v}\0 in ({a!r}, {b!r})\n",  # strings only in a tuple
+        "    return {a!r}\n",  # the string is the one constant
+        "    return ({a!r}, \0v{v}\0, {b!r}, 1.5, None, {c!r}, {a!r})\n",  # repeated strings
+    ],
+)
+def test_copies_get_their_strings_wherever_the_template_keeps_them(body: str) -> None:
+    _clear()
+    before = dict(code_share.stats)
+    values = [("a", "b", "c"), ("x y", "", "it's"), ("q", "r\n", "s"), ("b", "a", "b")]
+    for i, (a, b, c) in enumerate(values):
+        marked = f"def th\0{i}_1\0(\0v{i}\0):\n" + body.format(v=i, a=a, b=b, c=c)
+        python = marked.replace("\0", "")
+        code = code_share.compile_unit(python, "<s>", f"th{i}_1", f"{i}_1_", [(marked, 1)])
+        assert _signature(code) == _signature(compile(python, "<s>", "exec")), (a, b, c)
+    assert code_share.stats["shared"] > before["shared"]
