@@ -97,7 +97,8 @@ _template_bytes = 0
 MAX_TEMPLATE_BYTES = 32 << 20
 
 
-# Placeholders by number: strings (the body of a literal) and name numbers.
+# Placeholders by number: strings (the body of a literal) and name numbers;
+# grown by _placeholders when a function has more.
 _STRINGS: list[str] = []
 _NAMES: list[str] = []
 
@@ -108,6 +109,10 @@ def _placeholders(made: list[str], n: int) -> list[str]:
         i = len(made)
         made.append(f"\\x00\\x01s{i}" if made is _STRINGS else f"_cs_{i}")
     return made
+
+
+_placeholders(_STRINGS, 256)
+_placeholders(_NAMES, 1024)
 
 
 def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
@@ -124,18 +129,7 @@ def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
     text = marked
     strings: list[str] = []
     if '"' in marked or "\\'" in marked:
-        # A double-quoted literal or an escaped quote (a string holding a
-        # quote, 4% of functions): its literals are found by a scan.
-        parts = _STRING.split(marked)
-        values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
-        distinct = dict.fromkeys(values)
-        distinct.pop("", None)
-        marks = _placeholders(_STRINGS, len(distinct))
-        number = {v: f"'{m}'" for v, m in zip(distinct, marks, strict=False)}
-        number[""] = "''"
-        parts[1::2] = map(number.__getitem__, values)
-        text = "".join(parts)
-        strings = list(distinct)
+        text, strings = _escaped_strings(marked)
     elif "'" in marked:
         parts = marked.split("'")
         bodies = parts[1::2]
@@ -146,9 +140,14 @@ def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
         else:
             values = bodies
         distinct = dict.fromkeys(values)
-        distinct.pop("", None)  # '' stays: its truth value may be folded into a branch
-        number = dict(zip(distinct, _placeholders(_STRINGS, len(distinct)), strict=False))
-        number[""] = ""
+        empty = "" in distinct  # '' stays: its truth value may be folded into a branch
+        if empty:
+            del distinct[""]
+        if len(distinct) > len(_STRINGS):
+            _placeholders(_STRINGS, len(distinct))
+        number = dict(zip(distinct, _STRINGS, strict=False))
+        if empty:
+            number[""] = ""
         parts[1::2] = map(number.__getitem__, values)
         text = "'".join(parts)
         strings = list(distinct)
@@ -157,10 +156,26 @@ def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
         return None
     numbers = pieces[1::2]
     distinct_numbers = dict.fromkeys(numbers)
-    marks = _placeholders(_NAMES, len(distinct_numbers))
-    placeholder = dict(zip(distinct_numbers, marks, strict=False))
+    if len(distinct_numbers) > len(_NAMES):
+        _placeholders(_NAMES, len(distinct_numbers))
+    placeholder = dict(zip(distinct_numbers, _NAMES, strict=False))
     pieces[1::2] = map(placeholder.__getitem__, numbers)
     return "".join(pieces), list(distinct_numbers), strings
+
+
+def _escaped_strings(marked: str) -> tuple[str, list[str]]:
+    """`_normalise`'s strings of a function with a double-quoted literal or an
+    escaped quote (a string holding a quote, 4% of functions): found by a
+    scan, one placeholder per value whatever the escapes that wrote it."""
+    parts = _STRING.split(marked)
+    values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
+    distinct = dict.fromkeys(values)
+    distinct.pop("", None)
+    marks = _placeholders(_STRINGS, len(distinct))
+    number = {v: f"'{m}'" for v, m in zip(distinct, marks, strict=False)}
+    number[""] = "''"
+    parts[1::2] = map(number.__getitem__, values)
+    return "".join(parts), list(distinct)
 
 
 class _Template:
