@@ -361,7 +361,6 @@ class Compiler:
         line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
-        source = self.source
         mark = NAME_MARK
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
@@ -378,10 +377,10 @@ class Compiler:
             at = fn.descr_at
             infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
             for i, node in fn.spans:
-                # By node: a node's lines share one span tuple.
+                # By node, then by (start, end): one tuple per span in a unit.
                 found = spans.get(node)
                 if found is None:
-                    found = spans[node] = (source, node.start, node.end)
+                    found = spans[node] = span_of((node.start, node.end))
                 line_spans[start + 1 + i] = found
             for i, context in fn.contexts:  # innermost first, as trace entries are added
                 line_contexts[start + 1 + i] = tuple(
