@@ -10,11 +10,12 @@ in two files. Two functions of one shape differ only in
   unit's tag and a counter) and locals (``v2683``, ``t17``),
 - their string literals (attribute names, messages, Nix strings).
 
-:func:`compile_unit` cuts a unit's source into its functions, replaces those
-by placeholders, compiles each shape once, and gives every function of that
-shape a copy of the template's code with its own names, strings and first
-line put back (``CodeType.replace``): the code `compile()` makes from the
-unit's own text (``tests/compiler/test_code_share.py`` compares them code
+:func:`compile_unit` takes a unit's functions as `Compiler.render` hands them
+over (their generated names marked, see ``codegen_base.NAME_MARK``), replaces
+those by placeholders, compiles each shape once, and gives every function of
+that shape a copy of the template's code with its own names, strings and
+first line put back (``CodeType.replace``): the code `compile()` makes from
+the unit's own text (``tests/compiler/test_code_share.py`` compares them code
 object by code object on real files). The unit's module code, which only
 defines the functions, is a stub with their code put in.
 
