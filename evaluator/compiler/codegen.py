@@ -121,6 +121,8 @@ class Compiler:
         # Size above which the node `lazy` is called for next is deferred
         # (see LARGE_SET_BYTES); back to DEFER_BYTES once it is called.
         self.defer_bytes = DEFER_BYTES
+        # How deep shared code holding shared code is being made (codegen_sets).
+        self.share_depth = 0
 
     # ------------------------------------------------------------ naming
 
@@ -534,7 +536,7 @@ class Compiler:
                 spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
             if spec is not None:
                 return _Lazy(spec)
-        shared = self.shared_thunk(fn, node, name, at, avoid is None)  # `let`: not traced
+        shared = yield self.shared_thunk(fn, node, name, at, avoid is None, limit)  # `let`: untraced
         if shared is not None:
             return shared
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
@@ -665,6 +667,8 @@ class Compiler:
     inherit_from = codegen_sets.inherit_from
     shared_select = codegen_sets.shared_select
     shared_thunk = codegen_sets.shared_thunk
+    shared_set = codegen_sets.shared_set
+    shared_call = codegen_functions.shared_call
     group = codegen_sets.group
 
     _value_methods: dict[type, Callable[..., Step]] = {}

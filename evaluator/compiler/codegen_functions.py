@@ -19,6 +19,7 @@ from evaluator.compiler.codegen_base import (
     _simple_operand,
     is_name,
 )
+from evaluator.compiler.codegen_sets import MAX_SHARE_DEPTH, shared_of
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
@@ -354,3 +355,51 @@ def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, s
     fn.indent -= 1
     self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
     return out
+
+
+def shared_call(
+    self: Compiler,
+    fn: _Fn,
+    node: nodes.Apply,
+    name: str | None,
+    at: tuple[int, int] | None,
+    traced: bool,
+    limit: int,
+) -> Step:
+    """A thunk `f x` (``f`` a variable) with shared code, or None: the code
+    returns the call for the loop to make in the thunk's place, as the
+    generated body `return Call(f, x, site)` did (see :func:`head_ref`).
+
+    The argument is made with the thunk (the body made it when run: the same
+    value, a thunk being evaluated once); arguments that the body would have
+    speculated (arithmetic, selections) keep generated code, and so do
+    lambdas longer than ``limit`` (compiled with the thunk otherwise).
+    ``name``, ``at``, ``traced``: see :func:`~.codegen_sets.shared_select`.
+    """
+    head = unparen(node.fn)
+    arg = unparen(node.arg)
+    if type(head) is not nodes.Var or type(arg) in (nodes.Binary, nodes.Select):
+        return None
+    if type(arg) is nodes.Lambda and arg.end - arg.start > limit:
+        return None
+    if self.share_depth >= MAX_SHARE_DEPTH:
+        return None
+    res = head.resolution
+    if isinstance(res, LocalRef):
+        f = self.ref(fn, self.binding_name(res))
+    elif isinstance(res, GlobalRef):
+        f = self.global_ref(res.name)
+    else:
+        return None
+    self.share_depth += 1
+    if type(arg) is nodes.Lambda:
+        x = yield self.lambda_(fn, arg, None)
+    else:
+        x = yield self.lazy_expr(fn, arg)
+    self.share_depth -= 1
+    site = self.span(node.start, node.end)
+    if traced and name is not None:
+        own = self.span(*at) if at is not None else site
+        info = self.const((site, name, own))
+        return shared_of(f"partial(r_call_attr, {f}, {x}, {info})")
+    return shared_of(f"partial(r_call, {f}, {x}, {self.const(site)})")

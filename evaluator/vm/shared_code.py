@@ -26,7 +26,7 @@ from typing import Any
 from evaluator.vm.call_trace import register_shared_entry, settle_at
 from evaluator.vm.errors import InfiniteRecursion, NixError
 from evaluator.vm.runtime import MISSING, select_error
-from evaluator.vm.values import BLACKHOLE, Attrs, Frame, NixList, Thunk
+from evaluator.vm.values import BLACKHOLE, Attrs, Call, Frame, NixList, Thunk
 
 Span = tuple[Any, int, int]
 # A selection `x.a.b` and where it is: (names, span of `x`, span of the
@@ -150,6 +150,36 @@ def empty_attrs() -> Attrs:
     return Attrs()
 
 
+def new_set(keys: tuple[str, ...], positions: Any, values: tuple[Any, ...]) -> Attrs:
+    """The code of a thunk `{ a = x; b = f y; }` or of a set implied by
+    attribute paths (`a.b = x; a.c = y;`), static names: a new set of
+    ``values`` (made with the thunk: variables, values and thunks)."""
+    made = Attrs()
+    for key, value in zip(keys, values):  # faster than dict(zip()) for a few
+        made[key] = value
+    made.positions = positions
+    return made
+
+
+def new_set1(key: str, positions: Any, value: Any) -> Attrs:
+    """:func:`new_set` of one attribute (`a.b.c = x;` is a chain of them)."""
+    made = Attrs({key: value})
+    made.positions = positions
+    return made
+
+
+def call(f: Any, x: Any, site: Span) -> Call:
+    """The code of a thunk `f x`, ``f`` a variable: the call, which the loop
+    makes in the thunk's place (forcing ``f`` first), at ``site``."""
+    return Call(f, x, site)
+
+
+def call_attribute(f: Any, x: Any, info: tuple[Span, str, Span]) -> Call:
+    """:func:`call` for an attribute's value (``info``: the call's site, the
+    attribute's name and its span, where its trace entry points)."""
+    return Call(f, x, info[0])
+
+
 def _twin(fn: Any, name: str) -> Any:
     """``fn`` with a code object of its own (the trace tells thunks apart by code)."""
     return FunctionType(fn.__code__.replace(co_name=name), fn.__globals__, name)
@@ -170,5 +200,11 @@ def _select_entry(code: partial[Any]) -> tuple[str, Span]:
     return f"while evaluating the attribute '{info[4]}'", info[3]
 
 
+def _call_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[1]}'", info[2]
+
+
 register_shared_entry(inherit, _inherit_entry)
 register_shared_entry(select_attribute, _select_entry)
+register_shared_entry(call_attribute, _call_entry)
