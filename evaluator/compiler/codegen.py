@@ -536,7 +536,8 @@ class Compiler:
                 spec = yield self.speculate_select(fn, node, avoid)  # type: ignore[arg-type]
             if spec is not None:
                 return _Lazy(spec)
-        shared = yield self.shared_thunk(fn, node, name, at, avoid is None, limit)  # `let`: untraced
+        # In a `let` (``avoid``) forcing the thunk adds no trace entry.
+        shared = yield self.shared_thunk(fn, node, name, at, avoid is None, limit)
         if shared is not None:
             return shared
         descr = f"while evaluating the attribute '{name}'" if name is not None else None

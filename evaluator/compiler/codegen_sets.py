@@ -404,7 +404,7 @@ def shared_thunk(
     if t is nodes.Select:
         return shared_select(self, fn, node, name, at, traced)  # type: ignore[arg-type]
     if t is nodes.Apply:
-        return (yield self.shared_call(fn, node, name, at, traced, limit))
+        return (yield self.shared_call(fn, node, name, at, traced, limit))  # type: ignore[arg-type]
     if t is nodes.List:
         const = _constant_list(self, node)  # type: ignore[arg-type]
         if const is not None or node.end - node.start > limit:

@@ -155,7 +155,7 @@ def new_set(keys: tuple[str, ...], positions: Any, values: tuple[Any, ...]) -> A
     attribute paths (`a.b = x; a.c = y;`), static names: a new set of
     ``values`` (made with the thunk: variables, values and thunks)."""
     made = Attrs()
-    for key, value in zip(keys, values):  # faster than dict(zip()) for a few
+    for key, value in zip(keys, values, strict=True):  # faster than dict(zip()) for a few
         made[key] = value
     made.positions = positions
     return made
