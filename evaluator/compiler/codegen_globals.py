@@ -69,6 +69,8 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_new_set1": shared_code.new_set1,
     "r_call": shared_code.call,
     "r_call_attr": shared_code.call_attribute,
+    "r_call_sel": shared_code.call_select,
+    "r_call_sel_attr": shared_code.call_select_attribute,
     "o_add": ops.add,
     "o_sub": ops.sub_values,
     "o_mul": ops.mul_values,

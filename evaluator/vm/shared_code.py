@@ -200,11 +200,59 @@ def _select_entry(code: partial[Any]) -> tuple[str, Span]:
     return f"while evaluating the attribute '{info[4]}'", info[3]
 
 
+def _head_frame(s: Any, x: Any, info: SelectInfo, i: int) -> Frame:
+    """The rest of :func:`call_select` from step ``i`` on, ``s`` that step's
+    set (or, past the last, the function), a thunk to force first."""
+    path, site = info[0], info[2]
+    while True:
+        if type(s) is Thunk:
+            s = s.value if s.code is None else (yield from _force(s, info[1] if i == 0 else site))
+        if i == len(path):
+            return Call(s, x, info[3])
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, site)
+        s = s[name]
+        i += 1
+
+
+def call_select(src: Any, x: Any, info: SelectInfo) -> Any:
+    """The code of a thunk `src.a.b x` (static names): the function selected
+    and forced as the generated body did (each set forced at its position, a
+    missing name located at the selection), then the call, which the loop
+    makes in the thunk's place. ``info``: the names, the spans of ``src``, of
+    the selection and of the call (an attribute's value: its name and span)."""
+    s = src
+    path = info[0]
+    i = 0
+    while True:
+        if type(s) is Thunk:
+            if s.code is not None:
+                return _head_frame(s, x, info, i)
+            s = s.value
+        if i == len(path):
+            return Call(s, x, info[3])
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, info[2])
+        s = s[name]
+        i += 1
+
+
+call_select_attribute = _twin(call_select, "call_select_attribute")
+
+
 def _call_entry(code: partial[Any]) -> tuple[str, Span]:
     info = code.args[2]
     return f"while evaluating the attribute '{info[1]}'", info[2]
 
 
+def _call_select_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[4]}'", info[5]
+
+
 register_shared_entry(inherit, _inherit_entry)
 register_shared_entry(select_attribute, _select_entry)
 register_shared_entry(call_attribute, _call_entry)
+register_shared_entry(call_select_attribute, _call_select_entry)

@@ -15,7 +15,7 @@ from tests.vm.nix_oracle import record_strict
 HERE = Path(__file__).resolve().parent
 
 # Sets implied by attribute paths, sets and lists of variables and thunks, and
-# thunks `f x` (a variable applied to an operand): values, laziness, order,
+# thunks `f x` and `v.a.f x` (applied to an operand): values, laziness, order,
 # errors met in the values, in the function and in the call, positions, the
 # trace entries of attributes, `let` and `rec` groups bound in any order,
 # infinite recursion.
@@ -68,6 +68,19 @@ CASES: list[str] = [
     "let s = { a = { }; b.c = s.a.d; }; in s",
     "let f = x: x; s = { a = f; b.c = s.a 1; }; in s",
     "let f = x: x; s = { a.b = f; }; in s",
+    # `v.a.f x`: the function selected, then called.
+    "let lib = { f = x: x + 1; }; s = { a = lib.f 1; }; in s",
+    "let lib = { }; s = { a = lib.f 1; }; in s.a",
+    "let lib = { g = { }; }; s = { a = lib.g.f 1; }; in s.a",
+    'let lib = throw "nolib"; s = { a = lib.g.f 1; }; in s.a',
+    'let lib = { g = throw "nog"; }; s = { a = lib.g.f 1; }; in s.a',
+    'let lib = { f = throw "nof"; }; in [ (lib.f 1) ]',
+    "let s = { a = s.a.f 1; }; in s.a",
+    "let lib = { f = 1; }; s = { a = lib.f 1; }; in s.a",
+    "let s = { a = builtins.attrNames { x = 1; }; b = builtins.nope 1; }; in s.b",
+    "let lib = { f = { y }: y; }; s = { a = lib.f { z = 1; }; }; in s.a",
+    "let lib = rec { f = x: g x; g = x: x.h; }; in { a = lib.f { }; }",
+    "let l = { f = x: x; }; a = l.f b; b = { c = l.f 3; }; in a",
 ]
 
 

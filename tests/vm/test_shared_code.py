@@ -98,11 +98,11 @@ def test_trivial_thunks_generate_no_function(source: str) -> None:
 
 def test_other_shapes_keep_generated_code() -> None:
     # A dynamic name, a default, an interpolation (the list holding it is
-    # shared), a set with `inherit (e)`, a call of a selection, a call whose
-    # argument is speculated, a call of two arguments.
+    # shared), a set with `inherit (e)`, a call of a dynamic selection, a call
+    # whose argument is speculated, a call of two arguments.
     source = (
         'k: x: { a = x.${k}; c = x.d or 1; e = [ "${k}" ]; f = { inherit (x) y; };'
-        " g = x.f 1; h = k (x.a); i = k x 1; }"
+        " g = x.${k} 1; h = k (x.a); i = k x 1; }"
     )
     assert len(_functions(source)) == 3 + 7  # the root and two lambdas, seven thunks
 

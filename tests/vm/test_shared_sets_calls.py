@@ -1,5 +1,5 @@
 """Sets implied by attribute paths, sets and lists of variables and thunks, and
-thunks `f x`, whose code is shared runtime code (`evaluator.vm.shared_code`)
+thunks `f x` and `v.a.f x`, whose code is shared runtime code (`evaluator.vm.shared_code`)
 holding their values: what they print must be C++ Nix's, traces included.
 
 ``fixtures/shared_sets_calls.json`` holds nix-instantiate 2.26.3's exit status,
@@ -38,6 +38,9 @@ _KNOWN = {
     'let s = { a.b = { c = throw "in set"; }; }; in s': _PATH,
     'let f = x: x + 1; s = { a = { b = f "s"; }; }; in s': _PRINT,
     "let s = { a = { }; b.c = s.a.d; }; in s": _PRINT,
+    "let lib = { g = { }; }; s = { a = lib.g.f 1; }; in s.a": _PATH,
+    'let lib = { g = throw "nog"; }; s = { a = lib.g.f 1; }; in s.a': _PATH,
+    "let s = { a = s.a.f 1; }; in s.a": _PATH,
     "let f = { y }: y; s = { a = f 1; }; in s.a": "Nix traces the value passed to a lambda",
     "let s = { a = s.f 1; f = x: s.a; }; in s.a": "the recursion is located at the selection",
     "let s = { a = import 1; }; in s.a": "nixls names the argument of `import`, Nix the path",
@@ -70,6 +73,8 @@ def test_these_shapes_generate_no_function() -> None:
         ("x: { a = [ x 1 ]; }", "r_new_list"),
         ("x: { a = x 1; }", "r_call_attr"),
         ("x: let a = x 1; in [ a ]", "r_call"),
+        ("x: { a = x.f.g 1; }", "r_call_sel_attr"),
+        ("x: let a = builtins.attrNames x; in [ a ]", "r_call_sel"),
     ]:
         python = compile_source(source.encode(), None, "/").python
         assert python.count("\ndef ") + python.startswith("def ") == 2, source
