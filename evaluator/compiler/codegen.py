@@ -623,6 +623,7 @@ class Compiler:
     # The expression families, one module each.
     c_var = codegen_names.c_var
     with_var = codegen_names.with_var
+    shared_with_var = codegen_names.shared_with_var
     c_str = codegen_names.c_str
     interpolation_span = codegen_names.interpolation_span
     c_path = codegen_names.c_path

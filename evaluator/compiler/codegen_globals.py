@@ -71,6 +71,8 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_call_attr": shared_code.call_attribute,
     "r_call_sel": shared_code.call_select,
     "r_call_sel_attr": shared_code.call_select_attribute,
+    "r_with_var": shared_code.with_var,
+    "r_with_var_attr": shared_code.with_var_attribute,
     "o_add": ops.add,
     "o_sub": ops.sub_values,
     "o_mul": ops.mul_values,

@@ -28,7 +28,7 @@ from evaluator.compiler.codegen_base import (
     _Lazy,
     is_name,
 )
-from evaluator.compiler.model import GlobalRef, LocalRef
+from evaluator.compiler.model import GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
 
@@ -403,6 +403,10 @@ def shared_thunk(
     t = type(node)
     if t is nodes.Select:
         return shared_select(self, fn, node, name, at, traced)  # type: ignore[arg-type]
+    if t is nodes.Var and type(node.resolution) is WithRef:  # type: ignore[attr-defined]
+        res = node.resolution  # type: ignore[attr-defined]
+        code = self.shared_with_var(fn, node, res, name, at, traced)  # type: ignore[arg-type]
+        return shared_of(code)
     if t is nodes.Apply:
         return (yield self.shared_call(fn, node, name, at, traced, limit))  # type: ignore[arg-type]
     if t is nodes.List:

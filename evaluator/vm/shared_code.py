@@ -25,7 +25,7 @@ from typing import Any
 
 from evaluator.vm.call_trace import register_shared_entry, settle_at
 from evaluator.vm.errors import InfiniteRecursion, NixError
-from evaluator.vm.runtime import MISSING, select_error
+from evaluator.vm.runtime import MISSING, SLOW, select_error, with_get, with_lookup
 from evaluator.vm.values import BLACKHOLE, Attrs, Call, Frame, NixList, Thunk
 
 Span = tuple[Any, int, int]
@@ -242,6 +242,42 @@ def call_select(src: Any, x: Any, info: SelectInfo) -> Any:
 call_select_attribute = _twin(call_select, "call_select_attribute")
 
 
+def _with_frame(name: str, envs: tuple[Any, ...], site: Span) -> Frame:
+    try:
+        found = yield from with_lookup(name, envs)
+    except NixError as err:
+        settle_at(err, site)
+        err.locate(site)
+        raise
+    if type(found) is Thunk:
+        found = found.value if found.code is None else (yield from _force(found, site))
+    return found
+
+
+def with_var(name: str, envs: tuple[Any, ...], info: tuple[Any, ...]) -> Any:
+    """The code of a thunk `name` that a `with` scope defines (``envs``, the
+    scopes, innermost first): looked up and forced as the generated body did,
+    its errors located at the name (``info[0]``; an attribute's value adds
+    its name and span)."""
+    try:
+        found = with_get(name, envs)
+    except NixError as err:
+        raise err.locate(info[0]) from None
+    if found is SLOW:
+        return _with_frame(name, envs, info[0])
+    if type(found) is Thunk and found.code is not None:
+        return _with_frame(name, envs, info[0])
+    return found.value if type(found) is Thunk else found
+
+
+with_var_attribute = _twin(with_var, "with_var_attribute")
+
+
+def _with_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[1]}'", info[2]
+
+
 def _call_entry(code: partial[Any]) -> tuple[str, Span]:
     info = code.args[2]
     return f"while evaluating the attribute '{info[1]}'", info[2]
@@ -255,4 +291,5 @@ def _call_select_entry(code: partial[Any]) -> tuple[str, Span]:
 register_shared_entry(inherit, _inherit_entry)
 register_shared_entry(select_attribute, _select_entry)
 register_shared_entry(call_attribute, _call_entry)
+register_shared_entry(with_var_attribute, _with_entry)
 register_shared_entry(call_select_attribute, _call_select_entry)

@@ -81,6 +81,18 @@ CASES: list[str] = [
     "let lib = { f = { y }: y; }; s = { a = lib.f { z = 1; }; }; in s.a",
     "let lib = rec { f = x: g x; g = x: x.h; }; in { a = lib.f { }; }",
     "let l = { f = x: x; }; a = l.f b; b = { c = l.f 3; }; in a",
+    # Names a `with` defines, as thunks.
+    "let s = with { a = 1; }; { b = a; }; in s",
+    "let s = with { }; { b = a; }; in s.b",
+    "let s = with 1; { b = a; }; in s.b",
+    'let s = with throw "w"; { b = a; }; in s.b',
+    'let s = with { a = throw "in a"; }; { b = a; }; in s.b',
+    "let s = with { a = s.b; }; { b = a; }; in s.b",
+    "let s = with { a = 1; }; with { c = 2; }; { b = [ a c ]; }; in s",
+    "let x = 3; s = with { x = 1; }; { b = x; }; in s.b",
+    "let s = with { a = 1; }; let y = a; in y; in s",
+    "let f = x: x.z; s = with { a = f { }; }; { b = a; }; in s.b",
+    "let w = { a = 1; }; s = with w; { b = a; c = b; }; in s.c",
 ]
 
 

@@ -1,6 +1,7 @@
-"""Sets implied by attribute paths, sets and lists of variables and thunks, and
-thunks `f x` and `v.a.f x`, whose code is shared runtime code (`evaluator.vm.shared_code`)
-holding their values: what they print must be C++ Nix's, traces included.
+"""Thunks whose code is shared runtime code (`evaluator.vm.shared_code`)
+holding their values: sets implied by attribute paths, sets and lists of
+variables and thunks, calls `f x` and `v.a.f x`, names a `with` defines. What
+they print must be C++ Nix's, traces included.
 
 ``fixtures/shared_sets_calls.json`` holds nix-instantiate 2.26.3's exit status,
 stdout and whole stderr (``record_shared_sets_calls.py``), ``--strict``, plain
@@ -42,6 +43,10 @@ _KNOWN = {
     'let lib = { g = throw "nog"; }; s = { a = lib.g.f 1; }; in s.a': _PATH,
     "let s = { a = s.a.f 1; }; in s.a": _PATH,
     "let f = { y }: y; s = { a = f 1; }; in s.a": "Nix traces the value passed to a lambda",
+    "let s = with 1; { b = a; }; in s.b": "Nix locates a `with` of a non-set at the `with`",
+    'let s = with { a = throw "in a"; }; { b = a; }; in s.b': "nixls traces the attribute 'a'",
+    "let s = with { a = s.b; }; { b = a; }; in s.b": "the recursion is located at the name",
+    "let f = x: x.z; s = with { a = f { }; }; { b = a; }; in s.b": "nixls traces the attribute",
     "let s = { a = s.f 1; f = x: s.a; }; in s.a": "the recursion is located at the selection",
     "let s = { a = import 1; }; in s.a": "nixls names the argument of `import`, Nix the path",
 }
@@ -75,6 +80,8 @@ def test_these_shapes_generate_no_function() -> None:
         ("x: let a = x 1; in [ a ]", "r_call"),
         ("x: { a = x.f.g 1; }", "r_call_sel_attr"),
         ("x: let a = builtins.attrNames x; in [ a ]", "r_call_sel"),
+        ("x: with x; { a = y; }", "r_with_var_attr"),
+        ("x: with x; [ y ]", "r_with_var"),
     ]:
         python = compile_source(source.encode(), None, "/").python
         assert python.count("\ndef ") + python.startswith("def ") == 2, source
