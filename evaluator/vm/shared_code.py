@@ -15,6 +15,13 @@ A helper is a plain function: when the source is already evaluated it
 returns the attribute at once (the loop evaluates a thunk it returns in
 place), else a small generator frame that waits for the source. Names are
 static: dynamic keys (``x.${k}``) keep generated code.
+
+Sets (`{ a = x; b = f y; }`, and those attribute paths imply: `a.b.c = x;`),
+lists of variables and thunks (`[ x (f y) ]`), calls `f x` and `lib.f x`
+(the loop makes the call in the thunk's place) and names a `with` defines get
+helpers of their own; a set's values, a list's items and a call's argument
+are made with the thunk (by the code that makes it), not when it is forced:
+the same values, since a thunk is evaluated once.
 """
 
 from __future__ import annotations

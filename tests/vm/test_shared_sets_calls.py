@@ -109,3 +109,32 @@ def test_long_chains_need_no_python_stack(body: str) -> None:
 def test_long_chains_count_steps(body: str) -> None:
     with pytest.raises(BudgetExceeded, match="budget"):
         _chain(f"{_LET} let y = acc.a; in {body}", 100_000, max_steps=100_000)
+
+
+def test_the_disk_cache_keeps_what_shared_code_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keys, positions, call sites and selection paths are constants of the
+    # cached units: a warm run prints what the cold one printed (and C++ Nix),
+    # errors included.
+    monkeypatch.chdir("/")
+    second = "  c = l.f 2; d = with w; [ y ]; e = builtins.attrNames { z = 1; }; g = l.g.f 1; }\n"
+    (tmp_path / "f.nix").write_text(
+        "let l = { f = x: x; g = { }; }; w = { y = 3; }; in { a.b.c = [ l ]; h = { i = l; };\n"
+        + second
+    )
+    expr = f"let s = import {tmp_path}/f.nix; in "
+    cache = str(tmp_path / "cache")
+    outputs = []
+    tails = ['[ (builtins.unsafeGetAttrPos "c" s.a.b) s.a.b.c s.h s.c s.d s.e ]', "s.g"]
+    for tail in tails:
+        cold = nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache)
+        assert any((tmp_path / "cache").rglob("*")), "nothing was cached"
+        assert nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache) == cold
+        outputs.append(cold)
+    assert outputs[0][1].endswith(
+        'line = 1; } [ { f = <LAMBDA>; g = { }; } ] { i = «repeated»; } 2 [ 3 ] [ "z" ] ]\n'
+    ), outputs[0]
+    column = second.index("l.g.f") + 1
+    assert "attribute 'f' missing" in outputs[1][2]
+    assert f"f.nix:2:{column}:" in outputs[1][2]
