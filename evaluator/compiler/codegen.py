@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import os
+from types import GeneratorType
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -122,6 +123,8 @@ class Compiler:
         # Size above which the node `lazy` is called for next is deferred
         # (see LARGE_SET_BYTES); back to DEFER_BYTES once it is called.
         self.defer_bytes = DEFER_BYTES
+        # How deep shared code holding shared code is being made (codegen_sets).
+        self.share_depth = 0
 
     # ------------------------------------------------------------ naming
 
@@ -572,9 +575,39 @@ class Compiler:
     ) -> Step | _Lazy:
         """`lazy` of a node that needs a thunk (shared code, deferred, or a
         new function: then a step giving it)."""
-        shared = self.shared_thunk(fn, node, name, at, avoid is None)  # `let`: not traced
+        # In a `let` (``avoid``) forcing the thunk adds no trace entry.
+        shared = self.shared_thunk(fn, node, name, at, avoid is None, limit)
+        if type(shared) is GeneratorType:  # shared code holding new code: a step
+            return self._lazy_shared(shared, fn, node, limit, name, at)
         if shared is not None:
             return shared
+        return self._lazy_new(fn, node, limit, name, at)
+
+    def _lazy_shared(
+        self,
+        step: Step,
+        fn: _Fn,
+        node: nodes.Node,
+        limit: int,
+        name: str | None,
+        at: tuple[int, int] | None,
+    ) -> Step:
+        """`lazy` when shared code for ``node`` needs new code first."""
+        shared = yield step
+        if shared is not None:
+            return shared
+        return (yield self._lazy_new(fn, node, limit, name, at))
+
+    def _lazy_new(
+        self,
+        fn: _Fn,
+        node: nodes.Node,
+        limit: int,
+        name: str | None,
+        at: tuple[int, int] | None,
+    ) -> Step | _Lazy:
+        """A thunk of new code for ``node``: deferred (a :class:`_Lazy` at
+        once) or a step giving it."""
         descr = f"while evaluating the attribute '{name}'" if name is not None else None
         child = self.new_fn("th", fn, descr, node)
         child.descr_at = at
@@ -661,6 +694,7 @@ class Compiler:
     # The expression families, one module each.
     c_var = codegen_names.c_var
     with_var = codegen_names.with_var
+    shared_with_var = codegen_names.shared_with_var
     c_str = codegen_names.c_str
     interpolation_span = codegen_names.interpolation_span
     c_path = codegen_names.c_path
@@ -706,6 +740,8 @@ class Compiler:
     inherit_from = codegen_sets.inherit_from
     shared_select = codegen_sets.shared_select
     shared_thunk = codegen_sets.shared_thunk
+    shared_set = codegen_sets.shared_set
+    shared_call = codegen_functions.shared_call
     group = codegen_sets.group
 
     _value_methods: dict[type, Callable[..., Step]] = {}

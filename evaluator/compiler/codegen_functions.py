@@ -19,6 +19,7 @@ from evaluator.compiler.codegen_base import (
     _simple_operand,
     is_name,
 )
+from evaluator.compiler.codegen_sets import MAX_SHARE_DEPTH, shared_of
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
@@ -354,3 +355,80 @@ def speculate(self: Compiler, fn: _Fn, node: nodes.Binary, avoid: Mapping[str, s
     fn.indent -= 1
     self.emit(fn, f"else: {out} = Thunk({self.fnref(fn, child)})", node)
     return out
+
+
+def shared_call(
+    self: Compiler,
+    fn: _Fn,
+    node: nodes.Apply,
+    name: str | None,
+    at: tuple[int, int] | None,
+    traced: bool,
+    limit: int,
+) -> Step:
+    """A thunk `f x` or `v.a.f x` (``f``, ``v`` variables, static names) with
+    shared code, or None: the code returns the call for the loop to make in
+    the thunk's place, as the generated body `return Call(f, x, site)` did
+    (see :func:`head_ref`), a selection forced first as the body forced it.
+
+    The argument is made with the thunk (the body made it when run: the same
+    value, a thunk being evaluated once); arguments that the body would have
+    speculated (arithmetic, selections) keep generated code, and so do
+    lambdas longer than ``limit`` (compiled with the thunk otherwise).
+    ``name``, ``at``, ``traced``: see :func:`~.codegen_sets.shared_select`.
+    """
+    head = unparen(node.fn)
+    arg = unparen(node.arg)
+    if type(arg) in (nodes.Binary, nodes.Select) or self.share_depth >= MAX_SHARE_DEPTH:
+        return None
+    if type(arg) is nodes.Lambda and arg.end - arg.start > limit:
+        return None
+    path: tuple[str, ...] = ()
+    if type(head) is nodes.Select:
+        path = _static_path(head)
+        if not path:
+            return None
+        base = unparen(head.expr)
+    else:
+        base = head
+    if type(base) is not nodes.Var:
+        return None
+    res = base.resolution
+    if isinstance(res, LocalRef):
+        f = self.ref(fn, self.binding_name(res))
+    elif isinstance(res, GlobalRef):
+        f = self.global_ref(res.name)
+    else:
+        return None
+    self.share_depth += 1
+    if type(arg) is nodes.Lambda:
+        x = yield self.lambda_(fn, arg, None)
+    else:
+        x = yield self.lazy_expr(fn, arg)
+    self.share_depth -= 1
+    site = self.span(node.start, node.end)
+    own = self.span(*at) if at is not None else site
+    attr = traced and name is not None
+    if path:
+        # `lib.f x`: the selection is done (and forced) by the shared code.
+        info: tuple[object, ...] = (path, self.span(base.start, base.end))
+        info += (self.span(head.start, head.end), site)
+        if attr:
+            info += (name, own)
+        helper = "r_call_sel_attr" if attr else "r_call_sel"
+        return shared_of(f"partial({helper}, {f}, {x}, {self.const(info)})")
+    if attr:
+        return shared_of(f"partial(r_call_attr, {f}, {x}, {self.const((site, name, own))})")
+    return shared_of(f"partial(r_call, {f}, {x}, {self.const(site)})")
+
+
+def _static_path(node: nodes.Select) -> tuple[str, ...]:
+    """The names of a selection without default, if all are static (else ())."""
+    if node.default is not None:
+        return ()
+    names: list[str] = []
+    for key in node.path:
+        if type(key) is not nodes.StaticKey:
+            return ()
+        names.append(key.name)
+    return tuple(names)

@@ -68,6 +68,27 @@ def with_var(self: Compiler, fn: _Fn, node: nodes.Var, res: WithRef) -> Step:
     yield
 
 
+def shared_with_var(
+    self: Compiler,
+    fn: _Fn,
+    node: nodes.Var,
+    res: WithRef,
+    name: str | None,
+    at: tuple[int, int] | None,
+    traced: bool,
+) -> str:
+    """The code of a thunk of a name a `with` defines: shared code doing what
+    the generated body did (``name``, ``at``, ``traced``: see
+    :func:`~.codegen_sets.shared_select`)."""
+    envs = ", ".join(self.ref(fn, self.var_name(w.node, "<with>")) for w in res.withs)
+    site = self.span(node.start, node.end)
+    if traced and name is not None:
+        own = self.span(*at) if at is not None else site
+        info = self.const((site, name, own))
+        return f"partial(r_with_var_attr, {node.name!r}, ({envs},), {info})"
+    return f"partial(r_with_var, {node.name!r}, ({envs},), {self.const((site,))})"
+
+
 def c_str(self: Compiler, fn: _Fn, node: nodes.Str) -> Step:
     parts: list[str] = []
     checks: list[str] = []

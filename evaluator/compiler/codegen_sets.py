@@ -22,12 +22,13 @@ from evaluator.compiler.bindings import (
 from evaluator.compiler.codegen_base import (
     ENTRY_DEFER_BYTES,
     LARGE_SET_BYTES,
+    NAME_MARK,
     Step,
     _Fn,
     _Lazy,
     is_name,
 )
-from evaluator.compiler.model import GlobalRef, LocalRef
+from evaluator.compiler.model import GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
 
@@ -237,6 +238,8 @@ def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Ste
 
 def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
     """A thunk building a set implied by attribute paths (`a.b = 1;`)."""
+    if _shareable_set(self, merged):
+        return (yield self.shared_set(fn, merged))
     descr = f"while evaluating the attribute '{name}'" if name is not None else None
     child = self.new_fn("th", fn, descr, merged.node)
     result = yield self.build_attrs(child, merged, merged.node)
@@ -282,6 +285,64 @@ class _Shared(_Lazy):
 def _shared(self: Compiler, fn: _Fn, src: str, helper: str, *args: str) -> _Shared:
     code = f"partial({helper}, {self.ref(fn, src)}, {', '.join(args)})"
     return _Shared(f"Thunk({code})", None, (src,), code)
+
+
+# Shared code made of other operands (a set's values, a list's items, a call's
+# function and argument) holds them: they are made with the thunk, not when it
+# is forced (the same values: a thunk is evaluated once). Nested no deeper than
+# this, so a generated line stays far below Python's limit on nested brackets.
+MAX_SHARE_DEPTH = 8
+
+
+def shared_of(code: str) -> _Shared:
+    """The thunk of shared ``code`` built from operands (see MAX_SHARE_DEPTH);
+    its dependencies are every generated name its text reads."""
+    return _Shared(f"Thunk({code})", None, names_in(code), code)
+
+
+def names_in(code: str) -> tuple[str, ...]:
+    """The generated (marked) names in ``code``: a `let` or `rec` group binds a
+    thunk of it once all those it binds are bound."""
+    parts = code.split(NAME_MARK)
+    found: list[str] = []
+    for i in range(1, len(parts), 2):
+        before = parts[i - 1]
+        j = len(before)
+        while j > 0 and (before[j - 1].isalnum() or before[j - 1] == "_"):
+            j -= 1
+        found.append(f"{before[j:]}{NAME_MARK}{parts[i]}{NAME_MARK}")
+    return tuple(found)
+
+
+def _shareable_set(self: Compiler, merged: MergedAttrs) -> bool:
+    """A set whose thunk can be shared code holding its values: static names,
+    no `inherit (e)` (its source is a variable of the generated body)."""
+    return (
+        bool(merged.static)
+        and not merged.rec
+        and not merged.dynamic
+        and not merged.inherit_sources
+        and "__overrides" not in merged.static
+        and self.share_depth < MAX_SHARE_DEPTH
+    )
+
+
+def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step:
+    """A thunk building ``merged`` with shared code (``r_new_set``): its values
+    are made in ``fn`` with the thunk, as the generated body made them."""
+    node = merged.node
+    values: list[str] = []
+    self.share_depth += 1
+    for name, entry in merged.static.items():
+        op = yield self.entry_value(fn, name, entry, {}, node)
+        values.append(op.expr)
+    self.share_depth -= 1
+    positions = self.const({name: self.position(e.pos) for name, e in merged.static.items()})
+    if len(values) == 1:
+        key = next(iter(merged.static))
+        return shared_of(f"partial(r_new_set1, {key!r}, {positions}, {values[0]})")
+    keys = self.const(tuple(merged.static))
+    return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))")
 
 
 def inherit_from(
@@ -333,17 +394,48 @@ def shared_thunk(
     name: str | None,
     at: tuple[int, int] | None,
     traced: bool,
-) -> _Lazy | None:
+    limit: int,
+) -> _Lazy | Step | None:
     """A thunk of ``node`` whose code is shared runtime code, if it is of a
-    shape that has it (see :func:`shared_select`), else None."""
+    shape that has it (see :func:`shared_select`), else None; a step giving
+    that (or None) when the shared code holds new code. Sets and lists
+    longer than ``limit`` bytes keep their deferred generated code (their
+    values would otherwise be compiled with the thunk)."""
     t = type(node)
     if t is nodes.Select:
         return shared_select(self, fn, node, name, at, traced)  # type: ignore[arg-type]
+    if t is nodes.Var and type(node.resolution) is WithRef:  # type: ignore[attr-defined]
+        res = node.resolution  # type: ignore[attr-defined]
+        code = self.shared_with_var(fn, node, res, name, at, traced)  # type: ignore[arg-type]
+        return shared_of(code)
+    if t is nodes.Apply:
+        return self.shared_call(fn, node, name, at, traced, limit)  # type: ignore[arg-type]
     if t is nodes.List:
-        return _constant_list(self, node)  # type: ignore[arg-type]
+        const = _constant_list(self, node)  # type: ignore[arg-type]
+        if const is not None or node.end - node.start > limit:
+            return const
+        return _shared_list(self, fn, node)  # type: ignore[arg-type]
     if t is nodes.AttrSet:
-        return _constant_attrs(self, node)  # type: ignore[arg-type]
+        const = _constant_attrs(self, node)  # type: ignore[arg-type]
+        if const is not None or node.end - node.start > limit:
+            return const
+        merged = self.resolved.bindings[node]
+        if _shareable_set(self, merged):
+            return self.shared_set(fn, merged)
     return None
+
+
+def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
+    """`[ x (f y) ]`: a thunk making a new list of its items (made with the thunk)."""
+    if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:
+        return None
+    items: list[str] = []
+    self.share_depth += 1
+    for item in node.items:
+        op = yield self.lazy(fn, item)
+        items.append(op.expr)
+    self.share_depth -= 1
+    return shared_of(f"partial(r_new_list, ({', '.join(items)},))")
 
 
 # Larger lists are built by `r_make_list`, which charges the budget for them.

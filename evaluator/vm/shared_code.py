@@ -15,6 +15,13 @@ A helper is a plain function: when the source is already evaluated it
 returns the attribute at once (the loop evaluates a thunk it returns in
 place), else a small generator frame that waits for the source. Names are
 static: dynamic keys (``x.${k}``) keep generated code.
+
+Sets (`{ a = x; b = f y; }`, and those attribute paths imply: `a.b.c = x;`),
+lists of variables and thunks (`[ x (f y) ]`), calls `f x` and `lib.f x`
+(the loop makes the call in the thunk's place) and names a `with` defines get
+helpers of their own; a set's values, a list's items and a call's argument
+are made with the thunk (by the code that makes it), not when it is forced:
+the same values, since a thunk is evaluated once.
 """
 
 from __future__ import annotations
@@ -25,8 +32,8 @@ from typing import Any
 
 from evaluator.vm.call_trace import register_shared_entry, settle_at
 from evaluator.vm.errors import InfiniteRecursion, NixError
-from evaluator.vm.runtime import MISSING, select_error
-from evaluator.vm.values import BLACKHOLE, Attrs, Frame, NixList, Thunk
+from evaluator.vm.runtime import MISSING, SLOW, select_error, with_get, with_lookup
+from evaluator.vm.values import BLACKHOLE, Attrs, Call, Frame, NixList, Thunk
 
 Span = tuple[Any, int, int]
 # A selection `x.a.b` and where it is: (names, span of `x`, span of the
@@ -150,6 +157,36 @@ def empty_attrs() -> Attrs:
     return Attrs()
 
 
+def new_set(keys: tuple[str, ...], positions: Any, values: tuple[Any, ...]) -> Attrs:
+    """The code of a thunk `{ a = x; b = f y; }` or of a set implied by
+    attribute paths (`a.b = x; a.c = y;`), static names: a new set of
+    ``values`` (made with the thunk: variables, values and thunks)."""
+    made = Attrs()
+    for key, value in zip(keys, values, strict=True):  # faster than dict(zip()) for a few
+        made[key] = value
+    made.positions = positions
+    return made
+
+
+def new_set1(key: str, positions: Any, value: Any) -> Attrs:
+    """:func:`new_set` of one attribute (`a.b.c = x;` is a chain of them)."""
+    made = Attrs({key: value})
+    made.positions = positions
+    return made
+
+
+def call(f: Any, x: Any, site: Span) -> Call:
+    """The code of a thunk `f x`, ``f`` a variable: the call, which the loop
+    makes in the thunk's place (forcing ``f`` first), at ``site``."""
+    return Call(f, x, site)
+
+
+def call_attribute(f: Any, x: Any, info: tuple[Span, str, Span]) -> Call:
+    """:func:`call` for an attribute's value (``info``: the call's site, the
+    attribute's name and its span, where its trace entry points)."""
+    return Call(f, x, info[0])
+
+
 def _twin(fn: Any, name: str) -> Any:
     """``fn`` with a code object of its own (the trace tells thunks apart by code)."""
     return FunctionType(fn.__code__.replace(co_name=name), fn.__globals__, name)
@@ -170,5 +207,96 @@ def _select_entry(code: partial[Any]) -> tuple[str, Span]:
     return f"while evaluating the attribute '{info[4]}'", info[3]
 
 
+def _head_frame(s: Any, x: Any, info: SelectInfo, i: int) -> Frame:
+    """The rest of :func:`call_select` from step ``i`` on, ``s`` that step's
+    set (or, past the last, the function), a thunk to force first."""
+    path, site = info[0], info[2]
+    while True:
+        if type(s) is Thunk:
+            s = s.value if s.code is None else (yield from _force(s, info[1] if i == 0 else site))
+        if i == len(path):
+            return Call(s, x, info[3])
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, site)
+        s = s[name]
+        i += 1
+
+
+def call_select(src: Any, x: Any, info: SelectInfo) -> Any:
+    """The code of a thunk `src.a.b x` (static names): the function selected
+    and forced as the generated body did (each set forced at its position, a
+    missing name located at the selection), then the call, which the loop
+    makes in the thunk's place. ``info``: the names, the spans of ``src``, of
+    the selection and of the call (an attribute's value: its name and span)."""
+    s = src
+    path = info[0]
+    i = 0
+    while True:
+        if type(s) is Thunk:
+            if s.code is not None:
+                return _head_frame(s, x, info, i)
+            s = s.value
+        if i == len(path):
+            return Call(s, x, info[3])
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, info[2])
+        s = s[name]
+        i += 1
+
+
+call_select_attribute = _twin(call_select, "call_select_attribute")
+
+
+def _with_frame(name: str, envs: tuple[Any, ...], site: Span) -> Frame:
+    try:
+        found = yield from with_lookup(name, envs)
+    except NixError as err:
+        settle_at(err, site)
+        err.locate(site)
+        raise
+    if type(found) is Thunk:
+        found = found.value if found.code is None else (yield from _force(found, site))
+    return found
+
+
+def with_var(name: str, envs: tuple[Any, ...], info: tuple[Any, ...]) -> Any:
+    """The code of a thunk `name` that a `with` scope defines (``envs``, the
+    scopes, innermost first): looked up and forced as the generated body did,
+    its errors located at the name (``info[0]``; an attribute's value adds
+    its name and span)."""
+    try:
+        found = with_get(name, envs)
+    except NixError as err:
+        raise err.locate(info[0]) from None
+    if found is SLOW:
+        return _with_frame(name, envs, info[0])
+    if type(found) is Thunk and found.code is not None:
+        return _with_frame(name, envs, info[0])
+    return found.value if type(found) is Thunk else found
+
+
+with_var_attribute = _twin(with_var, "with_var_attribute")
+
+
+def _with_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[1]}'", info[2]
+
+
+def _call_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[1]}'", info[2]
+
+
+def _call_select_entry(code: partial[Any]) -> tuple[str, Span]:
+    info = code.args[2]
+    return f"while evaluating the attribute '{info[4]}'", info[5]
+
+
 register_shared_entry(inherit, _inherit_entry)
 register_shared_entry(select_attribute, _select_entry)
+register_shared_entry(call_attribute, _call_entry)
+register_shared_entry(with_var_attribute, _with_entry)
+register_shared_entry(call_select_attribute, _call_select_entry)

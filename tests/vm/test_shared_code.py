@@ -84,6 +84,11 @@ def _functions(source: str) -> list[str]:
         "x: rec { y = x; a = y.b; }",
         'x: { a = [ ]; b = { }; c = [ 1 "s" true null 1.5 ]; d = { e = 1; f = "g"; }; }',
         "x: let a = { }; b = [ 1 ]; in [ a b [ ] ]",
+        # Sets of attribute paths, sets and lists of variables, calls `f x`.
+        "x: { a.b.c = x; d = [ x ]; e = { f = x; g.h = 1; }; }",
+        "x: let a = { b = x; }; c = [ a ]; d = x a; in [ a c d ]",
+        "x: rec { a.b = x; c = { d = a; }; e = x { f = c; }; }",
+        "x: { a = x 1; b = toString x; c = x [ x ]; d = x { y.z = x; }; }",
     ],
 )
 def test_trivial_thunks_generate_no_function(source: str) -> None:
@@ -92,10 +97,33 @@ def test_trivial_thunks_generate_no_function(source: str) -> None:
 
 
 def test_other_shapes_keep_generated_code() -> None:
-    # A dynamic name, a default, a list of an interpolation (two thunks), a
-    # list and a set not of constants.
-    source = 'k: x: { a = x.${k}; c = x.d or 1; e = [ "${k}" ]; f = [ x ]; g = { h = x; }; }'
-    assert len(_functions(source)) == 3 + 6  # the root and two lambdas, six thunks
+    # A dynamic name, a default, an interpolation (the list holding it is
+    # shared), a set with `inherit (e)`, a call of a dynamic selection, a call
+    # whose argument is speculated, a call of two arguments.
+    source = (
+        'k: x: { a = x.${k}; c = x.d or 1; e = [ "${k}" ]; f = { inherit (x) y; };'
+        " g = x.${k} 1; h = k (x.a); i = k x 1; }"
+    )
+    assert len(_functions(source)) == 3 + 7  # the root and two lambdas, seven thunks
+
+
+def test_a_lambda_argument_is_a_closure_of_the_shared_call() -> None:
+    # `f (z: z)`: the call's code is shared, the lambda is still generated.
+    assert _functions("f: { e = f (z: z); }") == ["main", "lam2", "lam3"]
+
+
+@pytest.mark.parametrize("shape", [("{ a = ", "; }"), ("[ ", " ]"), ("x (", ")")])
+def test_deep_nesting_keeps_generated_code_below_pythons_limits(
+    shape: tuple[str, str],
+) -> None:
+    # Shared code holds shared code only so deep: generated lines stay below
+    # Python's limit on nested brackets (200), however deep the Nix source.
+    open_, close = shape
+    assert len(_functions(f"x: {{ v = {open_ * 30}x{close * 30}; }}")) > 2
+    source = f"x: {{ v = {open_ * 300}x{close * 300}; }}"
+    ev = Evaluator()
+    text = f"let x = y: y; in builtins.deepSeq (({source}) x).v true"
+    assert ev.render(ev.eval_source(text)) == "true"
 
 
 def _chain(body: str, n: int, **budget: int) -> object:
