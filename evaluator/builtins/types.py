@@ -17,6 +17,7 @@ from evaluator.vm.values import (
     NixPath,
     PrimOp,
     PrimOpApp,
+    Strict,
     Thunk,
     type_name,
 )
@@ -46,12 +47,12 @@ def _predicate(name: str, kinds: tuple[type, ...], doc: str, global_: bool = Fal
     frame = _frame(name)
     types = frozenset(kinds)
 
-    def plain(v: Any) -> Any:
+    def plain(v: Any, kinds: frozenset[type] = types) -> Any:
         if type(v) is Thunk:
             if v.code is not None:
-                return frame(v, types)
+                return Strict(v, plain, frame, v, kinds)
             v = v.value
-        return type(v) in types
+        return type(v) in kinds
 
     return builtin(name, 1, global_=global_, doc=doc)(plain)
 
@@ -62,7 +63,7 @@ def type_of(v: Any) -> Any:
     "set", "list", "lambda" or "float"."""
     if type(v) is Thunk:
         if v.code is not None:
-            return _type_of(v)
+            return Strict(v, type_of, _type_of, v)
         v = v.value
     return type_name(v)
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import sys
 import time
 from types import GeneratorType
-from typing import Any
+from typing import Any, cast
 
 from evaluator.vm import memory
 from evaluator.vm.budget import ACTIVE as _ACTIVE
@@ -69,6 +69,7 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Resume,
+    Strict,
     Thunk,
     show_type,
 )
@@ -89,9 +90,14 @@ def _call_functor(fn: Attrs, arg: Any) -> Frame:
 
 
 def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
-    """Call a function value that is still a thunk."""
+    """Call a function value that is still a thunk (the frame of
+    :func:`_call_forced`, should forcing it fail)."""
     value = yield fn
     return Call(value, arg, span)
+
+
+def _call_forced(fn: Thunk, arg: Any, span: Span | None) -> Call:
+    return Call(fn.value, arg, span)
 
 
 def _not_callable(fn: Any) -> NixError:
@@ -107,7 +113,7 @@ def _not_callable(fn: Any) -> NixError:
 TRACE_OWNERS = 1000
 
 # What a frame may return that is evaluated in its place (a tail).
-_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
+_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call, Strict})
 
 
 def _dispatch(call: Call) -> Any:
@@ -139,7 +145,7 @@ def _dispatch(call: Call) -> Any:
             # names the function it calls.
             call.fn = fn.value
             return _dispatch(call)
-        return _force_then_call(fn, call.arg, call.span)
+        return Strict(fn, _call_forced, _force_then_call, fn, call.arg, call.span)
     if t is Attrs and "__functor" in fn:
         return _call_functor(fn, call.arg)
     raise _not_callable(fn)
@@ -325,8 +331,10 @@ def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | Non
         ONE_SHOT_GC.poll()
         budget.steps += chunk
         problem = budget.check()
-        # An error already on its way up is not replaced (it may be this one).
-        if problem is not None and err is None:
+        # An error already on its way up is not replaced (it may be this one);
+        # nor is it thrown into a Strict call whose argument just arrived (it
+        # waits no more: the limit, still exceeded, is met again at once).
+        if problem is not None and err is None and (type(gen) is not Strict or gen.gen):
             if problem.span is None:
                 problem.span = span_of_running(gen)
             return problem
@@ -403,7 +411,7 @@ def _tail(
     spins = 0
     while err is None:
         t = type(result)
-        if t is not Thunk and t is not GeneratorType and t is not Call:
+        if t is not Thunk and t is not GeneratorType and t is not Call and t is not Strict:
             # A value: complete the frame (owners also hold frames and the
             # calls of tail calls), resume its caller.
             for o in owners:
@@ -443,6 +451,8 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owners or None, depth, None, None
+        if t is Strict:  # started through the error slot, as in `_run`
+            return result, owners or None, depth, None, result
         if result.span is not None and len(owners) < TRACE_OWNERS:
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
@@ -453,8 +463,11 @@ def _tail(
             err = _nix_error(exc).locate(result.span)
             gen = None
             continue
-        if type(result) is GeneratorType:  # the callee's frame: counted once, above
+        t = type(result)
+        if t is GeneratorType:  # the callee's frame: counted once, above
             return result, owners or None, depth, None, None
+        if t is Strict:
+            return result, owners or None, depth, None, result
     # The finished frame (or its tail) failed: unwind from it.
     _unwind(err, gen, owners or None, stack)
     gen, owner, depth = stack.pop()
@@ -466,7 +479,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     push, pop = stack.append, stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
-    err: Any = None  # the error to throw into `gen` (or a Resume: its request)
+    err: Any = None  # the error to throw into `gen` (or a Resume or Strict: its request)
     chunk = countdown = _chunk(budget)
     depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
     max_depth = _depth_limit(budget)
@@ -480,8 +493,9 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = gen.send(val)
             else:
                 e, err = err, None
-                # (A Resume "error": the request its frame, now `gen`, made.)
-                req = e.req if type(e) is Resume else gen.throw(e)
+                # (A Resume or Strict "error": the request its frame, now `gen`, made.)
+                te = type(e)
+                req = e.req if te is Resume or te is Strict else gen.throw(e)
         except StopIteration as stop:
             result = stop.value
             if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
@@ -519,21 +533,35 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     push((gen, owner, depth))
                     gen, owner, val = result, req, None
                     continue
-                if err is None and rt is not Thunk and rt is not Call:
+                if err is None and rt is not Thunk and rt is not Call and rt is not Strict:
                     req.value = val = result  # a plain function body gave its value at once
                     req.code = None
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
-            elif t is GeneratorType or t is Resume:  # a body started by generated code or a builtin
-                if depth >= max_depth:  # thrown into the waiting frame, located at its call
+            elif t is GeneratorType or t is Resume or t is Strict:
+                # A body started by generated code or a builtin.
+                if req is gen:  # a Strict call's result: it finished
+                    result = req.result
+                    if type(result) not in _TAIL_TYPES:
+                        if type(owner) is Thunk:
+                            owner.value = result
+                            owner.code = None
+                        elif owner is not None:
+                            _complete(owner, result)
+                        if not stack:
+                            return result
+                        (gen, owner, depth), val = pop(), result
+                        continue
+                elif depth >= max_depth:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(gen))
                     continue
-                push((gen, owner, depth))
-                gen, owner, val, depth = req, None, None, depth + 1
-                if t is Resume:  # its request: handled next, as if just made
-                    gen, err = req.gen, req
-                continue
+                else:
+                    push((gen, owner, depth))
+                    gen, owner, val, depth = req, None, None, depth + 1
+                    if t is not GeneratorType:  # its request: handled next, as if just made
+                        gen, err = (req.gen if t is Resume else req), req
+                    continue
             elif t is Call:
                 fn = req.fn
                 try:
@@ -542,7 +570,9 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     err = _nix_error(exc).locate(req.span)
                     continue
                 rt = type(result)
-                if rt is not GeneratorType and rt is not Thunk and rt is not Call:
+                if (
+                    rt is not GeneratorType and rt is not Thunk and rt is not Call
+                ) and rt is not Strict:
                     val = result
                     continue
                 push((gen, owner, depth))
@@ -551,6 +581,12 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     err = _too_deep().locate(req.span)
                 if rt is GeneratorType:
                     gen, val = result, None
+                    continue
+                if rt is Strict:  # its argument requested next (the error slot)
+                    if err is None:
+                        gen, val, err = result, None, result
+                    else:  # the builtin's own frame, for the error as before
+                        gen, val = cast(Strict, result).frame(), None
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
