@@ -200,9 +200,8 @@ def enter(err: NixError, gen: Any) -> None:
     pending = err.__dict__.get("pending_call")
     if pending is None:
         return
-    if type(gen) is Strict:  # a builtin's call without a frame (yet): as its frame
-        code = gen.slow.__code__ if gen.gen is None else gen.gen.gi_code
-        gen = gen.gen
+    if type(gen) is Strict:  # a builtin's call without a frame: as its frame
+        code = gen.slow.__code__
     elif type(gen) is GeneratorType:
         code = gen.gi_code
     else:

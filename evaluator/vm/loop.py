@@ -334,7 +334,7 @@ def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | Non
         # An error already on its way up is not replaced (it may be this one);
         # nor is it thrown into a Strict call whose argument just arrived (it
         # waits no more: the limit, still exceeded, is met again at once).
-        if problem is not None and err is None and (type(gen) is not Strict or gen.gen):
+        if problem is not None and err is None and type(gen) is not Strict:
             if problem.span is None:
                 problem.span = span_of_running(gen)
             return problem
@@ -488,17 +488,19 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             err = _checkpoint(budget, chunk, gen, err)
             chunk = countdown = _chunk(budget)
         countdown -= 1
-        try:
-            if err is None:
-                req = gen.send(val)
-            else:
-                e, err = err, None
-                # (A Resume or Strict "error": the request its frame, now `gen`, made.)
-                te = type(e)
-                req = e.req if te is Resume or te is Strict else gen.throw(e)
-        except StopIteration as stop:
-            result = stop.value
-            if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
+        if type(gen) is Strict and err is None:
+            # A Strict call's argument arrived: the builtin gives its result.
+            try:
+                result = gen.fn(*gen.args)
+            except Exception as exc:
+                err = _unwind(exc, gen, owner, stack)
+                gen, owner, depth = pop()
+                continue
+            rt = type(result)
+            if rt is GeneratorType:  # a frame after all: it runs in this call's place
+                gen, val = result, None
+                continue
+            if rt is not Thunk and rt is not Call:
                 if type(owner) is Thunk:
                     owner.value = result
                     owner.code = None
@@ -508,90 +510,115 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     return result
                 (gen, owner, depth), val = pop(), result
                 continue
-        except Exception as exc:
-            err = _unwind(exc, gen, owner, stack)
-            gen, owner, depth = pop()
-            continue
         else:
-            t = type(req)
-            if t is Thunk:
-                code = req.code
-                if code is None:
-                    val = req.value
-                    continue
-                if code is BLACKHOLE:
-                    err = InfiniteRecursion(req.span)
-                    continue
-                req.value = code
-                req.code = BLACKHOLE
-                try:
-                    result = code()
-                except Exception as exc:
-                    result, err = None, _nix_error(exc)
-                rt = type(result)
-                if rt is GeneratorType:  # the commonest: its body's frame
-                    push((gen, owner, depth))
-                    gen, owner, val = result, req, None
-                    continue
-                if err is None and rt is not Thunk and rt is not Call and rt is not Strict:
-                    req.value = val = result  # a plain function body gave its value at once
-                    req.code = None
-                    continue
-                push((gen, owner, depth))
-                gen, owner, val = None, req, None
-            elif t is GeneratorType or t is Resume or t is Strict:
-                # A body started by generated code or a builtin.
-                if req is gen:  # a Strict call's result: it finished
-                    result = req.result
-                    if type(result) not in _TAIL_TYPES:
-                        if type(owner) is Thunk:
-                            owner.value = result
-                            owner.code = None
-                        elif owner is not None:
-                            _complete(owner, result)
-                        if not stack:
-                            return result
-                        (gen, owner, depth), val = pop(), result
-                        continue
-                elif depth >= max_depth:  # thrown into the waiting frame, located at its call
-                    err = _too_deep().locate(span_of_running(gen))
-                    continue
+            try:
+                if err is None:
+                    req = gen.send(val)
                 else:
+                    e, err = err, None
+                    te = type(e)
+                    if te is Resume or te is Strict:  # the request its frame, now `gen`, made
+                        req = e.req
+                    else:
+                        if type(gen) is Strict:  # failed forcing: into the builtin's own frame
+                            gen = gen.waiting()
+                        req = gen.throw(e)
+            except StopIteration as stop:
+                result = stop.value
+                if (
+                    type(result) not in _TAIL_TYPES
+                ):  # a value: complete the frame, resume its caller
+                    if type(owner) is Thunk:
+                        owner.value = result
+                        owner.code = None
+                    elif owner is not None:
+                        _complete(owner, result)
+                    if not stack:
+                        return result
+                    (gen, owner, depth), val = pop(), result
+                    continue
+            except Exception as exc:
+                err = _unwind(exc, gen, owner, stack)
+                gen, owner, depth = pop()
+                continue
+            else:
+                t = type(req)
+                if t is Strict:
+                    # A builtin's call waiting for one argument (generated code
+                    # called it): its argument is forced at once, as its request.
+                    if depth >= max_depth:  # thrown into the waiting frame, located at its call
+                        err = _too_deep().locate(span_of_running(gen))
+                        continue
+                    push((gen, owner, depth))
+                    gen, owner, depth = req, None, depth + 1
+                    req = req.req
+                    t = Thunk
+                if t is Thunk:
+                    code = req.code
+                    if code is None:
+                        val = req.value
+                        continue
+                    if code is BLACKHOLE:
+                        err = InfiniteRecursion(req.span)
+                        continue
+                    req.value = code
+                    req.code = BLACKHOLE
+                    try:
+                        result = code()
+                    except Exception as exc:
+                        result, err = None, _nix_error(exc)
+                    rt = type(result)
+                    if rt is GeneratorType:  # the commonest: its body's frame
+                        push((gen, owner, depth))
+                        gen, owner, val = result, req, None
+                        continue
+                    if err is None and rt is not Thunk and rt is not Call and rt is not Strict:
+                        req.value = val = result  # a plain function body gave its value at once
+                        req.code = None
+                        continue
+                    push((gen, owner, depth))
+                    gen, owner, val = None, req, None
+                elif (
+                    t is GeneratorType or t is Resume
+                ):  # a body started by generated code or a builtin
+                    if depth >= max_depth:  # thrown into the waiting frame, located at its call
+                        err = _too_deep().locate(span_of_running(gen))
+                        continue
                     push((gen, owner, depth))
                     gen, owner, val, depth = req, None, None, depth + 1
-                    if t is not GeneratorType:  # its request: handled next, as if just made
-                        gen, err = (req.gen if t is Resume else req), req
+                    if t is Resume:  # its request: handled next, as if just made
+                        gen, err = req.gen, req
                     continue
-            elif t is Call:
-                fn = req.fn
-                try:
-                    result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
-                except Exception as exc:
-                    err = _nix_error(exc).locate(req.span)
+                elif t is Call:
+                    fn = req.fn
+                    try:
+                        result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+                    except Exception as exc:
+                        err = _nix_error(exc).locate(req.span)
+                        continue
+                    rt = type(result)
+                    if (
+                        rt is not GeneratorType and rt is not Thunk and rt is not Call
+                    ) and rt is not Strict:
+                        val = result
+                        continue
+                    push((gen, owner, depth))
+                    owner, depth = None, depth + 1
+                    if depth > max_depth:
+                        err = _too_deep().locate(req.span)
+                    if rt is GeneratorType:
+                        gen, val = result, None
+                        continue
+                    if rt is Strict:  # its argument requested next (the error slot)
+                        if err is None:
+                            gen, val, err = result, None, result
+                        else:  # the builtin's own frame, for the error as before
+                            gen, val = cast(Strict, result).frame(), None
+                        continue
+                    gen, owner = None, req  # its callee's trace entry if its tail fails
+                else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
+                    val = req
                     continue
-                rt = type(result)
-                if (
-                    rt is not GeneratorType and rt is not Thunk and rt is not Call
-                ) and rt is not Strict:
-                    val = result
-                    continue
-                push((gen, owner, depth))
-                owner, depth = None, depth + 1
-                if depth > max_depth:
-                    err = _too_deep().locate(req.span)
-                if rt is GeneratorType:
-                    gen, val = result, None
-                    continue
-                if rt is Strict:  # its argument requested next (the error slot)
-                    if err is None:
-                        gen, val, err = result, None, result
-                    else:  # the builtin's own frame, for the error as before
-                        gen, val = cast(Strict, result).frame(), None
-                    continue
-                gen, owner = None, req  # its callee's trace entry if its tail fails
-            else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
-                val = req
-                continue
         # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
         gen, owner, depth, val, err = _tail(result, gen, owner, depth, max_depth, err, stack)
         if gen is None:

@@ -37,7 +37,6 @@ and ``PrimOp.fn`` may be plain functions returning such a result directly
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from types import GeneratorType
 from typing import Any
 
 from evaluator.vm.errors import DependsOnUnknown
@@ -116,21 +115,20 @@ class Resume:
 
 class Strict:
     """A builtin's call that waits for one argument: force the thunk ``req``,
-    then give ``fn(*args)`` (``fn`` is the builtin itself: ``args`` hold the
-    thunk, now evaluated, so it takes its plain path).
+    then its result is ``fn(*args)`` (``fn`` is the builtin again: ``args``
+    hold the thunk, evaluated by then, so it takes its plain path).
 
     What a builtin strict in an argument returns instead of a generator frame
-    when that argument is not evaluated yet: the loop runs it as a frame
-    (returned, yielded or called, at the same depth a frame would have) with
-    no generator and one trip less. ``slow(*args)`` is the builtin's own frame
-    (registered for its trace entries), made only when something goes wrong:
-    an error while forcing is thrown into it, waiting where it would have
-    waited, so its handlers add their entries as before; and when ``fn``
-    gives a frame after all (a wrong type, another argument to force), that
-    frame runs behind this one (``gen``).
+    when that argument is not evaluated yet: the loop runs it as that frame
+    would have run (returned, yielded or called, at the same depth), with no
+    generator and one trip less. ``slow(*args)`` is the builtin's own frame
+    (registered for its trace entries), made only for an error while forcing
+    ``req``: the error is thrown into it where it waits for ``req``, so its
+    handlers add their entries as before. A frame ``fn`` gives (a wrong
+    type, another argument to force) runs in this call's place.
     """
 
-    __slots__ = ("req", "fn", "slow", "args", "gen", "result")
+    __slots__ = ("req", "fn", "slow", "args")
 
     def __init__(
         self, req: Thunk, fn: Callable[..., Any], slow: Callable[..., Frame], *args: Any
@@ -139,39 +137,19 @@ class Strict:
         self.fn = fn
         self.slow = slow
         self.args = args
-        self.gen: Any = None  # (a generator: what `gi_code` the trace reads)
-
-    def send(self, value: Any) -> Any:
-        """``req``'s value arrived: ``self`` when ``result`` is the call's
-        result, or the first request of the frame ``fn`` gave instead."""
-        g = self.gen
-        if g is not None:
-            return g.send(value)
-        r = self.fn(*self.args)
-        t = type(r)
-        if t is not GeneratorType:
-            if t is not Strict:
-                self.result = r
-                return self
-            r = r.frame()
-        self.gen = r
-        return r.send(None)
-
-    def throw(self, err: BaseException) -> Any:
-        """``err`` reached this call: thrown into the builtin's own frame,
-        made now and brought to where it waits for ``req``."""
-        g = self.gen
-        if g is None:
-            g = self.gen = self.frame()
-            try:
-                g.send(None)
-            except StopIteration:  # (never: it waits for ``req``) the error goes on
-                raise err from None
-        return g.throw(err)
 
     def frame(self) -> Frame:
         """The builtin's own frame for this call (not started)."""
         return self.slow(*self.args)
+
+    def waiting(self) -> Frame:
+        """That frame, run to where it waits for ``req`` (its first request)."""
+        g = self.slow(*self.args)
+        try:
+            g.send(None)
+        except StopIteration:  # (never: it forces ``req`` first) an error thrown
+            pass  # into it now is raised as it is
+        return g
 
 
 class CtxStr(str):
