@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import frame_of
 from evaluator.store import paths
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
-from evaluator.vm.values import Attrs, Frame, NixList, Strict, Thunk, context_of, make_str
+from evaluator.vm.values import Attrs, Frame, NixList, context_of, make_str
 
 _IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _IDENT_CHARS = _IDENT_START | frozenset("0123456789'-")
@@ -135,17 +134,8 @@ def unsafe_discard_output_dependency(s: Any) -> Frame:
 
 
 @builtin("addErrorContext", 2)
-def add_error_context(message: Any, value: Any) -> Any:
+def add_error_context(message: Any, value: Any) -> Frame:
     """`addErrorContext msg v`: `v`, with `msg` added to the trace of any error it raises."""
-    if type(value) is not Thunk:
-        return value
-    if value.code is None:
-        return value.value
-    return Strict(value, add_error_context, _add_error_context, message, value)
-
-
-@frame_of("addErrorContext")
-def _add_error_context(message: Any, value: Any) -> Frame:
     try:
         return (yield from ops.force(value))
     except (BudgetExceeded, Cancelled):

@@ -12,7 +12,7 @@ from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import AbortError, CatchableError, ThrownError
 from evaluator.vm.terminal import for_stream
-from evaluator.vm.values import Attrs, CtxStr, Frame, Strict, Thunk
+from evaluator.vm.values import Attrs, CtxStr, Frame, Thunk
 
 
 @builtin("throw", 1, global_=True)
@@ -51,13 +51,7 @@ def seq(a: Any, b: Any) -> Any:
             return b
         if b.code is None:
             return b.value
-    else:
-        return Strict(a, _second, _seq, a, b)
     return _seq(a, b)
-
-
-def _second(a: Any, b: Any) -> Any:
-    return b  # (a thunk: evaluated in this call's place, as `_seq` returns it)
 
 
 @frame_of("seq")

@@ -28,7 +28,6 @@ from evaluator.vm.values import (
     NixList,
     PrimOp,
     PrimOpApp,
-    Strict,
     Thunk,
 )
 
@@ -63,14 +62,11 @@ def map_(f: Any, xs: Any) -> Any:
         xs = xs.value
     if type(f) is Thunk and f.code is None:
         f = f.value
-    tf = type(f)
     if type(xs) is NixList:
         if not xs:
             return xs  # an empty list needs no function
-        if tf is Closure or tf is PrimOp or tf is PrimOpApp:
+        if type(f) is Closure:
             return NixList(app_thunks(f, xs))
-    elif type(xs) is Thunk and tf is not Thunk:
-        return Strict(xs, map_, _map, f, xs)  # the list first, then as above
     return _map(f, xs)
 
 
@@ -122,17 +118,6 @@ def head(xs: Any) -> Any:
             return x
         if x.code is None:
             return x.value
-    elif type(xs) is Thunk and xs.code is not None:
-        return Strict(xs, _head_of, _head, xs)
-    return _head(xs)
-
-
-def _head_of(xs: Thunk) -> Any:
-    # The first element (a thunk evaluated in this call's place, as `_head`
-    # returns it), once the list is evaluated.
-    v = xs.value
-    if type(v) is NixList and v:
-        return v[0]
     return _head(xs)
 
 
@@ -160,11 +145,8 @@ def length(xs: Any) -> Any:
     """`length list`: the number of elements."""
     if type(xs) is NixList:
         return len(xs)
-    if type(xs) is Thunk:
-        if xs.code is not None:
-            return Strict(xs, length, _length, xs)
-        if type(xs.value) is NixList:
-            return len(xs.value)
+    if type(xs) is Thunk and xs.code is None and type(xs.value) is NixList:
+        return len(xs.value)
     return _length(xs)
 
 
@@ -190,17 +172,6 @@ def elem_at(xs: Any, n: Any) -> Any:
             return x
         if x.code is None:
             return x.value
-    elif type(xs) is Thunk and type(n) is int:  # (`_elem_at` forces the index first)
-        return Strict(xs, _element, _elem_at, xs, n)
-    return _elem_at(xs, n)
-
-
-def _element(xs: Thunk, n: int) -> Any:
-    # Element `n` (evaluated in this call's place if a thunk, as `_elem_at`
-    # returns it), once the list is evaluated.
-    v = xs.value
-    if type(v) is NixList and 0 <= n < len(v):
-        return v[n]
     return _elem_at(xs, n)
 
 
@@ -280,8 +251,6 @@ def concat_lists(xss: Any) -> Any:
             out += xs
         charge(8 * len(out))
         return out
-    if type(xss) is Thunk:
-        return Strict(xss, concat_lists, _concat_lists, xss)
     return _concat_lists(xss)
 
 

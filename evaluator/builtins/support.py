@@ -12,7 +12,7 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Call, Closure, Frame, PrimOp, Resume, Strict, Thunk
+from evaluator.vm.values import Call, Closure, Frame, PrimOp, Resume, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -79,7 +79,7 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
 # What a function body may return to be evaluated in its place (the loop
 # runs it), or what `apply_now` may give that needs the loop; anything else
 # is a value.
-TAILS = frozenset({GeneratorType, Thunk, Call, Resume, Strict})
+TAILS = frozenset({GeneratorType, Thunk, Call, Resume})
 
 
 def _apply2_code(code: Any, a: Any, b: Any) -> Any:
@@ -192,7 +192,7 @@ def apply_now(fn: Any, arg: Any) -> Any:
             return peek(r, fn, arg)
         if t is Thunk or t is Call:
             return Call(fn, arg)
-        return r  # a value, or a Strict call (run by the loop as that frame was)
+        return r
     return Call(fn, arg)
 
 

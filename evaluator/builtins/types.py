@@ -17,7 +17,6 @@ from evaluator.vm.values import (
     NixPath,
     PrimOp,
     PrimOpApp,
-    Strict,
     Thunk,
     type_name,
 )
@@ -47,12 +46,12 @@ def _predicate(name: str, kinds: tuple[type, ...], doc: str, global_: bool = Fal
     frame = _frame(name)
     types = frozenset(kinds)
 
-    def plain(v: Any, kinds: frozenset[type] = types) -> Any:
+    def plain(v: Any) -> Any:
         if type(v) is Thunk:
             if v.code is not None:
-                return Strict(v, plain, frame, v, kinds)
+                return frame(v, types)
             v = v.value
-        return type(v) in kinds
+        return type(v) in types
 
     return builtin(name, 1, global_=global_, doc=doc)(plain)
 
@@ -63,7 +62,7 @@ def type_of(v: Any) -> Any:
     "set", "list", "lambda" or "float"."""
     if type(v) is Thunk:
         if v.code is not None:
-            return Strict(v, type_of, _type_of, v)
+            return _type_of(v)
         v = v.value
     return type_name(v)
 

@@ -7,17 +7,7 @@ from typing import Any
 
 from evaluator.vm import ops, runtime, shared_code
 from evaluator.vm.budget import charge
-from evaluator.vm.values import (
-    Attrs,
-    Call,
-    Closure,
-    NixList,
-    NixPath,
-    PrimOp,
-    PrimOpApp,
-    Strict,
-    Thunk,
-)
+from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
 
 # Values whose type needs no forcing or calling (tested inline by generated code).
 SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
@@ -37,7 +27,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "SLOW": runtime.SLOW,
     "SIMPLE": SIMPLE_TYPES,
     # What a call may give back that still needs the loop.
-    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call, Strict}),
+    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
     "r_overflow": runtime.overflow,

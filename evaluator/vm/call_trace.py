@@ -24,7 +24,7 @@ from typing import Any
 from evaluator.vm.argument_trace import argument_entry, forcing_entry
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.frames import CODE_INFO
-from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Strict, Thunk
+from evaluator.vm.values import BLACKHOLE, Call, Closure, PrimOp, PrimOpApp, Thunk
 
 LAMBDA_PREFIX = "while calling "
 # Builtins whose calls add no entry (Nix: their own entry makes it redundant).
@@ -198,14 +198,9 @@ def enter(err: NixError, gen: Any) -> None:
     still pending is settled now (at the line ``gen`` waits at, or without a
     site if ``gen`` is a builtin), before ``gen``'s own handlers add entries."""
     pending = err.__dict__.get("pending_call")
-    if pending is None:
+    if pending is None or type(gen) is not GeneratorType:
         return
-    if type(gen) is Strict:  # a builtin's call without a frame: as its frame
-        code = gen.slow.__code__
-    elif type(gen) is GeneratorType:
-        code = gen.gi_code
-    else:
-        return
+    code = gen.gi_code
     info = CODE_INFO.get(code)
     if info is not None:
         frame = gen.gi_frame

@@ -42,7 +42,7 @@ from __future__ import annotations
 import sys
 import time
 from types import GeneratorType
-from typing import Any, cast
+from typing import Any
 
 from evaluator.vm import memory
 from evaluator.vm.budget import ACTIVE as _ACTIVE
@@ -69,7 +69,6 @@ from evaluator.vm.values import (
     PrimOp,
     PrimOpApp,
     Resume,
-    Strict,
     Thunk,
     show_type,
 )
@@ -90,14 +89,9 @@ def _call_functor(fn: Attrs, arg: Any) -> Frame:
 
 
 def _force_then_call(fn: Thunk, arg: Any, span: Span | None) -> Frame:
-    """Call a function value that is still a thunk (the frame of
-    :func:`_call_forced`, should forcing it fail)."""
+    """Call a function value that is still a thunk."""
     value = yield fn
     return Call(value, arg, span)
-
-
-def _call_forced(fn: Thunk, arg: Any, span: Span | None) -> Call:
-    return Call(fn.value, arg, span)
 
 
 def _not_callable(fn: Any) -> NixError:
@@ -113,7 +107,7 @@ def _not_callable(fn: Any) -> NixError:
 TRACE_OWNERS = 1000
 
 # What a frame may return that is evaluated in its place (a tail).
-_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call, Strict})
+_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
 
 
 def _dispatch(call: Call) -> Any:
@@ -145,7 +139,7 @@ def _dispatch(call: Call) -> Any:
             # names the function it calls.
             call.fn = fn.value
             return _dispatch(call)
-        return Strict(fn, _call_forced, _force_then_call, fn, call.arg, call.span)
+        return _force_then_call(fn, call.arg, call.span)
     if t is Attrs and "__functor" in fn:
         return _call_functor(fn, call.arg)
     raise _not_callable(fn)
@@ -331,10 +325,8 @@ def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | Non
         ONE_SHOT_GC.poll()
         budget.steps += chunk
         problem = budget.check()
-        # An error already on its way up is not replaced (it may be this one);
-        # nor is it thrown into a Strict call whose argument just arrived (it
-        # waits no more: the limit, still exceeded, is met again at once).
-        if problem is not None and err is None and type(gen) is not Strict:
+        # An error already on its way up is not replaced (it may be this one).
+        if problem is not None and err is None:
             if problem.span is None:
                 problem.span = span_of_running(gen)
             return problem
@@ -411,7 +403,7 @@ def _tail(
     spins = 0
     while err is None:
         t = type(result)
-        if t is not Thunk and t is not GeneratorType and t is not Call and t is not Strict:
+        if t is not Thunk and t is not GeneratorType and t is not Call:
             # A value: complete the frame (owners also hold frames and the
             # calls of tail calls), resume its caller.
             for o in owners:
@@ -451,8 +443,6 @@ def _tail(
             break
         if t is GeneratorType:
             return result, owners or None, depth, None, None
-        if t is Strict:  # started through the error slot, as in `_run`
-            return result, owners or None, depth, None, result
         if result.span is not None and len(owners) < TRACE_OWNERS:
             # The call site of a call in tail position: kept with the
             # frame (among its owners) for the trace if the callee fails.
@@ -463,11 +453,8 @@ def _tail(
             err = _nix_error(exc).locate(result.span)
             gen = None
             continue
-        t = type(result)
-        if t is GeneratorType:  # the callee's frame: counted once, above
+        if type(result) is GeneratorType:  # the callee's frame: counted once, above
             return result, owners or None, depth, None, None
-        if t is Strict:
-            return result, owners or None, depth, None, result
     # The finished frame (or its tail) failed: unwind from it.
     _unwind(err, gen, owners or None, stack)
     gen, owner, depth = stack.pop()
@@ -479,7 +466,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     push, pop = stack.append, stack.pop
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     val: Any = None
-    err: Any = None  # the error to throw into `gen` (or a Resume or Strict: its request)
+    err: Any = None  # the error to throw into `gen` (or a Resume: its request)
     chunk = countdown = _chunk(budget)
     depth = 0  # nested calls of the current frame (see Budget.max_call_depth)
     max_depth = _depth_limit(budget)
@@ -488,19 +475,16 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             err = _checkpoint(budget, chunk, gen, err)
             chunk = countdown = _chunk(budget)
         countdown -= 1
-        if type(gen) is Strict and err is None:
-            # A Strict call's argument arrived: the builtin gives its result.
-            try:
-                result = gen.fn(*gen.args)
-            except Exception as exc:
-                err = _unwind(exc, gen, owner, stack)
-                gen, owner, depth = pop()
-                continue
-            rt = type(result)
-            if rt is GeneratorType:  # a frame after all: it runs in this call's place
-                gen, val = result, None
-                continue
-            if rt is not Thunk and rt is not Call:
+        try:
+            if err is None:
+                req = gen.send(val)
+            else:
+                e, err = err, None
+                # (A Resume "error": the request its frame, now `gen`, made.)
+                req = e.req if type(e) is Resume else gen.throw(e)
+        except StopIteration as stop:
+            result = stop.value
+            if type(result) not in _TAIL_TYPES:  # a value: complete the frame, resume its caller
                 if type(owner) is Thunk:
                     owner.value = result
                     owner.code = None
@@ -510,115 +494,68 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     return result
                 (gen, owner, depth), val = pop(), result
                 continue
+        except Exception as exc:
+            err = _unwind(exc, gen, owner, stack)
+            gen, owner, depth = pop()
+            continue
         else:
-            try:
-                if err is None:
-                    req = gen.send(val)
-                else:
-                    e, err = err, None
-                    te = type(e)
-                    if te is Resume or te is Strict:  # the request its frame, now `gen`, made
-                        req = e.req
-                    else:
-                        if type(gen) is Strict:  # failed forcing: into the builtin's own frame
-                            gen = gen.waiting()
-                        req = gen.throw(e)
-            except StopIteration as stop:
-                result = stop.value
-                if (
-                    type(result) not in _TAIL_TYPES
-                ):  # a value: complete the frame, resume its caller
-                    if type(owner) is Thunk:
-                        owner.value = result
-                        owner.code = None
-                    elif owner is not None:
-                        _complete(owner, result)
-                    if not stack:
-                        return result
-                    (gen, owner, depth), val = pop(), result
+            t = type(req)
+            if t is Thunk:
+                code = req.code
+                if code is None:
+                    val = req.value
                     continue
-            except Exception as exc:
-                err = _unwind(exc, gen, owner, stack)
-                gen, owner, depth = pop()
+                if code is BLACKHOLE:
+                    err = InfiniteRecursion(req.span)
+                    continue
+                req.value = code
+                req.code = BLACKHOLE
+                try:
+                    result = code()
+                except Exception as exc:
+                    result, err = None, _nix_error(exc)
+                rt = type(result)
+                if rt is GeneratorType:  # the commonest: its body's frame
+                    push((gen, owner, depth))
+                    gen, owner, val = result, req, None
+                    continue
+                if err is None and rt is not Thunk and rt is not Call:
+                    req.value = val = result  # a plain function body gave its value at once
+                    req.code = None
+                    continue
+                push((gen, owner, depth))
+                gen, owner, val = None, req, None
+            elif t is GeneratorType or t is Resume:  # a body started by generated code or a builtin
+                if depth >= max_depth:  # thrown into the waiting frame, located at its call
+                    err = _too_deep().locate(span_of_running(gen))
+                    continue
+                push((gen, owner, depth))
+                gen, owner, val, depth = req, None, None, depth + 1
+                if t is Resume:  # its request: handled next, as if just made
+                    gen, err = req.gen, req
                 continue
-            else:
-                t = type(req)
-                if t is Strict:
-                    # A builtin's call waiting for one argument (generated code
-                    # called it): its argument is forced at once, as its request.
-                    if depth >= max_depth:  # thrown into the waiting frame, located at its call
-                        err = _too_deep().locate(span_of_running(gen))
-                        continue
-                    push((gen, owner, depth))
-                    gen, owner, depth = req, None, depth + 1
-                    req = req.req
-                    t = Thunk
-                if t is Thunk:
-                    code = req.code
-                    if code is None:
-                        val = req.value
-                        continue
-                    if code is BLACKHOLE:
-                        err = InfiniteRecursion(req.span)
-                        continue
-                    req.value = code
-                    req.code = BLACKHOLE
-                    try:
-                        result = code()
-                    except Exception as exc:
-                        result, err = None, _nix_error(exc)
-                    rt = type(result)
-                    if rt is GeneratorType:  # the commonest: its body's frame
-                        push((gen, owner, depth))
-                        gen, owner, val = result, req, None
-                        continue
-                    if err is None and rt is not Thunk and rt is not Call and rt is not Strict:
-                        req.value = val = result  # a plain function body gave its value at once
-                        req.code = None
-                        continue
-                    push((gen, owner, depth))
-                    gen, owner, val = None, req, None
-                elif (
-                    t is GeneratorType or t is Resume
-                ):  # a body started by generated code or a builtin
-                    if depth >= max_depth:  # thrown into the waiting frame, located at its call
-                        err = _too_deep().locate(span_of_running(gen))
-                        continue
-                    push((gen, owner, depth))
-                    gen, owner, val, depth = req, None, None, depth + 1
-                    if t is Resume:  # its request: handled next, as if just made
-                        gen, err = req.gen, req
+            elif t is Call:
+                fn = req.fn
+                try:
+                    result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+                except Exception as exc:
+                    err = _nix_error(exc).locate(req.span)
                     continue
-                elif t is Call:
-                    fn = req.fn
-                    try:
-                        result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
-                    except Exception as exc:
-                        err = _nix_error(exc).locate(req.span)
-                        continue
-                    rt = type(result)
-                    if (
-                        rt is not GeneratorType and rt is not Thunk and rt is not Call
-                    ) and rt is not Strict:
-                        val = result
-                        continue
-                    push((gen, owner, depth))
-                    owner, depth = None, depth + 1
-                    if depth > max_depth:
-                        err = _too_deep().locate(req.span)
-                    if rt is GeneratorType:
-                        gen, val = result, None
-                        continue
-                    if rt is Strict:  # its argument requested next (the error slot)
-                        if err is None:
-                            gen, val, err = result, None, result
-                        else:  # the builtin's own frame, for the error as before
-                            gen, val = cast(Strict, result).frame(), None
-                        continue
-                    gen, owner = None, req  # its callee's trace entry if its tail fails
-                else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
-                    val = req
+                rt = type(result)
+                if rt is not GeneratorType and rt is not Thunk and rt is not Call:
+                    val = result
                     continue
+                push((gen, owner, depth))
+                owner, depth = None, depth + 1
+                if depth > max_depth:
+                    err = _too_deep().locate(req.span)
+                if rt is GeneratorType:
+                    gen, val = result, None
+                    continue
+                gen, owner = None, req  # its callee's trace entry if its tail fails
+            else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
+                val = req
+                continue
         # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
         gen, owner, depth, val, err = _tail(result, gen, owner, depth, max_depth, err, stack)
         if gen is None:

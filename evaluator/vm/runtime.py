@@ -29,7 +29,6 @@ from evaluator.vm.values import (
     NixPath,
     PrimOp,
     PrimOpApp,
-    Strict,
     Thunk,
     merge_positions,
 )
@@ -495,7 +494,7 @@ def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
 
 
 # What a call gives that still needs the loop (as generated code's PENDING_TYPES).
-_PENDING = frozenset({Thunk, Call, GeneratorType, Strict})
+_PENDING = frozenset({Thunk, Call, GeneratorType})
 
 
 def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whole: bool) -> Frame:

@@ -113,45 +113,6 @@ class Resume:
         self.req = req
 
 
-class Strict:
-    """A builtin's call that waits for one argument: force the thunk ``req``,
-    then its result is ``fn(*args)`` (``fn`` is the builtin again: ``args``
-    hold the thunk, evaluated by then, so it takes its plain path).
-
-    What a builtin strict in an argument returns instead of a generator frame
-    when that argument is not evaluated yet: the loop runs it as that frame
-    would have run (returned, yielded or called, at the same depth), with no
-    generator and one trip less. ``slow(*args)`` is the builtin's own frame
-    (registered for its trace entries), made only for an error while forcing
-    ``req``: the error is thrown into it where it waits for ``req``, so its
-    handlers add their entries as before. A frame ``fn`` gives (a wrong
-    type, another argument to force) runs in this call's place.
-    """
-
-    __slots__ = ("req", "fn", "slow", "args")
-
-    def __init__(
-        self, req: Thunk, fn: Callable[..., Any], slow: Callable[..., Frame], *args: Any
-    ) -> None:
-        self.req = req
-        self.fn = fn
-        self.slow = slow
-        self.args = args
-
-    def frame(self) -> Frame:
-        """The builtin's own frame for this call (not started)."""
-        return self.slow(*self.args)
-
-    def waiting(self) -> Frame:
-        """That frame, run to where it waits for ``req`` (its first request)."""
-        g = self.slow(*self.args)
-        try:
-            g.send(None)
-        except StopIteration:  # (never: it forces ``req`` first) an error thrown
-            pass  # into it now is raised as it is
-        return g
-
-
 class CtxStr(str):
     """A string with a non-empty string context (see build-references.md).
 

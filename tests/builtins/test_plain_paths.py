@@ -1,7 +1,5 @@
 """The builtins that answer at once for evaluated arguments (no frame), and the
-frames they fall back to: a frame is named for its builtin's trace entry. A
-builtin waiting only for one argument to be forced gives a :class:`Strict`
-call instead, whose frame (made only on an error) is that named frame.
+frames they fall back to: a frame is named for its builtin's trace entry.
 
 What they compute is compared with C++ Nix in ``fixtures/nix226/hot26.json``
 (test_nix226.py); here, that the fast path is taken where it should be and
@@ -16,10 +14,10 @@ from typing import Any
 import pytest
 
 from evaluator import api
-from evaluator.builtins import context, control, json, lists, regex, strings, types
+from evaluator.builtins import control, json, lists, regex, strings, types
 from evaluator.vm import call_trace
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Attrs, CtxStr, NixList, Strict, Thunk
+from evaluator.vm.values import Attrs, CtxStr, NixList, Thunk
 
 
 def _pending() -> Thunk:
@@ -50,48 +48,15 @@ def test_predicates_answer_at_once_and_force_in_a_named_frame(
 ) -> None:
     assert fn(value) == expected
     assert fn(_done(value)) == expected
-    arg = _pending()
-    frame = _strict_frame(fn(arg), arg)
+    frame = fn(_pending())
+    assert type(frame) is GeneratorType
     assert call_trace._BUILTIN_CODES[frame.gi_code] == name
     frame.close()
-
-
-def _strict_frame(call: Any, arg: Thunk) -> Any:
-    """The frame of a Strict call that forces ``arg`` (asked for first, as the loop would)."""
-    assert type(call) is Strict
-    assert call.req is arg
-    frame = call.frame()
-    assert type(frame) is GeneratorType
-    assert frame.send(None) is arg  # it waits where the builtin forces `arg`
-    return frame
 
 
 def test_each_predicate_frame_has_its_own_code() -> None:
-    a, b = _pending(), _pending()
-    codes = {
-        _strict_frame(types.is_attrs(a), a).gi_code,
-        _strict_frame(types.is_list(b), b).gi_code,
-    }
+    codes = {types.is_attrs(_pending()).gi_code, types.is_list(_pending()).gi_code}
     assert len(codes) == 2
-
-
-@pytest.mark.parametrize(
-    ("call", "name"),
-    [
-        (lambda a: lists.length(a), "length"),
-        (lambda a: lists.head(a), "head"),
-        (lambda a: lists.elem_at(a, 0), "elemAt"),
-        (lambda a: lists.map_(lists.length, a), "map"),
-        (lambda a: lists.concat_lists(a), "concatLists"),
-        (lambda a: control.seq(a, 2), "seq"),
-        (lambda a: context.add_error_context("m", a), "addErrorContext"),
-    ],
-)
-def test_one_argument_to_force_is_a_strict_call(call: Any, name: str) -> None:
-    arg = _pending()
-    frame = _strict_frame(call(arg), arg)
-    assert call_trace._BUILTIN_CODES[frame.gi_code] == name
-    frame.close()
 
 
 @pytest.mark.parametrize(
@@ -129,6 +94,7 @@ def test_plain_answers(call: Any, expected: Any) -> None:
         (lambda: strings.replace_strings(NixList(["a"]), NixList([]), "a"), "replaceStrings"),
         (lambda: lists.elem(1, NixList([2, _pending()])), "elem"),
         (lambda: control.seq(1, _pending()), "seq"),
+        (lambda: control.seq(_pending(), 2), "seq"),
         (lambda: regex.match("(", "a"), "match"),
     ],
 )
