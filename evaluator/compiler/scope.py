@@ -381,9 +381,8 @@ class _Resolver:
                 self.out.empty_lets.append(node)
             self.out.dynamic_in_let.extend(merged.dynamic)
             inner = self._scope(ScopeKind.LET, node, scope)
-            self._define(merged, inner, BindingKind.LET)
             self.stack.append((node.body, inner, owner))
-            self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
+            self._visit_entries(merged, inner, scope, owner, BindingKind.LET, define=True)
         elif isinstance(node, nodes.LegacyLet):
             self.out.legacy_lets.append(node)
             inner = self._scope(ScopeKind.LET, node, scope)
@@ -394,8 +393,7 @@ class _Resolver:
             self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
         elif merged.rec:
             inner = self._scope(ScopeKind.REC, node, scope)
-            self._define(merged, inner, BindingKind.REC_ATTR)
-            self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR)
+            self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR, define=True)
         else:
             self._visit_entries(merged, scope, scope, owner, None)
 
@@ -415,9 +413,13 @@ class _Resolver:
         outer: Scope,
         owner: Owner,
         kind: BindingKind | None,
+        *,
+        define: bool = False,
     ) -> None:
         """Queue the values of ``merged``: evaluated in ``scope``; plain
-        inherits read ``outer``. In a let, each value belongs to its binding."""
+        inherits read ``outer``. In a let, each value belongs to its binding.
+        ``define``: first bind each static name in ``scope`` as ``kind``
+        (what :meth:`_define` does, in the same pass over the names)."""
         push = self.stack.append
         items: list[_Item] = []
         owns = kind is BindingKind.LET
@@ -425,7 +427,16 @@ class _Resolver:
             items.append((source.expr, scope, source))
         for name, entry in merged.static.items():
             entry_owner: Owner = owner
-            if owns:
+            if define:
+                value: nodes.Node | None = None
+                if isinstance(entry, ValueEntry):
+                    value = entry.value
+                elif isinstance(entry, InheritEntry):
+                    value = entry.var
+                binding = self._bind(scope, name, kind, entry.node, entry.key, value, entry)  # type: ignore[arg-type]
+                if owns:
+                    entry_owner = binding
+            elif owns:
                 entry_owner = scope.bindings[name]
             if isinstance(entry, ValueEntry):
                 items.append((entry.value, scope, entry_owner))
