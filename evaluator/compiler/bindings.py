@@ -48,12 +48,13 @@ document shifts the tree (see :mod:`evaluator.compiler.incremental`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from evaluator.syntax import nodes
 
 _T = TypeVar("_T")
+_new: Callable[[type[_T]], _T] = object.__new__  # type: ignore[assignment]
 
 
 class InheritSource:
@@ -341,7 +342,13 @@ class Merger:
                     # would walk an empty prefix.
                     key = path[0]
                     if type(key) is nodes.StaticKey and key.name not in static:
-                        static[key.name] = ValueEntry(key.name, key, binding, binding.value)
+                        name = key.name
+                        # Made without calling the class (one per binding).
+                        entry = static[name] = _new(ValueEntry)
+                        entry.name = name
+                        entry.key = key
+                        entry.node = binding
+                        entry.value = binding.value
                         continue
                 if path:
                     self._add_attr(merged, binding)

@@ -27,6 +27,9 @@ bindings), and the parse-time errors Nix reports besides syntax errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from evaluator.compiler.bindings import (
     DuplicateAttr,
     DynamicEntry,
@@ -48,6 +51,10 @@ from evaluator.compiler.model import (
     WithRef,
 )
 from evaluator.syntax import nodes
+
+_O = TypeVar("_O")
+
+_new: Callable[[type[_O]], _O] = object.__new__  # type: ignore[assignment]
 
 # Who a reference belongs to, for liveness: ``None`` is live code; a
 # `Binding` (of a let) or an `InheritSource` means "live only if that is".
@@ -146,7 +153,7 @@ class _Resolver:
         self.full = not lean
         self.merger = Merger(source)
         self.stack: list[_Item] = []
-        self.local_refs: dict[int, LocalRef] = {}
+        self.local_refs: dict[Binding, LocalRef] = {}
         self.with_refs: dict[int, WithRef] = {}
         # id(scope) -> the innermost `with` a dynamic lookup from it starts at
         # (None: no enclosing `with`); filled as scopes are met.
@@ -172,7 +179,11 @@ class _Resolver:
         if kind is ScopeKind.WITH:
             self.innermost_with[id(scope)] = scope
         else:
-            self.innermost_with[id(scope)] = self._innermost_with(parent)
+            # `_innermost_with(parent)`, its common case inline (one per scope).
+            found = self.innermost_with.get(id(parent), parent)
+            if found is parent and parent.kind is not ScopeKind.WITH:
+                found = self._innermost_with(parent)
+            self.innermost_with[id(scope)] = found
         self.out.scopes.append(scope)
         if self.full:
             self.out.scope_of[node] = scope
@@ -188,7 +199,17 @@ class _Resolver:
         value: nodes.Node | None = None,
         entry: object | None = None,
     ) -> Binding:
-        binding = Binding(name, kind, scope, node, span, value, entry=entry)
+        # Made without calling the class (keyword arguments to an `__init__`
+        # of eight parameters): one per name bound, a tenth of resolving.
+        binding = _new(Binding)
+        binding.name = name
+        binding.kind = kind
+        binding.scope = scope
+        binding.node = node
+        binding.name_node = span
+        binding.value = value
+        binding.references = []
+        binding.entry = entry
         scope.bindings[name] = binding
         if self.full:
             self.out.all_bindings.append(binding)
@@ -203,9 +224,9 @@ class _Resolver:
             # `with` scopes have no bindings, so the walk need not test kinds.
             binding = s.bindings.get(name)
             if binding is not None:
-                ref = self.local_refs.get(id(binding))
+                ref = self.local_refs.get(binding)
                 if ref is None:
-                    ref = self.local_refs[id(binding)] = LocalRef(binding)
+                    ref = self.local_refs[binding] = LocalRef(binding)
                 var.resolution = ref
                 self.out.vars.append(var)
                 if not self.full:
@@ -360,9 +381,8 @@ class _Resolver:
                 self.out.empty_lets.append(node)
             self.out.dynamic_in_let.extend(merged.dynamic)
             inner = self._scope(ScopeKind.LET, node, scope)
-            self._define(merged, inner, BindingKind.LET)
             self.stack.append((node.body, inner, owner))
-            self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
+            self._visit_entries(merged, inner, scope, owner, BindingKind.LET, define=True)
         elif isinstance(node, nodes.LegacyLet):
             self.out.legacy_lets.append(node)
             inner = self._scope(ScopeKind.LET, node, scope)
@@ -373,8 +393,7 @@ class _Resolver:
             self._visit_entries(merged, inner, scope, owner, BindingKind.LET)
         elif merged.rec:
             inner = self._scope(ScopeKind.REC, node, scope)
-            self._define(merged, inner, BindingKind.REC_ATTR)
-            self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR)
+            self._visit_entries(merged, inner, scope, owner, BindingKind.REC_ATTR, define=True)
         else:
             self._visit_entries(merged, scope, scope, owner, None)
 
@@ -394,9 +413,13 @@ class _Resolver:
         outer: Scope,
         owner: Owner,
         kind: BindingKind | None,
+        *,
+        define: bool = False,
     ) -> None:
         """Queue the values of ``merged``: evaluated in ``scope``; plain
-        inherits read ``outer``. In a let, each value belongs to its binding."""
+        inherits read ``outer``. In a let, each value belongs to its binding.
+        ``define``: first bind each static name in ``scope`` as ``kind``
+        (what :meth:`_define` does, in the same pass over the names)."""
         push = self.stack.append
         items: list[_Item] = []
         owns = kind is BindingKind.LET
@@ -404,7 +427,16 @@ class _Resolver:
             items.append((source.expr, scope, source))
         for name, entry in merged.static.items():
             entry_owner: Owner = owner
-            if owns:
+            if define:
+                value: nodes.Node | None = None
+                if isinstance(entry, ValueEntry):
+                    value = entry.value
+                elif isinstance(entry, InheritEntry):
+                    value = entry.var
+                binding = self._bind(scope, name, kind, entry.node, entry.key, value, entry)  # type: ignore[arg-type]
+                if owns:
+                    entry_owner = binding
+            elif owns:
                 entry_owner = scope.bindings[name]
             if isinstance(entry, ValueEntry):
                 items.append((entry.value, scope, entry_owner))

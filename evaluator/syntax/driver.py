@@ -29,8 +29,8 @@ from typing import Any
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.builder import Builder
-from evaluator.syntax.lexer import RawToken
-from evaluator.syntax.tables import Tables
+from evaluator.syntax.lexer import KEYWORDS, OPERATORS, OTHER_TERMINALS, PUNCT, RawToken
+from evaluator.syntax.tables import Rule, Tables
 
 # Bison's default stack limit, which is where C++ Nix gives up ("memory
 # exhausted"); it keeps trees shallow enough for everything downstream.
@@ -43,10 +43,14 @@ _INSERTABLE = ("SEMI", "IN", "THEN", "ELSE", "EQUALS", "ERRTOK")
 _QUIET_TOKENS = 2
 _BRACKET_SCAN = 64  # how far down the bracket stack a closer looks for its opener
 # How the main loop carries out a reduction (see `_compile`).
-_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT, _CALL2, _CALL3 = range(10)
-# Rules of two or three symbols pass their values without building a slice.
-_BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3}
+_UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT, _CALL2, _CALL3, _CALL4 = range(11)
+# Rules of two to four symbols pass their values without building a slice.
+_BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3, 4: _CALL4}
 _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
+# Every token type the lexer makes (`INVALID` is in no rule, so in no row).
+_TOKEN_TYPES = frozenset(
+    ("$END", *KEYWORDS.values(), *OPERATORS.values(), *PUNCT.values(), *OTHER_TERMINALS)
+)
 
 
 class _Goto(dict[int, int]):
@@ -62,7 +66,6 @@ class _Goto(dict[int, int]):
     __slots__ = ("gotos", "ttype", "table")
 
     def __init__(self, gotos: dict[int, int], ttype: str, table: list[dict[str, Any]]) -> None:
-        super().__init__()
         self.gotos = gotos
         self.ttype = ttype
         self.table = table
@@ -90,40 +93,58 @@ def _compile(tables: Tables) -> list[dict[str, Any]]:
     A shift stays the target state (an ``int``); a reduction becomes a
     :data:`Reduce` tuple holding everything the loop needs (no per-rule
     lookups), with the list rules (`append`, `single`, `empty`) marked to be
-    done in the loop itself and unit chains folded into the goto.
+    done in the loop itself and unit chains folded into the goto. Every row
+    holds every terminal (``None`` where it is an error), so the loop reads
+    it with a subscript rather than a ``get`` call.
     """
     cached = _COMPILED.get(id(tables))
     if cached is not None and cached[0] is tables:
         return cached[1]
+    terminals = tables.terminals
     gotos: dict[str, dict[int, int]] = {}
     for state, row in enumerate(tables.actions):
         for sym, target in row.items():
-            if sym not in tables.terminals:
+            if sym not in terminals:
                 gotos.setdefault(sym, {})[state] = target
     compiled: list[dict[str, Any]] = []
+    # Per rule what the loop does; per (nonterminal, lookahead) one goto
+    # memo: it depends on nothing else, so rules and states share it (and
+    # fill it for each other).
+    how = [_how(tables, rule) for rule in tables.rules]
+    memos: dict[tuple[str, str], _Goto] = {}
+    reductions: dict[tuple[int, str], Reduce] = {}
+    empty_row = dict.fromkeys(terminals | _TOKEN_TYPES)
     for row in tables.actions:
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = empty_row.copy()
         for sym, act in row.items():
-            if sym not in tables.terminals:
-                continue
             if act >= 0:
-                out[sym] = act
+                if sym in terminals:
+                    out[sym] = act
                 continue
-            rule = tables.rules[~act]
-            goto = _Goto(gotos.get(rule.origin, {}), sym, compiled)
-            if rule.alias == "pass":
-                out[sym] = (_UNIT, None, rule.size, goto)
-                continue
-            if rule.origin in tables.start_states:
-                kind = _ACCEPT
-            elif rule.alias in _INLINE:
-                kind = _INLINE[rule.alias]
-            else:
-                kind = _BY_SIZE.get(rule.size, _CALL)
-            out[sym] = (kind, getattr(Builder, rule.alias), rule.size, goto)
+            reduce = reductions.get((act, sym))
+            if reduce is None:
+                kind, fn, size, origin = how[~act]
+                goto = memos.get((origin, sym))
+                if goto is None:
+                    goto = memos[origin, sym] = _Goto(gotos.get(origin, {}), sym, compiled)
+                reduce = reductions[act, sym] = (kind, fn, size, goto)
+            out[sym] = reduce
         compiled.append(out)
     _COMPILED[id(tables)] = (tables, compiled)
     return compiled
+
+
+def _how(tables: Tables, rule: Rule) -> tuple[int, Any, int, str]:
+    """How the loop reduces ``rule``: (kind, builder function, size, origin)."""
+    if rule.alias == "pass":
+        return (_UNIT, None, rule.size, rule.origin)
+    if rule.origin in tables.start_states:
+        kind = _ACCEPT
+    elif rule.alias in _INLINE:
+        kind = _INLINE[rule.alias]
+    else:
+        kind = _BY_SIZE.get(rule.size, _CALL)
+    return (kind, getattr(Builder, rule.alias), rule.size, rule.origin)
 
 
 # How bison names each token in Nix 2.26's messages: its token names, or the
@@ -241,19 +262,26 @@ class Driver:
         push_state = states.append
         push_value = values.append
         pop_value = values.pop
+        max_depth = MAX_DEPTH
+        # The reduction kinds as locals, tested in order of frequency.
+        call1, append, call3, single, call4 = _CALL1, _APPEND, _CALL3, _SINGLE, _CALL4
+        call2, empty, call = _CALL2, _EMPTY, _CALL
         i = first
         tok = tokens[i]
         ttype = tok[0]
         while True:
-            act = table[state].get(ttype)
+            try:
+                act = table[state][ttype]
+            except KeyError:  # no token type the lexer makes: an error
+                act = None
             if act.__class__ is int:
-                push_state(act)  # type: ignore[arg-type]
+                push_state(act)
                 push_value(tok)
-                state = act  # type: ignore[assignment]
+                state = act
                 i += 1
                 tok = tokens[i]
                 ttype = tok[0]
-                if len(states) > MAX_DEPTH:
+                if len(states) > max_depth:
                     i = self.too_deep(states, values, i)
                     state = states[-1]
                     tok = tokens[i]
@@ -266,39 +294,46 @@ class Driver:
                 ttype = tok[0]
                 continue
             kind, fn, size, goto = act
-            if kind == _CALL1:
+            if kind == call1:
                 values[-1] = fn(builder, values[-1])
                 states[-1] = state = goto[states[-2]]
-            elif kind == _APPEND:
+            elif kind == append:
                 item = pop_value()
                 if item is not None:
                     values[-1].append(item)
                 del states[-1]
                 states[-1] = state = goto[states[-2]]
-            elif kind == _CALL3:
+            elif kind == call3:
                 third = pop_value()
                 second = pop_value()
                 values[-1] = fn(builder, values[-1], second, third)
                 del states[-2:]
                 states[-1] = state = goto[states[-2]]
-            elif kind == _CALL2:
+            elif kind == single:
+                values[-1] = [values[-1]]
+                states[-1] = state = goto[states[-2]]
+            elif kind == call4:
+                fourth = pop_value()
+                third = pop_value()
+                second = pop_value()
+                values[-1] = fn(builder, values[-1], second, third, fourth)
+                del states[-3:]
+                states[-1] = state = goto[states[-2]]
+            elif kind == call2:
                 second = pop_value()
                 values[-1] = fn(builder, values[-1], second)
                 del states[-1]
                 states[-1] = state = goto[states[-2]]
-            elif kind == _CALL:
+            elif kind == empty:
+                push_value([])
+                state = goto[state]
+                push_state(state)
+            elif kind == call:
                 value = fn(builder, *values[-size:])
                 del values[1 - size :]
                 del states[1 - size :]
                 values[-1] = value
                 states[-1] = state = goto[states[-2]]
-            elif kind == _SINGLE:
-                values[-1] = [values[-1]]
-                states[-1] = state = goto[states[-2]]
-            elif kind == _EMPTY:
-                push_value([])
-                state = goto[state]
-                push_state(state)
             elif kind == _CALL0:
                 push_value(fn(builder))
                 state = goto[state]
