@@ -77,6 +77,15 @@ def prune(
             scope.bindings = {}  # a scope and its bindings point at each other
     resolved.scopes = [scope for scope, _ in kept_scopes]
     resolved._regions = [region for _, region in kept_scopes]
+    # Every variable is in `vars` (those of `inherit x;` and `<p>` too): one
+    # pass cuts the resolutions of those outside, not a test per emptied node.
+    kept_vars = []
+    for var in resolved.vars:
+        if within(var):
+            kept_vars.append(var)
+        else:
+            var.resolution = None
+    resolved.vars = kept_vars
     stack = [root]
     while stack:
         node = stack.pop()
@@ -89,8 +98,8 @@ def prune(
     for node in [k for k in resolved.bindings if not within(k)]:
         del resolved.bindings[node]
     for path in [k for k in resolved.search_paths if not within(k)]:
-        del resolved.search_paths[path]
-    resolved.vars = [v for v in resolved.vars if within(v)]
+        find, nix_path = resolved.search_paths.pop(path)
+        find.resolution = nix_path.resolution = None
     if captures is not None:
         captures.keep_only(within)
     scope_ids = {id(scope.node) for scope in resolved.scopes}
@@ -111,20 +120,29 @@ def union(spans: Iterable[Span]) -> list[Span]:
 
 
 def _empty(top: nodes.Node) -> None:
-    """Empty ``top`` and every node under it (children, resolutions)."""
+    """Empty ``top`` and every node under it (children, resolutions).
+
+    The whole subtree, not just ``top``: scopes kept around the deferred
+    code (their bindings, merged entries) still point at nodes inside it.
+    """
+    node_type = nodes.Node
+    fields = _FIELDS
     stack = [top]
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
-        for name in _child_fields(type(node)):
+        node = pop()
+        cls = type(node)
+        names = fields.get(cls)
+        if names is None:
+            names = _child_fields(cls)
+        for name in names:
             value = getattr(node, name)
-            if isinstance(value, nodes.Node):
-                stack.append(value)
+            if isinstance(value, node_type):
+                push(value)
                 setattr(node, name, None)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, nodes.Node))
+            elif type(value) is list and value:
+                stack += [item for item in value if isinstance(item, node_type)]
                 setattr(node, name, [])
-        if type(node) is nodes.Var:
-            node.resolution = None
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -287,9 +287,11 @@ def run(
                 return _run(frame, budget)
         with EVALUATION_GC:
             return _run(frame, budget)
-    except (BudgetExceeded, Cancelled):
+    except (BudgetExceeded, Cancelled) as exc:
         stopped = True
-        raise
+        # The Python traceback would keep the loop's frames (and all they
+        # built) alive through `memory.release` below; a stop needs none of it.
+        raise exc.with_traceback(None)  # noqa: B904 (the same exception)
     finally:
         if token is not None:
             _ACTIVE.reset(token)

@@ -162,3 +162,26 @@ def test_imported_values_of_a_stopped_evaluation_are_dropped(tmp_path: Path) -> 
     with pytest.raises(BudgetExceeded):
         ev.eval_source(f"let f = x: f x; in builtins.seq (import {lib}).big (f 1)")
     assert not ev.context.import_values  # ...but not after one was stopped
+
+
+def test_resident_set_read_in_a_forked_child_is_the_childs() -> None:
+    # `rss` keeps /proc/self/statm open; a descriptor inherited over fork
+    # would still name the parent's entry.
+    parent = memory.rss()
+    assert parent is not None
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: grow by 200 MB of touched pages, report the reading
+        try:
+            grown = bytearray(200 * MB)
+            grown[::4096] = b"x" * len(range(0, len(grown), 4096))
+            os.write(writer, str(memory.rss()).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    reported = int(os.read(reader, 64))
+    os.close(reader)
+    os.waitpid(pid, 0)
+    assert reported - parent > 150 * MB, (parent // MB, reported // MB)
+    now = memory.rss()
+    assert now is not None and now - parent < 50 * MB
