@@ -133,6 +133,7 @@ def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
     assert again == first and first.startswith('"26.11')
     assert warm & FRONT_END == set()
     assert warm & HEAVY == set()  # `readFile` outside the store: no store library
+    assert "evaluator.syntax_errors" not in warm  # only a syntax or feature error needs it
     assert top_level(warm) & LSP_STACK == set()
 
 
