@@ -108,3 +108,15 @@ def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
         codec.load_consts((["K1", "K2"], [0], [1], {}, []), source, lambda s, e: (source, s, e))
+
+
+def test_an_entry_of_the_previous_format_is_refused() -> None:
+    # Format 4 stored spans as dicts of pairs: its entries must not be read as columns.
+    source = SourceText("/x/a.nix", b"1")
+    raw = codec._raw_unit(_unit(source, (source, 0, 1), (source, 0, 1)), source)
+    assert raw is not None
+    data = codec.dump("k", CompiledFile(source, _unit(source, None, None), "f"), [raw])
+    assert codec.read_raw(data, "k")[3][0][0] == "main"
+    old = b"nixls-compiled\x00\x04" + data[len(codec.MAGIC) :]
+    with pytest.raises(codec.Corrupt):
+        codec.read_raw(old, "k")
