@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from evaluator.builtins import table as builtin_table
 from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.io import EvalIO
-from evaluator.syntax_errors import NixSyntaxError, pipe_error
 from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext, use_context
 from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from evaluator.cache import DiskCache
     from evaluator.compiler.codegen import Compiler
     from evaluator.front_end import compile_source, feature_error, first_problem
+    from evaluator.syntax_errors import NixSyntaxError
 
 __all__ = [
     "Evaluator",
@@ -59,6 +59,10 @@ def __getattr__(name: str) -> Any:
         from evaluator import front_end
 
         return getattr(front_end, name)
+    if name == "NixSyntaxError":  # its module only when a caller asks
+        from evaluator.syntax_errors import NixSyntaxError
+
+        return NixSyntaxError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -93,6 +97,8 @@ def check_features(compiled: CompiledFile, ctx: EvalContext) -> None:
     for warning in compiled.warnings:
         ctx.stderr.write(warning)
     if compiled.pipe_at is not None and "pipe-operators" not in ctx.experimental_features:
+        from evaluator.syntax_errors import pipe_error
+
         raise pipe_error(compiled.source, compiled.pipe_at)
 
 

@@ -10,7 +10,6 @@ function. A builtin's source is read once, on its first such error.
 
 from __future__ import annotations
 
-import opcode
 from types import CodeType
 from typing import TYPE_CHECKING
 
@@ -92,12 +91,20 @@ _STRICT_FORCES = frozenset(
         "_check_function",
     }
 )
-# Instructions a generator frame waits at while the loop forces something.
-_WAITING = frozenset(
-    opcode.opmap[name]
-    for name in ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
-    if name in opcode.opmap
-)
+_WAITING: frozenset[int] | None = None
+
+
+def _waiting() -> frozenset[int]:
+    """Instructions a generator frame waits at while the loop forces something
+    (`opcode` imported on an error's first trace: 2 M instructions of every start-up)."""
+    global _WAITING
+    if _WAITING is None:
+        import opcode
+
+        names = ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
+        _WAITING = frozenset(opcode.opmap[n] for n in names if n in opcode.opmap)
+    return _WAITING
+
 
 _Spans = tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]], frozenset[int]]
 # Per builtin code: each parameter's (line, column) spans, the spans of calls
@@ -183,7 +190,7 @@ def argument_entry(name: str, code: CodeType, lasti: int) -> str | None:
 def forcing_entry(name: str, code: CodeType, lasti: int) -> str | None:
     """The entry for another error reaching builtin ``name`` while it waited for
     a parameter it forces strictly (a `throw` in its integer argument)."""
-    if name in _NONE or not 0 <= lasti < len(code.co_code) or code.co_code[lasti] not in _WAITING:
+    if name in _NONE or not 0 <= lasti < len(code.co_code) or code.co_code[lasti] not in _waiting():
         return None
     index = _parameter_at(code, lasti)
     if index is None or index not in _spans(code)[2]:

@@ -9,17 +9,18 @@ adds its ``while evaluating ...`` entry from its :class:`CodeInfo`.
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
-from bisect import bisect_right
+from _bisect import bisect_right
 from collections.abc import Mapping
 from itertools import accumulate
 from types import CodeType, MappingProxyType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import re
 
 Span = tuple[Any, int, int]
-_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 # The text of each evaluated file by path (the latest), while it is in use.
@@ -166,13 +167,21 @@ def _line_starts(text: bytes) -> list[int]:
     as Nix counts them; without a CR, from the lengths of the lines (C-level
     steps: the code generator asks for lines of every file it compiles)."""
     if b"\r" in text:
-        return [0, *(m.end() for m in _LINE_END.finditer(text))]
+        return [0, *(m.end() for m in _line_end().finditer(text))]
     starts = [0]
     starts += accumulate(map(_PLUS_ONE, map(len, text.split(b"\n")[:-1])))
     return starts
 
 
 _PLUS_ONE = (1).__add__
+
+
+def _line_end() -> re.Pattern[bytes]:
+    """Where a line ends: compiled on first use (a text with a CR, a line's
+    text for an error), not at every start-up."""
+    import re
+
+    return re.compile(rb"\r\n|\r|\n")  # `re` keeps it compiled
 
 
 class SourceText:
@@ -235,7 +244,7 @@ class SourceText:
         if line < 1 or line > len(self._starts):
             return ""
         start = self._starts[line - 1]
-        m = _LINE_END.search(self.text, start)
+        m = _line_end().search(self.text, start)
         end = m.start() if m is not None else len(self.text)
         return self.text[start:end].decode("utf-8", "replace")
 

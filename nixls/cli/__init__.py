@@ -11,14 +11,19 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
 from nixls import __version__
 
+# `typing.TYPE_CHECKING` without importing `typing` here: this module is the
+# console script's first import, and what it imports runs before the
+# collector is paused (`_CollectorPaused`); `typing` (with `contextlib`)
+# then comes with the command's modules, collector off (a warm `nixls
+# eval` ran 5 M instructions of collections over start-up objects).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from types import TracebackType
+    from typing import Any
 
 # Exit statuses, the same for every subcommand.
 EXIT_OK = 0
@@ -102,7 +107,7 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
     if not argv or argv[0].startswith("--") and argv[0] in ("--stdio", "--tcp"):
         argv = ["serve", *argv]
     try:
-        with _collector_paused():
+        with _CollectorPaused():
             args = _quick_arguments(argv)
             if args is None:
                 parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
@@ -134,19 +139,24 @@ def _quick_arguments(argv: list[str]) -> Any:
     return args
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
+class _CollectorPaused:
     """The cyclic collector off while the command is imported and its
     arguments parsed: start-up makes objects that live as long as the
     process (modules, functions, classes), which the collector would
     traverse again and again as they are made for nothing to free. After,
     they go to the oldest generation at once (``freeze`` then ``unfreeze``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.enabled:
             gc.freeze()
             gc.unfreeze()
             gc.enable()

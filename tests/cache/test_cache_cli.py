@@ -86,3 +86,21 @@ def test_a_bad_setting_is_reported(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 2
     assert "nixls.toml:2:1: 'eval.compileCache': expected true or false" in err
+
+
+def test_a_cached_file_behind_a_feature_still_needs_the_feature(tmp_path: Path) -> None:
+    # The gate is checked when a file is loaded, from the cache too (the
+    # error's module is then imported on demand); message and location as
+    # C++ Nix 2.26.3 prints them.
+    file = tmp_path / "pipe.nix"
+    file.write_text("{ a = 1 |> (x: x + 1); }\n")
+    env = environment(tmp_path, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    assert nixls_eval(file, "a", env, "--extra-experimental-features", "pipe-operators") == "2\n"
+    proc = start(file, "a", env)
+    out, err = proc.communicate(timeout=300)
+    assert (proc.returncode, out) == (1, "")
+    assert err.startswith(
+        "error: experimental Nix feature 'pipe-operators' is disabled; add"
+        " '--extra-experimental-features pipe-operators' to enable it\n"
+        f"       at {file}:1:9:\n"
+    ), err

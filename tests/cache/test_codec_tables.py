@@ -8,10 +8,12 @@ check that the answer and the round trip are the same as the walk's were.
 from __future__ import annotations
 
 import marshal
+from typing import Any
 
 import pytest
 
 from evaluator.cache import codec
+from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
 
@@ -19,10 +21,7 @@ from evaluator.vm.values import Attrs, NixPath
 def _round_trip(consts: dict[str, object], source: SourceText) -> dict[str, object]:
     stored = codec._dump_consts(consts, source)
     assert type(stored) is bytes
-    decoded: dict[str, object] = codec.decode_value(
-        marshal.loads(stored), lambda s, e: (source, s, e)
-    )
-    return decoded
+    return codec.load_consts(marshal.loads(stored), source, lambda s, e: (source, s, e))
 
 
 def test_plain_constants_are_stored_as_they_are() -> None:
@@ -30,7 +29,9 @@ def test_plain_constants_are_stored_as_they_are() -> None:
     positions = {f"n{i}": ("/x/default.nix", i, 3) for i in range(500)}
     consts = {"P1": positions, "F": ["a", 1, 2.5, None, True, ("t", [1])], "S": "s"}
     stored = marshal.loads(codec._dump_consts(consts, source))
-    assert stored == ("P", consts)  # no tag inside: read back with no decoding
+    # Stored as marshal keeps them: read back with no decoding element by element.
+    tagged = [("P1", ("B", marshal.dumps(positions))), ("F", ("B", marshal.dumps(consts["F"])))]
+    assert stored == ([], [], [], {"S": "s"}, tagged)
     assert _round_trip(consts, source) == consts
 
 
@@ -61,3 +62,61 @@ def test_a_span_of_another_file_or_an_unknown_object_is_uncacheable() -> None:
         codec._dump_consts({"K": [(other, 0, 1)]}, source)
     with pytest.raises(codec.Uncacheable):
         codec._dump_consts({"K": object()}, source)
+
+
+def _unit(source: SourceText, line_span: Any, info_span: Any) -> Unit:
+    code = compile("K = 1\n", "<unit>", "exec")
+    return Unit(
+        "main",
+        "",
+        {1: (source, 0, 4), 7: line_span},
+        {"th1": ("a thunk", (source, 2, 3)), "lam2": (None, info_span)},
+        ["th3"],
+        {"K1": (source, 5, 9), "K2": 3, "K3": ("a", (source, 1, 2))},
+        {"g": "G"},
+        code=code,
+        line_contexts={7: (("while evaluating", (source, 0, 1)), ("x", None))},
+    )
+
+
+def test_spans_are_stored_as_columns_and_read_back_into_the_file() -> None:
+    source = SourceText("/x/default.nix", b"{ a = ./b; }")
+    raw = codec._raw_unit(_unit(source, (source, 6, 9), (source, 0, 12)), source)
+    assert raw is not None
+    assert marshal.loads(raw[2]) == ([1, 7], [0, 6], [4, 9])  # line numbers, starts, ends
+    assert marshal.loads(raw[3]) == (["th1", "lam2"], ["a thunk", None], [2, 0], [3, 12])
+    payload = codec.dump("k", CompiledFile(source, _unit(source, None, None), "f"), [raw])
+    loaded = codec.load(payload, "k", source, lambda: None)  # type: ignore[arg-type, return-value]
+    main = loaded.main
+    assert dict(main.line_spans) == {1: (source, 0, 4), 7: (source, 6, 9)}
+    assert dict(main.infos) == {"th1": ("a thunk", (source, 2, 3)), "lam2": (None, (source, 0, 12))}
+    assert dict(main.consts) == {"K1": (source, 5, 9), "K2": 3, "K3": ("a", (source, 1, 2))}
+    assert all(s[0] is source for s in main.line_spans.values())
+    assert dict(main.line_contexts) == {7: (("while evaluating", (source, 0, 1)), ("x", None))}
+
+
+def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
+    source = SourceText("/x/a.nix", b"1")
+    other = SourceText("/x/b.nix", b"2")
+    with pytest.raises(codec.Uncacheable):
+        codec._raw_unit(_unit(source, (other, 0, 1), (source, 0, 1)), source)
+    with pytest.raises(codec.Uncacheable):
+        codec._raw_unit(_unit(source, (source, 0, 1), (other, 0, 1)), source)
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    source = SourceText("/x/a.nix", b"1")
+    with pytest.raises(ValueError):
+        codec.load_consts((["K1", "K2"], [0], [1], {}, []), source, lambda s, e: (source, s, e))
+
+
+def test_an_entry_of_the_previous_format_is_refused() -> None:
+    # Format 4 stored spans as dicts of pairs: its entries must not be read as columns.
+    source = SourceText("/x/a.nix", b"1")
+    raw = codec._raw_unit(_unit(source, (source, 0, 1), (source, 0, 1)), source)
+    assert raw is not None
+    data = codec.dump("k", CompiledFile(source, _unit(source, None, None), "f"), [raw])
+    assert codec.read_raw(data, "k")[3][0][0] == "main"
+    old = b"nixls-compiled\x00\x04" + data[len(codec.MAGIC) :]
+    with pytest.raises(codec.Corrupt):
+        codec.read_raw(old, "k")

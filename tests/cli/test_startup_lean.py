@@ -47,7 +47,9 @@ FRONT_END = {
 # Standard modules a warm evaluation has no use for, each a millisecond or
 # more of start-up: dataclasses (with inspect, ast, dis), hashlib (it loads
 # OpenSSL; the cache hashes with _blake2), signal (it builds three enums),
-# argparse with gettext and locale (a plain command line is read without it).
+# argparse with gettext and locale (a plain command line is read without it),
+# opcode (only an error's trace through a builtin asks which instruction a
+# frame waits at).
 HEAVY = {
     "dataclasses",
     "inspect",
@@ -59,6 +61,7 @@ HEAVY = {
     "argparse",
     "gettext",
     "locale",
+    "opcode",
 }
 # Evaluator modules a warm `eval -E 1` may load: 32 when written (the VM,
 # the cache, the table); the whole evaluator is over 100, the theme modules
@@ -130,6 +133,7 @@ def test_lib_import_warm_reads_only_the_cache(tmp_path: Path) -> None:
     assert again == first and first.startswith('"26.11')
     assert warm & FRONT_END == set()
     assert warm & HEAVY == set()  # `readFile` outside the store: no store library
+    assert "evaluator.syntax_errors" not in warm  # only a syntax or feature error needs it
     assert top_level(warm) & LSP_STACK == set()
 
 
