@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import math
 import os
-from types import GeneratorType
 from collections.abc import Callable, Mapping
+from types import GeneratorType
 from typing import Any
 
 from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
