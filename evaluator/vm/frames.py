@@ -75,28 +75,48 @@ class CodeInfos:
     A unit registers its module code once (:meth:`register_unit`); the
     CodeInfo of its functions are made the first time anything is looked
     up (an error or a trace): a large file's unit defines a thousand
-    functions, and most evaluations never ask. Weak keys: code of a
-    re-evaluated document is dropped with its module.
+    functions, and most evaluations never ask.
+
+    Keyed by identity, not equality: code objects compare by value, and two
+    units of the same text (an edited document evaluated again, two ``-E``
+    expressions of one shape) make equal code whose lines stand for other
+    spans. Weak references drop the entry of a re-evaluated document's code
+    with its module.
     """
 
     def __init__(self) -> None:
-        self._infos: weakref.WeakKeyDictionary[CodeType, CodeInfo] = weakref.WeakKeyDictionary()
-        # The value must not hold the key (the entry would never be dropped).
-        self._pending: weakref.WeakKeyDictionary[CodeType, UnitInfo] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        # id(code) -> (weak reference to the code, its facts); the value must
+        # not hold the key, or the entry would never be dropped.
+        self._infos: dict[int, tuple[weakref.ref[CodeType], CodeInfo]] = {}
+        self._pending: dict[int, tuple[weakref.ref[CodeType], UnitInfo]] = {}
+        self._lock = threading.RLock()
+
+    def _forget(self, table: dict[int, Any], key: int) -> Any:
+        """A weak reference callback dropping ``table[key]`` once its code is gone."""
+
+        def drop(ref: weakref.ref[CodeType]) -> None:
+            with self._lock:
+                entry = table.get(key)
+                if entry is not None and entry[0] is ref:  # not a newer code at that id
+                    del table[key]
+
+        return drop
 
     def register_unit(self, module: CodeType, unit: UnitInfo) -> None:
         """The functions defined by ``module`` (a unit's code), registered on first lookup."""
+        key = id(module)
         with self._lock:
-            self._pending[module] = unit
+            self._pending[key] = (weakref.ref(module, self._forget(self._pending, key)), unit)
 
     def get(self, code: CodeType, default: CodeInfo | None = None) -> CodeInfo | None:
         """The facts of ``code`` (``default`` if it is not generated code)."""
-        info = self._infos.get(code)
-        if info is None and self._pending:
+        entry = self._infos.get(id(code))
+        if entry is None and self._pending:
             self._register_pending()
-            info = self._infos.get(code)
-        return info if info is not None else default
+            entry = self._infos.get(id(code))
+        if entry is not None and entry[0]() is code:
+            return entry[1]
+        return default
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, CodeType) and self.get(code) is not None
@@ -104,19 +124,31 @@ class CodeInfos:
     def items(self) -> list[tuple[CodeType, CodeInfo]]:
         """Every registered code object with its facts."""
         self._register_pending()
-        return list(self._infos.items())
+        found = []
+        for ref, info in list(self._infos.values()):
+            code = ref()
+            if code is not None:
+                found.append((code, info))
+        return found
 
     def _register_pending(self) -> None:
         # Under the lock: another thread must not miss a code being registered.
+        # (Re-entrant: a weak reference callback may run inside it.)
         with self._lock:
             infos = self._infos
-            for module, (parts, line_spans, line_contexts) in list(self._pending.items()):
+            pending = list(self._pending.values())
+            self._pending.clear()
+            for ref, (parts, line_spans, line_contexts) in pending:
+                module = ref()
+                if module is None:
+                    continue
                 for const in module.co_consts:
                     if type(const) is CodeType:
                         part = parts.get(const.co_name)
                         if part is not None:
-                            infos[const] = CodeInfo(part[0], part[1], line_spans, line_contexts)
-            self._pending.clear()
+                            info = CodeInfo(part[0], part[1], line_spans, line_contexts)
+                            key = id(const)
+                            infos[key] = (weakref.ref(const, self._forget(infos, key)), info)
 
 
 CODE_INFO = CodeInfos()

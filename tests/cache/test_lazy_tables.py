@@ -107,3 +107,23 @@ def test_tables_never_decoded_are_written_back_as_read(tmp_path: Path) -> None:
     assert [marshal.loads(stored[i]) for i in tables] == [marshal.loads(made[i]) for i in tables]
     assert (stored[4], stored[6]) == (made[4], made[6])
     assert {"main"} < set(by_root)
+
+
+def test_equal_code_of_two_units_keeps_each_units_facts() -> None:
+    """Code objects compare by value: two units of the same text make equal
+    code whose lines stand for spans of different sources."""
+    infos = CodeInfos()
+    first = compile(MODULE, "<unit>", "exec")
+    second = compile(MODULE, "<unit>", "exec")
+    one = next(c for c in first.co_consts if getattr(c, "co_name", "") == "lam_a")
+    two = next(c for c in second.co_consts if getattr(c, "co_name", "") == "lam_a")
+    assert one == two and one is not two
+    infos.register_unit(first, ({"lam_a": ("a", ("first", 0, 1))}, {3: ("first", 1, 2)}, {}))
+    infos.register_unit(second, ({"lam_a": ("a", ("second", 0, 1))}, {3: ("second", 1, 2)}, {}))
+    found_one, found_two = infos.get(one), infos.get(two)
+    assert found_one is not None and found_two is not None
+    assert (found_one.span, found_one.line_spans[3]) == (("first", 0, 1), ("first", 1, 2))
+    assert (found_two.span, found_two.line_spans[3]) == (("second", 0, 1), ("second", 1, 2))
+    del first, one
+    gc.collect()
+    assert [info.span for _, info in infos.items()] == [("second", 0, 1)]
