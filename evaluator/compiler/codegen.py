@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from types import GeneratorType
 from typing import Any
 
@@ -578,25 +579,15 @@ class Compiler:
         # In a `let` (``avoid``) forcing the thunk adds no trace entry.
         shared = self.shared_thunk(fn, node, name, at, avoid is None, limit)
         if type(shared) is GeneratorType:  # shared code holding new code: a step
-            return self._lazy_shared(shared, fn, node, limit, name, at)
+            return self._lazy_shared(shared, partial(self._lazy_new, fn, node, limit, name, at))
         if shared is not None:
             return shared
         return self._lazy_new(fn, node, limit, name, at)
 
-    def _lazy_shared(
-        self,
-        step: Step,
-        fn: _Fn,
-        node: nodes.Node,
-        limit: int,
-        name: str | None,
-        at: tuple[int, int] | None,
-    ) -> Step:
-        """`lazy` when shared code for ``node`` needs new code first."""
+    def _lazy_shared(self, step: Step, new: Callable[[], Step | _Lazy]) -> Step:
+        """`lazy` when shared code needs new code first (``new`` if it has none)."""
         shared = yield step
-        if shared is not None:
-            return shared
-        return (yield self._lazy_new(fn, node, limit, name, at))
+        return shared if shared is not None else (yield new())
 
     def _lazy_new(
         self,
