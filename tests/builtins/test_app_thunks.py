@@ -1,0 +1,43 @@
+"""The element thunks of `map` and `genList` (``support.app_thunks``), made
+without ``Thunk.__init__``: the same thunks as ``Thunk(partial(code, x))``."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+
+from evaluator import api
+from evaluator.builtins import support
+from evaluator.vm.loop import force
+from evaluator.vm.values import Call, Closure, PrimOp, Thunk
+
+
+@pytest.mark.parametrize("n", [0, 3, support._SMALL + 1])  # the short path and the sliced one
+def test_element_thunks_are_plain_unevaluated_thunks(n: int) -> None:
+    def code(x: int) -> int:
+        return x * 2
+
+    lam = Closure(code, None, False, "double")
+    thunks = support.app_thunks(lam, range(n))
+    assert len(thunks) == n
+    for i, t in enumerate(thunks):
+        assert type(t) is Thunk and t.value is None and t.span is None
+        assert type(t.code) is partial and t.code.func is code and t.code.args == (i,)
+        assert force(t) == 2 * i and t.code is None and t.value == 2 * i
+
+
+def test_a_builtin_element_is_a_call() -> None:
+    neg = PrimOp("neg", 1, lambda x: -x)
+    (t,) = support.app_thunks(neg, [5])
+    assert type(t.code()) is Call
+    assert force(t) == -5
+
+
+def test_genlist_and_map_values() -> None:
+    ev = api.Evaluator()
+    text = (
+        "let xs = builtins.genList (i: i * i) 1000; ys = map (x: x + 1) xs;"
+        " in [ (builtins.elemAt xs 999) (builtins.length ys) (builtins.elemAt ys 3) ]"
+    )
+    assert ev.render(ev.eval_source(text, strict=True)) == "[ 998001 1000 10 ]"
