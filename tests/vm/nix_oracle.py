@@ -8,8 +8,11 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from nixls.cli import eval_cmd
 
@@ -56,3 +59,36 @@ def nixls(expr: str, flags: list[str], **env: str) -> tuple[int, str, str]:
     err = io.StringIO()
     status = eval_cmd.main(["--eval", *flags, "-E", expr], out, err, {**_ENV, **env})
     return status, out.getvalue().decode(), err.getvalue()
+
+
+def case_param(case: dict[str, Any], marks: Iterable[Any] = ()) -> Any:
+    """A recorded case as a pytest parameter named by its flags and expression."""
+    return pytest.param(
+        case, marks=list(marks), id=f"{' '.join(case['flags'])} {case['expr'][:60]}"
+    )
+
+
+def xfail_because(reason: str | None) -> list[Any]:
+    """A strict expected failure for a known difference, or no mark."""
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+def recorded(case: dict[str, Any]) -> tuple[int, str, str]:
+    """What C++ Nix printed for a recorded case: exit status, stdout, stderr."""
+    return case["status"], case["stdout"], case["stderr"]
+
+
+def cold_then_warm(tmp_path: Path, source: str, tails: list[str]) -> list[tuple[int, str, str]]:
+    """Run ``let s = import f.nix; in TAIL`` (``f.nix`` holding ``source``) for
+    each tail with ``--strict`` and one disk cache under ``tmp_path``: twice
+    each, asserting the warm output is the cold one; the cold outputs."""
+    (tmp_path / "f.nix").write_text(source)
+    expr = f"let s = import {tmp_path}/f.nix; in "
+    cache = tmp_path / "cache"
+    outputs = []
+    for tail in tails:
+        cold = nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=str(cache))
+        assert any(cache.rglob("*")), "nothing was cached"
+        assert nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=str(cache)) == cold
+        outputs.append(cold)
+    return outputs

@@ -21,7 +21,7 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import nixls
+from tests.vm.nix_oracle import case_param, nixls, recorded
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "late_apply.json").read_text()
@@ -40,14 +40,13 @@ def _param(case: dict[str, Any]) -> Any:
     marks = (
         [_TRUNCATION] if not case["flags"] and any(t in case["expr"] for t in _TRUNCATED) else []
     )
-    return pytest.param(case, marks=marks, id=f"{' '.join(case['flags'])} {case['expr'][:60]}")
+    return case_param(case, marks)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    expected = (case["status"], case["stdout"], case["stderr"])
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == expected
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
 
 
 def _functions(python: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import nixls
+from tests.vm.nix_oracle import case_param, cold_then_warm, nixls, recorded, xfail_because
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "shared_code.json").read_text()
@@ -54,15 +54,13 @@ def _param(case: dict[str, Any]) -> Any:
     reason = _KNOWN.get(case["expr"])
     if reason is None and "--show-trace" not in case["flags"] and case["expr"] in _TRUNCATED:
         reason = "Nix truncates the trace where nixls prints one entry more"
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(case, marks=marks, id=f"{' '.join(case['flags'])} {case['expr'][:60]}")
+    return case_param(case, xfail_because(reason))
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    expected = (case["status"], case["stdout"], case["stderr"])
-    assert nixls(case["expr"], case["flags"]) == expected
+    assert nixls(case["expr"], case["flags"]) == recorded(case)
 
 
 def _functions(source: str) -> list[str]:
@@ -150,18 +148,9 @@ def test_the_disk_cache_keeps_what_shared_code_is_given(
     # Spans, selection paths and set prototypes are constants of the cached units.
     monkeypatch.chdir("/")
     second = "  inherit (x) a; c = x.a.b; m = x.a.m; }; in s\n"
-    (tmp_path / "f.nix").write_text(
-        'let x = { a = { b = 1; }; }; s = { v = { p = 1; q = "s"; }; w = [ 1 "z" ]; e = { };\n'
-        + second
-    )
-    expr = f"let s = import {tmp_path}/f.nix; in "
-    cache = str(tmp_path / "cache")
-    outputs = []
-    for tail in ['[ (builtins.unsafeGetAttrPos "q" s.v) s.w s.e s.a s.c ]', "s.m"]:
-        cold = nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache)
-        assert any((tmp_path / "cache").rglob("*")), "nothing was cached"
-        assert nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache) == cold
-        outputs.append(cold)
+    first = 'let x = { a = { b = 1; }; }; s = { v = { p = 1; q = "s"; }; w = [ 1 "z" ]; e = { };\n'
+    tails = ['[ (builtins.unsafeGetAttrPos "q" s.v) s.w s.e s.a s.c ]', "s.m"]
+    outputs = cold_then_warm(tmp_path, first + second, tails)
     assert outputs[0][1].endswith('line = 1; } [ 1 "z" ] { } { b = 1; } 1 ]\n')
     column = second.index("x.a.m") + 1
     assert "attribute 'm' missing" in outputs[1][2]

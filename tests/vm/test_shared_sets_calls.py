@@ -20,7 +20,7 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import nixls
+from tests.vm.nix_oracle import case_param, cold_then_warm, nixls, recorded, xfail_because
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "shared_sets_calls.json").read_text()
@@ -58,15 +58,13 @@ def _param(case: dict[str, Any]) -> Any:
     reason = _KNOWN.get(case["expr"])
     if reason is None and "--show-trace" in case["flags"] and case["expr"] in _DEEPER:
         reason = "Nix's stack is deeper: it omits more duplicate frames"
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(case, marks=marks, id=f"{' '.join(case['flags'])} {case['expr'][:60]}")
+    return case_param(case, xfail_because(reason))
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    expected = (case["status"], case["stdout"], case["stderr"])
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == expected
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
 
 
 def test_these_shapes_generate_no_function() -> None:
@@ -119,19 +117,9 @@ def test_the_disk_cache_keeps_what_shared_code_is_given(
     # errors included.
     monkeypatch.chdir("/")
     second = "  c = l.f 2; d = with w; [ y ]; e = builtins.attrNames { z = 1; }; g = l.g.f 1; }\n"
-    (tmp_path / "f.nix").write_text(
-        "let l = { f = x: x; g = { }; }; w = { y = 3; }; in { a.b.c = [ l ]; h = { i = l; };\n"
-        + second
-    )
-    expr = f"let s = import {tmp_path}/f.nix; in "
-    cache = str(tmp_path / "cache")
-    outputs = []
+    first = "let l = { f = x: x; g = { }; }; w = { y = 3; }; in { a.b.c = [ l ]; h = { i = l; };\n"
     tails = ['[ (builtins.unsafeGetAttrPos "c" s.a.b) s.a.b.c s.h s.c s.d s.e ]', "s.g"]
-    for tail in tails:
-        cold = nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache)
-        assert any((tmp_path / "cache").rglob("*")), "nothing was cached"
-        assert nixls(expr + tail, ["--strict"], XDG_CACHE_HOME=cache) == cold
-        outputs.append(cold)
+    outputs = cold_then_warm(tmp_path, first + second, tails)
     assert outputs[0][1].endswith(
         'line = 1; } [ { f = <LAMBDA>; g = { }; } ] { i = «repeated»; } 2 [ 3 ] [ "z" ] ]\n'
     ), outputs[0]

@@ -11,7 +11,6 @@ stdout and whole stderr (``record_started_bodies.py``), plain and with
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -21,29 +20,17 @@ import pytest
 from evaluator.builtins.support import peek
 from evaluator.vm.loop import run
 from evaluator.vm.values import Closure, Resume, Thunk
-from nixls.cli import eval_cmd
+from tests.vm.nix_oracle import case_param, nixls, recorded
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "started_bodies.json").read_text()
 )
 
 
-@pytest.mark.parametrize(
-    "case", CASES, ids=[f"{' '.join(c['flags'])} {c['expr'][:60]}" for c in CASES]
-)
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    out = io.BytesIO()
-    err = io.StringIO()
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/homeless"}
-    status = eval_cmd.main(
-        ["--eval", "--strict", *case["flags"], "-E", case["expr"]], out, err, env
-    )
-    assert (status, out.getvalue().decode(), err.getvalue()) == (
-        case["status"],
-        case["stdout"],
-        case["stderr"],
-    )
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
 
 
 def _body(x: Any) -> Any:
