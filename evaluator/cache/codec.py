@@ -33,6 +33,7 @@ from itertools import repeat
 from operator import countOf, itemgetter
 from typing import TYPE_CHECKING, Any
 
+from evaluator.compiler import late
 from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
@@ -40,7 +41,7 @@ from evaluator.vm.values import Attrs, NixPath
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
-MAGIC = b"nixls-compiled\x00\x05"
+MAGIC = b"nixls-compiled\x00\x06"
 _CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
 _FIRST = itemgetter(0)
@@ -48,9 +49,10 @@ _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
 # One unit as stored: root, code, line spans, infos, deferred, consts, globals,
-# line contexts (trace entries of lines inside operands); the four tables
-# (line spans, infos, consts, contexts) each marshalled on its own.
-RawUnit = tuple[str, bytes, bytes, bytes, list[str], bytes, Any, bytes]
+# line contexts (trace entries of lines inside operands), the texts of its
+# functions not compiled yet (`compiler/late.py`); the five tables (line
+# spans, infos, consts, contexts, texts) each marshalled on its own.
+RawUnit = tuple[str, bytes, bytes, bytes, list[str], bytes, Any, bytes, bytes]
 
 
 class Uncacheable(Exception):
@@ -217,7 +219,10 @@ def raw_units(compiled: CompiledFile) -> list[RawUnit]:
 
 
 def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
-    code = marshal.dumps(unit.code) if unit.code is not None else unit.code_bytes
+    if unit.code is not None:
+        code: bytes | None = marshal.dumps(late.module_with_late(unit, unit.code))
+    else:
+        code = unit.code_bytes
     if code is None:
         return None  # generated but never loaded: no code to store
     # A table read from the cache and never decoded is written back as read.
@@ -243,7 +248,20 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
                 for n, entries in unit.line_contexts.items()
             }
         )
-    return (unit.root, code, lines, infos, list(unit.deferred), consts, unit.globals, contexts)
+    pending = _stored(unit.pending) if not unit.late else None
+    if pending is None:
+        pending = marshal.dumps(late.still_pending(unit))
+    return (
+        unit.root,
+        code,
+        lines,
+        infos,
+        list(unit.deferred),
+        consts,
+        unit.globals,
+        contexts,
+        pending,
+    )
 
 
 def _dump_consts(consts: dict[str, Any], source: SourceText) -> bytes:
@@ -337,8 +355,8 @@ def load(
 
     units = []
     try:
-        for root, code, lines_, infos_, deferred, consts_, globals_, contexts_ in raws:
-            if not all(type(t) is bytes for t in (code, lines_, infos_, consts_, contexts_)):
+        for root, code, lines_, infos_, deferred, consts_, globals_, contexts_, texts in raws:
+            if not all(type(t) is bytes for t in (code, lines_, infos_, consts_, contexts_, texts)):
                 raise TypeError("a unit's code or table is not stored as bytes")
             units.append(
                 Unit(
@@ -351,6 +369,7 @@ def load(
                     globals_,
                     code_bytes=code,
                     line_contexts=Stored(contexts_, contexts),
+                    pending=Stored(texts, dict),
                 )
             )
     except (ValueError, TypeError, KeyError) as exc:

@@ -87,7 +87,7 @@ class DiskCache:
 
     :meth:`load` gives a stored file (or None); :meth:`track` notes a file
     compiled or loaded now, and :meth:`flush` writes the tracked files that
-    gained units since (deferred thunks compiled during the evaluation).
+    changed since (units of deferred thunks, functions compiled on first call).
     """
 
     def __init__(
@@ -148,14 +148,14 @@ class DiskCache:
         """Remember ``compiled`` (``stored``: as read from the cache) to be
         written by :meth:`flush` when it has units the cache lacks."""
         with self._lock:
-            self._tracked[key] = (compiled, len(compiled.units()) if stored else 0)
+            self._tracked[key] = (compiled, compiled.changes if stored else 0)
 
     def flush(self) -> None:
-        """Write the tracked files that gained units, then bound the size."""
+        """Write the tracked files that changed, then bound the size."""
         with self._lock:
-            todo = [(k, c) for k, (c, n) in self._tracked.items() if len(c.units()) > n]
+            todo = [(k, c) for k, (c, n) in self._tracked.items() if c.changes > n]
             for key, compiled in todo:
-                self._tracked[key] = (compiled, len(compiled.units()))
+                self._tracked[key] = (compiled, compiled.changes)
         wrote = False
         for key, compiled in todo:
             wrote |= self._write(key, compiled)

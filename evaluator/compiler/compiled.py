@@ -18,6 +18,7 @@ from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
+from evaluator.compiler import late
 from evaluator.compiler.codegen_globals import BASE_GLOBALS
 from evaluator.vm import runtime
 from evaluator.vm.errors import NixError
@@ -55,6 +56,8 @@ class Unit:
         "code_bytes",
         "line_contexts",
         "functions",
+        "pending",
+        "late",
     )
 
     def __init__(
@@ -70,6 +73,7 @@ class Unit:
         code_bytes: bytes | None = None,
         line_contexts: Mapping[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]]
         | None = None,
+        pending: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
         self.root = root
         self.python = python
@@ -84,6 +88,10 @@ class Unit:
         # Each function's text with its generated names marked, and its
         # first line (see `Compiler.render`): what `code_share` normalises.
         self.functions: list[tuple[str, int]] | None = None
+        # The marked texts of functions compiled on first call (``late.py``),
+        # and their code once compiled.
+        self.pending: Mapping[str, tuple[str, int]] = pending if pending is not None else {}
+        self.late: dict[str, CodeType] = {}
 
     def __repr__(self) -> str:
         return f"Unit({self.root!r}, deferred={self.deferred!r})"
@@ -114,11 +122,44 @@ class Unit:
             try:
                 tag = unit_tag(self.root) if self.root != "main" else ""
                 functions, self.functions = self.functions, None
+                if functions is not None and len(functions) > 1:
+                    found = self._compile_late(functions, filename, tag)
+                    if found is not None:
+                        return found
                 return code_share.compile_unit(self.python, filename, self.root, tag, functions)
             except (SyntaxError, RecursionError, MemoryError) as exc:
                 # Python's own limits (nesting, size) on the generated code.
                 root = self.infos.get(self.root)
                 raise NixError("expression nested too deeply", root[1] if root else None) from exc
+
+
+    def _compile_late(
+        self, functions: list[tuple[str, int]], filename: str, tag: str
+    ) -> CodeType | None:
+        """Module code defining the root function compiled and the others as
+        stand-ins compiled on first call (``late.py``), or None when the
+        root is not among them."""
+        from evaluator.compiler import code_share
+        from evaluator.compiler.codegen_base import NAME_MARK
+
+        names = [late.function_name(text) for text, _ in functions]
+        if self.root not in names or len(set(names)) != len(names):
+            return None
+        at = names.index(self.root)
+        text, _ = functions[at]
+        root_module = code_share.compile_unit(
+            text.replace(NAME_MARK, ""), filename, self.root, tag, [functions[at]]
+        )
+        root = [c for c in root_module.co_consts if type(c) is CodeType]
+        if len(root) != 1 or root[0].co_name != self.root:
+            return None
+        codes = [late.stand_in(self.root, name, filename) for name in names]
+        codes[at] = root[0]
+        self.pending = {n: f for n, f in zip(names, functions, strict=True) if n != self.root}
+        # The module code defines each function under its code's name: the
+        # stand-ins' names are put right afterwards.
+        module = code_share._module(codes, filename)
+        return module.replace(co_names=tuple(names))
 
 
 def unit_tag(root: str) -> str:
@@ -157,6 +198,9 @@ class CompiledFile:
         self._units: dict[str, Unit] = {}
         # The unit holding each deferred root (to generate its unit again).
         self.parents: dict[str, str] = {}
+        # Counts units added and functions compiled late: what the disk
+        # cache compares to know whether an entry must be written again.
+        self.changes = 0
         self.add(main)
         self._release()
         # Offset of the first pipe operator (a feature-gated syntax), if any.
@@ -169,6 +213,7 @@ class CompiledFile:
         """Add a unit (unless one with its root is there)."""
         if unit.root not in self._units:
             self._units[unit.root] = unit
+            self.changes += 1
             for child in unit.deferred:
                 self.parents[child] = unit.root
 
@@ -208,6 +253,10 @@ class CompiledFile:
         self._release()
         return self._units[root]
 
+    def changed(self) -> None:
+        """Note a change the disk cache lacks (a function compiled late)."""
+        self.changes += 1
+
     @property
     def holds_compiler(self) -> bool:
         """Whether the file keeps its compiler (tree and analysis) for units to come."""
@@ -240,6 +289,7 @@ def instantiate(
     g: dict[str, Any] = dict(BASE_GLOBALS)
     g["SCOPE"] = scope if scope is not None else {}
     loader = _Loader(compiled, g, builtins)
+    g[late.LATE] = late.loader(compiled.unit, g, compiled.filename, compiled.changed)
     loader.load(compiled.main)
     main: Callable[[], Any] = g["main"]
     return main

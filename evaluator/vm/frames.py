@@ -88,7 +88,9 @@ class CodeInfos:
         # id(code) -> (weak reference to the code, its facts); the value must
         # not hold the key, or the entry would never be dropped.
         self._infos: dict[int, tuple[weakref.ref[CodeType], CodeInfo]] = {}
-        self._pending: dict[int, tuple[weakref.ref[CodeType], UnitInfo]] = {}
+        # id(code) -> (weak reference, its unit's facts, whether the code is
+        # one function compiled apart from its unit's module code).
+        self._pending: dict[int, tuple[weakref.ref[CodeType], UnitInfo, bool]] = {}
         self._lock = threading.RLock()
 
     def _forget(self, table: dict[int, Any], key: int) -> Any:
@@ -106,7 +108,13 @@ class CodeInfos:
         """The functions defined by ``module`` (a unit's code), registered on first lookup."""
         key = id(module)
         with self._lock:
-            self._pending[key] = (weakref.ref(module, self._forget(self._pending, key)), unit)
+            self._pending[key] = (weakref.ref(module, self._forget(self._pending, key)), unit, False)
+
+    def register_code(self, code: CodeType, unit: UnitInfo) -> None:
+        """One function of a unit compiled after its module code (``compiler/late.py``)."""
+        key = id(code)
+        with self._lock:
+            self._pending[key] = (weakref.ref(code, self._forget(self._pending, key)), unit, True)
 
     def get(self, code: CodeType, default: CodeInfo | None = None) -> CodeInfo | None:
         """The facts of ``code`` (``default`` if it is not generated code)."""
@@ -138,11 +146,11 @@ class CodeInfos:
             infos = self._infos
             pending = list(self._pending.values())
             self._pending.clear()
-            for ref, (parts, line_spans, line_contexts) in pending:
+            for ref, (parts, line_spans, line_contexts), alone in pending:
                 module = ref()
                 if module is None:
                     continue
-                for const in module.co_consts:
+                for const in (module,) if alone else module.co_consts:
                     if type(const) is CodeType:
                         part = parts.get(const.co_name)
                         if part is not None:
