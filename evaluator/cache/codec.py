@@ -1,18 +1,20 @@
 """Compiled files as bytes: what the on-disk cache stores, and reading it back.
 
-An entry holds a file's units: each unit's code object (``marshal``), its
-line and trace spans as offsets, its deferred roots, its module globals and
-its constants. Constants are Python values the generated code reads
-(spans, paths, sets of formal names, position tables): they are stored as
-plain data (tagged tuples) and rebuilt, with spans pointing at the file's
-own :class:`~evaluator.vm.frames.SourceText`. A constant of any other kind
-makes the file uncacheable (:class:`Uncacheable`), never wrong.
+An entry holds a file's units: each unit's code object, its line and trace
+spans as offsets, its deferred roots, its module globals, its constants and
+the texts of its functions not compiled yet. Constants are Python values the
+generated code reads (spans, paths, sets of formal names, position tables):
+they are stored as plain data and rebuilt, with spans pointing at the
+file's own :class:`~evaluator.vm.frames.SourceText`. A constant of any other
+kind makes the file uncacheable (:class:`Uncacheable`), never wrong.
 
-The bytes are ``MAGIC``, the CRC-32 of the payload, then the payload
-(``marshal`` of plain tuples, lists and dicts), so a truncated or altered
-entry is refused (:class:`Corrupt`) before it is read. Each table of a unit
-is marshalled on its own inside it (bytes): reading an entry makes no
-Python object of a table until the table is used. (A checksum against
+The bytes are ``MAGIC``, the CRC-32 of the payload, then the payload: one
+``marshal`` of the whole file (its units' code objects and constants
+included: one call, and each name the units share read once), so a
+truncated or altered entry is refused (:class:`Corrupt`) before it is read.
+The tables only errors and late compiling read (line spans, functions, line
+contexts, pending texts) are marshalled on their own inside it (bytes):
+reading an entry makes no Python object of them until they are used. (A checksum against
 accidents, not attacks: the cache directory is the user's own. It was a
 SHA-256, which cost more than the rest of reading an entry.)
 
@@ -31,6 +33,7 @@ import zlib
 from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping
 from itertools import repeat
 from operator import countOf, itemgetter
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler import late
@@ -44,15 +47,21 @@ if TYPE_CHECKING:
 MAGIC = b"nixls-compiled\x00\x06"
 _CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
+_CONTAINERS = (list, dict, frozenset)
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 
-# One unit as stored: root, code, line spans, infos, deferred, consts, globals,
-# line contexts (trace entries of lines inside operands), the texts of its
-# functions not compiled yet (`compiler/late.py`); the five tables (line
-# spans, infos, consts, contexts, texts) each marshalled on its own.
-RawUnit = tuple[str, bytes, bytes, bytes, list[str], bytes, Any, bytes, bytes]
+# One unit as stored: root, module code, line spans, infos, deferred, consts,
+# globals, line contexts (trace entries of lines inside operands), the texts
+# of its functions not compiled yet (`compiler/late.py`). The code and the
+# constants are part of the entry's one marshalled payload (every unit that
+# loads needs them); the four other tables, needed only by errors and by
+# functions compiled late, are each marshalled on its own (bytes).
+RawUnit = tuple[str, CodeType, bytes, bytes, list[str], Any, Any, bytes, bytes]
+# A unit's constants as stored (:func:`_dump_consts`): span names, starts and
+# ends, plain values by name, groups of tuples holding spans, the rest tagged.
+ConstsParts = tuple[list[str], list[int], list[int], dict[str, Any], list[Any], list[Any]]
 
 
 class Uncacheable(Exception):
@@ -182,7 +191,7 @@ class Stored(Mapping[Any, Any]):
         table = self._table
         if table is None:
             assert self._decode is not None
-            table = self._table = self._decode(marshal.loads(self.raw))
+            table = self._table = self._decode(self.raw)
             self.raw = self._decode = None  # decoded once: the stored form is not kept
         return table
 
@@ -219,12 +228,9 @@ def raw_units(compiled: CompiledFile) -> list[RawUnit]:
 
 
 def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
-    if unit.code is not None:
-        code: bytes | None = marshal.dumps(late.module_with_late(unit, unit.code))
-    else:
-        code = unit.code_bytes
-    if code is None:
+    if unit.code is None:
         return None  # generated but never loaded: no code to store
+    code = late.module_with_late(unit, unit.code)
     # A table read from the cache and never decoded is written back as read.
     lines = _stored(unit.line_spans)
     if lines is None:
@@ -264,30 +270,95 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
     )
 
 
-def _dump_consts(consts: dict[str, Any], source: SourceText) -> bytes:
-    """A unit's constants stored: its spans as columns, scalars as they
-    are, the rest encoded value by value (:func:`encode_value`)."""
+def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
+    """A unit's constants stored so that reading them back is C-level work:
+    spans as columns; plain data (what marshal keeps as it is) in one dict;
+    tuples of plain values and spans (an attribute path and its spans, the
+    most common constant after spans) grouped by which places hold spans,
+    each group as columns; only the rest encoded value by value
+    (:func:`encode_value`: paths, attribute sets, nested spans)."""
     names = []
     spans = []
-    scalars = {}
+    plain = {}
+    groups: dict[str, tuple[list[str], list[Any]]] = {}
     tagged = []
     for name, value in consts.items():
         t = type(value)
-        if t is tuple and len(value) == 3 and value[0] is source:
-            names.append(name)
-            spans.append(value)
-        elif t in _SCALARS:
-            scalars[name] = value
+        if t is tuple:
+            kinds = _kinds(value, source)
+            if kinds is None:
+                tagged.append((name, encode_value(value, source)))
+            elif kinds == "s":
+                names.append(name)
+                spans.append(value)
+            elif "s" not in kinds:
+                plain[name] = value
+            else:
+                group = groups.get(kinds)
+                if group is None:
+                    group = groups[kinds] = ([], [])
+                group[0].append(name)
+                group[1].append(value)
+        elif t in _SCALARS or (t in _CONTAINERS and _plain(value)):
+            plain[name] = value
         else:
             tagged.append((name, encode_value(value, source)))
-    return marshal.dumps((names, *_columns(spans, source), scalars, tagged))
+    return (
+        names,
+        *_columns(spans, source),
+        plain,
+        [(kinds, n, _group_columns(kinds, values)) for kinds, (n, values) in groups.items()],
+        tagged,
+    )
+
+
+def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
+    """``s`` for a span of ``source``; else, for a tuple of plain values and
+    spans, the kind of each place (``v`` plain, ``s`` span); None otherwise."""
+    if len(value) == 3 and value[0] is source:
+        return "s"
+    kinds = []
+    for v in value:
+        t = type(v)
+        if t in _SCALARS:
+            kinds.append("v")
+        elif t is tuple and len(v) == 3 and v[0] is source:
+            kinds.append("s")
+        elif t is tuple and all(type(x) in _SCALARS for x in v):
+            kinds.append("v")
+        else:
+            return None
+    return "".join(kinds)
+
+
+def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The columns of tuples of one kind: a list per plain place, starts and ends per span."""
+    columns: list[list[Any]] = []
+    for at, kind in enumerate(kinds):
+        place = [v[at] for v in values]
+        if kind == "v":
+            columns.append(place)
+        else:
+            columns.extend((list(map(_SECOND, place)), list(map(_THIRD, place))))
+    return columns
 
 
 def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -> dict[str, Any]:
-    """A unit's constants from their stored form (unmarshalled): see :func:`_dump_consts`."""
-    names, starts, ends, scalars, tagged = raw
+    """A unit's constants from their stored form: see :func:`_dump_consts`."""
+    names, starts, ends, plain, groups, tagged = raw
     consts: dict[str, Any] = dict(zip(names, _spans(source, starts, ends), strict=True))
-    consts.update(scalars)
+    consts.update(plain)
+    for kinds, group, columns in groups:
+        places: list[Any] = []
+        at = 0
+        for kind in kinds:
+            if kind == "v":
+                places.append(columns[at])
+                at += 1
+            else:
+                places.append(_spans(source, columns[at], columns[at + 1]))
+                at += 2
+        consts.update(zip(group, zip(*places, strict=True), strict=True))
     for name, value in tagged:
         consts[name] = decode_value(value, span)
     return consts
@@ -335,29 +406,35 @@ def load(
             found = spans[(start, end)] = (source, start, end)
         return found
 
-    def lines(raw: tuple[list[int], list[int], list[int]]) -> dict[int, tuple[Any, int, int]]:
-        numbers, starts, ends = raw
+    def lines(raw: bytes) -> dict[int, tuple[Any, int, int]]:
+        numbers, starts, ends = marshal.loads(raw)
         return dict(zip(numbers, _spans(source, starts, ends), strict=True))
 
-    def infos(raw: tuple[list[str], list[Any], list[int], list[int]]) -> dict[str, Any]:
-        names, descriptions, starts, ends = raw
+    def infos(raw: bytes) -> dict[str, Any]:
+        names, descriptions, starts, ends = marshal.loads(raw)
         spans = _spans(source, starts, ends)
         return dict(zip(names, zip(descriptions, spans, strict=True), strict=True))
 
     def consts(raw: Any) -> dict[str, Any]:
         return load_consts(raw, source, span)
 
-    def contexts(raw: dict[int, Any]) -> dict[int, Any]:
+    def contexts(raw: bytes) -> dict[int, Any]:
         return {
             n: tuple((m, span(*se) if se is not None else None) for m, se in entries)
-            for n, entries in raw.items()
+            for n, entries in marshal.loads(raw).items()
         }
+
+    def pending(raw: bytes) -> dict[str, tuple[str, int]]:
+        texts: dict[str, tuple[str, int]] = marshal.loads(raw)
+        return texts
 
     units = []
     try:
         for root, code, lines_, infos_, deferred, consts_, globals_, contexts_, texts in raws:
-            if not all(type(t) is bytes for t in (code, lines_, infos_, consts_, contexts_, texts)):
-                raise TypeError("a unit's code or table is not stored as bytes")
+            if type(code) is not CodeType or type(consts_) is not tuple or len(consts_) != 6:
+                raise TypeError("a unit's code or constants are not stored as such")
+            if not all(type(t) is bytes for t in (lines_, infos_, contexts_, texts)):
+                raise TypeError("a unit's table is not stored as bytes")
             units.append(
                 Unit(
                     root,
@@ -367,9 +444,9 @@ def load(
                     deferred,
                     Stored(consts_, consts),
                     globals_,
-                    code_bytes=code,
+                    code=code,
                     line_contexts=Stored(contexts_, contexts),
-                    pending=Stored(texts, dict),
+                    pending=Stored(texts, pending),
                 )
             )
     except (ValueError, TypeError, KeyError) as exc:

@@ -10,7 +10,6 @@ by a compiler rebuilt from the text. Module-level names are unique per unit
 
 from __future__ import annotations
 
-import marshal
 import threading
 import warnings
 from collections.abc import Callable, Mapping
@@ -35,8 +34,8 @@ class Unit:
     except nested deferred thunks (``deferred``: their roots). Shared by
     every evaluation of the file; ``consts`` and ``globals`` are the module
     names its code needs besides :data:`BASE_GLOBALS`. A unit read from the
-    cache has no ``python``, but its code marshalled (``code_bytes``);
-    ``line_contexts`` are the trace entries of lines inside operands (see
+    cache has no ``python``, only its code (registered with
+    :data:`CODE_INFO` when it first loads); ``line_contexts`` are the trace entries of lines inside operands (see
     ``Compiler.in_context``). In a process that ends after its evaluation
     (``nixls eval``), ``python`` is dropped once compiled: nothing reads it
     again there (a cold home-manager run kept 16 MB of it to the end).
@@ -53,7 +52,7 @@ class Unit:
         "consts",
         "globals",
         "code",
-        "code_bytes",
+        "registered",
         "line_contexts",
         "functions",
         "pending",
@@ -70,7 +69,6 @@ class Unit:
         consts: Mapping[str, Any],
         globals: dict[str, str],
         code: CodeType | None = None,
-        code_bytes: bytes | None = None,
         line_contexts: Mapping[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]]
         | None = None,
         pending: Mapping[str, tuple[str, int]] | None = None,
@@ -83,7 +81,7 @@ class Unit:
         self.consts = consts
         self.globals = globals
         self.code = code
-        self.code_bytes = code_bytes
+        self.registered = False  # its functions known to CODE_INFO
         self.line_contexts = line_contexts if line_contexts is not None else {}
         # Each function's text with its generated names marked, and its
         # first line (see `Compiler.render`): what `code_share` normalises.
@@ -97,19 +95,17 @@ class Unit:
         return f"Unit({self.root!r}, deferred={self.deferred!r})"
 
     def compiled(self, filename: str) -> CodeType:
-        """The unit's module code (compiled or unmarshalled once; its functions registered)."""
+        """The unit's module code (compiled once; its functions registered)."""
         code = self.code
-        if code is None:
-            if self.code_bytes is not None:
-                code = marshal.loads(self.code_bytes)
-                self.code_bytes = None
-            else:
+        if code is None or not self.registered:
+            if code is None:
                 code = self._compile(filename)
                 if ONE_SHOT_GC.active:
                     self.python = ""
             # Its functions' CodeInfo are made when an error first needs them.
             CODE_INFO.register_unit(code, (self.infos, self.line_spans, self.line_contexts))
             self.code = code
+            self.registered = True
         return code
 
     def _compile(self, filename: str) -> CodeType:

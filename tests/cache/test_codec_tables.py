@@ -19,20 +19,42 @@ from evaluator.vm.values import Attrs, NixPath
 
 
 def _round_trip(consts: dict[str, object], source: SourceText) -> dict[str, object]:
-    stored = codec._dump_consts(consts, source)
-    assert type(stored) is bytes
-    return codec.load_consts(marshal.loads(stored), source, lambda s, e: (source, s, e))
+    # Stored inside the entry's one marshalled payload: what marshal gives back is read.
+    stored = marshal.loads(marshal.dumps(codec._dump_consts(consts, source)))
+    return codec.load_consts(stored, source, lambda s, e: (source, s, e))
 
 
 def test_plain_constants_are_stored_as_they_are() -> None:
     source = SourceText("/x/default.nix", b"{ a = 1; }")
     positions = {f"n{i}": ("/x/default.nix", i, 3) for i in range(500)}
-    consts = {"P1": positions, "F": ["a", 1, 2.5, None, True, ("t", [1])], "S": "s"}
-    stored = marshal.loads(codec._dump_consts(consts, source))
+    consts = {
+        "P1": positions,
+        "F": ["a", 1, 2.5, None, True, ("t", [1])],
+        "S": "s",
+        "T": ("a", ("b", "c"), 1),
+        "N": frozenset({"x", "y"}),
+    }
+    stored = codec._dump_consts(consts, source)
     # Stored as marshal keeps them: read back with no decoding element by element.
-    tagged = [("P1", ("B", marshal.dumps(positions))), ("F", ("B", marshal.dumps(consts["F"])))]
-    assert stored == ([], [], [], {"S": "s"}, tagged)
+    assert stored == ([], [], [], consts, [], [])
     assert _round_trip(consts, source) == consts
+
+
+def test_tuples_of_values_and_spans_are_stored_as_columns() -> None:
+    source = SourceText("/x/default.nix", b"{ a.b = 1; c = 2; }")
+    consts = {
+        "K1": (("a", "b"), (source, 2, 5), (source, 2, 3)),
+        "K2": (("c",), (source, 11, 12), (source, 11, 12)),
+        "K3": ((source, 0, 1), "x", None),
+    }
+    stored = codec._dump_consts(consts, source)
+    groups = [
+        ("vss", ["K1", "K2"], [[("a", "b"), ("c",)], [2, 11], [5, 12], [2, 11], [3, 12]]),
+        ("svv", ["K3"], [[0], [1], ["x"], [None]]),
+    ]
+    assert stored == ([], [], [], {}, groups, [])
+    back = _round_trip(consts, source)
+    assert back == consts and back["K1"][1][0] is source and back["K3"][0][0] is source
 
 
 def test_spans_paths_and_sets_inside_constants_round_trip() -> None:
@@ -107,16 +129,21 @@ def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
 def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
-        codec.load_consts((["K1", "K2"], [0], [1], {}, []), source, lambda s, e: (source, s, e))
+        codec.load_consts(
+            (["K1", "K2"], [0], [1], {}, [], []), source, lambda s, e: (source, s, e)
+        )
+    with pytest.raises(ValueError):
+        group = ("vs", ["K1", "K2"], [["a", "b"], [0], [1]])
+        codec.load_consts(([], [], [], {}, [group], []), source, lambda s, e: (source, s, e))
 
 
 def test_an_entry_of_the_previous_format_is_refused() -> None:
-    # Format 4 stored spans as dicts of pairs: its entries must not be read as columns.
+    # Format 5 stored each unit's code and constants marshalled apart (bytes).
     source = SourceText("/x/a.nix", b"1")
     raw = codec._raw_unit(_unit(source, (source, 0, 1), (source, 0, 1)), source)
     assert raw is not None
     data = codec.dump("k", CompiledFile(source, _unit(source, None, None), "f"), [raw])
     assert codec.read_raw(data, "k")[3][0][0] == "main"
-    old = b"nixls-compiled\x00\x04" + data[len(codec.MAGIC) :]
+    old = b"nixls-compiled\x00\x05" + data[len(codec.MAGIC) :]
     with pytest.raises(codec.Corrupt):
         codec.read_raw(old, "k")
