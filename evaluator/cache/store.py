@@ -15,6 +15,16 @@ cannot be read is deleted and treated as missing. After writing, the
 least recently used entries are deleted while the cache is over its size
 bound. Every file-system error makes the cache do nothing (a read-only or
 full disk costs only the time saved).
+
+Knowing the cache's size without a `stat` of every entry after every write
+(tens of thousands in a large cache): a ledger (``.written``) holds the
+size a scan found, and each writer appends the bytes it wrote (one short
+``O_APPEND`` write, whole even with concurrent writers). Only when the sum
+passes the bound, or after :data:`_SCAN_EVERY` writes, is the directory
+scanned again (entries deleted, stale temporary files removed) and the
+ledger replaced by the size found. The sum overestimates (an entry written
+again counts twice), so the bound holds; a write appended while another
+process replaces the ledger is lost, which the next scan corrects.
 """
 
 from __future__ import annotations
@@ -45,6 +55,9 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 SUFFIX = ".nxc"
 # Temporary files older than this are left over from a killed writer.
 _STALE_TEMP_S = 3600.0
+LEDGER = ".written"
+# Writes noted in the ledger before the directory is scanned anyway.
+_SCAN_EVERY = 256
 
 _EVALUATOR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 _fingerprint: str | None = None
@@ -156,19 +169,41 @@ class DiskCache:
             todo = [(k, c) for k, (c, n) in self._tracked.items() if c.changes > n]
             for key, compiled in todo:
                 self._tracked[key] = (compiled, compiled.changes)
-        wrote = False
+        wrote = 0
         for key, compiled in todo:
-            wrote |= self._write(key, compiled)
+            wrote += self._write(key, compiled)
         if wrote:
-            self.bound()
+            self.bound(wrote=wrote)
 
-    def _write(self, key: str, compiled: CompiledFile) -> bool:
+    def _note(self, size: int) -> None:
+        """Add ``size`` bytes written to the ledger."""
+        try:
+            path = os.path.join(self.directory, LEDGER)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, b"%d\n" % size)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
+
+    def _ledger(self) -> tuple[int, int] | None:
+        """The size the ledger adds up to and its number of records (None: no ledger)."""
+        try:
+            with open(os.path.join(self.directory, LEDGER), "rb") as f:
+                lines = f.read().split()
+            return sum(map(int, lines)), len(lines)
+        except (OSError, ValueError):
+            return None
+
+    def _write(self, key: str, compiled: CompiledFile) -> int:
+        """Write ``compiled``'s entry (merged with the stored one); its size, 0 if not written."""
         try:
             units = {u[0]: u for u in codec.raw_units(compiled)}
         except codec.Uncacheable:
-            return False
+            return 0
         if not units:
-            return False
+            return 0
         path = self._path(key)
         try:
             with open(path, "rb") as f:
@@ -178,26 +213,60 @@ class DiskCache:
         for raw in old:
             units.setdefault(raw[0], raw)  # another process's units too
         ordered = [units.pop("main"), *units.values()]
+        data = codec.dump(key, compiled, ordered)
         try:
-            os.makedirs(self.directory, exist_ok=True)
-            fd, tmp = _temporary(self.directory)
+            try:
+                fd, tmp = _temporary(self.directory)
+            except FileNotFoundError:
+                os.makedirs(self.directory, exist_ok=True)
+                fd, tmp = _temporary(self.directory)
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(codec.dump(key, compiled, ordered))
+                    f.write(data)
                 os.replace(tmp, path)
             except BaseException:
                 _remove(tmp)
                 raise
         except OSError:
-            return False
-        return True
+            return 0
+        return len(data)
 
-    def bound(self) -> None:
-        """Delete least recently used entries while over the size bound."""
+    def bound(self, *, wrote: int | None = None) -> None:
+        """Delete least recently used entries while over the size bound.
+
+        After a write of ``wrote`` bytes, only if the ledger says the cache
+        may be over it, or has not been checked for :data:`_SCAN_EVERY`
+        writes (a cache without a ledger is scanned)."""
+        if wrote is not None:
+            found = self._ledger()
+            if found is not None:
+                self._note(wrote)
+                if found[0] + wrote <= self.max_bytes and found[1] + 1 < _SCAN_EVERY:
+                    return
+        total = self._scan()
+        if total is not None:
+            self._set_ledger(total)
+
+    def _set_ledger(self, total: int) -> None:
+        try:
+            fd, tmp = _temporary(self.directory)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(b"%d\n" % total)
+                os.replace(tmp, os.path.join(self.directory, LEDGER))
+            except BaseException:
+                _remove(tmp)
+                raise
+        except OSError:
+            pass
+
+    def _scan(self) -> int | None:
+        """Delete stale temporary files, then least recently used entries
+        while over the bound; the size left (None if unreadable)."""
         try:
             scan = list(os.scandir(self.directory))
         except OSError:
-            return
+            return None
         entries = []
         total = 0
         now = time.time()
@@ -214,7 +283,7 @@ class DiskCache:
                 entries.append((st.st_mtime, st.st_size, entry.path))
                 total += st.st_size
         if total <= self.max_bytes:
-            return
+            return total
         entries.sort()
         target = self.max_bytes * 3 // 4  # leave room: not a scan per write
         for _, size, path in entries:
@@ -222,6 +291,7 @@ class DiskCache:
                 break
             _remove(path)
             total -= size
+        return total
 
 
 def _temporary(directory: str) -> tuple[int, str]:

@@ -35,10 +35,11 @@ class Unit:
     every evaluation of the file; ``consts`` and ``globals`` are the module
     names its code needs besides :data:`BASE_GLOBALS`. A unit read from the
     cache has no ``python``, only its code (registered with
-    :data:`CODE_INFO` when it first loads); ``line_contexts`` are the trace entries of lines inside operands (see
-    ``Compiler.in_context``). In a process that ends after its evaluation
-    (``nixls eval``), ``python`` is dropped once compiled: nothing reads it
-    again there (a cold home-manager run kept 16 MB of it to the end).
+    :data:`CODE_INFO` when it first loads); ``line_contexts`` are the trace
+    entries of lines inside operands (see ``Compiler.in_context``). In a
+    process that ends after its evaluation (``nixls eval``), ``python`` is
+    dropped once compiled: nothing reads it again there (a cold
+    home-manager run kept 16 MB of it to the end).
     """
 
     # A plain class, not a dataclass: `dataclasses` imports inspect, ast and
@@ -127,7 +128,6 @@ class Unit:
                 # Python's own limits (nesting, size) on the generated code.
                 root = self.infos.get(self.root)
                 raise NixError("expression nested too deeply", root[1] if root else None) from exc
-
 
     def _compile_late(
         self, functions: list[tuple[str, int]], filename: str, tag: str

@@ -88,9 +88,12 @@ class CodeInfos:
         # id(code) -> (weak reference to the code, its facts); the value must
         # not hold the key, or the entry would never be dropped.
         self._infos: dict[int, tuple[weakref.ref[CodeType], CodeInfo]] = {}
-        # id(code) -> (weak reference, its unit's facts, whether the code is
-        # one function compiled apart from its unit's module code).
-        self._pending: dict[int, tuple[weakref.ref[CodeType], UnitInfo, bool]] = {}
+        # Codes registered and not looked up yet: (weak reference, its unit's
+        # facts, whether the code is one function compiled apart from its
+        # unit's module code). No callback per entry (a closure per unit
+        # loaded): entries of dead code are dropped when the list doubles.
+        self._pending: list[tuple[weakref.ref[CodeType], UnitInfo, bool]] = []
+        self._sweep_at = 64
         self._lock = threading.RLock()
 
     def _forget(self, table: dict[int, Any], key: int) -> Any:
@@ -106,15 +109,19 @@ class CodeInfos:
 
     def register_unit(self, module: CodeType, unit: UnitInfo) -> None:
         """The functions defined by ``module`` (a unit's code), registered on first lookup."""
-        key = id(module)
-        with self._lock:
-            self._pending[key] = (weakref.ref(module, self._forget(self._pending, key)), unit, False)
+        self._add(module, unit, False)
 
     def register_code(self, code: CodeType, unit: UnitInfo) -> None:
         """One function of a unit compiled after its module code (``compiler/late.py``)."""
-        key = id(code)
+        self._add(code, unit, True)
+
+    def _add(self, code: CodeType, unit: UnitInfo, alone: bool) -> None:
         with self._lock:
-            self._pending[key] = (weakref.ref(code, self._forget(self._pending, key)), unit, True)
+            pending = self._pending
+            pending.append((weakref.ref(code), unit, alone))
+            if len(pending) > self._sweep_at:
+                pending[:] = [p for p in pending if p[0]() is not None]
+                self._sweep_at = 2 * len(pending) + 64
 
     def get(self, code: CodeType, default: CodeInfo | None = None) -> CodeInfo | None:
         """The facts of ``code`` (``default`` if it is not generated code)."""
@@ -144,8 +151,8 @@ class CodeInfos:
         # (Re-entrant: a weak reference callback may run inside it.)
         with self._lock:
             infos = self._infos
-            pending = list(self._pending.values())
-            self._pending.clear()
+            pending, self._pending = self._pending, []
+            self._sweep_at = 64
             for ref, (parts, line_spans, line_contexts), alone in pending:
                 module = ref()
                 if module is None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from evaluator.cache import codec
+from evaluator.cache import codec, store
 
 from .sample import write_sample
 
@@ -49,8 +49,10 @@ def test_concurrent_writers_leave_a_valid_cache(tmp_path: Path) -> None:
             out, err = proc.communicate(timeout=300)
             assert (out, err) == (expected[attr], "")
     folder = cache / "nixls" / "compiled"
-    stored = sorted(folder.iterdir())
+    stored = sorted(p for p in folder.iterdir() if p.name != store.LEDGER)
     assert [p.suffix for p in stored] == [".nxc", ".nxc"]  # no temporary file left
+    # Every writer's record is whole (appended in one write each).
+    assert all(line.isdigit() for line in (folder / store.LEDGER).read_text().splitlines())
     for entry in stored:
         codec.read_raw(entry.read_bytes(), entry.stem)
     for attr in attrs:

@@ -129,9 +129,7 @@ def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
 def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
-        codec.load_consts(
-            (["K1", "K2"], [0], [1], {}, [], []), source, lambda s, e: (source, s, e)
-        )
+        codec.load_consts((["K1", "K2"], [0], [1], {}, [], []), source, lambda s, e: (source, s, e))
     with pytest.raises(ValueError):
         group = ("vs", ["K1", "K2"], [["a", "b"], [0], [1]])
         codec.load_consts(([], [], [], {}, [group], []), source, lambda s, e: (source, s, e))

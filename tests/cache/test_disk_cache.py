@@ -215,3 +215,39 @@ def test_the_key_changes_with_the_evaluator_code_and_the_text(
     assert disk.key(b"1", "/a.nix", "/", True) != key
     monkeypatch.setattr(store, "_fingerprint", "another evaluator")
     assert disk.key(b"1", "/a.nix", "/", False) != key
+
+
+def test_the_size_bound_is_checked_without_a_scan_per_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaluator.cache import store
+
+    cache = tmp_path / "cache"
+    scans = []
+    scandir = os.scandir
+
+    def counted(path: str) -> object:
+        if path == str(cache):  # not the evaluator's own code (its fingerprint)
+            scans.append(path)
+        return scandir(path)
+
+    monkeypatch.setattr(store.os, "scandir", counted)
+    run(cache, write_sample(tmp_path / "src0", parts=2), "part1")
+    assert len(scans) == 1  # no ledger yet: the first write scans
+    written = sum(e.stat().st_size for e in entries(cache))
+    for i in range(1, 4):
+        run(cache, write_sample(tmp_path / f"src{i}", parts=2), "part1")
+    assert len(scans) == 1  # under the bound: the ledger is enough
+    ledger = [int(n) for n in (cache / store.LEDGER).read_text().split()]
+    assert ledger[0] == written and sum(ledger) == sum(e.stat().st_size for e in entries(cache))
+    # The ledger says the bound is passed: a scan deletes, then records what is left.
+    bound = sum(ledger) // 2
+    run(cache, write_sample(tmp_path / "src9", parts=2), "part1", max_bytes=bound)
+    assert len(scans) == 2
+    left = sum(e.stat().st_size for e in entries(cache))
+    assert left <= bound
+    assert [int(n) for n in (cache / store.LEDGER).read_text().split()] == [left]
+    # Past _SCAN_EVERY records a write scans even under the bound.
+    (cache / store.LEDGER).write_text("1\n" * store._SCAN_EVERY)
+    run(cache, write_sample(tmp_path / "src10", parts=2), "part1")
+    assert len(scans) == 3
