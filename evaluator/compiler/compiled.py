@@ -138,7 +138,7 @@ class Unit:
         from evaluator.compiler import code_share
         from evaluator.compiler.codegen_base import NAME_MARK
 
-        names = [late.function_name(text) for text, _ in functions]
+        names = late.function_names(functions)
         if self.root not in names or len(set(names)) != len(names):
             return None
         at = names.index(self.root)
@@ -149,7 +149,7 @@ class Unit:
         root = [c for c in root_module.co_consts if type(c) is CodeType]
         if len(root) != 1 or root[0].co_name != self.root:
             return None
-        codes = [late.stand_in(self.root, name, filename) for name in names]
+        codes = late.stand_ins(self.root, names, filename)
         codes[at] = root[0]
         self.pending = {n: f for n, f in zip(names, functions, strict=True) if n != self.root}
         # The module code defines each function under its code's name: the

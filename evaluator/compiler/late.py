@@ -55,20 +55,23 @@ def _template() -> CodeType:
     return _stand_in
 
 
-def stand_in(root: str, name: str, filename: str) -> CodeType:
-    """The code of the stand-in for function ``name`` of the unit rooted at ``root``."""
-    code = _template()
-    consts = tuple(
-        root if c == "\x00root" else name if c == "\x00name" else c for c in code.co_consts
-    )
-    return code.replace(co_consts=consts, co_filename=filename)
+def stand_ins(root: str, names: list[str], filename: str) -> list[CodeType]:
+    """The code of the stand-ins for functions ``names`` of the unit rooted at ``root``."""
+    code = _template().replace(co_filename=filename)
+    consts = [root if c == "\x00root" else c for c in code.co_consts]
+    at = _name_at(code)
+    out = []
+    for name in names:
+        consts[at] = name
+        out.append(code.replace(co_consts=tuple(consts)))
+    return out
 
 
-def function_name(marked: str) -> str:
-    """The name a marked function text (``def NAME(...)``) defines."""
+def function_names(functions: list[tuple[str, int]]) -> list[str]:
+    """The names marked function texts (``def NAME(...)``) define."""
     from evaluator.compiler.codegen_base import NAME_MARK
 
-    return marked[4 : marked.index("(")].replace(NAME_MARK, "")
+    return [t[4 : t.index("(")].replace(NAME_MARK, "") for t, _ in functions]
 
 
 def compile_function(unit: Unit, name: str, filename: str) -> CodeType:
