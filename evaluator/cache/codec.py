@@ -284,13 +284,13 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
     tagged = []
     for name, value in consts.items():
         t = type(value)
-        if t is tuple:
+        if t is tuple and len(value) == 3 and value[0] is source:
+            names.append(name)
+            spans.append(value)
+        elif t is tuple:
             kinds = _kinds(value, source)
             if kinds is None:
                 tagged.append((name, encode_value(value, source)))
-            elif kinds == "s":
-                names.append(name)
-                spans.append(value)
             elif "s" not in kinds:
                 plain[name] = value
             else:
@@ -313,10 +313,8 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
 
 
 def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
-    """``s`` for a span of ``source``; else, for a tuple of plain values and
-    spans, the kind of each place (``v`` plain, ``s`` span); None otherwise."""
-    if len(value) == 3 and value[0] is source:
-        return "s"
+    """For a tuple of plain values and spans of ``source``, the kind of each
+    place (``v`` plain, ``s`` span); None for any other tuple."""
     kinds = []
     for v in value:
         t = type(v)

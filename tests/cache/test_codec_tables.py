@@ -46,15 +46,19 @@ def test_tuples_of_values_and_spans_are_stored_as_columns() -> None:
         "K1": (("a", "b"), (source, 2, 5), (source, 2, 3)),
         "K2": (("c",), (source, 11, 12), (source, 11, 12)),
         "K3": ((source, 0, 1), "x", None),
+        "K4": ((source, 3, 4),),  # one span in a tuple: not a span
+        "K5": (source, 6, 7),
     }
     stored = codec._dump_consts(consts, source)
     groups = [
         ("vss", ["K1", "K2"], [[("a", "b"), ("c",)], [2, 11], [5, 12], [2, 11], [3, 12]]),
         ("svv", ["K3"], [[0], [1], ["x"], [None]]),
+        ("s", ["K4"], [[3], [4]]),
     ]
-    assert stored == ([], [], [], {}, groups, [])
+    assert stored == (["K5"], [6], [7], {}, groups, [])
     back = _round_trip(consts, source)
     assert back == consts and back["K1"][1][0] is source and back["K3"][0][0] is source
+    assert back["K4"][0][0] is source and back["K5"][0] is source
 
 
 def test_spans_paths_and_sets_inside_constants_round_trip() -> None:
