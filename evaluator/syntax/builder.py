@@ -299,6 +299,33 @@ class Builder:
         node.value = value
         return node
 
+    def attrdef_name(self, name_eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        """`name = value;`, the name and `=` one token (`lexer.lex_for_parser`)."""
+        key = _new(n.StaticKey)
+        key.start = start = name_eq[_START]
+        key.name = name = name_eq[_VALUE]
+        key.end = start + len(name)
+        node = _new(n.AttrDef)
+        node.start = start
+        node.end = semi[_END]
+        node.path = [key]
+        node.value = value
+        return node
+
+    def attrdef_dotted(self, path: Any, _d: Any, name_eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        """`a.b.name = value;`, the last name and `=` one token."""
+        key = _new(n.StaticKey)
+        key.start = start = name_eq[_START]
+        key.name = name = name_eq[_VALUE]
+        key.end = start + len(name)
+        path.append(key)
+        node = _new(n.AttrDef)
+        node.start = path[0].start
+        node.end = semi[_END]
+        node.path = path
+        node.value = value
+        return node
+
     def _static_names(self, keys: list[n.StaticKey | n.DynamicKey]) -> list[n.StaticKey]:
         names: list[n.StaticKey] = []
         for k in keys:

@@ -152,43 +152,54 @@ _TRIVIA = rb"[ \t\r\n]*+(?:(?:\#[^\r\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)[ \t\r\n]*+
 # followed by a path character, `/` or `:` (a path or URI from its start
 # would need its run to end in `/` or `:`), punctuation that is no path
 # character, strings, braces. They spare most tokens the path look-ahead.
-_EARLY_GROUPS = (
+_EARLY_GROUPS = (  # a template: `%b` is `_NAME_EQ` or `_NO_NAME_EQ`
     rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)(?![a-zA-Z0-9._+\-/:])"  # 1: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 2: punctuation
-    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 3: string without `${`
-    rb"|(\{)"  # 4
-    rb"|(\})"  # 5
+    rb"%b"  # 2: the `=` after it (see `_NAME_EQ`)
+    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 3: punctuation
+    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 4: string without `${`
+    rb"|(\{)"  # 5
+    rb"|(\})"  # 6
 )
 _PATH_GROUPS = (
-    rb"(" + _PC + rb"*+/\$\{)"  # 6: path up to `${`
-    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 7: path
-    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 8: URI
+    rb"(" + _PC + rb"*+/\$\{)"  # 7: path up to `${`
+    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 8: path
+    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 9: URI
 )
 # Inside a run of path characters no path can start (see lex_long_run): the
 # same groups that never match keep the group numbers.
 _NO_PATH_GROUPS = rb"((?!))|((?!))|((?!))"
 _TOKEN_GROUPS = (
-    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 10: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 11: punctuation
-    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 12: float
-    rb"|([0-9]++)"  # 13: integer
-    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 14: operator
-    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 15: search path
-    rb"|(\$\{)"  # 16
-    rb"|(''(?:\ *\n)?)"  # 17: indented string
-    rb'|(")'  # 18: string with `${` (or unterminated)
-    rb"|(~/\$\{)"  # 19: home path up to `${`
-    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 20: home path
-    rb"|(/\*)"  # 21: unterminated comment
-    rb"|([\s\S])"  # 22: anything else
+    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 11: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 12: punctuation
+    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 13: float
+    rb"|([0-9]++)"  # 14: integer
+    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 15: operator
+    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 16: search path
+    rb"|(\$\{)"  # 17
+    rb"|(''(?:\ *\n)?)"  # 18: indented string
+    rb'|(")'  # 19: string with `${` (or unterminated)
+    rb"|(~/\$\{)"  # 20: home path up to `${`
+    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 21: home path
+    rb"|(/\*)"  # 22: unterminated comment
+    rb"|([\s\S])"  # 23: anything else
 )
 
 
-def _token_regex(look_ahead: bytes, paths: bytes, long_run: bytes) -> re.Pattern[bytes]:
+# For the parser, a name and the `=` after it (blanks between) are one
+# token, ``NAME_EQ``: a binding's start is then one match, one shift and one
+# reduction instead of two, two and three (see `lex_raw`). Elsewhere the
+# group never matches, which keeps the group numbers.
+_NAME_EQ = rb"(?:[ \t\r\n]*+(=)(?!=))?"
+_NO_NAME_EQ = rb"((?!))?"
+
+
+def _token_regex(
+    look_ahead: bytes, paths: bytes, long_run: bytes, name_eq: bytes = _NO_NAME_EQ
+) -> re.Pattern[bytes]:
     return re.compile(
         _TRIVIA
         + rb"(?:"
-        + _EARLY_GROUPS
+        + _EARLY_GROUPS % name_eq
         + rb"|(?="
         + look_ahead
         + rb")(?:"
@@ -205,8 +216,10 @@ def _token_regex(look_ahead: bytes, paths: bytes, long_run: bytes) -> re.Pattern
 _DEFAULT = _token_regex(_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
 # What the token loop of `lex_code` scans with: the look-ahead bounded, so
 # that it costs little at every token of a run: a run is at most 64 bytes
-# long, or group 9 matches (empty) and `lex_long_run` takes the run.
-_FAST = _token_regex(_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
+# long, or group 10 matches (empty) and `lex_long_run` takes the run.
+_FAST_ARGS = (_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
+_FAST = _token_regex(*_FAST_ARGS, _NAME_EQ)
+_fast_split: list[re.Pattern[bytes]] = []  # `_FAST` without `NAME_EQ`, made on first use
 _NO_PATH = _token_regex(rb"(?!)", _NO_PATH_GROUPS, rb"((?!))")
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
@@ -246,15 +259,21 @@ _INPATH = 4  # inside a path after a `${…}` or a segment
 
 
 # Token kinds in the regexes above, by group number.
-_G_ID0, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 6)
-_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(6, 14)
-_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(14, 21)
-_G_COMMENT, _G_CHAR = range(21, 23)
+_G_ID0, _G_NAME_EQ, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 7)
+_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(7, 15)
+_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(15, 22)
+_G_COMMENT, _G_CHAR = range(22, 24)
 
 
 class _Lexer:
-    def __init__(self, src: bytes) -> None:
+    def __init__(self, src: bytes, name_eq: bool = False) -> None:
         self.src = src
+        if name_eq:
+            self.fast = _FAST
+        else:
+            if not _fast_split:
+                _fast_split.append(_token_regex(*_FAST_ARGS))
+            self.fast = _fast_split[0]
         # Plain tuples `(type, start, end, value)`: the parser reads them by
         # index; `lex` makes them `Token`s for everyone else.
         self.tokens: list[RawToken] = []
@@ -334,7 +353,7 @@ class _Lexer:
         if budget <= 0:
             raise _TooManyTokens
         end = pos
-        for m in islice(_FAST.finditer(src, pos), budget):
+        for m in islice(self.fast.finditer(src, pos), budget):
             kind = m.lastindex
             if kind == _G_ID0 or kind == _G_ID:
                 start, end = m.span(kind)
@@ -343,6 +362,18 @@ class _Lexer:
                 if word is None:
                     word = words[raw] = intern(raw.decode("ascii"))
                 append((keywords.get(word, "ID"), start, end, word))
+            elif kind == _G_NAME_EQ:
+                start, end = m.span(_G_ID0)
+                raw = src[start:end]
+                word = words.get(raw)
+                if word is None:
+                    word = words[raw] = intern(raw.decode("ascii"))
+                end = m.end()
+                if word in keywords:  # `or = …;` and mistakes: as two tokens
+                    append((keywords[word], start, start + len(word), word))
+                    append(("EQUALS", end - 1, end, None))
+                else:  # the name's end is `start + len(word)`: names are ASCII
+                    append(("NAME_EQ", start, end, word))
             elif kind == _G_PUNCT0 or kind == _G_PUNCT:
                 start, end = m.span(kind)
                 append((punct[src[start]], start, end, None))
@@ -639,6 +670,41 @@ def lex_raw(source: bytes) -> tuple[list[RawToken], list[LexError]]:
     lexer = _Lexer(source)
     lexer.run()
     return lexer.tokens, lexer.errors
+
+
+def lex_for_parser(source: bytes) -> tuple[list[RawToken], list[LexError]]:
+    """:func:`lex_raw`, but a name followed by `=` is one ``NAME_EQ`` token
+    (``start`` the name's, ``end`` the `=`'s, ``value`` the name): see
+    :func:`split_name_eq` for the stream of :func:`lex_raw`.
+
+    Such a token counts as two towards :data:`MAX_TOKENS`: where the limit
+    could be near, the tokens are made as :func:`lex_raw` makes them.
+    """
+    lexer = _Lexer(source, True)
+    lexer.run()
+    tokens = lexer.tokens
+    limit = lexer.max_tokens - 2
+    if 2 * len(tokens) > limit and len(tokens) + _count_name_eq(tokens) > limit:
+        return lex_raw(source)
+    return tokens, lexer.errors
+
+
+def _count_name_eq(tokens: list[RawToken]) -> int:
+    return sum(1 for t in tokens if t[0] == "NAME_EQ")
+
+
+def split_name_eq(tokens: list[RawToken]) -> list[RawToken]:
+    """The tokens of :func:`lex_for_parser` as :func:`lex_raw` makes them."""
+    out: list[RawToken] = []
+    append = out.append
+    for t in tokens:
+        if t[0] == "NAME_EQ":
+            start, end, word = t[1], t[2], t[3]
+            append(("ID", start, start + len(word), word))
+            append(("EQUALS", end - 1, end, None))
+        else:
+            append(t)
+    return out
 
 
 def lex(source: bytes) -> tuple[list[Token], list[LexError]]:

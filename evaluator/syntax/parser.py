@@ -6,8 +6,8 @@ import gc
 from collections.abc import Callable
 
 from evaluator.syntax import nodes as n
-from evaluator.syntax.driver import Driver
-from evaluator.syntax.lexer import lex_raw
+from evaluator.syntax.driver import Driver, NameEqSplit
+from evaluator.syntax.lexer import lex_for_parser, split_name_eq
 from evaluator.syntax.tables import load_tables
 
 # Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
@@ -97,9 +97,23 @@ def parse(source: str | bytes) -> ParseResult:
 def _parse_tokens(src: bytes, report: Callable[[int, int, str], None]) -> tuple[n.Expr, bool]:
     """Lex and parse ``src`` (the tree, and whether it has `e or` calls); the
     tokens and the driver die with this frame."""
-    tokens, lex_errors = lex_raw(src)
+    tokens, lex_errors = lex_for_parser(src)
     for e in lex_errors:
         report(e.start, e.end, e.message)
-    driver = Driver(load_tables(), tokens, src, report)
-    root: n.Expr = driver.run("start")
+    # Reports wait for the end: a syntax error means parsing again over
+    # the tokens `lex_raw` makes (`NameEqSplit`), which reports them again.
+    held: list[tuple[int, int, str]] = []
+
+    def hold(start: int, end: int, message: str) -> None:
+        held.append((start, end, message))
+
+    driver = Driver(load_tables(), tokens, src, hold, name_eq=True)
+    try:
+        root: n.Expr = driver.run("start")
+    except NameEqSplit:
+        driver = Driver(load_tables(), split_name_eq(tokens), src, report)
+        root = driver.run("start")
+    else:
+        for start, end, message in held:
+            report(start, end, message)
     return root, driver.builder.or_calls
