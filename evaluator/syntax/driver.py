@@ -49,7 +49,7 @@ _BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3, 4: _CALL4}
 _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
 # Tokens only `lexer.lex_for_parser` makes: never named in messages, never
 # counted as bison's states would not have them (see `NameEqSplit`).
-_COMPOUND = frozenset(("NAME_EQ",))
+_COMPOUND = frozenset(("NAME_EQ", "CHAIN", "CHAIN_EQ"))
 # Every token type the lexer makes (`INVALID` is in no rule, so in no row).
 _TOKEN_TYPES = frozenset(
     ("$END", *KEYWORDS.values(), *OPERATORS.values(), *PUNCT.values(), *OTHER_TERMINALS)
@@ -245,10 +245,12 @@ class Driver:
         name_eq: bool = False,
     ) -> None:
         self.tables = tables
-        # Whether ``tokens`` may hold ``NAME_EQ`` (see `NameEqSplit`): a stack
-        # of at most half the limit has at most the limit over split tokens.
+        # Whether ``tokens`` may hold compound tokens (see `NameEqSplit`).
+        # Each entry of their stack is at most two over the plain tokens, and
+        # the token being reduced at most five: a stack of under half the
+        # limit is under the limit over plain tokens.
         self.name_eq = name_eq
-        self.max_depth = MAX_DEPTH // 2 - 1 if name_eq else MAX_DEPTH
+        self.max_depth = MAX_DEPTH // 2 - 4 if name_eq else MAX_DEPTH
         # Terminals that bison would know (rows also hold `_COMPOUND`).
         self.terminals = tables.terminals - _COMPOUND
         self.actions = tables.actions

@@ -152,54 +152,58 @@ _TRIVIA = rb"[ \t\r\n]*+(?:(?:\#[^\r\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)[ \t\r\n]*+
 # followed by a path character, `/` or `:` (a path or URI from its start
 # would need its run to end in `/` or `:`), punctuation that is no path
 # character, strings, braces. They spare most tokens the path look-ahead.
-_EARLY_GROUPS = (  # a template: `%b` is `_NAME_EQ` or `_NO_NAME_EQ`
-    rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)(?![a-zA-Z0-9._+\-/:])"  # 1: identifier or keyword
-    rb"%b"  # 2: the `=` after it (see `_NAME_EQ`)
-    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 3: punctuation
-    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 4: string without `${`
-    rb"|(\{)"  # 5
-    rb"|(\})"  # 6
+_EARLY_GROUPS = (  # a template: each `%b` is `_CHAIN`/`_NAME_EQ` or `_NEVER`
+    rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 1: identifier or keyword
+    rb"%b(?![a-zA-Z0-9._+\-/:])"  # 2: `.name`s after it (see `_CHAIN`)
+    rb"%b"  # 3: the `=` after them (see `_NAME_EQ`)
+    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 4: punctuation
+    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 5: string without `${`
+    rb"|(\{)"  # 6
+    rb"|(\})"  # 7
 )
 _PATH_GROUPS = (
-    rb"(" + _PC + rb"*+/\$\{)"  # 7: path up to `${`
-    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 8: path
-    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 9: URI
+    rb"(" + _PC + rb"*+/\$\{)"  # 8: path up to `${`
+    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 9: path
+    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 10: URI
 )
 # Inside a run of path characters no path can start (see lex_long_run): the
 # same groups that never match keep the group numbers.
 _NO_PATH_GROUPS = rb"((?!))|((?!))|((?!))"
 _TOKEN_GROUPS = (
-    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 11: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 12: punctuation
-    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 13: float
-    rb"|([0-9]++)"  # 14: integer
-    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 15: operator
-    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 16: search path
-    rb"|(\$\{)"  # 17
-    rb"|(''(?:\ *\n)?)"  # 18: indented string
-    rb'|(")'  # 19: string with `${` (or unterminated)
-    rb"|(~/\$\{)"  # 20: home path up to `${`
-    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 21: home path
-    rb"|(/\*)"  # 22: unterminated comment
-    rb"|([\s\S])"  # 23: anything else
+    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 12: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 13: punctuation
+    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 14: float
+    rb"|([0-9]++)"  # 15: integer
+    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 16: operator
+    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 17: search path
+    rb"|(\$\{)"  # 18
+    rb"|(''(?:\ *\n)?)"  # 19: indented string
+    rb'|(")'  # 20: string with `${` (or unterminated)
+    rb"|(~/\$\{)"  # 21: home path up to `${`
+    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 22: home path
+    rb"|(/\*)"  # 23: unterminated comment
+    rb"|([\s\S])"  # 24: anything else
 )
 
 
-# For the parser, a name and the `=` after it (blanks between) are one
-# token, ``NAME_EQ``: a binding's start is then one match, one shift and one
-# reduction instead of two, two and three (see `lex_raw`). Elsewhere the
-# group never matches, which keeps the group numbers.
+# For the parser (`lex_for_parser`), a run of names joined by dots
+# (`a.b.c`: no path can start in it, see `_EARLY_GROUPS`) is one token, and
+# so is a name or such a run with the `=` after it (blanks between): a
+# selection or a binding's start is then one match, one shift and one
+# reduction instead of several of each. Elsewhere the groups never match,
+# which keeps the group numbers.
+_CHAIN = rb"((?:\.[a-zA-Z_][a-zA-Z0-9_'\-]*+)++)?"
 _NAME_EQ = rb"(?:[ \t\r\n]*+(=)(?!=))?"
-_NO_NAME_EQ = rb"((?!))?"
+_NEVER = rb"((?!))?"
 
 
 def _token_regex(
-    look_ahead: bytes, paths: bytes, long_run: bytes, name_eq: bytes = _NO_NAME_EQ
+    look_ahead: bytes, paths: bytes, long_run: bytes, compound: bool = False
 ) -> re.Pattern[bytes]:
     return re.compile(
         _TRIVIA
         + rb"(?:"
-        + _EARLY_GROUPS % name_eq
+        + _EARLY_GROUPS % ((_CHAIN, _NAME_EQ) if compound else (_NEVER, _NEVER))
         + rb"|(?="
         + look_ahead
         + rb")(?:"
@@ -216,10 +220,10 @@ def _token_regex(
 _DEFAULT = _token_regex(_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
 # What the token loop of `lex_code` scans with: the look-ahead bounded, so
 # that it costs little at every token of a run: a run is at most 64 bytes
-# long, or group 10 matches (empty) and `lex_long_run` takes the run.
+# long, or group 11 matches (empty) and `lex_long_run` takes the run.
 _FAST_ARGS = (_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
-_FAST = _token_regex(*_FAST_ARGS, _NAME_EQ)
-_fast_split: list[re.Pattern[bytes]] = []  # `_FAST` without `NAME_EQ`, made on first use
+_FAST = _token_regex(*_FAST_ARGS, True)
+_fast_split: list[re.Pattern[bytes]] = []  # `_FAST` without compounds, made on first use
 _NO_PATH = _token_regex(rb"(?!)", _NO_PATH_GROUPS, rb"((?!))")
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
@@ -259,16 +263,18 @@ _INPATH = 4  # inside a path after a `${…}` or a segment
 
 
 # Token kinds in the regexes above, by group number.
-_G_ID0, _G_NAME_EQ, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 7)
-_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(7, 15)
-_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(15, 22)
-_G_COMMENT, _G_CHAR = range(22, 24)
+_G_ID0, _G_CHAIN, _G_NAME_EQ, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 8)
+_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(8, 16)
+_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(16, 23)
+_G_COMMENT, _G_CHAR = range(23, 25)
 
 
 class _Lexer:
-    def __init__(self, src: bytes, name_eq: bool = False) -> None:
+    def __init__(self, src: bytes, compound: bool = False) -> None:
         self.src = src
-        if name_eq:
+        # Tokens the compound ones stand for, beyond one each (`lex_for_parser`).
+        self.extra = 0
+        if compound:
             self.fast = _FAST
         else:
             if not _fast_split:
@@ -363,6 +369,9 @@ class _Lexer:
                     word = words[raw] = intern(raw.decode("ascii"))
                 append((keywords.get(word, "ID"), start, end, word))
             elif kind == _G_NAME_EQ:
+                if m.start(_G_CHAIN) >= 0:
+                    end = self.lex_chain(m, True)
+                    continue
                 start, end = m.span(_G_ID0)
                 raw = src[start:end]
                 word = words.get(raw)
@@ -374,6 +383,9 @@ class _Lexer:
                     append(("EQUALS", end - 1, end, None))
                 else:  # the name's end is `start + len(word)`: names are ASCII
                     append(("NAME_EQ", start, end, word))
+                    self.extra += 1
+            elif kind == _G_CHAIN:
+                end = self.lex_chain(m, False)
             elif kind == _G_PUNCT0 or kind == _G_PUNCT:
                 start, end = m.span(kind)
                 append((punct[src[start]], start, end, None))
@@ -401,6 +413,35 @@ class _Lexer:
                 after = self.lex_other(kind, start, end)
                 if after != end:
                     return ~after if after < 0 else after
+        return end
+
+    def lex_chain(self, m: re.Match[bytes], eq: bool) -> int:
+        """`a.b.c` (and its `=` when ``eq``) as one ``CHAIN`` (``CHAIN_EQ``)
+        token whose value is the tuple of names; where it ends."""
+        src = self.src
+        words = self.words
+        start = m.start(_G_ID0)
+        end = m.end(_G_CHAIN)
+        names: list[str] = []
+        for raw in src[start:end].split(b"."):
+            word = words.get(raw)
+            if word is None:
+                word = words[raw] = intern(raw.decode("ascii"))
+            names.append(word)
+        tokens = self.tokens
+        if KEYWORDS.keys().isdisjoint(names):
+            if eq:
+                tokens.append(("CHAIN_EQ", start, m.end(), tuple(names)))
+                self.extra += 2 * len(names) - 1
+                return m.end()
+            tokens.append(("CHAIN", start, end, tuple(names)))
+            self.extra += 2 * len(names) - 2
+            return end
+        # A keyword among the names (`a.or.b`, mistakes): the plain tokens.
+        tokens.extend(_split_chain(start, names))
+        if eq:
+            tokens.append(("EQUALS", m.end() - 1, m.end(), None))
+            return m.end()
         return end
 
     def lex_other(self, kind: int, start: int, end: int) -> int:
@@ -673,35 +714,52 @@ def lex_raw(source: bytes) -> tuple[list[RawToken], list[LexError]]:
 
 
 def lex_for_parser(source: bytes) -> tuple[list[RawToken], list[LexError]]:
-    """:func:`lex_raw`, but a name followed by `=` is one ``NAME_EQ`` token
-    (``start`` the name's, ``end`` the `=`'s, ``value`` the name): see
-    :func:`split_name_eq` for the stream of :func:`lex_raw`.
+    """:func:`lex_raw` with compound tokens for the parser: a name followed
+    by `=` is one ``NAME_EQ`` (``start`` the name's, ``end`` the `=`'s,
+    ``value`` the name), names joined by dots are one ``CHAIN`` (``value``
+    the tuple of names), and one ``CHAIN_EQ`` with the `=` after them.
+    :func:`split_compound` gives back the stream of :func:`lex_raw`.
 
-    Such a token counts as two towards :data:`MAX_TOKENS`: where the limit
-    could be near, the tokens are made as :func:`lex_raw` makes them.
+    Each counts as the tokens it stands for towards :data:`MAX_TOKENS`:
+    where the limit is near, the tokens are made as :func:`lex_raw` makes
+    them.
     """
     lexer = _Lexer(source, True)
     lexer.run()
     tokens = lexer.tokens
-    limit = lexer.max_tokens - 2
-    if 2 * len(tokens) > limit and len(tokens) + _count_name_eq(tokens) > limit:
+    if len(tokens) + lexer.extra > lexer.max_tokens - 2:
         return lex_raw(source)
     return tokens, lexer.errors
 
 
-def _count_name_eq(tokens: list[RawToken]) -> int:
-    return sum(1 for t in tokens if t[0] == "NAME_EQ")
+def _split_chain(start: int, names: list[str] | tuple[str, ...]) -> list[RawToken]:
+    """The tokens of `a.b.c` at ``start`` (names are ASCII: one byte a character)."""
+    out: list[RawToken] = []
+    pos = start
+    for word in names:
+        if pos != start:
+            out.append(("DOT", pos, pos + 1, None))
+            pos += 1
+        out.append((KEYWORDS.get(word, "ID"), pos, pos + len(word), word))
+        pos += len(word)
+    return out
 
 
-def split_name_eq(tokens: list[RawToken]) -> list[RawToken]:
+def split_compound(tokens: list[RawToken]) -> list[RawToken]:
     """The tokens of :func:`lex_for_parser` as :func:`lex_raw` makes them."""
     out: list[RawToken] = []
     append = out.append
     for t in tokens:
-        if t[0] == "NAME_EQ":
+        kind = t[0]
+        if kind == "NAME_EQ":
             start, end, word = t[1], t[2], t[3]
             append(("ID", start, start + len(word), word))
             append(("EQUALS", end - 1, end, None))
+        elif kind == "CHAIN":
+            out.extend(_split_chain(t[1], t[3]))
+        elif kind == "CHAIN_EQ":
+            out.extend(_split_chain(t[1], t[3]))
+            append(("EQUALS", t[2] - 1, t[2], None))
         else:
             append(t)
     return out

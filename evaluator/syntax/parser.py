@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from evaluator.syntax import nodes as n
 from evaluator.syntax.driver import Driver, NameEqSplit
-from evaluator.syntax.lexer import lex_for_parser, split_name_eq
+from evaluator.syntax.lexer import lex_for_parser, split_compound
 from evaluator.syntax.tables import load_tables
 
 # Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
@@ -111,7 +111,7 @@ def _parse_tokens(src: bytes, report: Callable[[int, int, str], None]) -> tuple[
     try:
         root: n.Expr = driver.run("start")
     except NameEqSplit:
-        driver = Driver(load_tables(), split_name_eq(tokens), src, report)
+        driver = Driver(load_tables(), split_compound(tokens), src, report)
         root = driver.run("start")
     else:
         for start, end, message in held:
