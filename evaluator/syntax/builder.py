@@ -49,10 +49,10 @@ _N = TypeVar("_N", bound=n.Node)
 _new: Callable[[type[_N]], _N] = object.__new__  # type: ignore[assignment]
 
 
-def _keys(start: int, names: tuple[str, ...]) -> list[n.StaticKey]:
+def _keys(start: int, names: tuple[str, ...]) -> list[n.AttrKey]:
     """The keys of names joined by dots from ``start`` (of a compound token:
     names are ASCII, one byte a character)."""
-    keys: list[n.StaticKey] = []
+    keys: list[n.AttrKey] = []
     for name in names:
         key = _new(n.StaticKey)
         key.start = start
@@ -308,7 +308,7 @@ class Builder:
             items.append(item)
         return items
 
-    def chain_path(self, chain: Any) -> list[n.StaticKey]:
+    def chain_path(self, chain: Any) -> list[n.AttrKey]:
         return _keys(chain[_START], chain[_VALUE])
 
     def path_chain(self, items: list[Any], _d: Any, chain: Any) -> list[Any]:

@@ -48,7 +48,7 @@ _UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT, _CALL2, _CALL3,
 _BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3, 4: _CALL4}
 _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
 # Tokens only `lexer.lex_for_parser` makes: never named in messages, never
-# counted as bison's states would not have them (see `NameEqSplit`).
+# counted as bison's states would not have them (see `CompoundSplit`).
 _COMPOUND = frozenset(("NAME_EQ", "CHAIN", "CHAIN_EQ"))
 # Every token type the lexer makes (`INVALID` is in no rule, so in no row).
 _TOKEN_TYPES = frozenset(
@@ -56,10 +56,10 @@ _TOKEN_TYPES = frozenset(
 )
 
 
-class NameEqSplit(Exception):
-    """Raised by :meth:`Driver.run` over ``NAME_EQ`` tokens at a syntax error
-    or a deep stack: the caller parses again over :func:`~evaluator.syntax.
-    lexer.split_name_eq`'s tokens, so that errors, recovery and the depth
+class CompoundSplit(Exception):
+    """Raised by :meth:`Driver.run` over compound tokens at a syntax error or
+    a deep stack: the caller parses again over :func:`~evaluator.syntax.
+    lexer.split_compound`'s tokens, so that errors, recovery and the depth
     limit see the tokens they always saw."""
 
 
@@ -242,15 +242,15 @@ class Driver:
         tokens: Sequence[RawToken],
         source: bytes,
         report: Callable[[int, int, str], None],
-        name_eq: bool = False,
+        compound: bool = False,
     ) -> None:
         self.tables = tables
-        # Whether ``tokens`` may hold compound tokens (see `NameEqSplit`).
+        # Whether ``tokens`` may hold compound tokens (see `CompoundSplit`).
         # Each entry of their stack is at most two over the plain tokens, and
         # the token being reduced at most five: a stack of under half the
         # limit is under the limit over plain tokens.
-        self.name_eq = name_eq
-        self.max_depth = MAX_DEPTH // 2 - 4 if name_eq else MAX_DEPTH
+        self.compound = compound
+        self.max_depth = MAX_DEPTH // 2 - 4 if compound else MAX_DEPTH
         # Terminals that bison would know (rows also hold `_COMPOUND`).
         self.terminals = tables.terminals - _COMPOUND
         self.actions = tables.actions
@@ -301,16 +301,16 @@ class Driver:
                 tok = tokens[i]
                 ttype = tok[0]
                 if len(states) > max_depth:
-                    if self.name_eq:
-                        raise NameEqSplit
+                    if self.compound:
+                        raise CompoundSplit
                     i = self.too_deep(states, values, i)
                     state = states[-1]
                     tok = tokens[i]
                     ttype = tok[0]
                 continue
             if act is None:
-                if self.name_eq:
-                    raise NameEqSplit
+                if self.compound:
+                    raise CompoundSplit
                 i = self.recover(states, values, i)
                 state = states[-1]
                 tok = tokens[i]

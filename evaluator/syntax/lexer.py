@@ -217,14 +217,36 @@ def _token_regex(
 
 # The path and URI groups can only match where the run of path characters
 # ahead ends in `/` or `:`: one look-ahead spares most tokens three scans.
-_DEFAULT = _token_regex(_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
+_DEFAULT_ARGS = (_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
 # What the token loop of `lex_code` scans with: the look-ahead bounded, so
 # that it costs little at every token of a run: a run is at most 64 bytes
 # long, or group 11 matches (empty) and `lex_long_run` takes the run.
 _FAST_ARGS = (_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
 _FAST = _token_regex(*_FAST_ARGS, True)
-_fast_split: list[re.Pattern[bytes]] = []  # `_FAST` without compounds, made on first use
-_NO_PATH = _token_regex(rb"(?!)", _NO_PATH_GROUPS, rb"((?!))")
+# The other scans are made on first use: each costs some 8 M instructions
+# to compile, and most processes need none of them (runs of over 64 path
+# characters, `lex` for the editor).
+_LAZY_ARGS = {
+    "_DEFAULT": _DEFAULT_ARGS,
+    "_NO_PATH": (rb"(?!)", _NO_PATH_GROUPS, rb"((?!))"),
+    "_FAST_SPLIT": _FAST_ARGS,  # `_FAST` without compound tokens
+}
+_lazy: dict[str, re.Pattern[bytes]] = {}
+
+
+def _pattern(name: str) -> re.Pattern[bytes]:
+    pattern = _lazy.get(name)
+    if pattern is None:
+        pattern = _lazy[name] = _token_regex(*_LAZY_ARGS[name])
+    return pattern
+
+
+def __getattr__(name: str) -> re.Pattern[bytes]:
+    if name in _LAZY_ARGS:
+        return _pattern(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
 _URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
@@ -274,12 +296,7 @@ class _Lexer:
         self.src = src
         # Tokens the compound ones stand for, beyond one each (`lex_for_parser`).
         self.extra = 0
-        if compound:
-            self.fast = _FAST
-        else:
-            if not _fast_split:
-                _fast_split.append(_token_regex(*_FAST_ARGS))
-            self.fast = _fast_split[0]
+        self.fast = _FAST if compound else _pattern("_FAST_SPLIT")
         # Plain tuples `(type, start, end, value)`: the parser reads them by
         # index; `lex` makes them `Token`s for everyone else.
         self.tokens: list[RawToken] = []
@@ -486,7 +503,8 @@ class _Lexer:
         words = self.words
         safe_until = -1
         uri_from = uri_end = -1
-        m = _DEFAULT.match(src, pos)
+        m = _pattern("_DEFAULT").match(src, pos)
+        no_path = _pattern("_NO_PATH")
         while True:
             if len(tokens) > self.max_tokens:
                 raise _TooManyTokens
@@ -519,7 +537,7 @@ class _Lexer:
                 # The URI the run ends in (its body goes past the run).
                 tokens.append(("URI", pos, uri_end, _decode(src[pos:uri_end])))
                 return uri_end
-            m = _NO_PATH.match(src, pos)
+            m = no_path.match(src, pos)
 
     def path_run(self, start: int) -> tuple[int, int, int]:
         """The run of path characters from ``start``: where it ends, and the
