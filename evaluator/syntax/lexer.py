@@ -378,7 +378,10 @@ class _Lexer:
         end = pos
         for m in islice(self.fast.finditer(src, pos), budget):
             kind = m.lastindex
-            if kind == _G_ID0 or kind == _G_ID:
+            if kind == _G_PUNCT0:  # `;`, `(`, `)`, `:`… (the most frequent)
+                start, end = m.span(kind)
+                append((punct[src[start]], start, end, None))
+            elif kind == _G_ID0 or kind == _G_ID:
                 start, end = m.span(kind)
                 raw = src[start:end]
                 word = words.get(raw)
@@ -403,9 +406,6 @@ class _Lexer:
                     self.extra += 1
             elif kind == _G_CHAIN:
                 end = self.lex_chain(m, False)
-            elif kind == _G_PUNCT0 or kind == _G_PUNCT:
-                start, end = m.span(kind)
-                append((punct[src[start]], start, end, None))
             elif kind == _G_STRING:
                 start, end = m.span(kind)
                 append(("STRING", start, end, unescape(src[start + 1 : end - 1])))
@@ -423,6 +423,9 @@ class _Lexer:
                 start, end = m.span(kind)
                 modes.append((_CODE, len(tokens), False))
                 append(("LBRACE", start, end, None))
+            elif kind == _G_PUNCT:  # `.`, `+`, `-`, `/`
+                start, end = m.span(kind)
+                append((punct[src[start]], start, end, None))
             elif kind is None:
                 return len(src)  # only trivia up to the end
             else:
