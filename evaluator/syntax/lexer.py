@@ -408,7 +408,11 @@ class _Lexer:
                 end = self.lex_chain(m, False)
             elif kind == _G_STRING:
                 start, end = m.span(kind)
-                append(("STRING", start, end, unescape(src[start + 1 : end - 1])))
+                raw = src[start + 1 : end - 1]
+                if b"\\" in raw or b"\r" in raw:
+                    append(("STRING", start, end, unescape(raw)))
+                else:  # `unescape`'s common case inline
+                    append(("STRING", start, end, raw.decode("utf-8", "surrogateescape")))
             elif kind == _G_RBRACE:
                 start, end = m.span(kind)
                 top, opener, _ = modes[-1]
