@@ -353,38 +353,19 @@ class Builder:
 
     def attrdef_chain(self, chain_eq: Any, value: Any, semi: Any) -> n.AttrDef:
         """`a.b.c = value;`, the names and `=` one token."""
-        node = _new(n.AttrDef)
-        node.start = chain_eq[_START]
-        node.end = semi[_END]
-        node.path = _keys(chain_eq[_START], chain_eq[_VALUE])
-        node.value = value
-        return node
+        return self.attrdef(_keys(chain_eq[_START], chain_eq[_VALUE]), chain_eq, value, semi)
 
     def attrdef_dotted_chain(
         self, path: Any, _d: Any, chain_eq: Any, value: Any, semi: Any
     ) -> n.AttrDef:
         """`${a}.b.c = value;`, the names after the first dot and `=` one token."""
         path += _keys(chain_eq[_START], chain_eq[_VALUE])
-        node = _new(n.AttrDef)
-        node.start = path[0].start
-        node.end = semi[_END]
-        node.path = path
-        node.value = value
-        return node
+        return self.attrdef(path, chain_eq, value, semi)
 
     def attrdef_dotted(self, path: Any, _d: Any, name_eq: Any, value: Any, semi: Any) -> n.AttrDef:
         """`a.b.name = value;`, the last name and `=` one token."""
-        key = _new(n.StaticKey)
-        key.start = start = name_eq[_START]
-        key.name = name = name_eq[_VALUE]
-        key.end = start + len(name)
-        path.append(key)
-        node = _new(n.AttrDef)
-        node.start = path[0].start
-        node.end = semi[_END]
-        node.path = path
-        node.value = value
-        return node
+        path += _keys(name_eq[_START], (name_eq[_VALUE],))
+        return self.attrdef(path, name_eq, value, semi)
 
     def _static_names(self, keys: list[n.StaticKey | n.DynamicKey]) -> list[n.StaticKey]:
         names: list[n.StaticKey] = []
