@@ -241,6 +241,12 @@ class _Resolver:
                         owned.append(var)
                 return
             s = s.parent
+        self._resolve_free(var, scope, owner)
+
+    def _resolve_free(self, var: nodes.Var, scope: Scope, owner: Owner) -> None:
+        """Resolve ``var``, which no enclosing scope binds: a global, a `with`
+        name, or undefined."""
+        name = var.name
         if name in NIX_GLOBALS:
             gref = self.global_refs.get(name)
             if gref is None:
@@ -280,6 +286,9 @@ class _Resolver:
         visit_set = self._visit_set
         env_of = self.out.env_of
         env_kinds = ENV_KINDS if self.full else frozenset()
+        lean = not self.full
+        local_refs = self.local_refs
+        add_var = self.out.vars.append
         while stack:
             what, scope, owner = stack.pop()
             t = type(what)
@@ -287,7 +296,23 @@ class _Resolver:
                 env_of[what] = (scope, owner)  # type: ignore[index]
             # Most frequent kinds first (names, strings, calls, lists).
             if t is nodes.Var:
-                self._resolve(what, scope, owner)  # type: ignore[arg-type]
+                if lean:  # `_resolve` inline for a local name (most names)
+                    name = what.name  # type: ignore[attr-defined]
+                    s: Scope | None = scope
+                    while s is not None:
+                        binding = s.bindings.get(name)
+                        if binding is not None:
+                            ref = local_refs.get(binding)
+                            if ref is None:
+                                ref = local_refs[binding] = LocalRef(binding)
+                            what.resolution = ref  # type: ignore[attr-defined]
+                            add_var(what)  # type: ignore[arg-type]
+                            break
+                        s = s.parent
+                    else:
+                        self._resolve_free(what, scope, owner)  # type: ignore[arg-type]
+                else:
+                    self._resolve(what, scope, owner)  # type: ignore[arg-type]
             elif t is nodes.Str or t is nodes.Path:
                 parts = what.parts  # type: ignore[attr-defined]
                 for part in reversed(parts):
@@ -420,7 +445,6 @@ class _Resolver:
         inherits read ``outer``. In a let, each value belongs to its binding.
         ``define``: first bind each static name in ``scope`` as ``kind``
         (what :meth:`_define` does, in the same pass over the names)."""
-        push = self.stack.append
         items: list[_Item] = []
         owns = kind is BindingKind.LET
         for source in merged.inherit_sources:
@@ -466,8 +490,8 @@ class _Resolver:
         if not owns:
             for source in merged.inherit_sources:
                 self._own(owner, source)
-        for item in reversed(items):
-            push(item)
+        items.reverse()
+        self.stack.extend(items)
 
     # ------------------------------------------------------------ functions
 

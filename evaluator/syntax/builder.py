@@ -49,6 +49,20 @@ _N = TypeVar("_N", bound=n.Node)
 _new: Callable[[type[_N]], _N] = object.__new__  # type: ignore[assignment]
 
 
+def _keys(start: int, names: tuple[str, ...]) -> list[n.AttrKey]:
+    """The keys of names joined by dots from ``start`` (of a compound token:
+    names are ASCII, one byte a character)."""
+    keys: list[n.AttrKey] = []
+    for name in names:
+        key = _new(n.StaticKey)
+        key.start = start
+        key.end = start = start + len(name)
+        key.name = name
+        keys.append(key)
+        start += 1
+    return keys
+
+
 class Builder:
     """Tree-building callbacks; collects the semantic errors Nix's parser reports.
 
@@ -154,6 +168,24 @@ class Builder:
         node.expr = e
         node.path = path
         node.default = None
+        return node
+
+    def select_chain(self, chain: Any) -> n.Select:
+        """`a.b.c`, one token: the variable `a` and the path `b.c`."""
+        names = chain[_VALUE]
+        start = chain[_START]
+        node = _new(n.Select)
+        node.start = start
+        node.end = chain[_END]
+        node.expr = self.var(("ID", start, start + len(names[0]), names[0]))
+        node.path = _keys(start + len(names[0]) + 1, names[1:])
+        node.default = None
+        return node
+
+    def select_chain_or(self, chain: Any, _o: Any, default: Any) -> n.Select:
+        node = self.select_chain(chain)
+        node.end = default.end
+        node.default = default
         return node
 
     def select_or(self, e: Any, _d: Any, path: Any, _o: Any, default: Any) -> n.Select:
@@ -276,6 +308,13 @@ class Builder:
             items.append(item)
         return items
 
+    def chain_path(self, chain: Any) -> list[n.AttrKey]:
+        return _keys(chain[_START], chain[_VALUE])
+
+    def path_chain(self, items: list[Any], _d: Any, chain: Any) -> list[Any]:
+        items += _keys(chain[_START], chain[_VALUE])
+        return items
+
     def path_append(self, items: list[Any], _d: Any, item: Any) -> list[Any]:
         items.append(item)
         return items
@@ -298,6 +337,35 @@ class Builder:
         node.path = path
         node.value = value
         return node
+
+    def attrdef_name(self, name_eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        """`name = value;`, the name and `=` one token (`lexer.lex_for_parser`)."""
+        key = _new(n.StaticKey)
+        key.start = start = name_eq[_START]
+        key.name = name = name_eq[_VALUE]
+        key.end = start + len(name)
+        node = _new(n.AttrDef)
+        node.start = start
+        node.end = semi[_END]
+        node.path = [key]
+        node.value = value
+        return node
+
+    def attrdef_chain(self, chain_eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        """`a.b.c = value;`, the names and `=` one token."""
+        return self.attrdef(_keys(chain_eq[_START], chain_eq[_VALUE]), chain_eq, value, semi)
+
+    def attrdef_dotted_chain(
+        self, path: Any, _d: Any, chain_eq: Any, value: Any, semi: Any
+    ) -> n.AttrDef:
+        """`${a}.b.c = value;`, the names after the first dot and `=` one token."""
+        path += _keys(chain_eq[_START], chain_eq[_VALUE])
+        return self.attrdef(path, chain_eq, value, semi)
+
+    def attrdef_dotted(self, path: Any, _d: Any, name_eq: Any, value: Any, semi: Any) -> n.AttrDef:
+        """`a.b.name = value;`, the last name and `=` one token."""
+        path += _keys(name_eq[_START], (name_eq[_VALUE],))
+        return self.attrdef(path, name_eq, value, semi)
 
     def _static_names(self, keys: list[n.StaticKey | n.DynamicKey]) -> list[n.StaticKey]:
         names: list[n.StaticKey] = []

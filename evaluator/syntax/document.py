@@ -174,7 +174,9 @@ class Document:
         if moved is not None:
             self._shift(moved, a, b, delta)
         elif not self._reparse_region(a, b, delta, old_source):
-            self.result = parse(source)
+            # Text that had a syntax error likely still has one: parsed
+            # without the compound tokens, which would stop at it.
+            self.result = parse(source, compound=not self.result.errors)
             self._nodes = None
             self.last_reparse = ("full", 0, len(source))
 

@@ -47,10 +47,20 @@ _UNIT, _CALL1, _APPEND, _CALL, _SINGLE, _EMPTY, _CALL0, _ACCEPT, _CALL2, _CALL3,
 # Rules of two to four symbols pass their values without building a slice.
 _BY_SIZE = {0: _CALL0, 1: _CALL1, 2: _CALL2, 3: _CALL3, 4: _CALL4}
 _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
+# Tokens only `lexer.lex_for_parser` makes: never named in messages, never
+# counted as bison's states would not have them (see `CompoundSplit`).
+_COMPOUND = frozenset(("NAME_EQ", "CHAIN", "CHAIN_EQ"))
 # Every token type the lexer makes (`INVALID` is in no rule, so in no row).
 _TOKEN_TYPES = frozenset(
     ("$END", *KEYWORDS.values(), *OPERATORS.values(), *PUNCT.values(), *OTHER_TERMINALS)
 )
+
+
+class CompoundSplit(Exception):
+    """Raised by :meth:`Driver.run` over compound tokens at a syntax error or
+    a deep stack: the caller parses again over :func:`~evaluator.syntax.
+    lexer.split_compound`'s tokens, so that errors, recovery and the depth
+    limit see the tokens they always saw."""
 
 
 class _Goto(dict[int, int]):
@@ -232,8 +242,17 @@ class Driver:
         tokens: Sequence[RawToken],
         source: bytes,
         report: Callable[[int, int, str], None],
+        compound: bool = False,
     ) -> None:
         self.tables = tables
+        # Whether ``tokens`` may hold compound tokens (see `CompoundSplit`).
+        # Each entry of their stack is at most two over the plain tokens, and
+        # the token being reduced at most five: a stack of under half the
+        # limit is under the limit over plain tokens.
+        self.compound = compound
+        self.max_depth = MAX_DEPTH // 2 - 4 if compound else MAX_DEPTH
+        # Terminals that bison would know (rows also hold `_COMPOUND`).
+        self.terminals = tables.terminals - _COMPOUND
         self.actions = tables.actions
         self.sizes = [r.size for r in tables.rules]
         self.origins = [r.origin for r in tables.rules]
@@ -262,7 +281,7 @@ class Driver:
         push_state = states.append
         push_value = values.append
         pop_value = values.pop
-        max_depth = MAX_DEPTH
+        max_depth = self.max_depth
         # The reduction kinds as locals, tested in order of frequency.
         call1, append, call3, single, call4 = _CALL1, _APPEND, _CALL3, _SINGLE, _CALL4
         call2, empty, call = _CALL2, _EMPTY, _CALL
@@ -282,12 +301,16 @@ class Driver:
                 tok = tokens[i]
                 ttype = tok[0]
                 if len(states) > max_depth:
+                    if self.compound:
+                        raise CompoundSplit
                     i = self.too_deep(states, values, i)
                     state = states[-1]
                     tok = tokens[i]
                     ttype = tok[0]
                 continue
             if act is None:
+                if self.compound:
+                    raise CompoundSplit
                 i = self.recover(states, values, i)
                 state = states[-1]
                 tok = tokens[i]
@@ -404,7 +427,7 @@ class Driver:
             (
                 DESCRIBE.get(t, t)
                 for t in self.actions[states[-1]]
-                if t in self.tables.terminals
+                if t in self.terminals
                 and t not in ("ERRTOK", "LBRACE_F", "PATH_BEGIN")
                 and self.can_shift(states, t)
             ),
@@ -419,7 +442,7 @@ class Driver:
         cannot use, bison reduces by each state's most common reduction.
         ``reduced`` collects the aliases of the rules reduced on the way."""
         states = list(states)
-        terminals = self.tables.terminals
+        terminals = self.terminals
         for _ in range(len(states) + 64):
             reduces = [~a for t, a in self.actions[states[-1]].items() if a < 0 and t in terminals]
             if not reduces:

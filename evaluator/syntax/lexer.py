@@ -152,43 +152,58 @@ _TRIVIA = rb"[ \t\r\n]*+(?:(?:\#[^\r\n]*+|/\*(?:[^*]++|\*(?!/))*+\*/)[ \t\r\n]*+
 # followed by a path character, `/` or `:` (a path or URI from its start
 # would need its run to end in `/` or `:`), punctuation that is no path
 # character, strings, braces. They spare most tokens the path look-ahead.
-_EARLY_GROUPS = (
-    rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)(?![a-zA-Z0-9._+\-/:])"  # 1: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 2: punctuation
-    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 3: string without `${`
-    rb"|(\{)"  # 4
-    rb"|(\})"  # 5
+_EARLY_GROUPS = (  # a template: each `%b` is `_CHAIN`/`_NAME_EQ` or `_NEVER`
+    rb"([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 1: identifier or keyword
+    rb"%b(?![a-zA-Z0-9._+\-/:])"  # 2: `.name`s after it (see `_CHAIN`)
+    rb"%b"  # 3: the `=` after them (see `_NAME_EQ`)
+    rb"|([()\[\];:,@?*]|[=!>](?!=))"  # 4: punctuation
+    rb'|("(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+\$?")'  # 5: string without `${`
+    rb"|(\{)"  # 6
+    rb"|(\})"  # 7
 )
 _PATH_GROUPS = (
-    rb"(" + _PC + rb"*+/\$\{)"  # 6: path up to `${`
-    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 7: path
-    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 8: URI
+    rb"(" + _PC + rb"*+/\$\{)"  # 8: path up to `${`
+    rb"|(" + _PC + rb"*+(?:/" + _PC + rb"++)++/?)"  # 9: path
+    rb"|([a-zA-Z][a-zA-Z0-9+\-.]*+:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']++)"  # 10: URI
 )
 # Inside a run of path characters no path can start (see lex_long_run): the
 # same groups that never match keep the group numbers.
 _NO_PATH_GROUPS = rb"((?!))|((?!))|((?!))"
 _TOKEN_GROUPS = (
-    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 10: identifier or keyword
-    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 11: punctuation
-    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 12: float
-    rb"|([0-9]++)"  # 13: integer
-    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 14: operator
-    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 15: search path
-    rb"|(\$\{)"  # 16
-    rb"|(''(?:\ *\n)?)"  # 17: indented string
-    rb'|(")'  # 18: string with `${` (or unterminated)
-    rb"|(~/\$\{)"  # 19: home path up to `${`
-    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 20: home path
-    rb"|(/\*)"  # 21: unterminated comment
-    rb"|([\s\S])"  # 22: anything else
+    rb"|([a-zA-Z_][a-zA-Z0-9_'\-]*+)"  # 12: identifier or keyword
+    rb"|([()\[\];:,@?*]|[=!>](?!=)|\.(?![0-9]|\.\.)|\+(?!\+)|-(?!>)|/(?![/*]))"  # 13: punctuation
+    rb"|((?:[1-9][0-9]*+\.[0-9]*+|0?\.[0-9]++)(?:[Ee][+-]?[0-9]++)?)"  # 14: float
+    rb"|([0-9]++)"  # 15: integer
+    rb"|(\.\.\.|==|!=|<=|>=|&&|\|\||->|//|\+\+|\|>|<\|)"  # 16: operator
+    rb"|(<" + _PC + rb"++(?:/" + _PC + rb"++)*+>)"  # 17: search path
+    rb"|(\$\{)"  # 18
+    rb"|(''(?:\ *\n)?)"  # 19: indented string
+    rb'|(")'  # 20: string with `${` (or unterminated)
+    rb"|(~/\$\{)"  # 21: home path up to `${`
+    rb"|(~(?:/" + _PC + rb"++)++/?)"  # 22: home path
+    rb"|(/\*)"  # 23: unterminated comment
+    rb"|([\s\S])"  # 24: anything else
 )
 
 
-def _token_regex(look_ahead: bytes, paths: bytes, long_run: bytes) -> re.Pattern[bytes]:
+# For the parser (`lex_for_parser`), a run of names joined by dots
+# (`a.b.c`: no path can start in it, see `_EARLY_GROUPS`) is one token, and
+# so is a name or such a run with the `=` after it (blanks between): a
+# selection or a binding's start is then one match, one shift and one
+# reduction instead of several of each. Elsewhere the groups never match,
+# which keeps the group numbers.
+_CHAIN = rb"((?:\.[a-zA-Z_][a-zA-Z0-9_'\-]*+)++)?"
+_NAME_EQ = rb"(?:[ \t\r\n]*+(=)(?!=))?"
+_NEVER = rb"((?!))?"
+
+
+def _token_regex(
+    look_ahead: bytes, paths: bytes, long_run: bytes, compound: bool = False
+) -> re.Pattern[bytes]:
     return re.compile(
         _TRIVIA
         + rb"(?:"
-        + _EARLY_GROUPS
+        + _EARLY_GROUPS % ((_CHAIN, _NAME_EQ) if compound else (_NEVER, _NEVER))
         + rb"|(?="
         + look_ahead
         + rb")(?:"
@@ -202,12 +217,36 @@ def _token_regex(look_ahead: bytes, paths: bytes, long_run: bytes) -> re.Pattern
 
 # The path and URI groups can only match where the run of path characters
 # ahead ends in `/` or `:`: one look-ahead spares most tokens three scans.
-_DEFAULT = _token_regex(_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
+_DEFAULT_ARGS = (_PC + rb"*+[/:]", _PATH_GROUPS, rb"((?!))")
 # What the token loop of `lex_code` scans with: the look-ahead bounded, so
 # that it costs little at every token of a run: a run is at most 64 bytes
-# long, or group 9 matches (empty) and `lex_long_run` takes the run.
-_FAST = _token_regex(_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
-_NO_PATH = _token_regex(rb"(?!)", _NO_PATH_GROUPS, rb"((?!))")
+# long, or group 11 matches (empty) and `lex_long_run` takes the run.
+_FAST_ARGS = (_PC + rb"{0,64}+[/:]", _PATH_GROUPS, rb"(?=" + _PC + rb"{65})()")
+_FAST = _token_regex(*_FAST_ARGS, True)
+# The other scans are made on first use: each costs some 8 M instructions
+# to compile, and most processes need none of them (runs of over 64 path
+# characters, `lex` for the editor).
+_LAZY_ARGS = {
+    "_DEFAULT": _DEFAULT_ARGS,
+    "_NO_PATH": (rb"(?!)", _NO_PATH_GROUPS, rb"((?!))"),
+    "_FAST_SPLIT": _FAST_ARGS,  # `_FAST` without compound tokens
+}
+_lazy: dict[str, re.Pattern[bytes]] = {}
+
+
+def _pattern(name: str) -> re.Pattern[bytes]:
+    pattern = _lazy.get(name)
+    if pattern is None:
+        pattern = _lazy[name] = _token_regex(*_LAZY_ARGS[name])
+    return pattern
+
+
+def __getattr__(name: str) -> re.Pattern[bytes]:
+    if name in _LAZY_ARGS:
+        return _pattern(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
 _RUN = re.compile(_PC + rb"*")
 _URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
@@ -246,15 +285,18 @@ _INPATH = 4  # inside a path after a `${…}` or a segment
 
 
 # Token kinds in the regexes above, by group number.
-_G_ID0, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 6)
-_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(6, 14)
-_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(14, 21)
-_G_COMMENT, _G_CHAR = range(21, 23)
+_G_ID0, _G_CHAIN, _G_NAME_EQ, _G_PUNCT0, _G_STRING, _G_LBRACE, _G_RBRACE = range(1, 8)
+_G_PATHI, _G_PATH, _G_URI, _G_LONG, _G_ID, _G_PUNCT, _G_FLOAT, _G_INT = range(8, 16)
+_G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(16, 23)
+_G_COMMENT, _G_CHAR = range(23, 25)
 
 
 class _Lexer:
-    def __init__(self, src: bytes) -> None:
+    def __init__(self, src: bytes, compound: bool = False) -> None:
         self.src = src
+        # Tokens the compound ones stand for, beyond one each (`lex_for_parser`).
+        self.extra = 0
+        self.fast = _FAST if compound else _pattern("_FAST_SPLIT")
         # Plain tuples `(type, start, end, value)`: the parser reads them by
         # index; `lex` makes them `Token`s for everyone else.
         self.tokens: list[RawToken] = []
@@ -334,21 +376,43 @@ class _Lexer:
         if budget <= 0:
             raise _TooManyTokens
         end = pos
-        for m in islice(_FAST.finditer(src, pos), budget):
+        for m in islice(self.fast.finditer(src, pos), budget):
             kind = m.lastindex
-            if kind == _G_ID0 or kind == _G_ID:
+            if kind == _G_PUNCT0:  # `;`, `(`, `)`, `:`… (the most frequent)
+                start, end = m.span(kind)
+                append((punct[src[start]], start, end, None))
+            elif kind == _G_ID0 or kind == _G_ID:
                 start, end = m.span(kind)
                 raw = src[start:end]
                 word = words.get(raw)
                 if word is None:
                     word = words[raw] = intern(raw.decode("ascii"))
                 append((keywords.get(word, "ID"), start, end, word))
-            elif kind == _G_PUNCT0 or kind == _G_PUNCT:
-                start, end = m.span(kind)
-                append((punct[src[start]], start, end, None))
+            elif kind == _G_NAME_EQ:
+                if m.start(_G_CHAIN) >= 0:
+                    end = self.lex_chain(m, True)
+                    continue
+                start, end = m.span(_G_ID0)
+                raw = src[start:end]
+                word = words.get(raw)
+                if word is None:
+                    word = words[raw] = intern(raw.decode("ascii"))
+                end = m.end()
+                if word in keywords:  # `or = …;` and mistakes: as two tokens
+                    append((keywords[word], start, start + len(word), word))
+                    append(("EQUALS", end - 1, end, None))
+                else:  # the name's end is `start + len(word)`: names are ASCII
+                    append(("NAME_EQ", start, end, word))
+                    self.extra += 1
+            elif kind == _G_CHAIN:
+                end = self.lex_chain(m, False)
             elif kind == _G_STRING:
                 start, end = m.span(kind)
-                append(("STRING", start, end, unescape(src[start + 1 : end - 1])))
+                raw = src[start + 1 : end - 1]
+                if b"\\" in raw or b"\r" in raw:
+                    append(("STRING", start, end, unescape(raw)))
+                else:  # `unescape`'s common case inline
+                    append(("STRING", start, end, raw.decode("utf-8", "surrogateescape")))
             elif kind == _G_RBRACE:
                 start, end = m.span(kind)
                 top, opener, _ = modes[-1]
@@ -363,6 +427,9 @@ class _Lexer:
                 start, end = m.span(kind)
                 modes.append((_CODE, len(tokens), False))
                 append(("LBRACE", start, end, None))
+            elif kind == _G_PUNCT:  # `.`, `+`, `-`, `/`
+                start, end = m.span(kind)
+                append((punct[src[start]], start, end, None))
             elif kind is None:
                 return len(src)  # only trivia up to the end
             else:
@@ -370,6 +437,35 @@ class _Lexer:
                 after = self.lex_other(kind, start, end)
                 if after != end:
                     return ~after if after < 0 else after
+        return end
+
+    def lex_chain(self, m: re.Match[bytes], eq: bool) -> int:
+        """`a.b.c` (and its `=` when ``eq``) as one ``CHAIN`` (``CHAIN_EQ``)
+        token whose value is the tuple of names; where it ends."""
+        src = self.src
+        words = self.words
+        start = m.start(_G_ID0)
+        end = m.end(_G_CHAIN)
+        names: list[str] = []
+        for raw in src[start:end].split(b"."):
+            word = words.get(raw)
+            if word is None:
+                word = words[raw] = intern(raw.decode("ascii"))
+            names.append(word)
+        tokens = self.tokens
+        if KEYWORDS.keys().isdisjoint(names):
+            if eq:
+                tokens.append(("CHAIN_EQ", start, m.end(), tuple(names)))
+                self.extra += 2 * len(names) - 1
+                return m.end()
+            tokens.append(("CHAIN", start, end, tuple(names)))
+            self.extra += 2 * len(names) - 2
+            return end
+        # A keyword among the names (`a.or.b`, mistakes): the plain tokens.
+        tokens.extend(_split_chain(start, names))
+        if eq:
+            tokens.append(("EQUALS", m.end() - 1, m.end(), None))
+            return m.end()
         return end
 
     def lex_other(self, kind: int, start: int, end: int) -> int:
@@ -414,7 +510,8 @@ class _Lexer:
         words = self.words
         safe_until = -1
         uri_from = uri_end = -1
-        m = _DEFAULT.match(src, pos)
+        m = _pattern("_DEFAULT").match(src, pos)
+        no_path = _pattern("_NO_PATH")
         while True:
             if len(tokens) > self.max_tokens:
                 raise _TooManyTokens
@@ -447,7 +544,7 @@ class _Lexer:
                 # The URI the run ends in (its body goes past the run).
                 tokens.append(("URI", pos, uri_end, _decode(src[pos:uri_end])))
                 return uri_end
-            m = _NO_PATH.match(src, pos)
+            m = no_path.match(src, pos)
 
     def path_run(self, start: int) -> tuple[int, int, int]:
         """The run of path characters from ``start``: where it ends, and the
@@ -639,6 +736,58 @@ def lex_raw(source: bytes) -> tuple[list[RawToken], list[LexError]]:
     lexer = _Lexer(source)
     lexer.run()
     return lexer.tokens, lexer.errors
+
+
+def lex_for_parser(source: bytes) -> tuple[list[RawToken], list[LexError]]:
+    """:func:`lex_raw` with compound tokens for the parser: a name followed
+    by `=` is one ``NAME_EQ`` (``start`` the name's, ``end`` the `=`'s,
+    ``value`` the name), names joined by dots are one ``CHAIN`` (``value``
+    the tuple of names), and one ``CHAIN_EQ`` with the `=` after them.
+    :func:`split_compound` gives back the stream of :func:`lex_raw`.
+
+    Each counts as the tokens it stands for towards :data:`MAX_TOKENS`:
+    where the limit is near, the tokens are made as :func:`lex_raw` makes
+    them.
+    """
+    lexer = _Lexer(source, True)
+    lexer.run()
+    tokens = lexer.tokens
+    if len(tokens) + lexer.extra > lexer.max_tokens - 2:
+        return lex_raw(source)
+    return tokens, lexer.errors
+
+
+def _split_chain(start: int, names: list[str] | tuple[str, ...]) -> list[RawToken]:
+    """The tokens of `a.b.c` at ``start`` (names are ASCII: one byte a character)."""
+    out: list[RawToken] = []
+    pos = start
+    for word in names:
+        if pos != start:
+            out.append(("DOT", pos, pos + 1, None))
+            pos += 1
+        out.append((KEYWORDS.get(word, "ID"), pos, pos + len(word), word))
+        pos += len(word)
+    return out
+
+
+def split_compound(tokens: list[RawToken]) -> list[RawToken]:
+    """The tokens of :func:`lex_for_parser` as :func:`lex_raw` makes them."""
+    out: list[RawToken] = []
+    append = out.append
+    for t in tokens:
+        kind = t[0]
+        if kind == "NAME_EQ":
+            start, end, word = t[1], t[2], t[3]
+            append(("ID", start, start + len(word), word))
+            append(("EQUALS", end - 1, end, None))
+        elif kind == "CHAIN":
+            out.extend(_split_chain(t[1], t[3]))
+        elif kind == "CHAIN_EQ":
+            out.extend(_split_chain(t[1], t[3]))
+            append(("EQUALS", t[2] - 1, t[2], None))
+        else:
+            append(t)
+    return out
 
 
 def lex(source: bytes) -> tuple[list[Token], list[LexError]]:

@@ -6,8 +6,8 @@ import gc
 from collections.abc import Callable
 
 from evaluator.syntax import nodes as n
-from evaluator.syntax.driver import Driver
-from evaluator.syntax.lexer import lex_raw
+from evaluator.syntax.driver import CompoundSplit, Driver
+from evaluator.syntax.lexer import lex_for_parser, lex_raw, split_compound
 from evaluator.syntax.tables import load_tables
 
 # Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
@@ -67,11 +67,14 @@ class ParseResult:
         self.or_calls = or_calls
 
 
-def parse(source: str | bytes) -> ParseResult:
+def parse(source: str | bytes, *, compound: bool = True) -> ParseResult:
     """Parse Nix source; never raises on bad input.
 
     Errors are collected with their byte spans and the tree contains
     :class:`~evaluator.syntax.nodes.Error` nodes where input was skipped.
+    ``compound=False`` skips the compound tokens (`lexer.lex_for_parser`):
+    the same result, cheaper for text that likely has a syntax error (the
+    compound parse stops at the first one and starts again without them).
     """
     src = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
     errors: list[SyntaxErrorInfo] = []
@@ -86,7 +89,7 @@ def parse(source: str | bytes) -> ParseResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        root, or_calls = _parse_tokens(src, report)
+        root, or_calls = _parse_tokens(src, report, compound)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -94,12 +97,30 @@ def parse(source: str | bytes) -> ParseResult:
     return ParseResult(root, errors, src, or_calls)
 
 
-def _parse_tokens(src: bytes, report: Callable[[int, int, str], None]) -> tuple[n.Expr, bool]:
+def _parse_tokens(
+    src: bytes, report: Callable[[int, int, str], None], compound: bool
+) -> tuple[n.Expr, bool]:
     """Lex and parse ``src`` (the tree, and whether it has `e or` calls); the
     tokens and the driver die with this frame."""
-    tokens, lex_errors = lex_raw(src)
+    tokens, lex_errors = lex_for_parser(src) if compound else lex_raw(src)
     for e in lex_errors:
         report(e.start, e.end, e.message)
+    if compound:
+        # Reports wait for the end: at a syntax error the tokens go back to
+        # what `lex_raw` makes (`CompoundSplit`), and are parsed again.
+        held: list[tuple[int, int, str]] = []
+
+        def hold(start: int, end: int, message: str) -> None:
+            held.append((start, end, message))
+
+        driver = Driver(load_tables(), tokens, src, hold, compound=True)
+        try:
+            root: n.Expr = driver.run("start")
+        except CompoundSplit:
+            tokens = split_compound(tokens)
+        else:
+            for start, end, message in held:
+                report(start, end, message)
+            return root, driver.builder.or_calls
     driver = Driver(load_tables(), tokens, src, report)
-    root: n.Expr = driver.run("start")
-    return root, driver.builder.or_calls
+    return driver.run("start"), driver.builder.or_calls
