@@ -35,8 +35,13 @@ def _attrs(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     if type(v) is not Attrs:
-        raise ops.type_error(v, "a set")
+        raise _not_attrs(v)
     return v
+
+
+def _not_attrs(v: Any) -> NixError:
+    # The hot frames force their set inline (no sub-generator of `_attrs`).
+    return ops.type_error(v, "a set")
 
 
 _SECOND = "passed as second argument to"
@@ -76,7 +81,10 @@ def attr_names(s: Any) -> Any:
 @frame_of("attrNames")
 def _attr_names(s: Any) -> Frame:
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     return NixList(sorted(s))
 
 
@@ -93,7 +101,10 @@ def attr_values(s: Any) -> Any:
 @frame_of("attrValues")
 def _attr_values(s: Any) -> Frame:
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     return NixList([s[k] for k in sorted(s)])
 
 
@@ -103,7 +114,10 @@ def get_attr(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     try:
         return s[name]
     except KeyError:
@@ -125,7 +139,10 @@ def _has_attr(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     return name in s
 
 
@@ -159,9 +176,15 @@ def _without(s: Attrs, drop: set[str]) -> Attrs:
 @frame_of("removeAttrs")
 def _remove_attrs(s: Any, names: Any) -> Frame:
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     if type(names) is not NixList:
-        names = yield from ops.force_list(names)
+        if type(names) is Thunk:  # forced here: no generator of `ops.force_list`
+            names = names.value if names.code is None else (yield names)
+        if type(names) is not NixList:
+            raise ops.type_error(names, "a list")
     drop = set()
     for n in names:
         if type(n) is Thunk and n.code is None:
@@ -184,9 +207,15 @@ def _remove_attrs(s: Any, names: Any) -> Frame:
 def intersect_attrs(a: Any, b: Any) -> Frame:
     """`intersectAttrs e1 e2`: the attributes of `e2` whose names are in `e1`."""
     if type(a) is not Attrs:
-        a = yield from _attrs(a)
+        if type(a) is Thunk:  # forced here: no generator of `_attrs`
+            a = a.value if a.code is None else (yield a)
+        if type(a) is not Attrs:
+            raise _not_attrs(a)
     if type(b) is not Attrs:
-        b = yield from _attrs(b)
+        if type(b) is Thunk:  # forced here: no generator of `_attrs`
+            b = b.value if b.code is None else (yield b)
+        if type(b) is not Attrs:
+            raise _not_attrs(b)
     if len(a) < len(b):
         # Over the smaller set, as Nix does: `intersectAttrs (functionArgs f)
         # pkgs` (callPackage) must not cost the size of the package set.
@@ -201,7 +230,10 @@ def intersect_attrs(a: Any, b: Any) -> Frame:
 def list_to_attrs(xs: Any) -> Frame:
     """`listToAttrs [ { name; value; } ... ]`: a set; the first of equal names wins."""
     if type(xs) is not NixList:
-        xs = yield from ops.force_list(xs)
+        if type(xs) is Thunk:  # forced here: no generator of `ops.force_list`
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise ops.type_error(xs, "a list")
     out = Attrs()
     positions: dict[str, tuple[str, int, int]] = {}
     for x in xs:
@@ -277,7 +309,10 @@ def _cat_attrs(name: Any, xs: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(xs) is not NixList:
-        xs = yield from ops.force_list(xs)
+        if type(xs) is Thunk:  # forced here: no generator of `ops.force_list`
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise ops.type_error(xs, "a list")
     out = NixList()
     for x in xs:
         if type(x) is not Attrs:
@@ -292,7 +327,10 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
     """`zipAttrsWith f sets`: for each name, `f name [values of that name...]` (lazily)."""
     f = yield from ops.force_function(f)
     if type(xs) is not NixList:
-        xs = yield from ops.force_list(xs)
+        if type(xs) is Thunk:  # forced here: no generator of `ops.force_list`
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise ops.type_error(xs, "a list")
     groups: dict[str, NixList] = {}
     for x in xs:
         if type(x) is not Attrs:
@@ -328,7 +366,10 @@ def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        s = yield from _attrs(s)
+        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+            s = s.value if s.code is None else (yield s)
+        if type(s) is not Attrs:
+            raise _not_attrs(s)
     if name not in s or s.positions is None or name not in s.positions:
         return None
     file, line, column = s.positions[name]
@@ -359,7 +400,10 @@ def generic_closure(args: Any) -> Frame:
     """`genericClosure { startSet; operator; }`: all sets reachable from `startSet` through
     `operator`, each distinct `key` once (in breadth-first order)."""
     if type(args) is not Attrs:
-        args = yield from _attrs(args)
+        if type(args) is Thunk:  # forced here: no generator of `_attrs`
+            args = args.value if args.code is None else (yield args)
+        if type(args) is not Attrs:
+            raise _not_attrs(args)
     if "startSet" not in args:
         raise missing_attribute("startSet", _IN_CLOSURE_ARGUMENT)
     try:

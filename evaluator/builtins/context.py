@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import frame_of
 from evaluator.store import paths
 from evaluator.vm import ops
 from evaluator.vm.context import current
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
-from evaluator.vm.values import Attrs, Frame, NixList, context_of, make_str
+from evaluator.vm.values import Attrs, Frame, NixList, Thunk, context_of, make_str
 
 _IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _IDENT_CHARS = _IDENT_START | frozenset("0123456789'-")
@@ -134,10 +135,19 @@ def unsafe_discard_output_dependency(s: Any) -> Frame:
 
 
 @builtin("addErrorContext", 2)
-def add_error_context(message: Any, value: Any) -> Frame:
+def add_error_context(message: Any, value: Any) -> Any:
     """`addErrorContext msg v`: `v`, with `msg` added to the trace of any error it raises."""
+    if type(value) is not Thunk:
+        return value  # nothing left to fail: no frame
+    if value.code is None:
+        return value.value
+    return _add_error_context(message, value)
+
+
+@frame_of("addErrorContext")
+def _add_error_context(message: Any, value: Thunk) -> Frame:
     try:
-        return (yield from ops.force(value))
+        return (yield value)
     except (BudgetExceeded, Cancelled):
         raise
     except NixError as e:

@@ -36,8 +36,13 @@ def _list(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)
     if type(v) is not NixList:
-        raise ops.type_error(v, "a list")
+        raise _not_list(v)
     return v
+
+
+def _not_list(v: Any) -> NixError:
+    # The hot frames force their list inline (no sub-generator of `_list`).
+    return ops.type_error(v, "a list")
 
 
 def _check_function(f: Any) -> None:
@@ -73,7 +78,10 @@ def map_(f: Any, xs: Any) -> Any:
 @frame_of("map")
 def _map(f: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         return xs
     # Nix 2.26 checks the function before it makes the list.
@@ -89,7 +97,10 @@ def filter_(f: Any, xs: Any) -> Frame:
     """`filter pred list`: the elements for which `pred` returns true."""
     # Nix checks the list first; an empty one does not need the function.
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         return xs
     if type(f) is Thunk:
@@ -124,7 +135,10 @@ def head(xs: Any) -> Any:
 @frame_of("head")
 def _head(xs: Any) -> Frame:
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         raise NixError("'builtins.head' called on an empty list")
     return xs[0]
@@ -134,7 +148,10 @@ def _head(xs: Any) -> Frame:
 def tail(xs: Any) -> Frame:
     """`tail list`: the list without its first element."""
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         raise NixError("'builtins.tail' called on an empty list")
     return NixList(xs[1:])
@@ -154,7 +171,10 @@ def length(xs: Any) -> Any:
 def _length(xs: Any) -> Frame:
     if type(xs) is not NixList:
         try:
-            xs = yield from _list(xs)
+            if type(xs) is Thunk:
+                xs = xs.value if xs.code is None else (yield xs)
+            if type(xs) is not NixList:
+                raise _not_list(xs)
         except NixError as err:
             argument_error(err, 0, "length")
             raise
@@ -181,7 +201,10 @@ def _elem_at(xs: Any, n: Any) -> Frame:
     if type(n) is not int:
         n = yield from ops.force_int(n)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if n < 0 or n >= len(xs):
         raise NixError(f"'builtins.elemAt' called with index {n} on a list of size {len(xs)}")
     return xs[n]
@@ -216,7 +239,10 @@ def elem(x: Any, xs: Any) -> Any:
 @frame_of("elem")
 def _elem(x: Any, xs: Any) -> Frame:
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         return False
     if type(x) is Thunk:
@@ -260,7 +286,11 @@ def _concat_lists(xss: Any) -> Frame:
     out = NixList()
     for xs in xss:
         try:
-            out.extend((yield from _list(xs)))
+            if type(xs) is Thunk:
+                xs = xs.value if xs.code is None else (yield xs)
+            if type(xs) is not NixList:
+                raise _not_list(xs)
+            out.extend(xs)
         except EvalTypeError as err:
             element_error(err, "a value of the list", "concatLists")
             raise
@@ -275,7 +305,10 @@ def concat_map(f: Any, xs: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     out = NixList()
     for x in xs:
         r = apply_now(f, x)
@@ -296,7 +329,10 @@ def all_(f: Any, xs: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     for x in xs:
         r = apply_now(f, x)
         if type(r) in TAILS:
@@ -313,7 +349,10 @@ def any_(f: Any, xs: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     for x in xs:
         r = apply_now(f, x)
         if type(r) in TAILS:
@@ -344,7 +383,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
         op = op.value if op.code is None else (yield op)
     _check_function(op)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
     for x in xs:
@@ -388,7 +430,10 @@ def partition(f: Any, xs: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     right = NixList()
     wrong = NixList()
     for x in xs:
@@ -407,7 +452,10 @@ def group_by(f: Any, xs: Any) -> Frame:
         f = f.value if f.code is None else (yield f)
     _check_function(f)
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     groups: dict[str, NixList] = {}
     for x in xs:
         key = apply_now(f, x)
@@ -605,7 +653,10 @@ def sort(cmp: Any, xs: Any) -> Frame:
     """`sort lessThan list`: the list sorted stably by the comparator `lessThan a b`."""
     # Nix checks the list first; an empty one does not need the function.
     if type(xs) is not NixList:
-        xs = yield from _list(xs)
+        if type(xs) is Thunk:
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            raise _not_list(xs)
     if not xs:
         return xs
     if type(cmp) is Thunk:

@@ -173,7 +173,9 @@ def _concat_strings_sep(sep: Any, xs: Any) -> Frame:
             parts.append(x)
             continue
         try:
-            s = yield from ops.coerce_to_string(x)
+            if type(x) is Thunk:  # forced here: no generator of `coerce_to_string` for a string
+                x = x.value if x.code is None else (yield x)
+            s = x if type(x) is str else (yield from ops.coerce_to_string(x))
         except EvalTypeError as err:
             element_error(err, "one element of the list of strings to concat", "concatStringsSep")
             raise

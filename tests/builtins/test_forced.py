@@ -1,0 +1,41 @@
+"""Thunks the builtins force (their hot frames force them inline, with no
+sub-generator): what nixls prints must be C++ Nix's, traces included
+(``fixtures/forced.json``, recorded by ``record_forced.py``, plain and with
+``--show-trace``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "forced.json").read_text()
+)
+
+# Differences nixls had before these frames forced inline (main `703331a`
+# prints the same): its argument entries on errors raised while forcing.
+_ARGUMENT = "nixls adds 'while evaluating the first argument passed to builtins.length'"
+KNOWN = {
+    'let xs = if 1 + 1 == 2 then throw "no list" else [ ]; in builtins.length xs': _ARGUMENT,
+    'let a = { b = throw "deep"; }; xs = a.b; in builtins.length xs': _ARGUMENT,
+    'let f = x: throw "in f"; xs = f 1; in builtins.length xs': _ARGUMENT,
+    "let a = { x = b.y; }; b = { y = builtins.length a.x; }; in builtins.length a.x": _ARGUMENT
+    + " and locates the infinite recursion elsewhere",
+    'builtins.concatStringsSep "," [ "a" ((x: x + 1) "b") ]': "nixls adds the element entry "
+    "of concatStringsSep to a type error inside the element",
+    "builtins.length (let s = { a = { b = [ 1 ]; }; }; in s.a.b ++ s.a.c)": _ARGUMENT
+    + " instead of Nix's entry for the missing attribute 'a.c'",
+}
+
+
+@pytest.mark.parametrize(
+    "case", [case_param(c, xfail_because(KNOWN.get(c["expr"]))) for c in CASES]
+)
+def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
