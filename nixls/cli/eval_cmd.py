@@ -11,6 +11,7 @@ evaluation; by default only the call depth is bounded, as Nix's is.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -52,6 +53,15 @@ DEFAULT_MAX_CALL_DEPTH = 1_000_000
 # The options of `nixls eval` (the nix-instantiate --eval subset), besides
 # the file: argparse builds its parser from them (help, errors, unusual
 # command lines) and `options.quick_parse` reads the plain ones without it.
+def amount(text: str) -> float:
+    """A budget flag's number of seconds or megabytes: finite and not
+    negative (``nan`` would disable the check, ``inf`` cannot be a size)."""
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(text)
+    return value
+
+
 OPTIONS = (
     Option(("-E", "--expr"), VALUE, "evaluate this expression"),
     Option(("--eval",), FLAG, "accepted for nix-instantiate compatibility"),
@@ -92,13 +102,13 @@ OPTIONS = (
     ),
     Option(("-A", "--attr"), VALUE, "select this attribute path of the result"),
     Option(("--max-steps",), VALUE, "stop after this many VM steps", type=int),
-    Option(("--timeout",), VALUE, "stop after this many seconds", type=float),
+    Option(("--timeout",), VALUE, "stop after this many seconds", type=amount),
     Option(
         ("--max-memory",),
         VALUE,
         "stop when the allocation estimate exceeds this many megabytes",
         metavar="MB",
-        type=float,
+        type=amount,
     ),
     Option(
         ("--no-eval-cache",),

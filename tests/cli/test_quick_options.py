@@ -84,3 +84,17 @@ def test_namespace_compares_by_attributes() -> None:
     assert a == Namespace(**vars(a))
     assert a != Namespace()
     assert "expr='1'" in repr(a)
+
+
+def test_budget_amounts_must_be_finite_and_not_negative() -> None:
+    # `nan` disabled the time check and crashed `--max-memory` with a Python
+    # traceback; both parsers refuse such amounts (argparse prints the usage error).
+    for argv in (
+        ["--timeout", "nan", "-E", "1"],
+        ["--timeout", "-1", "-E", "1"],
+        ["--max-memory", "nan", "-E", "1"],
+        ["--max-memory", "inf", "-E", "1"],
+    ):
+        assert eval_cmd.quick_arguments(argv) is None, argv
+        assert _argparse(argv) is None, argv
+    assert vars(eval_cmd.quick_arguments(["--timeout", "0.5", "-E", "1"]) or {})["timeout"] == 0.5
