@@ -43,6 +43,8 @@ class RawServer:
         self.root = root
         self.messages: queue.Queue[Any] = queue.Queue()
         self.stderr: list[bytes] = []
+        # Responses read while waiting for another id, by id.
+        self.early: dict[Any, list[dict[str, Any]]] = {}
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
@@ -85,7 +87,12 @@ class RawServer:
         self.send(frame({"jsonrpc": "2.0", "method": method, "params": params}))
 
     def response(self, msg_id: Any, timeout: float = 30) -> dict[str, Any]:
-        """The next response with ``msg_id`` (other messages are dropped)."""
+        """The next response with ``msg_id``; responses to other ids that come
+        first are kept for their own call (concurrent requests answer in any
+        order), other messages are dropped."""
+        kept = self.early.get(msg_id)
+        if kept:
+            return kept.pop(0)
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -101,8 +108,10 @@ class RawServer:
                 if any(m.get("id") == msg_id for m in message):
                     return {"batch": message}
                 continue
-            if "method" not in message and message.get("id") == msg_id:
-                return message  # type: ignore[no-any-return]
+            if "method" not in message:
+                if message.get("id") == msg_id:
+                    return message  # type: ignore[no-any-return]
+                self.early.setdefault(message.get("id"), []).append(message)
 
     def initialize(self) -> None:
         """The initialize handshake, with the workspace folder."""
