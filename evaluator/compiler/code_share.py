@@ -325,7 +325,7 @@ def _keep(text: str, entry: object) -> None:
         _templates[text] = entry
 
 
-def _module(functions: list[CodeType], filename: str) -> CodeType:
+def module_code(functions: list[CodeType], filename: str) -> CodeType:
     """Module code defining ``functions`` under their names, in order."""
     n = len(functions)
     found = _modules.get(n)
@@ -375,4 +375,4 @@ def compile_unit(
             codes.append(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return compile(python, filename, "exec")  # raises what compile() raises
-    return _module(codes, filename)
+    return module_code(codes, filename)

@@ -154,7 +154,7 @@ class Unit:
         self.pending = {n: f for n, f in zip(names, functions, strict=True) if n != self.root}
         # The module code defines each function under its code's name: the
         # stand-ins' names are put right afterwards.
-        module = code_share._module(codes, filename)
+        module = code_share.module_code(codes, filename)
         return module.replace(co_names=tuple(names))
 
 

@@ -39,10 +39,12 @@ STAND_IN = "stand_in"
 _NO_LINE = 1 << 28
 
 _stand_in: CodeType | None = None
+# Where the stand-in's constants hold its function's name (set with the template).
+_name_at = -1
 
 
 def _template() -> CodeType:
-    global _stand_in
+    global _stand_in, _name_at
     if _stand_in is None:
         module = compile(
             f"def {STAND_IN}(*args, **kwargs):\n"
@@ -52,6 +54,7 @@ def _template() -> CodeType:
         )
         code = next(c for c in module.co_consts if type(c) is CodeType)
         _stand_in = code.replace(co_firstlineno=_NO_LINE)
+        _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
 
 
@@ -59,7 +62,7 @@ def stand_ins(root: str, names: list[str], filename: str) -> list[CodeType]:
     """The code of the stand-ins for functions ``names`` of the unit rooted at ``root``."""
     code = _template().replace(co_filename=filename)
     consts = [root if c == "\x00root" else c for c in code.co_consts]
-    at = _name_at(code)
+    at = _name_at
     out = []
     for name in names:
         consts[at] = name
@@ -109,19 +112,16 @@ def module_with_late(unit: Unit, module: CodeType) -> CodeType:
     late = unit.late
     if not late:
         return module
+    _template()  # a unit read from the cache: its stand-ins were made in another process
+    at = _name_at
     consts = []
     for c in module.co_consts:
         if type(c) is CodeType and c.co_name == STAND_IN:
-            real = late.get(c.co_consts[_name_at(c)])
+            real = late.get(c.co_consts[at])
             if real is not None:
                 c = real
         consts.append(c)
     return module.replace(co_consts=tuple(consts))
-
-
-def _name_at(code: CodeType) -> int:
-    """Where a stand-in's code holds the name of its function."""
-    return _template().co_consts.index("\x00name")
 
 
 def still_pending(unit: Unit) -> dict[str, tuple[str, int]]:
