@@ -20,6 +20,7 @@ OWN_SERVER = True  # writes nixls.toml into its workspace root
 
 FIXTURE = REPO / "tests" / "data" / "home-manager-like"
 T = TypeVar("T")
+SLOW = "builtins.foldl' (a: b: a + b) 0 (builtins.genList (i: i * i) 300000)"
 
 USER = """\
 { config, lib, pkgs, ... }:
@@ -52,7 +53,9 @@ def declared(session: Session) -> Path:
     toml = session.root / "nixls.toml"
     toml.write_text(
         "[options.home]\n"
-        f'expr = "(import {FIXTURE}/eval.nix).options"\n'
+        # The fold makes the set's evaluation take about a second, so the progress it
+        # reports (shown after 0.3 s) does not depend on how fast this machine is.
+        f'expr = "builtins.seq ({SLOW}) (import {FIXTURE}/eval.nix).options"\n'
         'files = ["home/**.nix", "home.nix"]\n'
         "[eval]\n"
         f'allowedPaths = ["{REPO / "tests" / "data"}"]\n'
