@@ -285,17 +285,22 @@ class _Resolver:
         push = stack.append
         visit_set = self._visit_set
         env_of = self.out.env_of
-        env_kinds = ENV_KINDS if self.full else frozenset()
-        lean = not self.full
+        full = self.full
+        lean = not full
         local_refs = self.local_refs
         add_var = self.out.vars.append
+        # The node classes as locals: each test below is then one `is`.
+        Var, Str, Path, Apply, List = nodes.Var, nodes.Str, nodes.Path, nodes.Apply, nodes.List
+        Paren, Select, Binary, AttrSet = nodes.Paren, nodes.Select, nodes.Binary, nodes.AttrSet
+        Let, LegacyLet, Lambda, With = nodes.Let, nodes.LegacyLet, nodes.Lambda, nodes.With
+        DynamicKey = nodes.DynamicKey
         while stack:
             what, scope, owner = stack.pop()
             t = type(what)
-            if t in env_kinds:
+            if full and t in ENV_KINDS:
                 env_of[what] = (scope, owner)  # type: ignore[index]
             # Most frequent kinds first (names, strings, calls, lists).
-            if t is nodes.Var:
+            if t is Var:
                 if lean:  # `_resolve` inline for a local name (most names)
                     name = what.name  # type: ignore[attr-defined]
                     s: Scope | None = scope
@@ -313,35 +318,37 @@ class _Resolver:
                         self._resolve_free(what, scope, owner)  # type: ignore[arg-type]
                 else:
                     self._resolve(what, scope, owner)  # type: ignore[arg-type]
-            elif t is nodes.Str or t is nodes.Path:
+            elif t is Str or t is Path:
                 parts = what.parts  # type: ignore[attr-defined]
                 for part in reversed(parts):
-                    if not isinstance(part, str):
+                    if type(part) is not str:
                         push((part, scope, owner))
-            elif t is nodes.Apply:
+            elif t is Apply:
                 app: nodes.Apply = what  # type: ignore[assignment]
                 push((app.arg, scope, owner))
                 push((app.fn, scope, owner))
-            elif t is nodes.List:
+            elif t is List:
                 for item in reversed(what.items):  # type: ignore[attr-defined]
                     push((item, scope, owner))
-            elif t is nodes.Paren:
+            elif t is Paren:
                 push((what.expr, scope, owner))  # type: ignore[attr-defined]
-            elif t is nodes.Select:
+            elif t is Select:
                 sel: nodes.Select = what  # type: ignore[assignment]
                 if sel.default is not None:
                     push((sel.default, scope, owner))
-                self._push_keys(sel.path, scope, owner)
+                for key in reversed(sel.path):  # dynamic keys are evaluated
+                    if type(key) is DynamicKey:
+                        push((key.expr, scope, owner))  # type: ignore[union-attr]
                 push((sel.expr, scope, owner))
-            elif t is nodes.Binary:
+            elif t is Binary:
                 bin_: nodes.Binary = what  # type: ignore[assignment]
                 push((bin_.right, scope, owner))
                 push((bin_.left, scope, owner))
-            elif t is nodes.AttrSet or t is nodes.Let or t is nodes.LegacyLet:
+            elif t is AttrSet or t is Let or t is LegacyLet:
                 visit_set(what, scope, owner)  # type: ignore[arg-type]
-            elif t is nodes.Lambda:
+            elif t is Lambda:
                 self._visit_lambda(what, scope, owner)  # type: ignore[arg-type]
-            elif t is nodes.With:
+            elif t is With:
                 w: nodes.With = what  # type: ignore[assignment]
                 # Applies from the end of the environment expression on (`region_of`).
                 inner = self._scope(ScopeKind.WITH, w, scope)
@@ -388,11 +395,6 @@ class _Resolver:
         if t in _LEAVES:
             return []
         return list(node.children())
-
-    def _push_keys(self, path: list[nodes.AttrKey], scope: Scope, owner: Owner) -> None:
-        for key in reversed(path):
-            if isinstance(key, nodes.DynamicKey):
-                self.stack.append((key.expr, scope, owner))
 
     # ------------------------------------------------------------ sets
 

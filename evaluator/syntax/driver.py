@@ -293,7 +293,7 @@ class Driver:
                 act = table[state][ttype]
             except KeyError:  # no token type the lexer makes: an error
                 act = None
-            if act.__class__ is int:
+            if type(act) is int:  # cheaper than `act.__class__` (a generic attribute)
                 push_state(act)
                 push_value(tok)
                 state = act

@@ -269,9 +269,15 @@ def _unescape_sub(m: re.Match[bytes]) -> bytes:
     return {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(esc, esc)
 
 
+# `bytes in bytes` first tries the needle as an integer and formats (then
+# drops) a TypeError: some 1,800 instructions. An integer needle is a memchr.
+_BACKSLASH = 0x5C
+_CR = 0x0D
+
+
 def unescape(raw: bytes) -> str:
     """Nix's ``unescapeStr``: backslash escapes, and CR / CRLF become LF."""
-    if b"\\" not in raw and b"\r" not in raw:
+    if _BACKSLASH not in raw and _CR not in raw:
         return _decode(raw)
     return _decode(_UNESCAPE.sub(_unescape_sub, raw))
 
@@ -308,6 +314,8 @@ class _Lexer:
         self.closed_braces: list[tuple[int, int]] = []
         self.max_tokens = MAX_TOKENS  # read at run time: tests lower it
         self.words: dict[bytes, str] = {}
+        # A name's token type and text by its bytes: one look-up per name.
+        self.names: dict[bytes, tuple[str, str]] = {}
 
     def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
         tokens = self.tokens
@@ -370,29 +378,33 @@ class _Lexer:
         # One string per distinct name, shared by every occurrence and (by
         # `intern`) with other files' trees: names are most of a tree's text.
         words = self.words
+        names = self.names
         # Each match adds at most one token: the scan stops one token past
         # the limit, and the next call raises.
         budget = self.max_tokens + 1 - len(tokens)
         if budget <= 0:
             raise _TooManyTokens
         end = pos
+        # The group numbers as locals (each test is then a fast local load).
+        g_punct0, g_id0, g_id, g_name_eq, g_chain = _G_PUNCT0, _G_ID0, _G_ID, _G_NAME_EQ, _G_CHAIN
+        g_string, g_rbrace, g_lbrace, g_punct = _G_STRING, _G_RBRACE, _G_LBRACE, _G_PUNCT
         for m in islice(self.fast.finditer(src, pos), budget):
             kind = m.lastindex
-            if kind == _G_PUNCT0:  # `;`, `(`, `)`, `:`… (the most frequent)
-                start, end = m.span(kind)
+            if kind == g_punct0:  # `;`, `(`, `)`, `:`… (the most frequent)
+                start = m.start(kind)  # one byte each
+                end = start + 1
                 append((punct[src[start]], start, end, None))
-            elif kind == _G_ID0 or kind == _G_ID:
+            elif kind == g_id0 or kind == g_id:
                 start, end = m.span(kind)
-                raw = src[start:end]
-                word = words.get(raw)
-                if word is None:
-                    word = words[raw] = intern(raw.decode("ascii"))
-                append((keywords.get(word, "ID"), start, end, word))
-            elif kind == _G_NAME_EQ:
-                if m.start(_G_CHAIN) >= 0:
+                named = names.get(src[start:end])
+                if named is None:
+                    named = self.name_token(src[start:end])
+                append((named[0], start, end, named[1]))
+            elif kind == g_name_eq:
+                if m.start(g_chain) >= 0:
                     end = self.lex_chain(m, True)
                     continue
-                start, end = m.span(_G_ID0)
+                start, end = m.span(g_id0)
                 raw = src[start:end]
                 word = words.get(raw)
                 if word is None:
@@ -404,16 +416,16 @@ class _Lexer:
                 else:  # the name's end is `start + len(word)`: names are ASCII
                     append(("NAME_EQ", start, end, word))
                     self.extra += 1
-            elif kind == _G_CHAIN:
+            elif kind == g_chain:
                 end = self.lex_chain(m, False)
-            elif kind == _G_STRING:
+            elif kind == g_string:
                 start, end = m.span(kind)
                 raw = src[start + 1 : end - 1]
-                if b"\\" in raw or b"\r" in raw:
+                if _BACKSLASH in raw or _CR in raw:
                     append(("STRING", start, end, unescape(raw)))
                 else:  # `unescape`'s common case inline
                     append(("STRING", start, end, raw.decode("utf-8", "surrogateescape")))
-            elif kind == _G_RBRACE:
+            elif kind == g_rbrace:
                 start, end = m.span(kind)
                 top, opener, _ = modes[-1]
                 if top != _INITIAL:
@@ -423,11 +435,11 @@ class _Lexer:
                 append(("RBRACE", start, end, None))
                 if modes[-1][0] > _CODE:
                     return end
-            elif kind == _G_LBRACE:
+            elif kind == g_lbrace:
                 start, end = m.span(kind)
                 modes.append((_CODE, len(tokens), False))
                 append(("LBRACE", start, end, None))
-            elif kind == _G_PUNCT:  # `.`, `+`, `-`, `/`
+            elif kind == g_punct:  # `.`, `+`, `-`, `/`
                 start, end = m.span(kind)
                 append((punct[src[start]], start, end, None))
             elif kind is None:
@@ -438,6 +450,14 @@ class _Lexer:
                 if after != end:
                     return ~after if after < 0 else after
         return end
+
+    def name_token(self, raw: bytes) -> tuple[str, str]:
+        """The token type and text of the name ``raw`` (first occurrence)."""
+        word = self.words.get(raw)
+        if word is None:
+            word = self.words[raw] = intern(raw.decode("ascii"))
+        named = self.names[raw] = (KEYWORDS.get(word, "ID"), word)
+        return named
 
     def lex_chain(self, m: re.Match[bytes], eq: bool) -> int:
         """`a.b.c` (and its `=` when ``eq``) as one ``CHAIN`` (``CHAIN_EQ``)
