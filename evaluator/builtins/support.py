@@ -12,7 +12,8 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Call, Closure, Frame, PrimOp, Resume, Thunk
+from evaluator.vm.ops import type_error
+from evaluator.vm.values import Attrs, Call, Closure, Frame, PrimOp, PrimOpApp, Resume, Thunk
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -50,6 +51,15 @@ def element_error(err: NixError, what: str, name: str, passed: str = "passed to"
     err.add_trace(f"while evaluating {what} {passed} builtins.{name}", None)
     err.__dict__["argument_seen"] = True
     return err
+
+
+def _check_function(f: Any) -> None:
+    """Raise unless a forced value can be called (a function or a functor set);
+    (its name tells `vm/argument_trace` the argument is forced strictly)."""
+    t = type(f)
+    if t is not Closure and t is not PrimOp and t is not PrimOpApp:
+        if t is not Attrs or "__functor" not in f:
+            raise type_error(f, "a function")
 
 
 def frame_of(name: str) -> Callable[[Callable[..., Frame]], Callable[..., Frame]]:
