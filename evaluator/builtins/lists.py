@@ -14,6 +14,7 @@ from evaluator.builtins.support import (
     argument_error,
     charge,
     element_error,
+    evaluate_plain,
     frame_of,
     peek,
     result_error,
@@ -382,7 +383,13 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
-    for x in xs:
+    for i, x in enumerate(xs):
+        if type(x) is Thunk and x.code is not None:
+            if not i & (walk.EVERY - 1):
+                # Elements evaluated here make no trip through the loop,
+                # which would count them: checked here as the loop checks.
+                walk.checkpoint(walk.EVERY)
+            evaluate_plain(x)  # (`genList (i: ...)`: then no frame for `op acc x`)
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
         if lam:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
+from inspect import CO_GENERATOR
 from types import GeneratorType
 from typing import Any
 
@@ -13,7 +14,17 @@ from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.ops import type_error
-from evaluator.vm.values import Attrs, Call, Closure, Frame, PrimOp, PrimOpApp, Resume, Thunk
+from evaluator.vm.values import (
+    BLACKHOLE,
+    Attrs,
+    Call,
+    Closure,
+    Frame,
+    PrimOp,
+    PrimOpApp,
+    Resume,
+    Thunk,
+)
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -136,6 +147,34 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
 
 
+def evaluate_plain(x: Thunk) -> None:
+    """Evaluate ``x`` (a thunk not yet evaluated) here if its code is a plain
+    function that gives a value at once, as the loop would on forcing it.
+
+    For a builtin about to apply a function to ``x`` (`foldl'`'s elements):
+    most bodies ask for their argument first, which costs that body a frame
+    and three trips through the loop. Plain code (not a generator function)
+    asks the loop for nothing, has no effect but its result and always ends,
+    so running it early is unobservable: a value is kept (the loop would keep
+    the same), anything else (an error, a tail) is dropped and left to the
+    loop, should the element be needed at all.
+    """
+    code = x.code
+    if code is None or code is BLACKHOLE:
+        return
+    fn = code.func if type(code) is partial else code
+    flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
+    if flags & CO_GENERATOR:
+        return
+    try:
+        value = code()
+    except Exception:
+        return
+    if type(value) not in TAILS:
+        x.value = value
+        x.code = None
+
+
 def app_thunk(fn: Any, arg: Any) -> Thunk:
     """A thunk for the lazy application ``fn arg``."""
     if type(fn) is Closure:
@@ -204,8 +243,13 @@ def apply_now(fn: Any, arg: Any) -> Any:
     t = type(fn)
     if t is Closure:
         r = fn.code(arg)
-        if type(r) is GeneratorType and (type(arg) is not Thunk or arg.code is None):
-            # (A body given an unevaluated argument mostly asks the loop for it.)
+        if type(r) is GeneratorType:
+            if type(arg) is Thunk and arg.code is not None:
+                # A body given an unevaluated argument mostly asks the loop
+                # for it: not started here, unless plain code gives it now.
+                evaluate_plain(arg)
+                if arg.code is not None:
+                    return r
             return peek(r, fn, arg)
         return r
     if t is PrimOp and fn.arity == 1:
