@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
-from inspect import CO_GENERATOR
 from types import GeneratorType
 from typing import Any
 
@@ -145,6 +144,10 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     else:
         return Resume(gen, req)
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
+
+
+# `inspect.CO_GENERATOR` (`inspect` and `dis` stay off the start-up path).
+CO_GENERATOR = 0x20
 
 
 def evaluate_plain(x: Thunk) -> None:
