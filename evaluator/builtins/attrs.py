@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
+    _check_function,
     app2_parts,
     charge,
     element_error,
@@ -29,14 +30,6 @@ from evaluator.vm.values import (
     PrimOpApp,
     Thunk,
 )
-
-
-def _attrs(v: Any) -> Frame:
-    if type(v) is Thunk:
-        v = v.value if v.code is None else (yield v)
-    if type(v) is not Attrs:
-        raise _not_attrs(v)
-    return v
 
 
 def _not_attrs(v: Any) -> NixError:
@@ -81,7 +74,7 @@ def attr_names(s: Any) -> Any:
 @frame_of("attrNames")
 def _attr_names(s: Any) -> Frame:
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -101,7 +94,7 @@ def attr_values(s: Any) -> Any:
 @frame_of("attrValues")
 def _attr_values(s: Any) -> Frame:
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -114,7 +107,7 @@ def get_attr(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -139,7 +132,7 @@ def _has_attr(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -176,7 +169,7 @@ def _without(s: Attrs, drop: set[str]) -> Attrs:
 @frame_of("removeAttrs")
 def _remove_attrs(s: Any, names: Any) -> Frame:
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -207,12 +200,12 @@ def _remove_attrs(s: Any, names: Any) -> Frame:
 def intersect_attrs(a: Any, b: Any) -> Frame:
     """`intersectAttrs e1 e2`: the attributes of `e2` whose names are in `e1`."""
     if type(a) is not Attrs:
-        if type(a) is Thunk:  # forced here: no generator of `_attrs`
+        if type(a) is Thunk:  # forced here, in the frame (no helper generator)
             a = a.value if a.code is None else (yield a)
         if type(a) is not Attrs:
             raise _not_attrs(a)
     if type(b) is not Attrs:
-        if type(b) is Thunk:  # forced here: no generator of `_attrs`
+        if type(b) is Thunk:  # forced here, in the frame (no helper generator)
             b = b.value if b.code is None else (yield b)
         if type(b) is not Attrs:
             raise _not_attrs(b)
@@ -268,22 +261,18 @@ def map_attrs(f: Any, s: Any) -> Any:
     if type(s) is Thunk and s.code is None:
         s = s.value
     if type(s) is Attrs:
-        return _mapped(f, s)
+        # Nix 2.26 keeps no positions here (nixpkgs' module tests rely on it).
+        return _thunk_set(f, s)
     return _map_attrs(f, s)
 
 
 @frame_of("mapAttrs")
 def _map_attrs(f: Any, s: Any) -> Frame:
-    s = yield from _attrs(s)
-    return _mapped(f, s)
-
-
-def _mapped(f: Any, s: Attrs) -> Attrs:
-    # Nix 2.26 keeps no positions here (nixpkgs' module tests rely on it).
-    run, g = app2_parts(f)
-    out = Attrs({k: Thunk(partial(run, g, k, v)) for k, v in s.items()})
-    out.positions = None
-    return out
+    if type(s) is Thunk:  # forced here, in the frame (no helper generator)
+        s = s.value if s.code is None else (yield s)
+    if type(s) is not Attrs:
+        raise _not_attrs(s)
+    return _thunk_set(f, s)
 
 
 @builtin("catAttrs", 2)
@@ -325,7 +314,9 @@ def _cat_attrs(name: Any, xs: Any) -> Frame:
 @builtin("zipAttrsWith", 2)
 def zip_attrs_with(f: Any, xs: Any) -> Frame:
     """`zipAttrsWith f sets`: for each name, `f name [values of that name...]` (lazily)."""
-    f = yield from ops.force_function(f)
+    if type(f) is Thunk:  # forced here: no generator of `ops.force_function`
+        f = f.value if f.code is None else (yield f)
+    _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:  # forced here: no generator of `ops.force_list`
             xs = xs.value if xs.code is None else (yield xs)
@@ -334,11 +325,28 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
     groups: dict[str, NixList] = {}
     for x in xs:
         if type(x) is not Attrs:
-            x = yield from _element(x, "a value of the list", "zipAttrsWith", _SECOND)
+            if type(x) is Thunk:  # forced here: no generator of `_element`
+                x = x.value if x.code is None else (yield x)
+            if type(x) is not Attrs:
+                raise element_error(
+                    ops.type_error(x, "a set"), "a value of the list", "zipAttrsWith", _SECOND
+                )
         for k, v in x.items():
             groups.setdefault(k, NixList()).append(v)
+    return _thunk_set(f, groups)
+
+
+def _thunk_set(f: Any, args: dict[str, Any]) -> Attrs:
+    """The set of `f name arg` (lazily) for each ``name = arg`` of ``args``, no positions."""
     run, g = app2_parts(f)
-    out = Attrs({k: Thunk(partial(run, g, k, vs)) for k, vs in groups.items()})
+    new, cls = object.__new__, Thunk
+    out = Attrs()
+    for k, v in args.items():
+        # (`Thunk(partial(...))` without a Python frame of `Thunk.__init__`.)
+        t = out[k] = new(cls)
+        t.value = None
+        t.code = partial(run, g, k, v)
+        t.span = None
     out.positions = None
     return out
 
@@ -366,7 +374,7 @@ def unsafe_get_attr_pos(name: Any, s: Any) -> Frame:
     if type(name) is not str:
         name = yield from _name(name)
     if type(s) is not Attrs:
-        if type(s) is Thunk:  # forced here: no generator of `_attrs`
+        if type(s) is Thunk:  # forced here, in the frame (no helper generator)
             s = s.value if s.code is None else (yield s)
         if type(s) is not Attrs:
             raise _not_attrs(s)
@@ -400,7 +408,7 @@ def generic_closure(args: Any) -> Frame:
     """`genericClosure { startSet; operator; }`: all sets reachable from `startSet` through
     `operator`, each distinct `key` once (in breadth-first order)."""
     if type(args) is not Attrs:
-        if type(args) is Thunk:  # forced here: no generator of `_attrs`
+        if type(args) is Thunk:  # forced here, in the frame (no helper generator)
             args = args.value if args.code is None else (yield args)
         if type(args) is not Attrs:
             raise _not_attrs(args)

@@ -8,11 +8,13 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
     TAILS,
+    _check_function,
     app_thunks,
     apply_now,
     argument_error,
     charge,
     element_error,
+    evaluate_plain,
     frame_of,
     peek,
     result_error,
@@ -27,7 +29,7 @@ from evaluator.vm.values import (
     Frame,
     NixList,
     PrimOp,
-    PrimOpApp,
+    Resume,
     Thunk,
 )
 
@@ -43,14 +45,6 @@ def _list(v: Any) -> Frame:
 def _not_list(v: Any) -> NixError:
     # The hot frames force their list inline (no sub-generator of `_list`).
     return ops.type_error(v, "a list")
-
-
-def _check_function(f: Any) -> None:
-    """Raise unless a forced value can be called (a function or a functor set)."""
-    t = type(f)
-    if t is not Closure and t is not PrimOp and t is not PrimOpApp:
-        if t is not Attrs or "__functor" not in f:
-            raise ops.type_error(f, "a function")
 
 
 def _bool(v: Any, name: str, what: str = "the function") -> bool:
@@ -389,7 +383,13 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
-    for x in xs:
+    for i, x in enumerate(xs):
+        if type(x) is Thunk and x.code is not None:
+            if not i & (walk.EVERY - 1):
+                # Elements evaluated here make no trip through the loop,
+                # which would count them: checked here as the loop checks.
+                walk.checkpoint(walk.EVERY)
+            evaluate_plain(x)  # (`genList (i: ...)`: then no frame for `op acc x`)
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
         if lam:
@@ -477,17 +477,33 @@ def _comparator(cmp: Any) -> Any:
     if _is_less_than(cmp):
         return ops.less_than
 
+    lam = type(cmp) is Closure
+
     def less(a: Any, b: Any) -> Any:
         # Each application is yielded only when it has work left for the
         # loop (a frame, thunk or call): a lambda returned at once, or a
         # comparison the body decides without forcing, costs no round trip
         # and no generator.
-        g = apply_now(cmp, a)
+        g = cmp.code(a) if lam else apply_now(cmp, a)
         if type(g) is Closure:
-            r = apply_now(g, b)
+            r: Any = g.code(b)
+            if type(r) is GeneratorType and (type(b) is not Thunk or b.code is None):
+                # (`apply_now`'s first case, inline: sort's elements are forced.)
+                try:
+                    req = r.send(None)
+                except StopIteration as stop:
+                    if type(stop.value) is bool:
+                        return stop.value
+                    r = peek(g.code(b), g, b)  # the rarer endings, as `apply_now` has them
+                except Exception:
+                    r = peek(g.code(b), g, b)
+                else:
+                    r = Resume(r, req)
             if type(r) is bool:
                 return r
             return _checked(r)
+        if type(g) is GeneratorType:
+            g = peek(g, cmp, a)  # (`apply_now`'s, for a body not given at once)
         return _less_slow(g, b)
 
     return less
@@ -677,5 +693,9 @@ def sort(cmp: Any, xs: Any) -> Frame:
             walk.checkpoint(len(items))
             return NixList(sorted(items))
     less = _comparator(cmp)
-    yield from stable_sort(items, _counted(less) if _is_less_than(cmp) else less)
+    if _is_less_than(cmp):
+        less = _counted(less)
+    # (Waiting here names no parameter: an error inside the comparator gets no
+    # "while evaluating the first argument" entry, as in Nix.)
+    yield from stable_sort(items, less)
     return NixList(items)

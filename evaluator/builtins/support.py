@@ -12,7 +12,18 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
-from evaluator.vm.values import Call, Closure, Frame, PrimOp, Resume, Thunk
+from evaluator.vm.ops import type_error
+from evaluator.vm.values import (
+    BLACKHOLE,
+    Attrs,
+    Call,
+    Closure,
+    Frame,
+    PrimOp,
+    PrimOpApp,
+    Resume,
+    Thunk,
+)
 
 __all__ = ["charge"]  # re-exported for the theme modules
 
@@ -50,6 +61,15 @@ def element_error(err: NixError, what: str, name: str, passed: str = "passed to"
     err.add_trace(f"while evaluating {what} {passed} builtins.{name}", None)
     err.__dict__["argument_seen"] = True
     return err
+
+
+def _check_function(f: Any) -> None:
+    """Raise unless a forced value can be called (a function or a functor set);
+    (its name tells `vm/argument_trace` the argument is forced strictly)."""
+    t = type(f)
+    if t is not Closure and t is not PrimOp and t is not PrimOpApp:
+        if t is not Attrs or "__functor" not in f:
+            raise type_error(f, "a function")
 
 
 def frame_of(name: str) -> Callable[[Callable[..., Frame]], Callable[..., Frame]]:
@@ -126,6 +146,38 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
 
 
+# `inspect.CO_GENERATOR` (`inspect` and `dis` stay off the start-up path).
+CO_GENERATOR = 0x20
+
+
+def evaluate_plain(x: Thunk) -> None:
+    """Evaluate ``x`` (a thunk not yet evaluated) here if its code is a plain
+    function that gives a value at once, as the loop would on forcing it.
+
+    For a builtin about to apply a function to ``x`` (`foldl'`'s elements):
+    most bodies ask for their argument first, which costs that body a frame
+    and three trips through the loop. Plain code (not a generator function)
+    asks the loop for nothing, has no effect but its result and always ends,
+    so running it early is unobservable: a value is kept (the loop would keep
+    the same), anything else (an error, a tail) is dropped and left to the
+    loop, should the element be needed at all.
+    """
+    code = x.code
+    if code is None or code is BLACKHOLE:
+        return
+    fn = code.func if type(code) is partial else code
+    flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
+    if flags & CO_GENERATOR:
+        return
+    try:
+        value = code()
+    except Exception:
+        return
+    if type(value) not in TAILS:
+        x.value = value
+        x.code = None
+
+
 def app_thunk(fn: Any, arg: Any) -> Thunk:
     """A thunk for the lazy application ``fn arg``."""
     if type(fn) is Closure:
@@ -194,8 +246,13 @@ def apply_now(fn: Any, arg: Any) -> Any:
     t = type(fn)
     if t is Closure:
         r = fn.code(arg)
-        if type(r) is GeneratorType and (type(arg) is not Thunk or arg.code is None):
-            # (A body given an unevaluated argument mostly asks the loop for it.)
+        if type(r) is GeneratorType:
+            if type(arg) is Thunk and arg.code is not None:
+                # A body given an unevaluated argument mostly asks the loop
+                # for it: not started here, unless plain code gives it now.
+                evaluate_plain(arg)
+                if arg.code is not None:
+                    return r
             return peek(r, fn, arg)
         return r
     if t is PrimOp and fn.arity == 1:

@@ -64,13 +64,23 @@ def _force(src: Thunk, site: Span) -> Frame:
     try:
         return (yield src)
     except NixError as err:
-        settle_at(err, site)
-        err.locate(site)
+        _at(err, site)
         raise
 
 
+def _at(err: NixError, site: Span) -> None:
+    """What :func:`_force` does to an error of the thunk it forced at ``site``
+    (the hot frames force inline, without a generator of :func:`_force`)."""
+    settle_at(err, site)
+    err.locate(site)
+
+
 def _inherit_frame(src: Thunk, name: str, site: Span) -> Frame:
-    s = yield from _force(src, site)
+    try:
+        s = yield src
+    except NixError as err:
+        _at(err, site)
+        raise
     if type(s) is Attrs:
         found = s.get(name, MISSING)
         if found is not MISSING:
@@ -98,7 +108,14 @@ def _select_frame(s: Any, info: SelectInfo, i: int) -> Frame:
     """The selection from step ``i`` on, ``s`` the set of that step (still a thunk)."""
     path, site = info[0], info[2]
     if type(s) is Thunk:
-        s = s.value if s.code is None else (yield from _force(s, info[1] if i == 0 else site))
+        if s.code is None:
+            s = s.value
+        else:
+            try:
+                s = yield s
+            except NixError as err:
+                _at(err, info[1] if i == 0 else site)
+                raise
     last = len(path) - 1
     while True:
         name = path[i]
@@ -109,7 +126,14 @@ def _select_frame(s: Any, info: SelectInfo, i: int) -> Frame:
             return _entered(s, info[3])
         i += 1
         if type(s) is Thunk:
-            s = s.value if s.code is None else (yield from _force(s, site))
+            if s.code is None:
+                s = s.value
+            else:
+                try:
+                    s = yield s
+                except NixError as err:
+                    _at(err, site)
+                    raise
 
 
 def select(src: Any, info: SelectInfo) -> Any:
@@ -213,7 +237,14 @@ def _head_frame(s: Any, x: Any, info: SelectInfo, i: int) -> Frame:
     path, site = info[0], info[2]
     while True:
         if type(s) is Thunk:
-            s = s.value if s.code is None else (yield from _force(s, info[1] if i == 0 else site))
+            if s.code is None:
+                s = s.value
+            else:
+                try:
+                    s = yield s
+                except NixError as err:
+                    _at(err, info[1] if i == 0 else site)
+                    raise
         if i == len(path):
             return Call(s, x, info[3])
         name = path[i]

@@ -27,10 +27,10 @@ def test_one_shot_runs_turn_the_collector_off_and_back_on() -> None:
     gc_tuning.ONE_SHOT_GC.poll = poll  # type: ignore[method-assign]
     try:
         assert gc.isenabled()
-        # Enough steps for several budget checks (where the policy polls).
-        assert ev.eval_source("builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x) 5000)") == (
-            12497500
-        )
+        # Enough steps for several budget checks (where the policy polls); `seq`
+        # in the elements, which `foldl'` would evaluate without the loop if plain.
+        expr = "builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: builtins.seq x x) 5000)"
+        assert ev.eval_source(expr) == 12497500
     finally:
         gc_tuning.ONE_SHOT_GC.poll = original  # type: ignore[method-assign]
     assert seen and not any(seen)
