@@ -155,13 +155,6 @@ def _restore(owner: Any) -> None:
             t.value = None
 
 
-def _complete(owner: Any, value: Any) -> None:
-    for t in owner if type(owner) is list else (owner,):
-        if type(t) is Thunk:  # owners also hold the Call of a tail call
-            t.value = value
-            t.code = None
-
-
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -376,14 +369,19 @@ def _tail(
     """
     # The owners as a list, appended to in place (no call per owner added).
     owners = owner if type(owner) is list else [] if owner is None else [owner]
-    fast = False
+    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
     if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
             result.fn = fn = fn.value
-        fast = type(fn) is Closure and depth < max_depth
+        if depth < max_depth:
+            if type(fn) is Closure:
+                fast = 1
+            elif type(fn) is PrimOpApp and fn.op.arity == 2:
+                fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
+    spins = 0
     if fast:
-        # The commonest tail (a thunk `f x`, a body ending in a call): as
+        # The commonest tails (a thunk `f x`, a body ending in a call): as
         # below, without its calls. The frame and the call's site are kept.
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
@@ -392,7 +390,11 @@ def _tail(
                 owners.append(result)
         depth += 1
         try:
-            result = fn.code(result.arg)
+            if fast == 1:
+                result = fn.code(result.arg)
+            else:
+                spins = 1  # as the loop below counts a call
+                result = fn.op.fn(fn.args[0], result.arg)
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:
@@ -402,7 +404,6 @@ def _tail(
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owners.append(gen)
-    spins = 0
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -491,8 +492,11 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if type_(owner) is Thunk_:
                     owner.value = result
                     owner.code = None
-                elif owner is not None:
-                    _complete(owner, result)
+                elif owner is not None:  # a list: thunks, frames and calls of tail calls
+                    for o in owner:
+                        if type_(o) is Thunk_:
+                            o.value = result
+                            o.code = None
                 if not stack:
                     return result
                 (gen, owner, depth), val = pop(), result
