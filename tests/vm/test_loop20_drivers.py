@@ -72,3 +72,20 @@ def test_values_and_caught_errors_come_back_through_the_frames() -> None:
         return (values, (yield catcher()))
 
     assert run(outer()) == ([0, 1, 2, 3, 4], ("boom", 1, 2))
+
+
+# Recorded from main b03854b: builtins called in tail position (started by
+# `_tail` without `_dispatch` now) failing, with every trace entry and span.
+TAILS = Path(__file__).parent / "fixtures" / "loop20_tail_builtins.json"
+
+
+@pytest.mark.parametrize("recorded", json.loads(TAILS.read_text()), ids=lambda r: r[0][:40])
+def test_builtins_in_tail_position_fail_with_the_same_trace(recorded: list[Any]) -> None:
+    text = recorded[0]
+    try:
+        got = [text, "value", Evaluator().eval_source(text, path="/virtual/tails.nix")]
+    except NixError as e:
+        span = None if e.span is None else [e.span[1], e.span[2]]
+        trace = [[m, None if s is None else [s[1], s[2]]] for m, s, *_ in e.trace]
+        got = [text, e.message, span, trace]
+    assert got == recorded
