@@ -155,13 +155,6 @@ def _restore(owner: Any) -> None:
             t.value = None
 
 
-def _complete(owner: Any, value: Any) -> None:
-    for t in owner if type(owner) is list else (owner,):
-        if type(t) is Thunk:  # owners also hold the Call of a tail call
-            t.value = value
-            t.code = None
-
-
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -321,7 +314,7 @@ def _nix_error(exc: Exception) -> NixError:
     return exc if isinstance(exc, NixError) else _as_nix_error(exc)
 
 
-def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | None) -> Any:
+def _checkpoint(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any) -> Any:
     """Every few steps: count them, and the error to raise if a limit is reached."""
     if budget is not None:
         ONE_SHOT_GC.poll()
@@ -330,7 +323,7 @@ def _checkpoint(budget: Budget | None, chunk: int, gen: Any, err: NixError | Non
         # An error already on its way up is not replaced (it may be this one).
         if problem is not None and err is None:
             if problem.span is None:
-                problem.span = span_of_running(gen)
+                problem.span = span_of_running(_running(gen, val))
             return problem
     return err
 
@@ -349,7 +342,7 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
     _leave(err, gen, owner, not stack)
     if not stack:
         raise err from (None if err is exc else exc)
-    enter_frame(err, stack[-1][0])
+    enter_frame(err, _frame(stack[-1][0]))
     return err
 
 
@@ -366,24 +359,37 @@ def _later(result: Any) -> Frame:
 
 
 def _tail(
-    result: Any, gen: Any, owner: Any, depth: int, max_depth: int, err: Any, stack: _Stack
+    result: Any,
+    gen: Any,
+    owner: Any,
+    depth: int,
+    max_depth: int,
+    err: Any,
+    stack: _Stack,
+    drivers: list[Any],
 ) -> tuple[Any, Any, int, Any, NixError | None]:
     """A frame finished with ``result`` to evaluate in its place (a thunk, call or
     frame in tail position), or failed with ``err``.
 
     Returns the frame to run next (``None`` when the evaluation is over), its
-    owner and depth, the value to send it and the error to throw into it.
+    owner and depth, the value to send it and the error to throw into it. A
+    new frame is sent to an idle driver of ``drivers`` if there is one.
     """
     # The owners as a list, appended to in place (no call per owner added).
     owners = owner if type(owner) is list else [] if owner is None else [owner]
-    fast = False
+    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
     if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
             result.fn = fn = fn.value
-        fast = type(fn) is Closure and depth < max_depth
+        if depth < max_depth:
+            if type(fn) is Closure:
+                fast = 1
+            elif type(fn) is PrimOpApp and fn.op.arity == 2:
+                fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
+    spins = 0
     if fast:
-        # The commonest tail (a thunk `f x`, a body ending in a call): as
+        # The commonest tails (a thunk `f x`, a body ending in a call): as
         # below, without its calls. The frame and the call's site are kept.
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
@@ -392,17 +398,22 @@ def _tail(
                 owners.append(result)
         depth += 1
         try:
-            result = fn.code(result.arg)
+            if fast == 1:
+                result = fn.code(result.arg)
+            else:
+                spins = 1  # as the loop below counts a call
+                result = fn.op.fn(fn.args[0], result.arg)
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:
+            if drivers:
+                return drivers.pop(), owners or None, depth, result, None
             return result, owners or None, depth, None, None
         gen = None
     elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owners.append(gen)
-    spins = 0
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
@@ -444,6 +455,8 @@ def _tail(
             err = _too_deep().locate(getattr(result, "span", None))
             break
         if t is GeneratorType:
+            if drivers:
+                return drivers.pop(), owners or None, depth, result, None
             return result, owners or None, depth, None, None
         if result.span is not None and len(owners) < TRACE_OWNERS:
             # The call site of a call in tail position: kept with the
@@ -456,11 +469,59 @@ def _tail(
             gen = None
             continue
         if type(result) is GeneratorType:  # the callee's frame: counted once, above
+            if drivers:
+                return drivers.pop(), owners or None, depth, result, None
             return result, owners or None, depth, None, None
     # The finished frame (or its tail) failed: unwind from it.
     _unwind(err, gen, owners or None, stack)
     gen, owner, depth = stack.pop()
     return gen, owner, depth, None, err
+
+
+# What a driver yields when its frame has finished (its value is in the box).
+_DONE = object()
+
+
+def _driver(box: list[Any]) -> Frame:
+    """Runs the frames sent to it one after another, relaying their requests.
+
+    A frame's value comes back through ``yield from`` (no ``StopIteration``
+    made, raised and caught per finished frame: about half of what a frame
+    that finishes at once costs); the driver then yields :data:`_DONE` with
+    the value in ``box[0]`` and the frame in ``box[1]`` (for its trace),
+    also set when the frame fails.
+    """
+    frame = yield None
+    while True:
+        try:
+            box[0] = yield from frame
+        except BaseException:
+            box[1] = frame
+            raise
+        box[1] = frame
+        frame = yield _DONE
+
+
+_DRIVER = _driver.__code__
+
+
+def _new_driver(box: list[Any]) -> Frame:
+    driver = _driver(box)
+    next(driver)
+    return driver
+
+
+def _frame(gen: Any) -> Any:
+    """The frame a waiting driver runs (a frame is its own)."""
+    if type(gen) is GeneratorType and gen.gi_code is _DRIVER:
+        return gen.gi_yieldfrom
+    return gen
+
+
+def _running(gen: Any, val: Any) -> Any:
+    """The frame sent ``val`` next: a driver's, or the one it starts."""
+    frame = _frame(gen)
+    return val if frame is None else frame
 
 
 def _run(gen: Any, budget: Budget | None) -> Any:
@@ -469,6 +530,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
     stack: _Stack = []
     push, pop = stack.append, stack.pop
+    # Idle drivers (see _driver), and where they leave a finished frame.
+    box: list[Any] = [None, None]
+    drivers: list[Any] = []
+    idle, take, DONE_ = drivers.append, drivers.pop, _DONE
     owner: Any = None  # thunk(s) the current frame computes, None for calls
     err: Any = None  # the error to throw into `gen` (or a Resume: its request)
     val: Any = None
@@ -476,8 +541,12 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     depth, max_depth = 0, _depth_limit(budget)  # nested calls of the current frame; limit
     while True:
         if countdown == 0:
-            err = _checkpoint(budget, chunk, gen, err)
+            err = _checkpoint(budget, chunk, gen, val, err)
             chunk = countdown = _chunk(budget)
+            if err is not None and gen.gi_code is _DRIVER and gen.gi_yieldfrom is None:
+                # A stop as a driver was to start a frame: thrown into that frame.
+                idle(gen)
+                gen = val
         countdown -= 1
         try:
             if err is None:
@@ -491,13 +560,18 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if type_(owner) is Thunk_:
                     owner.value = result
                     owner.code = None
-                elif owner is not None:
-                    _complete(owner, result)
+                elif owner is not None:  # a list: thunks, frames and calls of tail calls
+                    for o in owner:
+                        if type_(o) is Thunk_:
+                            o.value = result
+                            o.code = None
                 if not stack:
                     return result
                 (gen, owner, depth), val = pop(), result
                 continue
         except Exception as exc:
+            if gen.gi_code is _DRIVER:  # (a driver dies with its frame)
+                gen = box[1]
             err = _unwind(exc, gen, owner, stack)
             gen, owner, depth = pop()
             continue
@@ -520,7 +594,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 rt = type_(result)
                 if rt is Generator_:  # the commonest: its body's frame
                     push((gen, owner, depth))
-                    gen, owner, val = result, req, None
+                    gen = take() if drivers else _new_driver(box)
+                    owner, val = req, result
                     continue
                 if err is None and rt is not Thunk_ and rt is not Call_:
                     req.value = val = result  # a plain function body gave its value at once
@@ -528,14 +603,34 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
+            elif req is DONE_:  # a driver's frame finished
+                result = box[0]
+                idle(gen)
+                gen = box[1]
+                if type_(result) not in tail_types:  # as a frame's StopIteration, above
+                    if type_(owner) is Thunk_:
+                        owner.value = result
+                        owner.code = None
+                    elif owner is not None:
+                        for o in owner:
+                            if type_(o) is Thunk_:
+                                o.value = result
+                                o.code = None
+                    if not stack:
+                        return result
+                    (gen, owner, depth), val = pop(), result
+                    continue
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
                 if depth >= max_depth:  # thrown into the waiting frame, located at its call
-                    err = _too_deep().locate(span_of_running(gen))
+                    err = _too_deep().locate(span_of_running(_frame(gen)))
                     continue
                 push((gen, owner, depth))
-                gen, owner, val, depth = req, None, None, depth + 1
+                owner, depth = None, depth + 1
                 if t is Resume_:  # its request: handled next, as if just made
-                    gen, err = req.gen, req
+                    gen, err, val = req.gen, req, None
+                else:
+                    gen = take() if drivers else _new_driver(box)
+                    val = req
                 continue
             elif t is Call_:
                 fn = req.fn
@@ -552,15 +647,21 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 owner, depth = None, depth + 1
                 if depth > max_depth:
                     err = _too_deep().locate(req.span)
-                if rt is Generator_:
-                    gen, val = result, None
+                    if rt is Generator_:  # thrown into the callee's frame as it starts
+                        gen, val = result, None
+                        continue
+                elif rt is Generator_:
+                    gen = take() if drivers else _new_driver(box)
+                    val = result
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue
         # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
-        gen, owner, depth, val, err = _tail(result, gen, owner, depth, max_depth, err, stack)
+        gen, owner, depth, val, err = _tail(
+            result, gen, owner, depth, max_depth, err, stack, drivers
+        )
         if gen is None:
             return val
 
