@@ -96,7 +96,6 @@ class Compiler:
         # what they keep walks all of them, so it is done only each time a
         # quarter of them has been generated (not after every unit).
         self.prune_when = math.inf
-        self.prune_seen = 0
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -271,12 +270,9 @@ class Compiler:
         """Free the tree but for what the deferred thunks left will compile
         (when that is a quarter less than at the last pruning)."""
         captures = self._captures
-        n = len(self.deferred)
-        # Also when there are more than at the last pruning: a lambda's body
-        # (a whole file's, `{ lib }: …`) adds the roots inside it.
-        if not self.owns_tree or captures is None or self.prune_when < n <= self.prune_seen:
+        if not self.owns_tree or captures is None or len(self.deferred) > self.prune_when:
             return
-        self.prune_when, self.prune_seen = n * 3 // 4, n
+        self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
         size = sum(hi - lo for lo, hi in keep)
         if size <= self.kept_bytes * 3 // 4:

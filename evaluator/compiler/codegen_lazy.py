@@ -28,9 +28,8 @@ if TYPE_CHECKING:
 # evaluation uses a small part of a big file (nixpkgs' lib, for one).
 DEFER_BYTES = 400
 # A lambda whose body's source is longer than this has its body generated
-# when first called (`(import lib).version`, cold: 150 bytes −0.3%, 400
-# −1.0%, 1500 and 4000 −1.5% instructions).
-LAMBDA_DEFER_BYTES = 1500
+# when first called.
+LAMBDA_DEFER_BYTES = 400
 
 
 def lazy_new(
@@ -47,7 +46,7 @@ def lazy_new(
     child = self.new_fn("th", fn, descr, node)
     child.descr_at = at
     # A lambda deferring its body: the thunk only makes the closure.
-    if node.end - node.start > limit and not defers_body(node, curried=True):
+    if node.end - node.start > limit and not defers_body(node):
         # Compiled when first forced; its captures are known from the tree.
         defer(self, child, node, name)
         return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
@@ -72,16 +71,12 @@ def defer(self: Compiler, child: _Fn, node: nodes.Node, name: str | None) -> Non
     self.deferred[child.name.replace(NAME_MARK, "")] = child
 
 
-def defers_body(node: nodes.Node, curried: bool = False) -> bool:
-    """Whether ``node`` is a lambda whose body is generated when first
-    called: a large one, but not one whose body is a lambda (that one
-    defers its own). ``curried``: or the last of the lambdas of ``node``'s
-    body (`x: y: ...`)."""
+def defers_body(node: nodes.Node) -> bool:
+    """Whether ``node`` is a lambda whose body is generated when first called
+    (not one whose body is a lambda: that one defers its own)."""
     if type(node) is not nodes.Lambda:
         return False
     body = unparen(node.body)  # type: ignore[attr-defined]
-    while curried and type(body) is nodes.Lambda:
-        body = unparen(body.body)  # type: ignore[attr-defined]
     return body.end - body.start > LAMBDA_DEFER_BYTES and type(body) is not nodes.Lambda
 
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # The global through which a stand-in reaches its loader (see `_Loader.late`).
 LATE = "LATE_FN"
 # The global through which a deferred unit's stand-in loads it (`unit_stand_in`).
-LOAD_UNIT = "load_unit"
+LOAD_UNIT = "LOAD_UNIT"
 STAND_IN = "stand_in"
 # The stand-in's lines are far below any generated line: no line span
 # matches them even if a caller looked one up.
@@ -60,29 +60,25 @@ def _template() -> CodeType:
     return _stand_in
 
 
-def load_unit(root: str) -> Callable[..., Any]:
-    """What a unit stand-in calls: in a file's namespace, its loader's
-    ``load_unit`` (this module's is never called)."""
-    raise AssertionError(f"unit {root} has no loader")
-
-
-def _unit_stand_in(*args: Any, root: str) -> Any:
-    return load_unit(root)(*args)
-
-
-# Not compiled from text: `compile()` of any text costs a warm run the
-# creation of the `ast` types (7% of a warm `lib.version`).
-_UNIT_STAND_IN = _unit_stand_in.__code__.replace(co_name=STAND_IN, co_firstlineno=_NO_LINE)
+_unit_stand_in: CodeType | None = None
 
 
 def unit_stand_in(root: str, g: dict[str, Any]) -> FunctionType:
     """A stand-in for the root of a deferred unit not loaded yet: its first
     call loads the unit (``g[LOAD_UNIT](root)``, which gives this function
     the root's real code, so closures made before keep no extra frame)."""
-    # The root as a keyword default: one code object for all stand-ins.
-    fn = FunctionType(_UNIT_STAND_IN, g, root)
-    fn.__kwdefaults__ = {"root": root}
-    return fn
+    global _unit_stand_in
+    if _unit_stand_in is None:
+        module = compile(
+            f"def {STAND_IN}(*args):\n    return {LOAD_UNIT}('\\x00root')(*args)\n",
+            "<late>",
+            "exec",
+        )
+        code = next(c for c in module.co_consts if type(c) is CodeType)
+        _unit_stand_in = code.replace(co_firstlineno=_NO_LINE)
+    code = _unit_stand_in
+    consts = tuple(root if c == "\x00root" else c for c in code.co_consts)
+    return FunctionType(code.replace(co_consts=consts), g, root)
 
 
 def stand_ins(root: str, names: list[str], filename: str) -> list[CodeType]:

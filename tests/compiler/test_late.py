@@ -22,7 +22,7 @@ import pytest
 from evaluator.api import CompileCache, Evaluator
 from evaluator.cache import DiskCache
 from evaluator.compiler import late
-from evaluator.compiler.compiled import CompiledFile, Unit
+from evaluator.compiler.compiled import CompiledFile
 from evaluator.vm.context import EvalContext
 from tests.vm.nix_oracle import case_param, nixls, recorded
 
@@ -54,12 +54,6 @@ def _import(cache: Path, expr: str) -> tuple[Any, CompiledFile]:
     return value, ev.context.import_cache[str(LIB / "trivial.nix")]
 
 
-def _body(trivial: CompiledFile) -> Unit:
-    """The unit of `trivial.nix`'s body (`{ lib }: …` defers it to its first call)."""
-    (body,) = trivial.main.deferred
-    return trivial.unit(body)
-
-
 def _stand_ins(code: CodeType | None) -> int:
     assert code is not None
     return sum(1 for c in code.co_consts if type(c) is CodeType and c.co_name == late.STAND_IN)
@@ -71,7 +65,7 @@ def test_only_the_functions_called_are_compiled_and_the_cache_keeps_them(
     cache = tmp_path / "cache"
     value, trivial = _import(cache, "lib.version")
     assert value == (LIB / ".version").read_text().strip() + "pre-git"
-    main = _body(trivial)
+    main = trivial.main
     # `trivial.nix` defines a hundred functions; `version` calls none of them.
     assert len(main.pending) > 50 and len(main.late) < 10
     # The code written to the cache: the functions compiled so far in place.
@@ -81,10 +75,10 @@ def test_only_the_functions_called_are_compiled_and_the_cache_keeps_them(
     # and the entry written again holds its code.
     value, trivial = _import(cache, "lib.id 3")
     assert value == 3
-    compiled_now = set(_body(trivial).late)  # the thunk of `id` and its lambda
+    compiled_now = set(trivial.main.late)  # the thunk of `id` and its lambda
     assert compiled_now and trivial.changes > 0
     value, trivial = _import(cache, "lib.id 4")
-    main = _body(trivial)
+    main = trivial.main
     assert value == 4 and not main.late and not compiled_now & set(main.pending)
     assert _stand_ins(main.code) == before - len(compiled_now)
     assert main.code is not None
