@@ -44,13 +44,7 @@ from functools import partial
 from types import GeneratorType
 from typing import Any
 
-from evaluator.compiler import (
-    codegen_functions,
-    codegen_lazy,
-    codegen_names,
-    codegen_operators,
-    codegen_sets,
-)
+from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
@@ -60,7 +54,6 @@ from evaluator.compiler.codegen_base import (
     _Fn,
     _Lazy,
 )
-from evaluator.compiler.codegen_lazy import DEFER_BYTES
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
@@ -70,7 +63,10 @@ from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import NixPath
 
-__all__ = ["DEFER_BYTES", "Compiler", "compile_node", "compile_tree"]
+# A thunk whose Nix source is longer than this (bytes) is compiled, to
+# Python source and then to bytecode, only when first forced: one
+# evaluation uses a small part of a big file (nixpkgs' lib, for one).
+DEFER_BYTES = 400
 
 
 class Compiler:
@@ -130,9 +126,6 @@ class Compiler:
         self.defer_bytes = DEFER_BYTES
         # How deep shared code holding shared code is being made (codegen_sets).
         self.share_depth = 0
-        # The deferred lambda body being generated: `new_fn` gives it back
-        # for its lambda (see `codegen_lazy.generate_deferred`).
-        self.again: _Fn | None = None
 
     # ------------------------------------------------------------ naming
 
@@ -193,10 +186,6 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def new_fn(self, prefix: str, parent: _Fn | None, descr: str | None, node: nodes.Node) -> _Fn:
-        again = self.again
-        if again is not None and again.node is node:
-            self.again = None
-            return again
         fn = _Fn(self.unit_name(prefix), parent, descr, node)
         self.fns.append(fn)
         return fn
@@ -305,7 +294,11 @@ class Compiler:
         # on its own code, not on which other units were generated before.
         self.tag, self.counter = unit_tag(name), 0
         self.const_ids, self.global_names, self.bools = {}, {}, set()
-        self.generate_deferred(fn, node, lambda_name)
+        if type(node) is nodes.Lambda and lambda_name is not None:
+            expr = _drive(self.lambda_(fn, node, lambda_name))
+            self.emit(fn, f"return {expr}", node)
+        else:
+            _drive(self.tail(fn, node))
         if set(fn.captures) != expected:
             raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
         unit = self._unit(fn, marks)
@@ -586,15 +579,46 @@ class Compiler:
         # In a `let` (``avoid``) forcing the thunk adds no trace entry.
         shared = self.shared_thunk(fn, node, name, at, avoid is None, limit)
         if type(shared) is GeneratorType:  # shared code holding new code: a step
-            return self._lazy_shared(shared, partial(self.lazy_new, fn, node, limit, name, at))
+            return self._lazy_shared(shared, partial(self._lazy_new, fn, node, limit, name, at))
         if shared is not None:
             return shared
-        return self.lazy_new(fn, node, limit, name, at)
+        return self._lazy_new(fn, node, limit, name, at)
 
     def _lazy_shared(self, step: Step, new: Callable[[], Step | _Lazy]) -> Step:
         """`lazy` when shared code needs new code first (``new`` if it has none)."""
         shared = yield step
         return shared if shared is not None else (yield new())
+
+    def _lazy_new(
+        self,
+        fn: _Fn,
+        node: nodes.Node,
+        limit: int,
+        name: str | None,
+        at: tuple[int, int] | None,
+    ) -> Step | _Lazy:
+        """A thunk of new code for ``node``: deferred (a :class:`_Lazy` at
+        once) or a step giving it."""
+        descr = f"while evaluating the attribute '{name}'" if name is not None else None
+        child = self.new_fn("th", fn, descr, node)
+        child.descr_at = at
+        if node.end - node.start > limit:
+            # Compiled when first forced; its captures are known from the tree.
+            child.deferred = (node, name)
+            for p in self.free_vars(node):
+                child.captures[p] = None
+            self.deferred[child.name.replace(NAME_MARK, "")] = child
+            return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
+        return self._thunk_body(fn, child, node, name)
+
+    def _thunk_body(self, fn: _Fn, child: _Fn, node: nodes.Node, name: str | None) -> Step:
+        if type(node) is nodes.Lambda and name is not None:
+            # Nix names a function after the attribute it is bound to.
+            expr = yield self.lambda_(child, node, name)  # type: ignore[arg-type]
+            self.emit(child, f"return {expr}", node)
+        else:
+            yield self.tail(child, node)
+        return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
 
     def lazy_expr(self, fn: _Fn, node: nodes.Node, arg: bool = False) -> Step:
         """Like :meth:`lazy`, returning just the expression."""
@@ -670,9 +694,6 @@ class Compiler:
     c_search_path = codegen_names.c_search_path
     c_cur_pos = codegen_names.c_cur_pos
     c_error = codegen_names.c_error
-    lazy_new = codegen_lazy.lazy_new
-    defer_lambda = codegen_lazy.defer_lambda
-    generate_deferred = codegen_lazy.generate_deferred
     c_lambda = codegen_functions.c_lambda
     lambda_ = codegen_functions.lambda_
     c_apply = codegen_functions.c_apply

@@ -61,7 +61,6 @@ class _Fn:
         "known",
         "deferred",
         "descr_at",
-        "lambda_body",
     )
 
     def __init__(self, name: str, parent: _Fn | None, descr: str | None, node: nodes.Node):
@@ -86,8 +85,6 @@ class _Fn:
         self.deferred: tuple[nodes.Node, str | None] | None = None
         # Where the trace entry ``descr`` points (an attribute's name), if not at ``node``.
         self.descr_at: tuple[int, int] | None = None
-        # Deferred: a lambda's body function (else a thunk's).
-        self.lambda_body = False
 
 
 class _Lazy:

@@ -37,9 +37,6 @@ def c_lambda(self: Compiler, fn: _Fn, node: nodes.Lambda) -> Step:
 
 def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> Step:
     """Compile a lambda; returns the expression creating its closure."""
-    deferred = self.defer_lambda(fn, node, name)  # a large body: generated when first called
-    if deferred is not None:
-        return deferred
     # Nix 2.26 names the function, not its position, in argument errors.
     who = f"function '{name}'" if name else "function 'anonymous lambda'"
     descr = f"while calling '{name}'" if name else "while calling anonymous lambda"

@@ -301,9 +301,6 @@ class _Loader:
         self.g = g
         self.builtins = builtins
         self.loaded: set[str] = set()  # the roots of the units run into ``g``
-        # The stand-ins of deferred roots not loaded yet (see `late.unit_stand_in`).
-        self.stubs: dict[str, Any] = {}
-        g[late.LOAD_UNIT] = self.load_unit
 
     def load(self, unit: Unit) -> None:
         g = self.g
@@ -313,24 +310,26 @@ class _Loader:
                 g[pyname] = self.builtins[name]
             else:
                 g[pyname] = Thunk(partial(_undefined_global, name))
-        stubs = self.stubs
         for root in unit.deferred:
-            g[root] = stubs[root] = late.unit_stand_in(root, g)
+            g[root] = self.stub(root)
         with FRONT_END_GC:
             code = unit.compiled(self.compiled.filename)
         exec(code, g)
         self.loaded.add(unit.root)
 
-    def load_unit(self, root: str) -> Callable[..., Any]:
-        """The function of deferred root ``root``, its unit loaded (on the
-        first call of its stand-in, which then runs the real code)."""
-        if root not in self.loaded:
-            self.load(self.compiled.unit(root))
-        real = self.g[root]
-        stub = self.stubs.pop(root, None)
-        if stub is not None:
-            stub.__code__ = real.__code__
-        return real
+    def stub(self, root: str) -> Callable[..., Any]:
+        """A stand-in for a deferred thunk's code: loads its unit on first call."""
+        g = self.g
+        loaded = self.loaded
+
+        # Not referring to itself: a replaced stub is freed without the
+        # cyclic collector (a one-shot run has frozen its generation).
+        def stub(*args: Any) -> Any:
+            if root not in loaded:
+                self.load(self.compiled.unit(root))
+            return g[root](*args)
+
+        return stub
 
 
 def _undefined_global(name: str) -> Any:

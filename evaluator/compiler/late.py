@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from types import CodeType, FunctionType
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.vm.errors import NixError
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 # The global through which a stand-in reaches its loader (see `_Loader.late`).
 LATE = "LATE_FN"
-# The global through which a deferred unit's stand-in loads it (`unit_stand_in`).
-LOAD_UNIT = "LOAD_UNIT"
 STAND_IN = "stand_in"
 # The stand-in's lines are far below any generated line: no line span
 # matches them even if a caller looked one up.
@@ -58,27 +56,6 @@ def _template() -> CodeType:
         _stand_in = code.replace(co_firstlineno=_NO_LINE)
         _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
-
-
-_unit_stand_in: CodeType | None = None
-
-
-def unit_stand_in(root: str, g: dict[str, Any]) -> FunctionType:
-    """A stand-in for the root of a deferred unit not loaded yet: its first
-    call loads the unit (``g[LOAD_UNIT](root)``, which gives this function
-    the root's real code, so closures made before keep no extra frame)."""
-    global _unit_stand_in
-    if _unit_stand_in is None:
-        module = compile(
-            f"def {STAND_IN}(*args):\n    return {LOAD_UNIT}('\\x00root')(*args)\n",
-            "<late>",
-            "exec",
-        )
-        code = next(c for c in module.co_consts if type(c) is CodeType)
-        _unit_stand_in = code.replace(co_firstlineno=_NO_LINE)
-    code = _unit_stand_in
-    consts = tuple(root if c == "\x00root" else c for c in code.co_consts)
-    return FunctionType(code.replace(co_consts=consts), g, root)
 
 
 def stand_ins(root: str, names: list[str], filename: str) -> list[CodeType]:
