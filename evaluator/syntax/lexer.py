@@ -112,31 +112,11 @@ PUNCT = {
 }
 
 # Terminal names (beyond keywords/operators/punctuation) the grammar declares.
-OTHER_TERMINALS = [
-    "ID",
-    "INT",
-    "FLOAT",
-    "URI",
-    "SPATH",
-    "PATH",
-    "PATH_BEGIN",
-    "PATH_STR",
-    "PATH_END",
-    "STRING",
-    "STR_OPEN",
-    "STR_TEXT",
-    "STR_CLOSE",
-    "IND_STRING",
-    "IND_OPEN",
-    "IND_TEXT",
-    "IND_CLOSE",
-    "DOLLAR_CURLY",
-    "LBRACE",
-    "LBRACE_F",
-    "RBRACE",
-    "INVALID",
-    "ERRTOK",
-]
+OTHER_TERMINALS = (
+    "ID INT FLOAT URI SPATH PATH PATH_BEGIN PATH_STR PATH_END STRING STR_OPEN STR_TEXT"
+    " STR_CLOSE IND_STRING IND_OPEN IND_TEXT IND_CLOSE DOLLAR_CURLY LBRACE LBRACE_F RBRACE"
+    " INVALID ERRTOK"
+).split()
 
 # Path characters and the default-mode token regexes: trivia (blanks and
 # both kinds of comment), then one token in a numbered group; `lastindex`
