@@ -155,6 +155,13 @@ def _restore(owner: Any) -> None:
             t.value = None
 
 
+def _complete(owner: list[Any], value: Any) -> None:
+    for t in owner:
+        if type(t) is Thunk:  # owners also hold frames and the calls of tail calls
+            t.value = value
+            t.code = None
+
+
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -314,8 +321,20 @@ def _nix_error(exc: Exception) -> NixError:
     return exc if isinstance(exc, NixError) else _as_nix_error(exc)
 
 
-def _checkpoint(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any) -> Any:
-    """Every few steps: count them, and the error to raise if a limit is reached."""
+def _checkpoint(
+    budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any, drivers: _Idle
+) -> tuple[Any, Any]:
+    """Every few steps: count them; the error to raise if a limit is reached, and
+    the frame to raise it in."""
+    err = _check(budget, chunk, gen, val, err)
+    if err is not None and gen.gi_code is _DRIVER and gen.gi_yieldfrom is None:
+        # A stop as a driver was to start a frame: thrown into that frame.
+        drivers.append(gen)
+        gen = val
+    return err, gen
+
+
+def _check(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any) -> Any:
     if budget is not None:
         ONE_SHOT_GC.poll()
         budget.steps += chunk
@@ -329,11 +348,12 @@ def _checkpoint(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any)
 
 
 _Stack = list[tuple[Any, Any, int]]
+_Idle = list[Any]  # idle drivers
 
 
-def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
-    """``exc`` leaves frame ``gen``: the Nix error for the waiting frame, or raised
-    to the caller if no frame is waiting."""
+def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> tuple[Any, Any, int, NixError]:
+    """``exc`` leaves frame ``gen``: the waiting frame (popped), its owner and depth
+    and the Nix error to throw into it; raised to the caller if no frame is waiting."""
     if isinstance(exc, NixError):
         err = exc
     else:  # a bug or resource error: still a Nix error
@@ -343,7 +363,8 @@ def _unwind(exc: Exception, gen: Any, owner: Any, stack: _Stack) -> NixError:
     if not stack:
         raise err from (None if err is exc else exc)
     enter_frame(err, _frame(stack[-1][0]))
-    return err
+    gen, owner, depth = stack.pop()
+    return gen, owner, depth, err
 
 
 # Thunks and calls `_tail` evaluates in a row (plain bodies each giving the
@@ -358,23 +379,19 @@ def _later(result: Any) -> Frame:
     yield  # a generator frame
 
 
+def _started(frame: Any, owners: list[Any], depth: int, drivers: list[Any]) -> Any:
+    """What `_tail` returns for a new frame: an idle driver to send it to, if any."""
+    if drivers:
+        return drivers.pop(), owners or None, depth, frame, None
+    return frame, owners or None, depth, None, None
+
+
 def _tail(
-    result: Any,
-    gen: Any,
-    owner: Any,
-    depth: int,
-    max_depth: int,
-    err: Any,
-    stack: _Stack,
-    drivers: list[Any],
+    result: Any, gen: Any, owner: Any, depth: int, limit: int, err: Any, stack: _Stack, idle: _Idle
 ) -> tuple[Any, Any, int, Any, NixError | None]:
     """A frame finished with ``result`` to evaluate in its place (a thunk, call or
-    frame in tail position), or failed with ``err``.
-
-    Returns the frame to run next (``None`` when the evaluation is over), its
-    owner and depth, the value to send it and the error to throw into it. A
-    new frame is sent to an idle driver of ``drivers`` if there is one.
-    """
+    frame in tail position), or failed with ``err``: the frame to run next (``None``:
+    the end), its owner and depth, the value to send it and the error to throw in it."""
     # The owners as a list, appended to in place (no call per owner added).
     owners = owner if type(owner) is list else [] if owner is None else [owner]
     fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
@@ -382,15 +399,14 @@ def _tail(
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
             result.fn = fn = fn.value
-        if depth < max_depth:
+        if depth < limit:
             if type(fn) is Closure:
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
     spins = 0
     if fast:
-        # The commonest tails (a thunk `f x`, a body ending in a call): as
-        # below, without its calls. The frame and the call's site are kept.
+        # The commonest tails (a thunk `f x`, a body ending in a call), as below.
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
                 owners.append(gen)
@@ -406,9 +422,7 @@ def _tail(
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:
-            if drivers:
-                return drivers.pop(), owners or None, depth, result, None
-            return result, owners or None, depth, None, None
+            return _started(result, owners, depth, idle)
         gen = None
     elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
         # The finished frame is kept (among its owners) for its trace entry
@@ -417,8 +431,7 @@ def _tail(
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
-            # A value: complete the frame (owners also hold frames and the
-            # calls of tail calls), resume its caller.
+            # A value: complete the frame, resume its caller.
             for o in owners:
                 if type(o) is Thunk:
                     o.value = result
@@ -429,9 +442,7 @@ def _tail(
             return gen, owner, depth, result, None
         spins += 1
         if spins > TAIL_SPINS and t is not GeneratorType:
-            # A chain of plain bodies (`let r = f x; in r` in a thunk calling
-            # `f`): back to the loop now and then, which counts the steps
-            # and checks the budget and cancellation.
+            # A chain of plain bodies: back to the loop, which counts the steps.
             return _later(result), owners or None, depth, None, None
         if t is Thunk:
             code = result.code
@@ -451,16 +462,13 @@ def _tail(
                 gen = None
             continue
         depth += 1  # a call or frame in tail position: one deeper
-        if depth > max_depth:
+        if depth > limit:
             err = _too_deep().locate(getattr(result, "span", None))
             break
         if t is GeneratorType:
-            if drivers:
-                return drivers.pop(), owners or None, depth, result, None
-            return result, owners or None, depth, None, None
+            return _started(result, owners, depth, idle)
         if result.span is not None and len(owners) < TRACE_OWNERS:
-            # The call site of a call in tail position: kept with the
-            # frame (among its owners) for the trace if the callee fails.
+            # The call site, kept (with the frame) for the trace if the callee fails.
             owners.append(result)
         try:
             result = _dispatch(result)
@@ -469,12 +477,8 @@ def _tail(
             gen = None
             continue
         if type(result) is GeneratorType:  # the callee's frame: counted once, above
-            if drivers:
-                return drivers.pop(), owners or None, depth, result, None
-            return result, owners or None, depth, None, None
-    # The finished frame (or its tail) failed: unwind from it.
-    _unwind(err, gen, owners or None, stack)
-    gen, owner, depth = stack.pop()
+            return _started(result, owners, depth, idle)
+    gen, owner, depth, err = _unwind(err, gen, owners or None, stack)
     return gen, owner, depth, None, err
 
 
@@ -518,35 +522,34 @@ def _frame(gen: Any) -> Any:
     return gen
 
 
+def _failed(gen: Any, box: list[Any]) -> Any:
+    """The frame an error left: a driver dies with its frame, kept in ``box[1]``."""
+    return box[1] if gen.gi_code is _DRIVER else gen
+
+
 def _running(gen: Any, val: Any) -> Any:
     """The frame sent ``val`` next: a driver's, or the one it starts."""
     frame = _frame(gen)
     return val if frame is None else frame
 
 
+# Where `_run` starts: what the current frame computes (thunks, None for calls),
+# the error to throw into it (or a Resume: its request), the value to send it.
+_NOTHING: Any = None
+
+
 def _run(gen: Any, budget: Budget | None) -> Any:
-    # Read on every trip: locals load faster than globals (docs/performance.md, strict18).
     type_, Thunk_, Generator_, Call_, Closure_ = type, Thunk, GeneratorType, Call, Closure
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
-    stack: _Stack = []
-    push, pop = stack.append, stack.pop
-    # Idle drivers (see _driver), and where they leave a finished frame.
-    box: list[Any] = [None, None]
-    drivers: list[Any] = []
-    idle, take, DONE_ = drivers.append, drivers.pop, _DONE
-    owner: Any = None  # thunk(s) the current frame computes, None for calls
-    err: Any = None  # the error to throw into `gen` (or a Resume: its request)
-    val: Any = None
+    stack, box, drivers, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
+    push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
+    owner = err = val = _NOTHING
     chunk = countdown = _chunk(budget)
-    depth, max_depth = 0, _depth_limit(budget)  # nested calls of the current frame; limit
+    depth, limit = 0, _depth_limit(budget)  # nested calls of the current frame; limit
     while True:
         if countdown == 0:
-            err = _checkpoint(budget, chunk, gen, val, err)
+            err, gen = _checkpoint(budget, chunk, gen, val, err, drivers)
             chunk = countdown = _chunk(budget)
-            if err is not None and gen.gi_code is _DRIVER and gen.gi_yieldfrom is None:
-                # A stop as a driver was to start a frame: thrown into that frame.
-                idle(gen)
-                gen = val
         countdown -= 1
         try:
             if err is None:
@@ -556,24 +559,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 req = e.req if type_(e) is Resume_ else gen.throw(e)
         except StopIteration_ as stop:
             result = stop.value
-            if type_(result) not in tail_types:  # a value: complete the frame, resume its caller
-                if type_(owner) is Thunk_:
-                    owner.value = result
-                    owner.code = None
-                elif owner is not None:  # a list: thunks, frames and calls of tail calls
-                    for o in owner:
-                        if type_(o) is Thunk_:
-                            o.value = result
-                            o.code = None
-                if not stack:
-                    return result
-                (gen, owner, depth), val = pop(), result
-                continue
         except Exception as exc:
-            if gen.gi_code is _DRIVER:  # (a driver dies with its frame)
-                gen = box[1]
-            err = _unwind(exc, gen, owner, stack)
-            gen, owner, depth = pop()
+            gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
             continue
         else:
             t = type_(req)
@@ -585,8 +572,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if code is BLACKHOLE_:
                     err = InfiniteRecursion(req.span)
                     continue
-                req.value = code
-                req.code = BLACKHOLE_
+                req.value, req.code = code, BLACKHOLE_
                 try:
                     result = code()
                 except Exception as exc:
@@ -594,34 +580,18 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 rt = type_(result)
                 if rt is Generator_:  # the commonest: its body's frame
                     push((gen, owner, depth))
-                    gen = take() if drivers else _new_driver(box)
-                    owner, val = req, result
+                    gen, owner, val = (take() if drivers else _new_driver(box)), req, result
                     continue
                 if err is None and rt is not Thunk_ and rt is not Call_:
-                    req.value = val = result  # a plain function body gave its value at once
-                    req.code = None
+                    req.value, req.code, val = result, None, result  # a plain body's value
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
-            elif req is DONE_:  # a driver's frame finished
-                result = box[0]
+            elif req is DONE_:  # a driver's frame finished: as a StopIteration
                 idle(gen)
-                gen = box[1]
-                if type_(result) not in tail_types:  # as a frame's StopIteration, above
-                    if type_(owner) is Thunk_:
-                        owner.value = result
-                        owner.code = None
-                    elif owner is not None:
-                        for o in owner:
-                            if type_(o) is Thunk_:
-                                o.value = result
-                                o.code = None
-                    if not stack:
-                        return result
-                    (gen, owner, depth), val = pop(), result
-                    continue
+                result, gen = box
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
-                if depth >= max_depth:  # thrown into the waiting frame, located at its call
+                if depth >= limit:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(_frame(gen)))
                     continue
                 push((gen, owner, depth))
@@ -629,8 +599,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 if t is Resume_:  # its request: handled next, as if just made
                     gen, err, val = req.gen, req, None
                 else:
-                    gen = take() if drivers else _new_driver(box)
-                    val = req
+                    gen, val = (take() if drivers else _new_driver(box)), req
                 continue
             elif t is Call_:
                 fn = req.fn
@@ -645,23 +614,28 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 owner, depth = None, depth + 1
-                if depth > max_depth:
+                if depth > limit:
                     err = _too_deep().locate(req.span)
-                    if rt is Generator_:  # thrown into the callee's frame as it starts
-                        gen, val = result, None
-                        continue
                 elif rt is Generator_:
-                    gen = take() if drivers else _new_driver(box)
-                    val = result
+                    gen, val = (take() if drivers else _new_driver(box)), result
+                    continue
+                if rt is Generator_:  # the depth error, thrown into its frame as it starts
+                    gen, val = result, None
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue
-        # A thunk, call or frame runs in the finished frame's place (or an error unwinds).
-        gen, owner, depth, val, err = _tail(
-            result, gen, owner, depth, max_depth, err, stack, drivers
-        )
+        if err is None and type_(result) not in tail_types:  # a frame's value: resume its caller
+            if type_(owner) is Thunk_:
+                owner.value, owner.code = result, None
+            elif owner is not None:  # a list: thunks, frames and calls of tail calls
+                _complete(owner, result)
+            if not stack:
+                return result
+            (gen, owner, depth), val = pop(), result
+            continue
+        gen, owner, depth, val, err = _tail(result, gen, owner, depth, limit, err, stack, drivers)
         if gen is None:
             return val
 
