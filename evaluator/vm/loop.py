@@ -379,13 +379,6 @@ def _later(result: Any) -> Frame:
     yield  # a generator frame
 
 
-def _started(frame: Any, owners: list[Any], depth: int, drivers: list[Any]) -> Any:
-    """What `_tail` returns for a new frame: an idle driver to send it to, if any."""
-    if drivers:
-        return drivers.pop(), owners or None, depth, frame, None
-    return frame, owners or None, depth, None, None
-
-
 def _tail(
     result: Any, gen: Any, owner: Any, depth: int, limit: int, err: Any, stack: _Stack, idle: _Idle
 ) -> tuple[Any, Any, int, Any, NixError | None]:
@@ -422,7 +415,9 @@ def _tail(
         except Exception as exc:
             err = _nix_error(exc).locate(result.span)
         if type(result) is GeneratorType and err is None:
-            return _started(result, owners, depth, idle)
+            if idle:  # an idle driver runs the new frame
+                return idle.pop(), owners or None, depth, result, None
+            return result, owners or None, depth, None, None
         gen = None
     elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
         # The finished frame is kept (among its owners) for its trace entry
@@ -466,7 +461,9 @@ def _tail(
             err = _too_deep().locate(getattr(result, "span", None))
             break
         if t is GeneratorType:
-            return _started(result, owners, depth, idle)
+            if idle:  # an idle driver runs the new frame
+                return idle.pop(), owners or None, depth, result, None
+            return result, owners or None, depth, None, None
         if result.span is not None and len(owners) < TRACE_OWNERS:
             # The call site, kept (with the frame) for the trace if the callee fails.
             owners.append(result)
@@ -477,7 +474,9 @@ def _tail(
             gen = None
             continue
         if type(result) is GeneratorType:  # the callee's frame: counted once, above
-            return _started(result, owners, depth, idle)
+            if idle:  # an idle driver runs the new frame
+                return idle.pop(), owners or None, depth, result, None
+            return result, owners or None, depth, None, None
     gen, owner, depth, err = _unwind(err, gen, owners or None, stack)
     return gen, owner, depth, None, err
 
