@@ -107,24 +107,8 @@ def inherit(src: Any, name: str, site: Span) -> Any:
 def _select_frame(s: Any, info: SelectInfo, i: int) -> Frame:
     """The selection from step ``i`` on, ``s`` the set of that step (still a thunk)."""
     path, site = info[0], info[2]
-    if type(s) is Thunk:
-        if s.code is None:
-            s = s.value
-        else:
-            try:
-                s = yield s
-            except NixError as err:
-                _at(err, info[1] if i == 0 else site)
-                raise
     last = len(path) - 1
     while True:
-        name = path[i]
-        if type(s) is not Attrs or name not in s:
-            raise _missing(s, name, site)
-        s = s[name]
-        if i == last:
-            return _entered(s, info[3])
-        i += 1
         if type(s) is Thunk:
             if s.code is None:
                 s = s.value
@@ -132,8 +116,15 @@ def _select_frame(s: Any, info: SelectInfo, i: int) -> Frame:
                 try:
                     s = yield s
                 except NixError as err:
-                    _at(err, site)
+                    _at(err, info[1] if i == 0 else site)
                     raise
+        name = path[i]
+        if type(s) is not Attrs or name not in s:
+            raise _missing(s, name, site)
+        s = s[name]
+        if i == last:
+            return _entered(s, info[3])
+        i += 1
 
 
 def select(src: Any, info: SelectInfo) -> Any:
