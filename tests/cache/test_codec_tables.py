@@ -36,7 +36,7 @@ def test_plain_constants_are_stored_as_they_are() -> None:
     }
     stored = codec._dump_consts(consts, source)
     # Stored as marshal keeps them: read back with no decoding element by element.
-    assert stored == ([], [], [], consts, [], [])
+    assert stored == ([], [], [], consts, [], ([], [], []), [])
     assert _round_trip(consts, source) == consts
 
 
@@ -55,7 +55,7 @@ def test_tuples_of_values_and_spans_are_stored_as_columns() -> None:
         ("svv", ["K3"], [[0], [1], ["x"], [None]]),
         ("s", ["K4"], [[3], [4]]),
     ]
-    assert stored == (["K5"], [6], [7], {}, groups, [])
+    assert stored == (["K5"], [6], [7], {}, groups, ([], [], []), [])
     back = _round_trip(consts, source)
     assert back == consts and back["K1"][1][0] is source and back["K3"][0][0] is source
     assert back["K4"][0][0] is source and back["K5"][0] is source
@@ -133,10 +133,10 @@ def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
 def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
-        codec.load_consts((["K1", "K2"], [0], [1], {}, [], []), source, lambda s, e: (source, s, e))
+        codec.load_consts((["K1", "K2"], [0], [1], {}, [], ([], [], []), []), source, lambda s, e: (source, s, e))
     with pytest.raises(ValueError):
         group = ("vs", ["K1", "K2"], [["a", "b"], [0], [1]])
-        codec.load_consts(([], [], [], {}, [group], []), source, lambda s, e: (source, s, e))
+        codec.load_consts(([], [], [], {}, [group], ([], [], []), []), source, lambda s, e: (source, s, e))
 
 
 def test_an_entry_of_the_previous_format_is_refused() -> None:
