@@ -15,10 +15,10 @@ import pytest
 from evaluator.cache import codec
 from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.vm.frames import SourceText
-from evaluator.vm.values import Attrs, NixPath
+from evaluator.vm.values import Attrs, MergedPositions, NixPath
 
 
-def _round_trip(consts: dict[str, object], source: SourceText) -> dict[str, object]:
+def _round_trip(consts: dict[str, Any], source: SourceText) -> dict[str, Any]:
     # Stored inside the entry's one marshalled payload: what marshal gives back is read.
     stored = marshal.loads(marshal.dumps(codec._dump_consts(consts, source)))
     return codec.load_consts(stored, source, lambda s, e: (source, s, e))
@@ -133,10 +133,14 @@ def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
 def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
-        codec.load_consts((["K1", "K2"], [0], [1], {}, [], ([], [], []), []), source, lambda s, e: (source, s, e))
+        codec.load_consts(
+            (["K1", "K2"], [0], [1], {}, [], ([], [], []), []), source, lambda s, e: (source, s, e)
+        )
     with pytest.raises(ValueError):
         group = ("vs", ["K1", "K2"], [["a", "b"], [0], [1]])
-        codec.load_consts(([], [], [], {}, [group], ([], [], []), []), source, lambda s, e: (source, s, e))
+        codec.load_consts(
+            ([], [], [], {}, [group], ([], [], []), []), source, lambda s, e: (source, s, e)
+        )
 
 
 def test_an_entry_of_the_previous_format_is_refused() -> None:
@@ -149,3 +153,28 @@ def test_an_entry_of_the_previous_format_is_refused() -> None:
     old = b"nixls-compiled\x00\x05" + data[len(codec.MAGIC) :]
     with pytest.raises(codec.Corrupt):
         codec.read_raw(old, "k")
+
+
+def test_attribute_sets_of_plain_values_are_stored_as_columns() -> None:
+    source = SourceText("/x/default.nix", b"{ lib, pkgs ? 1 }: 1")
+    formals = Attrs({"lib": False, "pkgs": True})
+    formals.positions = {"lib": ("/x/default.nix", 1, 3), "pkgs": ("/x/default.nix", 1, 8)}
+    bare = Attrs({"a": 1})  # no positions
+    merged = Attrs({"a": 1})
+    merged.positions = MergedPositions({"a": ("/x/default.nix", 1, 1)}, None, None)
+    consts = {"K1": formals, "K2": bare, "K3": Attrs({"s": (source, 0, 1)})}
+    stored = codec._dump_consts(consts, source)
+    names, items, positions = stored[5]
+    assert (names, items, positions) == (
+        ["K1", "K2"],
+        [dict(formals), {"a": 1}],
+        [formals.positions, None],
+    )
+    assert [name for name, _ in stored[6]] == ["K3"]  # a span inside: tagged
+    back = _round_trip(consts, source)
+    assert back == consts and all(type(v) is Attrs for v in back.values())
+    assert back["K1"].positions == formals.positions and back["K2"].positions is None
+    assert back["K3"]["s"][0] is source
+    # Positions merged by `//` are not plain: such a set is not stored.
+    with pytest.raises(codec.Uncacheable):
+        codec._dump_consts({"K": merged}, source)
