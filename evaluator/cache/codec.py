@@ -227,12 +227,19 @@ def _stored(table: Mapping[Any, Any]) -> Any:
     return table.raw if type(table) is Stored else None
 
 
-def raw_units(compiled: CompiledFile) -> list[RawUnit]:
-    """The units of ``compiled`` that have code, as stored (`main` first)."""
-    return [raw for unit in compiled.units() if (raw := _raw_unit(unit, compiled.source))]
+def raw_units(compiled: CompiledFile, *, presume_plain: bool = False) -> list[RawUnit]:
+    """The units of ``compiled`` that have code, as stored (`main` first).
+
+    ``presume_plain``: constants that are lists, dicts, frozensets and
+    attribute sets are taken to be plain data without asking marshal (each
+    is marshalled with the entry anyway: asking first marshalled it twice);
+    :func:`dump` then raises ``ValueError`` if one is not, and the units
+    are made again without the presumption."""
+    source = compiled.source
+    return [raw for unit in compiled.units() if (raw := _raw_unit(unit, source, presume_plain))]
 
 
-def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
+def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> RawUnit | None:
     if unit.code is None:
         return None  # generated but never loaded: no code to store
     code = late.module_with_late(unit, unit.code)
@@ -250,7 +257,7 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
         )
     consts = _stored(unit.consts)
     if consts is None:
-        consts = _dump_consts(dict(unit.consts), source)
+        consts = _dump_consts(dict(unit.consts), source, presume_plain)
     contexts = _stored(unit.line_contexts)
     if contexts is None:
         contexts = marshal.dumps(
@@ -275,7 +282,9 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
     )
 
 
-def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
+def _dump_consts(
+    consts: dict[str, Any], source: SourceText, presume_plain: bool = False
+) -> ConstsParts:
     """A unit's constants stored so that reading them back is C-level work:
     spans as columns; plain data (what marshal keeps as it is) in one dict;
     tuples of plain values and spans (an attribute path and its spans, the
@@ -309,9 +318,9 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
                     group = groups[kinds] = ([], [])
                 group[0].append(name)
                 group[1].append(value)
-        elif t in _SCALARS or (t in _CONTAINERS and _plain(value)):
+        elif t in _SCALARS or (t in _CONTAINERS and (presume_plain or _plain(value))):
             plain[name] = value
-        elif t is Attrs and (items := _plain_items(value)) is not None:
+        elif t is Attrs and (items := _plain_items(value, presume_plain)) is not None:
             attrs[0].append(name)
             attrs[1].append(items)
             attrs[2].append(value.positions)
@@ -327,14 +336,16 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
     )
 
 
-def _plain_items(value: Attrs) -> dict[str, Any] | None:
+def _plain_items(value: Attrs, presume_plain: bool = False) -> dict[str, Any] | None:
     """An attribute set's items as a dict if they and its positions (a dict
-    or None) are plain data, else None."""
+    or None) are plain data (or ``presume_plain``), else None."""
     positions = value.positions
-    if positions is not None and (type(positions) is not dict or not _plain(positions)):
+    if positions is not None and type(positions) is not dict:
         return None
     items = dict(value)
-    return items if _plain(items) else None
+    if presume_plain or (_plain(items) and (positions is None or _plain(positions))):
+        return items
+    return None
 
 
 def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:

@@ -178,3 +178,29 @@ def test_attribute_sets_of_plain_values_are_stored_as_columns() -> None:
     # Positions merged by `//` are not plain: such a set is not stored.
     with pytest.raises(codec.Uncacheable):
         codec._dump_consts({"K": merged}, source)
+
+
+def test_a_constant_presumed_plain_that_is_not_is_written_encoded(tmp_path: Any) -> None:
+    from evaluator.cache.store import DiskCache
+
+    source = SourceText("/x/default.nix", b"{ a = ./b; }")
+    spanned = {"plain": (1, 2), "spanned": [(source, 2, 9)]}
+    formals = Attrs({"a": False})
+    formals.positions = {"a": ("/x/default.nix", 1, 3)}
+    unit = _unit(source, (source, 6, 9), (source, 0, 12))
+    unit.consts = {**unit.consts, "K4": spanned, "K5": formals, "K6": {"n": 1}}
+    compiled = CompiledFile(source, unit, "f")
+    # Presumed plain, the dict holding a span is only refused by marshal ...
+    presumed = codec.raw_units(compiled, presume_plain=True)
+    assert presumed[0][5][3]["K4"] is spanned
+    with pytest.raises(ValueError):
+        codec.dump("k", compiled, presumed)
+    # ... and the cache then writes the units with each constant asked about.
+    cache = DiskCache(str(tmp_path))
+    cache.track("k", compiled)
+    cache.flush()
+    loaded = cache.load("k", source, lambda: None)  # type: ignore[arg-type, return-value]
+    assert loaded is not None
+    assert dict(loaded.main.consts) == dict(unit.consts)
+    assert loaded.main.consts["K4"]["spanned"][0][0] is source
+    assert loaded.main.consts["K5"].positions == formals.positions
