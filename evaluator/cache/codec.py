@@ -410,7 +410,7 @@ def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
     return MAGIC + _checksum(payload) + payload
 
 
-def _checksum(payload: bytes) -> bytes:
+def _checksum(payload: bytes | memoryview) -> bytes:
     return zlib.crc32(payload).to_bytes(_CHECK, "big")
 
 
@@ -419,7 +419,8 @@ def read_raw(data: bytes, key: str) -> tuple[str, int | None, list[str], list[Ra
     head = len(MAGIC)
     if data[:head] != MAGIC or len(data) < head + _CHECK:
         raise Corrupt("not an entry of this format")
-    digest, payload = data[head : head + _CHECK], data[head + _CHECK :]
+    # A view of the payload, not a copy (megabytes for a large file).
+    digest, payload = data[head : head + _CHECK], memoryview(data)[head + _CHECK :]
     if _checksum(payload) != digest:
         raise Corrupt("checksum mismatch")
     try:
@@ -471,7 +472,12 @@ def load(
         for root, code, lines_, infos_, deferred, consts_, globals_, contexts_, texts in raws:
             if type(code) is not CodeType or type(consts_) is not tuple or len(consts_) != 7:
                 raise TypeError("a unit's code or constants are not stored as such")
-            if not all(type(t) is bytes for t in (lines_, infos_, contexts_, texts)):
+            if not (
+                type(lines_) is bytes
+                and type(infos_) is bytes
+                and type(contexts_) is bytes
+                and type(texts) is bytes
+            ):
                 raise TypeError("a unit's table is not stored as bytes")
             units.append(
                 Unit(
