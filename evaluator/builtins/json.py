@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
+from json.encoder import encode_basestring
 from typing import Any
 
 from evaluator.builtins.registry import builtin
@@ -15,12 +17,11 @@ from evaluator.vm.frames import span_of_position
 from evaluator.vm.values import Attrs, Closure, CtxStr, Frame, NixList, NixPath, Thunk, make_str
 
 _UINT64_MAX = (1 << 64) - 1
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Nix 2.26 (nlohmann's writer) names these two; 2.8 wrote \u0008 and \u000c.
-_ESCAPES.update({"\b": "\\b", "\f": "\\f"})
-for _c in range(32):
-    _ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
-_TABLE = str.maketrans(_ESCAPES)
+# The JSON string literal of a `str` as Nix 2.26's writer (nlohmann's) makes
+# it: `"` and `\\` escaped, `\n \r \t \b \f` by name (2.8 wrote \u0008 and
+# \u000c), the other control characters as `\u00xx`, every other character
+# as it is. The `json` module's own encoder (in C) does exactly that.
+_quoted: Callable[[str], str] = encode_basestring
 
 
 def json_string(s: str) -> str:
@@ -33,12 +34,6 @@ def json_string(s: str) -> str:
         if err is not None:
             raise err
     return _quoted(s)
-
-
-def _quoted(s: str) -> str:
-    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
-        return '"' + s + '"'  # most strings: nothing to escape
-    return '"' + s.translate(_TABLE) + '"'
 
 
 def _string(s: str, bad: list[NixError]) -> str:
@@ -137,12 +132,14 @@ def to_json(v: Any) -> Frame:
         except NixError as err:
             _trace(err, _where(opened))
             raise
-        # The next element of the innermost open container, closing those done.
+        # The next element of the innermost open container, closing those
+        # done. Evaluated strings, numbers, Booleans and nulls are printed
+        # here (they cannot fail): the loop above only sees the others.
         while opened:
             top = opened[-1]
             container, names, i = top
-            if i < len(container):
-                top[2] = i + 1
+            size = len(container)
+            while i < size:
                 if i:
                     put(",")
                 if names is None:
@@ -151,9 +148,29 @@ def to_json(v: Any) -> Frame:
                     name = names[i]
                     put(_key(name, bad))
                     item = container[name]
-                break
-            put("]" if names is None else "}")
-            opened.pop()
+                i += 1
+                if type(item) is Thunk and item.code is None:
+                    item = item.value
+                t = type(item)
+                if t is str:
+                    put(_quoted(item) if item.isascii() else _string(item, bad))
+                elif t is bool:
+                    put("true" if item else "false")
+                elif t is int:
+                    put(str(item))
+                elif item is None:
+                    put("null")
+                else:
+                    top[2] = i
+                    break
+                n += 1
+                if not n & mask:
+                    walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
+            else:
+                put("]" if names is None else "}")
+                opened.pop()
+                continue
+            break
         else:
             break
     if bad:

@@ -44,9 +44,10 @@ from evaluator.vm.values import Attrs, NixPath
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
-MAGIC = b"nixls-compiled\x00\x06"
+MAGIC = b"nixls-compiled\x00\x07"
 _CHECK = 4  # bytes of the checksum
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 _CONTAINERS = (list, dict, frozenset)
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
@@ -59,9 +60,13 @@ _THIRD = itemgetter(2)
 # loads needs them); the four other tables, needed only by errors and by
 # functions compiled late, are each marshalled on its own (bytes).
 RawUnit = tuple[str, CodeType, bytes, bytes, list[str], Any, Any, bytes, bytes]
+AttrsColumns = tuple[list[str], list[dict[str, Any]], list[Any]]
 # A unit's constants as stored (:func:`_dump_consts`): span names, starts and
-# ends, plain values by name, groups of tuples holding spans, the rest tagged.
-ConstsParts = tuple[list[str], list[int], list[int], dict[str, Any], list[Any], list[Any]]
+# ends, plain values by name, groups of tuples holding spans, attribute sets
+# of plain values (names, items, positions), the rest tagged.
+ConstsParts = tuple[
+    list[str], list[int], list[int], dict[str, Any], list[Any], AttrsColumns, list[Any]
+]
 
 
 class Uncacheable(Exception):
@@ -222,12 +227,19 @@ def _stored(table: Mapping[Any, Any]) -> Any:
     return table.raw if type(table) is Stored else None
 
 
-def raw_units(compiled: CompiledFile) -> list[RawUnit]:
-    """The units of ``compiled`` that have code, as stored (`main` first)."""
-    return [raw for unit in compiled.units() if (raw := _raw_unit(unit, compiled.source))]
+def raw_units(compiled: CompiledFile, *, presume_plain: bool = False) -> list[RawUnit]:
+    """The units of ``compiled`` that have code, as stored (`main` first).
+
+    ``presume_plain``: constants that are lists, dicts, frozensets and
+    attribute sets are taken to be plain data without asking marshal (each
+    is marshalled with the entry anyway: asking first marshalled it twice);
+    :func:`dump` then raises ``ValueError`` if one is not, and the units
+    are made again without the presumption."""
+    source = compiled.source
+    return [raw for unit in compiled.units() if (raw := _raw_unit(unit, source, presume_plain))]
 
 
-def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
+def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> RawUnit | None:
     if unit.code is None:
         return None  # generated but never loaded: no code to store
     code = late.module_with_late(unit, unit.code)
@@ -245,7 +257,7 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
         )
     consts = _stored(unit.consts)
     if consts is None:
-        consts = _dump_consts(dict(unit.consts), source)
+        consts = _dump_consts(dict(unit.consts), source, presume_plain)
     contexts = _stored(unit.line_contexts)
     if contexts is None:
         contexts = marshal.dumps(
@@ -270,23 +282,30 @@ def _raw_unit(unit: Unit, source: SourceText) -> RawUnit | None:
     )
 
 
-def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
+def _dump_consts(
+    consts: dict[str, Any], source: SourceText, presume_plain: bool = False
+) -> ConstsParts:
     """A unit's constants stored so that reading them back is C-level work:
     spans as columns; plain data (what marshal keeps as it is) in one dict;
     tuples of plain values and spans (an attribute path and its spans, the
     most common constant after spans) grouped by which places hold spans,
-    each group as columns; only the rest encoded value by value
-    (:func:`encode_value`: paths, attribute sets, nested spans)."""
+    each group as columns; attribute sets of plain values (the formals of a
+    function, `builtins.functionArgs`' answer, with their positions) as
+    three columns, made into sets by one loop step each; only the rest
+    encoded value by value (:func:`encode_value`: paths, nested spans)."""
     names = []
     spans = []
     plain = {}
     groups: dict[str, tuple[list[str], list[Any]]] = {}
+    attrs: AttrsColumns = ([], [], [])
     tagged = []
     for name, value in consts.items():
         t = type(value)
         if t is tuple and len(value) == 3 and value[0] is source:
             names.append(name)
             spans.append(value)
+        elif t is tuple and _SCALAR_TYPES.issuperset(map(type, value)):
+            plain[name] = value  # (a name path, a tuple of names)
         elif t is tuple:
             kinds = _kinds(value, source)
             if kinds is None:
@@ -299,8 +318,12 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
                     group = groups[kinds] = ([], [])
                 group[0].append(name)
                 group[1].append(value)
-        elif t in _SCALARS or (t in _CONTAINERS and _plain(value)):
+        elif t in _SCALARS or (t in _CONTAINERS and (presume_plain or _plain(value))):
             plain[name] = value
+        elif t is Attrs and (items := _plain_items(value, presume_plain)) is not None:
+            attrs[0].append(name)
+            attrs[1].append(items)
+            attrs[2].append(value.positions)
         else:
             tagged.append((name, encode_value(value, source)))
     return (
@@ -308,8 +331,21 @@ def _dump_consts(consts: dict[str, Any], source: SourceText) -> ConstsParts:
         *_columns(spans, source),
         plain,
         [(kinds, n, _group_columns(kinds, values)) for kinds, (n, values) in groups.items()],
+        attrs,
         tagged,
     )
+
+
+def _plain_items(value: Attrs, presume_plain: bool = False) -> dict[str, Any] | None:
+    """An attribute set's items as a dict if they and its positions (a dict
+    or None) are plain data (or ``presume_plain``), else None."""
+    positions = value.positions
+    if positions is not None and type(positions) is not dict:
+        return None
+    items = dict(value)
+    if presume_plain or (_plain(items) and (positions is None or _plain(positions))):
+        return items
+    return None
 
 
 def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
@@ -343,7 +379,7 @@ def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]
 
 def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -> dict[str, Any]:
     """A unit's constants from their stored form: see :func:`_dump_consts`."""
-    names, starts, ends, plain, groups, tagged = raw
+    names, starts, ends, plain, groups, attrs, tagged = raw
     consts: dict[str, Any] = dict(zip(names, _spans(source, starts, ends), strict=True))
     consts.update(plain)
     for kinds, group, columns in groups:
@@ -357,6 +393,10 @@ def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -
                 places.append(_spans(source, columns[at], columns[at + 1]))
                 at += 2
         consts.update(zip(group, zip(*places, strict=True), strict=True))
+    for name, items, positions in zip(*attrs, strict=True):
+        made = consts[name] = Attrs(items)
+        if positions is not None:
+            made.positions = positions
     for name, value in tagged:
         consts[name] = decode_value(value, span)
     return consts
@@ -370,7 +410,7 @@ def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
     return MAGIC + _checksum(payload) + payload
 
 
-def _checksum(payload: bytes) -> bytes:
+def _checksum(payload: bytes | memoryview) -> bytes:
     return zlib.crc32(payload).to_bytes(_CHECK, "big")
 
 
@@ -379,7 +419,8 @@ def read_raw(data: bytes, key: str) -> tuple[str, int | None, list[str], list[Ra
     head = len(MAGIC)
     if data[:head] != MAGIC or len(data) < head + _CHECK:
         raise Corrupt("not an entry of this format")
-    digest, payload = data[head : head + _CHECK], data[head + _CHECK :]
+    # A view of the payload, not a copy (megabytes for a large file).
+    digest, payload = data[head : head + _CHECK], memoryview(data)[head + _CHECK :]
     if _checksum(payload) != digest:
         raise Corrupt("checksum mismatch")
     try:
@@ -429,9 +470,14 @@ def load(
     units = []
     try:
         for root, code, lines_, infos_, deferred, consts_, globals_, contexts_, texts in raws:
-            if type(code) is not CodeType or type(consts_) is not tuple or len(consts_) != 6:
+            if type(code) is not CodeType or type(consts_) is not tuple or len(consts_) != 7:
                 raise TypeError("a unit's code or constants are not stored as such")
-            if not all(type(t) is bytes for t in (lines_, infos_, contexts_, texts)):
+            if not (
+                type(lines_) is bytes
+                and type(infos_) is bytes
+                and type(contexts_) is bytes
+                and type(texts) is bytes
+            ):
                 raise TypeError("a unit's table is not stored as bytes")
             units.append(
                 Unit(

@@ -198,22 +198,27 @@ class DiskCache:
 
     def _write(self, key: str, compiled: CompiledFile) -> int:
         """Write ``compiled``'s entry (merged with the stored one); its size, 0 if not written."""
-        try:
-            units = {u[0]: u for u in codec.raw_units(compiled)}
-        except codec.Uncacheable:
-            return 0
-        if not units:
-            return 0
         path = self._path(key)
-        try:
-            with open(path, "rb") as f:
-                old = codec.read_raw(f.read(), key)[3]
-        except (OSError, codec.Corrupt):
-            old = []
-        for raw in old:
-            units.setdefault(raw[0], raw)  # another process's units too
-        ordered = [units.pop("main"), *units.values()]
-        data = codec.dump(key, compiled, ordered)
+        old: list[codec.RawUnit] | None = None
+        for presume_plain in (True, False):
+            try:
+                units = {u[0]: u for u in codec.raw_units(compiled, presume_plain=presume_plain)}
+            except codec.Uncacheable:
+                return 0
+            if not units:
+                return 0
+            if old is None:
+                old = self._stored_units(path, key)
+            for raw in old:
+                units.setdefault(raw[0], raw)  # another process's units too
+            ordered = [units.pop("main"), *units.values()]
+            try:
+                data = codec.dump(key, compiled, ordered)
+                break
+            except ValueError:  # a constant presumed plain is not: ask marshal of each
+                continue
+        else:
+            return 0
         try:
             try:
                 fd, tmp = _temporary(self.directory)
@@ -230,6 +235,15 @@ class DiskCache:
         except OSError:
             return 0
         return len(data)
+
+    @staticmethod
+    def _stored_units(path: str, key: str) -> list[codec.RawUnit]:
+        """The units of the entry at ``path`` (none if missing or unreadable)."""
+        try:
+            with open(path, "rb") as f:
+                return codec.read_raw(f.read(), key)[3]
+        except (OSError, codec.Corrupt):
+            return []
 
     def bound(self, *, wrote: int | None = None) -> None:
         """Delete least recently used entries while over the size bound.

@@ -15,10 +15,10 @@ import pytest
 from evaluator.cache import codec
 from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.vm.frames import SourceText
-from evaluator.vm.values import Attrs, NixPath
+from evaluator.vm.values import Attrs, MergedPositions, NixPath
 
 
-def _round_trip(consts: dict[str, object], source: SourceText) -> dict[str, object]:
+def _round_trip(consts: dict[str, Any], source: SourceText) -> dict[str, Any]:
     # Stored inside the entry's one marshalled payload: what marshal gives back is read.
     stored = marshal.loads(marshal.dumps(codec._dump_consts(consts, source)))
     return codec.load_consts(stored, source, lambda s, e: (source, s, e))
@@ -36,7 +36,7 @@ def test_plain_constants_are_stored_as_they_are() -> None:
     }
     stored = codec._dump_consts(consts, source)
     # Stored as marshal keeps them: read back with no decoding element by element.
-    assert stored == ([], [], [], consts, [], [])
+    assert stored == ([], [], [], consts, [], ([], [], []), [])
     assert _round_trip(consts, source) == consts
 
 
@@ -55,7 +55,7 @@ def test_tuples_of_values_and_spans_are_stored_as_columns() -> None:
         ("svv", ["K3"], [[0], [1], ["x"], [None]]),
         ("s", ["K4"], [[3], [4]]),
     ]
-    assert stored == (["K5"], [6], [7], {}, groups, [])
+    assert stored == (["K5"], [6], [7], {}, groups, ([], [], []), [])
     back = _round_trip(consts, source)
     assert back == consts and back["K1"][1][0] is source and back["K3"][0][0] is source
     assert back["K4"][0][0] is source and back["K5"][0] is source
@@ -133,10 +133,14 @@ def test_a_line_or_function_span_of_another_file_is_uncacheable() -> None:
 def test_columns_of_different_lengths_are_refused() -> None:
     source = SourceText("/x/a.nix", b"1")
     with pytest.raises(ValueError):
-        codec.load_consts((["K1", "K2"], [0], [1], {}, [], []), source, lambda s, e: (source, s, e))
+        codec.load_consts(
+            (["K1", "K2"], [0], [1], {}, [], ([], [], []), []), source, lambda s, e: (source, s, e)
+        )
     with pytest.raises(ValueError):
         group = ("vs", ["K1", "K2"], [["a", "b"], [0], [1]])
-        codec.load_consts(([], [], [], {}, [group], []), source, lambda s, e: (source, s, e))
+        codec.load_consts(
+            ([], [], [], {}, [group], ([], [], []), []), source, lambda s, e: (source, s, e)
+        )
 
 
 def test_an_entry_of_the_previous_format_is_refused() -> None:
@@ -149,3 +153,54 @@ def test_an_entry_of_the_previous_format_is_refused() -> None:
     old = b"nixls-compiled\x00\x05" + data[len(codec.MAGIC) :]
     with pytest.raises(codec.Corrupt):
         codec.read_raw(old, "k")
+
+
+def test_attribute_sets_of_plain_values_are_stored_as_columns() -> None:
+    source = SourceText("/x/default.nix", b"{ lib, pkgs ? 1 }: 1")
+    formals = Attrs({"lib": False, "pkgs": True})
+    formals.positions = {"lib": ("/x/default.nix", 1, 3), "pkgs": ("/x/default.nix", 1, 8)}
+    bare = Attrs({"a": 1})  # no positions
+    merged = Attrs({"a": 1})
+    merged.positions = MergedPositions({"a": ("/x/default.nix", 1, 1)}, None, None)
+    consts = {"K1": formals, "K2": bare, "K3": Attrs({"s": (source, 0, 1)})}
+    stored = codec._dump_consts(consts, source)
+    names, items, positions = stored[5]
+    assert (names, items, positions) == (
+        ["K1", "K2"],
+        [dict(formals), {"a": 1}],
+        [formals.positions, None],
+    )
+    assert [name for name, _ in stored[6]] == ["K3"]  # a span inside: tagged
+    back = _round_trip(consts, source)
+    assert back == consts and all(type(v) is Attrs for v in back.values())
+    assert back["K1"].positions == formals.positions and back["K2"].positions is None
+    assert back["K3"]["s"][0] is source
+    # Positions merged by `//` are not plain: such a set is not stored.
+    with pytest.raises(codec.Uncacheable):
+        codec._dump_consts({"K": merged}, source)
+
+
+def test_a_constant_presumed_plain_that_is_not_is_written_encoded(tmp_path: Any) -> None:
+    from evaluator.cache.store import DiskCache
+
+    source = SourceText("/x/default.nix", b"{ a = ./b; }")
+    spanned = {"plain": (1, 2), "spanned": [(source, 2, 9)]}
+    formals = Attrs({"a": False})
+    formals.positions = {"a": ("/x/default.nix", 1, 3)}
+    unit = _unit(source, (source, 6, 9), (source, 0, 12))
+    unit.consts = {**unit.consts, "K4": spanned, "K5": formals, "K6": {"n": 1}}
+    compiled = CompiledFile(source, unit, "f")
+    # Presumed plain, the dict holding a span is only refused by marshal ...
+    presumed = codec.raw_units(compiled, presume_plain=True)
+    assert presumed[0][5][3]["K4"] is spanned
+    with pytest.raises(ValueError):
+        codec.dump("k", compiled, presumed)
+    # ... and the cache then writes the units with each constant asked about.
+    cache = DiskCache(str(tmp_path))
+    cache.track("k", compiled)
+    cache.flush()
+    loaded = cache.load("k", source, lambda: None)  # type: ignore[arg-type, return-value]
+    assert loaded is not None
+    assert dict(loaded.main.consts) == dict(unit.consts)
+    assert loaded.main.consts["K4"]["spanned"][0][0] is source
+    assert loaded.main.consts["K5"].positions == formals.positions
