@@ -155,13 +155,6 @@ def _restore(owner: Any) -> None:
             t.value = None
 
 
-def _complete(owner: list[Any], value: Any) -> None:
-    for t in owner:
-        if type(t) is Thunk:  # owners also hold frames and the calls of tail calls
-            t.value = value
-            t.code = None
-
-
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -533,7 +526,8 @@ def _running(gen: Any, val: Any) -> Any:
 
 
 # Where `_run` starts: what the current frame computes (thunks, None for calls),
-# the error to throw into it (or a Resume: its request), the value to send it.
+# the error to throw into it (or a Resume: its request), the value to send it;
+# `depth` counts the nested calls of the current frame, up to `limit`.
 _NOTHING: Any = None
 
 
@@ -542,9 +536,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
     stack, box, drivers, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
     push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
-    owner = err = val = _NOTHING
     chunk = countdown = _chunk(budget)
-    depth, limit = 0, _depth_limit(budget)  # nested calls of the current frame; limit
+    depth, limit, owner, err, val = 0, _depth_limit(budget), _NOTHING, _NOTHING, _NOTHING
     while True:
         if countdown == 0:
             err, gen = _checkpoint(budget, chunk, gen, val, err, drivers)
@@ -615,11 +608,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 owner, depth = None, depth + 1
                 if depth > limit:
                     err = _too_deep().locate(req.span)
-                elif rt is Generator_:
-                    gen, val = (take() if drivers else _new_driver(box)), result
-                    continue
-                if rt is Generator_:  # the depth error, thrown into its frame as it starts
-                    gen, val = result, None
+                if rt is Generator_:  # (a depth error is thrown into its frame as it starts)
+                    gen, val = (
+                        (result, None) if err else (take() if drivers else _new_driver(box), result)
+                    )
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
@@ -629,7 +621,9 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             if type_(owner) is Thunk_:
                 owner.value, owner.code = result, None
             elif owner is not None:  # a list: thunks, frames and calls of tail calls
-                _complete(owner, result)
+                for o in owner:
+                    if type_(o) is Thunk_:
+                        o.value, o.code = result, None
             if not stack:
                 return result
             (gen, owner, depth), val = pop(), result
