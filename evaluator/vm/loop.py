@@ -372,11 +372,6 @@ def _later(result: Any) -> Frame:
     yield  # a generator frame
 
 
-# `gen` given to `_tail` when `_run` has started a lambda's body in tail position
-# itself (the same first step as `_tail`'s) and that body did not give a frame.
-_STARTED: Any = object()
-
-
 def _tail(
     result: Any, gen: Any, owner: Any, depth: int, limit: int, err: Any, stack: _Stack, idle: _Idle
 ) -> tuple[Any, Any, int, Any, NixError | None]:
@@ -386,7 +381,7 @@ def _tail(
     # The owners as a list, appended to in place (no call per owner added).
     owners = owner if type(owner) is list else [] if owner is None else [owner]
     fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
-    if err is None and type(result) is Call and gen is not _STARTED:
+    if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
             result.fn = fn = fn.value
@@ -417,7 +412,7 @@ def _tail(
                 return idle.pop(), owners or None, depth, result, None
             return result, owners or None, depth, None, None
         gen = None
-    elif type(gen) is GeneratorType and err is None and len(owners) < TRACE_OWNERS:
+    elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
         # The finished frame is kept (among its owners) for its trace entry
         # ("while calling 'f'") should what runs in its place fail.
         owners.append(gen)
@@ -479,29 +474,6 @@ def _tail(
     return gen, owner, depth, None, err
 
 
-def _request(
-    req: Call, depth: int, limit: int, stack: _Stack, box: list[Any], drivers: _Idle
-) -> tuple[Any, Any, int, Any, NixError | None]:
-    """The frame on top of ``stack`` asked for a call: what runs next (as `_tail`
-    gives it); that frame again (popped), with the value or the error to send it,
-    if the call ended at once."""
-    try:
-        result = req.fn.code(req.arg) if type(req.fn) is Closure else _dispatch(req)
-    except Exception as exc:
-        return *stack.pop(), None, _nix_error(exc).locate(req.span)
-    rt = type(result)
-    if rt is not GeneratorType and rt is not Thunk and rt is not Call:
-        return *stack.pop(), result, None
-    depth += 1
-    err = _too_deep().locate(req.span) if depth > limit else None
-    if rt is GeneratorType:  # a depth error is thrown into its frame as it starts
-        if err is not None:
-            return result, None, depth, None, err
-        return drivers.pop() if drivers else _new_driver(box), None, depth, result, None
-    # Its callee's trace entry if its tail fails.
-    return _tail(result, None, req, depth, limit, err, stack, drivers)
-
-
 # What a driver yields when its frame has finished (its value is in the box).
 _DONE = object()
 
@@ -553,20 +525,19 @@ def _running(gen: Any, val: Any) -> Any:
     return val if frame is None else frame
 
 
-# `_run`'s state: the current frame `gen`, what it computes (`owner`: thunks, None
-# for calls), the error to throw into it (`err`, or a Resume: its request), the
-# value to send it (`val`), the nested calls it runs in (`depth`, up to `limit`);
-# the frames waiting (`stack`), idle drivers (`drivers`) and their `box`.
+# Where `_run` starts: what the current frame computes (thunks, None for calls),
+# the error to throw into it (or a Resume: its request), the value to send it;
+# `depth` counts the nested calls of the current frame, up to `limit`.
 _NOTHING: Any = None
 
 
 def _run(gen: Any, budget: Budget | None) -> Any:
     type_, Thunk_, Generator_, Call_, Closure_ = type, Thunk, GeneratorType, Call, Closure
-    Resume_, BLACKHOLE_, tail_types, DONE_ = Resume, BLACKHOLE, _TAIL_TYPES, _DONE
-    stack, box, drivers, chunk = _Stack(), [None, None], _Idle(), _chunk(budget)
+    Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
+    stack, box, drivers, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
     push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
-    countdown, depth, limit, owner = chunk, 0, _depth_limit(budget), _NOTHING
-    err = val = _NOTHING
+    chunk = countdown = _chunk(budget)
+    depth, limit, owner, err, val = 0, _depth_limit(budget), _NOTHING, _NOTHING, _NOTHING
     while True:
         if countdown == 0:
             err, gen = _checkpoint(budget, chunk, gen, val, err, drivers)
@@ -578,16 +549,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             else:
                 e, err = err, None  # (a Resume "error": the request its frame, now `gen`, made)
                 req = e.req if type_(e) is Resume_ else gen.throw(e)
-        except StopIteration as stop:
+        except StopIteration_ as stop:
             result = stop.value
         except Exception as exc:
             gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
             continue
         else:
-            if req is DONE_:  # a driver's frame finished: as a StopIteration
-                idle(gen)
-                result, gen = box
-            elif (t := type_(req)) is Thunk_:
+            t = type_(req)
+            if t is Thunk_:
                 code = req.code
                 if code is None:
                     val = req.value
@@ -601,14 +570,18 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 except Exception as exc:
                     result, err = None, _nix_error(exc)
                 rt = type_(result)
-                if err is None and rt is not Generator_ and rt is not Thunk_ and rt is not Call_:
+                if rt is Generator_:  # the commonest: its body's frame
+                    push((gen, owner, depth))
+                    gen, owner, val = (take() if drivers else _new_driver(box)), req, result
+                    continue
+                if err is None and rt is not Thunk_ and rt is not Call_:
                     req.value, req.code, val = result, None, result  # a plain body's value
                     continue
                 push((gen, owner, depth))
-                if rt is Generator_:  # the commonest: its body's frame
-                    gen, owner, val = (take() if drivers else _new_driver(box)), req, result
-                    continue
                 gen, owner, val = None, req, None
+            elif req is DONE_:  # a driver's frame finished: as a StopIteration
+                idle(gen)
+                result, gen = box
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
                 if depth >= limit:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(_frame(gen)))
@@ -620,10 +593,27 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 else:
                     gen, val = (take() if drivers else _new_driver(box)), req
                 continue
-            elif t is Call_:  # (rare: generated code starts a lambda's body itself)
+            elif t is Call_:
+                fn = req.fn
+                try:
+                    result = fn.code(req.arg) if type_(fn) is Closure_ else _dispatch(req)
+                except Exception as exc:
+                    err = _nix_error(exc).locate(req.span)
+                    continue
+                rt = type_(result)
+                if rt is not Generator_ and rt is not Thunk_ and rt is not Call_:
+                    val = result
+                    continue
                 push((gen, owner, depth))
-                gen, owner, depth, val, err = _request(req, depth, limit, stack, box, drivers)
-                continue
+                owner, depth = None, depth + 1
+                if depth > limit:
+                    err = _too_deep().locate(req.span)
+                if rt is Generator_:  # (a depth error is thrown into its frame as it starts)
+                    gen, val = (
+                        (result, None) if err else (take() if drivers else _new_driver(box), result)
+                    )
+                    continue
+                gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue
@@ -638,25 +628,6 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 return result
             (gen, owner, depth), val = pop(), result
             continue
-        if err is None and type_(result) is Call_ and depth < limit:
-            fn = result.fn
-            if type_(fn) is Thunk_ and fn.code is None:  # `f x` leaves `f` to the loop
-                result.fn = fn = fn.value
-            if type_(fn) is Closure_:
-                owner = owner if type_(owner) is list else [] if owner is None else [owner]
-                if gen is not None and len(owner) < TRACE_OWNERS:
-                    owner.append(gen)  # (so `owner` is never empty: `gen` or a thunk)
-                if result.span is not None and len(owner) < TRACE_OWNERS:
-                    owner.append(result)
-                depth += 1
-                try:
-                    new = fn.code(result.arg)
-                except Exception as exc:
-                    new, err = None, _nix_error(exc).locate(result.span)
-                if type_(new) is Generator_ and err is None:
-                    gen, val = (take(), new) if drivers else (new, None)
-                    continue
-                result, gen = new, _STARTED
         gen, owner, depth, val, err = _tail(result, gen, owner, depth, limit, err, stack, drivers)
         if gen is None:
             return val
