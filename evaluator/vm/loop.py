@@ -555,8 +555,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
             continue
         else:
-            t = type_(req)
-            if t is Thunk_:
+            if req is DONE_:  # a driver's frame finished (the commonest): as a StopIteration
+                idle(gen)
+                result, gen = box
+            elif (t := type_(req)) is Thunk_:
                 code = req.code
                 if code is None:
                     val = req.value
@@ -579,9 +581,6 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
-            elif req is DONE_:  # a driver's frame finished: as a StopIteration
-                idle(gen)
-                result, gen = box
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
                 if depth >= limit:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(_frame(gen)))
