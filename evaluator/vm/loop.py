@@ -155,13 +155,6 @@ def _restore(owner: Any) -> None:
             t.value = None
 
 
-def _complete(owner: list[Any], value: Any) -> None:
-    for t in owner:
-        if type(t) is Thunk:  # owners also hold frames and the calls of tail calls
-            t.value = value
-            t.code = None
-
-
 def _as_nix_error(exc: Exception) -> NixError:
     """A Python exception escaping a frame: an internal error, never a traceback."""
     if isinstance(exc, RecursionError):
@@ -533,7 +526,8 @@ def _running(gen: Any, val: Any) -> Any:
 
 
 # Where `_run` starts: what the current frame computes (thunks, None for calls),
-# the error to throw into it (or a Resume: its request), the value to send it.
+# the error to throw into it (or a Resume: its request), the value to send it;
+# `depth` counts the nested calls of the current frame, up to `limit`.
 _NOTHING: Any = None
 
 
@@ -542,9 +536,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
     stack, box, drivers, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
     push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
-    owner = err = val = _NOTHING
     chunk = countdown = _chunk(budget)
-    depth, limit = 0, _depth_limit(budget)  # nested calls of the current frame; limit
+    depth, limit, owner, err, val = 0, _depth_limit(budget), _NOTHING, _NOTHING, _NOTHING
     while True:
         if countdown == 0:
             err, gen = _checkpoint(budget, chunk, gen, val, err, drivers)
@@ -562,8 +555,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
             continue
         else:
-            t = type_(req)
-            if t is Thunk_:
+            if req is DONE_:  # a driver's frame finished (the commonest): as a StopIteration
+                idle(gen)
+                result, gen = box
+            elif (t := type_(req)) is Thunk_:
                 code = req.code
                 if code is None:
                     val = req.value
@@ -586,9 +581,6 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
-            elif req is DONE_:  # a driver's frame finished: as a StopIteration
-                idle(gen)
-                result, gen = box
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
                 if depth >= limit:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(_frame(gen)))
@@ -615,11 +607,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 owner, depth = None, depth + 1
                 if depth > limit:
                     err = _too_deep().locate(req.span)
-                elif rt is Generator_:
-                    gen, val = (take() if drivers else _new_driver(box)), result
-                    continue
-                if rt is Generator_:  # the depth error, thrown into its frame as it starts
-                    gen, val = result, None
+                if rt is Generator_:  # (a depth error is thrown into its frame as it starts)
+                    gen, val = (
+                        (result, None) if err else (take() if drivers else _new_driver(box), result)
+                    )
                     continue
                 gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
@@ -629,7 +620,9 @@ def _run(gen: Any, budget: Budget | None) -> Any:
             if type_(owner) is Thunk_:
                 owner.value, owner.code = result, None
             elif owner is not None:  # a list: thunks, frames and calls of tail calls
-                _complete(owner, result)
+                for o in owner:
+                    if type_(o) is Thunk_:
+                        o.value, o.code = result, None
             if not stack:
                 return result
             (gen, owner, depth), val = pop(), result

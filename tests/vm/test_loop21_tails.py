@@ -1,0 +1,44 @@
+"""Calls in tail position, calls the loop is asked for and drivers' finished
+frames: values, errors (message, span, every trace entry), call-depth stops at
+every limit and step-budget stops at every step, as main recorded them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluator.api import Evaluator
+from evaluator.vm.budget import Budget
+from evaluator.vm.errors import NixError
+
+# Recorded from main 09f63c0 by `record_loop21_tails.py`.
+RECORDED = json.loads((Path(__file__).parent / "fixtures" / "loop21_tails.json").read_text())
+
+
+def outcome(text: str, budget: Budget | None = None) -> list[Any]:
+    """The value, or the error's message, span and trace entries with spans."""
+    try:
+        return ["value", Evaluator(budget=budget).eval_source(text, path="/virtual/tails21.nix")]
+    except NixError as e:
+        span = None if e.span is None else [e.span[1], e.span[2]]
+        trace = [[m, None if s is None else [s[1], s[2]]] for m, s, *_ in e.trace]
+        return [e.message, span, trace]
+
+
+@pytest.mark.parametrize("recorded", RECORDED, ids=lambda r: r["text"][:40])
+def test_values_errors_and_depth_stops_as_recorded(recorded: dict[str, Any]) -> None:
+    text = recorded["text"]
+    assert outcome(text) == recorded["plain"]
+    for depth, expected in enumerate(recorded["depths"], start=1):
+        assert outcome(text, Budget(max_call_depth=depth)) == expected, depth
+
+
+@pytest.mark.parametrize(
+    "recorded", [r for r in RECORDED if r["steps"]], ids=lambda r: r["text"][:40]
+)
+def test_a_stop_at_every_step_as_recorded(recorded: dict[str, Any]) -> None:
+    for steps, expected in enumerate(recorded["steps"], start=1):
+        assert outcome(recorded["text"], Budget(max_steps=steps)) == expected, steps
