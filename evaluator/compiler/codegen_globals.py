@@ -40,8 +40,11 @@ def thunk_set(
             t.code = ns[name]
         elif type(bound) is int:
             t.code = bind(ns[name], locs[bound])
-        else:
-            t.code = bind(ns[name], *[locs[a] if type(a) is int else ns[a] for a in bound])
+        else:  # a loop, not a comprehension: that would be a Python call (3.11)
+            made_args = []
+            for a in bound:
+                made_args.append(locs[a] if type(a) is int else ns[a])
+            t.code = bind(ns[name], *made_args)
     return made
 
 
