@@ -251,38 +251,42 @@ def thunk_table(self: Compiler, ops: list[tuple[str, _Lazy]]) -> str | None:
     """The expression building a set of attributes ``ops`` (name, operand)
     from tables (``r_thunk_set``), or None when fewer than half of them are
     new thunks of a function bound to variables, literals and constants."""
-    locs: dict[str, int] = {}
-    lits: dict[str, int] = {}
     names: list[str | None] = []
-    args: list[object] = []
+    bound: list[tuple[str, ...] | None] = []
     values: list[str] = []
     for _, op in ops:
-        entry = _table_entry(op, locs, lits)
+        entry = _table_entry(op)
         if entry is None:
             names.append(None)
-            args.append(None)
+            bound.append(None)
             values.append(op.expr)
         else:
             names.append(entry[0])
-            args.append(entry[1])
+            bound.append(entry[1])
     if len(values) * 2 > len(ops):
         return None
+    # Each argument's index: the variables, the literals, then the names.
+    at: dict[str, int] = {}
+    for kind in "v'G":
+        for entry_args in bound:
+            for arg in entry_args or ():
+                if arg[0] == kind:
+                    at.setdefault(arg, len(at))
+    variables = "".join([f"{a[1:]}, " for a in at if a[0] == "v"])
+    literals = tuple([a[2:-1] for a in at if a[0] == "'"])
+    global_names = tuple([a[1:] for a in at if a[0] == "G"])
+    args = tuple([None if b is None else tuple([at[a] for a in b]) for b in bound])
     keys = self.const(tuple([name for name, _ in ops]))
-    tables = f"{self.const(tuple(names))}, {self.const(tuple(args))}"
-    bound = f"({''.join([f'{v}, ' for v in locs])})"
-    if lits:  # literal j is at index -1 - j: after the variables, in reverse
-        bound += f" + {self.const(tuple([lit[1:-1] for lit in reversed(lits)]))}"
-    return (
-        f"r_thunk_set(globals(), {keys}, {tables}, {bound}, ({''.join(f'{v}, ' for v in values)}))"
-    )
+    tables = f"{keys}, {self.const(tuple(names))}, {self.const(args)}"
+    locs = f"({variables}) + {self.const(literals)}" if literals else f"({variables})"
+    rest = "".join([f"{v}, " for v in values])
+    return f"r_thunk_set(globals(), {tables}, {locs}, {self.const(global_names)}, ({rest}))"
 
 
-def _table_entry(
-    op: _Lazy, locs: dict[str, int], lits: dict[str, int]
-) -> tuple[str, object] | None:
-    """``op`` as a `thunk_table` entry (its function's name and arguments), or
-    None if it is not a new thunk of a function bound to variables (numbered
-    in ``locs``), plain string literals (in ``lits``) and module-level names."""
+def _table_entry(op: _Lazy) -> tuple[str, tuple[str, ...] | None] | None:
+    """``op`` as a `thunk_table` entry: its function's name and arguments, each
+    kind first (``v`` a variable, ``'`` a string literal, ``G`` a module-level
+    name); None if it is not a new thunk of a function bound to those."""
     child = op.child
     if child is not None:
         caps = list(child.captures)
@@ -291,27 +295,24 @@ def _table_entry(
             return (name.replace(NAME_MARK, ""), None) if op.expr == f"Thunk({name})" else None
         if op.expr != f"Thunk(partial({name}, {', '.join(caps)}))":
             return None
-        at = [locs.setdefault(c, len(locs)) for c in caps]
-        return name.replace(NAME_MARK, ""), at[0] if len(at) == 1 else tuple(at)
+        return name.replace(NAME_MARK, ""), tuple([f"v{c}" for c in caps])
     code = getattr(op, "code", None)
     if code is None or not code.startswith("partial(r_") or code[-1] != ")":
         return None
     helper, *parts = code[8:-1].split(", ")
     if not helper.isidentifier() or not parts:
         return None
-    bound: list[int | str] = []
+    args: list[str] = []
     for part in parts:
         m = _MARKED.fullmatch(part)
         if m is not None:
-            if m.group(1) in _GLOBAL_PREFIXES:
-                bound.append(part.replace(NAME_MARK, ""))
-            else:
-                bound.append(locs.setdefault(part, len(locs)))
+            glob = m.group(1) in _GLOBAL_PREFIXES
+            args.append(f"G{part.replace(NAME_MARK, '')}" if glob else f"v{part}")
         elif _LITERAL.fullmatch(part) is not None:
-            bound.append(-1 - lits.setdefault(part, len(lits)))
+            args.append(f"'{part}")
         else:
             return None  # a nested expression
-    return helper, tuple(bound)
+    return helper, tuple(args)
 
 
 def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Step:
@@ -393,15 +394,11 @@ def shared_of(code: str) -> _Shared:
 def names_in(code: str) -> tuple[str, ...]:
     """The generated (marked) names in ``code``: a `let` or `rec` group binds a
     thunk of it once all those it binds are bound."""
-    parts = code.split(NAME_MARK)
-    found: list[str] = []
-    for i in range(1, len(parts), 2):
-        before = parts[i - 1]
-        j = len(before)
-        while j > 0 and (before[j - 1].isalnum() or before[j - 1] == "_"):
-            j -= 1
-        found.append(f"{before[j:]}{NAME_MARK}{parts[i]}{NAME_MARK}")
-    return tuple(found)
+    return tuple(_NAMES.findall(code))
+
+
+# A generated name with its marks: what precedes the first mark is its prefix.
+_NAMES = re.compile(r"[A-Za-z0-9_]*\0[^\0]*\0")
 
 
 def _shareable_set(self: Compiler, merged: MergedAttrs) -> bool:
