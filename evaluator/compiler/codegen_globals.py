@@ -16,19 +16,20 @@ def thunk_set(
     names: tuple[str | None, ...],
     args: tuple[tuple[int, ...] | None, ...],
     locs: tuple[Any, ...],
-    global_names: tuple[str, ...],
+    ends: tuple[str, ...],
+    end_values: tuple[Any, ...],
     values: tuple[Any, ...],
 ) -> Attrs:
     """The code of a large set literal (`codegen_sets.thunk_table`): per key
     of ``keys``, a new thunk of the function ``ns[name]`` (``ns`` the unit's
-    namespace) bound to its ``args`` entry (none for None), indices into
-    ``locs`` (the body's variables and literals) followed by the values of
-    ``global_names`` in ``ns``; or, where ``names`` has None, the next of
-    ``values``. The set the inline `Attrs({...})` built, from tables instead
-    of code for each thunk: compiling that code was most of a large set's
-    cold cost."""
+    namespace) bound to its ``args`` entry (none for None): indices into
+    ``locs`` (the body's variables) followed by, for each of ``ends``, its
+    value in ``ns`` or (a literal, not a name there) its ``end_values``
+    entry; or, where ``names`` has None, the next of ``values``. The set the
+    inline `Attrs({...})` built, from tables instead of code for each thunk:
+    compiling that code was most of a large set's cold cost."""
     new, cls, bind = object.__new__, Thunk, runtime.partial
-    get = (locs + tuple(map(ns.__getitem__, global_names))).__getitem__
+    get = (locs + tuple(map(ns.get, ends, end_values))).__getitem__
     made = Attrs()
     rest = iter(values)
     for key, name, bound in zip(keys, names, args, strict=True):

@@ -251,11 +251,13 @@ def thunk_table(self: Compiler, ops: list[tuple[str, _Lazy]]) -> str | None:
     """The expression building a set of attributes ``ops`` (name, operand)
     from tables (``r_thunk_set``), or None when fewer than half of them are
     new thunks of a function bound to variables, literals and constants."""
+    locs: dict[str, int] = {}
+    ends: dict[str, int] = {}
     names: list[str | None] = []
-    bound: list[tuple[str, ...] | None] = []
+    bound: list[tuple[int, ...] | None] = []
     values: list[str] = []
     for _, op in ops:
-        entry = _table_entry(op)
+        entry = _table_entry(op, locs, ends)
         if entry is None:
             names.append(None)
             bound.append(None)
@@ -265,28 +267,27 @@ def thunk_table(self: Compiler, ops: list[tuple[str, _Lazy]]) -> str | None:
             bound.append(entry[1])
     if len(values) * 2 > len(ops):
         return None
-    # Each argument's index: the variables, the literals, then the names.
-    at: dict[str, int] = {}
-    for kind in "v'G":
-        for entry_args in bound:
-            for arg in entry_args or ():
-                if arg[0] == kind:
-                    at.setdefault(arg, len(at))
-    variables = "".join([f"{a[1:]}, " for a in at if a[0] == "v"])
-    literals = tuple([a[2:-1] for a in at if a[0] == "'"])
-    global_names = tuple([a[1:] for a in at if a[0] == "G"])
-    args = tuple([None if b is None else tuple([at[a] for a in b]) for b in bound])
-    keys = self.const(tuple([name for name, _ in ops]))
-    tables = f"{keys}, {self.const(tuple(names))}, {self.const(args)}"
-    locs = f"({variables}) + {self.const(literals)}" if literals else f"({variables})"
+    # The names and literals after the variables, last first: each one's
+    # index (-1 - its number) is known as soon as it is met.
+    last_first = tuple(reversed(ends))
+    end_values = tuple([e[1:] if e[0] == NAME_MARK else None for e in last_first])
+    tables = f"{self.const(tuple([n for n, _ in ops]))}, {self.const(tuple(names))}"
+    ends_code = f"{self.const(last_first)}, {self.const(end_values)}"
+    variables = "".join([f"{v}, " for v in locs])
     rest = "".join([f"{v}, " for v in values])
-    return f"r_thunk_set(globals(), {tables}, {locs}, {self.const(global_names)}, ({rest}))"
+    return (
+        f"r_thunk_set(globals(), {tables}, {self.const(tuple(bound))}, ({variables}),"
+        f" {ends_code}, ({rest}))"
+    )
 
 
-def _table_entry(op: _Lazy) -> tuple[str, tuple[str, ...] | None] | None:
-    """``op`` as a `thunk_table` entry: its function's name and arguments, each
-    kind first (``v`` a variable, ``'`` a string literal, ``G`` a module-level
-    name); None if it is not a new thunk of a function bound to those."""
+def _table_entry(
+    op: _Lazy, locs: dict[str, int], ends: dict[str, int]
+) -> tuple[str, tuple[int, ...] | None] | None:
+    """``op`` as a `thunk_table` entry: its function's name and its arguments'
+    indices (variables numbered in ``locs``, module-level names and string
+    literals, NAME_MARK first, in ``ends``); None if it is not a new thunk of
+    a function bound to those."""
     child = op.child
     if child is not None:
         caps = list(child.captures)
@@ -295,23 +296,27 @@ def _table_entry(op: _Lazy) -> tuple[str, tuple[str, ...] | None] | None:
             return (name.replace(NAME_MARK, ""), None) if op.expr == f"Thunk({name})" else None
         if op.expr != f"Thunk(partial({name}, {', '.join(caps)}))":
             return None
-        return name.replace(NAME_MARK, ""), tuple([f"v{c}" for c in caps])
+        at: list[int] = []
+        for c in caps:
+            at.append(locs.setdefault(c, len(locs)))
+        return name.replace(NAME_MARK, ""), tuple(at)
     code = getattr(op, "code", None)
     if code is None or not code.startswith("partial(r_") or code[-1] != ")":
         return None
     helper, *parts = code[8:-1].split(", ")
     if not helper.isidentifier() or not parts:
         return None
-    args: list[str] = []
+    args: list[int] = []
     for part in parts:
         m = _MARKED.fullmatch(part)
-        if m is not None:
-            glob = m.group(1) in _GLOBAL_PREFIXES
-            args.append(f"G{part.replace(NAME_MARK, '')}" if glob else f"v{part}")
-        elif _LITERAL.fullmatch(part) is not None:
-            args.append(f"'{part}")
+        if m is None:
+            if _LITERAL.fullmatch(part) is None:
+                return None  # a nested expression
+            args.append(-1 - ends.setdefault(NAME_MARK + part[1:-1], len(ends)))
+        elif m.group(1) in _GLOBAL_PREFIXES:
+            args.append(-1 - ends.setdefault(part.replace(NAME_MARK, ""), len(ends)))
         else:
-            return None  # a nested expression
+            args.append(locs.setdefault(part, len(locs)))
     return helper, tuple(args)
 
 
@@ -394,11 +399,15 @@ def shared_of(code: str) -> _Shared:
 def names_in(code: str) -> tuple[str, ...]:
     """The generated (marked) names in ``code``: a `let` or `rec` group binds a
     thunk of it once all those it binds are bound."""
-    return tuple(_NAMES.findall(code))
-
-
-# A generated name with its marks: what precedes the first mark is its prefix.
-_NAMES = re.compile(r"[A-Za-z0-9_]*\0[^\0]*\0")
+    parts = code.split(NAME_MARK)
+    found: list[str] = []
+    for i in range(1, len(parts), 2):
+        before = parts[i - 1]
+        j = len(before)
+        while j > 0 and (before[j - 1].isalnum() or before[j - 1] == "_"):
+            j -= 1
+        found.append(f"{before[j:]}{NAME_MARK}{parts[i]}{NAME_MARK}")
+    return tuple(found)
 
 
 def _shareable_set(self: Compiler, merged: MergedAttrs) -> bool:
