@@ -14,22 +14,18 @@ def thunk_set(
     ns: dict[str, Any],
     keys: tuple[str, ...],
     names: tuple[str | None, ...],
-    args: tuple[tuple[int, ...] | None, ...],
+    args: tuple[Any, ...],
     locs: tuple[Any, ...],
-    ends: tuple[str, ...],
-    end_values: tuple[Any, ...],
     values: tuple[Any, ...],
 ) -> Attrs:
     """The code of a large set literal (`codegen_sets.thunk_table`): per key
     of ``keys``, a new thunk of the function ``ns[name]`` (``ns`` the unit's
-    namespace) bound to its ``args`` entry (none for None): indices into
-    ``locs`` (the body's variables) followed by, for each of ``ends``, its
-    value in ``ns`` or (a literal, not a name there) its ``end_values``
-    entry; or, where ``names`` has None, the next of ``values``. The set the
-    inline `Attrs({...})` built, from tables instead of code for each thunk:
-    compiling that code was most of a large set's cold cost."""
+    namespace) bound to its ``args`` entry: None (no arguments), an index
+    into ``locs`` (the body's variables), or a tuple of indices and names in
+    ``ns``; or, where ``names`` has None, the next of ``values``. The set
+    the inline `Attrs({...})` built, from tables instead of code for each
+    thunk: compiling that code was most of a large set's cold cost."""
     new, cls, bind = object.__new__, Thunk, runtime.partial
-    get = (locs + tuple(map(ns.get, ends, end_values))).__getitem__
     made = Attrs()
     rest = iter(values)
     for key, name, bound in zip(keys, names, args, strict=True):
@@ -40,7 +36,15 @@ def thunk_set(
         t = made[key] = new(cls)
         t.value = None
         t.span = None
-        t.code = ns[name] if bound is None else bind(ns[name], *map(get, bound))
+        if bound is None:
+            t.code = ns[name]
+        elif type(bound) is int:
+            t.code = bind(ns[name], locs[bound])
+        else:  # a loop, not a comprehension: that would be a Python call (3.11)
+            made_args = []
+            for a in bound:
+                made_args.append(locs[a] if type(a) is int else ns[a])
+            t.code = bind(ns[name], *made_args)
     return made
 
 

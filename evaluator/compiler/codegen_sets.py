@@ -252,42 +252,37 @@ def thunk_table(self: Compiler, ops: list[tuple[str, _Lazy]]) -> str | None:
     from tables (``r_thunk_set``), or None when fewer than half of them are
     new thunks of a function bound to variables, literals and constants."""
     locs: dict[str, int] = {}
-    ends: dict[str, int] = {}
+    lits: dict[str, int] = {}
     names: list[str | None] = []
-    bound: list[tuple[int, ...] | None] = []
+    args: list[object] = []
     values: list[str] = []
     for _, op in ops:
-        entry = _table_entry(op, locs, ends)
+        entry = _table_entry(op, locs, lits)
         if entry is None:
             names.append(None)
-            bound.append(None)
+            args.append(None)
             values.append(op.expr)
         else:
             names.append(entry[0])
-            bound.append(entry[1])
+            args.append(entry[1])
     if len(values) * 2 > len(ops):
         return None
-    # The names and literals after the variables, last first: each one's
-    # index (-1 - its number) is known as soon as it is met.
-    last_first = tuple(reversed(ends))
-    end_values = tuple([e[1:] if e[0] == NAME_MARK else None for e in last_first])
-    tables = f"{self.const(tuple([n for n, _ in ops]))}, {self.const(tuple(names))}"
-    ends_code = f"{self.const(last_first)}, {self.const(end_values)}"
-    variables = "".join([f"{v}, " for v in locs])
-    rest = "".join([f"{v}, " for v in values])
+    keys = self.const(tuple([name for name, _ in ops]))
+    tables = f"{self.const(tuple(names))}, {self.const(tuple(args))}"
+    bound = f"({''.join([f'{v}, ' for v in locs])})"
+    if lits:  # literal j is at index -1 - j: after the variables, in reverse
+        bound += f" + {self.const(tuple([lit[1:-1] for lit in reversed(lits)]))}"
     return (
-        f"r_thunk_set(globals(), {tables}, {self.const(tuple(bound))}, ({variables}),"
-        f" {ends_code}, ({rest}))"
+        f"r_thunk_set(globals(), {keys}, {tables}, {bound}, ({''.join(f'{v}, ' for v in values)}))"
     )
 
 
 def _table_entry(
-    op: _Lazy, locs: dict[str, int], ends: dict[str, int]
-) -> tuple[str, tuple[int, ...] | None] | None:
-    """``op`` as a `thunk_table` entry: its function's name and its arguments'
-    indices (variables numbered in ``locs``, module-level names and string
-    literals, NAME_MARK first, in ``ends``); None if it is not a new thunk of
-    a function bound to those."""
+    op: _Lazy, locs: dict[str, int], lits: dict[str, int]
+) -> tuple[str, object] | None:
+    """``op`` as a `thunk_table` entry (its function's name and arguments), or
+    None if it is not a new thunk of a function bound to variables (numbered
+    in ``locs``), plain string literals (in ``lits``) and module-level names."""
     child = op.child
     if child is not None:
         caps = list(child.captures)
@@ -296,28 +291,27 @@ def _table_entry(
             return (name.replace(NAME_MARK, ""), None) if op.expr == f"Thunk({name})" else None
         if op.expr != f"Thunk(partial({name}, {', '.join(caps)}))":
             return None
-        at: list[int] = []
-        for c in caps:
-            at.append(locs.setdefault(c, len(locs)))
-        return name.replace(NAME_MARK, ""), tuple(at)
+        at = [locs.setdefault(c, len(locs)) for c in caps]
+        return name.replace(NAME_MARK, ""), at[0] if len(at) == 1 else tuple(at)
     code = getattr(op, "code", None)
     if code is None or not code.startswith("partial(r_") or code[-1] != ")":
         return None
     helper, *parts = code[8:-1].split(", ")
     if not helper.isidentifier() or not parts:
         return None
-    args: list[int] = []
+    bound: list[int | str] = []
     for part in parts:
         m = _MARKED.fullmatch(part)
-        if m is None:
-            if _LITERAL.fullmatch(part) is None:
-                return None  # a nested expression
-            args.append(-1 - ends.setdefault(NAME_MARK + part[1:-1], len(ends)))
-        elif m.group(1) in _GLOBAL_PREFIXES:
-            args.append(-1 - ends.setdefault(part.replace(NAME_MARK, ""), len(ends)))
+        if m is not None:
+            if m.group(1) in _GLOBAL_PREFIXES:
+                bound.append(part.replace(NAME_MARK, ""))
+            else:
+                bound.append(locs.setdefault(part, len(locs)))
+        elif _LITERAL.fullmatch(part) is not None:
+            bound.append(-1 - lits.setdefault(part, len(lits)))
         else:
-            args.append(locs.setdefault(part, len(locs)))
-    return helper, tuple(args)
+            return None  # a nested expression
+    return helper, tuple(bound)
 
 
 def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Step:
