@@ -399,13 +399,9 @@ class Compiler:
             # A generator function even when every path returns early; else a
             # plain function (its body never waits for the loop): the loop
             # takes its result at once, without a generator frame.
-            params = ", ".join([*fn.captures, *fn.params])
-            if "yield" in body:
-                text = f"def {fn.name}({params}):\n{body}\n    yield\n\n"
-                line += len(lines) + 3
-            else:
-                text = f"def {fn.name}({params}):\n{body}\n\n"
-                line += len(lines) + 2
+            tail = "\n    yield\n\n" if "yield" in body else "\n\n"
+            text = f"def {fn.name}({', '.join([*fn.captures, *fn.params])}):\n{body}{tail}"
+            line += len(lines) + (3 if len(tail) > 2 else 2)
             texts.append((text, start))
             parts.append(text)
         python = "".join(parts).replace(mark, "")
