@@ -365,30 +365,34 @@ class Compiler:
         line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
+        source = self.source
         mark = NAME_MARK
 
         def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
             s = spans.get(se)
             if s is None:
-                s = spans[se] = self.span(*se)
+                s = spans[se] = (source, se[0], se[1])
             return s
 
+        parts: list[str] = []
         line = 0  # lines of the unit before this function
         for fn in fns:
             start = line + 1  # the line of its `def`
-            fn_span = span_of((fn.node.start, fn.node.end))
+            node = fn.node
+            fn_span = span_of((node.start, node.end))
             line_spans[start] = fn_span
             at = fn.descr_at
             infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
+            first = start + 1
             for i, node in fn.spans:
                 # By node, then by (start, end): one tuple per span in a unit.
                 found = spans.get(node)
                 if found is None:
                     found = spans[node] = span_of((node.start, node.end))
-                line_spans[start + 1 + i] = found
+                line_spans[first + i] = found
             for i, context in fn.contexts:  # innermost first, as trace entries are added
-                line_contexts[start + 1 + i] = tuple(
-                    (m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]
+                line_contexts[first + i] = tuple(
+                    [(m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]]
                 )
             lines = fn.lines
             body = "\n".join(lines)
@@ -396,10 +400,11 @@ class Compiler:
             # plain function (its body never waits for the loop): the loop
             # takes its result at once, without a generator frame.
             tail = "\n    yield\n\n" if "yield" in body else "\n\n"
-            params = ", ".join([*fn.captures, *fn.params])
-            texts.append((f"def {fn.name}({params}):\n{body}{tail}", start))
+            text = f"def {fn.name}({', '.join([*fn.captures, *fn.params])}):\n{body}{tail}"
             line += len(lines) + (3 if len(tail) > 2 else 2)
-        python = "".join([t for t, _ in texts]).replace(mark, "")
+            texts.append((text, start))
+            parts.append(text)
+        python = "".join(parts).replace(mark, "")
         unit = Unit(
             root.replace(mark, ""),
             python,

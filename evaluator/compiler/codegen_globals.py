@@ -9,6 +9,45 @@ from evaluator.vm import ops, runtime, shared_code
 from evaluator.vm.budget import charge
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
 
+
+def thunk_set(
+    ns: dict[str, Any],
+    keys: tuple[str, ...],
+    names: tuple[str | None, ...],
+    args: tuple[Any, ...],
+    locs: tuple[Any, ...],
+    values: tuple[Any, ...],
+) -> Attrs:
+    """The code of a large set literal (`codegen_sets.thunk_table`): per key
+    of ``keys``, a new thunk of the function ``ns[name]`` (``ns`` the unit's
+    namespace) bound to its ``args`` entry: None (no arguments), an index
+    into ``locs`` (the body's variables), or a tuple of indices and names in
+    ``ns``; or, where ``names`` has None, the next of ``values``. The set
+    the inline `Attrs({...})` built, from tables instead of code for each
+    thunk: compiling that code was most of a large set's cold cost."""
+    new, cls, bind = object.__new__, Thunk, runtime.partial
+    made = Attrs()
+    rest = iter(values)
+    for key, name, bound in zip(keys, names, args, strict=True):
+        if name is None:
+            made[key] = next(rest)
+            continue
+        # (`Thunk(...)` without a Python frame of `Thunk.__init__`.)
+        t = made[key] = new(cls)
+        t.value = None
+        t.span = None
+        if bound is None:
+            t.code = ns[name]
+        elif type(bound) is int:
+            t.code = bind(ns[name], locs[bound])
+        else:  # a loop, not a comprehension: that would be a Python call (3.11)
+            made_args = []
+            for a in bound:
+                made_args.append(locs[a] if type(a) is int else ns[a])
+            t.code = bind(ns[name], *made_args)
+    return made
+
+
 # Values whose type needs no forcing or calling (tested inline by generated code).
 SIMPLE_TYPES = frozenset({int, str, bool, type(None), float})
 
@@ -81,4 +120,5 @@ BASE_GLOBALS: dict[str, Any] = {
     "o_equal": ops.equal,
     "o_concat_strings": ops.concat_strings,
     "o_interpolate_path": ops.interpolate_path,
+    "r_thunk_set": thunk_set,
 }

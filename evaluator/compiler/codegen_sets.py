@@ -6,6 +6,7 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -193,6 +194,7 @@ def c_attrs(self: Compiler, fn: _Fn, node: nodes.AttrSet) -> Step:
 def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) -> Step:
     """Emit the construction of a set from merged bindings; returns its operand."""
     overrides = merged.rec and "__overrides" in merged.static
+    table = None
     if merged.rec:
         yield self.group(fn, merged, node, redirectable=overrides)
         items = [f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static]
@@ -204,12 +206,17 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
             self.define(fn, src)
             self.emit(fn, f"{src} = {op.expr}", source.expr)
             sources[id(source)] = src
-        items = []
+        ops: list[tuple[str, _Lazy]] = []
         for name, entry in merged.static.items():
             op = yield self.entry_value(fn, name, entry, sources, node)
-            items.append(f"{name!r}: {op.expr}")
+            ops.append((name, op))
+        table = thunk_table(self, ops) if len(ops) >= TABLE_MIN else None
+        items = [f"{name!r}: {op.expr}" for name, op in ops] if table is None else []
     out = self.temp(fn)
-    self.emit(fn, f"{out} = Attrs({{{', '.join(items)}}})", node)
+    if table is not None:
+        self.emit(fn, f"{out} = {table}", node)
+    else:
+        self.emit(fn, f"{out} = Attrs({{{', '.join(items)}}})", node)
     if merged.static:
         positions = {name: self.position(e.pos) for name, e in merged.static.items()}
         self.emit(fn, f"{out}.positions = {self.const(positions)}", node)
@@ -222,6 +229,89 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
     for dyn in merged.dynamic:
         yield self.dynamic_attr(fn, out, dyn)
     return out
+
+
+# A set literal of at least this many attributes, most of them new thunks of
+# generated or shared code, is built from tables (``r_thunk_set``) rather than
+# by a dict display of them: lib/default.nix's ~600 `inherit (self.x) ...`
+# were one 36 KB function, three quarters of `(import lib).version`'s compile().
+TABLE_MIN = 32
+
+# A generated name as it is written while a unit is generated (see NAME_MARK).
+_MARKED = re.compile(r"([A-Za-z_]*)\0[A-Za-z0-9_]+\0")
+# A string literal as `repr` writes one without escapes.
+_LITERAL = re.compile(r"'[^'\\]*'|\"[^\"\\]*\"")
+
+# Prefixes of module-level generated names (constants, globals, functions):
+# the rest of the marked names are variables of the generated body.
+_GLOBAL_PREFIXES = frozenset({"K", "G", "th", "lam", "h"})
+
+
+def thunk_table(self: Compiler, ops: list[tuple[str, _Lazy]]) -> str | None:
+    """The expression building a set of attributes ``ops`` (name, operand)
+    from tables (``r_thunk_set``), or None when fewer than half of them are
+    new thunks of a function bound to variables, literals and constants."""
+    locs: dict[str, int] = {}
+    lits: dict[str, int] = {}
+    names: list[str | None] = []
+    args: list[object] = []
+    values: list[str] = []
+    for _, op in ops:
+        entry = _table_entry(op, locs, lits)
+        if entry is None:
+            names.append(None)
+            args.append(None)
+            values.append(op.expr)
+        else:
+            names.append(entry[0])
+            args.append(entry[1])
+    if len(values) * 2 > len(ops):
+        return None
+    keys = self.const(tuple([name for name, _ in ops]))
+    tables = f"{self.const(tuple(names))}, {self.const(tuple(args))}"
+    bound = f"({''.join([f'{v}, ' for v in locs])})"
+    if lits:  # literal j is at index -1 - j: after the variables, in reverse
+        bound += f" + {self.const(tuple([lit[1:-1] for lit in reversed(lits)]))}"
+    return (
+        f"r_thunk_set(globals(), {keys}, {tables}, {bound}, ({''.join(f'{v}, ' for v in values)}))"
+    )
+
+
+def _table_entry(
+    op: _Lazy, locs: dict[str, int], lits: dict[str, int]
+) -> tuple[str, object] | None:
+    """``op`` as a `thunk_table` entry (its function's name and arguments), or
+    None if it is not a new thunk of a function bound to variables (numbered
+    in ``locs``), plain string literals (in ``lits``) and module-level names."""
+    child = op.child
+    if child is not None:
+        caps = list(child.captures)
+        name = child.name
+        if not caps:
+            return (name.replace(NAME_MARK, ""), None) if op.expr == f"Thunk({name})" else None
+        if op.expr != f"Thunk(partial({name}, {', '.join(caps)}))":
+            return None
+        at = [locs.setdefault(c, len(locs)) for c in caps]
+        return name.replace(NAME_MARK, ""), at[0] if len(at) == 1 else tuple(at)
+    code = getattr(op, "code", None)
+    if code is None or not code.startswith("partial(r_") or code[-1] != ")":
+        return None
+    helper, *parts = code[8:-1].split(", ")
+    if not helper.isidentifier() or not parts:
+        return None
+    bound: list[int | str] = []
+    for part in parts:
+        m = _MARKED.fullmatch(part)
+        if m is not None:
+            if m.group(1) in _GLOBAL_PREFIXES:
+                bound.append(part.replace(NAME_MARK, ""))
+            else:
+                bound.append(locs.setdefault(part, len(locs)))
+        elif _LITERAL.fullmatch(part) is not None:
+            bound.append(-1 - lits.setdefault(part, len(lits)))
+        else:
+            return None  # a nested expression
+    return helper, tuple(bound)
 
 
 def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Step:

@@ -111,34 +111,40 @@ def _compile(tables: Tables) -> list[dict[str, Any]]:
     if cached is not None and cached[0] is tables:
         return cached[1]
     terminals = tables.terminals
+    # Per nonterminal, the state a goto on it leads to from each state: filled
+    # in the one pass below, and read by the _Goto memos only while parsing.
     gotos: dict[str, dict[int, int]] = {}
-    for state, row in enumerate(tables.actions):
-        for sym, target in row.items():
-            if sym not in terminals:
-                gotos.setdefault(sym, {})[state] = target
     compiled: list[dict[str, Any]] = []
     # Per rule what the loop does; per (nonterminal, lookahead) one goto
     # memo: it depends on nothing else, so rules and states share it (and
-    # fill it for each other).
+    # fill it for each other). Almost every (rule, lookahead) is met once:
+    # each reduction gets its own tuple.
     how = [_how(tables, rule) for rule in tables.rules]
-    memos: dict[tuple[str, str], _Goto] = {}
-    reductions: dict[tuple[int, str], Reduce] = {}
+    memos: dict[str, dict[str, _Goto]] = {}
     empty_row = dict.fromkeys(terminals | _TOKEN_TYPES)
-    for row in tables.actions:
+    for state, row in enumerate(tables.actions):
         out: dict[str, Any] = empty_row.copy()
         for sym, act in row.items():
             if act >= 0:
                 if sym in terminals:
                     out[sym] = act
+                else:
+                    found = gotos.get(sym)
+                    if found is None:
+                        found = gotos[sym] = {}
+                    found[state] = act
                 continue
-            reduce = reductions.get((act, sym))
-            if reduce is None:
-                kind, fn, size, origin = how[~act]
-                goto = memos.get((origin, sym))
-                if goto is None:
-                    goto = memos[origin, sym] = _Goto(gotos.get(origin, {}), sym, compiled)
-                reduce = reductions[act, sym] = (kind, fn, size, goto)
-            out[sym] = reduce
+            kind, fn, size, origin = how[~act]
+            by_sym = memos.get(origin)
+            if by_sym is None:
+                by_sym = memos[origin] = {}
+            goto = by_sym.get(sym)
+            if goto is None:
+                below = gotos.get(origin)
+                if below is None:
+                    below = gotos[origin] = {}
+                goto = by_sym[sym] = _Goto(below, sym, compiled)
+            out[sym] = (kind, fn, size, goto)
         compiled.append(out)
     _COMPILED[id(tables)] = (tables, compiled)
     return compiled
