@@ -6,15 +6,24 @@ from __future__ import annotations
 
 from types import CodeType
 
+import sys
+
 import pytest
 
 from evaluator.compiler import code_share
+
+# The bytecode is written for 3.11's layout (the interpreter CI runs and the
+# numbers were measured on); elsewhere module_stub declines and the stub is
+# compiled, which the fallback test checks.
+WRITES_BYTECODE = sys.version_info[:2] == (3, 11)
+only_311 = pytest.mark.skipif(not WRITES_BYTECODE, reason="stub bytecode is 3.11's")
 
 
 def _compiled(n: int) -> CodeType:
     return compile("".join(f"def _cs_{i}(): pass\n" for i in range(n)), "<functions>", "exec")
 
 
+@only_311
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 255, 256, 257, 1646, 65_536, 70_000])
 def test_stub_is_what_cpython_compiles(n: int) -> None:
     stub = code_share.module_stub(n)
@@ -26,6 +35,7 @@ def test_stub_is_what_cpython_compiles(n: int) -> None:
     assert list(stub.co_lines())  # a well-formed line table
 
 
+@only_311
 def test_module_code_defines_the_functions_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     functions = [compile(f"def f{i}(): return {i}", "x", "exec").co_consts[0] for i in range(300)]
     code_share._modules.clear()
@@ -39,3 +49,17 @@ def test_module_code_defines_the_functions_in_order(monkeypatch: pytest.MonkeyPa
     exec(module, namespace)
     assert [namespace[f"f{i}"]() for i in (0, 255, 256, 299)] == [0, 255, 256, 299]  # type: ignore[operator]
     assert [c for c in module.co_consts if type(c) is CodeType] == functions
+
+
+def test_elsewhere_the_stub_is_declined_and_compiled() -> None:
+    """On an interpreter whose bytecode differs, module_code still defines
+    every function (by compiling the stub)."""
+    if WRITES_BYTECODE:
+        assert code_share.module_stub(3) is not None
+        return
+    assert code_share.module_stub(3) is None
+    functions = [compile(f"def f{i}(): return {i}", "x", "exec").co_consts[0] for i in range(5)]
+    code_share._modules.clear()
+    namespace: dict[str, object] = {}
+    exec(code_share.module_code(functions, "<f>"), namespace)
+    assert [namespace[f"f{i}"]() for i in range(5)] == list(range(5))  # type: ignore[operator]
