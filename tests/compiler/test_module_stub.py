@@ -4,9 +4,8 @@ be what CPython compiles (codegen21)."""
 
 from __future__ import annotations
 
-from types import CodeType
-
 import sys
+from types import CodeType
 
 import pytest
 
