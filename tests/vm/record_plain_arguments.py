@@ -28,32 +28,34 @@ _MATCH = (
 # ending in a call (`p: m p 2`), which the builtins give to the loop unstarted
 # once such a body has ended so: values, errors and traces.
 CASES = [
-    "builtins.all (x: x != \"b\") (builtins.attrNames { a = 1; c = 2; })",
-    "builtins.any (x: x == \"b\") (builtins.attrNames { a = 1; b = 2; })",
+    'builtins.all (x: x != "b") (builtins.attrNames { a = 1; c = 2; })',
+    'builtins.any (x: x == "b") (builtins.attrNames { a = 1; b = 2; })',
     "builtins.all (x: true) (builtins.attrNames 1)",
     'builtins.any (x: true) (builtins.attrNames (throw "no names"))',
     'let f = s: builtins.filter (n: n != "b") (builtins.attrNames s); in f { a = 1; b = 2; }',
     'let f = s: builtins.filter (n: n != "b") (builtins.attrNames s); in f [ ]',
     "let g = s: builtins.attrNames s; in builtins.concatMap (n: [ n n ]) (g { x = 1; })",
     'let g = s: s.names; in builtins.all (n: n != "") (g { names = [ "a" ]; })',
-    "let g = s: s.names; in builtins.all (n: n != \"\") (g { })",
-    "builtins.foldl' (a: x: a + x) 0 (map builtins.stringLength [ \"a\" \"bb\" ])",
+    'let g = s: s.names; in builtins.all (n: n != "") (g { })',
+    'builtins.foldl\' (a: x: a + x) 0 (map builtins.stringLength [ "a" "bb" ])',
     "builtins.foldl' (a: x: a) 0 (map builtins.stringLength [ 1 ])",
     "builtins.foldl' (a: x: a + x) 0 (map builtins.stringLength [ 1 ])",
     'builtins.foldl\' (a: x: a) 0 (map builtins.throw [ "unused" ])',
     'builtins.foldl\' (a: x: a + x) 0 (map builtins.throw [ "used" ])',
     "builtins.foldl' (a: x: a + x) 0 (builtins.genList (i: i * i) 10)",
-    "builtins.foldl' (a: x: a + x) 0 (builtins.genList (i: if i == 3 then throw \"at 3\" else i) 5)",
-    "builtins.foldl' (a: x: if a > 2 then a else a + x) 0 (builtins.genList (i: if i == 3 then throw \"at 3\" else i) 5)",
+    'builtins.foldl\' (a: x: a + x) 0 (builtins.genList (i: if i == 3 then throw "at 3" else i) 5)',
+    "builtins.foldl' (a: x: if a > 2 then a else a + x) 0"
+    ' (builtins.genList (i: if i == 3 then throw "at 3" else i) 5)',
     "let m = a: b: a == b; in builtins.any (p: m p 2) [ 1 2 3 ]",
     "let m = a: b: a == b; in builtins.filter (p: m p 2) [ 1 2 3 2 ]",
-    'let m = a: b: if b == 3 then throw "bad ${toString b}" else a == b; in builtins.any (p: m 0 p) [ 1 2 3 ]',
+    'let m = a: b: if b == 3 then throw "bad ${toString b}" else a == b;'
+    " in builtins.any (p: m 0 p) [ 1 2 3 ]",
     "let m = a: b: a.x == b; in builtins.all (p: m p 1) [ { x = 1; } { } ]",
     "let m = a: b: a.x == b; in builtins.foldl' (acc: p: acc && m p 1) true [ { x = 1; } { } ]",
     _MATCH + " in [ (matchAttrs { a = { b = 1; }; } { a = { b = 1; c = 2; }; })"
     " (matchAttrs { a = { b = 1; }; } { a = { b = 2; }; }) (matchAttrs { a = 1; } { }) ]",
     _MATCH + ' in matchAttrs { a = { b = throw "in pattern"; }; } { a = { b = 1; }; }',
-    _MATCH + " in matchAttrs { a = { b = 1; }; } { a = { b = 1 + \"x\"; }; }",
+    _MATCH + ' in matchAttrs { a = { b = 1; }; } { a = { b = 1 + "x"; }; }',
     _MATCH + " in builtins.any (p: matchAttrs p { a = { b = 2; }; })"
     " [ { a = { b = 1; }; } { a = { b = 2; }; } ]",
 ]
