@@ -282,10 +282,20 @@ def apply_now(fn: Any, arg: Any) -> Any:
             if type(arg) is Thunk and arg.code is not None:
                 # A body given an unevaluated argument mostly asks the loop
                 # for it: not started here, unless plain code gives it now.
-                evaluate_plain(arg)
-                if arg.code is not None:
+                if not evaluate_plain(arg):
                     return r
-            return peek(r, fn, arg)
+            try:  # (`peek`, inline)
+                req = r.send(None)
+            except StopIteration as stop:
+                value = stop.value
+                if type(value) not in TAILS:
+                    return value
+                _tailed(r.gi_code)
+            except Exception:
+                pass
+            else:
+                return Resume(r, req)
+            return fn.code(arg)
         return r
     if t is PrimOp and fn.arity == 1:
         # A builtin predicate (`filter isString`): the same, as the loop's
