@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from types import GeneratorType
 from typing import Any
 
@@ -92,7 +93,7 @@ def filter_(f: Any, xs: Any) -> Frame:
     # Nix checks the list first; an empty one does not need the function.
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     if not xs:
@@ -300,7 +301,7 @@ def concat_map(f: Any, xs: Any) -> Frame:
     _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     out = NixList()
@@ -324,7 +325,7 @@ def all_(f: Any, xs: Any) -> Frame:
     _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     for x in xs:
@@ -344,7 +345,7 @@ def any_(f: Any, xs: Any) -> Frame:
     _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     for x in xs:
@@ -378,18 +379,29 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     _check_function(op)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
+    plain = None  # the function of the elements' code last found plain (`genList`'s)
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
             if not i & (walk.EVERY - 1):
                 # Elements evaluated here make no trip through the loop,
                 # which would count them: checked here as the loop checks.
                 walk.checkpoint(walk.EVERY)
-            evaluate_plain(x)  # (`genList (i: ...)`: then no frame for `op acc x`)
+            # (`genList (i: ...)`: then no frame for `op acc x`.)
+            code = x.code
+            if type(code) is partial and code.func is plain:
+                try:
+                    v = code()  # (`evaluate_plain`'s, without finding the code plain again)
+                except Exception:
+                    v = x  # left to the loop
+                if type(v) not in TAILS:
+                    x.value, x.code = v, None
+            elif evaluate_plain(x) and type(code) is partial:
+                plain = code.func
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
         if lam:
@@ -412,7 +424,17 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             t = type(r)
             if t is GeneratorType:
                 if type(x) is not Thunk or x.code is None:
-                    r = peek(r, g, x)
+                    # (`peek`'s commonest case inline: a body ending at once.)
+                    try:
+                        req = r.send(None)
+                    except StopIteration as stop:
+                        r = stop.value
+                        if type(r) in TAILS:
+                            r = peek(g.code(x), g, x)  # the rarer endings, as `peek` has them
+                    except Exception:
+                        r = peek(g.code(x), g, x)
+                    else:
+                        r = Resume(r, req)
             elif t is Thunk or t is Call:
                 # Through the loop (its body, which asked for nothing, again):
                 # if the tail fails, the trace still names this function.
@@ -431,7 +453,7 @@ def partition(f: Any, xs: Any) -> Frame:
     _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     right = NixList()
@@ -453,7 +475,7 @@ def group_by(f: Any, xs: Any) -> Frame:
     _check_function(f)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
-            xs = xs.value if xs.code is None else (yield xs)
+            xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
     groups: dict[str, NixList] = {}

@@ -133,6 +133,7 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
     new frame, and given to the loop: having asked nothing, it does the same
     again, and the loop reports or continues it as it always did.
     """
+    value = None
     try:
         req = gen.send(None)
     except StopIteration as stop:
@@ -143,39 +144,68 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
         pass
     else:
         return Resume(gen, req)
+    if type(value) in TAILS:
+        _tailed(gen.gi_code)
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
+
+
+# The codes of bodies that finished with a tail when started here (`x: f x y`):
+# such a body is given to the loop unstarted (run here, it would be run twice).
+# Ids: a stale one only costs a body run by the loop.
+_TAILING: set[int] = set()
+
+
+def _tailed(code: Any) -> None:
+    if len(_TAILING) > 1 << 14:
+        _TAILING.clear()
+    _TAILING.add(id(code))
 
 
 # `inspect.CO_GENERATOR` (`inspect` and `dis` stay off the start-up path).
 CO_GENERATOR = 0x20
 
 
-def evaluate_plain(x: Thunk) -> None:
+def evaluate_plain(x: Thunk) -> bool:
     """Evaluate ``x`` (a thunk not yet evaluated) here if its code is a plain
-    function that gives a value at once, as the loop would on forcing it.
+    function that gives a value at once (or the call of a builtin of one
+    argument, or of a lambda with a plain body, that gives one), as the loop
+    would on forcing it; whether ``x`` is evaluated now.
 
-    For a builtin about to apply a function to ``x`` (`foldl'`'s elements):
-    most bodies ask for their argument first, which costs that body a frame
-    and three trips through the loop. Plain code (not a generator function)
-    asks the loop for nothing, has no effect but its result and always ends,
-    so running it early is unobservable: a value is kept (the loop would keep
-    the same), anything else (an error, a tail) is dropped and left to the
-    loop, should the element be needed at all.
+    For a builtin about to force ``x`` (a list argument `attrNames s`: no trip
+    through the loop then), or to apply a function to it (`foldl'`'s
+    elements): most bodies ask for their argument first, which costs that
+    body a frame and three trips through the loop. Plain code (not a
+    generator function) asks the loop for nothing, has no effect but its
+    result and always ends, so running it early is unobservable: a value is
+    kept (the loop would keep the same), anything else (an error, a tail, a
+    frame) is dropped and left to the loop, should the element be needed.
     """
     code = x.code
-    if code is None or code is BLACKHOLE:
-        return
+    if code is None:
+        return True
+    if code is BLACKHOLE:
+        return False
     fn = code.func if type(code) is partial else code
     flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
     if flags & CO_GENERATOR:
-        return
+        return False
     try:
         value = code()
+        if type(value) is Call:
+            f = value.fn
+            if type(f) is Thunk and f.code is None:
+                f = f.value
+            if type(f) is PrimOp and f.arity == 1:
+                value = f.fn(value.arg)
+            elif type(f) is Closure:
+                value = f.code(value.arg)
     except Exception:
-        return
-    if type(value) not in TAILS:
-        x.value = value
-        x.code = None
+        return False
+    if type(value) in TAILS:
+        return False
+    x.value = value
+    x.code = None
+    return True
 
 
 def app_thunk(fn: Any, arg: Any) -> Thunk:
@@ -247,13 +277,25 @@ def apply_now(fn: Any, arg: Any) -> Any:
     if t is Closure:
         r = fn.code(arg)
         if type(r) is GeneratorType:
+            if id(r.gi_code) in _TAILING:
+                return r  # it would end in a tail: the loop runs it once
             if type(arg) is Thunk and arg.code is not None:
                 # A body given an unevaluated argument mostly asks the loop
                 # for it: not started here, unless plain code gives it now.
-                evaluate_plain(arg)
-                if arg.code is not None:
+                if not evaluate_plain(arg):
                     return r
-            return peek(r, fn, arg)
+            try:  # (`peek`, inline)
+                req = r.send(None)
+            except StopIteration as stop:
+                value = stop.value
+                if type(value) not in TAILS:
+                    return value
+                _tailed(r.gi_code)
+            except Exception:
+                pass
+            else:
+                return Resume(r, req)
+            return fn.code(arg)
         return r
     if t is PrimOp and fn.arity == 1:
         # A builtin predicate (`filter isString`): the same, as the loop's
