@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 try:  # CPython's own SHA-256: `hashlib` loads OpenSSL, ~3 ms of a cold start
     from _sha256 import sha256
-except ImportError:  # another Python
-    from hashlib import sha256
+except ImportError:
+    try:  # its name from CPython 3.12 on
+        from _sha2 import sha256
+    except ImportError:  # another Python
+        from hashlib import sha256
 
 # Paths as strings: `pathlib` (with urllib.parse, ipaddress, fnmatch) was
 # imported by every cold evaluation for these two names alone.
