@@ -19,6 +19,7 @@ from evaluator.builtins.support import (
     frame_of,
     peek,
     result_error,
+    started_again,
 )
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -428,11 +429,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     try:
                         req = r.send(None)
                     except StopIteration as stop:
-                        r = stop.value
-                        if type(r) in TAILS:
-                            r = peek(g.code(x), g, x)  # the rarer endings, as `peek` has them
+                        ended = stop.value
+                        r = started_again(r, g, x, ended) if type(ended) in TAILS else ended
                     except Exception:
-                        r = peek(g.code(x), g, x)
+                        r = g.code(x)  # a new frame: the loop reports the error
                     else:
                         r = Resume(r, req)
             elif t is Thunk or t is Call:

@@ -144,7 +144,14 @@ def peek(gen: Any, fn: Any, arg: Any) -> Any:
         pass
     else:
         return Resume(gen, req)
-    if type(value) in TAILS:
+    return started_again(gen, fn, arg, value)
+
+
+def started_again(gen: Any, fn: Any, arg: Any, ended: Any) -> Any:
+    """``fn arg`` as a new frame for the loop, ``gen`` (its frame started by a
+    builtin) having made no request and failed, or ended in the tail ``ended``:
+    a body ending in a tail is given to the loop unstarted from then on."""
+    if type(ended) in TAILS:
         _tailed(gen.gi_code)
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
 
@@ -290,12 +297,10 @@ def apply_now(fn: Any, arg: Any) -> Any:
                 value = stop.value
                 if type(value) not in TAILS:
                     return value
-                _tailed(r.gi_code)
+                return started_again(r, fn, arg, value)
             except Exception:
-                pass
-            else:
-                return Resume(r, req)
-            return fn.code(arg)
+                return fn.code(arg)
+            return Resume(r, req)
         return r
     if t is PrimOp and fn.arity == 1:
         # A builtin predicate (`filter isString`): the same, as the loop's

@@ -111,3 +111,25 @@ def test_a_body_that_ended_in_a_call_is_given_unstarted() -> None:
     second = apply_now(fn, 1)
     assert type(second) is GeneratorType and getgeneratorstate(second) == GEN_CREATED
     assert id(_ends_in_a_call.__code__) in support._TAILING
+
+
+def test_foldl_starts_a_body_ending_in_a_call_once_before_the_loop() -> None:
+    """`foldl' (acc: x: f acc x)`: the body run inline ends in a tail, so it is
+    started again once, unstarted, for the loop, and remembered as tailing
+    (it was run a third time through `peek` before)."""
+    from evaluator.builtins.lists import foldl_strict
+
+    starts = []
+
+    def body(x: Any) -> Any:
+        starts.append(x)
+        return Call(Closure(lambda v: v + 1), x)
+        yield  # a frame
+
+    support._TAILING.discard(id(body.__code__))
+    op = Closure(lambda acc: Closure(body))
+    frame = foldl_strict(op, 0, NixList([7]))
+    given = frame.send(None)  # what the fold asks the loop to run
+    assert type(given) is GeneratorType and getgeneratorstate(given) == GEN_CREATED
+    assert starts == [7]  # run once here; the new frame has not started
+    assert id(body.__code__) in support._TAILING
