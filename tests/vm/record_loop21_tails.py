@@ -38,6 +38,7 @@ STEPPED = (2, 3, 4)
 
 
 def outcome(text: str, budget: Budget | None = None) -> list[Any]:
+    """The value, or the error's message, span and trace entries with spans."""
     try:
         return ["value", Evaluator(budget=budget).eval_source(text, path="/virtual/tails21.nix")]
     except NixError as e:

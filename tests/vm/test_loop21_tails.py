@@ -10,22 +10,11 @@ from typing import Any
 
 import pytest
 
-from evaluator.api import Evaluator
 from evaluator.vm.budget import Budget
-from evaluator.vm.errors import NixError
+from tests.vm.record_loop21_tails import outcome  # what the fixture recorded, computed the same way
 
 # Recorded from main 09f63c0 by `record_loop21_tails.py`.
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "loop21_tails.json").read_text())
-
-
-def outcome(text: str, budget: Budget | None = None) -> list[Any]:
-    """The value, or the error's message, span and trace entries with spans."""
-    try:
-        return ["value", Evaluator(budget=budget).eval_source(text, path="/virtual/tails21.nix")]
-    except NixError as e:
-        span = None if e.span is None else [e.span[1], e.span[2]]
-        trace = [[m, None if s is None else [s[1], s[2]]] for m, s, *_ in e.trace]
-        return [e.message, span, trace]
 
 
 @pytest.mark.parametrize("recorded", RECORDED, ids=lambda r: r["text"][:40])
