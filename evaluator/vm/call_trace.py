@@ -178,6 +178,8 @@ def _record_owner(
             if info is None or info.description is None:
                 continue
             if info.description.startswith(LAMBDA_PREFIX):
+                # A thunk whose code is this body (a `genList` element) adds no second entry.
+                seen.add(item.gi_code)
                 if pending is None:
                     pending = ("lambda", info.description, info.span)
             elif item.gi_code not in seen:
