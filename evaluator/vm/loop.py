@@ -314,6 +314,16 @@ def _nix_error(exc: Exception) -> NixError:
     return exc if isinstance(exc, NixError) else _as_nix_error(exc)
 
 
+def _call_failed(exc: Exception, site: Span | None) -> NixError:
+    """The error of a body or builtin the loop called itself: located on the line
+    of generated code that raised it (a plain lambda body: Nix points inside it),
+    else at the call ``site``."""
+    err = _nix_error(exc)
+    if err.span is None:
+        err.span = span_in_traceback(exc.__traceback__) or site
+    return err
+
+
 def _checkpoint(
     budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any, drivers: _Idle
 ) -> tuple[Any, Any]:
@@ -406,7 +416,7 @@ def _tail(
                 spins = 1  # as the loop below counts a call
                 result = fn.op.fn(fn.args[0], result.arg)
         except Exception as exc:
-            err = _nix_error(exc).locate(result.span)
+            err = _call_failed(exc, result.span)
         if type(result) is GeneratorType and err is None:
             if idle:  # an idle driver runs the new frame
                 return idle.pop(), owners or None, depth, result, None
@@ -463,7 +473,7 @@ def _tail(
         try:
             result = _dispatch(result)
         except Exception as exc:
-            err = _nix_error(exc).locate(result.span)
+            err = _call_failed(exc, result.span)
             gen = None
             continue
         if type(result) is GeneratorType:  # the callee's frame: counted once, above
@@ -597,7 +607,7 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 try:
                     result = fn.code(req.arg) if type_(fn) is Closure_ else _dispatch(req)
                 except Exception as exc:
-                    err = _nix_error(exc).locate(req.span)
+                    err = _call_failed(exc, req.span)
                     continue
                 rt = type_(result)
                 if rt is not Generator_ and rt is not Thunk_ and rt is not Call_:
