@@ -44,13 +44,7 @@ from functools import partial
 from types import GeneratorType
 from typing import Any
 
-from evaluator.compiler import (
-    codegen_functions,
-    codegen_names,
-    codegen_operators,
-    codegen_render,
-    codegen_sets,
-)
+from evaluator.compiler import codegen_functions, codegen_names, codegen_operators, codegen_sets
 from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
@@ -352,6 +346,77 @@ class Compiler:
                 self.lexical_ref,
             )
         return self._captures.free_vars(node)
+
+    def render(
+        self,
+        root: str,
+        fns: list[_Fn],
+        deferred: list[str],
+        consts: dict[str, Any],
+        globals_: dict[str, str],
+    ) -> Unit:
+        """Python source of some generated functions, with their line spans.
+
+        The unit also gets each function's text with its generated names
+        still marked (``Unit.functions``): what `code_share` normalises.
+        """
+        texts: list[tuple[str, int]] = []
+        line_spans: dict[int, tuple[Any, int, int]] = {}
+        line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
+        infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
+        spans = self.span_cache
+        source = self.source
+        mark = NAME_MARK
+
+        def span_of(se: tuple[int, int]) -> tuple[Any, int, int]:
+            s = spans.get(se)
+            if s is None:
+                s = spans[se] = (source, se[0], se[1])
+            return s
+
+        parts: list[str] = []
+        line = 0  # lines of the unit before this function
+        for fn in fns:
+            start = line + 1  # the line of its `def`
+            node = fn.node
+            fn_span = span_of((node.start, node.end))
+            line_spans[start] = fn_span
+            at = fn.descr_at
+            infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
+            first = start + 1
+            for i, node in fn.spans:
+                # By node, then by (start, end): one tuple per span in a unit.
+                found = spans.get(node)
+                if found is None:
+                    found = spans[node] = span_of((node.start, node.end))
+                line_spans[first + i] = found
+            for i, context in fn.contexts:  # innermost first, as trace entries are added
+                line_contexts[first + i] = tuple(
+                    [(m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]]
+                )
+            lines = fn.lines
+            body = "\n".join(lines)
+            # A generator function even when every path returns early; else a
+            # plain function (its body never waits for the loop): the loop
+            # takes its result at once, without a generator frame.
+            tail = "\n    yield\n\n" if "yield" in body else "\n\n"
+            text = f"def {fn.name}({', '.join([*fn.captures, *fn.params])}):\n{body}{tail}"
+            line += len(lines) + (3 if len(tail) > 2 else 2)
+            texts.append((text, start))
+            parts.append(text)
+        python = "".join(parts).replace(mark, "")
+        unit = Unit(
+            root.replace(mark, ""),
+            python,
+            line_spans,
+            infos,
+            [d.replace(mark, "") for d in deferred],
+            {k.replace(mark, ""): v for k, v in consts.items()},
+            {k.replace(mark, ""): v for k, v in globals_.items()},
+        )
+        unit.line_contexts = line_contexts
+        unit.functions = texts
+        return unit
 
     # ------------------------------------------------------------ modes
 
@@ -674,7 +739,6 @@ class Compiler:
     shared_set = codegen_sets.shared_set
     shared_call = codegen_functions.shared_call
     group = codegen_sets.group
-    render = codegen_render.render
 
     _value_methods: dict[type, Callable[..., Step]] = {}
 

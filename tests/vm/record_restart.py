@@ -15,11 +15,11 @@ from tests.vm.nix_oracle import record_strict
 
 HERE = Path(__file__).resolve().parent
 
-# Bodies that run as plain functions until they would wait or fail
-# (`codegen_restart`): selections, forces of arguments evaluated or not, a
-# failing selection, formals missing or unexpected, an addition handed to its
-# twin, a result still to evaluate, thunks and lambdas given by `map` and
-# called by generated code and the builtins; values, errors and traces.
+# Bodies that finish at once or wait at their first line (what plain22's
+# reverted plain functions ran; docs/performance.md): selections, forces of
+# arguments evaluated or not, a failing selection, formals missing or
+# unexpected, additions of either type, a result still to evaluate, lambdas
+# given to `map` and `foldl'` and called by generated code; values, errors and traces.
 CASES = [
     "let f = o: o.name; in [ (f { name = 1; }) (f { name = 1 + 1; }) ]",
     "let f = o: o.name; in f { }",

@@ -64,11 +64,9 @@ def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def _functions(source: str) -> list[str]:
-    """The names of the functions a source's main unit defines (a body's
-    generator twin, `codegen_restart`, not counted: it is the body itself)."""
+    """The names of the functions a source's main unit defines."""
     python = compile_source(source.encode(), None, "/").python
-    names = [chunk.split("(", 1)[0] for chunk in ("\n" + python).split("\ndef ")[1:]]
-    return [n for n in names if not n.startswith("y")]
+    return [chunk.split("(", 1)[0] for chunk in ("\n" + python).split("\ndef ")[1:]]
 
 
 @pytest.mark.parametrize(
