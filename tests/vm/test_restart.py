@@ -1,0 +1,48 @@
+"""Bodies that finish at once or wait at their first line (selections, forces
+of arguments evaluated or not, formals, additions, results still to evaluate,
+lambdas `map` applies): every value, error and trace as C++ Nix 2.26.3 prints
+them (recorded by `record_restart.py`). plain22 measured running such bodies
+as plain functions with a generator twin (docs/performance.md) and reverted
+it; these cases are what it was checked against, and where main differs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "restart.json").read_text()
+)
+
+
+# Differences from Nix that main `ad9af1c` has: the call site of a function
+# `map` applies (with a failing attribute's thunk, main names the lambda
+# twice where Nix names it once after its call site), the trace of a
+# condition's type error.
+_MAIN_TOO = "main: Nix's call site of a function `map` applies"
+_KNOWN: dict[tuple[str, bool], str] = {
+    ("let f = o: o.name; in builtins.map f [ { name = 1; } { } ]", True): _MAIN_TOO,
+    ('let f = o: o.name; in builtins.map f [ { name = throw "inner"; } ]', False): _MAIN_TOO,
+    ('let f = o: o.name; in builtins.map f [ { name = throw "inner"; } ]', True): _MAIN_TOO,
+    ("let f = o: o.name; in builtins.deepSeq (builtins.map f [ 1 ]) 0", False): _MAIN_TOO,
+    ("let f = o: o.name; in builtins.deepSeq (builtins.map f [ 1 ]) 0", True): _MAIN_TOO,
+    ("let f = x: x.a.b; in builtins.map f [ { a = { b = 1; }; } { a = 1; } ]", False): _MAIN_TOO,
+    ("let f = x: x.a.b; in builtins.map f [ { a = { b = 1; }; } { a = 1; } ]", True): _MAIN_TOO,
+}
+_IF = "let f = x: if x.a then x.b else x.c; in [ (f { a = true; b = 1; c = 2; }) (f { a = 1; }) ]"
+_KNOWN[(_IF, False)] = _KNOWN[(_IF, True)] = "main: the trace of a condition's type error"
+
+
+def _known(case: dict[str, Any]) -> str | None:
+    return _KNOWN.get((case["expr"], bool(case["flags"])))
+
+
+@pytest.mark.parametrize("case", [case_param(c, xfail_because(_known(c))) for c in CASES])
+def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
