@@ -39,6 +39,10 @@ CASES = [
     'let f = x: x.a or (x.b or 3); in [ (f { }) (f { b = 2; }) (f { a = throw "a"; }) ]',
     "let f = x: x.a.b; in builtins.map f [ { a = { b = 1; }; } { a = 1; } ]",
     "let f = x: assert x.ok; x.v; in [ (f { ok = true; v = 1; }) (f { ok = false; v = 2; }) ]",
+    # Bodies that never wait (plain functions already), failing where Nix points inside them.
+    "let f = x: { }.a; in f 1",
+    'let f = x: y: { }.${y}; in f 1 "b"',
+    "let f = x: 1 + { }; in [ (f 0) ]",
 ]
 
 
