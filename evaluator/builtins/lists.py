@@ -15,8 +15,10 @@ from evaluator.builtins.support import (
     argument_error,
     charge,
     element_error,
+    evaluate_ahead,
     evaluate_plain,
     frame_of,
+    is_generator_code,
     peek,
     result_error,
     started_again,
@@ -385,7 +387,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
-    plain = None  # the function of the elements' code last found plain (`genList`'s)
+    # The function of the elements' code (`genList`'s) last found plain, found
+    # a frame that ends at once (`range`'s `n: first + n`), found neither.
+    plain = ahead = neither = None
+    asks = None  # the code of an element's body found to ask the loop for something
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
             if not i & (walk.EVERY - 1):
@@ -394,15 +399,26 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code = x.code
-            if type(code) is partial and code.func is plain:
+            func = code.func if type(code) is partial else None
+            if func is None:
+                evaluate_plain(x)
+            elif func is plain:
                 try:
-                    v = code()  # (`evaluate_plain`'s, without finding the code plain again)
+                    v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
-            elif evaluate_plain(x) and type(code) is partial:
-                plain = code.func
+            elif func is ahead:
+                if not evaluate_ahead(x):
+                    ahead, neither = None, func
+            elif func is not neither:
+                if evaluate_plain(x):
+                    plain = func
+                elif is_generator_code(func) and evaluate_ahead(x):
+                    ahead = func
+                else:
+                    neither = func
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
         if lam:
@@ -424,7 +440,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             r: Any = g.code(x)
             t = type(r)
             if t is GeneratorType:
-                if type(x) is not Thunk or x.code is None:
+                if (type(x) is not Thunk or x.code is None) and r.gi_code is not asks:
                     # (`peek`'s commonest case inline: a body ending at once.)
                     try:
                         req = r.send(None)
@@ -434,6 +450,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     except Exception:
                         r = g.code(x)  # a new frame: the loop reports the error
                     else:
+                        # A body that asks (`pred el`): handed on unstarted from
+                        # now on, its frame then run by a driver of the loop
+                        # (a frame started here ends in a `StopIteration`).
+                        asks = r.gi_code
                         r = Resume(r, req)
             elif t is Thunk or t is Call:
                 # Through the loop (its body, which asked for nothing, again):
