@@ -280,13 +280,10 @@ def merge_positions(a: Attrs, b: Attrs) -> Mapping[str, Position] | None:
     # whatever `b`'s table holds (comparing its names with `b`'s here, to
     # hide nothing when a literal's table places them all, cost more than
     # the rest of `//`). Made without a Python `__init__` frame.
-    merged = _new(MergedPositions)
+    merged = object.__new__(MergedPositions)
     merged._parts = (pa, pb or None, b)
     merged._table = None
     return merged
-
-
-_new = object.__new__
 
 
 # The empty set, for builtins that return one (never mutated: sets are
