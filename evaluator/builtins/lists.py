@@ -15,8 +15,10 @@ from evaluator.builtins.support import (
     argument_error,
     charge,
     element_error,
+    evaluate_ahead,
     evaluate_plain,
     frame_of,
+    is_generator_code,
     peek,
     result_error,
     started_again,
@@ -385,7 +387,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
-    plain = None  # the function of the elements' code last found plain (`genList`'s)
+    # The function of the elements' code (`genList`'s) last found plain, found
+    # a frame that ends at once (`range`'s `n: first + n`), found neither.
+    plain = ahead = neither = None
+    asked = False  # whether an element's body (`op acc x`) started here asked the loop
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
             if not i & (walk.EVERY - 1):
@@ -394,15 +399,25 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code = x.code
-            if type(code) is partial and code.func is plain:
+            if type(code) is not partial:
+                evaluate_plain(x)
+            elif code.func is plain:
                 try:
-                    v = code()  # (`evaluate_plain`'s, without finding the code plain again)
+                    v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
-            elif evaluate_plain(x) and type(code) is partial:
-                plain = code.func
+            elif code.func is ahead:
+                if not evaluate_ahead(x):
+                    ahead, neither = None, code.func
+            elif code.func is not neither:
+                if evaluate_plain(x):
+                    plain = code.func
+                elif is_generator_code(code.func) and evaluate_ahead(x):
+                    ahead = code.func
+                else:
+                    neither = code.func
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
         if lam:
@@ -424,7 +439,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             r: Any = g.code(x)
             t = type(r)
             if t is GeneratorType:
-                if type(x) is not Thunk or x.code is None:
+                if (type(x) is not Thunk or x.code is None) and not asked:
                     # (`peek`'s commonest case inline: a body ending at once.)
                     try:
                         req = r.send(None)
@@ -434,6 +449,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     except Exception:
                         r = g.code(x)  # a new frame: the loop reports the error
                     else:
+                        # A body that asks (`pred el`): the next ones are handed
+                        # on unstarted (run by the loop's drivers, they end
+                        # without the `StopIteration` of a frame started here).
+                        asked = True
                         r = Resume(r, req)
             elif t is Thunk or t is Call:
                 # Through the loop (its body, which asked for nothing, again):

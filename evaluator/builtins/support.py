@@ -215,6 +215,80 @@ def evaluate_plain(x: Thunk) -> bool:
     return True
 
 
+def evaluate_ahead(x: Thunk) -> bool:
+    """Evaluate ``x`` (a thunk not yet evaluated whose code is a generator
+    function) here if its frame ends with a value without asking the loop
+    anything; whether ``x`` is evaluated now.
+
+    For `foldl'`'s elements (`range`'s `n: first + n`: a frame only because
+    `first` might have been a thunk): a frame that asks nothing has done
+    nothing observable but compute (its effects are requests), so running it
+    early is like `evaluate_plain`'s plain code; one that asks for something,
+    fails or ends in a tail is dropped and left to the loop, which runs it
+    again should the element be needed. Blackholed meanwhile, as the loop
+    does: a frame needing its own thunk asks for it and is dropped.
+    """
+    code: Any = x.code
+    x.value, x.code = code, BLACKHOLE
+    value: Any = x
+    try:
+        value = code()
+        if type(value) is GeneratorType:
+            value = finish_now(value)
+    except Exception:
+        value = x
+    if value is ASKED or value is x or type(value) in TAILS:
+        x.value, x.code = None, code
+        return False
+    x.value, x.code = value, None
+    return True
+
+
+# What `finish_now` gives for a frame that asked the loop for something.
+ASKED = object()
+
+
+def finish_now(frame: Frame) -> Any:
+    """What the new frame ``frame`` returns if it asks the loop for nothing (a
+    value or a tail), else :data:`ASKED` (the frame is then dropped: having
+    asked nothing yet, it did nothing observable); raises what it raised.
+
+    Run by a runner (`yield from`): its end raises no `StopIteration`, which
+    costs about as much again as a frame that ends at once.
+    """
+    runner = _RUNNERS.pop() if _RUNNERS else _new_runner()
+    ended = runner.send(frame)
+    if type(ended) is tuple:
+        _RUNNERS.append(runner)
+        return ended[0]
+    return ASKED  # (dropped with the runner, which closes both)
+
+
+def _runner() -> Frame:
+    """Runs the frames sent to it, yielding each one's value in a 1-tuple (no
+    request is a tuple); a frame that asks or fails ends the runner too."""
+    frame = yield None
+    while True:
+        frame = yield ((yield from frame),)
+
+
+def _new_runner() -> Frame:
+    runner = _runner()
+    next(runner)
+    return runner
+
+
+# Idle runners (each used by one thread at a time: `list.pop` is atomic).
+_RUNNERS: list[Any] = []
+
+
+def is_generator_code(fn: Any) -> bool:
+    """Whether ``fn`` (a thunk's or body's code, maybe a `partial`) makes frames."""
+    if type(fn) is partial:
+        fn = fn.func
+    return bool(getattr(getattr(fn, "__code__", None), "co_flags", 0) & CO_GENERATOR)
+
+
 def app_thunk(fn: Any, arg: Any) -> Thunk:
     """A thunk for the lazy application ``fn arg``."""
     if type(fn) is Closure:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from evaluator.api import Evaluator
-from evaluator.builtins.support import evaluate_plain
+from evaluator.builtins.support import evaluate_ahead, evaluate_plain
 from evaluator.vm.budget import Budget
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.values import BLACKHOLE, Call, Thunk
@@ -34,6 +34,12 @@ CASES: list[dict[str, Any]] = json.loads(
 KNOWN = {
     'let f = i: if i > 1 then throw "big" else i; in builtins.foldl\' (a: x: a + x) 0'
     " (builtins.genList f 4)": "nixls adds \"while calling 'f'\" for a genList element",
+    "let first = 1 + 0; in builtins.foldl' (a: x: a + x) 0"
+    ' (builtins.genList (n: if n == 2 then throw "two" else first + n) 4)': "nixls adds"
+    ' "while calling anonymous lambda" for a genList element',
+    "let first = 1 + 0; in builtins.foldl' (a: x: if x > 2 then a + x.y else a) 0"
+    " (builtins.genList (n: first + n) 4)": 'nixls lacks "while selecting an attribute"'
+    " for `x.y` of an integer",
 }
 
 
@@ -87,3 +93,58 @@ def test_a_fold_evaluating_its_elements_still_checks_the_budget() -> None:
     ev = Evaluator(budget=Budget(max_steps=20_000))
     with pytest.raises(BudgetExceeded):
         ev.eval_source("builtins.foldl' (a: x: a + x) 0 (builtins.genList (i: i) 1000000)")
+
+
+def _frame_ends(i: int) -> Any:
+    return i * 3
+    yield  # a generator function: a frame that ends at once
+
+
+def _frame_asks(x: Thunk) -> Any:
+    return (yield x) + 1
+
+
+def _frame_fails(i: int) -> Any:
+    raise ZeroDivisionError
+    yield
+
+
+def _frame_tails(i: int) -> Any:
+    return Call(_double, i)
+    yield
+
+
+def test_a_frame_ending_at_once_is_run_ahead() -> None:
+    x = Thunk(partial(_frame_ends, 5))  # type: ignore[arg-type]
+    assert evaluate_ahead(x) is True
+    assert x.code is None and x.value == 15
+
+
+@pytest.mark.parametrize("code", [_frame_fails, _frame_tails])
+def test_a_frame_failing_or_ending_in_a_tail_is_left_to_the_loop(code: Any) -> None:
+    x = Thunk(partial(code, 1))
+    before = x.code
+    assert evaluate_ahead(x) is False
+    assert x.code is before and x.value is None
+
+
+def test_a_frame_asking_for_itself_is_left_to_the_loop() -> None:
+    # Blackholed while it runs ahead: it asks for its own thunk (the loop
+    # would report infinite recursion), and is dropped, the thunk restored.
+    x = Thunk(None)
+    x.code = partial(_frame_asks, x)
+    before = x.code
+    assert evaluate_ahead(x) is False
+    assert x.code is before and x.value is None
+
+
+def test_a_frame_asking_is_left_to_the_loop_and_runners_go_on() -> None:
+    # A frame that asks is dropped with the runner that ran it; the next
+    # element is run by another, and frames that end give their values.
+    y = Thunk(partial(_frame_ends, 4))  # type: ignore[arg-type]
+    x = Thunk(partial(_frame_asks, y))
+    assert evaluate_ahead(x) is False
+    assert x.value is None and y.code is not None
+    for i in range(3):
+        z = Thunk(partial(_frame_ends, i))  # type: ignore[arg-type]
+        assert evaluate_ahead(z) is True and z.value == 3 * i
