@@ -182,14 +182,35 @@ class Stored(Mapping[Any, Any]):
     constants, line contexts), decoded on first use: most units of a large
     file are never run, and the spans of those that run are needed only by
     errors and traces. Until then :attr:`raw` is the stored form (marshal
-    bytes), written back as it is when the entry is rewritten."""
+    bytes), written back as it is when the entry is rewritten.
 
-    __slots__ = ("raw", "_decode", "_table")
+    ``into`` decodes the stored form into a given dict (see :meth:`update_into`)."""
 
-    def __init__(self, raw: Any, decode: Callable[[Any], dict[Any, Any]]) -> None:
+    __slots__ = ("raw", "_decode", "_table", "_into")
+
+    def __init__(
+        self,
+        raw: Any,
+        decode: Callable[[Any], dict[Any, Any]],
+        into: Callable[[Any, dict[Any, Any]], Any] | None = None,
+    ) -> None:
         self.raw: Any = raw
         self._decode: Callable[[Any], dict[Any, Any]] | None = decode
         self._table: dict[Any, Any] | None = None
+        self._into = into
+
+    def update_into(self, target: dict[Any, Any]) -> None:
+        """Add the table's items to ``target`` (a unit's constants to its
+        module namespace): the first time decoded straight into it, with
+        the stored form kept (no table made and copied: a unit runs once
+        per evaluation, and a one-shot run has one); after, decoded once
+        and kept."""
+        into = self._into
+        if into is not None and self._table is None:
+            self._into = None
+            into(self.raw, target)
+        else:
+            target.update(self.table())
 
     def table(self) -> dict[Any, Any]:
         """The decoded table."""
@@ -197,7 +218,7 @@ class Stored(Mapping[Any, Any]):
         if table is None:
             assert self._decode is not None
             table = self._table = self._decode(self.raw)
-            self.raw = self._decode = None  # decoded once: the stored form is not kept
+            self.raw = self._decode = self._into = None  # decoded: the stored form is not kept
         return table
 
     def __getitem__(self, key: Any) -> Any:
@@ -377,21 +398,28 @@ def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]
     return columns
 
 
-def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -> dict[str, Any]:
-    """A unit's constants from their stored form: see :func:`_dump_consts`."""
+def load_consts(
+    raw: Any,
+    source: SourceText,
+    span: Callable[[int, int], Any],
+    into: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A unit's constants from their stored form: see :func:`_dump_consts`.
+
+    ``into``: the dict to add them to (a module namespace), else a new one."""
     names, starts, ends, plain, groups, attrs, tagged = raw
-    consts: dict[str, Any] = dict(zip(names, _spans(source, starts, ends), strict=True))
+    consts: dict[str, Any] = {} if into is None else into
+    spans = repeat(source)  # one endless `source` for every column's zip
+    consts.update(zip(names, zip(spans, starts, ends, strict=False), strict=True))
     consts.update(plain)
     for kinds, group, columns in groups:
-        places: list[Any] = []
-        at = 0
-        for kind in kinds:
-            if kind == "v":
-                places.append(columns[at])
-                at += 1
-            else:
-                places.append(_spans(source, columns[at], columns[at + 1]))
-                at += 2
+        plan = _PLANS.get(kinds)
+        if plan is None:
+            plan = _plan(kinds)
+        places = [
+            columns[a] if b < 0 else zip(spans, columns[a], columns[b], strict=False)
+            for a, b in plan
+        ]
         consts.update(zip(group, zip(*places, strict=True), strict=True))
     for name, items, positions in zip(*attrs, strict=True):
         made = consts[name] = Attrs(items)
@@ -400,6 +428,26 @@ def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -
     for name, value in tagged:
         consts[name] = decode_value(value, span)
     return consts
+
+
+# The kinds of a group of tuples (``vsss``) -> for each place, the column
+# of a plain value (and -1) or the columns of a span's start and end: made
+# once per kinds, not a step per place of every group.
+_PLANS: dict[str, tuple[tuple[int, int], ...]] = {}
+
+
+def _plan(kinds: str) -> tuple[tuple[int, int], ...]:
+    plan = []
+    at = 0
+    for kind in kinds:
+        if kind == "v":
+            plan.append((at, -1))
+            at += 1
+        else:  # "s"
+            plan.append((at, at + 1))
+            at += 2
+    found = _PLANS[kinds] = tuple(plan)
+    return found
 
 
 def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
@@ -454,8 +502,8 @@ def load(
         spans = _spans(source, starts, ends)
         return dict(zip(names, zip(descriptions, spans, strict=True), strict=True))
 
-    def consts(raw: Any) -> dict[str, Any]:
-        return load_consts(raw, source, span)
+    def consts(raw: Any, into: dict[str, Any] | None = None) -> dict[str, Any]:
+        return load_consts(raw, source, span, into)
 
     def contexts(raw: bytes) -> dict[int, Any]:
         return {
@@ -486,7 +534,7 @@ def load(
                     Stored(lines_, lines),
                     Stored(infos_, infos),
                     deferred,
-                    Stored(consts_, consts),
+                    Stored(consts_, consts, consts),
                     globals_,
                     code=code,
                     line_contexts=Stored(contexts_, contexts),
