@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping
 from itertools import repeat
 from operator import countOf, itemgetter
+from sys import intern
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -295,7 +296,7 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
         code,
         lines,
         infos,
-        list(unit.deferred),
+        list(map(intern, unit.deferred)),  # names in the code (see `_dump_consts`)
         consts,
         unit.globals,
         contexts,
@@ -321,6 +322,10 @@ def _dump_consts(
     attrs: AttrsColumns = ([], [], [])
     tagged = []
     for name, value in consts.items():
+        # Interned: the very string of the code's `co_names` (the constant is
+        # a global it reads), which marshal then stores as a reference to it:
+        # reading the entry makes no string of it again, nor hashes one.
+        name = intern(name)
         t = type(value)
         if t is tuple and len(value) == 3 and value[0] is source:
             names.append(name)
@@ -409,18 +414,21 @@ def load_consts(
     ``into``: the dict to add them to (a module namespace), else a new one."""
     names, starts, ends, plain, groups, attrs, tagged = raw
     consts: dict[str, Any] = {} if into is None else into
+    # `strict=` on the outer zips only: a column shorter than its names is
+    # refused there, and a keyword argument makes `zip` parse its arguments
+    # the slow way (a fifth of reading the groups: home-manager has 9,000).
     spans = repeat(source)  # one endless `source` for every column's zip
-    consts.update(zip(names, zip(spans, starts, ends, strict=False), strict=True))
+    consts.update(zip(names, zip(spans, starts, ends), strict=True))  # noqa: B905
     consts.update(plain)
     for kinds, group, columns in groups:
         plan = _PLANS.get(kinds)
         if plan is None:
             plan = _plan(kinds)
         places = [
-            columns[a] if b < 0 else zip(spans, columns[a], columns[b], strict=False)
+            columns[a] if b < 0 else zip(spans, columns[a], columns[b])  # noqa: B905
             for a, b in plan
         ]
-        consts.update(zip(group, zip(*places, strict=True), strict=True))
+        consts.update(zip(group, zip(*places), strict=True))  # noqa: B905
     for name, items, positions in zip(*attrs, strict=True):
         made = consts[name] = Attrs(items)
         if positions is not None:

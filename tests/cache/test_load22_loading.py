@@ -112,3 +112,29 @@ def test_a_file_imported_again_is_not_resolved_again(
     # each time (its value is under its `default.nix`), which is then found.
     assert asked.count(f) == 1 and asked.count(d) == 2
     assert str(tmp_path / "d" / "default.nix") not in asked
+
+
+def test_constant_names_are_stored_as_the_codes_own_strings(tmp_path: Path) -> None:
+    path = write_sample(tmp_path / "src")
+    cache = tmp_path / "cache"
+    disk = DiskCache(str(cache), version="t")
+    ev = Evaluator(EvalContext(), compile_cache=CompileCache(disk=disk))
+    ev.render(ev.eval_file(str(path), strict=True, attr_path="part1"), strict=True)
+    ev.compile_cache.flush()
+    key = next(k for k in disk._tracked if disk._tracked[k][0].filename.endswith("big.nix>"))
+    units = codec.read_raw((cache / (key + ".nxc")).read_bytes(), key)[3]
+    seen = 0
+    for unit in units:
+        code_names: dict[str, str] = {}
+        stack = [unit[1]]
+        while stack:
+            code = stack.pop()
+            code_names.update((n, n) for n in code.co_names)
+            stack += [c for c in code.co_consts if hasattr(c, "co_names")]
+        names = unit[5][0] + [n for _, group, _ in unit[5][4] for n in group] + unit[4]
+        for name in names:
+            # Read back as the very object the code names (a reference in the entry).
+            if name in code_names:
+                assert code_names[name] is name
+                seen += 1
+    assert seen > 10
