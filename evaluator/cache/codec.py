@@ -53,6 +53,7 @@ _CONTAINERS = (list, dict, frozenset)
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
+_EMPTY = marshal.dumps({})  # a unit's empty table (line contexts, pending texts)
 
 # One unit as stored: root, module code, line spans, infos, deferred, consts,
 # globals, line contexts (trace entries of lines inside operands), the texts
@@ -281,7 +282,9 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
     if consts is None:
         consts = _dump_consts(dict(unit.consts), source, presume_plain)
     contexts = _stored(unit.line_contexts)
-    if contexts is None:
+    if contexts is None and not unit.line_contexts:
+        contexts = _EMPTY  # most units: no marshal call
+    elif contexts is None:
         contexts = marshal.dumps(
             {
                 n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
@@ -290,7 +293,7 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
         )
     pending = _stored(unit.pending) if not unit.late else None
     if pending is None:
-        pending = marshal.dumps(late.still_pending(unit))
+        pending = marshal.dumps(late.still_pending(unit)) if unit.pending else _EMPTY
     return (
         unit.root,
         code,
@@ -380,11 +383,11 @@ def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
     kinds = []
     for v in value:
         t = type(v)
-        if t in _SCALARS:
+        if t in _SCALAR_TYPES:
             kinds.append("v")
         elif t is tuple and len(v) == 3 and v[0] is source:
             kinds.append("s")
-        elif t is tuple and all(type(x) in _SCALARS for x in v):
+        elif t is tuple and _SCALAR_TYPES.issuperset(map(type, v)):  # C steps, no generator
             kinds.append("v")
         else:
             return None
@@ -394,10 +397,10 @@ def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
 def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]:
     """The columns of tuples of one kind: a list per plain place, starts and ends per span."""
     columns: list[list[Any]] = []
-    for at, kind in enumerate(kinds):
-        place = [v[at] for v in values]
+    # Transposed by `zip` (C), not a list comprehension per place.
+    for kind, place in zip(kinds, zip(*values, strict=True), strict=True):
         if kind == "v":
-            columns.append(place)
+            columns.append(list(place))
         else:
             columns.extend((list(map(_SECOND, place)), list(map(_THIRD, place))))
     return columns

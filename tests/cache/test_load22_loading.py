@@ -4,6 +4,8 @@ straight into the module namespace, repeated imports without a `stat`."""
 from __future__ import annotations
 
 import marshal
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,9 @@ import pytest
 
 from evaluator import api
 from evaluator.api import CompileCache, Evaluator
-from evaluator.cache import DiskCache, codec
+from evaluator.cache import DiskCache, codec, store
+from evaluator.io import EvalIO
+from evaluator.store.nar import file_type
 from evaluator.vm.context import EvalContext
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
@@ -138,3 +142,39 @@ def test_constant_names_are_stored_as_the_codes_own_strings(tmp_path: Path) -> N
                 assert code_names[name] is name
                 seen += 1
     assert seen > 10
+
+
+def test_an_entry_read_is_marked_used_only_when_not_used_lately(tmp_path: Path) -> None:
+    path = write_sample(tmp_path / "src")
+    cache = tmp_path / "cache"
+
+    def run() -> None:
+        disk = DiskCache(str(cache), version="t")
+        ev = Evaluator(EvalContext(), compile_cache=CompileCache(disk=disk))
+        ev.render(ev.eval_file(str(path), strict=True, attr_path="part1"), strict=True)
+        ev.compile_cache.flush()
+
+    run()
+    entries = sorted(cache.glob("*.nxc"))
+    assert entries
+    old = time.time() - 2 * store._TOUCH_AFTER_S
+    recent = time.time() - store._TOUCH_AFTER_S / 2
+    os.utime(entries[0], (old, old))
+    for entry in entries[1:]:
+        os.utime(entry, (recent, recent))
+    run()  # reads every entry, writes none
+    assert entries[0].stat().st_mtime > recent  # used long ago: marked used now
+    assert all(e.stat().st_mtime == recent for e in entries[1:])  # used lately: left
+
+
+def test_read_dir_types_are_those_of_lstat(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "to_d").symlink_to(tmp_path / "d")
+    (tmp_path / "to_f").symlink_to(tmp_path / "f")
+    (tmp_path / "dangling").symlink_to(tmp_path / "missing")
+    os.mkfifo(tmp_path / "fifo")
+    found = dict(EvalIO().read_dir(str(tmp_path)))
+    expected = {n: file_type(os.lstat(tmp_path / n)) for n in os.listdir(tmp_path)}
+    assert found == expected
+    assert set(found.values()) == {"regular", "directory", "symlink", "unknown"}
