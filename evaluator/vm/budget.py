@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Callable
-from functools import partial
-from operator import truth
 from typing import Protocol
 
 from evaluator.vm import memory
@@ -27,27 +24,6 @@ class CancelFlag(Protocol):
     """Anything with ``is_set()``, e.g. :class:`threading.Event`."""
 
     def is_set(self) -> bool: ...
-
-
-class Flag:
-    """A cancellation flag (set once, from a signal handler or another
-    thread) whose ``is_set`` runs no Python frame: :func:`charge` asks at
-    every large value it counts (160,000 times in a home-manager run), and
-    `threading.Event.is_set` is a Python method. Nothing waits on it."""
-
-    __slots__ = ("_set", "is_set")
-
-    def __init__(self) -> None:
-        self._set: list[bool] = []
-        # `truth` of the list, through C calls only (a partial of a builtin).
-        self.is_set: Callable[[], bool] = partial(truth, self._set)
-
-    def set(self) -> None:
-        """Ask the evaluation to stop (a list append: atomic)."""
-        self._set.append(True)
-
-    def __repr__(self) -> str:
-        return f"Flag(set={bool(self._set)})"
 
 
 class Budget:
@@ -136,12 +112,10 @@ def charge(size: int) -> None:
     """
     budget = ACTIVE.get()
     if budget is not None:
-        allocated = budget.allocated = budget.allocated + size
-        limit = budget.max_memory
-        if limit is not None and allocated > limit:
+        budget.allocated += size
+        if budget.max_memory is not None and budget.allocated > budget.max_memory:
             raise BudgetExceeded("evaluation budget exceeded (memory)")
-        cancel = budget.cancel
-        if cancel is not None and cancel.is_set():
+        if budget.cancel is not None and budget.cancel.is_set():
             raise Cancelled()
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from evaluator.api import CompileCache, Evaluator, format_error, resolve_import_path
 from evaluator.cache import DiskCache, default_directory
-from evaluator.vm.budget import Flag
 from evaluator.vm.context import EvalContext
 from evaluator.vm.errors import Cancelled, NixError, UsageError
 from evaluator.vm.loop import Budget
@@ -222,7 +222,7 @@ def _budget(args: Args, config: ProjectConfig) -> Budget:
         timeout=pick(args.timeout, "timeoutMs", 1 / 1000),
         max_memory=int(memory_mb * 1024 * 1024) if memory_mb is not None else None,
         max_call_depth=pick(args.max_call_depth, "maxCallDepth", 1, DEFAULT_MAX_CALL_DEPTH) or None,
-        cancel=Flag(),  # asked by `charge`: no Python call
+        cancel=threading.Event(),
     )
 
 
@@ -265,7 +265,7 @@ def evaluate(
     ctx.environ = dict(environ)
     ctx.stderr = err_out
     budget = _budget(args, config)
-    assert isinstance(budget.cancel, Flag)
+    assert isinstance(budget.cancel, threading.Event)
     # Read before Ctrl-C means "cancel the evaluation" (until then it interrupts).
     stdin = sys.stdin.buffer.read() if file is None and args.expr is None else b""
     ev = Evaluator(

@@ -19,10 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from evaluator.vm.budget import Flag
+from typing import TextIO
 
 MESSAGE = "error: interrupted by the user"
 EXIT_INTERRUPTED = 130
@@ -52,7 +49,7 @@ def _leave_now() -> None:
 
 
 @contextmanager
-def cancel_on_sigint(flag: threading.Event | Flag) -> Iterator[None]:
+def cancel_on_sigint(flag: threading.Event) -> Iterator[None]:
     """While active, SIGINT sets ``flag``, then ends the process if still running."""
     global _said
     with _said_lock:
