@@ -261,6 +261,12 @@ class FileLoader:
 
     def file_thunk(self, ctx: EvalContext, path: str) -> Thunk:
         """The (lazy) value of the file at ``path``; one per file per context."""
+        # A path imported before as it is names a file (a directory's value
+        # is under its `default.nix`): no `stat` to ask whether it is a
+        # directory (half of home-manager's 1,568 imports are repeats).
+        found = ctx.import_values.get(path)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         path = resolve_import_path(path, ctx.io)
         found = ctx.import_values.get(path)
         if found is not None:

@@ -278,10 +278,11 @@ class EvalIO:
 
     def read_dir(self, path: str) -> list[tuple[str, str]]:
         """The entries of directory ``path``: (name, type) in directory order."""
-        from evaluator.store.nar import file_type
-
+        # The entries' types from the directory listing itself (`d_type`):
+        # no `lstat` per entry (DirEntry falls back to one where the file
+        # system gives no type), and no import of the store's modules.
         with os.scandir(self._local(path)) as entries:
-            found = [(e.name, file_type(e.stat(follow_symlinks=False))) for e in entries]
+            found = [(e.name, _entry_type(e)) for e in entries]
         if self.source_of(path) is None:
             return found
         return [(name, kind) for name, kind in found if self.on_disk(f"{path}/{name}") is not None]
@@ -342,6 +343,17 @@ class EvalIO:
 
         self._local(path)
         return hash_file(path, algo, self.open_file)
+
+
+def _entry_type(entry: os.DirEntry[str]) -> str:
+    """regular, directory, symlink or unknown: the entry itself, as Nix's `readDir`."""
+    if entry.is_file(follow_symlinks=False):
+        return "regular"
+    if entry.is_dir(follow_symlinks=False):
+        return "directory"
+    if entry.is_symlink():
+        return "symlink"
+    return "unknown"
 
 
 def _kept(origin: str, target: str, kept: frozenset[str]) -> bool:

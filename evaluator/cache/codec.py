@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping
 from itertools import repeat
 from operator import countOf, itemgetter
+from sys import intern
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,7 @@ _CONTAINERS = (list, dict, frozenset)
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
+_EMPTY = marshal.dumps({})  # a unit's empty table (line contexts, pending texts)
 
 # One unit as stored: root, module code, line spans, infos, deferred, consts,
 # globals, line contexts (trace entries of lines inside operands), the texts
@@ -182,14 +184,35 @@ class Stored(Mapping[Any, Any]):
     constants, line contexts), decoded on first use: most units of a large
     file are never run, and the spans of those that run are needed only by
     errors and traces. Until then :attr:`raw` is the stored form (marshal
-    bytes), written back as it is when the entry is rewritten."""
+    bytes), written back as it is when the entry is rewritten.
 
-    __slots__ = ("raw", "_decode", "_table")
+    ``into`` decodes the stored form into a given dict (see :meth:`update_into`)."""
 
-    def __init__(self, raw: Any, decode: Callable[[Any], dict[Any, Any]]) -> None:
+    __slots__ = ("raw", "_decode", "_table", "_into")
+
+    def __init__(
+        self,
+        raw: Any,
+        decode: Callable[[Any], dict[Any, Any]],
+        into: Callable[[Any, dict[Any, Any]], Any] | None = None,
+    ) -> None:
         self.raw: Any = raw
         self._decode: Callable[[Any], dict[Any, Any]] | None = decode
         self._table: dict[Any, Any] | None = None
+        self._into = into
+
+    def update_into(self, target: dict[Any, Any]) -> None:
+        """Add the table's items to ``target`` (a unit's constants to its
+        module namespace): the first time decoded straight into it, with
+        the stored form kept (no table made and copied: a unit runs once
+        per evaluation, and a one-shot run has one); after, decoded once
+        and kept."""
+        into = self._into
+        if into is not None and self._table is None:
+            self._into = None
+            into(self.raw, target)
+        else:
+            target.update(self.table())
 
     def table(self) -> dict[Any, Any]:
         """The decoded table."""
@@ -197,7 +220,7 @@ class Stored(Mapping[Any, Any]):
         if table is None:
             assert self._decode is not None
             table = self._table = self._decode(self.raw)
-            self.raw = self._decode = None  # decoded once: the stored form is not kept
+            self.raw = self._decode = self._into = None  # decoded: the stored form is not kept
         return table
 
     def __getitem__(self, key: Any) -> Any:
@@ -259,7 +282,9 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
     if consts is None:
         consts = _dump_consts(dict(unit.consts), source, presume_plain)
     contexts = _stored(unit.line_contexts)
-    if contexts is None:
+    if contexts is None and not unit.line_contexts:
+        contexts = _EMPTY  # most units: no marshal call
+    elif contexts is None:
         contexts = marshal.dumps(
             {
                 n: [(m, _offsets(s, source) if s is not None else None) for m, s in entries]
@@ -268,13 +293,13 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
         )
     pending = _stored(unit.pending) if not unit.late else None
     if pending is None:
-        pending = marshal.dumps(late.still_pending(unit))
+        pending = marshal.dumps(late.still_pending(unit)) if unit.pending else _EMPTY
     return (
         unit.root,
         code,
         lines,
         infos,
-        list(unit.deferred),
+        list(map(intern, unit.deferred)),  # names in the code (see `_dump_consts`)
         consts,
         unit.globals,
         contexts,
@@ -300,6 +325,10 @@ def _dump_consts(
     attrs: AttrsColumns = ([], [], [])
     tagged = []
     for name, value in consts.items():
+        # Interned: the very string of the code's `co_names` (the constant is
+        # a global it reads), which marshal then stores as a reference to it:
+        # reading the entry makes no string of it again, nor hashes one.
+        name = intern(name)
         t = type(value)
         if t is tuple and len(value) == 3 and value[0] is source:
             names.append(name)
@@ -354,11 +383,11 @@ def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
     kinds = []
     for v in value:
         t = type(v)
-        if t in _SCALARS:
+        if t in _SCALAR_TYPES:
             kinds.append("v")
         elif t is tuple and len(v) == 3 and v[0] is source:
             kinds.append("s")
-        elif t is tuple and all(type(x) in _SCALARS for x in v):
+        elif t is tuple and _SCALAR_TYPES.issuperset(map(type, v)):  # C steps, no generator
             kinds.append("v")
         else:
             return None
@@ -368,31 +397,41 @@ def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
 def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]:
     """The columns of tuples of one kind: a list per plain place, starts and ends per span."""
     columns: list[list[Any]] = []
-    for at, kind in enumerate(kinds):
-        place = [v[at] for v in values]
+    # Transposed by `zip` (C), not a list comprehension per place.
+    for kind, place in zip(kinds, zip(*values, strict=True), strict=True):
         if kind == "v":
-            columns.append(place)
+            columns.append(list(place))
         else:
             columns.extend((list(map(_SECOND, place)), list(map(_THIRD, place))))
     return columns
 
 
-def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -> dict[str, Any]:
-    """A unit's constants from their stored form: see :func:`_dump_consts`."""
+def load_consts(
+    raw: Any,
+    source: SourceText,
+    span: Callable[[int, int], Any],
+    into: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A unit's constants from their stored form: see :func:`_dump_consts`.
+
+    ``into``: the dict to add them to (a module namespace), else a new one."""
     names, starts, ends, plain, groups, attrs, tagged = raw
-    consts: dict[str, Any] = dict(zip(names, _spans(source, starts, ends), strict=True))
+    consts: dict[str, Any] = {} if into is None else into
+    # `strict=` on the outer zips only: a column shorter than its names is
+    # refused there, and a keyword argument makes `zip` parse its arguments
+    # the slow way (a fifth of reading the groups: home-manager has 9,000).
+    spans = repeat(source)  # one endless `source` for every column's zip
+    consts.update(zip(names, zip(spans, starts, ends), strict=True))  # noqa: B905
     consts.update(plain)
     for kinds, group, columns in groups:
-        places: list[Any] = []
-        at = 0
-        for kind in kinds:
-            if kind == "v":
-                places.append(columns[at])
-                at += 1
-            else:
-                places.append(_spans(source, columns[at], columns[at + 1]))
-                at += 2
-        consts.update(zip(group, zip(*places, strict=True), strict=True))
+        plan = _PLANS.get(kinds)
+        if plan is None:
+            plan = _plan(kinds)
+        places = [
+            columns[a] if b < 0 else zip(spans, columns[a], columns[b])  # noqa: B905
+            for a, b in plan
+        ]
+        consts.update(zip(group, zip(*places), strict=True))  # noqa: B905
     for name, items, positions in zip(*attrs, strict=True):
         made = consts[name] = Attrs(items)
         if positions is not None:
@@ -400,6 +439,26 @@ def load_consts(raw: Any, source: SourceText, span: Callable[[int, int], Any]) -
     for name, value in tagged:
         consts[name] = decode_value(value, span)
     return consts
+
+
+# The kinds of a group of tuples (``vsss``) -> for each place, the column
+# of a plain value (and -1) or the columns of a span's start and end: made
+# once per kinds, not a step per place of every group.
+_PLANS: dict[str, tuple[tuple[int, int], ...]] = {}
+
+
+def _plan(kinds: str) -> tuple[tuple[int, int], ...]:
+    plan = []
+    at = 0
+    for kind in kinds:
+        if kind == "v":
+            plan.append((at, -1))
+            at += 1
+        else:  # "s"
+            plan.append((at, at + 1))
+            at += 2
+    found = _PLANS[kinds] = tuple(plan)
+    return found
 
 
 def dump(key: str, compiled: CompiledFile, units: list[RawUnit]) -> bytes:
@@ -454,8 +513,8 @@ def load(
         spans = _spans(source, starts, ends)
         return dict(zip(names, zip(descriptions, spans, strict=True), strict=True))
 
-    def consts(raw: Any) -> dict[str, Any]:
-        return load_consts(raw, source, span)
+    def consts(raw: Any, into: dict[str, Any] | None = None) -> dict[str, Any]:
+        return load_consts(raw, source, span, into)
 
     def contexts(raw: bytes) -> dict[int, Any]:
         return {
@@ -486,7 +545,7 @@ def load(
                     Stored(lines_, lines),
                     Stored(infos_, infos),
                     deferred,
-                    Stored(consts_, consts),
+                    Stored(consts_, consts, consts),
                     globals_,
                     code=code,
                     line_contexts=Stored(contexts_, contexts),

@@ -56,6 +56,10 @@ SUFFIX = ".nxc"
 # Temporary files older than this are left over from a killed writer.
 _STALE_TEMP_S = 3600.0
 LEDGER = ".written"
+# An entry read is marked used (its time set) only if it was not used for
+# this long: the order of least recent use is kept to this precision, without
+# a metadata write per entry per run (home-manager reads 768).
+_TOUCH_AFTER_S = 600.0
 # Writes noted in the ledger before the directory is scanned anyway.
 _SCAN_EVERY = 256
 
@@ -143,6 +147,7 @@ class DiskCache:
         try:
             with open(path, "rb") as f:
                 data = f.read()
+                used = os.fstat(f.fileno()).st_mtime
         except OSError:
             return None
         try:
@@ -150,10 +155,11 @@ class DiskCache:
         except codec.Corrupt:
             _remove(path)
             return None
-        try:
-            os.utime(path)  # recently used: kept longest under the size bound
-        except OSError:
-            pass
+        if time.time() - used > _TOUCH_AFTER_S:
+            try:
+                os.utime(path)  # recently used: kept longest under the size bound
+            except OSError:
+                pass
         self.track(key, compiled, stored=True)
         return compiled
 

@@ -304,7 +304,12 @@ class _Loader:
 
     def load(self, unit: Unit) -> None:
         g = self.g
-        g.update(unit.consts.items())  # a Mapping read from the cache: items at C speed
+        consts = unit.consts
+        update_into = getattr(consts, "update_into", None)
+        if update_into is not None:
+            update_into(g)  # read from the cache: decoded into ``g``
+        else:
+            g.update(consts)
         for pyname, name in unit.globals.items():
             if name in self.builtins:
                 g[pyname] = self.builtins[name]

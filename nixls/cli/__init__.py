@@ -86,7 +86,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nixls` console script (``argv`` None: ``sys.argv``)."""
-    status, command = _main(sys.argv[1:] if argv is None else argv)
+    status, command = _main(sys.argv[1:] if argv is None else argv, leaves=argv is None)
     if argv is None and (status == EXIT_INTERRUPTED or command in FAST_EXIT):
         # The console script: leave at once, without freeing a huge heap.
         for stream in (sys.stdout, sys.stderr):
@@ -103,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
 FAST_EXIT = ("eval", "check", "parse")
 
 
-def _main(argv: list[str]) -> tuple[int, str | None]:
+def _main(argv: list[str], *, leaves: bool = False) -> tuple[int, str | None]:
+    """Run the command of ``argv``; ``leaves``: the process ends with
+    ``os._exit`` when a :data:`FAST_EXIT` command returns (the command may
+    then keep its heap to the end instead of freeing it: ``args.leaves``)."""
     if not argv or argv[0].startswith("--") and argv[0] in ("--stdio", "--tcp"):
         argv = ["serve", *argv]
     try:
@@ -116,6 +119,7 @@ def _main(argv: list[str]) -> tuple[int, str | None]:
                     parser.print_help()
                     return EXIT_USAGE, None
             module = importlib.import_module(COMMANDS[args.command][0])
+            args.leaves = leaves and args.command in FAST_EXIT
         result: int = module.run(args)
         return result, args.command
     except KeyboardInterrupt:

@@ -75,8 +75,11 @@ def test_stored_tables_are_decoded_only_when_read(tmp_path: Path) -> None:
     assert text == expected
     units = {u.root: u for u in compiled.units()}
     main = units["main"]
-    # Loaded and run: its constants were read; no error: its spans were not.
-    assert type(main.consts) is codec.Stored and main.consts.raw is None
+    # Loaded and run: its constants were decoded straight into the module
+    # namespace, their stored form kept (no table made); no error: its spans
+    # were not read.
+    assert type(main.consts) is codec.Stored and main.consts.raw is not None
+    assert main.consts._table is None
     assert type(main.line_spans) is codec.Stored and main.line_spans.raw is not None
     # A function of `main` looked up as an error would: the span of a line
     # is read then, pointing into the file's text.
