@@ -13,8 +13,7 @@ unit is generated, all but what its deferred thunks need (:func:`prune`).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from evaluator.compiler.captures import Captures, Span
 from evaluator.compiler.scope import Resolved
@@ -126,24 +125,30 @@ def _empty(top: nodes.Node) -> None:
     The whole subtree, not just ``top``: scopes kept around the deferred
     code (their bindings, merged entries) still point at nodes inside it.
     """
-    emptiers = _EMPTIERS
+    node_type = nodes.Node
+    fields = _FIELDS
     stack = [top]
-    pop, push, extend = stack.pop, stack.append, stack.extend
+    pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        empty = emptiers.get(type(node), _UNKNOWN)
-        if empty is _UNKNOWN:
-            empty = _emptier(type(node))
-        if empty is not None:
-            empty(node, push, extend)
+        cls = type(node)
+        names = fields.get(cls)
+        if names is None:
+            names = _child_fields(cls)
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                push(value)
+                setattr(node, name, None)
+            elif type(value) is list and value:
+                # Whole: the strings among a string's parts are popped as
+                # having no fields (cheaper than a test per item here).
+                stack += value
+                setattr(node, name, [])
 
 
-_Emptier = Callable[[Any, Callable[[Any], None], Callable[[Any], None]], None]
-_UNKNOWN: Any = object()
-# Per class, a function emptying a node's fields that may hold nodes (None
-# when none may): plain attribute loads and stores, which CPython
-# specialises, where `getattr`/`setattr` by name are generic look-ups.
-_EMPTIERS: dict[type, _Emptier | None] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
 
 # Field types that never hold a node: such fields are not looked at (a
 # `StaticKey` or an `Int` has nothing to empty, a `Var` one field).
@@ -152,35 +157,14 @@ _SCALARS = frozenset({"str", "int", "float", "bool"})
 
 def _child_fields(cls: type) -> tuple[str, ...]:
     """The fields of a node class that may hold nodes (all but the span and
-    those declared as plain scalars; none for a non-node, such as the
-    strings among a string's parts)."""
-    if not issubclass(cls, nodes.Node):
-        return ()
-    declared: dict[str, object] = {}
-    for klass in reversed(cls.__mro__):
-        declared.update(klass.__dict__.get("__annotations__", {}))
-    return tuple(f for f in nodes.field_names(cls)[2:] if declared.get(f) not in _SCALARS)
-
-
-def _emptier(cls: type) -> _Emptier | None:
-    """The emptying function of ``cls`` (made once): per field, a node is
-    pushed and the field set to None, a non-empty list pushed whole (its
-    strings are popped as having no fields) and the field set to []."""
-    names = _child_fields(cls)
-    if not names:
-        _EMPTIERS[cls] = None
-        return None
-    lines = ["def empty(node, push, extend):"]
-    for name in names:
-        lines += [
-            f"    value = node.{name}",
-            "    if isinstance(value, Node):",
-            f"        push(value); node.{name} = None",
-            "    elif type(value) is list and value:",
-            f"        extend(value); node.{name} = []",
-        ]
-    scope: dict[str, Any] = {"Node": nodes.Node}
-    exec("\n".join(lines), scope)  # the text above only: names come from __slots__
-    found: _Emptier = scope["empty"]
-    _EMPTIERS[cls] = found
+    those declared as plain scalars)."""
+    found = _FIELDS.get(cls)
+    if found is None and not issubclass(cls, nodes.Node):
+        found = _FIELDS[cls] = ()  # a string among a string's or path's parts
+    if found is None:
+        declared: dict[str, object] = {}
+        for klass in reversed(cls.__mro__):
+            declared.update(klass.__dict__.get("__annotations__", {}))
+        names = nodes.field_names(cls)[2:]
+        found = _FIELDS[cls] = tuple(f for f in names if declared.get(f) not in _SCALARS)
     return found
