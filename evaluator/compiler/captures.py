@@ -85,6 +85,9 @@ class Captures:
         self.vars = sorted(resolved.vars, key=_START)
         self.var_starts = [v.start for v in self.vars]
         self.graft_starts, self.grafts = _grafts(resolved)
+        # Each deferred thunk's region is asked for again at every pruning
+        # (`Compiler._prune`) and for its captures: it depends on its span only.
+        self.regions: dict[Span, list[Span]] = {}
 
     def keep_only(self, within: Callable[[nodes.Var], bool]) -> None:
         """Forget the variables outside what is left to compile (``within``)."""
@@ -92,8 +95,16 @@ class Captures:
         self.var_starts = [v.start for v in self.vars]
 
     def region(self, node: nodes.Node) -> list[Span]:
-        """The spans whose code compiling ``node`` generates (disjoint)."""
-        region: list[Span] = [(node.start, node.end)]
+        """The spans whose code compiling ``node`` generates (disjoint; not
+        to be changed: one list per span, remembered)."""
+        span = (node.start, node.end)
+        found = self.regions.get(span)
+        if found is None:
+            found = self.regions[span] = self._region(span) if self.grafts else [span]
+        return found
+
+    def _region(self, span: Span) -> list[Span]:
+        region: list[Span] = [span]
         todo = list(region)
         while todo:
             lo, hi = todo.pop()
@@ -113,7 +124,7 @@ class Captures:
 
     def free_vars(self, node: nodes.Node) -> list[str]:
         """Variables the code of ``node`` reads from outside it, in order."""
-        region = sorted(self.region(node))
+        region = sorted(self.region(node))  # a copy: `region` is remembered
         out: dict[str, None] = {}
         # Many variables share few scopes: decide each scope once per call.
         seen: dict[int, bool] = {}

@@ -384,10 +384,17 @@ def _shared(self: Compiler, fn: _Fn, src: str, helper: str, *args: str) -> _Shar
 MAX_SHARE_DEPTH = 8
 
 
-def shared_of(code: str) -> _Shared:
+def shared_of(code: str, deps: tuple[str, ...] | None = None) -> _Shared:
     """The thunk of shared ``code`` built from operands (see MAX_SHARE_DEPTH);
-    its dependencies are every generated name its text reads."""
-    return _Shared(f"Thunk({code})", None, names_in(code), code)
+    its dependencies are every generated name its text reads (``deps``, when
+    the caller has them from the pieces the text was made of: see
+    :func:`names_of`)."""
+    return _Shared(f"Thunk({code})", None, names_in(code) if deps is None else deps, code)
+
+
+# What a marked name's prefix is made of (see NAME_MARK): generated names are
+# ASCII identifiers, and what precedes one in generated code never is.
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 
 def names_in(code: str) -> tuple[str, ...]:
@@ -395,12 +402,25 @@ def names_in(code: str) -> tuple[str, ...]:
     thunk of it once all those it binds are bound."""
     parts = code.split(NAME_MARK)
     found: list[str] = []
+    strip = _NAME_CHARS
     for i in range(1, len(parts), 2):
+        # The prefix is the run of name characters before the mark (one
+        # C-level `rstrip`, not a Python loop per character).
         before = parts[i - 1]
-        j = len(before)
-        while j > 0 and (before[j - 1].isalnum() or before[j - 1] == "_"):
-            j -= 1
-        found.append(f"{before[j:]}{NAME_MARK}{parts[i]}{NAME_MARK}")
+        found.append(f"{before[len(before.rstrip(strip)) :]}{NAME_MARK}{parts[i]}{NAME_MARK}")
+    return tuple(found)
+
+
+def names_of(ops: list[_Lazy]) -> tuple[str, ...]:
+    """``names_in`` of the operands' expressions joined by separators that
+    hold no name (", "), in order: shared code keeps its names, so text
+    nested several levels deep is not scanned again at each level."""
+    found: list[str] = []
+    for op in ops:
+        if type(op) is _Shared:
+            found += op.deps  # `Thunk(code)` reads what `code` reads
+        elif NAME_MARK in op.expr:
+            found += names_in(op.expr)
     return tuple(found)
 
 
@@ -422,17 +442,21 @@ def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step:
     are made in ``fn`` with the thunk, as the generated body made them."""
     node = merged.node
     values: list[str] = []
+    ops: list[_Lazy] = []
     self.share_depth += 1
     for name, entry in merged.static.items():
         op = yield self.entry_value(fn, name, entry, {}, node)
         values.append(op.expr)
+        ops.append(op)
     self.share_depth -= 1
     positions = self.const({name: self.position(e.pos) for name, e in merged.static.items()})
     if len(values) == 1:
         key = next(iter(merged.static))
-        return shared_of(f"partial(r_new_set1, {key!r}, {positions}, {values[0]})")
+        deps = names_in(positions) + names_of(ops)
+        return shared_of(f"partial(r_new_set1, {key!r}, {positions}, {values[0]})", deps)
     keys = self.const(tuple(merged.static))
-    return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))")
+    deps = names_in(f"{keys}, {positions}") + names_of(ops)
+    return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))", deps)
 
 
 def inherit_from(
@@ -520,12 +544,14 @@ def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
     if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:
         return None
     items: list[str] = []
+    ops: list[_Lazy] = []
     self.share_depth += 1
     for item in node.items:
         op = yield self.lazy(fn, item)
         items.append(op.expr)
+        ops.append(op)
     self.share_depth -= 1
-    return shared_of(f"partial(r_new_list, ({', '.join(items)},))")
+    return shared_of(f"partial(r_new_list, ({', '.join(items)},))", names_of(ops))
 
 
 # Larger lists are built by `r_make_list`, which charges the budget for them.

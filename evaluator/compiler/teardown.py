@@ -141,16 +141,30 @@ def _empty(top: nodes.Node) -> None:
                 push(value)
                 setattr(node, name, None)
             elif type(value) is list and value:
-                stack += [item for item in value if isinstance(item, node_type)]
+                # Whole: the strings among a string's parts are popped as
+                # having no fields (cheaper than a test per item here).
+                stack += value
                 setattr(node, name, [])
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+# Field types that never hold a node: such fields are not looked at (a
+# `StaticKey` or an `Int` has nothing to empty, a `Var` one field).
+_SCALARS = frozenset({"str", "int", "float", "bool"})
+
+
 def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold nodes (all but the span)."""
+    """The fields of a node class that may hold nodes (all but the span and
+    those declared as plain scalars)."""
     found = _FIELDS.get(cls)
+    if found is None and not issubclass(cls, nodes.Node):
+        found = _FIELDS[cls] = ()  # a string among a string's or path's parts
     if found is None:
-        found = _FIELDS[cls] = nodes.field_names(cls)[2:]
+        declared: dict[str, object] = {}
+        for klass in reversed(cls.__mro__):
+            declared.update(klass.__dict__.get("__annotations__", {}))
+        names = nodes.field_names(cls)[2:]
+        found = _FIELDS[cls] = tuple(f for f in names if declared.get(f) not in _SCALARS)
     return found

@@ -60,18 +60,9 @@ class LexError(NamedTuple):
     message: str
 
 
-KEYWORDS = {
-    "if": "IF",
-    "then": "THEN",
-    "else": "ELSE",
-    "assert": "ASSERT",
-    "with": "WITH",
-    "let": "LET",
-    "in": "IN",
-    "rec": "REC",
-    "inherit": "INHERIT",
-    "or": "OR_KW",
-}
+# A keyword's token type is its name in capitals (`or`'s is `OR_KW`).
+KEYWORDS = {word: word.upper() for word in "if then else assert with let in rec inherit".split()}
+KEYWORDS["or"] = "OR_KW"
 
 OPERATORS = {
     "...": "ELLIPSIS",
@@ -90,26 +81,15 @@ OPERATORS = {
     "<|": "PIPE_FROM",
 }
 
-PUNCT = {
-    "(": "LPAREN",
-    ")": "RPAREN",
-    "[": "LBRACK",
-    "]": "RBRACK",
-    ";": "SEMI",
-    ":": "COLON",
-    ",": "COMMA",
-    "@": "AT",
-    "?": "QUESTION",
-    ".": "DOT",
-    "=": "EQUALS",
-    "<": "LT",
-    ">": "GT",
-    "!": "NOT",
-    "+": "PLUS",
-    "-": "MINUS",
-    "*": "STAR",
-    "/": "SLASH",
-}
+# One-byte punctuation and its token types, in the same order.
+PUNCT = dict(
+    zip(
+        "()[];:,@?.=<>!+-*/",
+        "LPAREN RPAREN LBRACK RBRACK SEMI COLON COMMA AT QUESTION DOT EQUALS LT GT NOT PLUS"
+        " MINUS STAR SLASH".split(),
+        strict=True,
+    )
+)
 
 # Terminal names (beyond keywords/operators/punctuation) the grammar declares.
 OTHER_TERMINALS = (
@@ -277,6 +257,14 @@ _G_OP, _G_SPATH, _G_DOLLAR, _G_IND, _G_QUOTE, _G_HPATHI, _G_HPATH = range(16, 23
 _G_COMMENT, _G_CHAR = range(23, 25)
 
 
+_TABLES = (
+    dict[bytes, str](),
+    dict[bytes, tuple[str, str]](),
+    dict[bytes, tuple[str, ...] | list[str]](),
+)
+_MAX_WORDS = 100_000
+
+
 class _Lexer:
     def __init__(self, src: bytes, compound: bool = False) -> None:
         self.src = src
@@ -293,9 +281,13 @@ class _Lexer:
         # when the token after the `}` is `:` or `@` (decided at the end).
         self.closed_braces: list[tuple[int, int]] = []
         self.max_tokens = MAX_TOKENS  # read at run time: tests lower it
-        self.words: dict[bytes, str] = {}
-        # A name's token type and text by its bytes: one look-up per name.
-        self.names: dict[bytes, tuple[str, str]] = {}
+        # Names by their bytes: a string each; a name's token type and text
+        # (one look-up per name); a chain's names (see `lex_chain`). Shared
+        # by every file lexed (most names recur), until they grow too many.
+        if len(_TABLES[0]) + len(_TABLES[2]) > _MAX_WORDS:
+            for table in _TABLES:
+                table.clear()
+        self.words, self.names, self.chains = _TABLES
 
     def emit(self, type_: str, start: int, end: int, value: object = None) -> None:
         tokens = self.tokens
@@ -442,23 +434,30 @@ class _Lexer:
     def lex_chain(self, m: re.Match[bytes], eq: bool) -> int:
         """`a.b.c` (and its `=` when ``eq``) as one ``CHAIN`` (``CHAIN_EQ``)
         token whose value is the tuple of names; where it ends."""
-        src = self.src
-        words = self.words
         start = m.start(_G_ID0)
         end = m.end(_G_CHAIN)
-        names: list[str] = []
-        for raw in src[start:end].split(b"."):
-            word = words.get(raw)
-            if word is None:
-                word = words[raw] = intern(raw.decode("ascii"))
-            names.append(word)
+        raw = self.src[start:end]
+        # Chains repeat (`lib.mkOption`, `config.services.x`): one look-up
+        # of the whole text, one tuple shared by every occurrence (a list
+        # when a keyword is among the names).
+        names = self.chains.get(raw)
+        if names is None:
+            words = self.words
+            found: list[str] = []
+            for part in raw.split(b"."):
+                word = words.get(part)
+                if word is None:
+                    word = words[part] = intern(part.decode("ascii"))
+                found.append(word)
+            names = tuple(found) if KEYWORDS.keys().isdisjoint(found) else found
+            self.chains[raw] = names
         tokens = self.tokens
-        if KEYWORDS.keys().isdisjoint(names):
+        if type(names) is tuple:
             if eq:
-                tokens.append(("CHAIN_EQ", start, m.end(), tuple(names)))
+                tokens.append(("CHAIN_EQ", start, m.end(), names))
                 self.extra += 2 * len(names) - 1
                 return m.end()
-            tokens.append(("CHAIN", start, end, tuple(names)))
+            tokens.append(("CHAIN", start, end, names))
             self.extra += 2 * len(names) - 2
             return end
         # A keyword among the names (`a.or.b`, mistakes): the plain tokens.
