@@ -199,8 +199,8 @@ class MergedPositions(Mapping[str, Position]):
     `//` is frequent and positions are read rarely (``unsafeGetAttrPos``,
     messages, the editor): copying both tables on every `//` doubled its
     cost. As in Nix, each attribute keeps the position of the side it comes
-    from: ``a``'s table, less ``hidden`` (``b``'s names: ``b`` itself, or
-    None), then ``b``'s table. Parts may themselves be
+    from: ``a``'s table, less ``hidden`` (``b``'s names, when ``b``'s table
+    may not place them all), then ``b``'s table. Parts may themselves be
     merges (a fold of `//`): they are applied in order without recursion.
     """
 
@@ -276,14 +276,10 @@ def merge_positions(a: Attrs, b: Attrs) -> Mapping[str, Position] | None:
         return pb
     if not pb and type(pa) is dict and pa.keys().isdisjoint(b):
         return pa
-    # `b`'s names are hidden in `a`'s table, then placed by `b`'s: right
-    # whatever `b`'s table holds (comparing its names with `b`'s here, to
-    # hide nothing when a literal's table places them all, cost more than
-    # the rest of `//`). Made without a Python `__init__` frame.
-    merged = object.__new__(MergedPositions)
-    merged._parts = (pa, pb or None, b)
-    merged._table = None
-    return merged
+    if type(pb) is dict and len(pb) == len(b) and pb.keys() == b.keys():
+        # `b`'s table places exactly its names (a literal's): no hiding.
+        return MergedPositions(pa, pb, None)
+    return MergedPositions(pa, pb or None, b.keys())
 
 
 # The empty set, for builtins that return one (never mutated: sets are

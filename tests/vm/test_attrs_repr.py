@@ -10,6 +10,7 @@ and error messages as ``nix-instantiate`` printed them
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from pathlib import Path
@@ -68,6 +69,23 @@ def test_update_shares_one_sides_table() -> None:
     assert dict(merged) == {"x": ("f", 2, 2)}
     # A name `b` sets without a position loses `a`'s (as in Nix).
     assert "x" not in (update(a, Attrs({"x": 0})).positions or {})
+
+
+def test_update_with_a_literal_keeps_no_reference_to_it() -> None:
+    # `a // { ... }` where the literal's table places all its names: the merge
+    # needs no names to hide, and must not keep the literal (its thunks and
+    # their closures) alive as long as the result (lib22 kept `b` itself:
+    # +24 MB peak on home-manager's option tree).
+    a = Attrs({"x": 1})
+    a.positions = {"x": ("f", 1, 1)}
+    b = Attrs({"x": 2, "y": 3})
+    b.positions = {"x": ("f", 2, 1), "y": ("f", 2, 8)}
+    merged = update(a, b).positions
+    assert type(merged) is MergedPositions
+    # Before any read (reading merges the parts and lets them go).
+    held = [p for part in gc.get_referents(merged) for p in (part, *gc.get_referents(part))]
+    assert not any(p is b or (type(p) is type(b.keys()) and b.keys() == p) for p in held)
+    assert dict(merged) == {"x": ("f", 2, 1), "y": ("f", 2, 8)}
 
 
 def test_merged_positions_deep_fold_without_recursion() -> None:
