@@ -150,21 +150,10 @@ def _empty(top: nodes.Node) -> None:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-# Field types that never hold a node: such fields are not looked at (a
-# `StaticKey` or an `Int` has nothing to empty, a `Var` one field).
-_SCALARS = frozenset({"str", "int", "float", "bool"})
-
-
 def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold nodes (all but the span and
-    those declared as plain scalars)."""
+    """The fields of a node class that may hold nodes (:func:`nodes.child_fields`);
+    none for the strings among a string's or path's parts."""
     found = _FIELDS.get(cls)
-    if found is None and not issubclass(cls, nodes.Node):
-        found = _FIELDS[cls] = ()  # a string among a string's or path's parts
     if found is None:
-        declared: dict[str, object] = {}
-        for klass in reversed(cls.__mro__):
-            declared.update(klass.__dict__.get("__annotations__", {}))
-        names = nodes.field_names(cls)[2:]
-        found = _FIELDS[cls] = tuple(f for f in names if declared.get(f) not in _SCALARS)
+        found = _FIELDS[cls] = nodes.child_fields(cls) if issubclass(cls, nodes.Node) else ()
     return found

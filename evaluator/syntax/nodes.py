@@ -39,7 +39,7 @@ class Node:
         """Direct child nodes, in source order."""
         names = _CHILD_FIELDS.get(type(self))
         if names is None:
-            names = _CHILD_FIELDS[type(self)] = field_names(type(self))[2:]
+            names = child_fields(type(self))
         for name in names:
             value = getattr(self, name)
             if isinstance(value, Node):
@@ -59,10 +59,25 @@ def field_names(cls: type[Node]) -> tuple[str, ...]:
     return names
 
 
+def child_fields(cls: type[Node]) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes: all but the span and
+    those declared as plain scalars (a `StaticKey` or an `Int` has none)."""
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        declared: dict[str, object] = {}
+        for klass in reversed(cls.__mro__):
+            declared.update(klass.__dict__.get("__annotations__", {}))
+        own = field_names(cls)[2:]
+        names = _CHILD_FIELDS[cls] = tuple(f for f in own if declared.get(f) not in _SCALARS)
+    return names
+
+
 # Per node class, derived from the class definitions only: filled on first
 # use and never invalidated (tree walks ask on every visit).
 _FIELDS: dict[type[Node], tuple[str, ...]] = {}
 _CHILD_FIELDS: dict[type[Node], tuple[str, ...]] = {}
+# Declared field types that never hold a node.
+_SCALARS = frozenset({"str", "int", "float", "bool"})
 
 
 # ---------------------------------------------------------------- names

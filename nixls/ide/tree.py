@@ -26,7 +26,7 @@ def children(node: nodes.Node) -> list[nodes.Node]:
     """
     names = _CHILD_FIELDS.get(type(node))
     if names is None:
-        names = nodes.field_names(type(node))[2:]
+        names = nodes.child_fields(type(node))
         _CHILD_FIELDS[type(node)] = names
     out: list[nodes.Node] = []
     for name in names:
