@@ -8,7 +8,7 @@ from typing import Any
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
     _check_function,
-    app2_parts,
+    app2_head,
     charge,
     element_error,
     frame_of,
@@ -338,14 +338,14 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
 
 def _thunk_set(f: Any, args: dict[str, Any]) -> Attrs:
     """The set of `f name arg` (lazily) for each ``name = arg`` of ``args``, no positions."""
-    run, g = app2_parts(f)
+    head, takes_name = app2_head(f)
     new, cls = object.__new__, Thunk
     out = Attrs()
     for k, v in args.items():
         # (`Thunk(partial(...))` without a Python frame of `Thunk.__init__`.)
         t = out[k] = new(cls)
         t.value = None
-        t.code = partial(run, g, k, v)
+        t.code = partial(head, k, v) if takes_name else partial(head, v)
         t.span = None
     out.positions = None
     return out

@@ -21,7 +21,9 @@ from evaluator.builtins.support import (
     is_generator_code,
     peek,
     result_error,
+    run_again,
     started_again,
+    two_argument_code,
 )
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -387,6 +389,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             raise _not_list(xs)
     acc = nul
     lam = type(op) is Closure
+    both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
     # The function of the elements' code (`genList`'s) last found plain, found
     # a frame that ends at once (`range`'s `n: first + n`), found neither.
     plain = ahead = neither = None
@@ -418,25 +421,32 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     ahead = code.func
                 else:
                     neither = code.func
+        if both is not None:
+            r: Any = both(acc, x)
+            if type(r) is GeneratorType:
+                if (type(x) is not Thunk or x.code is None) and not asked:
+                    # (As below, the body started with both arguments.)
+                    try:
+                        req = r.send(None)
+                    except StopIteration as stop:
+                        ended = stop.value
+                        r = run_again(r, both, acc, x, ended) if type(ended) in TAILS else ended
+                    except Exception:
+                        r = both(acc, x)  # a new frame: the loop reports the error
+                    else:
+                        asked = True
+                        r = Resume(r, req)
+            elif type(r) is Thunk or type(r) is Call:
+                r = Call(op.code(acc), x)  # (as below)
+            acc = (yield r) if type(r) in TAILS else r
+            continue
         # `acc: x: ...`: the body for `acc` is mostly a lambda given at
         # once, which needs no round trip through the loop.
-        if lam:
-            # (apply_now's first case, inline.)
-            g = op.code(acc)
-            t = type(g)
-            if t is GeneratorType:
-                if type(acc) is not Thunk or acc.code is None:
-                    g = peek(g, op, acc)
-                if type(g) in TAILS:
-                    g = yield g
-            elif t is Thunk or t is Call:
-                g = yield g
-        else:
-            g = apply_now(op, acc)
-            if type(g) in TAILS:
-                g = yield g
+        g = _op_applied(op, lam, acc)
+        if type(g) in TAILS:
+            g = yield g
         if type(g) is Closure:
-            r: Any = g.code(x)
+            r = g.code(x)
             t = type(r)
             if t is GeneratorType:
                 if (type(x) is not Thunk or x.code is None) and not asked:
@@ -462,6 +472,19 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
         else:
             acc = yield Call(g, x)
     return acc
+
+
+def _op_applied(op: Any, lam: bool, acc: Any) -> Any:
+    """`op acc` for `foldl'`, as far as it goes without the loop."""
+    if lam:
+        # (apply_now's first case, inline.)
+        g = op.code(acc)
+        t = type(g)
+        if t is GeneratorType:
+            if type(acc) is not Thunk or acc.code is None:
+                g = peek(g, op, acc)
+        return g
+    return apply_now(op, acc)
 
 
 @builtin("partition", 2)
@@ -517,7 +540,7 @@ def _comparator(cmp: Any) -> Any:
     or a generator giving it when the loop is needed (see :func:`_less`)."""
     if _is_less_than(cmp):
         return ops.less_than
-
+    both = two_argument_code(cmp)
     lam = type(cmp) is Closure
 
     def less(a: Any, b: Any) -> Any:
@@ -547,7 +570,30 @@ def _comparator(cmp: Any) -> Any:
             g = peek(g, cmp, a)  # (`apply_now`'s, for a body not given at once)
         return _less_slow(g, b)
 
-    return less
+    if both is None:
+        return less
+
+    def less_curried(a: Any, b: Any) -> Any:
+        # `a: b: body`: its inner body started with both arguments (see
+        # `support.curried_inner`), the rarer endings as `less` has them.
+        r = both(a, b)
+        if type(r) is GeneratorType and (type(b) is not Thunk or b.code is None):
+            try:
+                req = r.send(None)
+            except StopIteration as stop:
+                ended = stop.value
+                if type(ended) is bool:
+                    return ended
+                r = run_again(r, both, a, b, ended) if type(ended) in TAILS else ended
+            except Exception:
+                r = both(a, b)  # a new frame: the loop reports the error
+            else:
+                r = Resume(r, req)
+        if type(r) is bool:
+            return r
+        return _checked(r)
+
+    return less_curried
 
 
 def _less_slow(g: Any, b: Any) -> Frame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
-from types import GeneratorType
+from types import FunctionType, GeneratorType
 from typing import Any
 
 from evaluator.vm import walk
@@ -154,6 +154,14 @@ def started_again(gen: Any, fn: Any, arg: Any, ended: Any) -> Any:
     if type(ended) in TAILS:
         _tailed(gen.gi_code)
     return fn.code(arg) if type(fn) is Closure else Call(fn, arg)
+
+
+def run_again(gen: Any, run: Callable[[Any, Any], Any], a: Any, b: Any, ended: Any) -> Any:
+    """:func:`started_again` for a body started as ``run(a, b)`` (see
+    :func:`two_argument_code`): its new frame, for the loop."""
+    if type(ended) in TAILS:
+        _tailed(gen.gi_code)
+    return run(a, b)
 
 
 # The codes of bodies that finished with a tail when started here (`x: f x y`):
@@ -400,14 +408,60 @@ def call_request(fn: Any, arg: Any) -> Any:
     return Call(fn, arg)
 
 
-def app2_parts(fn: Any) -> tuple[Callable[..., Frame], Any]:
-    """``(frame_fn, g)`` such that ``Thunk(partial(frame_fn, g, a, b))`` is the
-    lazy application ``fn a b`` (for builders making many such thunks)."""
+def app2_head(fn: Any) -> tuple[Callable[..., Any], bool]:
+    """``(head, takes_a)`` such that ``Thunk(partial(head, a, b))`` (``partial(head,
+    b)`` if not ``takes_a``) is the lazy application ``fn a b`` (for builders
+    making many such thunks)."""
     if type(fn) is Thunk and fn.code is None:
         fn = fn.value
     if type(fn) is Closure:
-        return _apply2_code, fn.code
-    return _apply2, fn
+        # `a: b: body`: the thunk's code is the inner body itself.
+        return curried_inner(fn) or (partial(_apply2_code, fn.code), True)
+    return partial(_apply2, fn), True
+
+
+def curried_inner(fn: Closure) -> tuple[Callable[..., Any], bool] | None:
+    """For a lambda `a: b: body` that the code generator marked (its body is
+    only the inner lambda, see ``codegen_functions._curried_inner``):
+    ``(head, takes_a)`` where ``head(a, b)`` (``head(b)`` if not ``takes_a``:
+    `a` unused) is what applying ``fn`` to `a`, then the closure that gives to
+    `b`, gives (the inner body's frame, or its value for a plain body);
+    else None.
+
+    Exactly that application: `fn`'s own body only makes that closure (it
+    cannot fail nor wait), and the inner body's frame is the same either way,
+    so traces and errors are the same; only the outer call, the closure and a
+    `partial` are saved per application.
+    """
+    if fn.formals is not None:
+        return None
+    inner: Any = fn.ellipsis
+    t = type(inner)
+    if t is tuple:
+        inner, takes_a = inner[0], False
+    elif t is FunctionType:
+        takes_a = True
+    else:
+        return None
+    code = fn.code
+    return (partial(inner, *code.args) if type(code) is partial else inner), takes_a
+
+
+def two_argument_code(fn: Any) -> Callable[[Any, Any], Any] | None:
+    """``run`` with ``run(a, b)`` what the lambda ``fn`` (`a: b: body`, marked
+    by the code generator) applied to `a` and `b` gives at once (a frame of
+    its inner body, or its value), else None (see :func:`curried_inner`)."""
+    if type(fn) is not Closure:
+        return None
+    inner = curried_inner(fn)
+    if inner is None:
+        return None
+    head, takes_a = inner
+    return head if takes_a else partial(_second_only, head)
+
+
+def _second_only(head: Callable[[Any], Any], a: Any, b: Any) -> Any:
+    return head(b)
 
 
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:

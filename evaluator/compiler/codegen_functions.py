@@ -114,13 +114,60 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
     body = unparen(node.body)
     if name and type(body) is nodes.Lambda:
         self.curried_names[id(body)] = name
+    first = len(self.fns)
     yield self.tail(child, node.body)
+    if _is_curried_body(fn, node):
+        # The enclosing `a: <this>`'s argument last among the captures, so
+        # that the enclosing lambda can be marked (see `_curried_inner`).
+        arg_a = fn.params[0]
+        if arg_a in child.captures:
+            del child.captures[arg_a]
+            child.captures[arg_a] = None
+    # `a: b: body`: the third field names the inner body (`formals` is None).
+    third = _curried_inner(self, child, node, first) if node.formals is None else str(ellipsis)
     name_src = repr(name) if name else "None"
     span = self.const(self.span(node.start, node.end))
     param = f", {node.param.name!r}" if node.param is not None else ""
+    return f"Closure({self.fnref(fn, child)}, {formals_const}, {third}, {name_src}, {span}{param})"
+
+
+def _is_curried_body(fn: _Fn, node: nodes.Lambda) -> bool:
+    """Whether ``node`` is the whole body of the lambda ``fn`` is the code of,
+    a lambda without formals (`a: node`)."""
+    outer = fn.node
     return (
-        f"Closure({self.fnref(fn, child)}, {formals_const}, {ellipsis}, {name_src}, {span}{param})"
+        type(outer) is nodes.Lambda
+        and outer.formals is None
+        and unparen(outer.body) is node
+        and len(fn.params) == 1
+        and fn.name.startswith("lam")
     )
+
+
+def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -> str:
+    """For the lambda `a: b: body` compiled as ``child``: the name of the inner
+    body's function if calling it with ``child``'s captures, `a` and `b` is the
+    whole of applying the lambda to `a` and the result to `b`, else "False".
+
+    That is when `a:`'s body is only the inner lambda (its code makes the inner
+    closure and returns it: nothing to wait for, nothing that can fail) and
+    the inner's captures are ``child``'s followed by `a`. Builtins applying a
+    function to two arguments (`sort`'s comparator, `foldl'`'s operator,
+    `mapAttrs`') then start the inner body directly: no outer call, closure
+    or `partial` per application (``builtins.support.two_argument_code``).
+    The value goes in `Closure.ellipsis`, which means nothing without formals.
+    """
+    if len(self.fns) <= first or type(unparen(node.body)) is not nodes.Lambda:
+        return "False"
+    inner = self.fns[first]
+    if inner.parent is not child or inner.node is not unparen(node.body) or len(child.lines) != 2:
+        return "False"
+    captures = list(inner.captures)
+    if captures == list(child.captures):
+        return f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
+    if captures != [*child.captures, child.params[0]]:
+        return "False"
+    return inner.name
 
 
 def c_apply(self: Compiler, fn: _Fn, node: nodes.Apply) -> Step:
