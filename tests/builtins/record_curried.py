@@ -55,6 +55,12 @@ CASES = [
     'builtins.mapAttrs (n: v: n + v) { a = "x"; b = 1; }',
     'let f = n: v: throw "no ${n}"; in builtins.mapAttrs (n: v: f n v) { a = 1; }',
     "builtins.mapAttrs (n: v: w: v) { a = 1; }",
+    # The function a `let`-bound thunk (run ahead when its code is plain).
+    "let f = n: v: v + 1; in builtins.mapAttrs f { a = 1; }",
+    'let f = throw "f"; in builtins.attrNames (builtins.mapAttrs f { a = 1; })',
+    'let f = throw "f"; in builtins.mapAttrs f { a = 1; }',
+    "let f = { }.g; in builtins.mapAttrs f { a = 1; }",
+    'let g = builtins.trace "g" (n: v: v); f = g; in builtins.mapAttrs f { a = 1; b = 2; }',
     "builtins.zipAttrsWith (n: vs: builtins.length vs) [ { a = 1; } { a = 2; b = 3; } ]",
     "builtins.zipAttrsWith (n: vs: n + vs) [ { a = 1; } ]",
     "builtins.zipAttrsWith (_: vs: (builtins.head vs).x) [ { a = 1; } ]",
