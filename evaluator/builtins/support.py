@@ -412,8 +412,7 @@ def app2_head(fn: Any) -> tuple[Callable[..., Any], bool]:
     """``(head, takes_a)`` such that ``Thunk(partial(head, a, b))`` (``partial(head,
     b)`` if not ``takes_a``) is the lazy application ``fn a b`` (for builders
     making many such thunks)."""
-    if type(fn) is Thunk and (fn.code is None or evaluate_plain(fn)):
-        # (A `let`-bound lambda's thunk is plain code: run here, unobservably.)
+    if type(fn) is Thunk and fn.code is None:
         fn = fn.value
     if type(fn) is Closure:
         # `a: b: body`: the thunk's code is the inner body itself.

@@ -55,7 +55,7 @@ CASES = [
     'builtins.mapAttrs (n: v: n + v) { a = "x"; b = 1; }',
     'let f = n: v: throw "no ${n}"; in builtins.mapAttrs (n: v: f n v) { a = 1; }',
     "builtins.mapAttrs (n: v: w: v) { a = 1; }",
-    # The function a `let`-bound thunk (run ahead when its code is plain).
+    # The function a `let`-bound thunk: not evaluated by `mapAttrs` itself.
     "let f = n: v: v + 1; in builtins.mapAttrs f { a = 1; }",
     'let f = throw "f"; in builtins.attrNames (builtins.mapAttrs f { a = 1; })',
     'let f = throw "f"; in builtins.mapAttrs f { a = 1; }',
