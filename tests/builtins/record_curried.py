@@ -49,6 +49,16 @@ CASES = [
     ' [ "a" "b" ]',
     "let add = a: b: a + b; in builtins.foldl' add 0 (builtins.genList (i: i * i) 10)",
     "builtins.foldl' (acc: x: if x == 2 then acc.nope else acc + x) 0 [ 1 2 ]",
+    # `sort`'s elements not evaluated yet (each forced by the loop): failing,
+    # tracing, asking, needing the sort's own result.
+    "let first = 1 + 0; in builtins.sort (a: b: a < b) (builtins.genList (n: first - n) 5)",
+    "builtins.sort (a: b: a < b) (builtins.genList (n: 10 / (n - 2)) 4)",
+    "builtins.sort (a: b: a < b) (builtins.genList (n: builtins.trace n (5 - n)) 3)",
+    "builtins.sort (a: b: a < b) (map (x: x.v) [ { v = 2; } { v = 1; } { w = 0; } ])",
+    "let xs = builtins.genList (n: assert n < 2; n) 3; in"
+    " builtins.tryEval (builtins.sort (a: b: a < b) xs)",
+    "let s = builtins.sort (a: b: a < b) (builtins.genList (n: builtins.length s) 2); in s",
+    'builtins.sort (a: b: a < b) [ (1 + 1) (builtins.throw "t") ]',
     "builtins.mapAttrs (n: v: v + 1) { a = 1; b = 2; }",
     "builtins.mapAttrs (n: v: v.x) { a = 1; }",
     "builtins.mapAttrs (_: v: v.x) { a = 1; }",
