@@ -326,15 +326,16 @@ def _call_failed(exc: Exception, site: Span | None) -> NixError:
 
 def _checkpoint(
     budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any, drivers: _Idle
-) -> tuple[Any, Any]:
-    """Every few steps: count them; the error to raise if a limit is reached, and
-    the frame to raise it in."""
+) -> tuple[Any, Any, int, int]:
+    """Every few steps: count them; the error to raise if a limit is reached, the
+    frame to raise it in, and the steps until the next check (twice)."""
     err = _check(budget, chunk, gen, val, err)
     if err is not None and gen.gi_code is _DRIVER and gen.gi_yieldfrom is None:
         # A stop as a driver was to start a frame: thrown into that frame.
         drivers.append(gen)
         gen = val
-    return err, gen
+    chunk = _chunk(budget)
+    return err, gen, chunk, chunk
 
 
 def _check(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any) -> Any:
@@ -383,13 +384,21 @@ def _later(result: Any) -> Frame:
 
 
 def _tail(
-    result: Any, gen: Any, owner: Any, depth: int, limit: int, err: Any, stack: _Stack, idle: _Idle
+    result: Any,
+    gen: Any,
+    owner: Any,
+    depth: int,
+    limit: int,
+    err: Any,
+    stack: _Stack,
+    idle: _Idle,
+    spins: int = 0,
 ) -> tuple[Any, Any, int, Any, NixError | None]:
     """A frame finished with ``result`` to evaluate in its place (a thunk, call or
     frame in tail position), or failed with ``err``: the frame to run next (``None``:
-    the end), its owner and depth, the value to send it and the error to throw in it."""
-    # The owners as a list, appended to in place (no call per owner added).
-    owners = owner if type(owner) is list else [] if owner is None else [owner]
+    the end), its owner and depth, the value to send it and the error to throw in it;
+    ``spins``: the calls made in a row already (see :data:`TAIL_SPINS`)."""
+    owners = owner if type(owner) is list else [] if owner is None else [owner]  # appended to
     fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
     if err is None and type(result) is Call:
         fn = result.fn
@@ -400,9 +409,7 @@ def _tail(
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
-    spins = 0
-    if fast:
-        # The commonest tails (a thunk `f x`, a body ending in a call), as below.
+    if fast:  # the commonest tails (a body ending in a call), as below
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
                 owners.append(gen)
@@ -423,24 +430,17 @@ def _tail(
             return result, owners or None, depth, None, None
         gen = None
     elif gen is not None and err is None and len(owners) < TRACE_OWNERS:
-        # The finished frame is kept (among its owners) for its trace entry
-        # ("while calling 'f'") should what runs in its place fail.
-        owners.append(gen)
+        owners.append(gen)  # for its trace entry ("while calling 'f'") if its tail fails
     while err is None:
         t = type(result)
         if t is not Thunk and t is not GeneratorType and t is not Call:
-            # A value: complete the frame, resume its caller.
-            for o in owners:
+            for o in owners:  # a value: complete the frame, resume its caller
                 if type(o) is Thunk:
-                    o.value = result
-                    o.code = None
-            if not stack:
-                return None, None, depth, result, None
-            gen, owner, depth = stack.pop()
+                    o.value, o.code = result, None
+            gen, owner, depth = stack.pop() if stack else (None, None, depth)
             return gen, owner, depth, result, None
         spins += 1
-        if spins > TAIL_SPINS and t is not GeneratorType:
-            # A chain of plain bodies: back to the loop, which counts the steps.
+        if spins > TAIL_SPINS and t is not GeneratorType:  # plain bodies: the loop counts
             return _later(result), owners or None, depth, None, None
         if t is Thunk:
             code = result.code
@@ -482,6 +482,36 @@ def _tail(
             return result, owners or None, depth, None, None
     gen, owner, depth, err = _unwind(err, gen, owners or None, stack)
     return gen, owner, depth, None, err
+
+
+# `_call_request`'s answer when the call's result is not a tail to evaluate.
+_NO_TAIL: Any = object()
+
+
+def _call_request(
+    req: Call, gen: Any, owner: Any, depth: int, state: tuple[int, _Stack, _Idle, Any]
+) -> tuple[Any, Any, int, Any, Any, Any]:
+    """A :class:`Call` a frame asked for (``state``: the loop's depth limit, stack,
+    idle drivers and box): the frame to run next, its owner and depth, the value to
+    send it, the error to throw in it, and the call's result when it is a tail to
+    evaluate in a new frame's place (else :data:`_NO_TAIL`)."""
+    limit, stack, idle, box = state
+    fn = req.fn
+    try:
+        result = fn.code(req.arg) if type(fn) is Closure else _dispatch(req)
+    except Exception as exc:
+        return gen, owner, depth, None, _call_failed(exc, req.span), _NO_TAIL
+    rt = type(result)
+    if rt is not GeneratorType and rt is not Thunk and rt is not Call:
+        return gen, owner, depth, result, None, _NO_TAIL
+    stack.append((gen, owner, depth))
+    depth += 1
+    err = _too_deep().locate(req.span) if depth > limit else None
+    if rt is GeneratorType:  # (a depth error is thrown into its frame as it starts)
+        if err is not None:
+            return result, None, depth, None, err, _NO_TAIL
+        return (idle.pop() if idle else _new_driver(box)), None, depth, result, None, _NO_TAIL
+    return None, req, depth, None, err, result  # its callee's trace entry if its tail fails
 
 
 # What a driver yields when its frame has finished (its value is in the box).
@@ -548,10 +578,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
     push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
     chunk = countdown = _chunk(budget)
     depth, limit, owner, err, val = 0, _depth_limit(budget), _NOTHING, _NOTHING, _NOTHING
+    st = (limit, stack, drivers, box)  # for the rare paths' helpers
     while True:
         if countdown == 0:
-            err, gen = _checkpoint(budget, chunk, gen, val, err, drivers)
-            chunk = countdown = _chunk(budget)
+            err, gen, chunk, countdown = _checkpoint(budget, chunk, gen, val, err, drivers)
         countdown -= 1
         try:
             if err is None:
@@ -570,11 +600,8 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 result, gen = box
             elif (t := type_(req)) is Thunk_:
                 code = req.code
-                if code is None:
-                    val = req.value
-                    continue
-                if code is BLACKHOLE_:
-                    err = InfiniteRecursion(req.span)
+                if code is None or code is BLACKHOLE_:  # evaluated, or being evaluated: an error
+                    val, err = req.value, None if code is None else InfiniteRecursion(req.span)
                     continue
                 req.value, req.code = code, BLACKHOLE_
                 try:
@@ -591,6 +618,27 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     continue
                 push((gen, owner, depth))
                 gen, owner, val = None, req, None
+                if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
+                    if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
+                        result.fn, k = (fn := fn.value), type_(fn)  # (the trace's call names `f`)
+                    if k is Closure_ or k is PrimOpApp and fn.op.arity == 2:
+                        a, depth = result.arg, depth + 1
+                        owner = req if result.span is None else [req, result]  # and its site
+                        try:
+                            result = fn.code(a) if k is Closure_ else fn.op.fn(fn.args[0], a)
+                        except Exception as exc:
+                            err = _call_failed(exc, result.span)
+                        if err is None and type_(result) in tail_types:
+                            if type_(result) is Generator_:
+                                gen, val = (take() if drivers else _new_driver(box)), result
+                                continue
+                            spin = k is PrimOpApp  # a builtin's call counts, as in `_tail`
+                            gen, owner, depth, val, err = _tail(
+                                result, None, owner, depth, limit, None, stack, drivers, spin
+                            )
+                            if gen is None:
+                                return val
+                            continue
             elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
                 if depth >= limit:  # thrown into the waiting frame, located at its call
                     err = _too_deep().locate(span_of_running(_frame(gen)))
@@ -602,27 +650,10 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                 else:
                     gen, val = (take() if drivers else _new_driver(box)), req
                 continue
-            elif t is Call_:
-                fn = req.fn
-                try:
-                    result = fn.code(req.arg) if type_(fn) is Closure_ else _dispatch(req)
-                except Exception as exc:
-                    err = _call_failed(exc, req.span)
+            elif t is Call_:  # (rare: builtins' calls are mostly in tail position)
+                gen, owner, depth, val, err, result = _call_request(req, gen, owner, depth, st)
+                if result is _NO_TAIL:
                     continue
-                rt = type_(result)
-                if rt is not Generator_ and rt is not Thunk_ and rt is not Call_:
-                    val = result
-                    continue
-                push((gen, owner, depth))
-                owner, depth = None, depth + 1
-                if depth > limit:
-                    err = _too_deep().locate(req.span)
-                if rt is Generator_:  # (a depth error is thrown into its frame as it starts)
-                    gen, val = (
-                        (result, None) if err else (take() if drivers else _new_driver(box), result)
-                    )
-                    continue
-                gen, owner = None, req  # its callee's trace entry if its tail fails
             else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
                 val = req
                 continue

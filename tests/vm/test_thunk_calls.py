@@ -1,0 +1,35 @@
+"""Thunks whose code gives a call (`f x`, `f` a lambda or a builtin given its
+last argument), which the loop starts itself without `_tail`: values, errors
+(message, span, every trace entry), call-depth stops at every limit and
+step-budget stops at every step, as main recorded them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluator.vm.budget import Budget
+from tests.vm.record_loop21_tails import outcome  # what the fixture recorded, computed the same way
+
+# Recorded from main af9c84e by `record_thunk_calls.py`.
+RECORDED = json.loads((Path(__file__).parent / "fixtures" / "thunk_calls.json").read_text())
+
+
+@pytest.mark.parametrize("recorded", RECORDED, ids=lambda r: r["text"][:40])
+def test_outcomes_unlimited_at_each_depth_and_each_step_as_recorded(
+    recorded: dict[str, Any],
+) -> None:
+    depths = [Budget(max_call_depth=d) for d in range(1, 9)]
+    steps = [Budget(max_steps=s) for s in range(1, len(recorded["steps"]) + 1)]
+    expected = [recorded["plain"], *recorded["depths"], *recorded["steps"]]
+    for budget, want in zip([None, *depths, *steps], expected, strict=True):
+        assert outcome(recorded["text"], budget) == want, budget
+
+
+def test_a_deep_recursion_through_thunk_calls() -> None:
+    # Each level is a thunk `f (n - 1)` the loop starts: no Python recursion.
+    text = "let f = n: if n == 0 then 0 else (let t = f (n - 1); in t) + 1; in f 100000"
+    assert outcome(text) == ["value", 100000]
