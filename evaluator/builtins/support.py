@@ -433,9 +433,7 @@ def curried_inner(fn: Closure) -> tuple[Callable[..., Any], bool] | None:
     so traces and errors are the same; only the outer call, the closure and a
     `partial` are saved per application.
     """
-    if fn.formals is not None:
-        return None
-    inner: Any = fn.ellipsis
+    inner: Any = fn.curried
     t = type(inner)
     if t is tuple:
         inner, takes_a = inner[0], False

@@ -123,12 +123,15 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
         if arg_a in child.captures:
             del child.captures[arg_a]
             child.captures[arg_a] = None
-    # `a: b: body`: the third field names the inner body (`formals` is None).
-    third = _curried_inner(self, child, node, first) if node.formals is None else str(ellipsis)
+    # `a: b: body`: `curried` names the inner body (see `_curried_inner`).
+    curried = _curried_inner(self, child, node, first) if node.formals is None else None
     name_src = repr(name) if name else "None"
     span = self.const(self.span(node.start, node.end))
     param = f", {node.param.name!r}" if node.param is not None else ""
-    return f"Closure({self.fnref(fn, child)}, {formals_const}, {third}, {name_src}, {span}{param})"
+    if curried is not None:
+        param = f"{param or ', None'}, {curried}"
+    code = self.fnref(fn, child)
+    return f"Closure({code}, {formals_const}, {ellipsis}, {name_src}, {span}{param})"
 
 
 def _is_curried_body(fn: _Fn, node: nodes.Lambda) -> bool:
@@ -144,10 +147,10 @@ def _is_curried_body(fn: _Fn, node: nodes.Lambda) -> bool:
     )
 
 
-def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -> str:
+def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -> str | None:
     """For the lambda `a: b: body` compiled as ``child``: the name of the inner
     body's function if calling it with ``child``'s captures, `a` and `b` is the
-    whole of applying the lambda to `a` and the result to `b`, else "False".
+    whole of applying the lambda to `a` and the result to `b`, else None.
 
     That is when `a:`'s body is only the inner lambda (its code makes the inner
     closure and returns it: nothing to wait for, nothing that can fail) and
@@ -155,18 +158,18 @@ def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -
     function to two arguments (`sort`'s comparator, `foldl'`'s operator,
     `mapAttrs`') then start the inner body directly: no outer call, closure
     or `partial` per application (``builtins.support.two_argument_code``).
-    The value goes in `Closure.ellipsis`, which means nothing without formals.
+    The value goes in `Closure.curried`.
     """
     if len(self.fns) <= first or type(unparen(node.body)) is not nodes.Lambda:
-        return "False"
+        return None
     inner = self.fns[first]
     if inner.parent is not child or inner.node is not unparen(node.body) or len(child.lines) != 2:
-        return "False"
+        return None
     captures = list(inner.captures)
     if captures == list(child.captures):
         return f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
     if captures != [*child.captures, child.params[0]]:
-        return "False"
+        return None
     return inner.name
 
 

@@ -297,9 +297,14 @@ class Closure:
     ``functionArgs`` and the call-site checks, which ``code`` performs).
     ``param`` is the argument's name (`x` in `x: ...`, `args` in
     `args@{ ... }: ...`), used by ``toXML``; ``None`` if there is none.
+    ``curried`` is set by the code generator for a lambda `a: b: body` whose
+    body only makes the inner closure: the inner body's function (applied to
+    the captures, `a` and `b`), or a 1-tuple of it when `a` is unused (applied
+    to the captures and `b`); builtins applying a function to two arguments
+    start that body directly (``builtins.support.curried_inner``).
     """
 
-    __slots__ = ("code", "formals", "ellipsis", "name", "span", "param")
+    __slots__ = ("code", "formals", "ellipsis", "name", "span", "param", "curried")
 
     def __init__(
         self,
@@ -309,6 +314,7 @@ class Closure:
         name: str | None = None,
         span: tuple[Any, int, int] | None = None,
         param: str | None = None,
+        curried: Any = None,
     ) -> None:
         self.code = code
         self.formals = formals
@@ -316,6 +322,7 @@ class Closure:
         self.name = name
         self.span = span
         self.param = param
+        self.curried = curried
 
 
 class PrimOp:
