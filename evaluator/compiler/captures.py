@@ -52,8 +52,15 @@ def _grafts(resolved: Resolved) -> tuple[list[int], list[tuple[Span, list[Span]]
     """Each set literal that received definitions written outside it: its
     span and theirs, sorted by start."""
     found: list[tuple[Span, list[Span]]] = []
-    for node, merged in resolved.bindings.items():
-        if merged.node is not node or type(node) is not nodes.AttrSet:
+    bindings = resolved.bindings
+    entered = resolved.entered
+    # Only a literal that a definition outside it walked into can hold
+    # entries from outside it: when the resolver says which, just those
+    # (most trees have none) instead of every entry of every set.
+    candidates = bindings if entered is None else dict.fromkeys(entered)
+    for node in candidates:
+        merged = bindings.get(node)
+        if merged is None or merged.node is not node or type(node) is not nodes.AttrSet:
             continue  # a `let`, or a literal absorbed into another set
         lo, hi = node.start, node.end
         spans = {
@@ -126,33 +133,48 @@ class Captures:
         """Variables the code of ``node`` reads from outside it, in order."""
         region = sorted(self.region(node))  # a copy: `region` is remembered
         out: dict[str, None] = {}
-        # Many variables share few scopes: decide each scope once per call.
+        # Many variables share few references, and references few scopes:
+        # each reference is decided once per call, each scope too.
+        done: set[object] = set()
         seen: dict[int, bool] = {}
-
-        def outside(scope_node: nodes.Node | None) -> bool:
-            if scope_node is None:
-                return True
-            found = seen.get(id(scope_node))
-            if found is None:
-                found = not _covered((scope_node.start, scope_node.end), region)
-                seen[id(scope_node)] = found
-            return found
-
+        var_starts, all_vars = self.var_starts, self.vars
         for lo, hi in region:
-            a = bisect_left(self.var_starts, lo)
-            b = bisect_left(self.var_starts, hi)
-            for var in self.vars[a:b]:
+            a = bisect_left(var_starts, lo)
+            b = bisect_left(var_starts, hi)
+            for var in all_vars[a:b]:
                 res = var.resolution
-                if isinstance(res, LocalRef):
-                    if outside(res.binding.scope.node):
+                if res in done:
+                    continue
+                done.add(res)
+                if type(res) is LocalRef:
+                    scope_node = res.binding.scope.node
+                    if scope_node is None:
                         out[self.binding_name(res)] = None
-                elif isinstance(res, WithRef):
+                        continue
+                    inside = seen.get(id(scope_node))
+                    if inside is None:
+                        inside = seen[id(scope_node)] = _covered(
+                            (scope_node.start, scope_node.end), region
+                        )
+                    if not inside:
+                        out[self.binding_name(res)] = None
+                elif type(res) is WithRef:
                     for w in res.withs:
-                        if outside(w.node):
+                        if self._outside(w.node, region, seen):
                             out[self.with_name(w.node)] = None  # type: ignore[arg-type]
             if _SEARCH_PATH.search(self.text, lo, hi):
-                self._search_paths(lo, hi, outside, out)
+                self._search_paths(lo, hi, lambda s: self._outside(s, region, seen), out)
         return list(out)
+
+    @staticmethod
+    def _outside(scope_node: nodes.Node | None, region: list[Span], seen: dict[int, bool]) -> bool:
+        """Whether a scope's node lies outside ``region`` (``seen``: decided ones)."""
+        if scope_node is None:
+            return True
+        inside = seen.get(id(scope_node))
+        if inside is None:
+            inside = seen[id(scope_node)] = _covered((scope_node.start, scope_node.end), region)
+        return not inside
 
     def _search_paths(
         self,
