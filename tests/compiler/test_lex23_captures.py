@@ -16,11 +16,9 @@ import pytest
 
 from evaluator.compiler.analysis import analyse_to_compile
 from evaluator.compiler.captures import Captures, _covered, _grafts
-from evaluator.compiler.codegen import Compiler
 from evaluator.compiler.model import LocalRef, WithRef
-from evaluator.front_end import _drop_analysis_only
 from evaluator.syntax import nodes, parse
-from evaluator.vm.frames import SourceText
+from tests.compiler.test_front22 import _captures
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LIB = DATA / "corpus" / "nixpkgs-lib-26.11" / "lib"
@@ -101,16 +99,8 @@ def _free_vars_by_variable(captures: Captures, node: nodes.Node) -> list[str]:
 
 @pytest.mark.parametrize("name", ["modules.nix", "lists.nix", "types.nix", "strings.nix"])
 def test_free_vars_equal_deciding_each_variable(name: str) -> None:
-    path = LIB / name
-    text = path.read_bytes()
-    result = parse(text)
-    analysis = analyse_to_compile(result, str(path), False)
-    _drop_analysis_only(analysis.resolved)
-    compiler = Compiler(analysis.resolved, SourceText(str(path), text), str(path.parent))
-    compiler.free_vars(result.root)  # makes the compiler's `Captures`
-    captures = compiler._captures
-    assert captures is not None
-    stack: list[nodes.Node] = [result.root]
+    captures, root = _captures(LIB / name)
+    stack: list[nodes.Node] = [root]
     checked = captured = 0
     while stack:
         node = stack.pop()
