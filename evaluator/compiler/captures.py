@@ -141,30 +141,50 @@ class Captures:
         for lo, hi in region:
             a = bisect_left(var_starts, lo)
             b = bisect_left(var_starts, hi)
-            for var in all_vars[a:b]:
-                res = var.resolution
-                if res in done:
-                    continue
-                done.add(res)
-                if type(res) is LocalRef:
-                    scope_node = res.binding.scope.node
-                    if scope_node is None:
-                        out[self.binding_name(res)] = None
+            if len(region) == 1:
+                self._free_in_span(all_vars[a:b], lo, hi, done, out)
+            else:
+                for var in all_vars[a:b]:
+                    res = var.resolution
+                    if res in done:
                         continue
-                    inside = seen.get(id(scope_node))
-                    if inside is None:
-                        inside = seen[id(scope_node)] = _covered(
-                            (scope_node.start, scope_node.end), region
-                        )
-                    if not inside:
-                        out[self.binding_name(res)] = None
-                elif type(res) is WithRef:
-                    for w in res.withs:
-                        if self._outside(w.node, region, seen):
-                            out[self.with_name(w.node)] = None  # type: ignore[arg-type]
+                    done.add(res)
+                    if type(res) is LocalRef:
+                        if self._outside(res.binding.scope.node, region, seen):
+                            out[self.binding_name(res)] = None
+                    elif type(res) is WithRef:
+                        self._with_names(res, region, seen, out)
             if _SEARCH_PATH.search(self.text, lo, hi):
                 self._search_paths(lo, hi, lambda s: self._outside(s, region, seen), out)
         return list(out)
+
+    def _free_in_span(
+        self, found: list[nodes.Var], lo: int, hi: int, done: set[object], out: dict[str, None]
+    ) -> None:
+        """`free_vars` of the variables ``found`` in the one span ``lo, hi``
+        (most regions): the scope test inline."""
+        local_ref, with_ref = LocalRef, WithRef
+        for var in found:
+            res = var.resolution
+            if res in done:
+                continue
+            done.add(res)
+            if type(res) is local_ref:
+                scope_node = res.binding.scope.node  # type: ignore[union-attr]
+                if scope_node is None or scope_node.start < lo or scope_node.end > hi:
+                    out[self.binding_name(res)] = None  # type: ignore[arg-type]
+            elif type(res) is with_ref:
+                for w in res.withs:  # type: ignore[union-attr]
+                    with_node = w.node
+                    if with_node is None or with_node.start < lo or with_node.end > hi:
+                        out[self.with_name(with_node)] = None  # type: ignore[arg-type]
+
+    def _with_names(
+        self, res: WithRef, region: list[Span], seen: dict[int, bool], out: dict[str, None]
+    ) -> None:
+        for w in res.withs:
+            if self._outside(w.node, region, seen):
+                out[self.with_name(w.node)] = None  # type: ignore[arg-type]
 
     @staticmethod
     def _outside(scope_node: nodes.Node | None, region: list[Span], seen: dict[int, bool]) -> bool:
