@@ -12,7 +12,6 @@ that resolve to scopes outside it.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from operator import attrgetter
@@ -24,11 +23,12 @@ from evaluator.compiler.bindings import (
 from evaluator.compiler.model import LocalRef, WithRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
+from evaluator.syntax.regex_cache import compiled
 
 Span = tuple[int, int]
 
 _START = attrgetter("start")
-_SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
+_SEARCH_PATH = compiled(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
 
 
 def _entry_nodes(merged: MergedAttrs) -> Iterator[nodes.Node]:
