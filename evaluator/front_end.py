@@ -127,7 +127,7 @@ def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
     """The offset of the first `|>` / `<|` operator (its first character)."""
     # No tree walk for most expressions; only the node's own text is searched
     # (a hover's evaluation in a large file asks about one small node).
-    if text.find(b"|>", root.start, root.end) < 0 and text.find(b"<|", root.start, root.end) < 0:
+    if not _has_pipe(text, root.start, root.end):
         return None
     found: int | None = None
     for node in nodes.walk(root):
@@ -135,6 +135,18 @@ def _first_pipe(root: nodes.Node, text: bytes) -> int | None:
             at = operator_offset(text, node.left.end)
             found = at if found is None else min(found, at)
     return found
+
+
+def _has_pipe(text: bytes, lo: int, hi: int) -> bool:
+    """Whether `|>` or `<|` occurs in ``text[lo:hi]``."""
+    # From each `|` (a memchr): `bytes.find` of a two-byte needle scans
+    # some ten times slower, ~60 ms for both on 4.7 MB of nixpkgs lib.
+    i = text.find(b"|", lo, hi)
+    while i >= 0:
+        if (i + 1 < hi and text[i + 1] == 0x3E) or (i > lo and text[i - 1] == 0x3C):  # > <
+            return True
+        i = text.find(b"|", i + 1, hi)
+    return False
 
 
 def feature_error(

@@ -301,6 +301,9 @@ class Merger:
         self.problems: list[DuplicateAttr] = []
         self.absorbed_into: dict[nodes.AttrSet, MergedAttrs] = {}
         self.empty_inherits: list[nodes.Inherit] = []
+        # Every literal a definition outside it walked into (`_mergeable`):
+        # the only sets whose entries may lie outside their own text.
+        self.entered: list[nodes.AttrSet] = []
 
     def attrs_of(self, node: SetNode) -> MergedAttrs:
         """The merged bindings of ``node`` (computed once)."""
@@ -394,6 +397,7 @@ class Merger:
         if isinstance(entry, ValueEntry):
             lit = _literal(entry.value)
             if lit is not None:
+                self.entered.append(lit)
                 return self.attrs_of(lit)
         return None
 

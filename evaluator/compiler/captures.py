@@ -12,7 +12,6 @@ that resolve to scopes outside it.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from operator import attrgetter
@@ -24,11 +23,12 @@ from evaluator.compiler.bindings import (
 from evaluator.compiler.model import LocalRef, WithRef
 from evaluator.compiler.scope import Resolved
 from evaluator.syntax import nodes
+from evaluator.syntax.regex_cache import compiled
 
 Span = tuple[int, int]
 
 _START = attrgetter("start")
-_SEARCH_PATH = re.compile(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
+_SEARCH_PATH = compiled(rb"<[A-Za-z0-9._+-]+(/[A-Za-z0-9._+-]+)*>")
 
 
 def _entry_nodes(merged: MergedAttrs) -> Iterator[nodes.Node]:
@@ -52,8 +52,15 @@ def _grafts(resolved: Resolved) -> tuple[list[int], list[tuple[Span, list[Span]]
     """Each set literal that received definitions written outside it: its
     span and theirs, sorted by start."""
     found: list[tuple[Span, list[Span]]] = []
-    for node, merged in resolved.bindings.items():
-        if merged.node is not node or type(node) is not nodes.AttrSet:
+    bindings = resolved.bindings
+    entered = resolved.entered
+    # Only a literal that a definition outside it walked into can hold
+    # entries from outside it: when the resolver says which, just those
+    # (most trees have none) instead of every entry of every set.
+    candidates = bindings if entered is None else dict.fromkeys(entered)
+    for node in candidates:
+        merged = bindings.get(node)
+        if merged is None or merged.node is not node or type(node) is not nodes.AttrSet:
             continue  # a `let`, or a literal absorbed into another set
         lo, hi = node.start, node.end
         spans = {
@@ -126,33 +133,68 @@ class Captures:
         """Variables the code of ``node`` reads from outside it, in order."""
         region = sorted(self.region(node))  # a copy: `region` is remembered
         out: dict[str, None] = {}
-        # Many variables share few scopes: decide each scope once per call.
+        # Many variables share few references, and references few scopes:
+        # each reference is decided once per call, each scope too.
+        done: set[object] = set()
         seen: dict[int, bool] = {}
-
-        def outside(scope_node: nodes.Node | None) -> bool:
-            if scope_node is None:
-                return True
-            found = seen.get(id(scope_node))
-            if found is None:
-                found = not _covered((scope_node.start, scope_node.end), region)
-                seen[id(scope_node)] = found
-            return found
-
+        var_starts, all_vars = self.var_starts, self.vars
         for lo, hi in region:
-            a = bisect_left(self.var_starts, lo)
-            b = bisect_left(self.var_starts, hi)
-            for var in self.vars[a:b]:
-                res = var.resolution
-                if isinstance(res, LocalRef):
-                    if outside(res.binding.scope.node):
-                        out[self.binding_name(res)] = None
-                elif isinstance(res, WithRef):
-                    for w in res.withs:
-                        if outside(w.node):
-                            out[self.with_name(w.node)] = None  # type: ignore[arg-type]
+            a = bisect_left(var_starts, lo)
+            b = bisect_left(var_starts, hi)
+            if len(region) == 1:
+                self._free_in_span(all_vars[a:b], lo, hi, done, out)
+            else:
+                for var in all_vars[a:b]:
+                    res = var.resolution
+                    if res in done:
+                        continue
+                    done.add(res)
+                    if type(res) is LocalRef:
+                        if self._outside(res.binding.scope.node, region, seen):
+                            out[self.binding_name(res)] = None
+                    elif type(res) is WithRef:
+                        self._with_names(res, region, seen, out)
             if _SEARCH_PATH.search(self.text, lo, hi):
-                self._search_paths(lo, hi, outside, out)
+                self._search_paths(lo, hi, lambda s: self._outside(s, region, seen), out)
         return list(out)
+
+    def _free_in_span(
+        self, found: list[nodes.Var], lo: int, hi: int, done: set[object], out: dict[str, None]
+    ) -> None:
+        """`free_vars` of the variables ``found`` in the one span ``lo, hi``
+        (most regions): the scope test inline."""
+        local_ref, with_ref = LocalRef, WithRef
+        for var in found:
+            res = var.resolution
+            if res in done:
+                continue
+            done.add(res)
+            if type(res) is local_ref:
+                scope_node = res.binding.scope.node  # type: ignore[union-attr]
+                if scope_node is None or scope_node.start < lo or scope_node.end > hi:
+                    out[self.binding_name(res)] = None  # type: ignore[arg-type]
+            elif type(res) is with_ref:
+                for w in res.withs:  # type: ignore[union-attr]
+                    with_node = w.node
+                    if with_node is None or with_node.start < lo or with_node.end > hi:
+                        out[self.with_name(with_node)] = None  # type: ignore[arg-type]
+
+    def _with_names(
+        self, res: WithRef, region: list[Span], seen: dict[int, bool], out: dict[str, None]
+    ) -> None:
+        for w in res.withs:
+            if self._outside(w.node, region, seen):
+                out[self.with_name(w.node)] = None  # type: ignore[arg-type]
+
+    @staticmethod
+    def _outside(scope_node: nodes.Node | None, region: list[Span], seen: dict[int, bool]) -> bool:
+        """Whether a scope's node lies outside ``region`` (``seen``: decided ones)."""
+        if scope_node is None:
+            return True
+        inside = seen.get(id(scope_node))
+        if inside is None:
+            inside = seen[id(scope_node)] = _covered((scope_node.start, scope_node.end), region)
+        return not inside
 
     def _search_paths(
         self,

@@ -109,6 +109,9 @@ class Resolved:
         # The scope and owner each list, paren, set, let and function was
         # resolved in: where re-analysing it after an edit starts.
         self.env_of: dict[nodes.Node, tuple[Scope, Owner]] = {}
+        # The set literals that definitions outside them were merged into
+        # (`Merger.entered`); None when not known (a spliced analysis).
+        self.entered: list[nodes.AttrSet] | None = None
         self._regions: list[tuple[int, int]] | None = None
 
     @property
@@ -376,6 +379,7 @@ class _Resolver:
             self.out.bindings[lit] = into
         self.out.duplicate_attrs = self.merger.problems
         self.out.empty_inherits = self.merger.empty_inherits
+        self.out.entered = self.merger.entered
         return self.out
 
     @staticmethod

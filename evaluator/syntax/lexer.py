@@ -25,6 +25,8 @@ from itertools import islice
 from sys import intern
 from typing import Any, NamedTuple
 
+from evaluator.syntax.regex_cache import compiled
+
 
 class Token(NamedTuple):
     """One token: ``type`` is the grammar's terminal name; offsets are bytes.
@@ -160,7 +162,9 @@ _NEVER = rb"((?!))?"
 def _token_regex(
     look_ahead: bytes, paths: bytes, long_run: bytes, compound: bool = False
 ) -> re.Pattern[bytes]:
-    return re.compile(
+    # The compound scan is made by every process that parses: from its
+    # stored program (`regex_cache`); the lazy ones, made rarely, by `re`.
+    return (compiled if compound else re.compile)(
         _TRIVIA
         + rb"(?:"
         + _EARLY_GROUPS % ((_CHAIN, _NAME_EQ) if compound else (_NEVER, _NEVER))
@@ -208,14 +212,14 @@ def __getattr__(name: str) -> re.Pattern[bytes]:
 
 
 _PUNCT_TYPES = {ord(k): v for k, v in PUNCT.items()}
-_RUN = re.compile(_PC + rb"*")
-_URI_BODY = re.compile(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
+_RUN = compiled(_PC + rb"*")
+_URI_BODY = compiled(rb"[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")
 _PC_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_STR_TEXT = re.compile(rb'(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+')
-_IND_TEXT = re.compile(rb"(?:[^$']++|\$[^{']|'[^'$])++")
-_PATH_PIECE = re.compile(_PC + rb"*+(?:/" + _PC + rb"++)++/?|" + _PC + rb"*+/|" + _PC + rb"++")
-_UNESCAPE = re.compile(rb"\\([\s\S])|\r\n?")
+_STR_TEXT = compiled(rb'(?:[^$"\\]++|\$[^{"\\]|\\[\s\S]|\$\\[\s\S])*+')
+_IND_TEXT = compiled(rb"(?:[^$']++|\$[^{']|'[^'$])++")
+_PATH_PIECE = compiled(_PC + rb"*+(?:/" + _PC + rb"++)++/?|" + _PC + rb"*+/|" + _PC + rb"++")
+_UNESCAPE = compiled(rb"\\([\s\S])|\r\n?")
 
 
 def _decode(b: bytes) -> str:
