@@ -31,6 +31,7 @@ from __future__ import annotations
 import opcode
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from operator import itemgetter
 from types import CodeType
@@ -56,6 +57,16 @@ _lock = threading.Lock()
 # and whether they are its first N constants.
 _modules: dict[int, tuple[CodeType, bool]] = {}
 stats = {"shared": 0, "compiled": 0, "unshareable": 0}
+
+
+def _compile(text: str, filename: str) -> CodeType:
+    """``compile(text, filename, "exec")`` without CPython's syntax warnings
+    (e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython
+    warns). Only real compiles pay for the filter (3 µs): most functions
+    are instantiated from a template, which warns of nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return compile(text, filename, "exec")
 
 
 def _unescape(literal: str) -> str:
@@ -304,15 +315,34 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
         if found is _NEW:  # first of its shape
             _keep(text, _ONCE)
         elif found is _ONCE:  # second of its shape: make the template
-            template = _only_function(compile(text, filename, "exec"))
+            template = _only_function(_compile(text, filename))
             found = None if template is None else _template(template, len(numbers), len(strings))
             _keep(text, found)
         if type(found) is _Template:
             stats["shared"] += 1
             return found.instantiate(numbers, strings, filename, line)
     stats["unshareable" if found is None else "compiled"] += 1
-    code = _only_function(compile(marked.replace(NAME_MARK, ""), filename, "exec"))
+    code = _only_function(_compile(marked.replace(NAME_MARK, ""), filename))
     return code.replace(co_firstlineno=line) if code is not None else None
+
+
+def function_code(marked: str, filename: str, line: int) -> CodeType:
+    """The code of the one function ``marked`` defines (its generated names
+    marked, as `Compiler.render` hands it over), beginning at ``line``:
+    what `compile_unit` gives for a unit of that one function, without
+    its module code. Raises what `compile()` raises for its text."""
+    if "_cs_" not in marked:
+        try:
+            code = _marked_function(marked, filename, line)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            code = None  # compiled below from its text: raises what compile() raises
+        if code is not None:
+            return code
+    module = compile_unit(marked.replace(NAME_MARK, ""), filename, "", "")
+    found = [c for c in module.co_consts if type(c) is CodeType]
+    if len(found) != 1:
+        raise ValueError("not the text of one function")
+    return found[0]
 
 
 def _keep(text: str, entry: object) -> None:
@@ -428,14 +458,14 @@ def compile_unit(
     unit (unused: every numbered name is replaced).
     """
     if functions is None or "_cs_" in python or _MARK[0] in python:
-        return compile(python, filename, "exec")
+        return _compile(python, filename)
     codes: list[CodeType] = []
     try:
         for chunk, line in functions:
             code = _marked_function(chunk, filename, line)
             if code is None:
-                return compile(python, filename, "exec")
+                return _compile(python, filename)
             codes.append(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return compile(python, filename, "exec")  # raises what compile() raises
+        return _compile(python, filename)  # raises what compile() raises
     return module_code(codes, filename)
