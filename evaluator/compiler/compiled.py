@@ -132,6 +132,8 @@ class Unit:
         try:
             tag = unit_tag(self.root) if self.root != "main" else ""
             functions = self.functions
+            if not ONE_SHOT_GC.active:
+                self.python  # noqa: B018 (made now: kept for readers, as before)
             if functions is not None and len(functions) > 1:
                 found = self._compile_late(functions, filename, tag)
                 if found is not None:

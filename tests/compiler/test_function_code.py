@@ -1,0 +1,101 @@
+"""A function compiled on its first call (`code_share.function_code`), the
+syntax-warning filter only around a real `compile()`, and a unit's text made
+only when someone reads it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from types import CodeType
+
+import pytest
+
+from evaluator.api import Evaluator
+from evaluator.compiler import code_share
+from evaluator.compiler.codegen_base import NAME_MARK
+from evaluator.compiler.compiled import CompiledFile, Unit
+from evaluator.front_end import compile_source
+from evaluator.vm.gc_tuning import ONE_SHOT_GC
+
+LIB = Path(__file__).resolve().parent.parent / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
+
+
+def _fields(code: CodeType) -> tuple[object, ...]:
+    consts = tuple((type(k).__name__, k) for k in code.co_consts)
+    names = (code.co_name, code.co_names, code.co_varnames)
+    return (
+        *names,
+        code.co_code,
+        code.co_firstlineno,
+        code.co_filename,
+        consts,
+        list(code.co_lines()),
+    )
+
+
+def _units(compiled: CompiledFile) -> list[Unit]:
+    todo, out = [compiled.main], []
+    while todo:
+        unit = todo.pop()
+        out.append(unit)
+        todo.extend(compiled.unit(root) for root in unit.deferred)
+    return out
+
+
+def test_function_code_is_what_compile_makes_of_the_function_alone() -> None:
+    # Every function of a real file, shared (second of its shape on) or not.
+    text = (LIB / "strings.nix").read_bytes()
+    compiled = compile_source(text, str(LIB / "strings.nix"), str(LIB))
+    checked = 0
+    for unit in _units(compiled):
+        for marked, line in unit.functions or ():
+            code = code_share.function_code(marked, "<f>", line)
+            module = compile(marked.replace(NAME_MARK, ""), "<f>", "exec")
+            (alone,) = [c for c in module.co_consts if type(c) is CodeType]
+            assert _fields(code) == _fields(alone.replace(co_firstlineno=line))
+            checked += 1
+    assert checked > 100
+
+
+def test_function_code_raises_what_compile_raises() -> None:
+    with pytest.raises(SyntaxError):
+        code_share.function_code("def th\x001\x00():\n    return (\n", "<bad>", 1)
+    # Not one function: refused (the caller keeps its unit's stand-in).
+    with pytest.raises(ValueError):
+        code_share.function_code("x = 1\n", "<two>", 1)
+
+
+def test_no_syntax_warning_escapes_and_instantiating_enters_no_filter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `(1).a or 2` generates `1["a"]`-like code CPython warns about.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Evaluator().eval_source("(1).a or 2", strict=True) == 2
+    entered: list[str] = []
+    real = code_share._compile
+
+    def counted(text: str, filename: str) -> CodeType:
+        entered.append(filename)
+        return real(text, filename)
+
+    monkeypatch.setattr(code_share, "_compile", counted)
+    code_share._templates.clear()
+    shape = "def th\x00{n}\x00(v\x00{n}\x00):\n    return v\x00{n}\x00 + 'a'\n"
+    for n in range(5):
+        code_share.function_code(shape.format(n=n), "<s>", 1)
+    # The first of the shape and its template are compiled; the others are copies.
+    assert len(entered) == 2
+
+
+def test_a_units_text_is_made_only_when_read() -> None:
+    compiled = compile_source(b"let f = x: x + 1; in f 2", None, "/")
+    unit = compiled.main
+    assert unit._python is None  # rendering does not join the functions
+    expected = "".join(t for t, _ in unit.functions or ()).replace(NAME_MARK, "")
+    assert unit.python == expected
+    # Outside a one-shot run the text stays readable once compiled.
+    other = compile_source(b"let f = x: x + 1; in f 2", None, "/").main
+    assert not ONE_SHOT_GC.active
+    other.compiled("<t>")
+    assert other.python == expected
