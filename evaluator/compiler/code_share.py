@@ -50,7 +50,6 @@ _MARK = "\x00\x01s"
 # String literals (for functions whose quotes a split cannot tell apart).
 _STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
 
-_ONCE = object()
 _NEW = object()
 _lock = threading.Lock()
 # Module code defining N functions, by N (its function codes are replaced),
@@ -103,7 +102,7 @@ def _valid(template: CodeType, count: int) -> bool:
     return len(seen) == count
 
 
-# Normalised text of a marked function -> its _Template, _ONCE or None.
+# Normalised text of a marked function -> its _Template, _First or None.
 _templates: dict[str, object] = {}
 _template_bytes = 0
 # Keys kept at most (bytes of normalised text; all are dropped past it).
@@ -312,10 +311,10 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
     else:
         text, numbers, strings = shape
         found = _templates.get(text, _NEW)
-        if found is _NEW:  # first of its shape
-            _keep(text, _ONCE)
-        elif found is _ONCE:  # second of its shape: make the template
-            template = _only_function(_compile(text, filename))
+        if type(found) is _First:  # second of its shape: make the template
+            template = _derived(found.code, found.marked)
+            if template is None:  # not derivable: compiled from the shape's text
+                template = _only_function(_compile(text, filename))
             found = None if template is None else _template(template, len(numbers), len(strings))
             _keep(text, found)
         if type(found) is _Template:
@@ -323,7 +322,72 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
             return found.instantiate(numbers, strings, filename, line)
     stats["unshareable" if found is None else "compiled"] += 1
     code = _only_function(_compile(marked.replace(NAME_MARK, ""), filename))
+    if shape is not None and found is _NEW and code is not None:
+        _keep(shape[0], _First(code, marked))  # first of its shape
     return code.replace(co_firstlineno=line) if code is not None else None
+
+
+class _First:
+    """The first function of a shape: its code and marked text, from which
+    the shape's template is made when a second comes (most shapes come once)."""
+
+    __slots__ = ("code", "marked")
+
+    def __init__(self, code: CodeType, marked: str) -> None:
+        self.code = code
+        self.marked = marked
+
+
+# The identifier characters ending a text: a generated name's prefix before its mark.
+_PREFIX = re.compile(r"[A-Za-z0-9_]*\Z")
+
+
+def _derived(code: CodeType, marked: str) -> CodeType | None:
+    """The template of ``marked``'s shape made from ``code``, compiled from
+    its text, without compiling the shape's text: its numbered names and
+    its strings are put back as placeholders. None where ``code`` holds a
+    string that is not one of its literals (a folded constant, a keyword
+    argument's name): then the shape's text is compiled."""
+    shape = _normalise(marked)
+    if shape is None:
+        return None
+    _, numbers, strings = shape
+    pieces = marked.split(NAME_MARK)
+    index = dict(zip(numbers, _NAMES, strict=False))
+    names: dict[str, str] = {}
+    for j in range(1, len(pieces), 2):
+        prefix = _PREFIX.search(pieces[j - 1])
+        start = prefix.group() if prefix is not None else ""
+        names[start + pieces[j]] = start + index[pieces[j]]
+    placeholders = {s: f"{_MARK}{k}" for k, s in enumerate(strings)}
+    placeholders[""] = ""
+    try:
+        consts = tuple([_unfilled(c, placeholders) for c in code.co_consts])
+    except KeyError:
+        return None
+    get = names.get
+    return code.replace(
+        co_name=get(code.co_name, code.co_name),
+        co_qualname=get(code.co_qualname, code.co_qualname),
+        co_names=tuple([get(n, n) for n in code.co_names]),
+        co_varnames=tuple([get(n, n) for n in code.co_varnames]),
+        co_consts=consts,
+    )
+
+
+def _unfilled(c: Any, placeholders: dict[str, str]) -> Any:
+    """A constant with its strings replaced by their placeholders (KeyError
+    for a string that has none)."""
+    t = type(c)
+    if t is str:
+        return placeholders[c]
+    if t is tuple:
+        return tuple([_unfilled(x, placeholders) for x in c])
+    if t is frozenset:
+        return frozenset([_unfilled(x, placeholders) for x in c])
+    if t is CodeType:
+        raise KeyError(c)  # nested code: never shared
+    return c
 
 
 def function_code(marked: str, filename: str, line: int) -> CodeType:

@@ -84,8 +84,9 @@ def test_no_syntax_warning_escapes_and_instantiating_enters_no_filter(
     shape = "def th\x00{n}\x00(v\x00{n}\x00):\n    return v\x00{n}\x00 + 'a'\n"
     for n in range(5):
         code_share.function_code(shape.format(n=n), "<s>", 1)
-    # The first of the shape and its template are compiled; the others are copies.
-    assert len(entered) == 2
+    # Only the first of the shape is compiled: its template is made from
+    # that code, and every later one is a copy.
+    assert len(entered) == 1
 
 
 def test_a_units_text_is_made_only_when_read() -> None:
@@ -99,3 +100,41 @@ def test_a_units_text_is_made_only_when_read() -> None:
     assert not ONE_SHOT_GC.active
     other.compiled("<t>")
     assert other.python == expected
+
+
+@pytest.mark.parametrize("name", ["strings.nix", "lists.nix", "attrsets.nix"])
+def test_a_template_made_from_a_first_function_is_the_compiled_shape(name: str) -> None:
+    # What `_derived` makes from a function's code is what compiling the
+    # normalised text makes (but for column offsets, which nothing reads).
+    text = (LIB / name).read_bytes()
+    compiled = compile_source(text, str(LIB / name), str(LIB))
+    derived = 0
+    for unit in _units(compiled):
+        for marked, _ in unit.functions or ():
+            shape = code_share._normalise(marked)
+            if shape is None or "_cs_" in marked:
+                continue
+            module = compile(marked.replace(NAME_MARK, ""), "<f>", "exec")
+            (first,) = [c for c in module.co_consts if type(c) is CodeType]
+            made = code_share._derived(first, marked)
+            normal = compile(shape[0], "<f>", "exec")
+            (expected,) = [c for c in normal.co_consts if type(c) is CodeType]
+            if made is None:
+                continue
+            assert _fields(made) == _fields(expected)
+            derived += 1
+    assert derived > 50
+
+
+def test_a_template_is_not_made_from_folded_or_unknown_strings() -> None:
+    # `'ab' + 'c'` is folded to one constant: not the shape's literals.
+    marked = "def th\x001\x00():\n    return 'ab' + 'c'\n"
+    module = compile(marked.replace(NAME_MARK, ""), "<f>", "exec")
+    (code,) = [c for c in module.co_consts if type(c) is CodeType]
+    assert code_share._derived(code, marked) is None
+    # A keyword argument's name is a string constant no literal wrote.
+    marked = "def th\x002\x00(v\x003\x00):\n    return f(v\x003\x00, span='s')\n"
+    module = compile(marked.replace(NAME_MARK, ""), "<f>", "exec")
+    (code,) = [c for c in module.co_consts if type(c) is CodeType]
+    made = code_share._derived(code, marked)
+    assert made is None
