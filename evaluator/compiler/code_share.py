@@ -34,7 +34,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from operator import itemgetter
-from types import CodeType
+from types import CodeType, FunctionType
 from typing import Any
 
 from evaluator.compiler.codegen_base import NAME_MARK
@@ -68,17 +68,29 @@ def _compile(text: str, filename: str) -> CodeType:
         return compile(text, filename, "exec")
 
 
+def function_of(text: str) -> CodeType | None:
+    """The code of the one function ``text`` defines (a `def` and nothing
+    else, no default values), as `compile()` makes it but for its file name
+    (``<string>``), or None if it defines another number of functions.
+
+    Compiled by running the text (`exec` of a string), not by `compile()`:
+    CPython's `compile()` first asks whether its argument is an `ast` tree,
+    which builds the `ast` module's ~120 types on the first call of the
+    process (9.6 M instructions, 1–2% of a small cold run)."""
+    ns: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        exec(text, ns)  # noqa: S102 (generated code that only defines a function)
+    found = [v.__code__ for v in ns.values() if type(v) is FunctionType]
+    return found[0] if len(found) == 1 else None
+
+
 def _unescape(literal: str) -> str:
     """The value of a quoted Python string literal with escapes, as generated
     code writes them (``repr``), decoded without `ast` (~2 ms to import on a
     cold run): characters outside Latin-1 are escaped first, so that
     ``unicode_escape`` reads the whole literal as escapes and ASCII."""
     return literal[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-
-
-def _only_function(module: CodeType) -> CodeType | None:
-    found = [c for c in module.co_consts if isinstance(c, CodeType)]
-    return found[0] if len(found) == 1 else None
 
 
 def _valid(template: CodeType, count: int) -> bool:
@@ -314,17 +326,19 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
         if type(found) is _First:  # second of its shape: make the template
             template = _derived(found.code, found.marked)
             if template is None:  # not derivable: compiled from the shape's text
-                template = _only_function(_compile(text, filename))
+                template = function_of(text)
             found = None if template is None else _template(template, len(numbers), len(strings))
             _keep(text, found)
         if type(found) is _Template:
             stats["shared"] += 1
             return found.instantiate(numbers, strings, filename, line)
     stats["unshareable" if found is None else "compiled"] += 1
-    code = _only_function(_compile(marked.replace(NAME_MARK, ""), filename))
-    if shape is not None and found is _NEW and code is not None:
+    code = function_of(marked.replace(NAME_MARK, ""))
+    if code is None:
+        return None
+    if shape is not None and found is _NEW:
         _keep(shape[0], _First(code, marked))  # first of its shape
-    return code.replace(co_firstlineno=line) if code is not None else None
+    return code.replace(co_firstlineno=line, co_filename=filename)
 
 
 class _First:
@@ -478,8 +492,7 @@ def module_stub(n: int) -> CodeType | None:
     (another bytecode): then the caller compiles."""
     global _small_stub
     if _small_stub is None:
-        small = compile("def _cs_0(): pass\ndef _cs_1(): pass\n", "<functions>", "exec")
-        _small_stub = (small if _stub_bytecode(2, small.co_code[:2]) == small.co_code else None,)
+        _small_stub = (_checked_stub(),)
     base = _small_stub[0]
     if base is None:
         return None
@@ -494,6 +507,27 @@ def module_stub(n: int) -> CodeType | None:
         co_names=tuple([f"_cs_{i}" for i in range(n)]),
         co_linetable=lines,
     )
+
+
+def _checked_stub() -> CodeType | None:
+    """Module code of two functions as this CPython compiles it (for its
+    fields), or None if its bytecode is not :func:`_stub_bytecode`'s.
+
+    Got by running the text with a last line handing over its own frame's
+    code, not by `compile()` (see :func:`function_of`): the definitions
+    come first, and a module ends with ``LOAD_CONST None, RETURN_VALUE``."""
+    import sys
+
+    got: list[CodeType] = []
+    text = "def _cs_0(): pass\ndef _cs_1(): pass\n_got.append(_frame().f_code)\n"
+    exec(text, {"_got": got, "_frame": sys._getframe})  # noqa: S102 (our own text)
+    code = got[0]
+    written = _stub_bytecode(2, code.co_code[:2])
+    body, end = written[:-4], code.co_code[-4:]
+    ends = end[0] == _OPS["LOAD_CONST"] and end[2:] == bytes([_OPS["RETURN_VALUE"], 0])
+    if not (code.co_code.startswith(body) and ends and code.co_consts[end[1]] is None):
+        return None
+    return code
 
 
 _OPS = opcode.opmap

@@ -47,14 +47,15 @@ _name_at = -1
 def _template() -> CodeType:
     global _stand_in, _name_at
     if _stand_in is None:
-        module = compile(
+        # Run, not `compile()`d: see `code_share.function_of`.
+        ns: dict[str, Any] = {}
+        exec(  # noqa: S102 (our own text)
             f"def {STAND_IN}(*args, **kwargs):\n"
             f"    return {LATE}('\\x00root', '\\x00name')(*args, **kwargs)\n",
-            "<late>",
-            "exec",
+            ns,
         )
-        code = next(c for c in module.co_consts if type(c) is CodeType)
-        _stand_in = code.replace(co_firstlineno=_NO_LINE)
+        code = ns[STAND_IN].__code__
+        _stand_in = code.replace(co_firstlineno=_NO_LINE, co_filename="<late>")
         _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
 

@@ -4,6 +4,7 @@ only when someone reads it."""
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 from types import CodeType
@@ -73,13 +74,13 @@ def test_no_syntax_warning_escapes_and_instantiating_enters_no_filter(
         warnings.simplefilter("error")
         assert Evaluator().eval_source("(1).a or 2", strict=True) == 2
     entered: list[str] = []
-    real = code_share._compile
+    real = code_share.function_of
 
-    def counted(text: str, filename: str) -> CodeType:
-        entered.append(filename)
-        return real(text, filename)
+    def counted(text: str) -> CodeType | None:
+        entered.append(text)
+        return real(text)
 
-    monkeypatch.setattr(code_share, "_compile", counted)
+    monkeypatch.setattr(code_share, "function_of", counted)
     code_share._templates.clear()
     shape = "def th\x00{n}\x00(v\x00{n}\x00):\n    return v\x00{n}\x00 + 'a'\n"
     for n in range(5):
@@ -138,3 +139,26 @@ def test_a_template_is_not_made_from_folded_or_unknown_strings() -> None:
     (code,) = [c for c in module.co_consts if type(c) is CodeType]
     made = code_share._derived(code, marked)
     assert made is None
+
+
+def test_functions_and_stubs_are_compiled_without_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `compile()` builds CPython's `ast` types on its first call (9.6 M
+    # instructions): generated functions, the stand-ins' template and the
+    # stub's check are compiled by running their text instead.
+    import builtins
+
+    from evaluator.compiler import late
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compile() called")
+
+    monkeypatch.setattr(builtins, "compile", no_compile)
+    monkeypatch.setattr(code_share, "_small_stub", None)
+    monkeypatch.setattr(late, "_stand_in", None)
+    code_share._templates.clear()
+    assert code_share.module_stub(3) is not None or sys.version_info[:2] != (3, 11)
+    assert late.stand_ins("th1", ["th2"], "<f>")[0].co_filename == "<f>"
+    code = code_share.function_code(
+        "def th\x001\x00(v\x002\x00):\n    return v\x002\x00\n", "<f>", 7
+    )
+    assert (code.co_name, code.co_filename, code.co_firstlineno) == ("th1", "<f>", 7)
