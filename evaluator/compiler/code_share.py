@@ -53,6 +53,7 @@ _MARK = "\x00\x01s"
 _STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
 
 _NEW = object()
+_ONCE = object()  # the first of a shape came, its text not kept
 _lock = threading.Lock()
 # Module code defining N functions, by N (its function codes are replaced),
 # and whether they are its first N constants.
@@ -84,6 +85,9 @@ def function_of(text: str) -> CodeType | None:
         warnings.simplefilter("ignore", SyntaxWarning)
         exec(text, ns)  # noqa: S102 (generated code that only defines a function)
     found = [v.__code__ for v in ns.values() if type(v) is FunctionType]
+    # The function holds `ns` as its globals and `ns` holds it: a cycle,
+    # which a one-shot run (no collector) would keep to the end (+10 MB).
+    ns.clear()
     return found[0] if len(found) == 1 else None
 
 
@@ -116,7 +120,7 @@ def _valid(template: CodeType, count: int) -> bool:
     return len(seen) == count
 
 
-# Normalised text of a marked function -> its _Template, _First or None.
+# Normalised text of a marked function -> its _Template, _First, _ONCE or None.
 _templates: dict[str, object] = {}
 _template_bytes = 0
 # Keys kept at most (bytes of normalised text; all are dropped past it).
@@ -316,17 +320,21 @@ def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | Non
     return _Template(code, NAME_MARK.join(fields), strings, nested, n_strings)
 
 
-def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
+def _marked_function(marked: str, filename: str, line: int, kept: bool = False) -> CodeType | None:
     """The code of the one function ``marked`` defines (its generated names
-    marked), as if it began at ``line``."""
+    marked), as if it began at ``line``. ``kept``: the caller keeps
+    ``marked`` alive anyway (a late function's text stays in its unit), so
+    the first of a shape may hold it to make the template from its code;
+    else the shape's text is compiled for it (home-manager's roots' texts
+    would be held for nothing: +4 MB)."""
     shape = _normalise(marked) if len(marked) <= MAX_SHARED_BYTES else None
     if shape is None:
         found: object = None
     else:
         text, numbers, strings = shape
         found = _templates.get(text, _NEW)
-        if type(found) is _First:  # second of its shape: make the template
-            template = _derived(found.code, found.marked)
+        if type(found) is _First or found is _ONCE:  # second of its shape: make the template
+            template = _derived(found.code, found.marked) if type(found) is _First else None
             if template is None:  # not derivable: compiled from the shape's text
                 template = function_of(text)
             found = None if template is None else _template(template, len(numbers), len(strings))
@@ -338,9 +346,11 @@ def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
     code = function_of(marked.replace(NAME_MARK, ""))
     if code is None:
         return None
+    # The code returned, not another copy: it lives on with its function.
+    code = code.replace(co_firstlineno=line, co_filename=filename)
     if shape is not None and found is _NEW:
-        _keep(shape[0], _First(code, marked))  # first of its shape
-    return code.replace(co_firstlineno=line, co_filename=filename)
+        _keep(shape[0], _First(code, marked) if kept else _ONCE)  # first of its shape
+    return code
 
 
 class _First:
@@ -406,14 +416,15 @@ def _unfilled(c: Any, placeholders: dict[str, str]) -> Any:
     return c
 
 
-def function_code(marked: str, filename: str, line: int) -> CodeType:
+def function_code(marked: str, filename: str, line: int, kept: bool = False) -> CodeType:
     """The code of the one function ``marked`` defines (its generated names
     marked, as `Compiler.render` hands it over), beginning at ``line``:
     what `compile_unit` gives for a unit of that one function, without
-    its module code. Raises what `compile()` raises for its text."""
+    its module code. Raises what `compile()` raises for its text.
+    ``kept``: see :func:`_marked_function`."""
     if "_cs_" not in marked:
         try:
-            code = _marked_function(marked, filename, line)
+            code = _marked_function(marked, filename, line, kept)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             code = None  # compiled below from its text: raises what compile() raises
         if code is not None:
@@ -522,7 +533,9 @@ def _checked_stub() -> CodeType | None:
 
     got: list[CodeType] = []
     text = "def _cs_0(): pass\ndef _cs_1(): pass\n_got.append(_frame().f_code)\n"
-    exec(text, {"_got": got, "_frame": sys._getframe})  # noqa: S102 (our own text)
+    ns = {"_got": got, "_frame": sys._getframe}
+    exec(text, ns)  # noqa: S102 (our own text)
+    ns.clear()  # the functions and their globals: a cycle
     code = got[0]
     written = _stub_bytecode(2, code.co_code[:2])
     body, end = written[:-4], code.co_code[-4:]

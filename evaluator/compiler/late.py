@@ -55,6 +55,7 @@ def _template() -> CodeType:
             ns,
         )
         code = ns[STAND_IN].__code__
+        ns.clear()  # the function and its globals: a cycle
         _stand_in = code.replace(co_firstlineno=_NO_LINE, co_filename="<late>")
         _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
@@ -92,7 +93,7 @@ def compile_function(unit: Unit, name: str, filename: str) -> CodeType:
 
         _code_share = code_share
     try:
-        code = _code_share.function_code(marked, filename, line)
+        code = _code_share.function_code(marked, filename, line, kept=True)
     except (SyntaxError, RecursionError, MemoryError) as exc:
         # Python's own limits (nesting, size) on the generated code.
         info = unit.infos.get(name)

@@ -84,10 +84,16 @@ def test_no_syntax_warning_escapes_and_instantiating_enters_no_filter(
     code_share._templates.clear()
     shape = "def th\x00{n}\x00(v\x00{n}\x00):\n    return v\x00{n}\x00 + 'a'\n"
     for n in range(5):
-        code_share.function_code(shape.format(n=n), "<s>", 1)
+        code_share.function_code(shape.format(n=n), "<s>", 1, kept=True)
     # Only the first of the shape is compiled: its template is made from
     # that code, and every later one is a copy.
     assert len(entered) == 1
+    # A caller that does not keep the text: the shape's text is compiled
+    # for the template (the first function does not hold its text).
+    code_share._templates.clear()
+    for n in range(5):
+        code_share.function_code(shape.format(n=n), "<s>", 1)
+    assert len(entered) == 3
 
 
 def test_a_units_text_is_made_only_when_read() -> None:
@@ -162,3 +168,20 @@ def test_functions_and_stubs_are_compiled_without_compile(monkeypatch: pytest.Mo
         "def th\x001\x00(v\x002\x00):\n    return v\x002\x00\n", "<f>", 7
     )
     assert (code.co_name, code.co_filename, code.co_firstlineno) == ("th1", "<f>", 7)
+
+
+def test_compiling_a_function_leaves_no_cycle_behind() -> None:
+    # A one-shot run keeps the collector off: a function and the namespace
+    # it was defined in (each other's references) would live to the end.
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        code = code_share.function_of("def th1(v2):\n    return v2\n")
+        assert code is not None and code.co_name == "th1"
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
