@@ -12,10 +12,12 @@ in two files. Two functions of one shape differ only in
 
 :func:`compile_unit` takes a unit's functions as `Compiler.render` hands them
 over (their generated names marked, see ``codegen_base.NAME_MARK``), replaces
-those by placeholders, compiles each shape once, and gives every function of
-that shape a copy of the template's code with its own names, strings and
-first line put back (``CodeType.replace``): the code `compile()` makes from
-the unit's own text (``tests/compiler/test_code_share.py`` compares them code
+those by placeholders, compiles each shape once (its first function; the
+template is that code with its names and strings put back as placeholders,
+made when a second function of the shape comes), and gives every later
+function of that shape a copy of the template's code with its own names,
+strings and first line put back (``CodeType.replace``): the code `compile()`
+makes from the unit's own text (``tests/compiler/test_code_share.py`` compares them code
 object by code object on real files). The unit's module code, which only
 defines the functions, is a stub with their code put in.
 
@@ -31,9 +33,10 @@ from __future__ import annotations
 import opcode
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from operator import itemgetter
-from types import CodeType
+from types import CodeType, FunctionType
 from typing import Any
 
 from evaluator.compiler.codegen_base import NAME_MARK
@@ -49,13 +52,43 @@ _MARK = "\x00\x01s"
 # String literals (for functions whose quotes a split cannot tell apart).
 _STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
 
-_ONCE = object()
 _NEW = object()
+_ONCE = object()  # the first of a shape came, its text not kept
 _lock = threading.Lock()
 # Module code defining N functions, by N (its function codes are replaced),
 # and whether they are its first N constants.
 _modules: dict[int, tuple[CodeType, bool]] = {}
 stats = {"shared": 0, "compiled": 0, "unshareable": 0}
+
+
+def _compile(text: str, filename: str) -> CodeType:
+    """``compile(text, filename, "exec")`` without CPython's syntax warnings
+    (e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython
+    warns). Only real compiles pay for the filter (3 µs): most functions
+    are instantiated from a template, which warns of nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return compile(text, filename, "exec")
+
+
+def function_of(text: str) -> CodeType | None:
+    """The code of the one function ``text`` defines (a `def` and nothing
+    else, no default values), as `compile()` makes it but for its file name
+    (``<string>``), or None if it defines another number of functions.
+
+    Compiled by running the text (`exec` of a string), not by `compile()`:
+    CPython's `compile()` first asks whether its argument is an `ast` tree,
+    which builds the `ast` module's ~120 types on the first call of the
+    process (9.6 M instructions, 1–2% of a small cold run)."""
+    ns: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        exec(text, ns)  # noqa: S102 (generated code that only defines a function)
+    found = [v.__code__ for v in ns.values() if type(v) is FunctionType]
+    # The function holds `ns` as its globals and `ns` holds it: a cycle,
+    # which a one-shot run (no collector) would keep to the end (+10 MB).
+    ns.clear()
+    return found[0] if len(found) == 1 else None
 
 
 def _unescape(literal: str) -> str:
@@ -64,11 +97,6 @@ def _unescape(literal: str) -> str:
     cold run): characters outside Latin-1 are escaped first, so that
     ``unicode_escape`` reads the whole literal as escapes and ASCII."""
     return literal[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-
-
-def _only_function(module: CodeType) -> CodeType | None:
-    found = [c for c in module.co_consts if isinstance(c, CodeType)]
-    return found[0] if len(found) == 1 else None
 
 
 def _valid(template: CodeType, count: int) -> bool:
@@ -92,7 +120,7 @@ def _valid(template: CodeType, count: int) -> bool:
     return len(seen) == count
 
 
-# Normalised text of a marked function -> its _Template, _ONCE or None.
+# Normalised text of a marked function -> its _Template, _First, _ONCE or None.
 _templates: dict[str, object] = {}
 _template_bytes = 0
 # Keys kept at most (bytes of normalised text; all are dropped past it).
@@ -292,27 +320,120 @@ def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | Non
     return _Template(code, NAME_MARK.join(fields), strings, nested, n_strings)
 
 
-def _marked_function(marked: str, filename: str, line: int) -> CodeType | None:
+def _marked_function(marked: str, filename: str, line: int, kept: bool = False) -> CodeType | None:
     """The code of the one function ``marked`` defines (its generated names
-    marked), as if it began at ``line``."""
+    marked), as if it began at ``line``. ``kept``: the caller keeps
+    ``marked`` alive anyway (a late function's text stays in its unit), so
+    the first of a shape may hold it to make the template from its code;
+    else the shape's text is compiled for it (home-manager's roots' texts
+    would be held for nothing: +4 MB)."""
     shape = _normalise(marked) if len(marked) <= MAX_SHARED_BYTES else None
     if shape is None:
         found: object = None
     else:
         text, numbers, strings = shape
         found = _templates.get(text, _NEW)
-        if found is _NEW:  # first of its shape
-            _keep(text, _ONCE)
-        elif found is _ONCE:  # second of its shape: make the template
-            template = _only_function(compile(text, filename, "exec"))
+        if type(found) is _First or found is _ONCE:  # second of its shape: make the template
+            template = _derived(found.code, found.marked) if type(found) is _First else None
+            if template is None:  # not derivable: compiled from the shape's text
+                template = function_of(text)
             found = None if template is None else _template(template, len(numbers), len(strings))
             _keep(text, found)
         if type(found) is _Template:
             stats["shared"] += 1
             return found.instantiate(numbers, strings, filename, line)
     stats["unshareable" if found is None else "compiled"] += 1
-    code = _only_function(compile(marked.replace(NAME_MARK, ""), filename, "exec"))
-    return code.replace(co_firstlineno=line) if code is not None else None
+    code = function_of(marked.replace(NAME_MARK, ""))
+    if code is None:
+        return None
+    # The code returned, not another copy: it lives on with its function.
+    code = code.replace(co_firstlineno=line, co_filename=filename)
+    if shape is not None and found is _NEW:
+        _keep(shape[0], _First(code, marked) if kept else _ONCE)  # first of its shape
+    return code
+
+
+class _First:
+    """The first function of a shape: its code and marked text, from which
+    the shape's template is made when a second comes (most shapes come once)."""
+
+    __slots__ = ("code", "marked")
+
+    def __init__(self, code: CodeType, marked: str) -> None:
+        self.code = code
+        self.marked = marked
+
+
+# The identifier characters ending a text: a generated name's prefix before its mark.
+_PREFIX = re.compile(r"[A-Za-z0-9_]*\Z")
+
+
+def _derived(code: CodeType, marked: str) -> CodeType | None:
+    """The template of ``marked``'s shape made from ``code``, compiled from
+    its text, without compiling the shape's text: its numbered names and
+    its strings are put back as placeholders. None where ``code`` holds a
+    string that is not one of its literals (a folded constant, a keyword
+    argument's name): then the shape's text is compiled."""
+    shape = _normalise(marked)
+    if shape is None:
+        return None
+    _, numbers, strings = shape
+    pieces = marked.split(NAME_MARK)
+    index = dict(zip(numbers, _NAMES, strict=False))
+    names: dict[str, str] = {}
+    for j in range(1, len(pieces), 2):
+        prefix = _PREFIX.search(pieces[j - 1])
+        start = prefix.group() if prefix is not None else ""
+        names[start + pieces[j]] = start + index[pieces[j]]
+    placeholders = {s: f"{_MARK}{k}" for k, s in enumerate(strings)}
+    placeholders[""] = ""
+    try:
+        consts = tuple([_unfilled(c, placeholders) for c in code.co_consts])
+    except KeyError:
+        return None
+    get = names.get
+    return code.replace(
+        co_name=get(code.co_name, code.co_name),
+        co_qualname=get(code.co_qualname, code.co_qualname),
+        co_names=tuple([get(n, n) for n in code.co_names]),
+        co_varnames=tuple([get(n, n) for n in code.co_varnames]),
+        co_consts=consts,
+    )
+
+
+def _unfilled(c: Any, placeholders: dict[str, str]) -> Any:
+    """A constant with its strings replaced by their placeholders (KeyError
+    for a string that has none)."""
+    t = type(c)
+    if t is str:
+        return placeholders[c]
+    if t is tuple:
+        return tuple([_unfilled(x, placeholders) for x in c])
+    if t is frozenset:
+        return frozenset([_unfilled(x, placeholders) for x in c])
+    if t is CodeType:
+        raise KeyError(c)  # nested code: never shared
+    return c
+
+
+def function_code(marked: str, filename: str, line: int, kept: bool = False) -> CodeType:
+    """The code of the one function ``marked`` defines (its generated names
+    marked, as `Compiler.render` hands it over), beginning at ``line``:
+    what `compile_unit` gives for a unit of that one function, without
+    its module code. Raises what `compile()` raises for its text.
+    ``kept``: see :func:`_marked_function`."""
+    if "_cs_" not in marked:
+        try:
+            code = _marked_function(marked, filename, line, kept)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            code = None  # compiled below from its text: raises what compile() raises
+        if code is not None:
+            return code
+    module = compile_unit(marked.replace(NAME_MARK, ""), filename, "", "")
+    found = [c for c in module.co_consts if type(c) is CodeType]
+    if len(found) != 1:
+        raise ValueError("not the text of one function")
+    return found[0]
 
 
 def _keep(text: str, entry: object) -> None:
@@ -384,8 +505,7 @@ def module_stub(n: int) -> CodeType | None:
     (another bytecode): then the caller compiles."""
     global _small_stub
     if _small_stub is None:
-        small = compile("def _cs_0(): pass\ndef _cs_1(): pass\n", "<functions>", "exec")
-        _small_stub = (small if _stub_bytecode(2, small.co_code[:2]) == small.co_code else None,)
+        _small_stub = (_checked_stub(),)
     base = _small_stub[0]
     if base is None:
         return None
@@ -400,6 +520,29 @@ def module_stub(n: int) -> CodeType | None:
         co_names=tuple([f"_cs_{i}" for i in range(n)]),
         co_linetable=lines,
     )
+
+
+def _checked_stub() -> CodeType | None:
+    """Module code of two functions as this CPython compiles it (for its
+    fields), or None if its bytecode is not :func:`_stub_bytecode`'s.
+
+    Got by running the text with a last line handing over its own frame's
+    code, not by `compile()` (see :func:`function_of`): the definitions
+    come first, and a module ends with ``LOAD_CONST None, RETURN_VALUE``."""
+    import sys
+
+    got: list[CodeType] = []
+    text = "def _cs_0(): pass\ndef _cs_1(): pass\n_got.append(_frame().f_code)\n"
+    ns = {"_got": got, "_frame": sys._getframe}
+    exec(text, ns)  # noqa: S102 (our own text)
+    ns.clear()  # the functions and their globals: a cycle
+    code = got[0]
+    written = _stub_bytecode(2, code.co_code[:2])
+    body, end = written[:-4], code.co_code[-4:]
+    ends = end[0] == _OPS["LOAD_CONST"] and end[2:] == bytes([_OPS["RETURN_VALUE"], 0])
+    if not (code.co_code.startswith(body) and ends and code.co_consts[end[1]] is None):
+        return None
+    return code
 
 
 _OPS = opcode.opmap
@@ -423,19 +566,20 @@ def compile_unit(
     ``functions``: each function's text with its generated names marked and
     its first line, as `Compiler.render` hands them over; a unit without
     them (not generated by `Compiler.render`) is compiled whole. A shape's
-    template is made when the shape comes a second time: most shapes come
-    once, and then cost only a key in memory. ``root`` and ``tag`` name the
+    template is made (from its first function's code) when the shape comes
+    a second time: most shapes come once, and then cost only a key in
+    memory (and a reference to that code). ``root`` and ``tag`` name the
     unit (unused: every numbered name is replaced).
     """
     if functions is None or "_cs_" in python or _MARK[0] in python:
-        return compile(python, filename, "exec")
+        return _compile(python, filename)
     codes: list[CodeType] = []
     try:
         for chunk, line in functions:
             code = _marked_function(chunk, filename, line)
             if code is None:
-                return compile(python, filename, "exec")
+                return _compile(python, filename)
             codes.append(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return compile(python, filename, "exec")  # raises what compile() raises
+        return _compile(python, filename)  # raises what compile() raises
     return module_code(codes, filename)

@@ -374,7 +374,6 @@ class Compiler:
                 s = spans[se] = (source, se[0], se[1])
             return s
 
-        parts: list[str] = []
         line = 0  # lines of the unit before this function
         for fn in fns:
             start = line + 1  # the line of its `def`
@@ -403,11 +402,9 @@ class Compiler:
             text = f"def {fn.name}({', '.join([*fn.captures, *fn.params])}):\n{body}{tail}"
             line += len(lines) + (3 if len(tail) > 2 else 2)
             texts.append((text, start))
-            parts.append(text)
-        python = "".join(parts).replace(mark, "")
         unit = Unit(
             root.replace(mark, ""),
-            python,
+            None,  # made from ``texts`` if asked for (compiling does not)
             line_spans,
             infos,
             [d.replace(mark, "") for d in deferred],

@@ -11,7 +11,6 @@ by a compiler rebuilt from the text. Module-level names are unique per unit
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Callable, Mapping
 from functools import partial
 from types import CodeType
@@ -46,7 +45,7 @@ class Unit:
     # dis, a tenth of the start-up of `nixls eval`.
     __slots__ = (
         "root",
-        "python",
+        "_python",
         "line_spans",
         "infos",
         "deferred",
@@ -63,7 +62,7 @@ class Unit:
     def __init__(
         self,
         root: str,
-        python: str,
+        python: str | None,
         line_spans: Mapping[int, tuple[Any, int, int]],
         infos: Mapping[str, tuple[str | None, tuple[Any, int, int]]],
         deferred: list[str],
@@ -75,7 +74,9 @@ class Unit:
         pending: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
         self.root = root
-        self.python = python
+        # The text, or None while it is only the functions' marked texts
+        # joined (made when asked for: `compile()` never needs it whole).
+        self._python: str | None = python
         self.line_spans = line_spans
         self.infos = infos
         self.deferred = deferred
@@ -95,6 +96,21 @@ class Unit:
     def __repr__(self) -> str:
         return f"Unit({self.root!r}, deferred={self.deferred!r})"
 
+    @property
+    def python(self) -> str:
+        """The unit's generated Python ("" once dropped, see the class)."""
+        python = self._python
+        if python is None:
+            from evaluator.compiler.codegen_base import NAME_MARK
+
+            functions = self.functions or ()
+            python = self._python = "".join([t for t, _ in functions]).replace(NAME_MARK, "")
+        return python
+
+    @python.setter
+    def python(self, text: str) -> None:
+        self._python = text
+
     def compiled(self, filename: str) -> CodeType:
         """The unit's module code (compiled once; its functions registered)."""
         code = self.code
@@ -102,7 +118,7 @@ class Unit:
             if code is None:
                 code = self._compile(filename)
                 if ONE_SHOT_GC.active:
-                    self.python = ""
+                    self._python = ""
             # Its functions' CodeInfo are made when an error first needs them.
             CODE_INFO.register_unit(code, (self.infos, self.line_spans, self.line_contexts))
             self.code = code
@@ -110,24 +126,26 @@ class Unit:
         return code
 
     def _compile(self, filename: str) -> CodeType:
-        with warnings.catch_warnings():
-            # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
-            warnings.simplefilter("ignore", SyntaxWarning)
-            # Imported to compile only: code read from the cache never compiles.
-            from evaluator.compiler import code_share
+        # Imported to compile only: code read from the cache never compiles.
+        from evaluator.compiler import code_share
 
-            try:
-                tag = unit_tag(self.root) if self.root != "main" else ""
-                functions, self.functions = self.functions, None
-                if functions is not None and len(functions) > 1:
-                    found = self._compile_late(functions, filename, tag)
-                    if found is not None:
-                        return found
-                return code_share.compile_unit(self.python, filename, self.root, tag, functions)
-            except (SyntaxError, RecursionError, MemoryError) as exc:
-                # Python's own limits (nesting, size) on the generated code.
-                root = self.infos.get(self.root)
-                raise NixError("expression nested too deeply", root[1] if root else None) from exc
+        try:
+            tag = unit_tag(self.root) if self.root != "main" else ""
+            functions = self.functions
+            if not ONE_SHOT_GC.active:
+                self.python  # noqa: B018 (made now: kept for readers, as before)
+            if functions is not None and len(functions) > 1:
+                found = self._compile_late(functions, filename, tag)
+                if found is not None:
+                    self.functions = None
+                    return found
+            python = self.python  # before the functions it may be made of go
+            self.functions = None
+            return code_share.compile_unit(python, filename, self.root, tag, functions)
+        except (SyntaxError, RecursionError, MemoryError) as exc:
+            # Python's own limits (nesting, size) on the generated code.
+            root = self.infos.get(self.root)
+            raise NixError("expression nested too deeply", root[1] if root else None) from exc
 
     def _compile_late(
         self, functions: list[tuple[str, int]], filename: str, tag: str
@@ -136,21 +154,20 @@ class Unit:
         stand-ins compiled on first call (``late.py``), or None when the
         root is not among them."""
         from evaluator.compiler import code_share
-        from evaluator.compiler.codegen_base import NAME_MARK
 
         names = late.function_names(functions)
         if self.root not in names or len(set(names)) != len(names):
             return None
         at = names.index(self.root)
-        text, _ = functions[at]
-        root_module = code_share.compile_unit(
-            text.replace(NAME_MARK, ""), filename, self.root, tag, [functions[at]]
-        )
-        root = [c for c in root_module.co_consts if type(c) is CodeType]
-        if len(root) != 1 or root[0].co_name != self.root:
+        text, line = functions[at]
+        try:
+            root = code_share.function_code(text, filename, line)
+        except ValueError:
+            return None
+        if root.co_name != self.root:
             return None
         codes = late.stand_ins(self.root, names, filename)
-        codes[at] = root[0]
+        codes[at] = root
         self.pending = {n: f for n, f in zip(names, functions, strict=True) if n != self.root}
         # The module code defines each function under its code's name: the
         # stand-ins' names are put right afterwards.

@@ -20,7 +20,6 @@ in the disk cache; a unit written back holds the code compiled since.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,8 @@ STAND_IN = "stand_in"
 _NO_LINE = 1 << 28
 
 _stand_in: CodeType | None = None
+# `code_share`, imported by the first function compiled.
+_code_share: Any = None
 # Where the stand-in's constants hold its function's name (set with the template).
 _name_at = -1
 
@@ -46,14 +47,16 @@ _name_at = -1
 def _template() -> CodeType:
     global _stand_in, _name_at
     if _stand_in is None:
-        module = compile(
+        # Run, not `compile()`d: see `code_share.function_of`.
+        ns: dict[str, Any] = {}
+        exec(  # noqa: S102 (our own text)
             f"def {STAND_IN}(*args, **kwargs):\n"
             f"    return {LATE}('\\x00root', '\\x00name')(*args, **kwargs)\n",
-            "<late>",
-            "exec",
+            ns,
         )
-        code = next(c for c in module.co_consts if type(c) is CodeType)
-        _stand_in = code.replace(co_firstlineno=_NO_LINE)
+        code = ns[STAND_IN].__code__
+        ns.clear()  # the function and its globals: a cycle
+        _stand_in = code.replace(co_firstlineno=_NO_LINE, co_filename="<late>")
         _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
 
@@ -83,24 +86,22 @@ def compile_function(unit: Unit, name: str, filename: str) -> CodeType:
     if code is not None:
         return code
     marked, line = unit.pending[name]
-    # Only when something is compiled (a warm run that needs nothing new never does).
-    from evaluator.compiler import code_share
-    from evaluator.compiler.codegen_base import NAME_MARK
+    global _code_share
+    if _code_share is None:
+        # Only when something is compiled (a warm run that needs nothing new never does).
+        from evaluator.compiler import code_share
 
-    with warnings.catch_warnings():
-        # e.g. `1["a"]` in code for `(1).a or 2`: unreachable, but CPython warns.
-        warnings.simplefilter("ignore", SyntaxWarning)
-        try:
-            plain = marked.replace(NAME_MARK, "")
-            module = code_share.compile_unit(plain, filename, unit.root, "", [(marked, line)])
-        except (SyntaxError, RecursionError, MemoryError) as exc:
-            # Python's own limits (nesting, size) on the generated code.
-            info = unit.infos.get(name)
-            raise NixError("expression nested too deeply", info[1] if info else None) from exc
-    found = [c for c in module.co_consts if type(c) is CodeType and c.co_name == name]
-    if len(found) != 1:
+        _code_share = code_share
+    try:
+        code = _code_share.function_code(marked, filename, line, kept=True)
+    except (SyntaxError, RecursionError, MemoryError) as exc:
+        # Python's own limits (nesting, size) on the generated code.
+        info = unit.infos.get(name)
+        raise NixError("expression nested too deeply", info[1] if info else None) from exc
+    except ValueError as exc:
+        raise AssertionError(f"generated function {name} did not compile to one function") from exc
+    if code.co_name != name:
         raise AssertionError(f"generated function {name} did not compile to one function")
-    code = found[0]
     CODE_INFO.register_code(code, (unit.infos, unit.line_spans, unit.line_contexts))
     unit.late[name] = code
     return code

@@ -137,3 +137,41 @@ def test_sets_with_out_path_and_unforced_elements_still_print() -> None:
     ev = Evaluator()
     value = ev.eval_value(ev.source_thunk(expr, base_dir="/"), strict=False)
     assert ev.to_json(value) == '{"l":[2,3],"n":{"z":"o"},"s":["q\\"\\\\",3]}'
+
+
+def test_nested_evaluated_containers_open_in_place_up_to_the_depth_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Evaluated lists and plain sets are opened by the element loop itself;
+    # it keeps the depth bound the outer loop keeps.
+    deep: Any = 1
+    for _ in range(5):
+        deep = NixList([Attrs(a=deep)])
+    assert _printed(deep) == '[{"a":' * 5 + "1" + "}]" * 5
+    monkeypatch.setattr(walk, "MAX_DEPTH", 6)
+    with pytest.raises(NixError) as info:
+        _printed(NixList([deep]))
+    assert str(info.value) == str(walk.too_deep())
+
+
+def test_sets_printed_as_strings_inside_evaluated_containers() -> None:
+    expr = 'builtins.toJSON [ { a = { __toString = s: "t"; }; b = [ { outPath = "o"; } ]; } ]'
+    assert Evaluator().eval_source(expr, strict=True) == '[{"a":"t","b":["o"]}]'
+
+
+def test_the_element_loop_is_specialised_in_a_single_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CPython 3.11 specialises bytecode after 8 calls or 8 unconditional
+    # backward jumps: a loop closed by a conditional jump (`while i < n`)
+    # in a function called once would print a whole tree unspecialised.
+    import dis
+    import types
+
+    # A fresh copy of the code: the tests above have called it many times.
+    fresh = types.FunctionType(nix_json._next.__code__.replace(), nix_json._next.__globals__)
+    monkeypatch.setattr(nix_json, "_next", fresh)
+    _printed(NixList(Attrs(a=i, b=NixList([True])) for i in range(50)))
+    plain = [i.opname for i in dis.get_instructions(fresh.__code__)]
+    adaptive = [i.opname for i in dis.get_instructions(fresh.__code__, adaptive=True)]
+    assert plain != adaptive
