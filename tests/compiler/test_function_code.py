@@ -4,6 +4,7 @@ only when someone reads it."""
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -18,7 +19,8 @@ from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.front_end import compile_source
 from evaluator.vm.gc_tuning import ONE_SHOT_GC
 
-LIB = Path(__file__).resolve().parent.parent / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
+ROOT = Path(__file__).resolve().parent.parent.parent
+LIB = ROOT / "tests" / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
 
 
 def _fields(code: CodeType) -> tuple[object, ...]:
@@ -185,3 +187,31 @@ def test_compiling_a_function_leaves_no_cycle_behind() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+_COUNT_COMPILES = """
+import builtins, sys
+calls = []
+def watch(frame, event, arg):
+    where = frame.f_code.co_filename
+    if event == "c_call" and arg is builtins.compile and "importlib" not in where:
+        calls.append(where)
+sys.setprofile(watch)
+from evaluator.api import Evaluator
+assert Evaluator().eval_source("let f = x: { a = x; }; in (f 1).a + (f 2).a", strict=True) == 3
+sys.setprofile(None)
+print(calls)
+"""
+
+
+def test_a_fresh_process_parses_compiles_and_evaluates_without_compile(tmp_path: Path) -> None:
+    # Not a module's `typing.NamedTuple` with string annotations (each a
+    # `ForwardRef`, compiled) nor generated code: the first `compile()` of a
+    # process would build the `ast` types (~10 M instructions).
+    import subprocess
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", _COUNT_COMPILES], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
