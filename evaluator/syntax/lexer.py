@@ -18,10 +18,8 @@ Differences that make life easier for the grammar (all invisible to users):
   span and lexing goes on, so the parser always gets a complete stream.
 """
 
-# No `from __future__ import annotations` here: with it, `typing.NamedTuple`
-# reads its fields' annotations as strings and compiles each (a `ForwardRef`),
-# and CPython's first `compile()` of a process builds the `ast` module's ~120
-# types: ~10 M instructions, 2% of a cold `(import lib).version`.
+# No postponed annotations: NamedTuple would compile() each string (ForwardRef),
+# and a process's first compile() builds CPython's ast types (~10 M instructions).
 import re
 from itertools import islice
 from sys import intern
