@@ -47,17 +47,18 @@ def _string(s: str, bad: list[NixError]) -> str:
 
 
 def _key(name: str, bad: list[NixError]) -> str:
-    """``,"name":``, remembered (a tree's attribute names repeat; the first
-    attribute of a set is printed without the comma)."""
-    text = "," + _string(name, bad) + ":"
-    if name.isascii():  # (others are checked each time)
-        if len(_COMMA_KEYS) >= 4096:
-            _COMMA_KEYS.clear()
-        _COMMA_KEYS[name] = text
+    """``"name":``, remembered (a tree's attribute names repeat)."""
+    text = _KEYS.get(name)
+    if text is None:
+        text = _string(name, bad) + ":"
+        if name.isascii():  # (others are checked each time)
+            if len(_KEYS) >= 4096:
+                _KEYS.clear()
+            _KEYS[name] = text
     return text
 
 
-_COMMA_KEYS: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
 
 
 def utf8_error(s: str) -> NixError | None:
@@ -95,7 +96,6 @@ def to_json(v: Any) -> Frame:
     opened: list[_Open] = []  # outermost first
     item = v
     n = 0
-    count = [0]  # `n` across `_next`
     mask = walk.EVERY - 1
     while True:
         n += 1
@@ -134,96 +134,50 @@ def to_json(v: Any) -> Frame:
             raise
         # The next element of the innermost open container, closing those
         # done. Evaluated strings, numbers, Booleans and nulls are printed
-        # here (they cannot fail), and evaluated lists and plain sets are
-        # opened here: the loop above only sees the others.
-        count[0] = n
-        item = _next(opened, out, bad, count)
-        if item is _DONE:
+        # here (they cannot fail): the loop above only sees the others.
+        while opened:
+            top = opened[-1]
+            container, names, i = top
+            size = len(container)
+            while i < size:
+                if i:
+                    put(",")
+                if names is None:
+                    item = container[i]
+                else:
+                    name = names[i]
+                    put(_key(name, bad))
+                    item = container[name]
+                i += 1
+                if type(item) is Thunk and item.code is None:
+                    item = item.value
+                t = type(item)
+                if t is str:
+                    put(_quoted(item) if item.isascii() else _string(item, bad))
+                elif t is bool:
+                    put("true" if item else "false")
+                elif t is int:
+                    put(str(item))
+                elif item is None:
+                    put("null")
+                else:
+                    top[2] = i
+                    break
+                n += 1
+                if not n & mask:
+                    walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
+            else:
+                put("]" if names is None else "}")
+                opened.pop()
+                continue
             break
-        n = count[0]
+        else:
+            break
     if bad:
         raise bad[0]
     text = "".join(out)
     charge(len(text))
     return make_str(text, frozenset(ctx))
-
-
-# `_next`'s answer when every container is closed.
-_DONE: Any = object()
-
-
-def _next(opened: list[_Open], out: list[str], bad: list[NixError], count: list[int]) -> Any:
-    """Print what :func:`to_json` can print without forcing or failing, from
-    the innermost open container on: evaluated scalars, and evaluated lists
-    and plain sets opened in place; the first element needing more is
-    returned (its container's index past it), or :data:`_DONE`. ``count``:
-    the items printed so far (a budget check every :data:`walk.EVERY`)."""
-    put = out.append
-    keys = _COMMA_KEYS
-    depth = walk.MAX_DEPTH
-    mask = walk.EVERY - 1
-    n = count[0]
-    # `while True` loops, not `while opened` / `while i < size`: CPython 3.11
-    # specialises a function's bytecode after 8 calls or 8 unconditional
-    # backward jumps, and this runs once per `toJSON`; a loop closed by a
-    # conditional jump would run the whole tree unspecialised (+40%).
-    while True:
-        if not opened:
-            count[0] = n
-            return _DONE
-        top = opened[-1]
-        container, names, i = top
-        size = len(container)
-        while True:
-            if i >= size:
-                put("]" if names is None else "}")
-                opened.pop()
-                break
-            n += 1
-            if not n & mask:
-                walk.checkpoint(walk.EVERY, sum(map(len, out[-walk.EVERY :])))
-            if names is None:
-                if i:
-                    put(",")
-                item = container[i]
-            else:
-                name = names[i]
-                key = keys.get(name)
-                if key is None:
-                    key = _key(name, bad)
-                put(key if i else key[1:])
-                item = container[name]
-            i += 1
-            if type(item) is Thunk and item.code is None:
-                item = item.value
-            t = type(item)
-            if t is str:
-                put(_quoted(item) if item.isascii() else _string(item, bad))
-            elif t is bool:
-                put("true" if item else "false")
-            elif t is int:
-                put(str(item))
-            elif item is None:
-                put("null")
-            elif t is NixList and len(opened) < depth:
-                top[2] = i
-                put("[")
-                opened.append([item, None, 0])
-                break
-            elif (
-                t is Attrs
-                and "__toString" not in item
-                and "outPath" not in item
-                and len(opened) < depth
-            ):
-                top[2] = i
-                put("{")
-                opened.append([item, sorted(item), 0])
-                break
-            else:
-                top[2] = i
-                count[0] = n - 1  # counted by the caller, which prints it
-                return item
 
 
 def _where(opened: list[_Open]) -> _Where:

@@ -157,21 +157,3 @@ def test_nested_evaluated_containers_open_in_place_up_to_the_depth_bound(
 def test_sets_printed_as_strings_inside_evaluated_containers() -> None:
     expr = 'builtins.toJSON [ { a = { __toString = s: "t"; }; b = [ { outPath = "o"; } ]; } ]'
     assert Evaluator().eval_source(expr, strict=True) == '[{"a":"t","b":["o"]}]'
-
-
-def test_the_element_loop_is_specialised_in_a_single_call(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # CPython 3.11 specialises bytecode after 8 calls or 8 unconditional
-    # backward jumps: a loop closed by a conditional jump (`while i < n`)
-    # in a function called once would print a whole tree unspecialised.
-    import dis
-    import types
-
-    # A fresh copy of the code: the tests above have called it many times.
-    fresh = types.FunctionType(nix_json._next.__code__.replace(), nix_json._next.__globals__)
-    monkeypatch.setattr(nix_json, "_next", fresh)
-    _printed(NixList(Attrs(a=i, b=NixList([True])) for i in range(50)))
-    plain = [i.opname for i in dis.get_instructions(fresh.__code__)]
-    adaptive = [i.opname for i in dis.get_instructions(fresh.__code__, adaptive=True)]
-    assert plain != adaptive
