@@ -47,15 +47,14 @@ _name_at = -1
 def _template() -> CodeType:
     global _stand_in, _name_at
     if _stand_in is None:
-        # Run, not `compile()`d: see `code_share.function_of`.
-        ns: dict[str, Any] = {}
-        exec(  # noqa: S102 (our own text)
+        # Only when something is compiled or stored, which imports `code_share` anyway.
+        from evaluator.compiler.code_share import function_of
+
+        code = function_of(
             f"def {STAND_IN}(*args, **kwargs):\n"
-            f"    return {LATE}('\\x00root', '\\x00name')(*args, **kwargs)\n",
-            ns,
+            f"    return {LATE}('\\x00root', '\\x00name')(*args, **kwargs)\n"
         )
-        code = ns[STAND_IN].__code__
-        ns.clear()  # the function and its globals: a cycle
+        assert code is not None
         _stand_in = code.replace(co_firstlineno=_NO_LINE, co_filename="<late>")
         _name_at = _stand_in.co_consts.index("\x00name")
     return _stand_in
