@@ -10,6 +10,10 @@ function. A builtin's source is read once, on its first such error.
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from itertools import islice
 from types import CodeType
 from typing import TYPE_CHECKING
 
@@ -91,24 +95,31 @@ _STRICT_FORCES = frozenset(
         "_check_function",
     }
 )
-_WAITING: frozenset[int] | None = None
+_WAITING_NAMES = ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
+# Their opcodes in the Pythons nixls runs on, as `opcode.opmap` gives them
+# (tests/vm/test_argument_spans.py checks the running one): importing
+# `opcode` on an error's first trace was ~0.4 ms of a short run.
+_WAITING_OPCODES: dict[tuple[int, int], frozenset[int]] = {
+    (3, 11): frozenset({86, 123, 134}),
+    (3, 12): frozenset({150, 123, 134, 55}),
+    (3, 13): frozenset({118, 104, 78, 8}),
+}
+_WAITING: frozenset[int] | None = _WAITING_OPCODES.get(sys.version_info[:2])
 
 
-def _waiting() -> frozenset[int]:
-    """Instructions a generator frame waits at while the loop forces something
-    (`opcode` imported on an error's first trace: 2 M instructions of every start-up)."""
+def waiting_opcodes() -> frozenset[int]:
+    """Instructions a generator frame waits at while the loop forces something."""
     global _WAITING
     if _WAITING is None:
         import opcode
 
-        names = ("YIELD_VALUE", "SEND", "JUMP_BACKWARD_NO_INTERRUPT", "CLEANUP_THROW")
-        _WAITING = frozenset(opcode.opmap[n] for n in names if n in opcode.opmap)
+        _WAITING = frozenset(opcode.opmap[n] for n in _WAITING_NAMES if n in opcode.opmap)
     return _WAITING
 
 
-_Spans = tuple[list[tuple[int, int, int]], list[tuple[int, int, int, int]], frozenset[int]]
-# Per builtin code: each parameter's (line, column) spans, the spans of calls
-# that apply a Nix function, and the parameters forced strictly.
+_Spans = tuple[list[tuple[int, int, int]], list[tuple[int, int]], frozenset[int]]
+# Per builtin code: each parameter's (line, column) spans, where the calls
+# that apply a Nix function start, and the parameters forced strictly.
 _SPANS: dict[CodeType, _Spans] = {}
 
 
@@ -121,36 +132,121 @@ def _called_name(node: ast.Call) -> str:
 
 def _spans(code: CodeType) -> _Spans:
     """Where a builtin's source names each parameter, where it applies functions,
-    and which parameters it forces strictly."""
+    and which parameters it forces strictly: from the table made from the
+    sources (:mod:`evaluator.vm.argument_spans`) while the builtin's lines
+    are those it was made from, else read from the source now."""
     found = _SPANS.get(code)
-    if found is not None:
-        return found
+    if found is None:
+        found = _stored(code)
+        if found is None:
+            analysed = analyse(code)
+            found = analysed[2] if analysed is not None else ([], [], frozenset())
+        _SPANS[code] = found
+    return found
+
+
+def analyse(code: CodeType) -> tuple[int, int, _Spans] | None:
+    """The builtin's first line, its number of lines and its spans, read from
+    its source (imports `inspect` and `ast`, and tokenizes: ~25 ms the first
+    time); ``None`` without a source."""
     names: list[tuple[int, int, int]] = []  # (line, column, parameter index)
-    calls: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
+    calls: list[tuple[int, int]] = []  # (line, column) where a call starts
     strict: set[int] = set()
     params = code.co_varnames[: code.co_argcount]
-    # Imported here, on a builtin's first type error: not at every start-up.
     import ast
     import inspect
 
     try:
         source, first = inspect.getsourcelines(code)
-        tree = ast.parse("".join(source))
-    except (OSError, TypeError, SyntaxError):
-        tree = None
+    except (OSError, TypeError):
+        return None
+    try:
+        tree: ast.AST | None = ast.parse("".join(source))
+    except SyntaxError:
+        tree = None  # a nested function's indented lines: no entries
     for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Name) and node.id in params:
             names.append((node.lineno + first - 1, node.col_offset, params.index(node.id)))
         elif isinstance(node, ast.Call) and _called_name(node) in _APPLYING:
-            end_line = (node.end_lineno or node.lineno) + first - 1
-            end_col = node.end_col_offset or 0
-            calls.append((node.lineno + first - 1, node.col_offset, end_line, end_col))
+            calls.append((node.lineno + first - 1, node.col_offset))
         elif isinstance(node, ast.Call) and _called_name(node) in _STRICT_FORCES and node.args:
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id in params:
                 strict.add(params.index(arg.id))
-    found = _SPANS[code] = (names, calls, frozenset(strict))
-    return found
+    return first, len(source), (names, calls, frozenset(strict))
+
+
+def _stored(code: CodeType) -> _Spans | None:
+    """The table's spans of ``code`` if its source lines are unchanged."""
+    from evaluator.vm.argument_spans import SPANS
+
+    entries = SPANS.get(table_key(code))
+    if entries is None:
+        return None
+    lines = _file_lines(code.co_filename)
+    first = code.co_firstlineno
+    for count, extent, crc, names, calls, strict in entries:
+        if fingerprint(lines, first, count) != (extent, crc):
+            continue
+        n, c = [int(x) for x in names.split()], [int(x) for x in calls.split()]
+        return (
+            [(n[i] + first, n[i + 1], n[i + 2]) for i in range(0, len(n), 3)],
+            [(c[i] + first, c[i + 1]) for i in range(0, len(c), 2)],
+            frozenset(int(x) for x in strict.split()),
+        )
+    return None
+
+
+def table_key(code: CodeType) -> str:
+    """``folder/file.py:qualified name``: the table's key of a builtin's code."""
+    folder, file = os.path.split(code.co_filename)
+    return f"{os.path.basename(folder)}/{file}:{code.co_qualname}"
+
+
+_LINES: dict[str, list[str]] = {}
+
+
+def _file_lines(filename: str) -> list[str]:
+    lines = _LINES.get(filename)
+    if lines is None:
+        try:
+            # nixls's own source, read as the import system reads code (not
+            # a file of an evaluation: no read policy applies); split at
+            # newlines only, as Python numbers a module's lines.
+            with io.TextIOWrapper(io.open_code(filename), encoding="utf-8") as f:
+                lines = f.readlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        _LINES[filename] = lines
+    return lines
+
+
+def fingerprint(lines: list[str], first: int, count: int) -> tuple[int, int]:
+    """The number of lines and the CRC-32 of the text from line ``first``:
+    the ``count`` lines `inspect` found and any code line after them before
+    the next one indented no deeper than line ``first``. While those are
+    unchanged, so is the source `inspect` finds (a statement appended to
+    the body is such a code line)."""
+    start = first - 1
+    if not 0 <= start < start + count <= len(lines):
+        return -1, 0
+    indent = _indent(lines[start])
+    end = following = start + count
+    while following < len(lines):
+        text = lines[following]
+        following += 1
+        stripped = text.strip()
+        if stripped and not stripped.startswith("#"):
+            if _indent(text) <= indent:
+                break
+            end = following  # code in the body after what `inspect` found
+    import zlib  # (imported by the cache already: a name to look up)
+
+    return end - start, zlib.crc32("".join(lines[start:end]).encode())
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _inside(line: int, col: int, span: tuple[int, int, int, int]) -> bool:
@@ -161,15 +257,17 @@ def _inside(line: int, col: int, span: tuple[int, int, int, int]) -> bool:
 def _parameter_at(code: CodeType, lasti: int) -> int | None:
     """The one parameter named by the expression of instruction ``lasti``,
     unless that expression applies a function."""
-    positions = list(code.co_positions())
-    if lasti < 0 or lasti // 2 >= len(positions):
+    if lasti < 0:
         return None
-    line, end_line, col, end_col = positions[lasti // 2]
+    position = next(islice(code.co_positions(), lasti // 2, None), None)
+    if position is None:
+        return None
+    line, end_line, col, end_col = position
     if line is None or end_line is None or col is None or end_col is None:
         return None
     where = (line, col, end_line, end_col)
     names, calls, _ = _spans(code)
-    if any(_inside(c[0], c[1], where) for c in calls):
+    if any(_inside(line_, col_, where) for line_, col_ in calls):
         return None
     inside = sorted({index for ln, cl, index in names if _inside(ln, cl, where)})
     if len(inside) != 1 or inside[0] >= len(_ORDINALS):
@@ -190,9 +288,90 @@ def argument_entry(name: str, code: CodeType, lasti: int) -> str | None:
 def forcing_entry(name: str, code: CodeType, lasti: int) -> str | None:
     """The entry for another error reaching builtin ``name`` while it waited for
     a parameter it forces strictly (a `throw` in its integer argument)."""
-    if name in _NONE or not 0 <= lasti < len(code.co_code) or code.co_code[lasti] not in _waiting():
+    if name in _NONE or not 0 <= lasti < len(code.co_code):
+        return None
+    if code.co_code[lasti] not in waiting_opcodes():
         return None
     index = _parameter_at(code, lasti)
     if index is None or index not in _spans(code)[2]:
         return None
     return entry(name, index)
+
+
+# ------------------------------------------------------------ the stored table
+
+TABLE_PATH = os.path.join(os.path.dirname(__file__), "argument_spans.py")
+_HEAD = '''"""Generated by ``python -m evaluator.vm.argument_trace``: do not edit.
+
+The source analysis of :mod:`evaluator.vm.argument_trace` of every builtin,
+made when the builtins were written rather than on a builtin's first error
+(`inspect` and `ast` at run time took ~25 ms: a tenth of a short run that
+catches an error with `tryEval`). By `folder/file.py:qualified name`: the
+lines `inspect` found, the lines and CRC-32 of the text checked
+(:func:`~evaluator.vm.argument_trace.fingerprint`), the parameter names
+(line from the first, column, index), the applying calls' starts (line,
+column) and the parameters forced strictly.
+"""
+
+SPANS: dict[str, tuple[tuple[int, int, int, str, str, str], ...]] = {
+'''
+
+
+def render_table() -> str:
+    """The text of :mod:`evaluator.vm.argument_spans` for every builtin's
+    current source (imports every theme module)."""
+    from evaluator.builtins import themes
+    from evaluator.vm.call_trace import builtin_codes
+
+    for theme in themes.THEMES:
+        themes.load(theme)
+    table: dict[str, set[tuple[int, int, int, str, str, str]]] = {}
+    for code in builtin_codes():
+        analysed = analyse(code)
+        if analysed is None or analysed[0] != code.co_firstlineno:
+            continue  # read from the source if ever asked
+        first, count, (names, calls, strict) = analysed
+        extent, crc = fingerprint(_file_lines(code.co_filename), first, count)
+        entry = (
+            count,
+            extent,
+            crc,
+            " ".join(f"{line - first} {col} {index}" for line, col, index in sorted(names)),
+            " ".join(f"{line - first} {col}" for line, col in sorted(calls)),
+            " ".join(str(index) for index in sorted(strict)),
+        )
+        table.setdefault(table_key(code), set()).add(entry)
+    out = [_HEAD]
+    for key in sorted(table):
+        out.append(f'    "{key}": (\n')
+        for entry in sorted(table[key]):
+            out.append("        (\n")
+            out.extend(f"            {number},\n" for number in entry[:3])
+            out.extend(_string_lines(text, "            ") for text in entry[3:])
+            out.append("        ),\n")
+        out.append("    ),\n")
+    out.append("}\n")
+    return "".join(out)
+
+
+def _string_lines(text: str, indent: str) -> str:
+    """``text`` as a string literal element, split in lines of up to ~80 characters."""
+    width = 76
+    if len(text) <= width:
+        return f'{indent}"{text}",\n'
+    chunks: list[str] = []
+    while text:
+        cut = text.rfind(" ", 0, width) + 1 if len(text) > width else len(text)
+        chunks.append(text[: cut or width])
+        text = text[cut or width :]
+    body = "".join(f'{indent}    "{chunk}"\n' for chunk in chunks)
+    return f"{indent}(\n{body}{indent}),\n"
+
+
+if __name__ == "__main__":
+    from pathlib import Path  # (not at start-up: pathlib is ~8 ms of imports)
+
+    text = render_table()
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(0 if Path(TABLE_PATH).read_text("utf-8") == text else "argument_spans.py is stale")
+    Path(TABLE_PATH).write_text(text, "utf-8")

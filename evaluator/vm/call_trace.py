@@ -52,6 +52,11 @@ def register_builtin(fn: Any, name: str) -> None:
         _BUILTIN_CODES.setdefault(code, name)
 
 
+def builtin_codes() -> list[CodeType]:
+    """The codes of the builtins defined so far."""
+    return list(_BUILTIN_CODES)
+
+
 def _add(err: NixError, message: str, span: Any, full_only: bool) -> None:
     err.add_trace(message, span)
     if full_only:
