@@ -13,7 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 from evaluator.builtins.registry import builtin
-from evaluator.builtins.support import argument_error, charge, element_error, frame_of
+from evaluator.builtins.support import (
+    argument_error,
+    charge,
+    element_error,
+    evaluate_plain,
+    frame_of,
+)
 from evaluator.vm import ops
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import CtxStr, Frame, NixList, Thunk, context_of, make_str
@@ -202,8 +208,11 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Any:
         from_ = from_.value
     if type(to) is Thunk and to.code is None:
         to = to.value
-    if type(s) is Thunk and s.code is None:
-        s = s.value
+    if type(s) is Thunk:
+        # (`toUpper x` of a list's element: often plain code, run here, not
+        # in a frame; unobservable, see `evaluate_plain`.)
+        if s.code is None or evaluate_plain(s):
+            s = s.value
     if (
         type(from_) is NixList
         and type(to) is NixList
@@ -245,6 +254,8 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         )
     pats: list[str] = []
     for p in from_:
+        if type(p) is Thunk and p.code is None:
+            p = p.value  # (evaluated: no frame for `force_string`)
         if type(p) is not str:
             try:
                 p = str.__str__((yield from ops.force_string(p)))
@@ -257,7 +268,7 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
     if not pats:
         return s
     text = str.__str__(s)
-    reps: list[Any] = list(to)
+    reps: list[Any] = [r.value if type(r) is Thunk and r.code is None else r for r in to]
     if any(type(r) is not str for r in reps):
         # Nix forces a replacement only when its pattern matches.
         used: set[int] = set()
