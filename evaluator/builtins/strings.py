@@ -220,11 +220,14 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Any:
         and len(from_) == len(to)
         and from_
     ):
-        # Evaluated plain strings everywhere (the common case): no frame.
+        # Evaluated plain patterns and string (the common case), replacements
+        # evaluated where they match (`toUpper` leaves most unevaluated): no frame.
         pats = _strings(from_)
-        reps = _strings(to)
-        if pats is not None and reps is not None:
-            return _replace(s, pats, reps, set(), s)
+        if pats is not None:
+            reps = [r.value if type(r) is Thunk and r.code is None else r for r in to]
+            result = _replace_evaluated(s, pats, reps, s)
+            if result is not None:
+                return result
     return _replace_strings(from_, to, s)
 
 
@@ -259,7 +262,7 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         if type(p) is not str:
             try:
                 p = str.__str__((yield from ops.force_string(p)))
-            except EvalTypeError as err:
+            except NixError as err:  # (any error, as Nix's forceString adds it)
                 element_error(err, "one of the strings to replace", "replaceStrings")
                 raise
         pats.append(p)
@@ -269,13 +272,36 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         return s
     text = str.__str__(s)
     reps: list[Any] = [r.value if type(r) is Thunk and r.code is None else r for r in to]
-    if any(type(r) is not str for r in reps):
-        # Nix forces a replacement only when its pattern matches.
-        used: set[int] = set()
-        _replace(text, pats, [""] * len(pats), used)
-        for i in used:
-            if type(reps[i]) is not str:
+    result = _replace_evaluated(text, pats, reps, s)
+    if result is not None:
+        return result
+    # Nix forces a replacement only when its pattern matches.
+    used: set[int] = set()
+    _replace(text, pats, [""] * len(pats), used)
+    for i in used:
+        if type(reps[i]) is not str:
+            try:
                 reps[i] = yield from ops.force_string(reps[i])
+            except NixError as err:
+                element_error(err, "one of the replacement strings", "replaceStrings")
+                raise
+    return _replace(text, pats, reps, set(), s)
+
+
+def _replace_evaluated(text: str, pats: list[str], reps: list[Any], s: Any) -> Any:
+    """``s`` (whose text is ``text``) with the replacements, if each one whose
+    pattern matches is a string value (the others are never forced); else
+    ``None``: a matching replacement is to be forced (or is no string)."""
+    if all(type(r) is str for r in reps):
+        return _replace(text, pats, reps, set(), s)
+    used: set[int] = set()
+    unchanged = _replace(text, pats, [""] * len(pats), used, s)
+    if not used:
+        return unchanged  # nothing matched: no replacement read
+    for i in used:
+        t = type(reps[i])
+        if t is not str and t is not CtxStr:
+            return None
     return _replace(text, pats, reps, set(), s)
 
 

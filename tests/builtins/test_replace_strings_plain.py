@@ -116,3 +116,67 @@ def test_an_evaluated_non_string_pattern_is_still_an_error() -> None:
     frame = strings.replace_strings(NixList([_done(1)]), NixList([_done("y")]), _pending())
     with pytest.raises(NixError, match="expected a string but found an integer: 1"):
         frame.send(None)
+
+
+# C++ Nix 2.26.3's reports: an error while forcing a pattern or a matching
+# replacement (any error, as Nix's `forceString` adds its entry to any).
+_REPORTS = {
+    'builtins.replaceStrings ["a"] [(throw "t")] "a"': (
+        "error:\n"
+        "       … while calling the 'replaceStrings' builtin\n"
+        "         at «string»:1:1:\n"
+        '            1| builtins.replaceStrings ["a"] [(throw "t")] "a"\n'
+        "             | ^\n\n"
+        "       … while evaluating one of the replacement strings passed to "
+        "builtins.replaceStrings\n\n"
+        "       … while calling the 'throw' builtin\n"
+        "         at «string»:1:33:\n"
+        '            1| builtins.replaceStrings ["a"] [(throw "t")] "a"\n'
+        "             |                                 ^\n\n"
+        "       error: t\n"
+    ),
+    'builtins.replaceStrings [(throw "p")] ["x"] "a"': (
+        "error:\n"
+        "       … while calling the 'replaceStrings' builtin\n"
+        "         at «string»:1:1:\n"
+        '            1| builtins.replaceStrings [(throw "p")] ["x"] "a"\n'
+        "             | ^\n\n"
+        "       … while evaluating one of the strings to replace passed to "
+        "builtins.replaceStrings\n\n"
+        "       … while calling the 'throw' builtin\n"
+        "         at «string»:1:27:\n"
+        '            1| builtins.replaceStrings [(throw "p")] ["x"] "a"\n'
+        "             |                           ^\n\n"
+        "       error: p\n"
+    ),
+    'builtins.replaceStrings ["a"] [1] "a"': (
+        "error:\n"
+        "       … while calling the 'replaceStrings' builtin\n"
+        "         at «string»:1:1:\n"
+        '            1| builtins.replaceStrings ["a"] [1] "a"\n'
+        "             | ^\n\n"
+        "       … while evaluating one of the replacement strings passed to "
+        "builtins.replaceStrings\n\n"
+        "       error: expected a string but found an integer: 1\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("expr", sorted(_REPORTS))
+def test_errors_in_patterns_and_replacements_are_reported_as_nix_does(expr: str) -> None:
+    proc = nixls("eval", "--strict", "-E", expr)
+    assert proc.returncode == 1
+    assert proc.stderr == _REPORTS[expr]
+
+
+def test_only_matching_replacements_are_read() -> None:
+    # Most of `upperChars` stays unevaluated under `toUpper` of digits: no frame,
+    # and a matching replacement that is a value is used as it is.
+    ev = api.Evaluator()
+    pats = ev.eval_source('[ "a" "b" ]', strict=True)
+    reps = NixList([_pending(), _done("B")])
+    assert strings.replace_strings(pats, reps, "12") == "12"
+    assert strings.replace_strings(pats, reps, "1b2b") == "1B2B"
+    frame = strings.replace_strings(pats, reps, "ab")  # `a` matches: its replacement is forced
+    assert type(frame) is GeneratorType
+    assert frame.send(None) is reps[0]
