@@ -254,7 +254,7 @@ class Regex:
         self.rx = re.compile(source, re.DOTALL)
         self.has_alt = has_alt
         tree = pikevm.parse(source)
-        self.max_width = int(tree.getwidth()[1])
+        self.min_width, self.max_width = (int(w) for w in tree.getwidth())
         self.pike = pikevm.PikeRegex(source) if pikevm.is_dangerous(tree) else None
         # Finding the longest alternative by trying every end with `re` costs
         # the rest of the subject per match; the Pike VM stops when its
@@ -385,9 +385,38 @@ def _match(regex: Any, s: Any) -> Frame:
 
 
 @builtin("split", 2)
-def split(regex: Any, s: Any) -> Frame:
+def split(regex: Any, s: Any) -> Any:
     """`split regex s`: `s` cut at every match of `regex`: the pieces between matches,
     alternating with the list of each match's capture groups."""
+    if type(regex) is Thunk and regex.code is None:
+        regex = regex.value
+    if type(s) is Thunk and s.code is None:
+        s = s.value
+    if type(regex) is str and type(s) is str:
+        # Evaluated strings, a regex Python's engine runs whose matches are
+        # never empty and take the first alternative: Python's iteration is
+        # libstdc++'s (below), without a frame.
+        try:
+            rx = compile_regex(regex)
+        except NixError:
+            return _split(regex, s)  # (the frame reports it)
+        text = _latin(s)
+        if rx.min_width > 0 and not rx.has_alt and rx.fast(text):
+            out = NixList()
+            last = 0
+            for m in rx.rx.finditer(text):
+                if not len(out) & (walk.EVERY - 1):
+                    walk.checkpoint(walk.EVERY, len(out) * 8)
+                out.append(_unlatin(text[last : m.start()]))
+                out.append(_groups(m))
+                last = m.end()
+            out.append(_unlatin(text[last:]))
+            return out
+    return _split(regex, s)
+
+
+@frame_of("split")
+def _split(regex: Any, s: Any) -> Frame:
     regex = yield from ops.force_string(regex)
     s = yield from ops.force_string(s)
     rx = compile_regex(str.__str__(regex))
