@@ -393,26 +393,32 @@ def split(regex: Any, s: Any) -> Any:
     if type(s) is Thunk and s.code is None:
         s = s.value
     if type(regex) is str and type(s) is str:
-        # Evaluated strings, a regex Python's engine runs whose matches are
-        # never empty and take the first alternative: Python's iteration is
-        # libstdc++'s (below), without a frame.
         try:
             rx = compile_regex(regex)
         except NixError:
             return _split(regex, s)  # (the frame reports it)
-        text = _latin(s)
-        if rx.min_width > 0 and not rx.has_alt and rx.fast(text):
-            out = NixList()
-            last = 0
-            for m in rx.rx.finditer(text):
-                if not len(out) & (walk.EVERY - 1):
-                    walk.checkpoint(walk.EVERY, len(out) * 8)
-                out.append(_unlatin(text[last : m.start()]))
-                out.append(_groups(m))
-                last = m.end()
-            out.append(_unlatin(text[last:]))
-            return out
+        pieces = _split_plainly(rx, _latin(s))
+        if pieces is not None:
+            return pieces  # evaluated strings: no frame
     return _split(regex, s)
+
+
+def _split_plainly(rx: Regex, text: str) -> NixList | None:
+    """The pieces of :func:`split` when Python's engine runs ``rx`` on ``text``
+    and its matches are never empty and take the first alternative: Python's
+    iteration is then libstdc++'s (see :func:`_split`); else ``None``."""
+    if rx.min_width == 0 or rx.has_alt or not rx.fast(text):
+        return None
+    out = NixList()
+    last = 0
+    for m in rx.rx.finditer(text):
+        if not len(out) & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY, len(out) * 8)
+        out.append(_unlatin(text[last : m.start()]))
+        out.append(_groups(m))
+        last = m.end()
+    out.append(_unlatin(text[last:]))
+    return out
 
 
 @frame_of("split")
@@ -421,11 +427,19 @@ def _split(regex: Any, s: Any) -> Frame:
     s = yield from ops.force_string(s)
     rx = compile_regex(str.__str__(regex))
     text = _latin(str.__str__(s))
+    plain = _split_plainly(rx, text)
+    if plain is not None:
+        return plain
+    return (yield from _split_matches(rx, text))
+
+
+def _split_matches(rx: Regex, text: str) -> Frame:
+    """The pieces of :func:`split`, with the iteration of std::regex_iterator:
+    after an empty match, first a non-empty match at the same place, else
+    search again one byte later."""
     n = len(text)
     out = NixList()
     last = 0
-    # The iteration of std::regex_iterator: after an empty match, first a
-    # non-empty match at the same place, else search again one byte later.
     m = yield from rx.search(text, 0)
     while m is not None:
         if not len(out) & (walk.EVERY - 1):

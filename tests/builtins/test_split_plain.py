@@ -1,7 +1,8 @@
-"""`split` without a frame: evaluated strings, a regex Python's engine runs,
-whose matches are never empty and which has no alternatives (Python's
-`finditer` is then libstdc++'s iteration). Checked against the frame, which
-follows libstdc++'s iteration for every regex (and C++ Nix in test_regex.py).
+"""`split` by Python's `finditer` when a regex Python's engine runs has
+matches that are never empty and no alternatives (its iteration is then
+libstdc++'s): without a frame for evaluated strings, and in the frame.
+Checked against libstdc++'s iteration as the frame does it for every regex
+(itself checked against C++ Nix in test_regex.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from evaluator.builtins import regex
-from evaluator.vm.values import NixList, Thunk
+from evaluator.vm.values import Frame, NixList, Thunk
 
 _CASES = [
     (",", "1,2,,3"),
@@ -30,12 +31,29 @@ _CASES = [
 ]
 
 
-def _frame_value(regex_text: str, s: str) -> Any:
-    frame = regex._split(regex_text, s)
+def _iterated(pattern: str, s: str) -> Any:
+    """The pieces by libstdc++'s iteration (the frame's, for every regex)."""
+    frame = regex._split_matches(regex.compile_regex(pattern), regex._latin(s))
     assert type(frame) is GeneratorType
     with pytest.raises(StopIteration) as done:
-        frame.send(None)  # evaluated strings, no Pike VM: the frame asks nothing
+        frame.send(None)  # no Pike VM: the frame asks nothing
     return done.value.value
+
+
+def _frame_value(pattern: str, s: str) -> Any:
+    """What the frame of `split` gives (its arguments given as thunks)."""
+    frame = regex.split(Thunk(_never), Thunk(_never))
+    assert type(frame) is GeneratorType
+    frame.send(None)
+    frame.send(pattern)
+    with pytest.raises(StopIteration) as done:
+        frame.send(s)
+    return done.value.value
+
+
+def _never() -> Frame:
+    raise AssertionError("not run here")
+    yield  # (a generator function: left to the loop)
 
 
 def _plain(v: Any) -> Any:
@@ -46,7 +64,8 @@ def _plain(v: Any) -> Any:
 def test_the_plain_split_is_the_frame_s(pattern: str, subject: str) -> None:
     plain = regex.split(pattern, subject)
     assert type(plain) is NixList  # no frame
-    assert _plain(plain) == _plain(_frame_value(pattern, subject))
+    assert _plain(plain) == _plain(_iterated(pattern, subject))
+    assert _plain(_frame_value(pattern, subject)) == _plain(plain)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +81,7 @@ def test_other_regexes_take_the_frame(pattern: str, subject: str) -> None:
 
 
 def test_unevaluated_arguments_take_the_frame() -> None:
-    pending = Thunk(lambda: iter(()))  # type: ignore[arg-type, return-value]
+    pending = Thunk(_never)
     assert type(regex.split(",", pending)) is GeneratorType
     assert type(regex.split(pending, "a,b")) is GeneratorType
     assert _plain(regex.split(Thunk.ready(","), Thunk.ready("a,b"))) == ["a", [], "b"]
