@@ -222,13 +222,29 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Any:
     ):
         # Evaluated plain patterns and string (the common case), replacements
         # evaluated where they match (`toUpper` leaves most unevaluated): no frame.
-        pats = _strings(from_)
+        last = _last_patterns
+        pats = last[1] if from_ is last[0] else _remember_patterns(from_)
         if pats is not None:
             reps = [r.value if type(r) is Thunk and r.code is None else r for r in to]
             result = _replace_evaluated(s, pats, reps, s)
             if result is not None:
                 return result
     return _replace_strings(from_, to, s)
+
+
+# The last pattern list found all evaluated strings, and those strings: the
+# same list comes again and again (`toUpper` is `replaceStrings lowerChars
+# upperChars`), and a list and its evaluated elements never change. (One
+# tuple, read once: threads see a list with its own strings.)
+_last_patterns: tuple[NixList | None, list[Any] | None] = (None, None)
+
+
+def _remember_patterns(from_: NixList) -> list[Any] | None:
+    global _last_patterns
+    pats = _strings(from_)
+    if pats is not None:
+        _last_patterns = (from_, pats)
+    return pats
 
 
 def _strings(xs: NixList) -> list[Any] | None:

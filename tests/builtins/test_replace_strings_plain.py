@@ -180,3 +180,19 @@ def test_only_matching_replacements_are_read() -> None:
     frame = strings.replace_strings(pats, reps, "ab")  # `a` matches: its replacement is forced
     assert type(frame) is GeneratorType
     assert frame.send(None) is reps[0]
+
+
+def test_the_last_pattern_list_is_read_once() -> None:
+    lower = NixList([_done("a"), _done("b")])
+    upper = NixList([_done("A"), _done("B")])
+    assert strings.replace_strings(lower, upper, "abc") == "ABc"
+    assert strings._last_patterns[0] is lower
+    assert strings.replace_strings(lower, upper, "bca") == "BcA"
+    # Another list, equal or not, is read anew.
+    other = NixList([_done("c"), _done("b")])
+    assert strings.replace_strings(other, upper, "abc") == "aBA"
+    assert strings._last_patterns[0] is other
+    # A list with an element still to be evaluated is not remembered.
+    waiting = NixList([_pending(), _done("b")])
+    assert type(strings.replace_strings(waiting, upper, "abc")) is GeneratorType
+    assert strings._last_patterns[0] is other
