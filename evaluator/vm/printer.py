@@ -19,7 +19,6 @@ values through this module, so this one does not use it).
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from evaluator.vm import walk
@@ -34,9 +33,10 @@ from evaluator.vm.values import (
     Thunk,
 )
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_'-]*\Z")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_NEEDS_ESCAPE = re.compile(r'["\\\n\r\t]|\$\{')
+# Identifiers and escapes by string methods: compiling two regexes was ~1 M
+# instructions of every process's start-up (tests/vm/test_printer_text.py
+# checks both against the regexes they replace).
+_IDENT_PUNCTUATION = str.maketrans("", "", "_'-")
 
 
 def format_float(f: float) -> str:
@@ -48,17 +48,26 @@ def format_float(f: float) -> str:
 
 def escape_string(s: str) -> str:
     """A Nix string literal for ``s``, as the value printer writes it."""
-    if _NEEDS_ESCAPE.search(s) is None:
-        return '"' + s + '"'
-    out = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), "\\${"), s)
-    return '"' + out + '"'
+    if '"' in s or "\\" in s or "\n" in s or "\r" in s or "\t" in s or "${" in s:
+        # (Backslashes first: the others add backslashes not to be doubled.)
+        s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        s = s.replace("\r", "\\r").replace("\t", "\\t").replace("${", "\\${")
+    return '"' + s + '"'
 
 
 def attr_name(name: str) -> str:
     """An attribute name as printed in a set (quoted unless an identifier)."""
-    if name != "if" and _IDENT.match(name):
+    if name != "if" and is_identifier(name):
         return name
     return escape_string(name)
+
+
+def is_identifier(name: str) -> bool:
+    """Whether ``name`` matches ``[A-Za-z_][A-Za-z0-9_'-]*``."""
+    if not name or not name.isascii() or not (name[0].isalpha() or name[0] == "_"):
+        return False
+    rest = name[1:].translate(_IDENT_PUNCTUATION)
+    return not rest or rest.isalnum()
 
 
 def _scalar(v: Any) -> str | None:
