@@ -17,7 +17,7 @@ from types import CodeType
 
 import pytest
 
-from evaluator.builtins import themes
+from evaluator.builtins import make_argument_spans, themes
 from evaluator.vm import argument_spans, argument_trace
 from evaluator.vm.call_trace import builtin_codes
 from tests.cli.nixls_run import nixls
@@ -35,8 +35,10 @@ def _normal(spans: tuple[list, list, frozenset]) -> tuple[list, list, frozenset]
 
 
 def test_the_table_is_up_to_date() -> None:
-    text = Path(argument_trace.TABLE_PATH).read_text(encoding="utf-8")
-    assert text == argument_trace.render_table(), "run: python -m evaluator.vm.argument_trace"
+    text = make_argument_spans.TABLE_PATH.read_text(encoding="utf-8")
+    assert text == make_argument_spans.render(), (
+        "run: python -m evaluator.builtins.make_argument_spans"
+    )
 
 
 def test_every_builtin_is_answered_from_the_table_as_from_its_source() -> None:
@@ -65,23 +67,6 @@ def _load(path: Path) -> CodeType:
     return namespace["waits"].__code__  # type: ignore[attr-defined, no-any-return]
 
 
-def _stored_entry(code: CodeType) -> tuple[int, int, int, str, str, str]:
-    """The table entry render_table would write for ``code``."""
-    analysed = argument_trace.analyse(code)
-    assert analysed is not None
-    first, count, (names, calls, strict) = analysed
-    lines = argument_trace._file_lines(code.co_filename)
-    extent, crc = argument_trace.fingerprint(lines, first, count)
-    return (
-        count,
-        extent,
-        crc,
-        " ".join(f"{ln - first} {col} {i}" for ln, col, i in names),
-        " ".join(f"{ln - first} {col}" for ln, col in calls),
-        " ".join(str(i) for i in sorted(strict)),
-    )
-
-
 @pytest.mark.parametrize(
     ("edit", "still_stored"),
     [
@@ -101,8 +86,9 @@ def test_an_edited_builtin_is_read_from_its_source(
     path = folder / "waiting.py"
     path.write_text(_BUILTIN)
     code = _load(path)
-    entry = _stored_entry(code)
-    monkeypatch.setattr(argument_spans, "SPANS", {argument_trace.table_key(code): (entry,)})
+    entry = make_argument_spans.entry(code)
+    assert entry is not None
+    monkeypatch.setattr(argument_spans, "SPANS", {argument_trace.table_key(code): entry})
     monkeypatch.setattr(argument_trace, "_LINES", {})
     stored = argument_trace._stored(code)
     assert stored is not None and stored[2] == frozenset({0})
