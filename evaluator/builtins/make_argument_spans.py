@@ -12,6 +12,7 @@ source is analysed at run time, as before the table).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from types import CodeType
@@ -41,10 +42,8 @@ SPANS: dict[str, str] = {
 def render() -> str:
     """The text of :mod:`evaluator.vm.argument_spans` for every builtin's
     current source (imports every theme module)."""
-    for theme in themes.THEMES:
-        themes.load(theme)
     table: dict[str, set[str]] = {}
-    for code in builtin_codes():
+    for code in package_builtin_codes():
         text = entry(code)
         if text is not None:  # (else read from the source if ever asked)
             table.setdefault(argument_trace.table_key(code), set()).add(text)
@@ -53,6 +52,15 @@ def render() -> str:
         out.append(_item(key, ";".join(sorted(table[key]))))
     out.append("}\n")
     return "".join(out)
+
+
+def package_builtin_codes() -> list[CodeType]:
+    """The codes of the builtins the evaluator's modules define (every theme
+    module imported; not those a test or a caller defined)."""
+    for theme in themes.THEMES:
+        themes.load(theme)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    return [code for code in builtin_codes() if os.path.abspath(code.co_filename).startswith(root)]
 
 
 def entry(code: CodeType) -> str | None:

@@ -17,17 +17,10 @@ from types import CodeType
 
 import pytest
 
-from evaluator.builtins import make_argument_spans, themes
+from evaluator.builtins import make_argument_spans
 from evaluator.vm import argument_spans, argument_trace
-from evaluator.vm.call_trace import builtin_codes
 from tests.cli.nixls_run import nixls
 from tests.cli.test_startup_lean import run
-
-
-def _all_builtin_codes() -> list[CodeType]:
-    for theme in themes.THEMES:
-        themes.load(theme)
-    return builtin_codes()
 
 
 def _normal(spans: tuple[list, list, frozenset]) -> tuple[list, list, frozenset]:  # type: ignore[type-arg]
@@ -42,7 +35,7 @@ def test_the_table_is_up_to_date() -> None:
 
 
 def test_every_builtin_is_answered_from_the_table_as_from_its_source() -> None:
-    codes = _all_builtin_codes()
+    codes = make_argument_spans.package_builtin_codes()
     assert len(codes) > 100
     for code in codes:
         stored = argument_trace._stored(code)
