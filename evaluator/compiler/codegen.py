@@ -631,7 +631,11 @@ class Compiler:
         """Python source for a constant node, or None."""
         t = type(node)
         if t is nodes.Int:
-            return repr(node.value)  # type: ignore[attr-defined]
+            v = node.value  # type: ignore[attr-defined]
+            # In hexadecimal (the same constant): `code_share` finds a literal
+            # by searching for `0x` (C speed), not by a scan, and then shares
+            # functions that differ only in their integers.
+            return hex(v) if v > 0 else repr(v)
         if t is nodes.Float:
             v = node.value  # type: ignore[attr-defined]
             return repr(v) if math.isfinite(v) else f"float('{v}')"
