@@ -261,6 +261,8 @@ class Compiler:
         captures = self._captures
         if not self.owns_tree or captures is None or len(self.deferred) > self.prune_when:
             return
+        if not self.deferred:
+            return  # nothing left to generate: `close` takes the whole tree apart next
         self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
         size = sum(hi - lo for lo, hi in keep)
