@@ -297,7 +297,7 @@ class _Template:
         # has. An integer equal to one of the other constants (`arity == 2`
         # beside a literal 2) is one constant for CPython but two here: such
         # a copy is refused (the function is compiled on its own).
-        self.distinct = len(set(code.co_consts)) if ints else 0
+        self.distinct = _distinct(code.co_consts) if ints else 0
         # co_name, co_names and co_varnames joined by NAME_MARK, each name
         # placeholder a format field: one `format` and one `split` give them.
         self.names = names
@@ -336,7 +336,7 @@ class _Template:
             for at in self.nested:
                 new[at] = _fill(new[at], strings)
             consts = tuple(new)
-        if self.distinct and len(set(consts)) != self.distinct:
+        if self.distinct and _distinct(consts) != self.distinct:
             return None
         n = 1 + self.n_names
         return code.replace(
@@ -348,6 +348,12 @@ class _Template:
             co_filename=filename,
             co_firstlineno=line,
         )
+
+
+def _distinct(consts: tuple[Any, ...]) -> int:
+    """How many constants CPython would keep of ``consts`` (at least: equal
+    values of one type are one; `1` and `True` are two, as there)."""
+    return len(set(zip(map(type, consts), consts, strict=True)))
 
 
 def _fill(c: Any, strings: list[str]) -> Any:

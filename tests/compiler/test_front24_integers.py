@@ -110,3 +110,21 @@ def test_integers_evaluate_as_written(n: int) -> None:
         f"[ [ true {n} {n} {{ a = {n}; }} ] [ true 7 7 {{ a = 7; }} ]"
         f" [ {same} 0 {n} {{ a = {n}; }} ] [ false 0 7 {{ a = 7; }} ] ]"
     )
+
+
+def test_an_integer_beside_true_or_a_float_of_its_value_is_shared() -> None:
+    # CPython keeps `1` and `True` (and `2` and `2.0`) as two constants: no
+    # collision, the copy is shared.
+    code_share._templates.clear()
+    texts = [
+        f"def th\x00{i + 10}\x00(v\x001\x00):\n"
+        f"    return h(v\x001\x00, True, 2.0, 0x{n:x}, 0x{n + 1:x})\n"
+        for i, n in enumerate([5, 6, 1, 2, 7])
+    ]
+    before = dict(code_share.stats)
+    for i, marked in enumerate(texts):
+        code = code_share.function_code(marked, "<f>", 1)
+        module = compile(marked.replace(NAME_MARK, ""), "<f>", "exec")
+        (expected,) = [c for c in module.co_consts if type(c) is CodeType]
+        assert _signature_of(code) == _signature_of(expected), i
+    assert code_share.stats["shared"] - before["shared"] == 4
