@@ -9,7 +9,7 @@ in two files. Two functions of one shape differ only in
 - their numbered names: module-level ones (``th9_12_3``, ``K9_12_4``, a
   unit's tag and a counter) and locals (``v2683``, ``t17``),
 - their string literals (attribute names, messages, Nix strings),
-- their integer literals where CPython folds nothing (`f(0x5)`, `x == 0x5`;
+- their integer literals where CPython folds nothing (`f(0X5)`, `x == 0X5`;
   the code generator writes Nix integers in hexadecimal so that they are
   found by a split, see :func:`_integers`).
 
@@ -187,7 +187,7 @@ def _normalise(marked: str) -> tuple[str, list[str], list[Any], int] | None:
         strings = list(distinct)
     found: list[Any] = strings
     n_ints = 0
-    if "0x" in text:
+    if "X" in text:  # one memchr: `0X` (a two-character needle) is a slow search
         text, ints = _integers(text, len(strings))
         if ints:
             found = [*strings, *ints]
@@ -204,12 +204,12 @@ def _normalise(marked: str) -> tuple[str, list[str], list[Any], int] | None:
     return "".join(pieces), list(distinct_numbers), found, n_ints
 
 
-_HEX_DIGITS = "0123456789abcdef"
+_HEX_DIGITS = "0123456789ABCDEF"
 # Where an integer literal is shared: after `(`, `, ` or a comparison or
 # assignment, and before `,`, `)`, `:`, a line's end, a comparison, `if`,
-# `else`, `and`, `or`. Arithmetic (`x + 0x1`, `-0x1`) is left in the shape:
+# `else`, `and`, `or`. Arithmetic (`x + 0X1`, `-0X1`) is left in the shape:
 # CPython folds constant operands, and folds ints and placeholder strings
-# differently. Truth tests (`if 0x1`) never see one either.
+# differently. Truth tests (`if 0X1`) never see one either.
 _BEFORE = ("(", ", ", "= ", "> ", "< ")
 _NOT_BEFORE = (">> ", "<< ")
 _AFTER = (",", ")", ":", "\n", " if ", " else ", " and ", " or ")
@@ -218,11 +218,11 @@ _AFTER_COMPARED = (" == ", " != ", " < ", " > ", " <= ", " >= ")
 
 def _integers(text: str, first: int) -> tuple[str, list[int]]:
     """``text`` with the integer literals the code generator wrote (in
-    hexadecimal, ``0x…``: found by splitting, at C speed) replaced by
+    hexadecimal, ``0X…``: found by splitting, at C speed) replaced by
     string placeholders from number ``first`` on, one per value, and the
     values. A value written also where it is left in the shape (see
     ``_BEFORE``) stays everywhere: CPython keeps one constant of a value."""
-    pieces = text.split("0x")
+    pieces = text.split("0X")
     found: list[tuple[int, int, str] | None] = [None]
     kept: set[int] = set()
     for i in range(1, len(pieces)):
@@ -230,7 +230,7 @@ def _integers(text: str, first: int) -> tuple[str, list[int]]:
         rest = piece.lstrip(_HEX_DIGITS)
         n = len(piece) - len(rest)
         if not n:
-            found.append(None)  # not a literal (generated code writes no other `0x`)
+            found.append(None)  # not a literal (generated code writes no other `0X`)
             continue
         value = int(piece[:n], 16)
         before = pieces[i - 1]
@@ -258,7 +258,7 @@ def _integers(text: str, first: int) -> tuple[str, list[int]]:
         if spot is not None and spot[0] in numbered:
             out += (numbered[spot[0]], spot[2])
         else:
-            out += ("0x", pieces[i])
+            out += ("0X", pieces[i])
     return "".join(out), list(numbered)
 
 

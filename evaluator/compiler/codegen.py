@@ -634,10 +634,11 @@ class Compiler:
         t = type(node)
         if t is nodes.Int:
             v = node.value  # type: ignore[attr-defined]
-            # In hexadecimal (the same constant): `code_share` finds a literal
-            # by searching for `0x` (C speed), not by a scan, and then shares
+            # In hexadecimal with a capital X (the same constant), a letter no
+            # other generated text holds: `code_share` finds literals by one
+            # `memchr` for it and a split, not by a scan, and then shares
             # functions that differ only in their integers.
-            return hex(v) if v > 0 else repr(v)
+            return hex(v).upper() if v > 0 else repr(v)
         if t is nodes.Float:
             v = node.value  # type: ignore[attr-defined]
             return repr(v) if math.isfinite(v) else f"float('{v}')"

@@ -56,26 +56,26 @@ def test_files_differing_in_integers_share_and_get_the_code_compile_makes(tmp_pa
 def test_shapes_keep_integers_folded_or_truth_tested() -> None:
     marked = (
         "def th\x001\x00(v\x002\x00):\n"
-        "    t\x003\x00 = v\x002\x00 + 0x5\n"  # arithmetic: left in the shape
-        "    t\x004\x00 = -0x6\n"  # folded by CPython
-        "    t\x005\x00 = f(0x7, 0x5, (0x8, 0x9,))\n"  # 5 is kept: it is also an operand
-        "    if 0xa: return 0xb\n"  # a truth test, then a shared return value
-        "    return t\x005\x00 == 0xc\n"
+        "    t\x003\x00 = v\x002\x00 + 0X5\n"  # arithmetic: left in the shape
+        "    t\x004\x00 = -0X6\n"  # folded by CPython
+        "    t\x005\x00 = f(0X7, 0X5, (0X8, 0X9,))\n"  # 5 is kept: it is also an operand
+        "    if 0XA: return 0XB\n"  # a truth test, then a shared return value
+        "    return t\x005\x00 == 0XC\n"
     )
     shape = code_share._normalise(marked)
     assert shape is not None
     text, _, values, n_ints = shape
     assert values == [7, 8, 9, 12] and n_ints == 4
-    assert "+ 0x5" in text and "-0x6" in text and "(0x7" not in text and "0xa" in text
-    assert "0xb" in text  # after `return `: not a context that is shared
+    assert "+ 0X5" in text and "-0X6" in text and "(0X7" not in text and "0XA" in text
+    assert "0XB" in text  # after `return `: not a context that is shared
 
 
 def test_a_copy_whose_integer_is_another_constant_is_compiled_alone() -> None:
     code_share._templates.clear()
     texts = [
         f"def th\x00{i + 10}\x00(v\x001\x00):\n"
-        f"    if v\x001\x00 == 2: return g(0x{n:x})\n"
-        f"    return h(0x{n:x}, 0x{n + 1:x})\n"
+        f"    if v\x001\x00 == 2: return g(0X{n:X})\n"
+        f"    return h(0X{n:X}, 0X{n + 1:X})\n"
         for i, n in enumerate([10, 20, 2, 1, 30])
     ]
     before = dict(code_share.stats)
@@ -118,7 +118,7 @@ def test_an_integer_beside_true_or_a_float_of_its_value_is_shared() -> None:
     code_share._templates.clear()
     texts = [
         f"def th\x00{i + 10}\x00(v\x001\x00):\n"
-        f"    return h(v\x001\x00, True, 2.0, 0x{n:x}, 0x{n + 1:x})\n"
+        f"    return h(v\x001\x00, True, 2.0, 0X{n:X}, 0X{n + 1:X})\n"
         for i, n in enumerate([5, 6, 1, 2, 7])
     ]
     before = dict(code_share.stats)
