@@ -205,11 +205,10 @@ def _normalise(marked: str) -> tuple[str, list[str], list[Any], int] | None:
 
 
 _HEX_DIGITS = "0123456789ABCDEF"
-# Where an integer literal is shared: after `(`, `, ` or a comparison or
-# assignment, and before `,`, `)`, `:`, a line's end, a comparison, `if`,
-# `else`, `and`, `or`. Arithmetic (`x + 0X1`, `-0X1`) is left in the shape:
-# CPython folds constant operands, and folds ints and placeholder strings
-# differently. Truth tests (`if 0X1`) never see one either.
+# Where an integer literal is shared: after `(`, `, `, a comparison or `= `;
+# before `,`, `)`, `:`, a line's end, a comparison, `if`, `else`, `and`, `or`.
+# Arithmetic (`x + 0X1`, `-0X1`) stays in the shape: CPython folds constant
+# operands, ints and placeholder strings differently; so do truth tests.
 _BEFORE = ("(", ", ", "= ", "> ", "< ")
 _NOT_BEFORE = (">> ", "<< ")
 _AFTER = (",", ")", ":", "\n", " if ", " else ", " and ", " or ")
@@ -423,11 +422,8 @@ def _marked_function(marked: str, filename: str, line: int, kept: bool = False) 
             template = _derived(found.code, found.marked) if type(found) is _First else None
             if template is None:  # not derivable: compiled from the shape's text
                 template = function_of(text)
-            found = (
-                None
-                if template is None
-                else _template(template, len(numbers), len(strings), n_ints > 0)
-            )
+            ints = n_ints > 0
+            found = template and _template(template, len(numbers), len(strings), ints)
             _keep(text, found)
         if type(found) is _Template:
             code = found.instantiate(numbers, strings, filename, line)

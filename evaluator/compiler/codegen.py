@@ -259,10 +259,9 @@ class Compiler:
         """Free the tree but for what the deferred thunks left will compile
         (when that is a quarter less than at the last pruning)."""
         captures = self._captures
-        if not self.owns_tree or captures is None or len(self.deferred) > self.prune_when:
+        # With no deferred thunk left, `close` takes the whole tree apart next.
+        if not self.owns_tree or captures is None or not 0 < len(self.deferred) <= self.prune_when:
             return
-        if not self.deferred:
-            return  # nothing left to generate: `close` takes the whole tree apart next
         self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
         size = sum(hi - lo for lo, hi in keep)
@@ -634,10 +633,8 @@ class Compiler:
         t = type(node)
         if t is nodes.Int:
             v = node.value  # type: ignore[attr-defined]
-            # In hexadecimal with a capital X (the same constant), a letter no
-            # other generated text holds: `code_share` finds literals by one
-            # `memchr` for it and a split, not by a scan, and then shares
-            # functions that differ only in their integers.
+            # `0X…`: no other generated text holds a capital X, so `code_share`
+            # finds integers by one memchr and a split (see `_integers`).
             return hex(v).upper() if v > 0 else repr(v)
         if t is nodes.Float:
             v = node.value  # type: ignore[attr-defined]
