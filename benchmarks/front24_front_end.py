@@ -2,12 +2,14 @@
 and compile every function, no evaluation (front24's measure of modules-300's
 service files under callgrind).
 
-    PYTHONHASHSEED=0 valgrind --tool=callgrind python benchmarks/front24_front_end.py DIR [N]
+    PYTHONHASHSEED=0 valgrind --tool=callgrind \
+        python benchmarks/front24_front_end.py 'DIR/svc*.nix' [N]
 """
 
 from __future__ import annotations
 
 import gc
+import glob
 import sys
 from pathlib import Path
 
@@ -16,15 +18,14 @@ from evaluator.front_end import compile_source
 
 
 def main() -> int:
-    """Compile the first N (default all) `*.nix` files of DIR, sorted by name."""
+    """Compile the first N (default all) files the pattern names, sorted by name."""
     gc.disable()  # as the front end runs in an evaluation (FRONT_END_GC)
-    folder = Path(sys.argv[1])
-    files = sorted(folder.glob("*.nix"))
+    files = [Path(p) for p in sorted(glob.glob(sys.argv[1]))]
     if len(sys.argv) > 2:
         files = files[: int(sys.argv[2])]
     units = functions = 0
     for path in files:
-        compiled = compile_source(path.read_bytes(), str(path), str(folder))
+        compiled = compile_source(path.read_bytes(), str(path), str(path.parent))
         todo = [compiled.main]
         while todo:
             unit = todo.pop()
