@@ -8,7 +8,10 @@ in two files. Two functions of one shape differ only in
 
 - their numbered names: module-level ones (``th9_12_3``, ``K9_12_4``, a
   unit's tag and a counter) and locals (``v2683``, ``t17``),
-- their string literals (attribute names, messages, Nix strings).
+- their string literals (attribute names, messages, Nix strings),
+- their integer literals where CPython folds nothing (`f(0X5)`, `x == 0X5`;
+  the code generator writes Nix integers in hexadecimal so that they are
+  found by a split, see :func:`_integers`).
 
 :func:`compile_unit` takes a unit's functions as `Compiler.render` hands them
 over (their generated names marked, see ``codegen_base.NAME_MARK``), replaces
@@ -145,11 +148,12 @@ _placeholders(_STRINGS, 256)
 _placeholders(_NAMES, 1024)
 
 
-def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
+def _normalise(marked: str) -> tuple[str, list[str], list[Any], int] | None:
     """A marked function's shape: its text with each generated name's number
-    and each string replaced by a placeholder (numbered by first
-    appearance), the numbers, and the strings' values by placeholder (None
-    if its marks are unpaired).
+    and each string and shared integer (see :func:`_integers`) replaced by a
+    placeholder (numbered by first appearance), the numbers, the values by
+    placeholder (the strings', then the integers'), and how many of them
+    are integers (None if its marks are unpaired).
 
     Names are found by splitting on their marks, strings by splitting on
     quotes: C-level passes, no scan in Python and no step per name. Only a
@@ -181,6 +185,13 @@ def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
         parts[1::2] = map(number.__getitem__, values)
         text = "'".join(parts)
         strings = list(distinct)
+    found: list[Any] = strings
+    n_ints = 0
+    if "X" in text:  # one memchr: `0X` (a two-character needle) is a slow search
+        text, ints = _integers(text, len(strings))
+        if ints:
+            found = [*strings, *ints]
+            n_ints = len(ints)
     pieces = text.split(NAME_MARK)
     if not len(pieces) & 1:
         return None
@@ -190,7 +201,64 @@ def _normalise(marked: str) -> tuple[str, list[str], list[str]] | None:
         _placeholders(_NAMES, len(distinct_numbers))
     placeholder = dict(zip(distinct_numbers, _NAMES, strict=False))
     pieces[1::2] = map(placeholder.__getitem__, numbers)
-    return "".join(pieces), list(distinct_numbers), strings
+    return "".join(pieces), list(distinct_numbers), found, n_ints
+
+
+_HEX_DIGITS = "0123456789ABCDEF"
+# Where an integer literal is shared: after `(`, `, `, a comparison or `= `;
+# before `,`, `)`, `:`, a line's end, a comparison, `if`, `else`, `and`, `or`.
+# Arithmetic (`x + 0X1`, `-0X1`) stays in the shape: CPython folds constant
+# operands, ints and placeholder strings differently; so do truth tests.
+_BEFORE = ("(", ", ", "= ", "> ", "< ")
+_NOT_BEFORE = (">> ", "<< ")
+_AFTER = (",", ")", ":", "\n", " if ", " else ", " and ", " or ")
+_AFTER_COMPARED = (" == ", " != ", " < ", " > ", " <= ", " >= ")
+
+
+def _integers(text: str, first: int) -> tuple[str, list[int]]:
+    """``text`` with the integer literals the code generator wrote (in
+    hexadecimal, ``0X…``: found by splitting, at C speed) replaced by
+    string placeholders from number ``first`` on, one per value, and the
+    values. A value written also where it is left in the shape (see
+    ``_BEFORE``) stays everywhere: CPython keeps one constant of a value."""
+    pieces = text.split("0X")
+    found: list[tuple[int, int, str] | None] = [None]
+    kept: set[int] = set()
+    for i in range(1, len(pieces)):
+        piece = pieces[i]
+        rest = piece.lstrip(_HEX_DIGITS)
+        n = len(piece) - len(rest)
+        if not n:
+            found.append(None)  # not a literal (generated code writes no other `0X`)
+            continue
+        value = int(piece[:n], 16)
+        before = pieces[i - 1]
+        if (
+            before.endswith(_BEFORE)
+            and not before.endswith(_NOT_BEFORE)
+            and (rest.startswith(_AFTER) or rest.startswith(_AFTER_COMPARED))
+        ):
+            found.append((value, n, rest))
+        else:
+            found.append(None)
+            kept.add(value)
+    numbered: dict[int, str] = {}
+    for spot in found:
+        if spot is not None and spot[0] not in kept and spot[0] not in numbered:
+            numbered[spot[0]] = ""
+    if not numbered:
+        return text, []
+    marks = _placeholders(_STRINGS, first + len(numbered))
+    for k, value in enumerate(numbered):
+        numbered[value] = f"'{marks[first + k]}'"
+    out = [pieces[0]]
+    for i in range(1, len(pieces)):
+        spot = found[i]
+        if spot is not None and spot[0] in numbered:
+            out += (numbered[spot[0]], spot[2])
+        else:
+            out += ("0X", pieces[i])
+    return "".join(out), list(numbered)
 
 
 def _escaped_strings(marked: str) -> tuple[str, list[str]]:
@@ -212,7 +280,7 @@ class _Template:
     """A shape's code, and where its placeholders are, so that instantiating
     it only fills them in."""
 
-    __slots__ = ("code", "names", "n_names", "fixed", "pick", "nested")
+    __slots__ = ("code", "names", "n_names", "fixed", "pick", "nested", "distinct")
 
     def __init__(
         self,
@@ -221,8 +289,14 @@ class _Template:
         consts: list[tuple[int, int]],
         nested: list[int],
         n_strings: int,
+        ints: bool = False,
     ) -> None:
         self.code = code
+        # With integer placeholders: how many distinct constants the code
+        # has. An integer equal to one of the other constants (`arity == 2`
+        # beside a literal 2) is one constant for CPython but two here: such
+        # a copy is refused (the function is compiled on its own).
+        self.distinct = _distinct(code.co_consts) if ints else 0
         # co_name, co_names and co_varnames joined by NAME_MARK, each name
         # placeholder a format field: one `format` and one `split` give them.
         self.names = names
@@ -248,9 +322,10 @@ class _Template:
             self.nested = [*nested, *(at for at, _ in consts)]  # one constant: filled by _fill
 
     def instantiate(
-        self, numbers: list[str], strings: list[str], filename: str, line: int
-    ) -> CodeType:
-        """The template's code with these numbers, strings and first line."""
+        self, numbers: list[str], strings: list[Any], filename: str, line: int
+    ) -> CodeType | None:
+        """The template's code with these numbers, strings (and integers) and
+        first line; None where an integer would be a constant twice."""
         names = self.names.format(*numbers).split(NAME_MARK)
         code = self.code
         pick = self.pick
@@ -260,6 +335,8 @@ class _Template:
             for at in self.nested:
                 new[at] = _fill(new[at], strings)
             consts = tuple(new)
+        if self.distinct and _distinct(consts) != self.distinct:
+            return None
         n = 1 + self.n_names
         return code.replace(
             co_name=names[0],
@@ -270,6 +347,12 @@ class _Template:
             co_filename=filename,
             co_firstlineno=line,
         )
+
+
+def _distinct(consts: tuple[Any, ...]) -> int:
+    """How many constants CPython would keep of ``consts`` (at least: equal
+    values of one type are one; `1` and `True` are two, as there)."""
+    return len(set(zip(map(type, consts), consts, strict=True)))
 
 
 def _fill(c: Any, strings: list[str]) -> Any:
@@ -296,9 +379,11 @@ def _holds_mark(c: Any) -> bool:
     return False
 
 
-def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | None:
+def _template(
+    code: CodeType, n_numbers: int, n_strings: int, ints: bool = False
+) -> _Template | None:
     """The template of a shape's compiled text, or None when it cannot be
-    shared (see :func:`_valid`)."""
+    shared (see :func:`_valid`). ``ints``: some placeholders are integers'."""
     if not _valid(code, n_strings):
         return None
     fields: list[str] = []
@@ -317,7 +402,7 @@ def _template(code: CodeType, n_numbers: int, n_strings: int) -> _Template | Non
             strings.append((at, int(c[len(_MARK) :])))
         elif type(c) in (tuple, frozenset) and _holds_mark(c):
             nested.append(at)
-    return _Template(code, NAME_MARK.join(fields), strings, nested, n_strings)
+    return _Template(code, NAME_MARK.join(fields), strings, nested, n_strings, ints)
 
 
 def _marked_function(marked: str, filename: str, line: int, kept: bool = False) -> CodeType | None:
@@ -331,17 +416,20 @@ def _marked_function(marked: str, filename: str, line: int, kept: bool = False) 
     if shape is None:
         found: object = None
     else:
-        text, numbers, strings = shape
+        text, numbers, strings, n_ints = shape
         found = _templates.get(text, _NEW)
         if type(found) is _First or found is _ONCE:  # second of its shape: make the template
             template = _derived(found.code, found.marked) if type(found) is _First else None
             if template is None:  # not derivable: compiled from the shape's text
                 template = function_of(text)
-            found = None if template is None else _template(template, len(numbers), len(strings))
+            ints = n_ints > 0
+            found = template and _template(template, len(numbers), len(strings), ints)
             _keep(text, found)
         if type(found) is _Template:
-            stats["shared"] += 1
-            return found.instantiate(numbers, strings, filename, line)
+            code = found.instantiate(numbers, strings, filename, line)
+            if code is not None:
+                stats["shared"] += 1
+                return code
     stats["unshareable" if found is None else "compiled"] += 1
     code = function_of(marked.replace(NAME_MARK, ""))
     if code is None:
@@ -375,9 +463,12 @@ def _derived(code: CodeType, marked: str) -> CodeType | None:
     string that is not one of its literals (a folded constant, a keyword
     argument's name): then the shape's text is compiled."""
     shape = _normalise(marked)
-    if shape is None:
+    if shape is None or shape[3]:
+        # Integers: the code holds one constant for a literal and any other
+        # constant of its value (folded arithmetic, `arity == 2`), which no
+        # text tells apart here; the shape's text is compiled instead.
         return None
-    _, numbers, strings = shape
+    _, numbers, strings, _ = shape
     pieces = marked.split(NAME_MARK)
     index = dict(zip(numbers, _NAMES, strict=False))
     names: dict[str, str] = {}

@@ -259,7 +259,8 @@ class Compiler:
         """Free the tree but for what the deferred thunks left will compile
         (when that is a quarter less than at the last pruning)."""
         captures = self._captures
-        if not self.owns_tree or captures is None or len(self.deferred) > self.prune_when:
+        # With no deferred thunk left, `close` takes the whole tree apart next.
+        if not self.owns_tree or captures is None or not 0 < len(self.deferred) <= self.prune_when:
             return
         self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
@@ -631,7 +632,10 @@ class Compiler:
         """Python source for a constant node, or None."""
         t = type(node)
         if t is nodes.Int:
-            return repr(node.value)  # type: ignore[attr-defined]
+            v = node.value  # type: ignore[attr-defined]
+            # `0X…`: no other generated text holds a capital X, so `code_share`
+            # finds integers by one memchr and a split (see `_integers`).
+            return hex(v).upper() if v > 0 else repr(v)
         if t is nodes.Float:
             v = node.value  # type: ignore[attr-defined]
             return repr(v) if math.isfinite(v) else f"float('{v}')"

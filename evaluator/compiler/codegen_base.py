@@ -110,7 +110,9 @@ class _Lazy:
 # raw, so no string literal holds one.
 NAME_MARK = "\0"
 
-_SIMPLE_OPERAND = re.compile(r"[A-Za-z_\x00][A-Za-z0-9_\x00]*|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\"")
+_SIMPLE_OPERAND = re.compile(
+    r"[A-Za-z_\x00][A-Za-z0-9_\x00]*|0X[0-9A-F]+|-?[0-9.e+-]+|'[^'\\]*'|\"[^\"\\]*\""
+)
 
 
 def _simple_operand(expr: str) -> bool:
