@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from types import GeneratorType
+from types import GeneratorType, MethodType
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
+    RUNNERS,
     TAILS,
     _check_function,
     app_thunks,
@@ -18,6 +19,7 @@ from evaluator.builtins.support import (
     evaluate_ahead,
     evaluate_plain,
     frame_of,
+    new_runner,
     is_generator_code,
     peek,
     result_error,
@@ -390,10 +392,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
-    # The function of the elements' code (`genList`'s) last found plain, found
-    # a frame that ends at once (`range`'s `n: first + n`), found neither.
-    plain = ahead = neither = None
+    seen = _ElementCode()
+    plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
+    runner = None  # runs the bodies started here (see `support.finish_now`)
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
             if not i & (walk.EVERY - 1):
@@ -402,40 +404,39 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code = x.code
-            if type(code) is not partial:
-                evaluate_plain(x)
-            elif code.func is plain:
+            t = type(code)
+            if (code.__func__ if t is MethodType else code.func if t is partial else x) is plain:
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
-            elif code.func is ahead:
-                if not evaluate_ahead(x):
-                    ahead, neither = None, code.func
-            elif code.func is not neither:
-                if evaluate_plain(x):
-                    plain = code.func
-                elif is_generator_code(code.func) and evaluate_ahead(x):
-                    ahead = code.func
-                else:
-                    neither = code.func
+            else:
+                plain = seen.evaluate(x, code)
         if both is not None:
             r: Any = both(acc, x)
             if type(r) is GeneratorType:
                 if (type(x) is not Thunk or x.code is None) and not asked:
-                    # (As below, the body started with both arguments.)
+                    # (As below, the body started with both arguments; run by a
+                    # runner, a body that ends raises no `StopIteration`.)
+                    if runner is None:
+                        runner = RUNNERS.pop() if RUNNERS else new_runner()
                     try:
-                        req = r.send(None)
-                    except StopIteration as stop:
-                        ended = stop.value
-                        r = run_again(r, both, acc, x, ended) if type(ended) in TAILS else ended
+                        ended = runner.send(r)
                     except Exception:
+                        runner = None
                         r = both(acc, x)  # a new frame: the loop reports the error
                     else:
-                        asked = True
-                        r = Resume(r, req)
+                        if type(ended) is tuple:
+                            v = ended[0]
+                            r = run_again(r, both, acc, x, v) if type(v) in TAILS else v
+                        else:
+                            # It asked the loop for something (nothing done yet):
+                            # dropped with the runner, the loop runs it anew.
+                            runner = None
+                            asked = True
+                            r = both(acc, x)
             elif type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
@@ -471,7 +472,42 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             acc = (yield r) if type(r) in TAILS else r
         else:
             acc = yield Call(g, x)
+    if runner is not None:
+        RUNNERS.append(runner)
     return acc
+
+
+class _ElementCode:
+    """What `foldl'` learned of its elements' code (see :meth:`evaluate`)."""
+
+    __slots__ = ("ahead", "neither")
+
+    def __init__(self) -> None:
+        # The function of the elements' code last found to make a frame that
+        # ends at once (`range`'s `n: first + n`), found neither plain nor that.
+        self.ahead: Any = None
+        self.neither: Any = None
+
+    def evaluate(self, x: Thunk, code: Any) -> Any:
+        """Evaluate the element ``x`` (its code ``code``) here if that is
+        unobservable (see `support.evaluate_plain`, `evaluate_ahead`); the
+        function of its code if found plain (the next elements of the same
+        function are run at once), else None."""
+        t = type(code)
+        fn = code.__func__ if t is MethodType else code.func if t is partial else None
+        if fn is None:
+            evaluate_plain(x)
+        elif fn is self.ahead:
+            if not evaluate_ahead(x):
+                self.ahead, self.neither = None, fn
+        elif fn is not self.neither:
+            if evaluate_plain(x):
+                return fn
+            if is_generator_code(fn) and evaluate_ahead(x):
+                self.ahead = fn
+            else:
+                self.neither = fn
+        return None
 
 
 def _op_applied(op: Any, lam: bool, acc: Any) -> Any:
@@ -573,22 +609,35 @@ def _comparator(cmp: Any) -> Any:
     if both is None:
         return less
 
+    runner: Any = None  # runs the bodies started here (see `support.finish_now`)
+    asked = False  # whether a body started here asked the loop for something
+
     def less_curried(a: Any, b: Any) -> Any:
         # `a: b: body`: its inner body started with both arguments (see
-        # `support.curried_inner`), the rarer endings as `less` has them.
+        # `support.curried_inner`), the rarer endings as `less` has them;
+        # run by a runner, a body that ends raises no `StopIteration`.
+        nonlocal runner, asked
         r = both(a, b)
-        if type(r) is GeneratorType and (type(b) is not Thunk or b.code is None):
+        if type(r) is GeneratorType and not asked and (type(b) is not Thunk or b.code is None):
+            if runner is None:
+                runner = RUNNERS.pop() if RUNNERS else new_runner()
             try:
-                req = r.send(None)
-            except StopIteration as stop:
-                ended = stop.value
-                if type(ended) is bool:
-                    return ended
-                r = run_again(r, both, a, b, ended) if type(ended) in TAILS else ended
+                ended = runner.send(r)
             except Exception:
+                runner = None
                 r = both(a, b)  # a new frame: the loop reports the error
             else:
-                r = Resume(r, req)
+                if type(ended) is tuple:
+                    v = ended[0]
+                    if type(v) is bool:
+                        return v
+                    r = run_again(r, both, a, b, v) if type(v) in TAILS else v
+                else:
+                    # It asked the loop for something (nothing done yet): dropped
+                    # with the runner, the loop runs it anew, and the next ones.
+                    runner = None
+                    asked = True
+                    r = both(a, b)
         if type(r) is bool:
             return r
         return _checked(r)
