@@ -10,17 +10,16 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
     RUNNERS,
     TAILS,
+    ElementCode,
     _check_function,
     app_thunks,
     apply_now,
     argument_error,
     charge,
     element_error,
-    evaluate_ahead,
     evaluate_plain,
     frame_of,
     new_runner,
-    is_generator_code,
     peek,
     result_error,
     run_again,
@@ -392,7 +391,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
-    seen = _ElementCode()
+    seen = ElementCode()
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
     runner = None  # runs the bodies started here (see `support.finish_now`)
@@ -403,7 +402,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 # which would count them: checked here as the loop checks.
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
-            code = x.code
+            code: Any = x.code
             t = type(code)
             if (code.__func__ if t is MethodType else code.func if t is partial else x) is plain:
                 try:
@@ -425,18 +424,16 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     try:
                         ended = runner.send(r)
                     except Exception:
-                        runner = None
-                        r = both(acc, x)  # a new frame: the loop reports the error
+                        ended = None
+                    if type(ended) is tuple:
+                        v = ended[0]
+                        r = run_again(r, both, acc, x, v) if type(v) in TAILS else v
                     else:
-                        if type(ended) is tuple:
-                            v = ended[0]
-                            r = run_again(r, both, acc, x, v) if type(v) in TAILS else v
-                        else:
-                            # It asked the loop for something (nothing done yet):
-                            # dropped with the runner, the loop runs it anew.
-                            runner = None
-                            asked = True
-                            r = both(acc, x)
+                        # It failed or asked the loop for something (nothing done
+                        # yet): dropped with the runner, a new frame for the loop
+                        # (which reports the error), the next ones too.
+                        runner, asked = None, True
+                        r = both(acc, x)
             elif type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
@@ -475,39 +472,6 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     if runner is not None:
         RUNNERS.append(runner)
     return acc
-
-
-class _ElementCode:
-    """What `foldl'` learned of its elements' code (see :meth:`evaluate`)."""
-
-    __slots__ = ("ahead", "neither")
-
-    def __init__(self) -> None:
-        # The function of the elements' code last found to make a frame that
-        # ends at once (`range`'s `n: first + n`), found neither plain nor that.
-        self.ahead: Any = None
-        self.neither: Any = None
-
-    def evaluate(self, x: Thunk, code: Any) -> Any:
-        """Evaluate the element ``x`` (its code ``code``) here if that is
-        unobservable (see `support.evaluate_plain`, `evaluate_ahead`); the
-        function of its code if found plain (the next elements of the same
-        function are run at once), else None."""
-        t = type(code)
-        fn = code.__func__ if t is MethodType else code.func if t is partial else None
-        if fn is None:
-            evaluate_plain(x)
-        elif fn is self.ahead:
-            if not evaluate_ahead(x):
-                self.ahead, self.neither = None, fn
-        elif fn is not self.neither:
-            if evaluate_plain(x):
-                return fn
-            if is_generator_code(fn) and evaluate_ahead(x):
-                self.ahead = fn
-            else:
-                self.neither = fn
-        return None
 
 
 def _op_applied(op: Any, lam: bool, acc: Any) -> Any:
@@ -624,20 +588,18 @@ def _comparator(cmp: Any) -> Any:
             try:
                 ended = runner.send(r)
             except Exception:
-                runner = None
-                r = both(a, b)  # a new frame: the loop reports the error
+                ended = None
+            if type(ended) is tuple:
+                v = ended[0]
+                if type(v) is bool:
+                    return v
+                r = run_again(r, both, a, b, v) if type(v) in TAILS else v
             else:
-                if type(ended) is tuple:
-                    v = ended[0]
-                    if type(v) is bool:
-                        return v
-                    r = run_again(r, both, a, b, v) if type(v) in TAILS else v
-                else:
-                    # It asked the loop for something (nothing done yet): dropped
-                    # with the runner, the loop runs it anew, and the next ones.
-                    runner = None
-                    asked = True
-                    r = both(a, b)
+                # It failed or asked the loop for something (nothing done yet):
+                # dropped with the runner, a new frame for the loop (which
+                # reports the error), the next ones too.
+                runner, asked = None, True
+                r = both(a, b)
         if type(r) is bool:
             return r
         return _checked(r)

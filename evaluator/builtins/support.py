@@ -294,9 +294,7 @@ RUNNERS: list[Any] = []
 
 def is_generator_code(fn: Any) -> bool:
     """Whether ``fn`` (a thunk's or body's code, maybe a `partial`) makes frames."""
-    return bool(
-        getattr(getattr(code_function(fn), "__code__", None), "co_flags", 0) & CO_GENERATOR
-    )
+    return bool(getattr(getattr(code_function(fn), "__code__", None), "co_flags", 0) & CO_GENERATOR)
 
 
 def code_function(code: Any) -> Any:
@@ -484,3 +482,37 @@ def _second_only(head: Callable[[Any], Any], a: Any, b: Any) -> Any:
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
     """A thunk running the generator function ``frame_fn(*args)`` when forced."""
     return Thunk(partial(frame_fn, *args))
+
+
+class ElementCode:
+    """What a builtin applying a function to a list's elements in turn
+    (`foldl'`) learned of their code (see :meth:`evaluate`)."""
+
+    __slots__ = ("ahead", "neither")
+
+    def __init__(self) -> None:
+        # The function of the elements' code last found to make a frame that
+        # ends at once (`range`'s `n: first + n`), found neither plain nor that.
+        self.ahead: Any = None
+        self.neither: Any = None
+
+    def evaluate(self, x: Thunk, code: Any) -> Any:
+        """Evaluate the element ``x`` (its code ``code``) here if that is
+        unobservable (see `support.evaluate_plain`, `evaluate_ahead`); the
+        function of its code if found plain (the next elements of the same
+        function are run at once), else None."""
+        t = type(code)
+        fn = code.__func__ if t is MethodType else code.func if t is partial else None
+        if fn is None:
+            evaluate_plain(x)
+        elif fn is self.ahead:
+            if not evaluate_ahead(x):
+                self.ahead, self.neither = None, fn
+        elif fn is not self.neither:
+            if evaluate_plain(x):
+                return fn
+            if is_generator_code(fn) and evaluate_ahead(x):
+                self.ahead = fn
+            else:
+                self.neither = fn
+        return None
