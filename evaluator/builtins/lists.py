@@ -8,9 +8,10 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
-    RUNNERS,
+    MISSING,
     TAILS,
     ElementCode,
+    Starter,
     _check_function,
     app_thunks,
     apply_now,
@@ -19,12 +20,11 @@ from evaluator.builtins.support import (
     element_error,
     evaluate_plain,
     frame_of,
-    new_runner,
     peek,
     result_error,
-    run_again,
     started_again,
     two_argument_code,
+    two_argument_plain,
 )
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import EvalTypeError, NixError
@@ -391,10 +391,11 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
+    start = Starter(both) if both is not None else None
+    twin = two_argument_plain(op)  # its plain twin (None if it has none)
     seen = ElementCode()
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
-    runner = None  # runs the bodies started here (see `support.finish_now`)
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
             if not i & (walk.EVERY - 1):
@@ -413,28 +414,18 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     x.value, x.code = v, None
             else:
                 plain = seen.evaluate(x, code)
-        if both is not None:
-            r: Any = both(acc, x)
-            if type(r) is GeneratorType:
-                if (type(x) is not Thunk or x.code is None) and not asked:
-                    # (As below, the body started with both arguments; run by a
-                    # runner, a body that ends raises no `StopIteration`.)
-                    if runner is None:
-                        runner = RUNNERS.pop() if RUNNERS else new_runner()
-                    try:
-                        ended = runner.send(r)
-                    except Exception:
-                        ended = None
-                    if type(ended) is tuple:
-                        v = ended[0]
-                        r = run_again(r, both, acc, x, v) if type(v) in TAILS else v
-                    else:
-                        # It failed or asked the loop for something (nothing done
-                        # yet): dropped with the runner, a new frame for the loop
-                        # (which reports the error), the next ones too.
-                        runner, asked = None, True
-                        r = both(acc, x)
-            elif type(r) is Thunk or type(r) is Call:
+        if start is not None:
+            if twin is not None and (type(x) is not Thunk or x.code is None):
+                try:
+                    r: Any = twin(acc, x)
+                except Exception:
+                    r = MISSING
+                if r is not MISSING and type(r) not in TAILS:
+                    acc = r
+                    continue
+                twin = None  # any other ending (rare): the body's frame from now on
+            r = start.run(acc, x) if type(x) is Thunk and x.code is not None else start(acc, x)
+            if type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
             continue
@@ -469,8 +460,8 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             acc = (yield r) if type(r) in TAILS else r
         else:
             acc = yield Call(g, x)
-    if runner is not None:
-        RUNNERS.append(runner)
+    if start is not None:
+        start.done()
     return acc
 
 
@@ -573,33 +564,23 @@ def _comparator(cmp: Any) -> Any:
     if both is None:
         return less
 
-    runner: Any = None  # runs the bodies started here (see `support.finish_now`)
-    asked = False  # whether a body started here asked the loop for something
+    twin = two_argument_plain(cmp)
+    start = Starter(both)
 
     def less_curried(a: Any, b: Any) -> Any:
-        # `a: b: body`: its inner body started with both arguments (see
-        # `support.curried_inner`), the rarer endings as `less` has them;
-        # run by a runner, a body that ends raises no `StopIteration`.
-        nonlocal runner, asked
-        r = both(a, b)
-        if type(r) is GeneratorType and not asked and (type(b) is not Thunk or b.code is None):
-            if runner is None:
-                runner = RUNNERS.pop() if RUNNERS else new_runner()
+        # `a: b: body`: its inner body's plain twin, or the body started with
+        # both arguments (see `support.curried_inner`), the rarer endings as
+        # `less` has them. (Sort's elements are evaluated.)
+        nonlocal twin
+        if twin is not None:
             try:
-                ended = runner.send(r)
+                r = twin(a, b)
             except Exception:
-                ended = None
-            if type(ended) is tuple:
-                v = ended[0]
-                if type(v) is bool:
-                    return v
-                r = run_again(r, both, a, b, v) if type(v) in TAILS else v
-            else:
-                # It failed or asked the loop for something (nothing done yet):
-                # dropped with the runner, a new frame for the loop (which
-                # reports the error), the next ones too.
-                runner, asked = None, True
-                r = both(a, b)
+                r = MISSING
+            if type(r) is bool:
+                return r
+            twin = None  # any other ending (rare): the body's frame from now on
+        r = start(a, b)
         if type(r) is bool:
             return r
         return _checked(r)

@@ -13,6 +13,7 @@ from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.ops import type_error
+from evaluator.vm.runtime import MISSING
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -25,7 +26,7 @@ from evaluator.vm.values import (
     Thunk,
 )
 
-__all__ = ["charge"]  # re-exported for the theme modules
+__all__ = ["MISSING", "charge"]  # re-exported for the theme modules
 
 _ORDINALS = ("first", "second", "third")
 
@@ -452,6 +453,9 @@ def curried_inner(fn: Closure) -> tuple[Callable[..., Any], bool] | None:
     """
     inner: Any = fn.curried
     t = type(inner)
+    if t is tuple and len(inner) == 2:
+        inner = inner[0]  # (the mark, its plain twin: see `two_argument_plain`)
+        t = type(inner)
     if t is tuple:
         inner, takes_a = inner[0], False
     elif t is FunctionType:
@@ -477,6 +481,27 @@ def two_argument_code(fn: Any) -> Callable[[Any, Any], Any] | None:
 
 def _second_only(head: Callable[[Any], Any], a: Any, b: Any) -> Any:
     return head(b)
+
+
+def two_argument_plain(fn: Any) -> Callable[[Any, Any], Any] | None:
+    """``plain`` with ``plain(a, b)`` what :func:`two_argument_code`'s ``run(a,
+    b)`` gives when its frame would end without asking the loop for anything,
+    else ``MISSING`` (then nothing observable was done: ``run(a, b)`` is to
+    be started instead), for a lambda whose inner body has a plain twin
+    (``compiler.codegen_functions._plain_twin``); else None.
+
+    ``plain`` may raise (then ``run(a, b)`` raises the same, as a frame the
+    loop reports) or return a tail (which ``run(a, b)`` gives the loop).
+    """
+    if type(fn) is not Closure:
+        return None
+    mark: Any = fn.curried
+    if type(mark) is not tuple or len(mark) != 2:
+        return None
+    inner, twin = mark
+    code = fn.code
+    head = partial(twin, *code.args) if type(code) is partial else twin
+    return head if type(inner) is not tuple else partial(_second_only, head)
 
 
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
@@ -516,3 +541,46 @@ class ElementCode:
             else:
                 self.neither = fn
         return None
+
+
+class Starter:
+    """``start(a, b)``: what ``run(a, b)`` (a :func:`two_argument_code`) gives, as
+    far as it goes without the loop, for a builtin applying it to many
+    evaluated pairs (`foldl'`, `sort`): its value, or what to yield for it.
+
+    The frame is run by a runner (a body that ends raises no
+    `StopIteration`, see :func:`finish_now`). One that fails or asks the
+    loop for something (having done nothing observable yet) is dropped with
+    the runner and a new frame is given to the loop (which reports the
+    error); from then on frames are given to the loop unstarted.
+    """
+
+    __slots__ = ("run", "runner", "asked")
+
+    def __init__(self, run: Callable[[Any, Any], Any]) -> None:
+        self.run = run
+        self.runner: Any = None
+        self.asked = False
+
+    def __call__(self, a: Any, b: Any) -> Any:
+        r = self.run(a, b)
+        if type(r) is not GeneratorType or self.asked:
+            return r
+        runner = self.runner
+        if runner is None:
+            runner = self.runner = RUNNERS.pop() if RUNNERS else new_runner()
+        try:
+            ended = runner.send(r)
+        except Exception:
+            ended = None
+        if type(ended) is tuple:
+            v = ended[0]
+            return run_again(r, self.run, a, b, v) if type(v) in TAILS else v
+        self.runner, self.asked = None, True
+        return self.run(a, b)
+
+    def done(self) -> None:
+        """Give the runner back (the builtin has finished)."""
+        if self.runner is not None:
+            RUNNERS.append(self.runner)
+            self.runner = None

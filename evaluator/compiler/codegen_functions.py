@@ -6,6 +6,7 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -167,10 +168,77 @@ def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -
         return None
     captures = list(inner.captures)
     if captures == list(child.captures):
-        return f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
-    if captures != [*child.captures, child.params[0]]:
+        mark = f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
+    elif captures == [*child.captures, child.params[0]]:
+        mark = inner.name
+    else:
         return None
-    return inner.name
+    twin = _plain_twin(self, inner)
+    return mark if twin is None else f"({mark}, {twin})"
+
+
+# Above this many lines an inner body gets no plain twin (comparators and
+# operators are a few lines; a large body gains little and costs text).
+MAX_TWIN_LINES = 40
+
+# The lines of a generator body that wait for the loop, in the forms the
+# code generator writes them (names carry `codegen_base.NAME_MARK`):
+# a force, which the twin keeps for evaluated values; any other wait, and a
+# charge to the budget, which the twin replaces by giving up.
+_FORCE = re.compile(
+    r"( *)if type\(([\w\0]+)\) is Thunk: \2 = \2\.value"
+    r" if \2\.code is None else \(yield \2\)\Z"
+)
+_GIVE_UP = re.compile(
+    r"( *)((?:if type\([\w\0]+\) in PENDING_TYPES|if [\w\0]+ is SLOW|else"
+    r"|if (?:type\([\w\0]+\) is str and )?len\([\w\0]+\) > 4096): )?"
+    r"(?:[\w\0]+ = )?(?:not )?(?:\(?yield\b|r_charge\()"
+)
+
+
+def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
+    """The name of a plain (non-generator) twin of the marked inner body
+    ``inner``, for builtins that start it with both arguments (`foldl'`,
+    `sort`: ``builtins.support.two_argument_plain``); None if it needs none
+    (it never waits) or gets none (longer than :data:`MAX_TWIN_LINES`, or
+    a wait in a form not known here).
+
+    The twin is the body's text with every wait made a way out: a force of
+    a thunk not evaluated yet, any other wait and a budget charge return
+    ``MISSING`` (never a value), after which the caller starts the body
+    itself, from the beginning. Up to its first wait a body has asked the
+    loop for nothing, so what it did before (compute, make values) is not
+    observable, as when a builtin drops a frame that asked (see
+    ``builtins.support.finish_now``). A twin that fails is likewise left
+    for the body to fail again as a frame, so errors and traces are the
+    body's; its own lines carry no trace information.
+    """
+    lines = inner.lines
+    if len(lines) > MAX_TWIN_LINES or not any("yield" in line for line in lines):
+        return None
+    out: list[str] = []
+    for line in lines:
+        if "yield" not in line and "r_charge(" not in line:
+            out.append(line)
+            continue
+        m = _FORCE.match(line)
+        if m is not None:
+            ind, x = m.group(1), m.group(2)
+            out.append(f"{ind}if type({x}) is Thunk:")
+            out.append(f"{ind}    if {x}.code is not None: return MISSING")
+            out.append(f"{ind}    {x} = {x}.value")
+            continue
+        m = _GIVE_UP.match(line)
+        if m is None:
+            return None
+        out.append(f"{m.group(1)}{m.group(2) or ''}return MISSING")
+    if any("yield" in line for line in out):
+        return None  # (a string holding the word: the twin would be a generator)
+    twin = self.new_fn("lam", inner.parent, None, inner.node)
+    twin.captures = inner.captures
+    twin.params = inner.params
+    twin.lines = out
+    return twin.name
 
 
 def c_apply(self: Compiler, fn: _Fn, node: nodes.Apply) -> Step:
