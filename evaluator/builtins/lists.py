@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from types import GeneratorType, MethodType
 from typing import Any
 
@@ -396,16 +395,16 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     seen = ElementCode()
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
+    every = walk.EVERY - 1
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
-            if not i & (walk.EVERY - 1):
+            if not i & every:
                 # Elements evaluated here make no trip through the loop,
                 # which would count them: checked here as the loop checks.
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code: Any = x.code
-            t = type(code)
-            if (code.__func__ if t is MethodType else code.func if t is partial else x) is plain:
+            if type(code) is MethodType and code.__func__ is plain:
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:

@@ -196,12 +196,15 @@ def evaluate_plain(x: Thunk) -> bool:
     kept (the loop would keep the same), anything else (an error, a tail, a
     frame) is dropped and left to the loop, should the element be needed.
     """
-    code = x.code
+    code: Any = x.code
     if code is None:
         return True
     if code is BLACKHOLE:
         return False
-    fn = code_function(code)
+    t = type(code)
+    fn = code.__func__ if t is MethodType else code.func if t is partial else code
+    if type(fn) is partial:  # (`code_function`'s rarer case: a bound method of a `partial`)
+        fn = fn.func
     flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
     if flags & CO_GENERATOR:
         return False
@@ -513,34 +516,35 @@ class ElementCode:
     """What a builtin applying a function to a list's elements in turn
     (`foldl'`) learned of their code (see :meth:`evaluate`)."""
 
-    __slots__ = ("ahead", "neither")
+    __slots__ = ("plain", "ahead", "neither")
 
     def __init__(self) -> None:
-        # The function of the elements' code last found to make a frame that
-        # ends at once (`range`'s `n: first + n`), found neither plain nor that.
+        # The function of the elements' code last found plain, found to make
+        # a frame that ends at once (`range`'s `n: first + n`), found neither.
+        self.plain: Any = None
         self.ahead: Any = None
         self.neither: Any = None
 
     def evaluate(self, x: Thunk, code: Any) -> Any:
         """Evaluate the element ``x`` (its code ``code``) here if that is
-        unobservable (see `support.evaluate_plain`, `evaluate_ahead`); the
-        function of its code if found plain (the next elements of the same
-        function are run at once), else None."""
+        unobservable (see `evaluate_plain`, `evaluate_ahead`); the function
+        of the elements' code last found plain: the caller runs the next
+        elements of that function (`genList`'s bound methods) at once."""
         t = type(code)
         fn = code.__func__ if t is MethodType else code.func if t is partial else None
-        if fn is None:
+        if fn is None or fn is self.plain:
             evaluate_plain(x)
         elif fn is self.ahead:
             if not evaluate_ahead(x):
                 self.ahead, self.neither = None, fn
         elif fn is not self.neither:
             if evaluate_plain(x):
-                return fn
-            if is_generator_code(fn) and evaluate_ahead(x):
+                self.plain = fn
+            elif is_generator_code(fn) and evaluate_ahead(x):
                 self.ahead = fn
             else:
                 self.neither = fn
-        return None
+        return self.plain
 
 
 class Starter:
@@ -548,11 +552,13 @@ class Starter:
     far as it goes without the loop, for a builtin applying it to many
     evaluated pairs (`foldl'`, `sort`): its value, or what to yield for it.
 
-    The frame is run by a runner (a body that ends raises no
-    `StopIteration`, see :func:`finish_now`). One that fails or asks the
-    loop for something (having done nothing observable yet) is dropped with
-    the runner and a new frame is given to the loop (which reports the
-    error); from then on frames are given to the loop unstarted.
+    The first frame is sent to directly; once one has ended without asking
+    the loop for anything, the next are run by a runner (a body that ends
+    raises no `StopIteration`, see :func:`finish_now`). One of those that
+    fails or asks the loop for something (having done nothing observable
+    yet) is dropped with the runner and a new frame is given to the loop
+    (which reports the error). After a frame asked, the next ones are given
+    to the loop unstarted.
     """
 
     __slots__ = ("run", "runner", "asked")
@@ -568,7 +574,22 @@ class Starter:
             return r
         runner = self.runner
         if runner is None:
-            runner = self.runner = RUNNERS.pop() if RUNNERS else new_runner()
+            # The first frame is sent to directly: one that asks is handed to
+            # the loop as it stands (most bodies that ask, ask every time:
+            # the next ones are not started here at all).
+            try:
+                req = r.send(None)
+            except StopIteration as stop:
+                v = stop.value
+                if type(v) in TAILS:
+                    return run_again(r, self.run, a, b, v)
+                self.runner = RUNNERS.pop() if RUNNERS else new_runner()
+                return v
+            except Exception:
+                self.asked = True
+                return self.run(a, b)  # a new frame: the loop reports the error
+            self.asked = True
+            return Resume(r, req)
         try:
             ended = runner.send(r)
         except Exception:

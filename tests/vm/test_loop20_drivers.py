@@ -21,10 +21,7 @@ from evaluator.vm.values import Frame, Thunk
 # one of the 30 recorded before). Re-recorded by lib22: a `foldl'` body that
 # asked the loop for something is handed to it unstarted for the next
 # element, so stop 19 now falls as that body starts (located at it, under
-# its call), the other 28 as before. Re-recorded by fold24: the first body
-# started by `foldl'` that asks the loop is dropped (run by a runner, it
-# cannot be handed on) and started again by the loop, so stop 11 falls as
-# it starts, located at it under its call; the other 28 as before.
+# its call), the other 28 as before.
 STOPS = Path(__file__).parent / "fixtures" / "loop20_step_stops.json"
 
 PROGRAM = """let
