@@ -179,7 +179,7 @@ def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -
 
 # Above this many lines an inner body gets no plain twin (comparators and
 # operators are a few lines; a large body gains little and costs text).
-MAX_TWIN_LINES = 40
+MAX_TWIN_LINES = 24
 
 # The lines of a generator body that wait for the loop, in the forms the
 # code generator writes them (names carry `codegen_base.NAME_MARK`):
@@ -216,6 +216,8 @@ def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
     lines = inner.lines
     if len(lines) > MAX_TWIN_LINES or not any("yield" in line for line in lines):
         return None
+    if any(".code(" in line or "Call(" in line or ".fn(" in line for line in lines):
+        return None  # a body that calls mostly waits for the callee: the twin would give up
     out: list[str] = []
     for line in lines:
         if "yield" not in line and "r_charge(" not in line:
