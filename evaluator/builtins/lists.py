@@ -26,6 +26,7 @@ from evaluator.builtins.support import (
     two_argument_plain,
 )
 from evaluator.vm import ops, walk
+from evaluator.vm.budget import ACTIVE
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
     Attrs,
@@ -387,11 +388,14 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
+    if type(nul) is Thunk and nul.code is not None:
+        evaluate_plain(nul)  # (so that the first `op nul x` has both evaluated too)
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
     start = Starter(both) if both is not None else None
     twin = two_argument_plain(op)  # its plain twin (None if it has none)
+    budget = ACTIVE.get()
     seen = ElementCode()
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
@@ -415,6 +419,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 plain = seen.evaluate(x, code)
         if start is not None:
             if twin is not None and (type(x) is not Thunk or x.code is None):
+                spent = budget.allocated if budget is not None else 0
                 try:
                     r: Any = twin(acc, x)
                 except Exception:
@@ -423,6 +428,8 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     acc = r
                     continue
                 twin = None  # any other ending (rare): the body's frame from now on
+                if budget is not None:
+                    budget.allocated = spent  # (what the twin charged, the body charges)
             r = start.run(acc, x) if type(x) is Thunk and x.code is not None else start(acc, x)
             if type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
@@ -564,6 +571,7 @@ def _comparator(cmp: Any) -> Any:
         return less
 
     twin = two_argument_plain(cmp)
+    budget = ACTIVE.get()
     start = Starter(both)
 
     def less_curried(a: Any, b: Any) -> Any:
@@ -572,6 +580,7 @@ def _comparator(cmp: Any) -> Any:
         # `less` has them. (Sort's elements are evaluated.)
         nonlocal twin
         if twin is not None:
+            spent = budget.allocated if budget is not None else 0
             try:
                 r = twin(a, b)
             except Exception:
@@ -579,6 +588,8 @@ def _comparator(cmp: Any) -> Any:
             if type(r) is bool:
                 return r
             twin = None  # any other ending (rare): the body's frame from now on
+            if budget is not None:
+                budget.allocated = spent  # (what the twin charged, the body charges)
         r = start(a, b)
         if type(r) is bool:
             return r

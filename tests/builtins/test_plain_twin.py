@@ -59,12 +59,21 @@ def _allocated(expr: str) -> tuple[str, int, int]:
     return ev.render(ev.eval_source(expr, strict=True)), budget.allocated, budget.steps
 
 
-def test_the_budget_is_charged_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A string over 4 KiB is charged by the body; the twin gives up before it.
-    expr = (
+@pytest.mark.parametrize(
+    "expr",
+    [
+        # A string over 4 KiB is charged by the body; the twin gives up before it.
         'builtins.stringLength (builtins.foldl\' (acc: x: acc + x) "" (builtins.genList'
-        ' (i: builtins.concatStringsSep "" (builtins.genList (j: "abcdefgh") 100)) 20))'
-    )
+        ' (i: builtins.concatStringsSep "" (builtins.genList (j: "abcdefgh") 100)) 20))',
+        # `//` charges; the twin then ends in a tail (a thunk), and the body runs again.
+        "builtins.foldl' (acc: x: (acc // { ${x} = builtins.length [ x ]; }).${x})"
+        ' { z = 0; } [ "a" ]',
+        # `//` charges; the twin then finds a value not evaluated yet.
+        'builtins.sort (a: b: ({ z = 0; } // { ${a} = builtins.length [ b ]; }).${a} < 2)'
+        ' [ "a" "b" ]',
+    ],
+)
+def test_the_budget_is_charged_once(expr: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with_twins = _allocated(expr)
     monkeypatch.setattr(lists, "two_argument_plain", lambda fn: None)
     assert _allocated(expr) == with_twins
