@@ -44,7 +44,7 @@ CASES = [
     # The start value evaluated first when that is plain code (else not at all).
     'builtins.foldl\' (acc: x: x) (throw "nul") [ 1 ]',
     'builtins.foldl\' (acc: x: acc) (throw "nul") [ 1 ]',
-    "builtins.foldl' (acc: x: acc // { ${x} = 1; }) { z = 0; } [ \"a\" \"b\" ]",
+    'builtins.foldl\' (acc: x: acc // { ${x} = 1; }) { z = 0; } [ "a" "b" ]',
     "builtins.foldl' (acc: x: acc + x) (1 + 1) [ 1 2 ]",
     "builtins.sort (a: b: a < b) (builtins.genList (i: 7 - i) 8)",
     'builtins.sort (a: b: a < b) [ "b" "a" "c" ]',

@@ -69,7 +69,7 @@ def _allocated(expr: str) -> tuple[str, int, int]:
         "builtins.foldl' (acc: x: (acc // { ${x} = builtins.length [ x ]; }).${x})"
         ' { z = 0; } [ "a" ]',
         # `//` charges; the twin then finds a value not evaluated yet.
-        'builtins.sort (a: b: ({ z = 0; } // { ${a} = builtins.length [ b ]; }).${a} < 2)'
+        "builtins.sort (a: b: ({ z = 0; } // { ${a} = builtins.length [ b ]; }).${a} < 2)"
         ' [ "a" "b" ]',
     ],
 )
