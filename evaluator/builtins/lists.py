@@ -393,10 +393,12 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
-    start = Starter(both) if both is not None else None
-    twin = two_argument_plain(op)  # its plain twin (None if it has none)
+    start: Any = None  # (a `Starter` of `both`, made for the first element)
+    # Its plain twin (None if it has none; the mark is a 2-tuple if it has).
+    mark = op.curried if both is not None else None
+    twin = two_argument_plain(op) if type(mark) is tuple and len(mark) == 2 else None
     budget = ACTIVE.get()
-    seen = ElementCode()
+    seen: Any = None  # (an `ElementCode`, made for the first element it is needed for)
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
     every = walk.EVERY - 1
@@ -416,8 +418,10 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
             else:
+                if seen is None:
+                    seen = ElementCode()
                 plain = seen.evaluate(x, code)
-        if start is not None:
+        if both is not None:
             if twin is not None and (type(x) is not Thunk or x.code is None):
                 spent = budget.allocated if budget is not None else 0
                 try:
@@ -430,7 +434,12 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 twin = None  # any other ending (rare): the body's frame from now on
                 if budget is not None:
                     budget.allocated = spent  # (what the twin charged, the body charges)
-            r = start.run(acc, x) if type(x) is Thunk and x.code is not None else start(acc, x)
+            if type(x) is Thunk and x.code is not None:
+                r = both(acc, x)
+            else:
+                if start is None:
+                    start = Starter(both)
+                r = start(acc, x)
             if type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
