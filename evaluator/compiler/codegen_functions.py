@@ -6,7 +6,6 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -181,19 +180,65 @@ def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -
 # operators are a few lines; a large body gains little and costs text).
 MAX_TWIN_LINES = 24
 
-# The lines of a generator body that wait for the loop, in the forms the
-# code generator writes them (names carry `codegen_base.NAME_MARK`):
-# a force, which the twin keeps for evaluated values; any other wait, and a
-# charge to the budget, which the twin replaces by giving up.
-_FORCE = re.compile(
-    r"( *)if type\(([\w\0]+)\) is Thunk: \2 = \2\.value"
-    r" if \2\.code is None else \(yield \2\)\Z"
-)
-_GIVE_UP = re.compile(
-    r"( *)((?:if type\([\w\0]+\) in PENDING_TYPES|if [\w\0]+ is SLOW|else"
-    r"|if (?:type\([\w\0]+\) is str and )?len\([\w\0]+\) > 4096): )?"
-    r"(?:[\w\0]+ = )?(?:not )?(?:\(?yield\b|r_charge\()"
-)
+# The lines of a generator body that wait for the loop are in the forms the
+# code generator writes them (names carry `codegen_base.NAME_MARK`): a force,
+# which the twin keeps for evaluated values; any other wait, and a charge to
+# the budget, which the twin replaces by giving up. Read with string methods:
+# a `re.compile` at import would cost each cold run ~0.5 ms.
+_WAITS = ("yield ", "(yield ", "r_charge(")
+
+
+def _is_name(text: str) -> bool:
+    return text.replace("\0", "").isidentifier()
+
+
+def _twin_force(stripped: str) -> str | None:
+    """The variable of a force ``if type(x) is Thunk: x = x.value if x.code is
+    None else (yield x)``, else None."""
+    x = stripped[8 : stripped.find(")")]
+    if not stripped.startswith("if type(") or not _is_name(x):
+        return None
+    force = f"if type({x}) is Thunk: {x} = {x}.value if {x}.code is None else (yield {x})"
+    return x if stripped == force else None
+
+
+def _twin_guard(head: str) -> bool:
+    """Whether ``head`` (before `: ` on a line) is `else` or the condition of a
+    one-line `if` before a wait the code generator writes."""
+    if head == "else":
+        return True
+    if head.startswith("if type(") and head.endswith(") in PENDING_TYPES"):
+        return _is_name(head[8:-18])
+    if head.startswith("if ") and head.endswith(" is SLOW"):
+        return _is_name(head[3:-8])
+    if head.startswith("if len(") and head.endswith(") > 4096"):
+        return _is_name(head[7:-8])
+    x = head[8 : head.find(")")]
+    return _is_name(x) and head == f"if type({x}) is str and len({x}) > 4096"
+
+
+def _twin_line(line: str) -> list[str] | None:
+    """The twin's lines for ``line`` of the body (which waits or charges), or
+    None if it is in a form not known here."""
+    stripped = line.lstrip(" ")
+    ind = line[: len(line) - len(stripped)]
+    x = _twin_force(stripped)
+    if x is not None:
+        return [
+            f"{ind}if type({x}) is Thunk:",
+            f"{ind}    if {x}.code is not None: return MISSING",
+            f"{ind}    {x} = {x}.value",
+        ]
+    head, sep, rest = stripped.partition(": ")
+    guard = f"{head}: " if sep and _twin_guard(head) else ""
+    statement = rest if guard else stripped
+    target, eq, value = statement.partition(" = ")
+    if eq and _is_name(target):
+        statement = value
+    statement = statement.removeprefix("not ")
+    if statement.startswith(_WAITS) or statement == "yield":
+        return [f"{ind}{guard}return MISSING"]
+    return None
 
 
 def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
@@ -223,17 +268,10 @@ def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
         if "yield" not in line and "r_charge(" not in line:
             out.append(line)
             continue
-        m = _FORCE.match(line)
-        if m is not None:
-            ind, x = m.group(1), m.group(2)
-            out.append(f"{ind}if type({x}) is Thunk:")
-            out.append(f"{ind}    if {x}.code is not None: return MISSING")
-            out.append(f"{ind}    {x} = {x}.value")
-            continue
-        m = _GIVE_UP.match(line)
-        if m is None:
+        made = _twin_line(line)
+        if made is None:
             return None
-        out.append(f"{m.group(1)}{m.group(2) or ''}return MISSING")
+        out += made
     if any("yield" in line for line in out):
         return None  # (a string holding the word: the twin would be a generator)
     twin = self.new_fn("lam", inner.parent, None, inner.node)

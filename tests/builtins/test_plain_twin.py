@@ -20,7 +20,7 @@ import pytest
 from evaluator.api import Evaluator
 from evaluator.builtins import lists
 from evaluator.builtins.support import MISSING, two_argument_code, two_argument_plain
-from evaluator.compiler.codegen_functions import MAX_TWIN_LINES
+from evaluator.compiler.codegen_functions import MAX_TWIN_LINES, _twin_line
 from evaluator.vm.budget import Budget
 from evaluator.vm.values import Closure, Thunk
 from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
@@ -117,3 +117,45 @@ def test_no_twin_for_a_long_body() -> None:
     body = " + ".join(f"(if a == {i} then b else {i})" for i in range(MAX_TWIN_LINES))
     f = _value(f"a: b: {body}")
     assert two_argument_code(f) is not None and two_argument_plain(f) is None
+
+
+M = "\0"  # (`codegen_base.NAME_MARK`, around generated names' numbers)
+
+
+@pytest.mark.parametrize(
+    ("line", "twin"),
+    [
+        (
+            f"    if type(t{M}3{M}) is Thunk: t{M}3{M} = t{M}3{M}.value"
+            f" if t{M}3{M}.code is None else (yield t{M}3{M})",
+            [
+                f"    if type(t{M}3{M}) is Thunk:",
+                f"        if t{M}3{M}.code is not None: return MISSING",
+                f"        t{M}3{M} = t{M}3{M}.value",
+            ],
+        ),
+        ("    else: t10 = yield from r_add(v1, t7, K12)", ["    else: return MISSING"]),
+        (
+            "        if type(t5) in PENDING_TYPES: t5 = yield t5",
+            ["        if type(t5) in PENDING_TYPES: return MISSING"],
+        ),
+        ("    t5 = yield r_frame(x)", ["    return MISSING"]),
+        ("    else: t8 = not (yield from o_lt(a, b))", ["    else: return MISSING"]),
+        ("    yield from r_assert_equal(a, b, K1, K2)", ["    return MISSING"]),
+        (
+            "    if t4 is SLOW: t4 = yield from r_with_lookup('x', K3)",
+            ["    if t4 is SLOW: return MISSING"],
+        ),
+        ("    if len(t2) > 4096: r_charge(len(t2))", ["    if len(t2) > 4096: return MISSING"]),
+        (
+            "    if type(t2) is str and len(t2) > 4096: r_charge(len(t2))",
+            ["    if type(t2) is str and len(t2) > 4096: return MISSING"],
+        ),
+        # Forms not written by the code generator: no twin.
+        ("    if x[1:2]: t = yield t", None),
+        ("    t = f((yield t))", None),
+        ("    if type(t) is Thunk: t = t.value if t.code is None else (yield u)", None),
+    ],
+)
+def test_twin_lines(line: str, twin: list[str] | None) -> None:
+    assert _twin_line(line) == twin
