@@ -347,7 +347,10 @@ def _thunk_set(f: Any, args: dict[str, Any]) -> Attrs:
         # a bound method for one argument: cheaper, see `support._thunks`.)
         t = out[k] = new(cls)
         t.value = None
-        t.code = partial(head, k, v) if takes_name else MethodType(head, v)
+        if takes_name or v is None:
+            t.code = partial(head, k, v) if takes_name else partial(head, v)
+        else:
+            t.code = MethodType(head, v)
         t.span = None
     out.positions = None
     return out

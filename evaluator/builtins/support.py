@@ -368,7 +368,8 @@ def _thunks(code: Any, items: Iterable[Any]) -> list[Thunk]:
     for x in items:
         t = new(cls)
         t.value = None
-        t.code = bind(code, x)
+        # (A method cannot be bound to None: `map f [ null ]`.)
+        t.code = bind(code, x) if x is not None else partial(code, x)
         t.span = None
         add(t)
     return out

@@ -58,3 +58,17 @@ def test_a_lambda_with_captures_is_seen_through() -> None:
     assert support.code_function(t.code) is body and _code_of(t.code) is body.__code__
     assert not support.is_generator_code(t.code)
     assert force(t) == 15
+
+
+def test_null_elements_and_values() -> None:
+    # A method cannot be bound to None: those elements keep a `partial`.
+    ev = api.Evaluator()
+    text = (
+        "[ (map (x: x) [ null 1 ]) (builtins.mapAttrs (_: v: v) { a = null; b = 2; })"
+        " (builtins.mapAttrs (n: v: v) { a = null; }) ]"
+    )
+    assert ev.render(ev.eval_source(text, strict=True)) == (
+        "[ [ null 1 ] { a = null; b = 2; } { a = null; } ]"
+    )
+    (t,) = support.app_thunks(Closure(lambda x: x, None, False, "id"), [None])
+    assert type(t.code) is partial and force(t) is None
