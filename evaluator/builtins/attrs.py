@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from types import MethodType
 from typing import Any
 
 from evaluator.builtins.registry import builtin
@@ -342,10 +343,14 @@ def _thunk_set(f: Any, args: dict[str, Any]) -> Attrs:
     new, cls = object.__new__, Thunk
     out = Attrs()
     for k, v in args.items():
-        # (`Thunk(partial(...))` without a Python frame of `Thunk.__init__`.)
+        # (`Thunk(partial(...))` without a Python frame of `Thunk.__init__`;
+        # a bound method for one argument: cheaper, see `support._thunks`.)
         t = out[k] = new(cls)
         t.value = None
-        t.code = partial(head, k, v) if takes_name else partial(head, v)
+        if takes_name or v is None:
+            t.code = partial(head, k, v) if takes_name else partial(head, v)
+        else:
+            t.code = MethodType(head, v)
         t.span = None
     out.positions = None
     return out

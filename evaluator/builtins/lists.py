@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from functools import partial
-from types import GeneratorType
+from types import GeneratorType, MethodType
 from typing import Any
 
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import (
+    MISSING,
     TAILS,
+    ElementCode,
+    Starter,
     _check_function,
     app_thunks,
     apply_now,
     argument_error,
     charge,
     element_error,
-    evaluate_ahead,
     evaluate_plain,
     frame_of,
-    is_generator_code,
     peek,
     result_error,
-    run_again,
     started_again,
     two_argument_code,
+    two_argument_plain,
 )
 from evaluator.vm import ops, walk
+from evaluator.vm.budget import ACTIVE
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
     Attrs,
@@ -387,56 +388,59 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             xs = xs.value if xs.code is None or evaluate_plain(xs) else (yield xs)
         if type(xs) is not NixList:
             raise _not_list(xs)
+    if type(nul) is Thunk and nul.code is not None:
+        evaluate_plain(nul)  # (so that the first `op nul x` has both evaluated too)
     acc = nul
     lam = type(op) is Closure
     both = two_argument_code(op)  # `acc: x: body`: its inner body started at once
-    # The function of the elements' code (`genList`'s) last found plain, found
-    # a frame that ends at once (`range`'s `n: first + n`), found neither.
-    plain = ahead = neither = None
+    start: Any = None  # (a `Starter` of `both`, made for the first element)
+    # Its plain twin (None if it has none; the mark is a 2-tuple if it has).
+    mark = op.curried if both is not None else None
+    twin = two_argument_plain(op) if type(mark) is tuple and len(mark) == 2 else None
+    budget = ACTIVE.get()
+    seen: Any = None  # (an `ElementCode`, made for the first element it is needed for)
+    plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
+    every = walk.EVERY - 1
     for i, x in enumerate(xs):
         if type(x) is Thunk and x.code is not None:
-            if not i & (walk.EVERY - 1):
+            if not i & every:
                 # Elements evaluated here make no trip through the loop,
                 # which would count them: checked here as the loop checks.
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
-            code = x.code
-            if type(code) is not partial:
-                evaluate_plain(x)
-            elif code.func is plain:
+            code: Any = x.code
+            if type(code) is MethodType and code.__func__ is plain:
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
-            elif code.func is ahead:
-                if not evaluate_ahead(x):
-                    ahead, neither = None, code.func
-            elif code.func is not neither:
-                if evaluate_plain(x):
-                    plain = code.func
-                elif is_generator_code(code.func) and evaluate_ahead(x):
-                    ahead = code.func
-                else:
-                    neither = code.func
+            else:
+                if seen is None:
+                    seen = ElementCode()
+                plain = seen.evaluate(x, code)
         if both is not None:
-            r: Any = both(acc, x)
-            if type(r) is GeneratorType:
-                if (type(x) is not Thunk or x.code is None) and not asked:
-                    # (As below, the body started with both arguments.)
-                    try:
-                        req = r.send(None)
-                    except StopIteration as stop:
-                        ended = stop.value
-                        r = run_again(r, both, acc, x, ended) if type(ended) in TAILS else ended
-                    except Exception:
-                        r = both(acc, x)  # a new frame: the loop reports the error
-                    else:
-                        asked = True
-                        r = Resume(r, req)
-            elif type(r) is Thunk or type(r) is Call:
+            if twin is not None and (type(x) is not Thunk or x.code is None):
+                spent = budget.allocated if budget is not None else 0
+                try:
+                    r: Any = twin(acc, x)
+                except Exception:
+                    r = MISSING
+                if r is not MISSING and type(r) not in TAILS:
+                    acc = r
+                    continue
+                twin = None  # any other ending (rare): the body's frame from now on
+                if budget is not None:
+                    budget.allocated = spent  # (what the twin charged, the body charges)
+            if type(x) is Thunk and x.code is not None:
+                r = both(acc, x)
+            else:
+                if start is None:
+                    start = Starter(both)
+                r = start(acc, x)
+            if type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
             continue
@@ -471,6 +475,8 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             acc = (yield r) if type(r) in TAILS else r
         else:
             acc = yield Call(g, x)
+    if start is not None:
+        start.done()
     return acc
 
 
@@ -573,22 +579,27 @@ def _comparator(cmp: Any) -> Any:
     if both is None:
         return less
 
+    twin = two_argument_plain(cmp)
+    budget = ACTIVE.get()
+    start = Starter(both)
+
     def less_curried(a: Any, b: Any) -> Any:
-        # `a: b: body`: its inner body started with both arguments (see
-        # `support.curried_inner`), the rarer endings as `less` has them.
-        r = both(a, b)
-        if type(r) is GeneratorType and (type(b) is not Thunk or b.code is None):
+        # `a: b: body`: its inner body's plain twin, or the body started with
+        # both arguments (see `support.curried_inner`), the rarer endings as
+        # `less` has them. (Sort's elements are evaluated.)
+        nonlocal twin
+        if twin is not None:
+            spent = budget.allocated if budget is not None else 0
             try:
-                req = r.send(None)
-            except StopIteration as stop:
-                ended = stop.value
-                if type(ended) is bool:
-                    return ended
-                r = run_again(r, both, a, b, ended) if type(ended) in TAILS else ended
+                r = twin(a, b)
             except Exception:
-                r = both(a, b)  # a new frame: the loop reports the error
-            else:
-                r = Resume(r, req)
+                r = MISSING
+            if type(r) is bool:
+                return r
+            twin = None  # any other ending (rare): the body's frame from now on
+            if budget is not None:
+                budget.allocated = spent  # (what the twin charged, the body charges)
+        r = start(a, b)
         if type(r) is bool:
             return r
         return _checked(r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from functools import partial
-from types import FunctionType, GeneratorType
+from types import FunctionType, GeneratorType, MethodType
 from typing import Any
 
 from evaluator.vm import walk
@@ -13,6 +13,7 @@ from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.ops import type_error
+from evaluator.vm.runtime import MISSING
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -25,7 +26,7 @@ from evaluator.vm.values import (
     Thunk,
 )
 
-__all__ = ["charge"]  # re-exported for the theme modules
+__all__ = ["MISSING", "charge"]  # re-exported for the theme modules
 
 _ORDINALS = ("first", "second", "third")
 
@@ -195,12 +196,15 @@ def evaluate_plain(x: Thunk) -> bool:
     kept (the loop would keep the same), anything else (an error, a tail, a
     frame) is dropped and left to the loop, should the element be needed.
     """
-    code = x.code
+    code: Any = x.code
     if code is None:
         return True
     if code is BLACKHOLE:
         return False
-    fn = code.func if type(code) is partial else code
+    t = type(code)
+    fn = code.__func__ if t is MethodType else code.func if t is partial else code
+    if type(fn) is partial:  # (`code_function`'s rarer case: a bound method of a `partial`)
+        fn = fn.func
     flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
     if flags & CO_GENERATOR:
         return False
@@ -264,10 +268,10 @@ def finish_now(frame: Frame) -> Any:
     Run by a runner (`yield from`): its end raises no `StopIteration`, which
     costs about as much again as a frame that ends at once.
     """
-    runner = _RUNNERS.pop() if _RUNNERS else _new_runner()
+    runner = RUNNERS.pop() if RUNNERS else new_runner()
     ended = runner.send(frame)
     if type(ended) is tuple:
-        _RUNNERS.append(runner)
+        RUNNERS.append(runner)
         return ended[0]
     return ASKED  # (dropped with the runner, which closes both)
 
@@ -280,21 +284,31 @@ def _runner() -> Frame:
         frame = yield ((yield from frame),)
 
 
-def _new_runner() -> Frame:
+def new_runner() -> Frame:
+    """A runner (see :func:`finish_now`) ready for its first frame."""
     runner = _runner()
     next(runner)
     return runner
 
 
-# Idle runners (each used by one thread at a time: `list.pop` is atomic).
-_RUNNERS: list[Any] = []
+# Idle runners (each used by one thread at a time: `list.pop` is atomic);
+# a builtin may keep one while it runs, and give it back here.
+RUNNERS: list[Any] = []
 
 
 def is_generator_code(fn: Any) -> bool:
     """Whether ``fn`` (a thunk's or body's code, maybe a `partial`) makes frames."""
-    if type(fn) is partial:
-        fn = fn.func
-    return bool(getattr(getattr(fn, "__code__", None), "co_flags", 0) & CO_GENERATOR)
+    return bool(getattr(getattr(code_function(fn), "__code__", None), "co_flags", 0) & CO_GENERATOR)
+
+
+def code_function(code: Any) -> Any:
+    """The Python function a thunk's code ``code`` runs: ``code`` itself, or
+    what a `partial` or a bound method (see :func:`_thunks`) of it wraps."""
+    t = type(code)
+    if t is MethodType:
+        code = code.__func__
+        t = type(code)
+    return code.func if t is partial else code
 
 
 def app_thunk(fn: Any, arg: Any) -> Thunk:
@@ -339,15 +353,23 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
 
 
 def _thunks(code: Any, items: Iterable[Any]) -> list[Thunk]:
-    """``[Thunk(partial(code, x)) for x in items]``: the same slots set, without
-    a Python frame of ``Thunk.__init__`` per element (−11% instructions each)."""
-    new, cls, bind = object.__new__, Thunk, partial
+    """``[Thunk(MethodType(code, x)) for x in items]``: the same slots set, without
+    a Python frame of ``Thunk.__init__`` per element (−11% instructions each).
+
+    A bound method calls ``code(x)`` as ``partial(code, x)`` would, but costs
+    about half as much to make (a `partial` makes an argument tuple and a
+    keyword dict too) and less to call; its ``__func__`` is ``code``, and it
+    passes ``__code__`` and ``func`` on to ``code`` (what `vm/call_trace`
+    reads to find a thunk's lambda), see :func:`code_function`.
+    """
+    new, cls, bind = object.__new__, Thunk, MethodType
     out: list[Thunk] = []
     add = out.append
     for x in items:
         t = new(cls)
         t.value = None
-        t.code = bind(code, x)
+        # (A method cannot be bound to None: `map f [ null ]`.)
+        t.code = bind(code, x) if x is not None else partial(code, x)
         t.span = None
         add(t)
     return out
@@ -435,6 +457,9 @@ def curried_inner(fn: Closure) -> tuple[Callable[..., Any], bool] | None:
     """
     inner: Any = fn.curried
     t = type(inner)
+    if t is tuple and len(inner) == 2:
+        inner = inner[0]  # (the mark, its plain twin: see `two_argument_plain`)
+        t = type(inner)
     if t is tuple:
         inner, takes_a = inner[0], False
     elif t is FunctionType:
@@ -462,6 +487,122 @@ def _second_only(head: Callable[[Any], Any], a: Any, b: Any) -> Any:
     return head(b)
 
 
+def two_argument_plain(fn: Any) -> Callable[[Any, Any], Any] | None:
+    """``plain`` with ``plain(a, b)`` what :func:`two_argument_code`'s ``run(a,
+    b)`` gives when its frame would end without asking the loop for anything,
+    else ``MISSING`` (then nothing observable was done: ``run(a, b)`` is to
+    be started instead), for a lambda whose inner body has a plain twin
+    (``compiler.codegen_functions._plain_twin``); else None.
+
+    ``plain`` may raise (then ``run(a, b)`` raises the same, as a frame the
+    loop reports) or return a tail (which ``run(a, b)`` gives the loop).
+    """
+    if type(fn) is not Closure:
+        return None
+    mark: Any = fn.curried
+    if type(mark) is not tuple or len(mark) != 2:
+        return None
+    inner, twin = mark
+    code = fn.code
+    head = partial(twin, *code.args) if type(code) is partial else twin
+    return head if type(inner) is not tuple else partial(_second_only, head)
+
+
 def lazy_frame(frame_fn: Any, *args: Any) -> Thunk:
     """A thunk running the generator function ``frame_fn(*args)`` when forced."""
     return Thunk(partial(frame_fn, *args))
+
+
+class ElementCode:
+    """What a builtin applying a function to a list's elements in turn
+    (`foldl'`) learned of their code (see :meth:`evaluate`)."""
+
+    __slots__ = ("plain", "ahead", "neither")
+
+    def __init__(self) -> None:
+        # The function of the elements' code last found plain, found to make
+        # a frame that ends at once (`range`'s `n: first + n`), found neither.
+        self.plain: Any = None
+        self.ahead: Any = None
+        self.neither: Any = None
+
+    def evaluate(self, x: Thunk, code: Any) -> Any:
+        """Evaluate the element ``x`` (its code ``code``) here if that is
+        unobservable (see `evaluate_plain`, `evaluate_ahead`); the function
+        of the elements' code last found plain: the caller runs the next
+        elements of that function (`genList`'s bound methods) at once."""
+        t = type(code)
+        fn = code.__func__ if t is MethodType else code.func if t is partial else None
+        if fn is None or fn is self.plain:
+            evaluate_plain(x)
+        elif fn is self.ahead:
+            if not evaluate_ahead(x):
+                self.ahead, self.neither = None, fn
+        elif fn is not self.neither:
+            if evaluate_plain(x):
+                self.plain = fn
+            elif is_generator_code(fn) and evaluate_ahead(x):
+                self.ahead = fn
+            else:
+                self.neither = fn
+        return self.plain
+
+
+class Starter:
+    """``start(a, b)``: what ``run(a, b)`` (a :func:`two_argument_code`) gives, as
+    far as it goes without the loop, for a builtin applying it to many
+    evaluated pairs (`foldl'`, `sort`): its value, or what to yield for it.
+
+    The first frame is sent to directly; once one has ended without asking
+    the loop for anything, the next are run by a runner (a body that ends
+    raises no `StopIteration`, see :func:`finish_now`). One of those that
+    fails or asks the loop for something (having done nothing observable
+    yet) is dropped with the runner and a new frame is given to the loop
+    (which reports the error). After a frame asked, the next ones are given
+    to the loop unstarted.
+    """
+
+    __slots__ = ("run", "runner", "asked")
+
+    def __init__(self, run: Callable[[Any, Any], Any]) -> None:
+        self.run = run
+        self.runner: Any = None
+        self.asked = False
+
+    def __call__(self, a: Any, b: Any) -> Any:
+        r = self.run(a, b)
+        if type(r) is not GeneratorType or self.asked:
+            return r
+        runner = self.runner
+        if runner is None:
+            # The first frame is sent to directly: one that asks is handed to
+            # the loop as it stands (most bodies that ask, ask every time:
+            # the next ones are not started here at all).
+            try:
+                req = r.send(None)
+            except StopIteration as stop:
+                v = stop.value
+                if type(v) in TAILS:
+                    return run_again(r, self.run, a, b, v)
+                self.runner = RUNNERS.pop() if RUNNERS else new_runner()
+                return v
+            except Exception:
+                self.asked = True
+                return self.run(a, b)  # a new frame: the loop reports the error
+            self.asked = True
+            return Resume(r, req)
+        try:
+            ended = runner.send(r)
+        except Exception:
+            ended = None
+        if type(ended) is tuple:
+            v = ended[0]
+            return run_again(r, self.run, a, b, v) if type(v) in TAILS else v
+        self.runner, self.asked = None, True
+        return self.run(a, b)
+
+    def done(self) -> None:
+        """Give the runner back (the builtin has finished)."""
+        if self.runner is not None:
+            RUNNERS.append(self.runner)
+            self.runner = None

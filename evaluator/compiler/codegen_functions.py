@@ -167,10 +167,118 @@ def _curried_inner(self: Compiler, child: _Fn, node: nodes.Lambda, first: int) -
         return None
     captures = list(inner.captures)
     if captures == list(child.captures):
-        return f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
-    if captures != [*child.captures, child.params[0]]:
+        mark = f"({inner.name},)"  # `a` unused (`_: v: ...`): the inner takes `b` alone
+    elif captures == [*child.captures, child.params[0]]:
+        mark = inner.name
+    else:
         return None
-    return inner.name
+    twin = _plain_twin(self, inner)
+    return mark if twin is None else f"({mark}, {twin})"
+
+
+# Above this many lines an inner body gets no plain twin (comparators and
+# operators are a few lines; a large body gains little and costs text).
+MAX_TWIN_LINES = 24
+
+# The lines of a generator body that wait for the loop are in the forms the
+# code generator writes them (names carry `codegen_base.NAME_MARK`): a force,
+# which the twin keeps for evaluated values; any other wait, and a charge to
+# the budget, which the twin replaces by giving up. Read with string methods:
+# a `re.compile` at import would cost each cold run ~0.5 ms.
+_WAITS = ("yield ", "(yield ", "r_charge(")
+
+
+def _is_name(text: str) -> bool:
+    return text.replace("\0", "").isidentifier()
+
+
+def _twin_force(stripped: str) -> str | None:
+    """The variable of a force ``if type(x) is Thunk: x = x.value if x.code is
+    None else (yield x)``, else None."""
+    x = stripped[8 : stripped.find(")")]
+    if not stripped.startswith("if type(") or not _is_name(x):
+        return None
+    force = f"if type({x}) is Thunk: {x} = {x}.value if {x}.code is None else (yield {x})"
+    return x if stripped == force else None
+
+
+def _twin_guard(head: str) -> bool:
+    """Whether ``head`` (before `: ` on a line) is `else` or the condition of a
+    one-line `if` before a wait the code generator writes."""
+    if head == "else":
+        return True
+    if head.startswith("if type(") and head.endswith(") in PENDING_TYPES"):
+        return _is_name(head[8:-18])
+    if head.startswith("if ") and head.endswith(" is SLOW"):
+        return _is_name(head[3:-8])
+    if head.startswith("if len(") and head.endswith(") > 4096"):
+        return _is_name(head[7:-8])
+    x = head[8 : head.find(")")]
+    return _is_name(x) and head == f"if type({x}) is str and len({x}) > 4096"
+
+
+def _twin_line(line: str) -> list[str] | None:
+    """The twin's lines for ``line`` of the body (which waits or charges), or
+    None if it is in a form not known here."""
+    stripped = line.lstrip(" ")
+    ind = line[: len(line) - len(stripped)]
+    x = _twin_force(stripped)
+    if x is not None:
+        return [
+            f"{ind}if type({x}) is Thunk:",
+            f"{ind}    if {x}.code is not None: return MISSING",
+            f"{ind}    {x} = {x}.value",
+        ]
+    head, sep, rest = stripped.partition(": ")
+    guard = f"{head}: " if sep and _twin_guard(head) else ""
+    statement = rest if guard else stripped
+    target, eq, value = statement.partition(" = ")
+    if eq and _is_name(target):
+        statement = value
+    statement = statement.removeprefix("not ")
+    if statement.startswith(_WAITS) or statement == "yield":
+        return [f"{ind}{guard}return MISSING"]
+    return None
+
+
+def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
+    """The name of a plain (non-generator) twin of the marked inner body
+    ``inner``, for builtins that start it with both arguments (`foldl'`,
+    `sort`: ``builtins.support.two_argument_plain``); None if it needs none
+    (it never waits) or gets none (longer than :data:`MAX_TWIN_LINES`, or
+    a wait in a form not known here).
+
+    The twin is the body's text with every wait made a way out: a force of
+    a thunk not evaluated yet, any other wait and a budget charge return
+    ``MISSING`` (never a value), after which the caller starts the body
+    itself, from the beginning. Up to its first wait a body has asked the
+    loop for nothing, so what it did before (compute, make values) is not
+    observable, as when a builtin drops a frame that asked (see
+    ``builtins.support.finish_now``). A twin that fails is likewise left
+    for the body to fail again as a frame, so errors and traces are the
+    body's; its own lines carry no trace information.
+    """
+    lines = inner.lines
+    if len(lines) > MAX_TWIN_LINES or not any("yield" in line for line in lines):
+        return None
+    if any(".code(" in line or "Call(" in line or ".fn(" in line for line in lines):
+        return None  # a body that calls mostly waits for the callee: the twin would give up
+    out: list[str] = []
+    for line in lines:
+        if "yield" not in line and "r_charge(" not in line:
+            out.append(line)
+            continue
+        made = _twin_line(line)
+        if made is None:
+            return None
+        out += made
+    if any("yield" in line for line in out):
+        return None  # (a string holding the word: the twin would be a generator)
+    twin = self.new_fn("lam", inner.parent, None, inner.node)
+    twin.captures = inner.captures
+    twin.params = inner.params
+    twin.lines = out
+    return twin.name
 
 
 def c_apply(self: Compiler, fn: _Fn, node: nodes.Apply) -> Step:
