@@ -326,16 +326,15 @@ def _call_failed(exc: Exception, site: Span | None) -> NixError:
 
 def _checkpoint(
     budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any, drivers: _Idle
-) -> tuple[Any, Any, int, int]:
+) -> tuple[Any, Any, int]:
     """Every few steps: count them; the error to raise if a limit is reached, the
-    frame to raise it in, and the steps until the next check (twice)."""
+    frame to raise it in, and the steps until the next check."""
     err = _check(budget, chunk, gen, val, err)
     if err is not None and gen.gi_code is _DRIVER and gen.gi_yieldfrom is None:
         # A stop as a driver was to start a frame: thrown into that frame.
         drivers.append(gen)
         gen = val
-    chunk = _chunk(budget)
-    return err, gen, chunk, chunk
+    return err, gen, _chunk(budget)
 
 
 def _check(budget: Budget | None, chunk: int, gen: Any, val: Any, err: Any) -> Any:
@@ -574,103 +573,101 @@ _NOTHING: Any = None
 def _run(gen: Any, budget: Budget | None) -> Any:
     type_, Thunk_, Generator_, Call_, Closure_ = type, Thunk, GeneratorType, Call, Closure
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
-    stack, box, drivers, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
-    push, pop, idle, take = stack.append, stack.pop, drivers.append, drivers.pop
-    chunk = countdown = _chunk(budget)
+    stack, box, pool, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
+    push, pop, idle, take = stack.append, stack.pop, pool.append, pool.pop
     depth, limit, owner, err, val = 0, _depth_limit(budget), _NOTHING, _NOTHING, _NOTHING
-    st = (limit, stack, drivers, box)  # for the rare paths' helpers
+    chunk, st = _chunk(budget), (limit, stack, pool, box)  # st: for the rare paths' helpers
     while True:
-        if countdown == 0:
-            err, gen, chunk, countdown = _checkpoint(budget, chunk, gen, val, err, drivers)
-        countdown -= 1
-        try:
-            if err is None:
-                req = gen.send(val)
-            else:
-                e, err = err, None  # (a Resume "error": the request its frame, now `gen`, made)
-                req = e.req if type_(e) is Resume_ else gen.throw(e)
-        except StopIteration_ as stop:
-            result = stop.value
-        except Exception as exc:
-            gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
-            continue
-        else:
-            if req is DONE_:  # a driver's frame finished (the commonest): as a StopIteration
-                idle(gen)
-                result, gen = box
-            elif (t := type_(req)) is Thunk_:
-                code = req.code
-                if code is None or code is BLACKHOLE_:  # evaluated, or being evaluated: an error
-                    val, err = req.value, None if code is None else InfiniteRecursion(req.span)
-                    continue
-                req.value, req.code = code, BLACKHOLE_
-                try:
-                    result = code()
-                except Exception as exc:
-                    result, err = None, _nix_error(exc)
-                rt = type_(result)
-                if rt is Generator_:  # the commonest: its body's frame
-                    push((gen, owner, depth))
-                    gen, owner, val = (take() if drivers else _new_driver(box)), req, result
-                    continue
-                if err is None and rt is not Thunk_ and rt is not Call_:
-                    req.value, req.code, val = result, None, result  # a plain body's value
-                    continue
-                push((gen, owner, depth))
-                gen, owner, val = None, req, None
-                if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
-                    if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
-                        result.fn, k = (fn := fn.value), type_(fn)  # (the trace's call names `f`)
-                    if k is Closure_ or k is PrimOpApp and fn.op.arity == 2:
-                        a, depth = result.arg, depth + 1
-                        owner = req if result.span is None else [req, result]  # and its site
-                        try:
-                            result = fn.code(a) if k is Closure_ else fn.op.fn(fn.args[0], a)
-                        except Exception as exc:
-                            err = _call_failed(exc, result.span)
-                        if err is None and type_(result) in tail_types:
-                            if type_(result) is Generator_:
-                                gen, val = (take() if drivers else _new_driver(box)), result
-                                continue
-                            spin = k is PrimOpApp  # a builtin's call counts, as in `_tail`
-                            gen, owner, depth, val, err = _tail(
-                                result, None, owner, depth, limit, None, stack, drivers, spin
-                            )
-                            if gen is None:
-                                return val
-                            continue
-            elif t is Generator_ or t is Resume_:  # a body started by generated code or a builtin
-                if depth >= limit:  # thrown into the waiting frame, located at its call
-                    err = _too_deep().locate(span_of_running(_frame(gen)))
-                    continue
-                push((gen, owner, depth))
-                owner, depth = None, depth + 1
-                if t is Resume_:  # its request: handled next, as if just made
-                    gen, err, val = req.gen, req, None
+        for _ in range(chunk):  # `chunk` trips, then the budget check
+            try:
+                if err is None:
+                    req = gen.send(val)
                 else:
-                    gen, val = (take() if drivers else _new_driver(box)), req
+                    e, err = err, None  # (a Resume "error": the request its frame, now `gen`, made)
+                    req = e.req if type_(e) is Resume_ else gen.throw(e)
+            except StopIteration_ as stop:
+                result = stop.value
+            except Exception as exc:
+                gen, owner, depth, err = _unwind(exc, _failed(gen, box), owner, stack)
                 continue
-            elif t is Call_:  # (rare: builtins' calls are mostly in tail position)
-                gen, owner, depth, val, err, result = _call_request(req, gen, owner, depth, st)
-                if result is _NO_TAIL:
+            else:
+                if req is DONE_:  # a driver's frame finished (the commonest): as a StopIteration
+                    idle(gen)
+                    result, gen = box
+                elif (t := type_(req)) is Thunk_:
+                    code = req.code
+                    if code is None or code is BLACKHOLE_:  # evaluated, or being evaluated
+                        val, err = req.value, None if code is None else InfiniteRecursion(req.span)
+                        continue
+                    req.value, req.code = code, BLACKHOLE_
+                    try:
+                        result = code()
+                    except Exception as exc:
+                        result, err = None, _nix_error(exc)
+                    rt = type_(result)
+                    if rt is Generator_:  # the commonest: its body's frame
+                        push((gen, owner, depth))
+                        gen, owner, val = (take() if pool else _new_driver(box)), req, result
+                        continue
+                    if err is None and rt is not Thunk_ and rt is not Call_:
+                        req.value, req.code, val = result, None, result  # a plain body's value
+                        continue
+                    push((gen, owner, depth))
+                    gen, owner, val = None, req, None
+                    if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
+                        if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
+                            result.fn, k = (fn := fn.value), type_(fn)  # the trace names `f`
+                        if k is Closure_ or k is PrimOpApp and fn.op.arity == 2:
+                            a, depth = result.arg, depth + 1
+                            owner = req if result.span is None else [req, result]  # and its site
+                            try:
+                                result = fn.code(a) if k is Closure_ else fn.op.fn(fn.args[0], a)
+                            except Exception as exc:
+                                err = _call_failed(exc, result.span)
+                            if err is None and type_(result) in tail_types:
+                                if type_(result) is Generator_:
+                                    gen, val = (take() if pool else _new_driver(box)), result
+                                    continue
+                                spin = k is PrimOpApp  # a builtin's call counts, as in `_tail`
+                                gen, owner, depth, val, err = _tail(
+                                    result, None, owner, depth, limit, None, stack, pool, spin
+                                )
+                                if gen is None:
+                                    return val
+                                continue
+                elif t is Generator_ or t is Resume_:  # a body started by code or a builtin
+                    if depth >= limit:  # thrown into the waiting frame, located at its call
+                        err = _too_deep().locate(span_of_running(_frame(gen)))
+                        continue
+                    push((gen, owner, depth))
+                    owner, depth = None, depth + 1
+                    if t is Resume_:  # its request: handled next, as if just made
+                        gen, err, val = req.gen, req, None
+                    else:
+                        gen, val = (take() if pool else _new_driver(box)), req
                     continue
-            else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
-                val = req
+                elif t is Call_:  # (rare: builtins' calls are mostly in tail position)
+                    gen, owner, depth, val, err, result = _call_request(req, gen, owner, depth, st)
+                    if result is _NO_TAIL:
+                        continue
+                else:  # a value (e.g. a plain lambda body, `yield f.code(x)`, done at once)
+                    val = req
+                    continue
+            if err is None and type_(result) not in tail_types:  # a value: resume the caller
+                if type_(owner) is Thunk_:
+                    owner.value, owner.code = result, None
+                elif owner is not None:  # a list: thunks, frames and calls of tail calls
+                    for o in owner:
+                        if type_(o) is Thunk_:
+                            o.value, o.code = result, None
+                if not stack:
+                    return result
+                (gen, owner, depth), val = pop(), result
                 continue
-        if err is None and type_(result) not in tail_types:  # a frame's value: resume its caller
-            if type_(owner) is Thunk_:
-                owner.value, owner.code = result, None
-            elif owner is not None:  # a list: thunks, frames and calls of tail calls
-                for o in owner:
-                    if type_(o) is Thunk_:
-                        o.value, o.code = result, None
-            if not stack:
-                return result
-            (gen, owner, depth), val = pop(), result
-            continue
-        gen, owner, depth, val, err = _tail(result, gen, owner, depth, limit, err, stack, drivers)
-        if gen is None:
-            return val
+            gen, owner, depth, val, err = _tail(result, gen, owner, depth, limit, err, stack, pool)
+            if gen is None:
+                return val
+        err, gen, chunk = _checkpoint(budget, chunk, gen, val, err, pool)
 
 
 def force(value: Any, budget: Budget | None = None, cancel: CancelFlag | None = None) -> Any:
