@@ -300,8 +300,10 @@ class Closure:
     ``curried`` is set by the code generator for a lambda `a: b: body` whose
     body only makes the inner closure: the inner body's function (applied to
     the captures, `a` and `b`), or a 1-tuple of it when `a` is unused (applied
-    to the captures and `b`); builtins applying a function to two arguments
-    start that body directly (``builtins.support.curried_inner``).
+    to the captures and `b`), or ``(that, twin)`` when the inner body has a
+    plain twin (``codegen_functions._plain_twin``); builtins applying a
+    function to two arguments start that body directly
+    (``builtins.support.curried_inner``, ``two_argument_plain``).
     """
 
     __slots__ = ("code", "formals", "ellipsis", "name", "span", "param", "curried")
