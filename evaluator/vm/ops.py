@@ -361,8 +361,13 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
 def _incomparable(x: Any, y: Any) -> NixError:
     tx, ty = show_type(x), show_type(y)
     if tx == ty:
-        return EvalTypeError(f"cannot compare {tx} with {ty}; values of that type are incomparable")
-    return EvalTypeError(f"cannot compare {tx} with {ty}")
+        err = EvalTypeError(f"cannot compare {tx} with {ty}; values of that type are incomparable")
+    else:
+        err = EvalTypeError(f"cannot compare {tx} with {ty}")
+    # Nix 2.26 prints no position for it (its `lessThan` entry locates the operator);
+    # the span is still found, for the editor's diagnostics.
+    err.__dict__["position_shown"] = False
+    return err
 
 
 def less_than(a: Any, b: Any) -> Frame:
