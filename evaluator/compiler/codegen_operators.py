@@ -93,7 +93,11 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
     if op in _OPERATOR_BUILTINS:
         # Operands are evaluated in the call of the builtin, as in Nix.
         message = f"while calling the '{_OPERATOR_BUILTINS[op]}' builtin"
-        return (yield self.in_context(fn, message, self.operator_at(node), binary(self, fn, node)))
+        at = self.operator_at(node)
+        step = self.in_context(fn, message, at, binary(self, fn, node))
+        if op in ("<=", ">="):  # Nix parses them as `!(b < a)`
+            step = self.in_context(fn, "in the argument of the not operator", at, step)
+        return (yield step)
     if op == "//":
         at = self.operator_at(node)
         a = yield self.in_context(
