@@ -358,7 +358,8 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
     return True
 
 
-def _incomparable(x: Any, y: Any) -> NixError:
+def _incomparable(x: Any, y: Any, lists: int = 0) -> NixError:
+    """``cannot compare X with Y``, found ``lists`` lists deep (an entry each, as Nix)."""
     tx, ty = show_type(x), show_type(y)
     if tx == ty:
         err = EvalTypeError(f"cannot compare {tx} with {ty}; values of that type are incomparable")
@@ -367,6 +368,8 @@ def _incomparable(x: Any, y: Any) -> NixError:
     # Nix 2.26 prints no position for it (its `lessThan` entry locates the operator);
     # the span is still found, for the editor's diagnostics.
     err.__dict__["position_shown"] = False
+    for _ in range(lists):
+        err.add_trace("while comparing two list elements", None)
     return err
 
 
@@ -389,9 +392,9 @@ def less_than(a: Any, b: Any) -> Frame:
         if ta is int or ta is float:
             if tb is int or tb is float:
                 return bool(a < b)
-            raise _incomparable(a, b)
+            raise _incomparable(a, b, depth)
         if ta is not tb and not ((ta is str or ta is CtxStr) and (tb is str or tb is CtxStr)):
-            raise _incomparable(a, b)
+            raise _incomparable(a, b, depth)
         if ta is str or ta is CtxStr:
             return str.__lt__(a, b)
         if ta is NixPath:
@@ -413,7 +416,7 @@ def less_than(a: Any, b: Any) -> Frame:
             # Tail position: compare the first differing elements.
             a, b = a[i], b[i]
             continue
-        raise _incomparable(a, b)
+        raise _incomparable(a, b, depth)
 
 
 compare = less_than

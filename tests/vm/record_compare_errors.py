@@ -25,6 +25,8 @@ CASES = [
     'let f = x: x < "a"; in f 2',
     'builtins.lessThan 1 "x"',
     '[ 1 ] < [ "x" ]',
+    '[ [ 1 ] ] < [ [ "x" ] ]',
+    '[ 1 [ 2 ] ] < [ 1 [ (throw "t") ] ]',
     '1 <= "x"',
     "(x: x >= null) 1",
     "let a = 1; b = { }; in a <= b",
