@@ -511,9 +511,14 @@ async def test_document_change_cancels_the_evaluation(session: Session) -> None:
 
 
 async def test_long_evaluations_report_progress(session: Session) -> None:
-    # Seconds of work: well past the moment after which progress shows (0.3 s)
-    # on a fast, idle machine too (100,000 items took about that long), so 400,000.
-    text = "builtins.foldl' (a: b: a + b) 0 (builtins.genList (i: i) 400000)\n"
+    # Well past the moment after which progress shows (0.3 s) on a fast, idle
+    # machine too: summing 400,000 items came under it once `foldl'` got faster
+    # (0.26 s of evaluation); their digits' `toString` takes ~1.7 s there.
+    items = 400_000
+    text = (
+        "builtins.foldl' (a: b: a + builtins.stringLength (toString b)) 0"
+        f" (builtins.genList (i: i) {items})\n"
+    )
     try:
         budget = {"timeoutMs": 30000, "steps": 10**9}
         await configure(session, {"eval": {"diagnostics": "off", "budget": budget}})
@@ -521,7 +526,7 @@ async def test_long_evaluations_report_progress(session: Session) -> None:
         reports: dict[Any, list[Any]] = session.client.progress_reports
         before = set(reports)
         result = await evaluate(session, {"uri": uri, "position": {"line": 0, "character": 0}})
-        assert result["value"] == str(sum(range(400000)))
+        assert result["value"] == str(sum(len(str(i)) for i in range(items)))
         new = [reports[t] for t in set(reports) - before]
         assert any(
             isinstance(r[0], types.WorkDoneProgressBegin)
