@@ -352,24 +352,31 @@ def _groups(m: Any) -> NixList:
     return NixList(None if g is None else _unlatin(g) for g in m.groups())
 
 
-@builtin("match", 2)
-def match(regex: Any, s: Any) -> Any:
-    """`match regex s`: null if the POSIX extended `regex` does not match all of `s`, else the
-    list of its capture groups (null for a group that did not take part)."""
+def _evaluated(regex: Any, s: Any) -> tuple[Regex, str] | None:
+    """For `match` and `split` without a frame: the compiled regex and the text
+    when both arguments are evaluated strings and the regex compiles; else None
+    (their frame forces the arguments and reports a bad regex)."""
     if type(regex) is Thunk and regex.code is None:
         regex = regex.value
     if type(s) is Thunk and s.code is None:
         s = s.value
-    if type(regex) is str and type(s) is str:
+    if type(regex) is not str or type(s) is not str:
+        return None
+    try:
+        return compile_regex(regex), _latin(s)
+    except NixError:
+        return None
+
+
+@builtin("match", 2)
+def match(regex: Any, s: Any) -> Any:
+    """`match regex s`: null if the POSIX extended `regex` does not match all of `s`, else the
+    list of its capture groups (null for a group that did not take part)."""
+    at_once = _evaluated(regex, s)
+    if at_once is not None and at_once[0].fast(at_once[1]):
         # Evaluated strings and a regex Python's engine runs (no frame): at once.
-        try:
-            rx = compile_regex(regex)
-        except NixError:
-            return _match(regex, s)  # (the frame reports it)
-        text = _latin(s)
-        if rx.fast(text):
-            m = rx.rx.fullmatch(text)
-            return None if m is None else _groups(m)
+        m = at_once[0].rx.fullmatch(at_once[1])
+        return None if m is None else _groups(m)
     return _match(regex, s)
 
 
@@ -388,16 +395,9 @@ def _match(regex: Any, s: Any) -> Frame:
 def split(regex: Any, s: Any) -> Any:
     """`split regex s`: `s` cut at every match of `regex`: the pieces between matches,
     alternating with the list of each match's capture groups."""
-    if type(regex) is Thunk and regex.code is None:
-        regex = regex.value
-    if type(s) is Thunk and s.code is None:
-        s = s.value
-    if type(regex) is str and type(s) is str:
-        try:
-            rx = compile_regex(regex)
-        except NixError:
-            return _split(regex, s)  # (the frame reports it)
-        pieces = _split_plainly(rx, _latin(s))
+    at_once = _evaluated(regex, s)
+    if at_once is not None:
+        pieces = _split_plainly(*at_once)
         if pieces is not None:
             return pieces  # evaluated strings: no frame
     return _split(regex, s)
