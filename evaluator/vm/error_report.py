@@ -16,8 +16,11 @@ The layout (what ``nix-instantiate`` writes on stderr)::
 Trace entries come outermost first. Repeated entries are folded as Nix
 folds them: a run of more than five entries already printed becomes
 ``(N duplicate frames omitted)``. Without ``--show-trace`` the entries that
-only ``--show-trace`` collects (function calls) are left out and at most ten
-entries are printed. An error without trace entries starts ``error: MESSAGE``.
+only ``--show-trace`` collects (function calls) are left out, and the trace is
+cut as Nix 2.26 cuts it: an entry counts one, two with a position, and once
+more than three have been counted only ``addErrorContext``'s entries are
+printed, followed by the "stack trace truncated" line. An error without trace
+entries starts ``error: MESSAGE``.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from evaluator.vm.errors import NixError
 from evaluator.vm.frames import SourceText
 
 Span = tuple[Any, int, int]
-# Entries printed without --show-trace before the trace is cut short.
-MAX_BRIEF_ENTRIES = 10
+# Without --show-trace, the trace is cut once more than this much has been
+# counted (an entry counts one, two with a position: Nix's weights).
+BRIEF_BUDGET = 3
 # Runs of already-printed entries up to this length are printed again in full.
 MAX_REPEATS_SHOWN = 5
 
@@ -58,11 +62,13 @@ def position_lines(span: Span | None, indent: str) -> list[str]:
     return [f"{indent}at {source.location_name}:{line}:{col}:", *code_lines(source, start)]
 
 
-def visible_trace(err: NixError, show_trace: bool) -> list[tuple[str, Span | None]]:
-    """The trace entries to print, outermost first."""
+def visible_trace(err: NixError, show_trace: bool) -> list[tuple[tuple[str, Span | None], bool]]:
+    """The entries to print, outermost first, each with whether it is printed
+    even after the brief trace is cut (``addErrorContext``'s)."""
     full_only: set[int] = getattr(err, "full_trace_only", set())
+    always: set[int] = getattr(err, "always_shown", set())
     entries = [
-        entry
+        (entry, i in always)
         for i, entry in enumerate(err.trace)
         if entry[0] and (show_trace or i not in full_only)
     ]
@@ -70,16 +76,20 @@ def visible_trace(err: NixError, show_trace: bool) -> list[tuple[str, Span | Non
     return entries
 
 
-def _trace_block(entries: Sequence[tuple[str, Span | None]], show_trace: bool) -> list[str]:
+def _trace_block(
+    entries: Sequence[tuple[tuple[str, Span | None], bool]], show_trace: bool
+) -> list[str]:
     lines: list[str] = []
     seen: set[tuple[str, Any]] = set()
     skipped: list[tuple[str, Span | None]] = []
     count = 0
+    cut = False
 
     def emit(entry: tuple[str, Span | None]) -> None:
         nonlocal count
-        count += 1
-        lines.extend(["", f"… {entry[0]}", *position_lines(entry[1], "  ")])
+        where = position_lines(entry[1], "  ")
+        count += 2 if where else 1
+        lines.extend(["", f"… {entry[0]}", *where])
 
     def flush() -> None:
         if len(skipped) > MAX_REPEATS_SHOWN:
@@ -89,15 +99,11 @@ def _trace_block(entries: Sequence[tuple[str, Span | None]], show_trace: bool) -
                 emit(entry)
         skipped.clear()
 
-    for entry in entries:
-        if not show_trace and count >= MAX_BRIEF_ENTRIES:
-            lines.extend(
-                [
-                    "",
-                    "(stack trace truncated; use '--show-trace' to show the full, detailed trace)",
-                ]
-            )
-            break
+    for entry, always in entries:
+        if not show_trace and count > BRIEF_BUDGET:
+            cut = True
+        if cut and not always:
+            continue
         key = (entry[0], _span_key(entry[1]))
         if key in seen:
             skipped.append(entry)
@@ -106,6 +112,10 @@ def _trace_block(entries: Sequence[tuple[str, Span | None]], show_trace: bool) -
         flush()
         emit(entry)
     flush()
+    if cut:
+        lines.extend(
+            ["", "(stack trace truncated; use '--show-trace' to show the full, detailed trace)"]
+        )
     return lines
 
 

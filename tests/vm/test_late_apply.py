@@ -28,22 +28,7 @@ CASES: list[dict[str, Any]] = json.loads(
 )
 
 
-# Without --show-trace, Nix 2.26 stops a builtin's argument trace where nixls
-# prints one entry more: main had the same difference before thunks ran late.
-_TRUNCATION = pytest.mark.xfail(
-    strict=True, reason="nixls prints one argument entry where Nix truncates the trace"
-)
-_TRUNCATED = ('add "x" 1', "map 1 [ 1 ]", "toString { }")
-
-
-def _param(case: dict[str, Any]) -> Any:
-    marks = (
-        [_TRUNCATION] if not case["flags"] and any(t in case["expr"] for t in _TRUNCATED) else []
-    )
-    return case_param(case, marks)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)

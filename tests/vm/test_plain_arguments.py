@@ -26,34 +26,14 @@ import pytest
 from evaluator.builtins import support
 from evaluator.builtins.support import apply_now, evaluate_plain, peek
 from evaluator.vm.values import Call, Closure, NixList, PrimOp, Thunk
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
+from tests.vm.nix_oracle import case_param, nixls, recorded
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "plain_arguments.json").read_text()
 )
 
-# Differences main `09f63c0` has too (same output before and after this change).
-_TRUNCATED = "main too: Nix truncates a long trace without --show-trace, nixls does not"
-_KNOWN: dict[tuple[str, bool], str] = {
-    ("builtins.all (x: true) (builtins.attrNames 1)", False): _TRUNCATED,
-    ('builtins.any (x: true) (builtins.attrNames (throw "no names"))', False): _TRUNCATED,
-    (
-        'let f = s: builtins.filter (n: n != "b") (builtins.attrNames s); in f [ ]',
-        False,
-    ): _TRUNCATED,
-    ("builtins.foldl' (a: x: a + x) 0 (map builtins.stringLength [ 1 ])", False): _TRUNCATED,
-}
 
-
-def _known(case: dict[str, Any]) -> str | None:
-    reason = _KNOWN.get((case["expr"], bool(case["flags"])))
-    if reason is None and case["expr"].startswith("let matchAttrs") and not case["flags"]:
-        if "throw" in case["expr"] or '"x"' in case["expr"]:
-            reason = _TRUNCATED
-    return reason
-
-
-@pytest.mark.parametrize("case", [case_param(c, xfail_because(_known(c))) for c in CASES])
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)

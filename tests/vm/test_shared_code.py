@@ -43,17 +43,10 @@ _KNOWN = {
     "let f = y: y + 1; g = x: f x.b.c; in g { b = 1; }": "no entry for the path 'b.c'",
     "let g = x: let a = x.b.c; in a; in g { b = { }; }": "no entry for the path 'b.c'",
 }
-# Without --show-trace Nix truncates these traces where nixls prints one entry more.
-_TRUNCATED = {
-    'let s = { inherit ({ a = throw "inner"; }) a; }; in s.a',
-    "let f = { a }: a; s = { inherit ({ a = f { }; }) a; }; in s.a",
-}
 
 
 def _param(case: dict[str, Any]) -> Any:
     reason = _KNOWN.get(case["expr"])
-    if reason is None and "--show-trace" not in case["flags"] and case["expr"] in _TRUNCATED:
-        reason = "Nix truncates the trace where nixls prints one entry more"
     return case_param(case, xfail_because(reason))
 
 

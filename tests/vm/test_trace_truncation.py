@@ -1,0 +1,48 @@
+"""Without ``--show-trace`` a trace is cut where C++ Nix 2.26 cuts it: each
+entry counts one, two with a position, and once more than three have been
+counted only ``addErrorContext``'s entries are still printed, followed by
+"(stack trace truncated; …)". nixls used to cut at ten entries.
+
+``fixtures/trace_truncation.json`` holds nix-instantiate 2.26.3's exit status,
+stdout and whole stderr (``record_trace_truncation.py``), plain and with
+``--show-trace``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "fixtures" / "trace_truncation.json").read_text()
+)
+
+# Only with --show-trace, on main for long: an element thunk of `map` that a
+# builtin hands back unforced (`head`, or `filter`'s predicate forcing it) is
+# entered "from call site" where Nix says "while calling the 'head' builtin" or
+# nothing.
+_MAP_ELEMENT = "nixls adds a 'from call site' entry for a forced `map` element"
+
+
+def _reason(case: dict[str, Any]) -> str | None:
+    if case["flags"] and case["expr"].startswith("let xs = map"):
+        return _MAP_ELEMENT
+    return None
+
+
+@pytest.mark.parametrize("case", [case_param(c, xfail_because(_reason(c))) for c in CASES])
+def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+
+
+def test_the_fixtures_cut_traces() -> None:
+    """The recorded cases do reach the cut, with and without entries after it."""
+    cut = [c for c in CASES if "stack trace truncated" in c["stderr"]]
+    assert len(cut) >= 5
+    assert any("… late" in c["stderr"] or "… level" in c["stderr"] for c in cut)
