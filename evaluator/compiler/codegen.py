@@ -419,7 +419,21 @@ class Compiler:
     # ------------------------------------------------------------ modes
 
     def tail(self, fn: _Fn, node: nodes.Node) -> Step:
-        """Emit code returning the value of ``node`` (possibly unforced)."""
+        """Emit code returning the value of ``node`` (possibly unforced): a
+        step (what it gives is no result). A call or a selection (most
+        bodies) is that family's step itself, without a generator of its own
+        around it (~1 µs a step)."""
+        while type(node) is nodes.Paren:
+            node = node.expr  # type: ignore[attr-defined]
+        if fn.indent <= MAX_INDENT:
+            t = type(node)
+            if t is nodes.Apply:
+                return self.apply(fn, node, tail=True)  # type: ignore[arg-type,no-any-return]
+            if t is nodes.Select and node.default is None:  # type: ignore[attr-defined]
+                return self.select(fn, node, tail=True)  # type: ignore[arg-type,no-any-return]
+        return self._tail(fn, node)
+
+    def _tail(self, fn: _Fn, node: nodes.Node) -> Step:
         while True:
             t = type(node)
             if t is nodes.Paren:
@@ -582,6 +596,8 @@ class Compiler:
         # In a `let` (``avoid``) forcing the thunk adds no trace entry.
         shared = self.shared_thunk(fn, node, name, at, avoid is None, limit)
         if type(shared) is GeneratorType:  # shared code holding new code: a step
+            if type(node) is not nodes.Apply:
+                return shared  # a set's or list's: never None
             return self._lazy_shared(shared, partial(self._lazy_new, fn, node, limit, name, at))
         if shared is not None:
             return shared
@@ -741,7 +757,7 @@ class Compiler:
     shared_call = codegen_functions.shared_call
     group = codegen_sets.group
 
-    _value_methods: dict[type, Callable[..., Step]] = {}
+    _value_methods: dict[type, Callable[..., Step | str]] = {}
 
 
 Compiler._value_methods = {

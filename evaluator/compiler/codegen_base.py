@@ -128,7 +128,10 @@ def is_name(expr: str) -> bool:
 
 
 def _drive(step: Step) -> Any:
-    """Run a compile step and its sub-steps with an explicit stack."""
+    """Run a compile step and its sub-steps with an explicit stack (a step
+    that is a result known at once is that result)."""
+    if type(step) is not GeneratorType:
+        return step
     stack: list[Step] = []
     value: Any = None
     while True:

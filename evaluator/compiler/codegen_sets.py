@@ -69,10 +69,15 @@ def c_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
     return out
 
 
-def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
-    """Operand for an attribute name (a dynamic one is forced and checked)."""
+def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step | str:
+    """Operand for an attribute name: a static one at once, a dynamic one a
+    step (forced and checked)."""
     if isinstance(key, nodes.StaticKey):
         return repr(key.name)
+    return _dynamic_name(self, fn, key)
+
+
+def _dynamic_name(self: Compiler, fn: _Fn, key: nodes.DynamicKey) -> Step:
     name = yield self.value(fn, key.expr)
     if not is_name(name) or name in ("None", "True", "False"):
         out = self.temp(fn)
@@ -84,7 +89,7 @@ def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
 
 
 def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step:
-    return (yield self.select(fn, node, tail=False))
+    return self.select(fn, node, tail=False)
 
 
 def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
@@ -327,9 +332,13 @@ def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Ste
 
 
 def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
-    """A thunk building a set implied by attribute paths (`a.b = 1;`)."""
+    """A thunk building a set implied by attribute paths (`a.b = 1;`): a step."""
     if _shareable_set(self, merged):
-        return (yield self.shared_set(fn, merged))
+        return self.shared_set(fn, merged)
+    return _nested_built(self, fn, merged, name)
+
+
+def _nested_built(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
     descr = f"while evaluating the attribute '{name}'" if name is not None else None
     child = self.new_fn("th", fn, descr, merged.node)
     result = yield self.build_attrs(child, merged, merged.node)
@@ -345,17 +354,18 @@ def entry_value(
     sources: dict[int, str],
     scope_node: nodes.Node,
     avoid: Mapping[str, str] | None = None,
-) -> Step:
-    """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
+) -> Step | _Lazy:
+    """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`):
+    at once, or a step giving it (a plain function: see `c_var`)."""
     if isinstance(entry, ValueEntry):
         at = entry_span(entry)
         if scope_node.end - scope_node.start > LARGE_SET_BYTES:
             self.defer_bytes = ENTRY_DEFER_BYTES
-        return (yield self.lazy(fn, entry.value, name=name, avoid=avoid, at=at))
+        return self.lazy(fn, entry.value, name=name, avoid=avoid, at=at)
     if isinstance(entry, NestedEntry):
-        return (yield self.nested(fn, entry.attrs, name))
+        return self.nested(fn, entry.attrs, name)
     if entry.var is not None:
-        return (yield self.lazy(fn, entry.var, name=name, at=entry_span(entry)))
+        return self.lazy(fn, entry.var, name=name, at=entry_span(entry))
     assert entry.source is not None
     src = sources[id(entry.source)]
     return self.inherit_from(fn, src, name, entry, traced=avoid is None)
@@ -528,6 +538,8 @@ def shared_thunk(
         const = _constant_list(self, node)  # type: ignore[arg-type]
         if const is not None or node.end - node.start > limit:
             return const
+        if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:  # type: ignore[attr-defined]
+            return None
         return _shared_list(self, fn, node)  # type: ignore[arg-type]
     if t is nodes.AttrSet:
         const = _constant_attrs(self, node)  # type: ignore[arg-type]
@@ -540,9 +552,8 @@ def shared_thunk(
 
 
 def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
-    """`[ x (f y) ]`: a thunk making a new list of its items (made with the thunk)."""
-    if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:
-        return None
+    """`[ x (f y) ]`: a thunk making a new list of its items (made with the
+    thunk); `shared_thunk` checked that it may (this step never gives None)."""
     items: list[str] = []
     ops: list[_Lazy] = []
     self.share_depth += 1
