@@ -418,7 +418,7 @@ class Compiler:
 
     # ------------------------------------------------------------ modes
 
-    def tail(self, fn: _Fn, node: nodes.Node) -> Step:
+    def tail(self, fn: _Fn, node: nodes.Node) -> Step | str | None:
         """Emit code returning the value of ``node`` (possibly unforced): a
         step (what it gives is no result). A call or a selection (most
         bodies) is that family's step itself, without a generator of its own
@@ -428,9 +428,9 @@ class Compiler:
         if fn.indent <= MAX_INDENT:
             t = type(node)
             if t is nodes.Apply:
-                return self.apply(fn, node, tail=True)  # type: ignore[arg-type,no-any-return]
+                return self.apply(fn, node, tail=True)  # type: ignore[arg-type]
             if t is nodes.Select and node.default is None:  # type: ignore[attr-defined]
-                return self.select(fn, node, tail=True)  # type: ignore[arg-type,no-any-return]
+                return self.select(fn, node, tail=True)  # type: ignore[arg-type]
         return self._tail(fn, node)
 
     def _tail(self, fn: _Fn, node: nodes.Node) -> Step:
@@ -757,7 +757,7 @@ class Compiler:
     shared_call = codegen_functions.shared_call
     group = codegen_sets.group
 
-    _value_methods: dict[type, Callable[..., Step | str]] = {}
+    _value_methods: dict[type, Callable[..., Any]] = {}
 
 
 Compiler._value_methods = {

@@ -127,7 +127,7 @@ def is_name(expr: str) -> bool:
     return expr.replace(NAME_MARK, "").isidentifier()
 
 
-def _drive(step: Step) -> Any:
+def _drive(step: Step | Any) -> Any:
     """Run a compile step and its sub-steps with an explicit stack (a step
     that is a result known at once is that result)."""
     if type(step) is not GeneratorType:

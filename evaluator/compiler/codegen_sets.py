@@ -7,8 +7,10 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from types import GeneratorType
+from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.bindings import (
     DynamicEntry,
@@ -88,34 +90,58 @@ def _dynamic_name(self: Compiler, fn: _Fn, key: nodes.DynamicKey) -> Step:
     return name
 
 
-def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step:
+def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step | str | None:
     return self.select(fn, node, tail=False)
 
 
-def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
-    cur = yield self.value(fn, node.expr)
+def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step | str | None:
+    """The value of ``x.a.b`` (``tail``: returned, unforced): emitted at once
+    when its base is an operand and its names are static (most selections),
+    else a step giving it."""
+    base = self.value(fn, node.expr)
+    if (
+        node.default is not None
+        or type(base) is GeneratorType
+        or not all([type(key) is nodes.StaticKey for key in node.path])
+    ):
+        return _select_step(self, fn, node, tail, base)
+    cur: str | None = base  # type: ignore[assignment]  # an operand: not a step
+    last = len(node.path) - 1
+    for i, key in enumerate(node.path):
+        name = repr(key.name)  # type: ignore[union-attr]
+        cur = _select_key(self, fn, node, cur, name, tail and i == last)  # type: ignore[arg-type]
+    return cur
+
+
+def _select_key(
+    self: Compiler, fn: _Fn, node: nodes.Select, cur: str, name: str, ret: bool
+) -> str | None:
+    """Select ``name`` from ``cur`` (returned unforced if ``ret``, else forced)."""
+    out = self.temp(fn)
+    self.emit(
+        fn,
+        f"if type({cur}) is not Attrs or {name} not in {cur}: raise r_select_error({cur}, {name})",
+        node,
+    )
+    if ret:
+        self.emit(fn, f"return {cur}[{name}]", node)
+        return None
+    self.emit(fn, f"{out} = {cur}[{name}]", node)
+    self.emit(
+        fn,
+        f"if type({out}) is Thunk: {out} = {out}.value if {out}.code is None else (yield {out})",
+        node,
+    )
+    return out
+
+
+def _select_step(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool, base: Step | str) -> Step:
+    cur = yield base  # a step, or an operand (sent straight back)
     if node.default is None:
         last = len(node.path) - 1
         for i, key in enumerate(node.path):
             name = yield self.attr_name(fn, key)
-            out = self.temp(fn)
-            self.emit(
-                fn,
-                f"if type({cur}) is not Attrs or {name} not in {cur}:"
-                f" raise r_select_error({cur}, {name})",
-                node,
-            )
-            if tail and i == last:
-                self.emit(fn, f"return {cur}[{name}]", node)
-                return None
-            self.emit(fn, f"{out} = {cur}[{name}]", node)
-            self.emit(
-                fn,
-                f"if type({out}) is Thunk: {out} = {out}.value"
-                f" if {out}.code is None else (yield {out})",
-                node,
-            )
-            cur = out
+            cur = _select_key(self, fn, node, cur, name, tail and i == last)
         return cur
     # With a default: any missing step (or non-set) gives the default.
     # One `while` left by `break` keeps the code flat however long the path.
@@ -331,8 +357,9 @@ def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Ste
     self.emit(fn, f"r_set_dynamic({target}, {name}, {val}, {where!r})", dyn.node)
 
 
-def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
-    """A thunk building a set implied by attribute paths (`a.b = 1;`): a step."""
+def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step | _Shared:
+    """A thunk building a set implied by attribute paths (`a.b = 1;`), or a
+    step giving it."""
     if _shareable_set(self, merged):
         return self.shared_set(fn, merged)
     return _nested_built(self, fn, merged, name)
@@ -447,18 +474,26 @@ def _shareable_set(self: Compiler, merged: MergedAttrs) -> bool:
     )
 
 
-def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step:
+def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step | _Shared:
     """A thunk building ``merged`` with shared code (``r_new_set``): its values
-    are made in ``fn`` with the thunk, as the generated body made them."""
-    node = merged.node
-    values: list[str] = []
-    ops: list[_Lazy] = []
+    are made in ``fn`` with the thunk, as the generated body made them (at
+    once, or a step giving it: see :func:`_collected`)."""
     self.share_depth += 1
-    for name, entry in merged.static.items():
-        op = yield self.entry_value(fn, name, entry, {}, node)
-        values.append(op.expr)
-        ops.append(op)
+    items = iter(merged.static.items())
+    return _collected(
+        partial(_entry_of, self, fn, merged.node), items, partial(_set_of, self, merged)
+    )
+
+
+def _entry_of(
+    self: Compiler, fn: _Fn, node: nodes.Node, item: tuple[str, ValueEntry]
+) -> Step | _Lazy:
+    return self.entry_value(fn, item[0], item[1], {}, node)
+
+
+def _set_of(self: Compiler, merged: MergedAttrs, ops: list[_Lazy]) -> _Shared:
     self.share_depth -= 1
+    values = [op.expr for op in ops]
     positions = self.const({name: self.position(e.pos) for name, e in merged.static.items()})
     if len(values) == 1:
         key = next(iter(merged.static))
@@ -467,6 +502,37 @@ def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step:
     keys = self.const(tuple(merged.static))
     deps = names_in(f"{keys}, {positions}") + names_of(ops)
     return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))", deps)
+
+
+def _collected(
+    make: Callable[[Any], Step | _Lazy],
+    items: Iterator[Any],
+    done: Callable[[list[_Lazy]], _Shared],
+) -> Step | _Shared:
+    """``done`` of the operands ``make`` gives for ``items``, in order: at
+    once while each operand is known at once (most are: a variable, a
+    literal), a step from the first that is a step on (a generator per set
+    or list cost ~1 µs)."""
+    ops: list[_Lazy] = []
+    for item in items:
+        op = make(item)
+        if type(op) is GeneratorType:
+            return _collected_step(ops, op, make, items, done)
+        ops.append(op)  # type: ignore[arg-type]
+    return done(ops)
+
+
+def _collected_step(
+    ops: list[_Lazy],
+    step: Step,
+    make: Callable[[Any], Step | _Lazy],
+    items: Iterator[Any],
+    done: Callable[[list[_Lazy]], _Shared],
+) -> Step:
+    ops.append((yield step))
+    for item in items:
+        ops.append((yield make(item)))
+    return done(ops)
 
 
 def inherit_from(
@@ -551,18 +617,17 @@ def shared_thunk(
     return None
 
 
-def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
+def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step | _Shared:
     """`[ x (f y) ]`: a thunk making a new list of its items (made with the
-    thunk); `shared_thunk` checked that it may (this step never gives None)."""
-    items: list[str] = []
-    ops: list[_Lazy] = []
+    thunk); `shared_thunk` checked that it may (this never gives None)."""
     self.share_depth += 1
-    for item in node.items:
-        op = yield self.lazy(fn, item)
-        items.append(op.expr)
-        ops.append(op)
+    return _collected(partial(self.lazy, fn), iter(node.items), partial(_list_of, self))
+
+
+def _list_of(self: Compiler, ops: list[_Lazy]) -> _Shared:
     self.share_depth -= 1
-    return shared_of(f"partial(r_new_list, ({', '.join(items)},))", names_of(ops))
+    items = ", ".join([op.expr for op in ops])
+    return shared_of(f"partial(r_new_list, ({items},))", names_of(ops))
 
 
 # Larger lists are built by `r_make_list`, which charges the budget for them.
