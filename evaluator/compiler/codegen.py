@@ -38,7 +38,6 @@ lists, selection); :mod:`.codegen_base` holds what they share.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Mapping
 from functools import partial
 from types import GeneratorType
@@ -59,9 +58,7 @@ from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.compiler.teardown import dismantle, prune, union
 from evaluator.syntax import nodes
-from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
-from evaluator.vm.values import NixPath
 
 # A thunk whose Nix source is longer than this (bytes) is compiled, to
 # Python source and then to bytecode, only when first forced: one
@@ -644,48 +641,6 @@ class Compiler:
         op = yield self.lazy(fn, node, arg)
         return op.expr
 
-    def literal(self, node: nodes.Node) -> str | None:
-        """Python source for a constant node, or None."""
-        t = type(node)
-        if t is nodes.Int:
-            v = node.value  # type: ignore[attr-defined]
-            # `0X…`: no other generated text holds a capital X, so `code_share`
-            # finds integers by one memchr and a split (see `_integers`).
-            return hex(v).upper() if v > 0 else repr(v)
-        if t is nodes.Float:
-            v = node.value  # type: ignore[attr-defined]
-            return repr(v) if math.isfinite(v) else f"float('{v}')"
-        if t is nodes.Str:
-            parts = node.parts  # type: ignore[attr-defined]
-            if all(isinstance(p, str) for p in parts):
-                return repr("".join(parts))
-            return None
-        if t is nodes.Uri:
-            return repr(node.value)  # type: ignore[attr-defined]
-        if t is nodes.Path:
-            parts = node.parts  # type: ignore[attr-defined]
-            if all(isinstance(p, str) for p in parts):
-                path = ops.canon_path(self.path_prefix("".join(parts)))
-                return self.const(NixPath(path), ("path", path))
-            return None
-        if t is nodes.Var:
-            res = node.resolution  # type: ignore[attr-defined]
-            if isinstance(res, GlobalRef):
-                if res.name == "true":
-                    return "True"
-                if res.name == "false":
-                    return "False"
-                if res.name == "null":
-                    return "None"
-        return None
-
-    def path_prefix(self, text: str) -> str:
-        if text.startswith("/"):
-            return text
-        if text.startswith("~"):
-            return os.environ.get("HOME", "") + text[1:]
-        return self.base_dir.rstrip("/") + "/" + text
-
     def binding_name(self, res: LocalRef) -> str:
         b = res.binding
         return self.var_name(b.scope.node, b.name)
@@ -705,6 +660,8 @@ class Compiler:
         self.emit(fn, f"if type({operand}) is not bool: raise r_bool_error({operand})", node)
 
     # The expression families, one module each.
+    literal = codegen_names.literal
+    path_prefix = codegen_names.path_prefix
     c_var = codegen_names.c_var
     with_var = codegen_names.with_var
     shared_with_var = codegen_names.shared_with_var

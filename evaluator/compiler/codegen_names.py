@@ -6,16 +6,69 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
+import math
+import os
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.codegen_base import Step, _Fn
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.syntax import nodes
+from evaluator.vm import ops
 from evaluator.vm.frames import NO_FILE
-from evaluator.vm.values import Attrs
+from evaluator.vm.values import Attrs, NixPath
 
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
+
+
+# The node types `literal` may answer for.
+_LITERAL_TYPES = frozenset([nodes.Var, nodes.Int, nodes.Float, nodes.Str, nodes.Uri, nodes.Path])
+
+
+def literal(self: Compiler, node: nodes.Node) -> str | None:
+    """Python source for a constant node, or None."""
+    t = type(node)
+    if t not in _LITERAL_TYPES:
+        return None  # most nodes asked (calls, selections, sets): one set lookup
+    if t is nodes.Var:
+        res = node.resolution  # type: ignore[attr-defined]
+        if isinstance(res, GlobalRef):
+            if res.name == "true":
+                return "True"
+            if res.name == "false":
+                return "False"
+            if res.name == "null":
+                return "None"
+        return None
+    if t is nodes.Int:
+        v = node.value  # type: ignore[attr-defined]
+        # `0X…`: no other generated text holds a capital X, so `code_share`
+        # finds integers by one memchr and a split (see `_integers`).
+        return hex(v).upper() if v > 0 else repr(v)
+    if t is nodes.Float:
+        v = node.value  # type: ignore[attr-defined]
+        return repr(v) if math.isfinite(v) else f"float('{v}')"
+    if t is nodes.Str:
+        parts = node.parts  # type: ignore[attr-defined]
+        if all(isinstance(p, str) for p in parts):
+            return repr("".join(parts))
+        return None
+    if t is nodes.Uri:
+        return repr(node.value)  # type: ignore[attr-defined]
+    if t is nodes.Path:
+        parts = node.parts  # type: ignore[attr-defined]
+        if all(isinstance(p, str) for p in parts):
+            path = ops.canon_path(self.path_prefix("".join(parts)))
+            return self.const(NixPath(path), ("path", path))
+    return None
+
+
+def path_prefix(self: Compiler, text: str) -> str:
+    if text.startswith("/"):
+        return text
+    if text.startswith("~"):
+        return os.environ.get("HOME", "") + text[1:]
+    return self.base_dir.rstrip("/") + "/" + text
 
 
 def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step | str:

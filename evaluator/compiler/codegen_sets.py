@@ -7,10 +7,10 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from functools import partial
 from types import GeneratorType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import (
     DynamicEntry,
@@ -27,6 +27,7 @@ from evaluator.compiler.codegen_base import (
     LARGE_SET_BYTES,
     NAME_MARK,
     Step,
+    _collected,
     _Fn,
     _Lazy,
     is_name,
@@ -497,42 +498,11 @@ def _set_of(self: Compiler, merged: MergedAttrs, ops: list[_Lazy]) -> _Shared:
     positions = self.const({name: self.position(e.pos) for name, e in merged.static.items()})
     if len(values) == 1:
         key = next(iter(merged.static))
-        deps = names_in(positions) + names_of(ops)
+        deps = (positions, *names_of(ops))  # `names_in` of a constant's name: itself
         return shared_of(f"partial(r_new_set1, {key!r}, {positions}, {values[0]})", deps)
     keys = self.const(tuple(merged.static))
-    deps = names_in(f"{keys}, {positions}") + names_of(ops)
+    deps = (keys, positions, *names_of(ops))
     return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))", deps)
-
-
-def _collected(
-    make: Callable[[Any], Step | _Lazy],
-    items: Iterator[Any],
-    done: Callable[[list[_Lazy]], _Shared],
-) -> Step | _Shared:
-    """``done`` of the operands ``make`` gives for ``items``, in order: at
-    once while each operand is known at once (most are: a variable, a
-    literal), a step from the first that is a step on (a generator per set
-    or list cost ~1 µs)."""
-    ops: list[_Lazy] = []
-    for item in items:
-        op = make(item)
-        if type(op) is GeneratorType:
-            return _collected_step(ops, op, make, items, done)
-        ops.append(op)  # type: ignore[arg-type]
-    return done(ops)
-
-
-def _collected_step(
-    ops: list[_Lazy],
-    step: Step,
-    make: Callable[[Any], Step | _Lazy],
-    items: Iterator[Any],
-    done: Callable[[list[_Lazy]], _Shared],
-) -> Step:
-    ops.append((yield step))
-    for item in items:
-        ops.append((yield make(item)))
-    return done(ops)
 
 
 def inherit_from(
