@@ -636,9 +636,15 @@ class Compiler:
             yield self.tail(child, node)
         return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
 
-    def lazy_expr(self, fn: _Fn, node: nodes.Node, arg: bool = False) -> Step:
-        """Like :meth:`lazy`, returning just the expression."""
-        op = yield self.lazy(fn, node, arg)
+    def lazy_expr(self, fn: _Fn, node: nodes.Node, arg: bool = False) -> Step | str:
+        """Like :meth:`lazy`, giving just the expression (at once, or a step)."""
+        op = self.lazy(fn, node, arg)
+        if type(op) is GeneratorType:
+            return self._expr_of(op)
+        return op.expr  # type: ignore[union-attr]
+
+    def _expr_of(self, step: Step) -> Step:
+        op = yield step
         return op.expr
 
     def binding_name(self, res: LocalRef) -> str:
