@@ -265,8 +265,12 @@ def _escaped_strings(marked: str) -> tuple[str, list[str]]:
     """`_normalise`'s strings of a function with a double-quoted literal or an
     escaped quote (a string holding a quote, 4% of functions): found by a
     scan, one placeholder per value whatever the escapes that wrote it."""
-    parts = _STRING.split(marked)
-    values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
+    parts = _quoted_split(marked) if "\\" not in marked else None
+    if parts is None:
+        parts = _STRING.split(marked)
+        values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
+    else:
+        values = parts[1::2]
     distinct = dict.fromkeys(values)
     distinct.pop("", None)
     marks = _placeholders(_STRINGS, len(distinct))
@@ -274,6 +278,29 @@ def _escaped_strings(marked: str) -> tuple[str, list[str]]:
     number[""] = "''"
     parts[1::2] = map(number.__getitem__, values)
     return "".join(parts), list(distinct)
+
+
+def _quoted_split(marked: str) -> list[str] | None:
+    """Text outside string literals and the literals' values, alternating (as
+    ``_STRING.split`` gives them, less the quotes), found by two C-level
+    splits, or None where that is not sure: for a text without backslashes
+    (no literal holds its own quote), where the text before each double
+    quote outside double-quoted literals holds an even number of single
+    quotes (so that double quote is outside every single-quoted literal).
+    Most double-quoted literals are `"function 'anonymous lambda'"`."""
+    dq = marked.split('"')
+    if not len(dq) & 1:
+        return None
+    out: list[str] = []
+    for i, part in enumerate(dq):
+        if i & 1:
+            out.append(part)  # a double-quoted literal's value
+            continue
+        sq = part.split("'")
+        if not len(sq) & 1:
+            return None
+        out += sq
+    return out
 
 
 class _Template:

@@ -38,7 +38,6 @@ lists, selection); :mod:`.codegen_base` holds what they share.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Mapping
 from functools import partial
 from types import GeneratorType
@@ -59,9 +58,7 @@ from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.compiler.teardown import dismantle, prune, union
 from evaluator.syntax import nodes
-from evaluator.vm import ops
 from evaluator.vm.frames import SourceText
-from evaluator.vm.values import NixPath
 
 # A thunk whose Nix source is longer than this (bytes) is compiled, to
 # Python source and then to bytecode, only when first forced: one
@@ -418,8 +415,22 @@ class Compiler:
 
     # ------------------------------------------------------------ modes
 
-    def tail(self, fn: _Fn, node: nodes.Node) -> Step:
-        """Emit code returning the value of ``node`` (possibly unforced)."""
+    def tail(self, fn: _Fn, node: nodes.Node) -> Step | str | None:
+        """Emit code returning the value of ``node`` (possibly unforced): a
+        step (what it gives is no result). A call or a selection (most
+        bodies) is that family's step itself, without a generator of its own
+        around it (~1 µs a step)."""
+        while type(node) is nodes.Paren:
+            node = node.expr  # type: ignore[attr-defined]
+        if fn.indent <= MAX_INDENT:
+            t = type(node)
+            if t is nodes.Apply:
+                return self.apply(fn, node, tail=True)  # type: ignore[arg-type]
+            if t is nodes.Select and node.default is None:  # type: ignore[attr-defined]
+                return self.select(fn, node, tail=True)  # type: ignore[arg-type]
+        return self._tail(fn, node)
+
+    def _tail(self, fn: _Fn, node: nodes.Node) -> Step:
         while True:
             t = type(node)
             if t is nodes.Paren:
@@ -582,6 +593,8 @@ class Compiler:
         # In a `let` (``avoid``) forcing the thunk adds no trace entry.
         shared = self.shared_thunk(fn, node, name, at, avoid is None, limit)
         if type(shared) is GeneratorType:  # shared code holding new code: a step
+            if type(node) is not nodes.Apply:
+                return shared  # a set's or list's: never None
             return self._lazy_shared(shared, partial(self._lazy_new, fn, node, limit, name, at))
         if shared is not None:
             return shared
@@ -623,52 +636,16 @@ class Compiler:
             yield self.tail(child, node)
         return _Lazy(f"Thunk({self.fnref(fn, child)})", child)
 
-    def lazy_expr(self, fn: _Fn, node: nodes.Node, arg: bool = False) -> Step:
-        """Like :meth:`lazy`, returning just the expression."""
-        op = yield self.lazy(fn, node, arg)
+    def lazy_expr(self, fn: _Fn, node: nodes.Node, arg: bool = False) -> Step | str:
+        """Like :meth:`lazy`, giving just the expression (at once, or a step)."""
+        op = self.lazy(fn, node, arg)
+        if type(op) is GeneratorType:
+            return self._expr_of(op)
+        return op.expr  # type: ignore[union-attr]
+
+    def _expr_of(self, step: Step) -> Step:
+        op = yield step
         return op.expr
-
-    def literal(self, node: nodes.Node) -> str | None:
-        """Python source for a constant node, or None."""
-        t = type(node)
-        if t is nodes.Int:
-            v = node.value  # type: ignore[attr-defined]
-            # `0X…`: no other generated text holds a capital X, so `code_share`
-            # finds integers by one memchr and a split (see `_integers`).
-            return hex(v).upper() if v > 0 else repr(v)
-        if t is nodes.Float:
-            v = node.value  # type: ignore[attr-defined]
-            return repr(v) if math.isfinite(v) else f"float('{v}')"
-        if t is nodes.Str:
-            parts = node.parts  # type: ignore[attr-defined]
-            if all(isinstance(p, str) for p in parts):
-                return repr("".join(parts))
-            return None
-        if t is nodes.Uri:
-            return repr(node.value)  # type: ignore[attr-defined]
-        if t is nodes.Path:
-            parts = node.parts  # type: ignore[attr-defined]
-            if all(isinstance(p, str) for p in parts):
-                path = ops.canon_path(self.path_prefix("".join(parts)))
-                return self.const(NixPath(path), ("path", path))
-            return None
-        if t is nodes.Var:
-            res = node.resolution  # type: ignore[attr-defined]
-            if isinstance(res, GlobalRef):
-                if res.name == "true":
-                    return "True"
-                if res.name == "false":
-                    return "False"
-                if res.name == "null":
-                    return "None"
-        return None
-
-    def path_prefix(self, text: str) -> str:
-        if text.startswith("/"):
-            return text
-        if text.startswith("~"):
-            return os.environ.get("HOME", "") + text[1:]
-        return self.base_dir.rstrip("/") + "/" + text
 
     def binding_name(self, res: LocalRef) -> str:
         b = res.binding
@@ -689,6 +666,8 @@ class Compiler:
         self.emit(fn, f"if type({operand}) is not bool: raise r_bool_error({operand})", node)
 
     # The expression families, one module each.
+    literal = codegen_names.literal
+    path_prefix = codegen_names.path_prefix
     c_var = codegen_names.c_var
     with_var = codegen_names.with_var
     shared_with_var = codegen_names.shared_with_var
@@ -741,7 +720,7 @@ class Compiler:
     shared_call = codegen_functions.shared_call
     group = codegen_sets.group
 
-    _value_methods: dict[type, Callable[..., Step]] = {}
+    _value_methods: dict[type, Callable[..., Any]] = {}
 
 
 Compiler._value_methods = {

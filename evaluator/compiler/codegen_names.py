@@ -6,19 +6,75 @@ Methods of :class:`~evaluator.compiler.codegen.Compiler`, written as functions o
 
 from __future__ import annotations
 
+import math
+import os
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler.codegen_base import Step, _Fn
 from evaluator.compiler.model import GlobalRef, LocalRef, ScopeKind, WithRef
 from evaluator.syntax import nodes
+from evaluator.vm import ops
 from evaluator.vm.frames import NO_FILE
-from evaluator.vm.values import Attrs
+from evaluator.vm.values import Attrs, NixPath
 
 if TYPE_CHECKING:
     from evaluator.compiler.codegen import Compiler
 
 
-def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step:
+# The node types `literal` may answer for.
+_LITERAL_TYPES = frozenset([nodes.Var, nodes.Int, nodes.Float, nodes.Str, nodes.Uri, nodes.Path])
+
+
+def literal(self: Compiler, node: nodes.Node) -> str | None:
+    """Python source for a constant node, or None."""
+    t = type(node)
+    if t not in _LITERAL_TYPES:
+        return None  # most nodes asked (calls, selections, sets): one set lookup
+    if t is nodes.Var:
+        res = node.resolution  # type: ignore[attr-defined]
+        if isinstance(res, GlobalRef):
+            if res.name == "true":
+                return "True"
+            if res.name == "false":
+                return "False"
+            if res.name == "null":
+                return "None"
+        return None
+    if t is nodes.Int:
+        v = node.value  # type: ignore[attr-defined]
+        # `0X…`: no other generated text holds a capital X, so `code_share`
+        # finds integers by one memchr and a split (see `_integers`).
+        return hex(v).upper() if v > 0 else repr(v)
+    if t is nodes.Float:
+        v = node.value  # type: ignore[attr-defined]
+        return repr(v) if math.isfinite(v) else f"float('{v}')"
+    if t is nodes.Str:
+        parts = node.parts  # type: ignore[attr-defined]
+        if all(isinstance(p, str) for p in parts):
+            return repr("".join(parts))
+        return None
+    if t is nodes.Uri:
+        return repr(node.value)  # type: ignore[attr-defined]
+    if t is nodes.Path:
+        parts = node.parts  # type: ignore[attr-defined]
+        if all(isinstance(p, str) for p in parts):
+            path = ops.canon_path(self.path_prefix("".join(parts)))
+            return self.const(NixPath(path), ("path", path))
+    return None
+
+
+def path_prefix(self: Compiler, text: str) -> str:
+    if text.startswith("/"):
+        return text
+    if text.startswith("~"):
+        return os.environ.get("HOME", "") + text[1:]
+    return self.base_dir.rstrip("/") + "/" + text
+
+
+def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step | str:
+    """The forced value of a variable: an operand at once, or (a name a
+    `with` defines) a step giving it. A plain function, not a step: most
+    variables need no sub-step, and a generator per variable cost ~1 µs."""
     res = node.resolution
     if isinstance(res, LocalRef):
         return self.force_var(fn, self.ref(fn, self.binding_name(res)), node)
@@ -34,14 +90,7 @@ def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step:
         )
         return out
     if isinstance(res, WithRef):
-        out = yield self.with_var(fn, node, res)
-        self.emit(
-            fn,
-            f"if type({out}) is Thunk: {out} = {out}.value"
-            f" if {out}.code is None else (yield {out})",
-            node,
-        )
-        return out
+        return _with_var_forced(self, fn, node, res)
     out = self.temp(fn)
     if self.scoped:
         self.emit(fn, f"{out} = r_scope_get(SCOPE, {node.name!r})", node)
@@ -54,7 +103,16 @@ def c_var(self: Compiler, fn: _Fn, node: nodes.Var) -> Step:
         return out
     self.emit(fn, f"raise r_undefined({node.name!r})", node)
     return "None"
-    yield
+
+
+def _with_var_forced(self: Compiler, fn: _Fn, node: nodes.Var, res: WithRef) -> Step:
+    out = yield self.with_var(fn, node, res)
+    self.emit(
+        fn,
+        f"if type({out}) is Thunk: {out} = {out}.value if {out}.code is None else (yield {out})",
+        node,
+    )
+    return out
 
 
 def with_var(self: Compiler, fn: _Fn, node: nodes.Var, res: WithRef) -> Step:

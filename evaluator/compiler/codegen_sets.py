@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
+from types import GeneratorType
 from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import (
@@ -25,6 +27,7 @@ from evaluator.compiler.codegen_base import (
     LARGE_SET_BYTES,
     NAME_MARK,
     Step,
+    _collected,
     _Fn,
     _Lazy,
     is_name,
@@ -69,10 +72,15 @@ def c_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
     return out
 
 
-def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
-    """Operand for an attribute name (a dynamic one is forced and checked)."""
+def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step | str:
+    """Operand for an attribute name: a static one at once, a dynamic one a
+    step (forced and checked)."""
     if isinstance(key, nodes.StaticKey):
         return repr(key.name)
+    return _dynamic_name(self, fn, key)
+
+
+def _dynamic_name(self: Compiler, fn: _Fn, key: nodes.DynamicKey) -> Step:
     name = yield self.value(fn, key.expr)
     if not is_name(name) or name in ("None", "True", "False"):
         out = self.temp(fn)
@@ -83,34 +91,58 @@ def attr_name(self: Compiler, fn: _Fn, key: nodes.AttrKey) -> Step:
     return name
 
 
-def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step:
-    return (yield self.select(fn, node, tail=False))
+def c_select(self: Compiler, fn: _Fn, node: nodes.Select) -> Step | str | None:
+    return self.select(fn, node, tail=False)
 
 
-def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step:
-    cur = yield self.value(fn, node.expr)
+def select(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool) -> Step | str | None:
+    """The value of ``x.a.b`` (``tail``: returned, unforced): emitted at once
+    when its base is an operand and its names are static (most selections),
+    else a step giving it."""
+    base = self.value(fn, node.expr)
+    if (
+        node.default is not None
+        or type(base) is GeneratorType
+        or not all([type(key) is nodes.StaticKey for key in node.path])
+    ):
+        return _select_step(self, fn, node, tail, base)
+    cur: str | None = base  # type: ignore[assignment]  # an operand: not a step
+    last = len(node.path) - 1
+    for i, key in enumerate(node.path):
+        name = repr(key.name)  # type: ignore[union-attr]
+        cur = _select_key(self, fn, node, cur, name, tail and i == last)  # type: ignore[arg-type]
+    return cur
+
+
+def _select_key(
+    self: Compiler, fn: _Fn, node: nodes.Select, cur: str, name: str, ret: bool
+) -> str | None:
+    """Select ``name`` from ``cur`` (returned unforced if ``ret``, else forced)."""
+    out = self.temp(fn)
+    self.emit(
+        fn,
+        f"if type({cur}) is not Attrs or {name} not in {cur}: raise r_select_error({cur}, {name})",
+        node,
+    )
+    if ret:
+        self.emit(fn, f"return {cur}[{name}]", node)
+        return None
+    self.emit(fn, f"{out} = {cur}[{name}]", node)
+    self.emit(
+        fn,
+        f"if type({out}) is Thunk: {out} = {out}.value if {out}.code is None else (yield {out})",
+        node,
+    )
+    return out
+
+
+def _select_step(self: Compiler, fn: _Fn, node: nodes.Select, tail: bool, base: Step | str) -> Step:
+    cur = yield base  # a step, or an operand (sent straight back)
     if node.default is None:
         last = len(node.path) - 1
         for i, key in enumerate(node.path):
             name = yield self.attr_name(fn, key)
-            out = self.temp(fn)
-            self.emit(
-                fn,
-                f"if type({cur}) is not Attrs or {name} not in {cur}:"
-                f" raise r_select_error({cur}, {name})",
-                node,
-            )
-            if tail and i == last:
-                self.emit(fn, f"return {cur}[{name}]", node)
-                return None
-            self.emit(fn, f"{out} = {cur}[{name}]", node)
-            self.emit(
-                fn,
-                f"if type({out}) is Thunk: {out} = {out}.value"
-                f" if {out}.code is None else (yield {out})",
-                node,
-            )
-            cur = out
+            cur = _select_key(self, fn, node, cur, name, tail and i == last)
         return cur
     # With a default: any missing step (or non-set) gives the default.
     # One `while` left by `break` keeps the code flat however long the path.
@@ -326,10 +358,15 @@ def dynamic_attr(self: Compiler, fn: _Fn, target: str, dyn: DynamicEntry) -> Ste
     self.emit(fn, f"r_set_dynamic({target}, {name}, {val}, {where!r})", dyn.node)
 
 
-def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
-    """A thunk building a set implied by attribute paths (`a.b = 1;`)."""
+def nested(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step | _Shared:
+    """A thunk building a set implied by attribute paths (`a.b = 1;`), or a
+    step giving it."""
     if _shareable_set(self, merged):
-        return (yield self.shared_set(fn, merged))
+        return self.shared_set(fn, merged)
+    return _nested_built(self, fn, merged, name)
+
+
+def _nested_built(self: Compiler, fn: _Fn, merged: MergedAttrs, name: str | None) -> Step:
     descr = f"while evaluating the attribute '{name}'" if name is not None else None
     child = self.new_fn("th", fn, descr, merged.node)
     result = yield self.build_attrs(child, merged, merged.node)
@@ -345,17 +382,18 @@ def entry_value(
     sources: dict[int, str],
     scope_node: nodes.Node,
     avoid: Mapping[str, str] | None = None,
-) -> Step:
-    """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`)."""
+) -> Step | _Lazy:
+    """The lazy operand of one static attribute (``avoid``: see :meth:`lazy`):
+    at once, or a step giving it (a plain function: see `c_var`)."""
     if isinstance(entry, ValueEntry):
         at = entry_span(entry)
         if scope_node.end - scope_node.start > LARGE_SET_BYTES:
             self.defer_bytes = ENTRY_DEFER_BYTES
-        return (yield self.lazy(fn, entry.value, name=name, avoid=avoid, at=at))
+        return self.lazy(fn, entry.value, name=name, avoid=avoid, at=at)
     if isinstance(entry, NestedEntry):
-        return (yield self.nested(fn, entry.attrs, name))
+        return self.nested(fn, entry.attrs, name)
     if entry.var is not None:
-        return (yield self.lazy(fn, entry.var, name=name, at=entry_span(entry)))
+        return self.lazy(fn, entry.var, name=name, at=entry_span(entry))
     assert entry.source is not None
     src = sources[id(entry.source)]
     return self.inherit_from(fn, src, name, entry, traced=avoid is None)
@@ -437,25 +475,33 @@ def _shareable_set(self: Compiler, merged: MergedAttrs) -> bool:
     )
 
 
-def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step:
+def shared_set(self: Compiler, fn: _Fn, merged: MergedAttrs) -> Step | _Shared:
     """A thunk building ``merged`` with shared code (``r_new_set``): its values
-    are made in ``fn`` with the thunk, as the generated body made them."""
-    node = merged.node
-    values: list[str] = []
-    ops: list[_Lazy] = []
+    are made in ``fn`` with the thunk, as the generated body made them (at
+    once, or a step giving it: see :func:`_collected`)."""
     self.share_depth += 1
-    for name, entry in merged.static.items():
-        op = yield self.entry_value(fn, name, entry, {}, node)
-        values.append(op.expr)
-        ops.append(op)
+    items = iter(merged.static.items())
+    return _collected(
+        partial(_entry_of, self, fn, merged.node), items, partial(_set_of, self, merged)
+    )
+
+
+def _entry_of(
+    self: Compiler, fn: _Fn, node: nodes.Node, item: tuple[str, ValueEntry]
+) -> Step | _Lazy:
+    return self.entry_value(fn, item[0], item[1], {}, node)
+
+
+def _set_of(self: Compiler, merged: MergedAttrs, ops: list[_Lazy]) -> _Shared:
     self.share_depth -= 1
+    values = [op.expr for op in ops]
     positions = self.const({name: self.position(e.pos) for name, e in merged.static.items()})
     if len(values) == 1:
         key = next(iter(merged.static))
-        deps = names_in(positions) + names_of(ops)
+        deps = (positions, *names_of(ops))  # `names_in` of a constant's name: itself
         return shared_of(f"partial(r_new_set1, {key!r}, {positions}, {values[0]})", deps)
     keys = self.const(tuple(merged.static))
-    deps = names_in(f"{keys}, {positions}") + names_of(ops)
+    deps = (keys, positions, *names_of(ops))
     return shared_of(f"partial(r_new_set, {keys}, {positions}, ({', '.join(values)},))", deps)
 
 
@@ -528,6 +574,8 @@ def shared_thunk(
         const = _constant_list(self, node)  # type: ignore[arg-type]
         if const is not None or node.end - node.start > limit:
             return const
+        if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:  # type: ignore[attr-defined]
+            return None
         return _shared_list(self, fn, node)  # type: ignore[arg-type]
     if t is nodes.AttrSet:
         const = _constant_attrs(self, node)  # type: ignore[arg-type]
@@ -539,19 +587,17 @@ def shared_thunk(
     return None
 
 
-def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step:
-    """`[ x (f y) ]`: a thunk making a new list of its items (made with the thunk)."""
-    if len(node.items) > _CONSTANT_LIST_ITEMS or self.share_depth >= MAX_SHARE_DEPTH:
-        return None
-    items: list[str] = []
-    ops: list[_Lazy] = []
+def _shared_list(self: Compiler, fn: _Fn, node: nodes.List) -> Step | _Shared:
+    """`[ x (f y) ]`: a thunk making a new list of its items (made with the
+    thunk); `shared_thunk` checked that it may (this never gives None)."""
     self.share_depth += 1
-    for item in node.items:
-        op = yield self.lazy(fn, item)
-        items.append(op.expr)
-        ops.append(op)
+    return _collected(partial(self.lazy, fn), iter(node.items), partial(_list_of, self))
+
+
+def _list_of(self: Compiler, ops: list[_Lazy]) -> _Shared:
     self.share_depth -= 1
-    return shared_of(f"partial(r_new_list, ({', '.join(items)},))", names_of(ops))
+    items = ", ".join([op.expr for op in ops])
+    return shared_of(f"partial(r_new_list, ({items},))", names_of(ops))
 
 
 # Larger lists are built by `r_make_list`, which charges the budget for them.
