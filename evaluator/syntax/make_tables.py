@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.compiler import captures  # noqa: F401  (its `<p>` pattern is asked for)
-from evaluator.syntax import lexer, regex_cache
+from evaluator.syntax import lexer, positions, regex_cache  # noqa: F401  (positions: as captures)
 from evaluator.syntax.tables import GRAMMAR_PATH, TABLES_PATH, build_tables, source
 
 CODES_PATH = Path(regex_cache.__file__).with_name("regex_codes.py")
