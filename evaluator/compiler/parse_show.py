@@ -10,6 +10,7 @@ parentheses around every compound expression.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -24,7 +25,6 @@ from evaluator.compiler.bindings import (
 )
 from evaluator.syntax import nodes as n
 
-_IDENT = re.compile(r"[a-zA-Z_][a-zA-Z0-9_'-]*")
 _SUGAR = {"-": "__sub", "*": "__mul", "/": "__div"}
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -56,8 +56,15 @@ def binary(op: str, a: str, b: str) -> str:
     return f"({a} {op} {b})"
 
 
+@functools.cache
+def _ident() -> re.Pattern[str]:
+    # Compiled on first use: every process that compiles imports this module
+    # (assertion messages), few print an expression (`re.compile`: ~0.7 M).
+    return re.compile(r"[a-zA-Z_][a-zA-Z0-9_'-]*")
+
+
 def _name(name: str) -> str:
-    return name if _IDENT.fullmatch(name) and name not in ("or",) else literal(name)
+    return name if _ident().fullmatch(name) and name not in ("or",) else literal(name)
 
 
 class Merged(Protocol):

@@ -24,12 +24,13 @@ gets back on its feet are not reported again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from evaluator.syntax import nodes as n
-from evaluator.syntax.builder import Builder
-from evaluator.syntax.lexer import KEYWORDS, OPERATORS, OTHER_TERMINALS, PUNCT, RawToken
+from evaluator.syntax.builder import Builder, Callback
+from evaluator.syntax.lexer import RawToken
 from evaluator.syntax.tables import Rule, Tables
 
 # Bison's default stack limit, which is where C++ Nix gives up ("memory
@@ -50,10 +51,6 @@ _INLINE = {"append": _APPEND, "single": _SINGLE, "empty": _EMPTY}
 # Tokens only `lexer.lex_for_parser` makes: never named in messages, never
 # counted as bison's states would not have them (see `CompoundSplit`).
 _COMPOUND = frozenset(("NAME_EQ", "CHAIN", "CHAIN_EQ"))
-# Every token type the lexer makes (`INVALID` is in no rule, so in no row).
-_TOKEN_TYPES = frozenset(
-    ("$END", *KEYWORDS.values(), *OPERATORS.values(), *PUNCT.values(), *OTHER_TERMINALS)
-)
 
 
 class CompoundSplit(Exception):
@@ -63,36 +60,11 @@ class CompoundSplit(Exception):
     limit see the tokens they always saw."""
 
 
-class _Goto(dict[int, int]):
-    """Where a reduction leaves the parser, by the state below what it pops.
-
-    Filled on first use: the goto state of the rule's nonterminal, followed
-    through the chain of unit reductions (`app -> e12 -> ... -> expr`) that
-    the same lookahead triggers there, so the loop never performs those one
-    by one (the chain depends only on the state below, the nonterminal and
-    the lookahead, all fixed for one table entry).
-    """
-
-    __slots__ = ("gotos", "ttype", "table")
-
-    def __init__(self, gotos: dict[int, int], ttype: str, table: list[dict[str, Any]]) -> None:
-        self.gotos = gotos
-        self.ttype = ttype
-        self.table = table
-
-    def __missing__(self, below: int) -> int:
-        top = self.gotos[below]
-        while True:
-            act = self.table[top].get(self.ttype)
-            if type(act) is not tuple or act[0] != _UNIT:
-                break
-            top = act[3].gotos[below]
-        self[below] = top
-        return top
-
-
-# A reduction in the compiled table: (kind, builder function, size, goto).
-Reduce = tuple[int, Any, int, _Goto]
+# A reduction in the compiled table: [kind, builder function, size, goto],
+# where goto maps the state below what it pops to the state it leaves the
+# parser in (unit reductions folded in: see `lr_layout`). A list, filled in
+# place from the shipped layout; the loop unpacks it as fast as a tuple.
+Reduce = list[Any]
 # Compiled tables, per tables object (they depend only on the tables).
 _COMPILED: dict[int, tuple[Tables, list[dict[str, Any]]]] = {}
 
@@ -101,66 +73,34 @@ def _compile(tables: Tables) -> list[dict[str, Any]]:
     """The action table with each reduction precompiled for :meth:`Driver.run`.
 
     A shift stays the target state (an ``int``); a reduction becomes a
-    :data:`Reduce` tuple holding everything the loop needs (no per-rule
-    lookups), with the list rules (`append`, `single`, `empty`) marked to be
-    done in the loop itself and unit chains folded into the goto. Every row
-    holds every terminal (``None`` where it is an error), so the loop reads
-    it with a subscript rather than a ``get`` call.
+    :data:`Reduce` holding everything the loop needs (no per-rule lookups),
+    with the list rules (`append`, `single`, `empty`) marked to be done in
+    the loop itself. A token type a row lacks is an error. The rows are the
+    tables' layout's (:mod:`evaluator.syntax.lr_layout`): here each
+    reduction only gets its kind, callback and size.
     """
     cached = _COMPILED.get(id(tables))
     if cached is not None and cached[0] is tables:
         return cached[1]
-    terminals = tables.terminals
-    # Per nonterminal, the state a goto on it leads to from each state: filled
-    # in the one pass below, and read by the _Goto memos only while parsing.
-    gotos: dict[str, dict[int, int]] = {}
-    compiled: list[dict[str, Any]] = []
-    # Per rule what the loop does; per (nonterminal, lookahead) one goto
-    # memo: it depends on nothing else, so rules and states share it (and
-    # fill it for each other). Almost every (rule, lookahead) is met once:
-    # each reduction gets its own tuple.
+    layout = tables.layout
     how = [_how(tables, rule) for rule in tables.rules]
-    memos: dict[str, dict[str, _Goto]] = {}
-    empty_row = dict.fromkeys(terminals | _TOKEN_TYPES)
-    for state, row in enumerate(tables.actions):
-        out: dict[str, Any] = empty_row.copy()
-        for sym, act in row.items():
-            if act >= 0:
-                if sym in terminals:
-                    out[sym] = act
-                else:
-                    found = gotos.get(sym)
-                    if found is None:
-                        found = gotos[sym] = {}
-                    found[state] = act
-                continue
-            kind, fn, size, origin = how[~act]
-            by_sym = memos.get(origin)
-            if by_sym is None:
-                by_sym = memos[origin] = {}
-            goto = by_sym.get(sym)
-            if goto is None:
-                below = gotos.get(origin)
-                if below is None:
-                    below = gotos[origin] = {}
-                goto = by_sym[sym] = _Goto(below, sym, compiled)
-            out[sym] = (kind, fn, size, goto)
-        compiled.append(out)
-    _COMPILED[id(tables)] = (tables, compiled)
-    return compiled
+    for reduction, rule in zip(layout.reductions, layout.rules, strict=True):
+        reduction[:3] = how[rule]
+    _COMPILED[id(tables)] = (tables, layout.rows)
+    return layout.rows
 
 
-def _how(tables: Tables, rule: Rule) -> tuple[int, Any, int, str]:
-    """How the loop reduces ``rule``: (kind, builder function, size, origin)."""
+def _how(tables: Tables, rule: Rule) -> tuple[int, Any, int]:
+    """How the loop reduces ``rule``: (kind, builder function, size)."""
     if rule.alias == "pass":
-        return (_UNIT, None, rule.size, rule.origin)
+        return (_UNIT, None, rule.size)
     if rule.origin in tables.start_states:
         kind = _ACCEPT
     elif rule.alias in _INLINE:
         kind = _INLINE[rule.alias]
     else:
         kind = _BY_SIZE.get(rule.size, _CALL)
-    return (kind, getattr(Builder, rule.alias), rule.size, rule.origin)
+    return (kind, getattr(Builder, rule.alias), rule.size)
 
 
 # How bison names each token in Nix 2.26's messages: its token names, or the
@@ -257,14 +197,7 @@ class Driver:
         # limit is under the limit over plain tokens.
         self.compound = compound
         self.max_depth = MAX_DEPTH // 2 - 4 if compound else MAX_DEPTH
-        # Terminals that bison would know (rows also hold `_COMPOUND`).
-        self.terminals = tables.terminals - _COMPOUND
-        self.actions = tables.actions
-        self.sizes = [r.size for r in tables.rules]
-        self.origins = [r.origin for r in tables.rules]
         self.builder = Builder(report)
-        # Bound callbacks for recovery's `feed` (the main loop uses `_compile`).
-        self.callbacks = self.builder.callbacks([r.alias for r in tables.rules])
         self.tokens = tokens
         self.source = source
         self.report = report
@@ -272,6 +205,32 @@ class Driver:
         self.end_state = -1
         # Bracket structure, computed on the first error only.
         self._partner: dict[int, int] | None = None
+
+    # What error recovery reads (the main loop uses `_compile`): made on
+    # the first error, most parses never need them.
+
+    @functools.cached_property
+    def terminals(self) -> frozenset[str]:
+        """Terminals that bison would know (rows also hold `_COMPOUND`)."""
+        return self.tables.terminals - _COMPOUND
+
+    @functools.cached_property
+    def actions(self) -> list[dict[str, int]]:
+        """The plain tables' rows (see :class:`~evaluator.syntax.tables.Tables`)."""
+        return self.tables.actions
+
+    @functools.cached_property
+    def sizes(self) -> list[int]:
+        return [r.size for r in self.tables.rules]
+
+    @functools.cached_property
+    def origins(self) -> list[str]:
+        return [r.origin for r in self.tables.rules]
+
+    @functools.cached_property
+    def callbacks(self) -> list[Callback | None]:
+        """Bound callbacks for recovery's `feed`."""
+        return self.builder.callbacks([r.alias for r in self.tables.rules])
 
     # -- the main loop --------------------------------------------------------
 
@@ -297,7 +256,7 @@ class Driver:
         while True:
             try:
                 act = table[state][ttype]
-            except KeyError:  # no token type the lexer makes: an error
+            except KeyError:  # a token type the state refuses: an error
                 act = None
             if type(act) is int:  # cheaper than `act.__class__` (a generic attribute)
                 push_state(act)

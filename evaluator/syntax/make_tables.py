@@ -1,7 +1,7 @@
 """Regenerate the shipped parse tables: ``python -m evaluator.syntax.make_tables``.
 
 Run after editing ``nix.lark`` or a pattern of the lexer; commit the
-``nix_tables.json`` and ``regex_codes.py`` it writes.
+``nix_tables.py`` and ``regex_codes.py`` it writes.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.compiler import captures  # noqa: F401  (its `<p>` pattern is asked for)
-from evaluator.syntax import lexer, regex_cache
-from evaluator.syntax.tables import GRAMMAR_PATH, TABLES_PATH, build_tables, dumps
+from evaluator.syntax import lexer, positions, regex_cache  # noqa: F401  (positions: as captures)
+from evaluator.syntax.tables import GRAMMAR_PATH, TABLES_PATH, build_tables, source
 
 CODES_PATH = Path(regex_cache.__file__).with_name("regex_codes.py")
 
@@ -74,7 +74,7 @@ def main() -> None:
     """Write :data:`~evaluator.syntax.tables.TABLES_PATH` from the grammar, and
     the lexer's regular expression programs."""
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    TABLES_PATH.write_text(dumps(build_tables(grammar), grammar), encoding="utf-8")
+    TABLES_PATH.write_text(source(build_tables(grammar), grammar), encoding="utf-8")
     print(f"wrote {TABLES_PATH}")
     CODES_PATH.write_text(codes_source(wanted()), encoding="utf-8")
     print(f"wrote {CODES_PATH}")

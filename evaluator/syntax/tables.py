@@ -4,18 +4,22 @@ lark computes the tables; :mod:`evaluator.syntax.driver` runs them with its
 own loop (iterative, with error recovery and several start symbols), so the
 tables are turned into plain dicts of ints here: a shift is the target state
 (``>= 0``), a reduce is ``~rule_index`` (``< 0``); nonterminal gotos live in
-the same per-state dict. They ship as package data (``nix_tables.json``,
-regenerated with ``python -m evaluator.syntax.make_tables``): nothing is built or
-written at run time.
+the same per-state dict. They ship as the generated module
+:mod:`evaluator.syntax.nix_tables` (loaded from its bytecode; regenerated with
+``python -m evaluator.syntax.make_tables``) in the form the driver runs
+(:mod:`evaluator.syntax.lr_layout`): nothing is built or written at run time,
+and the plain dicts are made only when error recovery asks for them.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from evaluator.syntax import lr_layout
+from evaluator.syntax.lr_layout import Layout, layout_of, plain_actions
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,8 +36,8 @@ except ImportError:
 # imported by every cold evaluation for these two names alone.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _GRAMMAR_FILE = os.path.join(_HERE, "nix.lark")
-# Generated from the grammar by `python -m evaluator.syntax.make_tables`; package data.
-_TABLES_FILE = os.path.join(_HERE, "nix_tables.json")
+# Generated from the grammar by `python -m evaluator.syntax.make_tables`.
+_TABLES_FILE = os.path.join(_HERE, "nix_tables.py")
 GRAMMAR_PATH: Path  # as Path objects, made on first use (make_tables, tests)
 TABLES_PATH: Path
 
@@ -48,7 +52,7 @@ def __getattr__(name: str) -> Any:
 
 START_SYMBOLS = ("start", "start_binding")
 # Changes when the shape of the shipped data changes.
-_FORMAT = "nixls-lalr-tables-1\n"
+_FORMAT = "nixls-lalr-tables-2\n"
 
 
 # Plain classes, not dataclasses: see evaluator/syntax/nodes.py.
@@ -70,11 +74,14 @@ class Rule:
 
 
 class Tables:
-    """The flattened parse tables."""
+    """The flattened parse tables.
 
-    __slots__ = ("actions", "rules", "start_states", "end_states", "terminals")
+    ``actions`` (the plain rows) and ``layout`` (the driver's form) are each
+    made from the other on first use: the shipped tables have the layout only.
+    """
 
-    actions: list[dict[str, int]]
+    __slots__ = ("_actions", "rules", "start_states", "end_states", "terminals", "_layout")
+
     rules: list[Rule]
     start_states: dict[str, int]
     end_states: dict[str, int]
@@ -82,17 +89,33 @@ class Tables:
 
     def __init__(
         self,
-        actions: list[dict[str, int]],
+        actions: list[dict[str, int]] | None,
         rules: list[Rule],
         start_states: dict[str, int],
         end_states: dict[str, int],
         terminals: frozenset[str],
+        layout: Layout | None = None,
     ) -> None:
-        self.actions = actions
+        self._actions = actions
         self.rules = rules
         self.start_states = start_states
         self.end_states = end_states
         self.terminals = terminals
+        self._layout = layout
+
+    @property
+    def actions(self) -> list[dict[str, int]]:
+        """Per state, per symbol: a shift's (or goto's) target, or ``~rule``."""
+        if self._actions is None:
+            self._actions = plain_actions(self.layout)
+        return self._actions
+
+    @property
+    def layout(self) -> Layout:
+        """The tables as :func:`evaluator.syntax.driver._compile` reads them."""
+        if self._layout is None:
+            self._layout = layout_of(self)
+        return self._layout
 
 
 def build_tables(grammar: str) -> Tables:
@@ -183,59 +206,74 @@ def _canonical(tables: Tables) -> Tables:
     )
 
 
-def grammar_digest(grammar: str) -> str:
-    """What the shipped tables record of the grammar they were built from."""
-    return sha256(_FORMAT.encode() + grammar.encode()).hexdigest()
+def grammar_digest(grammar: str | bytes) -> str:
+    """What the shipped tables record of the grammar they were built from
+    (its text, or that text in UTF-8)."""
+    data = grammar.encode() if isinstance(grammar, str) else grammar
+    return sha256(_FORMAT.encode() + data).hexdigest()
 
 
-def dumps(tables: Tables, grammar: str) -> str:
-    """The tables as the JSON text shipped beside the grammar (one state a line)."""
-
-    def compact(value: object) -> str:
-        return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-    rules = ",\n  ".join(compact([r.size, r.origin, r.alias]) for r in tables.rules)
-    actions = ",\n  ".join(compact(row) for row in tables.actions)
-    return (
-        "{\n"
-        f' "grammar_sha256": {compact(grammar_digest(grammar))},\n'
-        f' "start_states": {compact(tables.start_states)},\n'
-        f' "end_states": {compact(tables.end_states)},\n'
-        f' "terminals": {compact(sorted(tables.terminals))},\n'
-        f' "rules": [\n  {rules}\n ],\n'
-        f' "actions": [\n  {actions}\n ]\n'
-        "}\n"
-    )
+def source(tables: Tables, grammar: str) -> str:
+    """The text of the generated module :mod:`evaluator.syntax.nix_tables`."""
+    lines = [
+        '"""Generated by ``python -m evaluator.syntax.make_tables``: do not edit.',
+        "",
+        "The LALR tables of ``nix.lark``; ``LAYOUT`` is the driver's table (see",
+        '`tables`, `lr_layout`): a `marshal` blob, compressed, in base64."""',
+        "",
+        f'GRAMMAR_SHA256 = "{grammar_digest(grammar)}"',
+        f"START_STATES = {_names(tables.start_states)}",
+        f"END_STATES = {_names(tables.end_states)}",
+        *_tuple("TERMINALS", [f'"{t}"' for t in sorted(tables.terminals)]),
+        *_tuple("RULES", [f'({r.size}, "{r.origin}", "{r.alias}")' for r in tables.rules]),
+        *_text("LAYOUT", lr_layout.dumps(tables.layout)),
+    ]
+    return "\n".join(lines) + "\n"
 
 
-def _loads(text: str) -> tuple[str, Tables]:
-    data = json.loads(text)
+def _names(mapping: dict[str, int]) -> str:
+    return "{" + ", ".join(f'"{k}": {v}' for k, v in sorted(mapping.items())) + "}"
+
+
+def _tuple(name: str, items: list[str]) -> list[str]:
+    return [f"{name} = (", *(f"    {item}," for item in items), ")"]
+
+
+def _text(name: str, text: str) -> list[str]:
+    chunks = [text[i : i + 92] for i in range(0, len(text), 92)]
+    return [f"{name} = (", *(f'    "{chunk}"' for chunk in chunks), ")"]
+
+
+def _shipped() -> tuple[str, Tables]:
+    """The generated module's tables and the digest they record."""
+    from evaluator.syntax import nix_tables as data
+
     tables = Tables(
-        data["actions"],
-        [Rule(size, origin, alias) for size, origin, alias in data["rules"]],
-        data["start_states"],
-        data["end_states"],
-        frozenset(data["terminals"]),
+        None,
+        [Rule(size, origin, alias) for size, origin, alias in data.RULES],
+        dict(data.START_STATES),
+        dict(data.END_STATES),
+        frozenset(data.TERMINALS),
+        lr_layout.loads(data.LAYOUT),
     )
-    return data["grammar_sha256"], tables
+    return data.GRAMMAR_SHA256, tables
 
 
 @functools.cache
 def load_tables() -> Tables:
-    """The tables shipped with the package (:data:`TABLES_PATH`).
+    """The tables shipped with the package (:mod:`evaluator.syntax.nix_tables`).
 
     They are built from the grammar ahead of time (``python -m
     evaluator.syntax.make_tables``; a test checks they match it). Should the
     grammar have changed since, they are rebuilt in memory (slower start,
     nothing written anywhere).
     """
-    with open(_GRAMMAR_FILE, encoding="utf-8") as f:
+    with open(_GRAMMAR_FILE, "rb") as f:  # no text layer: the digest is of the bytes
         grammar = f.read()
     try:
-        with open(_TABLES_FILE, encoding="utf-8") as f:
-            digest, tables = _loads(f.read())
-    except (OSError, ValueError, KeyError, TypeError):
+        digest, tables = _shipped()
+    except (ImportError, AttributeError, ValueError, TypeError, EOFError):
         digest = ""
     if digest != grammar_digest(grammar):
-        tables = build_tables(grammar)
+        tables = build_tables(grammar.decode("utf-8"))
     return tables
