@@ -167,7 +167,7 @@ MAX_FUNCTION_LINES = 100
 
 
 def test_evaluator_modules_and_functions_are_small() -> None:
-    # Every module of `evaluator/` (the parse tables are JSON data, not code).
+    # Every module of `evaluator/`, the generated parse tables (`nix_tables.py`) too.
     too_big = []
     for path in _modules().values():
         text = path.read_text(encoding="utf-8")
