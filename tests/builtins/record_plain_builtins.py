@@ -1,0 +1,47 @@
+"""Record what C++ Nix prints for the expressions `test_plain_builtins.py` checks
+(run by hand, not by pytest; needs ``nix226-instantiate``).
+
+    python -m tests.builtins.record_plain_builtins
+
+Writes ``fixtures/plain_builtins.json``: for each expression and each of plain
+and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.vm.nix_oracle import record_strict
+
+HERE = Path(__file__).resolve().parent
+
+# lib25's plain answers (no frame) of builtins given evaluated arguments, at
+# their edges: results at the 64-bit bounds, overflow, division by zero and
+# `INT_MIN / -1`, floats, type errors, arguments still to force or failing,
+# and the calls from inside a lambda (`lib.mod`'s shape) that fail.
+CASES = [
+    "[ (builtins.add 1 2) (builtins.sub 5 7) (builtins.mul 3 (-4)) (builtins.div 7 2) ]",
+    "[ (builtins.div (-7) 2) (builtins.div 7 (-2)) (builtins.div (-7) (-2)) (builtins.div 0 5) ]",
+    "[ (builtins.add 9223372036854775806 1) (builtins.sub (-9223372036854775807) 1) ]",
+    "[ (builtins.mul 3037000499 3037000499) (builtins.div (-9223372036854775807 - 1) 1) ]",
+    "builtins.add 9223372036854775807 1",
+    "builtins.sub (-9223372036854775807 - 1) 1",
+    "builtins.mul 9223372036854775807 2",
+    "builtins.div (-9223372036854775807 - 1) (-1)",
+    "builtins.div 1 0",
+    "builtins.div 1.0 0",
+    "[ (builtins.add 1 2.5) (builtins.div 7 2.0) (builtins.mul 2.0 3) (builtins.sub 1.5 1) ]",
+    'builtins.add 1 "a"',
+    'builtins.div "a" 1',
+    "builtins.mul true 1",
+    'builtins.div (1 + 2) (throw "no")',
+    'builtins.add (throw "a") 1',
+    "let mod = base: int: base - (int * (builtins.div base int)); in"
+    " map (x: mod x 3) [ 1 2 3 (-4) 9223372036854775807 ]",
+    "let mod = base: int: base - (int * (builtins.div base int)); in mod 1 0",
+    "let f = a: b: builtins.add a b; in builtins.foldl' f 0 [ 1 2 9223372036854775807 ]",
+    "let f = builtins.mul; xs = builtins.genList (i: f i i) 4; in xs",
+]
+
+if __name__ == "__main__":
+    record_strict(CASES, HERE / "fixtures" / "plain_builtins.json")
