@@ -41,6 +41,24 @@ CASES = [
     "let mod = base: int: base - (int * (builtins.div base int)); in mod 1 0",
     "let f = a: b: builtins.add a b; in builtins.foldl' f 0 [ 1 2 9223372036854775807 ]",
     "let f = builtins.mul; xs = builtins.genList (i: f i i) 4; in xs",
+    # `all`/`any` of a lambda over an evaluated list decided without a frame,
+    # or going on in their frames from the element that needs the loop.
+    "[ (builtins.all (x: x > 0) [ 1 2 3 ]) (builtins.all (x: x > 1) [ 1 2 3 ])"
+    " (builtins.any (x: x > 2) [ 1 2 3 ]) (builtins.any (x: x > 5) [ 1 2 3 ]) ]",
+    "[ (builtins.all (x: x) [ ]) (builtins.any (x: x) [ ]) (builtins.all 1 [ ]) ]",
+    "builtins.all (x: if x == 2 then 7 else true) [ 1 2 3 ]",
+    "builtins.any (x: if x == 2 then null else false) [ 1 2 3 ]",
+    'builtins.all (x: x < 3 || throw "big ${toString x}") [ 1 2 3 4 ]',
+    'builtins.any (x: builtins.trace x (x == 2)) [ 1 2 (throw "unused") ]',
+    'builtins.all (x: x > 0) [ 1 (2 + 0) (throw "third") ]',
+    "let s = { a = 1; b = 2; }; in builtins.all (n: s.${n} > 0) (builtins.attrNames s)",
+    "let match = p: a: builtins.all (n: if builtins.isAttrs p.${n} then match p.${n} a.${n}"
+    " else p.${n} == a.${n}) (builtins.attrNames p); in"
+    " [ (match { x = { y = 1; }; } { x = { y = 1; z = 2; }; }) (match { x = 1; } { x = 2; })"
+    " (match { x = { y = 1; }; } { x = 3; }) ]",
+    "builtins.any (x: x.a) [ { a = false; } { } ]",
+    "builtins.all (builtins.isInt) [ 1 2 ]",
+    "let xs = builtins.genList (i: i) 3000; in builtins.all (x: x >= 0) xs",
 ]
 
 if __name__ == "__main__":
