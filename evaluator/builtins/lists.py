@@ -225,15 +225,12 @@ def elem(x: Any, xs: Any) -> Any:
         # elements: compared here as `==` does (values of other types are
         # unequal to it, but an integer and a float, or a string with context).
         for y in xs:
-            ty = type(y)
-            if ty is Thunk:
+            if type(y) is Thunk:
                 if y.code is not None:
                     return _elem(x, xs)
                 y = y.value
-                ty = type(y)
-            if ty is tx or (ty is float and tx is int) or (ty is CtxStr and tx is str):
-                if x == y:
-                    return True
+            if x == y and _same(x, y):  # (Python's `==` first: it is mostly false)
+                return True
         return False
     return _elem(x, xs)
 
@@ -250,18 +247,26 @@ def _elem(x: Any, xs: Any) -> Frame:
     if type(x) is Thunk:
         x = x.value if x.code is None else (yield x)
     tx = type(x)
-    simple = tx is int or tx is str or tx is bool
-    for y in xs:
-        if simple:
+    if tx is int or tx is str or tx is bool:
+        # (`==` of a string, integer or Boolean with any value forces nothing
+        # more: `_same` is its answer where Python's `==` says equal.)
+        for y in xs:
             if type(y) is Thunk:
                 y = y.value if y.code is None else (yield y)
-            if type(y) is tx:
-                if x == y:
-                    return True
-                continue
+            if x == y and _same(x, y):
+                return True
+        return False
+    for y in xs:
         if (yield from ops.equal(x, y, True)):
             return True
     return False
+
+
+def _same(x: Any, y: Any) -> bool:
+    """Whether ``x`` (a string, integer or Boolean) and ``y``, equal by
+    Python's `==`, are equal by Nix's: not a Boolean and a number."""
+    tx, ty = type(x), type(y)
+    return ty is tx or (ty is float and tx is int) or (ty is CtxStr and tx is str)
 
 
 @builtin("concatLists", 1)

@@ -59,6 +59,24 @@ CASES = [
     "builtins.any (x: x.a) [ { a = false; } { } ]",
     "builtins.all (builtins.isInt) [ 1 2 ]",
     "let xs = builtins.genList (i: i) 3000; in builtins.all (x: x >= 0) xs",
+    # `elem` of a string, integer or Boolean: Python's `==` first, then Nix's
+    # types (a Boolean is no number; an integer equals a float; a string's
+    # context does not count), elements forced in order up to the match.
+    "[ (builtins.elem 1 [ true 1.0 ]) (builtins.elem true [ 1 1.0 true ])"
+    " (builtins.elem 1 [ true ]) (builtins.elem true [ 1 ]) (builtins.elem 0 [ false ]) ]",
+    '[ (builtins.elem "a" [ "${builtins.toFile "a" "x"}" "a" ]) (builtins.elem 2 [ 2.0 ])'
+    " (builtins.elem 2.0 [ 2 ]) (builtins.elem 1 [ ./. { } [ 1 ] null (x: x) ]) ]",
+    'builtins.elem "a" [ (builtins.toFile "n" "x") ]',
+    "let xs = map (x: builtins.div x 2) [ 1 2 3 4 ]; in"
+    " [ (builtins.elem (1 + 0) xs) (builtins.elem 5 xs) (builtins.elem (builtins.head xs) xs) ]",
+    'builtins.elem 2 [ 1 2 (throw "after the match") ]',
+    'builtins.elem 3 [ 1 (throw "before the match") 3 ]',
+    'builtins.elem (throw "sought") [ 1 ]',
+    'builtins.elem (throw "sought") [ ]',
+    'builtins.elem 1 (throw "list")',
+    "let unique = builtins.foldl' (acc: e: if builtins.elem e acc then acc else acc ++ [ e ]) [ ];"
+    " in builtins.length (unique (map (x: builtins.div x 7) (builtins.genList (i: i) 300)))",
+    '[ (builtins.elem [ 1 ] [ [ 1 ] ]) (builtins.elem { a = 1; } [ { a = 1; } ]) ]',
 ]
 
 if __name__ == "__main__":
