@@ -76,7 +76,21 @@ CASES = [
     'builtins.elem 1 (throw "list")',
     "let unique = builtins.foldl' (acc: e: if builtins.elem e acc then acc else acc ++ [ e ]) [ ];"
     " in builtins.length (unique (map (x: builtins.div x 7) (builtins.genList (i: i) 300)))",
-    '[ (builtins.elem [ 1 ] [ [ 1 ] ]) (builtins.elem { a = 1; } [ { a = 1; } ]) ]',
+    "[ (builtins.elem [ 1 ] [ [ 1 ] ]) (builtins.elem { a = 1; } [ { a = 1; } ]) ]",
+    # `replaceStrings` in its frame (the string still to force): the pattern
+    # strings remembered from an all-evaluated list, the string forced inline.
+    'let up = builtins.replaceStrings [ "a" "b" ] [ "A" "B" ];'
+    " xs = builtins.genList (i: builtins.toString (i + 10)) 3; in"
+    ' map up (xs ++ map (x: "ab${x}") xs ++ [ (builtins.toString 1) ])',
+    'builtins.replaceStrings [ "a" ] [ "b" ] (throw "the string")',
+    'builtins.replaceStrings [ "a" ] [ "b" ] (1 + 1)',
+    'builtins.replaceStrings [ "a" ] [ (throw "unused") ] ("x" + "y")',
+    'builtins.replaceStrings [ "a" ] [ (throw "used") ] ("x" + "a")',
+    'builtins.replaceStrings [ "a" (throw "pattern") ] [ "b" "c" ] ("x" + "a")',
+    'let f = builtins.toFile "f" "x"; in builtins.replaceStrings [ "a" ] [ "b" ] ("a" + f)',
+    'let p = [ "a" ]; in [ (builtins.replaceStrings p [ "b" ] ("a" + "a"))'
+    ' (builtins.replaceStrings p [ "c" ] ("x" + "a"))'
+    ' (builtins.replaceStrings [ "x" ] [ "y" ] ("x" + "a")) ]',
 ]
 
 if __name__ == "__main__":
