@@ -91,6 +91,17 @@ CASES = [
     'let p = [ "a" ]; in [ (builtins.replaceStrings p [ "b" ] ("a" + "a"))'
     ' (builtins.replaceStrings p [ "c" ] ("x" + "a"))'
     ' (builtins.replaceStrings [ "x" ] [ "y" ] ("x" + "a")) ]',
+    # `listToAttrs`/`catAttrs` forcing elements and names in their frames.
+    'builtins.listToAttrs (map (s: { name = "k${s}"; value = s; }) [ "a" "b" "a" ])',
+    'builtins.listToAttrs [ { name = "a"; value = 1; } (throw "element") ]',
+    'builtins.listToAttrs [ { name = "a"; value = 1; } (1 + 1) ]',
+    'builtins.listToAttrs [ { name = throw "name"; value = 1; } ]',
+    "builtins.listToAttrs [ { name = 1 + 1; value = 1; } ]",
+    'builtins.listToAttrs [ { name = "${builtins.toFile "n" "x"}"; value = 1; } ]',
+    'builtins.listToAttrs [ { name = "a" + "b"; value = throw "unused"; } { name = "ab"; } ]',
+    'builtins.catAttrs "a" (map (x: { a = x; }) [ 1 2 ] ++ [ { } ])',
+    'builtins.catAttrs "a" [ { a = 1; } (throw "element") ]',
+    'builtins.catAttrs "a" [ { a = 1; } ("x" + "y") ]',
 ]
 
 if __name__ == "__main__":

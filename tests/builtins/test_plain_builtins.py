@@ -21,9 +21,10 @@ CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "plain_builtins.json").read_text()
 )
 
-# Differences main has too (not of these builtins): Nix's brief trace is
-# truncated earlier ("stack trace truncated"), and nixls lacks "while
-# selecting an attribute" for `a.${n}` of an integer.
+# Differences main has too (each checked equal in main's tree): Nix's brief
+# trace is truncated earlier ("stack trace truncated"), nixls lacks "while
+# selecting an attribute" for `a.${n}` of an integer, and `listToAttrs`'s
+# entries for a name that fails or is no string.
 _TRUNCATED = "Nix truncates the brief trace earlier"
 _MATCH = (
     "let match = p: a: builtins.all (n: if builtins.isAttrs p.${n} then match p.${n} a.${n}"
@@ -32,12 +33,31 @@ _MATCH = (
     " (match { x = { y = 1; }; } { x = 3; }) ]"
 )
 _SELECTING = 'nixls lacks "while selecting an attribute" for `a.${n}` of an integer'
+_NAME = (
+    "nixls lacks Nix's \"while evaluating the `name` attribute of an element of the list"
+    " passed to builtins.listToAttrs\" entry (and the name's position)"
+)
+_VALUE = "nixls adds \"while evaluating the attribute 'value'\" under the printed attribute"
 KNOWN = {
     ("let mod = base: int: base - (int * (builtins.div base int)); in mod 1 0", ()): _TRUNCATED,
     ('builtins.all (x: x < 3 || throw "big ${toString x}") [ 1 2 3 4 ]', ()): _TRUNCATED,
     ('builtins.all (x: x > 0) [ 1 (2 + 0) (throw "third") ]', ()): _TRUNCATED,
     (_MATCH, ()): _SELECTING,
     (_MATCH, ("--show-trace",)): _SELECTING,
+    **{
+        (expr, flags): why
+        for expr, why in [
+            ('builtins.listToAttrs [ { name = throw "name"; value = 1; } ]', _NAME),
+            ("builtins.listToAttrs [ { name = 1 + 1; value = 1; } ]", _NAME),
+            ('builtins.listToAttrs [ { name = "${builtins.toFile "n" "x"}"; value = 1; } ]', _NAME),
+            (
+                'builtins.listToAttrs [ { name = "a" + "b"; value = throw "unused"; }'
+                ' { name = "ab"; } ]',
+                _VALUE,
+            ),
+        ]
+        for flags in [(), ("--show-trace",)]
+    },
 }
 
 
