@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.support import frame_of
 from evaluator.vm import ops
 from evaluator.vm.errors import EvalTypeError
 from evaluator.vm.values import Frame, Thunk
@@ -28,8 +29,18 @@ def _operand_error(err: EvalTypeError, a: Any, b: Any, what: str, swapped: bool 
 
 
 @builtin("add", 2)
-def add(a: Any, b: Any) -> Frame:
+def add(a: Any, b: Any) -> Any:
     """`add a b`: the sum of two numbers (unlike `+`, not for strings or paths)."""
+    if type(a) is int and type(b) is int:
+        # (Evaluated integers, the common case: no frame.)
+        n = a + b
+        if ops.INT_MIN <= n <= ops.INT_MAX:
+            return n
+    return _add(a, b)
+
+
+@frame_of("add")
+def _add(a: Any, b: Any) -> Frame:
     a, b = yield from _two(a, b)
     try:
         return ops.add_values(a, b)
@@ -39,8 +50,17 @@ def add(a: Any, b: Any) -> Frame:
 
 
 @builtin("sub", 2)
-def sub(a: Any, b: Any) -> Frame:
+def sub(a: Any, b: Any) -> Any:
     """`sub a b`: the difference `a - b` of two numbers."""
+    if type(a) is int and type(b) is int:
+        n = a - b
+        if ops.INT_MIN <= n <= ops.INT_MAX:
+            return n
+    return _sub(a, b)
+
+
+@frame_of("sub")
+def _sub(a: Any, b: Any) -> Frame:
     a, b = yield from _two(a, b)
     try:
         return ops.sub_values(a, b)
@@ -50,8 +70,17 @@ def sub(a: Any, b: Any) -> Frame:
 
 
 @builtin("mul", 2)
-def mul(a: Any, b: Any) -> Frame:
+def mul(a: Any, b: Any) -> Any:
     """`mul a b`: the product `a * b` of two numbers."""
+    if type(a) is int and type(b) is int:
+        n = a * b
+        if ops.INT_MIN <= n <= ops.INT_MAX:
+            return n
+    return _mul(a, b)
+
+
+@frame_of("mul")
+def _mul(a: Any, b: Any) -> Frame:
     a, b = yield from _two(a, b)
     try:
         return ops.mul_values(a, b)
@@ -61,8 +90,16 @@ def mul(a: Any, b: Any) -> Frame:
 
 
 @builtin("div", 2)
-def div(a: Any, b: Any) -> Frame:
+def div(a: Any, b: Any) -> Any:
     """`div a b`: the quotient `a / b`; integer division truncates toward zero."""
+    if type(a) is int and type(b) is int and b and (b != -1 or a != ops.INT_MIN):
+        q = abs(a) // abs(b)  # (as `ops.div_values`: truncated toward zero)
+        return q if (a < 0) == (b < 0) else -q
+    return _div(a, b)
+
+
+@frame_of("div")
+def _div(a: Any, b: Any) -> Frame:
     a, b = yield from _two(a, b)
     try:
         return ops.div_values(a, b)

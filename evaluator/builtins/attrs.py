@@ -232,12 +232,15 @@ def list_to_attrs(xs: Any) -> Frame:
     positions: dict[str, tuple[str, int, int]] = {}
     for x in xs:
         if type(x) is not Attrs:
-            x = yield from _element(x, "an element of the list", "listToAttrs")
+            if type(x) is Thunk:  # (forced here: no `_element` generator for a set)
+                x = x.value if x.code is None else (yield x)
+            if type(x) is not Attrs:
+                x = yield from _element(x, "an element of the list", "listToAttrs")
         if "name" not in x:
             raise missing_attribute("name", "in a {name=...; value=...;} pair")
         name = x["name"]
-        if type(name) is Thunk and name.code is None:
-            name = name.value
+        if type(name) is Thunk:  # (forced here: no `_name` generator for a string)
+            name = name.value if name.code is None else (yield name)
         if type(name) is not str:
             name = yield from _name(name)
         if name in out:
@@ -306,7 +309,10 @@ def _cat_attrs(name: Any, xs: Any) -> Frame:
     out = NixList()
     for x in xs:
         if type(x) is not Attrs:
-            x = yield from _element(x, "an element in the list", "catAttrs", _SECOND)
+            if type(x) is Thunk:  # (as `listToAttrs`)
+                x = x.value if x.code is None else (yield x)
+            if type(x) is not Attrs:
+                x = yield from _element(x, "an element in the list", "catAttrs", _SECOND)
         if name in x:
             out.append(x[name])
     return out

@@ -5,11 +5,12 @@ from __future__ import annotations
 from types import GeneratorType, MethodType
 from typing import Any
 
+from evaluator.builtins.fold_elements import Elements
 from evaluator.builtins.registry import builtin
+from evaluator.builtins.stable_sort import stable_sort
 from evaluator.builtins.support import (
     MISSING,
     TAILS,
-    ElementCode,
     Starter,
     _check_function,
     app_thunks,
@@ -224,15 +225,12 @@ def elem(x: Any, xs: Any) -> Any:
         # elements: compared here as `==` does (values of other types are
         # unequal to it, but an integer and a float, or a string with context).
         for y in xs:
-            ty = type(y)
-            if ty is Thunk:
+            if type(y) is Thunk:
                 if y.code is not None:
                     return _elem(x, xs)
                 y = y.value
-                ty = type(y)
-            if ty is tx or (ty is float and tx is int) or (ty is CtxStr and tx is str):
-                if x == y:
-                    return True
+            if x == y and _same(x, y):  # (Python's `==` first: it is mostly false)
+                return True
         return False
     return _elem(x, xs)
 
@@ -249,18 +247,26 @@ def _elem(x: Any, xs: Any) -> Frame:
     if type(x) is Thunk:
         x = x.value if x.code is None else (yield x)
     tx = type(x)
-    simple = tx is int or tx is str or tx is bool
-    for y in xs:
-        if simple:
+    if tx is int or tx is str or tx is bool:
+        # (`==` of a string, integer or Boolean with any value forces nothing
+        # more: `_same` is its answer where Python's `==` says equal.)
+        for y in xs:
             if type(y) is Thunk:
                 y = y.value if y.code is None else (yield y)
-            if type(y) is tx:
-                if x == y:
-                    return True
-                continue
+            if x == y and _same(x, y):
+                return True
+        return False
+    for y in xs:
         if (yield from ops.equal(x, y, True)):
             return True
     return False
+
+
+def _same(x: Any, y: Any) -> bool:
+    """Whether ``x`` (a string, integer or Boolean) and ``y``, equal by
+    Python's `==`, are equal by Nix's: not a Boolean and a number."""
+    tx, ty = type(x), type(y)
+    return ty is tx or (ty is float and tx is int) or (ty is CtxStr and tx is str)
 
 
 @builtin("concatLists", 1)
@@ -398,7 +404,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     mark = op.curried if both is not None else None
     twin = two_argument_plain(op) if type(mark) is tuple and len(mark) == 2 else None
     budget = ACTIVE.get()
-    seen: Any = None  # (an `ElementCode`, made for the first element it is needed for)
+    seen: Any = None  # (an `Elements`, made for the first element it is needed for)
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
     every = walk.EVERY - 1
@@ -419,7 +425,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     x.value, x.code = v, None
             else:
                 if seen is None:
-                    seen = ElementCode()
+                    seen = Elements()
                 plain = seen.evaluate(x, code)
         if both is not None:
             if twin is not None and (type(x) is not Thunk or x.code is None):
@@ -439,7 +445,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
             else:
                 if start is None:
                     start = Starter(both)
-                r = start(acc, x)
+                r = both(acc, x) if start.asked else start(acc, x)  # (asked: unstarted)
             if type(r) is Thunk or type(r) is Call:
                 r = Call(op.code(acc), x)  # (as below)
             acc = (yield r) if type(r) in TAILS else r
@@ -635,131 +641,6 @@ def _counted(less: Any) -> Any:
         return (yield from less(a, b))
 
     return counted
-
-
-# `sort` reproduces libstdc++'s std::stable_sort step by step (the one C++
-# Nix calls), so that a comparator sees the same pairs in the same order:
-# which error is raised first, and what `trace` prints, match Nix.
-_CHUNK = 7
-
-
-def _insertion_sort(v: list[Any], first: int, last: int, less: Any) -> Frame:
-    for i in range(first + 1, last):
-        val = v[i]
-        r = less(val, v[first])
-        if r if type(r) is bool else (yield from r):
-            v[first + 1 : i + 1] = v[first:i]
-            v[first] = val
-        else:
-            j = i - 1
-            while True:
-                r = less(val, v[j])
-                if not (r if type(r) is bool else (yield from r)):
-                    break
-                v[j + 1] = v[j]
-                j -= 1
-            v[j + 1] = val
-
-
-def _move_merge(
-    src: list[Any], f1: int, l1: int, f2: int, l2: int, dst: list[Any], out: int, less: Any
-) -> Frame:
-    while f1 != l1 and f2 != l2:
-        r = less(src[f2], src[f1])
-        if r if type(r) is bool else (yield from r):
-            dst[out] = src[f2]
-            f2 += 1
-        else:
-            dst[out] = src[f1]
-            f1 += 1
-        out += 1
-    n1 = l1 - f1
-    dst[out : out + n1] = src[f1:l1]
-    out += n1
-    n2 = l2 - f2
-    dst[out : out + n2] = src[f2:l2]
-    return out + n2
-
-
-def _merge_sort_loop(
-    src: list[Any], first: int, last: int, dst: list[Any], out: int, step: int, less: Any
-) -> Frame:
-    two = 2 * step
-    while last - first >= two:
-        out = yield from _move_merge(
-            src, first, first + step, first + step, first + two, dst, out, less
-        )
-        first += two
-    step = min(last - first, step)
-    yield from _move_merge(src, first, first + step, first + step, last, dst, out, less)
-
-
-def _merge_sort_with_buffer(v: list[Any], first: int, last: int, less: Any) -> Frame:
-    length = last - first
-    f = first
-    while last - f >= _CHUNK:
-        yield from _insertion_sort(v, f, f + _CHUNK, less)
-        f += _CHUNK
-    yield from _insertion_sort(v, f, last, less)
-    buf = v[first:last]
-    step = _CHUNK
-    while step < length:
-        yield from _merge_sort_loop(v, first, last, buf, 0, step, less)
-        step *= 2
-        yield from _merge_sort_loop(buf, 0, length, v, first, step, less)
-        step *= 2
-
-
-def _merge_adaptive(v: list[Any], first: int, middle: int, last: int, less: Any) -> Frame:
-    len1 = middle - first
-    len2 = last - middle
-    if len1 <= len2:
-        buf = v[first:middle]
-        b, f2, out = 0, middle, first
-        while b < len1 and f2 < last:
-            r = less(v[f2], buf[b])
-            if r if type(r) is bool else (yield from r):
-                v[out] = v[f2]
-                f2 += 1
-            else:
-                v[out] = buf[b]
-                b += 1
-            out += 1
-        v[out : out + len1 - b] = buf[b:]
-        return
-    buf = v[middle:last]
-    if len2 == 0:
-        return
-    l1, l2, res = middle - 1, len2 - 1, last
-    while True:
-        res -= 1
-        r = less(buf[l2], v[l1])
-        if r if type(r) is bool else (yield from r):
-            v[res] = v[l1]
-            if l1 == first:
-                v[res - l2 - 1 : res] = buf[: l2 + 1]
-                return
-            l1 -= 1
-        else:
-            v[res] = buf[l2]
-            if l2 == 0:
-                return
-            l2 -= 1
-
-
-def stable_sort(v: list[Any], less: Any) -> Frame:
-    """Sort ``v`` in place with the comparator ``less``, as std::stable_sort.
-
-    ``less(a, b)`` returns a Boolean, or a generator (run with ``yield from``)
-    giving one when it needs the loop.
-    """
-    n = len(v)
-    if n == 0:
-        return
-    middle = (n + 1) // 2
-    yield from _merge_sort_with_buffer(v, 0, middle, less)
-    yield from _merge_sort_with_buffer(v, middle, n, less)
-    yield from _merge_adaptive(v, 0, middle, n, less)
 
 
 @builtin("sort", 2)

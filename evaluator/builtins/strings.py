@@ -271,17 +271,23 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         raise NixError(
             "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths"
         )
-    pats: list[str] = []
-    for p in from_:
-        if type(p) is Thunk and p.code is None:
-            p = p.value  # (evaluated: no frame for `force_string`)
-        if type(p) is not str:
-            try:
-                p = str.__str__((yield from ops.force_string(p)))
-            except NixError as err:  # (any error, as Nix's forceString adds it)
-                element_error(err, "one of the strings to replace", "replaceStrings")
-                raise
-        pats.append(p)
+    # (An all-evaluated pattern list's strings, remembered: as `replace_strings`.)
+    last = _last_patterns
+    pats: Any = last[1] if from_ is last[0] else _remember_patterns(from_)
+    if pats is None:
+        pats = []
+        for p in from_:
+            if type(p) is Thunk and p.code is None:
+                p = p.value  # (evaluated: no frame for `force_string`)
+            if type(p) is not str:
+                try:
+                    p = str.__str__((yield from ops.force_string(p)))
+                except NixError as err:  # (any error, as Nix's forceString adds it)
+                    element_error(err, "one of the strings to replace", "replaceStrings")
+                    raise
+            pats.append(p)
+    if type(s) is Thunk:
+        s = s.value if s.code is None else (yield s)  # (no `force_string` generator)
     if type(s) is not str:
         s = yield from ops.force_string(s)
     if not pats:
