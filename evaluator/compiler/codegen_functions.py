@@ -72,7 +72,8 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
         for formal in unique:
             fname = formal.name.name
             fp = names[fname]
-            self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
+            # `dict.get`: a method looked up on a set is slow (see `Attrs`).
+            self.emit(child, f"{fp} = dict.get({arg}, {fname!r}, MISSING)", formal)
             if formal.default is None:
                 required.append(fname)
                 continue
@@ -468,9 +469,8 @@ def speculate_select(
                 f" if type({x}) is Thunk else {x}",
                 node,
             )
-        self.emit(
-            fn, f"{out} = {base_}.get({key0}, MISSING) if type({base_}) is Attrs else MISSING", node
-        )
+        get = f"dict.get({base_}, {key0}, MISSING)"
+        self.emit(fn, f"{out} = {get} if type({base_}) is Attrs else MISSING", node)
     else:
         self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
     self.emit(fn, f"if {out} is MISSING: {out} = {thunk.expr}", node)

@@ -82,7 +82,7 @@ def _inherit_frame(src: Thunk, name: str, site: Span) -> Frame:
         _at(err, site)
         raise
     if type(s) is Attrs:
-        found = s.get(name, MISSING)
+        found = dict.get(s, name, MISSING)
         if found is not MISSING:
             return _entered(found, site)
     raise _missing(s, name, site)
@@ -96,7 +96,7 @@ def inherit(src: Any, name: str, site: Span) -> Any:
             return _inherit_frame(src, name, site)
         src = src.value
     if type(src) is Attrs:
-        found = src.get(name, MISSING)
+        found = dict.get(src, name, MISSING)
         if found is not MISSING:
             if type(found) is Thunk and found.code is BLACKHOLE:
                 return _entered(found, site)
