@@ -218,6 +218,8 @@ def evaluate_plain(x: Thunk) -> bool:
                 value = f.fn(value.arg)
             elif type(f) is Closure:
                 value = f.code(value.arg)
+            elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
+                value = f(value.arg)
     except Exception:
         return False
     if type(value) in TAILS:

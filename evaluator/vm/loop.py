@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from types import GeneratorType
 from typing import Any
 
@@ -133,6 +134,8 @@ def _dispatch(call: Call) -> Any:
         if len(args) == op.arity:
             return op.fn(*args)
         return PrimOpApp(op, args)
+    if t is partial:  # a marked lambda's inner body given its first arguments (`f a b`)
+        return fn(call.arg)
     if t is Thunk:
         if fn.code is None:
             # The Call itself is updated: it may be kept for the trace, which
@@ -408,6 +411,8 @@ def _tail(
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
+            elif type(fn) is partial:
+                fast = 3  # `f a b`, `f` a marked lambda (see `_dispatch`)
     if fast:  # the commonest tails (a body ending in a call), as below
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
@@ -418,6 +423,8 @@ def _tail(
         try:
             if fast == 1:
                 result = fn.code(result.arg)
+            elif fast == 3:
+                result = fn(result.arg)
             else:
                 spins = 1  # as the loop below counts a call
                 result = fn.op.fn(fn.args[0], result.arg)
@@ -572,6 +579,7 @@ _NOTHING: Any = None
 
 def _run(gen: Any, budget: Budget | None) -> Any:
     type_, Thunk_, Generator_, Call_, Closure_ = type, Thunk, GeneratorType, Call, Closure
+    partial_ = partial
     Resume_, BLACKHOLE_, tail_types, StopIteration_ = Resume, BLACKHOLE, _TAIL_TYPES, StopIteration
     stack, box, pool, DONE_ = _Stack(), [None, None], _Idle(), _DONE  # box: see _driver
     push, pop, idle, take = stack.append, stack.pop, pool.append, pool.pop
@@ -617,11 +625,14 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
                         if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
                             result.fn, k = (fn := fn.value), type_(fn)  # the trace names `f`
-                        if k is Closure_ or k is PrimOpApp and fn.op.arity == 2:
+                        if k is Closure_ or k is partial_ or k is PrimOpApp and fn.op.arity == 2:
                             a, depth = result.arg, depth + 1
                             owner = req if result.span is None else [req, result]  # and its site
                             try:
-                                result = fn.code(a) if k is Closure_ else fn.op.fn(fn.args[0], a)
+                                if k is PrimOpApp:
+                                    result = fn.op.fn(fn.args[0], a)
+                                else:  # a lambda, or a marked one's inner body (`_dispatch`)
+                                    result = fn.code(a) if k is Closure_ else fn(a)
                             except Exception as exc:
                                 err = _call_failed(exc, result.span)
                             if err is None and type_(result) in tail_types:
