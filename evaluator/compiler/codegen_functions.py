@@ -441,10 +441,9 @@ def _apply_marked(
     a, b, app = args[0], args[1], spine[1]
     res = out if len(spine) == 2 else self.temp(fn)
     m = self.temp(fn)
-    # The mark's forms: `inner`, or `(inner, twin)`; `(inner,)` (`a` unused) goes the usual way.
-    test = f"type({m}) is not tuple or len({m}) == 2 and type({m} := {m}[0]) is not tuple"
-    marked = f"type({cur}) is Closure and ({m} := {cur}.curried) is not None"
-    self.emit(fn, f"if {marked} and ({test}):", app)
+    # Only the mark's plain form, the inner body's function (not a tuple: `a`
+    # unused, or a plain twin, see `_curried_inner`): a short line to compile.
+    self.emit(fn, f"if type({cur}) is Closure and callable({m} := {cur}.curried):", app)
     fn.indent += 1
     code = f"{cur}.code"
     if tail and len(spine) == 2:
