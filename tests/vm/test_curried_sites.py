@@ -67,7 +67,7 @@ def _python(expr: str) -> str:
 
 def test_a_site_reads_the_mark_and_a_tail_goes_to_the_loop_as_a_partial() -> None:
     text = _python("let f = x: y: x + y; in [ (f 1 2) ]")
-    assert ".curried) is not None" in text
+    assert "callable(" in text and ".curried)" in text
     assert "return Call(partial(" in text  # the thunk's tail call `f 1 2`
 
 
