@@ -205,7 +205,10 @@ def evaluate_plain(x: Thunk) -> bool:
     fn = code.__func__ if t is MethodType else code.func if t is partial else code
     if type(fn) is partial:  # (`code_function`'s rarer case: a bound method of a `partial`)
         fn = fn.func
-    flags = getattr(getattr(fn, "__code__", None), "co_flags", CO_GENERATOR)
+    try:  # (no exception costs nothing; two `getattr`s with defaults were 2 calls)
+        flags = fn.__code__.co_flags
+    except AttributeError:
+        return False
     if flags & CO_GENERATOR:
         return False
     try:
@@ -218,6 +221,8 @@ def evaluate_plain(x: Thunk) -> bool:
                 value = f.fn(value.arg)
             elif type(f) is Closure:
                 value = f.code(value.arg)
+            elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
+                value = f(value.arg)
     except Exception:
         return False
     if type(value) in TAILS:
@@ -328,7 +333,7 @@ def app_thunks(fn: Any, args: Iterable[Any]) -> list[Thunk]:
     if type(fn) is Thunk and fn.code is None:
         fn = fn.value
     code = fn.code if type(fn) is Closure else partial(_apply1, fn)
-    items = args if isinstance(args, list | range) else list(args)
+    items = args if isinstance(args, _SEQUENCES) else list(args)
     if len(items) <= _SMALL:
         # Most lists are short: no slices, no collector pause.
         charge(THUNK_BYTES * len(items))
@@ -374,6 +379,10 @@ def _thunks(code: Any, items: Iterable[Any]) -> list[Thunk]:
         add(t)
     return out
 
+
+# What `app_thunks` takes as it is (a constant: `list | range` would make a
+# `types.UnionType` per call, 4x the `isinstance`).
+_SEQUENCES = (list, range)
 
 # Bytes a lazily applied element costs (thunk, partial, list slot), measured.
 THUNK_BYTES = 250

@@ -72,7 +72,8 @@ def lambda_(self: Compiler, fn: _Fn, node: nodes.Lambda, name: str | None) -> St
         for formal in unique:
             fname = formal.name.name
             fp = names[fname]
-            self.emit(child, f"{fp} = {arg}.get({fname!r}, MISSING)", formal)
+            # `dict.get`: a method looked up on a set is slow (see `Attrs`).
+            self.emit(child, f"{fp} = dict.get({arg}, {fname!r}, MISSING)", formal)
             if formal.default is None:
                 required.append(fname)
                 continue
@@ -336,45 +337,130 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent -= 1
         self.emit(fn, "else:", node)
         fn.indent += 1
-    for i, app in enumerate(spine):
-        arg = args[i]
-        # A lambda's body frame is started here (no Call object); anything
-        # else (builtins, functors, errors) goes through the loop's Call.
-        if tail and i == last:
-            span = self.const(self.span(app.start, app.end))
-            # A Call even for a lambda: the loop keeps its site for the
-            # trace ("from call site") as the callee runs in this frame's place.
-            self.emit(fn, f"return Call({cur}, {arg}, {span})", app)
-            break
-        res = out if i == last else self.temp(fn)
-        if last == 0:
-            # One argument: a builtin of arity one runs directly too.
-            self.emit(
-                fn,
-                f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
-                f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
-                f" else Call({cur}, {arg})",
-                app,
-            )
-        else:
-            self.emit(
-                fn,
-                f"{res} = {cur}.code({arg}) if type({cur}) is Closure else Call({cur}, {arg})",
-                app,
-            )
-        # Function bodies and builtins that never wait return their value
-        # at once: only frames, thunks and calls go through the loop.
-        if late is not None:
-            rest = ", ".join(args[i + 1 :])
-            sites = self.const(tuple(self.span(a.start, a.end) for a in spine[i:]))
-            wait = f"return r_apply_late({res}, ({rest},), {sites}, False)"
-        else:
-            wait = f"{res} = yield {res}"
-        self.emit(fn, f"if type({res}) in PENDING_TYPES: {wait}", app)
-        cur = res
+    start = 0
+    if last > 0:
+        # `f a b ...`, `f` a marked `a: b:` lambda: its inner body started at once.
+        cur = _apply_marked(self, fn, cur, spine, args, tail, late, out)
+        start = 2
+    for i in range(start, last + 1):
+        cur = _apply_at(self, fn, cur, i, spine, args, tail, late, out)
     if last > 0:
         fn.indent -= 1
     return None if tail else out
+
+
+def _apply_at(
+    self: Compiler,
+    fn: _Fn,
+    cur: str,
+    i: int,
+    spine: list[nodes.Apply],
+    args: list[str],
+    tail: bool,
+    late: str | None,
+    out: str,
+    res: str | None = None,
+) -> str:
+    """Emit the application of ``cur`` to the ``i``-th argument of ``spine``
+    (its value named ``res``, else a new name); returns the name holding its
+    value (the tail call is returned instead)."""
+    app, arg, last = spine[i], args[i], len(spine) - 1
+    # A lambda's body frame is started here (no Call object); anything
+    # else (builtins, functors, errors) goes through the loop's Call.
+    if tail and i == last:
+        span = self.const(self.span(app.start, app.end))
+        # A Call even for a lambda: the loop keeps its site for the
+        # trace ("from call site") as the callee runs in this frame's place.
+        self.emit(fn, f"return Call({cur}, {arg}, {span})", app)
+        return cur
+    if res is None:
+        res = out if i == last else self.temp(fn)
+    if last == 0:
+        # One argument: a builtin of arity one runs directly too.
+        self.emit(
+            fn,
+            f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
+            f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
+            f" else Call({cur}, {arg})",
+            app,
+        )
+    else:
+        self.emit(
+            fn,
+            f"{res} = {cur}.code({arg}) if type({cur}) is Closure else Call({cur}, {arg})",
+            app,
+        )
+    _wait(self, fn, res, i, spine, args, late)
+    return res
+
+
+def _wait(
+    self: Compiler,
+    fn: _Fn,
+    res: str,
+    i: int,
+    spine: list[nodes.Apply],
+    args: list[str],
+    late: str | None,
+) -> None:
+    """Emit the wait for ``res``, the ``i``-th application's result."""
+    # Function bodies and builtins that never wait return their value
+    # at once: only frames, thunks and calls go through the loop.
+    if late is not None:
+        rest = ", ".join(args[i + 1 :])
+        sites = self.const(tuple(self.span(a.start, a.end) for a in spine[i:]))
+        wait = f"return r_apply_late({res}, ({rest},), {sites}, False)"
+    else:
+        wait = f"{res} = yield {res}"
+    self.emit(fn, f"if type({res}) in PENDING_TYPES: {wait}", spine[i])
+
+
+def _apply_marked(
+    self: Compiler,
+    fn: _Fn,
+    cur: str,
+    spine: list[nodes.Apply],
+    args: list[str],
+    tail: bool,
+    late: str | None,
+    out: str,
+) -> str:
+    """Emit the first two applications of `f a b ...`; returns the name of their value.
+
+    When `f` is a lambda `a: b: body` the code generator marked
+    (``Closure.curried``: its body only makes the inner closure), the inner
+    body is started with both arguments, as ``builtins.support.curried_inner``
+    does: the outer call and the closure it makes are skipped. Exactly the
+    same frame (or plain body's value) results, waited for on a line of the
+    same call, so values, errors and traces are the same. In tail position
+    the call goes to the loop as ``Call(partial(inner, ..., a), b, site)``:
+    the loop starts a ``partial`` as the lambda's body, and its trace entry
+    is the inner lambda's (``call_trace._callee``). Other heads go the usual
+    way, one argument at a time.
+    """
+    a, b, app = args[0], args[1], spine[1]
+    res = out if len(spine) == 2 else self.temp(fn)
+    m = self.temp(fn)
+    # Only the mark's plain form, the inner body's function (not a tuple: `a`
+    # unused, or a plain twin, see `_curried_inner`): a short line to compile.
+    self.emit(fn, f"if type({cur}) is Closure and callable({m} := {cur}.curried):", app)
+    fn.indent += 1
+    code = f"{cur}.code"
+    if tail and len(spine) == 2:
+        span = self.const(self.span(app.start, app.end))
+        head = f"partial({m}, *{code}.args, {a}) if type({code}) is partial else partial({m}, {a})"
+        self.emit(fn, f"return Call({head}, {b}, {span})", app)
+    else:
+        started = f"{m}(*{code}.args, {a}, {b}) if type({code}) is partial else {m}({a}, {b})"
+        self.emit(fn, f"{res} = {started}", app)
+        _wait(self, fn, res, 1, spine, args, late)
+    fn.indent -= 1
+    self.emit(fn, "else:", app)
+    fn.indent += 1
+    first = _apply_at(self, fn, cur, 0, spine, args, tail, late, out)
+    _apply_at(self, fn, first, 1, spine, args, tail, late, out, res)
+    fn.indent -= 1
+    return res
 
 
 def late_head(
@@ -468,9 +554,8 @@ def speculate_select(
                 f" if type({x}) is Thunk else {x}",
                 node,
             )
-        self.emit(
-            fn, f"{out} = {base_}.get({key0}, MISSING) if type({base_}) is Attrs else MISSING", node
-        )
+        get = f"dict.get({base_}, {key0}, MISSING)"
+        self.emit(fn, f"{out} = {get} if type({base_}) is Attrs else MISSING", node)
     else:
         self.emit(fn, f"{out} = r_peek({x}, ({', '.join(keys)},))", node)
     self.emit(fn, f"if {out} is MISSING: {out} = {thunk.expr}", node)

@@ -18,6 +18,7 @@ segment (the frame that waited for it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from types import CodeType, GeneratorType, TracebackType
 from typing import Any
 
@@ -95,8 +96,8 @@ def _code_of(fn: Any) -> CodeType | None:
 def _callee(fn: Any) -> tuple[str, Any, Any] | None:
     """What a call of ``fn`` leaves pending in the trace (a lambda or a builtin)."""
     t = type(fn)
-    if t is Closure:
-        code = _code_of(fn.code)
+    if t is Closure or t is partial:  # (a marked lambda's inner body: see `loop._dispatch`)
+        code = _code_of(fn.code if t is Closure else fn)
         info = CODE_INFO.get(code) if code is not None else None
         if info is not None and info.description is not None:
             return ("lambda", info.description, info.span)

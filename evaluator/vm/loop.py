@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from types import GeneratorType
 from typing import Any
 
@@ -133,6 +134,8 @@ def _dispatch(call: Call) -> Any:
         if len(args) == op.arity:
             return op.fn(*args)
         return PrimOpApp(op, args)
+    if t is partial:  # a marked lambda's inner body given its first arguments (`f a b`)
+        return fn(call.arg)
     if t is Thunk:
         if fn.code is None:
             # The Call itself is updated: it may be kept for the trace, which
@@ -404,7 +407,7 @@ def _tail(
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
             result.fn = fn = fn.value
         if depth < limit:
-            if type(fn) is Closure:
+            if type(fn) is Closure or type(fn) is partial:  # (see `_dispatch`)
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
@@ -416,11 +419,11 @@ def _tail(
                 owners.append(result)
         depth += 1
         try:
-            if fast == 1:
-                result = fn.code(result.arg)
-            else:
+            if fast == 2:
                 spins = 1  # as the loop below counts a call
                 result = fn.op.fn(fn.args[0], result.arg)
+            else:  # a lambda's body, or a marked lambda's inner body (`_dispatch`)
+                result = fn.code(result.arg) if type(fn) is Closure else fn(result.arg)
         except Exception as exc:
             err = _call_failed(exc, result.span)
         if type(result) is GeneratorType and err is None:
@@ -617,11 +620,12 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
                         if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
                             result.fn, k = (fn := fn.value), type_(fn)  # the trace names `f`
-                        if k is Closure_ or k is PrimOpApp and fn.op.arity == 2:
+                        if k is Closure_ or k is partial or k is PrimOpApp and fn.op.arity == 2:
                             a, depth = result.arg, depth + 1
                             owner = req if result.span is None else [req, result]  # and its site
-                            try:
-                                result = fn.code(a) if k is Closure_ else fn.op.fn(fn.args[0], a)
+                            try:  # (a `partial`: a marked lambda's inner body, see `_dispatch`)
+                                g = fn.code if k is Closure_ else fn if k is partial else None
+                                result = g(a) if g is not None else fn.op.fn(fn.args[0], a)
                             except Exception as exc:
                                 err = _call_failed(exc, result.span)
                             if err is None and type_(result) in tail_types:

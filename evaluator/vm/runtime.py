@@ -160,7 +160,7 @@ def update(a: Any, b: Any) -> Attrs:
         return b
     charge((len(a) + len(b)) * ATTR_SIZE)
     r = Attrs(a)
-    r.update(b)
+    dict.update(r, b)  # (a method looked up on a set is slow: see `Attrs`)
     r.positions = merge_positions(a, b)
     return r
 
@@ -361,7 +361,7 @@ def peek(value: Any, path: tuple[str, ...]) -> Any:
             value = value.value
         if type(value) is not Attrs or type(name) is not str:
             return MISSING
-        value = value.get(name, MISSING)
+        value = dict.get(value, name, MISSING)
         if value is MISSING:
             return MISSING
     return value

@@ -178,6 +178,9 @@ class Attrs(dict):  # type: ignore[type-arg]
     set. A set whose ``positions`` was never assigned reads ``None`` through
     :meth:`__getattr__` (only called when normal lookup fails); builders on
     hot paths assign ``positions`` themselves, which is one slot store.
+    That hook makes every attribute lookup on a set slow (CPython 3.11
+    specializes none on such a class: ``s.get(k, d)`` costs twice what
+    ``dict.get(s, k, d)`` does), so hot code calls ``dict``'s methods.
     """
 
     __slots__ = ("positions",)
@@ -276,10 +279,10 @@ def merge_positions(a: Attrs, b: Attrs) -> Mapping[str, Position] | None:
         return pb
     if not pb and type(pa) is dict and pa.keys().isdisjoint(b):
         return pa
-    if type(pb) is dict and len(pb) == len(b) and pb.keys() == b.keys():
+    if type(pb) is dict and len(pb) == len(b) and pb.keys() == dict.keys(b):
         # `b`'s table places exactly its names (a literal's): no hiding.
         return MergedPositions(pa, pb, None)
-    return MergedPositions(pa, pb or None, b.keys())
+    return MergedPositions(pa, pb or None, dict.keys(b))
 
 
 # The empty set, for builtins that return one (never mutated: sets are
