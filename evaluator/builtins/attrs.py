@@ -16,8 +16,8 @@ from evaluator.builtins.support import (
     missing_attribute,
 )
 from evaluator.vm import ops, walk
-from evaluator.vm.errors import EvalTypeError, NixError
-from evaluator.vm.frames import NO_FILE
+from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
+from evaluator.vm.frames import NO_FILE, span_of_position
 from evaluator.vm.values import (
     EMPTY_ATTRS,
     Attrs,
@@ -60,6 +60,29 @@ def _name(v: Any) -> Frame:
     if type(v) is CtxStr:
         raise ops.context_not_allowed(v)
     raise ops.type_error(v, "a string")
+
+
+_PAIR_NAME = (
+    "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs"
+)
+
+
+def _pair_name(v: Any, pair: Attrs) -> Frame:
+    """The `name` of a `listToAttrs` pair, forced as Nix forces it: at the
+    attribute's position, with Nix's entry in place of the attribute's own."""
+    try:
+        return (yield from _name(v))
+    except (BudgetExceeded, Cancelled):
+        raise
+    except NixError as err:
+        span = span_of_position(dict.get(pair.positions or {}, "name"))
+        if err.trace and err.trace[-1][0] == "while evaluating the attribute 'name'":
+            # The attribute's own entry is at the same place (and known for `-E` text too).
+            span = err.trace.pop()[1] or span
+        err.add_trace(_PAIR_NAME, span)
+        if err.span is None:  # raised by the check itself: Nix locates it at the name
+            err.span = span
+        raise
 
 
 @builtin("attrNames", 1)
@@ -239,10 +262,10 @@ def list_to_attrs(xs: Any) -> Frame:
         if "name" not in x:
             raise missing_attribute("name", "in a {name=...; value=...;} pair")
         name = x["name"]
-        if type(name) is Thunk:  # (forced here: no `_name` generator for a string)
-            name = name.value if name.code is None else (yield name)
+        if type(name) is Thunk and name.code is None:
+            name = name.value
         if type(name) is not str:
-            name = yield from _name(name)
+            name = yield from _pair_name(name, x)
         if name in out:
             continue
         if "value" not in x:
