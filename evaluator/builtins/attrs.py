@@ -75,7 +75,8 @@ def _pair_name(v: Any, pair: Attrs) -> Frame:
     except (BudgetExceeded, Cancelled):
         raise
     except NixError as err:
-        span = span_of_position(dict.get(pair.positions or {}, "name"))
+        where = pair.positions  # a dict, or merged positions (a Mapping)
+        span = span_of_position(where.get("name") if where else None)
         if err.trace and err.trace[-1][0] == "while evaluating the attribute 'name'":
             # The attribute's own entry is at the same place (and known for `-E` text too).
             span = err.trace.pop()[1] or span
