@@ -11,8 +11,6 @@ nix-instantiate 2.26.3's exit status, stdout and whole stderr
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +18,15 @@ import pytest
 from evaluator.api import Evaluator
 from evaluator.builtins.support import curried_inner, two_argument_code
 from evaluator.vm.values import Closure
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "curried.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "curried.json")
 
 
 # Differences main has too (its output for these is the branch's, checked when
@@ -59,7 +61,7 @@ def _known(case: dict[str, Any]) -> list[Any]:
 @pytest.mark.parametrize("case", [case_param(c, _known(c)) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _value(expr: str) -> Any:

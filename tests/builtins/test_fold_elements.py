@@ -11,9 +11,7 @@ stdout and whole stderr (``record_fold_elements.py``), plain and with
 
 from __future__ import annotations
 
-import json
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +21,15 @@ from evaluator.builtins.support import evaluate_ahead, evaluate_plain
 from evaluator.vm.budget import Budget
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.values import BLACKHOLE, Call, Thunk
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "fold_elements.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "fold_elements.json")
 
 # A difference main has too. (A failing `genList` element named its lambda
 # twice until `call_trace._record_owner` marked a tail-ending body seen.)
@@ -43,7 +45,7 @@ KNOWN = {
 )
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _double(i: int) -> int:

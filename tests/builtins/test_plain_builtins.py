@@ -7,19 +7,21 @@ kept: see docs/performance.md, lib25)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from types import GeneratorType
 from typing import Any
 
 import pytest
 
 from evaluator.builtins import arith
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "plain_builtins.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "plain_builtins.json")
 
 # Differences main has too (each checked equal in main's tree): nixls lacks
 # "while selecting an attribute" for `a.${n}` of an integer, and `listToAttrs`'s
@@ -62,7 +64,7 @@ def _known(c: dict[str, Any]) -> str | None:
 @pytest.mark.parametrize("case", [case_param(c, xfail_because(_known(c))) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 @pytest.mark.parametrize(

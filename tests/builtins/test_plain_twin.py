@@ -10,8 +10,6 @@ twins turned off, and charges the budget the same.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from types import GeneratorType
 from typing import Any
 
@@ -23,11 +21,16 @@ from evaluator.builtins.support import MISSING, two_argument_code, two_argument_
 from evaluator.compiler.codegen_functions import MAX_TWIN_LINES, _twin_line
 from evaluator.vm.budget import Budget
 from evaluator.vm.values import Closure, Thunk
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "plain_twin.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    nixls,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "plain_twin.json")
 
 
 # Differences from C++ Nix known to main as well (none now: a failing
@@ -40,7 +43,7 @@ KNOWN: dict[str, str] = {}
 )
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])

@@ -12,7 +12,6 @@ compiled yet, and the code of those compiled since when it writes a unit again.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -24,11 +23,9 @@ from evaluator.cache import DiskCache
 from evaluator.compiler import late
 from evaluator.compiler.compiled import CompiledFile
 from evaluator.vm.context import EvalContext
-from tests.vm.nix_oracle import case_param, nixls, recorded
+from tests.vm.nix_oracle import case_param, load_cases, nixls, recorded
 
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "late_functions.json").read_text()
-)
+CASES: list[dict[str, Any]] = load_cases(__file__, "late_functions.json")
 LIB = Path(__file__).resolve().parents[1] / "data" / "corpus" / "nixpkgs-lib-26.11" / "lib"
 
 

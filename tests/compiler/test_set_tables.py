@@ -5,8 +5,6 @@ plain and with ``--show-trace``), and such sets must be built from tables."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,11 +15,15 @@ from evaluator.front_end import analyse_to_compile
 from evaluator.syntax.parser import parse
 from evaluator.vm.frames import SourceText
 from tests.compiler.record_set_tables import CASES as EXPRESSIONS
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "set_tables.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "set_tables.json")
 
 
 # A difference nixls had before these tables (main `09f63c0` prints the same).
@@ -40,7 +42,7 @@ def test_fixture_is_current() -> None:
 )
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _python(text: str) -> str:

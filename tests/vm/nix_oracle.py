@@ -50,6 +50,15 @@ def record_strict(cases: list[str], path: Path) -> None:
     path.write_text(json.dumps(out, indent=1) + "\n")
 
 
+def load_cases(test_file: str, name: str) -> list[dict[str, Any]]:
+    """The cases a recorder wrote to ``fixtures/NAME`` beside ``test_file`` (a test's
+    ``__file__``)."""
+    cases: list[dict[str, Any]] = json.loads(
+        (Path(test_file).parent / "fixtures" / name).read_text()
+    )
+    return cases
+
+
 def nixls(expr: str, flags: list[str], **env: str) -> tuple[int, str, str]:
     """nixls's exit status, stdout and stderr for the same command (in process,
     from ``/``: the caller restores the working directory); ``env``: more
@@ -59,6 +68,12 @@ def nixls(expr: str, flags: list[str], **env: str) -> tuple[int, str, str]:
     err = io.StringIO()
     status = eval_cmd.main(["--eval", *flags, "-E", expr], out, err, {**_ENV, **env})
     return status, out.getvalue().decode(), err.getvalue()
+
+
+def strict_output(case: dict[str, Any]) -> tuple[int, str, str]:
+    """nixls's exit status, stdout and stderr for a case recorded with
+    ``--eval --strict`` (and the case's own flags), as :func:`nixls` gives them."""
+    return nixls(case["expr"], ["--strict", *case["flags"]])
 
 
 def case_param(case: dict[str, Any], marks: Iterable[Any] = ()) -> Any:

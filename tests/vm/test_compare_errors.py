@@ -11,17 +11,19 @@ stdout and whole stderr (``record_compare_errors.py``), plain and with
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "compare_errors.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "compare_errors.json")
 
 # Differences from C++ Nix known here (none now).
 KNOWN: dict[str, str] = {}
@@ -32,7 +34,7 @@ KNOWN: dict[str, str] = {}
 )
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def test_the_span_is_still_known() -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from evaluator.api import Evaluator
 from evaluator.vm.budget import Budget
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
+from tests.vm.nix_oracle import case_param, recorded, strict_output, xfail_because
 from tests.vm.record_loop21_tails import outcome
 
 HERE = Path(__file__).parent / "fixtures"
@@ -47,7 +47,7 @@ def _known(case: dict[str, Any]) -> list[Any]:
 @pytest.mark.parametrize("case", [case_param(c, _known(c)) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 @pytest.mark.parametrize("rec", BUDGETS, ids=lambda r: r["text"][:40])

@@ -11,8 +11,6 @@ functors and values that are not functions.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,17 +19,15 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import case_param, nixls, recorded
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "late_apply.json").read_text()
-)
+CASES: list[dict[str, Any]] = load_cases(__file__, "late_apply.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _functions(python: str) -> dict[str, str]:

@@ -14,10 +14,8 @@ status, stdout and whole stderr (``record_plain_arguments.py``), plain and with
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from inspect import GEN_CREATED, getgeneratorstate
-from pathlib import Path
 from types import GeneratorType
 from typing import Any
 
@@ -26,17 +24,15 @@ import pytest
 from evaluator.builtins import support
 from evaluator.builtins.support import apply_now, evaluate_plain, peek
 from evaluator.vm.values import Call, Closure, NixList, PrimOp, Thunk
-from tests.vm.nix_oracle import case_param, nixls, recorded
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "plain_arguments.json").read_text()
-)
+CASES: list[dict[str, Any]] = load_cases(__file__, "plain_arguments.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _names(s: Any) -> Any:

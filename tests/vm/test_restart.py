@@ -7,17 +7,19 @@ it; these cases are what it was checked against, and where main differs."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "restart.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "restart.json")
 
 
 # Differences from Nix that main has: the call site of a function `map`
@@ -44,4 +46,4 @@ def _known(case: dict[str, Any]) -> str | None:
 @pytest.mark.parametrize("case", [case_param(c, xfail_because(_known(c))) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)

@@ -9,7 +9,6 @@ stdout and whole stderr (``record_shared_code.py``), plain and with
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,16 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import case_param, cold_then_warm, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "shared_code.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    cold_then_warm,
+    load_cases,
+    nixls,
+    recorded,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "shared_code.json")
 
 
 # Where nixls differed from Nix 2.26 before these thunks had shared code

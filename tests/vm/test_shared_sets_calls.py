@@ -10,7 +10,6 @@ and with ``--show-trace``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,16 @@ from evaluator.api import Evaluator
 from evaluator.front_end import compile_source
 from evaluator.vm.errors import BudgetExceeded
 from evaluator.vm.loop import Budget
-from tests.vm.nix_oracle import case_param, cold_then_warm, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "shared_sets_calls.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    cold_then_warm,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "shared_sets_calls.json")
 
 _PATH = "Nix names the entry of a nested attribute path or a selection path by the whole path"
 _PRINT = "nixls adds no entry for the attributes `--strict` prints on the way to an error"
@@ -67,7 +71,7 @@ def _param(case: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def test_these_shapes_generate_no_function() -> None:

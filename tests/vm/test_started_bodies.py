@@ -11,8 +11,6 @@ stdout and whole stderr (``record_started_bodies.py``), plain and with
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,17 +18,15 @@ import pytest
 from evaluator.builtins.support import peek
 from evaluator.vm.loop import run
 from evaluator.vm.values import Closure, Resume, Thunk
-from tests.vm.nix_oracle import case_param, nixls, recorded
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "started_bodies.json").read_text()
-)
+CASES: list[dict[str, Any]] = load_cases(__file__, "started_bodies.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def _body(x: Any) -> Any:

@@ -10,17 +10,19 @@ stdout and whole stderr (``record_trace_truncation.py``), plain and with
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.vm.nix_oracle import case_param, nixls, recorded, xfail_because
-
-CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "fixtures" / "trace_truncation.json").read_text()
+from tests.vm.nix_oracle import (
+    case_param,
+    load_cases,
+    recorded,
+    strict_output,
+    xfail_because,
 )
+
+CASES: list[dict[str, Any]] = load_cases(__file__, "trace_truncation.json")
 
 # Only with --show-trace, on main for long: an element thunk of `map` that a
 # builtin hands back unforced (`head`, or `filter`'s predicate forcing it) is
@@ -38,7 +40,7 @@ def _reason(case: dict[str, Any]) -> str | None:
 @pytest.mark.parametrize("case", [case_param(c, xfail_because(_reason(c))) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
-    assert nixls(case["expr"], ["--strict", *case["flags"]]) == recorded(case)
+    assert strict_output(case) == recorded(case)
 
 
 def test_the_fixtures_cut_traces() -> None:
