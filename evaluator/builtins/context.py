@@ -152,10 +152,8 @@ def _add_error_context(message: Any, value: Thunk) -> Frame:
         raise
     except NixError as e:
         text = yield from ops.coerce_to_string(message, coerce_more=False, copy_to_store=True)
-        e.add_trace(str.__str__(text), None)
         # Nix prints these even where it cuts a brief trace short.
-        always: set[int] = e.__dict__.setdefault("always_shown", set())
-        always.add(len(e.trace) - 1)
+        e.add_trace(str.__str__(text), None, always=True)
         raise
 
 

@@ -105,7 +105,7 @@ SPANS: dict[str, str] = {
         "23 23 4011186022|3 12 0 4 8 0 4 12 0 4 23 0 4 50 0 5 20 0 6 12 1 7 16 1 8 12 1 8 17 "
         "1 8 29 1 8 57 1 9 16 1 10 33 1 12 13 1 22 22 0||0"
     ),
-    "builtins/context.py:_add_error_context": "13 13 2416271066|3 22 1 7 47 0||",
+    "builtins/context.py:_add_error_context": "11 11 559469329|3 22 1 7 47 0||",
     "builtins/context.py:add_drv_output_dependencies": "24 24 2705061725|5 43 0||",
     "builtins/context.py:add_error_context": (
         "8 8 2416646437|3 12 1 4 15 1 5 7 1 6 15 1 7 30 0 7 39 1||"

@@ -59,10 +59,7 @@ def builtin_codes() -> list[CodeType]:
 
 
 def _add(err: NixError, message: str, span: Any, full_only: bool) -> None:
-    err.add_trace(message, span)
-    if full_only:
-        only: set[int] = err.__dict__.setdefault("full_trace_only", set())
-        only.add(len(err.trace) - 1)
+    err.add_trace(message, span, full_only=full_only)
 
 
 def _settle(err: NixError, pending: tuple[str, Any, Any], site: Any) -> None:

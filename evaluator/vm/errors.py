@@ -26,9 +26,24 @@ class NixError(Exception):
         self.span = span
         self.trace: list[tuple[str, tuple[Any, int, int] | None]] = []
 
-    def add_trace(self, message: str, span: tuple[Any, int, int] | None) -> None:
-        """Record that this error happened while evaluating something."""
+    def add_trace(
+        self,
+        message: str,
+        span: tuple[Any, int, int] | None,
+        *,
+        full_only: bool = False,
+        always: bool = False,
+    ) -> None:
+        """Record that this error happened while evaluating something.
+
+        ``full_only``: an entry Nix collects only with ``--show-trace`` (a
+        function call); ``always``: one Nix prints even after it cuts a brief
+        trace short (``addErrorContext``'s)."""
         self.trace.append((message, span))
+        if full_only:
+            self.__dict__.setdefault("full_trace_only", set()).add(len(self.trace) - 1)
+        if always:
+            self.__dict__.setdefault("always_shown", set()).add(len(self.trace) - 1)
 
     def locate(self, span: tuple[Any, int, int] | None) -> NixError:
         """Set the span if none is known yet; returns self for `raise`."""
