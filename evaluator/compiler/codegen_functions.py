@@ -262,7 +262,7 @@ def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
     lines = inner.lines
     if len(lines) > MAX_TWIN_LINES or not any("yield" in line for line in lines):
         return None
-    if any(".code(" in line or "Call(" in line or ".fn(" in line for line in lines):
+    if any(".code(" in line or "Call(" in line or ".fn(" in line or "r_head(" in line for line in lines):
         return None  # a body that calls mostly waits for the callee: the twin would give up
     out: list[str] = []
     for line in lines:
@@ -319,9 +319,11 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
     out = self.temp(fn)
     if late is not None and last > 0:
         cur = late_head(self, fn, cur, f, spine, args)
-    if last > 0:
-        # A builtin given all its arguments at once: run it directly
-        # (no partial applications, no Call objects).
+    # A builtin given all its arguments at once: run it directly (no partial
+    # applications, no Call objects). Not for a tail `f a b`: `r_head` makes
+    # the same `Call(PrimOpApp(f, (a,)), b, site)` (one line less to compile).
+    branch = last > 1 or last == 1 and not tail
+    if branch:
         self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
         fn.indent += 1
         call = f"{cur}.fn({', '.join(args)})"
@@ -337,14 +339,9 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent -= 1
         self.emit(fn, "else:", node)
         fn.indent += 1
-    start = 0
-    if last > 0:
-        # `f a b ...`, `f` a marked `a: b:` lambda: its inner body started at once.
-        cur = _apply_marked(self, fn, cur, spine, args, tail, late, out)
-        start = 2
-    for i in range(start, last + 1):
+    for i in range(last + 1):
         cur = _apply_at(self, fn, cur, i, spine, args, tail, late, out)
-    if last > 0:
+    if branch:
         fn.indent -= 1
     return None if tail else out
 
@@ -359,11 +356,9 @@ def _apply_at(
     tail: bool,
     late: str | None,
     out: str,
-    res: str | None = None,
 ) -> str:
-    """Emit the application of ``cur`` to the ``i``-th argument of ``spine``
-    (its value named ``res``, else a new name); returns the name holding its
-    value (the tail call is returned instead)."""
+    """Emit the application of ``cur`` to the ``i``-th argument of ``spine``;
+    returns the name holding its value (the tail call is returned instead)."""
     app, arg, last = spine[i], args[i], len(spine) - 1
     # A lambda's body frame is started here (no Call object); anything
     # else (builtins, functors, errors) goes through the loop's Call.
@@ -371,10 +366,10 @@ def _apply_at(
         span = self.const(self.span(app.start, app.end))
         # A Call even for a lambda: the loop keeps its site for the
         # trace ("from call site") as the callee runs in this frame's place.
+        # (After `r_head`, `cur` may be a `partial`: the loop starts it too.)
         self.emit(fn, f"return Call({cur}, {arg}, {span})", app)
         return cur
-    if res is None:
-        res = out if i == last else self.temp(fn)
+    res = out if i == last else self.temp(fn)
     if last == 0:
         # One argument: a builtin of arity one runs directly too.
         self.emit(
@@ -382,6 +377,19 @@ def _apply_at(
             f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
             f" else {cur}.fn({arg}) if type({cur}) is PrimOp and {cur}.arity == 1"
             f" else Call({cur}, {arg})",
+            app,
+        )
+    elif i == 0:
+        # `f a b ...`: a marked `a: b:` lambda gives its inner body waiting
+        # for `b` (a `partial`, see `runtime.apply_head`): one short line
+        # whether or not `f` is marked, so a site that never runs costs no
+        # more to compile than a plain one.
+        self.emit(fn, f"{res} = r_head({cur}, {arg})", app)
+    elif i == 1:
+        self.emit(
+            fn,
+            f"{res} = {cur}.code({arg}) if type({cur}) is Closure"
+            f" else {cur}({arg}) if type({cur}) is partial else Call({cur}, {arg})",
             app,
         )
     else:
@@ -413,54 +421,6 @@ def _wait(
     else:
         wait = f"{res} = yield {res}"
     self.emit(fn, f"if type({res}) in PENDING_TYPES: {wait}", spine[i])
-
-
-def _apply_marked(
-    self: Compiler,
-    fn: _Fn,
-    cur: str,
-    spine: list[nodes.Apply],
-    args: list[str],
-    tail: bool,
-    late: str | None,
-    out: str,
-) -> str:
-    """Emit the first two applications of `f a b ...`; returns the name of their value.
-
-    When `f` is a lambda `a: b: body` the code generator marked
-    (``Closure.curried``: its body only makes the inner closure), the inner
-    body is started with both arguments, as ``builtins.support.curried_inner``
-    does: the outer call and the closure it makes are skipped. Exactly the
-    same frame (or plain body's value) results, waited for on a line of the
-    same call, so values, errors and traces are the same. In tail position
-    the call goes to the loop as ``Call(partial(inner, ..., a), b, site)``:
-    the loop starts a ``partial`` as the lambda's body, and its trace entry
-    is the inner lambda's (``call_trace._callee``). Other heads go the usual
-    way, one argument at a time.
-    """
-    a, b, app = args[0], args[1], spine[1]
-    res = out if len(spine) == 2 else self.temp(fn)
-    m = self.temp(fn)
-    # Only the mark's plain form, the inner body's function (not a tuple: `a`
-    # unused, or a plain twin, see `_curried_inner`): a short line to compile.
-    self.emit(fn, f"if type({cur}) is Closure and callable({m} := {cur}.curried):", app)
-    fn.indent += 1
-    code = f"{cur}.code"
-    if tail and len(spine) == 2:
-        span = self.const(self.span(app.start, app.end))
-        head = f"partial({m}, *{code}.args, {a}) if type({code}) is partial else partial({m}, {a})"
-        self.emit(fn, f"return Call({head}, {b}, {span})", app)
-    else:
-        started = f"{m}(*{code}.args, {a}, {b}) if type({code}) is partial else {m}({a}, {b})"
-        self.emit(fn, f"{res} = {started}", app)
-        _wait(self, fn, res, 1, spine, args, late)
-    fn.indent -= 1
-    self.emit(fn, "else:", app)
-    fn.indent += 1
-    first = _apply_at(self, fn, cur, 0, spine, args, tail, late, out)
-    _apply_at(self, fn, first, 1, spine, args, tail, late, out, res)
-    fn.indent -= 1
-    return res
 
 
 def late_head(

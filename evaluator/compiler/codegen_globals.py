@@ -96,6 +96,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "r_const": runtime.const_frame,
     "r_peek": runtime.peek,
     "r_apply_late": runtime.apply_late,
+    "r_head": runtime.apply_head,
     "r_charge": charge,
     "r_inherit": shared_code.inherit,
     "r_inherit_bound": shared_code.inherit_bound,

@@ -497,6 +497,41 @@ def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
 _PENDING = frozenset({Thunk, Call, GeneratorType})
 
 
+def apply_head(f: Any, a: Any) -> Any:
+    """`f a`, the first application of a call `f a b ...` of two or more
+    arguments (``f`` evaluated): what generated code applies to `b` next.
+
+    For a lambda `a: b: body` the code generator marked (``Closure.curried``:
+    its body only makes the inner closure, see
+    ``compiler.codegen_functions._curried_inner``) that is the inner body
+    given its captures and `a`, as a ``partial`` waiting for `b`: the outer
+    call and the closure it makes are skipped, and the inner body's frame
+    (or value) is the one `(f a) b` gives, so values, errors and traces are
+    the same. The loop starts a ``partial`` as a lambda's body
+    (``loop._dispatch``, ``call_trace._callee`` names the inner lambda);
+    generated code calls it with `b` directly. A partial is never a Nix
+    value: it is only ever applied to the next argument of the same call.
+    Other lambdas are called (their frame or value), a builtin of several
+    arguments is partly applied, anything else is left to the loop.
+    """
+    if type(f) is Closure:
+        m = f.curried
+        if m is None:
+            return f.code(a)
+        code = f.code
+        if type(m) is tuple:
+            if len(m) == 2:
+                m = m[0]  # (the mark, the inner body's plain twin)
+                if type(m) is not tuple:
+                    return partial(m, *code.args, a) if type(code) is partial else partial(m, a)
+            # `_: b: body`: the inner body takes the captures and `b` only.
+            return partial(m[0], *code.args) if type(code) is partial else partial(m[0])
+        return partial(m, *code.args, a) if type(code) is partial else partial(m, a)
+    if type(f) is PrimOp and f.arity > 1:
+        return PrimOpApp(f, (a,))
+    return Call(f, a)
+
+
 def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whole: bool) -> Frame:
     """The rest of `f a b ...` ending a thunk's body, once something waits.
 
@@ -514,7 +549,11 @@ def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whol
     if whole and type(f) is PrimOp and f.arity == last + 1:
         return Call(PrimOpApp(f, args[:last]), args[last], sites[last + 1])
     for i in range(last):
-        r = f.code(args[i]) if type(f) is Closure else Call(f, args[i])
+        # The first of two or more: a marked lambda's inner body (`apply_head`).
+        if i == 0:
+            r = apply_head(f, args[0])
+        else:
+            r = f.code(args[i]) if type(f) is Closure else f(args[i]) if type(f) is partial else Call(f, args[i])
         if type(r) in _PENDING:
             r = yield from _await(r, sites[i + 1])
         f = r

@@ -1,9 +1,9 @@
 """Call sites `f a b ...` of a lambda `a: b: body` the code generator marked.
 
-Such a site starts the inner body with both arguments
-(``codegen_functions._apply_marked``; in tail position the loop starts a
-``partial`` of it, ``loop._dispatch``): the outer call and the closure it made
-are skipped. That must not be observable: ``fixtures/curried_sites.json``
+Such a site applies `f` to `a` by ``runtime.apply_head`` (``r_head``), which
+gives the inner body waiting for `b` (a ``partial``), called with `b` at once
+(in tail position the loop starts it, ``loop._dispatch``): the outer call and
+the closure it made are skipped. That must not be observable: ``fixtures/curried_sites.json``
 holds nix-instantiate 2.26.3's output (``record_curried_sites.py``, plain and
 with ``--show-trace``), and ``fixtures/curried_sites_budgets.json`` main's
 outcomes (before the sites used the mark) at every call-depth limit and every
@@ -65,14 +65,18 @@ def _python(expr: str) -> str:
     return compile_source(expr.encode(), "/virtual/sites.nix", "/virtual").python
 
 
-def test_a_site_reads_the_mark_and_a_tail_goes_to_the_loop_as_a_partial() -> None:
+def test_a_site_applies_its_head_by_r_head_and_a_tail_goes_to_the_loop() -> None:
     text = _python("let f = x: y: x + y; in [ (f 1 2) ]")
-    assert "callable(" in text and ".curried)" in text
-    assert "return Call(partial(" in text  # the thunk's tail call `f 1 2`
+    lines = [line.strip() for line in text.splitlines()]
+    head = next(line for line in lines if "r_head(" in line)
+    name = head.split(" = ")[0]
+    assert head == f"{name} = r_head(v1, 0X1)"
+    assert f"return Call({name}, 0X2, K" in text  # the thunk's tail call `f 1 2`
+    assert "curried" not in text and "PrimOp" not in text  # one short line per site
 
 
 def test_sites_of_one_argument_read_no_mark() -> None:
-    assert ".curried" not in _python("let f = x: y: x + y; in [ (f 1) ]")
+    assert "r_head" not in _python("let f = x: y: x + y; in [ (f 1) ]")
 
 
 def test_a_deep_recursion_through_marked_sites() -> None:
