@@ -262,7 +262,8 @@ def _plain_twin(self: Compiler, inner: _Fn) -> str | None:
     lines = inner.lines
     if len(lines) > MAX_TWIN_LINES or not any("yield" in line for line in lines):
         return None
-    if any(".code(" in line or "Call(" in line or ".fn(" in line or "r_head(" in line for line in lines):
+    calls = (".code(", "Call(", ".fn(", "r_head(")
+    if any(c in line for line in lines for c in calls):
         return None  # a body that calls mostly waits for the callee: the twin would give up
     out: list[str] = []
     for line in lines:

@@ -550,10 +550,11 @@ def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whol
         return Call(PrimOpApp(f, args[:last]), args[last], sites[last + 1])
     for i in range(last):
         # The first of two or more: a marked lambda's inner body (`apply_head`).
+        a = args[i]
         if i == 0:
-            r = apply_head(f, args[0])
+            r = apply_head(f, a)
         else:
-            r = f.code(args[i]) if type(f) is Closure else f(args[i]) if type(f) is partial else Call(f, args[i])
+            r = f.code(a) if type(f) is Closure else f(a) if type(f) is partial else Call(f, a)
         if type(r) in _PENDING:
             r = yield from _await(r, sites[i + 1])
         f = r
