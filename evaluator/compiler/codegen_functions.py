@@ -340,11 +340,37 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent -= 1
         self.emit(fn, "else:", node)
         fn.indent += 1
+    if tail and last == 1:
+        site = self.const(self.span(spine[1].start, spine[1].end))
+        # (`r_head` would make the same call: one line saves its Python call.)
+        call = f"Call(PrimOpApp({cur}, ({args[0]},)), {args[1]}, {site})"
+        self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == 2: return {call}", node)
+        if SITE_MARKS and self.tag:
+            _tail_marked(self, fn, cur, args, site, spine[1])
+        head = _apply_at(self, fn, cur, 0, spine, args, tail, late, out)
+        self.emit(fn, f"return Call({head}, {args[1]}, {site})", spine[1])
+        return None
     for i in range(last + 1):
         cur = _apply_at(self, fn, cur, i, spine, args, tail, late, out)
     if branch:
         fn.indent -= 1
     return None if tail else out
+
+
+SITE_MARKS = False
+
+
+def _tail_marked(
+    self: Compiler, fn: _Fn, cur: str, args: list[str], site: str, app: nodes.Apply
+) -> None:
+    m = self.temp(fn)
+    code = f"{cur}.code"
+    a, b = args
+    head = f"partial({m}, *{code}.args, {a}) if type({code}) is partial else partial({m}, {a})"
+    self.emit(fn, f"if type({cur}) is Closure and callable({m} := {cur}.curried):", app)
+    fn.indent += 1
+    self.emit(fn, f"return Call({head}, {b}, {site})", app)
+    fn.indent -= 1
 
 
 def _apply_at(
