@@ -357,7 +357,7 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
     return None if tail else out
 
 
-SITE_MARKS = True
+SITE_MARKS = False
 
 
 def _tail_marked(
