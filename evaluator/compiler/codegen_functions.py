@@ -321,8 +321,7 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
     if late is not None and last > 0:
         cur = late_head(self, fn, cur, f, spine, args)
     # A builtin given all its arguments at once: run it directly (no partial
-    # applications, no Call objects). Not for a tail `f a b`: `r_head` makes
-    # the same `Call(PrimOpApp(f, (a,)), b, site)` (one line less to compile).
+    # applications, no Call objects); a tail `f a b` has its own short form.
     branch = last > 1 or last == 1 and not tail
     if branch:
         self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == {last + 1}:", node)
@@ -341,12 +340,14 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         self.emit(fn, "else:", node)
         fn.indent += 1
     if tail and last == 1:
+        # Three short lines, whatever `f` is (a site that never runs costs
+        # little to compile): a builtin of two arguments (`r_head` would make
+        # the same call; the test saves its Python call on the commonest
+        # heads), else `r_head` (a marked lambda's inner body), then the
+        # tail call with its site.
         site = self.const(self.span(spine[1].start, spine[1].end))
-        # (`r_head` would make the same call: one line saves its Python call.)
         call = f"Call(PrimOpApp({cur}, ({args[0]},)), {args[1]}, {site})"
         self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == 2: return {call}", node)
-        if SITE_MARKS and self.tag:
-            _tail_marked(self, fn, cur, args, site, spine[1])
         head = _apply_at(self, fn, cur, 0, spine, args, tail, late, out)
         self.emit(fn, f"return Call({head}, {args[1]}, {site})", spine[1])
         return None
@@ -355,22 +356,6 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
     if branch:
         fn.indent -= 1
     return None if tail else out
-
-
-SITE_MARKS = False
-
-
-def _tail_marked(
-    self: Compiler, fn: _Fn, cur: str, args: list[str], site: str, app: nodes.Apply
-) -> None:
-    m = self.temp(fn)
-    code = f"{cur}.code"
-    a, b = args
-    head = f"partial({m}, *{code}.args, {a}) if type({code}) is partial else partial({m}, {a})"
-    self.emit(fn, f"if type({cur}) is Closure and callable({m} := {cur}.curried):", app)
-    fn.indent += 1
-    self.emit(fn, f"return Call({head}, {b}, {site})", app)
-    fn.indent -= 1
 
 
 def _apply_at(
