@@ -10,7 +10,7 @@
         unlimited, at every call-depth limit 1-8 and at every step budget.
 
 Call sites `f a b ...` of a lambda `a: b: body` the code generator marked start
-its inner body with both arguments (``codegen_functions._apply_marked``): in
+its inner body with both arguments (``runtime.apply_head``, ``r_head``): in
 tail position of a thunk or a lambda, not in tail position, with a third
 argument; heads that are not marked (`_:`, formals, `let`) or not lambdas; inner
 bodies that end at once, wait, fail, trace, end in calls or give functions.
