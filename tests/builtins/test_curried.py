@@ -35,11 +35,7 @@ CASES: list[dict[str, Any]] = load_cases(__file__, "curried.json")
 # selection from a non-set lacks "while selecting an attribute".
 _ORDER = 'nixls puts "while evaluating the attribute" after the lambda\'s entry'
 _SELECT = 'nixls lacks "while selecting an attribute" for a selection from a non-set'
-_REC = 'nixls adds "while evaluating the first argument passed to builtins.length"'
-_SELF = "let s = builtins.sort (a: b: a < b) (builtins.genList (n: builtins.length s) 2); in s"
 KNOWN = {
-    (_SELF, False): _REC,
-    (_SELF, True): _REC,
     ("builtins.foldl' (acc: x: if x == 2 then acc.nope else acc + x) 0 [ 1 2 ]", False): _SELECT,
     ("builtins.foldl' (acc: x: if x == 2 then acc.nope else acc + x) 0 [ 1 2 ]", True): _SELECT,
     ("builtins.mapAttrs (n: v: v.x) { a = 1; }", False): _SELECT,
