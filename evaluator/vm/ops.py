@@ -17,6 +17,7 @@ from typing import Any
 
 from evaluator.vm import walk
 from evaluator.vm.budget import charge
+from evaluator.vm.call_trace import settle_at
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
 from evaluator.vm.values import (
@@ -126,6 +127,9 @@ def deep_force(v: Any) -> Frame:
                         try:
                             item = yield item
                         except NixError as e:
+                            # A call still waiting for its site has none here (Nix
+                            # prints it inside this attribute's entry).
+                            settle_at(e, None)
                             entry = f"while evaluating the attribute '{name}'"
                             if not e.trace or e.trace[-1][0] != entry:  # the thunk's own
                                 e.add_trace(entry, None)
