@@ -24,8 +24,9 @@ CASES: list[dict[str, Any]] = load_cases(__file__, "restart.json")
 
 # Differences from Nix that main has: the call site of a function `map`
 # applies (Nix shows one, at the lambda), the trace of a condition's type
-# error (a selection's is traced as Nix does since lead26). (A failing selection inside the lambda, located at
-# the call site by main `ad9af1c`, is located as Nix does since.)
+# error (a selection's is traced as Nix does since lead26). (A failing
+# selection inside the lambda, located at the call site by main `ad9af1c`, is
+# located as Nix does since.)
 _MAIN_TOO = "main: Nix's call site of a function `map` applies"
 _KNOWN: dict[tuple[str, bool], str] = {
     ("let f = o: o.name; in builtins.map f [ { name = 1; } { } ]", True): _MAIN_TOO,
