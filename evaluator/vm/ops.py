@@ -17,7 +17,7 @@ from typing import Any
 
 from evaluator.vm import walk
 from evaluator.vm.budget import charge
-from evaluator.vm.call_trace import settle_at
+from evaluator.vm.call_trace import register_settling, settle_applied, settle_at
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
 from evaluator.vm.values import (
@@ -113,7 +113,15 @@ def deep_force(v: Any) -> Frame:
         if not n & (walk.EVERY - 1):
             walk.checkpoint(walk.EVERY)
         if type(x) is Thunk:
-            x = x.value if x.code is None else (yield x)
+            if x.code is None:
+                x = x.value
+            else:
+                code = x.code
+                try:
+                    x = yield x
+                except NixError as e:
+                    settle_applied(e, code)
+                    raise
         tx = type(x)
         if tx is NixList or tx is Attrs:
             if id(x) in seen:
@@ -136,6 +144,9 @@ def deep_force(v: Any) -> Frame:
                             raise
                     todo.append(item)
     return v
+
+
+register_settling(deep_force)
 
 
 def force_int(v: Any) -> Frame:

@@ -83,7 +83,8 @@ def test_values_and_caught_errors_come_back_through_the_frames() -> None:
 
 # Recorded from main b03854b: builtins called in tail position (started by
 # `_tail` without `_dispatch` now) failing, with every trace entry and span;
-# without `length`'s argument entry for an error raised while forcing (lead26).
+# without `length`'s argument entry for an error raised while forcing, and
+# with the call site of a `map` element `deepSeq` forces, as Nix 2.26 (lead26).
 TAILS = Path(__file__).parent / "fixtures" / "loop20_tail_builtins.json"
 
 
