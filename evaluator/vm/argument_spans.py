@@ -118,7 +118,7 @@ SPANS: dict[str, str] = {
     "builtins/control.py:_seq": "5 5 673329323|2 12 0 2 28 0 3 14 0 4 11 1||",
     "builtins/control.py:abort": "5 5 160095635|3 40 0||",
     "builtins/control.py:break_": "6 6 2045904735|4 11 0||",
-    "builtins/control.py:deep_seq": "5 5 2064771320|3 30 0 4 11 1||",
+    "builtins/control.py:deep_seq": "5 5 1755603812|3 26 0 4 11 1||",
     "builtins/control.py:seq": (
         "11 11 1938570753|5 12 0 5 31 0 6 16 1 7 19 1 8 11 1 9 19 1 10 16 0 10 19 1||"
     ),

@@ -21,7 +21,9 @@ HERE = Path(__file__).resolve().parent
 # errors only), lazily applied functions: `map`/`genList` elements that
 # `--strict` printing forces (called from the lambda itself), that a builtin
 # hands back (`head`, `elemAt`: no call site, the builtin's entry), and
-# `mapAttrs` values (the attribute's entry outside the lambda's).
+# `mapAttrs` values (the attribute's entry outside the lambda's); `--strict`
+# printing and `deepSeq` (depth first, each attribute's entry on an error
+# anywhere in its value, positions in `-E` text).
 CASES = [
     "let x = 1; in x.a",
     "let s = { a = 1; }; in s.a.b",
@@ -52,6 +54,18 @@ CASES = [
     'let f = n: v: throw "no ${n}"; in builtins.mapAttrs (n: v: f n v) { a = 1; }',
     'builtins.mapAttrs (n: v: n + v) { a = "x"; b = 1; }',
     'builtins.attrValues (builtins.mapAttrs (n: v: throw "x") { a = 1; })',
+    '{ a = { x = throw "1"; }; b = throw "2"; }',
+    '{ a = [ (throw "x") ]; }',
+    '{ a = { b = [ 1 (throw "x") ]; }; }',
+    'let l = [ (throw "x") ]; in { a = l; }',
+    'let s = { a = s; b = { c = throw "x"; }; }; in s',
+    'builtins.deepSeq { a = builtins.map (x: throw "t") [ 1 ]; } 0',
+    'builtins.deepSeq { a = { b = [ (throw "deep") ]; }; } 0',
+    "let f = x: { v = [ x.y ]; }; in { r = f { }; }",
+    'let x = { a = throw "x"; }; in { p = x; q = x; }',
+    "let s = rec { a = { inherit b; }; b = { inherit a; }; }; in s",
+    "let l = [ 1 l2 ]; l2 = [ l ]; in l",
+    "rec { a = [ b ]; b = { c = a; }; }",
 ]
 
 

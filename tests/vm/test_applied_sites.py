@@ -10,7 +10,9 @@ nix-instantiate 2.26.3 (``fixtures/applied_sites.json``, recorded by
   printing is called from the lambda itself (`Value::determinePos` of an
   application), one a builtin hands back (`head`) has no call site and sits
   inside the builtin's entry, and a `mapAttrs` value's lambda inside the
-  attribute's entry.
+  attribute's entry;
+- `--strict` printing and `deepSeq` (Nix's forceValueDeep): depth first, and
+  an error anywhere in an attribute's value under that attribute's entry.
 """
 
 from __future__ import annotations
