@@ -26,6 +26,7 @@ from evaluator.compiler.compiled import CompiledFile, instantiate
 from evaluator.io import EvalIO
 from evaluator.vm import memory, ops
 from evaluator.vm.context import EvalContext, use_context
+from evaluator.vm.deep_force import deep_force
 from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
 from evaluator.vm.frames import SourceText
 from evaluator.vm.gc_tuning import FRONT_END_GC
@@ -461,7 +462,7 @@ def print_frame(value: Any, strict: bool) -> Frame:
     if type(value) is Thunk:
         value = value.value if value.code is None else (yield value)
     if strict:
-        value = yield from ops.deep_force(value)
+        value = yield from deep_force(value)
     return render(value)
 
 
@@ -490,7 +491,7 @@ def _evaluate(value: Any, strict: bool, attr_path: str | None, auto_args: dict[s
     if type(value) is Thunk:
         value = value.value if value.code is None else (yield value)
     if strict:
-        value = yield from ops.deep_force(value)
+        value = yield from deep_force(value)
     return value
 
 

@@ -10,6 +10,7 @@ from evaluator.builtins.registry import builtin
 from evaluator.builtins.support import frame_of
 from evaluator.vm import ops
 from evaluator.vm.context import current
+from evaluator.vm.deep_force import deep_force
 from evaluator.vm.errors import AbortError, CatchableError, ThrownError
 from evaluator.vm.terminal import for_stream
 from evaluator.vm.values import Attrs, CtxStr, Frame, Thunk
@@ -64,7 +65,7 @@ def _seq(a: Any, b: Any) -> Frame:
 @builtin("deepSeq", 2)
 def deep_seq(a: Any, b: Any) -> Frame:
     """`deepSeq a b`: evaluate `a` completely (lists and sets too), then return `b`."""
-    yield from ops.deep_force(a)
+    yield from deep_force(a)
     return b
 
 

@@ -171,15 +171,12 @@ def length(xs: Any) -> Any:
 
 @frame_of("length")
 def _length(xs: Any) -> Frame:
+    if type(xs) is Thunk:
+        xs = xs.value if xs.code is None else (yield xs)
     if type(xs) is not NixList:
-        try:
-            if type(xs) is Thunk:
-                xs = xs.value if xs.code is None else (yield xs)
-            if type(xs) is not NixList:
-                raise _not_list(xs)
-        except NixError as err:
-            argument_error(err, 0, "length")
-            raise
+        # Nix's forceList: the argument's entry goes on a type error only, not
+        # on an error raised while forcing the argument.
+        raise argument_error(_not_list(xs), 0, "length")
     return len(xs)
 
 

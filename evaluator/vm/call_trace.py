@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from types import CodeType, GeneratorType, TracebackType
+from types import CodeType, GeneratorType, MethodType, TracebackType
 from typing import Any
 
 from evaluator.vm.argument_trace import argument_entry, forcing_entry
@@ -44,6 +44,17 @@ def register_shared_entry(fn: Any, entry: Callable[[Any], tuple[str, Any]]) -> N
     """Thunks whose code is ``partial(fn, ...)`` add the trace entry ``entry(code)``
     (a message and its span) when an error leaves them."""
     _SHARED_ENTRIES[fn.__code__] = entry
+
+
+# Helpers that settle a pending call themselves when an error reaches them (the
+# `--strict` walk: its site depends on what it was forcing), even inside a
+# builtin's frame (`deepSeq`).
+_SETTLES_ITSELF: set[CodeType] = set()
+
+
+def register_settling(fn: Any) -> None:
+    """Frames of ``fn`` (a generator function) settle a pending call themselves."""
+    _SETTLES_ITSELF.add(fn.__code__)
 
 
 def register_builtin(fn: Any, name: str) -> None:
@@ -169,8 +180,16 @@ def _record_owner(
     for item in reversed(owner) if type(owner) is list else (owner,):
         t = type(item)
         if t is Call:
+            callee = _callee(item.fn)
             if pending is None:
-                pending = _callee(item.fn)
+                pending = callee
+            elif callee is not None and callee[0] == "builtin" and pending[0] != "builtin":
+                # A function applied while the loop evaluated what this builtin
+                # handed back (`head` of a `map` list): Nix's builtins force
+                # without a position, so that call has no site; the builtin's
+                # own entry is at this call.
+                _settle(err, pending, None)
+                pending = callee
             # Without a site (a call the loop was asked for) the waiting
             # frame's line is the call site: left pending for it.
             if pending is not None and item.span is not None:
@@ -205,6 +224,11 @@ def enter(err: NixError, gen: Any) -> None:
     pending = err.__dict__.get("pending_call")
     if pending is None or type(gen) is not GeneratorType:
         return
+    inner = gen
+    while type(inner.gi_yieldfrom) is GeneratorType:
+        inner = inner.gi_yieldfrom
+    if inner.gi_code in _SETTLES_ITSELF:
+        return
     code = gen.gi_code
     info = CODE_INFO.get(code)
     if info is not None:
@@ -222,6 +246,22 @@ def finish(err: NixError) -> None:
     pending = err.__dict__.pop("pending_call", None)
     if pending is not None:
         _settle(err, pending, None)
+
+
+def settle_applied(err: NixError, code: Any) -> None:
+    """``err`` left a list element that `--strict` printing forced, whose code was
+    ``code``: a lazily applied lambda still waiting for its site (a `map` or
+    `genList` element: code bound to its argument) is called from the lambda
+    itself, as Nix's `Value::determinePos` of an application says; any other
+    callee has no site."""
+    pending = err.__dict__.get("pending_call")
+    if pending is None:
+        return
+    # (`support._thunks` binds an element's argument as a method's, or with a
+    # `partial` when it is `null`; a `mapAttrs` value's code is another partial.)
+    applied = type(code) is MethodType or (type(code) is partial and code.args[-1:] == (None,))
+    _settle(err, pending, pending[2] if applied and pending[0] == "lambda" else None)
+    err.__dict__["pending_call"] = None
 
 
 def settle_at(err: NixError, site: Any) -> None:

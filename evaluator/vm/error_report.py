@@ -72,6 +72,9 @@ def visible_trace(err: NixError, show_trace: bool) -> list[tuple[tuple[str, Span
         for i, entry in enumerate(err.trace)
         if entry[0] and (show_trace or i not in full_only)
     ]
+    if err.__dict__.get("selecting") and err.span is not None:
+        # A selection from a non-set: Nix locates it by this innermost entry.
+        entries.insert(0, (("while selecting an attribute", err.span), False))
     entries.reverse()
     return entries
 
@@ -141,7 +144,7 @@ def format_error(err: NixError, *, show_trace: bool = False) -> str:
         head = "error:"
     else:
         head = f"error: {err.message}"
-    if err.__dict__.get("position_shown", True):
+    if err.__dict__.get("position_shown", True) and not err.__dict__.get("selecting"):
         body.extend(position_lines(err.span, ""))
     suggestions = err.__dict__.get("suggestions")
     if suggestions:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from _bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import accumulate
 from types import CodeType, MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,9 @@ Span = tuple[Any, int, int]
 
 # The text of each evaluated file by path (the latest), while it is in use.
 _BY_PATH: weakref.WeakValueDictionary[str, SourceText] = weakref.WeakValueDictionary()
+
+# The latest expression given as text (`-E`, stdin, `--arg`), while in use.
+_latest_text: list[Callable[[], SourceText | None]] = [lambda: None]
 
 _NO_CONTEXTS: Mapping[int, tuple[tuple[str, Span | None], ...]] = MappingProxyType({})
 
@@ -200,7 +203,11 @@ def span_of_position(pos: tuple[str, int, int] | None) -> Span | None:
         return None
     source = _BY_PATH.get(pos[0])
     if source is None:
-        return None
+        # Positions in an expression given as text name no file: read in the
+        # latest such text (the expression evaluated: `--arg` texts come first).
+        source = _latest_text[0]() if pos[0] == NO_FILE else None
+        if source is None:
+            return None
     offset = source.offset_of(pos[1], pos[2])
     return (source, offset, offset)
 
@@ -253,6 +260,8 @@ class SourceText:
         self._scan = -1  # not decided yet
         if path is not None:
             _BY_PATH[path] = self
+        else:
+            _latest_text[0] = weakref.ref(self)
 
     @property
     def pos_file(self) -> str:

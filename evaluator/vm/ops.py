@@ -94,46 +94,6 @@ def force(v: Any) -> Frame:
     return v
 
 
-def deep_force(v: Any) -> Frame:
-    """Force ``v`` and, recursively, every list element and attribute value.
-
-    Iterative (an explicit work list), so deep data does not grow the Python
-    stack; containers already visited are skipped, so cyclic data terminates
-    as in Nix 2.8's ``forceValueDeep``.
-    """
-    if type(v) is Thunk:
-        v = v.value if v.code is None else (yield v)
-    seen: set[int] = set()
-    todo: list[Any] = [v]
-    n = 0
-    while todo:
-        x = todo.pop()
-        n += 1
-        if not n & (walk.EVERY - 1):
-            walk.checkpoint(walk.EVERY)
-        if type(x) is Thunk:
-            x = x.value if x.code is None else (yield x)
-        tx = type(x)
-        if tx is NixList or tx is Attrs:
-            if id(x) in seen:
-                continue
-            seen.add(id(x))
-            if tx is NixList:
-                todo.extend(reversed(x))
-            else:
-                for name, item in reversed(list(x.items())):
-                    if type(item) is Thunk and item.code is not None:
-                        try:
-                            item = yield item
-                        except NixError as e:
-                            entry = f"while evaluating the attribute '{name}'"
-                            if not e.trace or e.trace[-1][0] != entry:  # the thunk's own
-                                e.add_trace(entry, None)
-                            raise
-                    todo.append(item)
-    return v
-
-
 def force_int(v: Any) -> Frame:
     """Force ``v`` and check it is an integer."""
     if type(v) is Thunk:

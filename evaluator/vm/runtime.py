@@ -66,7 +66,10 @@ def bool_error(v: Any) -> NixError:
 def select_error(s: Any, name: str) -> NixError:
     """``s.name`` failed: ``s`` is not a set, or has no attribute ``name``."""
     if type(s) is not Attrs:
-        return ops.type_error(s, "a set")
+        err = ops.type_error(s, "a set")
+        # Nix's forceAttrs: the selection's position is an entry's, not the error's.
+        err.__dict__["selecting"] = True
+        return err
     return suggest(NixError(f"attribute '{name}' missing"), s, name)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from evaluator.vm import ops
+from evaluator.vm.deep_force import deep_force
 from evaluator.vm.errors import EvalTypeError, InfiniteRecursion, NixError
 from evaluator.vm.values import Attrs, CtxStr, NixList, NixPath, Thunk
 from tests.builtins.driver import fail, lazy, nix, pyfun, run
@@ -210,10 +211,10 @@ def test_deep_force_cycles_and_errors() -> None:
     a = Attrs()
     a["self"] = Thunk.ready(a)
     a["l"] = lazy(lambda: NixList([lazy(lambda: 3)]))
-    assert run(ops.deep_force(a)) is a
+    assert run(deep_force(a)) is a
     assert a["l"].value[0].value == 3
     with pytest.raises(NixError, match="boom"):
-        run(ops.deep_force(NixList([1, NixList([fail(NixError("boom"))])])))
+        run(deep_force(NixList([1, NixList([fail(NixError("boom"))])])))
 
 
 def test_infinite_recursion_in_driver() -> None:

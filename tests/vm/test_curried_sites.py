@@ -20,7 +20,7 @@ import pytest
 
 from evaluator.api import Evaluator
 from evaluator.vm.budget import Budget
-from tests.vm.nix_oracle import case_param, recorded, strict_output, xfail_because
+from tests.vm.nix_oracle import case_param, recorded, strict_output
 from tests.vm.record_loop21_tails import outcome
 
 HERE = Path(__file__).parent / "fixtures"
@@ -28,23 +28,7 @@ CASES: list[dict[str, Any]] = json.loads((HERE / "curried_sites.json").read_text
 BUDGETS: list[dict[str, Any]] = json.loads((HERE / "curried_sites_budgets.json").read_text())
 
 
-# Differences main has too (its output for these is the branch's): a selection
-# from a non-set lacks "while selecting an attribute"; the call site of a
-# function `map` applies.
-_SELECT = 'nixls lacks "while selecting an attribute" for a selection from a non-set'
-_MAP = "nixls lacks the call site of a function `map` applies"
-KNOWN = {
-    ("let f = x: y: g y x; g = a: b: a.q; in f 1 2", False): _SELECT,
-    ("let f = x: y: g y x; g = a: b: a.q; in f 1 2", True): _SELECT,
-    ('let f = x: y: builtins.map (e: e + x) y; in f 1 [ 1 "s" ]', True): _MAP,
-}
-
-
-def _known(case: dict[str, Any]) -> list[Any]:
-    return xfail_because(KNOWN.get((case["expr"], bool(case["flags"]))))
-
-
-@pytest.mark.parametrize("case", [case_param(c, _known(c)) for c in CASES])
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     assert strict_output(case) == recorded(case)

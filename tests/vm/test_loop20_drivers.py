@@ -21,7 +21,9 @@ from evaluator.vm.values import Frame, Thunk
 # one of the 30 recorded before). Re-recorded by lib22: a `foldl'` body that
 # asked the loop for something is handed to it unstarted for the next
 # element, so stop 19 now falls as that body starts (located at it, under
-# its call), the other 28 as before.
+# its call), the other 28 as before. Re-recorded by lead26: a stop while
+# `length` forces its argument no longer gets the argument's entry (Nix's
+# forceList adds it to a type error only): stops 6, 15 and 23.
 STOPS = Path(__file__).parent / "fixtures" / "loop20_step_stops.json"
 
 PROGRAM = """let
@@ -80,7 +82,9 @@ def test_values_and_caught_errors_come_back_through_the_frames() -> None:
 
 
 # Recorded from main b03854b: builtins called in tail position (started by
-# `_tail` without `_dispatch` now) failing, with every trace entry and span.
+# `_tail` without `_dispatch` now) failing, with every trace entry and span;
+# without `length`'s argument entry for an error raised while forcing, and
+# with the call site of a `map` element `deepSeq` forces, as Nix 2.26 (lead26).
 TAILS = Path(__file__).parent / "fixtures" / "loop20_tail_builtins.json"
 
 

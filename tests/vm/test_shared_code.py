@@ -36,7 +36,6 @@ CASES: list[dict[str, Any]] = load_cases(__file__, "shared_code.json")
 _KNOWN = {
     "rec { inherit ({ }) a; b = a; }.b": "an alias `b = a` is a's thunk, traced as 'a'",
     "let { inherit ({ }) a; body = a; }": "an alias `body = a` is a's thunk, traced as 'a'",
-    "{ inherit (1) a; }.a": "no 'while selecting an attribute' entry for a type error",
     "let x = { b = 1; }; s = { a = x.b.c; }; in s.a": "no entry for the attribute path 'b.c'",
     'let x = { b = throw "t"; }; s = { a = x.b.c; }; in s.a': "the entry names 'b', Nix 'b.c'",
     'let x = { b = { c = throw "t"; }; }; s = { a = x.b.c; }; in s.a': "names 'c', Nix 'b.c'",

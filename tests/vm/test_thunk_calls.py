@@ -14,7 +14,9 @@ import pytest
 from evaluator.vm.budget import Budget
 from tests.vm.record_loop21_tails import outcome  # what the fixture recorded, computed the same way
 
-# Recorded from main af9c84e by `record_thunk_calls.py`.
+# Recorded from main af9c84e by `record_thunk_calls.py`; one step stop re-recorded
+# by lead26: a `map` element `elemAt` hands back is called inside the builtin's
+# entry, without a call site (Nix's builtins force without a position).
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "thunk_calls.json").read_text())
 
 

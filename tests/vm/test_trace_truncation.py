@@ -24,16 +24,16 @@ from tests.vm.nix_oracle import (
 
 CASES: list[dict[str, Any]] = load_cases(__file__, "trace_truncation.json")
 
-# Only with --show-trace, on main for long: an element thunk of `map` that a
-# builtin hands back unforced (`head`, or `filter`'s predicate forcing it) is
-# entered "from call site" where Nix says "while calling the 'head' builtin" or
-# nothing.
-_MAP_ELEMENT = "nixls adds a 'from call site' entry for a forced `map` element"
+
+# Only with --show-trace: a `map` element that a comparison forces (`x > 0`,
+# which Nix evaluates as a call of `lessThan`, forcing without a position) is
+# entered "from call site" at the operand; Nix shows no call site.
+_COMPARED = "nixls gives a call site to a `map` element that a comparison forces"
 
 
 def _reason(case: dict[str, Any]) -> str | None:
     if case["flags"] and case["expr"].startswith("let xs = map"):
-        return _MAP_ELEMENT
+        return _COMPARED
     return None
 
 

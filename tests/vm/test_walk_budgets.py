@@ -19,6 +19,7 @@ from evaluator.api import Evaluator
 from evaluator.builtins.json import to_json
 from evaluator.builtins.xml import xml_document
 from evaluator.vm import ops
+from evaluator.vm.deep_force import deep_force
 from evaluator.vm.errors import BudgetExceeded, Cancelled, NixError
 from evaluator.vm.loop import Budget, run
 from evaluator.vm.printer import render
@@ -50,7 +51,7 @@ WALKERS = {
     "toString": lambda v: _frame(ops.to_string, v),
     "equality": lambda v: _frame(ops.equal, v, NixList(v)),
     "lessThan": lambda v: _frame(ops.less_than, v, NixList([*v, 1])),
-    "deepSeq": lambda v: _frame(ops.deep_force, v),
+    "deepSeq": lambda v: _frame(deep_force, v),
     "printing": lambda v: _plain(render, v),
 }
 

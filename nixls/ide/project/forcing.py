@@ -6,7 +6,7 @@ the package's whole closure (all of nixpkgs' bootstrap for a real one) and
 report other files' problems here. So a derivation *inside* the value is
 forced to a set and no further; the value itself, even a derivation, is
 forced through. Iterative, with the evaluator's budget checkpoints, like
-:func:`evaluator.vm.ops.deep_force`.
+:func:`evaluator.vm.deep_force.deep_force`.
 """
 
 from __future__ import annotations
