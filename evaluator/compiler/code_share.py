@@ -52,8 +52,11 @@ MAX_SHARED_BYTES = 16384
 # text: `repr` escapes it).
 _MARK = "\x00\x01s"
 
-# String literals (for functions whose quotes a split cannot tell apart).
-_STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
+# String literals (for functions whose quotes a split cannot tell apart),
+# compiled when first needed: `re`'s compiler is Python code (~1 M
+# instructions here), and most runs never need it.
+_STRING = r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")"""
+_string_pattern: re.Pattern[str] | None = None
 
 _NEW = object()
 _ONCE = object()  # the first of a shape came, its text not kept
@@ -267,7 +270,10 @@ def _escaped_strings(marked: str) -> tuple[str, list[str]]:
     scan, one placeholder per value whatever the escapes that wrote it."""
     parts = _quoted_split(marked) if "\\" not in marked else None
     if parts is None:
-        parts = _STRING.split(marked)
+        global _string_pattern
+        if _string_pattern is None:
+            _string_pattern = re.compile(_STRING)
+        parts = _string_pattern.split(marked)
         values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
     else:
         values = parts[1::2]
@@ -479,8 +485,9 @@ class _First:
         self.marked = marked
 
 
-# The identifier characters ending a text: a generated name's prefix before its mark.
-_PREFIX = re.compile(r"[A-Za-z0-9_]*\Z")
+# The identifier characters: those ending a text before a mark are a
+# generated name's prefix (`rstrip`, not a regex: no `re` compile for it).
+_IDENTIFIER_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 def _derived(code: CodeType, marked: str) -> CodeType | None:
@@ -500,8 +507,8 @@ def _derived(code: CodeType, marked: str) -> CodeType | None:
     index = dict(zip(numbers, _NAMES, strict=False))
     names: dict[str, str] = {}
     for j in range(1, len(pieces), 2):
-        prefix = _PREFIX.search(pieces[j - 1])
-        start = prefix.group() if prefix is not None else ""
+        before = pieces[j - 1]
+        start = before[len(before.rstrip(_IDENTIFIER_CHARS)) :]
         names[start + pieces[j]] = start + index[pieces[j]]
     placeholders = {s: f"{_MARK}{k}" for k, s in enumerate(strings)}
     placeholders[""] = ""
