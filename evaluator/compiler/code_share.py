@@ -33,7 +33,6 @@ value can decide a branch.
 
 from __future__ import annotations
 
-import opcode
 import re
 import threading
 import warnings
@@ -603,9 +602,12 @@ def _instruction(op: int, arg: int) -> bytes:
     """One instruction's bytes, with the EXTENDED_ARG prefixes its argument needs."""
     out = [op, arg & 0xFF]
     arg >>= 8
-    while arg:
-        out[:0] = [_EXTENDED_ARG, arg & 0xFF]
-        arg >>= 8
+    if arg:
+        from opcode import EXTENDED_ARG  # only for units of 256 functions or more
+
+        while arg:
+            out[:0] = [EXTENDED_ARG, arg & 0xFF]
+            arg >>= 8
     return bytes(out)
 
 
@@ -662,6 +664,12 @@ def _checked_stub() -> CodeType | None:
     exec(text, ns)  # noqa: S102 (our own text)
     ns.clear()  # the functions and their globals: a cycle
     code = got[0]
+    # The opcodes from that bytecode, not from `opcode` (2.3 M instructions to
+    # import): the comparison below still checks the layout they are put in.
+    c = code.co_code
+    if len(c) < 8:
+        return None
+    _OPS.update(LOAD_CONST=c[2], MAKE_FUNCTION=c[4], STORE_NAME=c[6], RETURN_VALUE=c[-2])
     written = _stub_bytecode(2, code.co_code[:2])
     body, end = written[:-4], code.co_code[-4:]
     ends = end[0] == _OPS["LOAD_CONST"] and end[2:] == bytes([_OPS["RETURN_VALUE"], 0])
@@ -670,8 +678,8 @@ def _checked_stub() -> CodeType | None:
     return code
 
 
-_OPS = opcode.opmap
-_EXTENDED_ARG = opcode.EXTENDED_ARG
+# LOAD_CONST, MAKE_FUNCTION, STORE_NAME and RETURN_VALUE, as `_checked_stub` reads them.
+_OPS: dict[str, int] = {}
 # The compiled stub of two functions, or None where _stub_bytecode does not
 # write its bytecode; in a tuple once known.
 _small_stub: tuple[CodeType | None] | None = None
