@@ -230,7 +230,7 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
     table = None
     if merged.rec:
         yield self.group(fn, merged, node, redirectable=overrides)
-        values = [self.ref(fn, self.var_name(node, name)) for name in merged.static]
+        items = [f"{name!r}: {self.ref(fn, self.var_name(node, name))}" for name in merged.static]
     else:
         sources: dict[int, str] = {}
         for source in merged.inherit_sources:
@@ -244,15 +244,11 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
             op = yield self.entry_value(fn, name, entry, sources, node)
             ops.append((name, op))
         table = thunk_table(self, ops) if len(ops) >= TABLE_MIN else None
-        values = [op.expr for _, op in ops] if table is None else []
+        items = [f"{name!r}: {op.expr}" for name, op in ops] if table is None else []
     out = self.temp(fn)
     if table is not None:
         self.emit(fn, f"{out} = {table}", node)
-    elif len(values) >= ZIP_MIN:  # its names as one constant: half the text to compile
-        keys = self.const(tuple(merged.static))
-        self.emit(fn, f"{out} = Attrs(zip({keys}, ({', '.join(values)},)))", node)
     else:
-        items = [f"{name!r}: {v}" for name, v in zip(merged.static, values, strict=True)]
         self.emit(fn, f"{out} = Attrs({{{', '.join(items)}}})", node)
     if merged.static:
         positions = {name: self.position(e.pos) for name, e in merged.static.items()}
@@ -267,10 +263,6 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
         yield self.dynamic_attr(fn, out, dyn)
     return out
 
-
-# A set of at least this many attributes (not built from tables) is made by
-# `Attrs(zip(names, (values…)))`: the same set, without a key per value to compile.
-ZIP_MIN = 8
 
 # A set literal of at least this many attributes, most of them new thunks of
 # generated or shared code, is built from tables (``r_thunk_set``) rather than
