@@ -9,7 +9,8 @@ run of them (one helper, one source) becomes one line,
 (:func:`evaluator.compiler.codegen_globals.inherits`): the same thunks,
 made in the same order by C-level maps over the names (``K1``) and the
 names of their sites' constants (``K2``). Neither line can fail, so no
-error location moves; at run time the maps cost no more than the lines.
+error location moves. Only in code run once per file: at run time the
+maps cost more than the lines (see :func:`runs_once`).
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ _Entry = tuple[str, str, str, str]
 
 
 def emit_bindings(self: Compiler, fn: _Fn, lines: list[tuple[str, str, nodes.Node]]) -> None:
-    """Emit the lines ``py = expr`` (at their nodes) in order, runs of
-    :data:`RUN_MIN` or more inherited bindings of one helper and source as
-    one line."""
+    """Emit the lines ``py = expr`` (at their nodes) in order; in code that
+    runs once per file (:func:`runs_once`), runs of :data:`RUN_MIN` or more
+    inherited bindings of one helper and source as one line."""
+    once = runs_once(self, fn)
     run: list[tuple[str, _Entry, str, nodes.Node]] = []
     for py, expr, at in lines:
-        entry = _entry(expr)
+        entry = _entry(expr) if once else None
         if run and (entry is None or entry[:2] != run[0][1][:2]):
             _flush(self, fn, run)
             run = []
@@ -49,6 +51,19 @@ def emit_bindings(self: Compiler, fn: _Fn, lines: list[tuple[str, str, nodes.Nod
         else:
             run.append((py, entry, expr, at))
     _flush(self, fn, run)
+
+
+def runs_once(self: Compiler, fn: _Fn) -> bool:
+    """Whether ``fn`` is the file's `main` or the body of the lambda that is
+    the file (`{ lib }: let inherit (lib) …`): code run once per import.
+    Elsewhere the lines stay: a `let` in a function runs at each call, and
+    the maps' `Thunk` calls cost more than the lines' (+39% for five)."""
+    if fn.parent is None:
+        return True
+    root = self.root_node
+    while type(root) is nodes.Paren:
+        root = root.expr  # type: ignore[attr-defined]
+    return fn.parent.parent is None and fn.node is root and type(root) is nodes.Lambda
 
 
 def _flush(self: Compiler, fn: _Fn, run: list[tuple[str, _Entry, str, nodes.Node]]) -> None:

@@ -46,6 +46,15 @@ def test_a_run_shorter_than_the_minimum_stays_lines(monkeypatch: pytest.MonkeyPa
     assert python.count("Thunk(partial(r_inherit_bound,") == 7
 
 
+def test_only_code_run_once_per_file_gets_the_line() -> None:
+    # The body of the lambda that is the file runs once per import ...
+    assert "r_inherits(" in _python(b"{ s }: let inherit (s) a b c; in a")
+    # ... a `let` in any other function at each call, where the lines are cheaper.
+    inner = _python(b"{ s }: x: let inherit (s) a b c; in a")
+    assert "r_inherits(" not in inner and inner.count("r_inherit_bound,") == 3
+    assert "r_inherits(" not in _python(b"map (s: let inherit (s) a b c; in a) [ ]")
+
+
 _CASES = [
     ("let inherit ({ a = 1; b = 2; c = 3; }) a b c; in a + b * c", "7"),
     ("let s = { a = 1; b = 2; }; in let inherit (s) a b c; in [ a b ]", "[ 1 2 ]"),
