@@ -33,7 +33,6 @@ value can decide a branch.
 
 from __future__ import annotations
 
-import opcode
 import re
 import threading
 import warnings
@@ -52,8 +51,11 @@ MAX_SHARED_BYTES = 16384
 # text: `repr` escapes it).
 _MARK = "\x00\x01s"
 
-# String literals (for functions whose quotes a split cannot tell apart).
-_STRING = re.compile(r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")""")
+# String literals (for functions whose quotes a split cannot tell apart),
+# compiled when first needed: `re`'s compiler is Python code (~1 M
+# instructions here), and most runs never need it.
+_STRING = r"""('[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*")"""
+_string_pattern: re.Pattern[str] | None = None
 
 _NEW = object()
 _ONCE = object()  # the first of a shape came, its text not kept
@@ -137,15 +139,13 @@ _NAMES: list[str] = []
 
 
 def _placeholders(made: list[str], n: int) -> list[str]:
-    """At least ``n`` placeholders of a kind (made once, then reused)."""
-    while len(made) < n:
-        i = len(made)
-        made.append(f"\\x00\\x01s{i}" if made is _STRINGS else f"_cs_{i}")
+    """At least ``n`` placeholders of a kind (made once, then reused; as
+    many as the largest function so far needed, by a C-level map: making
+    1,280 ahead at import, a Python step each, was 5 M instructions)."""
+    if len(made) < n:
+        form = "\\x00\\x01s%d" if made is _STRINGS else "_cs_%d"
+        made += map(form.__mod__, range(len(made), n))
     return made
-
-
-_placeholders(_STRINGS, 256)
-_placeholders(_NAMES, 1024)
 
 
 def _normalise(marked: str) -> tuple[str, list[str], list[Any], int] | None:
@@ -267,7 +267,10 @@ def _escaped_strings(marked: str) -> tuple[str, list[str]]:
     scan, one placeholder per value whatever the escapes that wrote it."""
     parts = _quoted_split(marked) if "\\" not in marked else None
     if parts is None:
-        parts = _STRING.split(marked)
+        global _string_pattern
+        if _string_pattern is None:
+            _string_pattern = re.compile(_STRING)
+        parts = _string_pattern.split(marked)
         values = [t[1:-1] if "\\" not in t else _unescape(t) for t in parts[1::2]]
     else:
         values = parts[1::2]
@@ -479,8 +482,9 @@ class _First:
         self.marked = marked
 
 
-# The identifier characters ending a text: a generated name's prefix before its mark.
-_PREFIX = re.compile(r"[A-Za-z0-9_]*\Z")
+# The identifier characters: those ending a text before a mark are a
+# generated name's prefix (`rstrip`, not a regex: no `re` compile for it).
+_IDENTIFIER_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 def _derived(code: CodeType, marked: str) -> CodeType | None:
@@ -500,8 +504,8 @@ def _derived(code: CodeType, marked: str) -> CodeType | None:
     index = dict(zip(numbers, _NAMES, strict=False))
     names: dict[str, str] = {}
     for j in range(1, len(pieces), 2):
-        prefix = _PREFIX.search(pieces[j - 1])
-        start = prefix.group() if prefix is not None else ""
+        before = pieces[j - 1]
+        start = before[len(before.rstrip(_IDENTIFIER_CHARS)) :]
         names[start + pieces[j]] = start + index[pieces[j]]
     placeholders = {s: f"{_MARK}{k}" for k, s in enumerate(strings)}
     placeholders[""] = ""
@@ -596,9 +600,12 @@ def _instruction(op: int, arg: int) -> bytes:
     """One instruction's bytes, with the EXTENDED_ARG prefixes its argument needs."""
     out = [op, arg & 0xFF]
     arg >>= 8
-    while arg:
-        out[:0] = [_EXTENDED_ARG, arg & 0xFF]
-        arg >>= 8
+    if arg:
+        from opcode import EXTENDED_ARG  # only for units of 256 functions or more
+
+        while arg:
+            out[:0] = [EXTENDED_ARG, arg & 0xFF]
+            arg >>= 8
     return bytes(out)
 
 
@@ -655,6 +662,12 @@ def _checked_stub() -> CodeType | None:
     exec(text, ns)  # noqa: S102 (our own text)
     ns.clear()  # the functions and their globals: a cycle
     code = got[0]
+    # The opcodes from that bytecode, not from `opcode` (2.3 M instructions to
+    # import): the comparison below still checks the layout they are put in.
+    c = code.co_code
+    if len(c) < 8:
+        return None
+    _OPS.update(LOAD_CONST=c[2], MAKE_FUNCTION=c[4], STORE_NAME=c[6], RETURN_VALUE=c[-2])
     written = _stub_bytecode(2, code.co_code[:2])
     body, end = written[:-4], code.co_code[-4:]
     ends = end[0] == _OPS["LOAD_CONST"] and end[2:] == bytes([_OPS["RETURN_VALUE"], 0])
@@ -663,8 +676,8 @@ def _checked_stub() -> CodeType | None:
     return code
 
 
-_OPS = opcode.opmap
-_EXTENDED_ARG = opcode.EXTENDED_ARG
+# LOAD_CONST, MAKE_FUNCTION, STORE_NAME and RETURN_VALUE, as `_checked_stub` reads them.
+_OPS: dict[str, int] = {}
 # The compiled stub of two functions, or None where _stub_bytecode does not
 # write its bytecode; in a tuple once known.
 _small_stub: tuple[CodeType | None] | None = None

@@ -56,7 +56,7 @@ from evaluator.compiler.codegen_base import (
 from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
-from evaluator.compiler.teardown import dismantle, prune, union
+from evaluator.compiler.teardown import dismantle, held, let_go, prune, union
 from evaluator.syntax import nodes
 from evaluator.vm.frames import SourceText
 
@@ -89,6 +89,8 @@ class Compiler:
         # what they keep walks all of them, so it is done only each time a
         # quarter of them has been generated (not after every unit).
         self.prune_when = math.inf
+        # Its tree may be held unpruned in a one-shot run (`teardown.held`).
+        self.hold_tree = owns_tree
         # Temporaries that always hold a Boolean (no check needed).
         self.bools: set[str] = set()
         # Deferred thunk functions by name; Vars by position (for captures).
@@ -249,15 +251,17 @@ class Compiler:
             raise AssertionError(f"root captures {list(main.captures)}")
         unit = self._unit(main, marks)
         self.main_deferred = unit.deferred
-        self._prune()
+        self.prune_tree()
         return unit
 
-    def _prune(self) -> None:
+    def prune_tree(self) -> None:
         """Free the tree but for what the deferred thunks left will compile
-        (when that is a quarter less than at the last pruning)."""
+        (when that is a quarter less than at the last pruning), unless it is held."""
         captures = self._captures
         # With no deferred thunk left, `close` takes the whole tree apart next.
         if not self.owns_tree or captures is None or not 0 < len(self.deferred) <= self.prune_when:
+            return
+        if self.hold_tree and held(self):
             return
         self.prune_when = len(self.deferred) * 3 // 4
         keep = union(s for fn in self.deferred.values() for s in captures.region(fn.node))
@@ -301,13 +305,14 @@ class Compiler:
             raise AssertionError(f"deferred {name}: captures {list(fn.captures)} != {expected}")
         unit = self._unit(fn, marks)
         del self.deferred[name]  # generated: its subtree is not needed any more
-        self._prune()
+        self.prune_tree()
         return unit
 
     def close(self) -> None:
         """Forget everything (no unit is left to generate); a tree made for
         this compiler alone is taken apart, so that it is freed at once."""
         if self.owns_tree:
+            let_go(self)
             dismantle(self.resolved)
         vars(self).clear()  # the captures' bound methods point back here
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import repeat
 from types import GeneratorType
 from typing import Any
 
@@ -46,6 +47,17 @@ def thunk_set(
                 made_args.append(locs[a] if type(a) is int else ns[a])
             t.code = bind(ns[name], *made_args)
     return made
+
+
+def inherits(
+    ns: dict[str, Any], helper: Any, src: Any, names: tuple[str, ...], sites: tuple[str, ...]
+) -> Any:
+    """The thunks of a run of `inherit (src) a b …;` bindings
+    (`codegen_tables`), in order: `Thunk(partial(helper, src, name, site))`
+    per name, ``site`` the constant of ``ns`` named in ``sites``; made by
+    C-level maps, not a bytecode line each."""
+    codes = map(runtime.partial, repeat(helper), repeat(src), names, map(ns.__getitem__, sites))
+    return map(Thunk, codes)
 
 
 # Values whose type needs no forcing or calling (tested inline by generated code).
@@ -122,4 +134,5 @@ BASE_GLOBALS: dict[str, Any] = {
     "o_concat_strings": ops.concat_strings,
     "o_interpolate_path": ops.interpolate_path,
     "r_thunk_set": thunk_set,
+    "r_inherits": inherits,
 }

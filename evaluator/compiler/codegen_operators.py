@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from evaluator.compiler.bindings import unparen
 from evaluator.compiler.codegen_base import _IMAX, _IMIN, Step, _Fn
-from evaluator.compiler.parse_show import ParseShow
 from evaluator.syntax import nodes
 from evaluator.syntax.positions import operator_offset
 
@@ -322,6 +321,9 @@ def _shown_condition(self: Compiler, cond: nodes.Node) -> str:
     Printing recurses on the Python stack; a condition nested hundreds of
     levels deep still compiles (its message then elides the expression).
     """
+    # Imported here: only a file with an `assert` needs it.
+    from evaluator.compiler.parse_show import ParseShow
+
     try:
         return ParseShow(self.resolved, self.base_dir).show(cond)
     except RecursionError:

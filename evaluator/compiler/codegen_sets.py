@@ -32,6 +32,7 @@ from evaluator.compiler.codegen_base import (
     _Lazy,
     is_name,
 )
+from evaluator.compiler.codegen_tables import emit_bindings
 from evaluator.compiler.model import GlobalRef, LocalRef, WithRef
 from evaluator.syntax import nodes
 from evaluator.vm.values import Attrs
@@ -269,10 +270,12 @@ def build_attrs(self: Compiler, fn: _Fn, merged: MergedAttrs, node: nodes.Node) 
 # were one 36 KB function, three quarters of `(import lib).version`'s compile().
 TABLE_MIN = 32
 
-# A generated name as it is written while a unit is generated (see NAME_MARK).
-_MARKED = re.compile(r"([A-Za-z_]*)\0[A-Za-z0-9_]+\0")
-# A string literal as `repr` writes one without escapes.
-_LITERAL = re.compile(r"'[^'\\]*'|\"[^\"\\]*\"")
+# A generated name as it is written while a unit is generated (see NAME_MARK),
+# and a string literal as `repr` writes one without escapes: compiled when a
+# table is first made (`re`'s compiler is Python code, paid per process).
+_MARKED = r"([A-Za-z_]*)\0[A-Za-z0-9_]+\0"
+_LITERAL = r"'[^'\\]*'|\"[^\"\\]*\""
+_patterns: list[re.Pattern[str]] = []
 
 # Prefixes of module-level generated names (constants, globals, functions):
 # the rest of the marked names are variables of the generated body.
@@ -332,14 +335,17 @@ def _table_entry(
     if not helper.isidentifier() or not parts:
         return None
     bound: list[int | str] = []
+    if not _patterns:
+        _patterns[:] = [re.compile(_MARKED), re.compile(_LITERAL)]
+    marked, literal = _patterns
     for part in parts:
-        m = _MARKED.fullmatch(part)
+        m = marked.fullmatch(part)
         if m is not None:
             if m.group(1) in _GLOBAL_PREFIXES:
                 bound.append(part.replace(NAME_MARK, ""))
             else:
                 bound.append(locs.setdefault(part, len(locs)))
-        elif _LITERAL.fullmatch(part) is not None:
+        elif literal.fullmatch(part) is not None:
             bound.append(-1 - lits.setdefault(part, len(lits)))
         else:
             return None  # a nested expression
@@ -730,28 +736,29 @@ def group(
     patches: list[tuple[str, _Fn, nodes.Node]] = []
     late: list[tuple[str, str, nodes.Node]] = []
     aliases: list[tuple[str, str, nodes.Node]] = []
+    lines: list[tuple[str, str, nodes.Node]] = []  # `py = expr`, emitted after the loop
     for py, op, at in entries:
         if redirectable and op.child is None:
             op = _Lazy(f"Thunk(partial(r_const, {op.expr}))", None, op.deps)
             patch = any(d in group_names for d in op.deps)
-            self.emit(fn, f"{py} = Thunk(PENDING)" if patch else f"{py} = {op.expr}", at)
+            lines.append((py, "Thunk(PENDING)" if patch else op.expr, at))
             if patch:
                 late.append((py, f"partial(r_const, {op.expr})", at))
             assigned.add(py)
         elif type(op) is _Shared:
             # Its code holds the source's value: made once the source is bound.
             if all(d in assigned or d not in group_names for d in op.deps):
-                self.emit(fn, f"{py} = {op.expr}", at)
+                lines.append((py, op.expr, at))
             else:
-                self.emit(fn, f"{py} = Thunk(PENDING)", at)
+                lines.append((py, "Thunk(PENDING)", at))
                 late.append((py, op.code, at))
             assigned.add(py)
         elif op.child is not None:
             deps = [c for c in op.child.captures if c in group_names]
             if all(d in assigned for d in deps):
-                self.emit(fn, f"{py} = Thunk({self.fnref(fn, op.child)})", at)
+                lines.append((py, f"Thunk({self.fnref(fn, op.child)})", at))
             else:
-                self.emit(fn, f"{py} = Thunk(PENDING)", at)
+                lines.append((py, "Thunk(PENDING)", at))
                 patches.append((py, op.child, at))
             assigned.add(py)
         elif py in alias_of:
@@ -759,8 +766,9 @@ def group(
         elif any(d in group_names and d not in assigned for d in op.deps):
             aliases.append((py, op.deps[0], at))
         else:
-            self.emit(fn, f"{py} = {op.expr}", at)
+            lines.append((py, op.expr, at))
             assigned.add(py)
+    emit_bindings(self, fn, lines)
     pending = aliases
     while pending:
         later = []

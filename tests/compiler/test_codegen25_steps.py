@@ -4,6 +4,7 @@ and `code_share` finds double-quoted literals by splits when that is sure."""
 from __future__ import annotations
 
 import random
+import re
 from types import CodeType, GeneratorType
 
 import pytest
@@ -20,7 +21,7 @@ from evaluator.vm.frames import SourceText
 
 def _regex_strings(marked: str) -> tuple[str, list[str]]:
     """`_escaped_strings` by the regex scan alone (what it did before)."""
-    parts = code_share._STRING.split(marked)
+    parts = re.split(code_share._STRING, marked)
     values = [t[1:-1] if "\\" not in t else code_share._unescape(t) for t in parts[1::2]]
     distinct = dict.fromkeys(values)
     distinct.pop("", None)
