@@ -12,6 +12,7 @@ from evaluator.builtins.support import (
     app2_head,
     charge,
     element_error,
+    evaluate_plain,
     frame_of,
     missing_attribute,
 )
@@ -75,15 +76,20 @@ def _pair_name(v: Any, pair: Attrs) -> Frame:
     except (BudgetExceeded, Cancelled):
         raise
     except NixError as err:
-        where = pair.positions  # a dict, or merged positions (a Mapping)
-        span = span_of_position(where.get("name") if where else None)
-        if err.trace and err.trace[-1][0] == "while evaluating the attribute 'name'":
-            # The attribute's own entry is at the same place (and known for `-E` text too).
-            span = err.trace.pop()[1] or span
-        err.add_trace(_PAIR_NAME, span)
-        if err.span is None:  # raised by the check itself: Nix locates it at the name
-            err.span = span
+        _pair_name_failed(err, pair)
         raise
+
+
+def _pair_name_failed(err: NixError, pair: Attrs) -> None:
+    """Add Nix's entry for ``err`` (raised forcing or checking a pair's `name`)."""
+    where = pair.positions  # a dict, or merged positions (a Mapping)
+    span = span_of_position(where.get("name") if where else None)
+    if err.trace and err.trace[-1][0] == "while evaluating the attribute 'name'":
+        # The attribute's own entry is at the same place (and known for `-E` text too).
+        span = err.trace.pop()[1] or span
+    err.add_trace(_PAIR_NAME, span)
+    if err.span is None:  # raised by the check itself: Nix locates it at the name
+        err.span = span
 
 
 @builtin("attrNames", 1)
@@ -169,12 +175,13 @@ def remove_attrs(s: Any, names: Any) -> Any:
     """`removeAttrs set names`: `set` without the attributes listed in `names`."""
     if type(s) is Thunk and s.code is None:
         s = s.value
-    if type(names) is Thunk and names.code is None:
-        names = names.value
+    if type(s) is Attrs and type(names) is Thunk and evaluate_plain(names):
+        # (The set first, as Nix forces it: plain code is unobservable anyway.)
+        names = names.value  # (a list literal of names is plain code)
     if type(s) is Attrs and type(names) is NixList:
         drop = set()
         for n in names:
-            if type(n) is Thunk and n.code is None:
+            if type(n) is Thunk and (n.code is None or evaluate_plain(n)):
                 n = n.value
             if type(n) is not str:
                 return _remove_attrs(s, names)
@@ -263,8 +270,17 @@ def list_to_attrs(xs: Any) -> Frame:
         if "name" not in x:
             raise missing_attribute("name", "in a {name=...; value=...;} pair")
         name = x["name"]
-        if type(name) is Thunk and name.code is None:
-            name = name.value
+        if type(name) is Thunk:
+            if name.code is None:
+                name = name.value
+            else:  # (forced here: no `_pair_name` and `_name` generators for it)
+                try:
+                    name = yield name
+                except (BudgetExceeded, Cancelled):
+                    raise
+                except NixError as err:
+                    _pair_name_failed(err, x)
+                    raise
         if type(name) is not str:
             name = yield from _pair_name(name, x)
         if name in out:

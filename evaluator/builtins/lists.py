@@ -67,11 +67,13 @@ def map_(f: Any, xs: Any) -> Any:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
     if type(xs) is Thunk and xs.code is None:
         xs = xs.value
-    if type(f) is Thunk and f.code is None:
-        f = f.value
     if type(xs) is NixList:
         if not xs:
             return xs  # an empty list needs no function
+        if type(f) is Thunk and evaluate_plain(f):
+            # (Not forced, as Nix does not: plain code gives it unobservably,
+            # and its elements then run the lambda's body without a `Call`.)
+            f = f.value
         if type(f) is Closure:
             return NixList(app_thunks(f, xs))
     return _map(f, xs)
@@ -370,9 +372,25 @@ def any_(f: Any, xs: Any) -> Frame:
 
 
 @builtin("genList", 2)
-def gen_list(f: Any, n: Any) -> Frame:
+def gen_list(f: Any, n: Any) -> Any:
     """`genList f n`: the list `[ (f 0) ... (f (n - 1)) ]`, elements lazy."""
-    n = yield from ops.force_int(n)
+    if type(n) is Thunk and n.code is None:
+        n = n.value
+    if type(f) is Thunk and f.code is None:
+        f = f.value
+    if type(n) is int and n >= 0 and type(f) is Closure:
+        # Both evaluated, nothing to check: the list at once (no frame).
+        charge(8 * n)
+        return NixList(app_thunks(f, range(n)))
+    return _gen_list(f, n)
+
+
+@frame_of("genList")
+def _gen_list(f: Any, n: Any) -> Frame:
+    if type(n) is Thunk:  # (forced here: no `ops.force_int` generator)
+        n = n.value if n.code is None else (yield n)
+    if type(n) is not int:
+        n = yield from ops.force_int(n)  # (its error)
     if n < 0:
         raise NixError(f"cannot create list of size {n}")
     # Nix checks the function even for an empty list.

@@ -349,7 +349,11 @@ def _unlatin(s: str) -> str:
 
 
 def _groups(m: Any) -> NixList:
-    return NixList(None if g is None else _unlatin(g) for g in m.groups())
+    groups = m.groups()
+    # Mostly ASCII groups that all took part: the tuple as it is (no generator).
+    if None not in groups and "".join(groups).isascii():
+        return NixList(groups)
+    return NixList([None if g is None else _unlatin(g) for g in groups])
 
 
 def _evaluated(regex: Any, s: Any) -> tuple[Regex, str] | None:
