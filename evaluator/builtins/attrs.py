@@ -193,7 +193,12 @@ def remove_attrs(s: Any, names: Any) -> Any:
 def _without(s: Attrs, drop: set[str]) -> Attrs:
     if drop.isdisjoint(s):
         return s
-    out = Attrs({k: v for k, v in s.items() if k not in drop})
+    # A copy (`dict`'s, in C: a clean table is cloned whole) less the names:
+    # a sixth of a comprehension's cost on 60 names; the order is kept.
+    out = Attrs(s)
+    pop = dict.pop
+    for name in drop:
+        pop(out, name, None)
     out.positions = s.positions
     return out
 
@@ -370,6 +375,7 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
         if type(xs) is not NixList:
             raise ops.type_error(xs, "a list")
     groups: dict[str, NixList] = {}
+    get, new = groups.get, NixList
     for x in xs:
         if type(x) is not Attrs:
             if type(x) is Thunk:  # forced here: no generator of `_element`
@@ -379,7 +385,11 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
                     ops.type_error(x, "a set"), "a value of the list", "zipAttrsWith", _SECOND
                 )
         for k, v in x.items():
-            groups.setdefault(k, NixList()).append(v)
+            # (Not `setdefault(k, NixList())`, which makes a list every time.)
+            g = get(k)
+            if g is None:
+                g = groups[k] = new()
+            g.append(v)
     return _thunk_set(f, groups)
 
 

@@ -217,10 +217,36 @@ def force_string_no_context(v: Any) -> Frame:
 
 def context_not_allowed(s: CtxStr) -> EvalTypeError:
     """The error for a string with context where Nix requires a plain one."""
+    first = min(s.context, key=_context_order)
     return EvalTypeError(
         f"the string '{str.__str__(s)}' is not allowed to refer to a store path "
-        f"(such as '{sorted(s.context)[0]}')"
+        f"(such as '{_context_text(first)}')"
     )
+
+
+def _context_parts(c: str) -> tuple[int, str, str]:
+    """A context element as Nix's variant: (0 a path, 1 `=drv` all outputs,
+    2 `!out!drv` an output; the store path; the output name)."""
+    if c.startswith("!"):
+        _, output, path = c.split("!", 2)
+        return 2, path, output
+    if c.startswith("="):
+        return 1, c[1:], ""
+    return 0, c, ""
+
+
+def _context_order(c: str) -> tuple[int, str, str]:
+    # Nix's `std::set` of elements: by variant, then store path (its base name), then output.
+    kind, path, output = _context_parts(c)
+    return kind, path.rsplit("/", 1)[-1], output
+
+
+def _context_text(c: str) -> str:
+    """A context element as Nix 2.26 prints it in messages: store paths by their
+    base name (`hash-name`, `=hash-d.drv`, `!out!hash-d.drv`)."""
+    kind, path, output = _context_parts(c)
+    base = path.rsplit("/", 1)[-1]
+    return base if kind == 0 else "=" + base if kind == 1 else f"!{output}!{base}"
 
 
 def call(fn: Any, arg: Any) -> Frame:

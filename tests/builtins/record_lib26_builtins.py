@@ -1,0 +1,90 @@
+"""Record what C++ Nix prints for the expressions `test_lib26_builtins.py` checks
+(run by hand, not by pytest; needs ``nix226-instantiate``).
+
+    python -m tests.builtins.record_lib26_builtins
+
+Writes ``fixtures/lib26_builtins.json``: for each expression and each of plain
+and ``--show-trace`` output, nix-instantiate's exit status, stdout and stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.vm.nix_oracle import record_strict
+
+HERE = Path(__file__).resolve().parent
+
+# lib26's fast paths at their edges: `genList` without a frame (evaluated
+# arguments) and in its frame (a length still to force, failing, negative,
+# not an integer; a function that is no lambda), `map` of a function in a
+# thunk of plain code, `removeAttrs` of a names list in such a thunk,
+# `listToAttrs` forcing a pair's name inline, `match`'s groups; the message
+# for a string with context where none is allowed.
+CASES = [
+    "let n = 3; f = i: i * i; in builtins.genList f n",
+    "builtins.genList (i: i + 1) (1 + 2)",
+    "builtins.genList (i: i) 0",
+    "builtins.genList 1 0",
+    "builtins.genList null 2",
+    "builtins.genList (i: i) (-1)",
+    "builtins.genList (i: i) (0 - 2)",
+    "builtins.genList (i: i) 2.0",
+    'builtins.genList (i: i) "2"',
+    'builtins.genList (i: i) (throw "length")',
+    'builtins.genList (throw "function") 2',
+    'builtins.genList (throw "function") (throw "length")',
+    "builtins.genList builtins.toString 3",
+    "builtins.genList (builtins.add 10) 3",
+    'builtins.length (builtins.genList (i: throw "element ${toString i}") 5)',
+    'builtins.elemAt (builtins.genList (i: if i == 1 then throw "one" else i) 3) 1',
+    "let xs = builtins.genList (i: i) 3; in builtins.genList (i: builtins.elemAt xs i) 3",
+    "let f = x: x + 1; in map f [ 1 2 ]",
+    "let f = if true then (x: x * 2) else null; in map f [ 1 2 ]",
+    "let s = { f = x: [ x ]; }; in map s.f [ 1 2 ]",
+    'map (throw "function") [ ]',
+    'map (throw "function") [ 1 ]',
+    "let f = 1; in map f [ 1 ]",
+    "let s = { }; in map s.g [ 1 ]",
+    "let f = builtins.add 1; in map f [ 1 2 ]",
+    "let f = x: x; in map f [ null 1 ]",
+    'let n = [ "a" "c" ]; in builtins.removeAttrs { a = 1; b = 2; c = 3; } n',
+    'builtins.removeAttrs { a = 1; b = 2; } [ ("a" + "") ]',
+    'let n = [ "x" ]; s = { a = 1; }; in builtins.removeAttrs s n',
+    "builtins.removeAttrs { a = 1; } [ 1 ]",
+    'builtins.removeAttrs { a = 1; } [ "a" (throw "name") ]',
+    'builtins.removeAttrs { a = 1; } (throw "names")',
+    'builtins.removeAttrs (throw "set") (throw "names")',
+    'let n = [ "a" ]; in builtins.removeAttrs 1 n',
+    'builtins.removeAttrs { a = 1; } [ "${builtins.toFile "n" "x"}" ]',
+    'builtins.listToAttrs [ { name = "a" + "b"; value = 1; } { name = "a" + "c"; value = 2; } ]',
+    'builtins.listToAttrs (map (s: { name = "k${toString s}"; value = s; }) [ 1 2 1 ])',
+    'builtins.listToAttrs [ { name = "a"; value = 1; } { name = throw "second name"; value = 2; } ]',
+    'builtins.listToAttrs [ { name = builtins.abort "name"; value = 1; } ]',
+    "builtins.listToAttrs [ { name = 1 + true; value = 1; } ]",
+    'builtins.listToAttrs [ { name = { }.x; value = 1; } ]',
+    "let f = x: x; in builtins.listToAttrs [ { name = f null; value = 1; } ]",
+    'builtins.match "(a)(b)?" "a"',
+    'builtins.match "(a)(b)" "ab"',
+    'builtins.match "a" "a"',
+    'builtins.match "(.*)" ""',
+    'builtins.match "(é)(.*)" "éx"',
+    'builtins.match "([a-z]+)-([0-9.]+)" "hello-2.12.1"',
+    'builtins.match "(x)?(y)?(z)" "z"',
+    'builtins.match "(.)(.)" "ñb"',
+    'builtins.match "(a)|(b)" "b"',
+    # A string with context where Nix wants none: the first context element as
+    # Nix orders and prints them (store paths by base name; `=drv`, `!out!drv`).
+    'builtins.getAttr "${builtins.toFile "n" "x"}" { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in builtins.getAttr "${d}" { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in builtins.hasAttr d.drvPath { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
+    ' builtins.getAttr (builtins.unsafeDiscardOutputDependency d.drvPath) { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
+    ' builtins.getAttr "${d.drvPath}${d}${builtins.toFile "z" "x"}" { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; outputs = [ "out" "dev" ]; };'
+    ' in builtins.getAttr "${d.out}${d.dev}" { }',
+]
+
+if __name__ == "__main__":
+    record_strict(CASES, HERE / "fixtures" / "lib26_builtins.json")
