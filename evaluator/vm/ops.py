@@ -358,7 +358,10 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
                 return False
             if x is y and nested:
                 continue
-            for i in range(len(x) - 1, -1, -1):
+            i, n = _equal_prefix(x, y, n, depth)
+            if i < 0:
+                return False
+            for i in range(len(x) - 1, i - 1, -1):
                 todo.append((x[i], y[i], True, depth))
             continue
         if tx is Attrs:
@@ -382,6 +385,43 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
         # Functions (and anything else) are never equal.
         return False
     return True
+
+
+def _equal_prefix(x: NixList, y: NixList, n: int, depth: int) -> tuple[int, int]:
+    """`equal`'s work on the leading element pairs of two lists of one length
+    that need nothing forced nor pushed (evaluated: the same value, or two
+    integers, strings or Booleans), in order, each counted as a pair taken
+    from the work list (the same checkpoints): ``(index of the first other
+    pair, count)``, or ``(-1, count)`` at a pair found unequal."""
+    if depth > walk.MAX_DEPTH:
+        return 0, n  # (the work list reports it)
+    mask = walk.EVERY - 1
+    for i in range(len(x)):
+        a = x[i]
+        b = y[i]
+        if type(a) is Thunk:
+            if a.code is not None:
+                return i, n
+            a = a.value
+        if type(b) is Thunk:
+            if b.code is not None:
+                return i, n
+            b = b.value
+        ta = type(a)
+        if a is b or x[i] is y[i]:
+            pass  # (elements: the same value is equal to itself)
+        elif ta is type(b) and (ta is int or ta is str or ta is bool):
+            if a != b:
+                n += 1
+                if not n & mask:
+                    walk.checkpoint(walk.EVERY)
+                return -1, n
+        else:
+            return i, n
+        n += 1
+        if not n & mask:
+            walk.checkpoint(walk.EVERY)
+    return len(x), n
 
 
 def _incomparable(x: Any, y: Any, lists: int = 0) -> NixError:

@@ -84,6 +84,17 @@ CASES = [
     ' builtins.getAttr "${d.drvPath}${d}${builtins.toFile "z" "x"}" { }',
     'let d = derivation { name = "d"; system = "x"; builder = "b"; outputs = [ "out" "dev" ]; };'
     ' in builtins.getAttr "${d.out}${d.dev}" { }',
+    # `==` of lists: the leading evaluated pairs compared in place, in order.
+    '[ ([ 1 2 3 ] == [ 1 2 3 ]) ([ 1 2 3 ] == [ 1 2 4 ]) ([ 1 "a" true ] == [ 1 "a" true ])'
+    ' ([ 1 1.0 ] == [ 1.0 1 ]) ([ [ 1 ] 2 ] == [ [ 1 ] 3 ]) ([ 1 (throw "x") ] == [ 2 (throw "y") ]) ]',
+    '[ 1 (throw "x") ] == [ 1 (throw "y") ]',
+    '[ 1 { a = throw "x"; } 2 ] == [ 1 { a = 1; } 3 ]',
+    "let l = builtins.genList (n: n) 5000; in"
+    " [ (l == l) (l == builtins.genList (n: n) 5000) (l == (builtins.genList (n: n) 4999 ++ [ 0 ])) ]",
+    "[ [ (x: x) ] == [ (x: x) ] (let f = x: x; in [ f ] == [ f ]) ([ true 1 ] == [ 1 true ]) ]",
+    '[ "${builtins.toFile "a" "b"}" ] == [ "${builtins.toFile "a" "b"}" ]',
+    '[ "a" ] == [ "${builtins.toFile "a" "b"}" ]',
+    "let x = 0.0 / 0.0; in [ ([ x ] == [ x ]) ([ (0.0 / 0.0) ] == [ (0.0 / 0.0) ]) ]",
 ]
 
 if __name__ == "__main__":
