@@ -95,6 +95,20 @@ CASES = [
     '[ "${builtins.toFile "a" "b"}" ] == [ "${builtins.toFile "a" "b"}" ]',
     '[ "a" ] == [ "${builtins.toFile "a" "b"}" ]',
     "let x = 0.0 / 0.0; in [ ([ x ] == [ x ]) ([ (0.0 / 0.0) ] == [ (0.0 / 0.0) ]) ]",
+    # `elem` over a list of evaluated thunks (`acc ++ [ e ]`): the scan in C,
+    # up to the match; an element still to force before it, the caller's scan.
+    "let xs = map (x: x) [ 1 2 true 1.0 \"a\" ]; in builtins.seq (builtins.deepSeq xs xs)"
+    " [ (builtins.elem 1 xs) (builtins.elem true xs) (builtins.elem \"a\" xs) (builtins.elem false xs) ]",
+    "let xs = map (x: x) [ true 1 ./. ]; in builtins.seq (builtins.head xs) [ (builtins.elem true xs) ]",
+    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs) (builtins.elem 3 xs)',
+    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs) (builtins.elem 1 xs)',
+    "let xs = map (x: x) [ true 2 1 ]; in"
+    " builtins.seq (builtins.elemAt xs 0) (builtins.seq (builtins.elemAt xs 1) (builtins.elem 1 xs))",
+    "let xs = map (x: x) [ ./. [ 1 ] { } (x: x) null 1.0 ]; in"
+    ' builtins.deepSeq xs [ (builtins.elem 1 xs) (builtins.elem "a" xs) (builtins.elem null xs) ]',
+    'let xs = map (x: x) [ "${builtins.toFile "a" "b"}" ]; in'
+    ' builtins.deepSeq xs [ (builtins.elem "${builtins.toFile "a" "b"}" xs) (builtins.elem "x" xs) ]',
+    "let xs = map (x: x + 0) [ 1 2 3 ]; in builtins.elem (1 + 1) xs",
 ]
 
 if __name__ == "__main__":
