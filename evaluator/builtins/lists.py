@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
 from types import GeneratorType, MethodType
 from typing import Any
 
@@ -227,9 +226,6 @@ def elem(x: Any, xs: Any) -> Any:
         # An evaluated string, integer or Boolean sought among evaluated
         # elements: compared here as `==` does (values of other types are
         # unequal to it, but an integer and a float, or a string with context).
-        found = _found(x, xs)
-        if found is not None:
-            return found
         for y in xs:
             if type(y) is Thunk:
                 if y.code is not None:
@@ -256,9 +252,6 @@ def _elem(x: Any, xs: Any) -> Frame:
     if tx is int or tx is str or tx is bool:
         # (`==` of a string, integer or Boolean with any value forces nothing
         # more: `_same` is its answer where Python's `==` says equal.)
-        found = _found(x, xs)
-        if found is not None:
-            return found
         for y in xs:
             if type(y) is Thunk:
                 y = y.value if y.code is None else (yield y)
@@ -269,32 +262,6 @@ def _elem(x: Any, xs: Any) -> Frame:
         if (yield from ops.equal(x, y, True)):
             return True
     return False
-
-
-_VALUE = attrgetter("value")
-_CODE = attrgetter("code")
-
-
-def _found(x: Any, xs: NixList) -> bool | None:
-    """`elem x xs` for a string, integer or Boolean ``x`` and a list of thunks
-    (`acc ++ [ e ]`), when the elements up to the match (all, if none) are
-    evaluated: the scan and the checks in C (`list.index`, `any`); else None
-    (an element to force, or one that is no thunk: the caller's scan)."""
-    try:
-        values = list(map(_VALUE, xs))
-    except AttributeError:
-        return None
-    start = 0
-    while True:
-        try:
-            k = values.index(x, start)  # (Python's `==`: `_same` decides)
-        except ValueError:
-            return None if any(map(_CODE, xs)) else False
-        if any(map(_CODE, xs[start : k + 1])):
-            return None  # (one before the match is still to be forced)
-        if _same(x, values[k]):
-            return True
-        start = k + 1
 
 
 def _same(x: Any, y: Any) -> bool:
