@@ -110,6 +110,18 @@ CASES = [
     'let xs = map (x: x) [ "${builtins.toFile "a" "b"}" ]; in'
     ' builtins.deepSeq xs [ (builtins.elem "${builtins.toFile "a" "b"}" xs) (builtins.elem "x" xs) ]',
     "let xs = map (x: x + 0) [ 1 2 3 ]; in builtins.elem (1 + 1) xs",
+    # `split` of an ASCII string by `re.split`: no groups, groups, groups that
+    # took no part, no match, an empty string, matches at both ends.
+    'builtins.split "," "a,b,,c"',
+    'builtins.split "(,)" "a,b,,c"',
+    'builtins.split "(x)?(,)" ",a,x,"',
+    'builtins.split "([[:digit:]]+)" "ab12cd345"',
+    'builtins.split "(a)(b)" "abab"',
+    'builtins.split "," ""',
+    'builtins.split "," "abc"',
+    'builtins.split "b" "aébé"',
+    "builtins.length (builtins.split \",\""
+    " (builtins.concatStringsSep \",\" (map toString (builtins.genList (x: x) 3000))))",
 ]
 
 if __name__ == "__main__":
