@@ -15,6 +15,7 @@ from evaluator.builtins.support import (
     evaluate_plain,
     frame_of,
     missing_attribute,
+    result_error,
 )
 from evaluator.vm import ops, walk
 from evaluator.vm.errors import BudgetExceeded, Cancelled, EvalTypeError, NixError
@@ -488,40 +489,68 @@ def generic_closure(args: Any) -> Frame:
     done_simple: set[Any] = set()
     done_other: list[Any] = []
     first_key: Any = None
+    first_kind = 0
     out = NixList()
     pos = 0
     while pos < len(work):
         e = work[pos]
         pos += 1
         if type(e) is not Attrs:
-            e = yield from _element(e, _CLOSURE_ELEMENT, "genericClosure", _CLOSURE_BY)
+            if type(e) is Thunk:  # (forced here: no `_element` generator for a set)
+                e = e.value if e.code is None else (yield e)
+            if type(e) is not Attrs:
+                e = yield from _element(e, _CLOSURE_ELEMENT, "genericClosure", _CLOSURE_BY)
         if "key" not in e:
             raise NixError("attribute 'key' required")
-        key = yield from ops.force(e["key"])
+        key = e["key"]
+        if type(key) is Thunk:  # (no `ops.force` generator)
+            key = key.value if key.code is None else (yield key)
         # Keys are ordered by lessThan in Nix: all keys must be comparable.
+        kind = _key_kind(key)
         if first_key is None:
-            first_key = key
-        elif _key_kind(key) != _key_kind(first_key) or _key_kind(key) == 2:
-            yield from ops.less_than(key, first_key)
-        if _key_kind(key) != 2:
+            first_key, first_kind = key, kind
+        elif kind != first_kind or kind == 2:
+            yield from _compare_keys(key, first_key)
+        if kind != 2:
             hashable = str(key) if type(key) is CtxStr else key
             if hashable in done_simple:
                 continue
             done_simple.add(hashable)
         else:
-            seen = False
-            for i, k in enumerate(done_other, 1):
-                if not i & (walk.EVERY - 1):
-                    walk.checkpoint(walk.EVERY)  # keys compared without the loop
-                if not (yield from ops.less_than(key, k)) and not (
-                    yield from ops.less_than(k, key)
-                ):
-                    seen = True
-                    break
-            if seen:
+            if (yield from _seen_key(key, done_other)):
                 continue
             done_other.append(key)
         out.append(e)
-        more = yield from ops.force_list((yield Call(op, e)))
+        more = yield Call(op, e)
+        if type(more) is not NixList:
+            if type(more) is Thunk:
+                more = more.value if more.code is None else (yield more)
+            if type(more) is not NixList:
+                err = ops.type_error(more, "a list")
+                raise result_error(err, "the `operator`", "genericClosure")
         work.extend(more)
     return out
+
+
+_COMPARING_KEYS = "while comparing the `key` attributes of two genericClosure elements"
+
+
+def _compare_keys(a: Any, b: Any) -> Frame:
+    """``a < b`` of two keys, any error under Nix's entry for it (as its `CompareValues`)."""
+    try:
+        return (yield from ops.less_than(a, b))
+    except (BudgetExceeded, Cancelled):
+        raise
+    except NixError as err:
+        err.add_trace(_COMPARING_KEYS, None)
+        raise
+
+
+def _seen_key(key: Any, done: list[Any]) -> Frame:
+    """Whether a key of no simple kind equals one of ``done`` (neither is less)."""
+    for i, k in enumerate(done, 1):
+        if not i & (walk.EVERY - 1):
+            walk.checkpoint(walk.EVERY)  # keys compared without the loop
+        if not (yield from _compare_keys(key, k)) and not (yield from _compare_keys(k, key)):
+            return True
+    return False

@@ -122,6 +122,30 @@ CASES = [
     'builtins.split "b" "aébé"',
     "builtins.length (builtins.split \",\""
     " (builtins.concatStringsSep \",\" (map toString (builtins.genList (x: x) 3000))))",
+    # `genericClosure` forcing elements, keys and the operator's lists in its frame.
+    "builtins.genericClosure { startSet = [ { key = 1; } ];"
+    " operator = x: if x.key < 5 then [ { key = x.key + 1; } ] else [ ]; }",
+    "builtins.genericClosure { startSet = map (k: { key = k; }) [ 1 2 ];"
+    " operator = x: map (k: { key = k; }) [ (x.key * 2) ]; }",
+    'builtins.genericClosure { startSet = [ (throw "elem") ]; operator = x: [ ]; }',
+    'builtins.genericClosure { startSet = [ { key = throw "key"; } ]; operator = x: [ ]; }',
+    'builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: throw "op"; }',
+    "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: 1; }",
+    "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: [ 1 ]; }",
+    'builtins.genericClosure { startSet = [ { key = 1; } { key = "a"; } ]; operator = x: [ ]; }',
+    "builtins.genericClosure { startSet = map (x: x) [ { key = 1; } ];"
+    " operator = x: map (x: x) [ 2 ]; }",
+    # Nix's entries for an operator's result that is no list, and for any
+    # error comparing two keys (its `CompareValues`).
+    "builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ \"a\" ]; } ]; operator = x: [ ]; }",
+    "builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ 1 ]; } { key = [ 2 ]; } ];"
+    " operator = x: [ ]; }",
+    'builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ (throw "k") ]; } ];'
+    " operator = x: [ ]; }",
+    "builtins.genericClosure { startSet = [ { key = { }; } ]; operator = x: [ ]; }",
+    "builtins.genericClosure { startSet = [ { key = { }; } { key = { }; } ]; operator = x: [ ]; }",
+    "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: { }; }",
+    "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: let y = 1; in y; }",
 ]
 
 if __name__ == "__main__":

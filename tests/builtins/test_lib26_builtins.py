@@ -20,6 +20,7 @@ CASES: list[dict[str, Any]] = load_cases(__file__, "lib26_builtins.json")
 _ELEM_AT = 'builtins.elemAt (builtins.genList (i: if i == 1 then throw "one" else i) 3) 1'
 _NAME = "let f = x: x; in builtins.listToAttrs [ { name = f null; value = 1; } ]"
 _EQUAL = '[ 1 { a = throw "x"; } 2 ] == [ 1 { a = 1; } 3 ]'
+_KEY = 'builtins.genericClosure { startSet = [ { key = throw "key"; } ]; operator = x: [ ]; }'
 KNOWN: dict[tuple[str, tuple[str, ...]], str] = {
     **{
         (_ELEM_AT, flags): "nixls lacks \"while calling the 'elemAt' builtin\" for an element"
@@ -32,8 +33,9 @@ KNOWN: dict[tuple[str, tuple[str, ...]], str] = {
         for flags in [(), ("--show-trace",)]
     },
     **{
-        (_EQUAL, flags): "nixls adds \"while evaluating the attribute 'a'\" to an error"
-        " of a set's value forced by `==`"
+        (expr, flags): "nixls adds \"while evaluating the attribute 'a'\" to an error"
+        " of a set's value forced by a builtin (`==`, genericClosure's `key`)"
+        for expr in (_EQUAL, _KEY)
         for flags in [(), ("--show-trace",)]
     },
 }
