@@ -526,8 +526,8 @@ def generic_closure(args: Any) -> Frame:
             if type(more) is Thunk:
                 more = more.value if more.code is None else (yield more)
             if type(more) is not NixList:
-                err = ops.type_error(more, "a list")
-                raise result_error(err, "the `operator`", "genericClosure")
+                wrong = ops.type_error(more, "a list")
+                raise result_error(wrong, "the `operator`", "genericClosure")
         work.extend(more)
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import GeneratorType, MethodType
 from typing import Any
 
-from evaluator.builtins.fold_elements import Elements
+from evaluator.builtins.fold_elements import NOT_AHEAD, Elements
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.stable_sort import stable_sort
 from evaluator.builtins.support import (
@@ -30,6 +30,7 @@ from evaluator.vm import ops, walk
 from evaluator.vm.budget import ACTIVE
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
+    BLACKHOLE,
     Attrs,
     Call,
     Closure,
@@ -424,6 +425,8 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     budget = ACTIVE.get()
     seen: Any = None  # (an `Elements`, made for the first element it is needed for)
     plain = None  # the function of the elements' code last found plain (`genList`'s)
+    ahead: Any = NOT_AHEAD  # `seen`'s code found to end at once (run inline), its runner
+    runner: Any = None
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
     every = walk.EVERY - 1
     for i, x in enumerate(xs):
@@ -434,17 +437,32 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code: Any = x.code
-            if type(code) is MethodType and code.__func__ is plain:
+            fn = code.__func__ if type(code) is MethodType else None
+            if fn is plain and fn is not None:
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
+            elif fn is ahead:  # (`Elements.evaluate`'s `range` case inline: no call)
+                x.value, x.code = code, BLACKHOLE
+                try:
+                    v = code()
+                    v = runner.send(v) if type(v) is GeneratorType else (v,)
+                except Exception:
+                    v = None
+                if type(v) is tuple and type(v[0]) not in TAILS:
+                    x.value, x.code = v[0], None
+                else:
+                    x.value, x.code = None, code
+                    seen.gave_up(fn)
+                    ahead = NOT_AHEAD
             else:
                 if seen is None:
                     seen = Elements()
                 plain = seen.evaluate(x, code)
+                ahead, runner = seen.ahead, seen.runner
         if both is not None:
             if twin is not None and (type(x) is not Thunk or x.code is None):
                 spent = budget.allocated if budget is not None else 0
@@ -474,34 +492,41 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
         if type(g) in TAILS:
             g = yield g
         if type(g) is Closure:
-            r = g.code(x)
-            t = type(r)
-            if t is GeneratorType:
-                if (type(x) is not Thunk or x.code is None) and not asked:
-                    # (`peek`'s commonest case inline: a body ending at once.)
-                    try:
-                        req = r.send(None)
-                    except StopIteration as stop:
-                        ended = stop.value
-                        r = started_again(r, g, x, ended) if type(ended) in TAILS else ended
-                    except Exception:
-                        r = g.code(x)  # a new frame: the loop reports the error
-                    else:
-                        # A body that asks (`pred el`): the next ones are handed
-                        # on unstarted (run by the loop's drivers, they end
-                        # without the `StopIteration` of a frame started here).
-                        asked = True
-                        r = Resume(r, req)
-            elif t is Thunk or t is Call:
-                # Through the loop (its body, which asked for nothing, again):
-                # if the tail fails, the trace still names this function.
-                r = Call(g, x)
+            r = _body_applied(g, x, asked)
+            if type(r) is Resume:
+                asked = True
             acc = (yield r) if type(r) in TAILS else r
         else:
             acc = yield Call(g, x)
     if start is not None:
         start.done()
     return acc
+
+
+def _body_applied(g: Closure, x: Any, asked: bool) -> Any:
+    """`g x` for `foldl'` (``g`` being `op acc`), as far as it goes without the
+    loop: its value, or what to yield for it (a `Resume` if the body asked)."""
+    r = g.code(x)
+    t = type(r)
+    if t is GeneratorType:
+        if (type(x) is not Thunk or x.code is None) and not asked:
+            # (`peek`'s commonest case inline: a body ending at once.)
+            try:
+                req = r.send(None)
+            except StopIteration as stop:
+                ended = stop.value
+                return started_again(r, g, x, ended) if type(ended) in TAILS else ended
+            except Exception:
+                return g.code(x)  # a new frame: the loop reports the error
+            # A body that asks (`pred el`): the next ones are handed on
+            # unstarted (run by the loop's drivers, they end without the
+            # `StopIteration` of a frame started here).
+            return Resume(r, req)
+    elif t is Thunk or t is Call:
+        # Through the loop (its body, which asked for nothing, again):
+        # if the tail fails, the trace still names this function.
+        return Call(g, x)
+    return r
 
 
 def _op_applied(op: Any, lam: bool, acc: Any) -> Any:

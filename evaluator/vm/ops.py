@@ -19,6 +19,7 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
+from evaluator.vm.ops_support import context_order, context_text, equal_prefix
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -217,36 +218,11 @@ def force_string_no_context(v: Any) -> Frame:
 
 def context_not_allowed(s: CtxStr) -> EvalTypeError:
     """The error for a string with context where Nix requires a plain one."""
-    first = min(s.context, key=_context_order)
+    first = min(s.context, key=context_order)
     return EvalTypeError(
         f"the string '{str.__str__(s)}' is not allowed to refer to a store path "
-        f"(such as '{_context_text(first)}')"
+        f"(such as '{context_text(first)}')"
     )
-
-
-def _context_parts(c: str) -> tuple[int, str, str]:
-    """A context element as Nix's variant: (0 a path, 1 `=drv` all outputs,
-    2 `!out!drv` an output; the store path; the output name)."""
-    if c.startswith("!"):
-        _, output, path = c.split("!", 2)
-        return 2, path, output
-    if c.startswith("="):
-        return 1, c[1:], ""
-    return 0, c, ""
-
-
-def _context_order(c: str) -> tuple[int, str, str]:
-    # Nix's `std::set` of elements: by variant, then store path (its base name), then output.
-    kind, path, output = _context_parts(c)
-    return kind, path.rsplit("/", 1)[-1], output
-
-
-def _context_text(c: str) -> str:
-    """A context element as Nix 2.26 prints it in messages: store paths by their
-    base name (`hash-name`, `=hash-d.drv`, `!out!hash-d.drv`)."""
-    kind, path, output = _context_parts(c)
-    base = path.rsplit("/", 1)[-1]
-    return base if kind == 0 else "=" + base if kind == 1 else f"!{output}!{base}"
 
 
 def call(fn: Any, arg: Any) -> Frame:
@@ -358,10 +334,10 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
                 return False
             if x is y and nested:
                 continue
-            i, n = _equal_prefix(x, y, n, depth)
-            if i < 0:
+            first, n = equal_prefix(x, y, n, depth)
+            if first < 0:
                 return False
-            for i in range(len(x) - 1, i - 1, -1):
+            for i in range(len(x) - 1, first - 1, -1):
                 todo.append((x[i], y[i], True, depth))
             continue
         if tx is Attrs:
@@ -385,43 +361,6 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
         # Functions (and anything else) are never equal.
         return False
     return True
-
-
-def _equal_prefix(x: NixList, y: NixList, n: int, depth: int) -> tuple[int, int]:
-    """`equal`'s work on the leading element pairs of two lists of one length
-    that need nothing forced nor pushed (evaluated: the same value, or two
-    integers, strings or Booleans), in order, each counted as a pair taken
-    from the work list (the same checkpoints): ``(index of the first other
-    pair, count)``, or ``(-1, count)`` at a pair found unequal."""
-    if depth > walk.MAX_DEPTH:
-        return 0, n  # (the work list reports it)
-    mask = walk.EVERY - 1
-    for i in range(len(x)):
-        a = x[i]
-        b = y[i]
-        if type(a) is Thunk:
-            if a.code is not None:
-                return i, n
-            a = a.value
-        if type(b) is Thunk:
-            if b.code is not None:
-                return i, n
-            b = b.value
-        ta = type(a)
-        if a is b or x[i] is y[i]:
-            pass  # (elements: the same value is equal to itself)
-        elif ta is type(b) and (ta is int or ta is str or ta is bool):
-            if a != b:
-                n += 1
-                if not n & mask:
-                    walk.checkpoint(walk.EVERY)
-                return -1, n
-        else:
-            return i, n
-        n += 1
-        if not n & mask:
-            walk.checkpoint(walk.EVERY)
-    return len(x), n
 
 
 def _incomparable(x: Any, y: Any, lists: int = 0) -> NixError:

@@ -59,10 +59,11 @@ CASES = [
     'builtins.removeAttrs { a = 1; } [ "${builtins.toFile "n" "x"}" ]',
     'builtins.listToAttrs [ { name = "a" + "b"; value = 1; } { name = "a" + "c"; value = 2; } ]',
     'builtins.listToAttrs (map (s: { name = "k${toString s}"; value = s; }) [ 1 2 1 ])',
-    'builtins.listToAttrs [ { name = "a"; value = 1; } { name = throw "second name"; value = 2; } ]',
+    'builtins.listToAttrs [ { name = "a"; value = 1; } { name = throw "second name";'
+    " value = 2; } ]",
     'builtins.listToAttrs [ { name = builtins.abort "name"; value = 1; } ]',
     "builtins.listToAttrs [ { name = 1 + true; value = 1; } ]",
-    'builtins.listToAttrs [ { name = { }.x; value = 1; } ]',
+    "builtins.listToAttrs [ { name = { }.x; value = 1; } ]",
     "let f = x: x; in builtins.listToAttrs [ { name = f null; value = 1; } ]",
     'builtins.match "(a)(b)?" "a"',
     'builtins.match "(a)(b)" "ab"',
@@ -76,21 +77,25 @@ CASES = [
     # A string with context where Nix wants none: the first context element as
     # Nix orders and prints them (store paths by base name; `=drv`, `!out!drv`).
     'builtins.getAttr "${builtins.toFile "n" "x"}" { }',
-    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in builtins.getAttr "${d}" { }',
-    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in builtins.hasAttr d.drvPath { }',
     'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
-    ' builtins.getAttr (builtins.unsafeDiscardOutputDependency d.drvPath) { }',
+    ' builtins.getAttr "${d}" { }',
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
+    " builtins.hasAttr d.drvPath { }",
+    'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
+    " builtins.getAttr (builtins.unsafeDiscardOutputDependency d.drvPath) { }",
     'let d = derivation { name = "d"; system = "x"; builder = "b"; }; in'
     ' builtins.getAttr "${d.drvPath}${d}${builtins.toFile "z" "x"}" { }',
     'let d = derivation { name = "d"; system = "x"; builder = "b"; outputs = [ "out" "dev" ]; };'
     ' in builtins.getAttr "${d.out}${d.dev}" { }',
     # `==` of lists: the leading evaluated pairs compared in place, in order.
     '[ ([ 1 2 3 ] == [ 1 2 3 ]) ([ 1 2 3 ] == [ 1 2 4 ]) ([ 1 "a" true ] == [ 1 "a" true ])'
-    ' ([ 1 1.0 ] == [ 1.0 1 ]) ([ [ 1 ] 2 ] == [ [ 1 ] 3 ]) ([ 1 (throw "x") ] == [ 2 (throw "y") ]) ]',
+    ' ([ 1 1.0 ] == [ 1.0 1 ]) ([ [ 1 ] 2 ] == [ [ 1 ] 3 ]) ([ 1 (throw "x") ] == ['
+    ' 2 (throw "y") ]) ]',
     '[ 1 (throw "x") ] == [ 1 (throw "y") ]',
     '[ 1 { a = throw "x"; } 2 ] == [ 1 { a = 1; } 3 ]',
     "let l = builtins.genList (n: n) 5000; in"
-    " [ (l == l) (l == builtins.genList (n: n) 5000) (l == (builtins.genList (n: n) 4999 ++ [ 0 ])) ]",
+    " [ (l == l) (l == builtins.genList (n: n) 5000) (l == (builtins.genList (n: n)"
+    " 4999 ++ [ 0 ])) ]",
     "[ [ (x: x) ] == [ (x: x) ] (let f = x: x; in [ f ] == [ f ]) ([ true 1 ] == [ 1 true ]) ]",
     '[ "${builtins.toFile "a" "b"}" ] == [ "${builtins.toFile "a" "b"}" ]',
     '[ "a" ] == [ "${builtins.toFile "a" "b"}" ]',
@@ -98,17 +103,23 @@ CASES = [
     # `elem` over lists of evaluated thunks (`acc ++ [ e ]`), of values, of
     # both, and with an element still to force before the match (lib26 tried a
     # scan in C for these, measured slower, reverted: the cases stay).
-    "let xs = map (x: x) [ 1 2 true 1.0 \"a\" ]; in builtins.seq (builtins.deepSeq xs xs)"
-    " [ (builtins.elem 1 xs) (builtins.elem true xs) (builtins.elem \"a\" xs) (builtins.elem false xs) ]",
-    "let xs = map (x: x) [ true 1 ./. ]; in builtins.seq (builtins.head xs) [ (builtins.elem true xs) ]",
-    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs) (builtins.elem 3 xs)',
-    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs) (builtins.elem 1 xs)',
+    'let xs = map (x: x) [ 1 2 true 1.0 "a" ]; in builtins.seq (builtins.deepSeq xs xs)'
+    ' [ (builtins.elem 1 xs) (builtins.elem true xs) (builtins.elem "a" xs)'
+    " (builtins.elem false xs) ]",
+    "let xs = map (x: x) [ true 1 ./. ]; in builtins.seq (builtins.head xs) ["
+    " (builtins.elem true xs) ]",
+    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs)'
+    " (builtins.elem 3 xs)",
+    'let xs = map (x: x) [ 1 (throw "no") 3 ]; in builtins.seq (builtins.head xs)'
+    " (builtins.elem 1 xs)",
     "let xs = map (x: x) [ true 2 1 ]; in"
-    " builtins.seq (builtins.elemAt xs 0) (builtins.seq (builtins.elemAt xs 1) (builtins.elem 1 xs))",
+    " builtins.seq (builtins.elemAt xs 0) (builtins.seq (builtins.elemAt xs 1)"
+    " (builtins.elem 1 xs))",
     "let xs = map (x: x) [ ./. [ 1 ] { } (x: x) null 1.0 ]; in"
     ' builtins.deepSeq xs [ (builtins.elem 1 xs) (builtins.elem "a" xs) (builtins.elem null xs) ]',
     'let xs = map (x: x) [ "${builtins.toFile "a" "b"}" ]; in'
-    ' builtins.deepSeq xs [ (builtins.elem "${builtins.toFile "a" "b"}" xs) (builtins.elem "x" xs) ]',
+    ' builtins.deepSeq xs [ (builtins.elem "${builtins.toFile "a" "b"}" xs)'
+    ' (builtins.elem "x" xs) ]',
     "let xs = map (x: x + 0) [ 1 2 3 ]; in builtins.elem (1 + 1) xs",
     # `split` of an ASCII string by `re.split`: no groups, groups, groups that
     # took no part, no match, an empty string, matches at both ends.
@@ -120,8 +131,8 @@ CASES = [
     'builtins.split "," ""',
     'builtins.split "," "abc"',
     'builtins.split "b" "aébé"',
-    "builtins.length (builtins.split \",\""
-    " (builtins.concatStringsSep \",\" (map toString (builtins.genList (x: x) 3000))))",
+    'builtins.length (builtins.split ","'
+    ' (builtins.concatStringsSep "," (map toString (builtins.genList (x: x) 3000))))',
     # `genericClosure` forcing elements, keys and the operator's lists in its frame.
     "builtins.genericClosure { startSet = [ { key = 1; } ];"
     " operator = x: if x.key < 5 then [ { key = x.key + 1; } ] else [ ]; }",
@@ -137,7 +148,8 @@ CASES = [
     " operator = x: map (x: x) [ 2 ]; }",
     # Nix's entries for an operator's result that is no list, and for any
     # error comparing two keys (its `CompareValues`).
-    "builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ \"a\" ]; } ]; operator = x: [ ]; }",
+    'builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ "a" ]; } ];'
+    " operator = x: [ ]; }",
     "builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ 1 ]; } { key = [ 2 ]; } ];"
     " operator = x: [ ]; }",
     'builtins.genericClosure { startSet = [ { key = [ 1 ]; } { key = [ (throw "k") ]; } ];'
