@@ -169,8 +169,13 @@ def concat_strings_sep(sep: Any, xs: Any) -> Any:
 
 @frame_of("concatStringsSep")
 def _concat_strings_sep(sep: Any, xs: Any) -> Frame:
-    sep = yield from ops.force_string(sep)
-    xs = yield from ops.force_list(xs)
+    if type(sep) is not str:
+        sep = yield from ops.force_string(sep)
+    if type(xs) is not NixList:
+        if type(xs) is Thunk:  # (forced here: no `ops.force_list` generator)
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            xs = yield from ops.force_list(xs)  # (its error)
     parts: list[str] = []
     ctx = set(context_of(sep))
     for x in xs:

@@ -158,6 +158,18 @@ CASES = [
     "builtins.genericClosure { startSet = [ { key = { }; } { key = { }; } ]; operator = x: [ ]; }",
     "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: { }; }",
     "builtins.genericClosure { startSet = [ { key = 1; } ]; operator = x: let y = 1; in y; }",
+    # `concatStringsSep`'s frame forcing its list inline.
+    'builtins.concatStringsSep "," (map (x: x) [ "a" "b" ])',
+    'builtins.concatStringsSep ("," + "") (map toString [ 1 2 ])',
+    'builtins.concatStringsSep "," (throw "xs")',
+    'builtins.concatStringsSep (throw "sep") (throw "xs")',
+    'builtins.concatStringsSep "," (1 + 1)',
+    'builtins.concatStringsSep "," (1 + "a")',
+    'let f = x: x; in builtins.concatStringsSep "," (f 1)',
+    'builtins.concatStringsSep "," ({ }.x)',
+    'builtins.concatStringsSep "," (map (x: x) [ { } ])',
+    'let l = map (x: x) [ "a" ]; in'
+    ' builtins.concatStringsSep "${builtins.toFile "a" "b"}" (l ++ l)',
 ]
 
 if __name__ == "__main__":
