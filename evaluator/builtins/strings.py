@@ -68,6 +68,9 @@ def to_string(v: Any) -> Any:
 def _to_string(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)  # Nix adds no entry for this
+    t = type(v)
+    if t is str or t is int or t is CtxStr or t is bool or v is None:
+        return to_string(v)  # (as the plain path: no `coerce_to_string` generator)
     try:
         return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
     except NixError as err:

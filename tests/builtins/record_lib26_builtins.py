@@ -170,6 +170,11 @@ CASES = [
     'builtins.concatStringsSep "," (map (x: x) [ { } ])',
     'let l = map (x: x) [ "a" ]; in'
     ' builtins.concatStringsSep "${builtins.toFile "a" "b"}" (l ++ l)',
+    # `toString` of a thunk: a string, number, Boolean or null at once in its frame.
+    'map toString (map (x: x) [ 1 "a" true false null 1.5 [ 1 2 ] ./. { outPath = "o"; } ])',
+    'builtins.getContext (toString (builtins.head (map (x: x) [ "${builtins.toFile "a" "b"}" ])))',
+    "toString (builtins.head (map (x: x) [ (x: x) ]))",
+    "toString (builtins.head (map (x: x) [ (-9223372036854775807 - 1) ]))",
 ]
 
 if __name__ == "__main__":
