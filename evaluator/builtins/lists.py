@@ -203,8 +203,10 @@ def elem_at(xs: Any, n: Any) -> Any:
 @frame_of("elemAt")
 def _elem_at(xs: Any, n: Any) -> Frame:
     # Nix checks the index first.
+    if type(n) is Thunk:  # (forced here: no `ops.force_int` generator)
+        n = n.value if n.code is None else (yield n)
     if type(n) is not int:
-        n = yield from ops.force_int(n)
+        n = yield from ops.force_int(n)  # (its error)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
             xs = xs.value if xs.code is None else (yield xs)

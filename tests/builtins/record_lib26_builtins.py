@@ -175,6 +175,14 @@ CASES = [
     'builtins.getContext (toString (builtins.head (map (x: x) [ "${builtins.toFile "a" "b"}" ])))',
     "toString (builtins.head (map (x: x) [ (x: x) ]))",
     "toString (builtins.head (map (x: x) [ (-9223372036854775807 - 1) ]))",
+    # `elemAt`'s frame forcing the index inline.
+    "let xs = [ 1 2 3 ]; in builtins.elemAt xs (1 + 1)",
+    'builtins.elemAt [ 1 ] (throw "n")',
+    'builtins.elemAt [ 1 ] (1 + "a")',
+    'builtins.elemAt (throw "xs") (throw "n")',
+    'builtins.elemAt [ 1 ] ("a" + "")',
+    "builtins.elemAt (map (x: x) [ 1 2 ]) (0 - 1)",
+    "let f = x: x; in builtins.elemAt [ 1 ] (f 1.0)",
 ]
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ _ELEM_AT = 'builtins.elemAt (builtins.genList (i: if i == 1 then throw "one" els
 _NAME = "let f = x: x; in builtins.listToAttrs [ { name = f null; value = 1; } ]"
 _EQUAL = '[ 1 { a = throw "x"; } 2 ] == [ 1 { a = 1; } 3 ]'
 _KEY = 'builtins.genericClosure { startSet = [ { key = throw "key"; } ]; operator = x: [ ]; }'
+_INDEX = 'builtins.elemAt [ 1 ] (1 + "a")'
 KNOWN: dict[tuple[str, tuple[str, ...]], str] = {
     **{
         (_ELEM_AT, flags): "nixls lacks \"while calling the 'elemAt' builtin\" for an element"
@@ -36,6 +37,11 @@ KNOWN: dict[tuple[str, tuple[str, ...]], str] = {
         (expr, flags): "nixls adds \"while evaluating the attribute 'a'\" to an error"
         " of a set's value forced by a builtin (`==`, genericClosure's `key`)"
         for expr in (_EQUAL, _KEY)
+        for flags in [(), ("--show-trace",)]
+    },
+    **{
+        (_INDEX, flags): 'nixls lacks "while evaluating the second argument passed to'
+        " 'builtins.elemAt'\" for a type error raised inside the index's thunk (vm/argument_trace)"
         for flags in [(), ("--show-trace",)]
     },
 }
