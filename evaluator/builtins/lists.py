@@ -43,14 +43,6 @@ from evaluator.vm.values import (
 )
 
 
-def _list(v: Any) -> Frame:
-    if type(v) is Thunk:
-        v = v.value if v.code is None else (yield v)
-    if type(v) is not NixList:
-        raise _not_list(v)
-    return v
-
-
 def _not_list(v: Any) -> NixError:
     # The hot frames force their list inline (no sub-generator of `_list`).
     return ops.type_error(v, "a list")
@@ -294,7 +286,11 @@ def concat_lists(xss: Any) -> Any:
 
 @frame_of("concatLists")
 def _concat_lists(xss: Any) -> Frame:
-    xss = yield from _list(xss)
+    if type(xss) is not NixList:
+        if type(xss) is Thunk:  # (forced here: no `_list` generator)
+            xss = xss.value if xss.code is None else (yield xss)
+        if type(xss) is not NixList:
+            raise _not_list(xss)
     out = NixList()
     for xs in xss:
         try:

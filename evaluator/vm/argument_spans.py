@@ -161,7 +161,9 @@ SPANS: dict[str, str] = {
     "builtins/io.py:read_file_type": "11 11 729862454|4 33 0||",
     "builtins/json.py:from_json": "5 5 2234200983|3 4 0 3 36 0 4 38 0||0",
     "builtins/json.py:to_json_builtin": "5 5 3379344404|4 31 0||",
-    "builtins/lists.py:_concat_lists": "16 16 3193359618|2 4 0 2 27 0 4 14 0||",
+    "builtins/lists.py:_concat_lists": (
+        "20 20 2287139113|2 12 0 3 16 0 4 12 0 4 18 0 4 31 0 4 60 0 5 16 0 6 28 0 8 14 0||"
+    ),
     "builtins/lists.py:_elem": (
         "25 25 935647433|2 12 1 3 16 1 4 12 1 4 17 1 4 29 1 4 57 1 5 16 1 6 28 1 7 11 1 9 12 "
         "0 10 8 0 10 12 0 10 23 0 10 50 0 11 14 0 15 17 1 18 15 0 18 32 0 21 13 1 22 33 0||"

@@ -183,6 +183,12 @@ CASES = [
     'builtins.elemAt [ 1 ] ("a" + "")',
     "builtins.elemAt (map (x: x) [ 1 2 ]) (0 - 1)",
     "let f = x: x; in builtins.elemAt [ 1 ] (f 1.0)",
+    # `concatLists`' frame forcing its list inline.
+    "builtins.concatLists (map (x: [ x ]) [ 1 2 ])",
+    'builtins.concatLists (throw "l")',
+    "builtins.concatLists (1 + 1)",
+    'builtins.concatLists (1 + "a")',
+    "builtins.concatLists (map (x: x) [ [ 1 ] 2 ])",
 ]
 
 if __name__ == "__main__":
