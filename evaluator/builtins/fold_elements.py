@@ -16,6 +16,7 @@ from evaluator.vm.values import BLACKHOLE, Thunk
 
 # `Elements.ahead` before a code is found to end at once (never a code).
 _NONE = object()
+NOT_AHEAD = _NONE  # (for `foldl'`, which runs the `ahead` case inline)
 
 
 class Elements:
@@ -59,9 +60,7 @@ class Elements:
                 x.value, x.code = ended[0], None
             else:
                 x.value, x.code = None, code
-                # (A runner that relayed a request is dropped, closing the frame.)
-                self.runner = new_runner()
-                self.ahead, self.neither = _NONE, fn
+                self.gave_up(fn)
         elif fn is None or fn is self.plain:
             evaluate_plain(x)
         elif fn is not self.neither:
@@ -72,6 +71,12 @@ class Elements:
             else:
                 self.neither = fn
         return self.plain
+
+    def gave_up(self, fn: Any) -> None:
+        """An element of ``fn``'s code run ahead did not end at once: the next
+        are not tried (the runner, which relayed a request, is dropped)."""
+        self.runner = new_runner()
+        self.ahead, self.neither = _NONE, fn
 
     def _first_ahead(self, x: Thunk, code: Any) -> bool:
         if self.runner is None:

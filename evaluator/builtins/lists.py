@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import GeneratorType, MethodType
 from typing import Any
 
-from evaluator.builtins.fold_elements import Elements
+from evaluator.builtins.fold_elements import NOT_AHEAD, Elements
 from evaluator.builtins.registry import builtin
 from evaluator.builtins.stable_sort import stable_sort
 from evaluator.builtins.support import (
@@ -30,6 +30,7 @@ from evaluator.vm import ops, walk
 from evaluator.vm.budget import ACTIVE
 from evaluator.vm.errors import EvalTypeError, NixError
 from evaluator.vm.values import (
+    BLACKHOLE,
     Attrs,
     Call,
     Closure,
@@ -40,14 +41,6 @@ from evaluator.vm.values import (
     Resume,
     Thunk,
 )
-
-
-def _list(v: Any) -> Frame:
-    if type(v) is Thunk:
-        v = v.value if v.code is None else (yield v)
-    if type(v) is not NixList:
-        raise _not_list(v)
-    return v
 
 
 def _not_list(v: Any) -> NixError:
@@ -67,11 +60,13 @@ def map_(f: Any, xs: Any) -> Any:
     """`map f list`: the list of `f x` for each element (applied lazily)."""
     if type(xs) is Thunk and xs.code is None:
         xs = xs.value
-    if type(f) is Thunk and f.code is None:
-        f = f.value
     if type(xs) is NixList:
         if not xs:
             return xs  # an empty list needs no function
+        if type(f) is Thunk and evaluate_plain(f):
+            # (Not forced, as Nix does not: plain code gives it unobservably,
+            # and its elements then run the lambda's body without a `Call`.)
+            f = f.value
         if type(f) is Closure:
             return NixList(app_thunks(f, xs))
     return _map(f, xs)
@@ -197,8 +192,10 @@ def elem_at(xs: Any, n: Any) -> Any:
 @frame_of("elemAt")
 def _elem_at(xs: Any, n: Any) -> Frame:
     # Nix checks the index first.
+    if type(n) is Thunk:  # (forced here: no `ops.force_int` generator)
+        n = n.value if n.code is None else (yield n)
     if type(n) is not int:
-        n = yield from ops.force_int(n)
+        n = yield from ops.force_int(n)  # (its error)
     if type(xs) is not NixList:
         if type(xs) is Thunk:
             xs = xs.value if xs.code is None else (yield xs)
@@ -286,7 +283,11 @@ def concat_lists(xss: Any) -> Any:
 
 @frame_of("concatLists")
 def _concat_lists(xss: Any) -> Frame:
-    xss = yield from _list(xss)
+    if type(xss) is not NixList:
+        if type(xss) is Thunk:  # (forced here: no `_list` generator)
+            xss = xss.value if xss.code is None else (yield xss)
+        if type(xss) is not NixList:
+            raise _not_list(xss)
     out = NixList()
     for xs in xss:
         try:
@@ -367,9 +368,25 @@ def any_(f: Any, xs: Any) -> Frame:
 
 
 @builtin("genList", 2)
-def gen_list(f: Any, n: Any) -> Frame:
+def gen_list(f: Any, n: Any) -> Any:
     """`genList f n`: the list `[ (f 0) ... (f (n - 1)) ]`, elements lazy."""
-    n = yield from ops.force_int(n)
+    if type(n) is Thunk and n.code is None:
+        n = n.value
+    if type(f) is Thunk and f.code is None:
+        f = f.value
+    if type(n) is int and n >= 0 and type(f) is Closure:
+        # Both evaluated, nothing to check: the list at once (no frame).
+        charge(8 * n)
+        return NixList(app_thunks(f, range(n)))
+    return _gen_list(f, n)
+
+
+@frame_of("genList")
+def _gen_list(f: Any, n: Any) -> Frame:
+    if type(n) is Thunk:  # (forced here: no `ops.force_int` generator)
+        n = n.value if n.code is None else (yield n)
+    if type(n) is not int:
+        n = yield from ops.force_int(n)  # (its error)
     if n < 0:
         raise NixError(f"cannot create list of size {n}")
     # Nix checks the function even for an empty list.
@@ -403,6 +420,8 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     budget = ACTIVE.get()
     seen: Any = None  # (an `Elements`, made for the first element it is needed for)
     plain = None  # the function of the elements' code last found plain (`genList`'s)
+    ahead: Any = NOT_AHEAD  # `seen`'s code found to end at once (run inline), its runner
+    runner: Any = None
     asked = False  # whether an element's body (`op acc x`) started here asked the loop
     every = walk.EVERY - 1
     for i, x in enumerate(xs):
@@ -413,17 +432,32 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code: Any = x.code
-            if type(code) is MethodType and code.__func__ is plain:
+            fn = code.__func__ if type(code) is MethodType else None
+            if fn is plain and fn is not None:
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
+            elif fn is ahead:  # (`Elements.evaluate`'s `range` case inline: no call)
+                x.value, x.code = code, BLACKHOLE
+                try:
+                    v = code()
+                    v = runner.send(v) if type(v) is GeneratorType else (v,)
+                except Exception:
+                    v = None
+                if type(v) is tuple and type(v[0]) not in TAILS:
+                    x.value, x.code = v[0], None
+                else:
+                    x.value, x.code = None, code
+                    seen.gave_up(fn)
+                    ahead = NOT_AHEAD
             else:
                 if seen is None:
                     seen = Elements()
                 plain = seen.evaluate(x, code)
+                ahead, runner = seen.ahead, seen.runner
         if both is not None:
             if twin is not None and (type(x) is not Thunk or x.code is None):
                 spent = budget.allocated if budget is not None else 0
@@ -453,34 +487,41 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
         if type(g) in TAILS:
             g = yield g
         if type(g) is Closure:
-            r = g.code(x)
-            t = type(r)
-            if t is GeneratorType:
-                if (type(x) is not Thunk or x.code is None) and not asked:
-                    # (`peek`'s commonest case inline: a body ending at once.)
-                    try:
-                        req = r.send(None)
-                    except StopIteration as stop:
-                        ended = stop.value
-                        r = started_again(r, g, x, ended) if type(ended) in TAILS else ended
-                    except Exception:
-                        r = g.code(x)  # a new frame: the loop reports the error
-                    else:
-                        # A body that asks (`pred el`): the next ones are handed
-                        # on unstarted (run by the loop's drivers, they end
-                        # without the `StopIteration` of a frame started here).
-                        asked = True
-                        r = Resume(r, req)
-            elif t is Thunk or t is Call:
-                # Through the loop (its body, which asked for nothing, again):
-                # if the tail fails, the trace still names this function.
-                r = Call(g, x)
+            r = _body_applied(g, x, asked)
+            if type(r) is Resume:
+                asked = True
             acc = (yield r) if type(r) in TAILS else r
         else:
             acc = yield Call(g, x)
     if start is not None:
         start.done()
     return acc
+
+
+def _body_applied(g: Closure, x: Any, asked: bool) -> Any:
+    """`g x` for `foldl'` (``g`` being `op acc`), as far as it goes without the
+    loop: its value, or what to yield for it (a `Resume` if the body asked)."""
+    r = g.code(x)
+    t = type(r)
+    if t is GeneratorType:
+        if (type(x) is not Thunk or x.code is None) and not asked:
+            # (`peek`'s commonest case inline: a body ending at once.)
+            try:
+                req = r.send(None)
+            except StopIteration as stop:
+                ended = stop.value
+                return started_again(r, g, x, ended) if type(ended) in TAILS else ended
+            except Exception:
+                return g.code(x)  # a new frame: the loop reports the error
+            # A body that asks (`pred el`): the next ones are handed on
+            # unstarted (run by the loop's drivers, they end without the
+            # `StopIteration` of a frame started here).
+            return Resume(r, req)
+    elif t is Thunk or t is Call:
+        # Through the loop (its body, which asked for nothing, again):
+        # if the tail fails, the trace still names this function.
+        return Call(g, x)
+    return r
 
 
 def _op_applied(op: Any, lam: bool, acc: Any) -> Any:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from evaluator.builtins import pikevm
@@ -349,7 +350,11 @@ def _unlatin(s: str) -> str:
 
 
 def _groups(m: Any) -> NixList:
-    return NixList(None if g is None else _unlatin(g) for g in m.groups())
+    groups = m.groups()
+    # Mostly ASCII groups that all took part: the tuple as it is (no generator).
+    if None not in groups and "".join(groups).isascii():
+        return NixList(groups)
+    return NixList([None if g is None else _unlatin(g) for g in groups])
 
 
 def _evaluated(regex: Any, s: Any) -> tuple[Regex, str] | None:
@@ -409,6 +414,8 @@ def _split_plainly(rx: Regex, text: str) -> NixList | None:
     iteration is then libstdc++'s (see :func:`_split`); else ``None``."""
     if rx.min_width == 0 or rx.has_alt or not rx.fast(text):
         return None
+    if text.isascii():
+        return _split_ascii(rx.rx, text)
     out = NixList()
     last = 0
     for m in rx.rx.finditer(text):
@@ -418,6 +425,24 @@ def _split_plainly(rx: Regex, text: str) -> NixList | None:
         out.append(_groups(m))
         last = m.end()
     out.append(_unlatin(text[last:]))
+    return out
+
+
+def _split_ascii(rx: re.Pattern[str], text: str) -> NixList:
+    """:func:`_split_plainly`'s pieces of an ASCII ``text`` by `re.split` (in C:
+    the pieces between the matches, each followed by its groups), checked
+    against the budget as the loop over the matches would be."""
+    parts = rx.split(text)
+    k = rx.groups
+    count = (len(parts) - 1) // (k + 1)  # (the matches)
+    for size in range(0, 2 * count, walk.EVERY):
+        walk.checkpoint(walk.EVERY, size * 8)
+    out = NixList([None] * (2 * count + 1))
+    out[0::2] = parts[0 :: k + 1]
+    if k == 0:
+        out[1::2] = map(NixList, repeat((), count))
+    else:
+        out[1::2] = [NixList(parts[i : i + k]) for i in range(1, len(parts), k + 1)]
     return out
 
 

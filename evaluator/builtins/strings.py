@@ -9,6 +9,7 @@ lengths and offsets can be computed in UTF-8 bytes exactly as Nix does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +68,9 @@ def to_string(v: Any) -> Any:
 def _to_string(v: Any) -> Frame:
     if type(v) is Thunk:
         v = v.value if v.code is None else (yield v)  # Nix adds no entry for this
+    t = type(v)
+    if t is str or t is int or t is CtxStr or t is bool or v is None:
+        return to_string(v)  # (as the plain path: no `coerce_to_string` generator)
     try:
         return (yield from ops.coerce_to_string(v, coerce_more=True, copy_to_store=False))
     except NixError as err:
@@ -168,8 +172,13 @@ def concat_strings_sep(sep: Any, xs: Any) -> Any:
 
 @frame_of("concatStringsSep")
 def _concat_strings_sep(sep: Any, xs: Any) -> Frame:
-    sep = yield from ops.force_string(sep)
-    xs = yield from ops.force_list(xs)
+    if type(sep) is not str:
+        sep = yield from ops.force_string(sep)
+    if type(xs) is not NixList:
+        if type(xs) is Thunk:  # (forced here: no `ops.force_list` generator)
+            xs = xs.value if xs.code is None else (yield xs)
+        if type(xs) is not NixList:
+            xs = yield from ops.force_list(xs)  # (its error)
     parts: list[str] = []
     ctx = set(context_of(sep))
     for x in xs:
@@ -223,8 +232,10 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Any:
         # Evaluated plain patterns and string (the common case), replacements
         # evaluated where they match (`toUpper` leaves most unevaluated): no frame.
         last = _last_patterns
-        pats = last[1] if from_ is last[0] else _remember_patterns(from_)
+        pats, occurs = last[1:] if from_ is last[0] else _remember_patterns(from_)
         if pats is not None:
+            if occurs is not None and occurs(s) is None:
+                return _unchanged(s)  # (no replacement read, none built)
             reps = [r.value if type(r) is Thunk and r.code is None else r for r in to]
             result = _replace_evaluated(s, pats, reps, s)
             if result is not None:
@@ -236,15 +247,33 @@ def replace_strings(from_: Any, to: Any, s: Any) -> Any:
 # same list comes again and again (`toUpper` is `replaceStrings lowerChars
 # upperChars`), and a list and its evaluated elements never change. (One
 # tuple, read once: threads see a list with its own strings.)
-_last_patterns: tuple[NixList | None, list[Any] | None] = (None, None)
+# With them, their `search` (see `_searcher`).
+_last_patterns: tuple[NixList | None, list[Any] | None, Any] = (None, None, None)
 
 
-def _remember_patterns(from_: NixList) -> list[Any] | None:
+def _remember_patterns(from_: NixList) -> tuple[list[Any] | None, Any]:
     global _last_patterns
     pats = _strings(from_)
-    if pats is not None:
-        _last_patterns = (from_, pats)
-    return pats
+    if pats is None:
+        return None, None
+    occurs = _searcher(pats)
+    _last_patterns = (from_, pats, occurs)
+    return pats, occurs
+
+
+def _searcher(pats: list[str]) -> Callable[[str], Any] | None:
+    """``search`` with ``search(text)`` not None where one of ``pats`` (a list
+    that is not empty) occurs in ``text``; None if one is empty (it occurs everywhere)."""
+    if "" in pats:
+        return None
+    return _replacer(tuple(pats))[0].search
+
+
+def _unchanged(s: Any) -> Any:
+    """``s``, where no pattern occurs: what the replacement would give (charged alike)."""
+    if len(s) > 4096:
+        charge(len(s))
+    return s
 
 
 def _strings(xs: NixList) -> list[Any] | None:
@@ -273,7 +302,7 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
         )
     # (An all-evaluated pattern list's strings, remembered: as `replace_strings`.)
     last = _last_patterns
-    pats: Any = last[1] if from_ is last[0] else _remember_patterns(from_)
+    pats: Any = last[1] if from_ is last[0] else _remember_patterns(from_)[0]
     if pats is None:
         pats = []
         for p in from_:
@@ -293,6 +322,9 @@ def _replace_strings(from_: Any, to: Any, s: Any) -> Frame:
     if not pats:
         return s
     text = str.__str__(s)
+    occurs = last[2] if pats is last[1] else _searcher(pats)
+    if occurs is not None and occurs(text) is None:
+        return _unchanged(s)  # (no replacement read, none built)
     reps: list[Any] = [r.value if type(r) is Thunk and r.code is None else r for r in to]
     result = _replace_evaluated(text, pats, reps, s)
     if result is not None:

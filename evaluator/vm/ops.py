@@ -19,6 +19,7 @@ from evaluator.vm import walk
 from evaluator.vm.budget import charge
 from evaluator.vm.context import current
 from evaluator.vm.errors import EvalTypeError, NixError, suggest
+from evaluator.vm.ops_support import context_order, context_text, equal_prefix
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -177,9 +178,10 @@ def force_string_no_context(v: Any) -> Frame:
 
 def context_not_allowed(s: CtxStr) -> EvalTypeError:
     """The error for a string with context where Nix requires a plain one."""
+    first = min(s.context, key=context_order)
     return EvalTypeError(
         f"the string '{str.__str__(s)}' is not allowed to refer to a store path "
-        f"(such as '{sorted(s.context)[0]}')"
+        f"(such as '{context_text(first)}')"
     )
 
 
@@ -292,7 +294,10 @@ def equal(a: Any, b: Any, nested: bool = False) -> Frame:
                 return False
             if x is y and nested:
                 continue
-            for i in range(len(x) - 1, -1, -1):
+            first, n = equal_prefix(x, y, n, depth)
+            if first < 0:
+                return False
+            for i in range(len(x) - 1, first - 1, -1):
                 todo.append((x[i], y[i], True, depth))
             continue
         if tx is Attrs:

@@ -5,7 +5,8 @@ recorded from ``nix-instantiate --eval --strict --readonly-mode`` 2.8.0 by
 ``record.py``; outputs must match byte for byte (``@HERE@`` stands for this
 directory, which error messages may name). Where Nix 2.26.3, the reference
 now, words an error differently, the ``.err`` was re-recorded with it
-(``error-nonexistent-source``, ``error-filtersource-not-function``);
+(``error-nonexistent-source``, ``error-filtersource-not-function``, and the three
+``error-*-context`` cases: 2.26 names a context element by its store path's base name);
 ``structured-nested.exp`` is 2.26.3's answer too (``nix226-instantiate``:
 2.26 writes the float ``123456789.0`` of structured attributes as
 ``123456789.0`` in JSON, 2.8 as ``123456789``, which changes the
