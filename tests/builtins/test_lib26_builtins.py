@@ -17,22 +17,10 @@ from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output,
 CASES: list[dict[str, Any]] = load_cases(__file__, "lib26_builtins.json")
 
 # Differences main has too (each checked equal in main's tree `bffb969`).
-_ELEM_AT = 'builtins.elemAt (builtins.genList (i: if i == 1 then throw "one" else i) 3) 1'
-_NAME = "let f = x: x; in builtins.listToAttrs [ { name = f null; value = 1; } ]"
 _EQUAL = '[ 1 { a = throw "x"; } 2 ] == [ 1 { a = 1; } 3 ]'
 _KEY = 'builtins.genericClosure { startSet = [ { key = throw "key"; } ]; operator = x: [ ]; }'
 _INDEX = 'builtins.elemAt [ 1 ] (1 + "a")'
 KNOWN: dict[tuple[str, tuple[str, ...]], str] = {
-    **{
-        (_ELEM_AT, flags): "nixls lacks \"while calling the 'elemAt' builtin\" for an element"
-        " `elemAt` hands back that fails when the caller forces it"
-        for flags in [(), ("--show-trace",)]
-    },
-    **{
-        (_NAME, flags): "in `-E` text nixls knows no position of a `name` attribute that"
-        " evaluated to a wrong value (as test_plain_builtins' cases)"
-        for flags in [(), ("--show-trace",)]
-    },
     **{
         (expr, flags): "nixls adds \"while evaluating the attribute 'a'\" to an error"
         " of a set's value forced by a builtin (`==`, genericClosure's `key`)"
