@@ -255,13 +255,13 @@ def settle_applied(err: NixError, code: Any) -> None:
     itself, as Nix's `Value::determinePos` of an application says; any other
     callee has no site."""
     pending = err.__dict__.get("pending_call")
-    if pending is None:
-        return
     # (`support._thunks` binds an element's argument as a method's, or with a
     # `partial` when it is `null`; a `mapAttrs` value's code is another partial.)
     applied = type(code) is MethodType or (type(code) is partial and code.args[-1:] == (None,))
-    _settle(err, pending, pending[2] if applied and pending[0] == "lambda" else None)
-    err.__dict__["pending_call"] = None
+    if applied and pending is not None and pending[0] == "lambda":
+        settle_at(err, pending[2])
+    else:
+        settle_at(err, None)
 
 
 def settle_at(err: NixError, site: Any) -> None:

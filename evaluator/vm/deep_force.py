@@ -45,12 +45,12 @@ def deep_force(v: Any) -> Frame:
             inside.pop()
             continue
         held, root = root, False  # (from a thunk: seen as the thunk)
+        of_attribute, attribute = attribute, False
         n += 1
         if not n & (walk.EVERY - 1):
             walk.checkpoint(walk.EVERY)
         if type(x) is Thunk:
             if id(x) in seen:
-                attribute = False
                 continue
             seen.add(id(x))
             held = True
@@ -62,10 +62,12 @@ def deep_force(v: Any) -> Frame:
                     x = yield x
                 except NixError as e:
                     # An attribute's call has no site; a list element's may.
-                    settle_at(e, None) if attribute else settle_applied(e, code)
+                    if of_attribute:
+                        settle_at(e, None)
+                    else:
+                        settle_applied(e, code)
                     _attribute_entries(e, inside)
                     raise
-        attribute = False
         tx = type(x)
         if tx is NixList or tx is Attrs:
             if not held:

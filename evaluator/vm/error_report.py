@@ -144,7 +144,7 @@ def format_error(err: NixError, *, show_trace: bool = False) -> str:
         head = "error:"
     else:
         head = f"error: {err.message}"
-    if err.__dict__.get("position_shown", True) and not err.__dict__.get("selecting"):
+    if err.__dict__.get("position_shown", True):
         body.extend(position_lines(err.span, ""))
     suggestions = err.__dict__.get("suggestions")
     if suggestions:

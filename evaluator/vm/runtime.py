@@ -67,8 +67,10 @@ def select_error(s: Any, name: str) -> NixError:
     """``s.name`` failed: ``s`` is not a set, or has no attribute ``name``."""
     if type(s) is not Attrs:
         err = ops.type_error(s, "a set")
-        # Nix's forceAttrs: the selection's position is an entry's, not the error's.
+        # Nix's forceAttrs: the selection's position is an entry's (error_report
+        # adds it), not the error's.
         err.__dict__["selecting"] = True
+        err.__dict__["position_shown"] = False
         return err
     return suggest(NixError(f"attribute '{name}' missing"), s, name)
 

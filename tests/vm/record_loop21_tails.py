@@ -47,6 +47,15 @@ def outcome(text: str, budget: Budget | None = None) -> list[Any]:
         return [e.message, span, trace]
 
 
+def recorded_budgets(rec: dict[str, Any]) -> list[tuple[Budget | None, Any]]:
+    """Each budget a record's outcomes were taken at (none, every call depth from
+    1 to 8, every step budget from 1), with the outcome recorded for it."""
+    depths = [Budget(max_call_depth=d) for d in range(1, 9)]
+    steps = [Budget(max_steps=s) for s in range(1, len(rec["steps"]) + 1)]
+    expected = [rec["plain"], *rec["depths"], *rec["steps"]]
+    return list(zip([None, *depths, *steps], expected, strict=True))
+
+
 def main() -> None:
     out = []
     for i, text in enumerate(PROGRAMS):

@@ -21,11 +21,10 @@ from typing import Any
 
 import pytest
 
-from evaluator.vm.budget import Budget
 from evaluator.vm.runtime import apply_head
 from evaluator.vm.values import Call, Closure, PrimOp, PrimOpApp
 from tests.vm.nix_oracle import case_param, recorded, strict_output
-from tests.vm.record_loop21_tails import outcome
+from tests.vm.record_loop21_tails import outcome, recorded_budgets
 
 HERE = Path(__file__).parent / "fixtures"
 CASES: list[dict[str, Any]] = json.loads((HERE / "head_sites.json").read_text())
@@ -40,10 +39,7 @@ def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.parametrize("rec", BUDGETS, ids=lambda r: r["text"][:40])
 def test_depths_and_steps_as_main(rec: dict[str, Any]) -> None:
-    depths = [Budget(max_call_depth=d) for d in range(1, 9)]
-    steps = [Budget(max_steps=s) for s in range(1, len(rec["steps"]) + 1)]
-    expected = [rec["plain"], *rec["depths"], *rec["steps"]]
-    for budget, want in zip([None, *depths, *steps], expected, strict=True):
+    for budget, want in recorded_budgets(rec):
         assert outcome(rec["text"], budget) == want, budget
 
 

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from evaluator.vm.budget import Budget
-from tests.vm.record_loop21_tails import outcome  # what the fixture recorded, computed the same way
+from tests.vm.record_loop21_tails import (  # what the fixture recorded, computed the same way
+    outcome,
+    recorded_budgets,
+)
 
 # Recorded from main af9c84e by `record_thunk_calls.py`; one step stop re-recorded
 # by lead26: a `map` element `elemAt` hands back is called inside the builtin's
@@ -24,10 +26,7 @@ RECORDED = json.loads((Path(__file__).parent / "fixtures" / "thunk_calls.json").
 def test_outcomes_unlimited_at_each_depth_and_each_step_as_recorded(
     recorded: dict[str, Any],
 ) -> None:
-    depths = [Budget(max_call_depth=d) for d in range(1, 9)]
-    steps = [Budget(max_steps=s) for s in range(1, len(recorded["steps"]) + 1)]
-    expected = [recorded["plain"], *recorded["depths"], *recorded["steps"]]
-    for budget, want in zip([None, *depths, *steps], expected, strict=True):
+    for budget, want in recorded_budgets(recorded):
         assert outcome(recorded["text"], budget) == want, budget
 
 
