@@ -48,10 +48,6 @@ POSITIONS = {name: at for name, (_, at) in NIX226.items()}
 PARSE_FAIL = sorted(name for name, (kind, _) in REFERENCE.items() if kind == "parse-fail")
 OKAY = sorted(name for name, (kind, _) in REFERENCE.items() if kind in ("eval-okay", "parse-okay"))
 
-# Where nixls still differs from Nix 2.26: it merges a later literal one level
-# deep only, so this clash is named `x.y`, not `x.y.y`.
-KNOWN_DIFFERENT = {"parse-fail-mixed-nested-attrs2": "Nix 2.26 merges nested literals deeply"}
-
 
 def test_the_reference_lists_13_parse_fail_and_111_okay_files() -> None:
     assert len(PARSE_FAIL) == 13
@@ -65,8 +61,6 @@ def test_parse_fail_is_rejected_with_nix_reason(name: str) -> None:
     analysis = analyse(parse(source))
     errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
     assert errors, "accepted a file Nix rejects"
-    if name in KNOWN_DIFFERENT:
-        pytest.xfail(KNOWN_DIFFERENT[name])
     reason = NIX226[name][0]
     index = LineIndex(source)
     if reason.startswith("syntax error"):
@@ -105,8 +99,6 @@ def test_nixls_parse_rejects_parse_fail(name: str, capsys: pytest.CaptureFixture
     path = LANG / f"{name}.nix"
     assert main(["parse", "--tree", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    if name in KNOWN_DIFFERENT:
-        pytest.xfail(KNOWN_DIFFERENT[name])
     reason = NIX226[name][0].replace("(string)", str(path))
     if reason.startswith("syntax error"):
         reason = "syntax error"

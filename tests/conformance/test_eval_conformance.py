@@ -23,10 +23,6 @@ from nixls.cli import eval_cmd
 
 SUITE = Path(__file__).resolve().parents[1] / "data" / "conformance" / "nix-lang"
 
-# eval-okay tests that need store paths or derivations (the derivation issue
-# removes entries as it lands). Nothing else is expected to fail.
-NEEDS_STORE: dict[str, str] = {}
-
 RESULTS: dict[str, list[str]] = {"pass": [], "fail": []}
 
 
@@ -84,8 +80,6 @@ def _run(
 
 @pytest.mark.parametrize("name", _cases("eval-okay-"))
 def test_eval_okay(name: str, test_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if name in NEEDS_STORE:
-        pytest.xfail(NEEDS_STORE[name])
     lang = test_root / "lang"
     exp = lang / f"{name}.exp"
     exp_xml = lang / f"{name}.exp.xml"
