@@ -38,7 +38,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler import late
-from evaluator.compiler.compiled import CompiledFile, Unit
+from evaluator.compiler.compiled import CompiledFile, LineSpans, Unit
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
 
@@ -270,7 +270,10 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
     lines = _stored(unit.line_spans)
     if lines is None:
         table = unit.line_spans
-        lines = marshal.dumps((list(table), *_columns(table.values(), source)))
+        if type(table) is LineSpans and table.source is source:
+            lines = marshal.dumps(table.columns)  # generated: already columns
+        else:
+            lines = marshal.dumps((list(table), *_columns(table.values(), source)))
     infos = _stored(unit.infos)
     if infos is None:
         entries = unit.infos.values()

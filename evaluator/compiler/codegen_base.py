@@ -54,7 +54,8 @@ class _Fn:
         "params",
         "captures",
         "lines",
-        "spans",
+        "span_lines",
+        "span_nodes",
         "contexts",
         "context",
         "indent",
@@ -71,10 +72,12 @@ class _Fn:
         self.params: list[str] = []
         self.captures: dict[str, None] = {}
         # The body's lines, indented; and, by index into them, the node
-        # each evaluates and the trace entries of lines inside
-        # operands: `Compiler.render` joins the lines at once.
+        # each evaluates (indices and nodes in two lists: `Compiler.render`
+        # turns them into columns by C-level maps) and the trace entries of
+        # lines inside operands: `Compiler.render` joins the lines at once.
         self.lines: list[str] = []
-        self.spans: list[tuple[int, nodes.Node]] = []
+        self.span_lines: list[int] = []
+        self.span_nodes: list[nodes.Node] = []
         self.contexts: list[tuple[int, Context]] = []
         # Trace entries for errors raised on the lines being emitted (an
         # operand of `!`, `&&`, `//`...: "in the argument of the not operator").
