@@ -569,10 +569,8 @@ def _keep(text: str, entry: object) -> None:
         _templates[text] = entry
 
 
-def module_code(
-    functions: list[CodeType], filename: str, names: tuple[str, ...] | None = None
-) -> CodeType:
-    """Module code defining ``functions`` under their names (or ``names``), in order."""
+def module_code(functions: list[CodeType], filename: str) -> CodeType:
+    """Module code defining ``functions`` under their names, in order."""
     n = len(functions)
     found = _modules.get(n)
     if found is None:
@@ -593,9 +591,9 @@ def module_code(
     else:
         it = iter(functions)
         consts = tuple([next(it) if type(c) is CodeType else c for c in consts])
-    if names is None:
-        names = tuple([f.co_name for f in functions])
-    return stub.replace(co_consts=consts, co_names=names, co_filename=filename)
+    return stub.replace(
+        co_consts=consts, co_names=tuple([f.co_name for f in functions]), co_filename=filename
+    )
 
 
 def _instruction(op: int, arg: int) -> bytes:

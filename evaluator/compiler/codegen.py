@@ -38,7 +38,7 @@ lists, selection); :mod:`.codegen_base` holds what they share.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from operator import attrgetter
 from types import GeneratorType
@@ -68,17 +68,6 @@ DEFER_BYTES = 400
 
 _START = attrgetter("start")
 _END = attrgetter("end")
-
-
-def _unmarked(names: Iterable[str]) -> list[str]:
-    """``names`` without their marks (see ``NAME_MARK``): one join, one
-    replace and one split (C), not a `replace` per name (a unit has
-    hundreds of constants). Generated names never hold the separator."""
-    joined = _SEPARATOR.join(names)
-    return joined.replace(NAME_MARK, "").split(_SEPARATOR) if joined else []
-
-
-_SEPARATOR = "\x01"
 
 
 class Compiler:
@@ -432,9 +421,9 @@ class Compiler:
             None,  # made from ``texts`` if asked for (compiling does not)
             LineSpans(source, numbers, starts, ends),
             infos,
-            _unmarked(deferred),
-            dict(zip(_unmarked(consts), consts.values(), strict=True)),
-            dict(zip(_unmarked(globals_), globals_.values(), strict=True)),
+            [d.replace(mark, "") for d in deferred],
+            {k.replace(mark, ""): v for k, v in consts.items()},
+            {k.replace(mark, ""): v for k, v in globals_.items()},
         )
         unit.line_contexts = line_contexts
         unit.functions = texts

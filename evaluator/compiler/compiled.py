@@ -170,8 +170,10 @@ class Unit:
         codes = late.stand_ins(self.root, names, filename)
         codes[at] = root
         self.pending = {n: f for n, f in zip(names, functions, strict=True) if n != self.root}
-        # Each function under its own name (a stand-in's code is named `stand_in`).
-        return code_share.module_code(codes, filename, tuple(names))
+        # The module code defines each function under its code's name: the
+        # stand-ins' names are put right afterwards.
+        module = code_share.module_code(codes, filename)
+        return module.replace(co_names=tuple(names))
 
 
 class LineSpans(Mapping[int, tuple[Any, int, int]]):
