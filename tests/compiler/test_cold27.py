@@ -95,7 +95,7 @@ def test_the_cache_stores_the_columns_the_generic_path_writes() -> None:
     ("expr", "expected"),
     [
         ("let s = { a = 1; b = x: x.c; }; in s.b { }", "error: attribute 'c' missing"),
-        ("let f = { a }: a; in [ (f { }) ]", "error: function 'f' called without required argument 'a'"),
+        ("let f = { a }: a; in [ (f { }) ]", "function 'f' called without required argument 'a'"),
     ],
 )
 def test_errors_point_where_they_did(expr: str, expected: str) -> None:
