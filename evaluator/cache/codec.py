@@ -327,21 +327,23 @@ def _dump_consts(
     groups: dict[str, tuple[list[str], list[Any]]] = {}
     attrs: AttrsColumns = ([], [], [])
     tagged = []
-    # Names interned: the very strings of the code's `co_names` (a constant
-    # is a global the code reads), which marshal then stores as references
-    # to them: reading the entry makes no string of them again, nor hashes one.
-    for name, value in zip(map(intern, consts), consts.values(), strict=True):
+    for name, value in consts.items():
+        # Interned: the very string of the code's `co_names` (the constant is
+        # a global it reads), which marshal then stores as a reference to it:
+        # reading the entry makes no string of it again, nor hashes one.
+        name = intern(name)
         t = type(value)
-        if t is tuple:
-            if len(value) == 3 and value[0] is source:
-                names.append(name)
-                spans.append(value)
-                continue
+        if t is tuple and len(value) == 3 and value[0] is source:
+            names.append(name)
+            spans.append(value)
+        elif t is tuple and _SCALAR_TYPES.issuperset(map(type, value)):
+            plain[name] = value  # (a name path, a tuple of names)
+        elif t is tuple:
             kinds = _kinds(value, source)
             if kinds is None:
                 tagged.append((name, encode_value(value, source)))
             elif "s" not in kinds:
-                plain[name] = value  # (a name path, a tuple of names)
+                plain[name] = value
             else:
                 group = groups.get(kinds)
                 if group is None:
@@ -381,23 +383,18 @@ def _plain_items(value: Attrs, presume_plain: bool = False) -> dict[str, Any] | 
 def _kinds(value: tuple[Any, ...], source: SourceText) -> str | None:
     """For a tuple of plain values and spans of ``source``, the kind of each
     place (``v`` plain, ``s`` span); None for any other tuple."""
-    if _SCALAR_TYPES.issuperset(map(type, value)):  # C steps: a name path, a tuple of names
-        return "v" * len(value)
-    kinds = ""  # a few places: adding costs less than a list joined
+    kinds = []
     for v in value:
         t = type(v)
-        if t is tuple:
-            if len(v) == 3 and v[0] is source:
-                kinds += "s"
-            elif _SCALAR_TYPES.issuperset(map(type, v)):  # C steps, no generator
-                kinds += "v"
-            else:
-                return None
-        elif t in _SCALAR_TYPES:
-            kinds += "v"
+        if t in _SCALAR_TYPES:
+            kinds.append("v")
+        elif t is tuple and len(v) == 3 and v[0] is source:
+            kinds.append("s")
+        elif t is tuple and _SCALAR_TYPES.issuperset(map(type, v)):  # C steps, no generator
+            kinds.append("v")
         else:
             return None
-    return kinds
+    return "".join(kinds)
 
 
 def _group_columns(kinds: str, values: list[tuple[Any, ...]]) -> list[list[Any]]:
