@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping
 from itertools import repeat
 from operator import countOf, itemgetter
 from sys import intern
@@ -38,7 +38,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler import late
-from evaluator.compiler.compiled import CompiledFile, LazyTable, LineSpans, Unit
+from evaluator.compiler.compiled import CompiledFile, LineSpans, Unit
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
 
@@ -179,7 +179,7 @@ def _spans(source: SourceText, starts: list[int], ends: list[int]) -> Iterator[A
     return zip(repeat(source), starts, ends)  # noqa: B905 (`repeat` is endless)
 
 
-class Stored(LazyTable):
+class Stored(Mapping[Any, Any]):
     """A table of a unit read from the cache (its line spans, functions,
     constants, line contexts), decoded on first use: most units of a large
     file are never run, and the spans of those that run are needed only by
@@ -222,6 +222,27 @@ class Stored(LazyTable):
             table = self._table = self._decode(self.raw)
             self.raw = self._decode = self._into = None  # decoded: the stored form is not kept
         return table
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.table().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def keys(self) -> KeysView[Any]:
+        return self.table().keys()
+
+    def items(self) -> ItemsView[Any, Any]:
+        return self.table().items()
 
 
 def _stored(table: Mapping[Any, Any]) -> Any:

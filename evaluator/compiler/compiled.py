@@ -11,7 +11,7 @@ by a compiler rebuilt from the text. Module-level names are unique per unit
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from itertools import repeat
 from types import CodeType
@@ -176,39 +176,7 @@ class Unit:
         return module.replace(co_names=tuple(names))
 
 
-class LazyTable(Mapping[Any, Any]):
-    """A table made when first read (:meth:`table`), read as a mapping:
-    a unit's tables that only errors, traces and the disk cache read."""
-
-    __slots__ = ()
-
-    def table(self) -> dict[Any, Any]:
-        """The table (made on the first call)."""
-        raise NotImplementedError
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.table()[key]
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return self.table().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.table()
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.table())
-
-    def __len__(self) -> int:
-        return len(self.table())
-
-    def keys(self) -> KeysView[Any]:
-        return self.table().keys()
-
-    def items(self) -> ItemsView[Any, Any]:
-        return self.table().items()
-
-
-class LineSpans(LazyTable):
+class LineSpans(Mapping[int, tuple[Any, int, int]]):
     """A generated unit's line spans (generated line number -> the span of
     the Nix code it evaluates) as `Compiler.render` makes them: three
     columns, the line numbers and the spans' start and end offsets in
@@ -234,6 +202,21 @@ class LineSpans(LazyTable):
             spans = zip(repeat(self.source), starts, ends)  # noqa: B905 (`repeat` is endless)
             table = self._table = dict(zip(numbers, spans, strict=True))
         return table
+
+    def __getitem__(self, line: int) -> tuple[Any, int, int]:
+        return self.table()[line]
+
+    def get(self, line: int, default: Any = None) -> Any:
+        return self.table().get(line, default)
+
+    def __contains__(self, line: object) -> bool:
+        return line in self.table()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
 
 
 def unit_tag(root: str) -> str:
