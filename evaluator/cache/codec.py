@@ -38,7 +38,7 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from evaluator.compiler import late
-from evaluator.compiler.compiled import CompiledFile, LineSpans, Unit
+from evaluator.compiler.compiled import CompiledFile, Unit
 from evaluator.vm.frames import SourceText
 from evaluator.vm.values import Attrs, NixPath
 
@@ -270,8 +270,9 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
     lines = _stored(unit.line_spans)
     if lines is None:
         table = unit.line_spans
-        if type(table) is LineSpans and table.source is source:
-            lines = marshal.dumps(table.columns)  # generated: already columns
+        columns = getattr(table, "columns", None)  # generated: `codegen_base.LineSpans`
+        if columns is not None and getattr(table, "source", None) is source:
+            lines = marshal.dumps(columns)
         else:
             lines = marshal.dumps((list(table), *_columns(table.values(), source)))
     infos = _stored(unit.infos)

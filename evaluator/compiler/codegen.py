@@ -49,12 +49,13 @@ from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
     NAME_MARK,
+    LineSpans,
     Step,
     _drive,
     _Fn,
     _Lazy,
 )
-from evaluator.compiler.compiled import CompiledFile, LineSpans, Unit, unit_tag
+from evaluator.compiler.compiled import CompiledFile, Unit, unit_tag
 from evaluator.compiler.model import GlobalRef, LocalRef
 from evaluator.compiler.scope import Resolved
 from evaluator.compiler.teardown import dismantle, held, let_go, prune, union

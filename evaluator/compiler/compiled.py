@@ -11,9 +11,8 @@ by a compiler rebuilt from the text. Module-level names are unique per unit
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
-from itertools import repeat
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -174,49 +173,6 @@ class Unit:
         # stand-ins' names are put right afterwards.
         module = code_share.module_code(codes, filename)
         return module.replace(co_names=tuple(names))
-
-
-class LineSpans(Mapping[int, tuple[Any, int, int]]):
-    """A generated unit's line spans (generated line number -> the span of
-    the Nix code it evaluates) as `Compiler.render` makes them: three
-    columns, the line numbers and the spans' start and end offsets in
-    ``source``, made by C-level maps (a dict built a Python step per line
-    was a tenth of generating a unit). The dict is built when first read
-    (errors and traces read it; most units never raise); the disk cache
-    stores the columns as they are (``columns``: its stored form)."""
-
-    __slots__ = ("source", "columns", "_table")
-
-    def __init__(
-        self, source: SourceText, numbers: list[int], starts: list[int], ends: list[int]
-    ) -> None:
-        self.source = source
-        self.columns = (numbers, starts, ends)
-        self._table: dict[int, tuple[Any, int, int]] | None = None
-
-    def table(self) -> dict[int, tuple[Any, int, int]]:
-        """The spans by line number."""
-        table = self._table
-        if table is None:
-            numbers, starts, ends = self.columns
-            spans = zip(repeat(self.source), starts, ends)  # noqa: B905 (`repeat` is endless)
-            table = self._table = dict(zip(numbers, spans, strict=True))
-        return table
-
-    def __getitem__(self, line: int) -> tuple[Any, int, int]:
-        return self.table()[line]
-
-    def get(self, line: int, default: Any = None) -> Any:
-        return self.table().get(line, default)
-
-    def __contains__(self, line: object) -> bool:
-        return line in self.table()
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.table())
-
-    def __len__(self) -> int:
-        return len(self.table())
 
 
 def unit_tag(root: str) -> str:

@@ -1,6 +1,6 @@
 """cold27's cold front end:
 
-- a unit's line spans are made as columns (`compiled.LineSpans`: line
+- a unit's line spans are made as columns (`codegen_base.LineSpans`: line
   numbers, starts and ends by C-level maps), read as the dict of spans by
   line the loop per line made, and stored by the disk cache as the columns
   the generic path writes for that dict (the cache format is unchanged);
@@ -15,7 +15,7 @@ import pytest
 
 from evaluator.cache import codec
 from evaluator.compiler import codegen
-from evaluator.compiler.compiled import LineSpans
+from evaluator.compiler.codegen_base import LineSpans
 from evaluator.front_end import compile_source
 from evaluator.vm.frames import SourceText
 from tests.vm.nix_oracle import nixls
