@@ -270,7 +270,11 @@ def _raw_unit(unit: Unit, source: SourceText, presume_plain: bool = False) -> Ra
     lines = _stored(unit.line_spans)
     if lines is None:
         table = unit.line_spans
-        lines = marshal.dumps((list(table), *_columns(table.values(), source)))
+        columns = getattr(table, "columns", None)  # generated: `codegen_base.LineSpans`
+        if columns is not None and getattr(table, "source", None) is source:
+            lines = marshal.dumps(columns)
+        else:
+            lines = marshal.dumps((list(table), *_columns(table.values(), source)))
     infos = _stored(unit.infos)
     if infos is None:
         entries = unit.infos.values()

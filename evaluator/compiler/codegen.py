@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import partial
+from operator import attrgetter
 from types import GeneratorType
 from typing import Any
 
@@ -48,6 +49,7 @@ from evaluator.compiler.captures import Captures
 from evaluator.compiler.codegen_base import (
     MAX_INDENT,
     NAME_MARK,
+    LineSpans,
     Step,
     _drive,
     _Fn,
@@ -64,6 +66,9 @@ from evaluator.vm.frames import SourceText
 # Python source and then to bytecode, only when first forced: one
 # evaluation uses a small part of a big file (nixpkgs' lib, for one).
 DEFER_BYTES = 400
+
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 class Compiler:
@@ -193,7 +198,8 @@ class Compiler:
         """Add a line to ``fn`` at its indentation, evaluating ``node``."""
         lines = fn.lines
         if node is not None:
-            fn.spans.append((len(lines), node))
+            fn.span_lines.append(len(lines))
+            fn.span_nodes.append(node)
         if fn.context:
             fn.contexts.append((len(lines), fn.context))
         lines.append("    " * fn.indent + text)
@@ -332,7 +338,7 @@ class Compiler:
         # Rendered: a cold run would otherwise keep every generated line twice
         # (text and span tuples) until the end (cold16).
         for member in members:
-            member.lines, member.spans, member.contexts = [], [], []
+            member.lines, member.span_lines, member.span_nodes, member.contexts = [], [], [], []
         del self.fns[n_fns:]
         self.owner.clear()
         self.span_cache.clear()
@@ -364,7 +370,11 @@ class Compiler:
         still marked (``Unit.functions``): what `code_share` normalises.
         """
         texts: list[tuple[str, int]] = []
-        line_spans: dict[int, tuple[Any, int, int]] = {}
+        # Line spans as columns (`LineSpans`): each function's lines by
+        # C-level maps over its two lists, no Python step per line.
+        numbers: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
         line_contexts: dict[int, tuple[tuple[str, tuple[Any, int, int] | None], ...]] = {}
         infos: dict[str, tuple[str | None, tuple[Any, int, int]]] = {}
         spans = self.span_cache
@@ -381,17 +391,19 @@ class Compiler:
         for fn in fns:
             start = line + 1  # the line of its `def`
             node = fn.node
-            fn_span = span_of((node.start, node.end))
-            line_spans[start] = fn_span
+            numbers.append(start)
+            starts.append(node.start)
+            ends.append(node.end)
             at = fn.descr_at
-            infos[fn.name.replace(mark, "")] = (fn.descr, fn_span if at is None else span_of(at))
+            infos[fn.name.replace(mark, "")] = (
+                fn.descr,
+                span_of((node.start, node.end) if at is None else at),
+            )
             first = start + 1
-            for i, node in fn.spans:
-                # By node, then by (start, end): one tuple per span in a unit.
-                found = spans.get(node)
-                if found is None:
-                    found = spans[node] = span_of((node.start, node.end))
-                line_spans[first + i] = found
+            numbers += map(first.__add__, fn.span_lines)
+            span_nodes = fn.span_nodes
+            starts += map(_START, span_nodes)
+            ends += map(_END, span_nodes)
             for i, context in fn.contexts:  # innermost first, as trace entries are added
                 line_contexts[first + i] = tuple(
                     [(m, span_of(at) if at[0] >= 0 else None) for m, at in context[::-1]]
@@ -408,7 +420,7 @@ class Compiler:
         unit = Unit(
             root.replace(mark, ""),
             None,  # made from ``texts`` if asked for (compiling does not)
-            line_spans,
+            LineSpans(source, numbers, starts, ends),
             infos,
             [d.replace(mark, "") for d in deferred],
             {k.replace(mark, ""): v for k, v in consts.items()},

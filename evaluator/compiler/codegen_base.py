@@ -5,12 +5,16 @@ written, lazy operands, the step driver, bounds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
+from itertools import repeat
 from types import GeneratorType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluator.syntax import nodes
 from evaluator.vm import ops
+
+if TYPE_CHECKING:
+    from evaluator.vm.frames import SourceText
 
 # Deepest `if` nesting inside one generated function before a subexpression
 # is moved to a helper function (Python allows 100 indentation levels).
@@ -54,7 +58,8 @@ class _Fn:
         "params",
         "captures",
         "lines",
-        "spans",
+        "span_lines",
+        "span_nodes",
         "contexts",
         "context",
         "indent",
@@ -71,10 +76,12 @@ class _Fn:
         self.params: list[str] = []
         self.captures: dict[str, None] = {}
         # The body's lines, indented; and, by index into them, the node
-        # each evaluates and the trace entries of lines inside
-        # operands: `Compiler.render` joins the lines at once.
+        # each evaluates (indices and nodes in two lists: `Compiler.render`
+        # turns them into columns by C-level maps) and the trace entries of
+        # lines inside operands: `Compiler.render` joins the lines at once.
         self.lines: list[str] = []
-        self.spans: list[tuple[int, nodes.Node]] = []
+        self.span_lines: list[int] = []
+        self.span_nodes: list[nodes.Node] = []
         self.contexts: list[tuple[int, Context]] = []
         # Trace entries for errors raised on the lines being emitted (an
         # operand of `!`, `&&`, `//`...: "in the argument of the not operator").
@@ -85,6 +92,51 @@ class _Fn:
         self.deferred: tuple[nodes.Node, str | None] | None = None
         # Where the trace entry ``descr`` points (an attribute's name), if not at ``node``.
         self.descr_at: tuple[int, int] | None = None
+
+
+class LineSpans(Mapping[int, tuple[Any, int, int]]):
+    """A generated unit's line spans (generated line number -> the span of
+    the Nix code it evaluates) as `Compiler.render` makes them: three
+    columns, the line numbers and the spans' start and end offsets in
+    ``source``, made by C-level maps (a dict built a Python step per line
+    was a tenth of generating a unit). The dict is built when first read
+    (errors and traces read it; most units never raise); the disk cache
+    stores the columns as they are (``columns``: its stored form, found by
+    that attribute: a run reading the cache imports no code generator).
+    Here, not in ``compiled``: a warm run makes no class it never uses."""
+
+    __slots__ = ("source", "columns", "_table")
+
+    def __init__(
+        self, source: SourceText, numbers: list[int], starts: list[int], ends: list[int]
+    ) -> None:
+        self.source = source
+        self.columns = (numbers, starts, ends)
+        self._table: dict[int, tuple[Any, int, int]] | None = None
+
+    def table(self) -> dict[int, tuple[Any, int, int]]:
+        """The spans by line number."""
+        table = self._table
+        if table is None:
+            numbers, starts, ends = self.columns
+            spans = zip(repeat(self.source), starts, ends)  # noqa: B905 (`repeat` is endless)
+            table = self._table = dict(zip(numbers, spans, strict=True))
+        return table
+
+    def __getitem__(self, line: int) -> tuple[Any, int, int]:
+        return self.table()[line]
+
+    def get(self, line: int, default: Any = None) -> Any:
+        return self.table().get(line, default)
+
+    def __contains__(self, line: object) -> bool:
+        return line in self.table()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
 
 
 class _Lazy:
