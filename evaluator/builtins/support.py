@@ -228,7 +228,11 @@ def evaluate_plain(x: Thunk) -> bool:
     except Exception:
         return False
     if type(value) in TAILS:
-        return False
+        if type(value) is not Thunk or value.code is not None:
+            return False
+        # An evaluated thunk (`x.a`'s shared `select` gives the attribute's):
+        # the loop would take its value as this one's, and nothing can fail.
+        value = value.value
     x.value = value
     x.code = None
     return True
