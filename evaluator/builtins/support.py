@@ -403,13 +403,13 @@ def apply_now(fn: Any, arg: Any) -> Any:
     if t is Closure:
         r = fn.code(arg)
         if type(r) is GeneratorType:
-            if id(r.gi_code) in _TAILING:
-                return r  # it would end in a tail: the loop runs it once
             if type(arg) is Thunk and arg.code is not None:
                 # A body given an unevaluated argument mostly asks the loop
                 # for it: not started here, unless plain code gives it now.
                 if not evaluate_plain(arg):
                     return r
+            if id(r.gi_code) in _TAILING:
+                return r  # it would end in a tail: the loop runs it once
             try:  # (`peek`, inline)
                 req = r.send(None)
             except StopIteration as stop:
