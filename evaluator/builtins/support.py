@@ -187,7 +187,8 @@ def evaluate_plain(x: Thunk) -> bool:
     """Evaluate ``x`` (a thunk not yet evaluated) here if its code is a plain
     function that gives a value at once (or the call of a builtin of one
     argument, or of a lambda with a plain body, that gives one), as the loop
-    would on forcing it; whether ``x`` is evaluated now.
+    would on forcing it (or that call's frame ends without asking the loop
+    anything, for a lambda); whether ``x`` is evaluated now.
 
     For a builtin about to force ``x`` (a list argument `attrNames s`: no trip
     through the loop then), or to apply a function to it (`foldl'`'s
@@ -221,10 +222,18 @@ def evaluate_plain(x: Thunk) -> bool:
                 f = f.value
             if type(f) is PrimOp and f.arity == 1:
                 value = f.fn(value.arg)
-            elif type(f) is Closure:
-                value = f.code(value.arg)
-            elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
-                value = f(value.arg)
+            else:
+                if type(f) is Closure:
+                    value = f.code(value.arg)
+                elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
+                    value = f(value.arg)
+                if type(value) is GeneratorType:
+                    # The lambda's frame (generated code, whose effects are
+                    # requests): kept if it ends without asking the loop
+                    # anything, as `evaluate_ahead` keeps one; else dropped.
+                    value = finish_now(value)
+                    if value is ASKED:
+                        return False
     except Exception:
         return False
     if type(value) in TAILS:

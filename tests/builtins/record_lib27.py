@@ -21,6 +21,15 @@ CASES = [
     'let s = { a = throw "no list"; }; in builtins.all (x: x) s.a',
     "let s = { a = 1; }; in builtins.filter (x: x) s.a",
     "let s = { a = [ 1 ]; }; in builtins.seq s.a (builtins.filter (x: x) s.a)",
+    # Elements whose code calls a lambda whose frame ends at once (run ahead
+    # by `evaluate_plain`), asks for something, or fails.
+    "let g = a: { v = a; }; in builtins.all (s: s.v == 1) [ (g 1) (g 1) ]",
+    'let g = a: a.v; in builtins.all (x: x) [ (g { v = true; }) (g { v = throw "t"; }) ]',
+    "let g = a: a.v; in builtins.filter (x: x) [ (g { v = true; }) (g { w = 1; }) ]",
+    'let g = a: a + 1; in builtins.concatMap (x: [ x ]) [ (g 1) (g "s") ]',
+    "let g = a: b: a + b; in builtins.any (x: x == 3) [ (g 1 1) (g 1 2) ]",
+    'let g = a: if a then throw "g" else a; in builtins.all (x: !x) [ (g false) (g true) ]',
+    "let r = n: if n == 0 then true else r (n - 1); in builtins.all (x: x) [ (r 3) (r 0) ]",
     # `foldl'`: a plain twin that gives up (strings, overflow) or fails.
     'builtins.foldl\' (a: x: a + x) "" (builtins.genList (i: toString i) 20)',
     "builtins.foldl' (a: x: a + x) 0 (builtins.genList (i: i * 4611686018427387904) 3)",
