@@ -396,9 +396,12 @@ def zip_attrs_with(f: Any, xs: Any) -> Frame:
 
 def _thunk_set(f: Any, args: dict[str, Any]) -> Attrs:
     """The set of `f name arg` (lazily) for each ``name = arg`` of ``args``, no positions."""
+    out = Attrs()
+    if not args:  # (a sixth of the module system's: no head to make)
+        out.positions = None
+        return out
     head, takes_name = app2_head(f)
     new, cls = object.__new__, Thunk
-    out = Attrs()
     for k, v in args.items():
         # (`Thunk(partial(...))` without a Python frame of `Thunk.__init__`;
         # a bound method for one argument: cheaper, see `support._thunks`.)

@@ -417,7 +417,7 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     # Its plain twin (None if it has none; the mark is a 2-tuple if it has).
     mark = op.curried if both is not None else None
     twin = two_argument_plain(op) if type(mark) is tuple and len(mark) == 2 else None
-    budget = ACTIVE.get()
+    budget = ACTIVE.get() or _NO_BUDGET  # (read and restored around the twin)
     seen: Any = None  # (an `Elements`, made for the first element it is needed for)
     plain = None  # the function of the elements' code last found plain (`genList`'s)
     ahead: Any = NOT_AHEAD  # `seen`'s code found to end at once (run inline), its runner
@@ -432,15 +432,15 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                 walk.checkpoint(walk.EVERY)
             # (`genList (i: ...)`: then no frame for `op acc x`.)
             code: Any = x.code
-            fn = code.__func__ if type(code) is MethodType else None
-            if fn is plain and fn is not None:
+            if type(code) is MethodType and code.__func__ is plain:  # (plain: never None here)
                 try:
                     v: Any = code()  # (`evaluate_plain`'s, without finding the code plain again)
                 except Exception:
                     v = x  # left to the loop
                 if type(v) not in TAILS:
                     x.value, x.code = v, None
-            elif fn is ahead:  # (`Elements.evaluate`'s `range` case inline: no call)
+            elif type(code) is MethodType and code.__func__ is ahead:
+                # (`Elements.evaluate`'s `range` case inline: no call.)
                 x.value, x.code = code, BLACKHOLE
                 try:
                     v = code()
@@ -451,26 +451,25 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
                     x.value, x.code = v[0], None
                 else:
                     x.value, x.code = None, code
-                    seen.gave_up(fn)
+                    seen.gave_up(ahead)
                     ahead = NOT_AHEAD
             else:
                 if seen is None:
                     seen = Elements()
                 plain = seen.evaluate(x, code)
                 ahead, runner = seen.ahead, seen.runner
+        if twin is not None and (type(x) is not Thunk or x.code is None):
+            spent = budget.allocated
+            try:
+                r: Any = twin(acc, x)
+            except Exception:
+                r = MISSING
+            if r is not MISSING and type(r) not in TAILS:
+                acc = r
+                continue
+            twin = None  # any other ending (rare): the body's frame from now on
+            budget.allocated = spent  # (what the twin charged, the body charges)
         if both is not None:
-            if twin is not None and (type(x) is not Thunk or x.code is None):
-                spent = budget.allocated if budget is not None else 0
-                try:
-                    r: Any = twin(acc, x)
-                except Exception:
-                    r = MISSING
-                if r is not MISSING and type(r) not in TAILS:
-                    acc = r
-                    continue
-                twin = None  # any other ending (rare): the body's frame from now on
-                if budget is not None:
-                    budget.allocated = spent  # (what the twin charged, the body charges)
             if type(x) is Thunk and x.code is not None:
                 r = both(acc, x)
             else:
@@ -496,6 +495,18 @@ def foldl_strict(op: Any, nul: Any, xs: Any) -> Frame:
     if start is not None:
         start.done()
     return acc
+
+
+class _NoBudget:
+    """What `foldl'` reads and restores around its twin outside a budget."""
+
+    __slots__ = ("allocated",)
+
+    def __init__(self) -> None:
+        self.allocated = 0
+
+
+_NO_BUDGET = _NoBudget()
 
 
 def _body_applied(g: Closure, x: Any, asked: bool) -> Any:

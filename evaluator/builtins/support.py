@@ -13,6 +13,7 @@ from evaluator.vm.budget import charge
 from evaluator.vm.call_trace import register_builtin
 from evaluator.vm.errors import NixError
 from evaluator.vm.ops import type_error
+from evaluator.vm.ops_support import type_set
 from evaluator.vm.runtime import MISSING
 from evaluator.vm.values import (
     BLACKHOLE,
@@ -99,8 +100,9 @@ def _apply2(fn: Any, a: Any, b: Any) -> Frame:
 
 # What a function body may return to be evaluated in its place (the loop
 # runs it), or what `apply_now` may give that needs the loop; anything else
-# is a value.
-TAILS = frozenset({GeneratorType, Thunk, Call, Resume})
+# is a value. (Its test costs one probe for every usual class wherever the
+# classes are allocated: `ops_support.type_set`.)
+TAILS = type_set((GeneratorType, Thunk, Call, Resume))
 
 
 def _apply2_code(code: Any, a: Any, b: Any) -> Any:
@@ -185,7 +187,8 @@ def evaluate_plain(x: Thunk) -> bool:
     """Evaluate ``x`` (a thunk not yet evaluated) here if its code is a plain
     function that gives a value at once (or the call of a builtin of one
     argument, or of a lambda with a plain body, that gives one), as the loop
-    would on forcing it; whether ``x`` is evaluated now.
+    would on forcing it (or that call's frame ends without asking the loop
+    anything, for a lambda); whether ``x`` is evaluated now.
 
     For a builtin about to force ``x`` (a list argument `attrNames s`: no trip
     through the loop then), or to apply a function to it (`foldl'`'s
@@ -219,14 +222,26 @@ def evaluate_plain(x: Thunk) -> bool:
                 f = f.value
             if type(f) is PrimOp and f.arity == 1:
                 value = f.fn(value.arg)
-            elif type(f) is Closure:
-                value = f.code(value.arg)
-            elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
-                value = f(value.arg)
+            else:
+                if type(f) is Closure:
+                    value = f.code(value.arg)
+                elif type(f) is partial:  # a marked lambda's inner body (`f a b`: `loop._dispatch`)
+                    value = f(value.arg)
+                if type(value) is GeneratorType:
+                    # The lambda's frame (generated code, whose effects are
+                    # requests): kept if it ends without asking the loop
+                    # anything, as `evaluate_ahead` keeps one; else dropped.
+                    value = finish_now(value)
+                    if value is ASKED:
+                        return False
     except Exception:
         return False
     if type(value) in TAILS:
-        return False
+        if type(value) is not Thunk or value.code is not None:
+            return False
+        # An evaluated thunk (`x.a`'s shared `select` gives the attribute's):
+        # the loop would take its value as this one's, and nothing can fail.
+        value = value.value
     x.value = value
     x.code = None
     return True
@@ -397,13 +412,13 @@ def apply_now(fn: Any, arg: Any) -> Any:
     if t is Closure:
         r = fn.code(arg)
         if type(r) is GeneratorType:
-            if id(r.gi_code) in _TAILING:
-                return r  # it would end in a tail: the loop runs it once
             if type(arg) is Thunk and arg.code is not None:
                 # A body given an unevaluated argument mostly asks the loop
                 # for it: not started here, unless plain code gives it now.
                 if not evaluate_plain(arg):
                     return r
+            if id(r.gi_code) in _TAILING:
+                return r  # it would end in a tail: the loop runs it once
             try:  # (`peek`, inline)
                 req = r.send(None)
             except StopIteration as stop:

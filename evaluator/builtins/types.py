@@ -8,6 +8,7 @@ from typing import Any
 
 from evaluator.builtins.registry import builtin, constant
 from evaluator.builtins.support import frame_of
+from evaluator.vm.ops_support import type_set
 from evaluator.vm.values import (
     Attrs,
     Closure,
@@ -44,7 +45,7 @@ def _frame(name: str) -> Callable[..., Frame]:
 def _predicate(name: str, kinds: tuple[type, ...], doc: str, global_: bool = False) -> Any:
     """Builtin ``name``: whether its argument's type is one of ``kinds``."""
     frame = _frame(name)
-    types = frozenset(kinds)
+    types = type_set(kinds)  # (one probe for every usual class: see `type_set`)
 
     def plain(v: Any) -> Any:
         if type(v) is Thunk:

@@ -1,11 +1,76 @@
 """Plain helpers of :mod:`evaluator.vm.ops` (no frames): the leading element
-pairs `==` compares in place, and a string's context as Nix prints it in
-messages."""
+pairs `==` compares in place, a string's context as Nix prints it in
+messages, and sets of classes whose membership test costs the same wherever
+the classes are allocated."""
 
 from __future__ import annotations
 
-from evaluator.vm import walk
+import sys
+from collections.abc import Iterable
+from types import GeneratorType
+from typing import Any
+
+from evaluator.vm import values, walk
 from evaluator.vm.values import NixList, Thunk
+
+# The classes a hot `type(x) in S` test mostly sees: the values and what
+# frames return for the loop.
+COMMON_TYPES = (
+    int, float, str, bool, type(None), tuple, values.CtxStr, values.NixPath, NixList,
+    values.Attrs, values.Closure, values.PrimOp, values.PrimOpApp, values.Unknown, Thunk,
+    GeneratorType,
+)  # fmt: skip
+
+
+def type_set(members: Iterable[type], common: Iterable[type] = COMMON_TYPES) -> frozenset[Any]:
+    """A frozenset holding the classes ``members`` (and small integers, which
+    no ``type(x)`` is) in whose table each of ``members`` is found at the
+    first slot probed, and each of ``common`` missed there or at the next.
+
+    A class hashes by its address: in a plain frozenset of four classes (a
+    table of 8 slots, probed by jumps) a missed class landing on a member's
+    slot probes on, and which classes collide depends on where they were
+    allocated (`int` and `str` always share `GeneratorType`'s slot there).
+    Here the table is grown by integer padding, set where no tested class
+    looks, until each miss stops at an empty slot, its own or (a table of
+    16 slots or more probes linearly) the next; the table's size is read
+    back (`getsizeof`), else a plain frozenset.
+    """
+    members = list(dict.fromkeys(members))
+    tested = [t for t in dict.fromkeys(common) if t not in members]
+    empty = sys.getsizeof(frozenset())
+    for n in (len(members), 5, 19, 77, 307, 1229):
+        if n < len(members):
+            continue
+        size = 8 if n <= 4 else 1 << (n * 4 - 1).bit_length()  # (CPython's growth)
+        looked = _looked_at(members, tested, size - 1)
+        if looked is None:
+            continue
+        padding = [k for k in range(size) if k not in looked][: n - len(members)]
+        found = frozenset([*members, *padding])
+        table = (sys.getsizeof(found) - empty) // 16 or 8
+        if len(padding) == n - len(members) and table == size:
+            return found
+    return frozenset(members)
+
+
+def _looked_at(members: list[type], tested: list[type], mask: int) -> set[int] | None:
+    """The slots lookups of ``members`` and ``tested`` read in a table of
+    ``mask + 1`` slots (to be kept free of padding), or None if a member
+    would not be in its own slot or a miss would read more than two slots."""
+    homes = {hash(t) & mask for t in members}
+    if len(homes) < len(members):
+        return None
+    looked = set(homes)
+    for t in tested:
+        h = hash(t) & mask
+        looked.add(h)
+        if h in homes:
+            # (CPython probes the next slots of a table this large in turn.)
+            if mask < 15 or h + 9 > mask or h + 1 in homes:
+                return None
+            looked.add(h + 1)
+    return looked
 
 
 def equal_prefix(x: NixList, y: NixList, n: int, depth: int) -> tuple[int, int]:
