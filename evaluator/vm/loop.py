@@ -401,7 +401,7 @@ def _tail(
     the end), its owner and depth, the value to send it and the error to throw in it;
     ``spins``: the calls made in a row already (see :data:`TAIL_SPINS`)."""
     owners = owner if type(owner) is list else [] if owner is None else [owner]  # appended to
-    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
+    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument, 3: its only
     if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
@@ -411,6 +411,8 @@ def _tail(
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
+            elif type(fn) is PrimOp and fn.arity == 1 and spins < TAIL_SPINS:
+                fast = 3  # `length xs`, `attrNames s`, ...: the next commonest
     if fast:  # the commonest tails (a body ending in a call), as below
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
@@ -422,6 +424,9 @@ def _tail(
             if fast == 2:
                 spins = 1  # as the loop below counts a call
                 result = fn.op.fn(fn.args[0], result.arg)
+            elif fast == 3:
+                spins += 1  # (the loop below would have counted it so)
+                result = fn.fn(result.arg)
             else:  # a lambda's body, or a marked lambda's inner body (`_dispatch`)
                 result = fn.code(result.arg) if type(fn) is Closure else fn(result.arg)
         except Exception as exc:
