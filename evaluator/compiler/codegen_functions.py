@@ -329,10 +329,10 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         call = f"{cur}.fn({', '.join(args)})"
         if tail:
             # Through the loop with its call site, which the trace of an
-            # error in the builtin shows ("while calling the 'X' builtin").
+            # error in the builtin shows ("while calling the 'X' builtin"),
+            # all the arguments at once (see `Call`).
             site = self.const(self.span(spine[-1].start, spine[-1].end))
-            first = ", ".join(args[:-1])
-            self.emit(fn, f"return Call(PrimOpApp({cur}, ({first},)), {args[-1]}, {site})", node)
+            self.emit(fn, f"return Call({cur}, ({', '.join(args)}), {site})", node)
         else:
             self.emit(fn, f"{out} = {call}", node)
             self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)

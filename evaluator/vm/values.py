@@ -89,9 +89,9 @@ class Call:
     """Request: apply ``fn`` to ``arg`` and send back the (forced) result.
 
     One more form, only ever returned in tail position (generated `f a b`
-    sites, ``runtime.apply_late``): ``fn`` a builtin of two arguments and
-    ``arg`` a tuple of both, applied at once. A tuple is never a Nix value,
-    so the form is unambiguous; it spares the partial application
+    sites, ``runtime.apply_late``): ``fn`` a builtin of two or more arguments
+    and ``arg`` a tuple of all of them, applied at once. A tuple is never a
+    Nix value, so the form is unambiguous; it spares the partial application
     (``PrimOpApp``) such a call made only to be taken apart at once, and
     the trace names the builtin from ``fn`` either way.
     """

@@ -8,8 +8,8 @@
         writes, from main's tree (before the pair form), each of :data:`PROGRAMS`'
         outcomes unlimited, at every call-depth limit 1-8 and every step budget.
 
-A tail `f a b` whose `f` is a builtin of two arguments returns
-``Call(f, (a, b), site)`` (both arguments at once, see ``values.Call``), in
+A tail `f a b ...` whose `f` is a builtin given all its arguments returns
+``Call(f, (a, b, ...), site)`` (all at once, see ``values.Call``), in
 lambda bodies, thunk bodies and ``runtime.apply_late`` (the head a thunk not
 evaluated yet); the loop starts it in ``_tail``, in ``_run``'s thunk path and
 in ``_dispatch`` (past the call-depth limit). Errors raised by the builtin
@@ -52,6 +52,12 @@ CASES = [
     "let m = builtins.head [ builtins.elemAt ]; in [ (m [ 3 ] 4) ]",
     "let m = builtins.head [ builtins.foldl' ]; in [ (m (a: b: a + b) 0 [ 3 ]) ]",
     'let m = builtins.head [ builtins.foldl\' ]; in [ (m (a: b: a + b) 0 [ "c" ]) ]',
+    # builtins of three arguments: in a lambda's body, in a thunk's, failing
+    "let g = z: builtins.foldl' z 0 [ 1 2 ]; in g (a: b: a - b)",
+    'let g = z: builtins.foldl\' z 0 [ 1 "x" ]; in g (a: b: a + b)',
+    "let f = builtins.foldl'; xs = f (a: b: a ++ [ b ]) [ ] [ 1 2 ]; in xs",
+    'let r = builtins.replaceStrings; s = r [ "a" ] [ "b" ] "aa"; in s',
+    'let r = builtins.replaceStrings; s = r [ "a" ] "b" "aa"; in s',
     # a tail recursion through a builtin of two arguments
     "let f = n: if n == 0 then [ ] else builtins.map (x: x) (f (n - 1)); in f 20",
     "let f = n: builtins.seq n (if n == 0 then 0 else f (n - 1)); in f 30",
@@ -65,6 +71,8 @@ PROGRAMS = [
     "let m = builtins.head [ builtins.elemAt ]; in builtins.head [ (m [ 3 ] 0) ]",
     "let f = n: builtins.seq n (if n == 0 then 0 else f (n - 1)); in f 6",
     'let g = s: builtins.getAttr "x" s; in (g { x = 4; }) + (g { x = 1; })',
+    "let g = z: builtins.foldl' z 0 [ 1 2 3 ]; in g (a: b: a + b)",
+    "let f = builtins.foldl'; xs = f (a: b: a ++ [ b ]) [ ] [ 1 ]; in builtins.head xs",
 ]
 
 
