@@ -403,7 +403,7 @@ def _tail(
     the end), its owner and depth, the value to send it and the error to throw in it;
     ``spins``: the calls made in a row already (see :data:`TAIL_SPINS`)."""
     owners = owner if type(owner) is list else [] if owner is None else [owner]  # appended to
-    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument, 3: its only
+    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last (or every) argument
     if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
@@ -413,8 +413,6 @@ def _tail(
                 fast = 1
             elif type(fn) is PrimOpApp and fn.op.arity == 2 or type(result.arg) is tuple:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
-            elif type(fn) is PrimOp and fn.arity == 1 and spins < TAIL_SPINS:
-                fast = 3  # `length xs`, `attrNames s`, ...: the next commonest
     if fast:  # the commonest tails (a body ending in a call), as below
         if len(owners) < TRACE_OWNERS:
             if gen is not None:
@@ -427,9 +425,6 @@ def _tail(
                 spins = 1  # as the loop below counts a call
                 a = result.arg
                 result = fn.op.fn(fn.args[0], a) if type(fn) is PrimOpApp else fn.fn(*a)
-            elif fast == 3:
-                spins += 1  # (the loop below would have counted it so)
-                result = fn.fn(result.arg)
             else:  # a lambda's body, or a marked lambda's inner body (`_dispatch`)
                 result = fn.code(result.arg) if type(fn) is Closure else fn(result.arg)
         except Exception as exc:
