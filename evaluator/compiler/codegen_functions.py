@@ -329,10 +329,10 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         call = f"{cur}.fn({', '.join(args)})"
         if tail:
             # Through the loop with its call site, which the trace of an
-            # error in the builtin shows ("while calling the 'X' builtin").
+            # error in the builtin shows ("while calling the 'X' builtin"),
+            # all the arguments at once (see `Call`).
             site = self.const(self.span(spine[-1].start, spine[-1].end))
-            first = ", ".join(args[:-1])
-            self.emit(fn, f"return Call(PrimOpApp({cur}, ({first},)), {args[-1]}, {site})", node)
+            self.emit(fn, f"return Call({cur}, ({', '.join(args)}), {site})", node)
         else:
             self.emit(fn, f"{out} = {call}", node)
             self.emit(fn, f"if type({out}) in PENDING_TYPES: {out} = yield {out}", node)
@@ -341,12 +341,13 @@ def apply(self: Compiler, fn: _Fn, node: nodes.Apply, tail: bool) -> Step:
         fn.indent += 1
     if tail and last == 1:
         # Three short lines, whatever `f` is (a site that never runs costs
-        # little to compile): a builtin of two arguments (`r_head` would make
-        # the same call; the test saves its Python call on the commonest
-        # heads), else `r_head` (a marked lambda's inner body), then the
-        # tail call with its site.
+        # little to compile): a builtin of two arguments, given both at once
+        # (see `Call`: no partial application made to be taken apart; the
+        # test saves `r_head`'s Python call on the commonest heads), else
+        # `r_head` (a marked lambda's inner body), then the tail call with
+        # its site.
         site = self.const(self.span(spine[1].start, spine[1].end))
-        call = f"Call(PrimOpApp({cur}, ({args[0]},)), {args[1]}, {site})"
+        call = f"Call({cur}, ({args[0]}, {args[1]}), {site})"
         self.emit(fn, f"if type({cur}) is PrimOp and {cur}.arity == 2: return {call}", node)
         head = _apply_at(self, fn, cur, 0, spine, args, tail, late, out)
         self.emit(fn, f"return Call({head}, {args[1]}, {site})", spine[1])

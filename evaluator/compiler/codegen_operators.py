@@ -119,6 +119,9 @@ def c_binary(self: Compiler, fn: _Fn, node: nodes.Binary) -> Step:
 
 def _set_operand(self: Compiler, fn: _Fn, node: nodes.Node) -> Step:
     value = yield self.value(fn, node)
+    inner = unparen(node)
+    if type(inner) is nodes.AttrSet or type(inner) is nodes.Binary and inner.op == "//":
+        return value  # a set by construction (`a // { b = 1; }`, `(a // b) // c`): no test
     self.emit(fn, f"if type({value}) is not Attrs: raise r_type_error({value}, 'a set')", node)
     return value
 

@@ -125,6 +125,8 @@ def _dispatch(call: Call) -> Any:
     if t is PrimOp:
         if fn.arity == 1:
             return fn.fn(call.arg)
+        if type(call.arg) is tuple:  # all its arguments at once (see `Call`)
+            return fn.fn(*call.arg)
         return PrimOpApp(fn, (call.arg,))
     if t is PrimOpApp:
         op = fn.op
@@ -401,7 +403,7 @@ def _tail(
     the end), its owner and depth, the value to send it and the error to throw in it;
     ``spins``: the calls made in a row already (see :data:`TAIL_SPINS`)."""
     owners = owner if type(owner) is list else [] if owner is None else [owner]  # appended to
-    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last argument
+    fast = 0  # 1: a lambda's body to start, 2: a builtin given its last (or every) argument
     if err is None and type(result) is Call:
         fn = result.fn
         if type(fn) is Thunk and fn.code is None:  # `f x` leaves `f` to the loop
@@ -409,7 +411,7 @@ def _tail(
         if depth < limit:
             if type(fn) is Closure or type(fn) is partial:  # (see `_dispatch`)
                 fast = 1
-            elif type(fn) is PrimOpApp and fn.op.arity == 2:
+            elif type(fn) is PrimOpApp and fn.op.arity == 2 or type(result.arg) is tuple:
                 fast = 2  # `map f xs`, `filter p xs`, ...: `_dispatch`'s commonest
     if fast:  # the commonest tails (a body ending in a call), as below
         if len(owners) < TRACE_OWNERS:
@@ -421,7 +423,8 @@ def _tail(
         try:
             if fast == 2:
                 spins = 1  # as the loop below counts a call
-                result = fn.op.fn(fn.args[0], result.arg)
+                a = result.arg
+                result = fn.op.fn(fn.args[0], a) if type(fn) is PrimOpApp else fn.fn(*a)
             else:  # a lambda's body, or a marked lambda's inner body (`_dispatch`)
                 result = fn.code(result.arg) if type(fn) is Closure else fn(result.arg)
         except Exception as exc:
@@ -620,19 +623,19 @@ def _run(gen: Any, budget: Budget | None) -> Any:
                     if rt is Call_ and depth < limit:  # a thunk `f x`: `_tail`'s commonest start
                         if (k := type_(fn := result.fn)) is Thunk_ and fn.code is None:
                             result.fn, k = (fn := fn.value), type_(fn)  # the trace names `f`
-                        if k is Closure_ or k is partial or k is PrimOpApp and fn.op.arity == 2:
+                        if k is Closure_ or k is partial or type_(result.arg) is tuple:  # (`Call`)
                             a, depth = result.arg, depth + 1
                             owner = req if result.span is None else [req, result]  # and its site
                             try:  # (a `partial`: a marked lambda's inner body, see `_dispatch`)
                                 g = fn.code if k is Closure_ else fn if k is partial else None
-                                result = g(a) if g is not None else fn.op.fn(fn.args[0], a)
+                                result = g(a) if g is not None else fn.fn(*a)  # (`Call`'s pair)
                             except Exception as exc:
                                 err = _call_failed(exc, result.span)
                             if err is None and type_(result) in tail_types:
                                 if type_(result) is Generator_:
                                     gen, val = (take() if pool else _new_driver(box)), result
                                     continue
-                                spin = k is PrimOpApp  # a builtin's call counts, as in `_tail`
+                                spin = g is None  # a builtin's call counts, as in `_tail`
                                 gen, owner, depth, val, err = _tail(
                                     result, None, owner, depth, limit, None, stack, pool, spin
                                 )

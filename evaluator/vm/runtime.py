@@ -552,7 +552,7 @@ def apply_late(pending: Any, args: tuple[Any, ...], sites: tuple[Any, ...], whol
     f = yield from _await(pending, sites[0])
     last = len(args) - 1
     if whole and type(f) is PrimOp and f.arity == last + 1:
-        return Call(PrimOpApp(f, args[:last]), args[last], sites[last + 1])
+        return Call(f, args, sites[last + 1])  # all its arguments at once (see `Call`)
     for i in range(last):
         # The first of two or more: a marked lambda's inner body (`apply_head`).
         a = args[i]

@@ -86,7 +86,15 @@ BLACKHOLE: Callable[[], Frame] = _blackhole
 
 
 class Call:
-    """Request: apply ``fn`` to ``arg`` and send back the (forced) result."""
+    """Request: apply ``fn`` to ``arg`` and send back the (forced) result.
+
+    One more form, only ever returned in tail position (generated `f a b`
+    sites, ``runtime.apply_late``): ``fn`` a builtin of two or more arguments
+    and ``arg`` a tuple of all of them, applied at once. A tuple is never a
+    Nix value, so the form is unambiguous; it spares the partial application
+    (``PrimOpApp``) such a call made only to be taken apart at once, and
+    the trace names the builtin from ``fn`` either way.
+    """
 
     __slots__ = ("fn", "arg", "span")
 
@@ -279,10 +287,18 @@ def merge_positions(a: Attrs, b: Attrs) -> Mapping[str, Position] | None:
         return pb
     if not pb and type(pa) is dict and pa.keys().isdisjoint(b):
         return pa
+    # (Made without `__init__`'s Python frame: most `//`s make one.)
+    merged = _new(MergedPositions)
+    merged._table = None
     if type(pb) is dict and len(pb) == len(b) and pb.keys() == dict.keys(b):
         # `b`'s table places exactly its names (a literal's): no hiding.
-        return MergedPositions(pa, pb, None)
-    return MergedPositions(pa, pb or None, dict.keys(b))
+        merged._parts = (pa, pb, None)
+    else:
+        merged._parts = (pa, pb or None, dict.keys(b))
+    return merged
+
+
+_new = object.__new__
 
 
 # The empty set, for builtins that return one (never mutated: sets are
