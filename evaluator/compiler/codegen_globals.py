@@ -8,6 +8,7 @@ from typing import Any
 
 from evaluator.vm import ops, runtime, shared_code
 from evaluator.vm.budget import charge
+from evaluator.vm.ops_support import type_set
 from evaluator.vm.values import Attrs, Call, Closure, NixList, NixPath, PrimOp, PrimOpApp, Thunk
 
 
@@ -78,7 +79,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "SLOW": runtime.SLOW,
     "SIMPLE": SIMPLE_TYPES,
     # What a call may give back that still needs the loop.
-    "PENDING_TYPES": frozenset({GeneratorType, Thunk, Call}),
+    "PENDING_TYPES": type_set((GeneratorType, Thunk, Call)),
     "IMIN": ops.INT_MIN,
     "IMAX": ops.INT_MAX,
     "r_overflow": runtime.overflow,

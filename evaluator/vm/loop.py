@@ -61,6 +61,7 @@ from evaluator.vm.errors import (
 )
 from evaluator.vm.frames import CODE_INFO, Span, span_in_traceback, span_of_running
 from evaluator.vm.gc_tuning import EVALUATION_GC, ONE_SHOT_GC, GcByMemory
+from evaluator.vm.ops_support import type_set
 from evaluator.vm.values import (
     BLACKHOLE,
     Attrs,
@@ -108,7 +109,7 @@ def _not_callable(fn: Any) -> NixError:
 TRACE_OWNERS = 1000
 
 # What a frame may return that is evaluated in its place (a tail).
-_TAIL_TYPES = frozenset({Thunk, GeneratorType, Call})
+_TAIL_TYPES = type_set((Thunk, GeneratorType, Call))  # (see type_set: one probe anywhere)
 
 
 def _dispatch(call: Call) -> Any:

@@ -19,6 +19,7 @@ from evaluator.vm.budget import ATTR_SIZE, LIST_ITEM_SIZE, charge
 from evaluator.vm.call_trace import settle_at
 from evaluator.vm.errors import AssertionFailed, EvalTypeError, NixError, suggest
 from evaluator.vm.frames import SourceText
+from evaluator.vm.ops_support import type_set
 from evaluator.vm.values import (
     Attrs,
     Call,
@@ -499,7 +500,7 @@ def _explain_unequal(a: Any, b: Any, text: str, span: Any) -> Frame:
 
 
 # What a call gives that still needs the loop (as generated code's PENDING_TYPES).
-_PENDING = frozenset({Thunk, Call, GeneratorType})
+_PENDING = type_set((Thunk, Call, GeneratorType))
 
 
 def apply_head(f: Any, a: Any) -> Any:
