@@ -22,6 +22,11 @@ COMMON_TYPES = (
 )  # fmt: skip
 
 
+# type_set's sets by their members (the loop, the runtime and generated code
+# test the same three classes: made once).
+_made: dict[frozenset[type], frozenset[Any]] = {}
+
+
 def type_set(members: Iterable[type], common: Iterable[type] = COMMON_TYPES) -> frozenset[Any]:
     """A frozenset holding the classes ``members`` (and small integers, which
     no ``type(x)`` is) in whose table each of ``members`` is found at the
@@ -37,6 +42,16 @@ def type_set(members: Iterable[type], common: Iterable[type] = COMMON_TYPES) -> 
     back (`getsizeof`), else a plain frozenset.
     """
     members = list(dict.fromkeys(members))
+    if common is COMMON_TYPES:
+        key = frozenset(members)
+        if key not in _made:
+            _made[key] = _padded(members, common)
+        return _made[key]
+    return _padded(members, common)
+
+
+def _padded(members: list[type], common: Iterable[type]) -> frozenset[Any]:
+    """:func:`type_set`'s set, made."""
     tested = [t for t in dict.fromkeys(common) if t not in members]
     empty = sys.getsizeof(frozenset())
     for n in (len(members), 5, 19, 77, 307, 1229):

@@ -66,3 +66,14 @@ def test_a_member_listed_among_the_common_classes_too() -> None:
     s = type_set((Thunk, GeneratorType), COMMON_TYPES)
     assert Thunk in s and GeneratorType in s and int not in s
     assert _one_probe(s, [Thunk, GeneratorType], list(COMMON_TYPES))
+
+
+def test_the_pending_sets_of_loop_runtime_and_generated_code_are_one_set() -> None:
+    from evaluator.compiler.codegen_globals import BASE_GLOBALS
+    from evaluator.vm import loop, runtime
+
+    pending = BASE_GLOBALS["PENDING_TYPES"]
+    assert loop._TAIL_TYPES is pending and runtime._PENDING is pending
+    assert {k for k in pending if isinstance(k, type)} == {Thunk, GeneratorType, Call}
+    assert _one_probe(pending, [Thunk, GeneratorType, Call], list(COMMON_TYPES))
+    assert type_set((Call, Thunk, GeneratorType)) is pending  # made once, whatever the order
