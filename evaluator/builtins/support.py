@@ -429,6 +429,10 @@ def apply_now(fn: Any, arg: Any) -> Any:
             except Exception:
                 return fn.code(arg)
             return Resume(r, req)
+        if type(r) is Thunk and r.code is not None:
+            # A plain body ending in a thunk to force (`x: x`): Nix forces it
+            # inside the call, under the lambda's entry; the loop's call does.
+            return Call(fn, arg)
         return r
     if t is PrimOp and fn.arity == 1:
         # A builtin predicate (`filter isString`): the same, as the loop's

@@ -13,25 +13,12 @@ import pytest
 
 from evaluator.builtins.support import evaluate_plain
 from evaluator.vm.values import Call, Closure, Thunk
-from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output, xfail_because
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 
 CASES: list[dict[str, Any]] = load_cases(__file__, "lib27.json")
 
-# Printed otherwise than Nix at base too (byte-equal between base and branch):
-# Nix's entry for the predicate (`x: x`), which forces the element, is missing.
-_PREDICATE_ENTRY = (
-    'let g = a: a.v; in builtins.all (x: x) [ (g { v = true; }) (g { v = throw "t"; }) ]',
-    "let g = a: a.v; in builtins.filter (x: x) [ (g { v = true; }) (g { w = 1; }) ]",
-)
 
-
-def _known(case: dict[str, Any]) -> str | None:
-    if case["expr"] in _PREDICATE_ENTRY and case["flags"]:
-        return "'while calling anonymous lambda' of the predicate forcing the element (base too)"
-    return None
-
-
-@pytest.mark.parametrize("case", [case_param(c, xfail_because(_known(c))) for c in CASES])
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_as_cpp_nix(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     assert strict_output(case) == recorded(case)
