@@ -22,10 +22,8 @@ import json
 import sys
 from pathlib import Path
 
-from evaluator.vm.budget import Budget
 from tests.vm.nix_oracle import record_strict
-from tests.vm.record_curried_sites import _steps
-from tests.vm.record_loop21_tails import outcome
+from tests.vm.record_loop21_tails import budget_record
 
 HERE = Path(__file__).resolve().parent
 
@@ -93,11 +91,7 @@ def main() -> None:
     if sys.argv[1] == "nix":
         record_strict(CASES, HERE / "fixtures" / "head_sites.json")
         return
-    out = []
-    for text in PROGRAMS:
-        plain = outcome(text)
-        depths = [outcome(text, Budget(max_call_depth=d)) for d in range(1, 9)]
-        out.append({"text": text, "plain": plain, "depths": depths, "steps": _steps(text, plain)})
+    out = [budget_record(text) for text in PROGRAMS]
     Path(sys.argv[2]).write_text(json.dumps(out, indent=0))
 
 

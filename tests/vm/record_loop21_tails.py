@@ -56,6 +56,20 @@ def recorded_budgets(rec: dict[str, Any]) -> list[tuple[Budget | None, Any]]:
     return list(zip([None, *depths, *steps], expected, strict=True))
 
 
+def budget_record(text: str) -> dict[str, Any]:
+    """``text``'s outcomes without a budget, at every call depth from 1 to 8 and
+    at every step budget from 1 until the unlimited outcome (at most 201): the
+    record :func:`recorded_budgets` reads back."""
+    plain = outcome(text)
+    depths = [outcome(text, Budget(max_call_depth=d)) for d in range(1, 9)]
+    steps = []
+    for s in range(1, 202):
+        steps.append(outcome(text, Budget(max_steps=s)))
+        if steps[-1] == plain:
+            break
+    return {"text": text, "plain": plain, "depths": depths, "steps": steps}
+
+
 def main() -> None:
     out = []
     for i, text in enumerate(PROGRAMS):

@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from evaluator.vm.budget import Budget
-from tests.vm.record_loop21_tails import outcome
+from tests.vm.record_loop21_tails import budget_record
 
 PROGRAMS = [
     # a lambda variable, evaluated before the thunk runs, failing in its body
@@ -46,22 +44,8 @@ PROGRAMS = [
 ]
 
 
-def _steps(text: str, plain: list[Any]) -> list[list[Any]]:
-    """The outcomes under a step budget of 1, 2, ... until the unlimited one (at most 201)."""
-    out = []
-    for s in range(1, 202):
-        out.append(outcome(text, Budget(max_steps=s)))
-        if out[-1] == plain:
-            break
-    return out
-
-
 def main() -> None:
-    out = []
-    for text in PROGRAMS:
-        plain = outcome(text)
-        depths = [outcome(text, Budget(max_call_depth=d)) for d in range(1, 9)]
-        out.append({"text": text, "plain": plain, "depths": depths, "steps": _steps(text, plain)})
+    out = [budget_record(text) for text in PROGRAMS]
     Path(sys.argv[1]).write_text(json.dumps(out, indent=0))
 
 

@@ -12,19 +12,16 @@ step budget.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evaluator.api import Evaluator
-from tests.vm.nix_oracle import case_param, recorded, strict_output
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 from tests.vm.record_loop21_tails import outcome, recorded_budgets
 
-HERE = Path(__file__).parent / "fixtures"
-CASES: list[dict[str, Any]] = json.loads((HERE / "curried_sites.json").read_text())
-BUDGETS: list[dict[str, Any]] = json.loads((HERE / "curried_sites_budgets.json").read_text())
+CASES = load_cases(__file__, "curried_sites.json")
+BUDGETS = load_cases(__file__, "curried_sites_budgets.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])

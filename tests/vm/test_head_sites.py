@@ -14,21 +14,18 @@ builtin's entry, without a call site, as Nix 2.26 traces it).
 
 from __future__ import annotations
 
-import json
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evaluator.vm.runtime import apply_head
 from evaluator.vm.values import Call, Closure, PrimOp, PrimOpApp
-from tests.vm.nix_oracle import case_param, recorded, strict_output
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 from tests.vm.record_loop21_tails import outcome, recorded_budgets
 
-HERE = Path(__file__).parent / "fixtures"
-CASES: list[dict[str, Any]] = json.loads((HERE / "head_sites.json").read_text())
-BUDGETS: list[dict[str, Any]] = json.loads((HERE / "head_sites_budgets.json").read_text())
+CASES = load_cases(__file__, "head_sites.json")
+BUDGETS = load_cases(__file__, "head_sites_budgets.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])

@@ -10,8 +10,6 @@ every call-depth limit and every step budget.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +17,11 @@ import pytest
 from evaluator.front_end import compile_source
 from evaluator.vm.loop import _dispatch
 from evaluator.vm.values import Call, PrimOp, PrimOpApp
-from tests.vm.nix_oracle import case_param, recorded, strict_output
+from tests.vm.nix_oracle import case_param, load_cases, recorded, strict_output
 from tests.vm.record_loop21_tails import outcome, recorded_budgets
 
-HERE = Path(__file__).parent / "fixtures"
-CASES: list[dict[str, Any]] = json.loads((HERE / "pair_calls.json").read_text())
-BUDGETS: list[dict[str, Any]] = json.loads((HERE / "pair_calls_budgets.json").read_text())
+CASES = load_cases(__file__, "pair_calls.json")
+BUDGETS = load_cases(__file__, "pair_calls_budgets.json")
 
 
 @pytest.mark.parametrize("case", [case_param(c) for c in CASES])

@@ -5,12 +5,11 @@ step-budget stops at every step, as main recorded them."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.vm.nix_oracle import load_cases
 from tests.vm.record_loop21_tails import (  # what the fixture recorded, computed the same way
     outcome,
     recorded_budgets,
@@ -19,7 +18,7 @@ from tests.vm.record_loop21_tails import (  # what the fixture recorded, compute
 # Recorded from main af9c84e by `record_thunk_calls.py`; one step stop re-recorded
 # by lead26: a `map` element `elemAt` hands back is called inside the builtin's
 # entry, without a call site (Nix's builtins force without a position).
-RECORDED = json.loads((Path(__file__).parent / "fixtures" / "thunk_calls.json").read_text())
+RECORDED = load_cases(__file__, "thunk_calls.json")
 
 
 @pytest.mark.parametrize("recorded", RECORDED, ids=lambda r: r["text"][:40])
