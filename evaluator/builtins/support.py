@@ -447,17 +447,6 @@ def apply_now(fn: Any, arg: Any) -> Any:
     return Call(fn, arg)
 
 
-def call_request(fn: Any, arg: Any) -> Any:
-    """What to yield to apply a forced function ``fn`` to ``arg``.
-
-    A lambda's frame itself (the loop runs a yielded generator as a
-    sub-frame), otherwise a :class:`Call`.
-    """
-    if type(fn) is Closure:
-        return fn.code(arg)
-    return Call(fn, arg)
-
-
 def app2_head(fn: Any) -> tuple[Callable[..., Any], bool]:
     """``(head, takes_a)`` such that ``Thunk(partial(head, a, b))`` (``partial(head,
     b)`` if not ``takes_a``) is the lazy application ``fn a b`` (for builders

@@ -66,9 +66,7 @@ _NONE = frozenset({"lessThan", "seq", "deepSeq"})
 
 # Names of calls that apply a Nix function: an error on such a line is the
 # function's result, not the argument's type.
-_APPLYING = frozenset(
-    {"Call", "call_request", "apply_now", "call", "apply", "app_thunk", "app_thunks"}
-)
+_APPLYING = frozenset({"Call", "apply_now", "call", "apply", "app_thunk", "app_thunks"})
 
 
 def entry(name: str, index: int) -> str:
