@@ -101,8 +101,8 @@ class Compiler:
         # Deferred thunk functions by name; Vars by position (for captures).
         self.deferred: dict[str, _Fn] = {}
         self._captures: Captures | None = None
-        # Span tuples made for the unit being rendered, by (start, end) or node.
-        self.span_cache: dict[tuple[int, int] | nodes.Node, tuple[Any, int, int]] = {}
+        # Span tuples made for the unit being rendered, by (start, end).
+        self.span_cache: dict[tuple[int, int], tuple[Any, int, int]] = {}
         self.root_node: nodes.Node = nodes.Error(0, 0)
         self.source = source
         self.base_dir = base_dir
